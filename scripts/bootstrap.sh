@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Idempotent set-up: the Debian packages the project needs, then node_modules.
+# Run by `npm start` and `npm test`; safe to run again at any time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages, each for a reason:
+#   chromium                 end-to-end tests (Playwright cannot download its own browser here)
+#   g++ cmake pkg-config     host build of the firmware core and the simulated thermostat
+#   libbearssl-dev           AES-256-GCM and SHA-256, the same BearSSL the ESP8266 core ships
+#   libcjson-dev             JSON in the firmware core
+#   doctest-dev              firmware unit tests
+#   clang                    libFuzzer harness with ASan and UBSan
+#   gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev   cross-compiling the core to measure its size
+PACKAGES=(chromium g++ cmake pkg-config libbearssl-dev libcjson-dev doctest-dev clang
+  gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "bootstrap: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: these Debian packages are missing: ${missing[*]}" >&2
+    echo "bootstrap: install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# node_modules is stale when package-lock.json changed since the last install.
+stamp=node_modules/.package-lock.json
+if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  echo "bootstrap: npm ci"
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,15 @@
+import { base64urlnopad } from '@scure/base';
+
+/** RFC 4648 section 5 without padding, as the contract uses everywhere. */
+export function toBase64url(bytes: Uint8Array): string {
+  return base64urlnopad.encode(bytes);
+}
+
+/** Strict decode: padding, foreign letters and non-canonical trailing bits are refused (null). */
+export function fromBase64url(text: string): Uint8Array | null {
+  try {
+    return base64urlnopad.decode(text);
+  } catch {
+    return null;
+  }
+}

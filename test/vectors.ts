@@ -1,0 +1,56 @@
+/** The contract's test vectors, copied from shared/vectors so a fresh clone tests without it. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface IdVector {
+  secret: string;
+  id: string;
+}
+
+export interface EnvelopeVector {
+  why: string;
+  packet_type: string;
+  transmitter: string;
+  receiver: string;
+  aad: string;
+  iv: string;
+  plaintext: string;
+  envelope: string;
+}
+
+const vectorsDir = fileURLToPath(new URL('./vectors/', import.meta.url));
+
+function load(name: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(readFileSync(`${vectorsDir}${name}`, 'utf8'));
+  if (typeof value !== 'object' || value === null) throw new Error(`${name}: not an object`);
+  return value as Record<string, unknown>;
+}
+
+function strings<K extends string>(value: unknown, keys: readonly K[], optional: readonly K[] = []): Record<K, string> {
+  if (typeof value !== 'object' || value === null) throw new Error('vector is not an object');
+  const record = value as Record<string, unknown>;
+  const out = {} as Record<K, string>;
+  for (const key of keys) {
+    const text = record[key] ?? (optional.includes(key) ? '' : undefined);
+    if (typeof text !== 'string') throw new Error(`vector field ${key} is not text`);
+    out[key] = text;
+  }
+  return out;
+}
+
+function list(value: unknown, name: string): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`${name} is not a list`);
+  return value;
+}
+
+const envelopeKeys = ['why', 'packet_type', 'transmitter', 'receiver', 'aad', 'iv', 'plaintext', 'envelope'] as const;
+
+const ids = load('ids.json');
+export const idVectors: IdVector[] = list(ids['cases'], 'ids.cases').map((v) => strings(v, ['secret', 'id']));
+
+const envelopes = load('envelope.json');
+export const envelopeVectors = {
+  key: strings(envelopes, ['key']).key,
+  open: list(envelopes['open'], 'open').map((v): EnvelopeVector => strings(v, envelopeKeys, ['why'])),
+  reject: list(envelopes['reject'], 'reject').map((v): EnvelopeVector => strings(v, envelopeKeys)),
+};
