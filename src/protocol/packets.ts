@@ -1,6 +1,6 @@
 /** Layer 6: the packets the broker reads. It routes by ID and never looks inside `data`. */
 import { isClientId, type ClientId } from './identity.ts';
-import { field, isObject, parseJsonObject, type JsonObject } from './json.ts';
+import { field, parseJsonObject, type JsonObject } from './json.ts';
 
 export const BROADCAST = 'BROADCAST';
 export const MULTICAST = 'MULTICAST';
@@ -158,8 +158,6 @@ export function parsePacket(text: string): PacketResult {
     return { ok: false, error: 'bad_packet', message: error.message, ...(known ? { ref: packetType } : {}) };
   }
 }
-
-export const isPacket = (value: unknown): value is Packet => isObject(value) && typeof value['packet_type'] === 'string';
 
 export const logOn = (transmitter: ClientId, proof: string, themes?: string[]): LogOnPacket => ({
   packet_type: 'LOG_ON',

@@ -1,0 +1,176 @@
+/** Broker settings: defaults, and the command line and environment that override them. */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { isLogLevel, type LogLevel } from './log.ts';
+
+export type SlowReceiverPolicy = 'drop' | 'terminate';
+
+export interface BrokerConfig {
+  port: number;
+  host: string;
+  /** Directory of the built app; null serves no files. */
+  staticDir: string | null;
+  /** Browser origins allowed besides the broker's own; connections without `Origin` (devices) are always allowed. */
+  allowedOrigins: string[];
+  maxFrameBytes: number;
+  logonTimeoutMs: number;
+  pingIntervalMs: number;
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  floodMaxDrops: number;
+  floodWindowMs: number;
+  rateLimitNoticeMs: number;
+  logonLimitPerMinute: number;
+  maxSubscriptions: number;
+  maxBufferedBytes: number;
+  slowReceiver: SlowReceiverPolicy;
+  /** How long a closing socket may take to finish the close handshake before it is cut. */
+  closeGraceMs: number;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  logLevel: LogLevel;
+}
+
+export const DEFAULTS: Readonly<BrokerConfig> = {
+  port: 8080,
+  host: '0.0.0.0',
+  staticDir: null,
+  allowedOrigins: [],
+  maxFrameBytes: 16 * 1024,
+  logonTimeoutMs: 10_000,
+  pingIntervalMs: 30_000,
+  rateLimitPerSecond: 20,
+  rateLimitBurst: 40,
+  floodMaxDrops: 200,
+  floodWindowMs: 10_000,
+  rateLimitNoticeMs: 1_000,
+  logonLimitPerMinute: 15,
+  maxSubscriptions: 64,
+  maxBufferedBytes: 1024 * 1024,
+  slowReceiver: 'drop',
+  closeGraceMs: 500,
+  tlsCert: null,
+  tlsKey: null,
+  logLevel: 'info',
+};
+
+/** `dist/` when it exists, so a built app is served without a flag. */
+export const defaultStaticDir = (): string | null => (existsSync('dist') ? 'dist' : null);
+
+export function resolveConfig(overrides: Partial<BrokerConfig>): BrokerConfig {
+  const config: BrokerConfig = { ...DEFAULTS, staticDir: defaultStaticDir(), ...overrides };
+  if ((config.tlsCert === null) !== (config.tlsKey === null)) throw new Error('--tls-cert and --tls-key go together');
+  return config;
+}
+
+type Kind = 'port' | 'count' | 'text' | 'list' | 'slow' | 'level' | 'path';
+
+interface OptionSpec {
+  key: keyof BrokerConfig;
+  flag: string;
+  kind: Kind;
+  help: string;
+}
+
+const OPTIONS: readonly OptionSpec[] = [
+  { key: 'port', flag: 'port', kind: 'port', help: 'TCP port; 0 picks a free one' },
+  { key: 'host', flag: 'host', kind: 'text', help: 'address to listen on' },
+  { key: 'staticDir', flag: 'static', kind: 'path', help: 'directory of the built app (default dist/ when it exists)' },
+  { key: 'allowedOrigins', flag: 'allowed-origins', kind: 'list', help: 'comma-separated browser origins allowed besides our own' },
+  { key: 'maxFrameBytes', flag: 'max-frame-bytes', kind: 'count', help: 'largest frame accepted' },
+  { key: 'logonTimeoutMs', flag: 'logon-timeout-ms', kind: 'count', help: 'close (4001) a connection without LOG_ON after this' },
+  { key: 'pingIntervalMs', flag: 'ping-interval-ms', kind: 'count', help: 'heartbeat; two unanswered pings terminate' },
+  { key: 'rateLimitPerSecond', flag: 'rate-limit', kind: 'count', help: 'messages per second per connection' },
+  { key: 'rateLimitBurst', flag: 'rate-burst', kind: 'count', help: 'token bucket size per connection' },
+  { key: 'floodMaxDrops', flag: 'flood-max-drops', kind: 'count', help: 'dropped packets per window before closing 4029' },
+  { key: 'floodWindowMs', flag: 'flood-window-ms', kind: 'count', help: 'window for --flood-max-drops' },
+  { key: 'rateLimitNoticeMs', flag: 'rate-notice-ms', kind: 'count', help: 'at most one rate_limited ERROR per this interval' },
+  { key: 'logonLimitPerMinute', flag: 'logon-limit', kind: 'count', help: 'successful logons per ID per minute' },
+  { key: 'maxSubscriptions', flag: 'max-subscriptions', kind: 'count', help: 'themes per connection' },
+  { key: 'maxBufferedBytes', flag: 'max-buffered-bytes', kind: 'count', help: 'unsent bytes per connection before messages to it are dropped' },
+  { key: 'slowReceiver', flag: 'slow-receiver', kind: 'slow', help: 'drop | terminate: what happens past --max-buffered-bytes' },
+  { key: 'closeGraceMs', flag: 'close-grace-ms', kind: 'count', help: 'wait for a close handshake before cutting the socket' },
+  { key: 'tlsCert', flag: 'tls-cert', kind: 'path', help: 'PEM certificate: serve https and wss' },
+  { key: 'tlsKey', flag: 'tls-key', kind: 'path', help: 'PEM private key for --tls-cert' },
+  { key: 'logLevel', flag: 'log-level', kind: 'level', help: 'debug | info | warn | error' },
+];
+
+export const envName = (flag: string): string => `BROKER_${flag.toUpperCase().replaceAll('-', '_')}`;
+
+function parseValue(spec: OptionSpec, text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  const bad = (what: string) => ({ ok: false as const, message: `--${spec.flag} (${envName(spec.flag)}) must be ${what}, not ${JSON.stringify(text)}` });
+  switch (spec.kind) {
+    case 'port': {
+      const port = Number(text);
+      return /^\d+$/.test(text) && port <= 65535 ? { ok: true, value: port } : bad('a port number');
+    }
+    case 'count': {
+      const count = Number(text);
+      return /^\d+$/.test(text) && count >= 1 && Number.isSafeInteger(count) ? { ok: true, value: count } : bad('a positive integer');
+    }
+    case 'list':
+      return { ok: true, value: text.split(',').map((item) => item.trim()).filter((item) => item !== '') };
+    case 'slow':
+      return text === 'drop' || text === 'terminate' ? { ok: true, value: text } : bad('drop or terminate');
+    case 'level':
+      return isLogLevel(text) && text !== 'silent' ? { ok: true, value: text } : bad('debug, info, warn or error');
+    case 'path':
+      return { ok: true, value: text === '' ? null : text };
+    case 'text':
+      return text === '' ? bad('non-empty') : { ok: true, value: text };
+  }
+}
+
+export type CommandLine =
+  | { ok: true; help: true }
+  | { ok: true; help: false; config: Partial<BrokerConfig> }
+  | { ok: false; message: string };
+
+/** Flags win over environment variables, which win over the defaults. */
+export function parseCommandLine(args: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(OPTIONS.map((spec) => [spec.flag, { type: 'string' as const }])),
+      },
+    });
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  if (parsed.values['help'] === true) return { ok: true, help: true };
+  const flags = new Map(Object.entries(parsed.values));
+  const config: Partial<BrokerConfig> = {};
+  for (const spec of OPTIONS) {
+    const flagValue = flags.get(spec.flag);
+    const text = typeof flagValue === 'string' ? flagValue : env[envName(spec.flag)];
+    if (text === undefined) continue;
+    const value = parseValue(spec, text);
+    if (!value.ok) return value;
+    Object.assign(config, { [spec.key]: value.value });
+  }
+  return { ok: true, help: false, config };
+}
+
+export function helpText(): string {
+  const rows = OPTIONS.map((spec) => {
+    const value = DEFAULTS[spec.key];
+    const fallback =
+      spec.key === 'staticDir' ? 'dist/ if present' : value === null || (Array.isArray(value) && value.length === 0) ? 'none' : String(value);
+    return `  --${spec.flag.padEnd(20)} ${envName(spec.flag).padEnd(28)} ${spec.help} [${fallback}]`;
+  });
+  return [
+    'Usage: npm run broker -- [options]',
+    '',
+    'The thermostat broker: WebSocket /ws, GET /healthz and the built app on one port.',
+    'Every option can also be set by the environment variable beside it; flags win.',
+    '',
+    ...rows,
+    `  --${'help'.padEnd(20)} ${''.padEnd(28)} this text`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,113 @@
+/**
+ * One client connection and its state machine:
+ *   awaiting_logon --LOG_ON ok--> logged_on
+ *   either         --close decided or socket gone--> closed
+ * Everything the broker writes to a client goes through `sendFrame`, which enforces the buffered-bytes ceiling.
+ */
+import { WebSocket } from 'ws';
+import { errorPacket, type ClientId, type ErrorPacket, type Packet } from '../src/protocol/index.ts';
+import type { BrokerContext } from './context.ts';
+import { CLOSES, faultResponse, type CloseKind, type Fault } from './errors.ts';
+import { FloodGuard } from './limits.ts';
+
+export type ConnectionState = 'awaiting_logon' | 'logged_on' | 'closed';
+
+/** The slice of a `ws` WebSocket the connection uses; small so that unit tests can stand in for it. */
+export type Socket = Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send' | 'close' | 'terminate' | 'ping'>;
+
+const TEXT_FRAME = { binary: false } as const;
+
+export class Connection {
+  state: ConnectionState = 'awaiting_logon';
+  id: ClientId | null = null;
+  readonly themes = new Set<string>();
+  /** Pings sent since the last pong; the heartbeat terminates at two. */
+  unansweredPings = 0;
+  readonly floodGuard: FloodGuard;
+  private logonTimer: NodeJS.Timeout | null;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly context: BrokerContext,
+  ) {
+    const { config } = context;
+    this.floodGuard = new FloodGuard(
+      {
+        ratePerSecond: config.rateLimitPerSecond,
+        burst: config.rateLimitBurst,
+        floodMaxDrops: config.floodMaxDrops,
+        floodWindowMs: config.floodWindowMs,
+        noticeIntervalMs: config.rateLimitNoticeMs,
+      },
+      context.now(),
+    );
+    this.logonTimer = setTimeout(() => this.closeWith('logonTimeout'), config.logonTimeoutMs);
+  }
+
+  markLoggedOn(id: ClientId): void {
+    this.clearLogonTimer();
+    this.id = id;
+    this.state = 'logged_on';
+  }
+
+  /** Writes one text frame unless the receiver is over its buffered-bytes ceiling; then the frame is dropped and counted. */
+  sendFrame(frame: Buffer | string): boolean {
+    if (this.state === 'closed' || this.socket.readyState !== WebSocket.OPEN) return false;
+    if (this.socket.bufferedAmount + frame.length > this.context.config.maxBufferedBytes) {
+      this.context.stats.droppedToSlowReceivers += 1;
+      if (this.context.config.slowReceiver === 'terminate') {
+        this.context.log.warn('slow_receiver_terminated', { id: this.id });
+        this.terminate();
+      }
+      return false;
+    }
+    this.socket.send(frame, TEXT_FRAME);
+    return true;
+  }
+
+  sendPacket(packet: Packet): boolean {
+    return this.sendFrame(JSON.stringify(packet));
+  }
+
+  /** Answers a bad packet the way errors.ts says: an ERROR, then a close when the fault calls for one. */
+  fail(fault: Fault, message: string, details: Pick<ErrorPacket, 'ref' | 'receiver'> = {}): void {
+    const response = faultResponse(fault);
+    this.context.stats.errorsSent += 1;
+    this.sendPacket(errorPacket(response.code, message, details));
+    if (this.context.log.enabled('debug')) this.context.log.debug('error_sent', { id: this.id, code: response.code, ref: details.ref });
+    if (response.close !== undefined) {
+      this.context.log.info('connection_refused', { id: this.id, fault, close: response.close });
+      this.close(response.close, fault);
+    }
+  }
+
+  closeWith(kind: CloseKind): void {
+    const { code, reason } = CLOSES[kind];
+    this.close(code, reason);
+  }
+
+  private close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.clearLogonTimer();
+    this.socket.close(code, reason);
+  }
+
+  terminate(): void {
+    this.state = 'closed';
+    this.clearLogonTimer();
+    this.socket.terminate();
+  }
+
+  /** Called once the socket is gone, whoever closed it. */
+  dispose(): void {
+    this.state = 'closed';
+    this.clearLogonTimer();
+  }
+
+  private clearLogonTimer(): void {
+    if (this.logonTimer === null) return;
+    clearTimeout(this.logonTimer);
+    this.logonTimer = null;
+  }
+}

@@ -1,0 +1,29 @@
+/** What every handler may use: one object per running broker, passed down rather than kept in module state. */
+import type { BrokerConfig } from './config.ts';
+import type { Connection } from './connection.ts';
+import type { LogonLimiter } from './limits.ts';
+import type { Logger } from './log.ts';
+import type { Registry } from './registry.ts';
+
+export interface BrokerStats {
+  /** Frames written to receivers (a broadcast to n peers counts n). */
+  forwarded: number;
+  /** Packets refused by the per-connection rate limit. */
+  rateLimited: number;
+  /** Frames not written because the receiver's unsent bytes were over the ceiling. */
+  droppedToSlowReceivers: number;
+  /** ERROR packets sent. */
+  errorsSent: number;
+}
+
+export interface BrokerContext {
+  readonly config: BrokerConfig;
+  readonly registry: Registry<Connection>;
+  readonly logonLimiter: LogonLimiter;
+  readonly connections: Set<Connection>;
+  readonly log: Logger;
+  readonly stats: BrokerStats;
+  readonly now: () => number;
+}
+
+export const emptyStats = (): BrokerStats => ({ forwarded: 0, rateLimited: 0, droppedToSlowReceivers: 0, errorsSent: 0 });

@@ -1,0 +1,38 @@
+/**
+ * The one place that decides what the broker does about each thing a client can get wrong:
+ * which ERROR code it sends, and whether and how it closes the connection afterwards.
+ */
+import { CLOSE_CODES, type BrokerErrorCode } from '../src/protocol/index.ts';
+
+interface FaultResponse {
+  readonly code: BrokerErrorCode;
+  /** Close code sent right after the ERROR; absent when the connection is kept. */
+  readonly close?: number;
+}
+
+export const FAULTS = {
+  bad_json: { code: 'bad_json' },
+  bad_packet: { code: 'bad_packet' },
+  not_logged_on: { code: 'not_logged_on' },
+  bad_proof: { code: 'bad_proof', close: CLOSE_CODES.badProof },
+  spoofed_transmitter: { code: 'spoofed_transmitter' },
+  receiver_offline: { code: 'receiver_offline' },
+  rate_limited: { code: 'rate_limited' },
+  flooding: { code: 'rate_limited', close: CLOSE_CODES.flooding },
+  logon_rate_limited: { code: 'rate_limited', close: CLOSE_CODES.flooding },
+  too_large: { code: 'too_large', close: CLOSE_CODES.tooBig },
+} as const satisfies Record<string, FaultResponse>;
+
+export type Fault = keyof typeof FAULTS;
+
+export const faultResponse = (fault: Fault): FaultResponse => FAULTS[fault];
+
+/** Closes that are not answers to a bad packet, so no ERROR goes before them. */
+export const CLOSES = {
+  logonTimeout: { code: CLOSE_CODES.logonTimeout, reason: 'no LOG_ON in time' },
+  replaced: { code: CLOSE_CODES.replaced, reason: 'replaced by a newer logon' },
+  shutdown: { code: CLOSE_CODES.goingAway, reason: 'broker shutting down' },
+  internalError: { code: 1011, reason: 'internal error' },
+} as const;
+
+export type CloseKind = keyof typeof CLOSES;

@@ -1,0 +1,12 @@
+import type { Connection } from '../connection.ts';
+import type { BrokerContext } from '../context.ts';
+
+/** Whoever closed the socket: forget the connection. Unbinding is conditional, so a replaced connection leaves the new binding alone. */
+export function handleDisconnect(context: BrokerContext, connection: Connection, code: number): void {
+  connection.dispose();
+  context.connections.delete(connection);
+  for (const theme of connection.themes) context.registry.unsubscribe(theme, connection);
+  connection.themes.clear();
+  if (connection.id !== null) context.registry.unbind(connection.id, connection);
+  if (context.log.enabled('debug')) context.log.debug('connection_closed', { id: connection.id, code });
+}

@@ -1,0 +1,53 @@
+/**
+ * Every frame from a client passes here, in this order: size, rate, frame type, parse, logon state,
+ * then exactly one handler per packet type.
+ */
+import { parsePacket } from '../src/protocol/index.ts';
+import type { Connection } from './connection.ts';
+import type { BrokerContext } from './context.ts';
+import { handleLogOn } from './handlers/log-on.ts';
+import { handleRouted } from './handlers/routed.ts';
+import { handleSubscribe, handleUnsubscribe } from './handlers/subscription.ts';
+
+export function routeFrame(context: BrokerContext, connection: Connection, frame: Buffer, isBinary: boolean): void {
+  if (connection.state === 'closed') return;
+  if (frame.length > context.config.maxFrameBytes) {
+    return connection.fail('too_large', `frames are at most ${context.config.maxFrameBytes} bytes`);
+  }
+  switch (connection.floodGuard.admit(context.now())) {
+    case 'accept':
+      break;
+    case 'drop':
+      context.stats.rateLimited += 1;
+      return;
+    case 'drop_and_notify':
+      context.stats.rateLimited += 1;
+      return connection.fail('rate_limited', `over ${context.config.rateLimitPerSecond} packets per second; packet dropped`);
+    case 'flooding':
+      context.stats.rateLimited += 1;
+      context.log.warn('flooding', { id: connection.id });
+      return connection.fail('flooding', 'persistent flooding');
+  }
+  if (isBinary) return connection.fail('bad_json', 'binary frames are not accepted; send text');
+
+  const parsed = parsePacket(frame.toString('utf8'));
+  if (!parsed.ok) return connection.fail(parsed.error, parsed.message, parsed.ref === undefined ? {} : { ref: parsed.ref });
+  const packet = parsed.value;
+  if (connection.state !== 'logged_on' && packet.packet_type !== 'LOG_ON') {
+    return connection.fail('not_logged_on', 'send LOG_ON first', { ref: packet.packet_type });
+  }
+  switch (packet.packet_type) {
+    case 'LOG_ON':
+      return handleLogOn(context, connection, packet);
+    case 'MSG':
+    case 'START':
+      return handleRouted(context, connection, packet, frame);
+    case 'SUBSCRIBE':
+      return handleSubscribe(context, connection, packet);
+    case 'UNSUBSCRIBE':
+      return handleUnsubscribe(context, connection, packet);
+    case 'ACK_LOG_ON':
+    case 'ERROR':
+      return connection.fail('bad_packet', `${packet.packet_type} is sent by the broker, not to it`, { ref: packet.packet_type });
+  }
+}

@@ -1,0 +1,208 @@
+/** One port: the WebSocket endpoint /ws, GET /healthz and the built app. */
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { resolveConfig, type BrokerConfig } from './config.ts';
+import { Connection } from './connection.ts';
+import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
+import { handleDisconnect } from './handlers/disconnect.ts';
+import { LogonLimiter } from './limits.ts';
+import { createLogger } from './log.ts';
+import { isOriginAllowed, normalizeOrigin } from './origin.ts';
+import { MemoryRegistry } from './registry.ts';
+import { routeFrame } from './router.ts';
+import { createStaticHandler, notFound } from './static.ts';
+
+export type { BrokerConfig } from './config.ts';
+
+export interface RunningBroker {
+  port: number;
+  /** http(s) base, e.g. http://127.0.0.1:8080 */
+  url: string;
+  /** ws(s)://…/ws */
+  wsUrl: string;
+  stats(): BrokerStats & { connections: number; loggedOn: number };
+  /** Closes every socket with 1001, then the server; the port is free when this resolves. */
+  close(): Promise<void>;
+}
+
+const WS_PATH = '/ws';
+/** ws itself cuts frames this many times over the limit with a bare 1009; below it we can still say too_large first. */
+const PAYLOAD_SLACK = 4;
+const UNANSWERED_PINGS_ALLOWED = 2;
+const LOGON_SWEEP_MS = 60_000;
+
+const pathOf = (url: string | undefined): string => {
+  const path = (url ?? '/').split('?', 1)[0] ?? '/';
+  return path === '' ? '/' : path;
+};
+
+const toBuffer = (data: RawData): Buffer =>
+  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+}
+
+export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promise<RunningBroker> {
+  const config = resolveConfig(overrides);
+  const log = createLogger(config.logLevel);
+  const tls =
+    config.tlsCert !== null && config.tlsKey !== null
+      ? { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) }
+      : null;
+  const secure = tls !== null;
+  const allowedOrigins = new Set(config.allowedOrigins.map(normalizeOrigin));
+  const serveStatic = config.staticDir === null ? null : createStaticHandler(config.staticDir);
+
+  const context: BrokerContext = {
+    config,
+    registry: new MemoryRegistry<Connection>(),
+    logonLimiter: new LogonLimiter(config.logonLimitPerMinute),
+    connections: new Set(),
+    log,
+    stats: emptyStats(),
+    now: Date.now,
+  };
+  let shuttingDown = false;
+
+  const healthz = (response: ServerResponse): void => {
+    const body = JSON.stringify({ status: 'ok', connections: context.connections.size, logged_on: context.registry.loggedOnCount });
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    response.end(body);
+  };
+
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    const path = pathOf(request.url);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD' });
+      response.end();
+      return;
+    }
+    if (path === '/healthz') return healthz(response);
+    if (path === WS_PATH) {
+      response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain' });
+      response.end('WebSocket only\n');
+      return;
+    }
+    if (serveStatic === null) return notFound(response);
+    serveStatic(request, response, path).catch((error: unknown) => {
+      log.error('static_failed', { path: path.slice(0, 200), message: error instanceof Error ? error.message : String(error) });
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  };
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: config.maxFrameBytes * PAYLOAD_SLACK,
+  });
+
+  const accept = (socket: WebSocket): void => {
+    const connection = new Connection(socket, context);
+    context.connections.add(connection);
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      // The one error path per connection: a bug triggered by one client closes that client, never the process.
+      try {
+        routeFrame(context, connection, toBuffer(data), isBinary);
+      } catch (error) {
+        log.error('handler_failed', { id: connection.id, message: error instanceof Error ? error.message : String(error) });
+        connection.closeWith('internalError');
+      }
+    });
+    socket.on('pong', () => {
+      connection.unansweredPings = 0;
+    });
+    socket.on('error', (error) => log.debug('socket_error', { id: connection.id, message: error.message }));
+    socket.on('close', (code) => handleDisconnect(context, connection, code));
+  };
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    if (pathOf(request.url) !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (shuttingDown) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    const origin = request.headers.origin;
+    if (!isOriginAllowed(origin, request.headers.host, secure, allowedOrigins)) {
+      log.warn('origin_refused', { origin: origin?.slice(0, 200) });
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(request, socket, head, accept);
+  };
+
+  const server: Server = tls === null ? createHttpServer(onRequest) : createHttpsServer(tls, onRequest);
+  server.on('upgrade', onUpgrade);
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen({ port: config.port, host: config.host }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (error) => log.error('server_error', { message: error.message }));
+
+  const heartbeat = setInterval(() => {
+    for (const connection of context.connections) {
+      if (connection.unansweredPings >= UNANSWERED_PINGS_ALLOWED) {
+        log.info('unresponsive', { id: connection.id });
+        connection.terminate();
+        continue;
+      }
+      if (connection.socket.readyState !== WebSocket.OPEN) continue;
+      connection.unansweredPings += 1;
+      connection.socket.ping();
+    }
+  }, config.pingIntervalMs);
+  const sweep = setInterval(() => context.logonLimiter.sweep(context.now()), LOGON_SWEEP_MS);
+  sweep.unref();
+
+  const { port } = server.address() as AddressInfo;
+  const reachableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const hostInUrl = reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost;
+  const url = `${secure ? 'https' : 'http'}://${hostInUrl}:${port}`;
+  const wsUrl = `${secure ? 'wss' : 'ws'}://${hostInUrl}:${port}${WS_PATH}`;
+  log.info('listening', { port, url, ws: wsUrl, static: config.staticDir, tls: secure });
+
+  let closed: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      shuttingDown = true;
+      clearInterval(heartbeat);
+      clearInterval(sweep);
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await Promise.all([...context.connections].map((connection) => closeGracefully(connection, config.closeGraceMs)));
+      await serverClosed;
+      log.info('closed', { port });
+    })();
+    return closed;
+  };
+
+  return {
+    port,
+    url,
+    wsUrl,
+    stats: () => ({ ...context.stats, connections: context.connections.size, loggedOn: context.registry.loggedOnCount }),
+    close,
+  };
+}
+
+/** Sends 1001 and waits for the close handshake, cutting the socket if the peer does not answer in time. */
+function closeGracefully(connection: Connection, graceMs: number): Promise<void> {
+  const socket = connection.socket as WebSocket;
+  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const cut = setTimeout(() => socket.terminate(), graceMs);
+    socket.once('close', () => {
+      clearTimeout(cut);
+      resolve();
+    });
+    connection.closeWith('shutdown');
+  });
+}
