@@ -17,6 +17,9 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
           exclude: ['src/protocol/**'],
+          setupFiles: ['./src/testing/setup.ts'],
+          // Starts the real broker (broker/main.ts) once for the connection client's network test.
+          globalSetup: ['./test/broker-global-setup.ts'],
         },
       },
     ],

@@ -8,7 +8,8 @@ import { WebSocket } from 'ws';
 import { errorPacket, type ClientId, type ErrorPacket, type Packet } from '../src/protocol/index.ts';
 import type { BrokerContext } from './context.ts';
 import { CLOSES, faultResponse, type CloseKind, type Fault } from './errors.ts';
-import { FloodGuard } from './limits.ts';
+import type { BrokerConfig } from './config.ts';
+import { FloodGuard, type FloodPolicy } from './limits.ts';
 
 export type ConnectionState = 'awaiting_logon' | 'logged_on' | 'closed';
 
@@ -16,11 +17,30 @@ export type ConnectionState = 'awaiting_logon' | 'logged_on' | 'closed';
 export type Socket = Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send' | 'close' | 'terminate' | 'ping'>;
 
 const TEXT_FRAME = { binary: false } as const;
+const NO_THEMES: ReadonlySet<string> = new Set();
+
+/** One policy object per config, shared by every connection, rather than a copy in each. */
+const floodPolicies = new WeakMap<BrokerConfig, FloodPolicy>();
+function floodPolicyOf(config: BrokerConfig): FloodPolicy {
+  let policy = floodPolicies.get(config);
+  if (policy === undefined) {
+    policy = {
+      ratePerSecond: config.rateLimitPerSecond,
+      burst: config.rateLimitBurst,
+      floodMaxDrops: config.floodMaxDrops,
+      floodWindowMs: config.floodWindowMs,
+      noticeIntervalMs: config.rateLimitNoticeMs,
+    };
+    floodPolicies.set(config, policy);
+  }
+  return policy;
+}
 
 export class Connection {
   state: ConnectionState = 'awaiting_logon';
   id: ClientId | null = null;
-  readonly themes = new Set<string>();
+  /** Created on the first subscription: most devices never subscribe, and an empty Set still costs its table. */
+  private subscribedThemes: Set<string> | null = null;
   /** Pings sent since the last pong; the heartbeat terminates at two. */
   unansweredPings = 0;
   readonly floodGuard: FloodGuard;
@@ -30,18 +50,28 @@ export class Connection {
     readonly socket: Socket,
     private readonly context: BrokerContext,
   ) {
-    const { config } = context;
-    this.floodGuard = new FloodGuard(
-      {
-        ratePerSecond: config.rateLimitPerSecond,
-        burst: config.rateLimitBurst,
-        floodMaxDrops: config.floodMaxDrops,
-        floodWindowMs: config.floodWindowMs,
-        noticeIntervalMs: config.rateLimitNoticeMs,
-      },
-      context.now(),
-    );
-    this.logonTimer = setTimeout(() => this.closeWith('logonTimeout'), config.logonTimeoutMs);
+    this.floodGuard = new FloodGuard(floodPolicyOf(context.config), context.now());
+    this.logonTimer = setTimeout(() => this.closeWith('logonTimeout'), context.config.logonTimeoutMs);
+  }
+
+  get themes(): ReadonlySet<string> {
+    return this.subscribedThemes ?? NO_THEMES;
+  }
+
+  addTheme(theme: string): void {
+    (this.subscribedThemes ??= new Set()).add(theme);
+  }
+
+  /** Returns false when the theme was not held. */
+  removeTheme(theme: string): boolean {
+    return this.subscribedThemes?.delete(theme) ?? false;
+  }
+
+  /** Forgets every theme and returns those that were held, for unsubscribing them from the registry. */
+  takeThemes(): ReadonlySet<string> {
+    const themes = this.themes;
+    this.subscribedThemes = null;
+    return themes;
   }
 
   markLoggedOn(id: ClientId): void {

@@ -38,9 +38,12 @@ export interface FloodPolicy {
 
 export type Admission = 'accept' | 'drop' | 'drop_and_notify' | 'flooding';
 
-/** Per-connection message rate: a token bucket, plus the decision when dropping turns into closing. */
-export class FloodGuard {
-  private readonly bucket: TokenBucket;
+/**
+ * Per-connection message rate: a token bucket, plus the decision when dropping turns into closing.
+ * It is the bucket itself rather than holding one, and shares the policy object, because every connection
+ * carries one: an idle broker holds thousands of these.
+ */
+export class FloodGuard extends TokenBucket {
   private windowStart: number;
   private dropsInWindow = 0;
   private lastNotice = Number.NEGATIVE_INFINITY;
@@ -49,12 +52,12 @@ export class FloodGuard {
     private readonly policy: FloodPolicy,
     now: number,
   ) {
-    this.bucket = new TokenBucket(policy.ratePerSecond, policy.burst, now);
+    super(policy.ratePerSecond, policy.burst, now);
     this.windowStart = now;
   }
 
   admit(now: number): Admission {
-    if (this.bucket.take(now)) return 'accept';
+    if (this.take(now)) return 'accept';
     if (now - this.windowStart >= this.policy.floodWindowMs) {
       this.windowStart = now;
       this.dropsInWindow = 0;

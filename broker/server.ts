@@ -43,6 +43,22 @@ const pathOf = (url: string | undefined): string => {
 const toBuffer = (data: RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 
+/**
+ * The broker's socket class: it carries its Connection so that one set of listeners per broker serves every
+ * socket (through `this`), instead of four closures allocated per connection.
+ */
+class BrokerSocket extends WebSocket {
+  connection: Connection | null = null;
+}
+
+/** ws types listeners' `this` as a plain WebSocket; every socket of this server is a BrokerSocket, accepted below. */
+const connectionOf = (socket: WebSocket): Connection => (socket as BrokerSocket).connection!;
+
+/** Until ws takes the socket over (it adds its own error handling), an error just ends it. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
 }
@@ -101,29 +117,41 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     clientTracking: false,
     perMessageDeflate: false,
     maxPayload: config.maxFrameBytes * PAYLOAD_SLACK,
+    WebSocket: BrokerSocket,
   });
 
-  const accept = (socket: WebSocket): void => {
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const connection = connectionOf(this);
+    // The one error path per connection: a bug triggered by one client closes that client, never the process.
+    try {
+      routeFrame(context, connection, toBuffer(data), isBinary);
+    } catch (error) {
+      log.error('handler_failed', { id: connection.id, message: error instanceof Error ? error.message : String(error) });
+      connection.closeWith('internalError');
+    }
+  }
+  function onPong(this: WebSocket): void {
+    connectionOf(this).unansweredPings = 0;
+  }
+  function onError(this: WebSocket, error: Error): void {
+    log.debug('socket_error', { id: connectionOf(this).id, message: error.message });
+  }
+  function onClose(this: WebSocket, code: number): void {
+    handleDisconnect(context, connectionOf(this), code);
+  }
+
+  const accept = (socket: BrokerSocket): void => {
     const connection = new Connection(socket, context);
+    socket.connection = connection;
     context.connections.add(connection);
-    socket.on('message', (data: RawData, isBinary: boolean) => {
-      // The one error path per connection: a bug triggered by one client closes that client, never the process.
-      try {
-        routeFrame(context, connection, toBuffer(data), isBinary);
-      } catch (error) {
-        log.error('handler_failed', { id: connection.id, message: error instanceof Error ? error.message : String(error) });
-        connection.closeWith('internalError');
-      }
-    });
-    socket.on('pong', () => {
-      connection.unansweredPings = 0;
-    });
-    socket.on('error', (error) => log.debug('socket_error', { id: connection.id, message: error.message }));
-    socket.on('close', (code) => handleDisconnect(context, connection, code));
+    socket.on('message', onMessage);
+    socket.on('pong', onPong);
+    socket.on('error', onError);
+    socket.on('close', onClose);
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     if (pathOf(request.url) !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (shuttingDown) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const origin = request.headers.origin;
@@ -131,7 +159,10 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       log.warn('origin_refused', { origin: origin?.slice(0, 200) });
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(request, socket, head, accept);
+    wss.handleUpgrade(request, socket, head, (webSocket) => {
+      socket.off('error', destroyOnError);
+      accept(webSocket);
+    });
   };
 
   const server: Server = tls === null ? createHttpServer(onRequest) : createHttpsServer(tls, onRequest);

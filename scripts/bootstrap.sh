@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 #   clang                    libFuzzer harness with ASan and UBSan
 #   gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev   cross-compiling the core to measure its size
 PACKAGES=(chromium g++ cmake pkg-config libbearssl-dev libcjson-dev doctest-dev clang
-  gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev)
+  gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev libclang-rt-14-dev)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -5,8 +5,7 @@ import type { BrokerContext } from '../context.ts';
 export function handleDisconnect(context: BrokerContext, connection: Connection, code: number): void {
   connection.dispose();
   context.connections.delete(connection);
-  for (const theme of connection.themes) context.registry.unsubscribe(theme, connection);
-  connection.themes.clear();
+  for (const theme of connection.takeThemes()) context.registry.unsubscribe(theme, connection);
   if (connection.id !== null) context.registry.unbind(connection.id, connection);
   if (context.log.enabled('debug')) context.log.debug('connection_closed', { id: connection.id, code });
 }

@@ -22,7 +22,7 @@ export function handleLogOn(context: BrokerContext, connection: Connection, pack
   const previous = context.registry.bind(packet.transmitter, connection);
   connection.markLoggedOn(packet.transmitter);
   for (const theme of themes) {
-    connection.themes.add(theme);
+    connection.addTheme(theme);
     context.registry.subscribe(theme, connection);
   }
   connection.sendPacket(ackLogOn(packet.transmitter));

@@ -8,11 +8,11 @@ export function handleSubscribe(context: BrokerContext, connection: Connection, 
   if (connection.themes.size >= context.config.maxSubscriptions) {
     return connection.fail('bad_packet', `at most ${context.config.maxSubscriptions} themes`, { ref: packet.packet_type });
   }
-  connection.themes.add(packet.theme);
+  connection.addTheme(packet.theme);
   context.registry.subscribe(packet.theme, connection);
 }
 
 export function handleUnsubscribe(context: BrokerContext, connection: Connection, packet: SubscriptionPacket): void {
-  if (!connection.themes.delete(packet.theme)) return;
+  if (!connection.removeTheme(packet.theme)) return;
   context.registry.unsubscribe(packet.theme, connection);
 }

@@ -24,8 +24,10 @@ describe('parseMessage', () => {
     [{ hysteresis: 0.05 }, 'out_of_range'],
     [{ hysteresis: 2.1 }, 'out_of_range'],
     [{ target: '21' }, 'bad_message'],
-    [{ mode: 'eco' }, 'bad_message'],
-    [{ target: 21, mode: 'eco' }, 'bad_message'],
+    [{ mode: 'eco' }, 'out_of_range'],
+    [{ target: 21, mode: 'eco' }, 'out_of_range'],
+    [{ mode: 1 }, 'bad_message'],
+    [{ target: 21.54 }, 'out_of_range'],
   ])('SET %j is %s', (settings, expected) => {
     const parsed = parseMessage(JSON.stringify({ type: 'SET', session, seq: 2, ...settings }));
     if (expected === true) expect(parsed).toEqual({ ok: true, value: { type: 'SET', session, seq: 2, ...settings } });

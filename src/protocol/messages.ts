@@ -139,7 +139,9 @@ function readMessage(object: JsonObject): Message {
       return { type, name: need(object, 'name', isName, 'a name'), nonce: need(object, 'nonce', isToken, 'a nonce') };
     case 'SET': {
       const mode = field(object, 'mode');
-      if (mode !== undefined && !isMode(mode)) throw new Invalid('bad_message', 'mode must be auto, home or away');
+      // A mode of the right type but not one we know is a value out of range, as the firmware says.
+      if (mode !== undefined && typeof mode !== 'string') throw new Invalid('bad_message', 'mode must be text');
+      if (mode !== undefined && !isMode(mode)) throw new Invalid('out_of_range', 'mode must be auto, home or away');
       return {
         type,
         session: need(object, 'session', isToken, 'a session'),

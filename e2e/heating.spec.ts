@@ -1,0 +1,61 @@
+import { test, expect, celsius } from './fixtures/index.ts';
+
+// One simulated minute per two real seconds: the room heats by a degree in a few seconds.
+test.use({ simSpeed: 30 });
+
+test('a new member pairs from the printed link, raises the target by 1 °C and the room heats up to it', async ({
+  page,
+  app,
+  thermostat,
+}) => {
+  // A mild day and a room inside the switching band: the heater stays off until the target moves.
+  await thermostat.control('outside 20');
+  await thermostat.control('room 20.1');
+
+  const screen = await app.pair(page);
+  const before = await thermostat.state();
+  expect(before.target).toBe(20);
+  await expect(screen.target).toHaveAttribute('aria-valuetext', celsius(20));
+  await expect.poll(async () => Math.abs((await screen.shownTemperature()) - ((await thermostat.state()).temperature ?? NaN))).toBeLessThan(0.3);
+
+  await screen.increaseTarget.click();
+  await screen.increaseTarget.click();
+  // Pending until the thermostat confirms: the user sees that it is on its way.
+  await expect(screen.target).toHaveAttribute('aria-busy', 'true');
+  await screen.expectConfirmedTarget(21);
+  expect((await thermostat.state()).target).toBe(21);
+
+  await expect(screen.heater).toHaveText('On', { timeout: 20_000 });
+  expect((await thermostat.state()).heater).toBe(true);
+
+  // Off only once the room has passed target + hysteresis (21 + 0.3).
+  await expect.poll(async () => (await thermostat.state()).heater, { timeout: 60_000, intervals: [100] }).toBe(false);
+  const afterSwitchOff = await thermostat.state();
+  expect(afterSwitchOff.temperature).toBeGreaterThanOrEqual(21.2);
+  await expect(screen.heater).toHaveText('Off');
+  await expect.poll(() => screen.shownTemperature()).toBeGreaterThanOrEqual(21.1);
+});
+
+test('when the sensor fails the app warns and shows the heater held off, and recovers with it', async ({
+  page,
+  app,
+  thermostat,
+}) => {
+  await thermostat.control('room 18');
+  const screen = await app.pair(page);
+  await expect(screen.heater).toHaveText('On', { timeout: 20_000 });
+  await expect(screen.sensorAlert).toBeHidden();
+
+  await thermostat.control('sensor fail');
+  await expect(screen.sensorAlert).toBeVisible({ timeout: 20_000 });
+  await expect(screen.sensorAlert).toContainText('heater is held off');
+  await expect(screen.heater).toHaveText('Off');
+  const failed = await thermostat.state();
+  expect(failed).toMatchObject({ sensor_ok: false, heater: false, temperature: null });
+
+  await thermostat.control('sensor ok');
+  await expect(screen.sensorAlert).toBeHidden({ timeout: 20_000 });
+  await expect(screen.currentTemperature).toHaveText(/\d\s?°C/);
+  // The room is still cold, so heating resumes once the relay's minimum off time has passed.
+  await expect(screen.heater).toHaveText('On', { timeout: 20_000 });
+});

@@ -1,0 +1,81 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures/index.ts';
+import type { InPage } from './fixtures/in-page.ts';
+
+/** Marks the document so a later check can tell that it was never reloaded. */
+async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (globalThis as unknown as InPage).document.documentElement.dataset['e2eSameDocument'] = 'yes';
+  });
+}
+
+async function isSameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (globalThis as unknown as InPage).document.documentElement.dataset['e2eSameDocument'] === 'yes');
+}
+
+test('the app and the thermostat ride out a broker restart and a thermostat reboot without a reload', async ({
+  page,
+  appScreen: screen,
+  broker,
+  thermostat,
+}) => {
+  await markDocument(page);
+  // A still room, so every change on screen comes from what the test does.
+  await thermostat.control('outside 20');
+  await thermostat.control('room 20');
+
+  const beforeRestart = thermostat.process.lineCount;
+  await broker.restart();
+  await thermostat.waitForOffline(beforeRestart);
+  await thermostat.waitForOnline(beforeRestart, 20_000);
+  await expect(screen.connection).toHaveText(/^Connected/, { timeout: 40_000 });
+
+  // Live state flows again: the thermostat pushes the warmer room on its own.
+  await thermostat.control('room 23');
+  await expect.poll(() => screen.shownTemperature(), { timeout: 20_000 }).toBeGreaterThan(22.5);
+  expect(await isSameDocument(page)).toBe(true);
+
+  // A power cycle: the thermostat forgets its sessions; the app's next command meets stale_session.
+  const beforeReboot = thermostat.process.lineCount;
+  await thermostat.control('reboot');
+  await thermostat.waitForOnline(beforeReboot, 20_000);
+  expect((await thermostat.state()).sessions).toBe(0);
+
+  await screen.increaseTarget.click();
+  await screen.expectConfirmedTarget(20.5, 20_000);
+  expect((await thermostat.state()).target).toBe(20.5);
+  await expect(screen.connection).toHaveText(/^Connected/);
+
+  // And the new session receives pushes again.
+  await thermostat.control('room 18');
+  await expect.poll(() => screen.shownTemperature(), { timeout: 20_000 }).toBeLessThan(18.5);
+  expect(await isSameDocument(page)).toBe(true);
+});
+
+test('offline: the installed app still opens with the last state and its age, and reconnects by itself', async ({
+  context,
+  page,
+  appScreen: screen,
+  thermostat,
+}) => {
+  await thermostat.control('outside 20');
+  await thermostat.control('room 20');
+  // The shell is cached once the service worker is active (it precaches while installing).
+  await expect.poll(() => page.evaluate(async () => (await (globalThis as unknown as InPage).navigator.serviceWorker.ready).active?.state), { timeout: 20_000 }).toBe('activated');
+
+  await context.setOffline(true);
+  const lastTemperature = (await screen.currentTemperature.textContent()) ?? '';
+  const lastTarget = (await screen.target.getAttribute('aria-valuetext')) ?? '';
+  expect(lastTemperature).toMatch(/\d\s?°C/);
+
+  await page.reload();
+  await expect(screen.connection).toHaveText(/^Offline/);
+  await expect(screen.currentTemperature).toHaveText(lastTemperature);
+  await expect(screen.target).toHaveAttribute('aria-valuetext', lastTarget);
+  await expect(screen.lastUpdate).toHaveText(/^Updated (just now|\d+ (s|min|h|d) ago)$/);
+
+  await context.setOffline(false);
+  await expect(screen.connection).toHaveText(/^Connected/, { timeout: 40_000 });
+  await thermostat.control('room 22');
+  await expect.poll(() => screen.shownTemperature(), { timeout: 20_000 }).toBeGreaterThan(21.5);
+});

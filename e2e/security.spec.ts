@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { test, expect } from './fixtures/index.ts';
+import { AppTraffic } from './fixtures/app-traffic.ts';
+import { RawClient } from './fixtures/raw-client.ts';
+import {
+  fromBase64url,
+  logOn,
+  makeKey,
+  open,
+  parseMessage,
+  seal,
+  start,
+  toBase64url,
+  type RoutedPacket,
+  type StateMessage,
+} from '../src/protocol/index.ts';
+
+test('security: a wrong key, a SET replayed at the broker and an impostor thermostat change nothing', async ({
+  page,
+  app,
+  broker,
+  thermostat,
+}) => {
+  const traffic = new AppTraffic(page, thermostat.keyText);
+  const screen = await app.pair(page);
+  const initial = await thermostat.state();
+
+  // Someone with the thermostat's ID but not its key: the thermostat drops what it cannot open.
+  const wrongLink = `${broker.httpUrl}#pair=${thermostat.id}.${toBase64url(makeKey())}`;
+  const intruder = await app.pairInNewContext({ link: wrongLink, thermostatName: 'Not mine' });
+  await expect(intruder.screen.connection).toHaveText(/^Wrong key — check the pairing link/, { timeout: 30_000 });
+  await intruder.screen.target.press('ArrowUp');
+  await intruder.screen.target.press('Enter');
+  await expect.poll(async () => (await thermostat.state()).dropped_envelopes).toBeGreaterThan(initial.dropped_envelopes);
+  await expect(intruder.screen.connection).toHaveText(/^Wrong key — check the pairing link/);
+  expect((await thermostat.state()).target).toBe(initial.target);
+  await intruder.context.close();
+
+  // The member sets 20.5, then 21; an attacker at the broker replays the 20.5 SET verbatim.
+  await screen.increaseTarget.click();
+  await screen.expectConfirmedTarget(20.5);
+  await screen.increaseTarget.click();
+  await screen.expectConfirmedTarget(21);
+  const captured = traffic.setsWithTarget(20.5);
+  expect(captured, 'the app sent exactly one SET for 20.5 °C').toHaveLength(1);
+  const capturedFrame = captured[0]?.frame as string;
+
+  const key = fromBase64url(thermostat.keyText) as Uint8Array;
+  const attacker = await RawClient.connect(broker.wsUrl);
+  const appId = await attacker.logOnWithSecret(await app.secretOf(page));
+  attacker.send(capturedFrame);
+  // A START after the replay, on the same connection: its answer proves the replay was handled first.
+  const nonce = toBase64url(randomBytes(16));
+  attacker.send(start(appId, thermostat.id, seal(key, 'START', appId, thermostat.id, { type: 'START', name: 'replay', nonce })));
+  const reply = await attacker.nextPacket<RoutedPacket>(
+    (packet) => (packet.packet_type === 'MSG' || packet.packet_type === 'START') && packet.transmitter === thermostat.id,
+  );
+  attacker.close();
+  const opened = open(key, reply.packet_type, reply.transmitter, reply.receiver, reply.data);
+  expect(opened.ok).toBe(true);
+  const state = opened.ok ? parseMessage(opened.value) : null;
+  expect(state?.ok && state.value.type).toBe('STATE');
+  const stateAfterReplay = (state?.ok ? state.value : null) as StateMessage | null;
+  expect(stateAfterReplay).toMatchObject({ nonce, target: 21 });
+  expect((await thermostat.state()).target).toBe(21);
+
+  // Someone logging on as the thermostat without its secret is refused and changes nothing.
+  const impostor = await RawClient.connect(broker.wsUrl);
+  impostor.send(logOn(thermostat.id, toBase64url(randomBytes(32))));
+  await expect(impostor.nextPacket((packet) => packet.packet_type === 'ERROR')).resolves.toMatchObject({ code: 'bad_proof' });
+  await expect(impostor.closed).resolves.toMatchObject({ code: 4003 });
+  expect((await thermostat.state()).online).toBe(true);
+
+  // The member's app still controls the real thermostat (recovering its session from the replay's START).
+  await expect(screen.connection).toHaveText(/^Connected/, { timeout: 30_000 });
+  await screen.increaseTarget.click();
+  await screen.expectConfirmedTarget(21.5, 20_000);
+  expect((await thermostat.state()).target).toBe(21.5);
+});

@@ -1,0 +1,48 @@
+// Encodings and cryptography of the wire contract: base64url, IDs, checksums
+// and the AES-256-GCM envelope (PROTOCOL.md "Identities" and "Envelope").
+#pragma once
+#include "core_types.h"
+#include "ports.h"
+
+namespace hearth {
+
+constexpr size_t kIdLength = 22;
+constexpr size_t kSecretBytes = 32;
+constexpr size_t kKeyBytes = 32;
+constexpr size_t kIvBytes = 12;
+constexpr size_t kTagBytes = 16;
+
+constexpr size_t base64url_length(size_t bytes) { return (bytes * 4 + 2) / 3; }
+
+// Writes base64url without padding plus a terminating NUL.
+Result<size_t> base64url_encode(const uint8_t* data, size_t length, char* out, size_t capacity);
+// Strict decoder: only the URL alphabet, no padding, canonical trailing bits.
+Result<size_t> base64url_decode(const char* text, size_t length, uint8_t* out, size_t capacity);
+
+// ID = first 22 characters of base64url(SHA-256(secret)); out gets 23 bytes.
+void id_from_secret(const uint8_t* secret, size_t length, char out[kIdLength + 1]);
+bool is_valid_id(const char* text, size_t length);
+
+// First four bytes of SHA-256, used as the storage checksum.
+uint32_t checksum32(const uint8_t* data, size_t length);
+
+// The three parts of AAD = packet_type "|" transmitter "|" receiver.
+struct EnvelopeAddress {
+  const char* packet_type;
+  const char* transmitter;
+  const char* receiver;
+};
+
+// Opens "v1.<iv>.<ciphertext||tag>" into out. Nothing is returned (and out is
+// wiped) unless the tag checks out: callers cannot act on unauthenticated data.
+Result<size_t> envelope_open(const uint8_t key[kKeyBytes], const EnvelopeAddress& address,
+                             const char* envelope, size_t envelope_length, uint8_t* out,
+                             size_t capacity);
+
+// Seals plaintext[0..length) with a fresh random IV. plaintext must have room
+// for kTagBytes more; it is encrypted in place. Writes a NUL-terminated string.
+Result<size_t> envelope_seal(const uint8_t key[kKeyBytes], const EnvelopeAddress& address,
+                             Random& random, uint8_t* plaintext, size_t length, size_t capacity,
+                             char* out, size_t out_capacity);
+
+}  // namespace hearth

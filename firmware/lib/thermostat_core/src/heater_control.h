@@ -1,0 +1,94 @@
+// Everything that decides whether the heater runs. The relay is switched only
+// by HeaterControl::update(); every safety rule of PROTOCOL.md "Thermostat
+// rules" is enforced there, in one place, whatever the messages say.
+#pragma once
+#include "core_types.h"
+#include "ports.h"
+
+namespace hearth {
+
+struct ControlConfig {
+  uint32_t sample_period_ms = 5000;       // BME280 read interval
+  uint32_t reading_max_age_ms = 60000;    // older than this: stale, heater off
+  uint32_t stuck_after_ms = 600000;       // identical readings this long: sensor stuck
+  uint32_t min_on_ms = 60000;
+  uint32_t min_off_ms = 60000;
+  uint32_t max_heating_ms = 4ul * 3600 * 1000;  // longest heating period without re-check
+  Centi frost_below = 500;
+  Centi plausible_min = -2000;
+  Centi plausible_max = 6000;
+};
+
+// Why the relay is in its state; shown by the simulator and used by tests.
+enum class HeatReason : uint8_t {
+  boot,           // just started, relay off
+  no_reading,     // sensor failed, implausible, stuck or stale: forced off
+  frost,          // below the frost limit: on
+  below_band,     // below setpoint - hysteresis: on
+  above_band,     // above setpoint + hysteresis: off
+  in_band,        // inside the band: keep the current state
+  min_on_hold,    // wants off but has not been on long enough
+  min_off_hold,   // wants on but has not been off long enough
+  heating_limit,  // heated max_heating_ms: forced off until a new reading asks again
+};
+const char* heat_reason_name(HeatReason r);
+
+// Tracks the sensor: samples every sample_period_ms and decides whether there
+// is a good reading (the latest sample succeeded, is plausible, not stuck, not
+// stale).
+class ReadingMonitor {
+ public:
+  explicit ReadingMonitor(const ControlConfig& config) : config_(config) {}
+
+  bool sample_due(uint64_t now) const {
+    return !sampled_ || now - last_sample_at_ >= config_.sample_period_ms;
+  }
+  void record(uint64_t now, const SensorSample& sample);
+
+  // The reading the controller may act on, or false.
+  bool good(uint64_t now) const;
+  const Reading& latest() const { return latest_.reading; }
+  uint64_t latest_at() const { return last_sample_at_; }
+  bool stuck(uint64_t now) const;
+
+ private:
+  const ControlConfig& config_;
+  bool sampled_ = false;
+  uint64_t last_sample_at_ = 0;
+  SensorSample latest_{false, {0, 0, 0}};
+  bool have_good_ = false;
+  uint64_t unchanged_since_ = 0;
+};
+
+struct HeatDecision {
+  bool on;
+  HeatReason reason;
+  bool switched;
+};
+
+class HeaterControl {
+ public:
+  HeaterControl(const ControlConfig& config, Relay& relay, uint64_t now);
+
+  // Decides and drives the relay. setpoint/hysteresis in hundredths of °C.
+  HeatDecision update(uint64_t now, const ReadingMonitor& readings, Centi setpoint,
+                      Centi hysteresis);
+
+  bool on() const { return on_; }
+  HeatReason reason() const { return reason_; }
+  uint64_t last_switch_at() const { return switched_at_; }
+
+ private:
+  void drive(bool on, uint64_t now);
+
+  const ControlConfig& config_;
+  Relay& relay_;
+  bool on_ = false;
+  HeatReason reason_ = HeatReason::boot;
+  uint64_t switched_at_;
+  // After heating_limit the heater may only return on a reading taken later.
+  bool limit_rest_ = false;
+  uint64_t limit_at_ = 0;
+};
+
+}  // namespace hearth

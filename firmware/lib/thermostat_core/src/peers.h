@@ -1,0 +1,48 @@
+// Application sessions and presence reports, one slot per app ID
+// (PROTOCOL.md "Sessions, ordering and replay"). When the table is full the
+// app least recently heard from gives up its slot.
+#pragma once
+#include "codec.h"
+#include "core_types.h"
+
+namespace hearth {
+
+constexpr size_t kMaxPeers = 8;
+constexpr size_t kSessionBytes = 12;
+constexpr size_t kMaxNameBytes = 32;
+
+struct Peer {
+  bool used = false;
+  char id[kIdLength + 1] = {};
+  char name[kMaxNameBytes + 1] = {};
+  char session[base64url_length(kSessionBytes) + 1] = {};
+  uint64_t last_rx_seq = 0;  // highest seq accepted from the app
+  uint64_t tx_seq = 0;       // last seq sent to the app
+  uint64_t heard_at = 0;
+  bool reachable = true;     // false after the broker said receiver_offline
+  bool has_presence = false;
+  bool home = false;
+  double distance = 0;       // metres, as last reported with the presence
+  uint64_t presence_at = 0;
+};
+
+class PeerTable {
+ public:
+  Peer* find(const char* id);
+  // A slot for id: the existing one, a free one, or the least recently heard.
+  Peer& claim(const char* id);
+  Peer* begin() { return peers_; }
+  Peer* end() { return peers_ + kMaxPeers; }
+  const Peer* begin() const { return peers_; }
+  const Peer* end() const { return peers_ + kMaxPeers; }
+  size_t count() const;
+
+ private:
+  Peer peers_[kMaxPeers];
+};
+
+// Copies at most kMaxNameBytes of UTF-8 without cutting a character, and
+// replaces control characters, so that every name fits the STATE buffer.
+void copy_display_name(const char* text, char out[kMaxNameBytes + 1]);
+
+}  // namespace hearth

@@ -1,0 +1,69 @@
+// The small interfaces through which the core touches the world. The ESP8266
+// glue, the simulator and the tests each provide their own implementations.
+#pragma once
+#include "core_types.h"
+
+namespace hearth {
+
+struct Reading {
+  float temperature;  // °C
+  float humidity;     // %RH
+  float pressure;     // hPa
+};
+
+struct SensorSample {
+  bool ok;  // false: the sensor did not answer or returned garbage
+  Reading reading;
+};
+
+class Sensor {
+ public:
+  virtual SensorSample read() = 0;
+
+ protected:
+  ~Sensor() = default;
+};
+
+class Relay {
+ public:
+  virtual void set(bool on) = 0;
+
+ protected:
+  ~Relay() = default;
+};
+
+enum class Blob : uint8_t { identity, settings };
+
+// Each blob is read and written whole; write() must be atomic: after a power
+// loss the old or the new content is found, never a mix.
+class Storage {
+ public:
+  virtual Result<size_t> read(Blob blob, uint8_t* out, size_t capacity) = 0;
+  virtual Status write(Blob blob, const uint8_t* data, size_t length) = 0;
+
+ protected:
+  ~Storage() = default;
+};
+
+// The WebSocket link to the broker. The glue reports open/close/text to the
+// core; the core sends text frames and may ask for the link to be dropped
+// (for example when the broker never acknowledges the logon).
+class Link {
+ public:
+  virtual Status send_text(const char* text, size_t length) = 0;
+  virtual void drop() = 0;
+
+ protected:
+  ~Link() = default;
+};
+
+// Cryptographic randomness. Returns no_random while the source is not ready.
+class Random {
+ public:
+  virtual Status fill(uint8_t* out, size_t length) = 0;
+
+ protected:
+  ~Random() = default;
+};
+
+}  // namespace hearth

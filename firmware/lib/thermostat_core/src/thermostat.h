@@ -1,0 +1,123 @@
+// The thermostat: layer 6 client, layer 7 sessions, settings and presence,
+// and the heater control. It never blocks; the glue calls it with the time.
+//
+//   Thermostat core(sensor, relay, storage, link, random, millis());
+//   core.begin(millis());
+//   loop: core.tick(millis()); link events -> link_opened/closed/text.
+#pragma once
+#include "codec.h"
+#include "core_types.h"
+#include "heater_control.h"
+#include "identity.h"
+#include "peers.h"
+#include "ports.h"
+#include "settings.h"
+
+struct cJSON;
+
+namespace hearth {
+
+struct CoreConfig {
+  ControlConfig control;
+  uint32_t presence_fresh_ms = 12ul * 3600 * 1000;
+  uint32_t session_active_ms = 10ul * 60 * 1000;
+  uint32_t push_period_ms = 60000;
+  Centi push_on_move = 10;                // 0.1 °C
+  uint32_t logon_timeout_ms = 20000;      // no ACK_LOG_ON by then: drop the link
+  uint32_t storage_retry_ms = 30000;
+  size_t max_frame_bytes = 4096;          // our envelopes are far smaller
+};
+
+class Thermostat {
+ public:
+  Thermostat(Sensor& sensor, Relay& relay, Storage& storage, Link& link, Random& random,
+             Millis now, const CoreConfig& config = CoreConfig());
+  Thermostat(const Thermostat&) = delete;
+  Thermostat& operator=(const Thermostat&) = delete;
+
+  // Loads settings (defaults when missing or corrupt) and the identity (made
+  // on first boot). Heating works even when the identity cannot be made yet;
+  // the error is returned and tick() keeps retrying.
+  Status begin(Millis now);
+  void tick(Millis now);
+
+  void link_opened(Millis now);
+  void link_closed(Millis now);
+  void link_text(const char* text, size_t length, Millis now);
+
+  bool identity_ready() const { return identity_ready_; }
+  const Identity& identity() const { return identity_; }
+  Result<size_t> pairing_link(const char* app_url, char* out, size_t capacity) const;
+
+  bool online() const { return logged_on_; }
+  const Settings& settings() const { return settings_; }
+  Regime regime() const { return settings_.last_regime; }
+  bool heater_on() const { return heater_.on(); }
+  HeatReason heat_reason() const { return heater_.reason(); }
+  bool sensor_ok() const { return readings_.good(clock_.elapsed()); }
+  const Reading& reading() const { return readings_.latest(); }
+  const PeerTable& peers() const { return peers_; }
+  size_t active_sessions() const;
+  uint64_t uptime_ms() const { return clock_.elapsed(); }
+  uint32_t dropped_envelopes() const { return dropped_envelopes_; }
+  Status storage_error() const { return storage_error_; }
+  const CoreConfig& config() const { return config_; }
+
+ private:
+  void control_step(uint64_t now);
+  Regime decide_regime(uint64_t now) const;
+  void persist_settings(uint64_t now);
+  void send_logon(uint64_t now);
+  void handle_broker_packet(const char* text, size_t length, uint64_t now);
+  void handle_envelope(const char* packet_type, const char* transmitter, uint64_t now,
+                       size_t plain_length);
+  void handle_start(const char* transmitter, const cJSON* message, uint64_t now);
+  void handle_command(const char* type, const char* transmitter, const cJSON* message,
+                      uint64_t now);
+  const char* apply_set(const cJSON* message, uint64_t now);
+  const char* apply_home(Peer& peer, const cJSON* message, uint64_t now);
+  void push_states(uint64_t now, const Peer* except);
+  bool session_active(const Peer& peer, uint64_t now) const;
+  Status send_state(Peer& peer, const char* nonce, const char* error, uint64_t now);
+  Status send_stale_session(const char* receiver);
+  Status send_sealed(const char* receiver, size_t plain_length);
+
+  CoreConfig config_;
+  Sensor& sensor_;
+  Storage& storage_;
+  Link& link_;
+  Random& random_;
+  MonotonicClock clock_;
+  ReadingMonitor readings_;
+  HeaterControl heater_;
+  PeerTable peers_;
+
+  Identity identity_{};
+  bool identity_ready_ = false;
+  uint64_t identity_attempt_at_ = 0;
+  Settings settings_;
+  Settings persisted_;
+  bool persisted_known_ = false;
+  uint64_t persist_attempt_at_ = 0;
+  Status storage_error_ = Error::none;
+
+  bool link_open_ = false;
+  bool logged_on_ = false;
+  bool awaiting_ack_ = false;
+  uint64_t logon_sent_at_ = 0;
+
+  uint64_t last_push_at_ = 0;
+  bool pushed_once_ = false;
+  bool pushed_heater_ = false;
+  bool pushed_sensor_ok_ = false;
+  Centi pushed_temperature_ = 0;
+  bool push_pending_ = false;
+  uint32_t dropped_envelopes_ = 0;
+
+  // Fixed buffers: no heap for frames, so a long uptime cannot fragment it.
+  uint8_t rx_plain_[1024];
+  uint8_t tx_plain_[2048 + kTagBytes];
+  char tx_frame_[2944];
+};
+
+}  // namespace hearth

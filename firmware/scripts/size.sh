@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Cross-compiles the thermostat core for the ESP8266's CPU (Xtensa LX106) with
+# the flags of the ESP8266 Arduino core and prints text/data/bss per file and
+# in total (budget: 24 KB of text), then the peak heap one SET needs,
+# measured on the host (budget: 4 KB). BearSSL and cJSON are libraries linked
+# on the device and not counted here.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+firmware="$root/firmware"
+out="$firmware/build/xtensa"
+text_budget=$((24 * 1024))
+mkdir -p "$out/include/cjson"
+ln -sfn /usr/include/bearssl "$out/include/bearssl"
+ln -sfn /usr/include/cjson/cJSON.h "$out/include/cjson/cJSON.h"
+
+objects=()
+for source in "$firmware"/lib/thermostat_core/src/*.cpp; do
+  object="$out/$(basename "${source%.cpp}").o"
+  xtensa-lx106-elf-g++ -std=gnu++17 -Os -fno-exceptions -fno-rtti -mlongcalls \
+    -mtext-section-literals -falign-functions=4 -ffunction-sections -fdata-sections \
+    -Wall -Werror -isystem /usr/include/newlib -isystem "$out/include" \
+    -c "$source" -o "$object"
+  objects+=("$object")
+done
+
+echo "thermostat core for xtensa-lx106 (-Os, no exceptions, no RTTI):"
+xtensa-lx106-elf-size -t "${objects[@]}" | sed "s|$out/||"
+text_total=$(xtensa-lx106-elf-size -t "${objects[@]}" | awk '/\(TOTALS\)/ {print $1}')
+if [ "$text_total" -le "$text_budget" ]; then
+  echo "core text: $text_total bytes of $text_budget budget: within"
+else
+  echo "core text: $text_total bytes of $text_budget budget: EXCEEDED"
+  status=1
+fi
+
+# The core keeps its frame buffers inside the Thermostat object, which the
+# glue allocates statically: its size is RAM (bss), not heap.
+probe="$out/object_size.cpp"
+printf '#include "thermostat.h"\nalignas(hearth::Thermostat) unsigned char thermostat_object[sizeof(hearth::Thermostat)];\n' >"$probe"
+xtensa-lx106-elf-g++ -std=gnu++17 -Os -fno-exceptions -fno-rtti -isystem /usr/include/newlib \
+  -isystem "$out/include" -I "$firmware/lib/thermostat_core/src" -c "$probe" -o "$out/object_size.o"
+echo "one Thermostat object (static RAM in the glue): $(xtensa-lx106-elf-size "$out/object_size.o" | awk 'NR==2 {print $3}') bytes bss"
+
+build="$firmware/build"
+(
+  flock 9
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$firmware" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  fi
+  cmake --build "$build" --target heap_per_set -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+) 9>"$build/.build.lock"
+echo
+"$build/heap_per_set" || status=1
+exit "${status:-0}"

@@ -1,0 +1,80 @@
+// WebSocket bridge for the simulated thermostat. It only moves frames between
+// the broker and the C++ core running in the parent process, one JSON object
+// per line on stdin/stdout (see bridge_process.h). All protocol logic, logon,
+// reconnect and backoff live in the C++ simulator.
+import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
+
+type Command =
+  | { op: 'connect'; conn: number; url: string }
+  | { op: 'send'; conn: number; text: string }
+  | { op: 'close'; conn: number };
+
+let socket: WebSocket | null = null;
+let current = -1;
+let closing = false;
+
+function emit(event: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bridge] ${message}\n`);
+}
+
+function connect(conn: number, url: string): void {
+  socket?.terminate();
+  current = conn;
+  const ws = new WebSocket(url, { maxPayload: 64 * 1024, handshakeTimeout: 10_000 });
+  socket = ws;
+  ws.on('open', () => emit({ ev: 'open', conn }));
+  ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+    if (isBinary) {
+      log('binary frame ignored: the contract allows text frames only');
+      return;
+    }
+    emit({ ev: 'text', conn, text: data.toString() });
+  });
+  ws.on('error', (error: Error) => log(`connection ${conn}: ${error.message}`));
+  ws.on('close', (code: number) => {
+    if (socket === ws) socket = null;
+    emit({ ev: 'close', conn, code });
+  });
+}
+
+function handle(command: Command): void {
+  if (command.op === 'connect') {
+    connect(command.conn, command.url);
+  } else if (command.op === 'send') {
+    if (command.conn === current && socket?.readyState === WebSocket.OPEN) socket.send(command.text);
+  } else if (command.op === 'close' && command.conn === current && socket) {
+    const ws = socket;
+    ws.close(1000, 'closing');
+    setTimeout(() => ws.terminate(), 1000).unref();
+  }
+}
+
+function shutdown(): void {
+  if (closing) return;
+  closing = true;
+  const ws = socket;
+  if (!ws || ws.readyState === WebSocket.CLOSED) process.exit(0);
+  ws.once('close', () => process.exit(0));
+  ws.close(1001, 'thermostat shutting down');
+  setTimeout(() => process.exit(0), 500).unref();
+}
+
+process.stdout.on('error', () => shutdown());
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  try {
+    handle(JSON.parse(line) as Command);
+  } catch (error) {
+    log(`bad command line: ${(error as Error).message}`);
+  }
+});
+// The simulator went away (or asked us to stop): close cleanly and exit.
+lines.on('close', shutdown);

@@ -1,0 +1,494 @@
+// The simulated thermostat: the real core on the host, with a room model for
+// sensor and relay, files for storage, the OS for randomness and a Node
+// bridge for the WebSocket. Stdout carries only the lines other tools parse
+// (PAIR, ONLINE, OFFLINE and one answer per stdin command); logs go to stderr.
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "bridge_process.h"
+#include "room_model.h"
+#include "sim_ports.h"
+#include "thermostat.h"
+
+using namespace hearth;
+
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+int g_wake_pipe[2] = {-1, -1};
+
+void on_signal(int) {
+  g_stop = 1;
+  const char byte = 1;
+  (void)!write(g_wake_pipe[1], &byte, 1);
+}
+
+struct Options {
+  std::string broker;
+  std::string state_dir;
+  std::string app_url = "http://localhost:8080/";
+  double speed = 1.0;
+  std::string name = "thermostat";
+};
+
+std::string g_name = "thermostat";
+
+void log(const char* format, ...) __attribute__((format(printf, 1, 2)));
+void log(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  fprintf(stderr, "[sim %s] ", g_name.c_str());
+  vfprintf(stderr, format, args);
+  fputc('\n', stderr);
+  va_end(args);
+}
+
+void say(const std::string& line) {
+  fputs(line.c_str(), stdout);
+  fputc('\n', stdout);
+  fflush(stdout);
+}
+
+int64_t real_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool parse_number(const std::string& text, double lo, double hi, double* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const double v = strtod(text.c_str(), &end);
+  if (errno != 0 || end == text.c_str() || *end != '\0' || !std::isfinite(v)) return false;
+  if (v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+bool parse_args(int argc, char** argv, Options* o, std::string* error) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= argc) {
+        *error = "missing value for " + arg;
+        return false;
+      }
+      *out = argv[++i];
+      return true;
+    };
+    std::string speed;
+    if (arg == "--broker") {
+      if (!value(&o->broker)) return false;
+    } else if (arg == "--state-dir") {
+      if (!value(&o->state_dir)) return false;
+    } else if (arg == "--app-url") {
+      if (!value(&o->app_url)) return false;
+    } else if (arg == "--name") {
+      if (!value(&o->name)) return false;
+    } else if (arg == "--speed") {
+      if (!value(&speed)) return false;
+      if (!parse_number(speed, 0.001, 100000, &o->speed)) {
+        *error = "--speed must be a number above 0";
+        return false;
+      }
+    } else {
+      *error = "unknown argument " + arg;
+      return false;
+    }
+  }
+  if (o->broker.empty()) *error = "--broker <ws url> is required";
+  else if (o->state_dir.empty()) *error = "--state-dir <dir> is required";
+  return error->empty();
+}
+
+bool make_dirs(const std::string& path) {
+  std::string partial;
+  for (size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      if (!partial.empty() && mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) return false;
+    }
+    if (i < path.size()) partial += path[i];
+  }
+  return true;
+}
+
+class BridgeLink final : public Link {
+ public:
+  explicit BridgeLink(BridgeProcess& bridge) : bridge_(bridge) {}
+  Status send_text(const char* text, size_t length) override {
+    if (!open_) return Error::io;
+    bridge_.send(conn_, text, length);
+    return Error::none;
+  }
+  void drop() override {
+    if (conn_ >= 0) bridge_.close(conn_);
+  }
+  void attach(int conn) { conn_ = conn, open_ = false; }
+  void set_open(bool open) { open_ = open; }
+  int conn() const { return conn_; }
+
+ private:
+  BridgeProcess& bridge_;
+  int conn_ = -1;
+  bool open_ = false;
+};
+
+// Simulated time: speed × real time, as the 32-bit millisecond clock the core
+// expects (it wraps, as millis() does on the device).
+class SimClock {
+ public:
+  SimClock(double speed) : speed_(speed), last_real_(real_ms()) {}
+  // Returns simulated seconds elapsed since the previous call.
+  double advance() {
+    const int64_t now = real_ms();
+    const double sim = double(now - last_real_) * speed_;
+    last_real_ = now;
+    total_ms_ += sim;
+    return sim / 1000.0;
+  }
+  Millis now() const { return Millis(uint64_t(total_ms_)); }
+
+ private:
+  double speed_;
+  int64_t last_real_;
+  double total_ms_ = 1000;
+};
+
+std::string state_json(const Thermostat& core, const RoomModel& room, const SimulatedBme280& sensor) {
+  cJSON* o = cJSON_CreateObject();
+  const bool ok = core.sensor_ok();
+  const Reading& r = core.reading();
+  auto rounded = [](double v, double scale) { return std::round(v * scale) / scale; };
+  if (ok) {
+    cJSON_AddNumberToObject(o, "temperature", rounded(r.temperature, 100));
+    cJSON_AddNumberToObject(o, "humidity", rounded(r.humidity, 10));
+    cJSON_AddNumberToObject(o, "pressure", rounded(r.pressure, 10));
+  } else {
+    cJSON_AddNullToObject(o, "temperature");
+    cJSON_AddNullToObject(o, "humidity");
+    cJSON_AddNullToObject(o, "pressure");
+  }
+  cJSON_AddBoolToObject(o, "sensor_ok", ok);
+  const Settings& s = core.settings();
+  cJSON_AddNumberToObject(o, "target", s.target / 100.0);
+  cJSON_AddNumberToObject(o, "away_target", s.away_target / 100.0);
+  cJSON_AddNumberToObject(o, "hysteresis", s.hysteresis / 100.0);
+  cJSON_AddStringToObject(o, "mode", mode_name(s.mode));
+  cJSON_AddStringToObject(o, "regime", regime_name(core.regime()));
+  cJSON_AddBoolToObject(o, "heater", core.heater_on());
+  cJSON_AddStringToObject(o, "heat_reason", heat_reason_name(core.heat_reason()));
+  cJSON* members = cJSON_AddArrayToObject(o, "members");
+  for (const Peer& p : core.peers()) {
+    if (!p.used || !p.has_presence) continue;
+    cJSON* m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "id", p.id);
+    cJSON_AddStringToObject(m, "name", p.name);
+    cJSON_AddBoolToObject(m, "home", p.home);
+    cJSON_AddNumberToObject(m, "distance", rounded(p.distance, 10));
+    cJSON_AddNumberToObject(m, "age_s", double((core.uptime_ms() - p.presence_at) / 1000));
+    cJSON_AddItemToArray(members, m);
+  }
+  cJSON_AddNumberToObject(o, "uptime_s", double(core.uptime_ms() / 1000));
+  cJSON_AddNumberToObject(o, "room", rounded(room.room_c, 100));
+  cJSON_AddNumberToObject(o, "outside", rounded(room.outside_c, 100));
+  cJSON_AddBoolToObject(o, "online", core.online());
+  cJSON_AddNumberToObject(o, "sessions", double(core.active_sessions()));
+  cJSON_AddNumberToObject(o, "dropped_envelopes", core.dropped_envelopes());
+  cJSON_AddStringToObject(o, "sensor",
+                          sensor.mode == SensorMode::ok     ? "ok"
+                          : sensor.mode == SensorMode::fail ? "fail"
+                                                            : "stuck");
+  cJSON_AddStringToObject(o, "id", core.identity().id);
+  char* text = cJSON_PrintUnformatted(o);
+  std::string line(text);
+  cJSON_free(text);
+  cJSON_Delete(o);
+  return line;
+}
+
+std::string trim(const std::string& s) {
+  size_t a = 0, b = s.size();
+  while (a < b && isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return s.substr(a, b - a);
+}
+
+class Simulator {
+ public:
+  explicit Simulator(const Options& options)
+      : options_(options),
+        clock_(options.speed),
+        sensor_(room_),
+        storage_(options.state_dir),
+        link_(bridge_),
+        jitter_(std::random_device{}()) {
+    // The core's network timeout is in its (simulated) clock; keep it at 20 s
+    // of real time whatever the speed.
+    const double logon = 20000.0 * options.speed;
+    config_.logon_timeout_ms = logon > 4e9 ? 4000000000u : uint32_t(logon);
+    // "Heard from in the last 10 minutes" is about people's apps, not the room: keep it real
+    // time too, or an app watching a sped-up demo would stop getting pushes within seconds.
+    const double active = 600000.0 * options.speed;
+    config_.session_active_ms = active > 4e9 ? 4000000000u : uint32_t(active);
+  }
+
+  int run() {
+    if (!boot()) return 1;
+    char link[256];
+    if (!core_->pairing_link(options_.app_url.c_str(), link, sizeof link).ok()) {
+      log("app URL too long for the pairing link");
+      return 2;
+    }
+    say(std::string("PAIR ") + link);
+    log("thermostat %s, broker %s, speed %g", core_->identity().id, options_.broker.c_str(),
+        options_.speed);
+    connect();
+    loop();
+    shutdown();
+    return 0;
+  }
+
+ private:
+  bool boot() {
+    core_ = std::make_unique<Thermostat>(sensor_, relay_, storage_, link_, random_, clock_.now(),
+                                         config_);
+    const Status status = core_->begin(clock_.now());
+    if (status != Error::none) {
+      log("could not load or create the identity: %s", error_name(status));
+      return false;
+    }
+    return true;
+  }
+
+  void connect() {
+    if (!bridge_.running()) {
+      repo_root_ = getenv("HEARTH_REPO_ROOT") ? getenv("HEARTH_REPO_ROOT") : HEARTH_REPO_ROOT;
+      if (!bridge_.start(repo_root_)) {
+        log("could not start the WebSocket bridge");
+        schedule_reconnect();
+        return;
+      }
+    }
+    ++conn_;
+    link_.attach(conn_);
+    bridge_.connect(conn_, options_.broker);
+    reconnect_at_ = -1;
+  }
+
+  void schedule_reconnect() {
+    // 250 ms doubling to 5 s, with jitter so that many thermostats do not
+    // return to a restarted broker in the same instant.
+    const int64_t base = std::min<int64_t>(5000, int64_t(250) << std::min(attempts_, 5));
+    std::uniform_int_distribution<int64_t> spread(base / 2, base);
+    reconnect_at_ = real_ms() + spread(jitter_);
+    ++attempts_;
+  }
+
+  void report_status() {
+    if (core_->online() && !announced_online_) {
+      say(std::string("ONLINE ") + core_->identity().id);
+      announced_online_ = true;
+      attempts_ = 0;
+    }
+  }
+
+  void link_lost() {
+    link_.set_open(false);
+    core_->link_closed(clock_.now());
+    if (announced_online_) {
+      say("OFFLINE");
+      announced_online_ = false;
+    }
+  }
+
+  void on_bridge_events() {
+    std::vector<BridgeEvent> events;
+    const bool alive = bridge_.read_events(events);
+    for (const BridgeEvent& e : events) {
+      if (e.conn != conn_) continue;  // from a connection we already gave up
+      switch (e.kind) {
+        case BridgeEvent::opened:
+          link_.set_open(true);
+          core_->link_opened(clock_.now());
+          break;
+        case BridgeEvent::message:
+          core_->link_text(e.payload.data(), e.payload.size(), clock_.now());
+          break;
+        case BridgeEvent::closed:
+          log("link closed (%d)", e.code);
+          link_lost();
+          schedule_reconnect();
+          break;
+      }
+      report_status();
+    }
+    if (!alive) {
+      log("the WebSocket bridge exited");
+      link_lost();
+      schedule_reconnect();
+    }
+  }
+
+  std::string command(const std::string& raw) {
+    const std::string line = trim(raw);
+    const size_t space = line.find(' ');
+    const std::string verb = line.substr(0, space);
+    const std::string arg = space == std::string::npos ? "" : trim(line.substr(space + 1));
+    if (line.empty()) return "error empty command";
+    if (verb == "state" && arg.empty()) return state_json(*core_, room_, sensor_);
+    if (verb == "reboot" && arg.empty()) {
+      reboot();
+      return "ok reboot";
+    }
+    if (verb == "sensor") {
+      if (arg == "fail") sensor_.mode = SensorMode::fail;
+      else if (arg == "ok") sensor_.mode = SensorMode::ok;
+      else if (arg == "stuck") sensor_.mode = SensorMode::stuck;
+      else return "error sensor takes fail, ok or stuck";
+      return "ok " + line;
+    }
+    if (verb == "outside" || verb == "room") {
+      double celsius;
+      if (!parse_number(arg, -60, 100, &celsius)) return "error " + verb + " takes °C from -60 to 100";
+      (verb == "room" ? room_.room_c : room_.outside_c) = celsius;
+      return "ok " + line;
+    }
+    return "error unknown command: " + verb;
+  }
+
+  void reboot() {
+    // A power cycle: the relay drops, sessions are lost, storage stays.
+    if (conn_ >= 0 && bridge_.running()) bridge_.close(conn_);
+    link_lost();
+    core_.reset();
+    relay_.set(false);
+    if (!boot()) {
+      log("reboot failed to load the identity");
+      return;
+    }
+    attempts_ = 0;
+    connect();
+  }
+
+  void on_stdin() {
+    char buffer[4096];
+    const ssize_t n = read(0, buffer, sizeof buffer);
+    if (n <= 0) {
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+      stdin_open_ = false;  // EOF: keep running, commands are optional
+      return;
+    }
+    stdin_pending_.append(buffer, size_t(n));
+    size_t newline;
+    while ((newline = stdin_pending_.find('\n')) != std::string::npos) {
+      const std::string line = stdin_pending_.substr(0, newline);
+      stdin_pending_.erase(0, newline + 1);
+      say(command(line));
+    }
+  }
+
+  void loop() {
+    while (!g_stop) {
+      std::vector<pollfd> fds;
+      fds.push_back({g_wake_pipe[0], POLLIN, 0});
+      if (stdin_open_) fds.push_back({0, POLLIN, 0});
+      if (bridge_.running()) fds.push_back({bridge_.event_fd(), POLLIN, 0});
+      const int ready = poll(fds.data(), fds.size(), 20);
+      if (ready < 0 && errno != EINTR) break;
+
+      const double seconds = clock_.advance();
+      room_.advance(seconds, relay_.on);
+      core_->tick(clock_.now());
+
+      for (const pollfd& p : fds) {
+        if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        if (p.fd == 0) on_stdin();
+        else if (p.fd == g_wake_pipe[0]) {
+          char drain[16];
+          (void)!read(g_wake_pipe[0], drain, sizeof drain);
+        } else if (bridge_.running() && p.fd == bridge_.event_fd()) {
+          on_bridge_events();
+        }
+      }
+      report_status();
+      if (reconnect_at_ >= 0 && real_ms() >= reconnect_at_) connect();
+    }
+  }
+
+  void shutdown() {
+    log("stopping");
+    relay_.set(false);
+    bridge_.stop(700);
+    if (announced_online_) say("OFFLINE");
+  }
+
+  Options options_;
+  CoreConfig config_;
+  SimClock clock_;
+  RoomModel room_;
+  SimulatedBme280 sensor_;
+  SimulatedRelay relay_;
+  FileStorage storage_;
+  OsRandom random_;
+  BridgeProcess bridge_;
+  BridgeLink link_;
+  std::unique_ptr<Thermostat> core_;
+  std::mt19937 jitter_;
+  std::string repo_root_;
+  int conn_ = 0;
+  int attempts_ = 0;
+  int64_t reconnect_at_ = -1;
+  bool announced_online_ = false;
+  bool stdin_open_ = true;
+  std::string stdin_pending_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  std::string error;
+  if (!parse_args(argc, argv, &options, &error)) {
+    fprintf(stderr,
+            "thermostat_sim: %s\nusage: thermostat_sim --broker <ws url> --state-dir <dir> "
+            "[--app-url <url>] [--speed <factor>] [--name <label>]\n",
+            error.c_str());
+    return 64;
+  }
+  g_name = options.name;
+  if (!make_dirs(options.state_dir)) {
+    fprintf(stderr, "thermostat_sim: cannot create %s: %s\n", options.state_dir.c_str(),
+            strerror(errno));
+    return 1;
+  }
+  if (pipe2(g_wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return 1;
+  signal(SIGPIPE, SIG_IGN);
+  // Stop cleanly (as on SIGTERM) when whatever started us goes away, so that a
+  // test harness killed halfway leaves no thermostat reconnecting forever.
+  // Closing stdin, by contrast, is normal and does not stop the simulator.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  Simulator simulator(options);
+  return simulator.run();
+}

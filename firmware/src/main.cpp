@@ -1,0 +1,274 @@
+// ESP8266 glue for the Hearth thermostat. It only wires the core to the
+// hardware: Wi-Fi and the setup portal, the WebSocket client, the BME280, the
+// relay GPIO and LittleFS. Every decision is made in lib/thermostat_core,
+// which is tested on the host. Nothing here blocks: the setup portal runs
+// non-blocking so the heater stays under control while it is open.
+#include <Adafruit_BME280.h>
+#include <Arduino.h>
+#include <ESP8266WiFi.h>
+#include <LittleFS.h>
+#include <WebSocketsClient.h>
+#include <WiFiManager.h>
+#include <Wire.h>
+
+#include "thermostat.h"
+
+namespace {
+
+// Wiring (see README.md): BME280 on I2C, relay module on D5.
+constexpr uint8_t kSdaPin = D2;            // GPIO4
+constexpr uint8_t kSclPin = D1;            // GPIO5
+constexpr uint8_t kRelayPin = D5;          // GPIO14, low at boot: the heater stays off
+constexpr bool kRelayActiveHigh = true;    // set false for active-low relay modules
+constexpr const char* kNetConfigPath = "/net.cfg";
+
+bool g_radio_started = false;
+
+class Bme280Sensor final : public hearth::Sensor {
+ public:
+  bool begin() { return bme_.begin(0x76, &Wire) || bme_.begin(0x77, &Wire); }
+  hearth::SensorSample read() override {
+    const float t = bme_.readTemperature();
+    const float h = bme_.readHumidity();
+    const float p = bme_.readPressure() / 100.0f;
+    if (isnan(t) || isnan(h) || isnan(p)) return {false, {0, 0, 0}};
+    return {true, {t, h, p}};
+  }
+
+ private:
+  Adafruit_BME280 bme_;
+};
+
+class GpioRelay final : public hearth::Relay {
+ public:
+  void set(bool on) override { digitalWrite(kRelayPin, on == kRelayActiveHigh ? HIGH : LOW); }
+};
+
+// One file per blob; written to a temporary file and renamed, which LittleFS
+// does atomically, so a power cut leaves the old or the new blob.
+class LittleFsStorage final : public hearth::Storage {
+ public:
+  hearth::Result<size_t> read(hearth::Blob blob, uint8_t* out, size_t capacity) override {
+    File f = LittleFS.open(path(blob), "r");
+    if (!f) return hearth::Result<size_t>::failure(hearth::Error::not_found);
+    if (f.size() > capacity) return hearth::Result<size_t>::failure(hearth::Error::too_large);
+    const size_t n = f.read(out, capacity);
+    f.close();
+    return hearth::Result<size_t>::success(n);
+  }
+  hearth::Status write(hearth::Blob blob, const uint8_t* data, size_t length) override {
+    const String temp = String(path(blob)) + ".tmp";
+    File f = LittleFS.open(temp, "w");
+    if (!f) return hearth::Error::io;
+    const size_t written = f.write(data, length);
+    f.close();
+    if (written != length) return hearth::Error::io;
+    return LittleFS.rename(temp, path(blob)) ? hearth::Error::none : hearth::Error::io;
+  }
+
+ private:
+  static const char* path(hearth::Blob blob) {
+    return blob == hearth::Blob::identity ? "/identity.bin" : "/settings.bin";
+  }
+};
+
+// The hardware RNG is only random once the radio runs (PROTOCOL.md "Envelope").
+class HardwareRandom final : public hearth::Random {
+ public:
+  hearth::Status fill(uint8_t* out, size_t length) override {
+    if (!g_radio_started) return hearth::Error::no_random;
+    ESP.random(out, length);
+    return hearth::Error::none;
+  }
+};
+
+WebSocketsClient g_socket;
+bool g_socket_connected = false;
+
+class WebSocketLink final : public hearth::Link {
+ public:
+  hearth::Status send_text(const char* text, size_t length) override {
+    if (!g_socket_connected) return hearth::Error::io;
+    return g_socket.sendTXT(reinterpret_cast<uint8_t*>(const_cast<char*>(text)), length)
+               ? hearth::Error::none
+               : hearth::Error::io;
+  }
+  void drop() override { g_socket.disconnect(); }
+};
+
+Bme280Sensor g_sensor;
+GpioRelay g_relay;
+LittleFsStorage g_storage;
+HardwareRandom g_random;
+WebSocketLink g_link;
+hearth::Thermostat* g_core = nullptr;
+
+WiFiManager g_wifi;
+char g_broker_url[128] = "";
+char g_app_url[128] = "http://hearth.local:8080/";
+char g_pair_link[256] = "";
+String g_pair_html;
+WiFiManagerParameter* g_broker_param = nullptr;
+WiFiManagerParameter* g_app_param = nullptr;
+WiFiManagerParameter* g_pair_param = nullptr;
+bool g_socket_started = false;
+uint32_t g_backoff_ms = 1000;
+
+void load_net_config() {
+  File f = LittleFS.open(kNetConfigPath, "r");
+  if (!f) return;
+  f.readStringUntil('\n').toCharArray(g_broker_url, sizeof g_broker_url);
+  f.readStringUntil('\n').toCharArray(g_app_url, sizeof g_app_url);
+  f.close();
+}
+
+void save_net_config() {
+  strlcpy(g_broker_url, g_broker_param->getValue(), sizeof g_broker_url);
+  strlcpy(g_app_url, g_app_param->getValue(), sizeof g_app_url);
+  File f = LittleFS.open(String(kNetConfigPath) + ".tmp", "w");
+  if (!f) return;
+  f.printf("%s\n%s\n", g_broker_url, g_app_url);
+  f.close();
+  LittleFS.rename(String(kNetConfigPath) + ".tmp", kNetConfigPath);
+  g_socket_started = false;  // reconnect with the new URL
+}
+
+void run_command(const String& line);
+
+void print_pairing_link() {
+  if (!g_core->pairing_link(g_app_url, g_pair_link, sizeof g_pair_link).ok()) return;
+  Serial.printf("PAIR %s\n", g_pair_link);
+}
+
+void on_socket_event(WStype_t type, uint8_t* payload, size_t length) {
+  const uint32_t now = millis();
+  switch (type) {
+    case WStype_CONNECTED:
+      g_socket_connected = true;
+      g_core->link_opened(now);
+      break;
+    case WStype_DISCONNECTED:
+      if (g_socket_connected) g_core->link_closed(now);
+      g_socket_connected = false;
+      // Exponential backoff with jitter: 1 s doubling to 30 s (PROTOCOL.md "Liveness").
+      g_socket.setReconnectInterval(g_backoff_ms / 2 + (ESP.random() % (g_backoff_ms / 2 + 1)));
+      g_backoff_ms = g_backoff_ms >= 15000 ? 30000 : g_backoff_ms * 2;
+      break;
+    case WStype_TEXT:
+      g_core->link_text(reinterpret_cast<const char*>(payload), length, now);
+      break;
+    default:
+      break;  // binary frames are not part of the contract
+  }
+}
+
+// ws://host[:port]/path or wss://host[:port]/path
+void start_socket() {
+  g_socket.disconnect();
+  String url(g_broker_url);
+  const bool tls = url.startsWith("wss://");
+  if (!tls && !url.startsWith("ws://")) return;
+  url.remove(0, tls ? 6 : 5);
+  const int slash = url.indexOf('/');
+  const String path = slash >= 0 ? url.substring(slash) : String("/ws");
+  String host = slash >= 0 ? url.substring(0, slash) : url;
+  uint16_t port = tls ? 443 : 80;
+  const int colon = host.indexOf(':');
+  if (colon >= 0) {
+    port = host.substring(colon + 1).toInt();
+    host.remove(colon);
+  }
+  if (tls) {
+    g_socket.beginSSL(host.c_str(), port, path.c_str());
+  } else {
+    g_socket.begin(host.c_str(), port, path.c_str());
+  }
+  g_socket.onEvent(on_socket_event);
+  g_socket.setReconnectInterval(1000);
+  g_socket_started = true;
+}
+
+// Reads the serial console a character at a time: never waits for a line.
+void serial_console() {
+  static String pending;
+  while (Serial.available()) {
+    const char c = char(Serial.read());
+    if (c != '\n' && c != '\r') {
+      if (pending.length() < 200) pending += c;
+      continue;
+    }
+    if (pending.length() == 0) continue;
+    const String line = pending;
+    pending = "";
+    run_command(line);
+  }
+}
+
+void run_command(const String& line) {
+  if (line.startsWith("pair")) {
+    print_pairing_link();
+  } else if (line.startsWith("reset")) {
+    // Forget Wi-Fi and URLs; identity and settings stay, so phones stay paired.
+    LittleFS.remove(kNetConfigPath);
+    g_wifi.resetSettings();
+    ESP.restart();
+  } else if (line.startsWith("factory")) {
+    // Forget everything, including the key: every phone must pair again.
+    LittleFS.format();
+    g_wifi.resetSettings();
+    ESP.restart();
+  } else if (line.startsWith("broker ")) {
+    g_broker_param->setValue(line.substring(7).c_str(), sizeof g_broker_url);
+    save_net_config();
+  } else if (line.startsWith("app ")) {
+    g_app_param->setValue(line.substring(4).c_str(), sizeof g_app_url);
+    save_net_config();
+    print_pairing_link();
+  } else {
+    Serial.println("commands: pair | broker <ws url> | app <url> | reset | factory");
+  }
+}
+
+}  // namespace
+
+void setup() {
+  pinMode(kRelayPin, OUTPUT);
+  digitalWrite(kRelayPin, kRelayActiveHigh ? LOW : HIGH);  // off before anything else
+  Serial.begin(115200);
+  Wire.begin(kSdaPin, kSclPin);
+  if (!g_sensor.begin()) Serial.println("BME280 not found: the heater stays off");
+  LittleFS.begin();
+  load_net_config();
+
+  // The radio first: the identity needs the hardware RNG.
+  WiFi.mode(WIFI_STA);
+  g_radio_started = true;
+
+  static hearth::Thermostat core(g_sensor, g_relay, g_storage, g_link, g_random, millis());
+  g_core = &core;
+  const hearth::Status status = core.begin(millis());
+  if (status != hearth::Error::none) {
+    Serial.printf("identity not ready (%s); retrying\n", hearth::error_name(status));
+  }
+  print_pairing_link();
+
+  g_broker_param = new WiFiManagerParameter("broker", "Broker URL (ws:// or wss://…/ws)", g_broker_url, sizeof g_broker_url - 1);
+  g_app_param = new WiFiManagerParameter("app", "App URL", g_app_url, sizeof g_app_url - 1);
+  g_pair_html = String("<p>Pairing link (keep it private):<br><code>") + g_pair_link + "</code></p>";
+  g_pair_param = new WiFiManagerParameter(g_pair_html.c_str());
+  g_wifi.addParameter(g_broker_param);
+  g_wifi.addParameter(g_app_param);
+  g_wifi.addParameter(g_pair_param);
+  g_wifi.setSaveParamsCallback(save_net_config);
+  g_wifi.setConfigPortalBlocking(false);
+  g_wifi.autoConnect("Hearth-Setup");
+}
+
+void loop() {
+  g_wifi.process();
+  if (WiFi.status() == WL_CONNECTED && !g_socket_started && g_broker_url[0] != '\0') start_socket();
+  if (g_socket_started) g_socket.loop();
+  if (g_socket_connected && g_core->online()) g_backoff_ms = 1000;
+  g_core->tick(millis());
+  serial_console();
+}

@@ -1,0 +1,282 @@
+// Test doubles for the core's ports and a scripted app that speaks the
+// contract with real envelopes.
+#pragma once
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include <algorithm>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codec.h"
+#include "thermostat.h"
+
+namespace hearth::testing {
+
+struct FakeSensor final : Sensor {
+  SensorSample next{true, {20.0f, 45.0f, 1013.0f}};
+  bool frozen = false;  // true: identical values every time, like stuck registers
+  int reads = 0;
+  SensorSample last{};
+  SensorSample read() override {
+    ++reads;
+    last = next;
+    // A real sensor's pressure always jitters a little.
+    if (!frozen && last.ok) last.reading.pressure += (reads % 2) * 0.01f;
+    return last;
+  }
+  void set_temperature(float c) {
+    next.ok = true;
+    next.reading.temperature = c;
+  }
+  void fail() { next.ok = false; }
+};
+
+struct FakeRelay final : Relay {
+  bool on = false;
+  int switches = 0;
+  void set(bool value) override {
+    if (value != on) ++switches;
+    on = value;
+  }
+};
+
+struct MemoryStorage final : Storage {
+  std::map<Blob, std::vector<uint8_t>> blobs;
+  int writes = 0;
+  bool fail_writes = false;
+  bool tear_next_write = false;  // power lost halfway through a non-atomic write
+  Result<size_t> read(Blob blob, uint8_t* out, size_t capacity) override {
+    auto it = blobs.find(blob);
+    if (it == blobs.end()) return Result<size_t>::failure(Error::not_found);
+    if (it->second.size() > capacity) return Result<size_t>::failure(Error::too_large);
+    std::copy(it->second.begin(), it->second.end(), out);
+    return Result<size_t>::success(it->second.size());
+  }
+  Status write(Blob blob, const uint8_t* data, size_t length) override {
+    if (fail_writes) return Error::io;
+    ++writes;
+    if (tear_next_write) {
+      tear_next_write = false;
+      auto& existing = blobs[blob];
+      existing.resize(length);
+      std::copy(data, data + length / 2, existing.begin());
+      return Error::io;
+    }
+    blobs[blob].assign(data, data + length);
+    return Error::none;
+  }
+};
+
+struct FakeLink final : Link {
+  std::vector<std::string> sent;
+  int drops = 0;
+  bool refuse = false;
+  Status send_text(const char* text, size_t length) override {
+    if (refuse) return Error::io;
+    sent.emplace_back(text, length);
+    return Error::none;
+  }
+  void drop() override { ++drops; }
+};
+
+struct TestRandom final : Random {
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  bool fail = false;
+  Status fill(uint8_t* out, size_t length) override {
+    if (fail) return Error::no_random;
+    for (size_t i = 0; i < length; ++i) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      out[i] = uint8_t(state >> 24);
+    }
+    return Error::none;
+  }
+};
+
+inline std::vector<uint8_t> b64d(const std::string& s) {
+  std::vector<uint8_t> out(s.size());
+  auto r = base64url_decode(s.data(), s.size(), out.data(), out.size());
+  out.resize(r.ok() ? r.value : 0);
+  return out;
+}
+
+inline std::string b64e(const uint8_t* data, size_t n) {
+  std::string out(base64url_length(n) + 1, '\0');
+  auto r = base64url_encode(data, n, out.data(), out.size());
+  out.resize(r.value);
+  return out;
+}
+
+inline std::string json_text(cJSON* json) {
+  char* text = cJSON_PrintUnformatted(json);
+  std::string s(text);
+  cJSON_free(text);
+  cJSON_Delete(json);
+  return s;
+}
+
+struct Json {
+  cJSON* root = nullptr;
+  explicit Json(const std::string& text) : root(cJSON_Parse(text.c_str())) {}
+  Json(Json&& o) noexcept : root(o.root) { o.root = nullptr; }
+  Json(const Json&) = delete;
+  ~Json() { cJSON_Delete(root); }
+  cJSON* get(const char* k) const { return cJSON_GetObjectItemCaseSensitive(root, k); }
+  std::string str(const char* k) const {
+    cJSON* i = get(k);
+    return cJSON_IsString(i) ? i->valuestring : "";
+  }
+  double num(const char* k) const {
+    cJSON* i = get(k);
+    return cJSON_IsNumber(i) ? i->valuedouble : -99999;
+  }
+  bool is_null(const char* k) const { return cJSON_IsNull(get(k)); }
+  bool truthy(const char* k) const { return cJSON_IsTrue(get(k)); }
+};
+
+// An app holding the pairing key, speaking layer 7 with real envelopes.
+class App {
+ public:
+  App(const uint8_t* key, std::string thermostat_id, uint8_t seed)
+      : thermostat_id_(std::move(thermostat_id)) {
+    std::copy(key, key + kKeyBytes, key_);
+    uint8_t secret[kSecretBytes];
+    for (size_t i = 0; i < kSecretBytes; ++i) secret[i] = uint8_t(seed * 31 + i);
+    char id[kIdLength + 1];
+    id_from_secret(secret, kSecretBytes, id);
+    id_ = id;
+  }
+  const std::string& id() const { return id_; }
+  std::string session;
+  uint64_t seq = 1;
+  std::string nonce;
+
+  std::string seal(const char* packet_type, const std::string& plaintext,
+                   const std::string& receiver = "") {
+    const std::string to = receiver.empty() ? thermostat_id_ : receiver;
+    std::vector<uint8_t> buffer(plaintext.begin(), plaintext.end());
+    buffer.resize(plaintext.size() + kTagBytes);
+    std::string envelope(4096, '\0');
+    EnvelopeAddress address{packet_type, id_.c_str(), to.c_str()};
+    auto r = envelope_seal(key_, address, random_, buffer.data(), plaintext.size(), buffer.size(),
+                           envelope.data(), envelope.size());
+    envelope.resize(r.value);
+    cJSON* packet = cJSON_CreateObject();
+    cJSON_AddStringToObject(packet, "packet_type", packet_type);
+    cJSON_AddStringToObject(packet, "transmitter", id_.c_str());
+    cJSON_AddStringToObject(packet, "receiver", to.c_str());
+    cJSON_AddStringToObject(packet, "data", envelope.c_str());
+    return json_text(packet);
+  }
+
+  std::string start(const char* name = "Ana's phone") {
+    uint8_t n[12];
+    random_.fill(n, sizeof n);
+    nonce = b64e(n, sizeof n);
+    seq = 1;
+    cJSON* m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "type", "START");
+    cJSON_AddStringToObject(m, "name", name);
+    cJSON_AddStringToObject(m, "nonce", nonce.c_str());
+    return seal("START", json_text(m));
+  }
+
+  // A SET or HOME_set with the next seq; `fields` is the JSON members to add.
+  std::string command(const char* type, const std::string& fields) {
+    ++seq;
+    std::string text = std::string("{\"type\":\"") + type + "\",\"session\":\"" + session +
+                       "\",\"seq\":" + std::to_string(seq) + (fields.empty() ? "" : ",") +
+                       fields + "}";
+    return seal("MSG", text);
+  }
+
+  // Opens a frame the thermostat sent to this app; empty if not for us or bad.
+  std::string open(const std::string& frame) {
+    Json packet(frame);
+    if (packet.str("receiver") != id_ || packet.str("packet_type") != "MSG") return "";
+    const std::string data = packet.str("data");
+    std::vector<uint8_t> out(data.size());
+    EnvelopeAddress address{"MSG", thermostat_id_.c_str(), id_.c_str()};
+    auto r = envelope_open(key_, address, data.data(), data.size(), out.data(), out.size());
+    if (!r.ok()) return "";
+    return std::string(reinterpret_cast<char*>(out.data()), r.value);
+  }
+
+ private:
+  uint8_t key_[kKeyBytes];
+  std::string thermostat_id_;
+  std::string id_;
+  TestRandom random_;
+};
+
+// A thermostat on a bench: fakes, a clock, and helpers to drive it.
+struct Bench {
+  FakeSensor sensor;
+  FakeRelay relay;
+  MemoryStorage storage;
+  FakeLink link;
+  TestRandom random;
+  CoreConfig config;
+  Millis now = 1000;
+  std::unique_ptr<Thermostat> core;
+
+  explicit Bench(Millis start = 1000) : now(start) {}
+
+  Status boot() {
+    core = std::make_unique<Thermostat>(sensor, relay, storage, link, random, now, config);
+    return core->begin(now);
+  }
+  void reboot() {
+    core.reset();
+    relay.on = false;  // a power cycle releases the relay
+    link.sent.clear();
+    boot();
+  }
+  void online() {
+    core->link_opened(now);
+    deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + id() + "\"}");
+    link.sent.clear();  // the LOG_ON
+  }
+  void deliver(const std::string& frame) { core->link_text(frame.data(), frame.size(), now); }
+  // Advances the clock in steps, ticking the core after each.
+  void run_for(uint32_t ms, uint32_t step = 1000) {
+    for (uint32_t done = 0; done < ms; done += step) {
+      now += step;
+      core->tick(now);
+    }
+  }
+  std::string id() const { return core->identity().id; }
+  App app(uint8_t seed) { return App(core->identity().key, id(), seed); }
+
+  // Opens a session for app and returns the STATE it got.
+  std::string start(App& a, const char* name = "Ana's phone") {
+    link.sent.clear();
+    deliver(a.start(name));
+    std::string reply = last_for(a);
+    Json j(reply);
+    a.session = j.str("session");
+    return reply;
+  }
+  std::string last_for(App& a) {
+    for (auto it = link.sent.rbegin(); it != link.sent.rend(); ++it) {
+      std::string plain = a.open(*it);
+      if (!plain.empty()) return plain;
+    }
+    return "";
+  }
+  std::vector<std::string> all_for(App& a) {
+    std::vector<std::string> out;
+    for (auto& f : link.sent) {
+      std::string plain = a.open(f);
+      if (!plain.empty()) out.push_back(plain);
+    }
+    return out;
+  }
+};
+
+}  // namespace hearth::testing

@@ -1,0 +1,244 @@
+// Fault injection: thousands of random sequences of readings, sensor
+// failures, messages (valid, replayed, tampered, out of range), reboots, link
+// drops and time jumps. After every step an outside oracle checks the safety
+// rules against what the relay actually did:
+//   - the relay is never on without a fresh (< 60 s), plausible, not stuck reading;
+//   - it never switches on sooner than the minimum off time after switching off,
+//     and never off sooner than the minimum on time unless forced by safety;
+//   - no heating period lasts 4 h or more;
+//   - frost protection: a fresh good reading below 5 °C turns it on once it may.
+// Prints "unsafe states: U of N steps" and fails when U > 0.
+// Usage: fault_injection [sequences] [steps] [seed]; TRACE=<sequence> prints
+// that sequence step by step on stderr.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include "fakes.h"
+
+using namespace hearth;
+using namespace hearth::testing;
+
+namespace {
+
+constexpr uint64_t kFresh = 60000, kStuck = 600000, kMaxHeat = 4ull * 3600 * 1000;
+
+// The oracle keeps its own 64-bit time; the core only ever sees 32 bits.
+struct World {
+  uint64_t time = 0;
+  // Sensor as served to the core.
+  bool read_ever = false;
+  uint64_t read_at = 0;
+  SensorSample read{};
+  uint64_t same_since = 0;
+  // Relay as driven by the core.
+  bool on = false;
+  uint64_t switched_at = 0;
+  uint64_t on_since = 0;
+  std::vector<std::string> violations;
+
+  bool good_reading() const {
+    const bool plausible = read.ok && read.reading.temperature >= -20.0f &&
+                           read.reading.temperature <= 60.0f;
+    return read_ever && plausible && time - read_at < kFresh && time - same_since < kStuck;
+  }
+};
+
+World* g_world = nullptr;
+uint32_t g_min_on = 60000, g_min_off = 60000;
+
+struct OracleSensor final : Sensor {
+  FakeSensor inner;
+  SensorSample read() override {
+    SensorSample s = inner.read();
+    World& w = *g_world;
+    const bool same = w.read_ever && s.ok && w.read.ok &&
+                      s.reading.temperature == w.read.reading.temperature &&
+                      s.reading.humidity == w.read.reading.humidity &&
+                      s.reading.pressure == w.read.reading.pressure;
+    if (!same) w.same_since = w.time;
+    w.read_ever = true;
+    w.read_at = w.time;
+    w.read = s;
+    return s;
+  }
+};
+
+struct OracleRelay final : Relay {
+  void set(bool value) override {
+    World& w = *g_world;
+    if (value == w.on) return;
+    const uint64_t held = w.time - w.switched_at;
+    if (value && held < g_min_off) w.violations.push_back("switched on before the minimum off time");
+    if (!value && held < g_min_on && w.good_reading()) {
+      w.violations.push_back("switched off before the minimum on time without a safety reason");
+    }
+    if (value) w.on_since = w.time;
+    w.on = value;
+    w.switched_at = w.time;
+  }
+};
+
+struct Rig {
+  World world;
+  OracleSensor sensor;
+  OracleRelay relay;
+  MemoryStorage storage;
+  FakeLink link;
+  TestRandom random;
+  CoreConfig config;
+  uint32_t now;
+  std::unique_ptr<Thermostat> core;
+  std::vector<App> apps;
+  std::vector<std::string> history;
+
+  explicit Rig(uint32_t start) : now(start) {}
+
+  void boot() {
+    // Power-up: relay released, and the minimum off time starts now.
+    world.on = false;
+    world.switched_at = world.time;
+    // A booting core has no earlier sample to compare with, so its window
+    // for detecting a stuck sensor starts with its first reading.
+    world.read_ever = false;
+    core = std::make_unique<Thermostat>(sensor, relay, storage, link, random, now, config);
+    core->begin(now);
+  }
+  void advance(uint64_t ms) {
+    world.time += ms;
+    now += uint32_t(ms);
+    core->tick(now);
+  }
+  void deliver(std::string frame) {  // by value: replays come from history itself
+    history.push_back(frame);
+    core->link_text(frame.data(), frame.size(), now);
+  }
+};
+
+double pick_temperature(std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> realistic(0.0, 30.0), wild(-40.0, 80.0);
+  switch (rng() % 10) {
+    case 0: return wild(rng);
+    case 1: return NAN;
+    case 2: return 4.9;
+    case 3: return -20.0 + (rng() % 3) * 0.01 - 0.01;
+    default: return std::round(realistic(rng) * 100) / 100;
+  }
+}
+
+std::string random_set(std::mt19937_64& rng) {
+  std::string fields;
+  auto add = [&](const std::string& f) { fields += (fields.empty() ? "" : ",") + f; };
+  std::uniform_real_distribution<double> t(0.0, 40.0), h(0.0, 3.0);
+  if (rng() % 2) add("\"target\":" + std::to_string(t(rng)));
+  if (rng() % 2) add("\"away_target\":" + std::to_string(t(rng)));
+  if (rng() % 3 == 0) add("\"hysteresis\":" + std::to_string(h(rng)));
+  const char* modes[] = {"\"auto\"", "\"home\"", "\"away\"", "\"bogus\"", "7"};
+  if (rng() % 3 == 0) add(std::string("\"mode\":") + modes[rng() % 5]);
+  return fields;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int sequences = argc > 1 ? atoi(argv[1]) : 2000;
+  const int steps = argc > 2 ? atoi(argv[2]) : 40;
+  std::mt19937_64 rng(argc > 3 ? strtoull(argv[3], nullptr, 10) : 20260101);
+  uint64_t total = 0, unsafe = 0;
+  std::string first_problem;
+
+  for (int s = 0; s < sequences; ++s) {
+    // Some sequences start just before the 32-bit millisecond clock wraps.
+    const uint32_t start = rng() % 4 == 0 ? 0xFFFFFFFFu - uint32_t(rng() % 600000) : uint32_t(rng());
+    Rig rig(start);
+    g_world = &rig.world;
+    g_min_on = rig.config.control.min_on_ms = 30000 + uint32_t(rng() % 4) * 30000;
+    g_min_off = rig.config.control.min_off_ms = 30000 + uint32_t(rng() % 4) * 30000;
+    rig.sensor.inner.set_temperature(float(pick_temperature(rng)));
+    rig.boot();
+    rig.core->link_opened(rig.now);
+    rig.deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + std::string(rig.core->identity().id) + "\"}");
+    for (uint8_t a = 0; a < 3; ++a) rig.apps.emplace_back(rig.core->identity().key, rig.core->identity().id, uint8_t(a + 1));
+
+    for (int step = 0; step < steps; ++step) {
+      rig.world.violations.clear();
+      bool ticked = false;
+      App& app = rig.apps[rng() % rig.apps.size()];
+      const unsigned kind = unsigned(rng() % 16);
+      switch (kind) {
+        case 0: case 1: rig.sensor.inner.set_temperature(float(pick_temperature(rng))); break;
+        case 2: rig.sensor.inner.fail(); break;
+        case 3: rig.sensor.inner.frozen = !rig.sensor.inner.frozen; break;
+        case 4: case 5: case 6: {  // minutes of normal running
+          const int seconds = 1 + int(rng() % 300);
+          for (int i = 0; i < seconds; ++i) rig.advance(1000);
+          ticked = true;
+          break;
+        }
+        case 7: rig.advance(rng() % 5 == 0 ? 3600000ull * (1 + rng() % 5) : rng() % 90000); ticked = true; break;
+        case 8: {  // START, then a reply sets the session
+          rig.link.sent.clear();
+          rig.deliver(app.start());
+          for (auto& f : rig.link.sent) {
+            Json j(app.open(f));
+            if (j.str("type") == "STATE") app.session = j.str("session");
+          }
+          break;
+        }
+        case 9: rig.deliver(app.command("SET", random_set(rng))); break;
+        case 10: rig.deliver(app.command("HOME_set", std::string("\"home\":") + (rng() % 2 ? "true" : "false") + ",\"distance\":" + std::to_string(rng() % 20000))); break;
+        case 11:
+          if (!rig.history.empty()) rig.deliver(rig.history[rng() % rig.history.size()]);
+          break;
+        case 12: {  // tampered
+          std::string frame = app.command("SET", "\"target\":30");
+          frame[40 + rng() % (frame.size() - 42)] ^= 0x01;
+          rig.deliver(frame);
+          break;
+        }
+        case 13: {  // reboot, sometimes losing power in the middle of a settings write
+          rig.storage.tear_next_write = rng() % 2;
+          rig.deliver(app.command("SET", "\"target\":" + std::to_string(5 + rng() % 25)));
+          rig.storage.tear_next_write = false;
+          rig.core.reset();
+          rig.boot();
+          rig.core->link_opened(rig.now);
+          rig.deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + std::string(rig.core->identity().id) + "\"}");
+          break;
+        }
+        case 14: rig.core->link_closed(rig.now); rig.core->link_opened(rig.now); break;
+        default: rig.advance(500 + rng() % 10000); ticked = true; break;
+      }
+
+      World& w = rig.world;
+      if (getenv("TRACE") && s == atoi(getenv("TRACE"))) {
+        fprintf(stderr, "step %d kind %u t=%llu on=%d read ok=%d %.3f/%.3f/%.3f at %llu same_since %llu frozen=%d reason %s\n", step, kind,
+                (unsigned long long)w.time, int(w.on), int(w.read.ok), double(w.read.reading.temperature), double(w.read.reading.humidity), double(w.read.reading.pressure),
+                (unsigned long long)w.read_at, (unsigned long long)w.same_since, int(rig.sensor.inner.frozen), heat_reason_name(rig.core->heat_reason()));
+      }
+      if (w.on && !w.good_reading()) w.violations.push_back("relay on without a fresh plausible reading");
+      if (w.on && w.time - w.on_since >= kMaxHeat) w.violations.push_back("heating period of 4 h or more");
+      if (rig.core->heater_on() != w.on) w.violations.push_back("core and relay disagree");
+      if (ticked && !w.on && w.good_reading() && w.read_at == w.time &&
+          w.read.reading.temperature < 5.0f && w.time - w.switched_at >= g_min_off &&
+          rig.core->heat_reason() != HeatReason::heating_limit) {
+        w.violations.push_back("frost protection did not switch on");
+      }
+      ++total;
+      if (!w.violations.empty()) {
+        ++unsafe;
+        if (first_problem.empty()) {
+          char detail[200];
+          snprintf(detail, sizeof detail, " (step kind %u, reading ok=%d %.2f °C taken %.1f s ago, reason %s)",
+                   kind, int(w.read.ok), double(w.read.reading.temperature),
+                   double(w.time - w.read_at) / 1000.0, heat_reason_name(rig.core->heat_reason()));
+          first_problem = "sequence " + std::to_string(s) + " step " + std::to_string(step) + ": " + w.violations[0] + detail;
+        }
+      }
+    }
+  }
+  printf("unsafe states: %llu of %llu steps\n", (unsigned long long)unsafe, (unsigned long long)total);
+  if (unsafe != 0) printf("first: %s\n", first_problem.c_str());
+  return unsafe == 0 ? 0 : 1;
+}

@@ -1,0 +1,71 @@
+// libFuzzer harness over the core's frame handler. The input is a script, one
+// step per line, so that the fuzzer reaches past the AES-GCM tag check too:
+//   F<frame>      deliver a raw broker frame
+//   M<plaintext>  seal plaintext as MSG from the app with the right key, deliver
+//   S<plaintext>  the same as START
+//   T<digits>     advance the clock by that many milliseconds and tick
+//   V<number>     the sensor now reads that temperature (V alone: sensor fails)
+//   R             reboot (storage kept)
+//   O / C         link opened (plus ACK_LOG_ON) / closed
+// "@S" in a plaintext is replaced by the app's current session.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "fakes.h"
+
+using namespace hearth;
+using namespace hearth::testing;
+
+namespace {
+
+void run(const std::string& script) {
+  Bench bench;
+  bench.boot();
+  bench.online();
+  App app = bench.app(1);
+  size_t pos = 0;
+  int steps = 0;
+  while (pos < script.size() && steps++ < 64) {
+    size_t end = script.find('\n', pos);
+    if (end == std::string::npos) end = script.size();
+    const std::string line = script.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.empty()) continue;
+    std::string body = line.substr(1);
+    switch (line[0]) {
+      case 'F': bench.deliver(body); break;
+      case 'M':
+      case 'S': {
+        for (size_t at; (at = body.find("@S")) != std::string::npos;) body.replace(at, 2, app.session);
+        bench.link.sent.clear();
+        bench.deliver(app.seal(line[0] == 'M' ? "MSG" : "START", body));
+        for (auto& f : bench.link.sent) {
+          Json reply(app.open(f));
+          if (reply.str("type") == "STATE" && !reply.str("session").empty()) app.session = reply.str("session");
+        }
+        break;
+      }
+      case 'T': bench.run_for(uint32_t(strtoul(body.c_str(), nullptr, 10) % 20000000u), 250000); bench.core->tick(bench.now); break;
+      case 'V':
+        if (body.empty()) bench.sensor.fail();
+        else bench.sensor.set_temperature(strtof(body.c_str(), nullptr));
+        break;
+      case 'R': bench.reboot(); bench.online(); break;
+      case 'O': bench.online(); break;
+      case 'C': bench.core->link_closed(bench.now); break;
+      default: break;
+    }
+    // The one invariant no input may break: heating needs a good reading.
+    if (bench.relay.on && !bench.core->sensor_ok()) abort();
+    if (bench.relay.on != bench.core->heater_on()) abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > 8192) return 0;
+  run(std::string(reinterpret_cast<const char*>(data), size));
+  return 0;
+}

@@ -1,0 +1,123 @@
+// Measurement, not a test: the peak heap the core uses while it handles one
+// SET (open, parse, apply, persist, reply). The core's only heap user is
+// cJSON, whose allocations are counted through cJSON_InitHooks; operator new
+// is counted too, to show the core itself allocates nothing. Host pointers are
+// 8 bytes, so the ESP8266 (4-byte pointers) needs less than printed here.
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+
+#include "fakes.h"
+
+using namespace hearth;
+using namespace hearth::testing;
+
+namespace {
+
+size_t g_current = 0, g_peak = 0, g_allocations = 0, g_new_calls = 0;
+bool g_counting = false;
+
+struct alignas(16) Header {
+  size_t size;
+};
+
+void* counting_malloc(size_t size) {
+  auto* h = static_cast<Header*>(std::malloc(sizeof(Header) + size));
+  if (!h) return nullptr;
+  h->size = size;
+  if (g_counting) {
+    g_current += size;
+    ++g_allocations;
+    if (g_current > g_peak) g_peak = g_current;
+  }
+  return h + 1;
+}
+
+void counting_free(void* p) {
+  if (!p) return;
+  Header* h = static_cast<Header*>(p) - 1;
+  if (g_counting) g_current -= h->size < g_current ? h->size : g_current;
+  std::free(h);
+}
+
+struct Measure {
+  size_t peak, allocations, new_calls, reply_bytes;
+};
+
+// Keeps the last frame in a fixed buffer, so that the link adds no heap.
+struct FixedLink final : Link {
+  char last[4096];
+  size_t last_length = 0, largest = 0;
+  Status send_text(const char* text, size_t length) override {
+    if (length > sizeof last) return Error::too_large;
+    memcpy(last, text, length);
+    last_length = length;
+    largest = length > largest ? length : largest;
+    return Error::none;
+  }
+  void drop() override {}
+};
+
+Measure one_set(int members) {
+  FakeSensor sensor;
+  FakeRelay relay;
+  MemoryStorage storage;
+  FixedLink link;
+  TestRandom random;
+  Millis now = 1000;
+  Thermostat core(sensor, relay, storage, link, random, now);
+  core.begin(now);
+  core.tick(now);
+  const std::string id = core.identity().id;
+  auto deliver = [&](const std::string& frame) { core.link_text(frame.data(), frame.size(), now); };
+  core.link_opened(now);
+  deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + id + "\"}");
+  std::vector<App> apps;
+  for (int i = 0; i < members; ++i) {
+    apps.emplace_back(core.identity().key, id, uint8_t(i + 1));
+    App& app = apps.back();
+    deliver(app.start("A family member's phone"));
+    app.session = Json(app.open(std::string(link.last, link.last_length))).str("session");
+    deliver(app.command("HOME_set", "\"home\":true,\"distance\":1234.5"));
+  }
+  const std::string frame = apps.front().command(
+      "SET", "\"target\":21.5,\"away_target\":17.0,\"hysteresis\":0.3,\"mode\":\"auto\"");
+  link.largest = 0;
+  g_current = g_peak = g_allocations = g_new_calls = 0;
+  g_counting = true;
+  deliver(frame);
+  g_counting = false;
+  if (core.settings().target != 2150) {
+    fprintf(stderr, "the SET was not applied\n");
+    exit(1);
+  }
+  return {g_peak, g_allocations, g_new_calls, link.largest};
+}
+
+}  // namespace
+
+void* operator new(size_t size) {
+  if (g_counting) ++g_new_calls;
+  void* p = std::malloc(size ? size : 1);
+  if (!p) std::abort();
+  return p;
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+
+int main() {
+  cJSON_Hooks hooks{counting_malloc, counting_free};
+  cJSON_InitHooks(&hooks);
+  const size_t budget = 4096;
+  bool within = true;
+  printf("peak heap while handling one SET (host, 64-bit pointers):\n");
+  for (int members : {1, 8}) {
+    const Measure m = one_set(members);
+    printf("  %d member%s: %zu bytes peak in %zu cJSON allocations, %zu operator new, "
+           "largest frame sent %zu bytes\n",
+           members, members == 1 ? " " : "s", m.peak, m.allocations, m.new_calls, m.reply_bytes);
+    within = within && m.peak <= budget && m.new_calls == 0;
+  }
+  printf("budget %zu bytes: %s\n", budget, within ? "within" : "EXCEEDED");
+  return within ? 0 : 1;
+}

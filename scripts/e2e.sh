@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# End-to-end journeys in Debian's Chromium against the real broker, simulator and production build.
+# Extra arguments go to `playwright test` (e.g. a file or --grep). Its exit code is ours.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Builds up front (only when stale), so no journey's time includes a compile.
+node_modules/.bin/tsx scripts/system-build.ts
+exec node_modules/.bin/playwright test "$@"

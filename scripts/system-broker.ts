@@ -1,0 +1,130 @@
+/** The broker as a child process: started, restarted on the same port, stopped. */
+import { join, resolve } from 'node:path';
+import { ManagedProcess } from './system-process.ts';
+import { repoRoot } from './system-paths.ts';
+
+export interface BrokerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  staticDir?: string;
+  /** stderr (and stdout log lines) go here besides memory. */
+  logFile?: string;
+  name?: string;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use`);
+  }
+}
+
+const STARTUP_TIMEOUT_MS = 20_000;
+
+interface BrokerLogLine {
+  event?: unknown;
+  port?: unknown;
+}
+
+function parseLogLine(line: string): BrokerLogLine | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as BrokerLogLine) : null;
+  } catch {
+    return null;
+  }
+}
+
+export class BrokerProcess {
+  private process: ManagedProcess | null = null;
+  private boundPort: number;
+
+  constructor(private readonly options: BrokerOptions) {
+    this.boundPort = options.port;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get host(): string {
+    return this.options.host ?? '127.0.0.1';
+  }
+
+  get httpUrl(): string {
+    return `http://${this.host}:${this.boundPort}/`;
+  }
+
+  get wsUrl(): string {
+    return `ws://${this.host}:${this.boundPort}/ws`;
+  }
+
+  get running(): boolean {
+    return this.process?.running ?? false;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  get current(): ManagedProcess | null {
+    return this.process;
+  }
+
+  /** Starts the broker and resolves once it listens; rejects with PortInUseError when the port is taken. */
+  async start(): Promise<void> {
+    if (this.running) throw new Error('broker is already running');
+    const args = [
+      join(repoRoot, 'broker/main.ts'),
+      '--port',
+      String(this.boundPort),
+      '--host',
+      this.host,
+      '--static',
+      resolve(repoRoot, this.options.staticDir ?? 'dist'),
+      // The "listening" line that carries the port is logged at info.
+      '--log-level',
+      'info',
+    ];
+    const broker = ManagedProcess.spawn(this.options.name ?? 'broker', join(repoRoot, 'node_modules/.bin/tsx'), args, {
+      cwd: repoRoot,
+      ...(this.options.logFile ? { stderrLog: this.options.logFile } : {}),
+      logStdout: true,
+    });
+    this.process = broker;
+    const line = await broker.waitForLine(/"event"\s*:\s*"(listening|port_in_use)"/, { timeoutMs: STARTUP_TIMEOUT_MS }).catch(
+      async (error: unknown) => {
+        await broker.stop();
+        throw error;
+      },
+    );
+    const logLine = parseLogLine(line);
+    if (logLine?.event === 'port_in_use') {
+      await broker.stop();
+      throw new PortInUseError(this.boundPort);
+    }
+    if (typeof logLine?.port !== 'number') {
+      await broker.stop();
+      throw new Error(`broker's listening line has no port: ${line}`);
+    }
+    this.boundPort = logLine.port;
+  }
+
+  /** Stops the broker the way an operator does (SIGTERM: it closes sockets with 1001). */
+  async stop(): Promise<void> {
+    await this.process?.stop();
+  }
+
+  /** Same port, so clients reconnect to the URL they know. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async health(): Promise<{ status: string; connections: number; logged_on: number }> {
+    const response = await fetch(new URL('/healthz', this.httpUrl));
+    if (!response.ok) throw new Error(`/healthz answered ${response.status}`);
+    return (await response.json()) as { status: string; connections: number; logged_on: number };
+  }
+}

@@ -1,0 +1,159 @@
+/** A simulated thermostat (the real C++ core behind firmware/scripts/sim.sh) as a child process. */
+import { join } from 'node:path';
+import { ManagedProcess } from './system-process.ts';
+import { repoRoot } from './system-paths.ts';
+
+export interface SimulatedMember {
+  id: string;
+  name: string;
+  home: boolean;
+  distance: number;
+  age_s: number;
+}
+
+/** What the simulator's `state` command answers. */
+export interface SimulatorState {
+  temperature: number | null;
+  humidity: number | null;
+  pressure: number | null;
+  sensor_ok: boolean;
+  target: number;
+  away_target: number;
+  hysteresis: number;
+  mode: 'auto' | 'home' | 'away';
+  regime: 'home' | 'away';
+  heater: boolean;
+  members: SimulatedMember[];
+  uptime_s: number;
+  room: number;
+  outside: number;
+  online: boolean;
+  sessions: number;
+  dropped_envelopes: number;
+}
+
+export interface ThermostatOptions {
+  brokerWsUrl: string;
+  appUrl: string;
+  stateDir: string;
+  speed?: number;
+  name?: string;
+  logFile?: string;
+}
+
+/** Lines the simulator prints on its own; everything else on stdout answers a command. */
+const UNPROMPTED_LINE = /^(PAIR|ONLINE|OFFLINE)\b/;
+const PAIR_LINE = /^PAIR (\S+)$/;
+const COMMAND_TIMEOUT_MS = 10_000;
+
+interface PendingAnswer {
+  command: string;
+  resolve: (answer: string) => void;
+  reject: (error: Error) => void;
+}
+
+export class SimulatedThermostat {
+  private readonly pending: PendingAnswer[] = [];
+
+  private constructor(
+    readonly process: ManagedProcess,
+    readonly pairLink: string,
+    readonly options: ThermostatOptions,
+  ) {
+    process.onLine((line) => {
+      if (UNPROMPTED_LINE.test(line)) return;
+      this.pending.shift()?.resolve(line);
+    });
+    void process.exited.then(() => {
+      for (const waiting of this.pending.splice(0)) waiting.reject(new Error(`simulator exited before answering ${waiting.command}`));
+    });
+  }
+
+  /** Starts the simulator and resolves once it has printed its pairing link. */
+  static async start(options: ThermostatOptions): Promise<SimulatedThermostat> {
+    const args = [
+      join(repoRoot, 'firmware/scripts/sim.sh'),
+      '--broker',
+      options.brokerWsUrl,
+      '--state-dir',
+      options.stateDir,
+      '--app-url',
+      options.appUrl,
+      '--speed',
+      String(options.speed ?? 1),
+      ...(options.name ? ['--name', options.name] : []),
+    ];
+    const sim = ManagedProcess.spawn(options.name ?? 'thermostat', 'bash', args, {
+      cwd: repoRoot,
+      ...(options.logFile ? { stderrLog: options.logFile } : {}),
+    });
+    try {
+      // The first start may compile the simulator, hence the generous wait.
+      const pairLine = await sim.waitForLine(PAIR_LINE, { timeoutMs: 180_000 });
+      const link = PAIR_LINE.exec(pairLine)?.[1] as string;
+      return new SimulatedThermostat(sim, link, options);
+    } catch (error) {
+      await sim.stop();
+      throw error;
+    }
+  }
+
+  /** The thermostat's public ID, from its pairing link. */
+  get id(): string {
+    return this.pairFragment.split('.')[0] as string;
+  }
+
+  /** base64url of its AES key, from its pairing link. */
+  get keyText(): string {
+    return this.pairFragment.split('.')[1] as string;
+  }
+
+  private get pairFragment(): string {
+    return new URL(this.pairLink).hash.replace(/^#pair=/, '');
+  }
+
+  /** Resolves on the first ONLINE line numbered `since` or later. */
+  async waitForOnline(since = 0, timeoutMs = 15_000): Promise<void> {
+    await this.process.waitForLine(/^ONLINE\b/, { since, timeoutMs });
+  }
+
+  async waitForOffline(since = 0, timeoutMs = 15_000): Promise<void> {
+    await this.process.waitForLine(/^OFFLINE\b/, { since, timeoutMs });
+  }
+
+  /** Sends one stdin command and resolves with its one answer line. */
+  command(command: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const index = this.pending.findIndex((waiting) => waiting.resolve === settle);
+        if (index >= 0) this.pending.splice(index, 1);
+        reject(new Error(`simulator did not answer ${JSON.stringify(command)} within ${COMMAND_TIMEOUT_MS} ms${this.process.diagnostics()}`));
+      }, COMMAND_TIMEOUT_MS);
+      const settle = (answer: string): void => {
+        clearTimeout(timer);
+        resolve(answer);
+      };
+      this.pending.push({ command, resolve: settle, reject });
+      this.process.writeLine(command);
+    });
+  }
+
+  /** Sends a command that must answer `ok <command>`. */
+  async control(command: string): Promise<void> {
+    const answer = await this.command(command);
+    if (!answer.startsWith('ok')) throw new Error(`simulator refused ${JSON.stringify(command)}: ${answer}`);
+  }
+
+  async state(): Promise<SimulatorState> {
+    const answer = await this.command('state');
+    try {
+      return JSON.parse(answer) as SimulatorState;
+    } catch {
+      throw new Error(`simulator's state is not JSON: ${answer}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.process.stop(2000);
+  }
+}

@@ -1,0 +1,95 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { idFromSecret, makeSecret } from '@/protocol';
+import { FakeBroker } from '@/lib/connection/testing/fake-broker';
+import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { STORAGE_KEYS } from '@/lib/storage';
+import { appStore } from '@/stores/app-store';
+import { persistStore } from '@/stores/persistence';
+import { App } from './app';
+import { startConnection } from './connection';
+
+const stops: (() => void)[] = [];
+afterEach(() => {
+  stops.splice(0).forEach((stop) => stop());
+  history.replaceState(null, '', '/');
+});
+
+function renderApp(thermostat = new TestThermostat()) {
+  const broker = new FakeBroker(thermostat);
+  const secret = makeSecret();
+  const identity = { secret, id: idFromSecret(secret) };
+  const connection = startConnection(appStore, identity, broker.factory);
+  stops.push(connection.stop, persistStore(appStore));
+  render(<App commands={connection.commands} ownId={identity.id} withUpdatePrompt={false} />);
+  return { broker, thermostat };
+}
+
+describe('the app', () => {
+  it('pairs from a #pair= link, removes the key from the address bar, and goes live', async () => {
+    const user = userEvent.setup();
+    const thermostat = new TestThermostat();
+    history.replaceState(null, '', `/#pair=${thermostat.id}.${thermostat.keyText}`);
+    renderApp(thermostat);
+    const dialog = await screen.findByRole('dialog', { name: 'Add thermostat' });
+    expect(location.hash).toBe('');
+    const name = within(dialog).getByRole('textbox', { name: 'Thermostat name' });
+    expect(name).toHaveValue('Thermostat');
+    await user.clear(name);
+    await user.type(name, 'Living room');
+    await user.click(within(dialog).getByRole('button', { name: 'Add' }));
+    expect(screen.queryByRole('dialog', { name: 'Add thermostat' })).toBeNull();
+    expect(screen.getByRole('heading', { name: 'Living room' })).toBeVisible();
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Connected$/));
+    expect(screen.getByLabelText('Current temperature')).toHaveTextContent('20.5 °C');
+    expect(JSON.parse(localStorage.getItem(STORAGE_KEYS.thermostats) ?? '[]')).toEqual([
+      { id: thermostat.id, key: thermostat.keyText, name: 'Living room' },
+    ]);
+  });
+
+  it('explains a bad pairing link instead of adding anything', async () => {
+    history.replaceState(null, '', '/#pair=not-a-real-code');
+    renderApp();
+    const dialog = await screen.findByRole('dialog', { name: 'Add thermostat' });
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('The pairing code must be the thermostat ID, a dot, then the key.');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add' }));
+    expect(appStore.getState().thermostats).toEqual([]);
+  });
+
+  it('pairs by hand from ID and key, and changes the target with the thermostat confirming it', async () => {
+    const user = userEvent.setup();
+    const { thermostat } = renderApp();
+    await user.click(screen.getByRole('button', { name: 'Add thermostat' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add thermostat' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Thermostat ID' }), thermostat.id);
+    await user.type(within(dialog).getByRole('textbox', { name: 'Key' }), thermostat.keyText);
+    await user.click(within(dialog).getByRole('button', { name: 'Add' }));
+    const target = screen.getByRole('spinbutton', { name: 'Target temperature' });
+    await waitFor(() => expect(target).toHaveAttribute('aria-valuetext', '21.0 °C'));
+    await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
+    expect(target).toHaveAttribute('aria-busy', 'true');
+    await waitFor(() => expect(target).toHaveAttribute('aria-busy', 'false'));
+    expect(target).toHaveAttribute('aria-valuetext', '21.5 °C');
+    expect(thermostat.settings.target).toBe(21.5);
+  });
+
+  it('with a paired thermostat offline, shows the last state it kept and its age', async () => {
+    const thermostat = new TestThermostat();
+    appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
+    appStore.getState().receiveState(thermostat.id, thermostat.stateMessage({ temperature: 19.2 }), Date.now() - 5 * 60_000);
+    const { broker } = (() => {
+      const broker = new FakeBroker(thermostat);
+      broker.reachable = false;
+      const secret = makeSecret();
+      const connection = startConnection(appStore, { secret, id: idFromSecret(secret) }, broker.factory);
+      stops.push(connection.stop);
+      render(<App commands={connection.commands} ownId="x" withUpdatePrompt={false} />);
+      return { broker };
+    })();
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Offline/));
+    expect(broker.sockets.length).toBeGreaterThan(0);
+    expect(screen.getByLabelText('Current temperature')).toHaveTextContent('19.2 °C');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 5 min ago');
+  });
+});

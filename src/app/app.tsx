@@ -1,0 +1,116 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
+import { ConnectionStatusBar } from '@/features/connection/connection-status';
+import { ThermostatPicker } from '@/features/pairing/thermostat-picker';
+import { ThermostatScreen } from '@/features/thermostat/thermostat-screen';
+import { useAppStore } from '@/stores/app-store';
+import { takePairingFragment } from './pairing-fragment';
+
+// What the first screen does not need waits for its own chunk, to keep the first load within budget.
+const UpdatePrompt = lazy(() => import('@/features/pwa/update-prompt').then((m) => ({ default: m.UpdatePrompt })));
+const GeofenceCard = lazy(() => import('@/features/geofence/geofence-card').then((m) => ({ default: m.GeofenceCard })));
+const HistoryPanel = lazy(() => import('@/features/history/history-panel').then((m) => ({ default: m.HistoryPanel })));
+const PairingDialog = lazy(() => import('@/features/pairing/pairing-dialog').then((m) => ({ default: m.PairingDialog })));
+const SettingsDialog = lazy(() => import('./settings-dialog').then((m) => ({ default: m.SettingsDialog })));
+
+function CardPlaceholder({ height }: { height: number }) {
+  return <div className="card" style={{ minHeight: height }} aria-hidden="true" />;
+}
+
+/** null: no dialog; `{}`: opened by the person; `{ fromLink }`: opened by a `#pair=` link. */
+type PairingRequest = { fromLink?: string } | null;
+
+function usePairingLinks(): [PairingRequest, (request: PairingRequest) => void] {
+  const [request, setRequest] = useState<PairingRequest>(() => {
+    const taken = takePairingFragment();
+    return taken === null ? null : { fromLink: taken };
+  });
+  useEffect(() => {
+    // A link opened while the app is already open (an installed app handling a link) arrives as hashchange.
+    const onHashChange = () => {
+      const taken = takePairingFragment();
+      if (taken !== null) setRequest({ fromLink: taken });
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  return [request, setRequest];
+}
+
+function Welcome({ onAdd }: { onAdd: () => void }) {
+  return (
+    <section className="card welcome">
+      <h2>Welcome to Hearth</h2>
+      <p>
+        Open the pairing link your thermostat shows on its setup page or serial console — or the one a family member
+        shares — to control it from here. Nothing leaves your home network except encrypted messages.
+      </p>
+      <button type="button" className="button button-primary" onClick={onAdd}>
+        Add thermostat
+      </button>
+    </section>
+  );
+}
+
+export function App({ commands, ownId, withUpdatePrompt = true }: { commands: ThermostatCommands; ownId: string; withUpdatePrompt?: boolean }) {
+  const hasThermostat = useAppStore((s) => s.thermostats.length > 0);
+  const selectedId = useAppStore((s) => s.selectedId);
+  const [pairing, setPairing] = usePairingLinks();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+
+  return (
+    <CommandsContext value={commands}>
+      <div className="app">
+        <header className="app-header">
+          <div className="brand">
+            {hasThermostat ? <ThermostatPicker /> : <h1 className="thermostat-name">Hearth</h1>}
+          </div>
+          <div className="header-actions">
+            {hasThermostat ? (
+              <button type="button" className="button button-quiet" aria-label="Add thermostat" title="Add thermostat" onClick={() => setPairing({})}>
+                <span aria-hidden="true" className="plus">
+                  +
+                </span>
+                <span aria-hidden="true" className="wide-only">
+                  {' '}Add thermostat
+                </span>
+              </button>
+            ) : null}
+            <button type="button" className="button button-quiet" onClick={() => setSettingsOpen(true)}>
+              Settings
+            </button>
+          </div>
+        </header>
+        <ConnectionStatusBar />
+        <main>
+          {hasThermostat && selectedId !== null ? (
+            <ThermostatScreen
+              ownId={ownId}
+              extra={
+                <>
+                  <Suspense fallback={<CardPlaceholder height={190} />}>
+                    <GeofenceCard />
+                  </Suspense>
+                  <Suspense fallback={<CardPlaceholder height={300} />}>
+                    <HistoryPanel thermostatId={selectedId} />
+                  </Suspense>
+                </>
+              }
+            />
+          ) : (
+            <Welcome onAdd={() => setPairing({})} />
+          )}
+        </main>
+      </div>
+      <Suspense fallback={null}>
+        {pairing === null ? null : <PairingDialog {...pairing} onClose={() => setPairing(null)} />}
+        {settingsOpen ? <SettingsDialog onClose={() => setSettingsOpen(false)} /> : null}
+      </Suspense>
+      {withUpdatePrompt ? (
+        <Suspense fallback={null}>
+          <UpdatePrompt />
+        </Suspense>
+      ) : null}
+    </CommandsContext>
+  );
+}

@@ -1,0 +1,75 @@
+import { ConnectionClient, type SocketFactory, type ThermostatLink } from '@/lib/connection/connection-client';
+import type { ThermostatCommands } from '@/lib/connection/commands-context';
+import type { Identity } from '@/lib/identity';
+import { keyBytes } from '@/lib/thermostats';
+import type { AppState, AppStore } from '@/stores/app-store';
+import { selectSelectedThermostat } from '@/stores/selectors';
+import { defaultBrokerUrl } from './broker-url';
+
+function linkOf(state: AppState): ThermostatLink | null {
+  const thermostat = selectSelectedThermostat(state);
+  if (thermostat === null) return null;
+  return { id: thermostat.id, key: keyBytes(thermostat), verified: state.lastStates[thermostat.id] !== undefined };
+}
+
+const urlOf = (state: AppState) => state.preferences.brokerUrl ?? defaultBrokerUrl();
+
+/** Starts the client and keeps it in step with the store; the client reports back only through store actions. */
+export function startConnection(store: AppStore, identity: Identity, socketFactory?: SocketFactory) {
+  const initial = store.getState();
+  const client = new ConnectionClient({
+    url: urlOf(initial),
+    identity,
+    memberName: initial.preferences.memberName,
+    thermostat: linkOf(initial),
+    ...(socketFactory === undefined ? {} : { socketFactory }),
+    events: {
+      status: (status) => store.getState().setConnectionStatus(status),
+      state: (id, state, receivedAt) => store.getState().receiveState(id, state, receivedAt),
+      pendingSettings: (settings) => store.getState().setPendingSettings(settings),
+      commandFailed: (reason) => store.getState().setCommandError(reason),
+    },
+  });
+
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.preferences !== previous.preferences) {
+      client.setUrl(urlOf(state));
+      client.setMemberName(state.preferences.memberName);
+    }
+    if (state.selectedId !== previous.selectedId || state.thermostats !== previous.thermostats) {
+      client.setThermostat(linkOf(state));
+    }
+  });
+
+  const onOnline = () => {
+    store.getState().setOnline(true);
+    client.resume();
+  };
+  const onOffline = () => store.getState().setOnline(false);
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') client.resume();
+  };
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
+  document.addEventListener('visibilitychange', onVisible);
+  store.getState().setOnline(navigator.onLine);
+  client.start();
+
+  const commands: ThermostatCommands = {
+    sendSettings: (settings) => client.sendSettings(settings),
+    sendPresence: (presence) => client.sendPresence(presence),
+    retryNow: () => client.retryNow(),
+  };
+
+  return {
+    client,
+    commands,
+    stop: () => {
+      unsubscribe();
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      document.removeEventListener('visibilitychange', onVisible);
+      client.stop();
+    },
+  };
+}

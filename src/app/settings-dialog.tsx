@@ -1,0 +1,196 @@
+import { useState, type FormEvent } from 'react';
+import { inRange, type Settings } from '@/protocol';
+import { Dialog } from '@/components/dialog';
+import { useCommands } from '@/lib/connection/commands-context';
+import { getCurrentPosition } from '@/features/geofence/current-position';
+import { ShareLinkButton } from '@/features/pairing/share-link';
+import { useAppStore } from '@/stores/app-store';
+import { isLatitude, isLongitude } from '@/stores/persistence';
+import { selectCurrentState, selectSelectedThermostat } from '@/stores/selectors';
+import { defaultBrokerUrl, validateBrokerUrl } from './broker-url';
+
+const toText = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
+const parseNumber = (text: string): number | null => {
+  if (text.trim() === '') return null;
+  const value = Number(text.trim().replace(',', '.'));
+  return Number.isFinite(value) ? value : null;
+};
+
+export function SettingsDialog({ onClose }: { onClose: () => void }) {
+  const preferences = useAppStore((s) => s.preferences);
+  const current = useAppStore(selectCurrentState);
+  const selected = useAppStore(selectSelectedThermostat);
+  const thermostats = useAppStore((s) => s.thermostats);
+  const updatePreferences = useAppStore((s) => s.updatePreferences);
+  const updateGeofence = useAppStore((s) => s.updateGeofence);
+  const removeThermostat = useAppStore((s) => s.removeThermostat);
+  const { sendSettings } = useCommands();
+
+  const [awayTarget, setAwayTarget] = useState(toText(current?.state.away_target));
+  const [hysteresis, setHysteresis] = useState(toText(current?.state.hysteresis));
+  const [latitude, setLatitude] = useState(toText(preferences.geofence.home?.latitude));
+  const [longitude, setLongitude] = useState(toText(preferences.geofence.home?.longitude));
+  const [radius, setRadius] = useState(toText(preferences.geofence.radiusKm));
+  const [memberName, setMemberName] = useState(preferences.memberName);
+  const [brokerUrl, setBrokerUrl] = useState(preferences.brokerUrl ?? '');
+  const [errors, setErrors] = useState<string[]>([]);
+  const [locating, setLocating] = useState(false);
+  const [positionNote, setPositionNote] = useState<string | null>(null);
+
+  const takeCurrentPosition = async () => {
+    setLocating(true);
+    setPositionNote(null);
+    const here = await getCurrentPosition(navigator.geolocation);
+    setLocating(false);
+    if (!here.ok) {
+      setPositionNote(here.message);
+      return;
+    }
+    setLatitude(here.value.latitude.toFixed(6));
+    setLongitude(here.value.longitude.toFixed(6));
+    setPositionNote(`Position found (±${Math.round(here.value.accuracy)} m). Press Save to keep it as home.`);
+  };
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    const problems: string[] = [];
+    const changes: Partial<Settings> = {};
+    if (current !== null) {
+      const away = parseNumber(awayTarget);
+      if (away === null || !inRange('away_target', away)) problems.push('Away temperature must be between 5 and 25 °C.');
+      else if (away !== current.state.away_target) changes.away_target = away;
+      const band = parseNumber(hysteresis);
+      if (band === null || !inRange('hysteresis', band)) problems.push('Hysteresis must be between 0.1 and 2 °C.');
+      else if (band !== current.state.hysteresis) changes.hysteresis = band;
+    }
+    const lat = parseNumber(latitude);
+    const lon = parseNumber(longitude);
+    const bothEmpty = latitude.trim() === '' && longitude.trim() === '';
+    if (!bothEmpty && (!isLatitude(lat) || !isLongitude(lon))) {
+      problems.push('Home latitude must be between -90 and 90 and longitude between -180 and 180 (decimal degrees).');
+    }
+    const radiusKm = parseNumber(radius);
+    if (radiusKm === null || radiusKm < 0.1 || radiusKm > 1000) problems.push('Radius must be between 0.1 and 1000 km.');
+    const urlProblem = validateBrokerUrl(brokerUrl);
+    if (urlProblem !== null) problems.push(urlProblem);
+    if (problems.length > 0) {
+      setErrors(problems);
+      return;
+    }
+    if (Object.keys(changes).length > 0) sendSettings(changes);
+    const home = bothEmpty || lat === null || lon === null ? null : { latitude: lat, longitude: lon };
+    updateGeofence({
+      home,
+      radiusKm: radiusKm ?? preferences.geofence.radiusKm,
+      ...(home === null ? { enabled: false } : {}),
+    });
+    updatePreferences({
+      memberName: memberName.trim() === '' ? preferences.memberName : memberName.trim().slice(0, 64),
+      brokerUrl: brokerUrl.trim() === '' ? null : brokerUrl.trim(),
+    });
+    onClose();
+  };
+
+  return (
+    <Dialog title="Settings" onClose={onClose}>
+      <form className="form" onSubmit={save} noValidate>
+        {current === null ? null : (
+          <fieldset className="fieldset">
+            <legend>Heating</legend>
+            <label className="field">
+              <span>Away temperature</span>
+              <input type="number" inputMode="decimal" min={5} max={25} step={0.5} value={awayTarget} onChange={(e) => setAwayTarget(e.target.value)} />
+              <small className="muted">°C while everyone is away (5–25)</small>
+            </label>
+            <label className="field">
+              <span>Hysteresis</span>
+              <input type="number" inputMode="decimal" min={0.1} max={2} step={0.1} value={hysteresis} onChange={(e) => setHysteresis(e.target.value)} />
+              <small className="muted">°C either side of the target before the heater switches (0.1–2)</small>
+            </label>
+          </fieldset>
+        )}
+        <fieldset className="fieldset">
+          <legend>Home for the geofence</legend>
+          <div className="field-pair">
+            <label className="field">
+              <span>Home latitude</span>
+              <input type="number" inputMode="decimal" step="any" min={-90} max={90} value={latitude} onChange={(e) => setLatitude(e.target.value)} />
+            </label>
+            <label className="field">
+              <span>Home longitude</span>
+              <input type="number" inputMode="decimal" step="any" min={-180} max={180} value={longitude} onChange={(e) => setLongitude(e.target.value)} />
+            </label>
+          </div>
+          <button type="button" className="button" onClick={() => void takeCurrentPosition()} disabled={locating}>
+            {locating ? 'Finding you…' : 'Use my current position'}
+          </button>
+          {positionNote === null ? null : <p className="muted small" role="status">{positionNote}</p>}
+          <label className="field">
+            <span>Radius (km)</span>
+            <input type="number" inputMode="decimal" step="any" min={0.1} max={1000} value={radius} onChange={(e) => setRadius(e.target.value)} />
+            <small className="muted">Home when you are within this distance.</small>
+          </label>
+        </fieldset>
+        <fieldset className="fieldset">
+          <legend>This device</legend>
+          <label className="field">
+            <span>Your name</span>
+            <input type="text" maxLength={64} value={memberName} onChange={(e) => setMemberName(e.target.value)} />
+            <small className="muted">Shown to the household in the member list.</small>
+          </label>
+          <label className="field">
+            <span>Broker URL</span>
+            <input
+              type="url"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder={defaultBrokerUrl()}
+              value={brokerUrl}
+              onChange={(e) => setBrokerUrl(e.target.value)}
+            />
+            <small className="muted">Leave empty to use the server this app came from.</small>
+          </label>
+        </fieldset>
+        {thermostats.length === 0 ? null : (
+          <fieldset className="fieldset">
+            <legend>Thermostats</legend>
+            <ul className="thermostat-list">
+              {thermostats.map((t) => (
+                <li key={t.id}>
+                  <span>
+                    {t.name} {t.id === selected?.id ? <span className="muted small">(shown)</span> : null}
+                  </span>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => {
+                      if (confirm(`Remove ${t.name} from this app? You need its pairing link to add it again.`)) removeThermostat(t.id);
+                    }}
+                  >
+                    Remove<span className="visually-hidden"> {t.name}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {selected === null ? null : <ShareLinkButton thermostat={selected} />}
+          </fieldset>
+        )}
+        {errors.length === 0 ? null : (
+          <div role="alert" className="banner banner-danger">
+            {errors.map((problem) => (
+              <p key={problem}>{problem}</p>
+            ))}
+          </div>
+        )}
+        <div className="actions sticky-actions">
+          <button type="button" className="button button-quiet" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary">
+            Save
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,59 @@
+import type { ConnectionStatus } from '@/lib/connection/connection-status';
+import { useCommands } from '@/lib/connection/commands-context';
+import { useAppStore } from '@/stores/app-store';
+
+interface StatusText {
+  phrase: string;
+  detail: string;
+  tone: 'ok' | 'busy' | 'warn' | 'bad';
+  canRetry: boolean;
+}
+
+/** The first words are fixed (tests and people rely on them); the rest says what to do. */
+export function describeStatus(status: ConnectionStatus, online: boolean): StatusText {
+  if (!online) return { phrase: 'Offline', detail: 'No network. Showing the last known state.', tone: 'bad', canRetry: false };
+  switch (status) {
+    case 'connecting':
+      return { phrase: 'Connecting…', detail: '', tone: 'busy', canRetry: false };
+    case 'connected':
+      return { phrase: 'Connected', detail: '', tone: 'ok', canRetry: false };
+    case 'no-thermostat':
+      return { phrase: 'Connected', detail: 'to the broker. Add a thermostat to start.', tone: 'ok', canRetry: false };
+    case 'offline':
+      return { phrase: 'Offline', detail: 'Cannot reach the broker; retrying.', tone: 'bad', canRetry: true };
+    case 'replaced':
+      return { phrase: 'Offline', detail: 'This app is open in another window.', tone: 'warn', canRetry: true };
+    case 'thermostat-offline':
+      return { phrase: 'Thermostat offline', detail: 'Check its power and Wi-Fi.', tone: 'warn', canRetry: true };
+    case 'not-answering':
+      return { phrase: 'Thermostat not answering', detail: 'Trying again.', tone: 'warn', canRetry: true };
+    case 'wrong-key':
+      return {
+        phrase: 'Wrong key — check the pairing link',
+        detail: 'The thermostat is online but does not answer this key.',
+        tone: 'bad',
+        canRetry: true,
+      };
+  }
+}
+
+export function ConnectionStatusBar() {
+  const status = useAppStore((s) => s.connectionStatus);
+  const online = useAppStore((s) => s.online);
+  const { retryNow } = useCommands();
+  const text = describeStatus(status, online);
+  return (
+    <div className={`connection tone-${text.tone}`}>
+      <span className="connection-dot" aria-hidden="true" />
+      <p role="status" aria-label="Connection" className="connection-text">
+        {text.phrase}
+        {text.detail === '' ? null : <span className="connection-detail"> {text.detail}</span>}
+      </p>
+      {text.canRetry ? (
+        <button type="button" className="link-button" onClick={retryNow}>
+          Retry now
+        </button>
+      ) : null}
+    </div>
+  );
+}

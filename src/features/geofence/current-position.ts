@@ -1,0 +1,34 @@
+import { fail, ok, type Result } from '@/protocol';
+import type { HomeLocation } from '@/stores/settings-slice';
+
+export type PositionError = 'denied' | 'unavailable' | 'timeout' | 'unsupported';
+
+export const POSITION_ERROR_TEXT: Record<PositionError, string> = {
+  denied: "Location permission is denied. Allow location for this site in the browser's site settings (the icon left of the address), then try again — or enter latitude and longitude by hand.",
+  unavailable: 'Your position is not available right now. Try again, or enter latitude and longitude by hand.',
+  timeout: 'Finding your position took too long. Try again, or enter latitude and longitude by hand.',
+  unsupported: 'This browser cannot share your location. Enter latitude and longitude by hand.',
+};
+
+/** One good fix, for "use my current position" as home. */
+export function getCurrentPosition(
+  geolocation: Geolocation | undefined,
+): Promise<Result<HomeLocation & { accuracy: number }, PositionError>> {
+  return new Promise((resolve) => {
+    if (geolocation === undefined) {
+      resolve(fail('unsupported', POSITION_ERROR_TEXT.unsupported));
+      return;
+    }
+    geolocation.getCurrentPosition(
+      (position) =>
+        resolve(
+          ok({ latitude: position.coords.latitude, longitude: position.coords.longitude, accuracy: position.coords.accuracy }),
+        ),
+      (error) => {
+        const code: PositionError = error.code === 1 ? 'denied' : error.code === 3 ? 'timeout' : 'unavailable';
+        resolve(fail(code, POSITION_ERROR_TEXT[code]));
+      },
+      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 0 },
+    );
+  });
+}

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import { agoPhrase, formatDistance } from '@/lib/format';
+import { useNow } from '@/hooks/use-now';
+import { useAppStore } from '@/stores/app-store';
+import { getCurrentPosition, POSITION_ERROR_TEXT, type PositionError } from './current-position';
+
+function LocationStatus() {
+  const now = useNow();
+  const enabled = useAppStore((s) => s.preferences.geofence.enabled);
+  const permission = useAppStore((s) => s.locationPermission);
+  const fix = useAppStore((s) => s.lastFix);
+  const ignored = useAppStore((s) => s.ignoredFix);
+  const distance = useAppStore((s) => s.distance);
+  const decision = useAppStore((s) => s.decision);
+
+  let text: string;
+  if (!enabled) text = 'Off. Turn on to tell the thermostat whether you are home.';
+  else if (permission === 'denied') text = POSITION_ERROR_TEXT.denied.replace(' — or enter latitude and longitude by hand', '');
+  else if (permission === 'unavailable') text = POSITION_ERROR_TEXT.unsupported.replace(' Enter latitude and longitude by hand.', '');
+  else if (fix === null) {
+    text = ignored === null
+      ? 'Waiting for a position…'
+      : `Waiting for a better position (last one ${ignored.reason === 'stale' ? 'too old' : `±${formatDistance(ignored.accuracy)}`}).`;
+  } else {
+    const where = decision === null ? 'Not sure yet' : decision === 'home' ? 'Home' : 'Away';
+    const away = distance === null ? '' : ` · ${formatDistance(distance)} from home`;
+    text = `${where}${away} · fix ${agoPhrase(now - fix.timestamp)}, ±${formatDistance(fix.accuracy)}`;
+  }
+  return (
+    <p className={permission === 'denied' && enabled ? 'location location-problem' : 'location'} aria-label="Location">
+      {text}
+    </p>
+  );
+}
+
+export function GeofenceCard() {
+  const config = useAppStore((s) => s.preferences.geofence);
+  const updateGeofence = useAppStore((s) => s.updateGeofence);
+  const [wantsOn, setWantsOn] = useState(false);
+  const [positionError, setPositionError] = useState<PositionError | null>(null);
+  const [locating, setLocating] = useState(false);
+  const needsHome = wantsOn && config.home === null;
+
+  const toggle = () => {
+    setPositionError(null);
+    if (config.enabled || wantsOn) {
+      setWantsOn(false);
+      updateGeofence({ enabled: false });
+    } else if (config.home === null) setWantsOn(true);
+    else updateGeofence({ enabled: true });
+  };
+
+  const takeCurrentPosition = async () => {
+    setLocating(true);
+    setPositionError(null);
+    const here = await getCurrentPosition(navigator.geolocation);
+    setLocating(false);
+    if (!here.ok) {
+      setPositionError(here.error);
+      return;
+    }
+    updateGeofence({ home: { latitude: here.value.latitude, longitude: here.value.longitude }, enabled: true });
+    setWantsOn(false);
+  };
+
+  const on = config.enabled || wantsOn;
+  return (
+    <section className="card" aria-labelledby="geofence-heading">
+      <div className="row-between">
+        <h2 id="geofence-heading" className="card-title">
+          Geofence
+        </h2>
+        <button type="button" role="switch" aria-checked={on} aria-labelledby="geofence-heading" className="switch" onClick={toggle}>
+          <span className="switch-thumb" aria-hidden="true" />
+        </button>
+      </div>
+      <p className="muted small">
+        Home within {config.radiusKm} km of {config.home === null ? 'a place you choose' : 'your home location'}. Location is checked
+        only while this app is open: browsers give a closed or background web app no location.
+      </p>
+      {needsHome ? (
+        <div className="inline-prompt">
+          <p>Where is home? Set it here if you are at home now, or enter it in Settings.</p>
+          <button type="button" className="button" onClick={() => void takeCurrentPosition()} disabled={locating}>
+            {locating ? 'Finding you…' : 'Use my current position'}
+          </button>
+        </div>
+      ) : null}
+      {positionError === null ? null : (
+        <p role="alert" className="banner banner-warn">
+          {POSITION_ERROR_TEXT[positionError]}
+        </p>
+      )}
+      <LocationStatus />
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+import { useState, type FormEvent } from 'react';
+import { MAX_NAME_LENGTH } from '@/lib/thermostats';
+import { Dialog } from '@/components/dialog';
+import { useAppStore } from '@/stores/app-store';
+import { parsePairingLink } from './pairing-link';
+
+export const DEFAULT_THERMOSTAT_NAME = 'Thermostat';
+
+interface PairingDialogProps {
+  /** What an opened `#pair=` link held; absent when the person opened the dialog. */
+  fromLink?: string;
+  onClose: () => void;
+}
+
+export function PairingDialog({ fromLink, onClose }: PairingDialogProps) {
+  const addThermostat = useAppStore((s) => s.addThermostat);
+  const known = useAppStore((s) => s.thermostats);
+  const [fromLinkResult] = useState(() => (fromLink === undefined ? null : parsePairingLink(fromLink)));
+  const linked = fromLinkResult?.ok === true ? fromLinkResult.value : null;
+  const [name, setName] = useState(DEFAULT_THERMOSTAT_NAME);
+  // A bad link stays in the field, with the reason beside it, so the person can see and fix it.
+  const [link, setLink] = useState(fromLinkResult?.ok === false ? (fromLink ?? '') : '');
+  const [id, setId] = useState('');
+  const [key, setKey] = useState('');
+  const [error, setError] = useState<string | null>(fromLinkResult?.ok === false ? fromLinkResult.message : null);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    let code = linked;
+    if (code === null) {
+      const manual = id.trim() !== '' || key.trim() !== '';
+      const parsed = parsePairingLink(link.trim() !== '' ? link : manual ? `${id.trim()}.${key.trim()}` : '');
+      if (!parsed.ok) {
+        setError(parsed.message);
+        return;
+      }
+      code = parsed.value;
+    }
+    addThermostat({ id: code.id, key: code.key, name: name.trim().slice(0, MAX_NAME_LENGTH) || DEFAULT_THERMOSTAT_NAME });
+    onClose();
+  };
+
+  const already = linked !== null && known.some((t) => t.id === linked.id);
+  return (
+    <Dialog title="Add thermostat" onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        {linked !== null ? (
+          <p>
+            {already ? 'This thermostat is already in the app; adding it again updates its key.' : 'Add this thermostat to the app?'}{' '}
+            <span className="muted small">ID {linked.id}</span>
+          </p>
+        ) : (
+          <>
+            <p className="muted small">
+              Open the pairing link the thermostat shows (or a family member shares), or paste it here.
+            </p>
+            <label className="field">
+              <span>Pairing link</span>
+              <input
+                type="text"
+                inputMode="url"
+                autoComplete="off"
+                spellCheck={false}
+                value={link}
+                placeholder="https://…#pair=…"
+                onChange={(event) => setLink(event.target.value)}
+              />
+            </label>
+            <fieldset className="fieldset">
+              <legend>Or enter ID and key by hand</legend>
+              <label className="field">
+                <span>Thermostat ID</span>
+                <input type="text" autoComplete="off" spellCheck={false} value={id} onChange={(event) => setId(event.target.value)} />
+              </label>
+              <label className="field">
+                <span>Key</span>
+                <input type="text" autoComplete="off" spellCheck={false} value={key} onChange={(event) => setKey(event.target.value)} />
+              </label>
+            </fieldset>
+          </>
+        )}
+        <label className="field">
+          <span>Thermostat name</span>
+          <input type="text" maxLength={MAX_NAME_LENGTH} value={name} onChange={(event) => setName(event.target.value)} />
+        </label>
+        {error === null ? null : (
+          <p role="alert" className="banner banner-danger">
+            {error}
+          </p>
+        )}
+        <p className="muted small">Anyone with this link can control the thermostat. Share it only with your household.</p>
+        <div className="actions">
+          <button type="button" className="button button-quiet" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary">
+            Add
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

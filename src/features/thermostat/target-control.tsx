@@ -1,0 +1,75 @@
+import type { KeyboardEvent } from 'react';
+import { SETTING_RANGES } from '@/protocol';
+import { formatTemperature } from '@/lib/format';
+import { useTargetControl } from './use-target-control';
+
+export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awayTarget: number | null }) {
+  const { value, pending, step, setTo, sendNow } = useTargetControl();
+  const { min, max } = SETTING_RANGES.target;
+  const inactive = disabled || value === null;
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (inactive) return;
+    const actions: Record<string, () => void> = {
+      ArrowUp: () => step(1),
+      ArrowRight: () => step(1),
+      ArrowDown: () => step(-1),
+      ArrowLeft: () => step(-1),
+      PageUp: () => setTo((value ?? min) + 1),
+      PageDown: () => setTo((value ?? min) - 1),
+      Home: () => setTo(min),
+      End: () => setTo(max),
+      Enter: sendNow,
+    };
+    const action = actions[event.key];
+    if (action === undefined) return;
+    event.preventDefault();
+    action();
+  };
+
+  return (
+    <section className="card target" aria-labelledby="target-heading">
+      <h2 id="target-heading" className="card-title">
+        Target
+      </h2>
+      <div className="target-row">
+        <button
+          type="button"
+          className="round-button"
+          onClick={() => step(-1)}
+          disabled={inactive || (value ?? min) <= min}
+        >
+          <span aria-hidden="true">−</span>
+          <span className="visually-hidden">Decrease target temperature</span>
+        </button>
+        <div
+          role="spinbutton"
+          tabIndex={inactive ? -1 : 0}
+          aria-label="Target temperature"
+          aria-valuemin={min}
+          aria-valuemax={max}
+          aria-valuenow={value ?? undefined}
+          aria-valuetext={formatTemperature(value)}
+          aria-busy={pending}
+          aria-disabled={inactive}
+          className={pending ? 'target-value is-pending' : 'target-value'}
+          onKeyDown={onKeyDown}
+        >
+          {formatTemperature(value)}
+        </div>
+        <button
+          type="button"
+          className="round-button"
+          onClick={() => step(1)}
+          disabled={inactive || (value ?? max) >= max}
+        >
+          <span aria-hidden="true">+</span>
+          <span className="visually-hidden">Increase target temperature</span>
+        </button>
+      </div>
+      <p className="target-note" aria-live="polite">
+        {pending ? 'Sending…' : awayTarget === null ? '' : `Away: holding ${formatTemperature(awayTarget)}`}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+import type { ReactNode } from 'react';
+import { useAppStore } from '@/stores/app-store';
+import { selectCurrentState } from '@/stores/selectors';
+import { CommandError } from './command-error';
+import { MembersList } from './members-list';
+import { ModeSelector } from './mode-selector';
+import { Readings } from './readings';
+import { SensorFault } from './sensor-fault';
+import { TargetControl } from './target-control';
+
+/** The everyday screen; `extra` is where the app places cards from other features (geofence, history). */
+export function ThermostatScreen({ ownId, extra }: { ownId: string; extra?: ReactNode }) {
+  const current = useAppStore(selectCurrentState);
+  const state = current?.state ?? null;
+  const noState = state === null;
+  return (
+    <div className="screen">
+      {state !== null && !state.sensor_ok ? <SensorFault /> : null}
+      <CommandError />
+      <div className="columns">
+        <div className="column">
+          <Readings state={state} receivedAt={current?.receivedAt ?? null} />
+          <TargetControl disabled={noState} awayTarget={state?.regime === 'away' ? state.away_target : null} />
+          <ModeSelector disabled={noState} />
+        </div>
+        <div className="column">
+          {extra}
+          {current === null ? null : <MembersList members={current.state.members} receivedAt={current.receivedAt} ownId={ownId} />}
+        </div>
+      </div>
+    </div>
+  );
+}

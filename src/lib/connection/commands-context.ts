@@ -1,0 +1,22 @@
+import { createContext, useContext } from 'react';
+import type { Settings } from '@/protocol';
+import type { Presence } from './connection-client';
+
+/** What components may ask of the connection; the client itself stays outside React. */
+export interface ThermostatCommands {
+  sendSettings(settings: Partial<Settings>): void;
+  sendPresence(presence: Presence): void;
+  retryNow(): void;
+}
+
+const noCommands: ThermostatCommands = {
+  sendSettings: () => undefined,
+  sendPresence: () => undefined,
+  retryNow: () => undefined,
+};
+
+export const CommandsContext = createContext<ThermostatCommands>(noCommands);
+
+export function useCommands(): ThermostatCommands {
+  return useContext(CommandsContext);
+}

@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { idFromSecret, makeKey, makeSecret, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@/protocol';
+import { COMMAND_TIMEOUT_MS, ConnectionClient } from './connection-client';
+import type { CommandFailure, ConnectionStatus } from './connection-status';
+import { FakeBroker } from './testing/fake-broker';
+import { TestThermostat } from './testing/test-thermostat';
+
+interface Recorded {
+  statuses: ConnectionStatus[];
+  states: StateMessage[];
+  pending: (Partial<Settings> | null)[];
+  failures: CommandFailure[];
+}
+
+function setUp(options: { key?: Uint8Array; verified?: boolean } = {}) {
+  const thermostat = new TestThermostat();
+  const broker = new FakeBroker(thermostat);
+  const secret = makeSecret();
+  const identity = { secret, id: idFromSecret(secret) };
+  const recorded: Recorded = { statuses: [], states: [], pending: [], failures: [] };
+  const client = new ConnectionClient({
+    url: 'ws://broker.test/ws',
+    identity,
+    memberName: 'Ana’s phone',
+    thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, verified: options.verified ?? false },
+    socketFactory: broker.factory,
+    random: () => 0.5,
+    events: {
+      status: (status) => recorded.statuses.push(status),
+      state: (_id, state) => recorded.states.push(state),
+      pendingSettings: (settings) => recorded.pending.push(settings),
+      commandFailed: (reason) => recorded.failures.push(reason),
+    },
+  });
+  const lastStatus = () => recorded.statuses.at(-1);
+  return { thermostat, broker, identity, recorded, client, lastStatus };
+}
+
+/** Lets queued frames arrive (they travel as microtasks) and the given time pass. */
+const pass = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+
+describe('ConnectionClient', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('logs on with a proof that hashes to its ID, STARTs with a fresh nonce and reports the STATE', async () => {
+    const { client, broker, identity, recorded, lastStatus, thermostat } = setUp();
+    client.start();
+    expect(lastStatus()).toBe('connecting');
+    await pass();
+    const logOn = broker.sentByApp('LOG_ON')[0] as LogOnPacket;
+    expect(logOn.transmitter).toBe(identity.id);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
+    expect(thermostat.received[0]?.body).toMatchObject({ type: 'START', name: 'Ana’s phone', nonce: expect.stringMatching(/^[\w-]{16,}$/) });
+    expect(lastStatus()).toBe('connected');
+    expect(recorded.states).toHaveLength(1);
+    expect(recorded.states[0]?.target).toBe(21);
+  });
+
+  it('sends SET with the session and increasing seq, and clears pending once a STATE confirms it', async () => {
+    const { client, recorded, thermostat } = setUp();
+    client.start();
+    await pass();
+    client.sendSettings({ target: 21.5 });
+    expect(recorded.pending.at(-1)).toEqual({ target: 21.5 });
+    await pass();
+    client.sendSettings({ mode: 'away' });
+    await pass();
+    const sets = thermostat.received.filter((m) => m.type === 'SET');
+    expect(sets.map((m) => m.seq)).toEqual([2, 3]);
+    expect(recorded.pending.at(-1)).toBeNull();
+    expect(recorded.states.at(-1)).toMatchObject({ target: 21.5, mode: 'away' });
+  });
+
+  it('ignores a replayed STATE and STATEs it cannot authenticate', async () => {
+    const { client, broker, recorded, thermostat, identity } = setUp();
+    client.start();
+    await pass();
+    const push = thermostat.stateTo(identity.id, { temperature: 22 });
+    broker.push(push);
+    await pass();
+    expect(recorded.states).toHaveLength(2);
+    broker.push(push);
+    const forged: RoutedPacket = { ...thermostat.stateTo(identity.id), data: 'v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' };
+    broker.push(forged);
+    broker.push(thermostat.forgedStart(identity.id));
+    await pass();
+    expect(recorded.states).toHaveLength(2);
+  });
+
+  it('on stale_session STARTs again and repeats the command in the new session', async () => {
+    const { client, recorded, thermostat } = setUp();
+    client.start();
+    await pass();
+    thermostat.reboot();
+    client.sendSettings({ target: 19 });
+    await pass();
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET', 'START', 'SET']);
+    expect(thermostat.settings.target).toBe(19);
+    expect(recorded.pending.at(-1)).toBeNull();
+    expect(recorded.failures).toEqual([]);
+  });
+
+  it('repeats an unanswered command once after a new START, 5 s later', async () => {
+    const { client, recorded, thermostat } = setUp();
+    client.start();
+    await pass();
+    thermostat.dropNext = 1;
+    client.sendSettings({ target: 23 });
+    await pass(COMMAND_TIMEOUT_MS - 1);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET']);
+    await pass(1);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET', 'START', 'SET']);
+    expect(thermostat.settings.target).toBe(23);
+    expect(recorded.pending.at(-1)).toBeNull();
+  });
+
+  it('says the thermostat is not answering when a verified thermostat goes silent', async () => {
+    const { client, recorded, thermostat, lastStatus } = setUp();
+    client.start();
+    await pass();
+    thermostat.answering = false;
+    client.sendSettings({ target: 23 });
+    await pass(COMMAND_TIMEOUT_MS * 3);
+    expect(lastStatus()).toBe('not-answering');
+    expect(recorded.failures).toEqual(['no-answer']);
+    expect(recorded.pending.at(-1)).toBeNull();
+    thermostat.answering = true;
+    await pass(30_000);
+    expect(lastStatus()).toBe('connected');
+  });
+
+  it('suspects the key when a thermostat that is online never answered it', async () => {
+    const { client, lastStatus, thermostat } = setUp({ key: makeKey() });
+    client.start();
+    await pass(COMMAND_TIMEOUT_MS * 2);
+    expect(thermostat.received).toEqual([]);
+    expect(lastStatus()).toBe('wrong-key');
+  });
+
+  it('reports receiver_offline as thermostat offline and connects when it comes back', async () => {
+    const { client, broker, lastStatus } = setUp();
+    broker.thermostatOnline = false;
+    client.start();
+    await pass();
+    expect(lastStatus()).toBe('thermostat-offline');
+    broker.thermostatOnline = true;
+    await pass(10_000);
+    expect(lastStatus()).toBe('connected');
+  });
+
+  it('reconnects with growing delays while the broker is unreachable, then logs on and STARTs again', async () => {
+    const { client, broker, lastStatus, thermostat } = setUp();
+    broker.reachable = false;
+    client.start();
+    await pass();
+    expect(lastStatus()).toBe('offline');
+    // random() is 0.5, so each delay is 3/4 of 1 s, 2 s, 4 s ...
+    await pass(749);
+    expect(broker.sockets).toHaveLength(1);
+    await pass(1);
+    expect(broker.sockets).toHaveLength(2);
+    await pass(1499);
+    expect(broker.sockets).toHaveLength(2);
+    await pass(1);
+    expect(broker.sockets).toHaveLength(3);
+    broker.reachable = true;
+    await pass(3000);
+    expect(lastStatus()).toBe('connected');
+    expect(broker.sentByApp('LOG_ON')).toHaveLength(1);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
+  });
+
+  it('after a dropped connection starts a new session with a new nonce', async () => {
+    const { client, broker, thermostat, lastStatus } = setUp();
+    client.start();
+    await pass();
+    broker.latest.serverClose(1006);
+    expect(lastStatus()).toBe('offline');
+    await pass(1000);
+    expect(lastStatus()).toBe('connected');
+    const nonces = thermostat.received.filter((m) => m.type === 'START').map((m) => (m.body as { nonce: string }).nonce);
+    expect(nonces).toHaveLength(2);
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  it('does not fight another window that took over its ID, until asked to resume', async () => {
+    const { client, broker, lastStatus } = setUp();
+    client.start();
+    await pass();
+    broker.latest.serverClose(4002);
+    expect(lastStatus()).toBe('replaced');
+    await pass(60_000);
+    expect(broker.sockets).toHaveLength(1);
+    client.resume();
+    await pass();
+    expect(broker.sockets).toHaveLength(2);
+    expect(lastStatus()).toBe('connected');
+  });
+
+  it('reports the thermostat refusing a value, and drops the pending value', async () => {
+    const { client, recorded, thermostat, broker, identity } = setUp();
+    client.start();
+    await pass();
+    thermostat.answering = false;
+    client.sendSettings({ target: 29.5 });
+    broker.push(thermostat.stateTo(identity.id, { error: 'out_of_range' }));
+    await pass();
+    expect(recorded.failures).toEqual(['out_of_range']);
+    expect(recorded.pending.at(-1)).toBeNull();
+  });
+});

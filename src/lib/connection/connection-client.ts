@@ -1,0 +1,486 @@
+import {
+  logOn,
+  message,
+  open,
+  parseMessage,
+  parsePacket,
+  proofFromSecret,
+  seal,
+  start,
+  CLOSE_CODES,
+  type ClientId,
+  type HomeSetMessage,
+  type Packet,
+  type SetMessage,
+  type Settings,
+  type StateMessage,
+} from '@/protocol';
+import { backoffDelay } from './backoff';
+import type { CommandFailure, ConnectionStatus } from './connection-status';
+import { SessionGuard } from './session-guard';
+
+/** The contract: a command with no answer within 5 s is retried once after a new START. */
+export const COMMAND_TIMEOUT_MS = 5000;
+/** While the thermostat is offline or silent we ask again, but never wait longer than this. */
+export const THERMOSTAT_RETRY_MAX_MS = 10_000;
+/** The thermostat accepts names up to 64 characters. */
+const MAX_MEMBER_NAME = 64;
+const TEMPERATURE_TOLERANCE = 0.01;
+
+/** The part of the browser's WebSocket the client uses, so tests can hand it a fake or another implementation. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+}
+export type SocketFactory = (url: string) => SocketLike;
+
+export interface ThermostatLink {
+  id: ClientId;
+  key: Uint8Array;
+  /** True once this key has ever produced an authentic STATE: silence then means "not answering", not "wrong key". */
+  verified: boolean;
+}
+
+export interface Presence {
+  home: boolean;
+  distance: number;
+}
+
+/** How the client reports; the app wires these to store actions. */
+export interface ConnectionEvents {
+  status(status: ConnectionStatus): void;
+  state(thermostatId: ClientId, state: StateMessage, receivedAt: number): void;
+  pendingSettings(settings: Partial<Settings> | null): void;
+  commandFailed(reason: CommandFailure): void;
+}
+
+export interface ConnectionClientOptions {
+  url: string;
+  identity: { id: ClientId; secret: Uint8Array };
+  memberName: string;
+  thermostat: ThermostatLink | null;
+  events: ConnectionEvents;
+  socketFactory?: SocketFactory;
+  commandTimeoutMs?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+const OPEN = 1;
+
+function settingsMatch(pending: Partial<Settings>, state: StateMessage): boolean {
+  const close = (a: number | undefined, b: number) => a === undefined || Math.abs(a - b) < TEMPERATURE_TOLERANCE;
+  return (
+    close(pending.target, state.target) &&
+    close(pending.away_target, state.away_target) &&
+    close(pending.hysteresis, state.hysteresis) &&
+    (pending.mode === undefined || pending.mode === state.mode)
+  );
+}
+
+/**
+ * One WebSocket to the broker and one layer 7 session with the selected thermostat. Lives outside
+ * React; everything it learns goes out through `events`.
+ */
+export class ConnectionClient {
+  private url: string;
+  private memberName: string;
+  private thermostat: ThermostatLink | null;
+  private readonly identity: ConnectionClientOptions['identity'];
+  private readonly events: ConnectionEvents;
+  private readonly socketFactory: SocketFactory;
+  private readonly commandTimeoutMs: number;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  private socket: SocketLike | null = null;
+  private loggedOn = false;
+  private stopped = true;
+  private reconnectAttempt = 0;
+  private reconnectTimer: Timer | undefined;
+  private status: ConnectionStatus | null = null;
+
+  private readonly guard = new SessionGuard();
+  private startAttempts = 0;
+  private startInFlight = false;
+  private startTimer: Timer | undefined;
+  private restartTimer: Timer | undefined;
+
+  private pendingSettings: Partial<Settings> | null = null;
+  private pendingPresence: Presence | null = null;
+  private commandTimer: Timer | undefined;
+  private commandRetried = false;
+
+  constructor(options: ConnectionClientOptions) {
+    this.url = options.url;
+    this.memberName = options.memberName;
+    this.thermostat = options.thermostat === null ? null : { ...options.thermostat };
+    this.identity = options.identity;
+    this.events = options.events;
+    this.socketFactory = options.socketFactory ?? ((url) => new WebSocket(url));
+    this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.setStatus('connecting');
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearSessionTimers();
+    clearTimeout(this.reconnectTimer);
+    const socket = this.socket;
+    this.detach();
+    socket?.close(1000, 'app closed');
+  }
+
+  /** Network back, window visible again or the user asked: try now instead of waiting out the backoff. */
+  resume(): void {
+    if (this.stopped || this.socket !== null) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectAttempt = 0;
+    this.connect();
+  }
+
+  /** The person pressed "Retry now": reconnect, or ask the thermostat again, without waiting. */
+  retryNow(): void {
+    if (this.socket === null) {
+      this.resume();
+      return;
+    }
+    if (this.loggedOn && this.thermostat !== null) {
+      this.startAttempts = 0;
+      this.sendStart();
+    }
+  }
+
+  setUrl(url: string): void {
+    if (url === this.url) return;
+    this.url = url;
+    this.restartConnection();
+  }
+
+  setMemberName(name: string): void {
+    if (name === this.memberName) return;
+    this.memberName = name;
+    // The thermostat learns names only from START.
+    if (this.loggedOn && this.thermostat !== null) this.sendStart();
+  }
+
+  setThermostat(thermostat: ThermostatLink | null): void {
+    if (thermostat !== null && thermostat.id === this.thermostat?.id) {
+      this.thermostat.verified ||= thermostat.verified;
+      return;
+    }
+    if (thermostat === null && this.thermostat === null) return;
+    this.thermostat = thermostat === null ? null : { ...thermostat };
+    this.clearSessionTimers();
+    this.guard.reset();
+    this.dropPending();
+    if (!this.loggedOn) return;
+    if (thermostat === null) this.setStatus('no-thermostat');
+    else {
+      this.setStatus('connecting');
+      this.startAttempts = 0;
+      this.sendStart();
+    }
+  }
+
+  /** Sends a SET now; fields not yet confirmed by a STATE stay pending and are repeated if needed. */
+  sendSettings(settings: Partial<Settings>): void {
+    this.pendingSettings = { ...this.pendingSettings, ...settings };
+    this.events.pendingSettings(this.pendingSettings);
+    this.commandRetried = false;
+    this.sendCommand({ type: 'SET', ...settings });
+  }
+
+  sendPresence(presence: Presence): void {
+    this.pendingPresence = presence;
+    this.commandRetried = false;
+    this.sendCommand({ type: 'HOME_set', ...presence });
+  }
+
+  // --- socket --------------------------------------------------------------------------------
+
+  private connect(): void {
+    let socket: SocketLike;
+    try {
+      socket = this.socketFactory(this.url);
+    } catch {
+      // A malformed broker URL throws synchronously; treat it like an unreachable broker.
+      this.setStatus('offline');
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      socket.send(JSON.stringify(logOn(this.identity.id, proofFromSecret(this.identity.secret))));
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data === 'string') this.handleFrame(event.data);
+    };
+    socket.onclose = (event) => {
+      if (this.socket === socket) this.handleClose(event.code);
+    };
+    socket.onerror = () => {
+      // A close event always follows; it carries the decision.
+    };
+  }
+
+  private detach(): void {
+    if (this.socket !== null) {
+      this.socket.onopen = null;
+      this.socket.onmessage = null;
+      this.socket.onclose = null;
+      this.socket.onerror = null;
+    }
+    this.socket = null;
+    this.loggedOn = false;
+    this.guard.reset();
+  }
+
+  private restartConnection(): void {
+    if (this.stopped) return;
+    const socket = this.socket;
+    this.detach();
+    this.clearSessionTimers();
+    socket?.close(1000, 'broker changed');
+    clearTimeout(this.reconnectTimer);
+    this.reconnectAttempt = 0;
+    this.setStatus('connecting');
+    this.connect();
+  }
+
+  private handleClose(code: number): void {
+    this.detach();
+    this.clearSessionTimers();
+    if (this.stopped) return;
+    if (code === CLOSE_CODES.replaced) {
+      // Another window of this app logged on with our ID. Fighting back would make both churn.
+      this.setStatus('replaced');
+      return;
+    }
+    this.setStatus('offline');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.reconnectTimer);
+    const delay = backoffDelay(this.reconnectAttempt, this.random);
+    this.reconnectAttempt += 1;
+    this.reconnectTimer = setTimeout(() => {
+      if (!this.stopped && this.socket === null) this.connect();
+    }, delay);
+  }
+
+  private send(packet: Packet): boolean {
+    if (this.socket === null || this.socket.readyState !== OPEN || !this.loggedOn) return false;
+    this.socket.send(JSON.stringify(packet));
+    return true;
+  }
+
+  private handleFrame(text: string): void {
+    const parsed = parsePacket(text);
+    if (!parsed.ok) return;
+    const packet = parsed.value;
+    switch (packet.packet_type) {
+      case 'ACK_LOG_ON':
+        if (packet.receiver !== this.identity.id) return;
+        this.loggedOn = true;
+        this.reconnectAttempt = 0;
+        if (this.thermostat === null) this.setStatus('no-thermostat');
+        else {
+          this.startAttempts = 0;
+          this.sendStart();
+        }
+        return;
+      case 'ERROR':
+        if (packet.code === 'receiver_offline' && packet.receiver === this.thermostat?.id) this.handleThermostatOffline();
+        return;
+      case 'MSG':
+      case 'START':
+        this.handleRouted(packet.packet_type, packet.transmitter, packet.receiver, packet.data);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // --- layer 7 -------------------------------------------------------------------------------
+
+  private handleRouted(packetType: string, transmitter: string, receiver: string, data: unknown): void {
+    const thermostat = this.thermostat;
+    if (thermostat === null || transmitter !== thermostat.id || receiver !== this.identity.id) return;
+    const opened = open(thermostat.key, packetType, transmitter, receiver, data);
+    if (!opened.ok) return;
+    const parsed = parseMessage(opened.value);
+    if (!parsed.ok) return;
+    const received = parsed.value;
+    if (received.type === 'STATE') this.handleState(thermostat, received);
+    else if (received.type === 'ERROR' && received.code === 'stale_session') this.handleStaleSession();
+  }
+
+  private handleState(thermostat: ThermostatLink, state: StateMessage): void {
+    const verdict = this.guard.check(state);
+    if (verdict === 'rejected') return;
+    thermostat.verified = true;
+    this.events.state(thermostat.id, state, this.now());
+    if (verdict === 'new-session') {
+      this.startInFlight = false;
+      clearTimeout(this.startTimer);
+      clearTimeout(this.restartTimer);
+      this.startAttempts = 0;
+      this.setStatus('connected');
+      this.repeatPending();
+      return;
+    }
+    this.setStatus('connected');
+    this.settle(state);
+  }
+
+  private settle(state: StateMessage): void {
+    if (this.pendingSettings !== null) {
+      if (state.error !== null) {
+        this.pendingSettings = null;
+        this.events.pendingSettings(null);
+        this.events.commandFailed(state.error);
+      } else if (settingsMatch(this.pendingSettings, state)) {
+        this.pendingSettings = null;
+        this.events.pendingSettings(null);
+      }
+    }
+    if (this.pendingPresence !== null) {
+      const me = state.members.find((member) => member.id === this.identity.id);
+      if (me !== undefined && me.home === this.pendingPresence.home) this.pendingPresence = null;
+    }
+    if (this.pendingSettings === null && this.pendingPresence === null) {
+      clearTimeout(this.commandTimer);
+      this.commandRetried = false;
+    }
+  }
+
+  private handleStaleSession(): void {
+    // The thermostat lost our session (a reboot, say): START again; pending commands follow the new session.
+    this.guard.forget();
+    this.startAttempts = 0;
+    this.sendStart();
+  }
+
+  private handleThermostatOffline(): void {
+    this.startInFlight = false;
+    clearTimeout(this.startTimer);
+    clearTimeout(this.commandTimer);
+    if (this.pendingSettings !== null) this.events.commandFailed('thermostat-offline');
+    this.dropPending();
+    this.guard.forget();
+    this.setStatus('thermostat-offline');
+    this.scheduleRestart();
+  }
+
+  private sendStart(): void {
+    const thermostat = this.thermostat;
+    if (thermostat === null) return;
+    clearTimeout(this.startTimer);
+    clearTimeout(this.restartTimer);
+    const nonce = this.guard.newStart();
+    const name = this.memberName.slice(0, MAX_MEMBER_NAME);
+    const data = seal(thermostat.key, 'START', this.identity.id, thermostat.id, { type: 'START', name, nonce });
+    if (!this.send(start(this.identity.id, thermostat.id, data))) return;
+    this.startInFlight = true;
+    this.startTimer = setTimeout(() => this.handleStartTimeout(), this.commandTimeoutMs);
+  }
+
+  private handleStartTimeout(): void {
+    this.startInFlight = false;
+    this.startAttempts += 1;
+    if (this.startAttempts < 2) {
+      this.sendStart();
+      return;
+    }
+    this.giveUpOnThermostat();
+    this.scheduleRestart();
+  }
+
+  /** Silence from a thermostat the broker says is online: with a never-verified key, the key is the suspect. */
+  private giveUpOnThermostat(): void {
+    clearTimeout(this.commandTimer);
+    if (this.pendingSettings !== null) this.events.commandFailed('no-answer');
+    this.dropPending();
+    this.setStatus(this.thermostat?.verified === true ? 'not-answering' : 'wrong-key');
+  }
+
+  private scheduleRestart(): void {
+    clearTimeout(this.restartTimer);
+    const delay = Math.min(THERMOSTAT_RETRY_MAX_MS, backoffDelay(this.startAttempts + 1, this.random));
+    this.restartTimer = setTimeout(() => {
+      this.startAttempts = Math.min(this.startAttempts + 1, 8);
+      this.sendStart();
+    }, delay);
+  }
+
+  private sendCommand(body: Omit<SetMessage, 'session' | 'seq'> | Omit<HomeSetMessage, 'session' | 'seq'>): void {
+    const thermostat = this.thermostat;
+    if (thermostat === null) return;
+    const position = this.guard.next();
+    if (position === null) {
+      // No session yet: the command goes out as soon as START is answered.
+      if (this.loggedOn && !this.startInFlight) this.sendStart();
+      return;
+    }
+    const plaintext = { ...body, ...position };
+    const data = seal(thermostat.key, 'MSG', this.identity.id, thermostat.id, plaintext);
+    if (!this.send(message(this.identity.id, thermostat.id, data))) return;
+    clearTimeout(this.commandTimer);
+    this.commandTimer = setTimeout(() => this.handleCommandTimeout(), this.commandTimeoutMs);
+  }
+
+  private handleCommandTimeout(): void {
+    if (this.pendingSettings === null && this.pendingPresence === null) return;
+    if (!this.commandRetried) {
+      this.commandRetried = true;
+      this.guard.forget();
+      this.startAttempts = 0;
+      this.sendStart();
+      return;
+    }
+    this.giveUpOnThermostat();
+    this.scheduleRestart();
+  }
+
+  private repeatPending(): void {
+    if (this.pendingSettings !== null) this.sendCommand({ type: 'SET', ...this.pendingSettings });
+    if (this.pendingPresence !== null) this.sendCommand({ type: 'HOME_set', ...this.pendingPresence });
+  }
+
+  private dropPending(): void {
+    if (this.pendingSettings !== null) this.events.pendingSettings(null);
+    this.pendingSettings = null;
+    this.pendingPresence = null;
+    this.commandRetried = false;
+  }
+
+  private clearSessionTimers(): void {
+    clearTimeout(this.startTimer);
+    clearTimeout(this.restartTimer);
+    clearTimeout(this.commandTimer);
+    this.startInFlight = false;
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.events.status(status);
+  }
+}

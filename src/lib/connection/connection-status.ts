@@ -1,0 +1,13 @@
+/** What the connection is doing, in terms a person can act on. */
+export type ConnectionStatus =
+  | 'connecting'
+  | 'connected'
+  | 'no-thermostat'
+  | 'offline'
+  | 'replaced'
+  | 'thermostat-offline'
+  | 'not-answering'
+  | 'wrong-key';
+
+/** Why a command did not take effect. */
+export type CommandFailure = 'no-answer' | 'thermostat-offline' | 'out_of_range' | 'bad_message';

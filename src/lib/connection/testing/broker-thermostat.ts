@@ -1,0 +1,32 @@
+import { logOn, parsePacket, proofFromSecret } from '@/protocol';
+import type { TestThermostat } from './test-thermostat';
+
+/** Connects a TestThermostat to a real broker; resolves once the broker acknowledged its logon. */
+export function connectThermostat(wsUrl: string, thermostat: TestThermostat): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl);
+    socket.onopen = () => socket.send(JSON.stringify(logOn(thermostat.id, proofFromSecret(thermostat.secret))));
+    socket.onerror = () => reject(new Error('thermostat could not reach the broker'));
+    socket.onmessage = (event) => {
+      if (typeof event.data !== 'string') return;
+      const parsed = parsePacket(event.data);
+      if (!parsed.ok) return;
+      const packet = parsed.value;
+      if (packet.packet_type === 'ACK_LOG_ON') resolve(socket);
+      if (packet.packet_type === 'START' || packet.packet_type === 'MSG') {
+        thermostat.handle(packet).forEach((reply) => socket.send(JSON.stringify(reply)));
+      }
+    };
+  });
+}
+
+export function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === WebSocket.CLOSED) {
+      resolve();
+      return;
+    }
+    socket.addEventListener('close', () => resolve());
+    socket.close();
+  });
+}

@@ -1,0 +1,111 @@
+import {
+  idFromSecret,
+  makeKey,
+  makeSecret,
+  message,
+  open,
+  parseMessage,
+  seal,
+  start,
+  toBase64url,
+  type ClientId,
+  type Member,
+  type RoutedPacket,
+  type Settings,
+  type StateMessage,
+} from '@/protocol';
+
+/** Test double for the thermostat's layer 7: sessions, seq and replay rules as the contract has them. */
+export class TestThermostat {
+  readonly secret = makeSecret();
+  readonly id: ClientId = idFromSecret(this.secret);
+  readonly key = makeKey();
+  readonly keyText = toBase64url(this.key);
+  /** When false the thermostat hears but never answers: like a wrong key, or a hung device. */
+  answering = true;
+  /** Messages to ignore before answering again: a lost frame. */
+  dropNext = 0;
+  settings: Settings = { target: 21, away_target: 17, hysteresis: 0.3, mode: 'auto' };
+  temperature: number | null = 20.5;
+  members: Member[] = [];
+  readonly received: { type: string; seq?: number; body: unknown }[] = [];
+  private readonly sessions = new Map<ClientId, { session: string; lastInSeq: number; outSeq: number }>();
+  private sessionCounter = 0;
+
+  /** Handles one packet addressed to the thermostat; returns what it sends back. */
+  handle(packet: RoutedPacket): RoutedPacket[] {
+    const opened = open(this.key, packet.packet_type, packet.transmitter, packet.receiver, packet.data);
+    if (!opened.ok) return [];
+    const parsed = parseMessage(opened.value);
+    if (!parsed.ok) return [];
+    const body = parsed.value;
+    this.received.push({ type: body.type, ...('seq' in body ? { seq: body.seq } : {}), body });
+    if (!this.answering) return [];
+    if (this.dropNext > 0) {
+      this.dropNext -= 1;
+      return [];
+    }
+    const app = packet.transmitter;
+    if (body.type === 'START') {
+      this.sessionCounter += 1;
+      const session = toBase64url(new TextEncoder().encode(`session-number-${this.sessionCounter}`));
+      this.sessions.set(app, { session, lastInSeq: 0, outSeq: 0 });
+      return [this.stateTo(app, { nonce: body.nonce })];
+    }
+    if (body.type !== 'SET' && body.type !== 'HOME_set') return [];
+    const current = this.sessions.get(app);
+    if (current === undefined || current.session !== body.session) {
+      return [message(this.id, app, seal(this.key, 'MSG', this.id, app, { type: 'ERROR', code: 'stale_session' }))];
+    }
+    if (body.seq <= current.lastInSeq) return [];
+    current.lastInSeq = body.seq;
+    if (body.type === 'SET') {
+      const { type: _type, session: _session, seq: _seq, ...changes } = body;
+      this.settings = { ...this.settings, ...changes };
+    } else {
+      this.members = [
+        ...this.members.filter((m) => m.id !== app),
+        { id: app, name: 'member', home: body.home, distance: body.distance, age_s: 0 },
+      ];
+    }
+    return [this.stateTo(app)];
+  }
+
+  /** A STATE for `app` in its current session, with the next seq: a push, or the reply to a command. */
+  stateTo(app: ClientId, extra: Partial<StateMessage> = {}): RoutedPacket {
+    const current = this.sessions.get(app);
+    if (current === undefined) throw new Error('no session for that app');
+    current.outSeq += 1;
+    const state = this.stateMessage({ session: current.session, seq: current.outSeq, ...extra });
+    return message(this.id, app, seal(this.key, 'MSG', this.id, app, state));
+  }
+
+  stateMessage(overrides: Partial<StateMessage> = {}): StateMessage {
+    return {
+      type: 'STATE',
+      session: 'AAAAAAAAAAAAAAAAAAAAAA',
+      seq: 1,
+      temperature: this.temperature,
+      humidity: 40,
+      pressure: 1013,
+      sensor_ok: this.temperature !== null,
+      ...this.settings,
+      regime: this.settings.mode === 'away' ? 'away' : 'home',
+      heater: this.temperature !== null && this.temperature < this.settings.target,
+      members: this.members,
+      uptime_s: 100,
+      error: null,
+      ...overrides,
+    };
+  }
+
+  /** Forgets every session, as after a reboot. */
+  reboot(): void {
+    this.sessions.clear();
+  }
+
+  /** A START-shaped packet from the thermostat: not something it sends, but something a forger might. */
+  forgedStart(app: ClientId): RoutedPacket {
+    return start(this.id, app, seal(this.key, 'START', this.id, app, { type: 'START', name: 'x', nonce: 'AAAAAAAAAAAAAAAAAAAAAA' }));
+  }
+}

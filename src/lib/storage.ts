@@ -1,0 +1,34 @@
+/** localStorage is a trust boundary too: contents may be stale, hand-edited or from an older version. */
+
+export function readStored<T>(key: string, parse: (value: unknown) => T | null): T | null {
+  let text: string | null;
+  try {
+    text = localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled (private mode, blocked cookies): behave as a first run
+  }
+  if (text === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return parse(value);
+}
+
+export function writeStored(key: string, value: unknown): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Quota or disabled storage: the app still works for this visit.
+  }
+}
+
+export const STORAGE_KEYS = {
+  identity: 'hearth.identity',
+  thermostats: 'hearth.thermostats',
+  selected: 'hearth.selected',
+  settings: 'hearth.settings',
+  lastState: 'hearth.last-state',
+} as const;

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { createAppStore } from './app-store';
+import { selectCurrentState, selectSelectedThermostat } from './selectors';
+
+const A = { id: 'AAAAAAAAAAAAAAAAAAAAAA', key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Living room' };
+const B = { id: 'BBBBBBBBBBBBBBBBBBBBBB', key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Cabin' };
+
+describe('app store', () => {
+  it('selects a newly added thermostat and replaces the key of one added again', () => {
+    const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().addThermostat(B);
+    expect(selectSelectedThermostat(store.getState())).toEqual(B);
+    store.getState().addThermostat({ ...A, name: 'Lounge' });
+    expect(store.getState().thermostats.map((t) => t.name)).toEqual(['Cabin', 'Lounge']);
+    expect(store.getState().selectedId).toBe(A.id);
+  });
+
+  it('shows the state of the selected thermostat only', () => {
+    const store = createAppStore();
+    const state = new TestThermostat().stateMessage();
+    store.getState().addThermostat(A);
+    store.getState().addThermostat(B);
+    store.getState().receiveState(A.id, state, 1000);
+    expect(selectCurrentState(store.getState())).toBeNull();
+    store.getState().selectThermostat(A.id);
+    expect(selectCurrentState(store.getState())).toEqual({ state, receivedAt: 1000 });
+  });
+
+  it('ignores selecting a thermostat that is not paired', () => {
+    const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().selectThermostat(B.id);
+    expect(store.getState().selectedId).toBe(A.id);
+  });
+
+  it('on removal forgets the thermostat and its state and selects another', () => {
+    const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().addThermostat(B);
+    store.getState().receiveState(B.id, new TestThermostat().stateMessage(), 1);
+    store.getState().removeThermostat(B.id);
+    expect(store.getState().thermostats).toEqual([A]);
+    expect(store.getState().lastStates).toEqual({});
+    expect(store.getState().selectedId).toBe(A.id);
+  });
+
+  it('clears a shown command error when a new command is pending, and reports a refused one', () => {
+    const store = createAppStore();
+    store.getState().setCommandError('no-answer');
+    store.getState().setPendingSettings({ target: 22 });
+    expect(store.getState().commandError).toBeNull();
+    store.getState().receiveState(A.id, new TestThermostat().stateMessage({ error: 'out_of_range' }), 1);
+    expect(store.getState().commandError).toBe('out_of_range');
+  });
+
+  it('merges geofence changes without losing the rest of the preferences', () => {
+    const store = createAppStore();
+    store.getState().updatePreferences({ memberName: 'Ana' });
+    store.getState().updateGeofence({ radiusKm: 3 });
+    expect(store.getState().preferences).toMatchObject({ memberName: 'Ana', geofence: { radiusKm: 3, enabled: false } });
+  });
+});

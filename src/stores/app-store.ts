@@ -1,0 +1,26 @@
+import { createStore, useStore } from 'zustand';
+import { createConnectionSlice, type ConnectionSlice } from './connection-slice';
+import { createPresenceSlice, type PresenceSlice } from './presence-slice';
+import { createSettingsSlice, type SettingsSlice } from './settings-slice';
+import { createThermostatSlice, type ThermostatSlice } from './thermostat-slice';
+
+export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice;
+
+export const createAppStore = (initial: Partial<AppState> = {}) =>
+  createStore<AppState>()((...args) => ({
+    ...createConnectionSlice(...args),
+    ...createThermostatSlice(...args),
+    ...createSettingsSlice(...args),
+    ...createPresenceSlice(...args),
+    ...initial,
+  }));
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+/** The one store of the app; non-React code (the connection client's wiring) uses its getState/subscribe. */
+export const appStore = createAppStore();
+
+/** Components read narrow slices: `useAppStore((s) => s.connectionStatus)`. */
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  return useStore(appStore, selector);
+}

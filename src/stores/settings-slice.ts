@@ -1,0 +1,71 @@
+import type { StateCreator } from 'zustand';
+import type { ClientId } from '@/protocol';
+import type { PairedThermostat } from '@/lib/thermostats';
+import type { AppState } from './app-store';
+
+export interface HomeLocation {
+  latitude: number;
+  longitude: number;
+}
+
+export interface GeofenceConfig {
+  enabled: boolean;
+  home: HomeLocation | null;
+  radiusKm: number;
+}
+
+export interface Preferences {
+  /** null: the same origin's /ws, which is where the broker serves this app from. */
+  brokerUrl: string | null;
+  memberName: string;
+  geofence: GeofenceConfig;
+}
+
+/** The original design's geofence radius. */
+export const DEFAULT_RADIUS_KM = 10;
+
+export interface SettingsSlice {
+  thermostats: PairedThermostat[];
+  selectedId: ClientId | null;
+  preferences: Preferences;
+  addThermostat: (thermostat: PairedThermostat) => void;
+  renameThermostat: (id: ClientId, name: string) => void;
+  removeThermostat: (id: ClientId) => void;
+  selectThermostat: (id: ClientId) => void;
+  updatePreferences: (changes: Partial<Omit<Preferences, 'geofence'>>) => void;
+  updateGeofence: (changes: Partial<GeofenceConfig>) => void;
+}
+
+export const defaultPreferences = (memberName: string): Preferences => ({
+  brokerUrl: null,
+  memberName,
+  geofence: { enabled: false, home: null, radiusKm: DEFAULT_RADIUS_KM },
+});
+
+export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
+  thermostats: [],
+  selectedId: null,
+  preferences: defaultPreferences('My phone'),
+  addThermostat: (thermostat) =>
+    set((current) => ({
+      // Pairing again with a known ID replaces its key: the thermostat may have been reset.
+      thermostats: [...current.thermostats.filter((t) => t.id !== thermostat.id), thermostat],
+      selectedId: thermostat.id,
+    })),
+  renameThermostat: (id, name) =>
+    set((current) => ({ thermostats: current.thermostats.map((t) => (t.id === id ? { ...t, name } : t)) })),
+  removeThermostat: (id) =>
+    set((current) => {
+      const thermostats = current.thermostats.filter((t) => t.id !== id);
+      const { [id]: _removed, ...lastStates } = current.lastStates;
+      const selectedId = current.selectedId === id ? (thermostats[0]?.id ?? null) : current.selectedId;
+      return { thermostats, lastStates, selectedId };
+    }),
+  selectThermostat: (id) =>
+    set((current) => (current.thermostats.some((t) => t.id === id) ? { selectedId: id } : {})),
+  updatePreferences: (changes) => set((current) => ({ preferences: { ...current.preferences, ...changes } })),
+  updateGeofence: (changes) =>
+    set((current) => ({
+      preferences: { ...current.preferences, geofence: { ...current.preferences.geofence, ...changes } },
+    })),
+});

@@ -1,0 +1,34 @@
+import type { StateCreator } from 'zustand';
+import type { ClientId, Settings, StateMessage } from '@/protocol';
+import type { CommandFailure } from '@/lib/connection/connection-status';
+import type { AppState } from './app-store';
+
+export interface ReceivedState {
+  state: StateMessage;
+  receivedAt: number;
+}
+
+export interface ThermostatSlice {
+  /** The latest accepted STATE per thermostat, kept so the app can show it (and its age) offline. */
+  lastStates: Record<ClientId, ReceivedState>;
+  /** Settings sent (or about to be) that no STATE has confirmed yet. */
+  pendingSettings: Partial<Settings> | null;
+  commandError: CommandFailure | null;
+  receiveState: (thermostatId: ClientId, state: StateMessage, receivedAt: number) => void;
+  setPendingSettings: (settings: Partial<Settings> | null) => void;
+  setCommandError: (error: CommandFailure | null) => void;
+}
+
+export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSlice> = (set) => ({
+  lastStates: {},
+  pendingSettings: null,
+  commandError: null,
+  receiveState: (thermostatId, state, receivedAt) =>
+    set((current) => ({
+      lastStates: { ...current.lastStates, [thermostatId]: { state, receivedAt } },
+      commandError: state.error ?? current.commandError,
+    })),
+  setPendingSettings: (pendingSettings) =>
+    set((current) => ({ pendingSettings, commandError: pendingSettings === null ? current.commandError : null })),
+  setCommandError: (commandError) => set({ commandError }),
+});
