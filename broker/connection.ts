@@ -6,9 +6,9 @@
  */
 import { WebSocket } from 'ws';
 import { errorPacket, type ClientId, type ErrorPacket, type Packet } from '../src/protocol/index.ts';
+import type { BrokerConfig } from './config.ts';
 import type { BrokerContext } from './context.ts';
 import { CLOSES, faultResponse, type CloseKind, type Fault } from './errors.ts';
-import type { BrokerConfig } from './config.ts';
 import { FloodGuard, type FloodPolicy } from './limits.ts';
 
 export type ConnectionState = 'awaiting_logon' | 'logged_on' | 'closed';

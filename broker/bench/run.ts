@@ -3,16 +3,19 @@
  * on 127.0.0.1 and prints one table. It is a measurement, not a test: it reports, it does not assert.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { MemoryReport } from './broker-probe.ts';
 import type { WorkerCommand, WorkerReport } from './worker.ts';
+import { parseJsonObject } from '../../src/protocol/index.ts';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const WORKERS = env('BENCH_WORKERS', 2);
 const PAIRS_PER_WORKER = env('BENCH_PAIRS', 4);
 const IDLE_CONNECTIONS = env('BENCH_IDLE_CONNECTIONS', 10_000);
 const IDLE_WORKERS = 4;
+/** Extra Node/V8 flags for the broker process, to try a runtime setting (e.g. --single-threaded-gc) against the default. */
+const BROKER_FLAGS = (process.env.BENCH_BROKER_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 const WARMUP_MS = 1_000;
 const DURATION_MS = 5_000;
 /**
@@ -39,19 +42,15 @@ async function startBrokerProcess(probed = false): Promise<Broker> {
   const probe = probed ? ['--expose-gc', '--import', './broker/bench/broker-probe.ts'] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', ...probe, 'broker/main.ts', '--port', '0', '--host', '127.0.0.1', '--static', '',
+    [...BROKER_FLAGS, '--import', 'tsx', ...probe, 'broker/main.ts', '--port', '0', '--host', '127.0.0.1', '--static', '',
       '--rate-limit', '1000000000', '--rate-burst', '1000000000', '--logon-limit', '1000000', '--ping-interval-ms', '600000'],
     { stdio: ['ignore', 'pipe', 'inherit', probed ? 'ipc' : 'ignore'] },
   );
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     lines.on('line', (line) => {
-      try {
-        const record = JSON.parse(line) as { event?: unknown; port?: unknown };
-        if (record.event === 'listening' && typeof record.port === 'number') resolve(record.port);
-      } catch {
-        // not a log line; ignore
-      }
+      const record = parseJsonObject(line);
+      if (record?.['event'] === 'listening' && typeof record['port'] === 'number') resolve(record['port']);
     });
     child.once('exit', (code) => reject(new Error(`broker exited ${code}`)));
   });
@@ -103,6 +102,8 @@ function percentile(sorted: Float64Array, fraction: number): number {
 
 async function main(): Promise<void> {
   const cores = availableParallelism();
+  // Latency on a shared machine is mostly a measure of who else runs; this makes that visible in the table.
+  const [loadBefore = Number.NaN] = loadavg();
   process.stdout.write(`broker benchmark: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, 127.0.0.1\n`);
   const pairs = WORKERS * PAIRS_PER_WORKER;
 
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
     ),
   ]);
   stopWorkers([...workers, probeWorker!]);
+  const [loadDuringLatency = Number.NaN] = loadavg();
   const samples = Float64Array.from(probeReport.latenciesMs).sort();
   const loadSamples = Float64Array.from(loadReports.flatMap((report) => report.latenciesMs)).sort();
   const latencyReports = [probeReport, ...loadReports];
@@ -158,13 +160,15 @@ async function main(): Promise<void> {
     [`p99 latency at ${offered.toLocaleString('en-US')} msgs/s`, `${percentile(samples, 0.99).toFixed(3)} ms`, '<= 1 ms'],
     ['  (probe pair samples; all sent / received)', `${samples.length}; ${sent} / ${received}`, ''],
     ['  (p50 / p99 as the busy load generators see it)', `${percentile(loadSamples, 0.5).toFixed(3)} / ${percentile(loadSamples, 0.99).toFixed(3)} ms`, ''],
+    ['  (1-min load average: before the bench / after latency, incl. the bench)', `${loadBefore.toFixed(2)} / ${loadDuringLatency.toFixed(2)}`, ''],
     [`RSS per idle logged-on connection (${connected} conns, logged_on=${String(health.logged_on)})`, perConnectionKb('rssKb'), '<= 4 KB'],
     ['  (V8 heap per connection)', perConnectionKb('heapUsedKb'), ''],
     ['  (RSS per connection right after connecting, before V8 shrinks)', perConnectionKb('rssKb', justConnected), ''],
     ['  (broker RSS before / after)', `${(before.rssKb / 1024).toFixed(1)} / ${(after.rssKb / 1024).toFixed(1)} MB`, ''],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  process.stdout.write(`\nBroker benchmark (${cores} cores, ${WORKERS} load processes, ${pairs} pairs)\n`);
+  const flags = BROKER_FLAGS.length > 0 ? `, broker flags ${BROKER_FLAGS.join(' ')}` : '';
+  process.stdout.write(`\nBroker benchmark (${cores} cores, ${WORKERS} load processes + 1 probe, ${pairs} pairs${flags})\n`);
   process.stdout.write(`${'measure'.padEnd(width)} | ${'result'.padStart(18)} | target\n`);
   process.stdout.write(`${'-'.repeat(width)}-+-${'-'.repeat(18)}-+-----------\n`);
   for (const [name, value, target] of rows) process.stdout.write(`${name.padEnd(width)} | ${value.padStart(18)} | ${target}\n`);
