@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeVectors } from '../../test/vectors.ts';
-import { inRange, parseMessage } from './messages.ts';
+import { inRange, parseMessage, parseMessageValue } from './messages.ts';
 
 const session = 'c2Vzc2lvbi0xMjM0';
 
@@ -45,6 +45,12 @@ describe('parseMessage', () => {
     ['no type', {}],
   ])('refuses %s as bad_message', (_name, object) => {
     expect(parseMessage(JSON.stringify(object))).toMatchObject({ ok: false, error: 'bad_message' });
+  });
+
+  it('parses values already out of JSON, and refuses non-objects', () => {
+    expect(parseMessageValue({ type: 'ERROR', code: 'stale_session' })).toMatchObject({ ok: true });
+    expect(parseMessageValue(['STATE'])).toMatchObject({ ok: false, error: 'bad_message' });
+    expect(parseMessageValue(null)).toMatchObject({ ok: false, error: 'bad_message' });
   });
 
   it('reads a stale_session ERROR', () => {

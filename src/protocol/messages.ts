@@ -193,10 +193,14 @@ function readMessage(object: JsonObject): Message {
 
 /** Parses an opened envelope's plaintext into a typed message, or names what is wrong with it. */
 export function parseMessage(plaintext: string): Result<Message, MessageError> {
-  const object = parseJsonObject(plaintext);
-  if (object === null) return fail('bad_message', 'plaintext is not a JSON object');
+  return parseMessageValue(parseJsonObject(plaintext));
+}
+
+/** The same for a value already out of JSON, such as a message kept in local storage. */
+export function parseMessageValue(value: unknown): Result<Message, MessageError> {
+  if (!isObject(value)) return fail('bad_message', 'message is not a JSON object');
   try {
-    return ok(readMessage(object));
+    return ok(readMessage(value));
   } catch (error) {
     if (!(error instanceof Invalid)) throw error;
     return fail(error.error, error.message);

@@ -1,4 +1,4 @@
-import { isClientId, isObject, parseMessage, type ClientId } from '@/protocol';
+import { isClientId, isObject, parseMessageValue, type ClientId } from '@/protocol';
 import { parsePairedThermostats } from '@/lib/thermostats';
 import { readStored, STORAGE_KEYS, writeStored } from '@/lib/storage';
 import type { AppState, AppStore } from './app-store';
@@ -39,7 +39,7 @@ export function parseLastStates(value: unknown): Record<ClientId, ReceivedState>
   for (const [id, entry] of Object.entries(value)) {
     if (!isClientId(id) || !isObject(entry) || !isFiniteNumber(entry.receivedAt)) continue;
     // The contract's own parser decides what a STATE is, whether it came off the wire or out of storage.
-    const parsed = parseMessage(JSON.stringify(entry.state));
+    const parsed = parseMessageValue(entry.state);
     if (parsed.ok && parsed.value.type === 'STATE') result[id] = { state: parsed.value, receivedAt: entry.receivedAt };
   }
   return result;
