@@ -463,14 +463,21 @@ class Simulator {
 
 }  // namespace
 
+const char kUsage[] =
+    "usage: thermostat_sim --broker <ws url> --state-dir <dir> "
+    "[--app-url <url>] [--speed <factor>] [--name <label>]\n";
+
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (strcmp(argv[i], "--help") == 0) {
+      fputs(kUsage, stdout);
+      return 0;
+    }
+  }
   Options options;
   std::string error;
   if (!parse_args(argc, argv, &options, &error)) {
-    fprintf(stderr,
-            "thermostat_sim: %s\nusage: thermostat_sim --broker <ws url> --state-dir <dir> "
-            "[--app-url <url>] [--speed <factor>] [--name <label>]\n",
-            error.c_str());
+    fprintf(stderr, "thermostat_sim: %s\n%s", error.c_str(), kUsage);
     return 64;
   }
   g_name = options.name;

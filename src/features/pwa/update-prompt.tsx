@@ -3,6 +3,8 @@ import { useRegisterSW } from 'virtual:pwa-register/react';
 /** A deployed update is usually found within the hour even if the app stays open all day. */
 export const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
+const startedControlled = typeof navigator !== 'undefined' && navigator.serviceWorker?.controller != null;
+
 export function UpdatePrompt() {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
@@ -11,6 +13,10 @@ export function UpdatePrompt() {
   } = useRegisterSW({
     onRegisteredSW(_url, registration) {
       if (registration === undefined) return;
+      // workbox-window's "installed" event is missed when the worker finishes installing before
+      // it attaches (a fast first load). A page that started uncontrolled is a first install:
+      // once a worker is active, the shell is cached.
+      if (!startedControlled) void navigator.serviceWorker.ready.then(() => setOfflineReady(true));
       setInterval(() => {
         if (navigator.onLine) void registration.update();
       }, UPDATE_CHECK_INTERVAL_MS);
