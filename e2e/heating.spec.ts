@@ -22,6 +22,7 @@ test('a new member pairs from the printed link, raises the target by 1 °C and t
   await screen.increaseTarget.click();
   // Pending until the thermostat confirms: the user sees that it is on its way.
   await expect(screen.target).toHaveAttribute('aria-busy', 'true');
+  await expect(page.getByText('Sending…')).toBeVisible();
   await screen.expectConfirmedTarget(21);
   expect((await thermostat.state()).target).toBe(21);
 

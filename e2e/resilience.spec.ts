@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures/index.ts';
 import type { InPage } from './fixtures/in-page.ts';
+import { AppTraffic } from './fixtures/app-traffic.ts';
 
 /** Marks the document so a later check can tell that it was never reloaded. */
 async function markDocument(page: Page): Promise<void> {
@@ -15,10 +16,12 @@ async function isSameDocument(page: Page): Promise<boolean> {
 
 test('the app and the thermostat ride out a broker restart and a thermostat reboot without a reload', async ({
   page,
-  appScreen: screen,
+  app,
   broker,
   thermostat,
 }) => {
+  const traffic = new AppTraffic(page, thermostat.keyText);
+  const screen = await app.pair(page);
   await markDocument(page);
   // A still room, so every change on screen comes from what the test does.
   await thermostat.control('outside 20');
@@ -41,8 +44,12 @@ test('the app and the thermostat ride out a broker restart and a thermostat rebo
   await thermostat.waitForOnline(beforeReboot, 20_000);
   expect((await thermostat.state()).sessions).toBe(0);
 
+  const staleSessionErrors = (): number =>
+    traffic.receivedMessages().filter(({ message }) => message.type === 'ERROR' && message.code === 'stale_session').length;
+  expect(staleSessionErrors()).toBe(0);
   await screen.increaseTarget.click();
   await screen.expectConfirmedTarget(20.5, 20_000);
+  expect(staleSessionErrors(), 'the app recovered through stale_session').toBe(1);
   expect((await thermostat.state()).target).toBe(20.5);
   await expect(screen.connection).toHaveText(/^Connected/);
 
@@ -60,8 +67,7 @@ test('offline: the installed app still opens with the last state and its age, an
 }) => {
   await thermostat.control('outside 20');
   await thermostat.control('room 20');
-  // The shell is cached once the service worker is active (it precaches while installing).
-  await expect.poll(() => page.evaluate(async () => (await (globalThis as unknown as InPage).navigator.serviceWorker.ready).active?.state), { timeout: 20_000 }).toBe('activated');
+  await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible({ timeout: 20_000 });
 
   await context.setOffline(true);
   const lastTemperature = (await screen.currentTemperature.textContent()) ?? '';

@@ -12,12 +12,12 @@ import { repoRoot } from './system-paths.ts';
 import { describeExit } from './system-process.ts';
 import { SimulatedThermostat } from './system-thermostat.ts';
 
-const USAGE = `Usage: npm start -- [--port <n>] [--thermostats <n>] [--speed <factor>] [--host <address>]
+const USAGE = `Usage: npm start -- [--port <n>] [--thermostats <n>] [--speed <factor>] [--host <address>] [--data <dir>]
 
   --port         port of the broker and the app (default: $PORT or 8080)
   --thermostats  how many simulated thermostats to start (default 1)
   --speed        simulated time runs this many times faster than real time (default 1)
-  --host         address the broker listens on (default 127.0.0.1)
+  --host         address the broker listens on (default 127.0.0.1; 0.0.0.0 lets phones on your network in)
   --data         folder for the thermostats' state (default .data)`;
 
 function fail(message: string): never {
@@ -31,17 +31,25 @@ function positiveNumber(text: string, what: string, integer: boolean): number {
   return value;
 }
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    thermostats: { type: 'string', default: '1' },
-    speed: { type: 'string', default: '1' },
-    host: { type: 'string', default: '127.0.0.1' },
-    data: { type: 'string', default: '.data' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-  strict: true,
-});
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        thermostats: { type: 'string', default: '1' },
+        speed: { type: 'string', default: '1' },
+        host: { type: 'string', default: '127.0.0.1' },
+        data: { type: 'string', default: '.data' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    return fail(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+}
+
+const { values } = parseCommandLine();
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -98,7 +106,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     console.log('\nnpm start: stopping the thermostats and the broker…');
-    void stopEverything(0).then(() => undefined);
+    void stopEverything(0);
   });
 }
 
@@ -120,7 +128,8 @@ writeFileSync(lockFile, `${process.pid}\n`);
 ownsLock = true;
 
 // The browser-facing URL names localhost: a secure context for the service worker, and what people type.
-const appUrl = `http://${values.host === '127.0.0.1' ? 'localhost' : values.host}:${broker.port}/`;
+const LOCAL_ADDRESSES = new Set(['127.0.0.1', '0.0.0.0', '::', '::1']);
+const appUrl = `http://${LOCAL_ADDRESSES.has(values.host) ? 'localhost' : values.host}:${broker.port}/`;
 
 try {
   for (let index = 1; index <= thermostatCount; index++) {

@@ -1,5 +1,6 @@
 /** A simulated thermostat (the real C++ core behind firmware/scripts/sim.sh) as a child process. */
 import { join } from 'node:path';
+import { isObject, parseJsonObject } from '../src/protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
 import { repoRoot } from './system-paths.ts';
 
@@ -30,6 +31,49 @@ export interface SimulatorState {
   online: boolean;
   sessions: number;
   dropped_envelopes: number;
+}
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isReading = (value: unknown): value is number | null => value === null || isNumber(value);
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isMode = (value: unknown): value is SimulatorState['mode'] => value === 'auto' || value === 'home' || value === 'away';
+const isRegime = (value: unknown): value is SimulatorState['regime'] => value === 'home' || value === 'away';
+
+type Guards<T> = { [K in keyof T]-?: (value: unknown) => value is T[K] };
+
+function checked<T>(value: unknown, guards: Guards<T>): T | null {
+  if (!isObject(value)) return null;
+  for (const [key, guard] of Object.entries(guards) as [string, (v: unknown) => boolean][]) {
+    if (!guard(value[key])) return null;
+  }
+  return value as T;
+}
+
+const isMember = (value: unknown): value is SimulatedMember =>
+  checked<SimulatedMember>(value, { id: isText, name: isText, home: isBoolean, distance: isNumber, age_s: isNumber }) !== null;
+
+/** The simulator is another process: its answer is checked field by field before the tests rely on it. */
+export function parseSimulatorState(value: unknown): SimulatorState | null {
+  return checked<SimulatorState>(value, {
+    temperature: isReading,
+    humidity: isReading,
+    pressure: isReading,
+    sensor_ok: isBoolean,
+    target: isNumber,
+    away_target: isNumber,
+    hysteresis: isNumber,
+    mode: isMode,
+    regime: isRegime,
+    heater: isBoolean,
+    members: (v): v is SimulatedMember[] => Array.isArray(v) && v.every(isMember),
+    uptime_s: isNumber,
+    room: isNumber,
+    outside: isNumber,
+    online: isBoolean,
+    sessions: isNumber,
+    dropped_envelopes: isNumber,
+  });
 }
 
 export interface ThermostatOptions {
@@ -146,11 +190,9 @@ export class SimulatedThermostat {
 
   async state(): Promise<SimulatorState> {
     const answer = await this.command('state');
-    try {
-      return JSON.parse(answer) as SimulatorState;
-    } catch {
-      throw new Error(`simulator's state is not JSON: ${answer}`);
-    }
+    const state = parseSimulatorState(parseJsonObject(answer));
+    if (state === null) throw new Error(`simulator's state is not what it should be: ${answer}`);
+    return state;
   }
 
   async stop(): Promise<void> {

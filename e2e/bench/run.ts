@@ -7,8 +7,11 @@
  *           (includes the app's ~350 ms debounce, by design)
  *   enter   Enter on the "Target temperature" spinbutton → confirmed value in the DOM
  *   trip    the SET frame handed to WebSocket.send → confirmed value in the DOM (the system's round trip)
+ * and, for scale, the same SET → STATE round trip from a bare Node client without a browser, and a
+ * round trip between two bare clients through the broker alone (no thermostat).
  */
 import { chromium, type Locator, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +20,23 @@ import { BrokerProcess } from '../../scripts/system-broker.ts';
 import { buildAll } from '../../scripts/system-build.ts';
 import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
 import type { InPage, InPageElement } from '../fixtures/in-page.ts';
+import { RawClient } from '../fixtures/raw-client.ts';
+import {
+  fromBase64url,
+  makeSecret,
+  message,
+  open,
+  parseMessage,
+  seal,
+  start,
+  toBase64url,
+  type Packet,
+  type RoutedPacket,
+  type StateMessage,
+} from '../../src/protocol/index.ts';
 
 const CLICK_TAPS = 100;
+const RAW_ROUND_TRIPS = 200;
 const ENTER_TAPS = 200;
 /**
  * The broker allows 20 messages a second per connection (burst 40); a paced tap schedule keeps the
@@ -109,6 +127,65 @@ async function tap(page: Page, target: Locator, expected: number, act: () => Pro
   return timing;
 }
 
+/** SET → STATE through the broker and the simulator from Node: the system without the browser. */
+async function rawRoundTrips(thermostat: SimulatedThermostat, wsUrl: string): Promise<number[]> {
+  const key = fromBase64url(thermostat.keyText) as Uint8Array;
+  const client = await RawClient.connect(wsUrl);
+  try {
+    const ownId = await client.logOnWithSecret(makeSecret());
+    const fromThermostat = (packet: Packet): boolean =>
+      (packet.packet_type === 'MSG' || packet.packet_type === 'START') && packet.transmitter === thermostat.id;
+    const nextState = async (accept: (state: StateMessage) => boolean): Promise<StateMessage> => {
+      for (;;) {
+        const packet = await client.nextPacket<RoutedPacket>(fromThermostat);
+        const opened = open(key, packet.packet_type, packet.transmitter, packet.receiver, packet.data);
+        const parsed = opened.ok ? parseMessage(opened.value) : null;
+        if (parsed?.ok && parsed.value.type === 'STATE' && accept(parsed.value)) return parsed.value;
+      }
+    };
+    const nonce = toBase64url(randomBytes(16));
+    client.send(start(ownId, thermostat.id, seal(key, 'START', ownId, thermostat.id, { type: 'START', name: 'bench', nonce })));
+    const session = (await nextState((state) => state.nonce === nonce)).session;
+    const trips: number[] = [];
+    const startedAt = performance.now();
+    for (let i = 0; i < RAW_ROUND_TRIPS; i++) {
+      await untilSlot(startedAt, i);
+      const target = i % 2 === 0 ? BASE_TARGET + STEP : BASE_TARGET;
+      const sentAt = performance.now();
+      client.send(message(ownId, thermostat.id, seal(key, 'MSG', ownId, thermostat.id, { type: 'SET', session, seq: i + 2, target })));
+      await nextState((state) => state.session === session && state.target === target);
+      trips.push(performance.now() - sentAt);
+    }
+    return trips;
+  } finally {
+    client.close();
+  }
+}
+
+/** MSG from one bare client to another and straight back: the broker's share of a round trip. */
+async function brokerRoundTrips(wsUrl: string): Promise<number[]> {
+  const [asker, echoer] = await Promise.all([RawClient.connect(wsUrl), RawClient.connect(wsUrl)]);
+  try {
+    const askerId = await asker.logOnWithSecret(makeSecret());
+    const echoerId = await echoer.logOnWithSecret(makeSecret());
+    const trips: number[] = [];
+    const startedAt = performance.now();
+    for (let i = 0; i < RAW_ROUND_TRIPS; i++) {
+      await untilSlot(startedAt, i);
+      const sentAt = performance.now();
+      asker.send(message(askerId, echoerId, i));
+      await echoer.nextPacket((packet) => packet.packet_type === 'MSG' && packet.data === i);
+      echoer.send(message(echoerId, askerId, i));
+      await asker.nextPacket((packet) => packet.packet_type === 'MSG' && packet.data === i);
+      trips.push(performance.now() - sentAt);
+    }
+    return trips;
+  } finally {
+    asker.close();
+    echoer.close();
+  }
+}
+
 async function main(): Promise<void> {
   buildAll((line) => console.log(`bench: ${line}`));
   const workDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
@@ -166,6 +243,9 @@ async function main(): Promise<void> {
       if (timing.sentAt !== null) enterTrips.push(timing.confirmedAt - timing.sentAt);
     }
 
+    const rawTrips = await rawRoundTrips(thermostat, broker.wsUrl);
+    const brokerTrips = await brokerRoundTrips(broker.wsUrl);
+
     const state = await thermostat.state();
     console.log('');
     console.log(`Tap to confirmed target, Chromium ${browser.version()}, loopback, simulator at speed 60`);
@@ -173,6 +253,8 @@ async function main(): Promise<void> {
     console.log(summary('click: SET sent → confirmed on screen', clickTrips));
     console.log(summary('Enter → confirmed on screen', enterTotals));
     console.log(summary('Enter: SET sent → confirmed on screen', enterTrips));
+    console.log(summary('no browser: Node client SET → STATE', rawTrips));
+    console.log(summary('broker alone: Node client → client → back', brokerTrips));
     console.log(`thermostat after the run: target ${state.target}, dropped envelopes ${state.dropped_envelopes}`);
   } finally {
     await browser.close();

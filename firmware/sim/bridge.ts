@@ -4,6 +4,7 @@
 // reconnect and backoff live in the C++ simulator.
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
+import { parseJsonObject } from '../../src/protocol/index.ts';
 
 type Command =
   | { op: 'connect'; conn: number; url: string }
@@ -68,13 +69,25 @@ process.stdout.on('error', () => shutdown());
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 
+/** The simulator's lines are checked like any other input: a typed command or nothing. */
+function parseCommand(line: string): Command | null {
+  const value = parseJsonObject(line);
+  const conn = value?.['conn'];
+  if (value === null || typeof conn !== 'number') return null;
+  const op = value['op'];
+  const url = value['url'];
+  const text = value['text'];
+  if (op === 'connect' && typeof url === 'string') return { op, conn, url };
+  if (op === 'send' && typeof text === 'string') return { op, conn, text };
+  if (op === 'close') return { op, conn };
+  return null;
+}
+
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  try {
-    handle(JSON.parse(line) as Command);
-  } catch (error) {
-    log(`bad command line: ${(error as Error).message}`);
-  }
+  const command = parseCommand(line);
+  if (command === null) log(`bad command line: ${line.slice(0, 80)}`);
+  else handle(command);
 });
 // The simulator went away (or asked us to stop): close cleanly and exit.
 lines.on('close', shutdown);
