@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { PanelBoundary } from '@/components/panel-boundary';
 import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
 import { ConnectionStatusBar } from '@/features/connection/connection-status';
 import { ThermostatPicker } from '@/features/pairing/thermostat-picker';
@@ -88,12 +89,16 @@ export function App({ commands, ownId, withUpdatePrompt = true }: { commands: Th
               ownId={ownId}
               extra={
                 <>
-                  <Suspense fallback={<CardPlaceholder height={190} />}>
-                    <GeofenceCard />
-                  </Suspense>
-                  <Suspense fallback={<CardPlaceholder height={300} />}>
-                    <HistoryPanel thermostatId={selectedId} />
-                  </Suspense>
+                  <PanelBoundary what="The geofence card">
+                    <Suspense fallback={<CardPlaceholder height={190} />}>
+                      <GeofenceCard />
+                    </Suspense>
+                  </PanelBoundary>
+                  <PanelBoundary what="The history chart">
+                    <Suspense fallback={<CardPlaceholder height={300} />}>
+                      <HistoryPanel thermostatId={selectedId} />
+                    </Suspense>
+                  </PanelBoundary>
                 </>
               }
             />
