@@ -12,11 +12,27 @@ export default defineConfig({
     manifest: true,
     sourcemap: false,
     rolldownOptions: {
+      treeshake: {
+        // The contract only declares things (envelope's module-level TextEncoder included). Without this, everything
+        // the `@/protocol` barrel re-exports would run, and so load, with the first paint: AES-GCM and the packets too.
+        moduleSideEffects: [{ test: /[\\/]src[\\/]protocol[\\/]/, sideEffects: false }],
+      },
       output: {
         codeSplitting: {
           // Everything the entry imports statically goes in one chunk: shared modules would otherwise be split
           // into small common chunks, each compressed on its own, which costs the first load kilobytes.
-          groups: [{ name: 'app', test: /\/src\/main\.tsx$|rolldown[:/]runtime/, includeDependenciesRecursively: true }],
+          groups: [
+            {
+              // The connection stack, which main.tsx imports dynamically at start: one chunk, kept out of the entry's
+              // group (priority) without its dependencies, which the first paint shares (react, the store, the
+              // contract's parsers, which check IDs through the hash-free protocol/client-id.ts).
+              name: 'connection',
+              test: /[\\/]@noble[\\/]|[\\/]src[\\/](protocol[\\/](envelope|packets|identity)|lib[\\/]connection[\\/](connection-client|session-guard|backoff)|lib[\\/]identity|app[\\/](connection|broker-url))\.ts$/,
+              priority: 1,
+              includeDependenciesRecursively: false,
+            },
+            { name: 'app', test: /\/src\/main\.tsx$|rolldown[:/]runtime/, includeDependenciesRecursively: true },
+          ],
         },
       },
     },

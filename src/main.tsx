@@ -1,18 +1,22 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { defaultDeviceName } from '@/lib/device-name';
-import { loadOrCreateIdentity } from '@/lib/identity';
 import { appStore } from '@/stores/app-store';
 import { loadPersistedState, persistStore } from '@/stores/persistence';
 import { App } from './app/app';
-import { startConnection } from './app/connection';
+import { deferredCommands } from './app/deferred-commands';
 import './styles.css';
 
 appStore.setState(loadPersistedState(defaultDeviceName()));
 persistStore(appStore);
+// The connection code sets this too, with its listeners; until it has loaded the first paint must not claim a network.
+appStore.getState().setOnline(navigator.onLine);
 
-const identity = loadOrCreateIdentity();
-const connection = startConnection(appStore, identity);
+// The connection stack is not needed to paint the last known state ("Connecting…"): its own chunk, requested
+// now so that it loads alongside the first render. Commands issued meanwhile wait for it.
+const commands = deferredCommands(appStore, () =>
+  import('./app/connection').then(({ connectWithStoredIdentity }) => connectWithStoredIdentity(appStore).commands),
+);
 
 // History and geofence run from the start but are not needed for the first paint: their own chunks.
 void import('@/features/history/history-recorder').then(({ historyRecorder }) => {
@@ -20,13 +24,13 @@ void import('@/features/history/history-recorder').then(({ historyRecorder }) =>
   addEventListener('pagehide', () => void historyRecorder.flush());
 });
 void import('@/features/geofence/geofence-watcher').then(({ startGeofenceWatcher }) => {
-  startGeofenceWatcher({ store: appStore, geolocation: navigator.geolocation, sendPresence: connection.commands.sendPresence });
+  startGeofenceWatcher({ store: appStore, geolocation: navigator.geolocation, sendPresence: commands.sendPresence });
 });
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
 createRoot(root).render(
   <StrictMode>
-    <App commands={connection.commands} ownId={identity.id} />
+    <App commands={commands} />
   </StrictMode>,
 );

@@ -9,6 +9,7 @@ import { appStore } from '@/stores/app-store';
 import { persistStore } from '@/stores/persistence';
 import { App } from './app';
 import { startConnection } from './connection';
+import { deferredCommands } from './deferred-commands';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
@@ -22,7 +23,7 @@ function renderApp(thermostat = new TestThermostat()) {
   const identity = { secret, id: idFromSecret(secret) };
   const connection = startConnection(appStore, identity, broker.factory);
   stops.push(connection.stop, persistStore(appStore));
-  render(<App commands={connection.commands} ownId={identity.id} withUpdatePrompt={false} />);
+  render(<App commands={connection.commands} withUpdatePrompt={false} />);
   return { broker, thermostat };
 }
 
@@ -84,12 +85,33 @@ describe('the app', () => {
       const secret = makeSecret();
       const connection = startConnection(appStore, { secret, id: idFromSecret(secret) }, broker.factory);
       stops.push(connection.stop);
-      render(<App commands={connection.commands} ownId="x" withUpdatePrompt={false} />);
+      render(<App commands={connection.commands} withUpdatePrompt={false} />);
       return { broker };
     })();
     await waitFor(() => expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Offline/));
     expect(broker.sockets.length).toBeGreaterThan(0);
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('19.2 °C');
     expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 5 min ago');
+  });
+});
+
+describe('the app before the connection code has loaded', () => {
+  it('paints the last state with "Connecting…" and marks "(you)" once the identity is known', async () => {
+    const thermostat = new TestThermostat();
+    const secret = makeSecret();
+    const identity = { secret, id: idFromSecret(secret) };
+    thermostat.members = [{ id: identity.id, name: 'Ana', home: true, distance: 120, age_s: 42 }];
+    appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
+    appStore.getState().receiveState(thermostat.id, thermostat.stateMessage(), Date.now());
+    // The connection chunk is still on the wire: nothing has resolved the load yet.
+    render(<App commands={deferredCommands(appStore, () => new Promise(() => undefined))} withUpdatePrompt={false} />);
+    expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Connecting…$/);
+    expect(screen.getByLabelText('Current temperature')).toHaveTextContent('20.5 °C');
+    expect(screen.getByRole('listitem')).toHaveTextContent(/^AnaHome/);
+
+    const broker = new FakeBroker(thermostat);
+    const connection = startConnection(appStore, identity, broker.factory);
+    stops.push(connection.stop);
+    await waitFor(() => expect(screen.getByRole('listitem')).toHaveTextContent(/^Ana \(you\)Home/));
   });
 });

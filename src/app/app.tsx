@@ -53,7 +53,8 @@ function Welcome({ onAdd }: { onAdd: () => void }) {
   );
 }
 
-export function App({ commands, ownId, withUpdatePrompt = true }: { commands: ThermostatCommands; ownId: string; withUpdatePrompt?: boolean }) {
+export function App({ commands, withUpdatePrompt = true }: { commands: ThermostatCommands; withUpdatePrompt?: boolean }) {
+  const ownId = useAppStore((s) => s.ownId);
   const hasThermostat = useAppStore((s) => s.thermostats.length > 0);
   const selectedId = useAppStore((s) => s.selectedId);
   const [pairing, setPairing] = usePairingLinks();

@@ -1,6 +1,6 @@
 import { ConnectionClient, type SocketFactory, type ThermostatLink } from '@/lib/connection/connection-client';
 import type { ThermostatCommands } from '@/lib/connection/commands-context';
-import type { Identity } from '@/lib/identity';
+import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
 import { keyBytes } from '@/lib/thermostats';
 import type { AppState, AppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
@@ -53,6 +53,7 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
   window.addEventListener('offline', onOffline);
   document.addEventListener('visibilitychange', onVisible);
   store.getState().setOnline(navigator.onLine);
+  store.getState().setOwnId(identity.id);
   client.start();
 
   const commands: ThermostatCommands = {
@@ -72,4 +73,12 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
       client.stop();
     },
   };
+}
+
+/**
+ * What main.tsx loads with a dynamic import: the identity (made with SHA-256 on first run) and the client are
+ * not needed to paint the last known state, so they and the crypto they use stay out of the initial chunk.
+ */
+export function connectWithStoredIdentity(store: AppStore) {
+  return startConnection(store, loadOrCreateIdentity());
 }

@@ -3,13 +3,8 @@ import { randomBytes } from '@noble/ciphers/utils.js';
 import { fromBase64url, toBase64url } from './base64url.ts';
 
 export const SECRET_BYTES = 32;
-export const ID_LENGTH = 22;
-export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
-
-/** A client's ID: public, and only the holder of the secret can log on under it. */
-export type ClientId = string;
-
-export const isClientId = (value: unknown): value is ClientId => typeof value === 'string' && ID_PATTERN.test(value);
+import { ID_LENGTH, type ClientId } from './client-id.ts';
+export { ID_LENGTH, ID_PATTERN, isClientId, type ClientId } from './client-id.ts';
 
 export function makeSecret(): Uint8Array {
   return randomBytes(SECRET_BYTES);

@@ -1,5 +1,5 @@
 /** Layer 7: what only the app and the thermostat read, inside the envelope. */
-import { isClientId, type ClientId } from './identity.ts';
+import { isClientId, type ClientId } from './client-id.ts';
 import { field, isFiniteNumber, isObject, parseJsonObject, type JsonObject } from './json.ts';
 import type { Result } from './result.ts';
 import { fail, ok } from './result.ts';

@@ -1,5 +1,5 @@
 /** Layer 6: the packets the broker reads. It routes by ID and never looks inside `data`. */
-import { isClientId, type ClientId } from './identity.ts';
+import { isClientId, type ClientId } from './client-id.ts';
 import { field, parseJsonObject, type JsonObject } from './json.ts';
 
 export const BROADCAST = 'BROADCAST';

@@ -2,7 +2,7 @@ import type { Member } from '@/protocol';
 import { agoPhrase, formatDistance } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 
-export function MembersList({ members, receivedAt, ownId }: { members: Member[]; receivedAt: number; ownId: string }) {
+export function MembersList({ members, receivedAt, ownId }: { members: Member[]; receivedAt: number; ownId: string | null }) {
   // age_s was measured when the STATE left the thermostat; the list keeps ageing after that.
   const now = useNow();
   const sinceState = Math.max(0, now - receivedAt);

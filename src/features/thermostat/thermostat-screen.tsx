@@ -9,7 +9,7 @@ import { SensorFault } from './sensor-fault';
 import { TargetControl } from './target-control';
 
 /** The everyday screen; `extra` is where the app places cards from other features (geofence, history). */
-export function ThermostatScreen({ ownId, extra }: { ownId: string; extra?: ReactNode }) {
+export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra?: ReactNode }) {
   const current = useAppStore(selectCurrentState);
   const state = current?.state ?? null;
   const noState = state === null;

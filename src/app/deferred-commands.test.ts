@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ThermostatCommands } from '@/lib/connection/commands-context';
+import { appStore } from '@/stores/app-store';
+import { deferredCommands } from './deferred-commands';
+
+function recordingCommands(): ThermostatCommands & { calls: unknown[] } {
+  const calls: unknown[] = [];
+  return {
+    calls,
+    sendSettings: (settings) => calls.push(['settings', settings]),
+    sendPresence: (presence) => calls.push(['presence', presence]),
+    retryNow: () => calls.push(['retry']),
+  };
+}
+
+/** A load the test resolves or rejects itself, like a chunk still on the wire. */
+function pendingLoad() {
+  let resolve: (commands: ThermostatCommands) => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<ThermostatCommands>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { load: vi.fn(() => promise), resolve, reject };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('deferred commands', () => {
+  it('starts loading at once and delivers, in order, the commands issued before the connection code loaded', async () => {
+    const { load, resolve } = pendingLoad();
+    const commands = deferredCommands(appStore, load);
+    expect(load).toHaveBeenCalledTimes(1);
+
+    commands.sendSettings({ target: 21.5 });
+    commands.sendPresence({ home: true, distance: 120 });
+    commands.sendSettings({ mode: 'away' });
+    // Shown as pending before anything could be sent, as the client itself would show it.
+    expect(appStore.getState().pendingSettings).toEqual({ target: 21.5, mode: 'away' });
+
+    const client = recordingCommands();
+    resolve(client);
+    await vi.waitFor(() => expect(client.calls).toHaveLength(3));
+    expect(client.calls).toEqual([
+      ['settings', { target: 21.5 }],
+      ['presence', { home: true, distance: 120 }],
+      ['settings', { mode: 'away' }],
+    ]);
+  });
+
+  it('once loaded, passes commands straight through', async () => {
+    const client = recordingCommands();
+    const loaded = Promise.resolve(client);
+    const commands = deferredCommands(appStore, () => loaded);
+    // Awaited after deferredCommands subscribed, so its own handler has run by now.
+    await loaded;
+    commands.retryNow();
+    expect(client.calls).toEqual([['retry']]);
+    commands.sendSettings({ target: 19 });
+    expect(client.calls).toEqual([['retry'], ['settings', { target: 19 }]]);
+    // The client reports pending settings itself from now on.
+    expect(appStore.getState().pendingSettings).toBeNull();
+  });
+
+  it('when the connection code fails to load, says so instead of dropping commands, and "Retry now" loads again', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const first = pendingLoad();
+    const second = pendingLoad();
+    const load = vi.fn().mockImplementationOnce(first.load).mockImplementationOnce(second.load);
+    const commands = deferredCommands(appStore, load);
+
+    commands.sendSettings({ target: 22 });
+    first.reject(new TypeError('Failed to fetch dynamically imported module'));
+    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('offline'));
+    expect(appStore.getState().pendingSettings).toBeNull();
+    expect(appStore.getState().commandError).toBe('no-answer');
+
+    commands.retryNow();
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(appStore.getState().connectionStatus).toBe('connecting');
+    const client = recordingCommands();
+    second.resolve(client);
+    await vi.waitFor(() => expect(client.calls).toEqual([['retry']]));
+  });
+});

@@ -1,0 +1,62 @@
+import type { ThermostatCommands } from '@/lib/connection/commands-context';
+import type { AppStore } from '@/stores/app-store';
+
+type Call = (commands: ThermostatCommands) => void;
+
+/**
+ * The commands components and the geofence watcher get from the first render on, while the connection stack
+ * (identity hashing, AES-GCM, the WebSocket client) is still loading in its own chunk. `load` starts at once;
+ * calls made before it resolves wait in order and go out when it does, later calls go straight through.
+ */
+export function deferredCommands(store: AppStore, load: () => Promise<ThermostatCommands>): ThermostatCommands {
+  let loaded: ThermostatCommands | null = null;
+  let loading = false;
+  let queue: Call[] = [];
+
+  const start = () => {
+    loading = true;
+    load().then(
+      (commands) => {
+        loaded = commands;
+        const waiting = queue;
+        queue = [];
+        waiting.forEach((call) => call(commands));
+      },
+      (error: unknown) => {
+        // Without the client nothing reaches the thermostat: say so as the client would, and let "Retry now" load again.
+        console.error('The connection code failed to load', error);
+        loading = false;
+        const unsent = queue.length > 0;
+        queue = [];
+        const state = store.getState();
+        if (unsent && state.pendingSettings !== null) {
+          state.setPendingSettings(null);
+          state.setCommandError('no-answer');
+        }
+        state.setConnectionStatus('offline');
+      },
+    );
+  };
+
+  const call = (fn: Call) => {
+    if (loaded !== null) fn(loaded);
+    else queue.push(fn);
+  };
+
+  start();
+  return {
+    sendSettings: (settings) => {
+      // Shown as pending at once, as the client does, so a tap before it has loaded looks like any other.
+      if (loaded === null) store.getState().setPendingSettings({ ...store.getState().pendingSettings, ...settings });
+      call((commands) => commands.sendSettings(settings));
+    },
+    sendPresence: (presence) => call((commands) => commands.sendPresence(presence)),
+    retryNow: () => {
+      if (loaded === null && !loading) {
+        store.getState().setConnectionStatus('connecting');
+        start();
+      }
+      call((commands) => commands.retryNow());
+    },
+  };
+}
