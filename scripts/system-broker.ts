@@ -1,5 +1,6 @@
 /** The broker as a child process: started, restarted on the same port, stopped. */
 import { join, resolve } from 'node:path';
+import { parseJsonObject } from '../src/protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
 import { repoRoot } from './system-paths.ts';
 
@@ -20,21 +21,6 @@ export class PortInUseError extends Error {
 }
 
 const STARTUP_TIMEOUT_MS = 20_000;
-
-interface BrokerLogLine {
-  event?: unknown;
-  port?: unknown;
-}
-
-function parseLogLine(line: string): BrokerLogLine | null {
-  if (!line.startsWith('{')) return null;
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null ? (value as BrokerLogLine) : null;
-  } catch {
-    return null;
-  }
-}
 
 export class BrokerProcess {
   private process: ManagedProcess | null = null;
@@ -99,16 +85,17 @@ export class BrokerProcess {
         throw error;
       },
     );
-    const logLine = parseLogLine(line);
-    if (logLine?.event === 'port_in_use') {
+    const logLine = parseJsonObject(line);
+    if (logLine?.['event'] === 'port_in_use') {
       await broker.stop();
       throw new PortInUseError(this.boundPort);
     }
-    if (typeof logLine?.port !== 'number') {
+    const port = logLine?.['port'];
+    if (typeof port !== 'number') {
       await broker.stop();
       throw new Error(`broker's listening line has no port: ${line}`);
     }
-    this.boundPort = logLine.port;
+    this.boundPort = port;
   }
 
   /** Stops the broker the way an operator does (SIGTERM: it closes sockets with 1001). */
