@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { idFromSecret, makeKey, makeSecret, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@/protocol';
-import { COMMAND_TIMEOUT_MS, ConnectionClient } from './connection-client';
+import { COMMAND_TIMEOUT_MS, ConnectionClient, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
 import { FakeBroker } from './testing/fake-broker';
 import { TestThermostat } from './testing/test-thermostat';
@@ -90,6 +90,36 @@ describe('ConnectionClient', () => {
     broker.push(thermostat.forgedStart(identity.id));
     await pass();
     expect(recorded.states).toHaveLength(2);
+  });
+
+  it('left open, keeps its session heard from with an empty SET that changes nothing and shows nothing pending', async () => {
+    const { client, broker, recorded, thermostat, identity } = setUp();
+    client.start();
+    await pass();
+    const pendingBefore = recorded.pending.length;
+    // The thermostat's own pushes, once a minute, keep the silence watchdog quiet.
+    for (let minute = 0; minute < SESSION_REFRESH_MS / 60_000; minute += 1) {
+      await pass(60_000);
+      broker.push(thermostat.stateTo(identity.id));
+    }
+    await pass();
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET']);
+    expect(thermostat.received[1]?.body).toEqual({ type: 'SET', session: expect.any(String), seq: 2 });
+    expect(recorded.pending).toHaveLength(pendingBefore);
+    expect(thermostat.settings).toEqual({ target: 21, away_target: 17, hysteresis: 0.3, mode: 'auto' });
+  });
+
+  it('asks again when the thermostat stops pushing, and says it is not answering if it stays silent', async () => {
+    const { client, lastStatus, thermostat } = setUp();
+    client.start();
+    await pass();
+    expect(lastStatus()).toBe('connected');
+    thermostat.answering = false;
+    await pass(STATE_SILENCE_MS);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'START']);
+    expect(lastStatus()).toBe('connected');
+    await pass(2 * COMMAND_TIMEOUT_MS);
+    expect(lastStatus()).toBe('not-answering');
   });
 
   it('on stale_session STARTs again and repeats the command in the new session', async () => {

@@ -23,6 +23,10 @@ import { SessionGuard } from './session-guard';
 export const COMMAND_TIMEOUT_MS = 5000;
 /** While the thermostat is offline or silent we ask again, but never wait longer than this. */
 export const THERMOSTAT_RETRY_MAX_MS = 10_000;
+/** The thermostat pushes only to apps heard from in the last 10 minutes: an app left open speaks up well before. */
+export const SESSION_REFRESH_MS = 4 * 60_000;
+/** It pushes a STATE at least every 60 s: this long without one means the session lapsed or the thermostat went quiet. */
+export const STATE_SILENCE_MS = 150_000;
 /** The thermostat accepts names up to 64 characters. */
 const MAX_MEMBER_NAME = 64;
 const TEMPERATURE_TOLERANCE = 0.01;
@@ -117,6 +121,8 @@ export class ConnectionClient {
   private pendingPresence: Presence | null = null;
   private commandTimer: Timer | undefined;
   private commandRetried = false;
+  private refreshTimer: Timer | undefined;
+  private silenceTimer: Timer | undefined;
 
   constructor(options: ConnectionClientOptions) {
     this.url = options.url;
@@ -336,6 +342,8 @@ export class ConnectionClient {
     const verdict = this.guard.check(state);
     if (verdict === 'rejected') return;
     thermostat.verified = true;
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => this.handleSilence(), STATE_SILENCE_MS);
     this.events.state(thermostat.id, state, this.now());
     if (verdict === 'new-session') {
       this.startInFlight = false;
@@ -378,10 +386,25 @@ export class ConnectionClient {
     this.sendStart();
   }
 
+  /** No STATE for longer than the thermostat's push period allows: ask again, as if it were a lost command. */
+  private handleSilence(): void {
+    if (!this.loggedOn || this.thermostat === null) return;
+    this.guard.forget();
+    this.startAttempts = 0;
+    this.sendStart();
+  }
+
+  /** An empty SET changes nothing and is answered with a STATE: it keeps this app among those the thermostat tells. */
+  private armRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.sendCommand({ type: 'SET' }), SESSION_REFRESH_MS);
+  }
+
   private handleThermostatOffline(): void {
     this.startInFlight = false;
     clearTimeout(this.startTimer);
     clearTimeout(this.commandTimer);
+    clearTimeout(this.silenceTimer);
     if (this.pendingSettings !== null) this.events.commandFailed('thermostat-offline');
     this.dropPending();
     this.guard.forget();
@@ -398,6 +421,7 @@ export class ConnectionClient {
     const name = this.memberName.slice(0, MAX_MEMBER_NAME);
     const data = seal(thermostat.key, 'START', this.identity.id, thermostat.id, { type: 'START', name, nonce });
     if (!this.send(start(this.identity.id, thermostat.id, data))) return;
+    this.armRefresh();
     this.startInFlight = true;
     this.startTimer = setTimeout(() => this.handleStartTimeout(), this.commandTimeoutMs);
   }
@@ -442,6 +466,7 @@ export class ConnectionClient {
     const plaintext = { ...body, ...position };
     const data = seal(thermostat.key, 'MSG', this.identity.id, thermostat.id, plaintext);
     if (!this.send(message(this.identity.id, thermostat.id, data))) return;
+    this.armRefresh();
     clearTimeout(this.commandTimer);
     this.commandTimer = setTimeout(() => this.handleCommandTimeout(), this.commandTimeoutMs);
   }
@@ -475,6 +500,8 @@ export class ConnectionClient {
     clearTimeout(this.startTimer);
     clearTimeout(this.restartTimer);
     clearTimeout(this.commandTimer);
+    clearTimeout(this.refreshTimer);
+    clearTimeout(this.silenceTimer);
     this.startInFlight = false;
   }
 
