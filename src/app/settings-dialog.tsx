@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { inRange, type Settings } from '@/protocol';
 import { Dialog } from '@/components/dialog';
 import { useCommands } from '@/lib/connection/commands-context';
-import { getCurrentPosition } from '@/features/geofence/current-position';
+import { useCurrentPosition } from '@/features/geofence/current-position';
 import { ShareLinkButton } from '@/features/pairing/share-link';
 import { useAppStore } from '@/stores/app-store';
 import { isLatitude, isLongitude } from '@/stores/persistence';
@@ -34,21 +34,17 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const [memberName, setMemberName] = useState(preferences.memberName);
   const [brokerUrl, setBrokerUrl] = useState(preferences.brokerUrl ?? '');
   const [errors, setErrors] = useState<string[]>([]);
-  const [locating, setLocating] = useState(false);
-  const [positionNote, setPositionNote] = useState<string | null>(null);
+  const position = useCurrentPosition();
+  const [positionFound, setPositionFound] = useState<string | null>(null);
+  const positionNote = position.problem ?? positionFound;
 
   const takeCurrentPosition = async () => {
-    setLocating(true);
-    setPositionNote(null);
-    const here = await getCurrentPosition(navigator.geolocation);
-    setLocating(false);
-    if (!here.ok) {
-      setPositionNote(here.message);
-      return;
-    }
-    setLatitude(here.value.latitude.toFixed(6));
-    setLongitude(here.value.longitude.toFixed(6));
-    setPositionNote(`Position found (±${Math.round(here.value.accuracy)} m). Press Save to keep it as home.`);
+    setPositionFound(null);
+    const here = await position.locate();
+    if (here === null) return;
+    setLatitude(here.latitude.toFixed(6));
+    setLongitude(here.longitude.toFixed(6));
+    setPositionFound(`Position found (±${Math.round(here.accuracy)} m). Press Save to keep it as home.`);
   };
 
   const save = (event: FormEvent) => {
@@ -121,8 +117,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               <input type="number" inputMode="decimal" step="any" min={-180} max={180} value={longitude} onChange={(e) => setLongitude(e.target.value)} />
             </label>
           </div>
-          <button type="button" className="button" onClick={() => void takeCurrentPosition()} disabled={locating}>
-            {locating ? 'Finding you…' : 'Use my current position'}
+          <button type="button" className="button" onClick={() => void takeCurrentPosition()} disabled={position.locating}>
+            {position.locating ? 'Finding you…' : 'Use my current position'}
           </button>
           {positionNote === null ? null : <p className="muted small" role="status">{positionNote}</p>}
           <label className="field">

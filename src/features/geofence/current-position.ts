@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { fail, ok, type Result } from '@/protocol';
 import type { HomeLocation } from '@/stores/settings-slice';
 
@@ -31,4 +32,20 @@ export function getCurrentPosition(
       { enableHighAccuracy: true, timeout: 20_000, maximumAge: 0 },
     );
   });
+}
+
+/** "Use my current position" for any screen that offers it: whether a fix is being taken, and why the last one failed. */
+export function useCurrentPosition() {
+  const [locating, setLocating] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const locate = async (): Promise<(HomeLocation & { accuracy: number }) | null> => {
+    setLocating(true);
+    setProblem(null);
+    const here = await getCurrentPosition(navigator.geolocation);
+    setLocating(false);
+    if (here.ok) return here.value;
+    setProblem(here.message);
+    return null;
+  };
+  return { locating, problem, locate, clearProblem: () => setProblem(null) };
 }

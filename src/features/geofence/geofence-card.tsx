@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { agoPhrase, formatDistance } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
-import { getCurrentPosition, POSITION_ERROR_TEXT, type PositionError } from './current-position';
+import { POSITION_ERROR_TEXT, useCurrentPosition } from './current-position';
 
 function LocationStatus() {
   const now = useNow();
@@ -37,12 +37,11 @@ export function GeofenceCard() {
   const config = useAppStore((s) => s.preferences.geofence);
   const updateGeofence = useAppStore((s) => s.updateGeofence);
   const [wantsOn, setWantsOn] = useState(false);
-  const [positionError, setPositionError] = useState<PositionError | null>(null);
-  const [locating, setLocating] = useState(false);
+  const position = useCurrentPosition();
   const needsHome = wantsOn && config.home === null;
 
   const toggle = () => {
-    setPositionError(null);
+    position.clearProblem();
     if (config.enabled || wantsOn) {
       setWantsOn(false);
       updateGeofence({ enabled: false });
@@ -51,15 +50,9 @@ export function GeofenceCard() {
   };
 
   const takeCurrentPosition = async () => {
-    setLocating(true);
-    setPositionError(null);
-    const here = await getCurrentPosition(navigator.geolocation);
-    setLocating(false);
-    if (!here.ok) {
-      setPositionError(here.error);
-      return;
-    }
-    updateGeofence({ home: { latitude: here.value.latitude, longitude: here.value.longitude }, enabled: true });
+    const here = await position.locate();
+    if (here === null) return;
+    updateGeofence({ home: { latitude: here.latitude, longitude: here.longitude }, enabled: true });
     setWantsOn(false);
   };
 
@@ -81,14 +74,14 @@ export function GeofenceCard() {
       {needsHome ? (
         <div className="inline-prompt">
           <p>Where is home? Set it here if you are at home now, or enter it in Settings.</p>
-          <button type="button" className="button" onClick={() => void takeCurrentPosition()} disabled={locating}>
-            {locating ? 'Finding you…' : 'Use my current position'}
+          <button type="button" className="button" onClick={() => void takeCurrentPosition()} disabled={position.locating}>
+            {position.locating ? 'Finding you…' : 'Use my current position'}
           </button>
         </div>
       ) : null}
-      {positionError === null ? null : (
+      {position.problem === null ? null : (
         <p role="alert" className="banner banner-warn">
-          {POSITION_ERROR_TEXT[positionError]}
+          {position.problem}
         </p>
       )}
       <LocationStatus />
