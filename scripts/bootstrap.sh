@@ -6,13 +6,14 @@ cd "$(dirname "$0")/.."
 
 # Debian packages, each for a reason:
 #   chromium                 end-to-end tests (Playwright cannot download its own browser here)
+#   fonts-liberation         the screenshots' fonts (only a recommendation of chromium, which we skip)
 #   g++ cmake pkg-config     host build of the firmware core and the simulated thermostat
 #   libbearssl-dev           AES-256-GCM and SHA-256, the same BearSSL the ESP8266 core ships
 #   libcjson-dev             JSON in the firmware core
 #   doctest-dev              firmware unit tests
 #   clang                    libFuzzer harness with ASan and UBSan
 #   gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev   cross-compiling the core to measure its size
-PACKAGES=(chromium g++ cmake pkg-config libbearssl-dev libcjson-dev doctest-dev clang
+PACKAGES=(chromium fonts-liberation g++ cmake pkg-config libbearssl-dev libcjson-dev doctest-dev clang
   gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev libclang-rt-14-dev)
 
 missing=()
