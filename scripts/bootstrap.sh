@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 #   libbearssl-dev           AES-256-GCM and SHA-256, the same BearSSL the ESP8266 core ships
 #   libcjson-dev             JSON in the firmware core
 #   doctest-dev              firmware unit tests
-#   clang                    libFuzzer harness with ASan and UBSan
+#   clang libclang-rt-14-dev libFuzzer harness with ASan and UBSan (the runtime is only a recommendation of clang)
 #   gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev   cross-compiling the core to measure its size
 PACKAGES=(chromium fonts-liberation g++ cmake pkg-config libbearssl-dev libcjson-dev doctest-dev clang
   gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev libclang-rt-14-dev)
