@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ClientId, Packet } from '../../src/protocol/index.ts';
+import { message, type ClientId, type Packet } from '../../src/protocol/index.ts';
 import type { TestClient } from './client.ts';
 
 let counter = 0;
@@ -7,18 +7,10 @@ let counter = 0;
 /** Good traffic still flows from `from` to `to`: asserted after every bad input. */
 export async function expectRoutes(from: TestClient, to: TestClient): Promise<void> {
   const data = `still-routing-${(counter += 1)}`;
-  from.send({ packet_type: 'MSG', transmitter: from.id, receiver: to.id, data });
-  expect(await to.next()).toEqual({ packet_type: 'MSG', transmitter: from.id, receiver: to.id, data });
+  from.send(message(from.id, to.id, data));
+  expect(await to.next()).toEqual(message(from.id, to.id, data));
 }
 
 export function expectError(packet: Packet, code: string, details: { ref?: string; receiver?: ClientId } = {}): void {
   expect(packet).toMatchObject({ packet_type: 'ERROR', code, ...details });
 }
-
-export const msg = (transmitter: ClientId, receiver: string, data: unknown, theme?: string): object => ({
-  packet_type: 'MSG',
-  transmitter,
-  receiver,
-  ...(theme === undefined ? {} : { theme }),
-  data,
-});

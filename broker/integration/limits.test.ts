@@ -1,10 +1,11 @@
 /** Protection a broker on the internet needs: frame size, message and logon rates, slow receivers, dead peers. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { message } from '../../src/protocol/index.ts';
 import type { BrokerConfig } from '../config.ts';
 import { startBroker, type RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
-import { expectError, expectRoutes, msg } from './helpers.ts';
+import { expectError, expectRoutes } from './helpers.ts';
 
 const running: RunningBroker[] = [];
 
@@ -23,7 +24,7 @@ describe('frame size', () => {
     const { wsUrl } = await broker({ maxFrameBytes: 1024 });
     const client = await TestClient.logOn(wsUrl);
     const peer = await TestClient.logOn(wsUrl);
-    client.send(msg(client.id, peer.id, 'x'.repeat(1024)));
+    client.send(message(client.id, peer.id, 'x'.repeat(1024)));
     expectError(await client.next(), 'too_large');
     expect((await client.closed).code).toBe(1009);
     await expectRoutes(peer, peer);
@@ -32,8 +33,8 @@ describe('frame size', () => {
   it('accepts a frame of exactly the limit', async () => {
     const { wsUrl } = await broker({ maxFrameBytes: 1024 });
     const client = await TestClient.logOn(wsUrl);
-    const frame = JSON.stringify(msg(client.id, client.id, ''));
-    const exact = JSON.stringify(msg(client.id, client.id, 'y'.repeat(1024 - frame.length)));
+    const frame = JSON.stringify(message(client.id, client.id, ''));
+    const exact = JSON.stringify(message(client.id, client.id, 'y'.repeat(1024 - frame.length)));
     expect(Buffer.byteLength(exact)).toBe(1024);
     client.send(exact);
     await client.next();
@@ -56,9 +57,9 @@ describe('message rate', () => {
     const { wsUrl } = await broker(floodConfig);
     const sender = await TestClient.logOn(wsUrl); // 1 token
     const receiver = await TestClient.logOn(wsUrl);
-    for (let index = 0; index < 5; index += 1) sender.send(msg(sender.id, receiver.id, index)); // 5 tokens
-    sender.send(msg(sender.id, receiver.id, 'dropped'));
-    sender.send(msg(sender.id, receiver.id, 'dropped quietly'));
+    for (let index = 0; index < 5; index += 1) sender.send(message(sender.id, receiver.id, index)); // 5 tokens
+    sender.send(message(sender.id, receiver.id, 'dropped'));
+    sender.send(message(sender.id, receiver.id, 'dropped quietly'));
     expectError(await sender.next(), 'rate_limited');
     for (let index = 0; index < 5; index += 1) expect(await receiver.next()).toMatchObject({ data: index });
     // The receiver's bucket is untouched, so it can still talk: the connection was kept and routes.
@@ -70,7 +71,7 @@ describe('message rate', () => {
     const { wsUrl } = await broker(floodConfig);
     const flooder = await TestClient.logOn(wsUrl);
     const bystander = await TestClient.logOn(wsUrl);
-    for (let index = 0; index < 40; index += 1) flooder.send(msg(flooder.id, flooder.id, index));
+    for (let index = 0; index < 40; index += 1) flooder.send(message(flooder.id, flooder.id, index));
     const closed = await flooder.closed;
     expect(closed.code).toBe(4029);
     await expectRoutes(bystander, bystander);
@@ -100,7 +101,7 @@ describe('logon rate per ID', () => {
     fourth.send({ packet_type: 'LOG_ON', transmitter: first.id, proof: first.proof });
     expectError(await fourth.next(), 'rate_limited', { ref: 'LOG_ON' });
     expect((await fourth.closed).code).toBe(4029);
-    peer.send(msg(peer.id, first.id, 'still bound'));
+    peer.send(message(peer.id, first.id, 'still bound'));
     expect(await current.next()).toMatchObject({ data: 'still bound' });
     // Other IDs are not affected.
     const other = await TestClient.logOn(wsUrl);
@@ -131,7 +132,7 @@ describe('slow receivers', () => {
   /** Sends until the broker reports a drop, each batch closed by a barrier so the counts are current. Bounded. */
   async function floodUntilDropped(started: RunningBroker, sender: TestClient, receiverId: string): Promise<void> {
     for (let batch = 0; batch < 400 && started.stats().droppedToSlowReceivers === 0; batch += 1) {
-      for (let index = 0; index < 50; index += 1) sender.send(msg(sender.id, receiverId, big));
+      for (let index = 0; index < 50; index += 1) sender.send(message(sender.id, receiverId, big));
       await sender.barrier();
     }
   }
@@ -160,7 +161,7 @@ describe('slow receivers', () => {
     await floodUntilDropped(started, sender, sleeper.id);
     sleeper.socket.resume();
     expect((await sleeper.closed).code).toBe(1006);
-    sender.send(msg(sender.id, sleeper.id, 'gone'));
+    sender.send(message(sender.id, sleeper.id, 'gone'));
     expectError(await sender.next(), 'receiver_offline');
   });
 });

@@ -1,9 +1,9 @@
 /** Layer 6 over real sockets: logon, takeover, routing and every ERROR a client can provoke. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idFromSecret, makeSecret, proofFromSecret } from '../../src/protocol/index.ts';
+import { idFromSecret, makeSecret, message, proofFromSecret } from '../../src/protocol/index.ts';
 import { startBroker, type RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
-import { expectError, expectRoutes, msg } from './helpers.ts';
+import { expectError, expectRoutes } from './helpers.ts';
 
 let broker: RunningBroker;
 let alice: TestClient;
@@ -71,7 +71,7 @@ describe('LOG_ON', () => {
     const client = await TestClient.open(broker.wsUrl);
     client.send({ packet_type: 'LOG_ON', transmitter: client.id });
     expectError(await client.next(), 'bad_packet', { ref: 'LOG_ON' });
-    client.send(msg(client.id, alice.id, 1));
+    client.send(message(client.id, alice.id, 1));
     expectError(await client.next(), 'not_logged_on', { ref: 'MSG' });
     await client.logOnAs(client.id, client.proof);
     await expectRoutes(client, alice);
@@ -112,7 +112,7 @@ describe('LOG_ON', () => {
     await newer.logOnAs(older.id, older.proof);
     expect((await older.closed).code).toBe(4002);
     // The older connection is gone; its close must not have unbound the newer one.
-    alice.send(msg(alice.id, older.id, 'to the newer'));
+    alice.send(message(alice.id, older.id, 'to the newer'));
     expect(await newer.next()).toMatchObject({ packet_type: 'MSG', data: 'to the newer' });
     await newer.close();
   });
@@ -122,7 +122,7 @@ describe('LOG_ON', () => {
     const newer = await TestClient.open(broker.wsUrl);
     await newer.logOnAs(older.id, older.proof, ['replaced-theme']);
     await older.closed;
-    alice.send(msg(alice.id, 'MULTICAST', 'once', 'replaced-theme'));
+    alice.send(message(alice.id, 'MULTICAST', 'once', 'replaced-theme'));
     expect(await newer.next()).toMatchObject({ data: 'once' });
     expect(await newer.barrier()).toEqual([]);
     await newer.close();
@@ -130,7 +130,7 @@ describe('LOG_ON', () => {
 
   it('subscribes to the themes listed in LOG_ON', async () => {
     const listener = await TestClient.logOn(broker.wsUrl, ['logon-theme']);
-    alice.send(msg(alice.id, 'MULTICAST', 'hello', 'logon-theme'));
+    alice.send(message(alice.id, 'MULTICAST', 'hello', 'logon-theme'));
     expect(await listener.next()).toMatchObject({ packet_type: 'MSG', receiver: 'MULTICAST', theme: 'logon-theme', data: 'hello' });
     await listener.close();
   });
@@ -163,7 +163,7 @@ describe('routing', () => {
   it('BROADCAST reaches every other logged-on client but not the sender nor clients not logged on', async () => {
     const carol = await TestClient.logOn(broker.wsUrl);
     const stranger = await TestClient.open(broker.wsUrl);
-    alice.send(msg(alice.id, 'BROADCAST', 'to all'));
+    alice.send(message(alice.id, 'BROADCAST', 'to all'));
     for (const client of [bob, carol]) expect(await client.next()).toMatchObject({ receiver: 'BROADCAST', data: 'to all' });
     expect(await alice.barrier()).toEqual([]);
     expect(stranger.pending).toBe(0);
@@ -176,8 +176,8 @@ describe('routing', () => {
     alice.send({ packet_type: 'SUBSCRIBE', theme: 'house.1/floor-2_a' });
     await fan.barrier();
     await alice.barrier();
-    alice.send(msg(alice.id, 'MULTICAST', 'heat', 'house.1/floor-2_a'));
-    alice.send(msg(alice.id, bob.id, 'marker'));
+    alice.send(message(alice.id, 'MULTICAST', 'heat', 'house.1/floor-2_a'));
+    alice.send(message(alice.id, bob.id, 'marker'));
     expect(await fan.next()).toMatchObject({ theme: 'house.1/floor-2_a', data: 'heat' });
     // bob is not subscribed: the first thing he gets is the marker sent after the multicast.
     expect(await bob.next()).toMatchObject({ data: 'marker' });
@@ -185,8 +185,8 @@ describe('routing', () => {
 
     fan.send({ packet_type: 'UNSUBSCRIBE', theme: 'house.1/floor-2_a' });
     await fan.barrier();
-    alice.send(msg(alice.id, 'MULTICAST', 'again', 'house.1/floor-2_a'));
-    alice.send(msg(alice.id, fan.id, 'marker'));
+    alice.send(message(alice.id, 'MULTICAST', 'again', 'house.1/floor-2_a'));
+    alice.send(message(alice.id, fan.id, 'marker'));
     expect(await fan.next()).toMatchObject({ data: 'marker' });
     alice.send({ packet_type: 'UNSUBSCRIBE', theme: 'house.1/floor-2_a' });
     await fan.close();
@@ -194,9 +194,9 @@ describe('routing', () => {
 
   it.each(['__proto__', 'constructor', 'hasOwnProperty', 'toString'])('theme %j is just a theme', async (theme) => {
     const fan = await TestClient.logOn(broker.wsUrl, [theme]);
-    alice.send(msg(alice.id, 'MULTICAST', 'x', theme));
-    alice.send(msg(alice.id, 'MULTICAST', 'y', 'nobody-listens'));
-    alice.send(msg(alice.id, fan.id, 'marker'));
+    alice.send(message(alice.id, 'MULTICAST', 'x', theme));
+    alice.send(message(alice.id, 'MULTICAST', 'y', 'nobody-listens'));
+    alice.send(message(alice.id, fan.id, 'marker'));
     expect(await fan.next()).toMatchObject({ theme, data: 'x' });
     expect(await fan.next()).toMatchObject({ data: 'marker' });
     await fan.close();
@@ -213,7 +213,7 @@ describe('routing', () => {
   });
 
   it('drops a MSG whose transmitter is not the connection’s ID with spoofed_transmitter', async () => {
-    alice.send(msg(bob.id, bob.id, 'forged'));
+    alice.send(message(bob.id, bob.id, 'forged'));
     expectError(await alice.next(), 'spoofed_transmitter', { ref: 'MSG' });
     alice.send({ packet_type: 'START', transmitter: bob.id, receiver: bob.id, data: 'forged' });
     expectError(await alice.next(), 'spoofed_transmitter', { ref: 'START' });
@@ -222,7 +222,7 @@ describe('routing', () => {
 
   it('answers receiver_offline with receiver and ref, and queues nothing', async () => {
     const absent = identity();
-    alice.send(msg(alice.id, absent.id, 'lost'));
+    alice.send(message(alice.id, absent.id, 'lost'));
     expectError(await alice.next(), 'receiver_offline', { ref: 'MSG', receiver: absent.id });
     alice.send({ packet_type: 'START', transmitter: alice.id, receiver: absent.id, data: 'lost' });
     expectError(await alice.next(), 'receiver_offline', { ref: 'START', receiver: absent.id });
@@ -301,7 +301,7 @@ describe('bad input', () => {
   });
 
   it.each([
-    ['MSG', (peer: string) => msg(peer, peer, 1)],
+    ['MSG', (peer: string) => message(peer, peer, 1)],
     ['SUBSCRIBE', () => ({ packet_type: 'SUBSCRIBE', theme: 'x' })],
     ['UNSUBSCRIBE', () => ({ packet_type: 'UNSUBSCRIBE', theme: 'x' })],
     ['START', (peer: string) => ({ packet_type: 'START', transmitter: peer, receiver: peer, data: 1 })],
