@@ -1,4 +1,4 @@
-import { createStore } from 'idb-keyval';
+import { createStore, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { createAppStore } from '@/stores/app-store';
@@ -52,6 +52,27 @@ describe('HistoryRecorder', () => {
     const restarted = new HistoryRecorder(idb);
     await restarted.load(ID);
     expect(restarted.samples(ID)).toEqual(recorder.samples(ID));
+  });
+
+  it('a restart that brings no new STATE writes nothing back to IndexedDB', async () => {
+    const idb = freshIdb();
+    const store = createAppStore();
+    const first = new HistoryRecorder(idb);
+    first.follow(store);
+    store.getState().receiveState(ID, new TestThermostat().stateMessage({ temperature: 20 }), 1_000_000);
+    await first.flush();
+
+    let writes = 0;
+    const counting: UseStore = (mode, callback) => {
+      if (mode === 'readwrite') writes += 1;
+      return idb(mode, callback);
+    };
+    const restarted = new HistoryRecorder(counting);
+    restarted.follow(store); // the store still holds the last STATE, as after a reload
+    await restarted.load(ID);
+    await restarted.flush();
+    expect(writes).toBe(0);
+    expect(restarted.samples(ID)).toEqual(first.samples(ID));
   });
 
   it('charts the away temperature while the regime is away', () => {

@@ -85,6 +85,8 @@ export class HistoryRecorder {
         const fromDisk = parseSamples(stored);
         // Samples recorded while loading are newer than anything on disk.
         const merged = (this.cache.get(id) ?? []).reduce(appendSample, fromDisk);
+        // What was recorded before loading (the last STATE, replayed at start) may already be on disk.
+        if (merged === fromDisk) this.dirty.delete(id);
         this.cache.set(id, merged);
         this.notify();
       })
