@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { isObject } from '../src/protocol/json.ts';
 
 export const INITIAL_BUDGET_BYTES = 85 * 1024;
 const DIST = 'dist';
@@ -18,10 +19,6 @@ interface Chunk {
   dynamicImports: string[];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 function readManifest(): Map<string, Chunk> {
@@ -30,10 +27,10 @@ function readManifest(): Map<string, Chunk> {
     process.exit(2);
   }
   const raw: unknown = JSON.parse(readFileSync(MANIFEST, 'utf8'));
-  if (!isRecord(raw)) throw new Error(`${MANIFEST} is not an object`);
+  if (!isObject(raw)) throw new Error(`${MANIFEST} is not an object`);
   const chunks = new Map<string, Chunk>();
   for (const [key, value] of Object.entries(raw)) {
-    if (!isRecord(value) || typeof value.file !== 'string') continue;
+    if (!isObject(value) || typeof value.file !== 'string') continue;
     chunks.set(key, {
       file: value.file,
       isEntry: value.isEntry === true,

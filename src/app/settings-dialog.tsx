@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { inRange, type Settings } from '@/protocol';
+import { inRange, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, type Settings } from '@/protocol';
 import { Dialog } from '@/components/dialog';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useCurrentPosition } from '@/features/geofence/current-position';
@@ -8,6 +8,8 @@ import { useAppStore } from '@/stores/app-store';
 import { isLatitude, isLongitude } from '@/stores/persistence';
 import { selectCurrentState, selectSelectedThermostat } from '@/stores/selectors';
 import { defaultBrokerUrl, validateBrokerUrl } from './broker-url';
+
+const { away_target: AWAY, hysteresis: BAND } = SETTING_RANGES;
 
 const toText = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
 const parseNumber = (text: string): number | null => {
@@ -53,10 +55,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     const changes: Partial<Settings> = {};
     if (current !== null) {
       const away = parseNumber(awayTarget);
-      if (away === null || !inRange('away_target', away)) problems.push('Away temperature must be between 5 and 25 °C.');
+      if (away === null || !inRange('away_target', away)) problems.push(`Away temperature must be between ${AWAY.min} and ${AWAY.max} °C.`);
       else if (away !== current.state.away_target) changes.away_target = away;
       const band = parseNumber(hysteresis);
-      if (band === null || !inRange('hysteresis', band)) problems.push('Hysteresis must be between 0.1 and 2 °C.');
+      if (band === null || !inRange('hysteresis', band)) problems.push(`Hysteresis must be between ${BAND.min} and ${BAND.max} °C.`);
       else if (band !== current.state.hysteresis) changes.hysteresis = band;
     }
     const lat = parseNumber(latitude);
@@ -81,7 +83,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       ...(home === null ? { enabled: false } : {}),
     });
     updatePreferences({
-      memberName: memberName.trim() === '' ? preferences.memberName : memberName.trim().slice(0, 64),
+      memberName: memberName.trim() === '' ? preferences.memberName : memberName.trim().slice(0, MAX_MEMBER_NAME_LENGTH),
       brokerUrl: brokerUrl.trim() === '' ? null : brokerUrl.trim(),
     });
     onClose();
@@ -95,13 +97,13 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             <legend>Heating</legend>
             <label className="field">
               <span>Away temperature</span>
-              <input type="number" inputMode="decimal" min={5} max={25} step={0.5} value={awayTarget} onChange={(e) => setAwayTarget(e.target.value)} />
-              <small className="muted">°C while everyone is away (5–25)</small>
+              <input type="number" inputMode="decimal" min={AWAY.min} max={AWAY.max} step={0.5} value={awayTarget} onChange={(e) => setAwayTarget(e.target.value)} />
+              <small className="muted">°C while everyone is away ({AWAY.min}–{AWAY.max})</small>
             </label>
             <label className="field">
               <span>Hysteresis</span>
-              <input type="number" inputMode="decimal" min={0.1} max={2} step={0.1} value={hysteresis} onChange={(e) => setHysteresis(e.target.value)} />
-              <small className="muted">°C either side of the target before the heater switches (0.1–2)</small>
+              <input type="number" inputMode="decimal" min={BAND.min} max={BAND.max} step={0.1} value={hysteresis} onChange={(e) => setHysteresis(e.target.value)} />
+              <small className="muted">°C either side of the target before the heater switches ({BAND.min}–{BAND.max})</small>
             </label>
           </fieldset>
         )}
@@ -131,7 +133,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           <legend>This device</legend>
           <label className="field">
             <span>Your name</span>
-            <input type="text" maxLength={64} value={memberName} onChange={(e) => setMemberName(e.target.value)} />
+            <input type="text" maxLength={MAX_MEMBER_NAME_LENGTH} value={memberName} onChange={(e) => setMemberName(e.target.value)} />
             <small className="muted">Shown to the household in the member list.</small>
           </label>
           <label className="field">

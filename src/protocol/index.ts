@@ -4,4 +4,4 @@ export * from './identity.ts';
 export * from './messages.ts';
 export * from './packets.ts';
 export * from './result.ts';
-export { isObject, parseJsonObject } from './json.ts';
+export { isFiniteNumber, isObject, parseJsonObject } from './json.ts';

@@ -17,7 +17,8 @@ export const SETTING_RANGES = {
 /** base64url of 12 or more random bytes; the upper bound only keeps junk small. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 export const isToken = (value: unknown): value is string => typeof value === 'string' && TOKEN_PATTERN.test(value);
-const MAX_NAME_LENGTH = 64;
+/** The longest member name a START may carry. */
+export const MAX_MEMBER_NAME_LENGTH = 64;
 
 export interface StartMessage {
   type: 'START';
@@ -95,7 +96,7 @@ function need<T>(object: JsonObject, key: string, guard: (value: unknown) => val
 
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 const isName = (value: unknown): value is string =>
-  typeof value === 'string' && value.length <= MAX_NAME_LENGTH;
+  typeof value === 'string' && value.length <= MAX_MEMBER_NAME_LENGTH;
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1;
 const isNonNegative = (value: unknown): value is number => isFiniteNumber(value) && value >= 0;
 const isMode = (value: unknown): value is Mode => typeof value === 'string' && (MODES as readonly string[]).includes(value);

@@ -1,11 +1,9 @@
-import { isClientId, isObject, parseMessageValue, type ClientId } from '@/protocol';
+import { isClientId, isFiniteNumber, isObject, MAX_MEMBER_NAME_LENGTH, parseMessageValue, type ClientId } from '@/protocol';
 import { parsePairedThermostats } from '@/lib/thermostats';
 import { readStored, STORAGE_KEYS, writeStored } from '@/lib/storage';
 import type { AppState, AppStore } from './app-store';
 import { DEFAULT_RADIUS_KM, defaultPreferences, type GeofenceConfig, type Preferences } from './settings-slice';
 import type { ReceivedState } from './thermostat-slice';
-
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 function parseGeofence(value: unknown): GeofenceConfig {
   const fallback: GeofenceConfig = { enabled: false, home: null, radiusKm: DEFAULT_RADIUS_KM };
@@ -28,7 +26,7 @@ export function parsePreferences(value: unknown, defaultName: string): Preferenc
   if (!isObject(value)) return defaults;
   return {
     brokerUrl: typeof value.brokerUrl === 'string' && value.brokerUrl.trim() !== '' ? value.brokerUrl : null,
-    memberName: typeof value.memberName === 'string' && value.memberName.trim() !== '' ? value.memberName.slice(0, 64) : defaultName,
+    memberName: typeof value.memberName === 'string' && value.memberName.trim() !== '' ? value.memberName.slice(0, MAX_MEMBER_NAME_LENGTH) : defaultName,
     geofence: parseGeofence(value.geofence),
   };
 }

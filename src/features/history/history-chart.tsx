@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatTemperature } from '@/lib/format';
 import { HISTORY_WINDOW_S, type Sample } from './history-recorder';
 
 const HEIGHT = 220;
@@ -40,14 +41,14 @@ export default function HistoryChart({ samples }: { samples: Sample[] }) {
         axes: [axis, { ...axis, values: (_u, ticks) => ticks.map((v) => `${v}°`) }, { show: false, scale: 'heater' }],
         series: [
           {},
-          { label: 'Temperature', stroke: cssColour('--accent', '#e4572e'), width: 2, value: (_u, v) => (v == null ? '—' : `${v.toFixed(1)} °C`) },
+          { label: 'Temperature', stroke: cssColour('--accent', '#e4572e'), width: 2, value: (_u, v) => formatTemperature(v) },
           {
             label: 'Target',
             stroke: text,
             width: 1.5,
             dash: [6, 4],
             paths: uPlot.paths.stepped?.({ align: 1 }),
-            value: (_u, v) => (v == null ? '—' : `${v.toFixed(1)} °C`),
+            value: (_u, v) => formatTemperature(v),
           },
           {
             label: 'Heater',

@@ -1,5 +1,5 @@
 import { createStore as createIdbStore, get, set, type UseStore } from 'idb-keyval';
-import { isObject, type ClientId, type StateMessage } from '@/protocol';
+import { isFiniteNumber, isObject, type ClientId, type StateMessage } from '@/protocol';
 import type { AppStore } from '@/stores/app-store';
 
 export interface Sample {
@@ -16,16 +16,15 @@ export const HISTORY_WINDOW_S = 24 * 60 * 60;
 const MIN_SPACING_S = 30;
 const SAVE_DELAY_MS = 5000;
 
-const isNumberOrNull = (value: unknown): value is number | null =>
-  value === null || (typeof value === 'number' && Number.isFinite(value));
+const isNumberOrNull = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
 
 export function parseSamples(value: unknown): Sample[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry): Sample[] => {
     if (!isObject(entry)) return [];
     const { t, temperature, setpoint, heater } = entry;
-    if (typeof t !== 'number' || !Number.isFinite(t) || !isNumberOrNull(temperature)) return [];
-    if (typeof setpoint !== 'number' || !Number.isFinite(setpoint) || typeof heater !== 'boolean') return [];
+    if (!isFiniteNumber(t) || !isNumberOrNull(temperature)) return [];
+    if (!isFiniteNumber(setpoint) || typeof heater !== 'boolean') return [];
     return [{ t, temperature, setpoint, heater }];
   });
 }

@@ -8,6 +8,7 @@ import {
   seal,
   start,
   CLOSE_CODES,
+  MAX_MEMBER_NAME_LENGTH,
   type ClientId,
   type HomeSetMessage,
   type Packet,
@@ -27,8 +28,6 @@ export const THERMOSTAT_RETRY_MAX_MS = 10_000;
 export const SESSION_REFRESH_MS = 4 * 60_000;
 /** It pushes a STATE at least every 60 s: this long without one means the session lapsed or the thermostat went quiet. */
 export const STATE_SILENCE_MS = 150_000;
-/** The thermostat accepts names up to 64 characters. */
-const MAX_MEMBER_NAME = 64;
 const TEMPERATURE_TOLERANCE = 0.01;
 
 /** The part of the browser's WebSocket the client uses, so tests can hand it a fake or another implementation. */
@@ -418,7 +417,7 @@ export class ConnectionClient {
     clearTimeout(this.startTimer);
     clearTimeout(this.restartTimer);
     const nonce = this.guard.newStart();
-    const name = this.memberName.slice(0, MAX_MEMBER_NAME);
+    const name = this.memberName.slice(0, MAX_MEMBER_NAME_LENGTH);
     const data = seal(thermostat.key, 'START', this.identity.id, thermostat.id, { type: 'START', name, nonce });
     if (!this.send(start(this.identity.id, thermostat.id, data))) return;
     this.armRefresh();
