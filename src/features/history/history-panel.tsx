@@ -1,14 +1,13 @@
-import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useSyncExternalStore } from 'react';
 import type { ClientId } from '@/protocol';
 import { historyRecorder, type HistoryRecorder } from './history-recorder';
 
 const HistoryChart = lazy(() => import('./history-chart'));
 
 export function HistoryPanel({ thermostatId, recorder = historyRecorder }: { thermostatId: ClientId; recorder?: HistoryRecorder }) {
-  const samples = useSyncExternalStore(
-    (listener) => recorder.subscribe(listener),
-    () => recorder.samples(thermostatId),
-  );
+  // A stable subscribe, or React would unsubscribe and subscribe again on every render.
+  const subscribe = useCallback((listener: () => void) => recorder.subscribe(listener), [recorder]);
+  const samples = useSyncExternalStore(subscribe, () => recorder.samples(thermostatId));
   useEffect(() => {
     void recorder.load(thermostatId);
   }, [recorder, thermostatId]);

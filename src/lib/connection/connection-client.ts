@@ -166,8 +166,7 @@ export class ConnectionClient {
       return;
     }
     if (this.loggedOn && this.thermostat !== null) {
-      this.startAttempts = 0;
-      this.sendStart();
+      this.startAfresh();
     }
   }
 
@@ -198,8 +197,7 @@ export class ConnectionClient {
     if (thermostat === null) this.setStatus('no-thermostat');
     else {
       this.setStatus('connecting');
-      this.startAttempts = 0;
-      this.sendStart();
+      this.startAfresh();
     }
   }
 
@@ -307,8 +305,7 @@ export class ConnectionClient {
         this.reconnectAttempt = 0;
         if (this.thermostat === null) this.setStatus('no-thermostat');
         else {
-          this.startAttempts = 0;
-          this.sendStart();
+          this.startAfresh();
         }
         return;
       case 'ERROR':
@@ -378,19 +375,22 @@ export class ConnectionClient {
     }
   }
 
-  private handleStaleSession(): void {
-    // The thermostat lost our session (a reboot, say): START again; pending commands follow the new session.
-    this.guard.forget();
+  /** A START whose retries count from zero; `forgetSession` when the current session can no longer be trusted. */
+  private startAfresh(forgetSession = false): void {
+    if (forgetSession) this.guard.forget();
     this.startAttempts = 0;
     this.sendStart();
+  }
+
+  private handleStaleSession(): void {
+    // The thermostat lost our session (a reboot, say): START again; pending commands follow the new session.
+    this.startAfresh(true);
   }
 
   /** No STATE for longer than the thermostat's push period allows: ask again, as if it were a lost command. */
   private handleSilence(): void {
     if (!this.loggedOn || this.thermostat === null) return;
-    this.guard.forget();
-    this.startAttempts = 0;
-    this.sendStart();
+    this.startAfresh(true);
   }
 
   /** An empty SET changes nothing and is answered with a STATE: it keeps this app among those the thermostat tells. */
@@ -474,9 +474,7 @@ export class ConnectionClient {
     if (this.pendingSettings === null && this.pendingPresence === null) return;
     if (!this.commandRetried) {
       this.commandRetried = true;
-      this.guard.forget();
-      this.startAttempts = 0;
-      this.sendStart();
+      this.startAfresh(true);
       return;
     }
     this.giveUpOnThermostat();

@@ -15,10 +15,6 @@ export class SessionGuard {
   private lastOutSeq = 0;
   private latestNonce: string | null = null;
 
-  get hasSession(): boolean {
-    return this.session !== null;
-  }
-
   get currentSession(): string | null {
     return this.session;
   }

@@ -1,4 +1,4 @@
-import { ackLogOn, errorPacket, parsePacket, verifyProof, type Packet, type RoutedPacket } from '@/protocol';
+import { ackLogOn, errorPacket, parsePacket, verifyProof, type Packet, type PacketType, type RoutedPacket } from '@/protocol';
 import type { SocketLike } from '../connection-client';
 import type { TestThermostat } from './test-thermostat';
 
@@ -72,7 +72,7 @@ export class FakeBroker {
   }
 
   /** Everything the app sent over all its connections, of one packet type. */
-  sentByApp(packetType: Packet['packet_type']): Packet[] {
+  sentByApp(packetType: PacketType): Packet[] {
     return this.sockets.flatMap((socket) => socket.sent).filter((packet) => packet.packet_type === packetType);
   }
 
