@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appStore } from '@/stores/app-store';
@@ -33,6 +33,21 @@ describe('GeofenceCard', () => {
     expect(appStore.getState().preferences.geofence).toMatchObject({ enabled: true, home: { latitude: 52.37, longitude: 4.89 } });
     expect(toggle).toHaveAttribute('aria-checked', 'true');
     expect(screen.queryByRole('button', { name: 'Use my current position' })).toBeNull();
+  });
+
+  it('with geofence on, the location line says plainly when the browser refuses or cannot give a position', () => {
+    appStore.getState().updateGeofence({ enabled: true, home: { latitude: 52.37, longitude: 4.89 } });
+    appStore.getState().setLocationPermission('denied');
+    render(<GeofenceCard />);
+    const location = screen.getByLabelText('Location');
+    expect(location).toHaveTextContent(
+      "Location permission is denied. Allow location for this site in the browser's site settings (the icon left of the address), then try again.",
+      { normalizeWhitespace: true },
+    );
+    expect(location).not.toHaveTextContent('by hand');
+
+    act(() => appStore.getState().setLocationPermission('unavailable'));
+    expect(location).toHaveTextContent(/^This browser cannot share your location\.$/);
   });
 
   it('a denied permission says how to allow it, stays off, and the message goes when the switch is used again', async () => {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { agoPhrase, formatDistance } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
-import { POSITION_ERROR_TEXT, useCurrentPosition } from './current-position';
+import { LOCATION_PROBLEM_TEXT, useCurrentPosition } from './current-position';
 
 function LocationStatus() {
   const now = useNow();
@@ -15,8 +15,8 @@ function LocationStatus() {
 
   let text: string;
   if (!enabled) text = 'Off. Turn on to tell the thermostat whether you are home.';
-  else if (permission === 'denied') text = POSITION_ERROR_TEXT.denied.replace(' — or enter latitude and longitude by hand', '');
-  else if (permission === 'unavailable') text = POSITION_ERROR_TEXT.unsupported.replace(' Enter latitude and longitude by hand.', '');
+  else if (permission === 'denied') text = LOCATION_PROBLEM_TEXT.denied;
+  else if (permission === 'unavailable') text = LOCATION_PROBLEM_TEXT.unsupported;
   else if (fix === null) {
     text = ignored === null
       ? 'Waiting for a position…'

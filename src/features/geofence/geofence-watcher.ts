@@ -2,6 +2,7 @@ import haversineDistance from 'haversine-distance';
 import type { Presence } from '@/lib/connection/connection-client';
 import type { AppStore } from '@/stores/app-store';
 import type { Fix } from '@/stores/presence-slice';
+import { PERMISSION_DENIED } from './current-position';
 import { decide, judgeFix, REPORT_INTERVAL_MS, shouldReport, type Decision, type Report } from './geofence-decision';
 
 export interface GeofenceWatcherOptions {
@@ -10,8 +11,6 @@ export interface GeofenceWatcherOptions {
   sendPresence: (presence: Presence) => void;
   now?: () => number;
 }
-
-const PERMISSION_DENIED = 1;
 
 /**
  * Watches the position while Geofence is on and the app is open, and reports presence per the rules in
