@@ -1,7 +1,8 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { idFromSecret, makeSecret } from '@/protocol';
+import { makeSecret } from '@/protocol';
+import { identityFromSecret } from '@/lib/identity';
 import { FakeBroker } from '@/lib/connection/testing/fake-broker';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { STORAGE_KEYS } from '@/lib/storage';
@@ -17,11 +18,10 @@ afterEach(() => {
   history.replaceState(null, '', '/');
 });
 
-function renderApp(thermostat = new TestThermostat()) {
+function renderApp(thermostat = new TestThermostat(), { reachable = true } = {}) {
   const broker = new FakeBroker(thermostat);
-  const secret = makeSecret();
-  const identity = { secret, id: idFromSecret(secret) };
-  const connection = startConnection(appStore, identity, broker.factory);
+  broker.reachable = reachable;
+  const connection = startConnection(appStore, identityFromSecret(makeSecret()), broker.factory);
   stops.push(connection.stop, persistStore(appStore));
   render(<App commands={connection.commands} withUpdatePrompt={false} />);
   return { broker, thermostat };
@@ -79,15 +79,7 @@ describe('the app', () => {
     const thermostat = new TestThermostat();
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
     appStore.getState().receiveState(thermostat.id, thermostat.stateMessage({ temperature: 19.2 }), Date.now() - 5 * 60_000);
-    const { broker } = (() => {
-      const broker = new FakeBroker(thermostat);
-      broker.reachable = false;
-      const secret = makeSecret();
-      const connection = startConnection(appStore, { secret, id: idFromSecret(secret) }, broker.factory);
-      stops.push(connection.stop);
-      render(<App commands={connection.commands} withUpdatePrompt={false} />);
-      return { broker };
-    })();
+    const { broker } = renderApp(thermostat, { reachable: false });
     await waitFor(() => expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Offline/));
     expect(broker.sockets.length).toBeGreaterThan(0);
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('19.2 °C');
@@ -98,8 +90,7 @@ describe('the app', () => {
 describe('the app before the connection code has loaded', () => {
   it('paints the last state with "Connecting…" and marks "(you)" once the identity is known', async () => {
     const thermostat = new TestThermostat();
-    const secret = makeSecret();
-    const identity = { secret, id: idFromSecret(secret) };
+    const identity = identityFromSecret(makeSecret());
     thermostat.members = [{ id: identity.id, name: 'Ana', home: true, distance: 120, age_s: 42 }];
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
     appStore.getState().receiveState(thermostat.id, thermostat.stateMessage(), Date.now());

@@ -1,35 +1,17 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
+import { describe, expect, it } from 'vitest';
+import { answerPosition } from '@/testing/geolocation';
 import { appStore } from '@/stores/app-store';
 import { SettingsDialog } from './settings-dialog';
 
-const commands: ThermostatCommands = { sendSettings: () => undefined, sendPresence: () => undefined, retryNow: () => undefined };
-
-function answerPosition(answer: GeolocationCoordinates | GeolocationPositionError) {
-  const geolocation: Pick<Geolocation, 'getCurrentPosition'> = {
-    getCurrentPosition(success, failure) {
-      if ('code' in answer) failure?.(answer);
-      else success({ coords: answer, timestamp: Date.now() } as unknown as GeolocationPosition);
-    },
-  };
-  Object.defineProperty(navigator, 'geolocation', { value: geolocation, configurable: true });
-}
-
 function renderDialog() {
-  render(
-    <CommandsContext value={commands}>
-      <SettingsDialog onClose={() => undefined} />
-    </CommandsContext>,
-  );
+  render(<SettingsDialog onClose={() => undefined} />);
 }
 
 describe('SettingsDialog: home location', () => {
-  afterEach(() => Object.defineProperty(navigator, 'geolocation', { value: undefined, configurable: true }));
-
   it('"Use my current position" fills latitude and longitude, and Save keeps them as home', async () => {
-    answerPosition({ latitude: 48.858844, longitude: 2.294351, accuracy: 12 } as GeolocationCoordinates);
+    answerPosition({ latitude: 48.858844, longitude: 2.294351, accuracy: 12 });
     renderDialog();
     await userEvent.click(screen.getByRole('button', { name: 'Use my current position' }));
     expect(screen.getByRole('spinbutton', { name: 'Home latitude' })).toHaveValue(48.858844);
@@ -41,7 +23,7 @@ describe('SettingsDialog: home location', () => {
   });
 
   it('says why no position came, and leaves the fields as they were', async () => {
-    answerPosition({ code: 3, message: '' } as GeolocationPositionError);
+    answerPosition({ code: 3 });
     renderDialog();
     await userEvent.click(screen.getByRole('button', { name: 'Use my current position' }));
     expect(screen.getByRole('status')).toHaveTextContent('Finding your position took too long');

@@ -6,11 +6,13 @@ export interface Identity {
   id: ClientId;
 }
 
+export const identityFromSecret = (secret: Uint8Array): Identity => ({ secret, id: idFromSecret(secret) });
+
 export function parseIdentity(value: unknown): Identity | null {
   if (!isObject(value) || typeof value.secret !== 'string') return null;
   const secret = fromBase64url(value.secret);
   if (secret === null || secret.length !== SECRET_BYTES) return null;
-  return { secret, id: idFromSecret(secret) };
+  return identityFromSecret(secret);
 }
 
 /** The app's logon secret is made once and kept; it leaves the device only as the LOG_ON proof. */
@@ -19,5 +21,5 @@ export function loadOrCreateIdentity(): Identity {
   if (stored !== null) return stored;
   const secret = makeSecret();
   writeStored(STORAGE_KEYS.identity, { secret: toBase64url(secret) });
-  return { secret, id: idFromSecret(secret) };
+  return identityFromSecret(secret);
 }

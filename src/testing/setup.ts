@@ -4,6 +4,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
 import { appStore } from '@/stores/app-store';
+import { forgetGeolocation } from './geolocation';
 
 beforeEach(() => {
   localStorage.clear();
@@ -12,4 +13,5 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  forgetGeolocation();
 });

@@ -1,6 +1,7 @@
 import { waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { idFromSecret, makeKey, makeSecret, type Settings, type StateMessage } from '@/protocol';
+import { makeKey, makeSecret, type Settings, type StateMessage } from '@/protocol';
+import { identityFromSecret } from '@/lib/identity';
 import { ConnectionClient } from './connection-client';
 import type { ConnectionStatus } from './connection-status';
 import { closeSocket, connectThermostat } from './testing/broker-thermostat';
@@ -20,11 +21,10 @@ afterEach(async () => {
 });
 
 function startApp(thermostat: TestThermostat, options: { key?: Uint8Array; commandTimeoutMs?: number } = {}) {
-  const secret = makeSecret();
   const seen = { statuses: [] as ConnectionStatus[], states: [] as StateMessage[], pending: [] as (Partial<Settings> | null)[] };
   const client = new ConnectionClient({
     url: wsUrl,
-    identity: { secret, id: idFromSecret(secret) },
+    identity: identityFromSecret(makeSecret()),
     memberName: 'Test browser',
     thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, verified: false },
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { idFromSecret, makeKey, makeSecret, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@/protocol';
+import { makeKey, makeSecret, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@/protocol';
+import { identityFromSecret } from '@/lib/identity';
 import { COMMAND_TIMEOUT_MS, ConnectionClient, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
 import { FakeBroker } from './testing/fake-broker';
@@ -15,8 +16,7 @@ interface Recorded {
 function setUp(options: { key?: Uint8Array; verified?: boolean } = {}) {
   const thermostat = new TestThermostat();
   const broker = new FakeBroker(thermostat);
-  const secret = makeSecret();
-  const identity = { secret, id: idFromSecret(secret) };
+  const identity = identityFromSecret(makeSecret());
   const recorded: Recorded = { statuses: [], states: [], pending: [], failures: [] };
   const client = new ConnectionClient({
     url: 'ws://broker.test/ws',
