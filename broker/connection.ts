@@ -6,10 +6,9 @@
  */
 import { WebSocket } from 'ws';
 import { errorPacket, type ClientId, type ErrorPacket, type Packet } from '../src/protocol/index.ts';
-import type { BrokerConfig } from './config.ts';
 import type { BrokerContext } from './context.ts';
-import { CLOSES, faultResponse, type CloseKind, type Fault } from './errors.ts';
-import { FloodGuard, type FloodPolicy } from './limits.ts';
+import { CLOSES, FAULTS, type CloseKind, type Fault, type FaultResponse } from './errors.ts';
+import { FloodGuard } from './limits.ts';
 
 export type ConnectionState = 'awaiting_logon' | 'logged_on' | 'closed';
 
@@ -18,23 +17,6 @@ export type Socket = Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send' | 
 
 const TEXT_FRAME = { binary: false } as const;
 const NO_THEMES: ReadonlySet<string> = new Set();
-
-/** One policy object per config, shared by every connection, rather than a copy in each. */
-const floodPolicies = new WeakMap<BrokerConfig, FloodPolicy>();
-function floodPolicyOf(config: BrokerConfig): FloodPolicy {
-  let policy = floodPolicies.get(config);
-  if (policy === undefined) {
-    policy = {
-      ratePerSecond: config.rateLimitPerSecond,
-      burst: config.rateLimitBurst,
-      floodMaxDrops: config.floodMaxDrops,
-      floodWindowMs: config.floodWindowMs,
-      noticeIntervalMs: config.rateLimitNoticeMs,
-    };
-    floodPolicies.set(config, policy);
-  }
-  return policy;
-}
 
 export class Connection {
   state: ConnectionState = 'awaiting_logon';
@@ -50,7 +32,7 @@ export class Connection {
     readonly socket: Socket,
     private readonly context: BrokerContext,
   ) {
-    this.floodGuard = new FloodGuard(floodPolicyOf(context.config), context.now());
+    this.floodGuard = new FloodGuard(context.config, context.now());
     this.logonTimer = setTimeout(() => this.closeWith('logonTimeout'), context.config.logonTimeoutMs);
   }
 
@@ -101,7 +83,7 @@ export class Connection {
 
   /** Answers a bad packet the way errors.ts says: an ERROR, then a close when the fault calls for one. */
   fail(fault: Fault, message: string, details: Pick<ErrorPacket, 'ref' | 'receiver'> = {}): void {
-    const response = faultResponse(fault);
+    const response: FaultResponse = FAULTS[fault];
     this.context.stats.errorsSent += 1;
     this.sendPacket(errorPacket(response.code, message, details));
     if (this.context.log.enabled('debug')) this.context.log.debug('error_sent', { id: this.id, code: response.code, ref: details.ref });

@@ -4,7 +4,7 @@
  */
 import { CLOSE_CODES, type BrokerErrorCode } from '../src/protocol/index.ts';
 
-interface FaultResponse {
+export interface FaultResponse {
   readonly code: BrokerErrorCode;
   /** Close code sent right after the ERROR; absent when the connection is kept. */
   readonly close?: number;
@@ -24,8 +24,6 @@ export const FAULTS = {
 } as const satisfies Record<string, FaultResponse>;
 
 export type Fault = keyof typeof FAULTS;
-
-export const faultResponse = (fault: Fault): FaultResponse => FAULTS[fault];
 
 /** Closes that are not answers to a bad packet, so no ERROR goes before them. */
 export const CLOSES = {

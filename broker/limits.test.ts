@@ -15,7 +15,7 @@ describe('TokenBucket', () => {
 });
 
 describe('FloodGuard', () => {
-  const policy = { ratePerSecond: 1, burst: 1, floodMaxDrops: 3, floodWindowMs: 1000, noticeIntervalMs: 500 };
+  const policy = { rateLimitPerSecond: 1, rateLimitBurst: 1, floodMaxDrops: 3, floodWindowMs: 1000, rateLimitNoticeMs: 500 };
 
   it('notifies at most once per interval and reports flooding past the drops allowed in a window', () => {
     const guard = new FloodGuard(policy, 0);

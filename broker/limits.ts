@@ -1,5 +1,6 @@
 /** Rate limits. Every one takes `now` in milliseconds so that the tests drive the clock. */
 import type { ClientId } from '../src/protocol/index.ts';
+import type { BrokerConfig } from './config.ts';
 
 export class TokenBucket {
   private tokens: number;
@@ -26,21 +27,18 @@ export class TokenBucket {
   }
 }
 
-export interface FloodPolicy {
-  ratePerSecond: number;
-  burst: number;
-  /** Drops within one window beyond which the client is flooding and is closed with 4029. */
-  floodMaxDrops: number;
-  floodWindowMs: number;
-  /** At most one rate_limited ERROR per this interval: answering every dropped packet would amplify a flood. */
-  noticeIntervalMs: number;
-}
+/**
+ * The config's rate settings, read straight from the one config object every connection shares.
+ * floodMaxDrops: drops within one window beyond which the client is flooding and is closed with 4029.
+ * rateLimitNoticeMs: at most one rate_limited ERROR per this interval; answering every drop would amplify a flood.
+ */
+export type FloodPolicy = Pick<BrokerConfig, 'rateLimitPerSecond' | 'rateLimitBurst' | 'floodMaxDrops' | 'floodWindowMs' | 'rateLimitNoticeMs'>;
 
 export type Admission = 'accept' | 'drop' | 'drop_and_notify' | 'flooding';
 
 /**
  * Per-connection message rate: a token bucket, plus the decision when dropping turns into closing.
- * It is the bucket itself rather than holding one, and shares the policy object, because every connection
+ * It is the bucket itself rather than holding one, and shares the config object, because every connection
  * carries one: an idle broker holds thousands of these.
  */
 export class FloodGuard extends TokenBucket {
@@ -52,7 +50,7 @@ export class FloodGuard extends TokenBucket {
     private readonly policy: FloodPolicy,
     now: number,
   ) {
-    super(policy.ratePerSecond, policy.burst, now);
+    super(policy.rateLimitPerSecond, policy.rateLimitBurst, now);
     this.windowStart = now;
   }
 
@@ -64,7 +62,7 @@ export class FloodGuard extends TokenBucket {
     }
     this.dropsInWindow += 1;
     if (this.dropsInWindow > this.policy.floodMaxDrops) return 'flooding';
-    if (now - this.lastNotice < this.policy.noticeIntervalMs) return 'drop';
+    if (now - this.lastNotice < this.policy.rateLimitNoticeMs) return 'drop';
     this.lastNotice = now;
     return 'drop_and_notify';
   }

@@ -50,10 +50,6 @@ export class BrokerProcess {
     return this.process?.running ?? false;
   }
 
-  get pid(): number | undefined {
-    return this.process?.pid;
-  }
-
   get current(): ManagedProcess | null {
     return this.process;
   }
@@ -107,11 +103,5 @@ export class BrokerProcess {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
-  }
-
-  async health(): Promise<{ status: string; connections: number; logged_on: number }> {
-    const response = await fetch(new URL('/healthz', this.httpUrl));
-    if (!response.ok) throw new Error(`/healthz answered ${response.status}`);
-    return (await response.json()) as { status: string; connections: number; logged_on: number };
   }
 }

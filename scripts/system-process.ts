@@ -106,10 +106,6 @@ export class ManagedProcess {
     return new ManagedProcess(name, child, options);
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   get running(): boolean {
     return this.exitStatus === null;
   }
@@ -151,6 +147,16 @@ export class ManagedProcess {
     this.child.stdin?.write(`${line}\n`);
   }
 
+  /** Ends stdin, as when whoever fed the process goes away; resolves once the pipe is closed. */
+  closeStdin(): Promise<void> {
+    const stdin = this.child.stdin;
+    if (!stdin || stdin.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      stdin.once('close', () => resolve());
+      stdin.end();
+    });
+  }
+
   signal(signal: NodeJS.Signals): void {
     if (!this.running || this.child.pid === undefined) return;
     try {
@@ -174,10 +180,6 @@ export class ManagedProcess {
     this.child.stdin?.destroy();
     this.log?.end();
     return this.exited;
-  }
-
-  stderrTail(): string {
-    return this.stderrTailText;
   }
 
   recentLines(count = 20): string[] {
@@ -228,17 +230,4 @@ export class ManagedProcess {
 
 export function describeExit(status: ExitStatus): string {
   return status.signal ? `signal ${status.signal}` : `code ${status.code}`;
-}
-
-/** Resolves when `promise` does, or rejects after `timeoutMs` naming `what`. */
-export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

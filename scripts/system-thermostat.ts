@@ -1,6 +1,6 @@
 /** A simulated thermostat (the real C++ core behind firmware/scripts/sim.sh) as a child process. */
 import { join } from 'node:path';
-import { isObject, parseJsonObject } from '../src/protocol/index.ts';
+import { isFiniteNumber, isObject, parseJsonObject } from '../src/protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
 import { repoRoot } from './system-paths.ts';
 
@@ -33,8 +33,7 @@ export interface SimulatorState {
   dropped_envelopes: number;
 }
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isReading = (value: unknown): value is number | null => value === null || isNumber(value);
+const isReading = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isMode = (value: unknown): value is SimulatorState['mode'] => value === 'auto' || value === 'home' || value === 'away';
@@ -51,7 +50,7 @@ function checked<T>(value: unknown, guards: Guards<T>): T | null {
 }
 
 const isMember = (value: unknown): value is SimulatedMember =>
-  checked<SimulatedMember>(value, { id: isText, name: isText, home: isBoolean, distance: isNumber, age_s: isNumber }) !== null;
+  checked<SimulatedMember>(value, { id: isText, name: isText, home: isBoolean, distance: isFiniteNumber, age_s: isFiniteNumber }) !== null;
 
 /** The simulator is another process: its answer is checked field by field before the tests rely on it. */
 export function parseSimulatorState(value: unknown): SimulatorState | null {
@@ -60,19 +59,19 @@ export function parseSimulatorState(value: unknown): SimulatorState | null {
     humidity: isReading,
     pressure: isReading,
     sensor_ok: isBoolean,
-    target: isNumber,
-    away_target: isNumber,
-    hysteresis: isNumber,
+    target: isFiniteNumber,
+    away_target: isFiniteNumber,
+    hysteresis: isFiniteNumber,
     mode: isMode,
     regime: isRegime,
     heater: isBoolean,
     members: (v): v is SimulatedMember[] => Array.isArray(v) && v.every(isMember),
-    uptime_s: isNumber,
-    room: isNumber,
-    outside: isNumber,
+    uptime_s: isFiniteNumber,
+    room: isFiniteNumber,
+    outside: isFiniteNumber,
     online: isBoolean,
-    sessions: isNumber,
-    dropped_envelopes: isNumber,
+    sessions: isFiniteNumber,
+    dropped_envelopes: isFiniteNumber,
   });
 }
 
@@ -102,7 +101,6 @@ export class SimulatedThermostat {
   private constructor(
     readonly process: ManagedProcess,
     readonly pairLink: string,
-    readonly options: ThermostatOptions,
   ) {
     process.onLine((line) => {
       if (UNPROMPTED_LINE.test(line)) return;
@@ -135,7 +133,7 @@ export class SimulatedThermostat {
       // The first start may compile the simulator, hence the generous wait.
       const pairLine = await sim.waitForLine(PAIR_LINE, { timeoutMs: 180_000 });
       const link = PAIR_LINE.exec(pairLine)?.[1] as string;
-      return new SimulatedThermostat(sim, link, options);
+      return new SimulatedThermostat(sim, link);
     } catch (error) {
       await sim.stop();
       throw error;
