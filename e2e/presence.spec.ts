@@ -3,6 +3,7 @@ import { test, expect, type ThermostatScreen } from './fixtures/index.ts';
 import { AppTraffic } from './fixtures/app-traffic.ts';
 import { HOME, placeBrowser, type Fix } from './fixtures/geo.ts';
 import type { SimulatedThermostat } from '../scripts/system-thermostat.ts';
+import { formatDistance } from '../src/lib/format.ts';
 
 const RADIUS_KM = 1;
 const AT_HOME: Fix = { distance: 0, accuracy: 20 };
@@ -48,20 +49,13 @@ const WALK_BACK: Fix[] = [
   { distance: 300, accuracy: 30 },
 ];
 
-/** Distance as a person reads it (the app's own rounding): "950 m", "1.4 km", "30 km". */
-function readableDistance(metres: number): string {
-  if (metres < 1000) return `${Math.round(metres)} m`;
-  if (metres < 10_000) return `${(metres / 1000).toFixed(1)} km`;
-  return `${Math.round(metres / 1000)} km`;
-}
-
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Moves the browser and waits until the app has taken the fix in: its Location status shows it. */
 async function moveTo(context: BrowserContext, screen: ThermostatScreen, fix: Fix): Promise<void> {
   await placeBrowser(context, fix);
-  const distance = escapeRegExp(readableDistance(fix.distance));
-  const accuracy = escapeRegExp(readableDistance(fix.accuracy));
+  const distance = escapeRegExp(formatDistance(fix.distance));
+  const accuracy = escapeRegExp(formatDistance(fix.accuracy));
   await expect(screen.location).toHaveText(new RegExp(`· ${distance} from home · fix .*±${accuracy}$`));
 }
 

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { TestProject } from 'vitest/node';
+import { parseJsonObject } from '../src/protocol/json.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,16 +26,11 @@ function waitForListening(child: ChildProcess): Promise<string> {
     child.once('exit', (code) => reject(new Error(`broker exited early with code ${code}`)));
     if (child.stdout === null) throw new Error('broker stdout is not piped');
     createInterface({ input: child.stdout }).on('line', (line) => {
-      let entry: unknown;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (typeof entry !== 'object' || entry === null || !('event' in entry) || !('ws' in entry)) return;
-      if (entry.event === 'listening' && typeof entry.ws === 'string') {
+      const entry = parseJsonObject(line);
+      const wsUrl = entry?.['ws'];
+      if (entry?.['event'] === 'listening' && typeof wsUrl === 'string') {
         clearTimeout(timer);
-        resolve(entry.ws);
+        resolve(wsUrl);
       }
     });
   });
