@@ -1,6 +1,6 @@
 /** One load-generating process, driven over IPC by run.ts. Every loop here is bounded by time or count. */
 import { performance } from 'node:perf_hooks';
-import { idFromSecret, makeSecret, proofFromSecret } from '../../src/protocol/index.ts';
+import { idFromSecret, logOn, makeSecret, message, proofFromSecret } from '../../src/protocol/index.ts';
 import { encodeClientFrame, RawClient } from './raw-client.ts';
 
 export type WorkerCommand =
@@ -25,7 +25,7 @@ async function loggedOn(port: number): Promise<{ client: RawClient; id: string }
   const secret = makeSecret();
   const id = idFromSecret(secret);
   const client = await RawClient.connect(port);
-  const ack = (await client.request(JSON.stringify({ packet_type: 'LOG_ON', transmitter: id, proof: proofFromSecret(secret) }))).toString();
+  const ack = (await client.request(JSON.stringify(logOn(id, proofFromSecret(secret))))).toString();
   if (!ack.includes('ACK_LOG_ON')) throw new Error(`logon failed: ${ack}`);
   return { client, id };
 }
@@ -43,7 +43,7 @@ async function makePairs(port: number, count: number): Promise<Pair[]> {
   for (let index = 0; index < count; index += 1) {
     const [sender, receiver] = await Promise.all([loggedOn(port), loggedOn(port)]);
     const data = 'x'.repeat(DATA_LENGTH);
-    const text = JSON.stringify({ packet_type: 'MSG', transmitter: sender.id, receiver: receiver.id, data });
+    const text = JSON.stringify(message(sender.id, receiver.id, data));
     const frame = encodeClientFrame(Buffer.from(text));
     pairs.push({ sender: sender.client, receiver: receiver.client, frame, stampOffset: frame.indexOf(data) });
   }

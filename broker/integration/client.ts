@@ -1,6 +1,6 @@
 /** A real `ws` client for the integration tests that waits on events: the next packet, the close, a ping. */
 import { WebSocket, type ClientOptions } from 'ws';
-import { idFromSecret, makeSecret, parsePacket, proofFromSecret, type ClientId, type Packet } from '../../src/protocol/index.ts';
+import { idFromSecret, logOn, makeSecret, message, parsePacket, proofFromSecret, type ClientId, type Packet } from '../../src/protocol/index.ts';
 
 export interface Closed {
   code: number;
@@ -71,7 +71,7 @@ export class TestClient {
   }
 
   async logOnAs(id: ClientId, proof: string, themes?: string[]): Promise<void> {
-    this.send({ packet_type: 'LOG_ON', transmitter: id, proof, ...(themes ? { themes } : {}) });
+    this.send(logOn(id, proof, themes));
     const ack = await this.next();
     if (ack.packet_type !== 'ACK_LOG_ON' || ack.receiver !== id) throw new Error(`expected ACK_LOG_ON, got ${JSON.stringify(ack)}`);
     this.loggedOnAs = id;
@@ -98,7 +98,7 @@ export class TestClient {
     const self = this.loggedOnAs;
     if (self === null) throw new Error('barrier needs a logged-on connection');
     const data = `barrier-${(this.marker += 1)}`;
-    this.send({ packet_type: 'MSG', transmitter: self, receiver: self, data });
+    this.send(message(self, self, data));
     const before: Packet[] = [];
     for (;;) {
       const packet = await this.next();
