@@ -48,6 +48,7 @@ struct MemoryStorage final : Storage {
   std::map<Blob, std::vector<uint8_t>> blobs;
   int writes = 0;
   bool fail_writes = false;
+  int fail_next_writes = 0;      // that many writes fail with io, then writes work again
   bool tear_next_write = false;  // power lost halfway through a non-atomic write
   Result<size_t> read(Blob blob, uint8_t* out, size_t capacity) override {
     auto it = blobs.find(blob);
@@ -58,6 +59,10 @@ struct MemoryStorage final : Storage {
   }
   Status write(Blob blob, const uint8_t* data, size_t length) override {
     if (fail_writes) return Error::io;
+    if (fail_next_writes > 0) {
+      --fail_next_writes;
+      return Error::io;
+    }
     ++writes;
     if (tear_next_write) {
       tear_next_write = false;
@@ -138,6 +143,11 @@ struct Json {
   bool is_null(const char* k) const { return cJSON_IsNull(get(k)); }
   bool truthy(const char* k) const { return cJSON_IsTrue(get(k)); }
 };
+
+// The broker's answer to a good LOG_ON from the thermostat with this ID.
+inline std::string ack_log_on(const std::string& id) {
+  return "{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + id + "\"}";
+}
 
 // An app holding the pairing key, speaking layer 7 with real envelopes.
 class App {
@@ -227,6 +237,12 @@ struct Bench {
 
   explicit Bench(Millis start = 1000) : now(start) {}
 
+  // Stores settings as a previous boot would have, for the next boot() to load.
+  void seed_settings(const Settings& settings) {
+    uint8_t blob[kSettingsBlobSize];
+    encode_settings(settings, blob);
+    storage.blobs[Blob::settings].assign(blob, blob + sizeof blob);
+  }
   Status boot() {
     core = std::make_unique<Thermostat>(sensor, relay, storage, link, random, now, config);
     return core->begin(now);
@@ -239,7 +255,7 @@ struct Bench {
   }
   void online() {
     core->link_opened(now);
-    deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + id() + "\"}");
+    deliver(ack_log_on(id()));
     link.sent.clear();  // the LOG_ON
   }
   void deliver(const std::string& frame) { core->link_text(frame.data(), frame.size(), now); }

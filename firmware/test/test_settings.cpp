@@ -48,6 +48,21 @@ TEST_CASE("a checksummed blob with values out of range is refused") {
   CHECK(decode_settings(blob, sizeof blob).error == Error::corrupt);
 }
 
+TEST_CASE("a checksummed blob with a mode or regime byte that names none is refused") {
+  for (size_t at : {size_t(9), size_t(10)}) {
+    for (uint8_t value : {uint8_t(3), uint8_t(2), uint8_t(0xff)}) {
+      if (at == 9 && value == 2) continue;  // away: a real mode
+      uint8_t blob[kSettingsBlobSize];
+      encode_settings(Settings(), blob);
+      blob[at] = value;
+      store_le32(blob + 11, checksum32(blob, 11));
+      CAPTURE(at);
+      CAPTURE(value);
+      CHECK(decode_settings(blob, sizeof blob).error == Error::corrupt);
+    }
+  }
+}
+
 TEST_CASE("first boot: defaults, persisted once, identity made and kept") {
   Bench bench;
   REQUIRE(bench.boot() == Error::none);
@@ -124,6 +139,24 @@ TEST_CASE("a failed settings write is retried later, the setting applies meanwhi
   CHECK(bench.core->storage_error() == Error::none);
   bench.reboot();
   CHECK(bench.core->settings().target == 2100);
+}
+
+TEST_CASE("a failed first write of the default settings at boot is retried") {
+  // Missing settings blob: boot falls back to defaults and writes them back.
+  // That write (the first one) fails, so nothing valid is stored yet although
+  // the settings in memory equal the defaults the write attempted.
+  Bench bench;
+  bench.storage.fail_next_writes = 1;
+  REQUIRE(bench.boot() == Error::none);
+  CHECK(bench.core->storage_error() == Error::io);
+  CHECK(bench.storage.blobs.count(Blob::settings) == 0);
+  bench.run_for(bench.config.storage_retry_ms + 1000);
+  CHECK(bench.core->storage_error() == Error::none);
+  REQUIRE(bench.storage.blobs.count(Blob::settings) == 1);
+  const std::vector<uint8_t>& blob = bench.storage.blobs[Blob::settings];
+  const Result<Settings> stored = decode_settings(blob.data(), blob.size());
+  REQUIRE(stored.ok());
+  CHECK(stored.value == Settings());
 }
 
 TEST_CASE("identity is not re-made when storage fails to read, and waits for randomness") {

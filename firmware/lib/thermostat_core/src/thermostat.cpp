@@ -88,8 +88,11 @@ Status Thermostat::begin(Millis now) {
     settings_ = Settings();
     persist_settings(t);
   }
+  return load_identity(t);
+}
 
-  identity_attempt_at_ = t;
+Status Thermostat::load_identity(uint64_t now) {
+  identity_attempt_at_ = now;
   const Result<Identity> identity = load_or_create_identity(storage_, random_);
   if (!identity.ok()) return identity.error;
   identity_ = identity.value;
@@ -114,18 +117,14 @@ bool Thermostat::session_active(const Peer& peer, uint64_t now) const {
 
 void Thermostat::tick(Millis now) {
   const uint64_t t = clock_.advance(now);
+  // A missing identity is retried once a second; a link that opened
+  // meanwhile has been waiting for it to log on.
   if (!identity_ready_ && t - identity_attempt_at_ >= 1000) {
-    identity_attempt_at_ = t;
-    const Result<Identity> identity = load_or_create_identity(storage_, random_);
-    if (identity.ok()) {
-      identity_ = identity.value;
-      identity_ready_ = true;
-      if (link_open_) send_logon(t);
-    }
+    if (load_identity(t) == Error::none && link_open_) send_logon(t);
   }
   if (readings_.sample_due(t)) readings_.record(t, sensor_.read());
   control_step(t);
-  if (settings_ != persisted_ && t - persist_attempt_at_ >= config_.storage_retry_ms) {
+  if (settings_dirty() && t - persist_attempt_at_ >= config_.storage_retry_ms) {
     persist_settings(t);
   }
   if (awaiting_ack_ && config_.logon_timeout_ms != 0 &&
@@ -138,7 +137,7 @@ void Thermostat::tick(Millis now) {
   const Centi temperature = to_centi(readings_.latest().temperature);
   const Centi moved = temperature > pushed_temperature_ ? temperature - pushed_temperature_
                                                         : pushed_temperature_ - temperature;
-  if (!pushed_once_ || push_pending_ || heater_.on() != pushed_heater_ ||
+  if (push_pending_ || heater_.on() != pushed_heater_ ||
       ok != pushed_sensor_ok_ || (ok && moved >= config_.push_on_move) ||
       t - last_push_at_ >= config_.push_period_ms) {
     push_states(t, nullptr);
@@ -169,7 +168,7 @@ void Thermostat::control_step(uint64_t now) {
 }
 
 void Thermostat::persist_settings(uint64_t now) {
-  if (persisted_known_ && settings_ == persisted_) return;
+  if (!settings_dirty()) return;
   persist_attempt_at_ = now;
   uint8_t blob[kSettingsBlobSize];
   encode_settings(settings_, blob);
@@ -325,7 +324,7 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   peer->reachable = true;
 
   const Settings before = settings_;
-  const char* error = strcmp(type, "SET") == 0 ? apply_set(message, now)
+  const char* error = strcmp(type, "SET") == 0 ? apply_set(message)
                                                 : apply_home(*peer, message, now);
   control_step(now);
   if (settings_ != before) persist_settings(now);
@@ -333,8 +332,7 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   if (settings_ != before) push_states(now, peer);
 }
 
-const char* Thermostat::apply_set(const cJSON* message, uint64_t now) {
-  (void)now;
+const char* Thermostat::apply_set(const cJSON* message) {
   Settings next = settings_;
   const Field fields[] = {
       centi_field(message, "target", kTargetMin, kTargetMax, 10, true, &next.target),
@@ -378,23 +376,15 @@ void Thermostat::push_states(uint64_t now, const Peer* except) {
     if (&peer != except && session_active(peer, now)) send_state(peer, nullptr, nullptr, now);
   }
   last_push_at_ = now;
-  pushed_once_ = true;
   push_pending_ = false;
   pushed_heater_ = heater_.on();
   pushed_sensor_ok_ = readings_.good(now);
   pushed_temperature_ = to_centi(readings_.latest().temperature);
 }
 
-Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, uint64_t now) {
-  if (!logged_on_) return Error::io;
+void Thermostat::write_state_fields(JsonWriter& w, uint64_t now) const {
   const bool ok = readings_.good(now);
   const Reading& r = readings_.latest();
-  JsonWriter w(reinterpret_cast<char*>(tx_plain_), sizeof tx_plain_ - kTagBytes);
-  w.begin_object()
-      .string("type", "STATE")
-      .string("session", peer.session)
-      .integer("seq", peer.tx_seq + 1);
-  if (nonce != nullptr) w.string("nonce", nonce);
   if (ok) {
     w.number("temperature", r.temperature, 2)
         .number("humidity", r.humidity, 1)
@@ -417,6 +407,17 @@ Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, 
     w.integer("age_s", (now - m.presence_at) / 1000).end_object();
   }
   w.end_array().integer("uptime_s", now / 1000);
+}
+
+Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, uint64_t now) {
+  if (!logged_on_) return Error::io;
+  JsonWriter w(reinterpret_cast<char*>(tx_plain_), sizeof tx_plain_ - kTagBytes);
+  w.begin_object()
+      .string("type", "STATE")
+      .string("session", peer.session)
+      .integer("seq", peer.tx_seq + 1);
+  if (nonce != nullptr) w.string("nonce", nonce);
+  write_state_fields(w, now);
   if (error != nullptr) {
     w.string("error", error);
   } else {

@@ -16,6 +16,10 @@
 struct cJSON;
 
 namespace hearth {
+class JsonWriter;
+}
+
+namespace hearth {
 
 struct CoreConfig {
   ControlConfig control;
@@ -61,12 +65,24 @@ class Thermostat {
   uint64_t uptime_ms() const { return clock_.elapsed(); }
   uint32_t dropped_envelopes() const { return dropped_envelopes_; }
   Status storage_error() const { return storage_error_; }
-  const CoreConfig& config() const { return config_; }
+  // The state fields of a STATE message (readings, null while the sensor is
+  // not good; settings; regime; heater; members with presence; uptime), into
+  // an object the caller has opened. One writer for the STATE the apps get
+  // and the simulator's state line, so that the two cannot drift apart.
+  // `now` is the core's clock, uptime_ms().
+  void write_state_fields(JsonWriter& w, uint64_t now) const;
 
  private:
+  // Loads the identity, or makes and stores it on first boot; on success the
+  // thermostat can log on. begin() calls it once, tick() retries it.
+  Status load_identity(uint64_t now);
   void control_step(uint64_t now);
   Regime decide_regime(uint64_t now) const;
   void persist_settings(uint64_t now);
+  // True while storage may not hold settings_: they differ from the last
+  // write that succeeded, or no write or read has succeeded yet (a failed
+  // first write of the defaults at boot leaves settings_ == persisted_).
+  bool settings_dirty() const { return !persisted_known_ || settings_ != persisted_; }
   void send_logon(uint64_t now);
   void handle_broker_packet(const char* text, size_t length, uint64_t now);
   void handle_envelope(const char* packet_type, const char* transmitter, uint64_t now,
@@ -74,7 +90,7 @@ class Thermostat {
   void handle_start(const char* transmitter, const cJSON* message, uint64_t now);
   void handle_command(const char* type, const char* transmitter, const cJSON* message,
                       uint64_t now);
-  const char* apply_set(const cJSON* message, uint64_t now);
+  const char* apply_set(const cJSON* message);
   const char* apply_home(Peer& peer, const cJSON* message, uint64_t now);
   void push_states(uint64_t now, const Peer* except);
   bool session_active(const Peer& peer, uint64_t now) const;
@@ -107,10 +123,10 @@ class Thermostat {
   uint64_t logon_sent_at_ = 0;
 
   uint64_t last_push_at_ = 0;
-  bool pushed_once_ = false;
   bool pushed_heater_ = false;
   bool pushed_sensor_ok_ = false;
   Centi pushed_temperature_ = 0;
+  // Set at logon (so the first push follows it) and on a regime change.
   bool push_pending_ = false;
   uint32_t dropped_envelopes_ = 0;
 
