@@ -2,7 +2,6 @@
 // sensor and relay, files for storage, the OS for randomness and a Node
 // bridge for the WebSocket. Stdout carries only the lines other tools parse
 // (PAIR, ONLINE, OFFLINE and one answer per stdin command); logs go to stderr.
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include "bridge_process.h"
+#include "json_writer.h"
 #include "room_model.h"
 #include "sim_ports.h"
 #include "thermostat.h"
@@ -172,56 +172,29 @@ class SimClock {
   double total_ms_ = 1000;
 };
 
+// The state line: the core's own STATE fields, then what only the simulator
+// knows or the tests watch (room model, link, sessions, sensor fault mode).
 std::string state_json(const Thermostat& core, const RoomModel& room, const SimulatedBme280& sensor) {
-  cJSON* o = cJSON_CreateObject();
-  const bool ok = core.sensor_ok();
-  const Reading& r = core.reading();
-  auto rounded = [](double v, double scale) { return std::round(v * scale) / scale; };
-  if (ok) {
-    cJSON_AddNumberToObject(o, "temperature", rounded(r.temperature, 100));
-    cJSON_AddNumberToObject(o, "humidity", rounded(r.humidity, 10));
-    cJSON_AddNumberToObject(o, "pressure", rounded(r.pressure, 10));
-  } else {
-    cJSON_AddNullToObject(o, "temperature");
-    cJSON_AddNullToObject(o, "humidity");
-    cJSON_AddNullToObject(o, "pressure");
-  }
-  cJSON_AddBoolToObject(o, "sensor_ok", ok);
-  const Settings& s = core.settings();
-  cJSON_AddNumberToObject(o, "target", s.target / 100.0);
-  cJSON_AddNumberToObject(o, "away_target", s.away_target / 100.0);
-  cJSON_AddNumberToObject(o, "hysteresis", s.hysteresis / 100.0);
-  cJSON_AddStringToObject(o, "mode", mode_name(s.mode));
-  cJSON_AddStringToObject(o, "regime", regime_name(core.regime()));
-  cJSON_AddBoolToObject(o, "heater", core.heater_on());
-  cJSON_AddStringToObject(o, "heat_reason", heat_reason_name(core.heat_reason()));
-  cJSON* members = cJSON_AddArrayToObject(o, "members");
-  for (const Peer& p : core.peers()) {
-    if (!p.used || !p.has_presence) continue;
-    cJSON* m = cJSON_CreateObject();
-    cJSON_AddStringToObject(m, "id", p.id);
-    cJSON_AddStringToObject(m, "name", p.name);
-    cJSON_AddBoolToObject(m, "home", p.home);
-    cJSON_AddNumberToObject(m, "distance", rounded(p.distance, 10));
-    cJSON_AddNumberToObject(m, "age_s", double((core.uptime_ms() - p.presence_at) / 1000));
-    cJSON_AddItemToArray(members, m);
-  }
-  cJSON_AddNumberToObject(o, "uptime_s", double(core.uptime_ms() / 1000));
-  cJSON_AddNumberToObject(o, "room", rounded(room.room_c, 100));
-  cJSON_AddNumberToObject(o, "outside", rounded(room.outside_c, 100));
-  cJSON_AddBoolToObject(o, "online", core.online());
-  cJSON_AddNumberToObject(o, "sessions", double(core.active_sessions()));
-  cJSON_AddNumberToObject(o, "dropped_envelopes", core.dropped_envelopes());
-  cJSON_AddStringToObject(o, "sensor",
-                          sensor.mode == SensorMode::ok     ? "ok"
-                          : sensor.mode == SensorMode::fail ? "fail"
-                                                            : "stuck");
-  cJSON_AddStringToObject(o, "id", core.identity().id);
-  char* text = cJSON_PrintUnformatted(o);
-  std::string line(text);
-  cJSON_free(text);
-  cJSON_Delete(o);
-  return line;
+  // 8 members of at most ~190 bytes each (a 32-byte name escapes to at most
+  // 64) plus ~600 bytes of other fields: 4 KB leaves ample room.
+  char buffer[4096];
+  JsonWriter w(buffer, sizeof buffer);
+  w.begin_object();
+  core.write_state_fields(w, core.uptime_ms());
+  w.string("heat_reason", heat_reason_name(core.heat_reason()))
+      .number("room", room.room_c, 2)
+      .number("outside", room.outside_c, 2)
+      .boolean("online", core.online())
+      .integer("sessions", core.active_sessions())
+      .integer("dropped_envelopes", core.dropped_envelopes())
+      .string("sensor", sensor.mode == SensorMode::ok     ? "ok"
+                        : sensor.mode == SensorMode::fail ? "fail"
+                                                          : "stuck")
+      .string("id", core.identity().id)
+      .end_object();
+  // Never print a truncated object as if it were the state.
+  if (!w.ok()) return "error state too large";
+  return std::string(buffer, w.length());
 }
 
 std::string trim(const std::string& s) {

@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
     rig.sensor.inner.set_temperature(float(pick_temperature(rng)));
     rig.boot();
     rig.core->link_opened(rig.now);
-    rig.deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + std::string(rig.core->identity().id) + "\"}");
+    rig.deliver(ack_log_on(rig.core->identity().id));
     for (uint8_t a = 0; a < 3; ++a) rig.apps.emplace_back(rig.core->identity().key, rig.core->identity().id, uint8_t(a + 1));
 
     for (int step = 0; step < steps; ++step) {
@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
           rig.core.reset();
           rig.boot();
           rig.core->link_opened(rig.now);
-          rig.deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + std::string(rig.core->identity().id) + "\"}");
+          rig.deliver(ack_log_on(rig.core->identity().id));
           break;
         }
         case 14: rig.core->link_closed(rig.now); rig.core->link_opened(rig.now); break;

@@ -71,7 +71,7 @@ Measure one_set(int members) {
   const std::string id = core.identity().id;
   auto deliver = [&](const std::string& frame) { core.link_text(frame.data(), frame.size(), now); };
   core.link_opened(now);
-  deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + id + "\"}");
+  deliver(ack_log_on(id));
   std::vector<App> apps;
   for (int i = 0; i < members; ++i) {
     apps.emplace_back(core.identity().key, id, uint8_t(i + 1));

@@ -46,11 +46,11 @@ TEST_CASE("layer 6: LOG_ON with a proof that hashes to the ID, on every (re)conn
   CHECK_FALSE(bench.core->online());
 
   SUBCASE("an ACK for another ID does not log on") {
-    bench.deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"GGXACDHnP37iP8E8stD1iL\"}");
+    bench.deliver(ack_log_on("GGXACDHnP37iP8E8stD1iL"));
     CHECK_FALSE(bench.core->online());
   }
   SUBCASE("ACK logs on; a reconnect logs on again") {
-    bench.deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + bench.id() + "\"}");
+    bench.deliver(ack_log_on(bench.id()));
     CHECK(bench.core->online());
     bench.core->link_closed(bench.now);
     CHECK_FALSE(bench.core->online());
@@ -66,7 +66,7 @@ TEST_CASE("layer 6: LOG_ON with a proof that hashes to the ID, on every (re)conn
     CHECK(bench.link.drops == 1);
   }
   SUBCASE("ERROR not_logged_on after a broker restart: logs on again") {
-    bench.deliver("{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + bench.id() + "\"}");
+    bench.deliver(ack_log_on(bench.id()));
     bench.link.sent.clear();
     bench.deliver("{\"packet_type\":\"ERROR\",\"code\":\"not_logged_on\",\"message\":\"x\"}");
     REQUIRE(bench.link.sent.size() == 1);

@@ -133,9 +133,7 @@ void run_table(Millis start) {
     CAPTURE(rule.rule);
     CAPTURE(start);
     Bench bench(start);
-    uint8_t blob[kSettingsBlobSize];
-    encode_settings(rule.settings, blob);
-    bench.storage.blobs[Blob::settings].assign(blob, blob + sizeof blob);
+    bench.seed_settings(rule.settings);
     bench.sensor.set_temperature(20.0f);
     REQUIRE(bench.boot() == Error::none);
     int index = 0;
@@ -217,9 +215,7 @@ TEST_CASE("regime from mode and members' presence, 12 h freshness") {
     Settings s;
     s.mode = c.mode;
     s.last_regime = c.stored;
-    uint8_t blob[kSettingsBlobSize];
-    encode_settings(s, blob);
-    bench.storage.blobs[Blob::settings].assign(blob, blob + sizeof blob);
+    bench.seed_settings(s);
     bench.boot();
     bench.online();
     // Oldest report first, so that each one's age is exact when we check.

@@ -26,6 +26,15 @@ bool is_valid_id(const char* text, size_t length);
 // First four bytes of SHA-256, used as the storage checksum.
 uint32_t checksum32(const uint8_t* data, size_t length);
 
+// 32-bit little-endian, the byte order of every stored blob's checksum,
+// written byte by byte so that it does not depend on the CPU's order.
+inline void store_le32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i));
+}
+inline uint32_t load_le32(const uint8_t* p) {
+  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
+}
+
 // The three parts of AAD = packet_type "|" transmitter "|" receiver.
 struct EnvelopeAddress {
   const char* packet_type;

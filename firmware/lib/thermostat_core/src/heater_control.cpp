@@ -29,10 +29,10 @@ bool same_reading(const Reading& a, const Reading& b) {
 
 void ReadingMonitor::record(uint64_t now, const SensorSample& sample) {
   const bool good_now = sample.ok && plausible(config_, sample.reading.temperature);
-  if (!good_now || !have_good_ || !same_reading(sample.reading, latest_.reading)) {
+  // latest_ is still the previous sample here.
+  if (!good_now || !latest_.ok || !same_reading(sample.reading, latest_.reading)) {
     unchanged_since_ = now;
   }
-  have_good_ = good_now;
   sampled_ = true;
   last_sample_at_ = now;
   latest_.ok = good_now;
@@ -42,11 +42,11 @@ void ReadingMonitor::record(uint64_t now, const SensorSample& sample) {
 bool ReadingMonitor::stuck(uint64_t now) const {
   // A real BME280 never repeats temperature, humidity and pressure exactly for
   // minutes; frozen registers do.
-  return have_good_ && now - unchanged_since_ >= config_.stuck_after_ms;
+  return latest_.ok && now - unchanged_since_ >= config_.stuck_after_ms;
 }
 
 bool ReadingMonitor::good(uint64_t now) const {
-  return sampled_ && latest_.ok && now - last_sample_at_ < config_.reading_max_age_ms &&
+  return latest_.ok && now - last_sample_at_ < config_.reading_max_age_ms &&
          !stuck(now);
 }
 
@@ -64,9 +64,8 @@ void HeaterControl::drive(bool on, uint64_t now) {
   relay_.set(on);
 }
 
-HeatDecision HeaterControl::update(uint64_t now, const ReadingMonitor& readings, Centi setpoint,
-                                   Centi hysteresis) {
-  const bool was_on = on_;
+void HeaterControl::update(uint64_t now, const ReadingMonitor& readings, Centi setpoint,
+                           Centi hysteresis) {
   bool want_on = on_;
   HeatReason reason = HeatReason::in_band;
 
@@ -106,7 +105,6 @@ HeatDecision HeaterControl::update(uint64_t now, const ReadingMonitor& readings,
   if (want_on && !on_) limit_rest_ = false;
   drive(want_on, now);
   reason_ = reason;
-  return HeatDecision{on_, reason, on_ != was_on};
 }
 
 }  // namespace hearth

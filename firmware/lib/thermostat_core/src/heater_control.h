@@ -40,6 +40,8 @@ class ReadingMonitor {
  public:
   explicit ReadingMonitor(const ControlConfig& config) : config_(config) {}
 
+  // sampled_ only makes the first tick sample at once; whether a good reading
+  // exists is latest_.ok, which stays false until a sample succeeds.
   bool sample_due(uint64_t now) const {
     return !sampled_ || now - last_sample_at_ >= config_.sample_period_ms;
   }
@@ -49,21 +51,15 @@ class ReadingMonitor {
   bool good(uint64_t now) const;
   const Reading& latest() const { return latest_.reading; }
   uint64_t latest_at() const { return last_sample_at_; }
-  bool stuck(uint64_t now) const;
 
  private:
+  bool stuck(uint64_t now) const;
+
   const ControlConfig& config_;
   bool sampled_ = false;
   uint64_t last_sample_at_ = 0;
   SensorSample latest_{false, {0, 0, 0}};
-  bool have_good_ = false;
   uint64_t unchanged_since_ = 0;
-};
-
-struct HeatDecision {
-  bool on;
-  HeatReason reason;
-  bool switched;
 };
 
 class HeaterControl {
@@ -71,12 +67,11 @@ class HeaterControl {
   HeaterControl(const ControlConfig& config, Relay& relay, uint64_t now);
 
   // Decides and drives the relay. setpoint/hysteresis in hundredths of °C.
-  HeatDecision update(uint64_t now, const ReadingMonitor& readings, Centi setpoint,
-                      Centi hysteresis);
+  void update(uint64_t now, const ReadingMonitor& readings, Centi setpoint,
+              Centi hysteresis);
 
   bool on() const { return on_; }
   HeatReason reason() const { return reason_; }
-  uint64_t last_switch_at() const { return switched_at_; }
 
  private:
   void drive(bool on, uint64_t now);

@@ -11,8 +11,7 @@ size_t encode_identity(const Identity& identity, uint8_t out[kIdentityBlobSize])
   memcpy(out + 3, identity.secret, kSecretBytes);
   memcpy(out + 3 + kSecretBytes, identity.key, kKeyBytes);
   const size_t body = 3 + kSecretBytes + kKeyBytes;
-  const uint32_t sum = checksum32(out, body);
-  for (int i = 0; i < 4; ++i) out[body + i] = uint8_t(sum >> (8 * i));
+  store_le32(out + body, checksum32(out, body));
   return kIdentityBlobSize;
 }
 
@@ -21,9 +20,9 @@ Result<Identity> decode_identity(const uint8_t* blob, size_t length) {
   if (length != kIdentityBlobSize || blob[0] != 'H' || blob[1] != 'I' || blob[2] != 1) {
     return Result<Identity>::failure(Error::corrupt);
   }
-  uint32_t stored = 0;
-  for (int i = 0; i < 4; ++i) stored |= uint32_t(blob[body + i]) << (8 * i);
-  if (stored != checksum32(blob, body)) return Result<Identity>::failure(Error::corrupt);
+  if (load_le32(blob + body) != checksum32(blob, body)) {
+    return Result<Identity>::failure(Error::corrupt);
+  }
   Identity identity;
   memcpy(identity.secret, blob + 3, kSecretBytes);
   memcpy(identity.key, blob + 3 + kSecretBytes, kKeyBytes);

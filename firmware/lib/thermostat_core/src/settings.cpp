@@ -36,12 +36,6 @@ void put16(uint8_t* p, int32_t v) {
   p[1] = uint8_t((v >> 8) & 0xff);
 }
 int16_t get16(const uint8_t* p) { return int16_t(uint16_t(p[0]) | (uint16_t(p[1]) << 8)); }
-void put32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i));
-}
-uint32_t get32(const uint8_t* p) {
-  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
-}
 }  // namespace
 
 size_t encode_settings(const Settings& s, uint8_t out[kSettingsBlobSize]) {
@@ -53,20 +47,21 @@ size_t encode_settings(const Settings& s, uint8_t out[kSettingsBlobSize]) {
   put16(out + 7, s.hysteresis);
   out[9] = static_cast<uint8_t>(s.mode);
   out[10] = static_cast<uint8_t>(s.last_regime);
-  put32(out + 11, checksum32(out, 11));
+  store_le32(out + 11, checksum32(out, 11));
   return kSettingsBlobSize;
 }
 
 Result<Settings> decode_settings(const uint8_t* blob, size_t length) {
   if (length != kSettingsBlobSize || blob[0] != 'H' || blob[1] != 'S' ||
-      blob[2] != kSettingsVersion || get32(blob + 11) != checksum32(blob, 11)) {
+      blob[2] != kSettingsVersion || load_le32(blob + 11) != checksum32(blob, 11)) {
     return Result<Settings>::failure(Error::corrupt);
   }
   Settings s;
   s.target = get16(blob + 3);
   s.away_target = get16(blob + 5);
   s.hysteresis = get16(blob + 7);
-  if (blob[9] > 2 || blob[10] > 1) return Result<Settings>::failure(Error::corrupt);
+  // Both enums are uint8_t-based, so any byte converts; valid() refuses the
+  // values that name no mode or regime.
   s.mode = static_cast<Mode>(blob[9]);
   s.last_regime = static_cast<Regime>(blob[10]);
   if (!s.valid()) return Result<Settings>::failure(Error::corrupt);
