@@ -5,15 +5,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$root/firmware/build"
+# shellcheck source=build.sh
+source "$root/firmware/scripts/build.sh"
 mkdir -p "$build"
 log="$build/sim-build.log"
-(
-  flock 9
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root/firmware" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  fi
-  cmake --build "$build" --target thermostat_sim -j "$(nproc 2>/dev/null || echo 2)"
-) 9>"$build/.build.lock" >"$log" 2>&1 || {
+build_host thermostat_sim >"$log" 2>&1 || {
   cat "$log" >&2
   echo "sim: build failed" >&2
   exit 1

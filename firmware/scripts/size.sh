@@ -42,13 +42,9 @@ xtensa-lx106-elf-g++ -std=gnu++17 -Os -fno-exceptions -fno-rtti -isystem /usr/in
 echo "one Thermostat object (static RAM in the glue): $(xtensa-lx106-elf-size "$out/object_size.o" | awk 'NR==2 {print $3}') bytes bss"
 
 build="$firmware/build"
-(
-  flock 9
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$firmware" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  fi
-  cmake --build "$build" --target heap_per_set -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-) 9>"$build/.build.lock"
+# shellcheck source=build.sh
+source "$firmware/scripts/build.sh"
+build_host heap_per_set >/dev/null
 echo
 "$build/heap_per_set" || status=1
 exit "${status:-0}"

@@ -9,19 +9,15 @@ build="$firmware/build"
 jobs="$(nproc 2>/dev/null || echo 2)"
 fuzz_seconds="${FUZZ_SECONDS:-30}"
 
+# shellcheck source=build.sh
+source "$firmware/scripts/build.sh"
 mkdir -p "$build"
 echo "firmware: building the host core, tests and simulator"
-(
-  flock 9
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$firmware" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  fi
-  cmake --build "$build" -j "$jobs" >"$build/build.log" 2>&1 || {
-    cat "$build/build.log" >&2
-    echo "firmware: build failed" >&2
-    exit 1
-  }
-) 9>"$build/.build.lock"
+build_host >"$build/build.log" 2>&1 || {
+  cat "$build/build.log" >&2
+  echo "firmware: build failed" >&2
+  exit 1
+}
 
 echo "firmware: ctest"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"
