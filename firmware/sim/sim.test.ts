@@ -1,25 +1,92 @@
 // End to end for the simulated thermostat: the real C++ core behind the Node
 // bridge, against a tiny in-test broker, driven by an app holding the key.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { gcm } from '@noble/ciphers/aes.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { randomBytes } from '@noble/ciphers/utils.js';
+import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { SimulatedThermostat, type ThermostatOptions } from '../../scripts/system-thermostat.ts';
+import {
+  CLOSE_CODES,
+  ackLogOn,
+  errorPacket,
+  fromBase64url,
+  idFromSecret,
+  logOn,
+  makeSecret,
+  message,
+  open,
+  parseMessage,
+  parsePacket,
+  proofFromSecret,
+  seal,
+  start,
+  toBase64url,
+  verifyProof,
+  type ErrorMessage,
+  type Message,
+  type Packet,
+  type RoutedPacket,
+  type StateMessage,
+} from '../../src/protocol/index.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
-const fromB64u = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64url'));
-const idOf = (secret: Uint8Array): string => b64u(sha256(secret)).slice(0, 22);
-const randomBytes = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
+const NONCE_BYTES = 12;
 
-type Packet = Record<string, unknown>;
+/**
+ * What arrived from somewhere, in order and numbered. A wait takes the first arrival that matches
+ * and leaves the rest queued; it resolves the moment a matching one comes, with no polling.
+ */
+class Arrivals<T> {
+  private readonly queued: { number: number; item: T }[] = [];
+  private arrived = 0;
+  private readonly wakers = new Set<() => void>();
 
-// Layer 6 as PROTOCOL.md says, just enough for this test.
+  constructor(private readonly what: string) {}
+
+  /** Number of the next arrival: pass it as `since` to wait only for what comes after now. */
+  get count(): number {
+    return this.arrived;
+  }
+
+  add(item: T): void {
+    this.queued.push({ number: this.arrived, item });
+    this.arrived += 1;
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  /** Takes the first arrival numbered `since` or later that matches; waits for it if need be. */
+  take(matches: (item: T) => boolean, { since = 0, timeoutMs = 5000 } = {}): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const tryTake = (): boolean => {
+        try {
+          const index = this.queued.findIndex((entry) => entry.number >= since && matches(entry.item));
+          if (index < 0) return false;
+          const [entry] = this.queued.splice(index, 1);
+          resolve((entry as { item: T }).item);
+        } catch (error) {
+          reject(error as Error);
+        }
+        return true;
+      };
+      if (tryTake()) return;
+      const timer = setTimeout(() => {
+        this.wakers.delete(wake);
+        const recent = this.queued.filter((entry) => entry.number >= since).map((entry) => entry.item);
+        reject(new Error(`no matching ${this.what} within ${timeoutMs} ms; got ${JSON.stringify(recent).slice(0, 500)}`));
+      }, timeoutMs);
+      const wake = (): void => {
+        if (!tryTake()) return;
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+      };
+      this.wakers.add(wake);
+    });
+  }
+}
+
+// Layer 6 as PROTOCOL.md says, just enough for this test; unlike the real broker, it counts logons.
 class TinyBroker {
   private readonly server: WebSocketServer;
   private readonly clients = new Map<string, WebSocket>();
@@ -28,29 +95,31 @@ class TinyBroker {
   private constructor(server: WebSocketServer) {
     this.server = server;
     server.on('connection', (ws) => {
-      let id: string | null = null;
+      let loggedOnAs: string | null = null;
       ws.on('message', (raw) => {
-        const packet = JSON.parse(raw.toString()) as Packet;
+        const text = raw.toString();
+        const parsed = parsePacket(text);
+        if (!parsed.ok) return;
+        const packet = parsed.value;
         if (packet.packet_type === 'LOG_ON') {
-          const proof = fromB64u(String(packet.proof));
-          if (idOf(proof) !== packet.transmitter) {
-            ws.close(4003);
+          if (!verifyProof(packet.transmitter, packet.proof)) {
+            ws.close(CLOSE_CODES.badProof);
             return;
           }
-          id = String(packet.transmitter);
-          this.clients.get(id)?.close(4002);
-          this.clients.set(id, ws);
+          loggedOnAs = packet.transmitter;
+          this.clients.get(loggedOnAs)?.close(CLOSE_CODES.replaced);
+          this.clients.set(loggedOnAs, ws);
           this.logons += 1;
-          ws.send(JSON.stringify({ packet_type: 'ACK_LOG_ON', receiver: id }));
+          ws.send(JSON.stringify(ackLogOn(loggedOnAs)));
         } else if (packet.packet_type === 'MSG' || packet.packet_type === 'START') {
-          const to = this.clients.get(String(packet.receiver));
-          if (packet.transmitter !== id) return;
-          if (to) to.send(JSON.stringify(packet));
-          else ws.send(JSON.stringify({ packet_type: 'ERROR', code: 'receiver_offline', message: 'offline', ref: packet.packet_type, receiver: packet.receiver }));
+          if (packet.transmitter !== loggedOnAs) return;
+          const receiver = this.clients.get(packet.receiver);
+          if (receiver) receiver.send(text);
+          else ws.send(JSON.stringify(errorPacket('receiver_offline', 'offline', { ref: packet.packet_type, receiver: packet.receiver })));
         }
       });
       ws.on('close', () => {
-        if (id && this.clients.get(id) === ws) this.clients.delete(id);
+        if (loggedOnAs && this.clients.get(loggedOnAs) === ws) this.clients.delete(loggedOnAs);
       });
     });
   }
@@ -71,12 +140,17 @@ class TinyBroker {
   }
 }
 
+type Reply = StateMessage | ErrorMessage;
+const isState = (m: Message): m is StateMessage => m.type === 'STATE';
+
 // An app: its own logon, and layer 7 with the pairing key.
 class TestApp {
-  readonly secret = randomBytes(32);
-  readonly id = idOf(this.secret);
+  readonly secret = makeSecret();
+  readonly id = idFromSecret(this.secret);
   private ws!: WebSocket;
-  private readonly inbox: Packet[] = [];
+  private readonly packets = new Arrivals<Packet>('packet');
+  /** Every STATE the thermostat sent this app, replies and pushes alike, in arrival order. */
+  readonly states: StateMessage[] = [];
   session = '';
   seq = 1;
   nonce = '';
@@ -86,138 +160,113 @@ class TestApp {
     private readonly key: Uint8Array,
   ) {}
 
+  /** Number of the next packet to arrive: pass it as `since` to wait only for later ones. */
+  get packetsReceived(): number {
+    return this.packets.count;
+  }
+
   async connect(port: number): Promise<void> {
     this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-    this.ws.on('message', (raw) => this.inbox.push(JSON.parse(raw.toString()) as Packet));
+    this.ws.on('message', (raw) => {
+      const parsed = parsePacket(raw.toString());
+      if (!parsed.ok) return;
+      const packet = parsed.value;
+      if (packet.packet_type === 'MSG' && packet.transmitter === this.thermostatId) {
+        const received = this.open(packet);
+        if (isState(received)) this.states.push(received);
+      }
+      this.packets.add(packet);
+    });
     await new Promise<void>((done, fail) => {
       this.ws.once('open', () => done());
       this.ws.once('error', fail);
     });
-    this.ws.send(JSON.stringify({ packet_type: 'LOG_ON', transmitter: this.id, proof: b64u(this.secret) }));
-    await this.next((p) => p.packet_type === 'ACK_LOG_ON');
+    this.ws.send(JSON.stringify(logOn(this.id, proofFromSecret(this.secret))));
+    await this.packets.take((p) => p.packet_type === 'ACK_LOG_ON');
   }
 
   close(): void {
     this.ws.close();
   }
 
-  send(packetType: 'START' | 'MSG', message: Packet): void {
-    const iv = randomBytes(12);
-    const aad = new TextEncoder().encode(`${packetType}|${this.id}|${this.thermostatId}`);
-    const sealed = gcm(this.key, iv, aad).encrypt(new TextEncoder().encode(JSON.stringify(message)));
-    const data = `v1.${b64u(iv)}.${b64u(sealed)}`;
-    this.ws.send(JSON.stringify({ packet_type: packetType, transmitter: this.id, receiver: this.thermostatId, data }));
+  /** Opens a MSG from the thermostat: it must authenticate and be a protocol message, no more. */
+  open(packet: RoutedPacket): Message {
+    const opened = open(this.key, packet.packet_type, packet.transmitter, packet.receiver, packet.data);
+    assert(opened.ok, `envelope did not open: ${opened.ok ? '' : opened.message}`);
+    const parsed = parseMessage(opened.value);
+    assert(parsed.ok, `not a protocol message: ${parsed.ok ? '' : parsed.message} in ${opened.value}`);
+    // Parsing drops unknown fields; the exact checks below must see everything that was sent.
+    expect(parsed.value).toEqual(JSON.parse(opened.value));
+    return parsed.value;
   }
 
-  open(packet: Packet): Packet {
-    const [version, iv, body] = String(packet.data).split('.');
-    expect(version).toBe('v1');
-    const aad = new TextEncoder().encode(`MSG|${this.thermostatId}|${this.id}`);
-    const plain = gcm(this.key, fromB64u(iv ?? ''), aad).decrypt(fromB64u(body ?? ''));
-    return JSON.parse(new TextDecoder().decode(plain)) as Packet;
-  }
-
-  async start(name = "Ana's phone"): Promise<Packet> {
-    this.nonce = b64u(randomBytes(12));
+  async start(name = "Ana's phone"): Promise<StateMessage> {
+    const nonce = toBase64url(randomBytes(NONCE_BYTES));
+    this.nonce = nonce;
     this.seq = 1;
-    this.inbox.length = 0;
-    this.send('START', { type: 'START', name, nonce: this.nonce });
-    const state = await this.reply((m) => m.type === 'STATE' && m.nonce === this.nonce);
-    this.session = String(state.session);
+    const since = this.packetsReceived;
+    this.ws.send(JSON.stringify(start(this.id, this.thermostatId, seal(this.key, 'START', this.id, this.thermostatId, { type: 'START', name, nonce }))));
+    const state = await this.reply((m): m is StateMessage => isState(m) && m.nonce === nonce, { since });
+    this.session = state.session;
     return state;
   }
 
-  async command(type: 'SET' | 'HOME_set', fields: Packet, session = this.session): Promise<Packet> {
+  /**
+   * Sends a command and waits for its answer. A reply carries nothing that tells it from a push, so
+   * `isReply` can name what only the reply shows (a push may come first while the room is moving).
+   */
+  async command(
+    type: 'SET' | 'HOME_set',
+    fields: Record<string, unknown>,
+    { session = this.session, isReply = (_m: StateMessage): boolean => true }: { session?: string; isReply?: (m: StateMessage) => boolean } = {},
+  ): Promise<Reply> {
     this.seq += 1;
-    this.inbox.length = 0;
-    this.send('MSG', { type, session, seq: this.seq, ...fields });
-    return this.reply((m) => m.type === 'ERROR' || (m.type === 'STATE' && m.session === session));
+    const since = this.packetsReceived;
+    const sealed = seal(this.key, 'MSG', this.id, this.thermostatId, { type, session, seq: this.seq, ...fields });
+    this.ws.send(JSON.stringify(message(this.id, this.thermostatId, sealed)));
+    return this.reply((m): m is Reply => m.type === 'ERROR' || (isState(m) && m.session === session && isReply(m)), { since });
   }
 
-  async reply(match: (m: Packet) => boolean, timeoutMs = 5000): Promise<Packet> {
-    const packet = await this.next((p) => p.packet_type === 'MSG' && match(this.open(p)), timeoutMs);
-    return this.open(packet);
-  }
-
-  private async next(match: (p: Packet) => boolean, timeoutMs = 5000): Promise<Packet> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.inbox.findIndex(match);
-      if (index >= 0) return this.inbox.splice(index, 1)[0] as Packet;
-      if (Date.now() > deadline) throw new Error('no matching packet');
-      await new Promise((done) => setTimeout(done, 10));
-    }
+  /** The first message from the thermostat, in packet `since` or later, that matches. */
+  async reply<T extends Message>(matches: (m: Message) => m is T, { since = 0, timeoutMs = 5000 } = {}): Promise<T> {
+    const packet = await this.packets.take((p) => p.packet_type === 'MSG' && matches(this.open(p)), { since, timeoutMs });
+    return this.open(packet as RoutedPacket) as T;
   }
 }
 
-// The simulator as a child process, with its stdout as a queue of lines.
-class Sim {
-  readonly lines: string[] = [];
-  readonly process: ChildProcessWithoutNullStreams;
-  exited: Promise<number | null>;
-
-  constructor(args: string[]) {
-    this.process = spawn('bash', [join(root, 'firmware/scripts/sim.sh'), ...args], { cwd: root });
-    createInterface({ input: this.process.stdout }).on('line', (line) => this.lines.push(line));
-    this.process.stderr.on('data', () => {});
-    this.exited = new Promise((done) => this.process.once('exit', (code) => done(code)));
-  }
-
-  async line(match: (line: string) => boolean, timeoutMs = 10000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.lines.findIndex(match);
-      if (index >= 0) return this.lines.splice(index, 1)[0] as string;
-      if (Date.now() > deadline) throw new Error(`no such line; got ${JSON.stringify(this.lines)}`);
-      await new Promise((done) => setTimeout(done, 10));
-    }
-  }
-
-  async ask(command: string): Promise<string> {
-    this.lines.length = 0;
-    this.process.stdin.write(`${command}\n`);
-    return this.line((l) => !l.startsWith('ONLINE') && !l.startsWith('OFFLINE'));
-  }
-
-  async state(): Promise<Record<string, unknown>> {
-    return JSON.parse(await this.ask('state')) as Record<string, unknown>;
-  }
-
-  async until(check: (state: Record<string, unknown>) => boolean, timeoutMs = 10000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const state = await this.state();
-      if (check(state)) return state;
-      if (Date.now() > deadline) throw new Error(`state never matched: ${JSON.stringify(state)}`);
-      await new Promise((done) => setTimeout(done, 50));
-    }
-  }
-}
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const lineExactly = (text: string): RegExp => new RegExp(`^${escapeRegExp(text)}$`);
 
 describe('simulated thermostat', () => {
   let broker: TinyBroker;
   let stateDir: string;
-  let sim: Sim;
+  let sim: SimulatedThermostat;
   let thermostatId = '';
   let key: Uint8Array = new Uint8Array();
-  const args = (): string[] => ['--broker', `ws://127.0.0.1:${broker.port}/ws`, '--state-dir', stateDir,
-    '--app-url', 'http://localhost:8080/', '--speed', '60', '--name', 'vitest'];
+  const simulatorOptions = (): ThermostatOptions => ({
+    brokerWsUrl: `ws://127.0.0.1:${broker.port}/ws`,
+    stateDir,
+    appUrl: 'http://localhost:8080/',
+    speed: 60,
+    name: 'vitest',
+  });
+  const waitForOnline = (since: number, timeoutMs = 10_000): Promise<string> =>
+    sim.process.waitForLine(lineExactly(`ONLINE ${thermostatId}`), { since, timeoutMs });
 
   beforeAll(async () => {
     broker = await TinyBroker.start();
     stateDir = mkdtempSync(join(tmpdir(), 'hearth-sim-'));
-    sim = new Sim(args());
-    // The first run may compile the simulator.
-    const pair = await sim.line((l) => l.startsWith('PAIR '), 170_000);
-    const match = /^PAIR http:\/\/localhost:8080\/#pair=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(pair);
+    // The first run may compile the simulator; start waits for the PAIR line.
+    sim = await SimulatedThermostat.start(simulatorOptions());
+    const match = /^http:\/\/localhost:8080\/#pair=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(sim.pairLink);
     expect(match).not.toBeNull();
     thermostatId = match?.[1] ?? '';
-    key = fromB64u(match?.[2] ?? '');
-    await sim.line((l) => l === `ONLINE ${thermostatId}`);
-  }, 180_000);
+    key = fromBase64url(match?.[2] ?? '') ?? new Uint8Array();
+    await waitForOnline(0);
+  }, 190_000);
 
   afterAll(async () => {
-    sim?.process.kill('SIGKILL');
+    await sim?.stop();
     await broker?.stop();
     rmSync(stateDir, { recursive: true, force: true });
   });
@@ -227,15 +276,23 @@ describe('simulated thermostat', () => {
     await app.connect(broker.port);
     const first = await app.start();
     expect(first).toMatchObject({ type: 'STATE', seq: 1, nonce: app.nonce, target: 20, away_target: 16, hysteresis: 0.3, mode: 'auto', regime: 'home', error: null });
-    expect(fromB64u(app.session).length).toBeGreaterThanOrEqual(12);
+    expect(fromBase64url(app.session)?.length).toBeGreaterThanOrEqual(12);
 
-    const set = await app.command('SET', { target: 22.5, mode: 'home' });
-    expect(set).toMatchObject({ type: 'STATE', seq: 2, target: 22.5, mode: 'home', error: null });
-    const rejected = await app.command('SET', { target: 40, away_target: 17 });
-    expect(rejected).toMatchObject({ seq: 3, target: 22.5, away_target: 16, error: 'out_of_range' });
+    const set = await app.command('SET', { target: 22.5, mode: 'home' }, { isReply: (s) => s.target === 22.5 });
+    expect(set).toMatchObject({ type: 'STATE', target: 22.5, mode: 'home', error: null });
+    const rejected = await app.command('SET', { target: 40, away_target: 17 }, { isReply: (s) => s.error !== null });
+    expect(rejected).toMatchObject({ target: 22.5, away_target: 16, error: 'out_of_range' });
 
-    const home = await app.command('HOME_set', { home: false, distance: 1234.5 });
-    expect(home.members).toEqual([{ id: app.id, name: "Ana's phone", home: false, distance: 1234.5, age_s: 0 }]);
+    const home = await app.command('HOME_set', { home: false, distance: 1234.5 }, { isReply: (s) => s.members.length > 0 });
+    expect(home).toHaveProperty('members', [{ id: app.id, name: "Ana's phone", home: false, distance: 1234.5, age_s: 0 }]);
+
+    // seq rises by one per STATE in the session, counting the pushes that came between the replies.
+    const seqs = app.states.filter((s) => s.session === app.session).map((s) => s.seq);
+    expect(seqs).toEqual(seqs.map((_seq, index) => index + 1));
+    const seqOf = (reply: Reply): number => (isState(reply) ? reply.seq : Number.NaN);
+    expect(seqOf(set)).toBeGreaterThanOrEqual(2);
+    expect(seqOf(set)).toBeLessThan(seqOf(rejected));
+    expect(seqOf(rejected)).toBeLessThan(seqOf(home));
 
     const state = await sim.state();
     expect(state).toMatchObject({ target: 22.5, mode: 'home', regime: 'home', online: true, sessions: 1, dropped_envelopes: 0 });
@@ -243,21 +300,38 @@ describe('simulated thermostat', () => {
   }, 20_000);
 
   it('obeys stdin commands and keeps the heater safe', async () => {
-    expect(await sim.ask('sensor fail')).toBe('ok sensor fail');
-    let state = await sim.until((s) => s.sensor_ok === false);
-    expect(state).toMatchObject({ temperature: null, humidity: null, pressure: null, heater: false });
-    expect(await sim.ask('sensor ok')).toBe('ok sensor ok');
-    expect(await sim.ask('room 15')).toBe('ok room 15');
-    state = await sim.until((s) => s.heater === true);  // after the minimum off time
-    expect(state.sensor_ok).toBe(true);
-    expect(await sim.ask('outside 2.5')).toBe('ok outside 2.5');
+    // The thermostat pushes STATE to a live session whenever the heater or the sensor's health
+    // changes: that push is the event to wait for before reading the simulator's own state.
+    const watcher = new TestApp(thermostatId, key);
+    await watcher.connect(broker.port);
+    await watcher.start();
+    const pushedState = (matches: (state: StateMessage) => boolean, since: number, timeoutMs = 10_000): Promise<StateMessage> =>
+      watcher.reply((m): m is StateMessage => isState(m) && matches(m), { since, timeoutMs });
+
+    let since = watcher.packetsReceived;
+    expect(await sim.command('sensor fail')).toBe('ok sensor fail');
+    await pushedState((s) => !s.sensor_ok, since);
+    expect(await sim.state()).toMatchObject({ sensor_ok: false, temperature: null, humidity: null, pressure: null, heater: false });
+
+    since = watcher.packetsReceived;
+    expect(await sim.command('sensor ok')).toBe('ok sensor ok');
+    expect(await sim.command('room 15')).toBe('ok room 15');
+    await pushedState((s) => s.heater, since);  // after the minimum off time
+    expect(await sim.state()).toMatchObject({ heater: true, sensor_ok: true });
+
+    expect(await sim.command('outside 2.5')).toBe('ok outside 2.5');
     expect((await sim.state()).outside).toBe(2.5);
-    expect(await sim.ask('sensor stuck')).toBe('ok sensor stuck');
-    await sim.until((s) => s.sensor_ok === false && s.heater === false, 20000);  // 10 simulated minutes
-    expect(await sim.ask('sensor ok')).toBe('ok sensor ok');
-    expect(await sim.ask('dance')).toMatch(/^error /);
-    expect(await sim.ask('room warm')).toMatch(/^error /);
-    expect(await sim.ask('sensor maybe')).toMatch(/^error /);
+
+    since = watcher.packetsReceived;
+    expect(await sim.command('sensor stuck')).toBe('ok sensor stuck');
+    await pushedState((s) => !s.sensor_ok && !s.heater, since, 20_000);  // 10 simulated minutes
+    expect(await sim.state()).toMatchObject({ sensor_ok: false, heater: false });
+
+    expect(await sim.command('sensor ok')).toBe('ok sensor ok');
+    expect(await sim.command('dance')).toMatch(/^error /);
+    expect(await sim.command('room warm')).toMatch(/^error /);
+    expect(await sim.command('sensor maybe')).toMatch(/^error /);
+    watcher.close();
   }, 40_000);
 
   it('reboots keeping identity and settings; old sessions become stale', async () => {
@@ -265,8 +339,9 @@ describe('simulated thermostat', () => {
     await app.connect(broker.port);
     await app.start();
     const logons = broker.logons;
-    expect(await sim.ask('reboot')).toBe('ok reboot');
-    await sim.line((l) => l === `ONLINE ${thermostatId}`);
+    const since = sim.process.lineCount;
+    expect(await sim.command('reboot')).toBe('ok reboot');
+    await waitForOnline(since);
     expect(broker.logons).toBe(logons + 1);
     const stale = await app.command('SET', { target: 21 });
     expect(stale).toEqual({ type: 'ERROR', code: 'stale_session' });
@@ -277,30 +352,32 @@ describe('simulated thermostat', () => {
 
   it('goes OFFLINE when the broker goes away and comes back by itself', async () => {
     const port = broker.port;
+    const sinceStop = sim.process.lineCount;
     await broker.stop();
-    await sim.line((l) => l === 'OFFLINE');
+    await sim.process.waitForLine(/^OFFLINE$/, { since: sinceStop, timeoutMs: 10_000 });
+    const sinceRestart = sim.process.lineCount;
     broker = await TinyBroker.start(port);
-    await sim.line((l) => l === `ONLINE ${thermostatId}`, 15000);
+    await waitForOnline(sinceRestart, 15_000);
   }, 20_000);
 
   it('stops promptly on SIGTERM and keeps identity and settings across a restart', async () => {
     const started = Date.now();
-    sim.process.kill('SIGTERM');
-    expect(await sim.exited).toBe(0);
+    sim.process.signal('SIGTERM');
+    expect((await sim.process.exited).code).toBe(0);
     expect(Date.now() - started).toBeLessThan(1000);
+    await sim.stop();
 
-    sim = new Sim(args());
-    expect(await sim.line((l) => l.startsWith('PAIR '))).toContain(`#pair=${thermostatId}.`);
-    await sim.line((l) => l === `ONLINE ${thermostatId}`);
+    sim = await SimulatedThermostat.start(simulatorOptions());
+    expect(sim.pairLink).toContain(`#pair=${thermostatId}.`);
+    await waitForOnline(0);
     expect(await sim.state()).toMatchObject({ target: 21, mode: 'home' });
 
-    // stdin closing must not stop it.
-    sim.process.stdin.end();
-    await new Promise((done) => setTimeout(done, 300));
-    expect(sim.process.exitCode).toBeNull();
+    // stdin closing must not stop it: it still answers an app afterwards, and is still running.
+    await sim.process.closeStdin();
     const app = new TestApp(thermostatId, key);
     await app.connect(broker.port);
     expect(await app.start()).toMatchObject({ type: 'STATE', target: 21 });
+    expect(sim.process.running).toBe(true);
     app.close();
   }, 20_000);
 });
