@@ -21,6 +21,7 @@ import { buildAll } from '../../scripts/system-build.ts';
 import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
 import type { InPage, InPageElement } from '../fixtures/in-page.ts';
 import { RawClient } from '../fixtures/raw-client.ts';
+import { addFromPairingLink, ThermostatScreen } from '../fixtures/thermostat-screen.ts';
 import {
   fromBase64url,
   makeSecret,
@@ -210,14 +211,10 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     // tsx compiles with keepNames, which wraps named functions in a `__name` helper the page lacks.
     await page.addInitScript({ content: `globalThis.__name ??= (fn) => fn;\n(${installHarness.toString()})();` });
-    await page.goto(thermostat.pairLink);
-    const dialog = page.getByRole('dialog', { name: 'Add thermostat' });
-    await dialog.getByRole('textbox', { name: 'Thermostat name' }).fill('Bench');
-    await dialog.getByRole('button', { name: 'Add' }).click();
-    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected/ }).waitFor();
-    const target = page.getByRole('spinbutton', { name: 'Target temperature' });
-    const increase = page.getByRole('button', { name: 'Increase target temperature' });
-    const decrease = page.getByRole('button', { name: 'Decrease target temperature' });
+    await (await addFromPairingLink(page, thermostat.pairLink, 'Bench')).waitFor({ state: 'hidden' });
+    const screen = new ThermostatScreen(page);
+    await screen.connection.filter({ hasText: /^Connected/ }).waitFor();
+    const { target, increaseTarget: increase, decreaseTarget: decrease } = screen;
     await target.and(page.locator(`[aria-valuetext^="${BASE_TARGET}"]`)).waitFor();
 
     const clickTotals: number[] = [];
