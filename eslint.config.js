@@ -21,8 +21,8 @@ export default tseslint.config(
   },
   {
     // The contract is imported by everyone and imports nothing of ours.
-    files: ['src/protocol/**/*.ts'],
-    ignores: ['src/protocol/**/*.test.ts'],
+    files: ['protocol/**/*.ts'],
+    ignores: ['protocol/**/*.test.ts', 'protocol/vectors/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['../*', '@/*', 'node:*', 'react', 'react-dom'] }],
     },

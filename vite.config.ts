@@ -3,9 +3,19 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 
+/** The contract lives beside src/, at the top of the repository; the build recognises its modules by their path. */
+const protocolDir = fileURLToPath(new URL('./protocol/', import.meta.url)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const contractModule = new RegExp(`^${protocolDir}`);
+const connectionChunk = new RegExp(
+  `^${protocolDir}(envelope|packets|identity)\\.ts$|[\\\\/]@noble[\\\\/]|[\\\\/]src[\\\\/](lib[\\\\/]connection[\\\\/](connection-client|session-guard|backoff)|lib[\\\\/]identity|app[\\\\/](connection|broker-url))\\.ts$`,
+);
+
 export default defineConfig({
   resolve: {
-    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+    alias: {
+      '@protocol': fileURLToPath(new URL('./protocol', import.meta.url)),
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+    },
   },
   build: {
     // scripts/size.ts reads the manifest to tell the initial chunks from the lazy ones.
@@ -14,8 +24,8 @@ export default defineConfig({
     rolldownOptions: {
       treeshake: {
         // The contract only declares things (envelope's module-level TextEncoder included). Without this, everything
-        // the `@/protocol` barrel re-exports would run, and so load, with the first paint: AES-GCM and the packets too.
-        moduleSideEffects: [{ test: /[\\/]src[\\/]protocol[\\/]/, sideEffects: false }],
+        // the `@protocol` barrel re-exports would run, and so load, with the first paint: AES-GCM and the packets too.
+        moduleSideEffects: [{ test: contractModule, sideEffects: false }],
       },
       output: {
         codeSplitting: {
@@ -27,7 +37,7 @@ export default defineConfig({
               // group (priority) without its dependencies, which the first paint shares (react, the store, the
               // contract's parsers, which check IDs through the hash-free protocol/client-id.ts).
               name: 'connection',
-              test: /[\\/]@noble[\\/]|[\\/]src[\\/](protocol[\\/](envelope|packets|identity)|lib[\\/]connection[\\/](connection-client|session-guard|backoff)|lib[\\/]identity|app[\\/](connection|broker-url))\.ts$/,
+              test: connectionChunk,
               priority: 1,
               includeDependenciesRecursively: false,
             },

@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/protocol/**/*.test.ts', 'broker/**/*.test.ts', 'firmware/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['protocol/**/*.test.ts', 'broker/**/*.test.ts', 'firmware/**/*.test.ts', 'scripts/**/*.test.ts'],
         },
       },
       {
@@ -16,7 +16,6 @@ export default defineConfig({
           name: 'app',
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
-          exclude: ['src/protocol/**'],
           setupFiles: ['./src/testing/setup.ts'],
           // Starts the real broker (broker/main.ts) once for the connection client's network test.
           globalSetup: ['./test/broker-global-setup.ts'],

@@ -5,7 +5,7 @@
  * Everything the broker writes to a client goes through `sendFrame`, which enforces the buffered-bytes ceiling.
  */
 import { WebSocket } from 'ws';
-import { errorPacket, type ClientId, type ErrorPacket, type Packet } from '../src/protocol/index.ts';
+import { errorPacket, type ClientId, type ErrorPacket, type Packet } from '../protocol/index.ts';
 import type { BrokerContext } from './context.ts';
 import { CLOSES, FAULTS, type CloseKind, type Fault, type FaultResponse } from './errors.ts';
 import { FloodGuard } from './limits.ts';

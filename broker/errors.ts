@@ -2,7 +2,7 @@
  * The one place that decides what the broker does about each thing a client can get wrong:
  * which ERROR code it sends, and whether and how it closes the connection afterwards.
  */
-import { CLOSE_CODES, type BrokerErrorCode } from '../src/protocol/index.ts';
+import { CLOSE_CODES, type BrokerErrorCode } from '../protocol/index.ts';
 
 export interface FaultResponse {
   readonly code: BrokerErrorCode;

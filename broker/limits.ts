@@ -1,5 +1,5 @@
 /** Rate limits. Every one takes `now` in milliseconds so that the tests drive the clock. */
-import type { ClientId } from '../src/protocol/index.ts';
+import type { ClientId } from '../protocol/index.ts';
 import type { BrokerConfig } from './config.ts';
 
 export class TokenBucket {

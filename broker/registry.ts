@@ -2,7 +2,7 @@
  * Who is logged on under which ID and who listens to which theme. Kept behind this small interface
  * because a later issue moves it to Redis so that several broker nodes share it.
  */
-import type { ClientId } from '../src/protocol/index.ts';
+import type { ClientId } from '../protocol/index.ts';
 
 export interface Registry<C> {
   /** Binds `id` to `connection` and returns the connection it was bound to before, if another. */

@@ -2,7 +2,7 @@
  * Every frame from a client passes here, in this order: size, rate, frame type, parse, logon state,
  * then exactly one handler per packet type.
  */
-import { parsePacket } from '../src/protocol/index.ts';
+import { parsePacket } from '../protocol/index.ts';
 import type { Connection } from './connection.ts';
 import type { BrokerContext } from './context.ts';
 import { handleLogOn } from './handlers/log-on.ts';

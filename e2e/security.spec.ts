@@ -13,7 +13,7 @@ import {
   toBase64url,
   type RoutedPacket,
   type StateMessage,
-} from '../src/protocol/index.ts';
+} from '../protocol/index.ts';
 
 test('security: a wrong key, a SET replayed at the broker and an impostor thermostat change nothing', async ({
   page,

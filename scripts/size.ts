@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { isObject } from '../src/protocol/json.ts';
+import { isObject } from '../protocol/json.ts';
 
 export const INITIAL_BUDGET_BYTES = 85 * 1024;
 const DIST = 'dist';

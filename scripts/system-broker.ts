@@ -1,6 +1,6 @@
 /** The broker as a child process: started, restarted on the same port, stopped. */
 import { join, resolve } from 'node:path';
-import { parseJsonObject } from '../src/protocol/index.ts';
+import { parseJsonObject } from '../protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
 import { repoRoot } from './system-paths.ts';
 

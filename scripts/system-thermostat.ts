@@ -1,6 +1,6 @@
 /** A simulated thermostat (the real C++ core behind firmware/scripts/sim.sh) as a child process. */
 import { join } from 'node:path';
-import { isFiniteNumber, isObject, parseJsonObject } from '../src/protocol/index.ts';
+import { isFiniteNumber, isObject, parseJsonObject } from '../protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
 import { repoRoot } from './system-paths.ts';
 

@@ -7,7 +7,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { MemoryReport } from './broker-probe.ts';
 import type { WorkerCommand, WorkerReport } from './worker.ts';
-import { parseJsonObject } from '../../src/protocol/index.ts';
+import { parseJsonObject } from '../../protocol/index.ts';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const WORKERS = env('BENCH_WORKERS', 2);

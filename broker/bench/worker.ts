@@ -1,6 +1,6 @@
 /** One load-generating process, driven over IPC by run.ts. Every loop here is bounded by time or count. */
 import { performance } from 'node:perf_hooks';
-import { idFromSecret, logOn, makeSecret, message, proofFromSecret } from '../../src/protocol/index.ts';
+import { idFromSecret, logOn, makeSecret, message, proofFromSecret } from '../../protocol/index.ts';
 import { encodeClientFrame, RawClient } from './raw-client.ts';
 
 export type WorkerCommand =

@@ -1,4 +1,4 @@
-import { ackLogOn, verifyProof, type LogOnPacket } from '../../src/protocol/index.ts';
+import { ackLogOn, verifyProof, type LogOnPacket } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 

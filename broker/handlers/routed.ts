@@ -1,4 +1,4 @@
-import { BROADCAST, MULTICAST, type RoutedPacket } from '../../src/protocol/index.ts';
+import { BROADCAST, MULTICAST, type RoutedPacket } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 

@@ -1,4 +1,4 @@
-import type { SubscriptionPacket } from '../../src/protocol/index.ts';
+import type { SubscriptionPacket } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 

@@ -1,6 +1,6 @@
 /** A real `ws` client for the integration tests that waits on events: the next packet, the close, a ping. */
 import { WebSocket, type ClientOptions } from 'ws';
-import { idFromSecret, logOn, makeSecret, message, parsePacket, proofFromSecret, type ClientId, type Packet } from '../../src/protocol/index.ts';
+import { idFromSecret, logOn, makeSecret, message, parsePacket, proofFromSecret, type ClientId, type Packet } from '../../protocol/index.ts';
 
 export interface Closed {
   code: number;

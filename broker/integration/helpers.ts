@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { message, type ClientId, type Packet } from '../../src/protocol/index.ts';
+import { message, type ClientId, type Packet } from '../../protocol/index.ts';
 import type { TestClient } from './client.ts';
 
 let counter = 0;

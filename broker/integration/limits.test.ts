@@ -1,7 +1,7 @@
 /** Protection a broker on the internet needs: frame size, message and logon rates, slow receivers, dead peers. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { message } from '../../src/protocol/index.ts';
+import { message } from '../../protocol/index.ts';
 import type { BrokerConfig } from '../config.ts';
 import { startBroker, type RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';

@@ -1,6 +1,6 @@
 /** Layer 6 over real sockets: logon, takeover, routing and every ERROR a client can provoke. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idFromSecret, makeSecret, message, proofFromSecret } from '../../src/protocol/index.ts';
+import { idFromSecret, makeSecret, message, proofFromSecret } from '../../protocol/index.ts';
 import { startBroker, type RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
 import { expectError, expectRoutes } from './helpers.ts';

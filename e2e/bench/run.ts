@@ -34,7 +34,7 @@ import {
   type Packet,
   type RoutedPacket,
   type StateMessage,
-} from '../../src/protocol/index.ts';
+} from '../../protocol/index.ts';
 
 const CLICK_TAPS = 100;
 const RAW_ROUND_TRIPS = 200;

@@ -4,7 +4,7 @@
 // reconnect and backoff live in the C++ simulator.
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { parseJsonObject } from '../../src/protocol/index.ts';
+import { parseJsonObject } from '../../protocol/index.ts';
 
 type Command =
   | { op: 'connect'; conn: number; url: string }

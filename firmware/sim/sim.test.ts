@@ -30,7 +30,7 @@ import {
   type Packet,
   type RoutedPacket,
   type StateMessage,
-} from '../../src/protocol/index.ts';
+} from '../../protocol/index.ts';
 
 const NONCE_BYTES = 12;
 
@@ -86,7 +86,7 @@ class Arrivals<T> {
   }
 }
 
-// Layer 6 as PROTOCOL.md says, just enough for this test; unlike the real broker, it counts logons.
+// Layer 6 as docs/protocol.md says, just enough for this test; unlike the real broker, it counts logons.
 class TinyBroker {
   private readonly server: WebSocketServer;
   private readonly clients = new Map<string, WebSocket>();

@@ -72,7 +72,7 @@ class LittleFsStorage final : public hearth::Storage {
   }
 };
 
-// The hardware RNG is only random once the radio runs (PROTOCOL.md "Envelope").
+// The hardware RNG is only random once the radio runs (docs/protocol.md "The envelope").
 class HardwareRandom final : public hearth::Random {
  public:
   hearth::Status fill(uint8_t* out, size_t length) override {
@@ -150,7 +150,7 @@ void on_socket_event(WStype_t type, uint8_t* payload, size_t length) {
     case WStype_DISCONNECTED:
       if (g_socket_connected) g_core->link_closed(now);
       g_socket_connected = false;
-      // Exponential backoff with jitter: 1 s doubling to 30 s (PROTOCOL.md "Liveness").
+      // Exponential backoff with jitter: 1 s doubling to 30 s (docs/protocol.md "Staying connected").
       g_socket.setReconnectInterval(g_backoff_ms / 2 + (ESP.random() % (g_backoff_ms / 2 + 1)));
       g_backoff_ms = g_backoff_ms >= 15000 ? 30000 : g_backoff_ms * 2;
       break;

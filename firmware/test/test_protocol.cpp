@@ -1,4 +1,4 @@
-// Layer 6 client and layer 7 sessions, as PROTOCOL.md describes them.
+// Layer 6 client and layer 7 sessions, as docs/protocol.md describes them.
 #include <doctest/doctest.h>
 
 #include "fakes.h"

@@ -1,4 +1,4 @@
-// Every thermostat rule of PROTOCOL.md as a table, run on simulated time.
+// Every thermostat rule of docs/protocol.md ("What the thermostat does, whatever it is told") as a table, run on simulated time.
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Loads the shared test vectors from test/vectors/ in the repository.
+// Loads the shared test vectors from protocol/vectors/ in the repository.
 #pragma once
 #include <fstream>
 #include <sstream>

@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeSecret } from '@/protocol';
+import { makeSecret } from '@protocol';
 import { identityFromSecret } from '@/lib/identity';
 import { FakeBroker } from '@/lib/connection/testing/fake-broker';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { inRange, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, type Settings } from '@/protocol';
+import { inRange, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, type Settings } from '@protocol';
 import { Dialog } from '@/components/dialog';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useCurrentPosition } from '@/features/geofence/current-position';

@@ -1,4 +1,4 @@
-import { fromBase64url, idFromSecret, isObject, makeSecret, SECRET_BYTES, toBase64url, type ClientId } from '@/protocol';
+import { fromBase64url, idFromSecret, isObject, makeSecret, SECRET_BYTES, toBase64url, type ClientId } from '@protocol';
 import { readStored, STORAGE_KEYS, writeStored } from './storage';
 
 export interface Identity {

@@ -1,4 +1,4 @@
-import { fromBase64url, isClientId, isObject, KEY_BYTES, type ClientId } from '@/protocol';
+import { fromBase64url, isClientId, isObject, KEY_BYTES, type ClientId } from '@protocol';
 
 /** A thermostat this app may control: its public ID, its AES key (base64url) and the name the user gave it. */
 export interface PairedThermostat {

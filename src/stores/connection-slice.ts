@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ClientId } from '@/protocol';
+import type { ClientId } from '@protocol';
 import type { ConnectionStatus } from '@/lib/connection/connection-status';
 import type { AppState } from './app-store';
 

@@ -1,4 +1,4 @@
-import { isClientId, isFiniteNumber, isObject, MAX_MEMBER_NAME_LENGTH, parseMessageValue, type ClientId } from '@/protocol';
+import { isClientId, isFiniteNumber, isObject, MAX_MEMBER_NAME_LENGTH, parseMessageValue, type ClientId } from '@protocol';
 import { parsePairedThermostats } from '@/lib/thermostats';
 import { readStored, STORAGE_KEYS, writeStored } from '@/lib/storage';
 import type { AppState, AppStore } from './app-store';

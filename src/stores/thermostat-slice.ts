@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ClientId, Settings, StateMessage } from '@/protocol';
+import type { ClientId, Settings, StateMessage } from '@protocol';
 import type { CommandFailure } from '@/lib/connection/connection-status';
 import type { AppState } from './app-store';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { fail, ok, type Result } from '@/protocol';
+import { fail, ok, type Result } from '@protocol';
 import type { HomeLocation } from '@/stores/settings-slice';
 
 export type PositionError = 'denied' | 'unavailable' | 'timeout' | 'unsupported';

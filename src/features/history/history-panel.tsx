@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useSyncExternalStore } from 'react';
-import type { ClientId } from '@/protocol';
+import type { ClientId } from '@protocol';
 import { historyRecorder, type HistoryRecorder } from './history-recorder';
 
 const HistoryChart = lazy(() => import('./history-chart'));

@@ -1,5 +1,5 @@
 import { createStore as createIdbStore, get, set, type UseStore } from 'idb-keyval';
-import { isFiniteNumber, isObject, type ClientId, type StateMessage } from '@/protocol';
+import { isFiniteNumber, isObject, type ClientId, type StateMessage } from '@protocol';
 import type { AppStore } from '@/stores/app-store';
 
 export interface Sample {

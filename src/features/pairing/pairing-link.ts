@@ -1,4 +1,4 @@
-import { isClientId, type Result, fail, ok } from '@/protocol';
+import { isClientId, type Result, fail, ok } from '@protocol';
 import { isThermostatKey } from '@/lib/thermostats';
 
 export type PairingLinkError = 'empty' | 'no_pairing' | 'bad_shape' | 'bad_id' | 'bad_key';

@@ -1,4 +1,4 @@
-import type { Member } from '@/protocol';
+import type { Member } from '@protocol';
 import { agoPhrase, formatDistance } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 

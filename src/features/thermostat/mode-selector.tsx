@@ -1,4 +1,4 @@
-import { MODES, type Mode } from '@/protocol';
+import { MODES, type Mode } from '@protocol';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';

@@ -1,4 +1,4 @@
-import type { StateMessage } from '@/protocol';
+import type { StateMessage } from '@protocol';
 import { agoPhrase, formatTemperature, NO_VALUE } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 

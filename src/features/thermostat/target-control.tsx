@@ -1,5 +1,5 @@
 import type { KeyboardEvent } from 'react';
-import { SETTING_RANGES } from '@/protocol';
+import { SETTING_RANGES } from '@protocol';
 import { formatTemperature } from '@/lib/format';
 import { useTargetControl } from './use-target-control';
 

@@ -1,4 +1,4 @@
-import { SETTING_RANGES } from '@/protocol';
+import { SETTING_RANGES } from '@protocol';
 
 /** Taps move the target by half a degree, on the half-degree grid, within the thermostat's range. */
 export const TARGET_STEP = 0.5;

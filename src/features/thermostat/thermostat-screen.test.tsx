@@ -1,7 +1,7 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StateMessage } from '@/protocol';
+import type { StateMessage } from '@protocol';
 import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { ConnectionStatusBar } from '@/features/connection/connection-status';

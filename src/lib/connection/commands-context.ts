@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Settings } from '@/protocol';
+import type { Settings } from '@protocol';
 import type { Presence } from './connection-client';
 
 /** What components may ask of the connection; the client itself stays outside React. */

@@ -1,6 +1,6 @@
 import { waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { makeKey, makeSecret, type Settings, type StateMessage } from '@/protocol';
+import { makeKey, makeSecret, type Settings, type StateMessage } from '@protocol';
 import { identityFromSecret } from '@/lib/identity';
 import { ConnectionClient } from './connection-client';
 import type { ConnectionStatus } from './connection-status';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeKey, makeSecret, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@/protocol';
+import { makeKey, makeSecret, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@protocol';
 import { identityFromSecret } from '@/lib/identity';
 import { COMMAND_TIMEOUT_MS, ConnectionClient, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
 import type { CommandFailure, ConnectionStatus } from './connection-status';

@@ -15,7 +15,7 @@ import {
   type SetMessage,
   type Settings,
   type StateMessage,
-} from '@/protocol';
+} from '@protocol';
 import { backoffDelay } from './backoff';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
 import { SessionGuard } from './session-guard';

@@ -1,5 +1,5 @@
 import { randomBytes } from '@noble/ciphers/utils.js';
-import { toBase64url, type StateMessage } from '@/protocol';
+import { toBase64url, type StateMessage } from '@protocol';
 
 const NONCE_BYTES = 16;
 

@@ -1,5 +1,5 @@
 // Encodings and cryptography of the wire contract: base64url, IDs, checksums
-// and the AES-256-GCM envelope (PROTOCOL.md "Identities" and "Envelope").
+// and the AES-256-GCM envelope (docs/protocol.md "Identity" and "The envelope").
 #pragma once
 #include "core_types.h"
 #include "ports.h"

@@ -1,6 +1,6 @@
 // Everything that decides whether the heater runs. The relay is switched only
-// by HeaterControl::update(); every safety rule of PROTOCOL.md "Thermostat
-// rules" is enforced there, in one place, whatever the messages say.
+// by HeaterControl::update(); every safety rule of docs/protocol.md "What the
+// thermostat does, whatever it is told" is enforced there, in one place, whatever the messages say.
 #pragma once
 #include "core_types.h"
 #include "ports.h"

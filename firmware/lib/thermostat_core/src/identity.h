@@ -1,4 +1,4 @@
-// The thermostat's logon secret, ID and AES key (PROTOCOL.md "Identities",
+// The thermostat's logon secret, ID and AES key (docs/protocol.md "Identity",
 // "Keys and pairing"), made once from the random source and kept in storage.
 #pragma once
 #include "codec.h"

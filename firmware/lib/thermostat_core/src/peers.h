@@ -1,5 +1,5 @@
 // Application sessions and presence reports, one slot per app ID
-// (PROTOCOL.md "Sessions, ordering and replay"). When the table is full the
+// (docs/protocol.md "Sessions and replay"). When the table is full the
 // app least recently heard from gives up its slot.
 #pragma once
 #include "codec.h"

@@ -1,4 +1,4 @@
-// User settings (PROTOCOL.md "SET") and their storage format.
+// User settings (docs/protocol.md "Messages", SET) and their storage format.
 #pragma once
 #include "core_types.h"
 

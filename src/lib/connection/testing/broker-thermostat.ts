@@ -1,4 +1,4 @@
-import { logOn, parsePacket, proofFromSecret } from '@/protocol';
+import { logOn, parsePacket, proofFromSecret } from '@protocol';
 import type { TestThermostat } from './test-thermostat';
 
 /** Connects a TestThermostat to a real broker; resolves once the broker acknowledged its logon. */

@@ -1,4 +1,4 @@
-import { ackLogOn, errorPacket, parsePacket, verifyProof, type Packet, type PacketType, type RoutedPacket } from '@/protocol';
+import { ackLogOn, errorPacket, parsePacket, verifyProof, type Packet, type PacketType, type RoutedPacket } from '@protocol';
 import type { SocketLike } from '../connection-client';
 import type { TestThermostat } from './test-thermostat';
 

@@ -13,7 +13,7 @@ import {
   type RoutedPacket,
   type Settings,
   type StateMessage,
-} from '@/protocol';
+} from '@protocol';
 
 /** Test double for the thermostat's layer 7: sessions, seq and replay rules as the contract has them. */
 export class TestThermostat {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeVectors } from '../../test/vectors.ts';
+import { envelopeVectors } from './vectors/index.ts';
 import { fromBase64url } from './base64url.ts';
 import { makeKey, open, seal, sealWithIv, type EnvelopePacketType } from './envelope.ts';
 

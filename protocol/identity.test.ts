@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idVectors } from '../../test/vectors.ts';
+import { idVectors } from './vectors/index.ts';
 import { fromBase64url } from './base64url.ts';
 import { ID_PATTERN, idFromSecret, isClientId, makeSecret, proofFromSecret, verifyProof } from './identity.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeVectors } from '../../test/vectors.ts';
+import { envelopeVectors } from './vectors/index.ts';
 import { inRange, parseMessage, parseMessageValue } from './messages.ts';
 
 const session = 'c2Vzc2lvbi0xMjM0';

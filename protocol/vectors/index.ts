@@ -1,4 +1,4 @@
-/** The contract's test vectors, copied from shared/vectors so a fresh clone tests without it. */
+/** The contract's test vectors, read by the TypeScript tests; the C++ tests read the same files (firmware/test/vectors.h). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,7 @@ export interface EnvelopeVector {
   envelope: string;
 }
 
-const vectorsDir = fileURLToPath(new URL('./vectors/', import.meta.url));
+const vectorsDir = fileURLToPath(new URL('./', import.meta.url));
 
 function load(name: string): Record<string, unknown> {
   const value: unknown = JSON.parse(readFileSync(`${vectorsDir}${name}`, 'utf8'));
