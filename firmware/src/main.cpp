@@ -10,8 +10,11 @@
 #include <WebSocketsClient.h>
 #include <WiFiManager.h>
 #include <Wire.h>
+#include <time.h>
 
 #include "thermostat.h"
+#include "tls_pin.h"
+#include "trust_anchors.h"
 
 namespace {
 
@@ -21,6 +24,9 @@ constexpr uint8_t kSclPin = D1;            // GPIO5
 constexpr uint8_t kRelayPin = D5;          // GPIO14, low at boot: the heater stays off
 constexpr bool kRelayActiveHigh = true;    // set false for active-low relay modules
 constexpr const char* kNetConfigPath = "/net.cfg";
+// Certificates are checked against the wall clock: no wss:// before SNTP has
+// set it past this (2024-01-01), so an unset clock cannot pass an expired one.
+constexpr time_t kClockKnownAfter = 1704067200;
 
 bool g_radio_started = false;
 
@@ -107,6 +113,13 @@ WiFiManager g_wifi;
 char g_broker_url[128] = "";
 char g_app_url[128] = "http://hearth.local:8080/";
 char g_pair_link[256] = "";
+// The broker certificate's SHA-1 fingerprint when the user pinned one;
+// otherwise wss:// trusts the built-in roots.
+char g_broker_pin_text[64] = "";
+uint8_t g_broker_pin[hearth::kFingerprintBytes];
+bool g_broker_pinned = false;
+BearSSL::X509List* g_trust_anchors = nullptr;
+bool g_said_waiting_for_clock = false;
 String g_pair_html;
 WiFiManagerParameter* g_broker_param = nullptr;
 WiFiManagerParameter* g_app_param = nullptr;
@@ -119,7 +132,10 @@ void load_net_config() {
   if (!f) return;
   f.readStringUntil('\n').toCharArray(g_broker_url, sizeof g_broker_url);
   f.readStringUntil('\n').toCharArray(g_app_url, sizeof g_app_url);
+  f.readStringUntil('\n').toCharArray(g_broker_pin_text, sizeof g_broker_pin_text);
   f.close();
+  g_broker_pinned = hearth::parse_certificate_fingerprint(g_broker_pin_text, strlen(g_broker_pin_text),
+                                                          g_broker_pin) == hearth::Error::none;
 }
 
 void save_net_config() {
@@ -127,7 +143,7 @@ void save_net_config() {
   strlcpy(g_app_url, g_app_param->getValue(), sizeof g_app_url);
   File f = LittleFS.open(String(kNetConfigPath) + ".tmp", "w");
   if (!f) return;
-  f.printf("%s\n%s\n", g_broker_url, g_app_url);
+  f.printf("%s\n%s\n%s\n", g_broker_url, g_app_url, g_broker_pinned ? g_broker_pin_text : "");
   f.close();
   LittleFS.rename(String(kNetConfigPath) + ".tmp", kNetConfigPath);
   g_socket_started = false;  // reconnect with the new URL
@@ -178,9 +194,17 @@ void start_socket() {
     port = host.substring(colon + 1).toInt();
     host.remove(colon);
   }
-  if (tls) {
-    g_socket.beginSSL(host.c_str(), port, path.c_str());
+  if (tls && g_broker_pinned) {
+    g_socket.beginSSL(host.c_str(), port, path.c_str(), g_broker_pin);
+  } else if (tls) {
+    if (time(nullptr) < kClockKnownAfter) {
+      if (!g_said_waiting_for_clock) Serial.println("wss: waiting for the time (SNTP) to check the broker's certificate");
+      g_said_waiting_for_clock = true;
+      return;  // loop() calls again until the clock is known
+    }
+    g_socket.beginSslWithCA(host.c_str(), port, path.c_str(), g_trust_anchors);
   } else {
+    Serial.println("ws:// chosen: the link to the broker is not encrypted (messages still are)");
     g_socket.begin(host.c_str(), port, path.c_str());
   }
   g_socket.onEvent(on_socket_event);
@@ -220,12 +244,24 @@ void run_command(const String& line) {
   } else if (line.startsWith("broker ")) {
     g_broker_param->setValue(line.substring(7).c_str(), sizeof g_broker_url);
     save_net_config();
+  } else if (line.startsWith("broker-pin ")) {
+    const String pin = line.substring(11);
+    if (pin == "none") {
+      g_broker_pinned = false;
+    } else if (hearth::parse_certificate_fingerprint(pin.c_str(), pin.length(), g_broker_pin) == hearth::Error::none) {
+      strlcpy(g_broker_pin_text, pin.c_str(), sizeof g_broker_pin_text);
+      g_broker_pinned = true;
+    } else {
+      Serial.println("broker-pin: give the certificate's SHA-1 fingerprint (40 hex digits) or none");
+      return;
+    }
+    save_net_config();
   } else if (line.startsWith("app ")) {
     g_app_param->setValue(line.substring(4).c_str(), sizeof g_app_url);
     save_net_config();
     print_pairing_link();
   } else {
-    Serial.println("commands: pair | broker <ws url> | app <url> | reset | factory");
+    Serial.println("commands: pair | broker <wss or ws url> | broker-pin <sha1 fingerprint>|none | app <url> | reset | factory");
   }
 }
 
@@ -243,6 +279,10 @@ void setup() {
   // The radio first: the identity needs the hardware RNG.
   WiFi.mode(WIFI_STA);
   g_radio_started = true;
+  // UTC from SNTP: the certificate check needs the date, nothing else does.
+  configTime(0, 0, "pool.ntp.org", "time.cloudflare.com");
+  g_trust_anchors = new BearSSL::X509List(kIsrgRootX1);
+  g_trust_anchors->append(kIsrgRootX2);
 
   static hearth::Thermostat core(g_sensor, g_relay, g_storage, g_link, g_random, millis());
   g_core = &core;
