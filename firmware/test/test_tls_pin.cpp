@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 #include <string.h>
 
+#include <initializer_list>
+
 #include "tls_pin.h"
 
 using namespace hearth;
