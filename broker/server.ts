@@ -9,6 +9,7 @@ import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
 import { handleDisconnect } from './handlers/disconnect.ts';
+import { applySecurityHeaders, RAW_SECURITY_HEADER_LINES, securityHeadersFor } from './http-headers.ts';
 import { LogonLimiter } from './limits.ts';
 import { createLogger } from './log.ts';
 import { isOriginAllowed, normalizeOrigin } from './origin.ts';
@@ -60,7 +61,7 @@ function destroyOnError(this: Duplex): void {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n${RAW_SECURITY_HEADER_LINES}Content-Length: ${text.length}\r\n\r\n${text}`);
 }
 
 export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promise<RunningBroker> {
@@ -71,6 +72,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       ? { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) }
       : null;
   const secure = tls !== null;
+  const securityHeaders = securityHeadersFor(secure);
   const allowedOrigins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const serveStatic = config.staticDir === null ? null : createStaticHandler(config.staticDir);
 
@@ -92,6 +94,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   };
 
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    applySecurityHeaders(response, securityHeaders);
     const path = pathOf(request.url);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' });

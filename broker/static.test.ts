@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheControlOf, contentTypeOf, resolveInside } from './static.ts';
+import { cacheControlOf, contentTypeOf, isWithin, resolveInside } from './static.ts';
 
 describe('resolveInside', () => {
   it.each(['/../etc/passwd', '/..%2f..%2fetc/passwd', '/a/../../x', '/%2e%2e/x', '/.git/config', '/a\\..\\b', '/%00', '/%zz'])(
@@ -12,6 +12,17 @@ describe('resolveInside', () => {
   it('maps paths inside the root, and / to index.html', () => {
     expect(resolveInside('/srv/app', '/')).toEqual({ file: '/srv/app/index.html', relative: 'index.html' });
     expect(resolveInside('/srv/app', '/assets/a%20b.js')).toEqual({ file: '/srv/app/assets/a b.js', relative: 'assets/a b.js' });
+  });
+});
+
+describe('isWithin', () => {
+  it('takes paths under the root, and not the root itself or a sibling that shares its prefix', () => {
+    expect(isWithin('/srv/app', '/srv/app/index.html')).toBe(true);
+    expect(isWithin('/srv/app', '/srv/app/assets/a.js')).toBe(true);
+    expect(isWithin('/', '/srv/app/index.html')).toBe(true);
+    expect(isWithin('/srv/app', '/srv/app')).toBe(false);
+    expect(isWithin('/srv/app', '/srv/app2/index.html')).toBe(false);
+    expect(isWithin('/srv/app', '/etc/passwd')).toBe(false);
   });
 });
 

@@ -1,6 +1,9 @@
-/** The built app: a small file server with an SPA fallback and cache headers that suit a service worker. */
+/**
+ * The built app: a small file server with an SPA fallback and cache headers that suit a service worker. The
+ * security headers are the server's (broker/http-headers.ts), set on every response before this runs.
+ */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, extname, resolve, sep } from 'node:path';
 
@@ -54,30 +57,55 @@ export function resolveInside(root: string, urlPath: string): { file: string; re
 
 export type StaticHandler = (request: IncomingMessage, response: ServerResponse, urlPath: string) => Promise<void>;
 
+/** True when `path` lies inside the directory `root` (both real, absolute paths). */
+export function isWithin(root: string, path: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/** A file to send (by its real path), nothing there, or something whose real path leaves the root. */
+type Lookup = { kind: 'file'; real: string; size: number } | { kind: 'missing' } | { kind: 'outside' };
+
 export function createStaticHandler(directory: string): StaticHandler {
   const root = resolve(directory);
+  /** The root's real path, looked up once rather than on every request. */
+  let realRoot: string | null = null;
 
-  const isFile = async (file: string): Promise<number | null> => {
+  const insideRealRoot = async (real: string): Promise<boolean> => {
+    if (realRoot !== null && isWithin(realRoot, real)) return true;
+    // Looked up again before refusing: the root itself may be a symlink that a deployment switched to a new release.
+    realRoot = await realpath(root).catch(() => null);
+    return realRoot !== null && isWithin(realRoot, real);
+  };
+
+  /** Symlinks are followed only as far as the root: a file or directory linked from outside it is refused. */
+  const lookUp = async (file: string): Promise<Lookup> => {
+    let real: string;
     try {
-      const info = await stat(file);
-      return info.isFile() ? info.size : null;
+      real = await realpath(file);
     } catch {
-      return null;
+      return { kind: 'missing' };
+    }
+    if (!(await insideRealRoot(real))) return { kind: 'outside' };
+    try {
+      const info = await stat(real);
+      return info.isFile() ? { kind: 'file', real, size: info.size } : { kind: 'missing' };
+    } catch {
+      return { kind: 'missing' };
     }
   };
 
-  const send = (request: IncomingMessage, response: ServerResponse, file: string, relative: string, size: number): void => {
+  const send = (request: IncomingMessage, response: ServerResponse, found: { real: string; size: number }, relative: string): void => {
     response.writeHead(200, {
-      'Content-Type': contentTypeOf(file),
-      'Content-Length': size,
+      'Content-Type': contentTypeOf(relative),
+      'Content-Length': found.size,
       'Cache-Control': cacheControlOf(relative),
-      'X-Content-Type-Options': 'nosniff',
     });
     if (request.method === 'HEAD') {
       response.end();
       return;
     }
-    const stream = createReadStream(file);
+    // The path that was checked, not the one asked for: a link switched since then is not followed.
+    const stream = createReadStream(found.real);
     stream.on('error', () => response.destroy());
     stream.pipe(response);
   };
@@ -85,14 +113,13 @@ export function createStaticHandler(directory: string): StaticHandler {
   return async (request, response, urlPath) => {
     const target = resolveInside(root, urlPath);
     if (target === null) return notFound(response);
-    const size = await isFile(target.file);
-    if (size !== null) return send(request, response, target.file, target.relative, size);
-    // Client-side routes have no extension; a missing file with one is a real 404.
-    if (extname(target.relative) !== '') return notFound(response);
-    const index = resolve(root, 'index.html');
-    const indexSize = await isFile(index);
-    if (indexSize === null) return notFound(response);
-    send(request, response, index, 'index.html', indexSize);
+    const found = await lookUp(target.file);
+    if (found.kind === 'file') return send(request, response, found, target.relative);
+    // Client-side routes have no extension; a missing file with one is a real 404, and so is anything outside.
+    if (found.kind === 'outside' || extname(target.relative) !== '') return notFound(response);
+    const index = await lookUp(resolve(root, 'index.html'));
+    if (index.kind !== 'file') return notFound(response);
+    send(request, response, index, 'index.html');
   };
 }
 

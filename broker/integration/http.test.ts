@@ -1,7 +1,8 @@
 /** The HTTP side of the one port: /healthz, the app's files, Origin checks, TLS, shutdown and port reuse. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,5 +193,151 @@ describe('close', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     client.socket.resume();
     await client.closed;
+  });
+});
+
+/** A self-signed certificate for 127.0.0.1, made with openssl for one test. */
+function selfSignedCertificate(): { tlsCert: string; tlsKey: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'broker-tls-'));
+  const tlsCert = join(dir, 'cert.pem');
+  const tlsKey = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-keyout', tlsKey, '-out', tlsCert], { stdio: 'ignore' });
+  return { tlsCert, tlsKey };
+}
+
+/** The status and headers of a refused WebSocket upgrade. */
+function refusedUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => {
+      socket.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      resolve({ status: response.statusCode ?? 0, headers: response.headers });
+      response.resume();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Directive name to its sources, e.g. "script-src" to ["'self'"]. */
+function directivesOf(policy: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const directive of policy.split(';')) {
+    const [name, ...sources] = directive.trim().split(/\s+/);
+    if (name) directives.set(name, sources);
+  }
+  return directives;
+}
+
+type HeaderLookup = (name: string) => string | null | undefined;
+
+/** What a security review expects of every response, whatever it is (docs/protocol.md, "Transport"). */
+function expectSecurityHeaders(header: HeaderLookup): void {
+  const policy = header('content-security-policy') ?? '';
+  expect(policy).not.toMatch(/unsafe-|data:|blob:|\*/);
+  const directives = directivesOf(policy);
+  expect(directives.get('default-src')).toEqual(["'none'"]);
+  for (const kind of ['script-src', 'style-src', 'img-src', 'worker-src', 'manifest-src']) expect(directives.get(kind)).toEqual(["'self'"]);
+  expect(directives.get('connect-src')).toEqual(["'self'", 'ws:', 'wss:']);
+  expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+  expect(directives.get('base-uri')).toEqual(["'none'"]);
+  expect(header('x-frame-options')).toBe('DENY');
+  expect(header('referrer-policy')).toBe('no-referrer');
+  const permissions = (header('permissions-policy') ?? '').split(',').map((item) => item.trim());
+  expect(permissions).toEqual(expect.arrayContaining(['geolocation=(self)', 'camera=()', 'microphone=()', 'payment=()', 'usb=()']));
+  expect(permissions.filter((item) => !item.endsWith('=()')).sort()).toEqual(['clipboard-write=(self)', 'geolocation=(self)']);
+  expect(header('x-content-type-options')).toBe('nosniff');
+  expect(header('cross-origin-opener-policy')).toBe('same-origin');
+  expect(header('cross-origin-resource-policy')).toBe('same-origin');
+}
+
+describe('security headers and symlinks', () => {
+  let broker: RunningBroker;
+  let root: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'broker-headers-'));
+    const outside = mkdtempSync(join(tmpdir(), 'broker-outside-'));
+    mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>app</title>');
+    writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+    writeFileSync(join(outside, 'secret.txt'), 'outside secret');
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'linked-file.txt'));
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'linked-file'));
+    symlinkSync(outside, join(root, 'linked-dir'));
+    symlinkSync(join(root, 'assets'), join(root, 'assets-alias'));
+    broker = await startBroker({ ...base, port: 0, staticDir: root });
+  });
+
+  afterAll(() => broker.close());
+
+  it.each([
+    ['GET', '/', 200],
+    ['HEAD', '/', 200],
+    ['GET', '/assets/index-abc123.js', 200],
+    ['GET', '/settings/room', 200],
+    ['GET', '/healthz', 200],
+    ['GET', '/assets/missing-1.js', 404],
+    ['GET', '/..%2f..%2fetc/passwd', 404],
+    ['POST', '/', 405],
+    ['GET', '/ws', 426],
+  ])('%s %s (%d) carries every security header, and no HSTS without TLS', async (method, path, status) => {
+    const response = await fetch(`${broker.url}${path}`, { method });
+    expect(response.status).toBe(status);
+    expectSecurityHeaders((name) => response.headers.get(name));
+    expect(response.headers.get('strict-transport-security')).toBeNull();
+    await response.arrayBuffer();
+  });
+
+  it.each([
+    ['another path', '/other', {}, 404],
+    ['a foreign Origin', '/ws', { Origin: 'https://evil.example' }, 403],
+  ])('a WebSocket upgrade refused for %s carries them too', async (_why, path, headers, status) => {
+    const refused = await refusedUpgrade(broker.wsUrl.replace('/ws', path), headers);
+    expect(refused.status).toBe(status);
+    expectSecurityHeaders((name) => {
+      const value = refused.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    });
+  });
+
+  it.each(['/linked-file.txt', '/linked-file', '/linked-dir/secret.txt', '/linked-dir', '/linked-dir/'])(
+    'refuses %s, a symlink out of the app folder, with 404',
+    async (path) => {
+      const response = await fetch(`${broker.url}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('secret');
+    },
+  );
+
+  it('still serves files, and symlinks that stay inside the app folder', async () => {
+    for (const path of ['/assets/index-abc123.js', '/assets-alias/index-abc123.js']) {
+      const response = await fetch(`${broker.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('console.log(1)');
+    }
+  });
+
+  it('sends HSTS only when it serves TLS itself', async () => {
+    const secure = await startBroker({ ...base, port: 0, staticDir: root, ...selfSignedCertificate() });
+    try {
+      for (const path of ['/', '/healthz', '/missing.js']) {
+        const headers = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+          const request = httpsRequest(`${secure.url}${path}`, { rejectUnauthorized: false }, (response) => {
+            resolve(response.headers);
+            response.resume();
+          });
+          request.on('error', reject);
+          request.end();
+        });
+        expect(headers['strict-transport-security']).toBe('max-age=31536000');
+        expectSecurityHeaders((name) => headers[name] as string | undefined);
+      }
+    } finally {
+      await secure.close();
+    }
   });
 });
