@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './system-paths.ts';
 
-const APP_SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package-lock.json', 'tsconfig.app.json'];
+const APP_SOURCES = ['src', 'protocol', 'public', 'index.html', 'vite.config.ts', 'package-lock.json', 'tsconfig.app.json'];
 const APP_OUTPUT = 'dist/index.html';
 
 function newestModification(path: string): number {
@@ -41,16 +41,11 @@ export function buildAppIfStale(log: (line: string) => void = console.log): void
   run('building the app (vite build)', join(repoRoot, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], log);
 }
 
-const SIM_BUILD_SCRIPT = 'firmware/scripts/build-sim.sh';
 const SIM_SCRIPT = 'firmware/scripts/sim.sh';
 
-/** The simulator keeps its own staleness check; asking it for help builds it when stale. */
+/** sim.sh keeps the simulator's own staleness check (CMake); asking it for help builds it when stale. */
 export function buildSimulator(log: (line: string) => void = console.log): void {
-  if (existsSync(join(repoRoot, SIM_BUILD_SCRIPT))) {
-    run('building the simulated thermostat', 'bash', [SIM_BUILD_SCRIPT], log);
-    return;
-  }
-  if (!existsSync(join(repoRoot, SIM_SCRIPT))) throw new Error(`${SIM_SCRIPT} is missing: the simulated thermostat has not landed`);
+  if (!existsSync(join(repoRoot, SIM_SCRIPT))) throw new Error(`${SIM_SCRIPT} is missing`);
   // sim.sh builds, then hands `--help` to the simulator, which answers with its usage and exit 64:
   // only sim.sh's own "build failed" (exit 1) is a failure here.
   log('checking the simulated thermostat build…');
