@@ -1,16 +1,23 @@
 /**
  * One client connection and its state machine:
- *   awaiting_logon --LOG_ON ok--> logged_on
- *   either         --close decided or socket gone--> closed
+ *   awaiting_logon --LOG_ON read--> verifying --signature ok--> logged_on
+ *   any            --close decided or socket gone--> closed
  * Everything the broker writes to a client goes through `sendFrame`, which enforces the buffered-bytes ceiling.
  */
 import { WebSocket } from 'ws';
-import { errorPacket, type ClientId, type ErrorPacket, type Packet } from '../protocol/index.ts';
+import { challenge as challengePacket, errorPacket, type ClientId, type ErrorPacket, type Packet } from '../protocol/index.ts';
 import type { BrokerContext } from './context.ts';
 import { CLOSES, FAULTS, type CloseKind, type Fault, type FaultResponse } from './errors.ts';
 import { FloodGuard } from './limits.ts';
 
-export type ConnectionState = 'awaiting_logon' | 'logged_on' | 'closed';
+export type ConnectionState = 'awaiting_logon' | 'verifying' | 'logged_on' | 'closed';
+
+/** What this connection's LOG_ON must sign (docs/protocol.md, "Logging on"). */
+export interface LogonChallenge {
+  readonly nonce: string;
+  /** The lowercased Host header of the upgrade request. */
+  readonly host: string;
+}
 
 /** The slice of a `ws` WebSocket the connection uses; small so that unit tests can stand in for it. */
 export type Socket = Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send' | 'close' | 'terminate' | 'ping'>;
@@ -21,6 +28,8 @@ const NO_THEMES: ReadonlySet<string> = new Set();
 export class Connection {
   state: ConnectionState = 'awaiting_logon';
   id: ClientId | null = null;
+  /** Set when CHALLENGE is sent, dropped once logged on: an idle connection keeps no nonce. */
+  challenge: LogonChallenge | null = null;
   /** Created on the first subscription: most devices never subscribe, and an empty Set still costs its table. */
   private subscribedThemes: Set<string> | null = null;
   /** Pings sent since the last pong; the heartbeat terminates at two. */
@@ -56,10 +65,28 @@ export class Connection {
     return themes;
   }
 
+  /** Sends the CHALLENGE that LOG_ON must answer; the broker's first packet on every connection. */
+  sendChallenge(challenge: LogonChallenge): void {
+    this.challenge = challenge;
+    this.sendPacket(challengePacket(challenge.nonce));
+  }
+
+  /** LOG_ON read and its signature being checked: anything else the client sends meanwhile is refused. */
+  markVerifying(): void {
+    this.state = 'verifying';
+  }
+
   markLoggedOn(id: ClientId): void {
     this.clearLogonTimer();
     this.id = id;
+    this.challenge = null;
     this.state = 'logged_on';
+  }
+
+  /** A bug a client's packet triggered closes that client, never the process: the one error path per connection. */
+  failInternally(error: unknown): void {
+    this.context.log.error('handler_failed', { id: this.id, message: error instanceof Error ? error.message : String(error) });
+    this.closeWith('internalError');
   }
 
   /** Writes one text frame unless the receiver is over its buffered-bytes ceiling; then the frame is dropped and counted. */

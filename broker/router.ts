@@ -33,12 +33,18 @@ export function routeFrame(context: BrokerContext, connection: Connection, frame
   const parsed = parsePacket(frame.toString('utf8'));
   if (!parsed.ok) return connection.fail(parsed.error, parsed.message, parsed.ref === undefined ? {} : { ref: parsed.ref });
   const packet = parsed.value;
+  if (connection.state === 'verifying') {
+    // A client waits for ACK_LOG_ON before sending more; one that does not is told so and keeps its logon.
+    const fault = packet.packet_type === 'LOG_ON' ? 'bad_packet' : 'not_logged_on';
+    return connection.fail(fault, 'the LOG_ON is still being verified; wait for ACK_LOG_ON', { ref: packet.packet_type });
+  }
   if (connection.state !== 'logged_on' && packet.packet_type !== 'LOG_ON') {
     return connection.fail('not_logged_on', 'send LOG_ON first', { ref: packet.packet_type });
   }
   switch (packet.packet_type) {
     case 'LOG_ON':
-      return handleLogOn(context, connection, packet);
+      void handleLogOn(context, connection, packet);
+      return;
     case 'MSG':
     case 'START':
       return handleRouted(context, connection, packet, frame);
@@ -46,6 +52,7 @@ export function routeFrame(context: BrokerContext, connection: Connection, frame
       return handleSubscribe(context, connection, packet);
     case 'UNSUBSCRIBE':
       return handleUnsubscribe(context, connection, packet);
+    case 'CHALLENGE':
     case 'ACK_LOG_ON':
     case 'ERROR':
       return connection.fail('bad_packet', `${packet.packet_type} is sent by the broker, not to it`, { ref: packet.packet_type });

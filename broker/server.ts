@@ -1,10 +1,12 @@
 /** One port: the WebSocket endpoint /ws, GET /healthz and the built app. */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { NONCE_BYTES } from '../protocol/index.ts';
 import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
@@ -129,8 +131,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     try {
       routeFrame(context, connection, toBuffer(data), isBinary);
     } catch (error) {
-      log.error('handler_failed', { id: connection.id, message: error instanceof Error ? error.message : String(error) });
-      connection.closeWith('internalError');
+      connection.failInternally(error);
     }
   }
   function onPong(this: WebSocket): void {
@@ -143,7 +144,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     handleDisconnect(context, connectionOf(this), code);
   }
 
-  const accept = (socket: BrokerSocket): void => {
+  const accept = (socket: BrokerSocket, request: IncomingMessage): void => {
     const connection = new Connection(socket, context);
     socket.connection = connection;
     context.connections.add(connection);
@@ -151,6 +152,9 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     socket.on('pong', onPong);
     socket.on('error', onError);
     socket.on('close', onClose);
+    // docs/protocol.md, "Logging on": a fresh nonce per connection, bound to the host the client reached.
+    const host = (request.headers.host ?? '').toLowerCase();
+    connection.sendChallenge({ nonce: randomBytes(NONCE_BYTES).toString('base64url'), host });
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -164,7 +168,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     }
     wss.handleUpgrade(request, socket, head, (webSocket) => {
       socket.off('error', destroyOnError);
-      accept(webSocket);
+      accept(webSocket, request);
     });
   };
 

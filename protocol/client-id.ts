@@ -5,7 +5,7 @@
 export const ID_LENGTH = 22;
 export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
-/** A client's ID: public, and only the holder of the secret can log on under it. */
+/** A client's ID: public, and only the holder of the private key it names can log on under it. */
 export type ClientId = string;
 
 export const isClientId = (value: unknown): value is ClientId => typeof value === 'string' && ID_PATTERN.test(value);

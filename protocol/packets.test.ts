@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ackLogOn, errorPacket, logOn, message, parsePacket, start, subscribe } from './packets.ts';
+import { ackLogOn, challenge, errorPacket, logOn, message, parsePacket, start, subscribe } from './packets.ts';
 
 const ana = 'GGXACDHnP37iP8E8stD1iL';
 const thermostat = 'Yw3NKWbEM2aRElRIu7JbT_';
-const proof = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+const nonce = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+// Shape only: the parser does not check keys or signatures (verifyLogon does), it bounds and types them.
+const public_key = 'B'.repeat(87);
+const signature = 'S'.repeat(86);
 
 describe('parsePacket', () => {
   it.each([
-    ['LOG_ON', logOn(thermostat, proof, ['home/1'])],
+    ['CHALLENGE', challenge(nonce)],
+    ['LOG_ON', logOn(thermostat, public_key, signature, ['home/1'])],
+    ['LOG_ON without themes', logOn(thermostat, public_key, signature)],
+    ['LOG_ON with 200-character fields', logOn(thermostat, 'B'.repeat(200), 'S'.repeat(200))],
     ['ACK_LOG_ON', ackLogOn(thermostat)],
     ['MSG unicast', message(ana, thermostat, 'v1.x.y')],
     ['MSG broadcast', message(ana, 'BROADCAST', { any: ['json'] })],
@@ -31,11 +37,19 @@ describe('parsePacket', () => {
   it.each([
     ['no packet_type', {}],
     ['unknown packet_type', { packet_type: 'PUBLISH' }],
-    ['LOG_ON without proof', { packet_type: 'LOG_ON', transmitter: thermostat }],
-    ['LOG_ON with a short ID', { packet_type: 'LOG_ON', transmitter: 'abc', proof }],
-    ['LOG_ON with __proto__ as ID', { packet_type: 'LOG_ON', transmitter: '__proto__', proof }],
-    ['LOG_ON with a number proof', { packet_type: 'LOG_ON', transmitter: thermostat, proof: 7 }],
-    ['LOG_ON with bad themes', { packet_type: 'LOG_ON', transmitter: thermostat, proof, themes: ['ok', 'no spaces'] }],
+    ['CHALLENGE without nonce', { packet_type: 'CHALLENGE' }],
+    ['CHALLENGE with a short nonce', { packet_type: 'CHALLENGE', nonce: nonce.slice(1) }],
+    ['CHALLENGE with a padded nonce', { packet_type: 'CHALLENGE', nonce: `${nonce.slice(1)}=` }],
+    ['LOG_ON v1 with proof only', { packet_type: 'LOG_ON', transmitter: thermostat, proof: nonce }],
+    ['LOG_ON without signature', { packet_type: 'LOG_ON', transmitter: thermostat, public_key }],
+    ['LOG_ON without public_key', { packet_type: 'LOG_ON', transmitter: thermostat, signature }],
+    ['LOG_ON with a short ID', { packet_type: 'LOG_ON', transmitter: 'abc', public_key, signature }],
+    ['LOG_ON with __proto__ as ID', { packet_type: 'LOG_ON', transmitter: '__proto__', public_key, signature }],
+    ['LOG_ON with a number signature', { packet_type: 'LOG_ON', transmitter: thermostat, public_key, signature: 7 }],
+    ['LOG_ON with an object public_key', { packet_type: 'LOG_ON', transmitter: thermostat, public_key: {}, signature }],
+    ['LOG_ON with a 201-char public_key', { packet_type: 'LOG_ON', transmitter: thermostat, public_key: 'B'.repeat(201), signature }],
+    ['LOG_ON with a 201-char signature', { packet_type: 'LOG_ON', transmitter: thermostat, public_key, signature: 'S'.repeat(201) }],
+    ['LOG_ON with bad themes', { packet_type: 'LOG_ON', transmitter: thermostat, public_key, signature, themes: ['ok', 'no spaces'] }],
     ['MSG without data', { packet_type: 'MSG', transmitter: ana, receiver: thermostat }],
     ['MSG to a bad receiver', { packet_type: 'MSG', transmitter: ana, receiver: 'constructor', data: 1 }],
     ['MULTICAST without theme', { packet_type: 'MSG', transmitter: ana, receiver: 'MULTICAST', data: 1 }],

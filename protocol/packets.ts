@@ -9,14 +9,29 @@ export type Receiver = ClientId | typeof BROADCAST | typeof MULTICAST;
 export const THEME_PATTERN = /^[A-Za-z0-9._/-]{1,64}$/;
 export const isTheme = (value: unknown): value is string => typeof value === 'string' && THEME_PATTERN.test(value);
 
-/** Longest accepted proof text: a 32-byte secret is 43 characters; anything far longer is not a proof. */
-const MAX_PROOF_LENGTH = 256;
+/**
+ * Longest accepted public_key or signature text (docs/protocol.md, "Logging on"): 65 and 64 bytes are 87 and
+ * 86 characters; anything longer is not a key or signature but a malformed packet.
+ */
+export const MAX_LOGON_FIELD_LENGTH = 200;
+/** A CHALLENGE nonce: 32 random bytes, base64url without padding (43 characters). */
+export const NONCE_BYTES = 32;
+export const NONCE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const MAX_MESSAGE_LENGTH = 512;
+
+/** The broker's first packet on every connection: LOG_ON must sign this nonce. */
+export interface ChallengePacket {
+  packet_type: 'CHALLENGE';
+  nonce: string;
+}
 
 export interface LogOnPacket {
   packet_type: 'LOG_ON';
   transmitter: ClientId;
-  proof: string;
+  /** base64url of the 65-byte uncompressed P-256 public key whose hash is `transmitter`. */
+  public_key: string;
+  /** base64url of the 64-byte r||s ECDSA signature over `hearth-logon-v2|<nonce>|<host>`. */
+  signature: string;
   themes?: string[];
 }
 
@@ -61,7 +76,7 @@ export interface ErrorPacket {
   receiver?: ClientId;
 }
 
-export type Packet = LogOnPacket | AckLogOnPacket | RoutedPacket | SubscriptionPacket | ErrorPacket;
+export type Packet = ChallengePacket | LogOnPacket | AckLogOnPacket | RoutedPacket | SubscriptionPacket | ErrorPacket;
 export type PacketType = Packet['packet_type'];
 
 export const CLOSE_CODES = {
@@ -95,18 +110,23 @@ function optionalField<T>(object: JsonObject, key: string, guard: (value: unknow
 const isReceiver = (value: unknown): value is Receiver => value === BROADCAST || value === MULTICAST || isClientId(value);
 const isThemeList = (value: unknown): value is string[] => Array.isArray(value) && value.every(isTheme);
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isProof = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_PROOF_LENGTH;
+const isLogonField = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_LOGON_FIELD_LENGTH;
+const isNonce = (value: unknown): value is string => typeof value === 'string' && NONCE_PATTERN.test(value);
 const isMessageText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_MESSAGE_LENGTH;
 const isPresent = (value: unknown): value is unknown => value !== undefined;
 
 function readPacket(object: JsonObject, packetType: string): Packet {
   switch (packetType) {
+    case 'CHALLENGE':
+      return { packet_type: 'CHALLENGE', nonce: requireField(object, 'nonce', isNonce, 'the base64url of 32 bytes') };
     case 'LOG_ON': {
       const themes = optionalField(object, 'themes', isThemeList, 'a list of themes');
+      const text = `text of at most ${MAX_LOGON_FIELD_LENGTH} characters`;
       return {
         packet_type: 'LOG_ON',
         transmitter: requireField(object, 'transmitter', isClientId, 'an ID'),
-        proof: requireField(object, 'proof', isProof, 'a base64url secret'),
+        public_key: requireField(object, 'public_key', isLogonField, text),
+        signature: requireField(object, 'signature', isLogonField, text),
         ...(themes === undefined ? {} : { themes }),
       };
     }
@@ -159,10 +179,14 @@ export function parsePacket(text: string): PacketResult {
   }
 }
 
-export const logOn = (transmitter: ClientId, proof: string, themes?: string[]): LogOnPacket => ({
+export const challenge = (nonce: string): ChallengePacket => ({ packet_type: 'CHALLENGE', nonce });
+
+/** Clients build this with signedLogOn (logon.ts), which signs the challenge. */
+export const logOn = (transmitter: ClientId, publicKey: string, signature: string, themes?: string[]): LogOnPacket => ({
   packet_type: 'LOG_ON',
   transmitter,
-  proof,
+  public_key: publicKey,
+  signature,
   ...(themes === undefined ? {} : { themes }),
 });
 

@@ -22,10 +22,19 @@ export function encodeClientFrame(payload: Buffer): Buffer {
 }
 
 export class RawClient {
-  onText: (payload: Buffer) => void = () => undefined;
+  /** Text frames nobody waits for yet (the broker's CHALLENGE may come with the handshake) are kept for nextText. */
+  private readonly unread: Buffer[] = [];
+  private readonly keepUnread = (payload: Buffer): void => {
+    this.unread.push(payload);
+  };
+  onText: (payload: Buffer) => void = this.keepUnread;
   private pending: Buffer | null = null;
 
-  private constructor(readonly socket: Socket) {}
+  private constructor(
+    readonly socket: Socket,
+    /** The Host header it sent, which a LOG_ON signs. */
+    readonly host: string,
+  ) {}
 
   static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
@@ -41,7 +50,7 @@ export class RawClient {
           socket.destroy();
           return;
         }
-        const client = new RawClient(socket);
+        const client = new RawClient(socket, `${host}:${port}`);
         socket.on('data', (data: Buffer) => client.receive(data));
         const rest = head.subarray(end + 4);
         resolve(client);
@@ -56,15 +65,22 @@ export class RawClient {
     });
   }
 
-  /** Sends one text frame and resolves with the first text frame that comes back. */
-  request(text: string): Promise<Buffer> {
+  /** Resolves with the next text frame, or the oldest one that arrived before anyone asked. */
+  nextText(): Promise<Buffer> {
+    const unread = this.unread.shift();
+    if (unread !== undefined) return Promise.resolve(unread);
     return new Promise((resolve) => {
       this.onText = (payload) => {
-        this.onText = () => undefined;
+        this.onText = this.keepUnread;
         resolve(payload);
       };
-      this.socket.write(encodeClientFrame(Buffer.from(text)));
     });
+  }
+
+  /** Sends one text frame and resolves with the next text frame that comes back. */
+  request(text: string): Promise<Buffer> {
+    this.socket.write(encodeClientFrame(Buffer.from(text)));
+    return this.nextText();
   }
 
   write(encoded: Buffer): boolean {

@@ -1,6 +1,6 @@
 /** One load-generating process, driven over IPC by run.ts. Every loop here is bounded by time or count. */
 import { performance } from 'node:perf_hooks';
-import { idFromSecret, logOn, makeSecret, message, proofFromSecret } from '../../protocol/index.ts';
+import { makeLogonKeys, message, parsePacket, signedLogOn } from '../../protocol/index.ts';
 import { encodeClientFrame, RawClient } from './raw-client.ts';
 
 export type WorkerCommand =
@@ -22,12 +22,14 @@ const BATCH = 50;
 const CONNECT_CONCURRENCY = 100;
 
 async function loggedOn(port: number): Promise<{ client: RawClient; id: string }> {
-  const secret = makeSecret();
-  const id = idFromSecret(secret);
+  const keys = await makeLogonKeys();
   const client = await RawClient.connect(port);
-  const ack = (await client.request(JSON.stringify(logOn(id, proofFromSecret(secret))))).toString();
+  const challenge = parsePacket((await client.nextText()).toString());
+  if (!challenge.ok || challenge.value.packet_type !== 'CHALLENGE') throw new Error('expected CHALLENGE first');
+  const logOn = await signedLogOn(keys, challenge.value.nonce, client.host);
+  const ack = (await client.request(JSON.stringify(logOn))).toString();
   if (!ack.includes('ACK_LOG_ON')) throw new Error(`logon failed: ${ack}`);
-  return { client, id };
+  return { client, id: keys.id };
 }
 
 interface Pair {

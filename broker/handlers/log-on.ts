@@ -1,22 +1,38 @@
-import { ackLogOn, verifyProof, type LogOnPacket } from '../../protocol/index.ts';
+import { ackLogOn, verifyLogon, type LogOnPacket, type LogonCheck } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 
+const REF = { ref: 'LOG_ON' } as const;
+
 /**
- * Checks run cheapest and least disturbing first; nothing touches an existing binding of the ID
- * until the proof has verified and the ID is within its logon rate.
+ * docs/protocol.md, "Logging on". Checks run cheapest and least disturbing first; nothing touches an existing
+ * binding of the ID until the signature has verified and the ID is within its logon rate. The signature is
+ * checked by WebCrypto off the event loop (Node's crypto thread pool), so forwarding does not wait for it.
+ * The promise settles once the logon is decided (it never rejects); the router does not wait for it.
  */
-export function handleLogOn(context: BrokerContext, connection: Connection, packet: LogOnPacket): void {
-  const ref = packet.packet_type;
-  if (connection.state === 'logged_on') return connection.fail('bad_packet', 'already logged on', { ref });
+export async function handleLogOn(context: BrokerContext, connection: Connection, packet: LogOnPacket): Promise<void> {
+  if (connection.state === 'logged_on') return connection.fail('bad_packet', 'already logged on', REF);
   const themes = new Set(packet.themes ?? []);
   if (themes.size > context.config.maxSubscriptions) {
-    return connection.fail('bad_packet', `at most ${context.config.maxSubscriptions} themes`, { ref });
+    return connection.fail('bad_packet', `at most ${context.config.maxSubscriptions} themes`, REF);
   }
-  if (!verifyProof(packet.transmitter, packet.proof)) return connection.fail('bad_proof', 'proof does not hash to the ID', { ref });
+  const challenge = connection.challenge;
+  if (challenge === null) return connection.fail('bad_proof', 'no CHALLENGE was sent on this connection', REF);
+  connection.markVerifying();
+  try {
+    finishLogOn(context, connection, packet, themes, await verifyLogon(packet, challenge.nonce, challenge.host));
+  } catch (error) {
+    connection.failInternally(error);
+  }
+}
+
+function finishLogOn(context: BrokerContext, connection: Connection, packet: LogOnPacket, themes: Set<string>, check: LogonCheck): void {
+  // The socket may have gone, or the logon timer fired, while the signature was being checked.
+  if (connection.state !== 'verifying') return;
+  if (!check.ok) return connection.fail('bad_proof', check.message, REF);
   if (!context.logonLimiter.tryAcquire(packet.transmitter, context.now())) {
     context.log.warn('logon_rate_limited', { id: packet.transmitter });
-    return connection.fail('logon_rate_limited', 'too many logons for this ID; try again later', { ref });
+    return connection.fail('logon_rate_limited', 'too many logons for this ID; try again later', REF);
   }
 
   const previous = context.registry.bind(packet.transmitter, connection);

@@ -1,6 +1,16 @@
 /** A real `ws` client for the integration tests that waits on events: the next packet, the close, a ping. */
 import { WebSocket, type ClientOptions } from 'ws';
-import { idFromSecret, logOn, makeSecret, message, parsePacket, proofFromSecret, type ClientId, type Packet } from '../../protocol/index.ts';
+import {
+  logonHost,
+  makeLogonKeys,
+  message,
+  parsePacket,
+  signedLogOn,
+  type ClientId,
+  type LogOnPacket,
+  type LogonKeys,
+  type Packet,
+} from '../../protocol/index.ts';
 
 export interface Closed {
   code: number;
@@ -8,10 +18,9 @@ export interface Closed {
 }
 
 export class TestClient {
-  readonly secret = makeSecret();
-  readonly id: ClientId = idFromSecret(this.secret);
-  readonly proof = proofFromSecret(this.secret);
   readonly closed: Promise<Closed>;
+  /** The nonce of the broker's CHALLENGE; null if the connection closed before one came. */
+  nonce: string | null = null;
   /** Every text frame as it came off the wire, to check that the broker forwards frames unchanged. */
   readonly rawFrames: string[] = [];
   private readonly inbox: Array<Packet | Error> = [];
@@ -23,7 +32,13 @@ export class TestClient {
   /** The ID this connection logged on with, which need not be its own. */
   loggedOnAs: ClientId | null = null;
 
-  private constructor(readonly socket: WebSocket) {
+  private constructor(
+    readonly socket: WebSocket,
+    /** This client's own key pair; it may log on with another (logOnAs) to act as a second device of that ID. */
+    readonly keys: LogonKeys,
+    /** What LOG_ON signs as host: exactly what the client sends as Host for this URL. */
+    readonly host: string,
+  ) {
     socket.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
       this.rawFrames.push(text);
@@ -53,28 +68,47 @@ export class TestClient {
     socket.on('error', () => undefined);
   }
 
-  static open(url: string, options: ClientOptions = {}): Promise<TestClient> {
-    return new Promise((resolve, reject) => {
+  get id(): ClientId {
+    return this.keys.id;
+  }
+
+  /**
+   * Opens and waits for the broker's CHALLENGE (kept as `nonce`, not queued for next()), or for the close if
+   * the broker closes first.
+   */
+  static async open(url: string, options: ClientOptions = {}): Promise<TestClient> {
+    const keys = await makeLogonKeys();
+    const client = await new Promise<TestClient>((resolve, reject) => {
       const socket = new WebSocket(url, options);
-      const client = new TestClient(socket);
-      socket.once('open', () => resolve(client));
+      const opened = new TestClient(socket, keys, logonHost(url));
+      socket.once('open', () => resolve(opened));
       socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
       socket.once('error', reject);
     });
+    const first = await client.next().catch(() => null);
+    if (first?.packet_type === 'CHALLENGE') client.nonce = first.nonce;
+    else if (first !== null) client.inbox.unshift(first);
+    return client;
   }
 
   /** Opens and logs on; resolves once ACK_LOG_ON arrived. */
   static async logOn(url: string, themes?: string[]): Promise<TestClient> {
     const client = await TestClient.open(url);
-    await client.logOnAs(client.id, client.proof, themes);
+    await client.logOnAs(client.keys, themes);
     return client;
   }
 
-  async logOnAs(id: ClientId, proof: string, themes?: string[]): Promise<void> {
-    this.send(logOn(id, proof, themes));
+  /** A LOG_ON signed with `keys` for this connection's CHALLENGE and host. */
+  signedLogOn(keys: LogonKeys = this.keys, themes?: string[]): Promise<LogOnPacket> {
+    if (this.nonce === null) throw new Error('no CHALLENGE arrived on this connection');
+    return signedLogOn(keys, this.nonce, this.host, themes);
+  }
+
+  async logOnAs(keys: LogonKeys = this.keys, themes?: string[]): Promise<void> {
+    this.send(await this.signedLogOn(keys, themes));
     const ack = await this.next();
-    if (ack.packet_type !== 'ACK_LOG_ON' || ack.receiver !== id) throw new Error(`expected ACK_LOG_ON, got ${JSON.stringify(ack)}`);
-    this.loggedOnAs = id;
+    if (ack.packet_type !== 'ACK_LOG_ON' || ack.receiver !== keys.id) throw new Error(`expected ACK_LOG_ON, got ${JSON.stringify(ack)}`);
+    this.loggedOnAs = keys.id;
   }
 
   send(value: object | string | Buffer): void {

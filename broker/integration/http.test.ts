@@ -157,7 +157,7 @@ describe('TLS', () => {
       expect(broker.url).toMatch(/^https:/);
       expect(broker.wsUrl).toMatch(/^wss:/);
       const client = await TestClient.open(broker.wsUrl, { rejectUnauthorized: false });
-      await client.logOnAs(client.id, client.proof);
+      await client.logOnAs();
       await expectRoutes(client, client);
       await client.close();
       expect(await upgradeStatus(broker.wsUrl.replace('wss:', 'ws:'), {}).catch(() => 'refused')).toBe('refused');

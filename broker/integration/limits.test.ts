@@ -93,12 +93,12 @@ describe('logon rate per ID', () => {
     let current = first;
     for (let index = 0; index < 2; index += 1) {
       const next = await TestClient.open(wsUrl);
-      await next.logOnAs(first.id, first.proof);
+      await next.logOnAs(first.keys);
       expect((await current.closed).code).toBe(4002);
       current = next;
     }
     const fourth = await TestClient.open(wsUrl);
-    fourth.send({ packet_type: 'LOG_ON', transmitter: first.id, proof: first.proof });
+    fourth.send(await fourth.signedLogOn(first.keys));
     expectError(await fourth.next(), 'rate_limited', { ref: 'LOG_ON' });
     expect((await fourth.closed).code).toBe(4029);
     peer.send(message(peer.id, first.id, 'still bound'));
@@ -113,7 +113,7 @@ describe('heartbeat', () => {
   it('terminates a connection that does not answer two pings', async () => {
     const { wsUrl } = await broker({ pingIntervalMs: 30 });
     const silent = await TestClient.open(wsUrl, { autoPong: false });
-    await silent.logOnAs(silent.id, silent.proof);
+    await silent.logOnAs();
     expect((await silent.closed).code).toBe(1006);
   });
 

@@ -1,6 +1,6 @@
 /** Layer 6 over real sockets: logon, takeover, routing and every ERROR a client can provoke. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idFromSecret, makeSecret, message, proofFromSecret } from '../../protocol/index.ts';
+import { makeLogonKeys, message } from '../../protocol/index.ts';
 import { startBroker, type RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
 import { expectError, expectRoutes } from './helpers.ts';
@@ -15,7 +15,8 @@ beforeAll(async () => {
     host: '127.0.0.1',
     logLevel: 'silent',
     staticDir: null,
-    logonTimeoutMs: 200,
+    // Long enough for a signed logon on a loaded machine, short enough to wait out in the 4001 test.
+    logonTimeoutMs: 1000,
     pingIntervalMs: 50,
     rateLimitPerSecond: 10_000,
     rateLimitBurst: 10_000,
@@ -32,7 +33,7 @@ afterAll(async () => {
 describe('LOG_ON', () => {
   it('answers ACK_LOG_ON naming the ID and counts the logon in /healthz', async () => {
     const client = await TestClient.open(broker.wsUrl);
-    client.send({ packet_type: 'LOG_ON', transmitter: client.id, proof: client.proof });
+    client.send(await client.signedLogOn());
     expect(await client.next()).toEqual({ packet_type: 'ACK_LOG_ON', receiver: client.id });
     const health = (await (await fetch(`${broker.url}/healthz`)).json()) as unknown;
     expect(health).toMatchObject({ status: 'ok' });
@@ -40,28 +41,9 @@ describe('LOG_ON', () => {
     await client.close();
   });
 
-  it('closes 4003 after ERROR bad_proof when the proof does not hash to the ID', async () => {
-    const client = await TestClient.open(broker.wsUrl);
-    client.send({ packet_type: 'LOG_ON', transmitter: client.id, proof: proofFromSecret(makeSecret()) });
-    expectError(await client.next(), 'bad_proof', { ref: 'LOG_ON' });
-    expect((await client.closed).code).toBe(4003);
-  });
-
-  it.each([
-    ['not base64url', '!!!!'],
-    ['31 bytes', proofFromSecret(new Uint8Array(31))],
-    ['33 bytes', proofFromSecret(new Uint8Array(33))],
-    ['empty', ''],
-  ])('treats a proof that is %s as bad_proof', async (_why, proof) => {
-    const client = await TestClient.open(broker.wsUrl);
-    client.send({ packet_type: 'LOG_ON', transmitter: client.id, proof });
-    expectError(await client.next(), 'bad_proof');
-    expect((await client.closed).code).toBe(4003);
-  });
-
   it('a failed logon under a bound ID leaves the binding alone', async () => {
     const intruder = await TestClient.open(broker.wsUrl);
-    intruder.send({ packet_type: 'LOG_ON', transmitter: bob.id, proof: intruder.proof });
+    intruder.send({ ...(await intruder.signedLogOn()), transmitter: bob.id });
     expectError(await intruder.next(), 'bad_proof');
     await intruder.closed;
     await expectRoutes(alice, bob);
@@ -73,21 +55,21 @@ describe('LOG_ON', () => {
     expectError(await client.next(), 'bad_packet', { ref: 'LOG_ON' });
     client.send(message(client.id, alice.id, 1));
     expectError(await client.next(), 'not_logged_on', { ref: 'MSG' });
-    await client.logOnAs(client.id, client.proof);
+    await client.logOnAs();
     await expectRoutes(client, alice);
     await client.close();
   });
 
   it('a malformed LOG_ON for a bound ID leaves the binding alone', async () => {
     const client = await TestClient.open(broker.wsUrl);
-    client.send({ packet_type: 'LOG_ON', transmitter: bob.id, proof: 42 });
+    client.send({ packet_type: 'LOG_ON', transmitter: bob.id, public_key: 42, signature: 'x' });
     expectError(await client.next(), 'bad_packet', { ref: 'LOG_ON' });
     await expectRoutes(alice, bob);
     await client.close();
   });
 
   it('a second LOG_ON on a logged-on connection is bad_packet and changes nothing', async () => {
-    alice.send({ packet_type: 'LOG_ON', transmitter: alice.id, proof: alice.proof });
+    alice.send(await alice.signedLogOn());
     expectError(await alice.next(), 'bad_packet', { ref: 'LOG_ON' });
     await expectRoutes(alice, bob);
     await expectRoutes(bob, alice);
@@ -100,8 +82,8 @@ describe('LOG_ON', () => {
 
   it('does not close a logged-on connection at the logon timeout', async () => {
     const client = await TestClient.logOn(broker.wsUrl);
-    // 8 pings at 50 ms is well past the 200 ms logon timeout.
-    await client.pinged(8);
+    // 30 pings at 50 ms is well past the 1000 ms logon timeout.
+    await client.pinged(30);
     await expectRoutes(client, alice);
     await client.close();
   });
@@ -109,7 +91,7 @@ describe('LOG_ON', () => {
   it('a newer logon of the same ID replaces the older connection with 4002', async () => {
     const older = await TestClient.logOn(broker.wsUrl);
     const newer = await TestClient.open(broker.wsUrl);
-    await newer.logOnAs(older.id, older.proof);
+    await newer.logOnAs(older.keys);
     expect((await older.closed).code).toBe(4002);
     // The older connection is gone; its close must not have unbound the newer one.
     alice.send(message(alice.id, older.id, 'to the newer'));
@@ -120,7 +102,7 @@ describe('LOG_ON', () => {
   it('the replaced connection stops receiving broadcasts and multicasts', async () => {
     const older = await TestClient.logOn(broker.wsUrl, ['replaced-theme']);
     const newer = await TestClient.open(broker.wsUrl);
-    await newer.logOnAs(older.id, older.proof, ['replaced-theme']);
+    await newer.logOnAs(older.keys, ['replaced-theme']);
     await older.closed;
     alice.send(message(alice.id, 'MULTICAST', 'once', 'replaced-theme'));
     expect(await newer.next()).toMatchObject({ data: 'once' });
@@ -137,7 +119,7 @@ describe('LOG_ON', () => {
 
   it('refuses more themes in LOG_ON than a connection may hold, as bad_packet without logging on', async () => {
     const client = await TestClient.open(broker.wsUrl);
-    client.send({ packet_type: 'LOG_ON', transmitter: client.id, proof: client.proof, themes: ['a', 'b', 'c', 'd', 'e'] });
+    client.send(await client.signedLogOn(client.keys, ['a', 'b', 'c', 'd', 'e']));
     expectError(await client.next(), 'bad_packet', { ref: 'LOG_ON' });
     client.send({ packet_type: 'SUBSCRIBE', theme: 'a' });
     expectError(await client.next(), 'not_logged_on');
@@ -221,24 +203,18 @@ describe('routing', () => {
   });
 
   it('answers receiver_offline with receiver and ref, and queues nothing', async () => {
-    const absent = identity();
+    const absent = await makeLogonKeys();
     alice.send(message(alice.id, absent.id, 'lost'));
     expectError(await alice.next(), 'receiver_offline', { ref: 'MSG', receiver: absent.id });
     alice.send({ packet_type: 'START', transmitter: alice.id, receiver: absent.id, data: 'lost' });
     expectError(await alice.next(), 'receiver_offline', { ref: 'START', receiver: absent.id });
     const late = await TestClient.open(broker.wsUrl);
-    await late.logOnAs(absent.id, absent.proof);
+    await late.logOnAs(absent);
     expect(await late.barrier()).toEqual([]);
     await late.close();
     await expectRoutes(alice, bob);
   });
 });
-
-/** Only an identity, never connected. */
-function identity(): { id: string; proof: string } {
-  const secret = makeSecret();
-  return { id: idFromSecret(secret), proof: proofFromSecret(secret) };
-}
 
 describe('bad input', () => {
   const badJson: Array<[string, string | Buffer]> = [
@@ -253,7 +229,7 @@ describe('bad input', () => {
     const fresh = await TestClient.open(broker.wsUrl);
     fresh.send(frame);
     expectError(await fresh.next(), 'bad_json');
-    await fresh.logOnAs(fresh.id, fresh.proof);
+    await fresh.logOnAs();
     fresh.send(frame);
     expectError(await fresh.next(), 'bad_json');
     await expectRoutes(fresh, bob);
@@ -278,6 +254,7 @@ describe('bad input', () => {
     ['an UNSUBSCRIBE without theme', () => ({ packet_type: 'UNSUBSCRIBE' })],
     ['an ACK_LOG_ON from a client', (me) => ({ packet_type: 'ACK_LOG_ON', receiver: me })],
     ['an ERROR from a client', () => ({ packet_type: 'ERROR', code: 'bad_json', message: 'x' })],
+    ['a CHALLENGE from a client', () => ({ packet_type: 'CHALLENGE', nonce: 'A'.repeat(43) })],
   ];
   it.each(badPackets)('answers %s with bad_packet and keeps routing', async (_why, make) => {
     alice.send(make(alice.id, bob.id));
@@ -293,9 +270,9 @@ describe('bad input', () => {
 
   it('a LOG_ON for a __proto__ ID is bad_packet', async () => {
     const client = await TestClient.open(broker.wsUrl);
-    client.send({ packet_type: 'LOG_ON', transmitter: '__proto__', proof: client.proof });
+    client.send({ ...(await client.signedLogOn()), transmitter: '__proto__' });
     expectError(await client.next(), 'bad_packet', { ref: 'LOG_ON' });
-    await client.logOnAs(client.id, client.proof);
+    await client.logOnAs();
     await expectRoutes(client, bob);
     await client.close();
   });
@@ -306,6 +283,7 @@ describe('bad input', () => {
     ['UNSUBSCRIBE', () => ({ packet_type: 'UNSUBSCRIBE', theme: 'x' })],
     ['START', (peer: string) => ({ packet_type: 'START', transmitter: peer, receiver: peer, data: 1 })],
     ['ACK_LOG_ON', (peer: string) => ({ packet_type: 'ACK_LOG_ON', receiver: peer })],
+    ['CHALLENGE', () => ({ packet_type: 'CHALLENGE', nonce: 'A'.repeat(43) })],
   ])('refuses %s before logon with not_logged_on and forwards nothing', async (type, make) => {
     const client = await TestClient.open(broker.wsUrl);
     client.send(make(bob.id));

@@ -24,7 +24,6 @@ import { RawClient } from '../fixtures/raw-client.ts';
 import { addFromPairingLink, ThermostatScreen } from '../fixtures/thermostat-screen.ts';
 import {
   fromBase64url,
-  makeSecret,
   message,
   open,
   parseMessage,
@@ -133,7 +132,7 @@ async function rawRoundTrips(thermostat: SimulatedThermostat, wsUrl: string): Pr
   const key = fromBase64url(thermostat.keyText) as Uint8Array;
   const client = await RawClient.connect(wsUrl);
   try {
-    const ownId = await client.logOnWithSecret(makeSecret());
+    const ownId = await client.logOn();
     const fromThermostat = (packet: Packet): boolean =>
       (packet.packet_type === 'MSG' || packet.packet_type === 'START') && packet.transmitter === thermostat.id;
     const nextState = async (accept: (state: StateMessage) => boolean): Promise<StateMessage> => {
@@ -167,8 +166,8 @@ async function rawRoundTrips(thermostat: SimulatedThermostat, wsUrl: string): Pr
 async function brokerRoundTrips(wsUrl: string): Promise<number[]> {
   const [asker, echoer] = await Promise.all([RawClient.connect(wsUrl), RawClient.connect(wsUrl)]);
   try {
-    const askerId = await asker.logOnWithSecret(makeSecret());
-    const echoerId = await echoer.logOnWithSecret(makeSecret());
+    const askerId = await asker.logOn();
+    const echoerId = await echoer.logOn();
     const trips: number[] = [];
     const startedAt = performance.now();
     for (let i = 0; i < RAW_ROUND_TRIPS; i++) {

@@ -10,22 +10,24 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { SimulatedThermostat, type ThermostatOptions } from '../../scripts/system-thermostat.ts';
 import {
   CLOSE_CODES,
+  NONCE_BYTES as CHALLENGE_NONCE_BYTES,
   ackLogOn,
+  challenge,
   errorPacket,
   fromBase64url,
-  idFromSecret,
-  logOn,
-  makeSecret,
+  logonHost,
+  makeLogonKeys,
   message,
   open,
   parseMessage,
   parsePacket,
-  proofFromSecret,
   seal,
+  signedLogOn,
   start,
   toBase64url,
-  verifyProof,
+  verifyLogon,
   type ErrorMessage,
+  type LogonKeys,
   type Message,
   type Packet,
   type RoutedPacket,
@@ -86,7 +88,8 @@ class Arrivals<T> {
   }
 }
 
-// Layer 6 as docs/protocol.md says, just enough for this test; unlike the real broker, it counts logons.
+// Layer 6 as docs/protocol.md says, just enough for this test (logon v2 included: CHALLENGE, then a LOG_ON
+// signed for its nonce and the Host it was reached at); unlike the real broker, it counts logons.
 class TinyBroker {
   private readonly server: WebSocketServer;
   private readonly clients = new Map<string, WebSocket>();
@@ -94,23 +97,33 @@ class TinyBroker {
 
   private constructor(server: WebSocketServer) {
     this.server = server;
-    server.on('connection', (ws) => {
+    server.on('connection', (ws, request) => {
       let loggedOnAs: string | null = null;
+      const nonce = toBase64url(randomBytes(CHALLENGE_NONCE_BYTES));
+      const host = (request.headers.host ?? '').toLowerCase();
+      ws.send(JSON.stringify(challenge(nonce)));
       ws.on('message', (raw) => {
         const text = raw.toString();
         const parsed = parsePacket(text);
-        if (!parsed.ok) return;
+        if (!parsed.ok) {
+          ws.send(JSON.stringify(errorPacket(parsed.error, parsed.message, parsed.ref === undefined ? {} : { ref: parsed.ref })));
+          return;
+        }
         const packet = parsed.value;
         if (packet.packet_type === 'LOG_ON') {
-          if (!verifyProof(packet.transmitter, packet.proof)) {
-            ws.close(CLOSE_CODES.badProof);
-            return;
-          }
-          loggedOnAs = packet.transmitter;
-          this.clients.get(loggedOnAs)?.close(CLOSE_CODES.replaced);
-          this.clients.set(loggedOnAs, ws);
-          this.logons += 1;
-          ws.send(JSON.stringify(ackLogOn(loggedOnAs)));
+          void verifyLogon(packet, nonce, host).then((check) => {
+            if (ws.readyState !== WebSocket.OPEN) return;
+            if (!check.ok) {
+              ws.send(JSON.stringify(errorPacket('bad_proof', check.message, { ref: 'LOG_ON' })));
+              ws.close(CLOSE_CODES.badProof);
+              return;
+            }
+            loggedOnAs = packet.transmitter;
+            this.clients.get(loggedOnAs)?.close(CLOSE_CODES.replaced);
+            this.clients.set(loggedOnAs, ws);
+            this.logons += 1;
+            ws.send(JSON.stringify(ackLogOn(loggedOnAs)));
+          });
         } else if (packet.packet_type === 'MSG' || packet.packet_type === 'START') {
           if (packet.transmitter !== loggedOnAs) return;
           const receiver = this.clients.get(packet.receiver);
@@ -145,8 +158,7 @@ const isState = (m: Message): m is StateMessage => m.type === 'STATE';
 
 // An app: its own logon, and layer 7 with the pairing key.
 class TestApp {
-  readonly secret = makeSecret();
-  readonly id = idFromSecret(this.secret);
+  private keys: LogonKeys | null = null;
   private ws!: WebSocket;
   private readonly packets = new Arrivals<Packet>('packet');
   /** Every STATE the thermostat sent this app, replies and pushes alike, in arrival order. */
@@ -160,13 +172,20 @@ class TestApp {
     private readonly key: Uint8Array,
   ) {}
 
+  get id(): string {
+    if (this.keys === null) throw new Error('the app has no ID before it connects');
+    return this.keys.id;
+  }
+
   /** Number of the next packet to arrive: pass it as `since` to wait only for later ones. */
   get packetsReceived(): number {
     return this.packets.count;
   }
 
   async connect(port: number): Promise<void> {
-    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const keys = (this.keys ??= await makeLogonKeys());
+    const url = `ws://127.0.0.1:${port}/ws`;
+    this.ws = new WebSocket(url);
     this.ws.on('message', (raw) => {
       const parsed = parsePacket(raw.toString());
       if (!parsed.ok) return;
@@ -181,7 +200,9 @@ class TestApp {
       this.ws.once('open', () => done());
       this.ws.once('error', fail);
     });
-    this.ws.send(JSON.stringify(logOn(this.id, proofFromSecret(this.secret))));
+    const first = await this.packets.take((p) => p.packet_type === 'CHALLENGE');
+    const nonce = first.packet_type === 'CHALLENGE' ? first.nonce : '';
+    this.ws.send(JSON.stringify(await signedLogOn(keys, nonce, logonHost(url))));
     await this.packets.take((p) => p.packet_type === 'ACK_LOG_ON');
   }
 

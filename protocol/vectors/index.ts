@@ -2,9 +2,23 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export interface IdVector {
-  secret: string;
+export interface LogonIdVector {
+  public_key: string;
   id: string;
+}
+
+export interface LogonKeyVector extends LogonIdVector {
+  private_key: string;
+}
+
+export interface LogonVerifyVector {
+  why: string;
+  nonce: string;
+  host: string;
+  transmitter: string;
+  public_key: string;
+  signature: string;
+  valid: boolean;
 }
 
 export interface EnvelopeVector {
@@ -45,8 +59,18 @@ function list(value: unknown, name: string): unknown[] {
 
 const envelopeKeys = ['why', 'packet_type', 'transmitter', 'receiver', 'aad', 'iv', 'plaintext', 'envelope'] as const;
 
-const ids = load('ids.json');
-export const idVectors: IdVector[] = list(ids['cases'], 'ids.cases').map((v) => strings(v, ['secret', 'id']));
+const logon = load('logon.json');
+const verifyKeys = ['why', 'nonce', 'host', 'transmitter', 'public_key', 'signature'] as const;
+export const logonVectors = {
+  ids: list(logon['ids'], 'logon.ids').map((v): LogonIdVector => strings(v, ['public_key', 'id'])),
+  keys: list(logon['keys'], 'logon.keys').map((v): LogonKeyVector => strings(v, ['private_key', 'public_key', 'id'])),
+  verify: list(logon['verify'], 'logon.verify').map((v): LogonVerifyVector => {
+    if (typeof v !== 'object' || v === null || !('valid' in v) || typeof v.valid !== 'boolean') {
+      throw new Error('logon.verify: valid is not true or false');
+    }
+    return { ...strings(v, verifyKeys), valid: v.valid };
+  }),
+};
 
 const envelopes = load('envelope.json');
 export const envelopeVectors = {

@@ -1,8 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeSecret } from '@protocol';
-import { identityFromSecret } from '@/lib/identity';
+import { makeLogonKeys } from '@protocol';
 import { FakeBroker } from '@/lib/connection/testing/fake-broker';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { STORAGE_KEYS } from '@/lib/storage';
@@ -18,10 +17,10 @@ afterEach(() => {
   history.replaceState(null, '', '/');
 });
 
-function renderApp(thermostat = new TestThermostat(), { reachable = true } = {}) {
+async function renderApp(thermostat = new TestThermostat(), { reachable = true } = {}) {
   const broker = new FakeBroker(thermostat);
   broker.reachable = reachable;
-  const connection = startConnection(appStore, identityFromSecret(makeSecret()), broker.factory);
+  const connection = startConnection(appStore, await makeLogonKeys(), broker.factory);
   stops.push(connection.stop, persistStore(appStore));
   render(<App commands={connection.commands} withUpdatePrompt={false} />);
   return { broker, thermostat };
@@ -32,7 +31,7 @@ describe('the app', () => {
     const user = userEvent.setup();
     const thermostat = new TestThermostat();
     history.replaceState(null, '', `/#pair=${thermostat.id}.${thermostat.keyText}`);
-    renderApp(thermostat);
+    await renderApp(thermostat);
     const dialog = await screen.findByRole('dialog', { name: 'Add thermostat' });
     expect(location.hash).toBe('');
     const name = within(dialog).getByRole('textbox', { name: 'Thermostat name' });
@@ -51,7 +50,7 @@ describe('the app', () => {
 
   it('explains a bad pairing link instead of adding anything', async () => {
     history.replaceState(null, '', '/#pair=not-a-real-code');
-    renderApp();
+    await renderApp();
     const dialog = await screen.findByRole('dialog', { name: 'Add thermostat' });
     expect(within(dialog).getByRole('alert')).toHaveTextContent('The pairing code must be the thermostat ID, a dot, then the key.');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Add' }));
@@ -60,7 +59,7 @@ describe('the app', () => {
 
   it('pairs by hand from ID and key, and changes the target with the thermostat confirming it', async () => {
     const user = userEvent.setup();
-    const { thermostat } = renderApp();
+    const { thermostat } = await renderApp();
     await user.click(screen.getByRole('button', { name: 'Add thermostat' }));
     const dialog = await screen.findByRole('dialog', { name: 'Add thermostat' });
     await user.type(within(dialog).getByRole('textbox', { name: 'Thermostat ID' }), thermostat.id);
@@ -79,7 +78,7 @@ describe('the app', () => {
     const thermostat = new TestThermostat();
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
     appStore.getState().receiveState(thermostat.id, thermostat.stateMessage({ temperature: 19.2 }), Date.now() - 5 * 60_000);
-    const { broker } = renderApp(thermostat, { reachable: false });
+    const { broker } = await renderApp(thermostat, { reachable: false });
     await waitFor(() => expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Offline/));
     expect(broker.sockets.length).toBeGreaterThan(0);
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('19.2 °C');
@@ -90,7 +89,7 @@ describe('the app', () => {
 describe('the app before the connection code has loaded', () => {
   it('paints the last state with "Connecting…" and marks "(you)" once the identity is known', async () => {
     const thermostat = new TestThermostat();
-    const identity = identityFromSecret(makeSecret());
+    const identity = await makeLogonKeys();
     thermostat.members = [{ id: identity.id, name: 'Ana', home: true, distance: 120, age_s: 42 }];
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
     appStore.getState().receiveState(thermostat.id, thermostat.stateMessage(), Date.now());

@@ -76,9 +76,10 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
 }
 
 /**
- * What main.tsx loads with a dynamic import: the identity (made with SHA-256 on first run) and the client are
- * not needed to paint the last known state, so they and the crypto they use stay out of the initial chunk.
+ * What main.tsx loads with a dynamic import: the identity (a key pair read from IndexedDB, made on first run)
+ * and the client are not needed to paint the last known state, so they and the crypto they use stay out of
+ * the initial chunk. The client starts once the key pair is read; commands issued meanwhile wait for it.
  */
-export function connectWithStoredIdentity(store: AppStore) {
-  return startConnection(store, loadOrCreateIdentity());
+export async function connectWithStoredIdentity(store: AppStore) {
+  return startConnection(store, await loadOrCreateIdentity());
 }

@@ -5,7 +5,7 @@ type Call = (commands: ThermostatCommands) => void;
 
 /**
  * The commands components and the geofence watcher get from the first render on, while the connection stack
- * (identity hashing, AES-GCM, the WebSocket client) is still loading in its own chunk. `load` starts at once;
+ * (the identity's key pair, AES-GCM, the WebSocket client) is still loading in its own chunk. `load` starts at once;
  * calls made before it resolves wait in order and go out when it does, later calls go straight through.
  */
 export function deferredCommands(store: AppStore, load: () => Promise<ThermostatCommands>): ThermostatCommands {

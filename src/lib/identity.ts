@@ -1,25 +1,49 @@
-import { fromBase64url, idFromSecret, isObject, makeSecret, SECRET_BYTES, toBase64url, type ClientId } from '@protocol';
-import { readStored, STORAGE_KEYS, writeStored } from './storage';
+import { createStore, get, update, type UseStore } from 'idb-keyval';
+import { logonKeysOf, makeLogonKeyPair, type LogonKeyPair, type LogonKeys } from '@protocol';
+import { STORAGE_KEYS } from './storage';
 
-export interface Identity {
-  secret: Uint8Array;
-  id: ClientId;
+/** This app's identity (docs/protocol.md, "Identity"): its ID, public key and a private key nobody can read. */
+export type Identity = LogonKeys;
+
+/** Where the key pair lives: IndexedDB can hold a CryptoKey itself, so the private key never exists as bytes. */
+export const IDENTITY_DB = { database: 'hearth-identity', store: 'keys', key: 'identity' } as const;
+
+const isP256Key = (value: unknown, type: KeyType): value is CryptoKey =>
+  value instanceof CryptoKey &&
+  value.type === type &&
+  value.algorithm.name === 'ECDSA' &&
+  'namedCurve' in value.algorithm &&
+  value.algorithm.namedCurve === 'P-256';
+
+/** IndexedDB is a trust boundary too: what it holds may be from another version, or not a key pair at all. */
+export function parseKeyPair(value: unknown): LogonKeyPair | null {
+  if (typeof value !== 'object' || value === null || !('privateKey' in value) || !('publicKey' in value)) return null;
+  const { privateKey, publicKey } = value;
+  return isP256Key(privateKey, 'private') && isP256Key(publicKey, 'public') ? { privateKey, publicKey } : null;
 }
 
-export const identityFromSecret = (secret: Uint8Array): Identity => ({ secret, id: idFromSecret(secret) });
-
-export function parseIdentity(value: unknown): Identity | null {
-  if (!isObject(value) || typeof value.secret !== 'string') return null;
-  const secret = fromBase64url(value.secret);
-  if (secret === null || secret.length !== SECRET_BYTES) return null;
-  return identityFromSecret(secret);
+/**
+ * The key pair is made once and kept; it never leaves the device, only signatures do. Two windows opening at
+ * once agree on one pair: the one stored first wins, in one IndexedDB transaction. Without IndexedDB (some
+ * private modes) the pair lasts this visit. A logon secret of the first version in localStorage is dropped.
+ */
+export async function loadOrCreateIdentity(idb: UseStore = createStore(IDENTITY_DB.database, IDENTITY_DB.store)): Promise<Identity> {
+  forgetLegacySecret();
+  const fresh = await makeLogonKeyPair();
+  let pair: LogonKeyPair = fresh;
+  try {
+    await update(IDENTITY_DB.key, (stored: unknown) => parseKeyPair(stored) ?? fresh, idb);
+    pair = parseKeyPair(await get(IDENTITY_DB.key, idb)) ?? fresh;
+  } catch (error) {
+    console.warn('IndexedDB is not available: this visit logs on with a key pair that will not be kept', error);
+  }
+  return logonKeysOf(pair.privateKey, pair.publicKey);
 }
 
-/** The app's logon secret is made once and kept; it leaves the device only as the LOG_ON proof. */
-export function loadOrCreateIdentity(): Identity {
-  const stored = readStored(STORAGE_KEYS.identity, parseIdentity);
-  if (stored !== null) return stored;
-  const secret = makeSecret();
-  writeStored(STORAGE_KEYS.identity, { secret: toBase64url(secret) });
-  return identityFromSecret(secret);
+function forgetLegacySecret(): void {
+  try {
+    localStorage.removeItem(STORAGE_KEYS.legacyIdentity);
+  } catch {
+    // Storage disabled: there is nothing to forget.
+  }
 }

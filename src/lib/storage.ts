@@ -26,7 +26,8 @@ export function writeStored(key: string, value: unknown): void {
 }
 
 export const STORAGE_KEYS = {
-  identity: 'hearth.identity',
+  /** Where logon v1 kept its secret; the key pair of logon v2 lives in IndexedDB (lib/identity.ts). */
+  legacyIdentity: 'hearth.identity',
   thermostats: 'hearth.thermostats',
   selected: 'hearth.selected',
   settings: 'hearth.settings',

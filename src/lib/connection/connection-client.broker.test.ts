@@ -1,7 +1,6 @@
 import { waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { makeKey, makeSecret, type Settings, type StateMessage } from '@protocol';
-import { identityFromSecret } from '@/lib/identity';
+import { makeKey, makeLogonKeys, type Settings, type StateMessage } from '@protocol';
 import { ConnectionClient } from './connection-client';
 import type { ConnectionStatus } from './connection-status';
 import { closeSocket, connectThermostat } from './testing/broker-thermostat';
@@ -20,11 +19,11 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-function startApp(thermostat: TestThermostat, options: { key?: Uint8Array; commandTimeoutMs?: number } = {}) {
+async function startApp(thermostat: TestThermostat, options: { key?: Uint8Array; commandTimeoutMs?: number } = {}) {
   const seen = { statuses: [] as ConnectionStatus[], states: [] as StateMessage[], pending: [] as (Partial<Settings> | null)[] };
   const client = new ConnectionClient({
     url: wsUrl,
-    identity: identityFromSecret(makeSecret()),
+    identity: await makeLogonKeys(),
     memberName: 'Test browser',
     thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, verified: false },
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
@@ -41,7 +40,7 @@ function startApp(thermostat: TestThermostat, options: { key?: Uint8Array; comma
 }
 
 async function onlineThermostat(): Promise<TestThermostat> {
-  const thermostat = new TestThermostat();
+  const thermostat = await TestThermostat.withLogonKeys();
   const socket = await connectThermostat(wsUrl, thermostat);
   cleanups.push(() => closeSocket(socket));
   return thermostat;
@@ -50,7 +49,7 @@ async function onlineThermostat(): Promise<TestThermostat> {
 describe('ConnectionClient against the real broker', () => {
   it('logs on, opens a session and gets a SET confirmed', async () => {
     const thermostat = await onlineThermostat();
-    const app = startApp(thermostat);
+    const app = await startApp(thermostat);
     await waitFor(() => expect(app.status()).toBe('connected'));
     expect(app.seen.states[0]?.target).toBe(21);
     app.client.sendSettings({ target: 22.5 });
@@ -63,8 +62,8 @@ describe('ConnectionClient against the real broker', () => {
   });
 
   it('says the thermostat is offline, and connects once it is back', async () => {
-    const thermostat = new TestThermostat();
-    const app = startApp(thermostat);
+    const thermostat = await TestThermostat.withLogonKeys();
+    const app = await startApp(thermostat);
     await waitFor(() => expect(app.status()).toBe('thermostat-offline'));
     const socket = await connectThermostat(wsUrl, thermostat);
     cleanups.push(() => closeSocket(socket));
@@ -74,14 +73,14 @@ describe('ConnectionClient against the real broker', () => {
 
   it('suspects the key when an online thermostat never answers it', async () => {
     const thermostat = await onlineThermostat();
-    const app = startApp(thermostat, { key: makeKey(), commandTimeoutMs: 200 });
+    const app = await startApp(thermostat, { key: makeKey(), commandTimeoutMs: 200 });
     await waitFor(() => expect(app.status()).toBe('wrong-key'), { timeout: 3000 });
     expect(thermostat.received).toEqual([]);
   });
 
   it('recovers after the thermostat reboots: stale_session, new START, command repeated', async () => {
     const thermostat = await onlineThermostat();
-    const app = startApp(thermostat);
+    const app = await startApp(thermostat);
     await waitFor(() => expect(app.status()).toBe('connected'));
     thermostat.reboot();
     app.client.sendSettings({ mode: 'away' });

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeKey, makeSecret, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@protocol';
-import { identityFromSecret } from '@/lib/identity';
+import { challenge, makeKey, makeLogonKeys, makeNonce, verifyLogon, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@protocol';
 import { COMMAND_TIMEOUT_MS, ConnectionClient, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
 import { FakeBroker } from './testing/fake-broker';
@@ -13,10 +12,13 @@ interface Recorded {
   failures: CommandFailure[];
 }
 
-function setUp(options: { key?: Uint8Array; verified?: boolean } = {}) {
+const brokers: FakeBroker[] = [];
+
+async function setUp(options: { key?: Uint8Array; verified?: boolean } = {}) {
   const thermostat = new TestThermostat();
   const broker = new FakeBroker(thermostat);
-  const identity = identityFromSecret(makeSecret());
+  brokers.push(broker);
+  const identity = await makeLogonKeys();
   const recorded: Recorded = { statuses: [], states: [], pending: [], failures: [] };
   const client = new ConnectionClient({
     url: 'ws://broker.test/ws',
@@ -36,8 +38,21 @@ function setUp(options: { key?: Uint8Array; verified?: boolean } = {}) {
   return { thermostat, broker, identity, recorded, client, lastStatus };
 }
 
-/** Lets queued frames arrive (they travel as microtasks) and the given time pass. */
-const pass = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+/** Lets queued frames arrive (they travel as microtasks) and logons be signed and checked, which takes real time. */
+async function settle(): Promise<void> {
+  for (;;) {
+    await vi.advanceTimersByTimeAsync(0);
+    const waited = await Promise.all(brokers.map((broker) => broker.logonsSettled()));
+    if (!waited.includes(true)) return;
+  }
+}
+
+/** Settles, lets the given (fake) time pass, and settles again: a logon started meanwhile completes at its end. */
+async function pass(ms = 0): Promise<void> {
+  await settle();
+  await vi.advanceTimersByTimeAsync(ms);
+  await settle();
+}
 
 describe('ConnectionClient', () => {
   beforeEach(() => {
@@ -45,15 +60,18 @@ describe('ConnectionClient', () => {
   });
   afterEach(() => {
     vi.useRealTimers();
+    brokers.splice(0);
   });
 
-  it('logs on with a proof that hashes to its ID, STARTs with a fresh nonce and reports the STATE', async () => {
-    const { client, broker, identity, recorded, lastStatus, thermostat } = setUp();
+  it('answers the CHALLENGE with a LOG_ON signed for its nonce and the URL’s host, STARTs with a fresh nonce and reports the STATE', async () => {
+    const { client, broker, identity, recorded, lastStatus, thermostat } = await setUp();
     client.start();
     expect(lastStatus()).toBe('connecting');
     await pass();
     const logOn = broker.sentByApp('LOG_ON')[0] as LogOnPacket;
-    expect(logOn.transmitter).toBe(identity.id);
+    expect(logOn).toMatchObject({ transmitter: identity.id, public_key: identity.publicKey });
+    expect(await verifyLogon(logOn, broker.latest.nonce, 'broker.test')).toEqual({ ok: true, value: identity.id });
+    expect(await verifyLogon(logOn, broker.latest.nonce, 'other.test')).toMatchObject({ ok: false });
     expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
     expect(thermostat.received[0]?.body).toMatchObject({ type: 'START', name: 'Ana’s phone', nonce: expect.stringMatching(/^[\w-]{16,}$/) });
     expect(lastStatus()).toBe('connected');
@@ -61,8 +79,25 @@ describe('ConnectionClient', () => {
     expect(recorded.states[0]?.target).toBe(21);
   });
 
+  it('signs for the host of the URL each socket was opened with, and answers one CHALLENGE per socket', async () => {
+    const { client, broker, identity, lastStatus } = await setUp();
+    client.start();
+    await pass();
+    client.setUrl('wss://Other.Example:8443/ws');
+    await pass();
+    expect(lastStatus()).toBe('connected');
+    const socket = broker.latest;
+    const logOns = broker.sentByApp('LOG_ON') as LogOnPacket[];
+    expect(logOns).toHaveLength(2);
+    expect(await verifyLogon(logOns[1]!, socket.nonce, 'other.example:8443')).toEqual({ ok: true, value: identity.id });
+    expect(await verifyLogon(logOns[1]!, broker.sockets[0]!.nonce, 'other.example:8443')).toMatchObject({ ok: false });
+    socket.deliver(challenge(makeNonce()));
+    await pass();
+    expect(broker.sentByApp('LOG_ON')).toHaveLength(2);
+  });
+
   it('sends SET with the session and increasing seq, and clears pending once a STATE confirms it', async () => {
-    const { client, recorded, thermostat } = setUp();
+    const { client, recorded, thermostat } = await setUp();
     client.start();
     await pass();
     client.sendSettings({ target: 21.5 });
@@ -77,7 +112,7 @@ describe('ConnectionClient', () => {
   });
 
   it('ignores a replayed STATE and STATEs it cannot authenticate', async () => {
-    const { client, broker, recorded, thermostat, identity } = setUp();
+    const { client, broker, recorded, thermostat, identity } = await setUp();
     client.start();
     await pass();
     const push = thermostat.stateTo(identity.id, { temperature: 22 });
@@ -93,7 +128,7 @@ describe('ConnectionClient', () => {
   });
 
   it('left open, keeps its session heard from with an empty SET that changes nothing and shows nothing pending', async () => {
-    const { client, broker, recorded, thermostat, identity } = setUp();
+    const { client, broker, recorded, thermostat, identity } = await setUp();
     client.start();
     await pass();
     const pendingBefore = recorded.pending.length;
@@ -110,7 +145,7 @@ describe('ConnectionClient', () => {
   });
 
   it('asks again when the thermostat stops pushing, and says it is not answering if it stays silent', async () => {
-    const { client, lastStatus, thermostat } = setUp();
+    const { client, lastStatus, thermostat } = await setUp();
     client.start();
     await pass();
     expect(lastStatus()).toBe('connected');
@@ -123,7 +158,7 @@ describe('ConnectionClient', () => {
   });
 
   it('on stale_session STARTs again and repeats the command in the new session', async () => {
-    const { client, recorded, thermostat } = setUp();
+    const { client, recorded, thermostat } = await setUp();
     client.start();
     await pass();
     thermostat.reboot();
@@ -136,7 +171,7 @@ describe('ConnectionClient', () => {
   });
 
   it('repeats an unanswered command once after a new START, 5 s later', async () => {
-    const { client, recorded, thermostat } = setUp();
+    const { client, recorded, thermostat } = await setUp();
     client.start();
     await pass();
     thermostat.dropNext = 1;
@@ -150,7 +185,7 @@ describe('ConnectionClient', () => {
   });
 
   it('says the thermostat is not answering when a verified thermostat goes silent', async () => {
-    const { client, recorded, thermostat, lastStatus } = setUp();
+    const { client, recorded, thermostat, lastStatus } = await setUp();
     client.start();
     await pass();
     thermostat.answering = false;
@@ -165,7 +200,7 @@ describe('ConnectionClient', () => {
   });
 
   it('suspects the key when a thermostat that is online never answered it', async () => {
-    const { client, lastStatus, thermostat } = setUp({ key: makeKey() });
+    const { client, lastStatus, thermostat } = await setUp({ key: makeKey() });
     client.start();
     await pass(COMMAND_TIMEOUT_MS * 2);
     expect(thermostat.received).toEqual([]);
@@ -173,7 +208,7 @@ describe('ConnectionClient', () => {
   });
 
   it('reports receiver_offline as thermostat offline and connects when it comes back', async () => {
-    const { client, broker, lastStatus } = setUp();
+    const { client, broker, lastStatus } = await setUp();
     broker.thermostatOnline = false;
     client.start();
     await pass();
@@ -184,7 +219,7 @@ describe('ConnectionClient', () => {
   });
 
   it('reconnects with growing delays while the broker is unreachable, then logs on and STARTs again', async () => {
-    const { client, broker, lastStatus, thermostat } = setUp();
+    const { client, broker, lastStatus, thermostat } = await setUp();
     broker.reachable = false;
     client.start();
     await pass();
@@ -206,7 +241,7 @@ describe('ConnectionClient', () => {
   });
 
   it('after a dropped connection starts a new session with a new nonce', async () => {
-    const { client, broker, thermostat, lastStatus } = setUp();
+    const { client, broker, thermostat, lastStatus } = await setUp();
     client.start();
     await pass();
     broker.latest.serverClose(1006);
@@ -219,7 +254,7 @@ describe('ConnectionClient', () => {
   });
 
   it('does not fight another window that took over its ID, until asked to resume', async () => {
-    const { client, broker, lastStatus } = setUp();
+    const { client, broker, lastStatus } = await setUp();
     client.start();
     await pass();
     broker.latest.serverClose(4002);
@@ -233,7 +268,7 @@ describe('ConnectionClient', () => {
   });
 
   it('reports the thermostat refusing a value, and drops the pending value', async () => {
-    const { client, recorded, thermostat, broker, identity } = setUp();
+    const { client, recorded, thermostat, broker, identity } = await setUp();
     client.start();
     await pass();
     thermostat.answering = false;

@@ -1,16 +1,18 @@
 import {
-  logOn,
+  logonHost,
   message,
   open,
   parseMessage,
   parsePacket,
-  proofFromSecret,
   seal,
+  signedLogOn,
   start,
   CLOSE_CODES,
   MAX_MEMBER_NAME_LENGTH,
   type ClientId,
   type HomeSetMessage,
+  type LogOnPacket,
+  type LogonKeys,
   type Packet,
   type SetMessage,
   type Settings,
@@ -64,7 +66,8 @@ export interface ConnectionEvents {
 
 export interface ConnectionClientOptions {
   url: string;
-  identity: { id: ClientId; secret: Uint8Array };
+  /** The key pair LOG_ON signs the broker's CHALLENGE with (docs/protocol.md, "Logging on"). */
+  identity: LogonKeys;
   memberName: string;
   thermostat: ThermostatLink | null;
   events: ConnectionEvents;
@@ -104,6 +107,8 @@ export class ConnectionClient {
   private readonly now: () => number;
 
   private socket: SocketLike | null = null;
+  /** The current socket's CHALLENGE has been answered: a broker sends one, and a second would not be honoured. */
+  private challengeAnswered = false;
   private loggedOn = false;
   private stopped = true;
   private reconnectAttempt = 0;
@@ -228,11 +233,11 @@ export class ConnectionClient {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => {
-      socket.send(JSON.stringify(logOn(this.identity.id, proofFromSecret(this.identity.secret))));
-    };
+    // The LOG_ON signs the host of the URL this socket was opened with: the broker checks it against the Host it was reached at.
+    const url = this.url;
+    this.challengeAnswered = false;
     socket.onmessage = (event) => {
-      if (typeof event.data === 'string') this.handleFrame(event.data);
+      if (typeof event.data === 'string') this.handleFrame(event.data, socket, url);
     };
     socket.onclose = (event) => {
       if (this.socket === socket) this.handleClose(event.code);
@@ -250,6 +255,7 @@ export class ConnectionClient {
       this.socket.onerror = null;
     }
     this.socket = null;
+    this.challengeAnswered = false;
     this.loggedOn = false;
     this.guard.reset();
   }
@@ -294,11 +300,30 @@ export class ConnectionClient {
     return true;
   }
 
-  private handleFrame(text: string): void {
+  /** Answers the broker's CHALLENGE once per socket, if the socket is still ours and open when the signature is ready. */
+  private async answerChallenge(socket: SocketLike, url: string, nonce: string): Promise<void> {
+    if (this.challengeAnswered) return;
+    this.challengeAnswered = true;
+    let packet: LogOnPacket;
+    try {
+      packet = await signedLogOn(this.identity, nonce, logonHost(url));
+    } catch (error) {
+      // The key pair cannot sign (a storage or browser fault): without a logon this socket is useless.
+      console.error('Could not sign the logon', error);
+      if (this.socket === socket) socket.close(1000, 'cannot sign logon');
+      return;
+    }
+    if (this.socket === socket && socket.readyState === OPEN) socket.send(JSON.stringify(packet));
+  }
+
+  private handleFrame(text: string, socket: SocketLike, url: string): void {
     const parsed = parsePacket(text);
     if (!parsed.ok) return;
     const packet = parsed.value;
     switch (packet.packet_type) {
+      case 'CHALLENGE':
+        void this.answerChallenge(socket, url, packet.nonce);
+        return;
       case 'ACK_LOG_ON':
         if (packet.receiver !== this.identity.id) return;
         this.loggedOn = true;

@@ -1,4 +1,16 @@
-import { ackLogOn, errorPacket, parsePacket, verifyProof, type Packet, type PacketType, type RoutedPacket } from '@protocol';
+import {
+  ackLogOn,
+  challenge,
+  errorPacket,
+  logonHost,
+  makeNonce,
+  parsePacket,
+  verifyLogon,
+  type LogOnPacket,
+  type Packet,
+  type PacketType,
+  type RoutedPacket,
+} from '@protocol';
 import type { SocketLike } from '../connection-client';
 import type { TestThermostat } from './test-thermostat';
 
@@ -14,6 +26,9 @@ export class FakeSocket implements SocketLike {
   onclose: SocketLike['onclose'] = null;
   onerror: SocketLike['onerror'] = null;
   readonly sent: Packet[] = [];
+  readonly nonce = makeNonce();
+  /** A logon is open from the CHALLENGE until the broker has answered the LOG_ON or the socket closed. */
+  logonDecided = false;
 
   constructor(
     private readonly broker: FakeBroker,
@@ -32,9 +47,11 @@ export class FakeSocket implements SocketLike {
     this.serverClose(code);
   }
 
+  /** Opens and, as the broker does first on every connection, sends a CHALLENGE with a fresh nonce. */
   open(): void {
     this.readyState = OPEN;
     this.onopen?.(new Event('open'));
+    this.deliver(challenge(this.nonce));
   }
 
   deliver(packet: Packet): void {
@@ -46,6 +63,7 @@ export class FakeSocket implements SocketLike {
   serverClose(code: number): void {
     if (this.readyState === CLOSED) return;
     this.readyState = CLOSED;
+    this.broker.logonDecided(this);
     this.onclose?.(new CloseEvent('close', { code }));
   }
 }
@@ -55,6 +73,7 @@ export class FakeBroker {
   readonly sockets: FakeSocket[] = [];
   reachable = true;
   thermostatOnline = true;
+  private readonly logonWaiters: (() => void)[] = [];
 
   constructor(readonly thermostat: TestThermostat) {}
 
@@ -81,11 +100,40 @@ export class FakeBroker {
     this.latest.deliver(packet);
   }
 
+  /**
+   * Waits until every open socket's logon is decided, in real time: the app signs and this broker verifies
+   * with WebCrypto, whose work fake timers neither run nor wait for. Resolves true if there was one to wait for.
+   */
+  async logonsSettled(): Promise<boolean> {
+    let waited = false;
+    while (this.sockets.some((socket) => socket.readyState === OPEN && !socket.logonDecided)) {
+      waited = true;
+      await new Promise<void>((resolve) => this.logonWaiters.push(resolve));
+    }
+    return waited;
+  }
+
+  logonDecided(socket: FakeSocket): void {
+    socket.logonDecided = true;
+    this.logonWaiters.splice(0).forEach((wake) => wake());
+  }
+
+  /** As the real broker checks it (docs/protocol.md, "Logging on"), with the URL's host standing for Host. */
+  private async logOn(socket: FakeSocket, packet: LogOnPacket): Promise<void> {
+    const check = await verifyLogon(packet, socket.nonce, logonHost(socket.url));
+    if (socket.readyState !== OPEN) return;
+    if (check.ok) socket.deliver(ackLogOn(packet.transmitter));
+    else {
+      socket.deliver(errorPacket('bad_proof', check.message, { ref: 'LOG_ON' }));
+      void Promise.resolve().then(() => socket.serverClose(4003));
+    }
+    this.logonDecided(socket);
+  }
+
   fromApp(socket: FakeSocket, packet: Packet): void {
     switch (packet.packet_type) {
       case 'LOG_ON':
-        if (verifyProof(packet.transmitter, packet.proof)) socket.deliver(ackLogOn(packet.transmitter));
-        else socket.serverClose(4003);
+        void this.logOn(socket, packet);
         return;
       case 'START':
       case 'MSG':

@@ -1,7 +1,6 @@
 import {
-  idFromSecret,
   makeKey,
-  makeSecret,
+  makeLogonKeys,
   message,
   open,
   parseMessage,
@@ -9,6 +8,7 @@ import {
   start,
   toBase64url,
   type ClientId,
+  type LogonKeys,
   type Member,
   type RoutedPacket,
   type Settings,
@@ -17,8 +17,7 @@ import {
 
 /** Test double for the thermostat's layer 7: sessions, seq and replay rules as the contract has them. */
 export class TestThermostat {
-  readonly secret = makeSecret();
-  readonly id: ClientId = idFromSecret(this.secret);
+  readonly id: ClientId;
   readonly key = makeKey();
   readonly keyText = toBase64url(this.key);
   /** When false the thermostat hears but never answers: like a wrong key, or a hung device. */
@@ -31,6 +30,19 @@ export class TestThermostat {
   readonly received: { type: string; seq?: number; body: unknown }[] = [];
   private readonly sessions = new Map<ClientId, { session: string; lastInSeq: number; outSeq: number }>();
   private sessionCounter = 0;
+
+  /**
+   * Without `logonKeys` the thermostat has a random ID and can only talk through a FakeBroker, which routes
+   * without logons; a real broker needs the key pair (see withLogonKeys).
+   */
+  constructor(readonly logonKeys: LogonKeys | null = null) {
+    this.id = logonKeys?.id ?? toBase64url(crypto.getRandomValues(new Uint8Array(16)));
+  }
+
+  /** A thermostat that can log on to a real broker (broker-thermostat.ts). */
+  static async withLogonKeys(): Promise<TestThermostat> {
+    return new TestThermostat(await makeLogonKeys());
+  }
 
   /** Handles one packet addressed to the thermostat; returns what it sends back. */
   handle(packet: RoutedPacket): RoutedPacket[] {
@@ -86,8 +98,9 @@ export class TestThermostat {
       session: 'AAAAAAAAAAAAAAAAAAAAAA',
       seq: 1,
       temperature: this.temperature,
-      humidity: 40,
-      pressure: 1013,
+      // Without a good reading every reading is null, as the contract has it.
+      humidity: this.temperature === null ? null : 40,
+      pressure: this.temperature === null ? null : 1013,
       sensor_ok: this.temperature !== null,
       ...this.settings,
       regime: this.settings.mode === 'away' ? 'away' : 'home',

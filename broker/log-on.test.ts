@@ -1,0 +1,108 @@
+/** The LOG_ON handler while its signature is being checked: what arrives meanwhile, and a socket that goes meanwhile. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { makeLogonKeys, message, parsePacket, signedLogOn, type Packet } from '../protocol/index.ts';
+import { resolveConfig } from './config.ts';
+import { Connection, type Socket } from './connection.ts';
+import { emptyStats, type BrokerContext } from './context.ts';
+import { LogonLimiter } from './limits.ts';
+import { createLogger } from './log.ts';
+import { MemoryRegistry } from './registry.ts';
+import { handleLogOn } from './handlers/log-on.ts';
+import { routeFrame } from './router.ts';
+
+class FakeSocket implements Socket {
+  readyState: WebSocket['readyState'] = WebSocket.OPEN;
+  bufferedAmount = 0;
+  readonly sent: string[] = [];
+  closedWith: number | null = null;
+  send(data: unknown): void {
+    this.sent.push(String(data));
+  }
+  close(code?: number): void {
+    this.closedWith = code ?? null;
+  }
+  terminate(): void {}
+  ping(): void {}
+  packets(): Packet[] {
+    return this.sent.map((frame) => {
+      const parsed = parsePacket(frame);
+      if (!parsed.ok) throw new Error(parsed.message);
+      return parsed.value;
+    });
+  }
+}
+
+const NONCE = 'bm9uY2Vub25jZW5vbmNlbm9uY2Vub25jZW5vbmNlbm8';
+const HOST = 'hearth.example';
+const connections: Connection[] = [];
+afterEach(() => {
+  for (const connection of connections.splice(0)) connection.dispose();
+});
+
+function connect(): { context: BrokerContext; connection: Connection; socket: FakeSocket } {
+  const config = resolveConfig({ staticDir: null });
+  const context: BrokerContext = {
+    config,
+    registry: new MemoryRegistry<Connection>(),
+    logonLimiter: new LogonLimiter(15),
+    connections: new Set(),
+    log: createLogger('silent'),
+    stats: emptyStats(),
+    now: () => 0,
+  };
+  const socket = new FakeSocket();
+  const connection = new Connection(socket, context);
+  connections.push(connection);
+  connection.sendChallenge({ nonce: NONCE, host: HOST });
+  return { context, connection, socket };
+}
+
+const frame = (packet: object): Buffer => Buffer.from(JSON.stringify(packet));
+
+describe('LOG_ON while its signature is verified', () => {
+  it('refuses a second LOG_ON and any other packet meanwhile with a clear error, then logs on once', async () => {
+    const { context, connection, socket } = connect();
+    const keys = await makeLogonKeys();
+    const logOn = await signedLogOn(keys, NONCE, HOST);
+    routeFrame(context, connection, frame(logOn), false);
+    expect(connection.state).toBe('verifying');
+    routeFrame(context, connection, frame(logOn), false);
+    routeFrame(context, connection, frame(message(keys.id, keys.id, 1)), false);
+    expect(socket.packets().slice(1)).toEqual([
+      expect.objectContaining({ packet_type: 'ERROR', code: 'bad_packet', ref: 'LOG_ON', message: expect.stringMatching(/being verified/) }),
+      expect.objectContaining({ packet_type: 'ERROR', code: 'not_logged_on', ref: 'MSG', message: expect.stringMatching(/being verified/) }),
+    ]);
+    await vi.waitFor(() => expect(connection.state).toBe('logged_on'));
+    expect(socket.packets().at(-1)).toEqual({ packet_type: 'ACK_LOG_ON', receiver: keys.id });
+    expect(socket.packets().filter((packet) => packet.packet_type === 'ACK_LOG_ON')).toHaveLength(1);
+    expect(context.registry.lookup(keys.id)).toBe(connection);
+    expect(connection.challenge).toBeNull();
+  });
+
+  it('binds nothing and answers nothing when the socket went while the signature was checked', async () => {
+    const { context, connection, socket } = connect();
+    const keys = await makeLogonKeys();
+    const holder = connect();
+    context.registry.bind(keys.id, holder.connection);
+    const decided = handleLogOn(context, connection, await signedLogOn(keys, NONCE, HOST));
+    connection.dispose();
+    await decided;
+    expect(socket.packets().map((packet) => packet.packet_type)).toEqual(['CHALLENGE']);
+    expect(context.registry.lookup(keys.id)).toBe(holder.connection);
+    expect(holder.socket.closedWith).toBeNull();
+  });
+
+  it('leaves an existing binding alone until the signature has verified', async () => {
+    const { context, connection, socket } = connect();
+    const keys = await makeLogonKeys();
+    const holder = connect();
+    context.registry.bind(keys.id, holder.connection);
+    const decided = handleLogOn(context, connection, await signedLogOn(keys, NONCE, HOST));
+    expect(context.registry.lookup(keys.id)).toBe(holder.connection);
+    await decided;
+    expect(context.registry.lookup(keys.id)).toBe(connection);
+    expect(socket.packets().at(-1)).toEqual({ packet_type: 'ACK_LOG_ON', receiver: keys.id });
+    expect(holder.socket.closedWith).toBe(4002);
+  });
+});
