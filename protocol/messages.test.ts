@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeVectors } from './vectors/index.ts';
+import { envelopeVectors, messageVectors, type FieldVector } from './vectors/index.ts';
 import { inRange, parseMessage, parseMessageValue } from './messages.ts';
+import { isObject, type JsonObject } from './json.ts';
 
-const session = 'c2Vzc2lvbi0xMjM0';
+const TEMPERATURES = ['target', 'away_target', 'hysteresis'] as const;
 
 describe('parseMessage', () => {
   it.each(envelopeVectors.open)('parses the vector plaintext of $packet_type $iv', ({ plaintext }) => {
@@ -12,37 +13,8 @@ describe('parseMessage', () => {
   });
 
   it.each([
-    [{ target: 5 }, true],
-    [{ target: 30 }, true],
-    [{ target: 21.5, away_target: 17, hysteresis: 0.3, mode: 'auto' }, true],
-    [{}, true],
-    [{ target: 4.9 }, 'out_of_range'],
-    [{ target: 30.1 }, 'out_of_range'],
-    [{ target: 21.55 }, 'out_of_range'],
-    [{ away_target: 25.5 }, 'out_of_range'],
-    [{ away_target: 4 }, 'out_of_range'],
-    [{ hysteresis: 0.05 }, 'out_of_range'],
-    [{ hysteresis: 2.1 }, 'out_of_range'],
-    [{ target: '21' }, 'bad_message'],
-    [{ mode: 'eco' }, 'out_of_range'],
-    [{ target: 21, mode: 'eco' }, 'out_of_range'],
-    [{ mode: 1 }, 'bad_message'],
-    [{ target: 21.54 }, 'out_of_range'],
-  ])('SET %j is %s', (settings, expected) => {
-    const parsed = parseMessage(JSON.stringify({ type: 'SET', session, seq: 2, ...settings }));
-    if (expected === true) expect(parsed).toEqual({ ok: true, value: { type: 'SET', session, seq: 2, ...settings } });
-    else expect(parsed).toMatchObject({ ok: false, error: expected });
-  });
-
-  it.each([
-    ['seq 0', { type: 'SET', session, seq: 0 }],
-    ['fractional seq', { type: 'SET', session, seq: 1.5 }],
-    ['short session', { type: 'SET', session: 'abc', seq: 2 }],
     ['START with a short nonce', { type: 'START', name: 'Ana', nonce: 'c2hvcnQ' }],
-    ['HOME_set with negative distance', { type: 'HOME_set', session, seq: 3, home: true, distance: -1 }],
-    ['HOME_set without home', { type: 'HOME_set', session, seq: 3, distance: 1 }],
-    ['unknown type', { type: 'REBOOT' }],
-    ['no type', {}],
+    ['START with a name of 65 characters', { type: 'START', name: 'n'.repeat(65), nonce: 'bm9uY2Utbm9uY2Ut' }],
   ])('refuses %s as bad_message', (_name, object) => {
     expect(parseMessage(JSON.stringify(object))).toMatchObject({ ok: false, error: 'bad_message' });
   });
@@ -60,9 +32,155 @@ describe('parseMessage', () => {
     });
   });
 
-  it('checks the target step of 0.1 without float noise', () => {
+  it('checks the 0.1 step of every temperature setting without float noise', () => {
     expect(inRange('target', 21.3)).toBe(true);
     expect(inRange('target', 0.1 + 0.2 + 20)).toBe(true);
     expect(inRange('target', 21.25)).toBe(false);
+    expect(inRange('away_target', 17.05)).toBe(false);
+    expect(inRange('hysteresis', 0.15)).toBe(false);
+    expect(inRange('hysteresis', Number.NaN)).toBe(false);
+  });
+});
+
+describe('the SET and HOME_set tables of protocol/vectors/messages.json', () => {
+  it.each(messageVectors.commands)('$why: $result', ({ text, result, settings, presence }) => {
+    const parsed = parseMessage(text);
+    if (result !== 'accepted') {
+      expect(parsed).toMatchObject({ ok: false, error: result });
+      return;
+    }
+    if (!parsed.ok) expect.fail(parsed.message);
+    const message = parsed.value;
+    if (message.type === 'SET') {
+      expect(settings).toBeDefined();
+      // What the validator hands on is the tenth the thermostat stores, not the noise it was sent with.
+      for (const key of TEMPERATURES) {
+        const hundredths = settings?.[key];
+        expect(message[key], key).toBe(hundredths === undefined ? undefined : hundredths / 100);
+      }
+      expect(message.mode).toBe(settings?.mode);
+    } else if (message.type === 'HOME_set') {
+      expect(presence).toBeDefined();
+      expect(message.home).toBe(presence?.home);
+      expect(message.distance === presence?.distance).toBe(true);
+    } else {
+      expect.fail(`accepted as ${message.type}`);
+    }
+  });
+});
+
+describe('the STATE table of protocol/vectors/messages.json', () => {
+  const { example, fields, memberFields, cases } = messageVectors.state;
+
+  const without = (value: JsonObject, keys: readonly string[]): JsonObject =>
+    Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+
+  it('accepts the example as it is', () => {
+    expect(parseMessageValue(example)).toEqual({ ok: true, value: example });
+  });
+
+  /** What the app makes of a value that came as a STATE: true when it takes it as one. */
+  const verdict = (value: JsonObject): true | string => {
+    const parsed = parseMessageValue(value);
+    if (!parsed.ok) return parsed.error;
+    return parsed.value.type === 'STATE' ? true : `read as ${parsed.value.type}`;
+  };
+
+  it.each(cases)('$why: valid $valid', ({ change, remove, valid }) => {
+    const result = verdict(without({ ...example, ...change }, remove));
+    if (valid) expect(result).toBe(true);
+    else expect(result).not.toBe(true);
+  });
+
+  interface Derived {
+    why: string;
+    value: JsonObject;
+    valid: boolean;
+  }
+
+  const wrongType: Record<FieldVector['kind'], unknown> = {
+    string: 1,
+    token: 1,
+    id: 1,
+    integer: '1',
+    number: '1',
+    boolean: 'true',
+    members: {},
+  };
+  const malformed: Partial<Record<FieldVector['kind'], unknown>> = { token: 'short', id: 'not an id' };
+  const memberOf = (index: number) => ({
+    id: `${'ABCDEFGHIJKLMNOP'.charAt(index)}`.repeat(22),
+    name: `phone ${index}`,
+    home: false,
+    distance: index,
+    age_s: index,
+  });
+
+  /** Cases that follow from one field's description: missing, null, mistyped, on and past each bound. */
+  function derive(field: FieldVector, put: (value: unknown) => JsonObject, remove: () => JsonObject, sibling: (change: JsonObject) => JsonObject): Derived[] {
+    const name = field.name;
+    const out: Derived[] = [
+      { why: `${name} missing`, value: remove(), valid: field.optional },
+      { why: `${name} null`, value: put(null), valid: field.nullable },
+      { why: `${name} of the wrong type`, value: put(wrongType[field.kind]), valid: false },
+    ];
+    if (field.kind in malformed) out.push({ why: `${name} malformed`, value: put(malformed[field.kind]), valid: false });
+    const nudge = field.kind === 'integer' ? 1 : 0.01;
+    if (field.kind === 'integer') out.push({ why: `${name} fractional`, value: put((field.min ?? 0) + 1.5), valid: false });
+    if (field.min !== undefined) {
+      out.push({ why: `${name} on its minimum`, value: put(field.min), valid: true });
+      out.push({ why: `${name} below its minimum`, value: put(field.min - nudge), valid: false });
+    }
+    if (field.max !== undefined) {
+      out.push({ why: `${name} on its maximum`, value: put(field.max), valid: true });
+      out.push({ why: `${name} above its maximum`, value: put(field.max + nudge), valid: false });
+    }
+    for (const allowed of field.values ?? []) out.push({ why: `${name} ${allowed}`, value: put(allowed), valid: true });
+    if (field.values !== undefined) out.push({ why: `${name} not one of its values`, value: put('other'), valid: false });
+    if (field.max_length !== undefined) {
+      out.push({ why: `${name} at its longest`, value: put('n'.repeat(field.max_length)), valid: true });
+      out.push({ why: `${name} too long`, value: put('n'.repeat(field.max_length + 1)), valid: false });
+    }
+    if (field.max_items !== undefined) {
+      const items = (count: number) => Array.from({ length: count }, (_, index) => memberOf(index));
+      out.push({ why: `${name} with the most items`, value: put(items(field.max_items)), valid: true });
+      out.push({ why: `${name} with one item too many`, value: put(items(field.max_items + 1)), valid: false });
+    }
+    if (field.null_when_false !== undefined) {
+      const flag = field.null_when_false;
+      const allNull = Object.fromEntries(fields.filter((f) => f.null_when_false === flag).map((f) => [f.name, null]));
+      out.push({ why: `${name} null with ${flag} false`, value: sibling({ ...allNull, [flag]: false }), valid: true });
+      out.push({ why: `${name} a number with ${flag} false`, value: sibling({ ...allNull, [flag]: false, [name]: 1 }), valid: false });
+    }
+    return out;
+  }
+
+  const members = example['members'];
+  const firstMember: JsonObject = Array.isArray(members) && isObject(members[0]) ? members[0] : {};
+  const derived: Derived[] = [
+    ...fields.flatMap((field) =>
+      derive(
+        field,
+        (value) => ({ ...example, [field.name]: value }),
+        () => without(example, [field.name]),
+        (change) => ({ ...example, ...change }),
+      ),
+    ),
+    ...memberFields.flatMap((field) =>
+      derive(
+        field,
+        (value) => ({ ...example, members: [{ ...firstMember, [field.name]: value }] }),
+        () => ({ ...example, members: [without(firstMember, [field.name])] }),
+        (change) => ({ ...example, members: [{ ...firstMember, ...change }] }),
+      ).map((c) => ({ ...c, why: `member ${c.why}` })),
+    ),
+  ];
+
+  it('has a member in its example, so that member fields are checked', () => {
+    expect(Object.keys(firstMember).sort()).toEqual(memberFields.map((f) => f.name).sort());
+  });
+
+  it.each(derived)('$why: valid $valid', ({ value, valid }) => {
+    expect(verdict(value)).toBe(valid ? true : 'bad_message');
   });
 });

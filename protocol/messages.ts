@@ -8,11 +8,22 @@ export const MODES = ['auto', 'home', 'away'] as const;
 export type Mode = (typeof MODES)[number];
 export type Regime = 'home' | 'away';
 
+/** The settings a SET may carry, in °C (docs/protocol.md "Messages"): every one in tenths of a degree. */
 export const SETTING_RANGES = {
   target: { min: 5, max: 30, step: 0.1 },
-  away_target: { min: 5, max: 25 },
-  hysteresis: { min: 0.1, max: 2 },
+  away_target: { min: 5, max: 25, step: 0.1 },
+  hysteresis: { min: 0.1, max: 2, step: 0.1 },
 } as const;
+export type TemperatureSetting = keyof typeof SETTING_RANGES;
+/**
+ * How far (in tenths of a degree) a value may lie from a tenth and still count as that tenth: room
+ * for binary floating-point noise (21.299999 from a 32-bit float), not for another temperature.
+ */
+const STEP_TOLERANCE_TENTHS = 0.01;
+/** The largest distance a HOME_set or a STATE member may carry, in metres. */
+export const MAX_DISTANCE = 100_000_000;
+/** A thermostat keeps at most this many members; a STATE lists no more. */
+export const MAX_MEMBERS = 8;
 
 /** base64url of 12 or more random bytes; the upper bound only keeps junk small. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -55,7 +66,9 @@ export interface Member {
   age_s: number;
 }
 
-export type StateError = 'out_of_range' | 'bad_message';
+/** `storage`: the thermostat could not write its settings to its memory yet and keeps trying. */
+export const STATE_ERRORS = ['out_of_range', 'bad_message', 'storage'] as const;
+export type StateError = (typeof STATE_ERRORS)[number];
 
 export interface StateMessage extends Settings {
   type: 'STATE';
@@ -97,29 +110,41 @@ function need<T>(object: JsonObject, key: string, guard: (value: unknown) => val
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 const isName = (value: unknown): value is string =>
   typeof value === 'string' && value.length <= MAX_MEMBER_NAME_LENGTH;
-const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1;
-const isNonNegative = (value: unknown): value is number => isFiniteNumber(value) && value >= 0;
+const isWhole = (value: unknown, min: number): value is number => Number.isSafeInteger(value) && (value as number) >= min;
+const isSeq = (value: unknown): value is number => isWhole(value, 1);
+const isSeconds = (value: unknown): value is number => isWhole(value, 0);
+const isDistance = (value: unknown): value is number => isFiniteNumber(value) && value >= 0 && value <= MAX_DISTANCE;
 const isMode = (value: unknown): value is Mode => typeof value === 'string' && (MODES as readonly string[]).includes(value);
 const isRegime = (value: unknown): value is Regime => value === 'home' || value === 'away';
-const isReading = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
 const isStateError = (value: unknown): value is StateError | null =>
-  value === null || value === 'out_of_range' || value === 'bad_message';
+  value === null || (STATE_ERRORS as readonly unknown[]).includes(value);
+/** A setting as a STATE reports it: within its range; the step binds only what a SET may ask for. */
+const isReported = (setting: TemperatureSetting) => (value: unknown): value is number =>
+  isFiniteNumber(value) && value >= SETTING_RANGES[setting].min && value <= SETTING_RANGES[setting].max;
 
-const onStep = (value: number, step: number): boolean => Math.abs(value / step - Math.round(value / step)) < 1e-6;
-
-/** True when `value` is a number of that setting's range (and step, for the target). */
-export function inRange(setting: keyof typeof SETTING_RANGES, value: number): boolean {
-  const range = SETTING_RANGES[setting];
-  if (value < range.min || value > range.max) return false;
-  return !('step' in range) || onStep(value, range.step);
+/**
+ * The tenth of a degree a sent value stands for, or null when it is off the 0.1 step or out of the
+ * setting's range. The firmware (thermostat.cpp, tenth_field) does the same arithmetic on the same
+ * double, so both sides agree on every value.
+ */
+export function settingValue(setting: TemperatureSetting, value: number): number | null {
+  const tenths = value * 10;
+  const nearest = Math.round(tenths);
+  // Also false for NaN and ±Infinity (1e400 in JSON), which are out of range like any other number.
+  if (!(Math.abs(tenths - nearest) <= STEP_TOLERANCE_TENTHS)) return null;
+  const { min, max } = SETTING_RANGES[setting];
+  if (nearest < Math.round(min * 10) || nearest > Math.round(max * 10)) return null;
+  return nearest / 10;
 }
 
-function optionalSetting(object: JsonObject, key: keyof typeof SETTING_RANGES): { [k: string]: number } {
+/** True when a SET may carry `value` for that setting: on the 0.1 step and in its range. */
+export const inRange = (setting: TemperatureSetting, value: number): boolean => settingValue(setting, value) !== null;
+
+/** Reads a field that must be absent or a number: a mistyped one is bad_message at once. */
+function optionalNumber(object: JsonObject, key: string): number | undefined {
   const value = field(object, key);
-  if (value === undefined) return {};
-  if (!isFiniteNumber(value)) throw new Invalid('bad_message', `${key} must be a number`);
-  if (!inRange(key, value)) throw new Invalid('out_of_range', `${key} is out of range`);
-  return { [key]: value };
+  if (value !== undefined && typeof value !== 'number') throw new Invalid('bad_message', `${key} must be a number`);
+  return value;
 }
 
 function readMember(value: unknown): Member {
@@ -128,9 +153,55 @@ function readMember(value: unknown): Member {
     id: need(value, 'id', isClientId, 'an ID'),
     name: need(value, 'name', isName, 'a name'),
     home: need(value, 'home', isBoolean, 'true or false'),
-    distance: need(value, 'distance', isNonNegative, 'metres'),
-    age_s: need(value, 'age_s', isNonNegative, 'seconds'),
+    distance: need(value, 'distance', isDistance, 'metres'),
+    age_s: need(value, 'age_s', isSeconds, 'whole seconds'),
   };
+}
+
+function readMembers(object: JsonObject): Member[] {
+  const members = need(object, 'members', Array.isArray, 'a list').map(readMember);
+  if (members.length > MAX_MEMBERS) throw new Invalid('bad_message', `members must be at most ${MAX_MEMBERS}`);
+  if (new Set(members.map((member) => member.id)).size !== members.length) throw new Invalid('bad_message', 'a member is listed twice');
+  return members;
+}
+
+/** Readings are numbers exactly when the sensor is good, and all null otherwise. */
+function readReadings(object: JsonObject): Pick<StateMessage, 'temperature' | 'humidity' | 'pressure' | 'sensor_ok'> {
+  const sensorOk = need(object, 'sensor_ok', isBoolean, 'true or false');
+  const isReading = (value: unknown): value is number | null => (sensorOk ? isFiniteNumber(value) : value === null);
+  const what = sensorOk ? 'a number while sensor_ok is true' : 'null while sensor_ok is false';
+  return {
+    temperature: need(object, 'temperature', isReading, what),
+    humidity: need(object, 'humidity', isReading, what),
+    pressure: need(object, 'pressure', isReading, what),
+    sensor_ok: sensorOk,
+  };
+}
+
+/**
+ * A SET's settings. Every field's type is checked before any value, so that a mistyped field makes
+ * the whole SET bad_message even when another is out of range, as on the thermostat.
+ */
+function readSettings(object: JsonObject): Partial<Settings> {
+  const sent = {
+    target: optionalNumber(object, 'target'),
+    away_target: optionalNumber(object, 'away_target'),
+    hysteresis: optionalNumber(object, 'hysteresis'),
+  };
+  const mode = field(object, 'mode');
+  if (mode !== undefined && typeof mode !== 'string') throw new Invalid('bad_message', 'mode must be text');
+  const settings: Partial<Settings> = {};
+  for (const key of ['target', 'away_target', 'hysteresis'] as const) {
+    const value = sent[key];
+    if (value === undefined) continue;
+    const tenth = settingValue(key, value);
+    if (tenth === null) throw new Invalid('out_of_range', `${key} must be ${SETTING_RANGES[key].min} to ${SETTING_RANGES[key].max} in steps of 0.1`);
+    settings[key] = tenth;
+  }
+  // A mode of the right type but not one we know is a value out of range, as the firmware says.
+  if (mode !== undefined && !isMode(mode)) throw new Invalid('out_of_range', 'mode must be auto, home or away');
+  if (mode !== undefined) settings.mode = mode;
+  return settings;
 }
 
 function readMessage(object: JsonObject): Message {
@@ -138,31 +209,22 @@ function readMessage(object: JsonObject): Message {
   switch (type) {
     case 'START':
       return { type, name: need(object, 'name', isName, 'a name'), nonce: need(object, 'nonce', isToken, 'a nonce') };
-    case 'SET': {
-      const mode = field(object, 'mode');
-      // A mode of the right type but not one we know is a value out of range, as the firmware says.
-      if (mode !== undefined && typeof mode !== 'string') throw new Invalid('bad_message', 'mode must be text');
-      if (mode !== undefined && !isMode(mode)) throw new Invalid('out_of_range', 'mode must be auto, home or away');
+    case 'SET':
       return {
         type,
         session: need(object, 'session', isToken, 'a session'),
         seq: need(object, 'seq', isSeq, 'a positive integer'),
-        ...optionalSetting(object, 'target'),
-        ...optionalSetting(object, 'away_target'),
-        ...optionalSetting(object, 'hysteresis'),
-        ...(mode === undefined ? {} : { mode }),
+        ...readSettings(object),
       };
+    case 'HOME_set': {
+      const session = need(object, 'session', isToken, 'a session');
+      const seq = need(object, 'seq', isSeq, 'a positive integer');
+      const home = need(object, 'home', isBoolean, 'true or false');
+      const distance = need(object, 'distance', (value): value is number => typeof value === 'number', 'a number');
+      if (!isDistance(distance)) throw new Invalid('out_of_range', `distance must be 0 to ${MAX_DISTANCE} metres`);
+      return { type, session, seq, home, distance };
     }
-    case 'HOME_set':
-      return {
-        type,
-        session: need(object, 'session', isToken, 'a session'),
-        seq: need(object, 'seq', isSeq, 'a positive integer'),
-        home: need(object, 'home', isBoolean, 'true or false'),
-        distance: need(object, 'distance', isNonNegative, 'metres'),
-      };
     case 'STATE': {
-      const members = need(object, 'members', Array.isArray, 'a list');
       const nonce = field(object, 'nonce');
       if (nonce !== undefined && !isToken(nonce)) throw new Invalid('bad_message', 'nonce must be a nonce');
       return {
@@ -170,18 +232,15 @@ function readMessage(object: JsonObject): Message {
         session: need(object, 'session', isToken, 'a session'),
         seq: need(object, 'seq', isSeq, 'a positive integer'),
         ...(nonce === undefined ? {} : { nonce }),
-        temperature: need(object, 'temperature', isReading, 'a number or null'),
-        humidity: need(object, 'humidity', isReading, 'a number or null'),
-        pressure: need(object, 'pressure', isReading, 'a number or null'),
-        sensor_ok: need(object, 'sensor_ok', isBoolean, 'true or false'),
-        target: need(object, 'target', isFiniteNumber, 'a number'),
-        away_target: need(object, 'away_target', isFiniteNumber, 'a number'),
-        hysteresis: need(object, 'hysteresis', isFiniteNumber, 'a number'),
+        ...readReadings(object),
+        target: need(object, 'target', isReported('target'), 'a temperature in range'),
+        away_target: need(object, 'away_target', isReported('away_target'), 'a temperature in range'),
+        hysteresis: need(object, 'hysteresis', isReported('hysteresis'), 'a temperature in range'),
         mode: need(object, 'mode', isMode, 'a mode'),
         regime: need(object, 'regime', isRegime, 'home or away'),
         heater: need(object, 'heater', isBoolean, 'true or false'),
-        members: members.map(readMember),
-        uptime_s: need(object, 'uptime_s', isNonNegative, 'seconds'),
+        members: readMembers(object),
+        uptime_s: need(object, 'uptime_s', isSeconds, 'whole seconds'),
         error: need(object, 'error', isStateError, 'null or an error code'),
       };
     }

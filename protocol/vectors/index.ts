@@ -1,6 +1,7 @@
 /** The contract's test vectors, read by the TypeScript tests; the C++ tests read the same files (firmware/test/vectors.h). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isObject, type JsonObject } from '../json.ts';
 
 export interface LogonIdVector {
   public_key: string;
@@ -77,4 +78,152 @@ export const envelopeVectors = {
   key: strings(envelopes, ['key']).key,
   open: list(envelopes['open'], 'open').map((v): EnvelopeVector => strings(v, envelopeKeys, ['why'])),
   reject: list(envelopes['reject'], 'reject').map((v): EnvelopeVector => strings(v, envelopeKeys)),
+};
+
+/** What the validator makes of a command: accepted, or the error its STATE answer carries. */
+export type CommandResult = 'accepted' | 'out_of_range' | 'bad_message';
+/** How the thermostat answers a command its validator refused before reading its settings. */
+export type ThermostatAnswer = 'stale_session' | 'dropped';
+
+export interface CommandVector {
+  why: string;
+  /** The plaintext exactly as sent; its session is messageVectors.session. */
+  text: string;
+  result: CommandResult;
+  /** Set when the thermostat answers other than with a STATE whose error is `result`. */
+  thermostat?: ThermostatAnswer;
+  /** What an accepted SET sets: temperatures in hundredths of a degree, the mode by name. */
+  settings?: { target?: number; away_target?: number; hysteresis?: number; mode?: string };
+  /** What an accepted HOME_set records. */
+  presence?: { home: boolean; distance: number };
+}
+
+export type FieldKind = 'string' | 'token' | 'id' | 'integer' | 'number' | 'boolean' | 'members';
+
+/** One field of a STATE (or of a member in it): bounds are inclusive. */
+export interface FieldVector {
+  name: string;
+  kind: FieldKind;
+  optional: boolean;
+  nullable: boolean;
+  /** Null exactly when the named boolean field is false. */
+  null_when_false?: string;
+  min?: number;
+  max?: number;
+  values?: string[];
+  max_length?: number;
+  max_items?: number;
+}
+
+export interface StateCaseVector {
+  why: string;
+  change: JsonObject;
+  remove: string[];
+  valid: boolean;
+}
+
+const FIELD_KINDS: readonly FieldKind[] = ['string', 'token', 'id', 'integer', 'number', 'boolean', 'members'];
+const isFieldKind = (value: string): value is FieldKind => (FIELD_KINDS as readonly string[]).includes(value);
+
+function object(value: unknown, name: string): JsonObject {
+  if (!isObject(value)) throw new Error(`${name} is not an object`);
+  return value;
+}
+
+function optionalNumber(record: JsonObject, key: string): { [k: string]: number } {
+  const value = record[key];
+  if (value === undefined) return {};
+  if (typeof value !== 'number') throw new Error(`${key} is not a number`);
+  return { [key]: value };
+}
+
+function texts(value: unknown, name: string): string[] {
+  return list(value, name).map((item) => {
+    if (typeof item !== 'string') throw new Error(`${name} holds something other than text`);
+    return item;
+  });
+}
+
+function flag(record: JsonObject, key: string): boolean {
+  const value = record[key] ?? false;
+  if (typeof value !== 'boolean') throw new Error(`${key} is not true or false`);
+  return value;
+}
+
+function required(record: JsonObject, key: string): boolean {
+  const value = record[key];
+  if (typeof value !== 'boolean') throw new Error(`${key} is not true or false`);
+  return value;
+}
+
+function readCommand(value: unknown): CommandVector {
+  const record = object(value, 'messages.commands[]');
+  const { why, text, result } = strings(record, ['why', 'text', 'result']);
+  if (result !== 'accepted' && result !== 'out_of_range' && result !== 'bad_message') throw new Error(`${why}: unknown result ${result}`);
+  const thermostat = record['thermostat'];
+  if (thermostat !== undefined && thermostat !== 'stale_session' && thermostat !== 'dropped') throw new Error(`${why}: unknown answer`);
+  const vector: CommandVector = { why, text, result, ...(thermostat === undefined ? {} : { thermostat }) };
+  if (record['settings'] !== undefined) {
+    const settings = object(record['settings'], `${why}: settings`);
+    const mode = settings['mode'];
+    if (mode !== undefined && typeof mode !== 'string') throw new Error(`${why}: mode is not text`);
+    vector.settings = {
+      ...optionalNumber(settings, 'target'),
+      ...optionalNumber(settings, 'away_target'),
+      ...optionalNumber(settings, 'hysteresis'),
+      ...(mode === undefined ? {} : { mode }),
+    };
+  }
+  if (record['presence'] !== undefined) {
+    const presence = object(record['presence'], `${why}: presence`);
+    const { home, distance } = presence;
+    if (typeof home !== 'boolean' || typeof distance !== 'number') throw new Error(`${why}: presence is not home and distance`);
+    vector.presence = { home, distance };
+  }
+  return vector;
+}
+
+function readField(value: unknown): FieldVector {
+  const record = object(value, 'messages.state fields[]');
+  const { name, kind } = strings(record, ['name', 'kind']);
+  if (!isFieldKind(kind)) throw new Error(`${name}: unknown kind ${kind}`);
+  const nullWhenFalse = record['null_when_false'];
+  if (nullWhenFalse !== undefined && typeof nullWhenFalse !== 'string') throw new Error(`${name}: null_when_false is not a field name`);
+  return {
+    name,
+    kind,
+    optional: flag(record, 'optional'),
+    nullable: flag(record, 'nullable'),
+    ...(nullWhenFalse === undefined ? {} : { null_when_false: nullWhenFalse }),
+    ...optionalNumber(record, 'min'),
+    ...optionalNumber(record, 'max'),
+    ...(record['values'] === undefined ? {} : { values: texts(record['values'], `${name}.values`) }),
+    ...optionalNumber(record, 'max_length'),
+    ...optionalNumber(record, 'max_items'),
+  };
+}
+
+function readStateCase(value: unknown): StateCaseVector {
+  const record = object(value, 'messages.state.cases[]');
+  const { why } = strings(record, ['why']);
+  return {
+    why,
+    change: record['change'] === undefined ? {} : object(record['change'], `${why}: change`),
+    remove: record['remove'] === undefined ? [] : texts(record['remove'], `${why}: remove`),
+    valid: required(record, 'valid'),
+  };
+}
+
+const messages = load('messages.json');
+const stateTables = object(messages['state'], 'messages.state');
+/** Layer 7 message tables (docs/protocol.md "Messages"): what both the app's validator and the thermostat make of each case. */
+export const messageVectors = {
+  session: strings(messages, ['session']).session,
+  commands: list(messages['commands'], 'messages.commands').map(readCommand),
+  state: {
+    example: object(stateTables['example'], 'messages.state.example'),
+    fields: list(stateTables['fields'], 'messages.state.fields').map(readField),
+    memberFields: list(stateTables['member_fields'], 'messages.state.member_fields').map(readField),
+    cases: list(stateTables['cases'], 'messages.state.cases').map(readStateCase),
+  },
 };

@@ -55,10 +55,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     const changes: Partial<Settings> = {};
     if (current !== null) {
       const away = parseNumber(awayTarget);
-      if (away === null || !inRange('away_target', away)) problems.push(`Away temperature must be between ${AWAY.min} and ${AWAY.max} °C.`);
+      if (away === null || !inRange('away_target', away)) problems.push(`Away temperature must be between ${AWAY.min} and ${AWAY.max} °C, in steps of ${AWAY.step}.`);
       else if (away !== current.state.away_target) changes.away_target = away;
       const band = parseNumber(hysteresis);
-      if (band === null || !inRange('hysteresis', band)) problems.push(`Hysteresis must be between ${BAND.min} and ${BAND.max} °C.`);
+      if (band === null || !inRange('hysteresis', band)) problems.push(`Hysteresis must be between ${BAND.min} and ${BAND.max} °C, in steps of ${BAND.step}.`);
       else if (band !== current.state.hysteresis) changes.hysteresis = band;
     }
     const lat = parseNumber(latitude);

@@ -26,7 +26,8 @@ export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSli
   receiveState: (thermostatId, state, receivedAt) =>
     set((current) => ({
       lastStates: { ...current.lastStates, [thermostatId]: { state, receivedAt } },
-      commandError: state.error ?? current.commandError,
+      // A refused command is a command error; `storage` is the thermostat's own state, shown while STATEs carry it.
+      commandError: state.error === 'out_of_range' || state.error === 'bad_message' ? state.error : current.commandError,
     })),
   setPendingSettings: (pendingSettings) =>
     set((current) => ({ pendingSettings, commandError: pendingSettings === null ? current.commandError : null })),

@@ -143,6 +143,19 @@ describe('thermostat screen', () => {
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('—');
   });
 
+  it('says while the thermostat could not save its settings that it keeps trying, and stops saying it once saved', () => {
+    renderScreen();
+    showState({ target: 21 });
+    confirm({ target: 22, error: 'storage' });
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Settings not saved yet');
+    expect(alert).toHaveTextContent('could not save the latest change to its memory and keeps trying');
+    expect(screen.queryByText(/refused/)).toBeNull();
+    expect(screen.getByRole('spinbutton', { name: 'Target temperature' })).toHaveAttribute('aria-valuenow', '22');
+    showState({ target: 22, error: null });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('lists members with presence, distance and the age of their report', () => {
     renderScreen();
     showState({

@@ -6,6 +6,7 @@ import { MembersList } from './members-list';
 import { ModeSelector } from './mode-selector';
 import { Readings } from './readings';
 import { SensorFault } from './sensor-fault';
+import { StorageFault } from './storage-fault';
 import { TargetControl } from './target-control';
 
 /** The everyday screen; `extra` is where the app places cards from other features (geofence, history). */
@@ -16,6 +17,7 @@ export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra
   return (
     <div className="screen">
       {state !== null && !state.sensor_ok ? <SensorFault /> : null}
+      {state?.error === 'storage' ? <StorageFault /> : null}
       <CommandError />
       <div className="columns">
         <div className="column">

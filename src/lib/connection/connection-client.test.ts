@@ -278,4 +278,20 @@ describe('ConnectionClient', () => {
     expect(recorded.failures).toEqual(['out_of_range']);
     expect(recorded.pending.at(-1)).toBeNull();
   });
+
+  it('takes a change the thermostat could not store yet as made, not as failed, and passes the STATE on', async () => {
+    const { client, recorded, thermostat, broker, identity } = await setUp();
+    client.start();
+    await pass();
+    thermostat.answering = false;
+    client.sendSettings({ target: 22 });
+    broker.push(thermostat.stateTo(identity.id, { target: 22, error: 'storage' }));
+    await pass();
+    expect(recorded.states.at(-1)).toMatchObject({ target: 22, error: 'storage' });
+    expect(recorded.pending.at(-1)).toBeNull();
+    // The thermostat retries the write itself: the app neither repeats the SET nor reports it unanswered.
+    await pass(COMMAND_TIMEOUT_MS * 3);
+    expect(recorded.failures).toEqual([]);
+    expect(thermostat.received.filter((m) => m.type === 'SET')).toHaveLength(1);
+  });
 });

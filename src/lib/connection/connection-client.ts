@@ -381,7 +381,8 @@ export class ConnectionClient {
 
   private settle(state: StateMessage): void {
     if (this.pendingSettings !== null) {
-      if (state.error !== null) {
+      // `storage` refuses nothing: the thermostat took the change and keeps trying to store it.
+      if (state.error === 'out_of_range' || state.error === 'bad_message') {
         this.pendingSettings = null;
         this.events.pendingSettings(null);
         this.events.commandFailed(state.error);

@@ -10,6 +10,8 @@ namespace hearth {
 constexpr size_t kMaxPeers = 8;
 constexpr size_t kSessionBytes = 12;
 constexpr size_t kMaxNameBytes = 32;
+// The farthest a HOME_set may report an app to be, in metres (docs/protocol.md "Messages").
+constexpr double kMaxDistance = 1e8;
 
 struct Peer {
   bool used = false;

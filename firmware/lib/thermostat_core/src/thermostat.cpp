@@ -33,23 +33,23 @@ bool seq_field(const cJSON* object, uint64_t* out) {
 
 enum class Field { absent, ok, mistyped, out_of_range };
 
-// A temperature field in [lo, hi], rounded to `step` hundredths.
-Field centi_field(const cJSON* object, const char* name, Centi lo, Centi hi, Centi step,
-                  bool on_step_only, Centi* out) {
+// A temperature setting (docs/protocol.md "Messages"): the tenth of a degree nearest the number
+// when it lies within 0.01 tenth of it (binary floating-point noise such as 21.299999) and that
+// tenth is in [lo, hi]; any other number is out of range. The same arithmetic on the same double
+// as settingValue in protocol/messages.ts, so that the app and the thermostat agree on every value.
+Field tenth_field(const cJSON* object, const char* name, Centi lo, Centi hi, Centi* out) {
   const cJSON* item = cJSON_GetObjectItemCaseSensitive(object, name);
   if (item == nullptr) return Field::absent;
   if (!cJSON_IsNumber(item)) return Field::mistyped;
   const double d = item->valuedouble;
-  // Half a hundredth of tolerance absorbs float noise such as 29.999999.
-  if (!(d * 100.0 >= lo - 0.5 && d * 100.0 <= hi + 0.5)) return Field::out_of_range;
-  const Centi c = to_centi(d);
-  // The contract gives the target a 0.1 step; a value off it is refused like one out of range,
-  // as the app's validator does, rather than silently becoming another temperature.
-  if (on_step_only && c % step != 0) return Field::out_of_range;
-  Centi rounded = (c + step / 2) / step * step;
-  if (rounded < lo) rounded = lo;
-  if (rounded > hi) rounded = hi;
-  *out = rounded;
+  // Also refuses ±inf (1e400 in JSON) and keeps the conversion below defined and non-negative.
+  if (!(d >= 0 && d <= hi / 100.0 + 1)) return Field::out_of_range;
+  const double tenths = d * 10.0;
+  const Centi nearest = static_cast<Centi>(tenths + 0.5);
+  const double off = tenths - nearest;
+  if (off > 0.01 || off < -0.01) return Field::out_of_range;
+  if (nearest * 10 < lo || nearest * 10 > hi) return Field::out_of_range;
+  *out = nearest * 10;
   return Field::ok;
 }
 
@@ -335,9 +335,9 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
 const char* Thermostat::apply_set(const cJSON* message) {
   Settings next = settings_;
   const Field fields[] = {
-      centi_field(message, "target", kTargetMin, kTargetMax, 10, true, &next.target),
-      centi_field(message, "away_target", kAwayMin, kAwayMax, 10, false, &next.away_target),
-      centi_field(message, "hysteresis", kHysteresisMin, kHysteresisMax, 1, false, &next.hysteresis),
+      tenth_field(message, "target", kTargetMin, kTargetMax, &next.target),
+      tenth_field(message, "away_target", kAwayMin, kAwayMax, &next.away_target),
+      tenth_field(message, "hysteresis", kHysteresisMin, kHysteresisMax, &next.hysteresis),
   };
   bool mistyped = false;
   bool out_of_range = false;
@@ -363,7 +363,7 @@ const char* Thermostat::apply_home(Peer& peer, const cJSON* message, uint64_t no
   const cJSON* home = cJSON_GetObjectItemCaseSensitive(message, "home");
   const cJSON* distance = cJSON_GetObjectItemCaseSensitive(message, "distance");
   if (!cJSON_IsBool(home) || !cJSON_IsNumber(distance)) return "bad_message";
-  if (!(distance->valuedouble >= 0 && distance->valuedouble < 1e8)) return "out_of_range";
+  if (!(distance->valuedouble >= 0 && distance->valuedouble <= kMaxDistance)) return "out_of_range";
   peer.has_presence = true;
   peer.home = cJSON_IsTrue(home);
   peer.distance = distance->valuedouble;

@@ -1,0 +1,345 @@
+// The layer 7 message tables of protocol/vectors/messages.json (docs/protocol.md "Messages"), which
+// the app's validator (protocol/messages.test.ts) runs too: every SET and HOME_set case is sealed to
+// a real thermostat as an app sends it, and every STATE the thermostat writes is held against the
+// table's description of a STATE.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "fakes.h"
+#include "vectors.h"
+
+using namespace hearth;
+using namespace hearth::testing;
+
+namespace {
+
+struct Tables {
+  Json root{read_vector_file("messages.json")};
+  cJSON* state() const { return root.get("state"); }
+  cJSON* fields() const { return cJSON_GetObjectItemCaseSensitive(state(), "fields"); }
+  cJSON* member_fields() const { return cJSON_GetObjectItemCaseSensitive(state(), "member_fields"); }
+};
+
+std::string text_of(const cJSON* object, const char* name) {
+  const cJSON* item = cJSON_GetObjectItemCaseSensitive(object, name);
+  return cJSON_IsString(item) ? item->valuestring : "";
+}
+
+bool flag_of(const cJSON* object, const char* name) {
+  return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(object, name));
+}
+
+std::string with_session(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// What a JavaScript string's length would be: UTF-16 code units.
+size_t utf16_length(const std::string& text) {
+  size_t units = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xc0) != 0x80) ++units;  // a lead byte starts a code point
+    if ((c & 0xf8) == 0xf0) ++units;  // beyond the BMP: a surrogate pair
+  }
+  return units;
+}
+
+bool base64url_text(const std::string& text, size_t min, size_t max) {
+  if (text.size() < min || text.size() > max) return false;
+  for (char c : text) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void check_object(const cJSON* object, const cJSON* fields, const Tables& tables,
+                  const std::string& where, std::vector<std::string>& problems);
+
+// Holds one field of `object` against its description in the tables; adds what is wrong.
+void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
+                 const std::string& where, std::vector<std::string>& problems) {
+  const std::string name = text_of(field, "name");
+  const std::string kind = text_of(field, "kind");
+  const std::string at = where + name;
+  const cJSON* value = cJSON_GetObjectItemCaseSensitive(object, name.c_str());
+  if (value == nullptr) {
+    if (!flag_of(field, "optional")) problems.push_back(at + " is missing");
+    return;
+  }
+  const std::string null_when_false = text_of(field, "null_when_false");
+  if (!null_when_false.empty()) {
+    const bool should_be_null =
+        cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(object, null_when_false.c_str()));
+    if (cJSON_IsNull(value) != should_be_null) {
+      problems.push_back(at + (should_be_null ? " is not null" : " is null") + " with " +
+                         null_when_false + (should_be_null ? " false" : " true"));
+    }
+    if (should_be_null) return;
+  }
+  if (cJSON_IsNull(value)) {
+    if (!flag_of(field, "nullable")) problems.push_back(at + " is null");
+    return;
+  }
+  const cJSON* min = cJSON_GetObjectItemCaseSensitive(field, "min");
+  const cJSON* max = cJSON_GetObjectItemCaseSensitive(field, "max");
+  if (kind == "number" || kind == "integer") {
+    if (!cJSON_IsNumber(value)) {
+      problems.push_back(at + " is not a number");
+      return;
+    }
+    const double d = value->valuedouble;
+    if (kind == "integer" && static_cast<double>(static_cast<int64_t>(d)) != d) {
+      problems.push_back(at + " is not an integer");
+    }
+    if (min != nullptr && !(d >= min->valuedouble)) problems.push_back(at + " is below its minimum");
+    if (max != nullptr && !(d <= max->valuedouble)) problems.push_back(at + " is above its maximum");
+  } else if (kind == "boolean") {
+    if (!cJSON_IsBool(value)) problems.push_back(at + " is not true or false");
+  } else if (kind == "string" || kind == "token" || kind == "id") {
+    if (!cJSON_IsString(value)) {
+      problems.push_back(at + " is not text");
+      return;
+    }
+    const std::string text = value->valuestring;
+    if (kind == "token" && !base64url_text(text, 16, 128)) problems.push_back(at + " is no token");
+    if (kind == "id" && !base64url_text(text, kIdLength, kIdLength)) problems.push_back(at + " is no ID");
+    const cJSON* values = cJSON_GetObjectItemCaseSensitive(field, "values");
+    if (values != nullptr) {
+      bool known = false;
+      const cJSON* allowed;
+      cJSON_ArrayForEach(allowed, values) known |= text == allowed->valuestring;
+      if (!known) problems.push_back(at + " is not one of its values: " + text);
+    }
+    const cJSON* max_length = cJSON_GetObjectItemCaseSensitive(field, "max_length");
+    if (max_length != nullptr && utf16_length(text) > static_cast<size_t>(max_length->valueint)) {
+      problems.push_back(at + " is too long");
+    }
+  } else if (kind == "members") {
+    if (!cJSON_IsArray(value)) {
+      problems.push_back(at + " is not a list");
+      return;
+    }
+    const cJSON* max_items = cJSON_GetObjectItemCaseSensitive(field, "max_items");
+    if (max_items != nullptr && cJSON_GetArraySize(value) > max_items->valueint) {
+      problems.push_back(at + " has too many items");
+    }
+    std::set<std::string> ids;
+    const cJSON* member;
+    int index = 0;
+    cJSON_ArrayForEach(member, value) {
+      const std::string here = at + "[" + std::to_string(index++) + "].";
+      if (!cJSON_IsObject(member)) {
+        problems.push_back(here + " is not an object");
+        continue;
+      }
+      if (!ids.insert(text_of(member, "id")).second) problems.push_back(here + "id twice");
+      check_object(member, tables.member_fields(), tables, here, problems);
+    }
+  } else {
+    problems.push_back(at + " has a kind this test does not know: " + kind);
+  }
+}
+
+void check_object(const cJSON* object, const cJSON* fields, const Tables& tables,
+                  const std::string& where, std::vector<std::string>& problems) {
+  const cJSON* field;
+  cJSON_ArrayForEach(field, fields) check_field(object, field, tables, where, problems);
+}
+
+// Everything wrong with a STATE by the tables; empty when the app must accept it.
+std::vector<std::string> state_problems(const std::string& plaintext, const Tables& tables) {
+  std::vector<std::string> problems;
+  Json state(plaintext);
+  if (!cJSON_IsObject(state.root)) return {"not a JSON object: " + plaintext};
+  check_object(state.root, tables.fields(), tables, "", problems);
+  return problems;
+}
+
+// The thermostat's settings in the tables' terms: temperatures in hundredths, the mode by name.
+std::map<std::string, std::string> settings_of(const Settings& s) {
+  return {{"target", std::to_string(s.target)},
+          {"away_target", std::to_string(s.away_target)},
+          {"hysteresis", std::to_string(s.hysteresis)},
+          {"mode", mode_name(s.mode)}};
+}
+
+// Applies a table's settings object onto `base`.
+std::map<std::string, std::string> merged(std::map<std::string, std::string> base,
+                                          const cJSON* settings) {
+  const cJSON* item;
+  cJSON_ArrayForEach(item, settings) {
+    base[item->string] = cJSON_IsString(item) ? std::string(item->valuestring)
+                                              : std::to_string(static_cast<Centi>(item->valuedouble));
+  }
+  return base;
+}
+
+const Peer* peer_of(const Bench& bench, const App& app) {
+  for (const Peer& peer : bench.core->peers()) {
+    if (peer.used && app.id() == peer.id) return &peer;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("message tables: the thermostat's defaults are the tables' settings_before") {
+  Tables tables;
+  CHECK(settings_of(Settings()) == merged({}, tables.root.get("settings_before")));
+}
+
+TEST_CASE("message tables: every SET and HOME_set case, sealed to a real thermostat") {
+  Tables tables;
+  const std::string vector_session = tables.root.str("session");
+  const auto before = merged({}, tables.root.get("settings_before"));
+  const cJSON* command;
+  int cases = 0;
+  cJSON_ArrayForEach(command, tables.root.get("commands")) {
+    ++cases;
+    const std::string why = text_of(command, "why");
+    const std::string result = text_of(command, "result");
+    const std::string answer = text_of(command, "thermostat");
+    CAPTURE(why);
+    Bench bench;
+    REQUIRE(bench.boot() == Error::none);
+    bench.online();
+    App app = bench.app(1);
+    bench.start(app);
+    REQUIRE(app.session.size() == vector_session.size());
+    bench.link.sent.clear();
+    bench.deliver(app.seal("MSG", with_session(text_of(command, "text"), vector_session, app.session)));
+
+    const std::vector<std::string> replies = bench.all_for(app);
+    if (answer == "dropped") {
+      CHECK(replies.empty());
+    } else if (answer == "stale_session") {
+      REQUIRE(replies.size() == 1);
+      Json error(replies[0]);
+      CHECK(error.str("type") == "ERROR");
+      CHECK(error.str("code") == "stale_session");
+    } else {
+      REQUIRE(replies.size() == 1);
+      Json state(replies[0]);
+      CHECK(state.str("type") == "STATE");
+      if (result == "accepted") {
+        CHECK(state.is_null("error"));
+      } else {
+        CHECK(state.str("error") == result);
+      }
+      CHECK(state_problems(replies[0], tables).empty());
+    }
+
+    const bool accepted = result == "accepted";
+    const cJSON* settings = cJSON_GetObjectItemCaseSensitive(command, "settings");
+    CHECK(settings_of(bench.core->settings()) == (accepted ? merged(before, settings) : before));
+    const cJSON* presence = cJSON_GetObjectItemCaseSensitive(command, "presence");
+    const Peer* peer = peer_of(bench, app);
+    REQUIRE(peer != nullptr);
+    CHECK(peer->has_presence == (accepted && presence != nullptr));
+    if (accepted && presence != nullptr) {
+      CHECK(peer->home == flag_of(presence, "home"));
+      CHECK(peer->distance == cJSON_GetObjectItemCaseSensitive(presence, "distance")->valuedouble);
+    }
+  }
+  CHECK(cases > 100);
+}
+
+TEST_CASE("message tables: the state cases agree with the field descriptions") {
+  // The C++ reading of the descriptions must say what the app's validator says of the cases,
+  // or the check of the thermostat's own STATEs below would prove nothing.
+  Tables tables;
+  const cJSON* example = cJSON_GetObjectItemCaseSensitive(tables.state(), "example");
+  const cJSON* c;
+  cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(tables.state(), "cases")) {
+    const std::string why = text_of(c, "why");
+    CAPTURE(why);
+    cJSON* state = cJSON_Duplicate(example, true);
+    const cJSON* change;
+    cJSON_ArrayForEach(change, cJSON_GetObjectItemCaseSensitive(c, "change")) {
+      cJSON_DeleteItemFromObjectCaseSensitive(state, change->string);
+      cJSON_AddItemToObject(state, change->string, cJSON_Duplicate(change, true));
+    }
+    const cJSON* removed;
+    cJSON_ArrayForEach(removed, cJSON_GetObjectItemCaseSensitive(c, "remove")) {
+      cJSON_DeleteItemFromObjectCaseSensitive(state, removed->valuestring);
+    }
+    CHECK(state_problems(json_text(state), tables).empty() == flag_of(c, "valid"));
+  }
+}
+
+TEST_CASE("message tables: every STATE the thermostat writes is one the app must accept") {
+  Tables tables;
+  Bench bench;
+  bench.boot();
+  bench.online();
+  bench.run_for(6000);
+  std::vector<App> apps;
+  for (uint8_t i = 0; i < kMaxPeers; ++i) apps.push_back(bench.app(uint8_t(i + 1)));
+  std::vector<std::string> states;
+  // Every STATE sent since the last call, to any app: answers and the pushes they cause.
+  auto collect = [&]() {
+    for (App& app : apps) {
+      for (const std::string& s : bench.all_for(app)) states.push_back(s);
+    }
+    bench.link.sent.clear();
+  };
+
+  // The answer to START, with its nonce; names at the longest the thermostat keeps, in UTF-8.
+  for (App& app : apps) {
+    bench.start(app, "Ελληνικά ονόματα είναι μακριά και πολλά");
+    collect();
+  }
+  // Every app reports presence: eight members, at both ends of the distance range.
+  for (size_t i = 0; i < apps.size(); ++i) {
+    const std::string distance = i % 2 == 0 ? "0" : "100000000";
+    bench.deliver(apps[i].command("HOME_set", std::string("\"home\":") + (i == 0 ? "true" : "false") +
+                                                  ",\"distance\":" + distance));
+    collect();
+  }
+  App& ana = apps[0];
+  // Settings at both ends of their ranges, refused ones, and the pushes they cause.
+  bench.deliver(ana.command("SET", "\"target\":30,\"away_target\":25,\"hysteresis\":2,\"mode\":\"away\""));
+  collect();
+  bench.deliver(ana.command("SET", "\"target\":5,\"away_target\":5,\"hysteresis\":0.1,\"mode\":\"home\""));
+  collect();
+  bench.deliver(ana.command("SET", "\"target\":31"));
+  collect();
+  bench.deliver(ana.command("SET", "\"target\":\"warm\""));
+  collect();
+  bench.deliver(ana.command("SET", "\"target\":25"));
+  collect();
+  // Cold: the heater turns on; hours pass and the members' reports age.
+  bench.sensor.set_temperature(15.0f);
+  bench.run_for(3 * 60 * 60 * 1000, 60000);
+  bench.deliver(ana.command("SET", ""));
+  collect();
+  // The sensor fails: readings become null.
+  bench.sensor.fail();
+  bench.run_for(70000);
+  bench.deliver(ana.command("SET", ""));
+  collect();
+  // Storage refuses the write of a change.
+  bench.storage.fail_writes = true;
+  bench.deliver(ana.command("SET", "\"target\":22"));
+  collect();
+
+  REQUIRE(states.size() >= apps.size() * 2 + 6);
+  bool heater_seen = false, members_full = false, nulls_seen = false;
+  for (const std::string& s : states) {
+    std::string problems;
+    for (const std::string& problem : state_problems(s, tables)) problems += problem + "; ";
+    CHECK_MESSAGE(problems.empty(), problems, " in ", s);
+    Json state(s);
+    heater_seen |= state.truthy("heater");
+    members_full |= cJSON_GetArraySize(state.get("members")) == static_cast<int>(kMaxPeers);
+    nulls_seen |= state.is_null("temperature");
+  }
+  CHECK(heater_seen);
+  CHECK(members_full);
+  CHECK(nulls_seen);
+}
