@@ -42,6 +42,7 @@ void on_signal(int) {
 
 struct Options {
   std::string broker;
+  std::string broker_host;  // what the logon signs for, from the broker URL
   std::string state_dir;
   std::string app_url = "http://localhost:8080/";
   double speed = 1.0;
@@ -116,7 +117,14 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
   }
   if (o->broker.empty()) *error = "--broker <ws url> is required";
   else if (o->state_dir.empty()) *error = "--state-dir <dir> is required";
-  return error->empty();
+  if (!error->empty()) return false;
+  char host[kMaxBrokerHostLength + 1];
+  if (!broker_host_from_url(o->broker.c_str(), host, sizeof host).ok()) {
+    *error = "--broker must be a ws:// or wss:// URL with a host name or IPv4 address";
+    return false;
+  }
+  o->broker_host = host;
+  return true;
 }
 
 bool make_dirs(const std::string& path) {
@@ -172,8 +180,11 @@ class SimClock {
   double total_ms_ = 1000;
 };
 
+const char* copy_state(Error e) { return e == Error::none ? "ok" : error_name(e); }
+
 // The state line: the core's own STATE fields, then what only the simulator
-// knows or the tests watch (room model, link, sessions, sensor fault mode).
+// knows or the tests watch (room model, link, sessions, sensor fault mode,
+// the identity and its two copies).
 std::string state_json(const Thermostat& core, const RoomModel& room, const SimulatedBme280& sensor) {
   // 8 members of at most ~190 bytes each (a 32-byte name escapes to at most
   // 64) plus ~600 bytes of other fields: 4 KB leaves ample room.
@@ -190,7 +201,14 @@ std::string state_json(const Thermostat& core, const RoomModel& room, const Simu
       .string("sensor", sensor.mode == SensorMode::ok     ? "ok"
                         : sensor.mode == SensorMode::fail ? "fail"
                                                           : "stuck")
-      .string("id", core.identity().id)
+      .string("id", core.identity_ready() ? core.identity().id : "");
+  if (core.identity_ready()) {
+    w.null("identity_fault");
+  } else {
+    w.string("identity_fault", error_name(core.identity_error()));
+  }
+  w.string("identity_primary", copy_state(core.identity_copies().primary))
+      .string("identity_backup", copy_state(core.identity_copies().backup))
       .end_object();
   // Never print a truncated object as if it were the state.
   if (!w.ok()) return "error state too large";
@@ -224,15 +242,14 @@ class Simulator {
   }
 
   int run() {
-    if (!boot()) return 1;
     char link[256];
-    if (!core_->pairing_link(options_.app_url.c_str(), link, sizeof link).ok()) {
+    if (options_.app_url.size() + 100 > sizeof link) {
       log("app URL too long for the pairing link");
       return 2;
     }
-    say(std::string("PAIR ") + link);
-    log("thermostat %s, broker %s, speed %g", core_->identity().id, options_.broker.c_str(),
-        options_.speed);
+    boot();
+    log("broker %s (signing for host %s), speed %g", options_.broker.c_str(),
+        options_.broker_host.c_str(), options_.speed);
     connect();
     loop();
     shutdown();
@@ -240,15 +257,42 @@ class Simulator {
   }
 
  private:
-  bool boot() {
+  void boot() {
     core_ = std::make_unique<Thermostat>(sensor_, relay_, storage_, link_, random_, clock_.now(),
                                          config_);
-    const Status status = core_->begin(clock_.now());
-    if (status != Error::none) {
-      log("could not load or create the identity: %s", error_name(status));
-      return false;
+    core_->begin(clock_.now());
+    paired_id_.clear();
+    fault_shown_ = Error::none;
+    report_identity();
+  }
+
+  // PAIR whenever an identity is (newly) ready; an identity fault once on the
+  // console each time it appears or changes. The heater runs either way.
+  void report_identity() {
+    if (core_->identity_ready()) {
+      if (paired_id_ == core_->identity().id) return;
+      char link[256];
+      core_->pairing_link(options_.app_url.c_str(), link, sizeof link);
+      say(std::string("PAIR ") + link);
+      paired_id_ = core_->identity().id;
+      fault_shown_ = Error::none;
+      const IdentityCopies& copies = core_->identity_copies();
+      log("thermostat %s (identity copies: %s, %s)", paired_id_.c_str(), copy_state(copies.primary),
+          copy_state(copies.backup));
+      return;
     }
-    return true;
+    if (core_->identity_error() == fault_shown_) return;
+    fault_shown_ = core_->identity_error();
+    const IdentityCopies& copies = core_->identity_copies();
+    if (fault_shown_ == Error::no_random) {
+      log("identity: waiting for the random source");
+    } else {
+      log("IDENTITY FAULT (%s): identity.bin %s, identity-backup.bin %s. No logon until it "
+          "reads again (retried every %u s); the heater keeps working. Nothing is re-made: "
+          "`factory-reset` makes a new identity and every phone must pair again.",
+          error_name(fault_shown_), copy_state(copies.primary), copy_state(copies.backup),
+          unsigned(config_.storage_retry_ms / 1000));
+    }
   }
 
   void connect() {
@@ -300,7 +344,7 @@ class Simulator {
       switch (e.kind) {
         case BridgeEvent::opened:
           link_.set_open(true);
-          core_->link_opened(clock_.now());
+          core_->link_opened(clock_.now(), options_.broker_host.c_str());
           break;
         case BridgeEvent::message:
           core_->link_text(e.payload.data(), e.payload.size(), clock_.now());
@@ -331,6 +375,18 @@ class Simulator {
       reboot();
       return "ok reboot";
     }
+    if (verb == "factory-reset" && arg.empty()) {
+      const Status status = core_->factory_reset(clock_.now());
+      if (status != Error::none) return std::string("error factory-reset failed: ") + error_name(status);
+      report_identity();
+      return "ok factory-reset";
+    }
+    if (verb == "storage") {
+      if (arg == "full") storage_.full = true;
+      else if (arg == "ok") storage_.full = false;
+      else return "error storage takes full or ok";
+      return "ok " + line;
+    }
     if (verb == "sensor") {
       if (arg == "fail") sensor_.mode = SensorMode::fail;
       else if (arg == "ok") sensor_.mode = SensorMode::ok;
@@ -353,10 +409,7 @@ class Simulator {
     link_lost();
     core_.reset();
     relay_.set(false);
-    if (!boot()) {
-      log("reboot failed to load the identity");
-      return;
-    }
+    boot();
     attempts_ = 0;
     connect();
   }
@@ -390,6 +443,7 @@ class Simulator {
       const double seconds = clock_.advance();
       room_.advance(seconds, relay_.on);
       core_->tick(clock_.now());
+      report_identity();
 
       for (const pollfd& p : fds) {
         if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -432,6 +486,8 @@ class Simulator {
   bool announced_online_ = false;
   bool stdin_open_ = true;
   std::string stdin_pending_;
+  std::string paired_id_;
+  Error fault_shown_ = Error::none;
 };
 
 }  // namespace

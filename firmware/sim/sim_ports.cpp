@@ -1,7 +1,9 @@
 #include "sim_ports.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,12 +11,23 @@
 namespace hearth {
 
 std::string FileStorage::path(Blob blob) const {
-  return dir_ + (blob == Blob::identity ? "/identity.bin" : "/settings.bin");
+  switch (blob) {
+    case Blob::identity: return dir_ + "/identity.bin";
+    case Blob::identity_backup: return dir_ + "/identity-backup.bin";
+    case Blob::settings: break;
+  }
+  return dir_ + "/settings.bin";
 }
 
 Result<size_t> FileStorage::read(Blob blob, uint8_t* out, size_t capacity) {
   const int fd = ::open(path(blob).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Result<size_t>::failure(Error::not_found);
+  if (fd < 0) {
+    // Anything but "no such file in a directory that is there" (permissions,
+    // I/O errors, a state directory gone) cannot tell that the blob is absent.
+    struct stat dir;
+    const bool absent = errno == ENOENT && ::stat(dir_.c_str(), &dir) == 0 && S_ISDIR(dir.st_mode);
+    return Result<size_t>::failure(absent ? Error::not_found : Error::io);
+  }
   size_t total = 0;
   for (;;) {
     uint8_t scratch[64];
@@ -36,6 +49,7 @@ Result<size_t> FileStorage::read(Blob blob, uint8_t* out, size_t capacity) {
 }
 
 Status FileStorage::write(Blob blob, const uint8_t* data, size_t length) {
+  if (full) return Error::io;
   const std::string final_path = path(blob);
   const std::string temp_path = final_path + ".tmp";
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

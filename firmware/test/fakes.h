@@ -1,6 +1,7 @@
 // Test doubles for the core's ports and a scripted app that speaks the
 // contract with real envelopes.
 #pragma once
+#include <bearssl/bearssl.h>
 #include <cjson/cJSON.h>
 #include <string.h>
 
@@ -46,11 +47,15 @@ struct FakeRelay final : Relay {
 
 struct MemoryStorage final : Storage {
   std::map<Blob, std::vector<uint8_t>> blobs;
+  // A blob listed here cannot be read: the read fails with that error.
+  std::map<Blob, Error> read_faults;
   int writes = 0;
   bool fail_writes = false;
   int fail_next_writes = 0;      // that many writes fail with io, then writes work again
   bool tear_next_write = false;  // power lost halfway through a non-atomic write
   Result<size_t> read(Blob blob, uint8_t* out, size_t capacity) override {
+    auto fault = read_faults.find(blob);
+    if (fault != read_faults.end()) return Result<size_t>::failure(fault->second);
     auto it = blobs.find(blob);
     if (it == blobs.end()) return Result<size_t>::failure(Error::not_found);
     if (it->second.size() > capacity) return Result<size_t>::failure(Error::too_large);
@@ -149,16 +154,62 @@ inline std::string ack_log_on(const std::string& id) {
   return "{\"packet_type\":\"ACK_LOG_ON\",\"receiver\":\"" + id + "\"}";
 }
 
+// The host the bench's thermostat connects to, as broker_host_from_url gives it.
+constexpr const char* kBrokerHost = "hearth.example:8080";
+
+// A CHALLENGE nonce (base64url of 32 bytes) made from a seed.
+inline std::string challenge_nonce(uint8_t seed) {
+  uint8_t bytes[kChallengeNonceBytes];
+  for (size_t i = 0; i < sizeof bytes; ++i) bytes[i] = uint8_t(seed * 7 + i);
+  std::string out(base64url_length(sizeof bytes) + 1, '\0');
+  out.resize(base64url_encode(bytes, sizeof bytes, out.data(), out.size()).value);
+  return out;
+}
+
+inline std::string challenge(const std::string& nonce) {
+  return "{\"packet_type\":\"CHALLENGE\",\"nonce\":\"" + nonce + "\"}";
+}
+
+// What the broker checks of a LOG_ON (docs/protocol.md "Logging on"), with
+// BearSSL's verifier: the key is a P-256 point, the ID is its hash and the
+// signature verifies for this nonce and host.
+inline bool logon_verifies(const std::string& transmitter, const std::string& public_key_text,
+                           const std::string& signature_text, const std::string& nonce,
+                           const std::string& host) {
+  if (public_key_text.size() > 200 || signature_text.size() > 200) return false;
+  uint8_t public_key[kPublicKeyBytes + 1];
+  uint8_t signature[kSignatureBytes + 1];
+  const auto key = base64url_decode(public_key_text.data(), public_key_text.size(), public_key,
+                                    sizeof public_key);
+  const auto sig = base64url_decode(signature_text.data(), signature_text.size(), signature,
+                                    sizeof signature);
+  if (!key.ok() || key.value != kPublicKeyBytes || public_key[0] != 0x04) return false;
+  if (!sig.ok() || sig.value != kSignatureBytes) return false;
+  char id[kIdLength + 1];
+  id_from_public_key(public_key, kPublicKeyBytes, id);
+  if (transmitter != id) return false;
+  const std::string text = "hearth-logon-v2|" + nonce + "|" + host;
+  uint8_t digest[32];
+  br_sha256_context sha;
+  br_sha256_init(&sha);
+  br_sha256_update(&sha, text.data(), text.size());
+  br_sha256_out(&sha, digest);
+  const br_ec_public_key pk{BR_EC_secp256r1, public_key, kPublicKeyBytes};
+  return br_ecdsa_i15_vrfy_raw(&br_ec_p256_m15, digest, sizeof digest, &pk, signature,
+                               kSignatureBytes) == 1;
+}
+
 // An app holding the pairing key, speaking layer 7 with real envelopes.
 class App {
  public:
   App(const uint8_t* key, std::string thermostat_id, uint8_t seed)
       : thermostat_id_(std::move(thermostat_id)) {
     std::copy(key, key + kKeyBytes, key_);
-    uint8_t secret[kSecretBytes];
-    for (size_t i = 0; i < kSecretBytes; ++i) secret[i] = uint8_t(seed * 31 + i);
+    // To the thermostat an app's ID is only a name; any 22 characters do.
+    uint8_t name[kPublicKeyBytes];
+    for (size_t i = 0; i < sizeof name; ++i) name[i] = uint8_t(seed * 31 + i);
     char id[kIdLength + 1];
-    id_from_secret(secret, kSecretBytes, id);
+    id_from_public_key(name, sizeof name, id);
     id_ = id;
   }
   const std::string& id() const { return id_; }
@@ -253,8 +304,12 @@ struct Bench {
     link.sent.clear();
     boot();
   }
-  void online() {
-    core->link_opened(now);
+  // Link open, the broker's CHALLENGE, the LOG_ON the next tick signs, and
+  // the broker's ACK (for whatever ID the thermostat has, ready or not).
+  void online(uint8_t nonce_seed = 1) {
+    core->link_opened(now, kBrokerHost);
+    deliver(challenge(challenge_nonce(nonce_seed)));
+    core->tick(now);
     deliver(ack_log_on(id()));
     link.sent.clear();  // the LOG_ON
   }

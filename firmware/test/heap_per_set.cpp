@@ -70,7 +70,9 @@ Measure one_set(int members) {
   core.tick(now);
   const std::string id = core.identity().id;
   auto deliver = [&](const std::string& frame) { core.link_text(frame.data(), frame.size(), now); };
-  core.link_opened(now);
+  core.link_opened(now, kBrokerHost);
+  deliver(challenge(challenge_nonce(1)));
+  core.tick(now);
   deliver(ack_log_on(id));
   std::vector<App> apps;
   for (int i = 0; i < members; ++i) {

@@ -97,11 +97,11 @@ Result<size_t> base64url_decode(const char* text, size_t length, uint8_t* out, s
   return Result<size_t>::success(o);
 }
 
-void id_from_secret(const uint8_t* secret, size_t length, char out[kIdLength + 1]) {
+void id_from_public_key(const uint8_t* public_key, size_t length, char out[kIdLength + 1]) {
   uint8_t digest[32];
   br_sha256_context sha;
   br_sha256_init(&sha);
-  br_sha256_update(&sha, secret, length);
+  br_sha256_update(&sha, public_key, length);
   br_sha256_out(&sha, digest);
   char full[base64url_length(32) + 1];
   base64url_encode(digest, sizeof digest, full, sizeof full);

@@ -7,7 +7,6 @@
 namespace hearth {
 
 constexpr size_t kIdLength = 22;
-constexpr size_t kSecretBytes = 32;
 constexpr size_t kKeyBytes = 32;
 constexpr size_t kIvBytes = 12;
 constexpr size_t kTagBytes = 16;
@@ -19,8 +18,8 @@ Result<size_t> base64url_encode(const uint8_t* data, size_t length, char* out, s
 // Strict decoder: only the URL alphabet, no padding, canonical trailing bits.
 Result<size_t> base64url_decode(const char* text, size_t length, uint8_t* out, size_t capacity);
 
-// ID = first 22 characters of base64url(SHA-256(secret)); out gets 23 bytes.
-void id_from_secret(const uint8_t* secret, size_t length, char out[kIdLength + 1]);
+// ID = first 22 characters of base64url(SHA-256(public key)); out gets 23 bytes.
+void id_from_public_key(const uint8_t* public_key, size_t length, char out[kIdLength + 1]);
 bool is_valid_id(const char* text, size_t length);
 
 // First four bytes of SHA-256, used as the storage checksum.

@@ -32,12 +32,19 @@ class Relay {
   ~Relay() = default;
 };
 
-enum class Blob : uint8_t { identity, settings };
+// identity and identity_backup are the two copies of the identity; keep
+// them in separate files so that one damaged file cannot take both.
+enum class Blob : uint8_t { identity, identity_backup, settings };
 
 // Each blob is read and written whole; write() must be atomic: after a power
 // loss the old or the new content is found, never a mix.
 class Storage {
  public:
+  // not_found only when storage positively knows there is no such blob (on
+  // a file system that mounted and answers); io when it cannot tell or cannot
+  // read it; too_large when it does not fit `capacity`. An empty blob is read
+  // as 0 bytes. A fresh identity is made only on not_found, so a port that
+  // cannot tell must say io.
   virtual Result<size_t> read(Blob blob, uint8_t* out, size_t capacity) = 0;
   virtual Status write(Blob blob, const uint8_t* data, size_t length) = 0;
 
