@@ -7,11 +7,13 @@
 #include <Arduino.h>
 #include <ESP8266WiFi.h>
 #include <LittleFS.h>
+#include <StackThunk.h>
 #include <WebSocketsClient.h>
 #include <WiFiManager.h>
 #include <Wire.h>
 #include <time.h>
 
+#include "logon.h"
 #include "thermostat.h"
 #include "tls_pin.h"
 #include "trust_anchors.h"
@@ -29,6 +31,15 @@ constexpr const char* kNetConfigPath = "/net.cfg";
 constexpr time_t kClockKnownAfter = 1704067200;
 
 bool g_radio_started = false;
+
+}  // namespace
+
+// The core's crypto jobs on BearSSL's own stack (StackThunk, from the ESP8266 core).
+extern "C" void hearth_crypto_job(void (*job)(void*), void* context) { job(context); }
+make_stack_thunk(hearth_crypto_job);
+extern "C" void thunk_hearth_crypto_job(void (*job)(void*), void* context);
+
+namespace {
 
 class Bme280Sensor final : public hearth::Sensor {
  public:
@@ -51,18 +62,31 @@ class GpioRelay final : public hearth::Relay {
 };
 
 // One file per blob; written to a temporary file and renamed, which LittleFS
-// does atomically, so a power cut leaves the old or the new blob.
+// does atomically, so a power cut leaves the old or the new blob. Only a
+// mounted file system without the file is "not found": anything else is an
+// error, so that the core never mistakes a flash fault for a fresh device
+// (docs/protocol.md "What the thermostat does, whatever it is told").
+bool g_fs_mounted = false;
+
 class LittleFsStorage final : public hearth::Storage {
  public:
   hearth::Result<size_t> read(hearth::Blob blob, uint8_t* out, size_t capacity) override {
+    if (!g_fs_mounted) return hearth::Result<size_t>::failure(hearth::Error::io);
+    if (!LittleFS.exists(path(blob))) return hearth::Result<size_t>::failure(hearth::Error::not_found);
     File f = LittleFS.open(path(blob), "r");
-    if (!f) return hearth::Result<size_t>::failure(hearth::Error::not_found);
-    if (f.size() > capacity) return hearth::Result<size_t>::failure(hearth::Error::too_large);
-    const size_t n = f.read(out, capacity);
+    if (!f) return hearth::Result<size_t>::failure(hearth::Error::io);
+    const size_t size = f.size();
+    if (size > capacity) {
+      f.close();
+      return hearth::Result<size_t>::failure(hearth::Error::too_large);
+    }
+    const size_t n = f.read(out, size);
     f.close();
+    if (n != size) return hearth::Result<size_t>::failure(hearth::Error::io);
     return hearth::Result<size_t>::success(n);
   }
   hearth::Status write(hearth::Blob blob, const uint8_t* data, size_t length) override {
+    if (!g_fs_mounted) return hearth::Error::io;
     const String temp = String(path(blob)) + ".tmp";
     File f = LittleFS.open(temp, "w");
     if (!f) return hearth::Error::io;
@@ -74,7 +98,12 @@ class LittleFsStorage final : public hearth::Storage {
 
  private:
   static const char* path(hearth::Blob blob) {
-    return blob == hearth::Blob::identity ? "/identity.bin" : "/settings.bin";
+    switch (blob) {
+      case hearth::Blob::identity: return "/identity.bin";
+      case hearth::Blob::identity_backup: return "/identity-backup.bin";
+      case hearth::Blob::settings: break;
+    }
+    return "/settings.bin";
   }
 };
 
@@ -113,6 +142,7 @@ WiFiManager g_wifi;
 char g_broker_url[128] = "";
 char g_app_url[128] = "http://hearth.local:8080/";
 char g_pair_link[256] = "";
+char g_broker_host[hearth::kMaxBrokerHostLength + 1] = "";
 // The broker certificate's SHA-1 fingerprint when the user pinned one;
 // otherwise wss:// trusts the built-in roots.
 char g_broker_pin_text[64] = "";
@@ -150,6 +180,26 @@ void save_net_config() {
 }
 
 void run_command(const String& line);
+void print_pairing_link();
+
+// Says on the console when the identity becomes ready (with the pairing link)
+// or faulty (with what each copy read as), once per change.
+void report_identity() {
+  static bool said_ready = false;
+  static hearth::Error said_fault = hearth::Error::none;
+  if (g_core->identity_ready()) {
+    if (!said_ready) print_pairing_link();
+    said_ready = true;
+    said_fault = hearth::Error::none;
+    return;
+  }
+  said_ready = false;
+  if (g_core->identity_error() == said_fault) return;
+  said_fault = g_core->identity_error();
+  Serial.printf("IDENTITY FAULT %s (copies: %s, %s); not logging on, the heater rules still run\n",
+                hearth::error_name(said_fault), hearth::error_name(g_core->identity_copies().primary),
+                hearth::error_name(g_core->identity_copies().backup));
+}
 
 void print_pairing_link() {
   if (!g_core->pairing_link(g_app_url, g_pair_link, sizeof g_pair_link).ok()) return;
@@ -161,7 +211,7 @@ void on_socket_event(WStype_t type, uint8_t* payload, size_t length) {
   switch (type) {
     case WStype_CONNECTED:
       g_socket_connected = true;
-      g_core->link_opened(now);
+      g_core->link_opened(now, g_broker_host);
       break;
     case WStype_DISCONNECTED:
       if (g_socket_connected) g_core->link_closed(now);
@@ -181,6 +231,12 @@ void on_socket_event(WStype_t type, uint8_t* payload, size_t length) {
 // ws://host[:port]/path or wss://host[:port]/path
 void start_socket() {
   g_socket.disconnect();
+  // The logon signature names the host the thermostat dialled (docs/protocol.md "Logging on").
+  if (!hearth::broker_host_from_url(g_broker_url, g_broker_host, sizeof g_broker_host).ok()) {
+    Serial.printf("broker URL not usable: %s\n", g_broker_url);
+    g_socket_started = true;  // not again until the URL changes (save_net_config)
+    return;
+  }
   String url(g_broker_url);
   const bool tls = url.startsWith("wss://");
   if (!tls && !url.startsWith("ws://")) return;
@@ -273,7 +329,12 @@ void setup() {
   Serial.begin(115200);
   Wire.begin(kSdaPin, kSclPin);
   if (!g_sensor.begin()) Serial.println("BME280 not found: the heater stays off");
-  LittleFS.begin();
+  // A failed mount must not format: that would erase the identity and unpair every phone.
+  LittleFSConfig fs_config;
+  fs_config.setAutoFormat(false);
+  LittleFS.setConfig(fs_config);
+  g_fs_mounted = LittleFS.begin();
+  if (!g_fs_mounted) Serial.println("flash file system not readable: identity fault, the heater rules still run");
   load_net_config();
 
   // The radio first: the identity needs the hardware RNG.
@@ -284,13 +345,13 @@ void setup() {
   g_trust_anchors = new BearSSL::X509List(kIsrgRootX1);
   g_trust_anchors->append(kIsrgRootX2);
 
+  // BearSSL's P-256 code needs more stack than loop() has: it runs on the core's BearSSL stack.
+  stack_thunk_add_ref();
+  hearth::use_crypto_stack(thunk_hearth_crypto_job);
   static hearth::Thermostat core(g_sensor, g_relay, g_storage, g_link, g_random, millis());
   g_core = &core;
-  const hearth::Status status = core.begin(millis());
-  if (status != hearth::Error::none) {
-    Serial.printf("identity not ready (%s); retrying\n", hearth::error_name(status));
-  }
-  print_pairing_link();
+  core.begin(millis());
+  report_identity();
 
   g_broker_param = new WiFiManagerParameter("broker", "Broker URL (ws:// or wss://…/ws)", g_broker_url, sizeof g_broker_url - 1);
   g_app_param = new WiFiManagerParameter("app", "App URL", g_app_url, sizeof g_app_url - 1);
@@ -310,5 +371,6 @@ void loop() {
   if (g_socket_started) g_socket.loop();
   if (g_socket_connected && g_core->online()) g_backoff_ms = 1000;
   g_core->tick(millis());
+  report_identity();
   serial_console();
 }
