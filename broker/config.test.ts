@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, envName, helpText, parseCommandLine, resolveConfig } from './config.ts';
+import { DEFAULTS, envName, helpText, markdownOptionTable, parseCommandLine, resolveConfig } from './config.ts';
 
 describe('parseCommandLine', () => {
   it('reads flags, with flags winning over environment variables', () => {
@@ -28,6 +29,27 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(args, {})).toMatchObject({ ok: false });
   });
 
+  it('reads the caps on connections, logons, messages and inbound frames', () => {
+    const parsed = parseCommandLine(
+      ['--max-connections', '500', '--max-connections-per-ip', '4', '--logon-limit-per-ip', '9', '--trusted-proxies', '10.0.0.2'],
+      { BROKER_MAX_MESSAGE_BYTES: '40000', BROKER_MESSAGE_TIMEOUT_MS: '2500', BROKER_INBOUND_LIMIT: '3', BROKER_INBOUND_BURST: '6' },
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      help: false,
+      config: {
+        maxConnections: 500,
+        maxConnectionsPerAddress: 4,
+        logonAttemptsPerAddress: 9,
+        trustedProxies: ['10.0.0.2'],
+        maxMessageBytes: 40_000,
+        messageTimeoutMs: 2500,
+        inboundPerSecond: 3,
+        inboundBurst: 6,
+      },
+    });
+  });
+
   it('an empty --static serves no files', () => {
     expect(parseCommandLine(['--static', ''], {})).toMatchObject({ ok: true, config: { staticDir: null } });
   });
@@ -44,9 +66,36 @@ describe('resolveConfig', () => {
     expect(config).toMatchObject({ maxFrameBytes: 16384, logonTimeoutMs: 10_000, pingIntervalMs: 30_000, logonLimitPerMinute: 15 });
     expect(DEFAULTS.rateLimitPerSecond).toBe(20);
     expect(DEFAULTS.rateLimitBurst).toBe(40);
+    expect(config).toMatchObject({
+      maxMessageBytes: 32_768,
+      messageTimeoutMs: 10_000,
+      inboundPerSecond: 5,
+      inboundBurst: 10,
+      logonAttemptsPerAddress: 60,
+      maxConnections: 10_000,
+      maxConnectionsPerAddress: 32,
+      trustedProxies: ['127.0.0.1', '::1'],
+    });
+  });
+
+  it('makes room for twice the frame size in a message unless told otherwise, and never less than one frame', () => {
+    expect(resolveConfig({ staticDir: null, maxFrameBytes: 1000 }).maxMessageBytes).toBe(2000);
+    expect(resolveConfig({ staticDir: null, maxFrameBytes: 1000, maxMessageBytes: 1000 }).maxMessageBytes).toBe(1000);
+    expect(() => resolveConfig({ staticDir: null, maxFrameBytes: 1000, maxMessageBytes: 999 })).toThrow(/at least --max-frame-bytes/);
   });
 
   it('refuses a certificate without a key', () => {
     expect(() => resolveConfig({ tlsCert: 'cert.pem' })).toThrow(/go together/);
+  });
+});
+
+describe('the README', () => {
+  it('lists exactly the options --help lists, with the same defaults', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`${markdownOptionTable()}\n`);
+    for (const line of helpText().split('\n').filter((text) => text.trimStart().startsWith('--') && !text.includes('--help'))) {
+      const flag = line.trim().split(/\s+/, 1)[0]!;
+      expect(markdownOptionTable()).toContain(`| \`${flag}\` |`);
+    }
   });
 });

@@ -13,6 +13,10 @@ export interface BrokerConfig {
   /** Browser origins allowed besides the broker's own; connections without `Origin` (devices) are always allowed. */
   allowedOrigins: string[];
   maxFrameBytes: number;
+  /** Most bytes of one message (all its fragments) read before closing 1009; between maxFrameBytes and this, too_large is said first. */
+  maxMessageBytes: number;
+  /** Time from a message's first byte to its last; an unfinished message past it closes the connection (4008). */
+  messageTimeoutMs: number;
   logonTimeoutMs: number;
   pingIntervalMs: number;
   rateLimitPerSecond: number;
@@ -20,7 +24,16 @@ export interface BrokerConfig {
   floodMaxDrops: number;
   floodWindowMs: number;
   rateLimitNoticeMs: number;
+  /** What one receiver takes per second from senders it has not addressed itself, in frames of up to 4 KiB. */
+  inboundPerSecond: number;
+  inboundBurst: number;
   logonLimitPerMinute: number;
+  /** LOG_ON packets per client address per minute, counted whether they succeed or not. */
+  logonAttemptsPerAddress: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  /** Peers whose X-Forwarded-For names the client address (a reverse proxy on the same host). */
+  trustedProxies: string[];
   maxSubscriptions: number;
   maxBufferedBytes: number;
   slowReceiver: SlowReceiverPolicy;
@@ -37,6 +50,8 @@ export const DEFAULTS: Readonly<BrokerConfig> = {
   staticDir: null,
   allowedOrigins: [],
   maxFrameBytes: 16 * 1024,
+  maxMessageBytes: 2 * 16 * 1024,
+  messageTimeoutMs: 10_000,
   logonTimeoutMs: 10_000,
   pingIntervalMs: 30_000,
   rateLimitPerSecond: 20,
@@ -44,7 +59,15 @@ export const DEFAULTS: Readonly<BrokerConfig> = {
   floodMaxDrops: 200,
   floodWindowMs: 10_000,
   rateLimitNoticeMs: 1_000,
+  // docs/protocol.md, "Limits": an ESP8266 takes about 7 ms (plain ws) to 26 ms (wss) to open and drop a
+  // hostile 4 KiB frame; 5 a second keeps that under a seventh of its CPU, 10 at once is a household's apps.
+  inboundPerSecond: 5,
+  inboundBurst: 10,
   logonLimitPerMinute: 15,
+  logonAttemptsPerAddress: 60,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 32,
+  trustedProxies: ['127.0.0.1', '::1'],
   maxSubscriptions: 64,
   maxBufferedBytes: 1024 * 1024,
   slowReceiver: 'drop',
@@ -58,10 +81,19 @@ export const DEFAULTS: Readonly<BrokerConfig> = {
 export const defaultStaticDir = (): string | null => (existsSync('dist') ? 'dist' : null);
 
 export function resolveConfig(overrides: Partial<BrokerConfig>): BrokerConfig {
-  const config: BrokerConfig = { ...DEFAULTS, staticDir: defaultStaticDir(), ...overrides };
+  const config: BrokerConfig = {
+    ...DEFAULTS,
+    staticDir: defaultStaticDir(),
+    maxMessageBytes: MESSAGE_BYTES_PER_FRAME_BYTE * (overrides.maxFrameBytes ?? DEFAULTS.maxFrameBytes),
+    ...overrides,
+  };
   if ((config.tlsCert === null) !== (config.tlsKey === null)) throw new Error('--tls-cert and --tls-key go together');
+  if (config.maxMessageBytes < config.maxFrameBytes) throw new Error('--max-message-bytes must be at least --max-frame-bytes');
   return config;
 }
+
+/** Unless set, --max-message-bytes is this many times --max-frame-bytes: room to say too_large before closing. */
+const MESSAGE_BYTES_PER_FRAME_BYTE = 2;
 
 type Kind = 'port' | 'count' | 'text' | 'list' | 'slow' | 'level' | 'path';
 
@@ -78,14 +110,22 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'staticDir', flag: 'static', kind: 'path', help: 'directory of the built app (default dist/ when it exists)' },
   { key: 'allowedOrigins', flag: 'allowed-origins', kind: 'list', help: 'comma-separated browser origins allowed besides our own' },
   { key: 'maxFrameBytes', flag: 'max-frame-bytes', kind: 'count', help: 'largest frame accepted' },
+  { key: 'maxMessageBytes', flag: 'max-message-bytes', kind: 'count', help: 'most bytes of one message, fragments included, read before closing 1009' },
+  { key: 'messageTimeoutMs', flag: 'message-timeout-ms', kind: 'count', help: 'close (4008) a connection whose message is unfinished this long' },
   { key: 'logonTimeoutMs', flag: 'logon-timeout-ms', kind: 'count', help: 'close (4001) a connection without LOG_ON after this' },
   { key: 'pingIntervalMs', flag: 'ping-interval-ms', kind: 'count', help: 'heartbeat; two unanswered pings terminate' },
-  { key: 'rateLimitPerSecond', flag: 'rate-limit', kind: 'count', help: 'messages per second per connection' },
+  { key: 'rateLimitPerSecond', flag: 'rate-limit', kind: 'count', help: 'deliveries per second per connection (a BROADCAST to n costs n)' },
   { key: 'rateLimitBurst', flag: 'rate-burst', kind: 'count', help: 'token bucket size per connection' },
   { key: 'floodMaxDrops', flag: 'flood-max-drops', kind: 'count', help: 'dropped packets per window before closing 4029' },
   { key: 'floodWindowMs', flag: 'flood-window-ms', kind: 'count', help: 'window for --flood-max-drops' },
   { key: 'rateLimitNoticeMs', flag: 'rate-notice-ms', kind: 'count', help: 'at most one rate_limited ERROR per this interval' },
+  { key: 'inboundPerSecond', flag: 'inbound-limit', kind: 'count', help: 'frames per second a receiver takes from IDs it has not addressed' },
+  { key: 'inboundBurst', flag: 'inbound-burst', kind: 'count', help: 'token bucket size for --inbound-limit' },
   { key: 'logonLimitPerMinute', flag: 'logon-limit', kind: 'count', help: 'successful logons per ID per minute' },
+  { key: 'logonAttemptsPerAddress', flag: 'logon-limit-per-ip', kind: 'count', help: 'LOG_ON attempts per IP address (IPv6: per /64) per minute' },
+  { key: 'maxConnections', flag: 'max-connections', kind: 'count', help: 'connections in total (fewer if open files run out first)' },
+  { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-ip', kind: 'count', help: 'connections per IP address (IPv6: per /64)' },
+  { key: 'trustedProxies', flag: 'trusted-proxies', kind: 'list', help: 'proxies whose X-Forwarded-For gives the client address' },
   { key: 'maxSubscriptions', flag: 'max-subscriptions', kind: 'count', help: 'themes per connection' },
   { key: 'maxBufferedBytes', flag: 'max-buffered-bytes', kind: 'count', help: 'unsent bytes per connection before messages to it are dropped' },
   { key: 'slowReceiver', flag: 'slow-receiver', kind: 'slow', help: 'drop | terminate: what happens past --max-buffered-bytes' },
@@ -156,21 +196,44 @@ export function parseCommandLine(args: readonly string[], env: Readonly<Record<s
   return { ok: true, help: false, config };
 }
 
-export function helpText(): string {
-  const rows = OPTIONS.map((spec) => {
+/** One row per option, as both --help and the README's table show it. */
+function optionRows(): Array<{ flag: string; env: string; fallback: string; help: string }> {
+  return OPTIONS.map((spec) => {
     const value = DEFAULTS[spec.key];
     const fallback =
-      spec.key === 'staticDir' ? 'dist/ if present' : value === null || (Array.isArray(value) && value.length === 0) ? 'none' : String(value);
-    return `  --${spec.flag.padEnd(20)} ${envName(spec.flag).padEnd(28)} ${spec.help} [${fallback}]`;
+      spec.key === 'staticDir'
+        ? 'dist/ if present'
+        : spec.key === 'maxMessageBytes'
+          ? `${MESSAGE_BYTES_PER_FRAME_BYTE} × --max-frame-bytes`
+          : value === null || (Array.isArray(value) && value.length === 0)
+            ? 'none'
+            : String(value);
+    return { flag: `--${spec.flag}`, env: envName(spec.flag), fallback, help: spec.help };
   });
+}
+
+export function helpText(): string {
+  const rows = optionRows();
+  const flagWidth = Math.max(...rows.map((row) => row.flag.length));
+  const envWidth = Math.max(...rows.map((row) => row.env.length));
   return [
     'Usage: npm run broker -- [options]',
     '',
     'The thermostat broker: WebSocket /ws, GET /healthz and the built app on one port.',
     'Every option can also be set by the environment variable beside it; flags win.',
     '',
-    ...rows,
-    `  --${'help'.padEnd(20)} ${''.padEnd(28)} this text`,
+    ...rows.map((row) => `  ${row.flag.padEnd(flagWidth)} ${row.env.padEnd(envWidth)} ${row.help} [${row.fallback}]`),
+    `  ${'--help'.padEnd(flagWidth)} ${''.padEnd(envWidth)} this text`,
     '',
+  ].join('\n');
+}
+
+/** The README's table of options: the same rows as --help, so that config.test.ts can hold the two identical. */
+export function markdownOptionTable(): string {
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
+  return [
+    '| flag | environment | default | what |',
+    '|---|---|---|---|',
+    ...optionRows().map((row) => `| \`${row.flag}\` | \`${row.env}\` | ${cell(row.fallback)} | ${cell(row.help)} |`),
   ].join('\n');
 }

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection, type Socket } from './connection.ts';
 import { emptyStats, type BrokerContext } from './context.ts';
-import { LogonLimiter } from './limits.ts';
+import { AddressLimits, LogonLimiter } from './limits.ts';
 import { createLogger } from './log.ts';
 import { MemoryRegistry } from './registry.ts';
 import { routeFrame } from './router.ts';
@@ -32,10 +32,12 @@ afterEach(() => {
 });
 
 function setup(config: Partial<BrokerConfig> = {}): { context: BrokerContext; connect: () => [Connection, FakeSocket] } {
+  const resolved = resolveConfig({ staticDir: null, ...config });
   const context: BrokerContext = {
-    config: resolveConfig({ staticDir: null, ...config }),
+    config: resolved,
     registry: new MemoryRegistry<Connection>(),
     logonLimiter: new LogonLimiter(15),
+    addressLimits: new AddressLimits(resolved, resolved.maxConnections),
     connections: new Set(),
     log: createLogger('silent'),
     stats: emptyStats(),
@@ -45,7 +47,7 @@ function setup(config: Partial<BrokerConfig> = {}): { context: BrokerContext; co
     context,
     connect: () => {
       const socket = new FakeSocket();
-      const connection = new Connection(socket, context);
+      const connection = new Connection(socket, context, '192.0.2.1');
       connections.push(connection);
       return [connection, socket];
     },

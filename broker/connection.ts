@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import { challenge as challengePacket, errorPacket, type ClientId, type ErrorPacket, type Packet } from '../protocol/index.ts';
 import type { BrokerContext } from './context.ts';
 import { CLOSES, FAULTS, type CloseKind, type Fault, type FaultResponse } from './errors.ts';
-import { FloodGuard } from './limits.ts';
+import { FloodGuard, InboundBudget, type UnfinishedMessage } from './limits.ts';
 
 export type ConnectionState = 'awaiting_logon' | 'verifying' | 'logged_on' | 'closed';
 
@@ -35,14 +35,26 @@ export class Connection {
   /** Pings sent since the last pong; the heartbeat terminates at two. */
   unansweredPings = 0;
   readonly floodGuard: FloodGuard;
+  private inboundBudget: InboundBudget | null = null;
+  /** Messages received in full: with `unfinished`, tells one message kept unfinished from a stream of finished ones. */
+  messagesReceived = 0;
+  /** Made by the sweep that first sees a message under way, dropped once none is. */
+  unfinished: UnfinishedMessage | null = null;
   private logonTimer: NodeJS.Timeout | null;
 
   constructor(
     readonly socket: Socket,
     private readonly context: BrokerContext,
+    /** The key the per-address caps count this connection under (limits.ts, clientAddress). */
+    readonly address: string,
   ) {
     this.floodGuard = new FloodGuard(context.config, context.now());
     this.logonTimer = setTimeout(() => this.closeWith('logonTimeout'), context.config.logonTimeoutMs);
+  }
+
+  /** What this connection takes in from senders it has not addressed; made on its first delivery. */
+  get inbound(): InboundBudget {
+    return (this.inboundBudget ??= new InboundBudget(this.context.config));
   }
 
   get themes(): ReadonlySet<string> {

@@ -1,7 +1,7 @@
 /** What every handler may use: one object per running broker, passed down rather than kept in module state. */
 import type { BrokerConfig } from './config.ts';
 import type { Connection } from './connection.ts';
-import type { LogonLimiter } from './limits.ts';
+import type { AddressLimits, LogonLimiter } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { Registry } from './registry.ts';
 
@@ -12,6 +12,12 @@ export interface BrokerStats {
   rateLimited: number;
   /** Frames not written because the receiver's unsent bytes were over the ceiling. */
   droppedToSlowReceivers: number;
+  /** Frames not delivered because the receiver had taken its inbound budget from senders it has not addressed. */
+  droppedOverInboundBudget: number;
+  /** WebSocket upgrades refused because the broker or the client's address held its cap of connections. */
+  connectionsRefused: number;
+  /** Connections closed because a message stayed unfinished past the deadline. */
+  unfinishedMessagesClosed: number;
   /** ERROR packets sent. */
   errorsSent: number;
 }
@@ -20,10 +26,19 @@ export interface BrokerContext {
   readonly config: BrokerConfig;
   readonly registry: Registry<Connection>;
   readonly logonLimiter: LogonLimiter;
+  readonly addressLimits: AddressLimits;
   readonly connections: Set<Connection>;
   readonly log: Logger;
   readonly stats: BrokerStats;
   readonly now: () => number;
 }
 
-export const emptyStats = (): BrokerStats => ({ forwarded: 0, rateLimited: 0, droppedToSlowReceivers: 0, errorsSent: 0 });
+export const emptyStats = (): BrokerStats => ({
+  forwarded: 0,
+  rateLimited: 0,
+  droppedToSlowReceivers: 0,
+  droppedOverInboundBudget: 0,
+  connectionsRefused: 0,
+  unfinishedMessagesClosed: 0,
+  errorsSent: 0,
+});

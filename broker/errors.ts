@@ -3,6 +3,7 @@
  * which ERROR code it sends, and whether and how it closes the connection afterwards.
  */
 import { CLOSE_CODES, type BrokerErrorCode } from '../protocol/index.ts';
+import type { ConnectionRefusal } from './limits.ts';
 
 export interface FaultResponse {
   readonly code: BrokerErrorCode;
@@ -18,8 +19,10 @@ export const FAULTS = {
   spoofed_transmitter: { code: 'spoofed_transmitter' },
   receiver_offline: { code: 'receiver_offline' },
   rate_limited: { code: 'rate_limited' },
+  receiver_busy: { code: 'rate_limited' },
   flooding: { code: 'rate_limited', close: CLOSE_CODES.flooding },
   logon_rate_limited: { code: 'rate_limited', close: CLOSE_CODES.flooding },
+  address_logon_rate_limited: { code: 'rate_limited', close: CLOSE_CODES.flooding },
   too_large: { code: 'too_large', close: CLOSE_CODES.tooBig },
 } as const satisfies Record<string, FaultResponse>;
 
@@ -29,8 +32,18 @@ export type Fault = keyof typeof FAULTS;
 export const CLOSES = {
   logonTimeout: { code: CLOSE_CODES.logonTimeout, reason: 'no LOG_ON in time' },
   replaced: { code: CLOSE_CODES.replaced, reason: 'replaced by a newer logon' },
+  messageTimeout: { code: CLOSE_CODES.messageTimeout, reason: 'message not finished in time' },
   shutdown: { code: CLOSE_CODES.goingAway, reason: 'broker shutting down' },
   internalError: { code: 1011, reason: 'internal error' },
 } as const;
 
 export type CloseKind = keyof typeof CLOSES;
+
+/**
+ * Connections over a cap are refused at the WebSocket upgrade, before they cost a socket's state
+ * (docs/protocol.md, "Limits"). Retry-After is the logon timeout: by then connections that never logged on are gone.
+ */
+export const UPGRADE_REFUSALS = {
+  address_full: { status: 429, text: 'Too Many Requests' },
+  broker_full: { status: 503, text: 'Service Unavailable' },
+} as const satisfies Record<ConnectionRefusal, { status: number; text: string }>;

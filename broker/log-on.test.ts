@@ -5,7 +5,7 @@ import { makeLogonKeys, message, parsePacket, signedLogOn, type Packet } from '.
 import { resolveConfig } from './config.ts';
 import { Connection, type Socket } from './connection.ts';
 import { emptyStats, type BrokerContext } from './context.ts';
-import { LogonLimiter } from './limits.ts';
+import { AddressLimits, LogonLimiter } from './limits.ts';
 import { createLogger } from './log.ts';
 import { MemoryRegistry } from './registry.ts';
 import { handleLogOn } from './handlers/log-on.ts';
@@ -46,13 +46,14 @@ function connect(): { context: BrokerContext; connection: Connection; socket: Fa
     config,
     registry: new MemoryRegistry<Connection>(),
     logonLimiter: new LogonLimiter(15),
+    addressLimits: new AddressLimits(config, config.maxConnections),
     connections: new Set(),
     log: createLogger('silent'),
     stats: emptyStats(),
     now: () => 0,
   };
   const socket = new FakeSocket();
-  const connection = new Connection(socket, context);
+  const connection = new Connection(socket, context, '192.0.2.1');
   connections.push(connection);
   connection.sendChallenge({ nonce: NONCE, host: HOST });
   return { context, connection, socket };

@@ -41,3 +41,62 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     error: (event, fields) => emit('error', event, fields),
   };
 }
+
+export interface ThrottleClock {
+  now(): number;
+  /** Runs `callback` after `ms`; the timer must not keep the process alive. */
+  later(callback: () => void, ms: number): void;
+}
+
+const systemClock: ThrottleClock = {
+  now: Date.now,
+  later: (callback, ms) => setTimeout(callback, ms).unref(),
+};
+
+const THROTTLE_WINDOW_MS = 1_000;
+
+/**
+ * A logger that writes at most `perSecond` lines of any one event per second at info and above, so that a
+ * client logging on (or being refused) in a loop cannot fill the disk. What it holds back is counted and said
+ * in one `log_suppressed` line when the second is over. Debug lines, asked for on purpose, all go through.
+ */
+export function throttleLog(log: Logger, perSecond: number, clock: ThrottleClock = systemClock): Logger {
+  interface Window {
+    start: number;
+    written: number;
+    suppressed: number;
+  }
+  const windows = new Map<string, Window>();
+  /** Says what `window` held back, once; a window already replaced by a newer one has said it. */
+  const flush = (event: string, level: 'info' | 'warn' | 'error', window: Window): void => {
+    if (windows.get(event) !== window || window.suppressed === 0) return;
+    log[level]('log_suppressed', { suppressed_event: event, count: window.suppressed, per_second: perSecond });
+    windows.delete(event);
+  };
+  const throttled =
+    (level: 'info' | 'warn' | 'error') =>
+    (event: string, fields?: LogFields): void => {
+      const now = clock.now();
+      let window = windows.get(event);
+      if (window === undefined || now - window.start >= THROTTLE_WINDOW_MS) {
+        if (window !== undefined) flush(event, level, window);
+        window = { start: now, written: 0, suppressed: 0 };
+        windows.set(event, window);
+      }
+      if (window.written < perSecond) {
+        window.written += 1;
+        log[level](event, fields);
+        return;
+      }
+      window.suppressed += 1;
+      const held = window;
+      if (held.suppressed === 1) clock.later(() => flush(event, level, held), held.start + THROTTLE_WINDOW_MS - now);
+    };
+  return {
+    enabled: log.enabled,
+    debug: log.debug,
+    info: throttled('info'),
+    warn: throttled('warn'),
+    error: throttled('error'),
+  };
+}

@@ -17,7 +17,20 @@ if (commandLine.help) {
 }
 
 const log = createLogger(commandLine.config.logLevel ?? 'info');
-let broker: RunningBroker;
+let broker: RunningBroker | null = null;
+
+// Installed before the broker starts: a signal right after the "listening" line must not find the default handler.
+const shutDown = (signal: NodeJS.Signals): void => {
+  log.info('shutting_down', { signal });
+  setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
+  (broker?.close() ?? Promise.resolve()).then(
+    () => process.exit(0),
+    () => process.exit(0),
+  );
+};
+process.once('SIGINT', shutDown);
+process.once('SIGTERM', shutDown);
+
 try {
   broker = await startBroker(commandLine.config);
 } catch (error) {
@@ -29,14 +42,3 @@ try {
   }
   process.exit(1);
 }
-
-const shutDown = (signal: NodeJS.Signals): void => {
-  log.info('shutting_down', { signal });
-  setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
-  broker.close().then(
-    () => process.exit(0),
-    () => process.exit(0),
-  );
-};
-process.once('SIGINT', shutDown);
-process.once('SIGTERM', shutDown);

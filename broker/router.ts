@@ -10,6 +10,7 @@ import { handleRouted } from './handlers/routed.ts';
 import { handleSubscribe, handleUnsubscribe } from './handlers/subscription.ts';
 
 export function routeFrame(context: BrokerContext, connection: Connection, frame: Buffer, isBinary: boolean): void {
+  connection.messagesReceived += 1;
   if (connection.state === 'closed') return;
   if (frame.length > context.config.maxFrameBytes) {
     return connection.fail('too_large', `frames are at most ${context.config.maxFrameBytes} bytes`);
@@ -22,7 +23,7 @@ export function routeFrame(context: BrokerContext, connection: Connection, frame
       return;
     case 'drop_and_notify':
       context.stats.rateLimited += 1;
-      return connection.fail('rate_limited', `over ${context.config.rateLimitPerSecond} packets per second; packet dropped`);
+      return connection.fail('rate_limited', `over ${context.config.rateLimitPerSecond} deliveries per second; packet dropped`);
     case 'flooding':
       context.stats.rateLimited += 1;
       context.log.warn('flooding', { id: connection.id });

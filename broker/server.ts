@@ -12,10 +12,13 @@ import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
 import { handleDisconnect } from './handlers/disconnect.ts';
 import { applySecurityHeaders, RAW_SECURITY_HEADER_LINES, securityHeadersFor } from './http-headers.ts';
-import { LogonLimiter } from './limits.ts';
-import { createLogger } from './log.ts';
+import { AddressLimits, clientAddress, LogonLimiter } from './limits.ts';
+import { createLogger, throttleLog } from './log.ts';
+import { closeOverdueMessages, deadlineCheckInterval, heldMessageBytes } from './message-deadline.ts';
+import { connectionCapacity, raiseOpenFileLimit, RESERVED_FILES } from './open-files.ts';
 import { isOriginAllowed, normalizeOrigin } from './origin.ts';
 import { MemoryRegistry } from './registry.ts';
+import { UPGRADE_REFUSALS } from './errors.ts';
 import { routeFrame } from './router.ts';
 import { createStaticHandler, notFound } from './static.ts';
 
@@ -27,14 +30,21 @@ export interface RunningBroker {
   url: string;
   /** ws(s)://…/ws */
   wsUrl: string;
-  stats(): BrokerStats & { connections: number; loggedOn: number };
+  stats(): BrokerStats & { connections: number; loggedOn: number; heldMessageBytes: number };
   /** Closes every socket with 1001, then the server; the port is free when this resolves. */
   close(): Promise<void>;
 }
 
 const WS_PATH = '/ws';
-/** ws itself cuts frames this many times over the limit with a bare 1009; below it we can still say too_large first. */
-const PAYLOAD_SLACK = 4;
+/**
+ * Fragments per message and chunks held for a partial frame: no client of ours fragments a message of a few KiB,
+ * and each fragment or chunk costs an object however few its bytes, so a trickle of tiny ones would outweigh
+ * --max-message-bytes. Past them ws closes with 1008.
+ */
+const MAX_FRAGMENTS = 64;
+const MAX_BUFFERED_CHUNKS = 1024;
+/** Lines of one log event per second before the rest are only counted (log.ts, throttleLog). */
+const LOG_LINES_PER_EVENT_PER_SECOND = 10;
 const UNANSWERED_PINGS_ALLOWED = 2;
 const LOGON_SWEEP_MS = 60_000;
 
@@ -62,13 +72,15 @@ function destroyOnError(this: Duplex): void {
   this.destroy();
 }
 
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n${RAW_SECURITY_HEADER_LINES}Content-Length: ${text.length}\r\n\r\n${text}`);
+function refuseUpgrade(socket: Duplex, status: number, text: string, extraHeaderLines = ''): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n${RAW_SECURITY_HEADER_LINES}${extraHeaderLines}Content-Length: ${text.length}\r\n\r\n${text}`,
+  );
 }
 
 export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promise<RunningBroker> {
   const config = resolveConfig(overrides);
-  const log = createLogger(config.logLevel);
+  const log = throttleLog(createLogger(config.logLevel), LOG_LINES_PER_EVENT_PER_SECOND);
   const tls =
     config.tlsCert !== null && config.tlsKey !== null
       ? { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) }
@@ -77,11 +89,15 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   const securityHeaders = securityHeadersFor(secure);
   const allowedOrigins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const serveStatic = config.staticDir === null ? null : createStaticHandler(config.staticDir);
+  const trustedProxies = new Set(config.trustedProxies);
+  const openFiles = raiseOpenFileLimit(config.maxConnections + RESERVED_FILES);
+  const capacity = connectionCapacity(config.maxConnections, openFiles);
 
   const context: BrokerContext = {
     config,
     registry: new MemoryRegistry<Connection>(),
     logonLimiter: new LogonLimiter(config.logonLimitPerMinute),
+    addressLimits: new AddressLimits(config, capacity.connections),
     connections: new Set(),
     log,
     stats: emptyStats(),
@@ -121,7 +137,9 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
-    maxPayload: config.maxFrameBytes * PAYLOAD_SLACK,
+    maxPayload: config.maxMessageBytes,
+    maxFragments: MAX_FRAGMENTS,
+    maxBufferedChunks: MAX_BUFFERED_CHUNKS,
     WebSocket: BrokerSocket,
   });
 
@@ -144,10 +162,11 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     handleDisconnect(context, connectionOf(this), code);
   }
 
-  const accept = (socket: BrokerSocket, request: IncomingMessage): void => {
-    const connection = new Connection(socket, context);
+  const accept = (socket: BrokerSocket, request: IncomingMessage, address: string): void => {
+    const connection = new Connection(socket, context, address);
     socket.connection = connection;
     context.connections.add(connection);
+    context.addressLimits.opened(address);
     socket.on('message', onMessage);
     socket.on('pong', onPong);
     socket.on('error', onError);
@@ -166,14 +185,26 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       log.warn('origin_refused', { origin: origin?.slice(0, 200) });
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
+    const forwardedFor = request.headers['x-forwarded-for'];
+    const address = clientAddress(request.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, trustedProxies);
+    const refusal = context.addressLimits.refusal(address);
+    if (refusal !== null) {
+      context.stats.connectionsRefused += 1;
+      log.warn('connection_limit', { reason: refusal, address });
+      const { status, text } = UPGRADE_REFUSALS[refusal];
+      return refuseUpgrade(socket, status, text, `Retry-After: ${Math.ceil(config.logonTimeoutMs / 1000)}\r\n`);
+    }
+    // ws completes the upgrade synchronously here, so the count checked above is still the count accept() raises.
     wss.handleUpgrade(request, socket, head, (webSocket) => {
       socket.off('error', destroyOnError);
-      accept(webSocket, request);
+      accept(webSocket, request, address);
     });
   };
 
   const server: Server = tls === null ? createHttpServer(onRequest) : createHttpsServer(tls, onRequest);
   server.on('upgrade', onUpgrade);
+  // Past this many sockets of any kind Node closes new ones at once, so HTTP clients cannot use up the open files either.
+  server.maxConnections = capacity.connections + RESERVED_FILES / 2;
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
@@ -197,14 +228,26 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       connection.socket.ping();
     }
   }, config.pingIntervalMs);
-  const sweep = setInterval(() => context.logonLimiter.sweep(context.now()), LOGON_SWEEP_MS);
+  const sweep = setInterval(() => {
+    context.logonLimiter.sweep(context.now());
+    context.addressLimits.sweep(context.now());
+  }, LOGON_SWEEP_MS);
   sweep.unref();
+  const deadlines = setInterval(() => closeOverdueMessages(context), deadlineCheckInterval(config.messageTimeoutMs));
+  deadlines.unref();
 
   const { port } = server.address() as AddressInfo;
   const reachableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const hostInUrl = reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost;
   const url = `${secure ? 'https' : 'http'}://${hostInUrl}:${port}`;
   const wsUrl = `${secure ? 'wss' : 'ws'}://${hostInUrl}:${port}${WS_PATH}`;
+  log.info('capacity', {
+    connections: capacity.connections,
+    limited_by: capacity.limitedBy,
+    max_connections: config.maxConnections,
+    open_files: openFiles?.soft ?? null,
+    reserved_files: RESERVED_FILES,
+  });
   log.info('listening', { port, url, ws: wsUrl, static: config.staticDir, tls: secure });
 
   let closed: Promise<void> | null = null;
@@ -213,6 +256,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       shuttingDown = true;
       clearInterval(heartbeat);
       clearInterval(sweep);
+      clearInterval(deadlines);
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await Promise.all([...context.connections].map((connection) => closeGracefully(connection, config.closeGraceMs)));
@@ -226,7 +270,12 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     port,
     url,
     wsUrl,
-    stats: () => ({ ...context.stats, connections: context.connections.size, loggedOn: context.registry.loggedOnCount }),
+    stats: () => ({
+      ...context.stats,
+      connections: context.connections.size,
+      loggedOn: context.registry.loggedOnCount,
+      heldMessageBytes: heldMessageBytes(context),
+    }),
     close,
   };
 }

@@ -4,4 +4,14 @@ export * from './identity.ts';
 export * from './messages.ts';
 export * from './packets.ts';
 export * from './result.ts';
-export { isFiniteNumber, isObject, parseJsonObject } from './json.ts';
+export {
+  checkJsonObject,
+  isFiniteNumber,
+  isObject,
+  JSON_FAULTS,
+  JSON_LIMITS,
+  parseJsonObject,
+  readJsonObject,
+  type JsonFault,
+  type JsonViolation,
+} from './json.ts';

@@ -1,6 +1,6 @@
 /** Layer 7: what only the app and the thermostat read, inside the envelope. */
 import { isClientId, type ClientId } from './client-id.ts';
-import { field, isFiniteNumber, isObject, parseJsonObject, type JsonObject } from './json.ts';
+import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
 import type { Result } from './result.ts';
 import { fail, ok } from './result.ts';
 
@@ -253,7 +253,8 @@ function readMessage(object: JsonObject): Message {
 
 /** Parses an opened envelope's plaintext into a typed message, or names what is wrong with it. */
 export function parseMessage(plaintext: string): Result<Message, MessageError> {
-  return parseMessageValue(parseJsonObject(plaintext));
+  const read = readJsonObject(plaintext);
+  return read.ok ? parseMessageValue(read.value) : fail('bad_message', read.message);
 }
 
 /** The same for a value already out of JSON, such as a message kept in local storage. */

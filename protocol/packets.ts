@@ -1,6 +1,6 @@
 /** Layer 6: the packets the broker reads. It routes by ID and never looks inside `data`. */
 import { isClientId, type ClientId } from './client-id.ts';
-import { field, parseJsonObject, type JsonObject } from './json.ts';
+import { field, readJsonObject, type JsonObject } from './json.ts';
 
 export const BROADCAST = 'BROADCAST';
 export const MULTICAST = 'MULTICAST';
@@ -166,8 +166,9 @@ function readPacket(object: JsonObject, packetType: string): Packet {
 
 /** Parses one text frame into a typed packet, or names why it is not one. Unknown fields are ignored. */
 export function parsePacket(text: string): PacketResult {
-  const object = parseJsonObject(text);
-  if (object === null) return { ok: false, error: 'bad_json', message: 'frame is not a JSON object' };
+  const read = readJsonObject(text);
+  if (!read.ok) return { ok: false, error: 'bad_json', message: read.message };
+  const object = read.value;
   const packetType = field(object, 'packet_type');
   if (typeof packetType !== 'string') return { ok: false, error: 'bad_packet', message: 'packet_type must be text' };
   try {

@@ -43,7 +43,10 @@ async function startBrokerProcess(probed = false): Promise<Broker> {
   const child = spawn(
     process.execPath,
     [...BROKER_FLAGS, '--import', 'tsx', ...probe, 'broker/main.ts', '--port', '0', '--host', '127.0.0.1', '--static', '',
-      '--rate-limit', '1000000000', '--rate-burst', '1000000000', '--logon-limit', '1000000', '--ping-interval-ms', '600000'],
+      '--rate-limit', '1000000000', '--rate-burst', '1000000000', '--logon-limit', '1000000', '--ping-interval-ms', '600000',
+      // Every load connection comes from 127.0.0.1, and no receiver answers its sender.
+      '--inbound-limit', '1000000000', '--inbound-burst', '1000000000', '--max-connections', '100000',
+      '--max-connections-per-ip', '100000', '--logon-limit-per-ip', '1000000'],
     { stdio: ['ignore', 'pipe', 'inherit', probed ? 'ipc' : 'ignore'] },
   );
   const lines = createInterface({ input: child.stdout! });

@@ -12,6 +12,9 @@ const REF = { ref: 'LOG_ON' } as const;
  */
 export async function handleLogOn(context: BrokerContext, connection: Connection, packet: LogOnPacket): Promise<void> {
   if (connection.state === 'logged_on') return connection.fail('bad_packet', 'already logged on', REF);
+  if (!context.addressLimits.tryLogon(connection.address, context.now())) {
+    return connection.fail('address_logon_rate_limited', 'too many logons from your address; try again later', REF);
+  }
   const themes = new Set(packet.themes ?? []);
   if (themes.size > context.config.maxSubscriptions) {
     return connection.fail('bad_packet', `at most ${context.config.maxSubscriptions} themes`, REF);

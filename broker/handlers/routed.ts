@@ -1,33 +1,47 @@
-import { BROADCAST, MULTICAST, type RoutedPacket } from '../../protocol/index.ts';
+import { BROADCAST, MULTICAST, type ClientId, type RoutedPacket } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 
-/** MSG and START: the original frame goes out byte for byte; the broker never reads `data`. */
+/**
+ * MSG and START: the original frame goes out byte for byte; the broker never reads `data`.
+ * docs/protocol.md, "Limits": the sender pays one token per receiver, and each receiver takes from senders it
+ * has not addressed itself only what its inbound budget allows.
+ */
 export function handleRouted(context: BrokerContext, connection: Connection, packet: RoutedPacket, frame: Buffer): void {
   const ref = packet.packet_type;
-  if (packet.transmitter !== connection.id) {
+  const sender = connection.id;
+  if (sender === null || packet.transmitter !== sender) {
     return connection.fail('spoofed_transmitter', 'transmitter is not the ID this connection logged on with', { ref });
   }
-  if (packet.receiver === BROADCAST) {
-    context.stats.forwarded += sendToOthers(context.registry.loggedOn(), connection, frame);
-    return;
-  }
+  if (packet.receiver === BROADCAST) return sendToMany(context, context.registry.loggedOn(), connection, sender, frame);
   if (packet.receiver === MULTICAST) {
     if (packet.theme === undefined) return connection.fail('bad_packet', 'theme must be a theme with MULTICAST', { ref });
-    context.stats.forwarded += sendToOthers(context.registry.subscribers(packet.theme), connection, frame);
-    return;
+    return sendToMany(context, context.registry.subscribers(packet.theme), connection, sender, frame);
   }
+  connection.inbound.addressed(packet.receiver);
   const receiver = context.registry.lookup(packet.receiver);
   if (receiver === undefined) {
     return connection.fail('receiver_offline', 'receiver is not logged on', { ref, receiver: packet.receiver });
   }
+  const now = context.now();
+  if (!receiver.inbound.admit(sender, frame.length, now)) {
+    context.stats.droppedOverInboundBudget += 1;
+    if (!connection.floodGuard.noticeDue(now)) return;
+    return connection.fail('receiver_busy', 'the receiver takes no more from you for now; packet dropped', { ref, receiver: packet.receiver });
+  }
   if (receiver.sendFrame(frame)) context.stats.forwarded += 1;
 }
 
-function sendToOthers(peers: Iterable<Connection>, sender: Connection, frame: Buffer): number {
-  let sent = 0;
+/** Every peer but the sender, each within its inbound budget; the sender is charged one token per peer addressed. */
+function sendToMany(context: BrokerContext, peers: Iterable<Connection>, connection: Connection, sender: ClientId, frame: Buffer): void {
+  const now = context.now();
+  let addressed = 0;
   for (const peer of peers) {
-    if (peer !== sender && peer.sendFrame(frame)) sent += 1;
+    if (peer === connection) continue;
+    addressed += 1;
+    if (!peer.inbound.admit(sender, frame.length, now)) context.stats.droppedOverInboundBudget += 1;
+    else if (peer.sendFrame(frame)) context.stats.forwarded += 1;
   }
-  return sent;
+  // The frame's own token was taken on arrival (router.ts).
+  if (addressed > 1) connection.floodGuard.charge(addressed - 1);
 }

@@ -1,7 +1,9 @@
 /** `tsx broker/main.ts` as the app's start script and the e2e tests run it. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { readOpenFileLimit, RESERVED_FILES } from '../open-files.ts';
 import { TestClient } from './client.ts';
 
 interface LogLine {
@@ -25,10 +27,18 @@ async function nextEvent(lines: AsyncIterator<string>, event: string): Promise<L
   }
 }
 
+/** Whether this process (and so the broker it starts) holds CAP_SYS_RESOURCE, which root in a container often lacks. */
+function mayRaiseHardLimits(): boolean {
+  const effective = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  const CAP_SYS_RESOURCE = 24n;
+  return effective !== undefined && ((BigInt(`0x${effective}`) >> CAP_SYS_RESOURCE) & 1n) === 1n;
+}
+
 const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
   new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
-describe('broker/main.ts', () => {
+// Each test starts Node with tsx, which on a loaded machine alone can take more than vitest's default 5 s.
+describe('broker/main.ts', { timeout: 30_000 }, () => {
   it('logs listening with the port, serves /healthz and /ws, and exits 0 on SIGTERM after closing sockets with 1001', async () => {
     const { child, lines } = spawnBroker(['--port', '0', '--host', '127.0.0.1', '--static', '']);
     const exit = exited(child);
@@ -83,6 +93,33 @@ describe('broker/main.ts', () => {
     for (const text of ['--port', 'BROKER_PORT', '--static', 'BROKER_STATIC', '--allowed-origins', '--tls-cert', '--log-level', '--rate-limit']) {
       expect(output).toContain(text);
     }
+  });
+
+  it('raises its open-file limit where it may, and says how many connections it can hold', async () => {
+    // Started with a limit of 200 open files, soft and hard; only a privileged process may go past the hard one.
+    const child = spawn(
+      'prlimit',
+      ['--nofile=200:200', process.execPath, '--import', 'tsx', 'broker/main.ts', '--port', '0', '--host', '127.0.0.1', '--static', '', '--max-connections', '1000'],
+      { stdio: 'pipe' },
+    );
+    const exit = exited(child);
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const capacity = await nextEvent(lines, 'capacity');
+    // Only once it listens does it handle SIGTERM.
+    await nextEvent(lines, 'listening');
+    const limit = readOpenFileLimit(child.pid!);
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(limit).not.toBeNull();
+    const soft = limit!.soft;
+    expect(soft).toBe(mayRaiseHardLimits() ? 1000 + RESERVED_FILES : 200);
+    expect(capacity).toMatchObject({
+      level: 'info',
+      connections: Math.min(1000, soft - RESERVED_FILES),
+      limited_by: soft - RESERVED_FILES < 1000 ? 'open-files' : 'max-connections',
+      max_connections: 1000,
+      open_files: soft,
+    });
   });
 
   it('exits 2 on an unknown flag or a bad value', async () => {

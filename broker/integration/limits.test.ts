@@ -51,7 +51,8 @@ describe('frame size', () => {
 });
 
 describe('message rate', () => {
-  const floodConfig = { rateLimitPerSecond: 1, rateLimitBurst: 6, floodMaxDrops: 10, floodWindowMs: 60_000, rateLimitNoticeMs: 60_000 };
+  // One token per 1000 s: a busy machine taking a second between two sends must not refill the bucket.
+  const floodConfig = { rateLimitPerSecond: 0.001, rateLimitBurst: 6, floodMaxDrops: 10, floodWindowMs: 60_000, rateLimitNoticeMs: 60_000 };
 
   it('drops a packet over the rate with one rate_limited ERROR and keeps the connection', async () => {
     const { wsUrl } = await broker(floodConfig);
@@ -128,33 +129,44 @@ describe('heartbeat', () => {
 
 describe('slow receivers', () => {
   const big = 'b'.repeat(15_000);
+  /**
+   * The paused receiver cannot answer pings either: with the file's 50 ms heartbeat a busy machine filling the
+   * socket buffers slowly saw it terminated as unresponsive before any drop (0 drops). Here the heartbeat stays
+   * out of the way, and the receiver's inbound budget lets the flood through to its buffers.
+   */
+  const slowConfig = {
+    maxBufferedBytes: 64 * 1024,
+    pingIntervalMs: 600_000,
+    rateLimitPerSecond: 1_000_000,
+    rateLimitBurst: 1_000_000,
+    inboundPerSecond: 1_000_000,
+    inboundBurst: 1_000_000,
+  };
 
-  /** Sends until the broker reports a drop, each batch closed by a barrier so the counts are current. Bounded. */
+  /**
+   * Sends until the broker reports a drop, each batch closed by a barrier so the counts are current: it waits on
+   * the condition, however long the machine takes; the bound (300 MB) only stops a broken broker.
+   */
   async function floodUntilDropped(started: RunningBroker, sender: TestClient, receiverId: string): Promise<void> {
     for (let batch = 0; batch < 400 && started.stats().droppedToSlowReceivers === 0; batch += 1) {
       for (let index = 0; index < 50; index += 1) sender.send(message(sender.id, receiverId, big));
       await sender.barrier();
     }
+    expect(started.stats().droppedToSlowReceivers).toBeGreaterThan(0);
   }
 
   it('drops and counts messages to a receiver that does not read, without closing it', async () => {
-    const started = await broker({ maxBufferedBytes: 64 * 1024, rateLimitPerSecond: 1_000_000, rateLimitBurst: 1_000_000 });
+    const started = await broker(slowConfig);
     const sender = await TestClient.logOn(started.wsUrl);
     const sleeper = await TestClient.logOn(started.wsUrl);
     sleeper.socket.pause();
     await floodUntilDropped(started, sender, sleeper.id);
-    expect(started.stats().droppedToSlowReceivers).toBeGreaterThan(0);
     expect(started.stats().connections).toBe(2);
     await expectRoutes(sender, sender);
   });
 
   it('terminates such a receiver when configured to', async () => {
-    const started = await broker({
-      maxBufferedBytes: 64 * 1024,
-      slowReceiver: 'terminate',
-      rateLimitPerSecond: 1_000_000,
-      rateLimitBurst: 1_000_000,
-    });
+    const started = await broker({ ...slowConfig, slowReceiver: 'terminate' });
     const sender = await TestClient.logOn(started.wsUrl);
     const sleeper = await TestClient.logOn(started.wsUrl);
     sleeper.socket.pause();

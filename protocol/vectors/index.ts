@@ -1,7 +1,7 @@
 /** The contract's test vectors, read by the TypeScript tests; the C++ tests read the same files (firmware/test/vectors.h). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isObject, type JsonObject } from '../json.ts';
+import { isObject, JSON_FAULTS, type JsonFault, type JsonObject } from '../json.ts';
 
 export interface LogonIdVector {
   public_key: string;
@@ -78,6 +78,35 @@ export const envelopeVectors = {
   key: strings(envelopes, ['key']).key,
   open: list(envelopes['open'], 'open').map((v): EnvelopeVector => strings(v, envelopeKeys, ['why'])),
   reject: list(envelopes['reject'], 'reject').map((v): EnvelopeVector => strings(v, envelopeKeys)),
+};
+
+export interface JsonVector {
+  why: string;
+  text: string;
+  /** The first fault the text has, or 'ok'. */
+  expect: JsonFault | 'ok';
+}
+
+const isJsonExpectation = (value: string): value is JsonFault | 'ok' =>
+  value === 'ok' || (JSON_FAULTS as readonly string[]).includes(value);
+
+function count(record: JsonObject, key: string): number {
+  const value = record[key];
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${key} is not a whole number`);
+  return value;
+}
+
+const jsonRules = load('json.json');
+const jsonLimits = jsonRules['limits'];
+if (!isObject(jsonLimits)) throw new Error('json.limits is not an object');
+export const jsonVectors = {
+  maxDepth: count(jsonLimits, 'max_depth'),
+  maxKeysPerObject: count(jsonLimits, 'max_keys_per_object'),
+  cases: list(jsonRules['cases'], 'json.cases').map((v): JsonVector => {
+    const { why, text, expect } = strings(v, ['why', 'text', 'expect']);
+    if (!isJsonExpectation(expect)) throw new Error(`json.cases: unknown expectation ${expect}`);
+    return { why, text, expect };
+  }),
 };
 
 /** What the validator makes of a command: accepted, or the error its STATE answer carries. */

@@ -1,0 +1,285 @@
+/**
+ * docs/protocol.md, "Limits": senders pay per delivery, receivers take a bounded share from strangers, and
+ * connections, logons and unfinished messages are capped per address and in total. Over real sockets; time is
+ * driven by the config (tiny refill rates, short deadlines) and every wait is on an event.
+ */
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket, type ClientOptions } from 'ws';
+import { message, signedLogOn } from '../../protocol/index.ts';
+import type { BrokerConfig } from '../config.ts';
+import { startBroker, type RunningBroker } from '../server.ts';
+import { TestClient } from './client.ts';
+import { expectError, expectRoutes } from './helpers.ts';
+
+const running: RunningBroker[] = [];
+const opened: TestClient[] = [];
+
+async function broker(config: Partial<BrokerConfig>): Promise<RunningBroker> {
+  const started = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, ...config });
+  running.push(started);
+  return started;
+}
+
+async function open(url: string, options: ClientOptions = {}): Promise<TestClient> {
+  const client = await TestClient.open(url, options);
+  opened.push(client);
+  return client;
+}
+
+async function logOn(url: string, themes?: string[], options: ClientOptions = {}): Promise<TestClient> {
+  const client = await open(url, options);
+  await client.logOnAs(client.keys, themes);
+  return client;
+}
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((client) => client.close()));
+  await Promise.all(running.splice(0).map((started) => started.close()));
+});
+
+/** One token comes back every 1000 s: nothing a slow machine does during a test refills a bucket. */
+const NO_REFILL = 0.001;
+const PLENTY = 1_000_000;
+
+/** The status and Retry-After of a refused upgrade, or 101 when it was accepted (and then closed). */
+function upgrade(url: string, options: ClientOptions = {}): Promise<{ status: number; retryAfter?: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, options);
+    socket.once('open', () => {
+      socket.close();
+      resolve({ status: 101 });
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      const retryAfter = response.headers['retry-after'];
+      resolve({ status: response.statusCode ?? 0, ...(retryAfter === undefined ? {} : { retryAfter }) });
+      response.resume();
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('senders pay per delivery', () => {
+  const config = {
+    rateLimitPerSecond: NO_REFILL,
+    rateLimitBurst: 7,
+    floodMaxDrops: PLENTY,
+    rateLimitNoticeMs: 60_000,
+    inboundPerSecond: PLENTY,
+    inboundBurst: PLENTY,
+  };
+
+  it.each(['BROADCAST', 'MULTICAST'] as const)('a %s to 4 receivers costs the sender 4 tokens', async (receiver) => {
+    const { wsUrl } = await broker(config);
+    const sender = await logOn(wsUrl); // 7 - 1 = 6 tokens
+    const receivers = await Promise.all([1, 2, 3, 4].map(() => logOn(wsUrl, ['news'])));
+    const packet = receiver === 'BROADCAST' ? message(sender.id, 'BROADCAST', 'all') : { ...message(sender.id, 'MULTICAST', 'all'), theme: 'news' };
+    sender.send(packet); // 6 - 4 = 2
+    for (const peer of receivers) expect(await peer.next()).toMatchObject({ data: 'all' });
+    const [first] = receivers as [TestClient];
+    sender.send(message(sender.id, first.id, 'paid')); // 2 - 1 = 1
+    sender.send(message(sender.id, first.id, 'paid too')); // 1 - 1 = 0
+    sender.send(message(sender.id, first.id, 'over')); // refused
+    expectError(await sender.next(), 'rate_limited');
+    expect(await first.next()).toMatchObject({ data: 'paid' });
+    expect(await first.next()).toMatchObject({ data: 'paid too' });
+    // The refusal above came after the broker had handled 'over': what first gets next is this, not 'over'.
+    await expectRoutes(receivers[1]!, first);
+  });
+
+  it('lets a broadcast larger than the burst go out whole, then refuses until it is paid for', async () => {
+    const { wsUrl } = await broker({ ...config, rateLimitBurst: 3 });
+    const sender = await logOn(wsUrl); // 3 - 1 = 2
+    const receivers = await Promise.all([1, 2, 3, 4, 5].map(() => logOn(wsUrl)));
+    sender.send(message(sender.id, 'BROADCAST', 'big')); // 2 - 5 = -3: in debt
+    for (const peer of receivers) expect(await peer.next()).toMatchObject({ data: 'big' });
+    sender.send(message(sender.id, receivers[0]!.id, 'in debt'));
+    expectError(await sender.next(), 'rate_limited');
+    await expectRoutes(receivers[1]!, receivers[0]!);
+  });
+});
+
+describe("a receiver's inbound budget", () => {
+  it('holds many fresh IDs to the budget while a member the receiver talks to still gets through', async () => {
+    const started = await broker({
+      inboundPerSecond: NO_REFILL,
+      inboundBurst: 3,
+      rateLimitPerSecond: PLENTY,
+      rateLimitBurst: PLENTY,
+      rateLimitNoticeMs: 60_000,
+    });
+    const thermostat = await logOn(started.wsUrl);
+    const member = await logOn(started.wsUrl);
+    // The thermostat answers its members, and only them: that is what makes the member one.
+    thermostat.send(message(thermostat.id, member.id, 'STATE'));
+    expect(await member.next()).toMatchObject({ data: 'STATE' });
+
+    const refused: number[] = [];
+    for (let index = 0; index < 6; index += 1) {
+      const stranger = await logOn(started.wsUrl);
+      stranger.send(message(stranger.id, thermostat.id, `stranger ${index}`));
+      // Everything the broker said about that message has arrived once the stranger's own echo has.
+      const answers = await stranger.barrier();
+      if (answers.some((packet) => packet.packet_type === 'ERROR' && packet.code === 'rate_limited' && packet.receiver === thermostat.id)) {
+        refused.push(index);
+      }
+    }
+    expect(refused).toEqual([3, 4, 5]);
+    expect(started.stats().droppedOverInboundBudget).toBe(3);
+
+    member.send(message(member.id, thermostat.id, 'SET'));
+    const heard = [await thermostat.next(), await thermostat.next(), await thermostat.next(), await thermostat.next()];
+    expect(heard.map((packet) => (packet.packet_type === 'MSG' ? packet.data : packet.packet_type))).toEqual([
+      'stranger 0',
+      'stranger 1',
+      'stranger 2',
+      'SET',
+    ]);
+  });
+
+  it('holds broadcasts from strangers to it as well', async () => {
+    const started = await broker({ inboundPerSecond: NO_REFILL, inboundBurst: 1, rateLimitPerSecond: PLENTY, rateLimitBurst: PLENTY });
+    const thermostat = await logOn(started.wsUrl);
+    const stranger = await logOn(started.wsUrl);
+    stranger.send(message(stranger.id, 'BROADCAST', 'one'));
+    stranger.send(message(stranger.id, 'BROADCAST', 'two'));
+    await stranger.barrier();
+    expect(started.stats().droppedOverInboundBudget).toBe(1);
+    expect(await thermostat.next()).toMatchObject({ data: 'one' });
+    await expectRoutes(thermostat, thermostat);
+  });
+});
+
+describe('connection caps', () => {
+  it('refuses a connection over the cap per address with 429 and Retry-After, leaving other addresses alone', async () => {
+    const started = await broker({ maxConnectionsPerAddress: 2, logonTimeoutMs: 7_000 });
+    const first = await open(started.wsUrl);
+    await open(started.wsUrl);
+    expect(await upgrade(started.wsUrl)).toEqual({ status: 429, retryAfter: '7' });
+    const elsewhere = await logOn(started.wsUrl, undefined, { localAddress: '127.0.0.2' });
+    await expectRoutes(elsewhere, elsewhere);
+    await first.close();
+    await vi.waitFor(() => expect(started.stats().connections).toBe(2));
+    expect((await upgrade(started.wsUrl)).status).toBe(101);
+    expect(started.stats().connectionsRefused).toBe(1);
+  });
+
+  it('counts the address a trusted proxy forwards, and ignores X-Forwarded-For from anyone else', async () => {
+    const proxied = await broker({ maxConnectionsPerAddress: 1 });
+    const viaProxy = (address: string): ClientOptions => ({ headers: { 'X-Forwarded-For': `10.9.9.9, ${address}` } });
+    await open(proxied.wsUrl, viaProxy('198.51.100.1'));
+    expect((await upgrade(proxied.wsUrl, viaProxy('198.51.100.1'))).status).toBe(429);
+    expect((await upgrade(proxied.wsUrl, viaProxy('198.51.100.2'))).status).toBe(101);
+
+    const direct = await broker({ maxConnectionsPerAddress: 1, trustedProxies: [] });
+    await open(direct.wsUrl, viaProxy('198.51.100.1'));
+    expect((await upgrade(direct.wsUrl, viaProxy('198.51.100.2'))).status).toBe(429);
+  });
+
+  it('refuses a connection over the total with 503 and Retry-After, from any address', async () => {
+    const started = await broker({ maxConnections: 3, logonTimeoutMs: 10_000 });
+    const first = await logOn(started.wsUrl);
+    await open(started.wsUrl);
+    await open(started.wsUrl, { localAddress: '127.0.0.2' });
+    expect(await upgrade(started.wsUrl)).toEqual({ status: 503, retryAfter: '10' });
+    expect((await upgrade(started.wsUrl, { localAddress: '127.0.0.3' })).status).toBe(503);
+    await expectRoutes(first, first);
+    await first.close();
+    await vi.waitFor(() => expect(started.stats().connections).toBe(2));
+    expect((await upgrade(started.wsUrl, { localAddress: '127.0.0.3' })).status).toBe(101);
+  });
+});
+
+describe('logons per address', () => {
+  it('counts every LOG_ON, good or bad, and refuses past the limit with rate_limited and 4029', async () => {
+    const started = await broker({ logonAttemptsPerAddress: 3 });
+    const good = await logOn(started.wsUrl);
+    const forger = await open(started.wsUrl);
+    forger.send(await signedLogOn(forger.keys, forger.nonce!, 'elsewhere.example'));
+    expectError(await forger.next(), 'bad_proof');
+    await logOn(started.wsUrl);
+    const fourth = await open(started.wsUrl);
+    fourth.send(await fourth.signedLogOn());
+    expectError(await fourth.next(), 'rate_limited', { ref: 'LOG_ON' });
+    expect((await fourth.closed).code).toBe(4029);
+    // Another address logs on as usual, and those already on stay on.
+    const elsewhere = await logOn(started.wsUrl, undefined, { localAddress: '127.0.0.2' });
+    await expectRoutes(elsewhere, good);
+  });
+});
+
+/** A WebSocket opened by hand, to send frames the ws client will not: a header without its payload. */
+async function rawWebSocket(port: number): Promise<{ socket: Socket; closeCode: Promise<number | null> }> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(
+    'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  );
+  let received = Buffer.alloc(0);
+  const closeCode = new Promise<number | null>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      // A server close frame: 0x88, length, then the code.
+      const at = received.indexOf(Buffer.from([0x88]), received.indexOf('\r\n\r\n') + 4);
+      if (at >= 0 && received.length >= at + 4) resolve(received.readUInt16BE(at + 2));
+    });
+    socket.once('close', () => resolve(null));
+  });
+  await new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (received.includes('\r\n\r\n')) resolve();
+      else socket.once('data', check);
+    };
+    check();
+  });
+  return { socket, closeCode };
+}
+
+describe('unfinished and oversized messages', () => {
+  it('closes 4008 a connection whose fragmented message is unfinished at the deadline, and frees what it held', async () => {
+    // Long enough for the held bytes to be seen before the deadline however busy the machine is.
+    const started = await broker({ messageTimeoutMs: 1_000 });
+    const bystander = await logOn(started.wsUrl);
+    const slow = await logOn(started.wsUrl);
+    slow.socket.send('x'.repeat(5_000), { fin: false });
+    await vi.waitFor(() => expect(started.stats().heldMessageBytes).toBe(5_000));
+    // Meanwhile a client that finishes its fragmented messages is kept, and they are routed whole.
+    const text = JSON.stringify(message(bystander.id, bystander.id, 'in three parts'));
+    bystander.socket.send(text.slice(0, 10), { fin: false });
+    bystander.socket.send(text.slice(10, 20), { fin: false });
+    bystander.socket.send(text.slice(20), { fin: true });
+    expect(await bystander.next()).toMatchObject({ data: 'in three parts' });
+    expect((await slow.closed).code).toBe(4008);
+    await vi.waitFor(() => expect(started.stats()).toMatchObject({ connections: 1, heldMessageBytes: 0, unfinishedMessagesClosed: 1 }));
+    await expectRoutes(bystander, bystander);
+  });
+
+  it('closes 4008 a connection that sends a frame header and never its payload, before logon too', async () => {
+    const started = await broker({ messageTimeoutMs: 200, logonTimeoutMs: 60_000 });
+    const { socket, closeCode } = await rawWebSocket(started.port);
+    socket.write(Buffer.from([0x81, 0x80 | 100, 1, 2, 3, 4])); // 100 bytes announced, none sent
+    expect(await closeCode).toBe(4008);
+    socket.destroy();
+    await vi.waitFor(() => expect(started.stats().connections).toBe(0));
+  });
+
+  it('closes 1009 as soon as a fragmented message passes the size cap, without waiting for its end', async () => {
+    const started = await broker({ maxFrameBytes: 1024, maxMessageBytes: 2048 });
+    const bystander = await logOn(started.wsUrl);
+    const client = await logOn(started.wsUrl);
+    client.socket.send('y'.repeat(1000), { fin: false });
+    client.socket.send('y'.repeat(1000), { fin: false });
+    client.socket.send('y'.repeat(1000), { fin: false });
+    expect((await client.closed).code).toBe(1009);
+    await vi.waitFor(() => expect(started.stats().connections).toBe(1));
+    await expectRoutes(bystander, bystander);
+  });
+
+  it('closes 1008 a message cut into more than 64 fragments', async () => {
+    const { wsUrl } = await broker({});
+    const client = await logOn(wsUrl);
+    for (let index = 0; index < 65; index += 1) client.socket.send('z', { fin: false });
+    expect((await client.closed).code).toBe(1008);
+  });
+});
