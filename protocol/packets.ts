@@ -85,6 +85,8 @@ export const CLOSE_CODES = {
   logonTimeout: 4001,
   replaced: 4002,
   badProof: 4003,
+  /** A message stayed unfinished (fragments or a partial frame) past the broker's deadline. */
+  messageTimeout: 4008,
   flooding: 4029,
 } as const;
 
