@@ -1,12 +1,17 @@
 // Fault injection: thousands of random sequences of readings, sensor
 // failures, messages (valid, replayed, tampered, out of range), reboots, link
-// drops and time jumps. After every step an outside oracle checks the safety
-// rules against what the relay actually did:
+// drops, time jumps and storage faults (reads failing, writes failing, copies
+// corrupted between reboots, factory resets). After every step an outside
+// oracle checks the safety rules against what the relay actually did:
 //   - the relay is never on without a fresh (< 60 s), plausible, not stuck reading;
 //   - it never switches on sooner than the minimum off time after switching off,
 //     and never off sooner than the minimum on time unless forced by safety;
 //   - no heating period lasts 4 h or more;
-//   - frost protection: a fresh good reading below 5 °C turns it on once it may.
+//   - frost protection: a fresh good reading below 5 °C turns it on once it may;
+// and that no identity appears that was not made on the first boot or by a
+// factory reset: the ID the thermostat holds and every LOG_ON it sends name
+// one of those. (A factory reset that storage faults interrupt can leave the
+// old identity in one copy, which may then be read again: still no new one.)
 // Frames against the JSON rules (nesting past 8 levels, repeated keys, in
 // broker frames and in sealed plaintexts) must change nothing at all.
 // Prints "unsafe states: U of N steps" and fails when U > 0.
@@ -16,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <set>
 
 #include "fakes.h"
 
@@ -116,7 +122,40 @@ struct Rig {
     history.push_back(frame);
     core->link_text(frame.data(), frame.size(), now);
   }
+  // Link open, the broker's CHALLENGE (one of a few nonces), the LOG_ON the
+  // next tick signs, and the broker's ACK for the ID the thermostat holds.
+  void log_on(uint8_t nonce_seed) {
+    core->link_opened(now, kBrokerHost);
+    deliver(challenge(challenge_nonce(nonce_seed % 4)));
+    core->tick(now);
+    if (core->identity_ready()) deliver(ack_log_on(core->identity().id));
+  }
+  void make_apps() {
+    apps.clear();
+    if (!core->identity_ready()) return;
+    for (uint8_t a = 0; a < 3; ++a) apps.emplace_back(core->identity().key, core->identity().id, uint8_t(a + 1));
+  }
 };
+
+// Damages the stored identity as flash and power cuts do: a flipped bit, a
+// truncated, empty or oversized copy; sometimes both copies. Never removes a
+// copy: two missing copies is a fresh device, which legitimately gets a new identity.
+void damage_identity(MemoryStorage& storage, std::mt19937_64& rng) {
+  const Blob copies[] = {Blob::identity, Blob::identity_backup};
+  const int count = rng() % 4 == 0 ? 2 : 1;
+  const size_t first = rng() % 2;
+  for (int i = 0; i < count; ++i) {
+    auto found = storage.blobs.find(copies[(first + i) % 2]);
+    if (found == storage.blobs.end()) continue;
+    std::vector<uint8_t>& blob = found->second;
+    switch (rng() % 4) {
+      case 0: if (!blob.empty()) blob[rng() % blob.size()] ^= uint8_t(1u << (rng() % 8)); break;
+      case 1: blob.resize(blob.empty() ? 0 : rng() % blob.size()); break;
+      case 2: blob.clear(); break;
+      default: blob.resize(blob.size() + 1 + rng() % 64, uint8_t(rng())); break;
+    }
+  }
+}
 
 double pick_temperature(std::mt19937_64& rng) {
   std::uniform_real_distribution<double> realistic(0.0, 30.0), wild(-40.0, 80.0);
@@ -139,6 +178,18 @@ std::string random_set(std::mt19937_64& rng) {
   const char* modes[] = {"\"auto\"", "\"home\"", "\"away\"", "\"bogus\"", "7"};
   if (rng() % 3 == 0) add(std::string("\"mode\":") + modes[rng() % 5]);
   return fields;
+}
+
+// A factory reset, and the IDs it wrote to either copy.
+void factory_reset(Rig& rig, std::set<std::string>& made) {
+  std::map<Blob, std::vector<uint8_t>> before = rig.storage.blobs;
+  rig.core->factory_reset(rig.now);
+  for (Blob copy : {Blob::identity, Blob::identity_backup}) {
+    const std::vector<uint8_t>& now = rig.storage.blobs[copy];
+    if (now == before[copy]) continue;
+    StoredIdentity stored;
+    if (decode_identity(now.data(), now.size(), &stored) == Error::none) made.insert(stored.identity.id);
+  }
 }
 
 // Delivers a frame that breaks the JSON rules (docs/protocol.md "JSON rules"),
@@ -187,15 +238,22 @@ int main(int argc, char** argv) {
     g_min_off = rig.config.control.min_off_ms = 30000 + uint32_t(rng() % 4) * 30000;
     rig.sensor.inner.set_temperature(float(pick_temperature(rng)));
     rig.boot();
-    rig.core->link_opened(rig.now);
-    rig.deliver(ack_log_on(rig.core->identity().id));
-    for (uint8_t a = 0; a < 3; ++a) rig.apps.emplace_back(rig.core->identity().key, rig.core->identity().id, uint8_t(a + 1));
+    rig.log_on(0);
+    rig.make_apps();
+    // The identities that may be in use: the first one, and each factory reset's.
+    std::set<std::string> made;
+    if (rig.core->identity_ready()) made.insert(rig.core->identity().id);
+    rig.link.sent.clear();  // the first LOG_ON, by definition of that identity
+    // Steps that need an app while the identity is faulty go to one that no
+    // thermostat knows: its frames are dropped, as anyone's would be.
+    const uint8_t no_key[kKeyBytes] = {};
+    App stranger(no_key, "GGXACDHnP37iP8E8stD1iL", 9);
 
     for (int step = 0; step < steps; ++step) {
       rig.world.violations.clear();
       bool ticked = false;
-      App& app = rig.apps[rng() % rig.apps.size()];
-      const unsigned kind = unsigned(rng() % 17);
+      App& app = rig.apps.empty() ? stranger : rig.apps[rng() % rig.apps.size()];
+      const unsigned kind = unsigned(rng() % 21);
       switch (kind) {
         case 0: case 1: rig.sensor.inner.set_temperature(float(pick_temperature(rng))); break;
         case 2: rig.sensor.inner.fail(); break;
@@ -233,12 +291,35 @@ int main(int argc, char** argv) {
           rig.storage.tear_next_write = false;
           rig.core.reset();
           rig.boot();
-          rig.core->link_opened(rig.now);
-          rig.deliver(ack_log_on(rig.core->identity().id));
+          rig.log_on(uint8_t(rng()));
+          if (rig.apps.empty()) rig.make_apps();
           break;
         }
-        case 14: rig.core->link_closed(rig.now); rig.core->link_opened(rig.now); break;
-        case 15:
+        case 14: rig.core->link_closed(rig.now); rig.log_on(uint8_t(rng())); break;
+        case 15: {  // identity reads fail (io), or work again
+          const int which = int(rng() % 4);
+          rig.storage.read_faults.clear();
+          if (which & 1) rig.storage.read_faults[Blob::identity] = Error::io;
+          if (which & 2) rig.storage.read_faults[Blob::identity_backup] = Error::io;
+          break;
+        }
+        case 16: rig.storage.fail_writes = !rig.storage.fail_writes; break;
+        case 17: {  // corruption between reboots
+          damage_identity(rig.storage, rng);
+          rig.core.reset();
+          rig.boot();
+          rig.log_on(uint8_t(rng()));
+          if (rig.apps.empty()) rig.make_apps();
+          break;
+        }
+        case 18:
+          if (rng() % 8 == 0) {
+            factory_reset(rig, made);
+            rig.make_apps();
+            rig.log_on(uint8_t(rng()));
+          }
+          break;
+        case 19:
           if (const char* problem = deliver_refused_json(rig, app, rng)) rig.world.violations.push_back(problem);
           break;
         default: rig.advance(500 + rng() % 10000); ticked = true; break;
@@ -253,6 +334,16 @@ int main(int argc, char** argv) {
       if (w.on && !w.good_reading()) w.violations.push_back("relay on without a fresh plausible reading");
       if (w.on && w.time - w.on_since >= kMaxHeat) w.violations.push_back("heating period of 4 h or more");
       if (rig.core->heater_on() != w.on) w.violations.push_back("core and relay disagree");
+      if (rig.core->identity_ready() && made.count(rig.core->identity().id) == 0) {
+        w.violations.push_back("an identity that no factory reset made");
+      }
+      for (const std::string& frame : rig.link.sent) {
+        Json packet(frame);
+        if (packet.str("packet_type") == "LOG_ON" && made.count(packet.str("transmitter")) == 0) {
+          w.violations.push_back("logged on as an identity that no factory reset made");
+        }
+      }
+      rig.link.sent.clear();
       if (ticked && !w.on && w.good_reading() && w.read_at == w.time &&
           w.read.reading.temperature < 5.0f && w.time - w.switched_at >= g_min_off &&
           rig.core->heat_reason() != HeatReason::heating_limit) {

@@ -6,7 +6,10 @@
 //   T<digits>     advance the clock by that many milliseconds and tick
 //   V<number>     the sensor now reads that temperature (V alone: sensor fails)
 //   R             reboot (storage kept)
-//   O / C         link opened (plus ACK_LOG_ON) / closed
+//   O / C         link opened (CHALLENGE, the LOG_ON it signs, ACK_LOG_ON) / closed
+//   W             storage writes start or stop failing
+//   X<digits>     flip a bit of an identity copy (even: first, odd: second)
+//   Q             factory reset
 // "@S" in a plaintext is replaced by the app's current session; in a frame,
 // "@I" by the thermostat's ID and "@A" by the app's.
 //
@@ -66,6 +69,14 @@ void run(const std::string& script) {
       case 'R': bench.reboot(); bench.online(); break;
       case 'O': bench.online(); break;
       case 'C': bench.core->link_closed(bench.now); break;
+      case 'W': bench.storage.fail_writes = !bench.storage.fail_writes; break;
+      case 'X': {
+        const unsigned long at = strtoul(body.c_str(), nullptr, 10);
+        auto& copy = bench.storage.blobs[at % 2 ? Blob::identity_backup : Blob::identity];
+        if (!copy.empty()) copy[(at / 2) % copy.size()] ^= uint8_t(1u << (at % 8));
+        break;
+      }
+      case 'Q': bench.core->factory_reset(bench.now); bench.online(); break;
       default: break;
     }
     // The one invariant no input may break: heating needs a good reading.

@@ -93,15 +93,75 @@ Status Thermostat::begin(Millis now) {
 
 Status Thermostat::load_identity(uint64_t now) {
   identity_attempt_at_ = now;
-  const Result<Identity> identity = load_or_create_identity(storage_, random_);
-  if (!identity.ok()) return identity.error;
-  identity_ = identity.value;
+  IdentityLoad loaded;
+  identity_error_ = hearth::load_identity(storage_, random_, &loaded);
+  identity_copies_ = loaded.copies;
+  if (identity_error_ == Error::none) adopt_identity(loaded, now);
+  memset(&loaded.identity, 0, sizeof loaded.identity);
+  return identity_error_;
+}
+
+void Thermostat::adopt_identity(const IdentityLoad& loaded, uint64_t now) {
+  identity_ = loaded.identity;
   identity_ready_ = true;
-  return Error::none;
+  identity_error_ = Error::none;
+  identity_copies_ = loaded.copies;
+  identity_copy_behind_ = loaded.copy_behind;
+  identity_behind_ = loaded.behind;
+  if (link_open_ && !logged_on_) start_logon(now);
+}
+
+// An identity fault is retried in case it was transient (a flash or card
+// that answers again); a copy behind is rewritten; both at the storage pace.
+void Thermostat::retry_identity(uint64_t now) {
+  if (!identity_ready_) {
+    const uint64_t pause = identity_error_ == Error::no_random ? 1000 : config_.storage_retry_ms;
+    if (now - identity_attempt_at_ >= pause) load_identity(now);
+    return;
+  }
+  if (identity_copy_behind_ && now - identity_attempt_at_ >= config_.storage_retry_ms) {
+    identity_attempt_at_ = now;
+    const Status written = write_identity_copy(storage_, identity_behind_, identity_);
+    if (identity_behind_ == Blob::identity) {
+      identity_copies_.primary = written;
+    } else {
+      identity_copies_.backup = written;
+    }
+    identity_copy_behind_ = written != Error::none;
+  }
+}
+
+Status Thermostat::factory_reset(Millis now) {
+  const uint64_t t = clock_.advance(now);
+  IdentityLoad made;
+  const Status status = create_identity(storage_, random_, nullptr, &made);
+  if (status != Error::none && !made.first_copy_written) return status;  // nothing changed
+  // The old identity is gone from the first copy, and with it the apps'
+  // sessions and the broker's logon.
+  for (Peer& peer : peers_) peer = Peer();
+  if (link_open_) {
+    end_link();
+    link_.drop();
+  }
+  identity_attempt_at_ = t;
+  if (status == Error::none) {
+    adopt_identity(made, t);
+  } else {
+    // Written but not read back: a fault until a retry reads a copy.
+    memset(&identity_, 0, sizeof identity_);
+    identity_ready_ = false;
+    identity_error_ = status;
+    identity_copies_ = made.copies;
+  }
+  memset(&made.identity, 0, sizeof made.identity);
+  settings_ = Settings();
+  persist_settings(t);
+  push_pending_ = true;
+  return status;
 }
 
 Result<size_t> Thermostat::pairing_link(const char* app_url, char* out, size_t capacity) const {
-  if (!identity_ready_) return Result<size_t>::failure(Error::no_random);
+  if (!identity_ready_) return Result<size_t>::failure(identity_error_);
   return hearth::pairing_link(identity_, app_url, out, capacity);
 }
 
@@ -117,19 +177,18 @@ bool Thermostat::session_active(const Peer& peer, uint64_t now) const {
 
 void Thermostat::tick(Millis now) {
   const uint64_t t = clock_.advance(now);
-  // A missing identity is retried once a second; a link that opened
-  // meanwhile has been waiting for it to log on.
-  if (!identity_ready_ && t - identity_attempt_at_ >= 1000) {
-    if (load_identity(t) == Error::none && link_open_) send_logon(t);
-  }
+  // The heater's decision for this tick comes before anything slow.
   if (readings_.sample_due(t)) readings_.record(t, sensor_.read());
   control_step(t);
   if (settings_dirty() && t - persist_attempt_at_ >= config_.storage_retry_ms) {
     persist_settings(t);
   }
-  if (awaiting_ack_ && config_.logon_timeout_ms != 0 &&
-      t - logon_sent_at_ >= config_.logon_timeout_ms) {
-    awaiting_ack_ = false;
+  retry_identity(t);
+  if (challenge_pending_ && identity_ready_ && link_open_) send_logon(t);
+  if (logon_pending_ && config_.logon_timeout_ms != 0 &&
+      t - logon_started_at_ >= config_.logon_timeout_ms) {
+    // No CHALLENGE, or no ACK_LOG_ON: a new connection gets a new CHALLENGE.
+    end_link();
     link_.drop();
   }
   if (!logged_on_) return;
@@ -172,42 +231,68 @@ void Thermostat::persist_settings(uint64_t now) {
   persist_attempt_at_ = now;
   uint8_t blob[kSettingsBlobSize];
   encode_settings(settings_, blob);
+  const bool was_unstored = settings_unstored();
   storage_error_ = storage_.write(Blob::settings, blob, sizeof blob);
   if (storage_error_ == Error::none) {
     persisted_ = settings_;
     persisted_known_ = true;
   }
+  // The apps hear at once when their settings are, or are no longer, at risk.
+  if (settings_unstored() != was_unstored) push_pending_ = true;
 }
 
-void Thermostat::link_opened(Millis now) {
+void Thermostat::link_opened(Millis now, const char* broker_host) {
   const uint64_t t = clock_.advance(now);
+  end_link();
   link_open_ = true;
-  logged_on_ = false;
-  if (identity_ready_) send_logon(t);
+  // A host that cannot be signed for is left empty: no logon, and the
+  // timeout drops the link.
+  const size_t length = broker_host != nullptr ? strlen(broker_host) : 0;
+  if (length <= kMaxBrokerHostLength) memcpy(broker_host_, broker_host, length);
+  broker_host_[length <= kMaxBrokerHostLength ? length : 0] = '\0';
+  if (identity_ready_) start_logon(t);
 }
 
 void Thermostat::link_closed(Millis now) {
   clock_.advance(now);
+  end_link();
+}
+
+void Thermostat::end_link() {
   link_open_ = false;
   logged_on_ = false;
+  logon_pending_ = false;
+  challenge_pending_ = false;
   awaiting_ack_ = false;
 }
 
+void Thermostat::start_logon(uint64_t now) {
+  logon_pending_ = true;
+  logon_started_at_ = now;
+}
+
+// docs/protocol.md "Logging on": one LOG_ON per CHALLENGE, signed for the
+// host the link was opened to.
 void Thermostat::send_logon(uint64_t now) {
-  char proof[base64url_length(kSecretBytes) + 1];
-  base64url_encode(identity_.secret, kSecretBytes, proof, sizeof proof);
+  challenge_pending_ = false;
+  if (broker_host_[0] == '\0') return;
+  if (!logon_pending_) start_logon(now);
+  uint8_t signature[kSignatureBytes];
+  if (sign_logon(identity_.private_key, challenge_nonce_, broker_host_, signature) != Error::none) {
+    return;
+  }
+  char public_key_text[base64url_length(kPublicKeyBytes) + 1];
+  char signature_text[base64url_length(kSignatureBytes) + 1];
+  base64url_encode(identity_.public_key, kPublicKeyBytes, public_key_text, sizeof public_key_text);
+  base64url_encode(signature, kSignatureBytes, signature_text, sizeof signature_text);
   JsonWriter w(tx_frame_, sizeof tx_frame_);
   w.begin_object()
       .string("packet_type", "LOG_ON")
       .string("transmitter", identity_.id)
-      .string("proof", proof)
+      .string("public_key", public_key_text)
+      .string("signature", signature_text)
       .end_object();
-  memset(proof, 0, sizeof proof);
-  if (link_.send_text(tx_frame_, w.length()) == Error::none) {
-    awaiting_ack_ = true;
-    logon_sent_at_ = now;
-  }
-  memset(tx_frame_, 0, w.length());
+  if (w.ok() && link_.send_text(tx_frame_, w.length()) == Error::none) awaiting_ack_ = true;
 }
 
 void Thermostat::link_text(const char* text, size_t length, Millis now) {
@@ -234,10 +319,19 @@ void Thermostat::handle_broker_packet(const char* text, size_t length, uint64_t 
   const char* type = string_field(packet, "packet_type");
   if (type == nullptr) {
     // Not a broker packet; nothing to act on.
+  } else if (strcmp(type, "CHALLENGE") == 0) {
+    // Answered in the next tick, not here: signing is slow on the device.
+    const char* nonce = string_field(packet, "nonce");
+    if (link_open_ && !awaiting_ack_ && !logged_on_ && nonce != nullptr &&
+        is_challenge_nonce(nonce, strlen(nonce))) {
+      memcpy(challenge_nonce_, nonce, sizeof challenge_nonce_);
+      challenge_pending_ = true;
+    }
   } else if (strcmp(type, "ACK_LOG_ON") == 0) {
     const char* receiver = string_field(packet, "receiver");
     if (awaiting_ack_ && receiver != nullptr && strcmp(receiver, identity_.id) == 0) {
       awaiting_ack_ = false;
+      logon_pending_ = false;
       logged_on_ = true;
       push_pending_ = true;
     }
@@ -248,9 +342,10 @@ void Thermostat::handle_broker_packet(const char* text, size_t length, uint64_t 
       // Stop pushing to an app that is gone until it speaks again.
       if (Peer* peer = peers_.find(receiver)) peer->reachable = false;
     } else if (code != nullptr && strcmp(code, "not_logged_on") == 0 && link_open_ &&
-               identity_ready_ && !awaiting_ack_) {
-      logged_on_ = false;
-      send_logon(now);
+               (logged_on_ || awaiting_ack_)) {
+      // A CHALLENGE is answered once per connection: a new one is needed.
+      end_link();
+      link_.drop();
     }
   } else if (strcmp(type, "MSG") == 0 || strcmp(type, "START") == 0) {
     const char* transmitter = string_field(packet, "transmitter");
@@ -430,6 +525,10 @@ Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, 
       .integer("seq", peer.tx_seq + 1);
   if (nonce != nullptr) w.string("nonce", nonce);
   write_state_fields(w, now);
+  // The message's own error first; else settings not (yet) stored: a SET is
+  // confirmed only once it is (docs/protocol.md "What the thermostat does,
+  // whatever it is told").
+  if (error == nullptr && settings_unstored()) error = "storage";
   if (error != nullptr) {
     w.string("error", error);
   } else {

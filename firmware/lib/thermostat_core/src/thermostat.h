@@ -3,13 +3,15 @@
 //
 //   Thermostat core(sensor, relay, storage, link, random, millis());
 //   core.begin(millis());
-//   loop: core.tick(millis()); link events -> link_opened/closed/text.
+//   loop: core.tick(millis()); link events -> link_opened/closed/text, where
+//   link_opened gets broker_host_from_url(<the broker URL>) (logon.h).
 #pragma once
 #include "codec.h"
 #include "core_types.h"
 #include "heater_control.h"
 #include "identity.h"
 #include "json_check.h"
+#include "logon.h"
 #include "peers.h"
 #include "ports.h"
 #include "settings.h"
@@ -28,8 +30,8 @@ struct CoreConfig {
   uint32_t session_active_ms = 10ul * 60 * 1000;
   uint32_t push_period_ms = 60000;
   Centi push_on_move = 10;                // 0.1 °C
-  uint32_t logon_timeout_ms = 20000;      // no ACK_LOG_ON by then: drop the link
-  uint32_t storage_retry_ms = 30000;
+  uint32_t logon_timeout_ms = 20000;      // not logged on this long after the link opened: drop it
+  uint32_t storage_retry_ms = 30000;      // also an identity fault and an identity copy behind
   size_t max_frame_bytes = 4096;          // our envelopes are far smaller
 };
 
@@ -41,16 +43,33 @@ class Thermostat {
   Thermostat& operator=(const Thermostat&) = delete;
 
   // Loads settings (defaults when missing or corrupt) and the identity (made
-  // on first boot). Heating works even when the identity cannot be made yet;
-  // the error is returned and tick() keeps retrying.
+  // on first boot only). Heating works whatever happens to the identity: its
+  // error is returned (no_random while the random source is not ready; io or
+  // corrupt for an identity fault) and tick() keeps retrying.
   Status begin(Millis now);
+  // Heater decision first; then storage retries and, when the broker's
+  // CHALLENGE is waiting, the logon signature (tens to hundreds of ms on the
+  // ESP8266), so that signing never delays the heater.
   void tick(Millis now);
 
-  void link_opened(Millis now);
+  // broker_host: the host the link was opened to, as broker_host_from_url
+  // gives it; the logon signature covers it.
+  void link_opened(Millis now, const char* broker_host);
   void link_closed(Millis now);
   void link_text(const char* text, size_t length, Millis now);
 
+  // Forgets the identity, the settings and the apps' sessions, and makes a
+  // new identity (every phone must pair again). On error (no_random, io)
+  // either nothing changed (identity_ready() as before), or the new identity
+  // was written but not read back: an identity fault, retried as any other.
+  Status factory_reset(Millis now);
+
   bool identity_ready() const { return identity_ready_; }
+  // none when ready; else why not: no_random (a fresh device waiting for
+  // randomness), or an identity fault, io or corrupt: no logon until it clears.
+  Status identity_error() const { return identity_error_; }
+  // Each copy as last read, or as its last rewrite went (identity.h).
+  const IdentityCopies& identity_copies() const { return identity_copies_; }
   const Identity& identity() const { return identity_; }
   Result<size_t> pairing_link(const char* app_url, char* out, size_t capacity) const;
 
@@ -68,6 +87,9 @@ class Thermostat {
   // Frames and opened plaintexts refused unread by the JSON rules.
   uint32_t refused_json() const { return refused_json_; }
   Status storage_error() const { return storage_error_; }
+  // True while the settings in force may not be in storage (a write failed
+  // and its retry has not yet succeeded): every STATE says "storage" then.
+  bool settings_unstored() const { return settings_dirty() && storage_error_ != Error::none; }
   // The state fields of a STATE message (readings, null while the sensor is
   // not good; settings; regime; heater; members with presence; uptime), into
   // an object the caller has opened. One writer for the STATE the apps get
@@ -79,6 +101,8 @@ class Thermostat {
   // Loads the identity, or makes and stores it on first boot; on success the
   // thermostat can log on. begin() calls it once, tick() retries it.
   Status load_identity(uint64_t now);
+  void adopt_identity(const IdentityLoad& loaded, uint64_t now);
+  void retry_identity(uint64_t now);
   void control_step(uint64_t now);
   Regime decide_regime(uint64_t now) const;
   void persist_settings(uint64_t now);
@@ -86,7 +110,9 @@ class Thermostat {
   // write that succeeded, or no write or read has succeeded yet (a failed
   // first write of the defaults at boot leaves settings_ == persisted_).
   bool settings_dirty() const { return !persisted_known_ || settings_ != persisted_; }
+  void start_logon(uint64_t now);
   void send_logon(uint64_t now);
+  void end_link();
   void handle_broker_packet(const char* text, size_t length, uint64_t now);
   void handle_envelope(const char* packet_type, const char* transmitter, uint64_t now,
                        size_t plain_length);
@@ -113,6 +139,10 @@ class Thermostat {
 
   Identity identity_{};
   bool identity_ready_ = false;
+  Status identity_error_ = Error::none;
+  IdentityCopies identity_copies_;
+  bool identity_copy_behind_ = false;
+  Blob identity_behind_ = Blob::identity_backup;
   uint64_t identity_attempt_at_ = 0;
   Settings settings_;
   Settings persisted_;
@@ -122,8 +152,13 @@ class Thermostat {
 
   bool link_open_ = false;
   bool logged_on_ = false;
-  bool awaiting_ack_ = false;
-  uint64_t logon_sent_at_ = 0;
+  // From link open (with an identity) until ACK_LOG_ON or the timeout.
+  bool logon_pending_ = false;
+  uint64_t logon_started_at_ = 0;
+  bool challenge_pending_ = false;  // a CHALLENGE to answer in the next tick
+  bool awaiting_ack_ = false;       // LOG_ON sent
+  char broker_host_[kMaxBrokerHostLength + 1] = {};
+  char challenge_nonce_[base64url_length(kChallengeNonceBytes) + 1] = {};
 
   uint64_t last_push_at_ = 0;
   bool pushed_heater_ = false;
