@@ -2,7 +2,8 @@
  * Writes protocol/vectors/logon.json (docs/protocol.md, "Logging on"). Run with `npx tsx protocol/vectors/make-logon-vectors.ts`;
  * not part of the tests. It signs with node:crypto (OpenSSL), a different implementation from the
  * contract's WebCrypto code that the tests check these vectors with. Signatures are randomised, so each
- * run writes different (equally valid) signatures; the keys are fixed.
+ * run writes different (equally valid) signatures; the keys are fixed. docs/protocol.md ("Logging on") quotes
+ * the first verify case: update its signature there after regenerating.
  */
 import { createECDH, createHash, createPrivateKey, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
