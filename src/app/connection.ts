@@ -81,5 +81,9 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
  * the initial chunk. The client starts once the key pair is read; commands issued meanwhile wait for it.
  */
 export async function connectWithStoredIdentity(store: AppStore) {
+  if (!globalThis.isSecureContext || globalThis.crypto?.subtle === undefined) {
+    store.getState().setConnectionStatus('insecure-page');
+    throw new Error('no secure context: WebCrypto, and so logon v2, is unavailable');
+  }
   return startConnection(store, await loadOrCreateIdentity());
 }

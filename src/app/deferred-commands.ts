@@ -33,7 +33,8 @@ export function deferredCommands(store: AppStore, load: () => Promise<Thermostat
           state.setPendingSettings(null);
           state.setCommandError('no-answer');
         }
-        state.setConnectionStatus('offline');
+        // A loader that could say why it failed (an insecure page, say) has set a status of its own: keep it.
+        if (state.connectionStatus === 'connecting') state.setConnectionStatus('offline');
       },
     );
   };

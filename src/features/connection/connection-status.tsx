@@ -27,6 +27,13 @@ export function describeStatus(status: ConnectionStatus, online: boolean): Statu
       return { phrase: 'Thermostat offline', detail: 'Check its power and Wi-Fi.', tone: 'warn', canRetry: true };
     case 'not-answering':
       return { phrase: 'Thermostat not answering', detail: 'Trying again.', tone: 'warn', canRetry: true };
+    case 'insecure-page':
+      return {
+        phrase: 'Cannot log on from this page',
+        detail: 'Browsers allow the logon key only on https:// pages (or localhost). Open the app at its https:// address.',
+        tone: 'bad',
+        canRetry: false,
+      };
     case 'wrong-key':
       return {
         phrase: 'Wrong key — check the pairing link',
