@@ -3,6 +3,7 @@
 #pragma once
 #include <bearssl/bearssl.h>
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <algorithm>
@@ -16,6 +17,12 @@
 #include "thermostat.h"
 
 namespace hearth::testing {
+
+// A fresh directory for a FileStorage test; left behind in /tmp like any test scratch.
+inline std::string make_temp_dir() {
+  char pattern[] = "/tmp/hearth-storage-XXXXXX";
+  return mkdtemp(pattern);
+}
 
 struct FakeSensor final : Sensor {
   SensorSample next{true, {20.0f, 45.0f, 1013.0f}};

@@ -333,15 +333,8 @@ TEST_CASE("a HOME_set answer says storage too while settings are not stored") {
   CHECK(Json(bench.last_for(app)).str("error") == "storage");
 }
 
-namespace {
-std::string temp_dir() {
-  char pattern[] = "/tmp/hearth-identity-XXXXXX";
-  return mkdtemp(pattern);
-}
-}  // namespace
-
 TEST_CASE("file storage: not_found only for a missing file in a directory that is there") {
-  const std::string dir = temp_dir();
+  const std::string dir = make_temp_dir();
   FileStorage storage(dir);
   uint8_t buf[128];
   CHECK(storage.read(Blob::identity, buf, sizeof buf).error == Error::not_found);

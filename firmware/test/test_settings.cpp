@@ -169,15 +169,8 @@ TEST_CASE("identity is not re-made when storage fails to read, and waits for ran
   CHECK(bench.core->identity_ready());
 }
 
-namespace {
-std::string temp_dir() {
-  char pattern[] = "/tmp/hearth-storage-XXXXXX";
-  return mkdtemp(pattern);
-}
-}  // namespace
-
 TEST_CASE("file storage: atomic replace; power loss before the rename keeps the old blob") {
-  const std::string dir = temp_dir();
+  const std::string dir = make_temp_dir();
   FileStorage storage(dir);
   uint8_t buf[64];
   CHECK(storage.read(Blob::settings, buf, sizeof buf).error == Error::not_found);

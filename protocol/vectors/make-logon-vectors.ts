@@ -8,6 +8,7 @@
 import { createECDH, createHash, createPrivateKey, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { LogonVerifyVector } from './index.ts';
 
 const ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
@@ -56,17 +57,7 @@ const carol = fixedKey('carol');
 const nonce1 = b64url(sha256('hearth logon vector nonce 1'));
 const nonce2 = b64url(sha256('hearth logon vector nonce 2'));
 
-interface VerifyCase {
-  why: string;
-  nonce: string;
-  host: string;
-  transmitter: string;
-  public_key: string;
-  signature: string;
-  valid: boolean;
-}
-
-const cases: VerifyCase[] = [];
+const cases: LogonVerifyVector[] = [];
 function add(why: string, key: { id: string; public_key: string }, nonce: string, host: string, signature: Uint8Array | string, valid: boolean): void {
   cases.push({
     why,
