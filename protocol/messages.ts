@@ -1,4 +1,5 @@
 /** Layer 7: what only the app and the thermostat read, inside the envelope. */
+import { fromBase64url } from './base64url.ts';
 import { isClientId, type ClientId } from './client-id.ts';
 import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
 import type { Result } from './result.ts';
@@ -28,8 +29,31 @@ export const MAX_MEMBERS = 8;
 /** base64url of 12 or more random bytes; the upper bound only keeps junk small. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 export const isToken = (value: unknown): value is string => typeof value === 'string' && TOKEN_PATTERN.test(value);
-/** The longest member name a START may carry. */
+/**
+ * A START's nonce (docs/protocol.md "Sessions and replay"): base64url of 12 to 48 bytes, 16 to 64
+ * characters, strictly decoded as the thermostat decodes it (no padding, no length of 4k + 1, no
+ * bits set beyond the last byte), so that both sides take exactly the same texts.
+ */
+export const START_NONCE_LENGTH = { min: 16, max: 64 } as const;
+export const isStartNonce = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= START_NONCE_LENGTH.min && value.length <= START_NONCE_LENGTH.max && fromBase64url(value) !== null;
+/** The longest member name a START may carry, in UTF-16 code units (JavaScript's `length`). */
 export const MAX_MEMBER_NAME_LENGTH = 64;
+
+/**
+ * A name as a START may carry it: at most MAX_MEMBER_NAME_LENGTH code units, cut between characters
+ * (never inside a surrogate pair, which JSON.stringify would write as an unpaired escape that every
+ * JSON reader of the contract refuses), and a stray unpaired surrogate made U+FFFD.
+ */
+export function cutMemberName(text: string): string {
+  let name = '';
+  for (const character of text) {
+    const whole = character.length === 1 && character >= '\uD800' && character <= '\uDFFF' ? '\uFFFD' : character;
+    if (name.length + whole.length > MAX_MEMBER_NAME_LENGTH) break;
+    name += whole;
+  }
+  return name;
+}
 
 export interface StartMessage {
   type: 'START';
@@ -208,7 +232,7 @@ function readMessage(object: JsonObject): Message {
   const type = field(object, 'type');
   switch (type) {
     case 'START':
-      return { type, name: need(object, 'name', isName, 'a name'), nonce: need(object, 'nonce', isToken, 'a nonce') };
+      return { type, name: need(object, 'name', isName, 'a name'), nonce: need(object, 'nonce', isStartNonce, 'a nonce') };
     case 'SET':
       return {
         type,
@@ -226,7 +250,7 @@ function readMessage(object: JsonObject): Message {
     }
     case 'STATE': {
       const nonce = field(object, 'nonce');
-      if (nonce !== undefined && !isToken(nonce)) throw new Invalid('bad_message', 'nonce must be a nonce');
+      if (nonce !== undefined && !isStartNonce(nonce)) throw new Invalid('bad_message', 'nonce must be a nonce');
       return {
         type,
         session: need(object, 'session', isToken, 'a session'),

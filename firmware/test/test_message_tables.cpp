@@ -1,7 +1,7 @@
 // The layer 7 message tables of protocol/vectors/messages.json (docs/protocol.md "Messages"), which
-// the app's validator (protocol/messages.test.ts) runs too: every SET and HOME_set case is sealed to
-// a real thermostat as an app sends it, and every STATE the thermostat writes is held against the
-// table's description of a STATE.
+// the app's validator (protocol/messages.test.ts) runs too: every START, SET and HOME_set case is
+// sealed to a real thermostat as an app sends it, and every STATE the thermostat writes is held
+// against the table's description of a STATE.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -57,6 +57,13 @@ bool base64url_text(const std::string& text, size_t min, size_t max) {
   return true;
 }
 
+// As a START's nonce (docs/protocol.md "Sessions and replay"): strict base64url of 12 to 48 bytes.
+bool start_nonce_text(const std::string& text) {
+  uint8_t bytes[48];
+  return text.size() >= 16 && text.size() <= 64 &&
+         base64url_decode(text.data(), text.size(), bytes, sizeof bytes).ok();
+}
+
 void check_object(const cJSON* object, const cJSON* fields, const Tables& tables,
                   const std::string& where, std::vector<std::string>& problems);
 
@@ -100,13 +107,14 @@ void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
     if (max != nullptr && !(d <= max->valuedouble)) problems.push_back(at + " is above its maximum");
   } else if (kind == "boolean") {
     if (!cJSON_IsBool(value)) problems.push_back(at + " is not true or false");
-  } else if (kind == "string" || kind == "token" || kind == "id") {
+  } else if (kind == "string" || kind == "token" || kind == "nonce" || kind == "id") {
     if (!cJSON_IsString(value)) {
       problems.push_back(at + " is not text");
       return;
     }
     const std::string text = value->valuestring;
     if (kind == "token" && !base64url_text(text, 16, 128)) problems.push_back(at + " is no token");
+    if (kind == "nonce" && !start_nonce_text(text)) problems.push_back(at + " is no nonce");
     if (kind == "id" && !base64url_text(text, kIdLength, kIdLength)) problems.push_back(at + " is no ID");
     const cJSON* values = cJSON_GetObjectItemCaseSensitive(field, "values");
     if (values != nullptr) {
@@ -247,6 +255,47 @@ TEST_CASE("message tables: every SET and HOME_set case, sealed to a real thermos
     }
   }
   CHECK(cases > 100);
+}
+
+TEST_CASE("message tables: every START case, sealed to a real thermostat") {
+  Tables tables;
+  const cJSON* start;
+  int cases = 0;
+  cJSON_ArrayForEach(start, tables.root.get("start")) {
+    ++cases;
+    const std::string why = text_of(start, "why");
+    const std::string text = text_of(start, "text");
+    CAPTURE(why);
+    Bench bench;
+    REQUIRE(bench.boot() == Error::none);
+    bench.online();
+    App app = bench.app(1);
+    bench.start(app, "Ana's phone");
+    const std::string session_before = app.session;
+    REQUIRE(!session_before.empty());
+    bench.link.sent.clear();
+    bench.deliver(app.seal("START", text));
+
+    const std::vector<std::string> replies = bench.all_for(app);
+    const Peer* peer = peer_of(bench, app);
+    REQUIRE(peer != nullptr);
+    if (text_of(start, "result") == "accepted") {
+      REQUIRE(replies.size() == 1);
+      Json state(replies[0]);
+      CHECK(state.str("type") == "STATE");
+      CHECK(state.num("seq") == 1);
+      CHECK(state.str("nonce") == Json(text).str("nonce"));
+      CHECK(state.str("session") != session_before);
+      CHECK(state_problems(replies[0], tables).empty());
+      CHECK(std::string(peer->name) == text_of(start, "kept_name"));
+    } else {
+      // Dropped without an answer; the session and name the app had stay.
+      CHECK(replies.empty());
+      CHECK(std::string(peer->session) == session_before);
+      CHECK(std::string(peer->name) == "Ana's phone");
+    }
+  }
+  CHECK(cases > 30);
 }
 
 TEST_CASE("message tables: the state cases agree with the field descriptions") {

@@ -127,7 +127,18 @@ export interface CommandVector {
   presence?: { home: boolean; distance: number };
 }
 
-export type FieldKind = 'string' | 'token' | 'id' | 'integer' | 'number' | 'boolean' | 'members';
+/** A START case: what the validator makes of it and, when accepted, the name the thermostat keeps. */
+export interface StartVector {
+  why: string;
+  /** The plaintext exactly as sent. */
+  text: string;
+  result: 'accepted' | 'bad_message';
+  /** Set exactly when accepted: at most 32 bytes of UTF-8 of the name, cut between characters. */
+  kept_name?: string;
+}
+
+/** `nonce`: as a START's nonce (docs/protocol.md "Sessions and replay"). */
+export type FieldKind = 'string' | 'token' | 'nonce' | 'id' | 'integer' | 'number' | 'boolean' | 'members';
 
 /** One field of a STATE (or of a member in it): bounds are inclusive. */
 export interface FieldVector {
@@ -151,7 +162,7 @@ export interface StateCaseVector {
   valid: boolean;
 }
 
-const FIELD_KINDS: readonly FieldKind[] = ['string', 'token', 'id', 'integer', 'number', 'boolean', 'members'];
+const FIELD_KINDS: readonly FieldKind[] = ['string', 'token', 'nonce', 'id', 'integer', 'number', 'boolean', 'members'];
 const isFieldKind = (value: string): value is FieldKind => (FIELD_KINDS as readonly string[]).includes(value);
 
 function object(value: unknown, name: string): JsonObject {
@@ -212,6 +223,15 @@ function readCommand(value: unknown): CommandVector {
   return vector;
 }
 
+function readStart(value: unknown): StartVector {
+  const record = object(value, 'messages.start[]');
+  const { why, text, result } = strings(record, ['why', 'text', 'result']);
+  if (result !== 'accepted' && result !== 'bad_message') throw new Error(`${why}: unknown result ${result}`);
+  const keptName = record['kept_name'];
+  if ((result === 'accepted') !== (typeof keptName === 'string')) throw new Error(`${why}: kept_name is text exactly when accepted`);
+  return { why, text, result, ...(typeof keptName === 'string' ? { kept_name: keptName } : {}) };
+}
+
 function readField(value: unknown): FieldVector {
   const record = object(value, 'messages.state fields[]');
   const { name, kind } = strings(record, ['name', 'kind']);
@@ -249,6 +269,7 @@ const stateTables = object(messages['state'], 'messages.state');
 export const messageVectors = {
   session: strings(messages, ['session']).session,
   commands: list(messages['commands'], 'messages.commands').map(readCommand),
+  start: list(messages['start'], 'messages.start').map(readStart),
   state: {
     example: object(stateTables['example'], 'messages.state.example'),
     fields: list(stateTables['fields'], 'messages.state.fields').map(readField),

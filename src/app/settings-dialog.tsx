@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { inRange, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, type Settings } from '@protocol';
+import { cutMemberName, inRange, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, type Settings } from '@protocol';
 import { Dialog } from '@/components/dialog';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useCurrentPosition } from '@/features/geofence/current-position';
@@ -83,7 +83,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       ...(home === null ? { enabled: false } : {}),
     });
     updatePreferences({
-      memberName: memberName.trim() === '' ? preferences.memberName : memberName.trim().slice(0, MAX_MEMBER_NAME_LENGTH),
+      memberName: memberName.trim() === '' ? preferences.memberName : cutMemberName(memberName.trim()),
       brokerUrl: brokerUrl.trim() === '' ? null : brokerUrl.trim(),
     });
     onClose();

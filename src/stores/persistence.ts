@@ -1,4 +1,4 @@
-import { isClientId, isFiniteNumber, isObject, MAX_MEMBER_NAME_LENGTH, parseMessageValue, type ClientId } from '@protocol';
+import { cutMemberName, isClientId, isFiniteNumber, isObject, parseMessageValue, type ClientId } from '@protocol';
 import { parsePairedThermostats } from '@/lib/thermostats';
 import { readStored, STORAGE_KEYS, writeStored } from '@/lib/storage';
 import type { AppState, AppStore } from './app-store';
@@ -26,7 +26,7 @@ export function parsePreferences(value: unknown, defaultName: string): Preferenc
   if (!isObject(value)) return defaults;
   return {
     brokerUrl: typeof value.brokerUrl === 'string' && value.brokerUrl.trim() !== '' ? value.brokerUrl : null,
-    memberName: typeof value.memberName === 'string' && value.memberName.trim() !== '' ? value.memberName.slice(0, MAX_MEMBER_NAME_LENGTH) : defaultName,
+    memberName: typeof value.memberName === 'string' && value.memberName.trim() !== '' ? cutMemberName(value.memberName) : defaultName,
     geofence: parseGeofence(value.geofence),
   };
 }

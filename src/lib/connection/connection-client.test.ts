@@ -14,7 +14,7 @@ interface Recorded {
 
 const brokers: FakeBroker[] = [];
 
-async function setUp(options: { key?: Uint8Array; verified?: boolean } = {}) {
+async function setUp(options: { key?: Uint8Array; verified?: boolean; memberName?: string } = {}) {
   const thermostat = new TestThermostat();
   const broker = new FakeBroker(thermostat);
   brokers.push(broker);
@@ -23,7 +23,7 @@ async function setUp(options: { key?: Uint8Array; verified?: boolean } = {}) {
   const client = new ConnectionClient({
     url: 'ws://broker.test/ws',
     identity,
-    memberName: 'Ana’s phone',
+    memberName: options.memberName ?? 'Ana’s phone',
     thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, verified: options.verified ?? false },
     socketFactory: broker.factory,
     random: () => 0.5,
@@ -77,6 +77,16 @@ describe('ConnectionClient', () => {
     expect(lastStatus()).toBe('connected');
     expect(recorded.states).toHaveLength(1);
     expect(recorded.states[0]?.target).toBe(21);
+  });
+
+  it('cuts a long name between characters, so that the thermostat takes its START', async () => {
+    const emoji = '\u{1F600}';
+    // 65 UTF-16 code units: cut after 64 the emoji's surrogate pair would be split.
+    const { client, thermostat, lastStatus } = await setUp({ memberName: `${'a'.repeat(63)}${emoji}` });
+    client.start();
+    await pass();
+    expect(thermostat.received[0]?.body).toMatchObject({ type: 'START', name: 'a'.repeat(63) });
+    expect(lastStatus()).toBe('connected');
   });
 
   it('signs for the host of the URL each socket was opened with, and answers one CHALLENGE per socket', async () => {

@@ -8,7 +8,7 @@ import {
   signedLogOn,
   start,
   CLOSE_CODES,
-  MAX_MEMBER_NAME_LENGTH,
+  cutMemberName,
   type ClientId,
   type HomeSetMessage,
   type LogOnPacket,
@@ -443,7 +443,7 @@ export class ConnectionClient {
     clearTimeout(this.startTimer);
     clearTimeout(this.restartTimer);
     const nonce = this.guard.newStart();
-    const name = this.memberName.slice(0, MAX_MEMBER_NAME_LENGTH);
+    const name = cutMemberName(this.memberName);
     const data = seal(thermostat.key, 'START', this.identity.id, thermostat.id, { type: 'START', name, nonce });
     if (!this.send(start(this.identity.id, thermostat.id, data))) return;
     this.armRefresh();

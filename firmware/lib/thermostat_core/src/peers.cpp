@@ -34,6 +34,16 @@ size_t PeerTable::count() const {
   return n;
 }
 
+size_t utf16_length(const char* text) {
+  size_t units = 0;
+  for (size_t i = 0; text[i] != '\0'; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xc0) != 0x80) ++units;  // a lead byte starts a character
+    if (c >= 0xf0) ++units;           // four bytes: a surrogate pair in UTF-16
+  }
+  return units;
+}
+
 void copy_display_name(const char* text, char out[kMaxNameBytes + 1]) {
   size_t o = 0;
   for (size_t i = 0; text[i] != '\0';) {

@@ -10,6 +10,9 @@ namespace hearth {
 constexpr size_t kMaxPeers = 8;
 constexpr size_t kSessionBytes = 12;
 constexpr size_t kMaxNameBytes = 32;
+// The longest name a START may carry, in UTF-16 code units as JavaScript counts
+// a string's length (docs/protocol.md "Sessions and replay").
+constexpr size_t kMaxNameUnits = 64;
 // The farthest a HOME_set may report an app to be, in metres (docs/protocol.md "Messages").
 constexpr double kMaxDistance = 1e8;
 
@@ -42,6 +45,10 @@ class PeerTable {
  private:
   Peer peers_[kMaxPeers];
 };
+
+// The UTF-16 code units of well-formed UTF-8 text (as the JSON check leaves
+// it): one per character, two for a character beyond U+FFFF.
+size_t utf16_length(const char* text);
 
 // Copies at most kMaxNameBytes of UTF-8 without cutting a character, and
 // replaces control characters, so that every name fits the STATE buffer.

@@ -53,6 +53,8 @@ Field tenth_field(const cJSON* object, const char* name, Centi lo, Centi hi, Cen
   return Field::ok;
 }
 
+// A START's nonce (docs/protocol.md "Sessions and replay"): strict base64url of 12 to 48 bytes, so
+// 16 to 64 characters, exactly what isStartNonce in protocol/messages.ts takes.
 bool is_nonce(const char* text) {
   const size_t length = strlen(text);
   uint8_t bytes[48];
@@ -398,11 +400,14 @@ void Thermostat::handle_envelope(const char* packet_type, const char* transmitte
   cJSON_Delete(message);
 }
 
+// A START needs a nonce and a name of at most kMaxNameUnits (docs/protocol.md "Sessions and
+// replay"). A bad one is dropped without an answer: the app trusts only a STATE that carries the
+// nonce of its latest START, so nothing else could be told to it, and its session stays as it was.
 void Thermostat::handle_start(const char* transmitter, const cJSON* message, uint64_t now) {
   const char* nonce = string_field(message, "nonce");
-  const cJSON* name_item = cJSON_GetObjectItemCaseSensitive(message, "name");
+  const char* name = string_field(message, "name");
   if (nonce == nullptr || !is_nonce(nonce)) return;
-  if (name_item != nullptr && !cJSON_IsString(name_item)) return;
+  if (name == nullptr || utf16_length(name) > kMaxNameUnits) return;
   uint8_t session[kSessionBytes];
   if (random_.fill(session, sizeof session) != Error::none) return;
 
@@ -412,7 +417,7 @@ void Thermostat::handle_start(const char* transmitter, const cJSON* message, uin
   peer.tx_seq = 0;
   peer.heard_at = now;
   peer.reachable = true;
-  if (name_item != nullptr) copy_display_name(name_item->valuestring, peer.name);
+  copy_display_name(name, peer.name);
   send_state(peer, nonce, nullptr, now);
 }
 
