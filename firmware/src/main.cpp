@@ -8,11 +8,13 @@
 #include <ESP8266WiFi.h>
 #include <LittleFS.h>
 #include <StackThunk.h>
+#include <flash_hal.h>
 #include <WebSocketsClient.h>
 #include <WiFiManager.h>
 #include <Wire.h>
 #include <time.h>
 
+#include "flash.h"
 #include "logon.h"
 #include "thermostat.h"
 #include "tls_pin.h"
@@ -93,10 +95,24 @@ class LittleFsStorage final : public hearth::Storage {
     const size_t written = f.write(data, length);
     f.close();
     if (written != length) return hearth::Error::io;
+    // close() reports nothing, and its commit can fail (flash full or worn): read the copy back
+    // before it replaces the blob, so that a write is never confirmed that did not reach the flash.
+    if (!matches(temp, data, length)) return hearth::Error::io;
     return LittleFS.rename(temp, path(blob)) ? hearth::Error::none : hearth::Error::io;
   }
 
  private:
+  static bool matches(const String& file, const uint8_t* data, size_t length) {
+    File f = LittleFS.open(file, "r");
+    if (!f || f.size() != length) return false;
+    uint8_t chunk[32];
+    for (size_t at = 0; at < length;) {
+      const size_t n = f.read(chunk, length - at < sizeof chunk ? length - at : sizeof chunk);
+      if (n == 0 || memcmp(chunk, data + at, n) != 0) return false;
+      at += n;
+    }
+    return true;
+  }
   static const char* path(hearth::Blob blob) {
     switch (blob) {
       case hearth::Blob::identity: return "/identity.bin";
@@ -182,6 +198,19 @@ void save_net_config() {
 void run_command(const String& line);
 void print_pairing_link();
 
+// A new board's flash file system was never formatted: that, and only that, is formatted here.
+bool format_if_never_formatted() {
+  uint8_t first[64];
+  uint8_t second[64];
+  if (!ESP.flashRead(FS_PHYS_ADDR, first, sizeof first) ||
+      !ESP.flashRead(FS_PHYS_ADDR + FS_PHYS_BLOCK, second, sizeof second) ||
+      !hearth::is_erased_flash(first, sizeof first) || !hearth::is_erased_flash(second, sizeof second)) {
+    return false;
+  }
+  Serial.println("flash file system never formatted: formatting it");
+  return LittleFS.format() && LittleFS.begin();
+}
+
 // Says on the console when the identity becomes ready (with the pairing link)
 // or faulty (with what each copy read as), once per change.
 void report_identity() {
@@ -231,37 +260,29 @@ void on_socket_event(WStype_t type, uint8_t* payload, size_t length) {
 // ws://host[:port]/path or wss://host[:port]/path
 void start_socket() {
   g_socket.disconnect();
-  // The logon signature names the host the thermostat dialled (docs/protocol.md "Logging on").
-  if (!hearth::broker_host_from_url(g_broker_url, g_broker_host, sizeof g_broker_host).ok()) {
+  hearth::DeviceBrokerUrl url;
+  if (hearth::parse_device_broker_url(g_broker_url, &url) != hearth::Error::none) {
     Serial.printf("broker URL not usable: %s\n", g_broker_url);
     g_socket_started = true;  // not again until the URL changes (save_net_config)
     return;
   }
-  String url(g_broker_url);
-  const bool tls = url.startsWith("wss://");
-  if (!tls && !url.startsWith("ws://")) return;
-  url.remove(0, tls ? 6 : 5);
-  const int slash = url.indexOf('/');
-  const String path = slash >= 0 ? url.substring(slash) : String("/ws");
-  String host = slash >= 0 ? url.substring(0, slash) : url;
-  uint16_t port = tls ? 443 : 80;
-  const int colon = host.indexOf(':');
-  if (colon >= 0) {
-    port = host.substring(colon + 1).toInt();
-    host.remove(colon);
-  }
-  if (tls && g_broker_pinned) {
-    g_socket.beginSSL(host.c_str(), port, path.c_str(), g_broker_pin);
-  } else if (tls) {
+  // The logon signature names the Host this library sends, port included (docs/protocol.md "Logging on").
+  strlcpy(g_broker_host, url.host_header, sizeof g_broker_host);
+  // The library sends "Origin: file://" unless told otherwise; a device has no origin, and the broker
+  // refuses browser origins it does not serve.
+  g_socket.setExtraHeaders("");
+  if (url.tls && g_broker_pinned) {
+    g_socket.beginSSL(url.host, url.port, url.path, g_broker_pin);
+  } else if (url.tls) {
     if (time(nullptr) < kClockKnownAfter) {
       if (!g_said_waiting_for_clock) Serial.println("wss: waiting for the time (SNTP) to check the broker's certificate");
       g_said_waiting_for_clock = true;
       return;  // loop() calls again until the clock is known
     }
-    g_socket.beginSslWithCA(host.c_str(), port, path.c_str(), g_trust_anchors);
+    g_socket.beginSslWithCA(url.host, url.port, url.path, g_trust_anchors);
   } else {
     Serial.println("ws:// chosen: the link to the broker is not encrypted (messages still are)");
-    g_socket.begin(host.c_str(), port, path.c_str());
+    g_socket.begin(url.host, url.port, url.path);
   }
   g_socket.onEvent(on_socket_event);
   g_socket.setReconnectInterval(1000);
@@ -333,7 +354,7 @@ void setup() {
   LittleFSConfig fs_config;
   fs_config.setAutoFormat(false);
   LittleFS.setConfig(fs_config);
-  g_fs_mounted = LittleFS.begin();
+  g_fs_mounted = LittleFS.begin() || format_if_never_formatted();
   if (!g_fs_mounted) Serial.println("flash file system not readable: identity fault, the heater rules still run");
   load_net_config();
 

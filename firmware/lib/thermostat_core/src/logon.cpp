@@ -130,8 +130,20 @@ Status derive_public_key(const uint8_t private_key[kPrivateKeyBytes],
   return job.length == kPublicKeyBytes ? Error::none : Error::corrupt;
 }
 
-Result<size_t> broker_host_from_url(const char* url, char* out, size_t capacity) {
-  const auto bad = Result<size_t>::failure(Error::bad_format);
+namespace {
+
+// The parts of a ws:// or wss:// URL that both the signed host and the
+// device's connection are made from, validated once.
+struct UrlParts {
+  bool tls;
+  const char* host;
+  size_t host_length;
+  uint32_t port;
+  bool has_credentials;
+  const char* rest;  // from the first '/', '\\', '?' or '#' after the authority
+};
+
+Status split_url(const char* url, UrlParts* out) {
   size_t scheme = 0;
   while (url[scheme] != '\0' && url[scheme] != ':') ++scheme;
   uint32_t default_port;
@@ -140,9 +152,9 @@ Result<size_t> broker_host_from_url(const char* url, char* out, size_t capacity)
   } else if (scheme == 3 && lower(url[0]) == 'w' && lower(url[1]) == 's' && lower(url[2]) == 's') {
     default_port = 443;
   } else {
-    return bad;
+    return Error::bad_format;
   }
-  if (strncmp(url + scheme, "://", 3) != 0) return bad;
+  if (strncmp(url + scheme, "://", 3) != 0) return Error::bad_format;
   const char* authority = url + scheme + 3;
   size_t end = 0;
   while (authority[end] != '\0' && authority[end] != '/' && authority[end] != '\\' &&
@@ -157,11 +169,11 @@ Result<size_t> broker_host_from_url(const char* url, char* out, size_t capacity)
   const char* host = authority + host_start;
   size_t host_length = 0;
   while (host_start + host_length < end && host[host_length] != ':') ++host_length;
-  if (host_length == 0) return bad;
+  if (host_length == 0) return Error::bad_format;
   for (size_t i = 0; i < host_length; ++i) {
-    if (!is_host_char(host[i])) return bad;  // also IPv6 literals, '%' escapes and non-ASCII
+    if (!is_host_char(host[i])) return Error::bad_format;  // also IPv6 literals, '%' escapes and non-ASCII
   }
-  if (ends_in_number(host, host_length) && !is_canonical_ipv4(host, host_length)) return bad;
+  if (ends_in_number(host, host_length) && !is_canonical_ipv4(host, host_length)) return Error::bad_format;
 
   uint32_t port = default_port;
   const char* port_text = host + host_length;
@@ -169,30 +181,71 @@ Result<size_t> broker_host_from_url(const char* url, char* out, size_t capacity)
   if (port_length > 1) {
     port = 0;
     for (size_t i = 1; i < port_length; ++i) {
-      if (!is_digit(port_text[i])) return bad;
+      if (!is_digit(port_text[i])) return Error::bad_format;
       port = port * 10 + uint32_t(port_text[i] - '0');
-      if (port > 65535) return bad;
+      if (port > 65535) return Error::bad_format;
     }
   }
-  char port_suffix[8] = "";
-  if (port != default_port) {
-    char digits[6];
-    size_t n = 0;
-    do {
-      digits[n++] = char('0' + port % 10);
-      port /= 10;
-    } while (port != 0);
-    port_suffix[0] = ':';
-    for (size_t i = 0; i < n; ++i) port_suffix[1 + i] = digits[n - 1 - i];
-    port_suffix[1 + n] = '\0';
-  }
-  const size_t suffix_length = strlen(port_suffix);
-  if (host_length + suffix_length + 1 > capacity) return Result<size_t>::failure(Error::too_large);
-  for (size_t i = 0; i < host_length; ++i) out[i] = lower(host[i]);
-  memcpy(out + host_length, port_suffix, suffix_length + 1);
-  return Result<size_t>::success(host_length + suffix_length);
+  *out = UrlParts{default_port == 443, host, host_length, port, host_start != 0, authority + end};
+  return Error::none;
 }
 
+size_t decimal(uint32_t value, char out[6]) {
+  char digits[6];
+  size_t n = 0;
+  do {
+    digits[n++] = char('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  return n;
+}
+
+// host, then ":port" unless omitted; lowercase, NUL-terminated.
+Result<size_t> write_host(const UrlParts& url, bool with_port, char* out, size_t capacity) {
+  char port[6];
+  const size_t port_length = with_port ? decimal(url.port, port) : 0;
+  const size_t length = url.host_length + (with_port ? 1 + port_length : 0);
+  if (length + 1 > capacity) return Result<size_t>::failure(Error::too_large);
+  for (size_t i = 0; i < url.host_length; ++i) out[i] = lower(url.host[i]);
+  if (with_port) {
+    out[url.host_length] = ':';
+    memcpy(out + url.host_length + 1, port, port_length);
+  }
+  out[length] = '\0';
+  return Result<size_t>::success(length);
+}
+
+}  // namespace
+
+Result<size_t> broker_host_from_url(const char* url, char* out, size_t capacity) {
+  UrlParts parts;
+  if (split_url(url, &parts) != Error::none) return Result<size_t>::failure(Error::bad_format);
+  return write_host(parts, parts.port != (parts.tls ? 443u : 80u), out, capacity);
+}
+
+Status parse_device_broker_url(const char* url, DeviceBrokerUrl* out) {
+  UrlParts parts;
+  if (split_url(url, &parts) != Error::none || parts.has_credentials || parts.port == 0) {
+    return Error::bad_format;
+  }
+  const char* rest = parts.rest;
+  if (rest[0] == '\\' || strchr(rest, '#') != nullptr || strchr(rest, ' ') != nullptr) return Error::bad_format;
+  DeviceBrokerUrl result;
+  result.tls = parts.tls;
+  result.port = static_cast<uint16_t>(parts.port);
+  if (!write_host(parts, false, result.host, sizeof result.host).ok() ||
+      !write_host(parts, true, result.host_header, sizeof result.host_header).ok()) {
+    return Error::too_large;
+  }
+  // A URL with no path reaches the broker's WebSocket endpoint (docs/protocol.md "Transport").
+  const char* path = rest[0] == '\0' ? "/ws" : rest;
+  if (rest[0] == '?') return Error::bad_format;
+  if (strlen(path) + 1 > sizeof result.path) return Error::too_large;
+  memcpy(result.path, path, strlen(path) + 1);
+  *out = result;
+  return Error::none;
+}
 bool is_challenge_nonce(const char* text, size_t length) {
   if (length != base64url_length(kChallengeNonceBytes)) return false;
   uint8_t nonce[kChallengeNonceBytes];

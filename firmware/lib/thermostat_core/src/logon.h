@@ -43,6 +43,21 @@ Status derive_public_key(const uint8_t private_key[kPrivateKeyBytes],
 // other than a plain dotted quad), so that both ends always agree.
 Result<size_t> broker_host_from_url(const char* url, char* out, size_t capacity);
 
+// The broker URL as the ESP8266 glue dials it. The device's WebSocket
+// library (links2004/WebSockets) always sends "Host: <host>:<port>", port
+// included, and the broker checks the logon signature against the Host it
+// received: so the device signs host_header, not the URL().host form above.
+// Refuses credentials, fragments, port 0 and hosts broker_host_from_url
+// refuses; a URL without a path gets "/ws".
+struct DeviceBrokerUrl {
+  bool tls;
+  uint16_t port;
+  char host[254];
+  char host_header[254 + 6];
+  char path[128];
+};
+Status parse_device_broker_url(const char* url, DeviceBrokerUrl* out);
+
 // A CHALLENGE nonce: strict base64url of exactly 32 bytes.
 bool is_challenge_nonce(const char* text, size_t length);
 
