@@ -16,6 +16,8 @@ export const deadlineCheckInterval = (messageTimeoutMs: number): number => Math.
 export function closeOverdueMessages(context: BrokerContext): void {
   const now = context.now();
   for (const connection of context.connections) {
+    // Once closed it is counted and its cut is timed; ws holds the message until then.
+    if (connection.state === 'closed') continue;
     const pending = unfinishedMessageBytes(connection.socket as WebSocket);
     if (pending === null) {
       connection.unfinished = null;

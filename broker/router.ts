@@ -44,7 +44,9 @@ export function routeFrame(context: BrokerContext, connection: Connection, frame
   }
   switch (packet.packet_type) {
     case 'LOG_ON':
-      void handleLogOn(context, connection, packet);
+      // Not awaited: the signature is checked off the event loop. A rejection (a throw before its first await)
+      // takes the connection's one error path, as a throw from any other handler does in server.ts.
+      handleLogOn(context, connection, packet).catch((error: unknown) => connection.failInternally(error));
       return;
     case 'MSG':
     case 'START':

@@ -8,7 +8,8 @@ const REF = { ref: 'LOG_ON' } as const;
  * docs/protocol.md, "Logging on". Checks run cheapest and least disturbing first; nothing touches an existing
  * binding of the ID until the signature has verified and the ID is within its logon rate. The signature is
  * checked by WebCrypto off the event loop (Node's crypto thread pool), so forwarding does not wait for it.
- * The promise settles once the logon is decided (it never rejects); the router does not wait for it.
+ * The promise settles once the logon is decided; the router does not wait for it, and routes a rejection to the
+ * connection's error path.
  */
 export async function handleLogOn(context: BrokerContext, connection: Connection, packet: LogOnPacket): Promise<void> {
   if (connection.state === 'logged_on') return connection.fail('bad_packet', 'already logged on', REF);
