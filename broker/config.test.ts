@@ -23,6 +23,11 @@ describe('parseCommandLine', () => {
     [['--rate-limit', '1.5']],
     [['--log-level', 'silent']],
     [['--slow-receiver', 'maybe']],
+    [['--public-hosts', 'hearth.example/ws']],
+    [['--public-hosts', 'user@hearth.example']],
+    [['--public-hosts', ',']],
+    [['--trusted-proxies', 'proxy.example']],
+    [['--trusted-proxies', '10.0.0.0/8']],
     [['--unknown']],
     [['positional']],
   ])('refuses %j', (args) => {
@@ -46,6 +51,26 @@ describe('parseCommandLine', () => {
         messageTimeoutMs: 2500,
         inboundPerSecond: 3,
         inboundBurst: 6,
+      },
+    });
+  });
+
+  it('writes public hosts as a URL writes them, and trusted proxies as sockets report them', () => {
+    const parsed = parseCommandLine(['--public-hosts', 'Hearth.Example:443, [0:0:0:0:0:0:0:1]:8080'], {
+      BROKER_TRUSTED_PROXIES: '::ffff:127.0.0.1, 0:0:0:0:0:0:0:1',
+      BROKER_MAX_CONNECTIONS_PER_56: '50',
+      BROKER_MAX_CONNECTIONS_PER_48: '100',
+      BROKER_REQUEST_TIMEOUT_MS: '3000',
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      help: false,
+      config: {
+        publicHosts: ['hearth.example', '[::1]:8080'],
+        trustedProxies: ['127.0.0.1', '0:0:0:0:0:0:0:1'],
+        maxConnectionsPer56: 50,
+        maxConnectionsPer48: 100,
+        requestTimeoutMs: 3000,
       },
     });
   });
@@ -74,7 +99,19 @@ describe('resolveConfig', () => {
       logonAttemptsPerAddress: 60,
       maxConnections: 10_000,
       maxConnectionsPerAddress: 32,
-      trustedProxies: ['127.0.0.1', '::1'],
+      maxConnectionsPer56: 128,
+      maxConnectionsPer48: 512,
+      trustedProxies: [],
+      publicHosts: null,
+      requestTimeoutMs: 5_000,
+    });
+  });
+
+  it('caps an IPv6 /56 at 4 and a /48 at 16 times the per-address cap unless told otherwise', () => {
+    expect(resolveConfig({ staticDir: null, maxConnectionsPerAddress: 10 })).toMatchObject({ maxConnectionsPer56: 40, maxConnectionsPer48: 160 });
+    expect(resolveConfig({ staticDir: null, maxConnectionsPerAddress: 10, maxConnectionsPer48: 20 })).toMatchObject({
+      maxConnectionsPer56: 40,
+      maxConnectionsPer48: 20,
     });
   });
 

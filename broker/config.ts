@@ -1,7 +1,10 @@
 /** Broker settings: defaults, and the command line and environment that override them. */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isIP } from 'node:net';
+import { canonicalAddress } from './limits.ts';
 import { isLogLevel, type LogLevel } from './log.ts';
+import { normalizeHost } from './public-hosts.ts';
 
 export type SlowReceiverPolicy = 'drop' | 'terminate';
 
@@ -12,12 +15,19 @@ export interface BrokerConfig {
   staticDir: string | null;
   /** Browser origins allowed besides the broker's own; connections without `Origin` (devices) are always allowed. */
   allowedOrigins: string[];
+  /**
+   * The `host[:port]` names clients reach the broker by (public-hosts.ts, normalizeHost); an upgrade with another
+   * Host is refused with 421. Null: localhost, this machine's addresses and names, and the allowed origins' hosts.
+   */
+  publicHosts: string[] | null;
   maxFrameBytes: number;
   /** Most bytes of one message (all its fragments) read before closing 1009; between maxFrameBytes and this, too_large is said first. */
   maxMessageBytes: number;
   /** Time from a message's first byte to its last; an unfinished message past it closes the connection (4008). */
   messageTimeoutMs: number;
   logonTimeoutMs: number;
+  /** A socket's TLS handshake, and each HTTP request's headers, must be complete within this; also the keep-alive idle time. */
+  requestTimeoutMs: number;
   pingIntervalMs: number;
   rateLimitPerSecond: number;
   rateLimitBurst: number;
@@ -32,7 +42,11 @@ export interface BrokerConfig {
   logonAttemptsPerAddress: number;
   maxConnections: number;
   maxConnectionsPerAddress: number;
-  /** Peers whose X-Forwarded-For names the client address (a reverse proxy on the same host). */
+  /** Connections per IPv6 /56, all its /64s together. */
+  maxConnectionsPer56: number;
+  /** Connections per IPv6 /48. */
+  maxConnectionsPer48: number;
+  /** Peers whose X-Forwarded-For names the client address: the reverse proxy in front, if any. */
   trustedProxies: string[];
   maxSubscriptions: number;
   maxBufferedBytes: number;
@@ -44,15 +58,22 @@ export interface BrokerConfig {
   logLevel: LogLevel;
 }
 
+/** Unless set, the IPv6 /56 and /48 caps are these many times --max-connections-per-ip. */
+const CONNECTIONS_PER_56_PER_ADDRESS = 4;
+const CONNECTIONS_PER_48_PER_ADDRESS = 16;
+
 export const DEFAULTS: Readonly<BrokerConfig> = {
   port: 8080,
   host: '0.0.0.0',
   staticDir: null,
   allowedOrigins: [],
+  publicHosts: null,
   maxFrameBytes: 16 * 1024,
   maxMessageBytes: 2 * 16 * 1024,
   messageTimeoutMs: 10_000,
   logonTimeoutMs: 10_000,
+  // A few round trips, and the thermostat's TLS handshake (an ECDHE and a signature check on an ESP8266), fit in it.
+  requestTimeoutMs: 5_000,
   pingIntervalMs: 30_000,
   rateLimitPerSecond: 20,
   rateLimitBurst: 40,
@@ -67,7 +88,10 @@ export const DEFAULTS: Readonly<BrokerConfig> = {
   logonAttemptsPerAddress: 60,
   maxConnections: 10_000,
   maxConnectionsPerAddress: 32,
-  trustedProxies: ['127.0.0.1', '::1'],
+  maxConnectionsPer56: CONNECTIONS_PER_56_PER_ADDRESS * 32,
+  maxConnectionsPer48: CONNECTIONS_PER_48_PER_ADDRESS * 32,
+  // None: a same-host TCP forwarder (ssh -L, socat, stunnel) would otherwise let every client name its own address.
+  trustedProxies: [],
   maxSubscriptions: 64,
   maxBufferedBytes: 1024 * 1024,
   slowReceiver: 'drop',
@@ -85,6 +109,8 @@ export function resolveConfig(overrides: Partial<BrokerConfig>): BrokerConfig {
     ...DEFAULTS,
     staticDir: defaultStaticDir(),
     maxMessageBytes: MESSAGE_BYTES_PER_FRAME_BYTE * (overrides.maxFrameBytes ?? DEFAULTS.maxFrameBytes),
+    maxConnectionsPer56: CONNECTIONS_PER_56_PER_ADDRESS * (overrides.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress),
+    maxConnectionsPer48: CONNECTIONS_PER_48_PER_ADDRESS * (overrides.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress),
     ...overrides,
   };
   if ((config.tlsCert === null) !== (config.tlsKey === null)) throw new Error('--tls-cert and --tls-key go together');
@@ -95,7 +121,7 @@ export function resolveConfig(overrides: Partial<BrokerConfig>): BrokerConfig {
 /** Unless set, --max-message-bytes is this many times --max-frame-bytes: room to say too_large before closing. */
 const MESSAGE_BYTES_PER_FRAME_BYTE = 2;
 
-type Kind = 'port' | 'count' | 'text' | 'list' | 'slow' | 'level' | 'path';
+type Kind = 'port' | 'count' | 'text' | 'list' | 'hosts' | 'addresses' | 'slow' | 'level' | 'path';
 
 interface OptionSpec {
   key: keyof BrokerConfig;
@@ -109,10 +135,12 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', flag: 'host', kind: 'text', help: 'address to listen on' },
   { key: 'staticDir', flag: 'static', kind: 'path', help: 'directory of the built app (default dist/ when it exists)' },
   { key: 'allowedOrigins', flag: 'allowed-origins', kind: 'list', help: 'comma-separated browser origins allowed besides our own' },
+  { key: 'publicHosts', flag: 'public-hosts', kind: 'hosts', help: 'comma-separated host[:port] names clients reach the broker by; other Hosts get 421' },
   { key: 'maxFrameBytes', flag: 'max-frame-bytes', kind: 'count', help: 'largest frame accepted' },
   { key: 'maxMessageBytes', flag: 'max-message-bytes', kind: 'count', help: 'most bytes of one message, fragments included, read before closing 1009' },
   { key: 'messageTimeoutMs', flag: 'message-timeout-ms', kind: 'count', help: 'close (4008) a connection whose message is unfinished this long' },
   { key: 'logonTimeoutMs', flag: 'logon-timeout-ms', kind: 'count', help: 'close (4001) a connection without LOG_ON after this' },
+  { key: 'requestTimeoutMs', flag: 'request-timeout-ms', kind: 'count', help: 'close a socket whose TLS handshake or request headers take longer, or idle this long between requests' },
   { key: 'pingIntervalMs', flag: 'ping-interval-ms', kind: 'count', help: 'heartbeat; two unanswered pings terminate' },
   { key: 'rateLimitPerSecond', flag: 'rate-limit', kind: 'count', help: 'deliveries per second per connection (a BROADCAST to n costs n)' },
   { key: 'rateLimitBurst', flag: 'rate-burst', kind: 'count', help: 'token bucket size per connection' },
@@ -124,8 +152,10 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'logonLimitPerMinute', flag: 'logon-limit', kind: 'count', help: 'successful logons per ID per minute' },
   { key: 'logonAttemptsPerAddress', flag: 'logon-limit-per-ip', kind: 'count', help: 'LOG_ON attempts per IP address (IPv6: per /64) per minute' },
   { key: 'maxConnections', flag: 'max-connections', kind: 'count', help: 'connections in total (fewer if open files run out first)' },
-  { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-ip', kind: 'count', help: 'connections per IP address (IPv6: per /64)' },
-  { key: 'trustedProxies', flag: 'trusted-proxies', kind: 'list', help: 'proxies whose X-Forwarded-For gives the client address' },
+  { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-ip', kind: 'count', help: 'connections per IP address (IPv6: per /64); its sockets of any kind, 8 more' },
+  { key: 'maxConnectionsPer56', flag: 'max-connections-per-56', kind: 'count', help: 'connections per IPv6 /56' },
+  { key: 'maxConnectionsPer48', flag: 'max-connections-per-48', kind: 'count', help: 'connections per IPv6 /48' },
+  { key: 'trustedProxies', flag: 'trusted-proxies', kind: 'addresses', help: 'addresses of the reverse proxies whose X-Forwarded-For gives the client address' },
   { key: 'maxSubscriptions', flag: 'max-subscriptions', kind: 'count', help: 'themes per connection' },
   { key: 'maxBufferedBytes', flag: 'max-buffered-bytes', kind: 'count', help: 'unsent bytes per connection before messages to it are dropped' },
   { key: 'slowReceiver', flag: 'slow-receiver', kind: 'slow', help: 'drop | terminate: what happens past --max-buffered-bytes' },
@@ -149,7 +179,17 @@ function parseValue(spec: OptionSpec, text: string): { ok: true; value: unknown 
       return /^\d+$/.test(text) && count >= 1 && Number.isSafeInteger(count) ? { ok: true, value: count } : bad('a positive integer');
     }
     case 'list':
-      return { ok: true, value: text.split(',').map((item) => item.trim()).filter((item) => item !== '') };
+      return { ok: true, value: listItems(text) };
+    case 'hosts': {
+      const hosts = listItems(text).map(normalizeHost);
+      if (hosts.length === 0 || hosts.includes(null)) return bad('host or host:port names separated by commas');
+      return { ok: true, value: hosts };
+    }
+    case 'addresses': {
+      const addresses = listItems(text);
+      if (!addresses.every((address) => isIP(address) !== 0)) return bad('IP addresses separated by commas');
+      return { ok: true, value: addresses.map(canonicalAddress) };
+    }
     case 'slow':
       return text === 'drop' || text === 'terminate' ? { ok: true, value: text } : bad('drop or terminate');
     case 'level':
@@ -160,6 +200,8 @@ function parseValue(spec: OptionSpec, text: string): { ok: true; value: unknown 
       return text === '' ? bad('non-empty') : { ok: true, value: text };
   }
 }
+
+const listItems = (text: string): string[] => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 export type CommandLine =
   | { ok: true; help: true }
@@ -196,18 +238,20 @@ export function parseCommandLine(args: readonly string[], env: Readonly<Record<s
   return { ok: true, help: false, config };
 }
 
+/** Defaults that depend on another option or on the machine, as --help and the README say them. */
+const DERIVED_DEFAULTS = new Map<keyof BrokerConfig, string>([
+  ['staticDir', 'dist/ if present'],
+  ['publicHosts', 'localhost, 127.0.0.1, [::1], this machine’s addresses, name and name.local, with the port; the hosts of --allowed-origins'],
+  ['maxMessageBytes', `${MESSAGE_BYTES_PER_FRAME_BYTE} × --max-frame-bytes`],
+  ['maxConnectionsPer56', `${CONNECTIONS_PER_56_PER_ADDRESS} × --max-connections-per-ip`],
+  ['maxConnectionsPer48', `${CONNECTIONS_PER_48_PER_ADDRESS} × --max-connections-per-ip`],
+]);
+
 /** One row per option, as both --help and the README's table show it. */
 function optionRows(): Array<{ flag: string; env: string; fallback: string; help: string }> {
   return OPTIONS.map((spec) => {
     const value = DEFAULTS[spec.key];
-    const fallback =
-      spec.key === 'staticDir'
-        ? 'dist/ if present'
-        : spec.key === 'maxMessageBytes'
-          ? `${MESSAGE_BYTES_PER_FRAME_BYTE} × --max-frame-bytes`
-          : value === null || (Array.isArray(value) && value.length === 0)
-            ? 'none'
-            : String(value);
+    const fallback = DERIVED_DEFAULTS.get(spec.key) ?? (value === null || (Array.isArray(value) && value.length === 0) ? 'none' : String(value));
     return { flag: `--${spec.flag}`, env: envName(spec.flag), fallback, help: spec.help };
   });
 }

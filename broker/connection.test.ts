@@ -5,6 +5,7 @@ import { Connection, type Socket } from './connection.ts';
 import { emptyStats, type BrokerContext } from './context.ts';
 import { AddressLimits, LogonLimiter } from './limits.ts';
 import { createLogger } from './log.ts';
+import { PartnerBook } from './partners.ts';
 import { MemoryRegistry } from './registry.ts';
 import { routeFrame } from './router.ts';
 
@@ -38,6 +39,7 @@ function setup(config: Partial<BrokerConfig> = {}): { context: BrokerContext; co
     registry: new MemoryRegistry<Connection>(),
     logonLimiter: new LogonLimiter(15),
     addressLimits: new AddressLimits(resolved, resolved.maxConnections),
+    partners: new PartnerBook(1000),
     connections: new Set(),
     log: createLogger('silent'),
     stats: emptyStats(),

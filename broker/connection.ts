@@ -52,7 +52,7 @@ export class Connection {
     this.logonTimer = setTimeout(() => this.closeWith('logonTimeout'), context.config.logonTimeoutMs);
   }
 
-  /** What this connection takes in from senders it has not addressed; made on its first delivery. */
+  /** What this connection takes in from strangers (senders its ID has not addressed, partners.ts); made on its first delivery. */
   get inbound(): InboundBudget {
     return (this.inboundBudget ??= new InboundBudget(this.context.config));
   }

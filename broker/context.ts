@@ -3,6 +3,7 @@ import type { BrokerConfig } from './config.ts';
 import type { Connection } from './connection.ts';
 import type { AddressLimits, LogonLimiter } from './limits.ts';
 import type { Logger } from './log.ts';
+import type { PartnerBook } from './partners.ts';
 import type { Registry } from './registry.ts';
 
 export interface BrokerStats {
@@ -16,6 +17,8 @@ export interface BrokerStats {
   droppedOverInboundBudget: number;
   /** WebSocket upgrades refused because the broker or the client's address held its cap of connections. */
   connectionsRefused: number;
+  /** TCP (or TLS) sockets cut as they arrived because their peer address held its cap of sockets. */
+  socketsRefused: number;
   /** Connections closed because a message stayed unfinished past the deadline. */
   unfinishedMessagesClosed: number;
   /** ERROR packets sent. */
@@ -27,6 +30,8 @@ export interface BrokerContext {
   readonly registry: Registry<Connection>;
   readonly logonLimiter: LogonLimiter;
   readonly addressLimits: AddressLimits;
+  /** Whom each ID has addressed, kept across its reconnects (partners.ts). */
+  readonly partners: PartnerBook;
   readonly connections: Set<Connection>;
   readonly log: Logger;
   readonly stats: BrokerStats;
@@ -39,6 +44,7 @@ export const emptyStats = (): BrokerStats => ({
   droppedToSlowReceivers: 0,
   droppedOverInboundBudget: 0,
   connectionsRefused: 0,
+  socketsRefused: 0,
   unfinishedMessagesClosed: 0,
   errorsSent: 0,
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AddressCounts,
+  addressGroups,
   addressKey,
   AddressLimits,
+  canonicalAddress,
   clientAddress,
   FloodGuard,
   INBOUND_UNIT_BYTES,
@@ -88,41 +91,26 @@ describe('FloodGuard with deliveries charged', () => {
 });
 
 describe('InboundBudget', () => {
-  const stranger = 'SSSSSSSSSSSSSSSSSSSSSS';
-  const member = 'MMMMMMMMMMMMMMMMMMMMMM';
-
-  it('holds strangers to the burst and rate, while an ID the receiver addressed always gets through', () => {
+  it('holds strangers to the burst, then the rate', () => {
     const budget = new InboundBudget({ inboundPerSecond: 2, inboundBurst: 3 });
-    budget.addressed(member);
-    expect([1, 2, 3, 4].map(() => budget.admit(stranger, 100, 0))).toEqual([true, true, true, false]);
-    expect(budget.admit(member, 100, 0)).toBe(true);
-    expect(budget.admit(stranger, 100, 499)).toBe(false);
-    expect(budget.admit(stranger, 100, 500)).toBe(true);
+    expect([1, 2, 3, 4].map(() => budget.admit(100, 0))).toEqual([true, true, true, false]);
+    expect(budget.admit(100, 499)).toBe(false);
+    expect(budget.admit(100, 500)).toBe(true);
   });
 
   it('counts a frame as one message per started 4 KiB', () => {
     const budget = new InboundBudget({ inboundPerSecond: 1, inboundBurst: 4 });
-    expect(budget.admit(stranger, 3 * INBOUND_UNIT_BYTES + 1, 0)).toBe(true); // 4 - 4 = 0
-    expect(budget.admit(stranger, 1, 0)).toBe(false);
-    expect(budget.admit(stranger, 1, 1000)).toBe(true);
-  });
-
-  it('remembers the 32 IDs it addressed most recently', () => {
-    const budget = new InboundBudget({ inboundPerSecond: 1, inboundBurst: 1 });
-    const ids = Array.from({ length: 33 }, (_, index) => `${String(index).padStart(2, '0')}AAAAAAAAAAAAAAAAAAAA`);
-    for (const partner of ids.slice(0, 32)) budget.addressed(partner);
-    budget.addressed(ids[0]!); // used again: now the most recent
-    budget.addressed(ids[32]!); // forgets ids[1], the least recently addressed
-    budget.admit(stranger, 1, 0); // uses up the strangers' one token
-    expect(budget.admit(ids[0]!, 1, 0)).toBe(true);
-    expect(budget.admit(ids[32]!, 1, 0)).toBe(true);
-    expect(budget.admit(ids[1]!, 1, 0)).toBe(false);
+    expect(budget.admit(3 * INBOUND_UNIT_BYTES + 1, 0)).toBe(true); // 4 - 4 = 0
+    expect(budget.admit(1, 0)).toBe(false);
+    expect(budget.admit(1, 1000)).toBe(true);
   });
 });
 
+const caps = { maxConnectionsPerAddress: 2, maxConnectionsPer56: 3, maxConnectionsPer48: 4, logonAttemptsPerAddress: 2 };
+
 describe('AddressLimits', () => {
   it('refuses past the cap per address and in total, and counts closes back', () => {
-    const limits = new AddressLimits({ maxConnectionsPerAddress: 2, logonAttemptsPerAddress: 2 }, 3);
+    const limits = new AddressLimits(caps, 3);
     limits.opened('192.0.2.1');
     limits.opened('192.0.2.1');
     expect(limits.refusal('192.0.2.1')).toBe('address_full');
@@ -136,18 +124,58 @@ describe('AddressLimits', () => {
     expect(limits.addresses).toBe(0);
   });
 
+  it('caps the /64s of one IPv6 /56 together, and those of one /48', () => {
+    const limits = new AddressLimits(caps, 100);
+    // Three /64s of 2001:db8:1:a00::/56, one address each.
+    for (const address of ['2001:db8:1:a00::1', '2001:db8:1:a01::1', '2001:db8:1:aff::1']) {
+      expect(limits.refusal(addressKey(address))).toBeNull();
+      limits.opened(addressKey(address));
+    }
+    expect(limits.refusal(addressKey('2001:db8:1:a42::1'))).toBe('address_full');
+    // Another /56 of the same /48 has room for one more: the /48 holds 4.
+    expect(limits.refusal(addressKey('2001:db8:1:b00::1'))).toBeNull();
+    limits.opened(addressKey('2001:db8:1:b00::1'));
+    expect(limits.refusal(addressKey('2001:db8:1:c00::1'))).toBe('address_full');
+    // Another /48 is not touched.
+    expect(limits.refusal(addressKey('2001:db8:2::1'))).toBeNull();
+    limits.closed(addressKey('2001:db8:1:a01::1'));
+    expect(limits.refusal(addressKey('2001:db8:1:a42::1'))).toBeNull();
+    for (const address of ['2001:db8:1:a00::1', '2001:db8:1:aff::1', '2001:db8:1:b00::1']) limits.closed(addressKey(address));
+    expect(limits.addresses).toBe(0);
+  });
+
   it('counts logon attempts per address per minute', () => {
-    const limits = new AddressLimits({ maxConnectionsPerAddress: 2, logonAttemptsPerAddress: 2 }, 3);
+    const limits = new AddressLimits(caps, 3);
     expect([limits.tryLogon('192.0.2.1', 0), limits.tryLogon('192.0.2.1', 1), limits.tryLogon('192.0.2.1', 2)]).toEqual([true, true, false]);
     expect(limits.tryLogon('192.0.2.2', 2)).toBe(true);
     expect(limits.tryLogon('192.0.2.1', 60_000)).toBe(true);
   });
 });
 
-describe('addressKey and clientAddress', () => {
+describe('AddressCounts', () => {
+  it('holds one IPv6 /56 to its cap however many /64s it uses, and a /48 to its own', () => {
+    const counts = new AddressCounts({ perAddress: 1, per56: 4, per48: 16 });
+    const admitted = (keys: string[]): number => {
+      let added = 0;
+      for (const key of keys) {
+        if (counts.full(key)) continue;
+        counts.add(key);
+        added += 1;
+      }
+      return added;
+    };
+    // Every /64 of 2001:db8:7:3400::/56, then the first /64 of every /56 in 2001:db8:7::/48.
+    expect(admitted(Array.from({ length: 256 }, (_, index) => addressKey(`2001:db8:7:${(0x3400 + index).toString(16)}::1`)))).toBe(4);
+    expect(admitted(Array.from({ length: 256 }, (_, index) => addressKey(`2001:db8:7:${(index * 256).toString(16)}::1`)))).toBe(12);
+    expect(counts.full(addressKey('2001:db8:8::1'))).toBe(false);
+  });
+});
+
+describe('addressKey, addressGroups, canonicalAddress and clientAddress', () => {
   it.each([
     ['192.0.2.1', '192.0.2.1'],
     ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['::ffff:c000:201', '192.0.2.1'],
     ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
     ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
     ['2001:0db8:0001:0002:ffff::1', '2001:db8:1:2::/64'],
@@ -158,13 +186,34 @@ describe('addressKey and clientAddress', () => {
     expect(addressKey(address)).toBe(key);
   });
 
+  it('puts a /64 in its /56 and /48, and an IPv4 address alone', () => {
+    expect(addressGroups(addressKey('2001:db8:1:abcd::1'))).toEqual(['2001:db8:1:abcd::/64', '2001:db8:1:ab00::/56', '2001:db8:1::/48']);
+    expect(addressGroups(addressKey('2001:db8::1'))).toEqual(['2001:db8:0:0::/64', '2001:db8:0:0::/56', '2001:db8:0::/48']);
+    expect(addressGroups('192.0.2.1')).toEqual(['192.0.2.1']);
+  });
+
+  it.each([
+    ['0:0:0:0:0:0:0:1', '::1'],
+    ['::ffff:127.0.0.1', '127.0.0.1'],
+    ['::FFFF:7f00:1', '127.0.0.1'],
+    ['2001:DB8::0001', '2001:db8:0:0:0:0:0:1'],
+  ])('spells %s and %s alike', (written, reported) => {
+    expect(canonicalAddress(written)).toBe(canonicalAddress(reported));
+  });
+
   it('believes X-Forwarded-For only from a trusted proxy, and then only its last entry', () => {
-    const trusted = new Set(['127.0.0.1']);
-    expect(clientAddress('127.0.0.1', '10.0.0.1, 198.51.100.7', trusted)).toBe('198.51.100.7');
-    expect(clientAddress('::ffff:127.0.0.1', '2001:db8::1', trusted)).toBe('2001:db8:0:0::/64');
-    expect(clientAddress('127.0.0.1', 'not an address', trusted)).toBe('127.0.0.1');
-    expect(clientAddress('203.0.113.9', '198.51.100.7', trusted)).toBe('203.0.113.9');
-    expect(clientAddress('127.0.0.1', undefined, trusted)).toBe('127.0.0.1');
+    const trusted = new Set([canonicalAddress('127.0.0.1')]);
+    expect(clientAddress('127.0.0.1', '10.0.0.1, 198.51.100.7', trusted)).toEqual({ key: '198.51.100.7', unforwarded: false });
+    expect(clientAddress('::ffff:127.0.0.1', '2001:db8::1', trusted)).toEqual({ key: '2001:db8:0:0::/64', unforwarded: false });
+    expect(clientAddress('203.0.113.9', '198.51.100.7', trusted)).toEqual({ key: '203.0.113.9', unforwarded: false });
+    expect(clientAddress('203.0.113.9', undefined, trusted)).toEqual({ key: '203.0.113.9', unforwarded: false });
+  });
+
+  it('says when a trusted proxy named no client, and counts the proxy then', () => {
+    const trusted = new Set([canonicalAddress('0:0:0:0:0:0:0:1')]);
+    expect(clientAddress('::1', undefined, trusted)).toEqual({ key: '0:0:0:0::/64', unforwarded: true });
+    expect(clientAddress('::1', 'not an address', trusted)).toEqual({ key: '0:0:0:0::/64', unforwarded: true });
+    expect(clientAddress('::1', '198.51.100.7', trusted)).toEqual({ key: '198.51.100.7', unforwarded: false });
   });
 });
 

@@ -91,41 +91,21 @@ export class FloodGuard extends TokenBucket {
  * thermostat's cost of a frame (TLS, JSON, AES-GCM) grows with its size, and it reads at most 4 KiB.
  */
 export const INBOUND_UNIT_BYTES = 4096;
-/** A thermostat has at most 8 apps (docs/protocol.md, "Sessions and replay"); room for a few more devices. */
-const MAX_PARTNERS = 32;
 
 export type InboundPolicy = Pick<BrokerConfig, 'inboundPerSecond' | 'inboundBurst'>;
 
 /**
- * What one receiver takes in (docs/protocol.md, "Limits"). The IDs it has itself sent a unicast to (its
- * partners: a thermostat's apps, an app's thermostat) are held only by their own send rate. Everyone else
- * shares one bucket, so a crowd of fresh IDs can use up that bucket but never silence a partner: a stranger
- * cannot become one, because the thermostat answers only envelopes that decrypt under its key.
- * Both parts are made on first use: most receivers never hear from a stranger.
+ * What one receiver takes in from strangers (docs/protocol.md, "Limits"): every sender that is not one of its
+ * partners (partners.ts) shares this one bucket, so a crowd of fresh IDs can use it up but never silence a
+ * partner. Made on first use: most receivers never hear from a stranger.
  */
 export class InboundBudget {
   private strangers: TokenBucket | null = null;
-  private partners: Set<ClientId> | null = null;
 
   constructor(private readonly policy: InboundPolicy) {}
 
-  /** The receiver sent a unicast to `id`: from now on it hears from `id` freely. The longest unused is forgotten past the cap. */
-  addressed(id: ClientId): void {
-    const partners = (this.partners ??= new Set());
-    if (partners.delete(id)) {
-      partners.add(id);
-      return;
-    }
-    if (partners.size >= MAX_PARTNERS) {
-      const oldest = partners.values().next();
-      if (oldest.done !== true) partners.delete(oldest.value);
-    }
-    partners.add(id);
-  }
-
-  /** Whether a frame of `bytes` from `sender` may be delivered now. */
-  admit(sender: ClientId, bytes: number, now: number): boolean {
-    if (this.partners?.has(sender) === true) return true;
+  /** Whether a frame of `bytes` from a stranger may be delivered now. */
+  admit(bytes: number, now: number): boolean {
     this.strangers ??= new TokenBucket(this.policy.inboundPerSecond, this.policy.inboundBurst, now);
     return this.strangers.take(now, Math.max(1, Math.ceil(bytes / INBOUND_UNIT_BYTES)));
   }
@@ -168,42 +148,103 @@ export class LogonLimiter extends PerMinuteLimiter<ClientId> {}
 
 export type ConnectionRefusal = 'address_full' | 'broker_full';
 
-export type AdmissionPolicy = Pick<BrokerConfig, 'maxConnectionsPerAddress' | 'logonAttemptsPerAddress'>;
+/**
+ * Most held at once per address key (see addressKey) and, for IPv6, per /56 and per /48 around its /64: one
+ * customer is commonly given a whole /56 or /48, and could otherwise hold the per-/64 cap 256 or 65,536 times.
+ */
+export interface AddressCaps {
+  readonly perAddress: number;
+  readonly per56: number;
+  readonly per48: number;
+}
+
+export const addressCapsOf = (config: Pick<BrokerConfig, 'maxConnectionsPerAddress' | 'maxConnectionsPer56' | 'maxConnectionsPer48'>): AddressCaps => ({
+  perAddress: config.maxConnectionsPerAddress,
+  per56: config.maxConnectionsPer56,
+  per48: config.maxConnectionsPer48,
+});
+
+const SLASH_64 = /^([0-9a-f]{1,4}):([0-9a-f]{1,4}):([0-9a-f]{1,4}):([0-9a-f]{1,4})::\/64$/;
+
+/** The address key followed by the wider IPv6 prefixes it lies in (its /56, then its /48); an IPv4 key alone. */
+export function addressGroups(key: string): [string] | [string, string, string] {
+  const match = SLASH_64.exec(key);
+  if (match === null) return [key];
+  const [first = '', second = '', third = '', fourth = '0'] = match.slice(1);
+  const slash56 = (parseInt(fourth, 16) & 0xff00).toString(16);
+  return [key, `${first}:${second}:${third}:${slash56}::/56`, `${first}:${second}:${third}::/48`];
+}
+
+/** Things held per address key, with the nested IPv6 caps of AddressCaps. */
+export class AddressCounts {
+  private readonly counts = new Map<string, number>();
+  private readonly capsByLevel: readonly [number, number, number];
+
+  constructor(caps: AddressCaps) {
+    this.capsByLevel = [caps.perAddress, caps.per56, caps.per48];
+  }
+
+  /** Whether one more for `key` would pass its cap, or its /56's or /48's. */
+  full(key: string): boolean {
+    return addressGroups(key).some((group, level) => (this.counts.get(group) ?? 0) >= (this.capsByLevel[level] ?? 0));
+  }
+
+  add(key: string): void {
+    for (const group of addressGroups(key)) this.counts.set(group, (this.counts.get(group) ?? 0) + 1);
+  }
+
+  remove(key: string): void {
+    for (const group of addressGroups(key)) {
+      const count = (this.counts.get(group) ?? 1) - 1;
+      if (count > 0) this.counts.set(group, count);
+      else this.counts.delete(group);
+    }
+  }
+
+  /** Keys and prefixes with something held, so a test can see that everything was counted back. */
+  get size(): number {
+    return this.counts.size;
+  }
+}
+
+export type AdmissionPolicy = Pick<
+  BrokerConfig,
+  'maxConnectionsPerAddress' | 'maxConnectionsPer56' | 'maxConnectionsPer48' | 'logonAttemptsPerAddress'
+>;
 
 /**
  * Caps per client address (see clientAddress) and in total: connections held, and logon attempts per minute,
  * counted whether or not they succeed so that an attacker without a key cannot churn either.
  */
 export class AddressLimits {
-  private readonly connections = new Map<string, number>();
+  private readonly connections: AddressCounts;
   private total = 0;
   private readonly logons: PerMinuteLimiter<string>;
 
   constructor(
-    private readonly policy: AdmissionPolicy,
+    policy: AdmissionPolicy,
     /** Connections the broker holds at most: the configured cap, or fewer when open files run out first. */
     readonly capacity: number,
   ) {
+    this.connections = new AddressCounts(addressCapsOf(policy));
     this.logons = new PerMinuteLimiter(policy.logonAttemptsPerAddress);
   }
 
   /** Why a new connection from `address` would be refused, or null when it may come in. */
   refusal(address: string): ConnectionRefusal | null {
     if (this.total >= this.capacity) return 'broker_full';
-    if ((this.connections.get(address) ?? 0) >= this.policy.maxConnectionsPerAddress) return 'address_full';
+    if (this.connections.full(address)) return 'address_full';
     return null;
   }
 
   opened(address: string): void {
     this.total += 1;
-    this.connections.set(address, (this.connections.get(address) ?? 0) + 1);
+    this.connections.add(address);
   }
 
   closed(address: string): void {
     this.total -= 1;
-    const count = (this.connections.get(address) ?? 1) - 1;
-    if (count > 0) this.connections.set(address, count);
-    else this.connections.delete(address);
+    this.connections.remove(address);
   }
 
   /** Records a LOG_ON from `address`; false when the address is over its attempts for the minute. */
@@ -221,14 +262,32 @@ export class AddressLimits {
 }
 
 /**
+ * One spelling per address, so that configured addresses compare equal to what sockets report: IPv4 dotted,
+ * also when mapped into IPv6 (::ffff:127.0.0.1, ::ffff:7f00:1); IPv6 as its eight groups in lowercase hex
+ * without leading zeros or zone (0:0:0:0:0:0:0:1 for ::1). Anything else is returned as it is.
+ */
+export function canonicalAddress(address: string): string {
+  const plain = unmapped(address.trim());
+  if (isIP(plain.split('%', 1)[0] ?? '') !== 6) return plain;
+  const groups = ipv6Groups(plain);
+  if (groups === null) return plain;
+  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') {
+    const high = parseInt(groups[6] ?? '0', 16);
+    const low = parseInt(groups[7] ?? '0', 16);
+    return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+  }
+  return groups.join(':');
+}
+
+/**
  * The address the per-address caps count: IPv4 as it is (also when mapped into IPv6), IPv6 by its /64,
- * because one subscriber commonly gets a whole /64 and could otherwise take a fresh address per connection.
+ * because one subscriber commonly gets a whole /64 and could otherwise take a fresh address per connection
+ * (its /56 and /48 are capped as well: addressGroups).
  */
 export function addressKey(address: string): string {
-  const plain = unmapped(address);
-  if (isIP(plain) !== 6) return plain;
-  const groups = ipv6Groups(plain);
-  return groups === null ? plain : `${groups.slice(0, 4).join(':')}::/64`;
+  const canonical = canonicalAddress(address);
+  if (isIP(canonical) !== 6) return canonical;
+  return `${canonical.split(':').slice(0, 4).join(':')}::/64`;
 }
 
 /** The eight 16-bit groups of an IPv6 address in lowercase hex without leading zeros, or null when it is none. */
@@ -254,20 +313,27 @@ function ipv6Groups(address: string): string[] | null {
   return groups.map((group) => parseInt(group, 16).toString(16));
 }
 
+export interface ClientAddress {
+  /** What the per-address caps count it under (addressKey). */
+  readonly key: string;
+  /** The peer is a trusted proxy that named no client in X-Forwarded-For, so the proxy itself is counted. */
+  readonly unforwarded: boolean;
+}
+
 /**
- * The key the per-address caps count (see addressKey) for the TCP peer, or, when the peer is a trusted
- * reverse proxy, for the last address that proxy put in X-Forwarded-For (the entries before it are whatever
- * the client chose to send).
+ * The client address of a request: the TCP peer, or, when the peer is a trusted reverse proxy (its address in
+ * canonicalAddress form), the last address that proxy put in X-Forwarded-For. The entries before it are
+ * whatever the client chose to send.
  */
-export function clientAddress(peer: string | undefined, forwardedFor: string | undefined, trustedProxies: ReadonlySet<string>): string {
-  const direct = unmapped(peer ?? 'unknown');
-  if (forwardedFor === undefined || !trustedProxies.has(direct)) return addressKey(direct);
-  const last = forwardedFor.split(',').at(-1)?.trim() ?? '';
-  return addressKey(isIP(last) === 0 ? direct : last);
+export function clientAddress(peer: string | undefined, forwardedFor: string | undefined, trustedProxies: ReadonlySet<string>): ClientAddress {
+  const direct = canonicalAddress(peer ?? 'unknown');
+  if (!trustedProxies.has(direct)) return { key: addressKey(direct), unforwarded: false };
+  const last = forwardedFor?.split(',').at(-1)?.trim() ?? '';
+  return isIP(last) === 0 ? { key: addressKey(direct), unforwarded: true } : { key: addressKey(last), unforwarded: false };
 }
 
 /** An IPv4 address as itself, also when the dual-stack socket reports it mapped into IPv6 (::ffff:192.0.2.1). */
-export const unmapped = (address: string): string => /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)?.[1] ?? address;
+const unmapped = (address: string): string => /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)?.[1] ?? address;
 
 /**
  * Watches one connection's message under way: under way at two checks with no message completed between them

@@ -1,12 +1,13 @@
 /** The LOG_ON handler while its signature is being checked: what arrives meanwhile, and a socket that goes meanwhile. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { makeLogonKeys, message, parsePacket, signedLogOn, type Packet } from '../protocol/index.ts';
+import { makeLogonKeys, message, parseJsonObject, parsePacket, signedLogOn, type Packet } from '../protocol/index.ts';
 import { resolveConfig } from './config.ts';
 import { Connection, type Socket } from './connection.ts';
 import { emptyStats, type BrokerContext } from './context.ts';
 import { AddressLimits, LogonLimiter } from './limits.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
+import { PartnerBook } from './partners.ts';
 import { MemoryRegistry } from './registry.ts';
 import { handleLogOn } from './handlers/log-on.ts';
 import { routeFrame } from './router.ts';
@@ -40,15 +41,16 @@ afterEach(() => {
   for (const connection of connections.splice(0)) connection.dispose();
 });
 
-function connect(): { context: BrokerContext; connection: Connection; socket: FakeSocket } {
+function connect(log: Logger = createLogger('silent')): { context: BrokerContext; connection: Connection; socket: FakeSocket } {
   const config = resolveConfig({ staticDir: null });
   const context: BrokerContext = {
     config,
     registry: new MemoryRegistry<Connection>(),
     logonLimiter: new LogonLimiter(15),
     addressLimits: new AddressLimits(config, config.maxConnections),
+    partners: new PartnerBook(1000),
     connections: new Set(),
-    log: createLogger('silent'),
+    log,
     stats: emptyStats(),
     now: () => 0,
   };
@@ -105,5 +107,32 @@ describe('LOG_ON while its signature is verified', () => {
     expect(context.registry.lookup(keys.id)).toBe(connection);
     expect(socket.packets().at(-1)).toEqual({ packet_type: 'ACK_LOG_ON', receiver: keys.id });
     expect(holder.socket.closedWith).toBe(4002);
+  });
+});
+
+describe('a LOG_ON handler that throws before its first await', () => {
+  it('closes that connection 1011 and logs handler_failed, through the one error path, instead of rejecting unhandled', async () => {
+    const lines: string[] = [];
+    const { context, connection, socket } = connect(createLogger('error', (line) => lines.push(line)));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      context.addressLimits.tryLogon = () => {
+        throw new Error('limiter broke');
+      };
+      const keys = await makeLogonKeys();
+      routeFrame(context, connection, frame(await signedLogOn(keys, NONCE, HOST)), false);
+      await vi.waitFor(() => expect(socket.closedWith).toBe(1011));
+      expect(connection.state).toBe('closed');
+      expect(lines.map((line) => parseJsonObject(line))).toEqual([
+        expect.objectContaining({ level: 'error', event: 'handler_failed', message: 'limiter broke' }),
+      ]);
+      // A rejection nobody handles is reported after the microtasks have run: one macrotask later.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, throttleLog } from './log.ts';
+import { parseJsonObject, type JsonObject } from '../protocol/json.ts';
+import { createLogger, occasionally, throttleLog } from './log.ts';
+
+/** A log line as the object it must be; a line that is not one fails the test here. */
+function record(line: string | undefined): JsonObject {
+  const parsed = parseJsonObject(line ?? '');
+  if (parsed === null) throw new Error(`not a JSON object: ${line}`);
+  return parsed;
+}
 
 describe('createLogger', () => {
   it('writes one JSON object per line at or above its level, never data, proofs or secrets', () => {
@@ -10,10 +18,10 @@ describe('createLogger', () => {
     log.error('broken', { level: 'debug' });
     expect(lines).toHaveLength(2);
     expect(lines.every((line) => line.endsWith('\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
-    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const first = record(lines[0]);
     expect(first).toMatchObject({ level: 'info', event: 'logged_on', id: 'abc' });
     expect(Object.keys(first).sort()).toEqual(['event', 'id', 'level', 'time']);
-    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'error' });
+    expect(record(lines[1])).toMatchObject({ level: 'error' });
     expect(log.enabled('debug')).toBe(false);
   });
 
@@ -27,7 +35,7 @@ describe('createLogger', () => {
 describe('throttleLog', () => {
   /** A throttled logger over a fake clock whose timers run when `fire` is called. */
   function setup(perSecond: number, level: 'debug' | 'info' = 'info') {
-    const lines: Array<Record<string, unknown>> = [];
+    const lines: JsonObject[] = [];
     const timers: Array<{ due: number; run: () => void }> = [];
     const clock = {
       at: 0,
@@ -37,7 +45,7 @@ describe('throttleLog', () => {
         for (const timer of timers.splice(0).filter((item) => item.due <= clock.at)) timer.run();
       },
     };
-    const log = throttleLog(createLogger(level, (line) => lines.push(JSON.parse(line) as Record<string, unknown>)), perSecond, clock);
+    const log = throttleLog(createLogger(level, (line) => lines.push(record(line))), perSecond, clock);
     return { lines, clock, log };
   }
 
@@ -72,5 +80,21 @@ describe('throttleLog', () => {
     const { lines, log } = setup(1, 'debug');
     for (let index = 0; index < 5; index += 1) log.debug('error_sent');
     expect(lines).toHaveLength(5);
+  });
+});
+
+describe('occasionally', () => {
+  it('says a recurring condition at most once per interval, with how often it arose since', () => {
+    const said: number[] = [];
+    const clock = { at: 0, now: (): number => clock.at };
+    const note = occasionally(60_000, (count) => said.push(count), clock);
+    note();
+    note();
+    clock.at = 59_999;
+    note();
+    expect(said).toEqual([1]);
+    clock.at = 60_000;
+    note();
+    expect(said).toEqual([1, 3]);
   });
 });

@@ -100,3 +100,21 @@ export function throttleLog(log: Logger, perSecond: number, clock: ThrottleClock
     error: throttled('error'),
   };
 }
+
+/**
+ * For a condition that recurs as long as something is misconfigured (a proxy that sends no X-Forwarded-For):
+ * the returned function calls `say` at most once per `intervalMs`, with how many times the condition arose
+ * since it was last said, so one line a minute tells the operator without a line per connection.
+ */
+export function occasionally(intervalMs: number, say: (count: number) => void, clock: Pick<ThrottleClock, 'now'> = systemClock): () => void {
+  let lastSaid = Number.NEGATIVE_INFINITY;
+  let count = 0;
+  return () => {
+    count += 1;
+    const now = clock.now();
+    if (now - lastSaid < intervalMs) return;
+    lastSaid = now;
+    say(count);
+    count = 0;
+  };
+}

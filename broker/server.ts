@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { NONCE_BYTES } from '../protocol/index.ts';
@@ -12,11 +12,13 @@ import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
 import { handleDisconnect } from './handlers/disconnect.ts';
 import { applySecurityHeaders, RAW_SECURITY_HEADER_LINES, securityHeadersFor } from './http-headers.ts';
-import { AddressLimits, clientAddress, LogonLimiter } from './limits.ts';
-import { createLogger, throttleLog } from './log.ts';
+import { AddressCounts, addressCapsOf, addressKey, AddressLimits, canonicalAddress, clientAddress, LogonLimiter } from './limits.ts';
+import { createLogger, occasionally, throttleLog } from './log.ts';
 import { closeOverdueMessages, deadlineCheckInterval, heldMessageBytes } from './message-deadline.ts';
 import { connectionCapacity, raiseOpenFileLimit, RESERVED_FILES } from './open-files.ts';
 import { isOriginAllowed, normalizeOrigin } from './origin.ts';
+import { PartnerBook } from './partners.ts';
+import { defaultPublicHosts, normalizeHost, PublicHosts } from './public-hosts.ts';
 import { MemoryRegistry } from './registry.ts';
 import { UPGRADE_REFUSALS } from './errors.ts';
 import { routeFrame } from './router.ts';
@@ -47,6 +49,17 @@ const MAX_BUFFERED_CHUNKS = 1024;
 const LOG_LINES_PER_EVENT_PER_SECOND = 10;
 const UNANSWERED_PINGS_ALLOWED = 2;
 const LOGON_SWEEP_MS = 60_000;
+/**
+ * Sockets one address may hold beyond its WebSocket cap: a browser opens up to 6 HTTP/1.1 sockets to load the app.
+ * A WebSocket is a socket too, so the socket cap is the connection cap plus these.
+ */
+const HTTP_SOCKETS_PER_ADDRESS = 8;
+/** Partners remembered per connection the broker can hold (partners.ts): a thermostat's apps, an app's thermostats. */
+const PARTNERS_PER_CONNECTION = 16;
+/** A trusted proxy that sends no X-Forwarded-For is said at most once per this. */
+const UNFORWARDED_WARNING_MS = 60_000;
+/** Node checks the HTTP request timeouts this often at most: about four times per timeout. */
+const timeoutCheckInterval = (timeoutMs: number): number => Math.max(10, Math.min(1_000, Math.floor(timeoutMs / 4)));
 
 const pathOf = (url: string | undefined): string => {
   const path = (url ?? '/').split('?', 1)[0] ?? '/';
@@ -89,7 +102,12 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   const securityHeaders = securityHeadersFor(secure);
   const allowedOrigins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const serveStatic = config.staticDir === null ? null : createStaticHandler(config.staticDir);
-  const trustedProxies = new Set(config.trustedProxies);
+  const trustedProxies = new Set(config.trustedProxies.map(canonicalAddress));
+  const configuredHosts = config.publicHosts?.map((host) => {
+    const normalized = normalizeHost(host);
+    if (normalized === null) throw new Error(`--public-hosts: ${JSON.stringify(host)} is not a host or host:port`);
+    return normalized;
+  });
   const openFiles = raiseOpenFileLimit(config.maxConnections + RESERVED_FILES);
   const capacity = connectionCapacity(config.maxConnections, openFiles);
 
@@ -98,12 +116,19 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     registry: new MemoryRegistry<Connection>(),
     logonLimiter: new LogonLimiter(config.logonLimitPerMinute),
     addressLimits: new AddressLimits(config, capacity.connections),
+    partners: new PartnerBook(capacity.connections * PARTNERS_PER_CONNECTION),
     connections: new Set(),
     log,
     stats: emptyStats(),
     now: Date.now,
   };
   let shuttingDown = false;
+  const warnUnforwarded = occasionally(UNFORWARDED_WARNING_MS, (count) =>
+    log.warn('forwarded_for_missing', {
+      count,
+      message: 'a trusted proxy sent no valid X-Forwarded-For: every client behind it counts as the proxy',
+    }),
+  );
 
   const healthz = (response: ServerResponse): void => {
     const body = JSON.stringify({ status: 'ok', connections: context.connections.size, logged_on: context.registry.loggedOnCount });
@@ -180,13 +205,20 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     socket.on('error', destroyOnError);
     if (pathOf(request.url) !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (shuttingDown) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    // Before any CHALLENGE: a LOG_ON signed for a host that is not ours must never reach the signature check.
+    if (!publicHosts.accepts(request.headers.host, context.now())) {
+      log.warn('host_refused', { host: request.headers.host?.slice(0, 200) });
+      return refuseUpgrade(socket, 421, 'Misdirected Request');
+    }
     const origin = request.headers.origin;
     if (!isOriginAllowed(origin, request.headers.host, secure, allowedOrigins)) {
       log.warn('origin_refused', { origin: origin?.slice(0, 200) });
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const forwardedFor = request.headers['x-forwarded-for'];
-    const address = clientAddress(request.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, trustedProxies);
+    const client = clientAddress(request.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, trustedProxies);
+    if (client.unforwarded) warnUnforwarded();
+    const address = client.key;
     const refusal = context.addressLimits.refusal(address);
     if (refusal !== null) {
       context.stats.connectionsRefused += 1;
@@ -201,7 +233,43 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     });
   };
 
-  const server: Server = tls === null ? createHttpServer(onRequest) : createHttpsServer(tls, onRequest);
+  // Sockets are counted per peer from the moment they connect, before a byte of TLS or HTTP: the upgrade's
+  // count comes too late for sockets that never send a request. A trusted proxy carries everyone and is exempt.
+  const socketCaps = addressCapsOf(config);
+  const sockets = new AddressCounts({
+    perAddress: socketCaps.perAddress + HTTP_SOCKETS_PER_ADDRESS,
+    per56: socketCaps.per56 + HTTP_SOCKETS_PER_ADDRESS,
+    per48: socketCaps.per48 + HTTP_SOCKETS_PER_ADDRESS,
+  });
+  const onSocket = (socket: Socket): void => {
+    const peer = canonicalAddress(socket.remoteAddress ?? 'unknown');
+    if (trustedProxies.has(peer)) return;
+    const key = addressKey(peer);
+    if (sockets.full(key)) {
+      context.stats.socketsRefused += 1;
+      log.warn('socket_limit', { address: key });
+      socket.destroy();
+      return;
+    }
+    sockets.add(key);
+    socket.once('close', () => sockets.remove(key));
+  };
+
+  // A socket must finish its TLS handshake, and each request its headers, within requestTimeoutMs; Node then
+  // answers 408 or cuts it. Its default of a minute (two for a handshake) lets idle sockets pile up.
+  const timing = { connectionsCheckingInterval: timeoutCheckInterval(config.requestTimeoutMs) };
+  const server: Server =
+    tls === null
+      ? createHttpServer(timing, onRequest)
+      : createHttpsServer({ ...tls, ...timing, handshakeTimeout: config.requestTimeoutMs }, onRequest);
+  server.headersTimeout = config.requestTimeoutMs;
+  server.requestTimeout = config.requestTimeoutMs;
+  server.keepAliveTimeout = config.requestTimeoutMs;
+  server.prependListener('connection', onSocket);
+  // Looked up at the first upgrade, when the port (which may have been 0) is known.
+  const publicHosts = new PublicHosts(configuredHosts ?? null, () =>
+    defaultPublicHosts({ port: (server.address() as AddressInfo).port, listenHost: config.host, allowedOrigins: config.allowedOrigins }),
+  );
   server.on('upgrade', onUpgrade);
   // Past this many sockets of any kind Node closes new ones at once, so HTTP clients cannot use up the open files either.
   server.maxConnections = capacity.connections + RESERVED_FILES / 2;
@@ -231,6 +299,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   const sweep = setInterval(() => {
     context.logonLimiter.sweep(context.now());
     context.addressLimits.sweep(context.now());
+    context.partners.sweep(context.now());
   }, LOGON_SWEEP_MS);
   sweep.unref();
   const deadlines = setInterval(() => closeOverdueMessages(context), deadlineCheckInterval(config.messageTimeoutMs));
@@ -248,6 +317,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     open_files: openFiles?.soft ?? null,
     reserved_files: RESERVED_FILES,
   });
+  log.info('public_hosts', { hosts: publicHosts.list(context.now()).join(','), configured: configuredHosts !== undefined });
   log.info('listening', { port, url, ws: wsUrl, static: config.staticDir, tls: secure });
 
   let closed: Promise<void> | null = null;

@@ -70,8 +70,9 @@ test('security: a wrong key, a SET replayed at the broker and a replayed LOG_ON 
   await screen.page.getByRole('button', { name: 'Retry now' }).click();
   await expect(screen.connection).toHaveText(/^Connected/);
 
-  // What a relaying broker, a TLS-terminating proxy or a log sees of a logon is no use to anyone: the app's
-  // LOG_ON, replayed on a new connection while the app is connected, is refused and does not replace the app.
+  // What a TLS-terminating proxy, a log or a broker sees of a logon is no use later: the app's LOG_ON, replayed
+  // on a new connection while the app is connected, is refused and does not replace the app. (A relay that passes
+  // it on live is refused too, at its Host: broker/integration/logon.test.ts.)
   const capturedLogOn = traffic.logOns().at(-1)?.frame;
   expect(capturedLogOn, 'the app logged on').toBeDefined();
   const replayer = await RawClient.connect(broker.wsUrl);

@@ -38,12 +38,21 @@ export class BrokerProcess {
     return this.options.host ?? '127.0.0.1';
   }
 
+  /**
+   * What this machine's clients connect to: a wildcard listening address is no address to connect to, and the
+   * broker refuses a Host that is not one of its names (docs/protocol.md, "Logging on"), 0.0.0.0 among them.
+   */
+  private get urlHost(): string {
+    if (this.host === '0.0.0.0' || this.host === '::') return '127.0.0.1';
+    return this.host.includes(':') ? `[${this.host}]` : this.host;
+  }
+
   get httpUrl(): string {
-    return `http://${this.host}:${this.boundPort}/`;
+    return `http://${this.urlHost}:${this.boundPort}/`;
   }
 
   get wsUrl(): string {
-    return `ws://${this.host}:${this.boundPort}/ws`;
+    return `ws://${this.urlHost}:${this.boundPort}/ws`;
   }
 
   get running(): boolean {

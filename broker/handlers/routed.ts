@@ -18,13 +18,13 @@ export function handleRouted(context: BrokerContext, connection: Connection, pac
     if (packet.theme === undefined) return connection.fail('bad_packet', 'theme must be a theme with MULTICAST', { ref });
     return sendToMany(context, context.registry.subscribers(packet.theme), connection, sender, frame);
   }
-  connection.inbound.addressed(packet.receiver);
+  const now = context.now();
+  context.partners.addressed(sender, packet.receiver, now);
   const receiver = context.registry.lookup(packet.receiver);
   if (receiver === undefined) {
     return connection.fail('receiver_offline', 'receiver is not logged on', { ref, receiver: packet.receiver });
   }
-  const now = context.now();
-  if (!receiver.inbound.admit(sender, frame.length, now)) {
+  if (!admits(context, receiver, sender, frame.length, now)) {
     context.stats.droppedOverInboundBudget += 1;
     if (!connection.floodGuard.noticeDue(now)) return;
     return connection.fail('receiver_busy', 'the receiver takes no more from you for now; packet dropped', { ref, receiver: packet.receiver });
@@ -39,9 +39,15 @@ function sendToMany(context: BrokerContext, peers: Iterable<Connection>, connect
   for (const peer of peers) {
     if (peer === connection) continue;
     addressed += 1;
-    if (!peer.inbound.admit(sender, frame.length, now)) context.stats.droppedOverInboundBudget += 1;
+    if (!admits(context, peer, sender, frame.length, now)) context.stats.droppedOverInboundBudget += 1;
     else if (peer.sendFrame(frame)) context.stats.forwarded += 1;
   }
   // The frame's own token was taken on arrival (router.ts).
   if (addressed > 1) connection.floodGuard.charge(addressed - 1);
+}
+
+/** A partner of the receiver (an ID it has addressed) gets through; anyone else takes from its budget for strangers. */
+function admits(context: BrokerContext, receiver: Connection, sender: ClientId, bytes: number, now: number): boolean {
+  if (receiver.id !== null && context.partners.isPartner(receiver.id, sender, now)) return true;
+  return receiver.inbound.admit(bytes, now);
 }

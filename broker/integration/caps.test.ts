@@ -3,10 +3,11 @@
  * connections, logons and unfinished messages are capped per address and in total. Over real sockets; time is
  * driven by the config (tiny refill rates, short deadlines) and every wait is on an event.
  */
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
-import { message, signedLogOn } from '../../protocol/index.ts';
+import { message, signedLogOn, start } from '../../protocol/index.ts';
 import type { BrokerConfig } from '../config.ts';
 import { startBroker, type RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
@@ -14,6 +15,7 @@ import { expectError, expectRoutes } from './helpers.ts';
 
 const running: RunningBroker[] = [];
 const opened: TestClient[] = [];
+const rawSockets: Socket[] = [];
 
 async function broker(config: Partial<BrokerConfig>): Promise<RunningBroker> {
   const started = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, ...config });
@@ -34,6 +36,7 @@ async function logOn(url: string, themes?: string[], options: ClientOptions = {}
 }
 
 afterEach(async () => {
+  for (const socket of rawSockets.splice(0)) socket.destroy();
   await Promise.all(opened.splice(0).map((client) => client.close()));
   await Promise.all(running.splice(0).map((started) => started.close()));
 });
@@ -41,6 +44,18 @@ afterEach(async () => {
 /** One token comes back every 1000 s: nothing a slow machine does during a test refills a bucket. */
 const NO_REFILL = 0.001;
 const PLENTY = 1_000_000;
+
+/** A TCP socket from `localAddress` (any of 127.0.0.0/8 on Linux) that sends nothing; `closed` settles when the broker cuts it. */
+async function idleSocket(port: number, localAddress: string): Promise<{ socket: Socket; closed: Promise<unknown> }> {
+  const socket = connect({ port, host: '127.0.0.1', localAddress });
+  rawSockets.push(socket);
+  socket.on('error', () => undefined);
+  // Reads (and drops) what the broker says, such as a 408, so that its close is seen.
+  socket.resume();
+  const closed = once(socket, 'close');
+  await once(socket, 'connect');
+  return { socket, closed };
+}
 
 /** The status and Retry-After of a refused upgrade, or 101 when it was accepted (and then closed). */
 function upgrade(url: string, options: ClientOptions = {}): Promise<{ status: number; retryAfter?: string }> {
@@ -137,6 +152,36 @@ describe("a receiver's inbound budget", () => {
     ]);
   });
 
+  it("keeps a receiver's partners across its reconnect, so strangers spending its budget cannot keep its apps out", async () => {
+    const started = await broker({
+      inboundPerSecond: NO_REFILL,
+      inboundBurst: 2,
+      rateLimitPerSecond: PLENTY,
+      rateLimitBurst: PLENTY,
+      rateLimitNoticeMs: 0,
+    });
+    const thermostat = await logOn(started.wsUrl);
+    const member = await logOn(started.wsUrl);
+    thermostat.send(message(thermostat.id, member.id, 'STATE'));
+    expect(await member.next()).toMatchObject({ data: 'STATE' });
+    // The thermostat's link drops and it comes back, with the same key, on a new connection.
+    await thermostat.close();
+    const back = await open(started.wsUrl);
+    await back.logOnAs(thermostat.keys);
+
+    const stranger = await logOn(started.wsUrl);
+    for (const data of ['one', 'two', 'three']) stranger.send(message(stranger.id, thermostat.id, data));
+    expect(await stranger.barrier()).toEqual([expect.objectContaining({ code: 'rate_limited', receiver: thermostat.id })]);
+    member.send(start(member.id, thermostat.id, 'hello again'));
+    expect(await member.barrier()).toEqual([]);
+    const heard = [await back.next(), await back.next(), await back.next()];
+    expect(heard.map((packet) => (packet.packet_type === 'MSG' || packet.packet_type === 'START' ? packet.data : packet.packet_type))).toEqual([
+      'one',
+      'two',
+      'hello again',
+    ]);
+  });
+
   it('holds broadcasts from strangers to it as well', async () => {
     const started = await broker({ inboundPerSecond: NO_REFILL, inboundBurst: 1, rateLimitPerSecond: PLENTY, rateLimitBurst: PLENTY });
     const thermostat = await logOn(started.wsUrl);
@@ -165,13 +210,15 @@ describe('connection caps', () => {
   });
 
   it('counts the address a trusted proxy forwards, and ignores X-Forwarded-For from anyone else', async () => {
-    const proxied = await broker({ maxConnectionsPerAddress: 1 });
+    // Written as a dual-stack socket may report it: the same address as the peer's 127.0.0.1.
+    const proxied = await broker({ maxConnectionsPerAddress: 1, trustedProxies: ['::ffff:127.0.0.1'] });
     const viaProxy = (address: string): ClientOptions => ({ headers: { 'X-Forwarded-For': `10.9.9.9, ${address}` } });
     await open(proxied.wsUrl, viaProxy('198.51.100.1'));
     expect((await upgrade(proxied.wsUrl, viaProxy('198.51.100.1'))).status).toBe(429);
     expect((await upgrade(proxied.wsUrl, viaProxy('198.51.100.2'))).status).toBe(101);
 
-    const direct = await broker({ maxConnectionsPerAddress: 1, trustedProxies: [] });
+    // No proxy is trusted unless named: a same-host forwarder (ssh -L, socat) passes what clients write.
+    const direct = await broker({ maxConnectionsPerAddress: 1 });
     await open(direct.wsUrl, viaProxy('198.51.100.1'));
     expect((await upgrade(direct.wsUrl, viaProxy('198.51.100.2'))).status).toBe(429);
   });
@@ -187,6 +234,43 @@ describe('connection caps', () => {
     await first.close();
     await vi.waitFor(() => expect(started.stats().connections).toBe(2));
     expect((await upgrade(started.wsUrl, { localAddress: '127.0.0.3' })).status).toBe(101);
+  });
+});
+
+describe('sockets per address', () => {
+  it('cuts raw sockets past the cap of one address as they connect, while a client from another address gets through', async () => {
+    // Node itself would take 20 + 32 sockets before closing new ones: the 60 below would fill that.
+    const started = await broker({ maxConnections: 20, maxConnectionsPerAddress: 4, requestTimeoutMs: 60_000 });
+    const idle = await Promise.all(Array.from({ length: 60 }, () => idleSocket(started.port, '127.0.0.9')));
+    const client = await logOn(started.wsUrl, undefined, { localAddress: '127.0.0.2' });
+    await expectRoutes(client, client);
+    // Each address holds its 4 WebSockets and 8 more sockets for loading the app; the rest are cut.
+    await vi.waitFor(() => expect(idle.filter(({ socket }) => socket.closed)).toHaveLength(60 - 4 - 8));
+    expect(started.stats().socketsRefused).toBe(48);
+  });
+
+  it('counts the sockets of one IPv4 address mapped into IPv6 with the same address', async () => {
+    const started = await broker({ host: '::', maxConnectionsPerAddress: 1 });
+    const port = started.port;
+    await Promise.all(Array.from({ length: 12 }, () => idleSocket(port, '127.0.0.5')));
+    await vi.waitFor(() => expect(started.stats().socketsRefused).toBe(12 - 1 - 8));
+  });
+
+  it('exempts a trusted proxy, which carries everyone', async () => {
+    const started = await broker({ maxConnectionsPerAddress: 1, trustedProxies: ['127.0.0.3'] });
+    const viaProxy = (index: number): ClientOptions => ({ localAddress: '127.0.0.3', headers: { 'X-Forwarded-For': `198.51.100.${index}` } });
+    await Promise.all(Array.from({ length: 12 }, (_, index) => open(started.wsUrl, viaProxy(index))));
+    expect(started.stats()).toMatchObject({ connections: 12, socketsRefused: 0 });
+  });
+
+  it('closes a socket that sends no request within the request timeout, and keeps WebSockets past it', async () => {
+    const started = await broker({ requestTimeoutMs: 200, pingIntervalMs: 50 });
+    const client = await logOn(started.wsUrl);
+    const idle = await idleSocket(started.port, '127.0.0.4');
+    await idle.closed;
+    // Eight pings are 400 ms: twice the request timeout.
+    await client.pinged(8);
+    await expectRoutes(client, client);
   });
 });
 
@@ -213,7 +297,7 @@ async function rawWebSocket(port: number): Promise<{ socket: Socket; closeCode: 
   const socket = connect(port, '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.write(
-    'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
   );
   let received = Buffer.alloc(0);
@@ -262,6 +346,19 @@ describe('unfinished and oversized messages', () => {
     expect(await closeCode).toBe(4008);
     socket.destroy();
     await vi.waitFor(() => expect(started.stats().connections).toBe(0));
+  });
+
+  it('counts, logs and cuts a connection closed for an unfinished message once, however long its close handshake takes', async () => {
+    // Checks every 25 ms: the old sweep counted the same connection again at each until the cut, 1.5 s later.
+    const started = await broker({ messageTimeoutMs: 100, closeGraceMs: 1_500, logonTimeoutMs: 60_000 });
+    const { socket, closeCode } = await rawWebSocket(started.port);
+    const gone = once(socket, 'close');
+    socket.write(Buffer.from([0x81, 0x80 | 100, 1, 2, 3, 4]));
+    expect(await closeCode).toBe(4008);
+    // The peer never answers the close frame: the broker cuts the socket after the grace period.
+    await gone;
+    await vi.waitFor(() => expect(started.stats().connections).toBe(0));
+    expect(started.stats().unfinishedMessagesClosed).toBe(1);
   });
 
   it('closes 1009 as soon as a fragmented message passes the size cap, without waiting for its end', async () => {

@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +167,22 @@ describe('TLS', () => {
       await broker.close();
     }
   });
+
+  it('cuts a socket that does not finish its TLS handshake within the request timeout', async () => {
+    const broker = await startBroker({ ...base, port: 0, staticDir: null, requestTimeoutMs: 200, ...selfSignedCertificate() });
+    try {
+      const idle = connect({ port: broker.port, host: '127.0.0.1' });
+      idle.on('error', () => undefined);
+      idle.resume();
+      // Node's default is two minutes: the test's own timeout would come first.
+      await once(idle, 'close');
+      const client = await TestClient.open(broker.wsUrl, { rejectUnauthorized: false });
+      await client.logOnAs();
+      await client.close();
+    } finally {
+      await broker.close();
+    }
+  });
 });
 
 describe('close', () => {
@@ -295,6 +313,7 @@ describe('security headers and symlinks', () => {
   it.each([
     ['another path', '/other', {}, 404],
     ['a foreign Origin', '/ws', { Origin: 'https://evil.example' }, 403],
+    ['a Host that is not one of its names', '/ws', { Host: 'evil.example' }, 421],
   ])('a WebSocket upgrade refused for %s carries them too', async (_why, path, headers, status) => {
     const refused = await refusedUpgrade(broker.wsUrl.replace('/ws', path), headers);
     expect(refused.status).toBe(status);

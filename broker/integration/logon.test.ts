@@ -1,12 +1,17 @@
 /**
  * Logon v2 over real sockets (docs/protocol.md, "Logging on"): what a broker, proxy or log sees of a logon
- * cannot be used to log on again, here or at another broker.
+ * cannot be used to log on again, and a relay cannot pass on a logon live: the broker answers only to its own
+ * names, and the signature covers the name the client reached.
  */
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import {
   fromBase64url,
   idFromPublicKey,
   makeLogonKeys,
+  parseJsonObject,
+  parsePacket,
   signedLogOn,
   toBase64url,
   type LogOnPacket,
@@ -39,7 +44,7 @@ describe('CHALLENGE', () => {
   it('is the first frame on every connection, with a fresh 32-byte base64url nonce', async () => {
     const [first, second] = await Promise.all([TestClient.open(broker.wsUrl), TestClient.open(broker.wsUrl)]);
     for (const client of [first, second]) {
-      expect(JSON.parse(client.rawFrames[0]!)).toEqual({ packet_type: 'CHALLENGE', nonce: client.nonce });
+      expect(parseJsonObject(client.rawFrames[0]!)).toEqual({ packet_type: 'CHALLENGE', nonce: client.nonce });
       expect(bytes(client.nonce!)).toHaveLength(32);
     }
     expect(first.nonce).not.toBe(second.nonce);
@@ -74,7 +79,7 @@ describe('LOG_ON v2', () => {
     await expectRefused(later, captured);
   });
 
-  it('refuses a LOG_ON signed for another host, as a relaying broker would pass on', async () => {
+  it('refuses a LOG_ON signed for another host than the one the client reached', async () => {
     const client = await TestClient.open(broker.wsUrl);
     await expectRefused(client, await signedLogOn(client.keys, client.nonce!, 'hearth.example'));
   });
@@ -167,5 +172,76 @@ describe('LOG_ON v2', () => {
     expect(await device.next()).toMatchObject({ data: 'still here' });
     expect(broker.stats().loggedOn).toBeGreaterThanOrEqual(2);
     await device.close();
+  });
+});
+
+/** The HTTP status of an upgrade with this Host header, or 101 once the CHALLENGE came. */
+function upgradeWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers: { Host: host } });
+    socket.once('message', (data) => {
+      const first = parsePacket(String(data));
+      socket.close();
+      if (first.ok && first.value.packet_type === 'CHALLENGE') resolve(101);
+      else reject(new Error(`the first frame was not a CHALLENGE: ${String(data)}`));
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('the Host an upgrade names', () => {
+  it('refuses a relay, which connects with its own name as Host, with 421 before any CHALLENGE', async () => {
+    // As /tmp/rev/relay.mts did: the victim signs for evil.example, the relay hands that on with Host: evil.example.
+    expect(await upgradeWithHost(broker.wsUrl, 'evil.example')).toBe(421);
+    expect(await upgradeWithHost(broker.wsUrl, `evil.example:${broker.port}`)).toBe(421);
+    await expectRoutes(alice, alice);
+  });
+
+  it.each([
+    ['localhost with the port', (port: number) => `localhost:${port}`],
+    ['127.0.0.1 with the port', (port: number) => `127.0.0.1:${port}`],
+    ['[::1] with the port, however written', (port: number) => `[0:0:0:0:0:0:0:1]:${port}`],
+    ['the machine’s name with the port', (port: number) => `${hostname()}:${port}`],
+    ['its .local name, in capitals', (port: number) => `${hostname().split('.')[0]!.toUpperCase()}.LOCAL:${port}`],
+  ])('answers by default to %s', async (_what, host) => {
+    expect(await upgradeWithHost(broker.wsUrl, host(broker.port))).toBe(101);
+  });
+
+  it.each([
+    ['a loopback name without the port', () => '127.0.0.1'],
+    ['another port', (port: number) => `localhost:${port + 1}`],
+    ['a name that only begins like ours', (port: number) => `localhost.evil.example:${port}`],
+    ['our name with more after it', (port: number) => `localhost:${port}@evil.example`],
+  ])('refuses %s', async (_what, host) => {
+    expect(await upgradeWithHost(broker.wsUrl, host(broker.port))).toBe(421);
+  });
+
+  it('answers to exactly the --public-hosts when given, and logs on for a client that reached it by one', async () => {
+    const named = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, publicHosts: ['Hearth.Example', 'hearth.example:8443'] });
+    try {
+      expect(await upgradeWithHost(named.wsUrl, `127.0.0.1:${named.port}`)).toBe(421);
+      expect(await upgradeWithHost(named.wsUrl, 'hearth.example:443')).toBe(101);
+      expect(await upgradeWithHost(named.wsUrl, 'HEARTH.example:8443')).toBe(101);
+      const client = await TestClient.open(named.wsUrl, { headers: { Host: 'hearth.example' } });
+      client.send(await signedLogOn(client.keys, client.nonce!, 'hearth.example'));
+      expect(await client.next()).toEqual({ packet_type: 'ACK_LOG_ON', receiver: client.id });
+      await client.close();
+    } finally {
+      await named.close();
+    }
+  });
+
+  it('answers by default to the hosts of --allowed-origins', async () => {
+    const withOrigin = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, allowedOrigins: ['https://app.example.org'] });
+    try {
+      expect(await upgradeWithHost(withOrigin.wsUrl, 'app.example.org')).toBe(101);
+      expect(await upgradeWithHost(withOrigin.wsUrl, 'other.example.org')).toBe(421);
+    } finally {
+      await withOrigin.close();
+    }
   });
 });
