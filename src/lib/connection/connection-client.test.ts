@@ -304,4 +304,36 @@ describe('ConnectionClient', () => {
     expect(recorded.failures).toEqual([]);
     expect(thermostat.received.filter((m) => m.type === 'SET')).toHaveLength(1);
   });
+
+  it('sends a START the broker dropped for a busy thermostat again after a short backoff, long before the START timeout', async () => {
+    const { client, broker, thermostat, lastStatus, recorded } = await setUp();
+    broker.busyFor.set('START', 2);
+    client.start();
+    await pass();
+    expect(thermostat.received).toEqual([]);
+    expect(lastStatus()).toBe('connecting');
+    // With random() at 0.5 the backoff is 750 ms, then 1500 ms; an unanswered START waits 5 s.
+    await pass(750);
+    expect(broker.sentByApp('START')).toHaveLength(2);
+    await pass(1500);
+    expect(broker.sentByApp('START')).toHaveLength(3);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
+    expect(lastStatus()).toBe('connected');
+    expect(recorded.statuses).not.toContain('not-answering');
+  });
+
+  it('sends a command the broker dropped for a busy thermostat again after a short backoff, in the same session', async () => {
+    const { client, broker, thermostat, recorded } = await setUp();
+    client.start();
+    await pass();
+    broker.busyFor.set('MSG', 1);
+    client.sendSettings({ target: 22 });
+    await pass();
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
+    await pass(750);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET']);
+    expect(thermostat.settings.target).toBe(22);
+    expect(recorded.pending.at(-1)).toBeNull();
+    expect(recorded.failures).toEqual([]);
+  });
 });

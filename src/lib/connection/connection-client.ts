@@ -127,6 +127,9 @@ export class ConnectionClient {
   private commandRetried = false;
   private refreshTimer: Timer | undefined;
   private silenceTimer: Timer | undefined;
+  /** Sends a START or command again that the broker dropped because the thermostat took no more from us. */
+  private busyTimer: Timer | undefined;
+  private busyRetries = 0;
 
   constructor(options: ConnectionClientOptions) {
     this.url = options.url;
@@ -334,7 +337,9 @@ export class ConnectionClient {
         }
         return;
       case 'ERROR':
-        if (packet.code === 'receiver_offline' && packet.receiver === this.thermostat?.id) this.handleThermostatOffline();
+        if (packet.receiver === undefined || packet.receiver !== this.thermostat?.id) return;
+        if (packet.code === 'receiver_offline') this.handleThermostatOffline();
+        else if (packet.code === 'rate_limited') this.handleThermostatBusy(packet.ref);
         return;
       case 'MSG':
       case 'START':
@@ -366,6 +371,7 @@ export class ConnectionClient {
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => this.handleSilence(), STATE_SILENCE_MS);
     this.events.state(thermostat.id, state, this.now());
+    this.busyRetries = 0;
     if (verdict === 'new-session') {
       this.startInFlight = false;
       clearTimeout(this.startTimer);
@@ -437,11 +443,35 @@ export class ConnectionClient {
     this.scheduleRestart();
   }
 
+  /**
+   * docs/protocol.md, "Limits": the broker dropped our START or command because the thermostat takes no more from
+   * us for now; just after it reconnected, for one, its apps count as strangers until it has answered them. Send it
+   * again after a short backoff, instead of taking the silence for a lost answer.
+   */
+  private handleThermostatBusy(ref: string | undefined): void {
+    clearTimeout(this.busyTimer);
+    const delay = Math.min(THERMOSTAT_RETRY_MAX_MS, backoffDelay(this.busyRetries, this.random));
+    this.busyRetries += 1;
+    if (ref === 'START') {
+      // Not an unanswered START: it never reached the thermostat, so it uses up none of the START's attempts.
+      clearTimeout(this.startTimer);
+      this.busyTimer = setTimeout(() => this.sendStart(), delay);
+      return;
+    }
+    clearTimeout(this.commandTimer);
+    this.busyTimer = setTimeout(() => {
+      if (this.pendingSettings === null && this.pendingPresence === null) this.sendCommand({ type: 'SET' });
+      else this.repeatPending();
+    }, delay);
+  }
+
   private sendStart(): void {
     const thermostat = this.thermostat;
     if (thermostat === null) return;
     clearTimeout(this.startTimer);
     clearTimeout(this.restartTimer);
+    // Whatever a busy thermostat left to send again follows the new session (repeatPending).
+    clearTimeout(this.busyTimer);
     const nonce = this.guard.newStart();
     const name = cutMemberName(this.memberName);
     const data = seal(thermostat.key, 'START', this.identity.id, thermostat.id, { type: 'START', name, nonce });
@@ -525,6 +555,8 @@ export class ConnectionClient {
     clearTimeout(this.commandTimer);
     clearTimeout(this.refreshTimer);
     clearTimeout(this.silenceTimer);
+    clearTimeout(this.busyTimer);
+    this.busyRetries = 0;
     this.startInFlight = false;
   }
 

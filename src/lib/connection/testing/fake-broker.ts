@@ -14,6 +14,12 @@ import {
 import type { SocketLike } from '../connection-client';
 import type { TestThermostat } from './test-thermostat';
 
+/** The real clock's timer, taken before a test installs fake timers: a bound on real work must not wait for fake time. */
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+/** Signing and checking a logon takes milliseconds; a socket whose logon is still open after this never sent LOG_ON. */
+const LOGON_SETTLE_LIMIT_MS = 5_000;
+
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 3;
@@ -73,6 +79,8 @@ export class FakeBroker {
   readonly sockets: FakeSocket[] = [];
   reachable = true;
   thermostatOnline = true;
+  /** Frames of each type to the thermostat that the broker drops with `rate_limited`, as when it takes no more from the app. */
+  readonly busyFor = new Map<PacketType, number>();
   private readonly logonWaiters: (() => void)[] = [];
 
   constructor(readonly thermostat: TestThermostat) {}
@@ -102,15 +110,27 @@ export class FakeBroker {
 
   /**
    * Waits until every open socket's logon is decided, in real time: the app signs and this broker verifies
-   * with WebCrypto, whose work fake timers neither run nor wait for. Resolves true if there was one to wait for.
+   * with WebCrypto, whose work fake timers neither run nor wait for. Resolves true if there was one to wait for;
+   * rejects, naming the socket, if `limitMs` of real time pass with no logon decided (the app never sent LOG_ON).
+   * Fake timers fake Date as well, so the limit is kept by the real clock's timer.
    */
-  async logonsSettled(): Promise<boolean> {
+  async logonsSettled(limitMs = LOGON_SETTLE_LIMIT_MS): Promise<boolean> {
     let waited = false;
-    while (this.sockets.some((socket) => socket.readyState === OPEN && !socket.logonDecided)) {
+    for (;;) {
+      const open = this.sockets.findIndex((socket) => socket.readyState === OPEN && !socket.logonDecided);
+      if (open < 0) return waited;
       waited = true;
-      await new Promise<void>((resolve) => this.logonWaiters.push(resolve));
+      const decided = await new Promise<boolean>((resolve) => {
+        const timer = realSetTimeout(() => resolve(false), limitMs);
+        this.logonWaiters.push(() => {
+          realClearTimeout(timer);
+          resolve(true);
+        });
+      });
+      if (!decided) {
+        throw new Error(`socket ${open} (${this.sockets[open]?.url}) has had no LOG_ON answered within ${limitMs} ms: did the app send one?`);
+      }
     }
-    return waited;
   }
 
   logonDecided(socket: FakeSocket): void {
@@ -136,13 +156,20 @@ export class FakeBroker {
         void this.logOn(socket, packet);
         return;
       case 'START':
-      case 'MSG':
+      case 'MSG': {
         if (packet.receiver !== this.thermostat.id || !this.thermostatOnline) {
           socket.deliver(errorPacket('receiver_offline', 'receiver is not logged on', { ref: packet.packet_type, receiver: packet.receiver }));
           return;
         }
+        const busy = this.busyFor.get(packet.packet_type) ?? 0;
+        if (busy > 0) {
+          this.busyFor.set(packet.packet_type, busy - 1);
+          socket.deliver(errorPacket('rate_limited', 'the receiver takes no more from you for now; packet dropped', { ref: packet.packet_type, receiver: packet.receiver }));
+          return;
+        }
         this.thermostat.handle(packet).forEach((reply) => socket.deliver(reply));
         return;
+      }
       default:
         return;
     }
