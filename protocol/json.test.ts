@@ -10,6 +10,8 @@ describe('JSON rules: every vector of protocol/vectors/json.json', () => {
   it('uses the limits of the contract', () => {
     expect(jsonVectors.maxDepth).toBe(JSON_LIMITS.maxDepth);
     expect(jsonVectors.maxKeysPerObject).toBe(JSON_LIMITS.maxKeysPerObject);
+    expect(jsonVectors.maxValues).toBe(JSON_LIMITS.maxValues);
+    expect(jsonVectors.maxNumberLength).toBe(JSON_LIMITS.maxNumberLength);
   });
 
   it('covers every fault and acceptance', () => {

@@ -2,7 +2,8 @@
  * The one JSON reader of the system (contract: "JSON rules" under "Transport" in docs/protocol.md).
  * A text is checked whole before anything in it is used: it must be one JSON object, no object may
  * repeat a key (compared after unescaping) or have more than 64 keys, nothing may sit deeper than
- * 8 levels, and no string may hold what C reads otherwise (\u0000, an unpaired surrogate). The
+ * 8 levels, the text holds at most 256 values, no number is longer than 63 characters, and no
+ * string may hold what C reads otherwise (\u0000, an unpaired surrogate). The
  * firmware's json_check.cpp applies the same rules in the same reading order, so both name the same
  * fault for every text (protocol/vectors/json.json).
  */
@@ -25,9 +26,25 @@ export const JSON_LIMITS = {
   maxDepth: 8,
   /** Far above the 17 keys of a STATE; lets the firmware find repeats in fixed memory. */
   maxKeysPerObject: 64,
+  /**
+   * Every value counts, the outermost object included. The largest real texts hold 70 (a LOG_ON
+   * subscribing to 64 themes) and 66 (a STATE with 8 members); cJSON allocates one item per value,
+   * so this bounds the thermostat's heap for one text.
+   */
+  maxValues: 256,
+  /** Sign, digits, point and exponent: cJSON 1.7.15 as built for the thermostat refuses longer ones. */
+  maxNumberLength: 63,
 } as const;
 
-export const JSON_FAULTS = ['syntax', 'not_object', 'too_deep', 'duplicate_key', 'too_many_keys'] as const;
+export const JSON_FAULTS = [
+  'syntax',
+  'not_object',
+  'too_deep',
+  'duplicate_key',
+  'too_many_keys',
+  'too_many_values',
+  'too_long_number',
+] as const;
 export type JsonFault = (typeof JSON_FAULTS)[number];
 
 export interface JsonViolation {
@@ -139,7 +156,10 @@ function checkUnicodeEscape(text: string, at: number): void {
   }
 }
 
-/** `at` is on the first character of a number; returns the index just after it. */
+/**
+ * `at` is on the first character of a number; returns the index just after it. The length is
+ * measured once the number has ended by the grammar: a malformed one is a syntax fault, however long.
+ */
 function scanNumber(text: string, at: number): number {
   let i = at;
   if (text.charCodeAt(i) === MINUS) i += 1;
@@ -159,6 +179,13 @@ function scanNumber(text: string, at: number): number {
     if (sign === PLUS || sign === MINUS) i += 1;
     if (!isDigit(text.charCodeAt(i))) throw syntaxError(text, i);
     while (isDigit(text.charCodeAt(i))) i += 1;
+  }
+  if (i - at > JSON_LIMITS.maxNumberLength) {
+    throw new Violation(
+      'too_long_number',
+      at,
+      `too_long_number: a number at character ${at} is longer than ${JSON_LIMITS.maxNumberLength} characters`,
+    );
   }
   return i;
 }
@@ -206,10 +233,17 @@ function scan(text: string): void {
   // Bit d of arrays is set when the container at level d is an array; level 0 is outside everything.
   let arrays = 0;
   let depth = 0;
+  let values = 0;
   let wantValue = true;
   for (;;) {
     if (wantValue) {
       i = skipWhitespace(text, i);
+      if (i >= length) throw syntaxError(text, i);
+      // A value is counted where it begins, before its nesting is looked at.
+      values += 1;
+      if (values > JSON_LIMITS.maxValues) {
+        throw new Violation('too_many_values', i, `too_many_values: the text holds more than ${JSON_LIMITS.maxValues} values`);
+      }
       const c = text.charCodeAt(i);
       if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
         if (depth === JSON_LIMITS.maxDepth) throw tooDeep(i);
@@ -289,11 +323,17 @@ export function checkJsonObject(text: string): JsonViolation | null {
   }
 }
 
+/** The values countKeys has met in the text it is walking. */
+let valuesAtSight = 0;
+
 /**
  * The number of keys in all objects of a parsed value, or -1 when an object or array is deeper than
- * the rules allow or an object has too many keys. Recursion stops at the depth limit.
+ * the rules allow, an object has too many keys or the text more values than the rules allow.
+ * Recursion stops at the depth limit and the walk at the value limit.
  */
 function countKeys(value: unknown, depth: number): number {
+  valuesAtSight += 1;
+  if (valuesAtSight > JSON_LIMITS.maxValues) return -1;
   if (typeof value !== 'object' || value === null) return 0;
   if (depth > JSON_LIMITS.maxDepth) return -1;
   let keys = 0;
@@ -327,15 +367,27 @@ function countUpTo(text: string, character: string, limit: number): number {
 }
 
 /**
+ * A parsed number no longer shows how it was spelled, so its length is judged on the text. A number
+ * holds at most four characters that are not digits (`-`, `.`, `e`, a sign), so one longer than
+ * the limit has at least 60 digits in at most three runs, one of them at least 20 long. A text
+ * without 20 digits in a row therefore has no number too long; one with them (a long number, or
+ * digits inside a string) goes to the scanner. Far cheaper than looking for the number itself.
+ */
+const MIN_DIGIT_RUN = Math.ceil((JSON_LIMITS.maxNumberLength + 1 - 4) / 3);
+const LONG_NUMBER_RUN = new RegExp(`[0-9]{${MIN_DIGIT_RUN}}`);
+
+/**
  * Proves, without a scan in JavaScript, that a text JSON.parse read into `value` keeps the rules.
  * Without a backslash there is no escape to refuse and a key equals another only if it is spelled
  * the same. Every key in the text is followed by one colon outside strings, so when the parsed
  * objects hold as many keys as the text has colons, no key was dropped as a repeat (a repeat
  * drops at least one key, and with it the keys of any object it held), and the parsed tree is the
- * text's own: its depth and widths are the text's. Anything else goes to the scanner.
+ * text's own: its depth, widths and number of values are the text's. Without a run of number
+ * characters longer than a number may be, no number is too long. Anything else goes to the scanner.
  */
 function keepsRulesAtSight(text: string, value: JsonObject): boolean {
-  if (text.indexOf('\\') >= 0) return false;
+  if (text.indexOf('\\') >= 0 || LONG_NUMBER_RUN.test(text)) return false;
+  valuesAtSight = 0;
   const keys = countKeys(value, 1);
   return keys >= 0 && countUpTo(text, ':', keys) === keys;
 }

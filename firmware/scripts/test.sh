@@ -25,6 +25,7 @@ grep -h "unsafe states:" "$build/Testing/Temporary/LastTest.log" || {
   echo "firmware: the fault-injection summary is missing" >&2
   exit 1
 }
+grep -h "^json_check" "$build/Testing/Temporary/LastTest.log" || true
 
 echo "firmware: libFuzzer harness over the frame handler (${fuzz_seconds} s)"
 probe="$build/fuzz-probe"

@@ -1,5 +1,6 @@
 // Measurement, not a test: the peak heap the core uses while it handles one
-// SET (open, parse, apply, persist, reply). The core's only heap user is
+// SET (open, parse, apply, persist, reply), and while it reads the dearest
+// frame the JSON rules let anyone send. The core's only heap user is
 // cJSON, whose allocations are counted through cJSON_InitHooks; operator new
 // is counted too, to show the core itself allocates nothing. Host pointers are
 // 8 bytes, so the ESP8266 (4-byte pointers) needs less than printed here.
@@ -96,6 +97,44 @@ Measure one_set(int members) {
   return {g_peak, g_allocations, g_new_calls, link.largest};
 }
 
+// The dearest frame the JSON rules let anyone send (docs/protocol.md "JSON
+// rules"): 256 values, addressed to this thermostat so that all of it is
+// parsed, its values numbers or, dearer, strings that fill 4 KB.
+struct FrameMeasure {
+  size_t peak, allocations, frame_bytes;
+};
+
+FrameMeasure worst_frame(bool strings) {
+  FakeSensor sensor;
+  FakeRelay relay;
+  MemoryStorage storage;
+  FixedLink link;
+  TestRandom random;
+  Millis now = 1000;
+  Thermostat core(sensor, relay, storage, link, random, now);
+  core.begin(now);
+  const std::string head = "{\"packet_type\":\"MSG\",\"transmitter\":\"GGXACDHnP37iP8E8stD1iL\",\"receiver\":\"" +
+                           std::string(core.identity().id) + "\",\"data\":[";
+  const size_t items = kJsonMaxValues - 5;
+  const size_t per_item = (4096 - head.size() - 2) / items;  // with its comma
+  std::string frame = head;
+  for (size_t i = 0; i < items; ++i) {
+    if (i) frame += ",";
+    frame += strings ? "\"" + std::string(per_item - 3, 'x') + "\"" : "0";
+  }
+  frame += "]}";
+  g_current = g_peak = g_allocations = g_new_calls = 0;
+  const uint32_t refused = core.refused_json();
+  g_counting = true;
+  core.link_text(frame.data(), frame.size(), now);
+  g_counting = false;
+  if (core.refused_json() != refused) {
+    fprintf(stderr, "the dearest frame was refused\n");
+    exit(1);
+  }
+  return {g_peak, g_allocations, frame.size()};
+}
+
 }  // namespace
 
 void* operator new(size_t size) {
@@ -121,5 +160,15 @@ int main() {
     within = within && m.peak <= budget && m.new_calls == 0;
   }
   printf("budget %zu bytes: %s\n", budget, within ? "within" : "EXCEEDED");
+  // cJSON's items are 64 bytes here and 40 on the ESP8266 (4-byte pointers);
+  // strings are the same size on both. Allocator headers not counted.
+  const size_t item_saving = sizeof(cJSON) - 40;
+  printf("peak heap of the dearest frame the JSON rules let through (%zu values):\n", kJsonMaxValues);
+  for (const bool strings : {false, true}) {
+    const FrameMeasure m = worst_frame(strings);
+    printf("  %zu-byte frame of %s: %zu bytes peak in %zu cJSON allocations; about %zu on the ESP8266\n",
+           m.frame_bytes, strings ? "strings" : "numbers", m.peak, m.allocations,
+           m.peak - kJsonMaxValues * item_saving);
+  }
   return within ? 0 : 1;
 }

@@ -123,13 +123,18 @@ TEST_CASE("keys compare as UTF-16 code units after unescaping, whatever the 16-b
   CHECK(fault_name("{\"\xF0\x9F\x98\x80\":1,\"\\uD83D\\uDE00\":2}") == "duplicate_key");
   CHECK(fault_name("{\"\xF0\x9F\x98\x80\":1,\"\\uD83D\\uDE01\":2}") == "ok");
   CHECK(fault_name("{\"\\u0000\":1,\"\":2}") == "syntax");
-  // 64 keys that are all different, in 8 nested objects at once: the whole
-  // check space in use; the 65th key of the innermost object is refused.
-  std::string keys;
-  for (int k = 0; k < 63; ++k) keys += "\"key" + std::to_string(k) + "\":0,";
-  const std::string nested = repeat("{" + keys + "\"in\":", 7) + "{" + keys + "\"last\":0" + repeat("}", 8);
+  // 255 different keys in 8 nested objects at once, 64 in the innermost: the
+  // whole check space in use (256 values with the outermost object); the
+  // 65th key of the innermost object is refused.
+  const auto keys = [](int count) {
+    std::string out;
+    for (int k = 0; k < count; ++k) out += "\"key" + std::to_string(k) + "\":0,";
+    return out;
+  };
+  const std::string outer = repeat("{" + keys(26) + "\"in\":", 6) + "{" + keys(28) + "\"in\":";
+  const std::string nested = outer + "{" + keys(63) + "\"last\":0" + repeat("}", 8);
   CHECK(fault_name(nested) == "ok");
-  const std::string over = repeat("{" + keys + "\"in\":", 7) + "{" + keys + "\"last\":0,\"more\":1" + repeat("}", 8);
+  const std::string over = outer + "{" + keys(63) + "\"last\":0,\"more\":1" + repeat("}", 8);
   CHECK(fault_name(over) == "too_many_keys");
 }
 

@@ -102,6 +102,8 @@ if (!isObject(jsonLimits)) throw new Error('json.limits is not an object');
 export const jsonVectors = {
   maxDepth: count(jsonLimits, 'max_depth'),
   maxKeysPerObject: count(jsonLimits, 'max_keys_per_object'),
+  maxValues: count(jsonLimits, 'max_values'),
+  maxNumberLength: count(jsonLimits, 'max_number_length'),
   cases: list(jsonRules['cases'], 'json.cases').map((v): JsonVector => {
     const { why, text, expect } = strings(v, ['why', 'text', 'expect']);
     if (!isJsonExpectation(expect)) throw new Error(`json.cases: unknown expectation ${expect}`);

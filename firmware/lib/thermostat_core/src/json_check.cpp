@@ -104,8 +104,8 @@ class CodeUnits {
   int32_t pending_ = 0;
 };
 
-uint16_t key_hash(const uint8_t* at) {
-  uint32_t hash = 2166136261u;  // FNV-1a over the code units
+uint16_t key_hash(const uint8_t* at, uint32_t seed) {
+  uint32_t hash = 2166136261u ^ seed;  // FNV-1a over the code units, from a seeded state
   CodeUnits units(at);
   for (int32_t unit; (unit = units.next()) >= 0;) {
     hash = (hash ^ uint32_t(unit & 0xFF)) * 16777619u;
@@ -114,10 +114,11 @@ uint16_t key_hash(const uint8_t* at) {
   return uint16_t(hash ^ (hash >> 16));
 }
 
-bool same_key(const uint8_t* a, const uint8_t* b) {
+bool same_key(const uint8_t* a, const uint8_t* b, uint32_t* units_compared) {
   CodeUnits left(a), right(b);
   for (;;) {
     const int32_t unit = left.next();
+    ++*units_compared;
     if (unit != right.next()) return false;
     if (unit < 0) return true;
   }
@@ -134,12 +135,15 @@ class Scanner {
     if (text_[i] != '{') return JsonFault::not_object;
     size_t depth = 0;
     uint32_t arrays = 0;  // bit d: the container at level d is an array
+    size_t values = 0;
     bool want_value = true;
     JsonFault fault = JsonFault::none;
     for (;;) {
       if (want_value) {
         i = skip_whitespace(i);
         if (i >= length_) return JsonFault::syntax;
+        // A value is counted where it begins, before its nesting is looked at.
+        if (++values > kJsonMaxValues) return JsonFault::too_many_values;
         const uint8_t c = text_[i];
         if (c == '{' || c == '[') {
           if (depth == kJsonMaxDepth) return JsonFault::too_deep;
@@ -265,6 +269,8 @@ class Scanner {
     return unit;
   }
 
+  // The length is measured once the number has ended by the grammar: a
+  // malformed number is a syntax fault, however long.
   JsonFault skip_number(size_t* at) const {
     size_t i = *at;
     if (text_[i] == '-') ++i;
@@ -285,6 +291,7 @@ class Scanner {
       if (i >= length_ || !is_digit(text_[i])) return JsonFault::syntax;
       while (i < length_ && is_digit(text_[i])) ++i;
     }
+    if (i - *at > kJsonMaxNumberLength) return JsonFault::too_long_number;
     *at = i;
     return JsonFault::none;
   }
@@ -306,15 +313,18 @@ class Scanner {
     const size_t start = i + 1;
     if (const JsonFault fault = skip_string(&i); fault != JsonFault::none) return fault;
     const uint8_t* key = text_ + start;
-    const uint16_t hash = key_hash(key);
+    const uint16_t hash = key_hash(key, space_.seed);
     const size_t base = key_base_[depth];
     for (size_t k = base; k < key_count_; ++k) {
       const JsonCheckSpace::Key& earlier = space_.keys[k];
-      if (earlier.hash == hash && same_key(text_ + earlier.offset, key)) {
+      if (earlier.hash == hash &&
+          same_key(text_ + earlier.offset, key, &space_.key_units_compared)) {
         return JsonFault::duplicate_key;
       }
     }
     if (key_count_ - base >= kJsonMaxKeysPerObject) return JsonFault::too_many_keys;
+    // Never true (json_check.h, kJsonCheckSpaceKeys); keeps the write in bounds regardless.
+    if (key_count_ >= kJsonCheckSpaceKeys) return JsonFault::too_many_values;
     space_.keys[key_count_++] = {hash, uint16_t(start)};
     i = skip_whitespace(i);
     if (i >= length_ || text_[i] != ':') return JsonFault::syntax;
@@ -339,14 +349,21 @@ const char* json_fault_name(JsonFault fault) {
     case JsonFault::too_deep: return "too_deep";
     case JsonFault::duplicate_key: return "duplicate_key";
     case JsonFault::too_many_keys: return "too_many_keys";
+    case JsonFault::too_many_values: return "too_many_values";
+    case JsonFault::too_long_number: return "too_long_number";
     case JsonFault::too_long: return "too_long";
   }
   return "?";
 }
 
 JsonFault json_check(const char* text, size_t length, JsonCheckSpace& space) {
+  space.key_units_compared = 0;
   if (length > kJsonMaxCheckedLength) return JsonFault::too_long;
   return Scanner(text, length, space).run();
+}
+
+uint16_t json_key_hash(const char* key, uint32_t seed) {
+  return key_hash(reinterpret_cast<const uint8_t*>(key), seed);
 }
 
 }  // namespace hearth

@@ -86,6 +86,11 @@ class Thermostat {
   uint32_t dropped_envelopes() const { return dropped_envelopes_; }
   // Frames and opened plaintexts refused unread by the JSON rules.
   uint32_t refused_json() const { return refused_json_; }
+  // Whether the JSON checker's key hash has its random seed yet, and the key
+  // code units the last check compared (json_check.h): what a text made to
+  // collide costs.
+  bool json_seeded() const { return json_seeded_; }
+  uint32_t json_key_units_compared() const { return json_space_.key_units_compared; }
   Status storage_error() const { return storage_error_; }
   // True while the settings in force may not be in storage (a write failed
   // and its retry has not yet succeeded): every STATE says "storage" then.
@@ -103,6 +108,7 @@ class Thermostat {
   Status load_identity(uint64_t now);
   void adopt_identity(const IdentityLoad& loaded, uint64_t now);
   void retry_identity(uint64_t now);
+  void seed_json_check();
   void control_step(uint64_t now);
   Regime decide_regime(uint64_t now) const;
   void persist_settings(uint64_t now);
@@ -169,6 +175,7 @@ class Thermostat {
   uint32_t dropped_envelopes_ = 0;
   uint32_t refused_json_ = 0;
   JsonCheckSpace json_space_;
+  bool json_seeded_ = false;
 
   // Fixed buffers: no heap for frames, so a long uptime cannot fragment it.
   uint8_t rx_plain_[1024];
