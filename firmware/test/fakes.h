@@ -59,6 +59,7 @@ struct MemoryStorage final : Storage {
   int writes = 0;
   bool fail_writes = false;
   int fail_next_writes = 0;      // that many writes fail with io, then writes work again
+  int writes_before_faults = 0;  // ...but only after this many more have succeeded
   bool tear_next_write = false;  // power lost halfway through a non-atomic write
   Result<size_t> read(Blob blob, uint8_t* out, size_t capacity) override {
     auto fault = read_faults.find(blob);
@@ -72,8 +73,11 @@ struct MemoryStorage final : Storage {
   Status write(Blob blob, const uint8_t* data, size_t length) override {
     if (fail_writes) return Error::io;
     if (fail_next_writes > 0) {
-      --fail_next_writes;
-      return Error::io;
+      if (writes_before_faults == 0) {
+        --fail_next_writes;
+        return Error::io;
+      }
+      --writes_before_faults;
     }
     ++writes;
     if (tear_next_write) {

@@ -9,9 +9,11 @@
 //   - no heating period lasts 4 h or more;
 //   - frost protection: a fresh good reading below 5 °C turns it on once it may;
 // and that no identity appears that was not made on the first boot or by a
-// factory reset: the ID the thermostat holds and every LOG_ON it sends name
-// one of those. (A factory reset that storage faults interrupt can leave the
-// old identity in one copy, which may then be read again: still no new one.)
+// factory reset, and none comes back that a factory reset revoked: the ID the
+// thermostat holds and every LOG_ON it sends name the identity in use, or,
+// after a reset that took effect, the first new one it adopts. Resets meet
+// failing, torn and interrupted writes (a power cut part way through), and
+// reboots with copies that cannot be read.
 // Frames against the JSON rules (nesting past 8 levels, repeated keys, in
 // broker frames and in sealed plaintexts) must change nothing at all.
 // Prints "unsafe states: U of N steps" and fails when U > 0.
@@ -137,6 +139,26 @@ struct Rig {
   }
 };
 
+// Whether a copy is a reset's mark that may be all that revokes the other
+// copy: beside anything but another mark or the identity it names, that is
+// after a reset's first write when its second failed, while the old identity
+// is still in the primary (intact, or damaged and perhaps read intact later).
+// A damaged mark is a damaged copy beside a good one, which is repaired from
+// the good one: two copies cannot tell bit rot there from any other, so it is
+// left out here.
+bool mark_beside_revoked(MemoryStorage& storage, Blob copy) {
+  const Blob other = copy == Blob::identity ? Blob::identity_backup : Blob::identity;
+  StoredIdentity mark{}, beside{};
+  const std::vector<uint8_t>& a = storage.blobs[copy];
+  const std::vector<uint8_t>& b = storage.blobs[other];
+  if (decode_identity(a.data(), a.size(), &mark) != Error::none || mark.version != kIdentityResetMark) {
+    return false;
+  }
+  if (decode_identity(b.data(), b.size(), &beside) != Error::none) return true;
+  if (beside.version == kIdentityResetMark) return false;
+  return beside.version != kIdentityVersion || strcmp(beside.identity.id, mark.reset_to) != 0;
+}
+
 // Damages the stored identity as flash and power cuts do: a flipped bit, a
 // truncated, empty or oversized copy; sometimes both copies. Never removes a
 // copy: two missing copies is a fresh device, which legitimately gets a new identity.
@@ -145,6 +167,7 @@ void damage_identity(MemoryStorage& storage, std::mt19937_64& rng) {
   const int count = rng() % 4 == 0 ? 2 : 1;
   const size_t first = rng() % 2;
   for (int i = 0; i < count; ++i) {
+    if (mark_beside_revoked(storage, copies[(first + i) % 2])) continue;
     auto found = storage.blobs.find(copies[(first + i) % 2]);
     if (found == storage.blobs.end()) continue;
     std::vector<uint8_t>& blob = found->second;
@@ -180,15 +203,69 @@ std::string random_set(std::mt19937_64& rng) {
   return fields;
 }
 
-// A factory reset, and the IDs it wrote to either copy.
-void factory_reset(Rig& rig, std::set<std::string>& made) {
+// Which identities may be in use. A factory reset that took effect (the
+// thermostat no longer runs on the identity it had) revokes every identity
+// so far for good; the first one adopted after it is the reset's.
+struct Identities {
+  std::set<std::string> in_use;
+  std::set<std::string> revoked;
+  bool reset_open = false;  // a reset took effect and no identity is adopted since
+
+  // What is wrong with running on or logging on as `id`, or null.
+  const char* judge(const std::string& id) {
+    if (revoked.count(id) != 0) return "an identity that a factory reset revoked came back";
+    if (in_use.count(id) != 0) return nullptr;
+    if (!reset_open) return "an identity that no factory reset made";
+    in_use = {id};
+    reset_open = false;
+    return nullptr;
+  }
+};
+
+// A factory reset, now and then with writes that fail, or stop for good part
+// way through (a power cut: the core is gone, the next boot finds what was
+// written). Never a torn write: the Storage port makes every write atomic
+// (ports.h; LittleFS and FileStorage write a temporary file and rename it),
+// and a reset relies on that, as the settings' checksum does not need to.
+void factory_reset(Rig& rig, Identities& identities, std::mt19937_64& rng) {
+  const bool was_ready = rig.core->identity_ready();
+  const std::string was = was_ready ? rig.core->identity().id : "";
   std::map<Blob, std::vector<uint8_t>> before = rig.storage.blobs;
+  const unsigned how = unsigned(rng() % 4);
+  bool power_cut = false;
+  switch (how) {
+    case 1:  // some writes fail, later ones work
+      rig.storage.writes_before_faults = int(rng() % 5);
+      rig.storage.fail_next_writes = 1 + int(rng() % 3);
+      break;
+    case 2:  // power lost after 0 to 4 writes
+      rig.storage.writes_before_faults = int(rng() % 5);
+      rig.storage.fail_next_writes = 1000;
+      power_cut = true;
+      break;
+    default: break;
+  }
   rig.core->factory_reset(rig.now);
-  for (Blob copy : {Blob::identity, Blob::identity_backup}) {
-    const std::vector<uint8_t>& now = rig.storage.blobs[copy];
-    if (now == before[copy]) continue;
-    StoredIdentity stored;
-    if (decode_identity(now.data(), now.size(), &stored) == Error::none) made.insert(stored.identity.id);
+  rig.storage.writes_before_faults = 0;
+  rig.storage.fail_next_writes = 0;
+  // It took effect when the thermostat no longer runs on what it ran on, or
+  // (from an identity fault) when it wrote anything to a copy: its mark
+  // comes first.
+  const bool written = rig.storage.blobs[Blob::identity] != before[Blob::identity] ||
+                       rig.storage.blobs[Blob::identity_backup] != before[Blob::identity_backup];
+  const bool ready = rig.core->identity_ready();
+  const bool took_effect = was_ready ? !ready || rig.core->identity().id != was : ready || written;
+  if (took_effect) {
+    identities.revoked.insert(identities.in_use.begin(), identities.in_use.end());
+    identities.in_use.clear();
+    identities.reset_open = true;
+  }
+  if (power_cut) {
+    if (rng() % 2) {  // and a copy cannot be read for a while after it
+      rig.storage.read_faults[rng() % 2 ? Blob::identity : Blob::identity_backup] = Error::io;
+    }
+    rig.core.reset();
+    rig.boot();
   }
 }
 
@@ -240,9 +317,8 @@ int main(int argc, char** argv) {
     rig.boot();
     rig.log_on(0);
     rig.make_apps();
-    // The identities that may be in use: the first one, and each factory reset's.
-    std::set<std::string> made;
-    if (rig.core->identity_ready()) made.insert(rig.core->identity().id);
+    Identities identities;
+    if (rig.core->identity_ready()) identities.in_use.insert(rig.core->identity().id);
     rig.link.sent.clear();  // the first LOG_ON, by definition of that identity
     // Steps that need an app while the identity is faulty go to one that no
     // thermostat knows: its frames are dropped, as anyone's would be.
@@ -313,8 +389,8 @@ int main(int argc, char** argv) {
           break;
         }
         case 18:
-          if (rng() % 8 == 0) {
-            factory_reset(rig, made);
+          if (rng() % 4 == 0) {
+            factory_reset(rig, identities, rng);
             rig.make_apps();
             rig.log_on(uint8_t(rng()));
           }
@@ -334,13 +410,14 @@ int main(int argc, char** argv) {
       if (w.on && !w.good_reading()) w.violations.push_back("relay on without a fresh plausible reading");
       if (w.on && w.time - w.on_since >= kMaxHeat) w.violations.push_back("heating period of 4 h or more");
       if (rig.core->heater_on() != w.on) w.violations.push_back("core and relay disagree");
-      if (rig.core->identity_ready() && made.count(rig.core->identity().id) == 0) {
-        w.violations.push_back("an identity that no factory reset made");
+      if (rig.core->identity_ready()) {
+        if (const char* wrong = identities.judge(rig.core->identity().id)) w.violations.push_back(wrong);
       }
       for (const std::string& frame : rig.link.sent) {
         Json packet(frame);
-        if (packet.str("packet_type") == "LOG_ON" && made.count(packet.str("transmitter")) == 0) {
-          w.violations.push_back("logged on as an identity that no factory reset made");
+        if (packet.str("packet_type") != "LOG_ON") continue;
+        if (const char* wrong = identities.judge(packet.str("transmitter"))) {
+          w.violations.push_back(std::string("logged on as ") + wrong);
         }
       }
       rig.link.sent.clear();

@@ -23,20 +23,34 @@ struct Identity {
 constexpr uint8_t kIdentityVersion = 2;
 constexpr size_t kIdentityBlobSize = 3 + kPrivateKeyBytes + kKeyBytes + 4;
 
+// A factory reset under way: "HI", kIdentityResetMark, the ID of the identity
+// the reset makes, checksum32 of what precedes. A reset writes it over both
+// copies, backup first, before the new identity goes anywhere, so that from
+// the first write on no copy can bring the identity before it back: beside a
+// mark, only the identity it names is adopted; an unreadable or damaged copy
+// beside it is a fault; anything else makes the reset finish.
+constexpr uint8_t kIdentityResetMark = 'R';
+constexpr size_t kIdentityResetBlobSize = 3 + kIdLength + 4;
+
 size_t encode_identity(const Identity& identity, uint8_t out[kIdentityBlobSize]);
+size_t encode_reset_mark(const char* new_id, uint8_t out[kIdentityResetBlobSize]);
 
 struct StoredIdentity {
   uint8_t version;    // 1: only identity.key is meaningful (it is migrated)
   Identity identity;  // version 2: public key and ID derived
+  // version kIdentityResetMark (nothing in identity): the one identity that
+  // may be adopted beside this copy.
+  char reset_to[kIdLength + 1];
 };
 // corrupt for a wrong length, magic, version or checksum, or a private key
 // out of range. Written into *out (not returned) to keep the stack small.
 Status decode_identity(const uint8_t* blob, size_t length, StoredIdentity* out);
 
-// What each copy held when last read: none (a good copy), not_found, io
-// (storage could not read it) or corrupt (anything that does not decode,
-// also an empty, truncated or oversized copy); for a copy rewritten since,
-// how that write went (none or the storage's error).
+// What each copy held when last read: none (it read and checked out: an
+// identity or a reset's mark), not_found, io (storage could not read it) or
+// corrupt (anything that does not decode, also an empty, truncated or
+// oversized copy); for a copy rewritten since, how that write went (none or
+// the storage's error).
 struct IdentityCopies {
   Error primary = Error::not_found;
   Error backup = Error::not_found;
@@ -47,28 +61,46 @@ struct IdentityLoad {
   IdentityCopies copies;
   bool created = false;   // a fresh device: neither copy existed
   bool migrated = false;  // from a version 1 blob: new key pair, same AES key
+  bool reset_finished = false;  // a reset's mark was found and a new identity made
   // A copy that still has to be written from `identity` (a repair or the
   // second copy of a new identity failed); the other copy holds it.
   bool copy_behind = false;
   Blob behind = Blob::identity_backup;
-  // create_identity wrote the first copy (even if it then failed): the
-  // identity stored before is no longer the one a reboot finds first.
-  bool first_copy_written = false;
+  // reset_identity stored its mark (even if it then failed): the identity
+  // stored before it is revoked, and no later load adopts it again.
+  bool revoked = false;
 };
 
-// Loads the identity from whichever copy decodes and rewrites the other one
-// from it. A new identity is made only when both copies are not_found; a
-// version 1 copy keeps its AES key and gets a new key pair. Anything else
-// (io, corrupt, in either combination) fails with io or corrupt, and nothing
-// is written. out->copies is filled in every case.
+// Loads the identity and rewrites the other copy from it:
+// - a reset's mark in either copy: the identity it names, if the other copy
+//   holds it; the other copy unreadable (io) or damaged: a fault; anything
+//   else there (the identity the reset revoked, nothing, a version 1 blob):
+//   the reset is finished, with a new identity;
+// - else the primary, if it is good and the backup reads (an unreadable
+//   backup may be a reset's mark written just before power was lost, so the
+//   primary may hold a revoked identity: a fault until the backup reads);
+// - else the backup, if it is good;
+// - a version 1 copy beside another or none at all (not_found): migrated,
+//   its AES key kept with a new key pair;
+// - both not_found: a new identity (a fresh device);
+// - anything else: io or corrupt, and nothing is written.
+// out->copies is filled in every case.
 Status load_identity(Storage& storage, Random& random, IdentityLoad* out);
 
-// Makes a new identity and stores both copies (the first one read back
+// Makes a new identity and stores both copies, primary first (read back
 // before anything is handed out). keep_key: the AES key to keep, or null for
-// a new one. Used on a fresh device, for migration and for a factory reset.
-// When it fails, out->first_copy_written says whether storage changed.
+// a new one. For a fresh device and for migration.
 Status create_identity(Storage& storage, Random& random, const uint8_t* keep_key,
                        IdentityLoad* out);
+
+// A factory reset: makes a new identity (new key pair, new AES key), writes
+// the reset's mark over the backup, then over the primary, then the new
+// identity as create_identity does. Fails without changing anything
+// (out->revoked false) when no identity can be made or storage refuses the
+// first mark; once that is stored (out->revoked), the identity before is
+// never adopted again, and a failure later on is finished by the next
+// load_identity.
+Status reset_identity(Storage& storage, Random& random, IdentityLoad* out);
 
 // Writes one copy of the identity (a repair).
 Status write_identity_copy(Storage& storage, Blob copy, const Identity& identity);

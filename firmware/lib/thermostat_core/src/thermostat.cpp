@@ -77,22 +77,38 @@ Thermostat::Thermostat(Sensor& sensor, Relay& relay, Storage& storage, Link& lin
 
 Status Thermostat::begin(Millis now) {
   const uint64_t t = clock_.advance(now);
-  uint8_t blob[kSettingsBlobSize + 1];
-  const Result<size_t> stored = storage_.read(Blob::settings, blob, sizeof blob);
-  Result<Settings> decoded = Result<Settings>::failure(Error::not_found);
-  if (stored.ok()) decoded = decode_settings(blob, stored.value);
-  if (decoded.ok()) {
-    settings_ = decoded.value;
-    persisted_ = settings_;
-    persisted_known_ = true;
-  } else {
-    // Missing or corrupt: defaults, written back so the next boot finds them.
-    settings_ = Settings();
-    persist_settings(t);
-  }
+  read_settings(t);
   const Status status = load_identity(t);
   seed_json_check();
   return status;
+}
+
+void Thermostat::read_settings(uint64_t now) {
+  settings_read_at_ = now;
+  uint8_t blob[kSettingsBlobSize + 1];
+  const Result<size_t> stored = storage_.read(Blob::settings, blob, sizeof blob);
+  const bool was_unstored = settings_unstored();
+  if (!stored.ok() && stored.error != Error::not_found && stored.error != Error::too_large) {
+    // Storage cannot tell what it holds: what the user set may be there, so
+    // defaults run in memory only, and STATE says storage until a read succeeds.
+    settings_read_pending_ = true;
+    storage_error_ = stored.error;
+  } else {
+    settings_read_pending_ = false;
+    const Result<Settings> decoded = stored.ok() ? decode_settings(blob, stored.value)
+                                                 : Result<Settings>::failure(Error::not_found);
+    if (decoded.ok()) {
+      settings_ = decoded.value;
+      persisted_ = settings_;
+      persisted_known_ = true;
+      storage_error_ = Error::none;
+    } else {
+      // Missing, oversized or corrupt: defaults, written back so the next boot finds them.
+      settings_ = Settings();
+      persist_settings(now);
+    }
+  }
+  if (settings_unstored() != was_unstored) push_pending_ = true;
 }
 
 // Keys made to collide under a seed someone knows cost the checker 64 full
@@ -147,9 +163,9 @@ void Thermostat::retry_identity(uint64_t now) {
 Status Thermostat::factory_reset(Millis now) {
   const uint64_t t = clock_.advance(now);
   IdentityLoad made;
-  const Status status = create_identity(storage_, random_, nullptr, &made);
-  if (status != Error::none && !made.first_copy_written) return status;  // nothing changed
-  // The old identity is gone from the first copy, and with it the apps'
+  const Status status = reset_identity(storage_, random_, &made);
+  if (status != Error::none && !made.revoked) return status;  // nothing changed
+  // The old identity is revoked in storage, and with it go the apps'
   // sessions and the broker's logon.
   for (Peer& peer : peers_) peer = Peer();
   if (link_open_) {
@@ -160,13 +176,15 @@ Status Thermostat::factory_reset(Millis now) {
   if (status == Error::none) {
     adopt_identity(made, t);
   } else {
-    // Written but not read back: a fault until a retry reads a copy.
+    // Revoked, but the new identity is not stored: a fault until a retry
+    // (load_identity) finds the reset's mark and finishes it.
     memset(&identity_, 0, sizeof identity_);
     identity_ready_ = false;
     identity_error_ = status;
     identity_copies_ = made.copies;
   }
   memset(&made.identity, 0, sizeof made.identity);
+  settings_read_pending_ = false;
   settings_ = Settings();
   persist_settings(t);
   push_pending_ = true;
@@ -193,6 +211,9 @@ void Thermostat::tick(Millis now) {
   // The heater's decision for this tick comes before anything slow.
   if (readings_.sample_due(t)) readings_.record(t, sensor_.read());
   control_step(t);
+  if (settings_read_pending_ && t - settings_read_at_ >= config_.storage_retry_ms) {
+    read_settings(t);
+  }
   if (settings_dirty() && t - persist_attempt_at_ >= config_.storage_retry_ms) {
     persist_settings(t);
   }
@@ -241,7 +262,8 @@ void Thermostat::control_step(uint64_t now) {
 }
 
 void Thermostat::persist_settings(uint64_t now) {
-  if (!settings_dirty()) return;
+  // Never over settings that could not be read: they may be the user's.
+  if (settings_read_pending_ || !settings_dirty()) return;
   persist_attempt_at_ = now;
   uint8_t blob[kSettingsBlobSize];
   encode_settings(settings_, blob);
@@ -448,8 +470,11 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   peer->reachable = true;
 
   const Settings before = settings_;
-  const char* error = strcmp(type, "SET") == 0 ? apply_set(message)
-                                                : apply_home(*peer, message, now);
+  const bool set = strcmp(type, "SET") == 0;
+  const char* error = set ? apply_set(message) : apply_home(*peer, message, now);
+  // A SET while the stored settings cannot be read makes those in force, as
+  // every STATE has shown them, the ones to store.
+  if (set && error == nullptr && settings_ != before) settings_read_pending_ = false;
   control_step(now);
   if (settings_ != before) persist_settings(now);
   send_state(*peer, nullptr, error, now);

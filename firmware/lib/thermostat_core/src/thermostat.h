@@ -42,10 +42,11 @@ class Thermostat {
   Thermostat(const Thermostat&) = delete;
   Thermostat& operator=(const Thermostat&) = delete;
 
-  // Loads settings (defaults when missing or corrupt) and the identity (made
-  // on first boot only). Heating works whatever happens to the identity: its
-  // error is returned (no_random while the random source is not ready; io or
-  // corrupt for an identity fault) and tick() keeps retrying.
+  // Loads settings (defaults when missing or corrupt, written back; defaults
+  // in memory only while storage cannot read them, retried) and the identity
+  // (made on first boot only). Heating works whatever happens to the
+  // identity: its error is returned (no_random while the random source is not
+  // ready; io or corrupt for an identity fault) and tick() keeps retrying.
   Status begin(Millis now);
   // Heater decision first; then storage retries and, when the broker's
   // CHALLENGE is waiting, the logon signature (tens to hundreds of ms on the
@@ -59,9 +60,12 @@ class Thermostat {
   void link_text(const char* text, size_t length, Millis now);
 
   // Forgets the identity, the settings and the apps' sessions, and makes a
-  // new identity (every phone must pair again). On error (no_random, io)
-  // either nothing changed (identity_ready() as before), or the new identity
-  // was written but not read back: an identity fault, retried as any other.
+  // new identity (every phone must pair again). The old identity is revoked
+  // in storage before the new one is written (identity.h, reset_identity),
+  // so no later fault brings it back. On error (no_random, io) either nothing
+  // changed (identity_ready() as before), or the old identity is revoked and
+  // the new one not stored: an identity fault, retried until the reset is
+  // finished.
   Status factory_reset(Millis now);
 
   bool identity_ready() const { return identity_ready_; }
@@ -91,6 +95,9 @@ class Thermostat {
   // collide costs.
   bool json_seeded() const { return json_seeded_; }
   uint32_t json_key_units_compared() const { return json_space_.key_units_compared; }
+  // True while the stored settings could not be read (io): defaults run in
+  // memory, nothing is written over them, and the read is retried.
+  bool settings_unread() const { return settings_read_pending_; }
   Status storage_error() const { return storage_error_; }
   // True while the settings in force may not be in storage (a write failed
   // and its retry has not yet succeeded): every STATE says "storage" then.
@@ -108,6 +115,7 @@ class Thermostat {
   Status load_identity(uint64_t now);
   void adopt_identity(const IdentityLoad& loaded, uint64_t now);
   void retry_identity(uint64_t now);
+  void read_settings(uint64_t now);
   void seed_json_check();
   void control_step(uint64_t now);
   Regime decide_regime(uint64_t now) const;
@@ -154,6 +162,8 @@ class Thermostat {
   Settings persisted_;
   bool persisted_known_ = false;
   uint64_t persist_attempt_at_ = 0;
+  bool settings_read_pending_ = false;
+  uint64_t settings_read_at_ = 0;
   Status storage_error_ = Error::none;
 
   bool link_open_ = false;
