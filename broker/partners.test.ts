@@ -4,6 +4,7 @@ import { PARTNER_TTL_MS, PartnerBook } from './partners.ts';
 const thermostat = 'TTTTTTTTTTTTTTTTTTTTTT';
 const app = 'AAAAAAAAAAAAAAAAAAAAAA';
 const stranger = 'SSSSSSSSSSSSSSSSSSSSSS';
+const MINUTE = 60_000;
 const idOf = (index: number): string => `${String(index).padStart(4, '0')}IIIIIIIIIIIIIIIIII`;
 
 describe('PartnerBook', () => {
@@ -19,12 +20,26 @@ describe('PartnerBook', () => {
     const book = new PartnerBook(1000, 32);
     const ids = Array.from({ length: 33 }, (_, index) => idOf(index));
     for (const partner of ids.slice(0, 32)) book.addressed(thermostat, partner, 0);
-    book.addressed(thermostat, ids[0]!, 1); // used again: now the most recent
-    book.addressed(thermostat, ids[32]!, 2); // forgets ids[1], the least recently addressed
-    expect(book.isPartner(thermostat, ids[0]!, 3)).toBe(true);
-    expect(book.isPartner(thermostat, ids[32]!, 3)).toBe(true);
-    expect(book.isPartner(thermostat, ids[1]!, 3)).toBe(false);
+    book.addressed(thermostat, ids[0]!, MINUTE); // used again: now the most recent
+    book.addressed(thermostat, ids[32]!, 2 * MINUTE); // forgets ids[1], the least recently addressed
+    expect(book.isPartner(thermostat, ids[0]!, 3 * MINUTE)).toBe(true);
+    expect(book.isPartner(thermostat, ids[32]!, 3 * MINUTE)).toBe(true);
+    expect(book.isPartner(thermostat, ids[1]!, 3 * MINUTE)).toBe(false);
     expect(book.size).toEqual({ ids: 1, partners: 32 });
+  });
+
+  it('records a pair again only when its record is a minute old, so most unicasts cost two lookups', () => {
+    const book = new PartnerBook(1000, 2);
+    book.addressed(thermostat, app, 0);
+    book.addressed(thermostat, stranger, 1);
+    book.addressed(thermostat, app, MINUTE - 1); // within the minute: the order stays app, stranger
+    book.addressed(thermostat, idOf(0), MINUTE); // the cap of 2 forgets the oldest record: app
+    expect(book.isPartner(thermostat, app, MINUTE)).toBe(false);
+    expect(book.isPartner(thermostat, stranger, MINUTE)).toBe(true);
+    book.addressed(thermostat, stranger, 2 * MINUTE); // a minute on: recorded again, now the newest
+    book.addressed(thermostat, app, 2 * MINUTE + 1); // forgets idOf(0)
+    expect(book.isPartner(thermostat, stranger, 2 * MINUTE + 1)).toBe(true);
+    expect(book.isPartner(thermostat, idOf(0), 2 * MINUTE + 1)).toBe(false);
   });
 
   it('forgets a partner not addressed within the time to live', () => {

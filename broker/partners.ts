@@ -10,6 +10,8 @@ import type { ClientId } from '../protocol/index.ts';
 export const PARTNERS_PER_ID = 32;
 /** A partner not addressed for a day is a stranger again; an ID silent that long loses its whole book. */
 export const PARTNER_TTL_MS = 24 * 60 * 60_000;
+/** How stale a recorded pair may get before a unicast records it again (its order and age). */
+const REFRESH_MS = 60_000;
 
 interface Book {
   /** Partner ID → when it was last addressed, least recently addressed first. */
@@ -34,6 +36,13 @@ export class PartnerBook {
   /** `from` sent a unicast to `to`: from now on `from` hears from `to` freely. */
   addressed(from: ClientId, to: ClientId, now: number): void {
     let book = this.books.get(from);
+    // Every unicast passes here: a pair already recorded within the last minute is left as it stands, so the
+    // forwarding path pays two lookups, and the order (and ages) are kept to the minute, which the day-long
+    // time to live does not notice.
+    if (book !== undefined && now - book.touched < REFRESH_MS) {
+      const addressedAt = book.partners.get(to);
+      if (addressedAt !== undefined && now - addressedAt < REFRESH_MS) return;
+    }
     if (book === undefined) book = { partners: new Map(), touched: now };
     else this.books.delete(from);
     book.touched = now;
