@@ -11,21 +11,13 @@
 #include <cstdlib>
 
 #include "fakes.h"
+#include "identity_helpers.h"
 #include "sim_ports.h"
 
 using namespace hearth;
 using namespace hearth::testing;
 
 namespace {
-
-// A thermostat that booted once (fresh device) and logged on; returns its ID.
-std::string first_boot(Bench& bench) {
-  REQUIRE(bench.boot() == Error::none);
-  REQUIRE(bench.core->identity_ready());
-  return bench.id();
-}
-
-std::vector<uint8_t>& copy(Bench& bench, Blob blob) { return bench.storage.blobs[blob]; }
 
 // A new connection: does the thermostat answer the broker's CHALLENGE?
 bool logs_on(Bench& bench) {

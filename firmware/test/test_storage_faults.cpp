@@ -10,19 +10,12 @@
 #include <doctest/doctest.h>
 
 #include "fakes.h"
+#include "identity_helpers.h"
 
 using namespace hearth;
 using namespace hearth::testing;
 
 namespace {
-
-std::string first_boot(Bench& bench) {
-  REQUIRE(bench.boot() == Error::none);
-  REQUIRE(bench.core->identity_ready());
-  return bench.id();
-}
-
-std::vector<uint8_t>& copy(Bench& bench, Blob blob) { return bench.storage.blobs[blob]; }
 
 // What a copy holds: an ID, "mark:<ID>" for a reset's mark, or "?" when it does not decode.
 std::string held(Bench& bench, Blob blob) {
