@@ -2,6 +2,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
+import { URL } from 'node:url';
+
+/** Each folder of src/features is one feature; the lint zones below are drawn per feature. */
+const features = readdirSync(new URL('./src/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'firmware/build/', 'firmware/.pio/', '.data/', 'test-results/', 'playwright-report/'] },
@@ -25,6 +32,32 @@ export default tseslint.config(
     ignores: ['protocol/**/*.test.ts', 'protocol/vectors/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['../*', '@/*', 'node:*', 'react', 'react-dom'] }],
+    },
+  },
+  // Bulletproof-react's zones: features never import each other or the app shell (they share through src/lib,
+  // src/components, src/hooks and the store), and shared code never imports a feature or the app.
+  ...features.map((feature) => ({
+    files: [`src/features/${feature}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: `^@/features/(?!${feature}/)`, message: 'Features never import each other: share through src/lib, src/components or the store.' },
+            { regex: '^@/app(/|$)', message: 'Features never import the app shell.' },
+            { regex: '^\\.\\./', message: 'Reach outside this feature through @/ (and never into another feature).' },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['src/lib/**/*.{ts,tsx}', 'src/components/**/*.{ts,tsx}', 'src/stores/**/*.{ts,tsx}', 'src/hooks/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(@/(features|app)|(\\.\\./)+(features|app))(/|$)', message: 'Shared code never imports a feature or the app.' }] },
+      ],
     },
   },
   {

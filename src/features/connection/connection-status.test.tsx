@@ -1,13 +1,40 @@
-import { render, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, render, screen } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { appStore } from '@/stores/app-store';
 import { ConnectionStatusBar } from './connection-status';
 
-describe('connection status on an insecure page', () => {
-  it('tells the person to open the https:// address, with no retry that could not help', () => {
+const renderBar = () => render(<ConnectionStatusBar />);
+
+describe('connection status', () => {
+  beforeEach(() => {
     appStore.getState().setOnline(true);
+  });
+
+  it.each([
+    ['connecting', 'Connecting…'],
+    ['connected', 'Connected'],
+    ['offline', 'Offline'],
+    ['thermostat-offline', 'Thermostat offline'],
+    ['not-answering', 'Thermostat not answering'],
+    ['wrong-key', 'Wrong key — check the pairing link'],
+  ] as const)('puts status %s in words: %s', (status, words) => {
+    renderBar();
+    act(() => appStore.getState().setConnectionStatus(status));
+    expect(screen.getByRole('status', { name: 'Connection' }).textContent).toMatch(new RegExp(`^${words}`));
+  });
+
+  it('says Offline when the device has no network, whatever the socket last said', () => {
+    renderBar();
+    act(() => {
+      appStore.getState().setConnectionStatus('connected');
+      appStore.getState().setOnline(false);
+    });
+    expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Offline/);
+  });
+
+  it('tells the person on an insecure page to open the https:// address, with no retry that could not help', () => {
     appStore.getState().setConnectionStatus('insecure-page');
-    render(<ConnectionStatusBar />);
+    renderBar();
     expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/Cannot log on from this page.*https:\/\//);
     expect(screen.queryByRole('button', { name: 'Retry now' })).not.toBeInTheDocument();
   });

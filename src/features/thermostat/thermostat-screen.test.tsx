@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StateMessage } from '@protocol';
 import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
-import { ConnectionStatusBar } from '@/features/connection/connection-status';
 import { appStore } from '@/stores/app-store';
 import { SET_DEBOUNCE_MS } from './target-step';
 import { ThermostatScreen } from './thermostat-screen';
@@ -41,7 +40,6 @@ function renderScreen(commands = fakeCommands()) {
   appStore.getState().addThermostat(THERMOSTAT);
   render(
     <CommandsContext value={commands}>
-      <ConnectionStatusBar />
       <ThermostatScreen ownId={OWN_ID} />
     </CommandsContext>,
   );
@@ -176,27 +174,5 @@ describe('thermostat screen', () => {
     expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 3 min ago');
     act(() => vi.advanceTimersByTime(60_000));
     expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 4 min ago');
-  });
-
-  it.each([
-    ['connecting', 'Connecting…'],
-    ['connected', 'Connected'],
-    ['offline', 'Offline'],
-    ['thermostat-offline', 'Thermostat offline'],
-    ['not-answering', 'Thermostat not answering'],
-    ['wrong-key', 'Wrong key — check the pairing link'],
-  ] as const)('puts status %s in words: %s', (status, words) => {
-    renderScreen();
-    act(() => appStore.getState().setConnectionStatus(status));
-    expect(screen.getByRole('status', { name: 'Connection' }).textContent).toMatch(new RegExp(`^${words}`));
-  });
-
-  it('says Offline when the device has no network, whatever the socket last said', () => {
-    renderScreen();
-    act(() => {
-      appStore.getState().setConnectionStatus('connected');
-      appStore.getState().setOnline(false);
-    });
-    expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Offline/);
   });
 });
