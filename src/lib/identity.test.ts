@@ -21,6 +21,16 @@ describe('the app identity', () => {
     expect(await verifyLogon(logOn, 'nonce', 'hearth.example')).toEqual({ ok: true, value: first.id });
   });
 
+  it('makes a key pair only when none is kept: a later start reads it and generates nothing', async () => {
+    const idb = freshStore();
+    const first = await loadOrCreateIdentity(idb);
+    const generate = vi.spyOn(crypto.subtle, 'generateKey');
+    const again = await loadOrCreateIdentity(idb);
+    expect(again.id).toBe(first.id);
+    expect(generate).not.toHaveBeenCalled();
+    generate.mockRestore();
+  });
+
   it('two windows loading at once agree on one key pair', async () => {
     const store = freshStore();
     const [one, two] = await Promise.all([loadOrCreateIdentity(store), loadOrCreateIdentity(store)]);

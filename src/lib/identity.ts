@@ -29,6 +29,13 @@ export function parseKeyPair(value: unknown): LogonKeyPair | null {
  */
 export async function loadOrCreateIdentity(idb: UseStore = createStore(IDENTITY_DB.database, IDENTITY_DB.store)): Promise<Identity> {
   forgetLegacySecret();
+  // Every start but the first finds its pair: read first, so a key pair is generated only when none is kept.
+  try {
+    const kept = parseKeyPair(await get(IDENTITY_DB.key, idb));
+    if (kept !== null) return logonKeysOf(kept.privateKey, kept.publicKey);
+  } catch {
+    // No IndexedDB: the update below fails the same way and says so.
+  }
   const fresh = await makeLogonKeyPair();
   let pair: LogonKeyPair = fresh;
   try {
