@@ -59,15 +59,22 @@ struct FixedLink final : Link {
   void drop() override {}
 };
 
-Measure one_set(int members) {
+// A booted thermostat on fakes, its frames sent into FixedLink.
+struct Device {
   FakeSensor sensor;
   FakeRelay relay;
   MemoryStorage storage;
   FixedLink link;
   TestRandom random;
   Millis now = 1000;
-  Thermostat core(sensor, relay, storage, link, random, now);
-  core.begin(now);
+  Thermostat core{sensor, relay, storage, link, random, now};
+  Device() { core.begin(now); }
+};
+
+Measure one_set(int members) {
+  Device device;
+  Thermostat& core = device.core;
+  const Millis now = device.now;
   core.tick(now);
   const std::string id = core.identity().id;
   auto deliver = [&](const std::string& frame) { core.link_text(frame.data(), frame.size(), now); };
@@ -80,12 +87,12 @@ Measure one_set(int members) {
     apps.emplace_back(core.identity().key, id, uint8_t(i + 1));
     App& app = apps.back();
     deliver(app.start("A family member's phone"));
-    app.session = Json(app.open(std::string(link.last, link.last_length))).str("session");
+    app.session = Json(app.open(std::string(device.link.last, device.link.last_length))).str("session");
     deliver(app.command("HOME_set", "\"home\":true,\"distance\":1234.5"));
   }
   const std::string frame = apps.front().command(
       "SET", "\"target\":21.5,\"away_target\":17.0,\"hysteresis\":0.3,\"mode\":\"auto\"");
-  link.largest = 0;
+  device.link.largest = 0;
   g_current = g_peak = g_allocations = g_new_calls = 0;
   g_counting = true;
   deliver(frame);
@@ -94,7 +101,7 @@ Measure one_set(int members) {
     fprintf(stderr, "the SET was not applied\n");
     exit(1);
   }
-  return {g_peak, g_allocations, g_new_calls, link.largest};
+  return {g_peak, g_allocations, g_new_calls, device.link.largest};
 }
 
 // The dearest frame the JSON rules let anyone send (docs/protocol.md "JSON
@@ -105,14 +112,9 @@ struct FrameMeasure {
 };
 
 FrameMeasure worst_frame(bool strings) {
-  FakeSensor sensor;
-  FakeRelay relay;
-  MemoryStorage storage;
-  FixedLink link;
-  TestRandom random;
-  Millis now = 1000;
-  Thermostat core(sensor, relay, storage, link, random, now);
-  core.begin(now);
+  Device device;
+  Thermostat& core = device.core;
+  const Millis now = device.now;
   const std::string head = "{\"packet_type\":\"MSG\",\"transmitter\":\"GGXACDHnP37iP8E8stD1iL\",\"receiver\":\"" +
                            std::string(core.identity().id) + "\",\"data\":[";
   const size_t items = kJsonMaxValues - 5;
