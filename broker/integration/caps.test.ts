@@ -9,16 +9,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import { message, signedLogOn, start } from '../../protocol/index.ts';
 import type { BrokerConfig } from '../config.ts';
-import { startBroker, type RunningBroker } from '../server.ts';
+import type { RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
-import { expectError, expectRoutes } from './helpers.ts';
+import { expectError, expectRoutes, startTestBroker } from './helpers.ts';
 
 const running: RunningBroker[] = [];
 const opened: TestClient[] = [];
 const rawSockets: Socket[] = [];
 
 async function broker(config: Partial<BrokerConfig>): Promise<RunningBroker> {
-  const started = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, ...config });
+  const started = await startTestBroker(config);
   running.push(started);
   return started;
 }

@@ -4,9 +4,9 @@
  * findings 1 and 2). A frame that keeps them is forwarded byte for byte.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type RunningBroker } from '../server.ts';
+import type { RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
-import { expectRoutes } from './helpers.ts';
+import { expectRoutes, startTestBroker } from './helpers.ts';
 
 let broker: RunningBroker;
 let alice: TestClient;
@@ -14,11 +14,7 @@ let bob: TestClient;
 let carol: TestClient;
 
 beforeAll(async () => {
-  broker = await startBroker({
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    staticDir: null,
+  broker = await startTestBroker({
     rateLimitPerSecond: 10_000,
     rateLimitBurst: 10_000,
   });

@@ -3,14 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { message } from '../../protocol/index.ts';
 import type { BrokerConfig } from '../config.ts';
-import { startBroker, type RunningBroker } from '../server.ts';
+import type { RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
-import { expectError, expectRoutes } from './helpers.ts';
+import { expectError, expectRoutes, startTestBroker } from './helpers.ts';
 
 const running: RunningBroker[] = [];
 
 async function broker(config: Partial<BrokerConfig>): Promise<RunningBroker> {
-  const started = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, pingIntervalMs: 50, ...config });
+  const started = await startTestBroker({ pingIntervalMs: 50, ...config });
   running.push(started);
   return started;
 }

@@ -16,15 +16,15 @@ import {
   toBase64url,
   type LogOnPacket,
 } from '../../protocol/index.ts';
-import { startBroker, type RunningBroker } from '../server.ts';
+import type { RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
-import { expectError, expectRoutes } from './helpers.ts';
+import { expectError, expectRoutes, startTestBroker } from './helpers.ts';
 
 let broker: RunningBroker;
 let alice: TestClient;
 
 beforeAll(async () => {
-  broker = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, logonLimitPerMinute: 1000 });
+  broker = await startTestBroker({ logonLimitPerMinute: 1000 });
   alice = await TestClient.logOn(broker.wsUrl);
 });
 
@@ -221,7 +221,7 @@ describe('the Host an upgrade names', () => {
   });
 
   it('answers to exactly the --public-hosts when given, and logs on for a client that reached it by one', async () => {
-    const named = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, publicHosts: ['Hearth.Example', 'hearth.example:8443'] });
+    const named = await startTestBroker({ publicHosts: ['Hearth.Example', 'hearth.example:8443'] });
     try {
       expect(await upgradeWithHost(named.wsUrl, `127.0.0.1:${named.port}`)).toBe(421);
       expect(await upgradeWithHost(named.wsUrl, 'hearth.example:443')).toBe(101);
@@ -236,7 +236,7 @@ describe('the Host an upgrade names', () => {
   });
 
   it('answers by default to the hosts of --allowed-origins', async () => {
-    const withOrigin = await startBroker({ port: 0, host: '127.0.0.1', logLevel: 'silent', staticDir: null, allowedOrigins: ['https://app.example.org'] });
+    const withOrigin = await startTestBroker({ allowedOrigins: ['https://app.example.org'] });
     try {
       expect(await upgradeWithHost(withOrigin.wsUrl, 'app.example.org')).toBe(101);
       expect(await upgradeWithHost(withOrigin.wsUrl, 'other.example.org')).toBe(421);

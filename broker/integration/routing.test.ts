@@ -1,20 +1,16 @@
 /** Layer 6 over real sockets: logon, takeover, routing and every ERROR a client can provoke. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLogonKeys, message } from '../../protocol/index.ts';
-import { startBroker, type RunningBroker } from '../server.ts';
+import type { RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
-import { expectError, expectRoutes } from './helpers.ts';
+import { expectError, expectRoutes, startTestBroker } from './helpers.ts';
 
 let broker: RunningBroker;
 let alice: TestClient;
 let bob: TestClient;
 
 beforeAll(async () => {
-  broker = await startBroker({
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    staticDir: null,
+  broker = await startTestBroker({
     // Long enough for a signed logon on a loaded machine, short enough to wait out in the 4001 test.
     logonTimeoutMs: 1000,
     pingIntervalMs: 50,
