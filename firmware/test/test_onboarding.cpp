@@ -453,6 +453,22 @@ TEST_CASE("scan: failed, never started, too slow, or during provisioning gives a
     s.send(kRequestScan);
     CHECK(s.send(wifi_settings("Home", "pw")) == "error:00 | result:04[] | state:03");
   }
+  SUBCASE("a scan while the saved network is still being reached tries it again afterwards") {
+    Setup s(1000, true);
+    s.send(kRequestScan);
+    s.wifi.scan = WifiScanState::done;
+    s.wifi.state = WifiStatus::idle;  // the radio left it to scan
+    CHECK(s.pass() == "result:04[]");
+    CHECK(s.wifi.calls == std::vector<std::string>{"connect_saved", "start_scan", "scan_clear", "connect_saved"});
+  }
+  SUBCASE("a scan while connected leaves the connection alone") {
+    Setup s(1000, true);
+    s.wifi.state = WifiStatus::connected;
+    s.send(kRequestScan);
+    s.wifi.scan = WifiScanState::done;
+    CHECK(s.pass() == "result:04[]");
+    CHECK(s.wifi.calls == std::vector<std::string>{"connect_saved", "start_scan", "scan_clear"});
+  }
   SUBCASE("a one-letter name with a weak two-digit RSSI is padded") {
     Setup s;
     s.send(kRequestScan);

@@ -83,7 +83,7 @@ void SerialOutbox::consume(size_t length) {
 
 Onboarding::Onboarding(Thermostat& thermostat, WifiStation& wifi, NetworkSettings& network,
                        const OnboardingConfig& config)
-    : thermostat_(thermostat), wifi_(wifi), network_(network), config_(config), demux_(*this) {}
+    : thermostat_(thermostat), wifi_(wifi), network_(network), config_(config), demux_(*this, config.packet_timeout_ms) {}
 
 void Onboarding::begin(Millis now) {
   (void)now;
@@ -265,6 +265,9 @@ void Onboarding::poll_scan(Millis now) {
     scan_pending_ = false;
     scan_sending_ = true;
     scan_sent_ = 0;
+    // A radio scans by leaving a network it is still trying to reach (the
+    // ESP8266 does): try the saved one again.
+    if (state_ == ImprovState::provisioned && wifi_.status() != WifiStatus::connected) wifi_.connect_saved();
   }
   if (scan_sending_) send_scan_results();
 }

@@ -91,6 +91,7 @@ struct OnboardingConfig {
   // After a connect, the redirect URL waits this long at most for the logon.
   uint32_t logon_grace_ms = 20000;
   uint32_t scan_timeout_ms = 15000;
+  uint32_t packet_timeout_ms = kImprovPacketTimeoutMs;
   const char* firmware = "Hearth";
   const char* firmware_version = "0.1.0";
   const char* chip = "ESP8266";

@@ -20,7 +20,7 @@ void SerialDemux::receive(const uint8_t* bytes, size_t length, Millis now) {
 
 void SerialDemux::poll(Millis now) {
   if (mode_ != Mode::packet) return;
-  if (static_cast<uint32_t>(now - packet_started_) < kImprovPacketTimeoutMs) return;
+  if (static_cast<uint32_t>(now - packet_started_) < packet_timeout_ms_) return;
   start_line();
   sink_.improv_invalid(now);
 }

@@ -39,7 +39,8 @@ class SerialSink {
 
 class SerialDemux {
  public:
-  explicit SerialDemux(SerialSink& sink) : sink_(sink) {}
+  explicit SerialDemux(SerialSink& sink, uint32_t packet_timeout_ms = kImprovPacketTimeoutMs)
+      : sink_(sink), packet_timeout_ms_(packet_timeout_ms) {}
   void receive(const uint8_t* bytes, size_t length, Millis now);
   // Abandons a packet that stopped arriving; call it every pass.
   void poll(Millis now);
@@ -53,6 +54,7 @@ class SerialDemux {
   void start_line();
 
   SerialSink& sink_;
+  uint32_t packet_timeout_ms_;
   Mode mode_ = Mode::line;
   bool line_has_control_ = false;
   size_t header_matched_ = 0;
