@@ -3,6 +3,7 @@
 // serial port"), against a fake radio and the real core on a bench.
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -621,4 +622,39 @@ TEST_CASE("print_line keeps lines whole and never overruns the outbox") {
   CHECK(s.setup->dropped_output() == 1);
   CHECK(s.drain() == "line:" + long_line);
   CHECK(s.setup->print_line(long_line.c_str()));
+}
+
+TEST_CASE("hostile serial input never wedges the setup, and what it writes stays whole") {
+  std::mt19937 random(21);
+  Setup s;
+  const std::vector<std::vector<uint8_t>> pieces = {
+      kRequestState, kRequestInfo, kRequestScan, rpc_packet({0x09, 0x00}), wifi_settings("Home", "pw"),
+      wifi_settings(std::string(40, 's'), ""), {'h', 'e', 'l', 'p', '\n'}, {'s', 't', 'a', 't', 'u', 's', '\r', '\n'},
+      {'I', 'M', 'P', 'R', 'O', 'V', 0x01}, {'\n'}, {0x00, 0x1B, 0x7F, 0x08}};
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<uint8_t> chunk;
+    const size_t size = random() % 64 + 1;
+    while (chunk.size() < size) {
+      if (random() % 3 == 0) {
+        chunk.push_back(static_cast<uint8_t>(random()));
+      } else {
+        const std::vector<uint8_t>& piece = pieces[random() % pieces.size()];
+        const size_t cut = random() % 4 == 0 ? random() % piece.size() : piece.size();  // sometimes cut short
+        chunk.insert(chunk.end(), piece.begin(), piece.begin() + static_cast<long>(cut));
+      }
+    }
+    s.bench.now += random() % 300;
+    if (random() % 5 == 0) s.wifi.state = static_cast<WifiStatus>(random() % 4);
+    if (random() % 5 == 0) s.wifi.scan = static_cast<WifiScanState>(random() % 4);
+    s.setup->receive(chunk.data(), chunk.size(), s.bench.now);
+    s.pass();  // decode() checks every packet's checksum and that lines and packets are whole
+  }
+  // Then a quiet second and a line end: it answers as on the first day.
+  s.wifi.scan = WifiScanState::failed;
+  s.after(kImprovPacketTimeoutMs);
+  s.send({'\n'});
+  s.after(60000);
+  const std::string state = s.send(kRequestState);
+  CHECK(state.rfind("error:00 | state:0", 0) == 0);
+  CHECK(s.type("help\n").rfind("line:ok commands:", 0) == 0);
 }
