@@ -7,7 +7,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 const protocolDir = fileURLToPath(new URL('./protocol/', import.meta.url)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const contractModule = new RegExp(`^${protocolDir}`);
 const connectionChunk = new RegExp(
-  `^${protocolDir}(envelope|packets|identity)\\.ts$|[\\\\/]@noble[\\\\/]|[\\\\/]src[\\\\/](lib[\\\\/]connection[\\\\/](connection-client|session-guard|backoff)|lib[\\\\/]identity|app[\\\\/](connection|broker-url))\\.ts$`,
+  `^${protocolDir}(envelope|packets|identity)\\.ts$|[\\\\/]@noble[\\\\/]|[\\\\/]src[\\\\/](lib[\\\\/]connection[\\\\/](connection-client|session-guard|backoff)|lib[\\\\/](identity|broker-url)|app[\\\\/]connection)\\.ts$`,
 );
 
 export default defineConfig({

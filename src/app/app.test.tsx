@@ -74,6 +74,23 @@ describe('the app', () => {
     expect(thermostat.settings.target).toBe(21.5);
   });
 
+  it('offers to set up a new thermostat from the welcome card and from Add thermostat', async () => {
+    const user = userEvent.setup();
+    await renderApp();
+    await user.click(screen.getByRole('button', { name: 'Set up a new thermostat' }));
+    const setup = await screen.findByRole('dialog', { name: 'Set up a new thermostat' });
+    // jsdom, like Firefox or Safari, has no Web Serial.
+    expect(within(setup).getByRole('alert')).toHaveTextContent('no Web Serial');
+    await user.click(within(setup).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Add thermostat' }));
+    const pairing = await screen.findByRole('dialog', { name: 'Add thermostat' });
+    await user.click(within(pairing).getByRole('button', { name: 'Set up a new thermostat' }));
+    expect(await screen.findByRole('dialog', { name: 'Set up a new thermostat' })).toBeVisible();
+    expect(screen.queryByRole('dialog', { name: 'Add thermostat' })).toBeNull();
+  });
+
   it('with a paired thermostat offline, shows the last state it kept and its age', async () => {
     const thermostat = new TestThermostat();
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });

@@ -12,6 +12,7 @@ const UpdatePrompt = lazy(() => import('@/features/pwa/update-prompt').then((m) 
 const GeofenceCard = lazy(() => import('@/features/geofence/geofence-card').then((m) => ({ default: m.GeofenceCard })));
 const HistoryPanel = lazy(() => import('@/features/history/history-panel').then((m) => ({ default: m.HistoryPanel })));
 const PairingDialog = lazy(() => import('@/features/pairing/pairing-dialog').then((m) => ({ default: m.PairingDialog })));
+const SetupDialog = lazy(() => import('@/features/setup/setup-dialog').then((m) => ({ default: m.SetupDialog })));
 const SettingsDialog = lazy(() => import('./settings-dialog').then((m) => ({ default: m.SettingsDialog })));
 
 function CardPlaceholder({ height }: { height: number }) {
@@ -38,17 +39,23 @@ function usePairingLinks(): [PairingRequest, (request: PairingRequest) => void] 
   return [request, setRequest];
 }
 
-function Welcome({ onAdd }: { onAdd: () => void }) {
+function Welcome({ onAdd, onSetUp }: { onAdd: () => void; onSetUp: () => void }) {
   return (
     <section className="card welcome">
       <h2>Welcome to Hearth</h2>
       <p>
-        Open the pairing link your thermostat shows on its setup page or serial console — or the one a family member
-        shares — to control it from here. Nothing leaves your home network except encrypted messages.
+        A new thermostat? Plug it into this computer by USB and set it up from here. One that is already set up? Open its
+        pairing link — or the one a family member shares — to control it from here. Nothing leaves your home network
+        except encrypted messages.
       </p>
-      <button type="button" className="button button-primary" onClick={onAdd}>
-        Add thermostat
-      </button>
+      <div className="actions">
+        <button type="button" className="button button-primary" onClick={onSetUp}>
+          Set up a new thermostat
+        </button>
+        <button type="button" className="button" onClick={onAdd}>
+          Add thermostat
+        </button>
+      </div>
     </section>
   );
 }
@@ -59,6 +66,11 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
   const selectedId = useAppStore((s) => s.selectedId);
   const [pairing, setPairing] = usePairingLinks();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [setupOpen, setSetupOpen] = useState(false);
+  const openSetup = () => {
+    setPairing(null);
+    setSetupOpen(true);
+  };
 
   return (
     <CommandsContext value={commands}>
@@ -104,12 +116,13 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
               }
             />
           ) : (
-            <Welcome onAdd={() => setPairing({})} />
+            <Welcome onAdd={() => setPairing({})} onSetUp={openSetup} />
           )}
         </main>
       </div>
       <Suspense fallback={null}>
-        {pairing === null ? null : <PairingDialog {...pairing} onClose={() => setPairing(null)} />}
+        {pairing === null ? null : <PairingDialog {...pairing} onClose={() => setPairing(null)} onSetUp={openSetup} />}
+        {setupOpen ? <SetupDialog onClose={() => setSetupOpen(false)} /> : null}
         {settingsOpen ? <SettingsDialog onClose={() => setSettingsOpen(false)} /> : null}
       </Suspense>
       {withUpdatePrompt ? (

@@ -4,7 +4,7 @@ import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
 import { keyBytes } from '@/lib/thermostats';
 import type { AppState, AppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
-import { defaultBrokerUrl } from './broker-url';
+import { brokerUrlOf } from '@/lib/broker-url';
 
 function linkOf(state: AppState): ThermostatLink | null {
   const thermostat = selectSelectedThermostat(state);
@@ -12,7 +12,7 @@ function linkOf(state: AppState): ThermostatLink | null {
   return { id: thermostat.id, key: keyBytes(thermostat), verified: state.lastStates[thermostat.id] !== undefined };
 }
 
-const urlOf = (state: AppState) => state.preferences.brokerUrl ?? defaultBrokerUrl();
+const urlOf = (state: AppState) => brokerUrlOf(state.preferences);
 
 /** Starts the client and keeps it in step with the store; the client reports back only through store actions. */
 export function startConnection(store: AppStore, identity: Identity, socketFactory?: SocketFactory) {

@@ -7,7 +7,7 @@ import { ShareLinkButton } from '@/features/pairing/share-link';
 import { useAppStore } from '@/stores/app-store';
 import { isLatitude, isLongitude } from '@/stores/persistence';
 import { selectCurrentState, selectSelectedThermostat } from '@/stores/selectors';
-import { defaultBrokerUrl, validateBrokerUrl } from './broker-url';
+import { defaultBrokerUrl, validateBrokerUrl } from '@/lib/broker-url';
 
 const { away_target: AWAY, hysteresis: BAND } = SETTING_RANGES;
 

@@ -2,9 +2,10 @@ import { createStore, useStore } from 'zustand';
 import { createConnectionSlice, type ConnectionSlice } from './connection-slice';
 import { createPresenceSlice, type PresenceSlice } from './presence-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
+import { createSetupSlice, type SetupSlice } from './setup-slice';
 import { createThermostatSlice, type ThermostatSlice } from './thermostat-slice';
 
-export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice;
+export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice;
 
 export const createAppStore = (initial: Partial<AppState> = {}) =>
   createStore<AppState>()((...args) => ({
@@ -12,6 +13,7 @@ export const createAppStore = (initial: Partial<AppState> = {}) =>
     ...createThermostatSlice(...args),
     ...createSettingsSlice(...args),
     ...createPresenceSlice(...args),
+    ...createSetupSlice(...args),
     ...initial,
   }));
 

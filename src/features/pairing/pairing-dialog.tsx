@@ -1,18 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { MAX_NAME_LENGTH } from '@/lib/thermostats';
 import { Dialog } from '@/components/dialog';
+import { DEFAULT_THERMOSTAT_NAME, pairedThermostat, parsePairingLink } from '@/lib/pairing-link';
 import { useAppStore } from '@/stores/app-store';
-import { parsePairingLink } from './pairing-link';
-
-export const DEFAULT_THERMOSTAT_NAME = 'Thermostat';
 
 interface PairingDialogProps {
   /** What an opened `#pair=` link held; absent when the person opened the dialog. */
   fromLink?: string;
   onClose: () => void;
+  /** Switches to "Set up a new thermostat", for one that has never been on the Wi-Fi. */
+  onSetUp?: () => void;
 }
 
-export function PairingDialog({ fromLink, onClose }: PairingDialogProps) {
+export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps) {
   const addThermostat = useAppStore((s) => s.addThermostat);
   const known = useAppStore((s) => s.thermostats);
   const [fromLinkResult] = useState(() => (fromLink === undefined ? null : parsePairingLink(fromLink)));
@@ -36,7 +36,7 @@ export function PairingDialog({ fromLink, onClose }: PairingDialogProps) {
       }
       code = parsed.value;
     }
-    addThermostat({ id: code.id, key: code.key, name: name.trim().slice(0, MAX_NAME_LENGTH) || DEFAULT_THERMOSTAT_NAME });
+    addThermostat(pairedThermostat(code, name));
     onClose();
   };
 
@@ -54,6 +54,14 @@ export function PairingDialog({ fromLink, onClose }: PairingDialogProps) {
             <p className="muted small">
               Open the pairing link the thermostat shows (or a family member shares), or paste it here.
             </p>
+            {onSetUp === undefined ? null : (
+              <p className="muted small">
+                A new thermostat, never set up?{' '}
+                <button type="button" className="link-button" onClick={onSetUp}>
+                  Set up a new thermostat
+                </button>
+              </p>
+            )}
             <label className="field">
               <span>Pairing link</span>
               <input

@@ -1,12 +1,8 @@
 import { useState } from 'react';
 import type { PairedThermostat } from '@/lib/thermostats';
-import { buildPairingLink } from './pairing-link';
+import { appUrl, buildPairingLink } from '@/lib/pairing-link';
 
 type Outcome = 'shared' | 'copied' | 'failed' | null;
-
-export function appUrl(): string {
-  return `${location.origin}${location.pathname}`;
-}
 
 export function ShareLinkButton({ thermostat }: { thermostat: PairedThermostat }) {
   const [outcome, setOutcome] = useState<Outcome>(null);

@@ -3,6 +3,11 @@ export function defaultBrokerUrl(loc: Pick<Location, 'protocol' | 'host'> = loca
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
 }
 
+/** The broker this app talks to, and so the one a thermostat it sets up is told to use: the person's choice or the default. */
+export function brokerUrlOf(preferences: { brokerUrl: string | null }, loc?: Pick<Location, 'protocol' | 'host'>): string {
+  return preferences.brokerUrl ?? defaultBrokerUrl(loc);
+}
+
 /** A broker URL the user typed: ws:// or wss:// only, else a message saying what to fix. */
 export function validateBrokerUrl(text: string): string | null {
   if (text.trim() === '') return null;

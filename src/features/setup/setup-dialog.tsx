@@ -1,0 +1,286 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Dialog } from '@/components/dialog';
+import { brokerUrlOf } from '@/lib/broker-url';
+import { appUrl, DEFAULT_THERMOSTAT_NAME } from '@/lib/pairing-link';
+import type { DeviceInfo, SetupState, WifiNetwork } from '@/lib/setup/setup-machine';
+import { MAX_NAME_LENGTH } from '@/lib/thermostats';
+import { appStore, useAppStore } from '@/stores/app-store';
+import { displayText, signalWords, wifiSettingsProblem } from './improv-answers';
+import { SetupSession, type SerialPortChooser, type SetupTimeouts } from './setup-session';
+import { isLocalOnlyHost, webSerial } from './web-serial';
+
+interface SetupDialogProps {
+  onClose: () => void;
+  /** The browser's Web Serial by default; null where there is none. */
+  serial?: SerialPortChooser | null;
+  timeouts?: Partial<SetupTimeouts>;
+}
+
+/** "Set up a new thermostat": USB cable, Web Serial, Improv Wi-Fi; ends with the thermostat paired. */
+export function SetupDialog({ onClose, serial = webSerial(), timeouts }: SetupDialogProps) {
+  const setup = useAppStore((s) => s.setup);
+  const brokerUrl = brokerUrlOf({ brokerUrl: useAppStore((s) => s.preferences.brokerUrl) });
+  const setupEvent = useAppStore((s) => s.setupEvent);
+  const session = useRef<SetupSession | null>(null);
+
+  useEffect(
+    () => () => {
+      void session.current?.close();
+      session.current = null;
+      setupEvent({ type: 'reset' });
+    },
+    [setupEvent],
+  );
+
+  const connect = () => {
+    if (serial === null) return;
+    void session.current?.close();
+    const next = new SetupSession({ serial, store: appStore, brokerUrl, appUrl: appUrl(), ...(timeouts ? { timeouts } : {}) });
+    session.current = next;
+    void next.connect();
+  };
+  const actions: NetworkActions = {
+    join: (ssid, password, name) => void session.current?.join(ssid, password, name),
+    addAsItIs: (name) => void session.current?.addAsItIs(name),
+    scan: () => void session.current?.scan(),
+  };
+
+  return (
+    <Dialog title="Set up a new thermostat" onClose={onClose}>
+      {serial === null ? (
+        <NoWebSerial brokerUrl={brokerUrl} />
+      ) : setup.step === 'start' ? (
+        <StartStep problem={setup.problem} brokerUrl={brokerUrl} onConnect={connect} onClose={onClose} />
+      ) : setup.step === 'choosing-port' || setup.step === 'configuring' || setup.step === 'detecting' ? (
+        <Progress setup={setup} />
+      ) : setup.step === 'paired' ? (
+        <PairedStep name={setup.name} onClose={onClose} />
+      ) : (
+        <NetworkStep setup={setup} actions={actions} />
+      )}
+    </Dialog>
+  );
+}
+
+function NoWebSerial({ brokerUrl }: { brokerUrl: string }) {
+  return (
+    <div className="form">
+      <p role="alert" className="banner banner-warn">
+        This browser cannot talk to a thermostat over USB: it has no Web Serial.
+      </p>
+      <p>
+        Open this app in <strong>Chrome or Edge on a desktop or laptop computer</strong>
+        {globalThis.isSecureContext ? '' : ' at its https:// address'}, plug the thermostat in there and choose Set up a new thermostat.
+      </p>
+      <p className="muted small">
+        Or follow the serial console steps in the firmware guide (firmware/README.md). The thermostat needs these two lines:{' '}
+        <code className="breakable">broker {brokerUrl}</code> and <code className="breakable">app {appUrl()}</code>
+      </p>
+    </div>
+  );
+}
+
+function StartStep({ problem, brokerUrl, onConnect, onClose }: { problem: string | null; brokerUrl: string; onConnect: () => void; onClose: () => void }) {
+  return (
+    <div className="form">
+      <ol className="steps">
+        <li>Plug the thermostat into this computer with a USB data cable.</li>
+        <li>Press Connect and choose its port in the list the browser shows (often named USB serial, CH340 or CP210x).</li>
+      </ol>
+      {isLocalOnlyHost(location.hostname) ? (
+        <p className="muted small">
+          This page is open at {location.hostname}, which only this computer can reach: a thermostat told to use{' '}
+          <code className="breakable">{brokerUrl}</code> will not find the server. Open the app at its network address to set up a real
+          thermostat.
+        </p>
+      ) : null}
+      {problem === null ? null : (
+        <p role="alert" className="banner banner-danger">
+          {problem}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" className="button button-quiet" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="button button-primary" onClick={onConnect}>
+          Connect
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Progress({ setup }: { setup: Extract<SetupState, { step: 'choosing-port' | 'configuring' | 'detecting' }> }) {
+  const words = {
+    'choosing-port': 'Choose the thermostat’s port in the list the browser shows.',
+    configuring: 'Telling the thermostat this app’s address…',
+    detecting: 'Asking the thermostat about itself…',
+  }[setup.step];
+  return (
+    <p role="status" className="muted">
+      {words}
+    </p>
+  );
+}
+
+function DeviceSummary({ device }: { device: DeviceInfo }) {
+  return (
+    <section aria-label="Thermostat found">
+      <dl className="device-summary">
+        <dt>Firmware</dt>
+        <dd>{`${device.firmware} ${device.version}`.trim()}</dd>
+        {device.chip === '' ? null : (
+          <>
+            <dt>Chip</dt>
+            <dd>{device.chip}</dd>
+          </>
+        )}
+        {device.name === '' ? null : (
+          <>
+            <dt>Name</dt>
+            <dd>{device.name}</dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}
+
+type NetworkSetupState = Extract<SetupState, { step: 'scanning' | 'choosing-network' | 'joining' | 'logging-on' }>;
+
+/** The radio value that stands for "a network the scan does not show". */
+const HIDDEN = '\u0000hidden';
+
+interface NetworkActions {
+  join: (ssid: string, password: string, name: string) => void;
+  addAsItIs: (name: string) => void;
+  scan: () => void;
+}
+
+function NetworkStep({ setup, actions }: { setup: NetworkSetupState; actions: NetworkActions }) {
+  const networks = setup.step === 'scanning' ? null : setup.networks;
+  const busy = setup.step === 'joining' || setup.step === 'logging-on';
+  const scanning = setup.step === 'scanning';
+  const [choice, setChoice] = useState<string | null>(null);
+  const [hiddenName, setHiddenName] = useState('');
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState(DEFAULT_THERMOSTAT_NAME);
+  const [formProblem, setFormProblem] = useState<string | null>(null);
+  const hintPrefix = useId();
+
+  const scanFailed = setup.step === 'choosing-network' && networks === null;
+  const typing = scanFailed || choice === HIDDEN;
+  const chosen: WifiNetwork | undefined = networks?.find((network) => network.ssid === choice);
+  const ssid = typing ? hiddenName.trim() : (chosen?.ssid ?? '');
+  const problem = formProblem ?? (setup.step === 'choosing-network' ? setup.problem : null);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const refused = wifiSettingsProblem(ssid, password, chosen?.secured ?? false);
+    setFormProblem(refused);
+    if (refused === null) actions.join(ssid, password, name);
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <DeviceSummary device={setup.device} />
+      {setup.step === 'choosing-network' && setup.alreadyOnline ? (
+        <div className="banner banner-warn">
+          <p>This thermostat is already on a Wi-Fi network. Choose a network to move it, or add it as it is.</p>
+          <button type="button" className="button" onClick={() => actions.addAsItIs(name)}>
+            Add it as it is
+          </button>
+        </div>
+      ) : null}
+      <fieldset className="fieldset" disabled={busy}>
+        <legend>Wi-Fi network</legend>
+        {scanning ? (
+          <p role="status" className="muted">
+            Looking for Wi-Fi networks…
+          </p>
+        ) : null}
+        {scanFailed ? <p className="muted small">The thermostat could not list the networks it sees. Type the network name.</p> : null}
+        {networks === null ? null : (
+          <div role="radiogroup" aria-label="Networks the thermostat sees" className="network-list">
+            {networks.length === 0 ? <p className="muted small">The thermostat sees no network. Look again, or type the name of a hidden one.</p> : null}
+            {networks.map((network, index) => (
+              <div key={network.ssid} className="network">
+                <label>
+                  <input
+                    type="radio"
+                    name="network"
+                    value={network.ssid}
+                    checked={choice === network.ssid}
+                    onChange={() => setChoice(network.ssid)}
+                    aria-describedby={`${hintPrefix}-${index}`}
+                  />{' '}
+                  {displayText(network.ssid)}
+                </label>
+                <small id={`${hintPrefix}-${index}`} className="muted">
+                  {signalWords(network.rssi)}, {network.secured ? 'password' : 'open'}
+                </small>
+              </div>
+            ))}
+            <div className="network">
+              <label>
+                <input type="radio" name="network" value={HIDDEN} checked={choice === HIDDEN} onChange={() => setChoice(HIDDEN)} /> Another network
+                (hidden)
+              </label>
+            </div>
+          </div>
+        )}
+        {typing ? (
+          <label className="field">
+            <span>Network name</span>
+            <input type="text" autoComplete="off" spellCheck={false} value={hiddenName} onChange={(event) => setHiddenName(event.target.value)} />
+          </label>
+        ) : null}
+        <label className="field">
+          <span>Wi-Fi password</span>
+          <input type="password" autoComplete="off" value={password} onChange={(event) => setPassword(event.target.value)} />
+        </label>
+        <label className="field">
+          <span>Thermostat name</span>
+          <input type="text" maxLength={MAX_NAME_LENGTH} value={name} onChange={(event) => setName(event.target.value)} />
+        </label>
+        <button type="button" className="link-button" onClick={actions.scan} disabled={scanning}>
+          Look for networks again
+        </button>
+      </fieldset>
+      {busy ? (
+        <p role="status">
+          {setup.step === 'joining'
+            ? `Joining ${displayText(setup.ssid)}… This can take half a minute.`
+            : `On ${displayText(setup.ssid)}. Waiting for the thermostat to reach the server…`}
+        </p>
+      ) : null}
+      {problem === null ? null : (
+        <p role="alert" className="banner banner-danger">
+          {problem}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="button button-primary" disabled={busy || scanning}>
+          Connect
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function PairedStep({ name, onClose }: { name: string; onClose: () => void }) {
+  return (
+    <div className="form">
+      <p role="status">{name} is set up and paired with this app.</p>
+      <p className="muted small">
+        You can unplug the USB cable: the thermostat keeps its Wi-Fi and server. Share its pairing link with the household from Settings.
+      </p>
+      <div className="actions">
+        <button type="button" className="button button-primary" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { appUrl, buildPairingLink, MAX_DEVICE_LINK_LENGTH, pairedThermostat, parseDeviceLink, parsePairingLink } from './pairing-link';
+
+const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
+const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
+
+describe('parsePairingLink', () => {
+  it.each([
+    ['a whole link', `http://127.0.0.1:8080/#pair=${ID}.${KEY}`],
+    ['a link with a path and a query', `https://home.example/app/?x=1#pair=${ID}.${KEY}`],
+    ['the fragment alone', `#pair=${ID}.${KEY}`],
+    ['pair= without the hash', `pair=${ID}.${KEY}`],
+    ['the bare code', `${ID}.${KEY}`],
+    ['a link with spaces around it, as pasted', `  http://h/#pair=${ID}.${KEY}\n`],
+    ['a fragment with other parameters', `http://h/#utm=x&pair=${ID}.${KEY}`],
+  ])('reads %s', (_what, input) => {
+    expect(parsePairingLink(input)).toEqual({ ok: true, value: { id: ID, key: KEY } });
+  });
+
+  it.each([
+    ['nothing', '', 'empty', /Paste the pairing link/],
+    ['a link without a pairing code', 'http://127.0.0.1:8080/', 'no_pairing', /no pairing code/],
+    ['a fragment of something else', 'http://h/#settings', 'no_pairing', /no pairing code/],
+    ['a code without the dot', `#pair=${ID}${KEY}`, 'bad_shape', /ID, a dot, then the key/],
+    ['an ID too short', `#pair=${ID.slice(1)}.${KEY}`, 'bad_id', /thermostat ID .* not valid/],
+    ['an ID with a foreign letter', `#pair=${ID.slice(1)}*.${KEY}`, 'bad_id', /thermostat ID .* not valid/],
+    ['a key cut short', `#pair=${ID}.${KEY.slice(0, 30)}`, 'bad_key', /key .* not valid/],
+    ['a key that is not base64url', `#pair=${ID}.${KEY.slice(1)}=`, 'bad_key', /key .* not valid/],
+    ['damaged percent-encoding', `#pair=${ID}.%E0%A4%A`, 'bad_shape', /damaged/],
+  ])('refuses %s with a clear message', (_what, input, error, message) => {
+    const result = parsePairingLink(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toBe(error);
+    expect(result.message).toMatch(message);
+  });
+
+  it('builds links that it reads back, dropping any old fragment', () => {
+    const link = buildPairingLink('http://127.0.0.1:8080/#old', { id: ID, key: KEY });
+    expect(link).toBe(`http://127.0.0.1:8080/#pair=${ID}.${KEY}`);
+    expect(parsePairingLink(link)).toEqual({ ok: true, value: { id: ID, key: KEY } });
+  });
+});
+
+describe('parseDeviceLink (a link that came over the cable)', () => {
+  const ORIGIN = 'https://hearth.home.example';
+
+  it.each([
+    ['the app root', `${ORIGIN}/#pair=${ID}.${KEY}`],
+    ['the app under a path', `${ORIGIN}/app/#pair=${ID}.${KEY}`],
+    ['a fragment with other parameters', `${ORIGIN}/#x=1&pair=${ID}.${KEY}`],
+  ])('accepts a pairing link for this app: %s', (_what, link) => {
+    expect(parseDeviceLink(link, ORIGIN)).toEqual({ ok: true, value: { id: ID, key: KEY } });
+  });
+
+  it.each([
+    ['another host', `https://evil.example/#pair=${ID}.${KEY}`, 'other_site', /another site \(https:\/\/evil\.example\)/],
+    ['the same host on another port', `https://hearth.home.example:8443/#pair=${ID}.${KEY}`, 'other_site', /another site/],
+    ['plain http for an https app', `http://hearth.home.example/#pair=${ID}.${KEY}`, 'other_site', /another site/],
+    ['a host that only starts like ours', `https://hearth.home.example.evil.example/#pair=${ID}.${KEY}`, 'other_site', /another site/],
+    ['a javascript: link', `javascript:alert(1)//#pair=${ID}.${KEY}`, 'not_a_link', /not a web link/],
+    ['a bare code, which a person may paste but a device must not send', `${ID}.${KEY}`, 'not_a_link', /not a link/],
+    ['a link to this app without a code', `${ORIGIN}/#settings`, 'no_pairing', /without a pairing code/],
+    ['a pair= in the query, not the fragment', `${ORIGIN}/?pair=${ID}.${KEY}`, 'no_pairing', /without a pairing code/],
+    ['a bad key', `${ORIGIN}/#pair=${ID}.${KEY.slice(2)}`, 'bad_key', /key .* not valid/],
+    ['a link longer than any pairing link', `${ORIGIN}/#pair=${ID}.${KEY}&${'x'.repeat(MAX_DEVICE_LINK_LENGTH)}`, 'too_long', /far too long/],
+  ])('refuses %s', (_what, link, error, message) => {
+    const result = parseDeviceLink(link, ORIGIN);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toBe(error);
+    expect(result.message).toMatch(message);
+  });
+});
+
+describe('pairedThermostat', () => {
+  it('names the thermostat as typed, cut to fit, or Thermostat when left empty', () => {
+    expect(pairedThermostat({ id: ID, key: KEY }, '  Living room ')).toEqual({ id: ID, key: KEY, name: 'Living room' });
+    expect(pairedThermostat({ id: ID, key: KEY }, '   ').name).toBe('Thermostat');
+    expect(pairedThermostat({ id: ID, key: KEY }, 'x'.repeat(100)).name).toHaveLength(40);
+  });
+});
+
+it('appUrl is the page address without query or fragment', () => {
+  expect(appUrl({ origin: 'https://h.example', pathname: '/app/' })).toBe('https://h.example/app/');
+});

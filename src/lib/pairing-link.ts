@@ -1,0 +1,98 @@
+import { isClientId, type Result, fail, ok } from '@protocol';
+import { isThermostatKey, MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
+
+export type PairingLinkError = 'empty' | 'no_pairing' | 'bad_shape' | 'bad_id' | 'bad_key';
+
+export interface PairingCode {
+  id: string;
+  key: string;
+}
+
+const PAIR_PREFIX = 'pair=';
+
+/** What a thermostat is called until the person names it. */
+export const DEFAULT_THERMOSTAT_NAME = 'Thermostat';
+
+/** The address of this app as a pairing link starts: no query, no fragment. */
+export function appUrl(loc: Pick<Location, 'origin' | 'pathname'> = location): string {
+  return `${loc.origin}${loc.pathname}`;
+}
+
+/**
+ * Reads `<app URL>#pair=<ID>.<key>`, a bare `#pair=…` fragment or a bare `<ID>.<key>`: whatever a person
+ * is likely to paste. Every failure names what is wrong in words a person can act on.
+ */
+export function parsePairingLink(input: string): Result<PairingCode, PairingLinkError> {
+  const text = input.trim();
+  if (text === '') return fail('empty', 'Paste the pairing link from the thermostat.');
+  const hashAt = text.indexOf('#');
+  let code: string;
+  if (hashAt >= 0) {
+    const fragment = text.slice(hashAt + 1);
+    const pairAt = fragment.split('&').find((part) => part.startsWith(PAIR_PREFIX));
+    if (pairAt === undefined) return fail('no_pairing', 'This link has no pairing code (#pair=…) in it.');
+    code = pairAt.slice(PAIR_PREFIX.length);
+  } else if (text.startsWith(PAIR_PREFIX)) {
+    code = text.slice(PAIR_PREFIX.length);
+  } else if (/^[a-z]+:\/\//i.test(text)) {
+    return fail('no_pairing', 'This link has no pairing code (#pair=…) in it.');
+  } else {
+    code = text;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(code);
+  } catch {
+    return fail('bad_shape', 'The pairing code is damaged; copy the whole link again.');
+  }
+  const parts = decoded.split('.');
+  if (parts.length !== 2) return fail('bad_shape', 'The pairing code must be the thermostat ID, a dot, then the key.');
+  const [id, key] = parts as [string, string];
+  if (!isClientId(id)) return fail('bad_id', 'The thermostat ID in this link is not valid (22 letters, digits, - or _).');
+  if (!isThermostatKey(key)) return fail('bad_key', 'The key in this link is not valid; it may be cut short.');
+  return ok({ id, key });
+}
+
+/** The link a member passes on. The fragment never reaches any server. */
+export function buildPairingLink(appUrl: string, code: PairingCode): string {
+  const base = appUrl.split('#')[0] ?? appUrl;
+  return `${base}#pair=${code.id}.${code.key}`;
+}
+
+/** The thermostat a pairing code adds, under the name the person typed (cut to fit, or the default). */
+export function pairedThermostat(code: PairingCode, name: string): PairedThermostat {
+  return { id: code.id, key: code.key, name: name.trim().slice(0, MAX_NAME_LENGTH) || DEFAULT_THERMOSTAT_NAME };
+}
+
+export type DeviceLinkError = PairingLinkError | 'too_long' | 'not_a_link' | 'other_site';
+
+/** A pairing link is an app address plus 6 + 22 + 1 + 43 characters; anything much longer is not one. */
+export const MAX_DEVICE_LINK_LENGTH = 1024;
+
+/**
+ * A pairing link that came from a device over a cable, not from a person: whatever is on the other end may
+ * send anything, so only a whole http(s) link to THIS app's origin with a valid code in its fragment passes.
+ */
+export function parseDeviceLink(input: string, appOrigin: string): Result<PairingCode, DeviceLinkError> {
+  if (input.length > MAX_DEVICE_LINK_LENGTH) return fail('too_long', 'The thermostat sent a pairing link that is far too long; it was not used.');
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return fail('not_a_link', 'The thermostat sent something that is not a link; it was not used.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return fail('not_a_link', 'The thermostat sent something that is not a web link; it was not used.');
+  }
+  if (url.origin !== appOrigin) {
+    return fail(
+      'other_site',
+      `The thermostat sent a pairing link for another site (${url.origin}), not this app (${appOrigin}); it was not used. ` +
+        'If this app has two addresses, set up from the one the household uses.',
+    );
+  }
+  if (!url.hash.slice(1).split('&').some((part) => part.startsWith(PAIR_PREFIX))) {
+    return fail('no_pairing', 'The thermostat sent a link without a pairing code; it was not used.');
+  }
+  return parsePairingLink(url.href);
+}
