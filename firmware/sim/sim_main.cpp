@@ -473,7 +473,7 @@ class Simulator {
   RoomModel room_;
   SimulatedBme280 sensor_;
   SimulatedRelay relay_;
-  FileStorage storage_;
+  DirectoryStorage storage_;
   OsRandom random_;
   BridgeProcess bridge_;
   BridgeLink link_;

@@ -6,73 +6,74 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
-
 namespace hearth {
 
-std::string FileStorage::path(Blob blob) const {
-  switch (blob) {
-    case Blob::identity: return dir_ + "/identity.bin";
-    case Blob::identity_backup: return dir_ + "/identity-backup.bin";
-    case Blob::settings: break;
+Result<FileInfo> PosixFileSystem::stat(const char* path) {
+  struct stat info;
+  if (::stat(full_path(path).c_str(), &info) != 0) {
+    if (errno == ENOENT) return Result<FileInfo>::success(FileInfo{false, 0});
+    return Result<FileInfo>::failure(Error::io);
   }
-  return dir_ + "/settings.bin";
+  // A directory or device where a blob should be cannot be read as one.
+  if (!S_ISREG(info.st_mode)) return Result<FileInfo>::failure(Error::io);
+  return Result<FileInfo>::success(FileInfo{true, size_t(info.st_size)});
 }
 
-Result<size_t> FileStorage::read(Blob blob, uint8_t* out, size_t capacity) {
-  const int fd = ::open(path(blob).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    // Anything but "no such file in a directory that is there" (permissions,
-    // I/O errors, a state directory gone) cannot tell that the blob is absent.
-    struct stat dir;
-    const bool absent = errno == ENOENT && ::stat(dir_.c_str(), &dir) == 0 && S_ISDIR(dir.st_mode);
-    return Result<size_t>::failure(absent ? Error::not_found : Error::io);
-  }
+Result<size_t> PosixFileSystem::read(const char* path, size_t offset, uint8_t* out, size_t n) {
+  const int fd = ::open(full_path(path).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Result<size_t>::failure(Error::io);
   size_t total = 0;
-  for (;;) {
-    uint8_t scratch[64];
-    const bool room = total < capacity;
-    const ssize_t n = room ? ::read(fd, out + total, capacity - total) : ::read(fd, scratch, 1);
-    if (n < 0) {
+  while (total < n) {
+    const ssize_t got = ::pread(fd, out + total, n - total, off_t(offset + total));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
       ::close(fd);
       return Result<size_t>::failure(Error::io);
     }
-    if (n == 0) break;
-    if (!room) {
-      ::close(fd);
-      return Result<size_t>::failure(Error::too_large);
-    }
-    total += size_t(n);
+    if (got == 0) break;
+    total += size_t(got);
   }
   ::close(fd);
   return Result<size_t>::success(total);
 }
 
-Status FileStorage::write(Blob blob, const uint8_t* data, size_t length) {
-  if (full) return Error::io;
-  const std::string final_path = path(blob);
-  const std::string temp_path = final_path + ".tmp";
-  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::io;
+Result<size_t> PosixFileSystem::write(const char* path, const uint8_t* data, size_t n) {
+  if (full) return Result<size_t>::failure(Error::io);
+  const int fd = ::open(full_path(path).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Result<size_t>::failure(Error::io);
   size_t done = 0;
-  while (done < length) {
-    const ssize_t n = ::write(fd, data + done, length - done);
-    if (n <= 0) {
-      ::close(fd);
-      return Error::io;
-    }
-    done += size_t(n);
+  while (done < n) {
+    const ssize_t wrote = ::write(fd, data + done, n - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) break;
+    done += size_t(wrote);
   }
   const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || crash_before_rename) return Error::io;
-  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) return Error::io;
+  const bool closed = ::close(fd) == 0;
+  if (!synced || !closed) return Result<size_t>::failure(Error::io);
+  return Result<size_t>::success(done);
+}
+
+Status PosixFileSystem::rename(const char* from, const char* to) {
+  if (crash_before_rename) return Error::io;
+  if (::rename(full_path(from).c_str(), full_path(to).c_str()) != 0) return Error::io;
+  // The rename itself reaches the disk only with the directory.
   const int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return Error::none;
+  if (dir_fd < 0) return Error::io;
+  const bool synced = ::fsync(dir_fd) == 0;
+  ::close(dir_fd);
+  return synced ? Error::none : Error::io;
+}
+
+Status PosixFileSystem::remove(const char* path) {
+  return ::unlink(full_path(path).c_str()) == 0 ? Error::none : Error::io;
+}
+
+Status PosixFileSystem::check() {
+  // ENOENT means "absent" only in a state directory that is there (an
+  // unmounted disk or a deleted directory cannot tell).
+  struct stat dir;
+  return ::stat(dir_.c_str(), &dir) == 0 && S_ISDIR(dir.st_mode) ? Error::none : Error::io;
 }
 
 Status OsRandom::fill(uint8_t* out, size_t length) {

@@ -2,26 +2,51 @@
 #pragma once
 #include <string>
 
+#include "file_storage.h"
 #include "ports.h"
 
 namespace hearth {
 
-// One file per blob under a state directory (identity.bin,
-// identity-backup.bin, settings.bin). Writes go to a temporary file that is
-// flushed and then renamed over the old one, so a crash leaves the old or
-// the new blob, never a torn one (the same scheme as LittleFS glue). A blob
-// is not_found only when its file does not exist in a directory that does.
-class FileStorage final : public Storage {
+// The state directory as a file system for the core's FileStorage (the same
+// blob rules as on the device): each path is a file directly under it.
+// "Absent" is told apart from errors by errno (ENOENT) and check() (the
+// directory is there). Writes are fsync'ed, renames too (the directory).
+class PosixFileSystem final : public FileSystem {
  public:
-  explicit FileStorage(std::string dir) : dir_(std::move(dir)) {}
-  Result<size_t> read(Blob blob, uint8_t* out, size_t capacity) override;
-  Status write(Blob blob, const uint8_t* data, size_t length) override;
-  bool crash_before_rename = false;  // tests: power lost after the temp file
+  explicit PosixFileSystem(std::string dir) : dir_(std::move(dir)) {}
+  Result<FileInfo> stat(const char* path) override;
+  Result<size_t> read(const char* path, size_t offset, uint8_t* out, size_t n) override;
+  Result<size_t> write(const char* path, const uint8_t* data, size_t n) override;
+  Status rename(const char* from, const char* to) override;
+  Status remove(const char* path) override;
+  Status check() override;
+  bool crash_before_rename = false;  // tests: power lost after the temp file, before the rename
   bool full = false;                 // every write fails as on a full disk
 
  private:
-  std::string path(Blob blob) const;
+  std::string full_path(const char* path) const { return dir_ + path; }
   std::string dir_;
+};
+
+// One file per blob under a state directory (identity.bin,
+// identity-backup.bin, settings.bin, network.bin), kept by the core's
+// FileStorage: temporary file, read back, rename. The simulator's
+// `storage full|ok` command and the tests set the hooks.
+class DirectoryStorage final : public Storage {
+  PosixFileSystem files_;  // first: the members below refer to it
+  FileStorage blobs_;
+
+ public:
+  explicit DirectoryStorage(std::string dir) : files_(std::move(dir)), blobs_(files_) {}
+  DirectoryStorage(const DirectoryStorage&) = delete;
+  Result<size_t> read(Blob blob, uint8_t* out, size_t capacity) override {
+    return blobs_.read(blob, out, capacity);
+  }
+  Status write(Blob blob, const uint8_t* data, size_t length) override {
+    return blobs_.write(blob, data, length);
+  }
+  bool& crash_before_rename = files_.crash_before_rename;
+  bool& full = files_.full;
 };
 
 class OsRandom final : public Random {

@@ -18,7 +18,7 @@
 
 namespace hearth::testing {
 
-// A fresh directory for a FileStorage test; left behind in /tmp like any test scratch.
+// A fresh directory for a DirectoryStorage test; left behind in /tmp like any test scratch.
 inline std::string make_temp_dir() {
   char pattern[] = "/tmp/hearth-storage-XXXXXX";
   return mkdtemp(pattern);

@@ -327,7 +327,7 @@ TEST_CASE("a HOME_set answer says storage too while settings are not stored") {
 
 TEST_CASE("file storage: not_found only for a missing file in a directory that is there") {
   const std::string dir = make_temp_dir();
-  FileStorage storage(dir);
+  DirectoryStorage storage(dir);
   uint8_t buf[128];
   CHECK(storage.read(Blob::identity, buf, sizeof buf).error == Error::not_found);
   CHECK(storage.read(Blob::identity_backup, buf, sizeof buf).error == Error::not_found);

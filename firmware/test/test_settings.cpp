@@ -171,7 +171,7 @@ TEST_CASE("identity is not re-made when storage fails to read, and waits for ran
 
 TEST_CASE("file storage: atomic replace; power loss before the rename keeps the old blob") {
   const std::string dir = make_temp_dir();
-  FileStorage storage(dir);
+  DirectoryStorage storage(dir);
   uint8_t buf[64];
   CHECK(storage.read(Blob::settings, buf, sizeof buf).error == Error::not_found);
   const uint8_t first[] = {1, 2, 3};
@@ -179,7 +179,7 @@ TEST_CASE("file storage: atomic replace; power loss before the rename keeps the 
   REQUIRE(storage.write(Blob::settings, first, sizeof first) == Error::none);
   storage.crash_before_rename = true;
   CHECK(storage.write(Blob::settings, second, sizeof second) == Error::io);
-  FileStorage after_power_cycle(dir);
+  DirectoryStorage after_power_cycle(dir);
   auto r = after_power_cycle.read(Blob::settings, buf, sizeof buf);
   REQUIRE(r.ok());
   CHECK(r.value == 3);

@@ -1,4 +1,5 @@
-// Telling a never-formatted flash file system from a damaged one.
+// Mounting the flash file system: telling a never-formatted flash from a
+// damaged one, and formatting only the first.
 #pragma once
 #include "core_types.h"
 
@@ -14,5 +15,51 @@ inline bool is_erased_flash(const uint8_t* data, size_t length) {
   }
   return length > 0;
 }
+
+// How many bytes at the start of each superblock block are looked at.
+constexpr size_t kSuperblockProbeBytes = 64;
+
+// The flash area of a file system, before and around mounting. Each call
+// passes one library call's result on (the ESP8266 adapter:
+// firmware/src/littlefs_file_system.h):
+// - disable_auto_format: tells the library never to format on its own when a
+//   mount fails (LittleFS formats by default);
+// - mount, format: the library's own;
+// - read_block_start: the first n bytes of the file system's block `block`,
+//   straight from flash (blocks 0 and 1 hold LittleFS's superblock pair).
+class FlashVolume {
+ public:
+  virtual Status disable_auto_format() = 0;
+  virtual Status mount() = 0;
+  virtual Status format() = 0;
+  virtual Status read_block_start(uint32_t block, uint8_t* out, size_t n) = 0;
+
+ protected:
+  ~FlashVolume() = default;
+};
+
+enum class MountOutcome : uint8_t {
+  mounted,            // the file system mounted
+  formatted,          // it was never formatted (both superblock blocks erased): formatted, mounted
+  auto_format_stuck,  // the library's auto-format could not be turned off: nothing tried
+  damaged,            // it did not mount and is not erased: left as it is
+  unreadable,         // it did not mount and its superblock blocks cannot be read: left as it is
+  format_failed,      // never formatted, but formatting it or mounting it after failed
+};
+
+// The boot sequence: auto-format off (else nothing is tried, since a failed
+// mount would format), mount; if that fails, format only when both
+// superblock blocks read as erased, and mount again. Never formats a file
+// system that exists but does not mount: that is the identity.
+MountOutcome mount_file_system(FlashVolume& volume);
+
+// Whether blobs can be read and written after this outcome (FileStorage::set_mounted).
+inline bool file_system_usable(MountOutcome outcome) {
+  return outcome == MountOutcome::mounted || outcome == MountOutcome::formatted;
+}
+
+// One console line saying what happened and, for a fault, what it means and
+// what the user can do. Empty for a plain mount.
+const char* mount_outcome_message(MountOutcome outcome);
 
 }  // namespace hearth

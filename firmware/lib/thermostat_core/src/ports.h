@@ -33,8 +33,9 @@ class Relay {
 };
 
 // identity and identity_backup are the two copies of the identity; keep
-// them in separate files so that one damaged file cannot take both.
-enum class Blob : uint8_t { identity, identity_backup, settings };
+// them in separate files so that one damaged file cannot take both. network
+// is the broker URL, app URL and broker pin (network_config.h).
+enum class Blob : uint8_t { identity, identity_backup, settings, network };
 
 // Each blob is read and written whole; write() must be atomic: after a power
 // loss the old or the new content is found, never a mix.
