@@ -1,8 +1,8 @@
 /**
- * The thermostat's serial console, as the app sees it: text lines of at most 200 bytes ending in '\n' or
- * '\r\n', each command answered by one line starting `ok ` or `error ` (the firmware's README lists them). Whatever is on
- * the other end of the cable may send anything, so lines are bounded, stripped to printable ASCII, and only
- * an answer to the command just sent counts.
+ * The thermostat's serial console, as the app sees it (docs/protocol.md, "Setting up over the serial port"):
+ * text lines of at most 200 bytes, each command answered by one line starting `ok ` or `error `. Whatever is
+ * on the other end of the cable may send anything, so lines are bounded, stripped to printable ASCII, and
+ * only an answer to the command just sent counts.
  */
 
 export const MAX_CONSOLE_LINE_BYTES = 200;

@@ -1,7 +1,8 @@
 /**
  * The serial side of "Set up a new thermostat", outside React: opens the port the person picks, tells the
  * thermostat this app's broker and address on its console, then gives it a Wi-Fi network over Improv Wi-Fi
- * serial and pairs with the link it answers. It reports only through store actions (setupEvent, addThermostat).
+ * serial and pairs with the link it answers, in the order docs/protocol.md gives ("Setting up over the serial
+ * port"). It reports only through store actions (setupEvent, addThermostat).
  */
 import { ImprovSerialCurrentState } from 'improv-wifi-serial-sdk/dist/const';
 import { ImprovSerial } from 'improv-wifi-serial-sdk/dist/serial';

@@ -1,0 +1,52 @@
+import { test, expect, ThermostatScreen, withoutWebSerial } from './fixtures/index.ts';
+
+test('a new thermostat is set up from the browser over USB: a wrong password is explained, the right one pairs it and it goes live', async ({
+  page,
+  thermostatOnCable,
+  browser,
+  baseURL,
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Set up a new thermostat' }).click();
+  const setup = page.getByRole('dialog', { name: 'Set up a new thermostat' });
+  await setup.getByRole('button', { name: 'Connect' }).click();
+
+  // The thermostat tells who it is and which networks it sees.
+  const found = setup.getByRole('region', { name: 'Thermostat found' });
+  await expect(found).toContainText('Hearth');
+  await expect(found).toContainText('ESP8266');
+  const networks = setup.getByRole('radiogroup', { name: 'Networks the thermostat sees' });
+  await expect(networks.getByRole('radio', { name: 'Hearth Lab' })).toBeVisible();
+  await expect(networks.getByRole('radio', { name: 'Neighbours' })).toBeVisible();
+  expect(thermostatOnCable.openedWith).toEqual([115200]);
+
+  await networks.getByRole('radio', { name: 'Hearth Lab' }).check();
+  const password = setup.getByLabel('Wi-Fi password');
+  await password.fill('wrong horse');
+  await setup.getByRole('button', { name: 'Connect' }).click();
+  await expect(setup.getByRole('alert')).toHaveText('The thermostat could not join Hearth Lab. Check the password.');
+
+  await password.fill('correct horse');
+  await setup.getByRole('textbox', { name: 'Thermostat name' }).fill('Hall');
+  await setup.getByRole('button', { name: 'Connect' }).click();
+  await expect(setup.getByText('Hall is set up and paired with this app.')).toBeVisible({ timeout: 30_000 });
+  await thermostatOnCable.waitForOnline();
+  await setup.getByRole('button', { name: 'Done' }).click();
+  await expect(setup).toBeHidden();
+
+  const screen = new ThermostatScreen(page);
+  await expect(page.getByRole('heading', { name: 'Hall' })).toBeVisible();
+  await screen.expectLive();
+
+  // The same app in a browser without Web Serial says what to use instead.
+  const elsewhere = await browser.newContext({ baseURL });
+  await withoutWebSerial(elsewhere);
+  const other = await elsewhere.newPage();
+  await other.goto('/');
+  await other.getByRole('button', { name: 'Set up a new thermostat' }).click();
+  const noSerial = other.getByRole('dialog', { name: 'Set up a new thermostat' });
+  await expect(noSerial.getByRole('alert')).toHaveText('This browser cannot talk to a thermostat over USB: it has no Web Serial.');
+  await expect(noSerial).toContainText('Chrome or Edge on a desktop or laptop computer');
+  await expect(noSerial.getByRole('button', { name: 'Connect' })).toHaveCount(0);
+  await elsewhere.close();
+});
