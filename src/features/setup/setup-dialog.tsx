@@ -19,7 +19,8 @@ interface SetupDialogProps {
 /** "Set up a new thermostat": USB cable, Web Serial, Improv Wi-Fi; ends with the thermostat paired. */
 export function SetupDialog({ onClose, serial = webSerial(), timeouts }: SetupDialogProps) {
   const setup = useAppStore((s) => s.setup);
-  const brokerUrl = brokerUrlOf({ brokerUrl: useAppStore((s) => s.preferences.brokerUrl) });
+  const chosenBrokerUrl = useAppStore((s) => s.preferences.brokerUrl);
+  const brokerUrl = brokerUrlOf({ brokerUrl: chosenBrokerUrl });
   const setupEvent = useAppStore((s) => s.setupEvent);
   const session = useRef<SetupSession | null>(null);
 

@@ -156,6 +156,16 @@ describe('SetupSession', () => {
     expect(port.closed).toBe(true);
   });
 
+  it('lets go of the port when closed while it waits for a console answer', async () => {
+    const { port, session, setup } = setUp({ answerConsole: () => [] }, { timeouts: { ...FAST, consoleAnswerMs: 60_000 } });
+    const connecting = session.connect();
+    await vi.waitFor(() => expect(port.consoleLines).toHaveLength(1));
+    expect(setup().step).toBe('configuring');
+    await session.close();
+    expect(port.closed).toBe(true);
+    await connecting;
+  });
+
   it('reports nothing once closed', async () => {
     const { store, session, setup } = setUp({}, { timeouts: { ...FAST, joinMs: 200 } });
     await session.connect();

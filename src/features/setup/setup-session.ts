@@ -59,6 +59,8 @@ export class SetupSession {
   private readonly timeouts: SetupTimeouts;
   private port: SetupPort | null = null;
   private improv: ImprovSerial | null = null;
+  /** The console's reader while `broker` and `app` wait for their answers; the port cannot close while it holds it. */
+  private consoleReader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   /** Set once the session is over: nothing it hears afterwards reaches the store. */
   private ended = false;
   private existingLink: string | null = null;
@@ -95,6 +97,11 @@ export class SetupSession {
       await this.fail('The port could not be opened. Close any other program or tab using it (a serial monitor, say), then try again.');
       return;
     }
+    if (this.ended) {
+      // Closed while the port was opening: it is ours to close.
+      await port.close().catch(() => undefined);
+      return;
+    }
     this.port = port;
     this.emit({ type: 'port-opened' });
 
@@ -119,6 +126,7 @@ export class SetupSession {
     }
     if (port.readable === null || port.writable === null) return DISCONNECTED;
     const reader = port.readable.getReader();
+    this.consoleReader = reader;
     const lines = new ConsoleLineReader();
     const queue: string[] = [];
     let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
@@ -164,6 +172,7 @@ export class SetupSession {
     } finally {
       // Improv takes the port over; a read still waiting is dropped with the lock, nothing it would bring is lost.
       reader.releaseLock();
+      this.consoleReader = null;
     }
   }
 
@@ -244,9 +253,15 @@ export class SetupSession {
   async close(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    const { improv, port } = this;
+    const { improv, port, consoleReader } = this;
     this.improv = null;
     this.port = null;
+    this.consoleReader = null;
+    if (consoleReader !== null) {
+      // Ends the wait for a console answer at once (it reads "closed") and lets go of the stream.
+      await consoleReader.cancel().catch(() => undefined);
+      consoleReader.releaseLock();
+    }
     try {
       await improv?.close();
     } catch {

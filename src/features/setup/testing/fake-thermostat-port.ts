@@ -81,7 +81,9 @@ export class FakeThermostatPort implements SetupPort {
     this.openedWith = options;
   }
 
+  /** As Web Serial's: a port whose streams someone still holds does not close. */
   async close(): Promise<void> {
+    if (this.readable.locked || this.writable.locked) throw new TypeError('Cannot close a serial port while its streams are locked.');
     this.closed = true;
   }
 
