@@ -25,6 +25,7 @@
 #include "json_writer.h"
 #include "room_model.h"
 #include "sim_ports.h"
+#include "sim_setup.h"
 #include "thermostat.h"
 
 using namespace hearth;
@@ -45,8 +46,11 @@ struct Options {
   std::string broker_host;  // what the logon signs for, from the broker URL
   std::string state_dir;
   std::string app_url = "http://localhost:8080/";
+  bool app_url_given = false;
   double speed = 1.0;
   std::string name = "thermostat";
+  bool serial_pty = false;
+  std::vector<SimWifiNetwork> networks;
 };
 
 std::string g_name = "thermostat";
@@ -102,6 +106,29 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
       if (!value(&o->state_dir)) return false;
     } else if (arg == "--app-url") {
       if (!value(&o->app_url)) return false;
+      o->app_url_given = true;
+    } else if (arg == "--serial") {
+      std::string kind;
+      if (!value(&kind)) return false;
+      if (kind != "pty") {
+        *error = "--serial takes pty";
+        return false;
+      }
+      o->serial_pty = true;
+    } else if (arg == "--wifi") {
+      std::string network;
+      if (!value(&network)) return false;
+      const size_t equals = network.find('=');
+      const std::string ssid = network.substr(0, equals);
+      const std::string password = equals == std::string::npos ? "" : network.substr(equals + 1);
+      if (equals == std::string::npos || ssid.empty() || ssid.size() > kMaxSsidBytes ||
+          password.size() > kMaxWifiPasswordBytes || ssid.find('\n') != std::string::npos ||
+          password.find('\n') != std::string::npos) {
+        *error = "--wifi takes <ssid>=<password>: an SSID of 1 to 32 bytes, a password of 0 to 64";
+        return false;
+      }
+      // Signal strengths the scan reports: the first network is the strongest.
+      o->networks.push_back({ssid, password, static_cast<int16_t>(-40 - 7 * int(o->networks.size() % 8))});
     } else if (arg == "--name") {
       if (!value(&o->name)) return false;
     } else if (arg == "--speed") {
@@ -115,9 +142,10 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
       return false;
     }
   }
-  if (o->broker.empty()) *error = "--broker <ws url> is required";
-  else if (o->state_dir.empty()) *error = "--state-dir <dir> is required";
+  if (o->state_dir.empty()) *error = "--state-dir <dir> is required";
   if (!error->empty()) return false;
+  // Without --broker the thermostat starts unprovisioned: the serial console sets it.
+  if (o->broker.empty()) return true;
   char host[kMaxBrokerHostLength + 1];
   if (!broker_host_from_url(o->broker.c_str(), host, sizeof host).ok()) {
     *error = "--broker must be a ws:// or wss:// URL with a host name or IPv4 address";
@@ -230,6 +258,7 @@ class Simulator {
         sensor_(room_),
         storage_(options.state_dir),
         link_(bridge_),
+        setup_(setup_options(options), storage_),
         jitter_(std::random_device{}()) {
     // The core's network timeout is in its (simulated) clock; keep it at 20 s
     // of real time whatever the speed.
@@ -247,20 +276,40 @@ class Simulator {
       log("app URL too long for the pairing link");
       return 2;
     }
+    std::string error;
+    if (!setup_.open(&error)) {
+      log("%s", error.c_str());
+      return 2;
+    }
+    if (options_.serial_pty) say("SERIAL " + setup_.serial_path());
+    log("%s", setup_.load_message().c_str());
     boot();
-    log("broker %s (signing for host %s), speed %g", options_.broker.c_str(),
-        options_.broker_host.c_str(), options_.speed);
-    connect();
+    log("broker %s, speed %g", setup_.broker_url()[0] != '\0' ? setup_.broker_url() : "(none yet)",
+        options_.speed);
+    reconnect_at_ = real_ms();  // dialled as soon as the network is ready
     loop();
     shutdown();
     return 0;
   }
 
  private:
+  static SimSetupOptions setup_options(const Options& options) {
+    SimSetupOptions setup;
+    setup.serial_pty = options.serial_pty;
+    setup.networks = options.networks;
+    setup.state_dir = options.state_dir;
+    setup.broker = options.broker;
+    setup.app_url = options.app_url;
+    setup.app_url_given = options.app_url_given;
+    setup.speed = options.speed;
+    return setup;
+  }
+
   void boot() {
     core_ = std::make_unique<Thermostat>(sensor_, relay_, storage_, link_, random_, clock_.now(),
                                          config_);
     core_->begin(clock_.now());
+    setup_.attach(*core_, clock_.now());
     paired_id_.clear();
     fault_shown_ = Error::none;
     report_identity();
@@ -272,7 +321,8 @@ class Simulator {
     if (core_->identity_ready()) {
       if (paired_id_ == core_->identity().id) return;
       char link[256];
-      core_->pairing_link(options_.app_url.c_str(), link, sizeof link);
+      const char* app_url = setup_.app_url()[0] != '\0' ? setup_.app_url() : options_.app_url.c_str();
+      core_->pairing_link(app_url, link, sizeof link);
       say(std::string("PAIR ") + link);
       paired_id_ = core_->identity().id;
       fault_shown_ = Error::none;
@@ -306,7 +356,12 @@ class Simulator {
     }
     ++conn_;
     link_.attach(conn_);
-    bridge_.connect(conn_, options_.broker);
+    // The logon signs for the host of the URL dialled (the console may have changed it).
+    dialled_url_ = setup_.broker_url();
+    char host[kMaxBrokerHostLength + 1] = "";
+    broker_host_from_url(dialled_url_.c_str(), host, sizeof host);
+    broker_host_ = host;
+    bridge_.connect(conn_, dialled_url_);
     reconnect_at_ = -1;
   }
 
@@ -344,7 +399,7 @@ class Simulator {
       switch (e.kind) {
         case BridgeEvent::opened:
           link_.set_open(true);
-          core_->link_opened(clock_.now(), options_.broker_host.c_str());
+          core_->link_opened(clock_.now(), broker_host_.c_str());
           break;
         case BridgeEvent::message:
           core_->link_text(e.payload.data(), e.payload.size(), clock_.now());
@@ -411,7 +466,7 @@ class Simulator {
     relay_.set(false);
     boot();
     attempts_ = 0;
-    connect();
+    reconnect_at_ = real_ms();
   }
 
   void on_stdin() {
@@ -437,6 +492,7 @@ class Simulator {
       fds.push_back({g_wake_pipe[0], POLLIN, 0});
       if (stdin_open_) fds.push_back({0, POLLIN, 0});
       if (bridge_.running()) fds.push_back({bridge_.event_fd(), POLLIN, 0});
+      if (setup_.serial_fd() >= 0) fds.push_back({setup_.serial_fd(), POLLIN, 0});
       const int ready = poll(fds.data(), fds.size(), 20);
       if (ready < 0 && errno != EINTR) break;
 
@@ -453,11 +509,33 @@ class Simulator {
           (void)!read(g_wake_pipe[0], drain, sizeof drain);
         } else if (bridge_.running() && p.fd == bridge_.event_fd()) {
           on_bridge_events();
+        } else if (p.fd == setup_.serial_fd()) {
+          setup_.on_serial_readable(clock_.now());
         }
       }
+      setup_.tick(clock_.now());
+      report_identity();  // a factory reset on the console makes a new identity
       report_status();
-      if (reconnect_at_ >= 0 && real_ms() >= reconnect_at_) connect();
+      follow_network();
+      if (setup_.network_ready() && reconnect_at_ >= 0 && real_ms() >= reconnect_at_) connect();
     }
+  }
+
+  // A new broker URL or pin, or Wi-Fi gone (forget-wifi, factory-reset):
+  // the link in use is dropped, and a new one dialled as soon as it can be.
+  void follow_network() {
+    const bool changed = setup_.take_broker_change();
+    if (!changed && (dialled_url_.empty() || setup_.network_ready())) return;
+    if (!dialled_url_.empty()) {
+      log("network settings changed: leaving %s", dialled_url_.c_str());
+      if (bridge_.running()) bridge_.close(conn_);
+      ++conn_;  // events of the old connection are ignored from now on
+      link_.attach(conn_);
+      link_lost();
+      dialled_url_.clear();
+    }
+    attempts_ = 0;
+    reconnect_at_ = real_ms();
   }
 
   void shutdown() {
@@ -477,6 +555,9 @@ class Simulator {
   OsRandom random_;
   BridgeProcess bridge_;
   BridgeLink link_;
+  SimSetup setup_;
+  std::string dialled_url_;  // the broker URL of the link in use or being dialled
+  std::string broker_host_;  // what its logon signs for
   std::unique_ptr<Thermostat> core_;
   std::mt19937 jitter_;
   std::string repo_root_;
@@ -493,8 +574,13 @@ class Simulator {
 }  // namespace
 
 const char kUsage[] =
-    "usage: thermostat_sim --broker <ws url> --state-dir <dir> "
-    "[--app-url <url>] [--speed <factor>] [--name <label>]\n";
+    "usage: thermostat_sim --state-dir <dir> [--broker <ws url>] [--app-url <url>] [--speed <factor>]\n"
+    "                      [--name <label>] [--serial pty] [--wifi <ssid>=<password>]...\n"
+    "  --broker       provisioned from the start: dial this broker (on a network that is simply there)\n"
+    "                 without it the thermostat waits to be set up on its serial port\n"
+    "  --serial pty   the serial port (console and Improv Wi-Fi) on a pseudo-terminal, raw;\n"
+    "                 its path is printed first: SERIAL <path>\n"
+    "  --wifi         a network the simulated radio sees (repeatable; empty password: open)\n";
 
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
