@@ -81,6 +81,33 @@ describe('ESP Web Tools manifest', () => {
     }
   });
 
+  it('registers itself after PlatformIO writes the image, and writes the manifest when that step runs', () => {
+    // What PlatformIO's SCons gives an extra script: Import() and an env with these two calls.
+    const harness = `
+import sys
+script, build = sys.argv[1], sys.argv[2]
+class Env:
+    actions = []
+    def GetProjectOption(self, name):
+        return {"custom_firmware_version": "2.0.1"}[name]
+    def AddPostAction(self, target, action):
+        self.actions.append((target, action))
+class Node:
+    def __init__(self, path): self.path = path
+    def __str__(self): return self.path
+env = Env()
+exec(compile(open(script).read(), script, "exec"), {"__name__": "SCons.Script", "Import": lambda name: None, "env": env})
+[(target, action)] = env.actions
+print(target)
+action([], [Node(build + "/firmware.bin")], env)
+`;
+    writeFileSync(join(build, 'firmware.bin'), Buffer.from([0xe9]));
+    const output = execFileSync('python3', ['-c', harness, writer, build], { encoding: 'utf8' });
+    expect(output.split('\n')[0]).toBe('$BUILD_DIR/${PROGNAME}.bin');
+    const manifest = JSON.parse(readFileSync(join(build, 'manifest.json'), 'utf8')) as { version: string };
+    expect(manifest.version).toBe('2.0.1');
+  });
+
   it('runs after every PlatformIO build, with the version the firmware reports over Improv', () => {
     expect(envOption('extra_scripts')).toBe('post:scripts/esp_web_tools_manifest.py');
     const version = envOption('custom_firmware_version');
