@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fakes.h"
+#include "network_config.h"
 #include "onboarding.h"
 
 using namespace hearth;
@@ -79,48 +80,6 @@ WifiNetwork network(const char* ssid, int16_t rssi, bool secured = true) {
   n.secured = secured;
   return n;
 }
-
-// Refuses a few kinds of URL the way the real store (network_config.h) does,
-// so that the console's wording for a refused value can be checked.
-struct MemoryNetworkSettings final : NetworkSettings {
-  std::string broker;
-  std::string app = "https://hearth.example/";
-  bool pinned = false;
-  Status fail = Error::none;
-  const char* broker_url() const override { return broker.c_str(); }
-  const char* app_url() const override { return app.c_str(); }
-  bool broker_pinned() const override { return pinned; }
-  static bool refused(const std::string& url, const char* scheme, const char* secure_scheme) {
-    const bool scheme_ok = url.rfind(scheme, 0) == 0 || url.rfind(secure_scheme, 0) == 0;
-    const size_t host = url.find("://") + 3;
-    return !scheme_ok || url.size() <= host || url[host] == '/' ||
-           url.find_first_of("@[# ") != std::string::npos;
-  }
-  Status set_broker_url(const char* url) override {
-    if (refused(url, "ws://", "wss://")) return Error::bad_format;
-    if (fail != Error::none) return fail;
-    broker = url;
-    return Error::none;
-  }
-  Status set_app_url(const char* url) override {
-    if (refused(url, "http://", "https://")) return Error::bad_format;
-    if (fail != Error::none) return fail;
-    app = url;
-    return Error::none;
-  }
-  Status set_broker_pin(const uint8_t* fingerprint) override {
-    if (fail != Error::none) return fail;
-    pinned = fingerprint != nullptr;
-    return Error::none;
-  }
-  Status clear() override {
-    if (fail != Error::none) return fail;
-    broker.clear();
-    app.clear();
-    pinned = false;
-    return Error::none;
-  }
-};
 
 std::vector<uint8_t> rpc_packet(std::vector<uint8_t> rpc) {
   std::vector<uint8_t> packet{'I', 'M', 'P', 'R', 'O', 'V', 1, 0x03, static_cast<uint8_t>(rpc.size())};
@@ -198,13 +157,15 @@ std::string join(const std::vector<std::string>& items) {
 struct Setup {
   Bench bench;
   FakeWifi wifi;
-  MemoryNetworkSettings network;
+  NetworkConfigStore network{bench.storage};  // the real one, over the bench's storage
   std::unique_ptr<Onboarding> setup;
   std::vector<uint8_t> raw;  // everything written so far
 
   explicit Setup(Millis start = 1000, bool saved_network = false) : bench(start) {
     wifi.saved = saved_network;
     REQUIRE(bench.boot() == Error::none);
+    network.load();
+    REQUIRE(network.set_app_url("https://hearth.example/") == Error::none);
     setup = std::make_unique<Onboarding>(*bench.core, wifi, network);
     setup->begin(bench.now);
   }
@@ -391,7 +352,7 @@ TEST_CASE("a thermostat with a saved network connects at boot and is provisioned
 
 TEST_CASE("without an app URL or identity the redirect result carries no URL") {
   Setup s(1000, true);
-  s.network.app.clear();
+  REQUIRE(s.network.clear() == Error::none);
   CHECK(s.send(kRequestState) == "error:00 | state:04 | result:02[]");
 }
 
@@ -518,9 +479,9 @@ TEST_CASE("console commands answer one line each") {
     CHECK(out.rfind(std::string("line:") + c.answer_starts, 0) == 0);
     CHECK(out.find(" | ") == std::string::npos);  // one line
   }
-  CHECK(s.network.broker == "ws://192.168.1.10:8080/ws");
-  CHECK(s.network.app == "http://192.168.1.10:8080/");
-  CHECK_FALSE(s.network.pinned);
+  CHECK(std::string(s.network.broker_url()) == "ws://192.168.1.10:8080/ws");
+  CHECK(std::string(s.network.app_url()) == "http://192.168.1.10:8080/");
+  CHECK_FALSE(s.network.broker_pinned());
   (void)pin;
   CHECK(s.type(std::string(201, 'x') + "\n") == "line:error line too long (at most 200 bytes): ignored up to its end");
   CHECK(s.type(std::string("st\0atus\n", 8)) == "line:error control character in line: ignored");
@@ -529,7 +490,7 @@ TEST_CASE("console commands answer one line each") {
 TEST_CASE("pair prints the link (only here, on the wire) and settings changes ask for a new broker link") {
   Setup s;
   CHECK(s.type("pair\n") == "line:PAIR " + s.link() + " | line:ok pair");
-  s.network.app.clear();
+  REQUIRE(s.network.clear() == Error::none);
   CHECK(s.type("pair\n") == "line:error no app URL: set it with app <URL of the app>");
   CHECK_FALSE(s.setup->take_broker_change());
   s.type("broker ws://192.168.1.10:8080/ws\n");
@@ -539,10 +500,10 @@ TEST_CASE("pair prints the link (only here, on the wire) and settings changes as
   CHECK(s.setup->take_broker_change());
   s.type("app https://hearth.example/\n");
   CHECK_FALSE(s.setup->take_broker_change());
-  s.network.fail = Error::io;
+  s.bench.storage.fail_writes = true;
   CHECK(s.type("broker wss://hearth.example/ws\n") == "line:error broker URL not stored: io");
   CHECK_FALSE(s.setup->take_broker_change());
-  CHECK(s.network.broker == "ws://192.168.1.10:8080/ws");
+  CHECK(std::string(s.network.broker_url()) == "ws://192.168.1.10:8080/ws");
 }
 
 TEST_CASE("pair without an identity says why") {
@@ -574,21 +535,21 @@ TEST_CASE("forget-wifi and factory-reset") {
   }
   SUBCASE("factory-reset: a new identity, no network settings, no Wi-Fi") {
     Setup s(1000, true);
-    s.network.broker = "wss://hearth.example/ws";
+    REQUIRE(s.network.set_broker_url("wss://hearth.example/ws") == Error::none);
     const std::string old_id = s.bench.id();
     CHECK(s.type("factory-reset\n") == "line:ok factory-reset");
     CHECK(s.bench.id() != old_id);
-    CHECK(s.network.broker.empty());
+    CHECK(s.network.broker_url()[0] == '\0');
     CHECK_FALSE(s.wifi.saved);
     CHECK(s.setup->state() == ImprovState::ready);
     CHECK(s.setup->take_broker_change());
   }
   SUBCASE("factory-reset that cannot make a new identity changes nothing else") {
     Setup s(1000, true);
-    s.network.broker = "wss://hearth.example/ws";
+    REQUIRE(s.network.set_broker_url("wss://hearth.example/ws") == Error::none);
     s.bench.random.fail = true;
     CHECK(s.type("factory-reset\n").rfind("line:error factory-reset failed: no_random", 0) == 0);
-    CHECK(s.network.broker == "wss://hearth.example/ws");
+    CHECK(std::string(s.network.broker_url()) == "wss://hearth.example/ws");
     CHECK(s.wifi.saved);
   }
 }
