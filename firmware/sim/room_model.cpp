@@ -11,18 +11,28 @@ void RoomModel::advance(double seconds, bool heater_on) {
   }
 }
 
-SimulatedBme280::SimulatedBme280(const RoomModel& room)
-    : room_(room), noise_(std::random_device{}()) {}
+const char* sensor_mode_name(SensorMode mode) {
+  switch (mode) {
+    case SensorMode::ok: return "ok";
+    case SensorMode::fail: return "fail";
+    case SensorMode::stuck: return "stuck";
+    case SensorMode::absent: return "absent";
+  }
+  return "unknown";
+}
 
-SensorSample SimulatedBme280::read() {
-  if (mode == SensorMode::fail) return SensorSample{false, {0, 0, 0}};
-  if (mode == SensorMode::stuck && last_.ok) return last_;  // frozen registers
-  std::uniform_real_distribution<float> jitter(-1.0f, 1.0f);
-  last_.ok = true;
-  last_.reading.temperature = float(room_.room_c) + 0.02f * jitter(noise_);
-  last_.reading.humidity = 45.0f + 0.2f * jitter(noise_);
-  last_.reading.pressure = 1013.2f + 0.05f * jitter(noise_);
-  return last_;
+SimulatedBme280::SimulatedBme280(const RoomModel& room)
+    : room_(room), noise_(std::random_device{}()), chip_(0x76, noise_()) {}
+
+SensorSample SimulatedBme280::read(Millis now) {
+  chip_.fault = mode == SensorMode::fail     ? ChipFault::skipped
+                : mode == SensorMode::absent ? ChipFault::absent
+                                             : ChipFault::none;
+  chip_.frozen = mode == SensorMode::stuck;
+  std::uniform_real_distribution<double> jitter(-1.0, 1.0);
+  chip_.set_environment(room_.room_c + 0.02 * jitter(noise_), 45.0 + 0.2 * jitter(noise_),
+                        1013.2 + 0.05 * jitter(noise_));
+  return driver_.read(now);
 }
 
 }  // namespace hearth

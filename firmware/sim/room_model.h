@@ -2,6 +2,8 @@
 #pragma once
 #include <random>
 
+#include "bme280.h"
+#include "bme280_chip.h"
 #include "ports.h"
 
 namespace hearth {
@@ -18,18 +20,23 @@ struct RoomModel {
   void advance(double seconds, bool heater_on);
 };
 
-enum class SensorMode { ok, fail, stuck };
+// ok; fail: the chip answers but skips its measurements; stuck: its data
+// registers stop changing; absent: nothing answers on the bus.
+enum class SensorMode { ok, fail, stuck, absent };
+const char* sensor_mode_name(SensorMode mode);
 
+// A simulated chip reading the room, through the driver the device runs.
 class SimulatedBme280 final : public Sensor {
  public:
   explicit SimulatedBme280(const RoomModel& room);
-  SensorSample read() override;
+  SensorSample read(Millis now) override;
   SensorMode mode = SensorMode::ok;
 
  private:
   const RoomModel& room_;
   std::mt19937 noise_;
-  SensorSample last_{false, {0, 0, 0}};
+  Bme280Chip chip_;
+  Bme280 driver_{chip_};
 };
 
 class SimulatedRelay final : public Relay {

@@ -348,6 +348,16 @@ describe('simulated thermostat', () => {
     await pushedState((s) => !s.sensor_ok && !s.heater, since, 20_000);  // 10 simulated minutes
     expect(await sim.state()).toMatchObject({ sensor_ok: false, heater: false });
 
+    since = watcher.packetsReceived;
+    expect(await sim.command('sensor ok')).toBe('ok sensor ok');
+    await pushedState((s) => s.sensor_ok, since);
+
+    // The simulated chip stops answering on the bus: the driver reports it absent.
+    since = watcher.packetsReceived;
+    expect(await sim.command('sensor absent')).toBe('ok sensor absent');
+    await pushedState((s) => !s.sensor_ok && !s.heater, since);
+    expect(await sim.state()).toMatchObject({ sensor: 'absent', sensor_ok: false, temperature: null, heater: false });
+
     expect(await sim.command('sensor ok')).toBe('ok sensor ok');
     expect(await sim.command('dance')).toMatch(/^error /);
     expect(await sim.command('room warm')).toMatch(/^error /);

@@ -226,9 +226,7 @@ std::string state_json(const Thermostat& core, const RoomModel& room, const Simu
       .boolean("online", core.online())
       .integer("sessions", core.active_sessions())
       .integer("dropped_envelopes", core.dropped_envelopes())
-      .string("sensor", sensor.mode == SensorMode::ok     ? "ok"
-                        : sensor.mode == SensorMode::fail ? "fail"
-                                                          : "stuck")
+      .string("sensor", sensor_mode_name(sensor.mode))
       .string("id", core.identity_ready() ? core.identity().id : "");
   if (core.identity_ready()) {
     w.null("identity_fault");
@@ -446,7 +444,8 @@ class Simulator {
       if (arg == "fail") sensor_.mode = SensorMode::fail;
       else if (arg == "ok") sensor_.mode = SensorMode::ok;
       else if (arg == "stuck") sensor_.mode = SensorMode::stuck;
-      else return "error sensor takes fail, ok or stuck";
+      else if (arg == "absent") sensor_.mode = SensorMode::absent;
+      else return "error sensor takes fail, ok, stuck or absent";
       return "ok " + line;
     }
     if (verb == "outside" || verb == "room") {

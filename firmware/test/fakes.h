@@ -25,22 +25,24 @@ inline std::string make_temp_dir() {
 }
 
 struct FakeSensor final : Sensor {
-  SensorSample next{true, {20.0f, 45.0f, 1013.0f}};
+  SensorSample next{SensorStatus::good, {20.0f, 45.0f, 1013.0f}};
   bool frozen = false;  // true: identical values every time, like stuck registers
   int reads = 0;
+  Millis read_at = 0;
   SensorSample last{};
-  SensorSample read() override {
+  SensorSample read(Millis now) override {
     ++reads;
+    read_at = now;
     last = next;
     // A real sensor's pressure always jitters a little.
-    if (!frozen && last.ok) last.reading.pressure += (reads % 2) * 0.01f;
+    if (!frozen && last.status == SensorStatus::good) last.reading.pressure += (reads % 2) * 0.01f;
     return last;
   }
   void set_temperature(float c) {
-    next.ok = true;
+    next.status = SensorStatus::good;
     next.reading.temperature = c;
   }
-  void fail() { next.ok = false; }
+  void fail() { next.status = SensorStatus::failed; }
 };
 
 struct FakeRelay final : Relay {

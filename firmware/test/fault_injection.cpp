@@ -1,9 +1,18 @@
 // Fault injection: thousands of random sequences of readings, sensor
 // failures, messages (valid, replayed, tampered, out of range), reboots, link
 // drops, time jumps and storage faults (reads failing, writes failing, copies
-// corrupted between reboots, factory resets). After every step an outside
-// oracle checks the safety rules against what the relay actually did:
-//   - the relay is never on without a fresh (< 60 s), plausible, not stuck reading;
+// corrupted between reboots, factory resets). Each sequence runs one sensor
+// scenario: a sensor double, the real BME280 driver over a simulated chip
+// that is absent, reads all zeros or garbage, drops off the bus mid-run and
+// comes back, or shows any other fault, or an adapter that lies (good
+// whatever it reads, as the Adafruit library did with no chip). After every
+// step an outside oracle checks the safety rules against what the relay
+// actually did:
+//   - the relay is never on without a fresh (< 60 s), plausible, not stuck
+//     reading that the sensor really holds (for the chip: what its registers
+//     hold; a lying adapter never has one);
+//   - the driver never vouches for a reading from a faulty chip, and reads a
+//     chip that works again by the third read after its longest retry pause;
 //   - it never switches on sooner than the minimum off time after switching off,
 //     and never off sooner than the minimum on time unless forced by safety;
 //   - no heating period lasts 4 h or more;
@@ -25,6 +34,8 @@
 #include <random>
 #include <set>
 
+#include "bme280.h"
+#include "bme280_chip.h"
 #include "fakes.h"
 
 using namespace hearth;
@@ -33,15 +44,52 @@ using namespace hearth::testing;
 namespace {
 
 constexpr uint64_t kFresh = 60000, kStuck = 600000, kMaxHeat = 4ull * 3600 * 1000;
+// A working chip is read good again by the third read after the driver's
+// longest retry pause: one that notices a chip reset, one that starts the
+// chip again, then its first measurement.
+constexpr uint64_t kChipLongestPause = Bme280::kRetryMaxMs;
+
+enum class SensorScenario : uint8_t {
+  fake,                // a sensor double failing and freezing on command
+  sensor_absent,       // no chip answers on the bus
+  all_zero_registers,  // every register reads 0x00
+  garbage_registers,   // every read returns random bytes
+  drop_off_mid_run,    // a working chip drops off the bus and comes back power-cycled
+  chip_faults,         // any chip fault mid-run: another chip, 0xFF, skipped measurements, resets
+  lying_adapter,       // says good whatever it reads: 0 °C, 0 %, 0 hPa, NaN, out of range
+};
+constexpr int kScenarios = 7;
+const char* scenario_name(SensorScenario s) {
+  switch (s) {
+    case SensorScenario::fake: return "sensor double";
+    case SensorScenario::sensor_absent: return "sensor absent";
+    case SensorScenario::all_zero_registers: return "all-zero registers";
+    case SensorScenario::garbage_registers: return "garbage registers";
+    case SensorScenario::drop_off_mid_run: return "drop-off mid-run";
+    case SensorScenario::chip_faults: return "other chip faults";
+    case SensorScenario::lying_adapter: return "lying adapter";
+  }
+  return "unknown";
+}
 
 // The oracle keeps its own 64-bit time; the core only ever sees 32 bits.
 struct World {
   uint64_t time = 0;
-  // Sensor as served to the core.
+  // Sensor as served to the core, and whether the sensor really held it.
   bool read_ever = false;
   uint64_t read_at = 0;
   SensorSample read{};
+  bool read_true = false;
   uint64_t same_since = 0;
+  // Since when the simulated chip works (no fault, not frozen), for the
+  // BME280 scenarios, and the reads since then after the longest pause.
+  bool chip_working = false;
+  uint64_t chip_working_since = 0;
+  int reads_after_pause = 0;
+  void chip_works_from_now() {
+    chip_working_since = time;
+    reads_after_pause = 0;
+  }
   // Relay as driven by the core.
   bool on = false;
   uint64_t switched_at = 0;
@@ -49,7 +97,7 @@ struct World {
   std::vector<std::string> violations;
 
   bool good_reading() const {
-    const bool plausible = read.ok && read.reading.temperature >= -20.0f &&
+    const bool plausible = read_true && read.reading.temperature >= -20.0f &&
                            read.reading.temperature <= 60.0f;
     return read_ever && plausible && time - read_at < kFresh && time - same_since < kStuck;
   }
@@ -58,12 +106,101 @@ struct World {
 World* g_world = nullptr;
 uint32_t g_min_on = 60000, g_min_off = 60000;
 
+// What a lying adapter serves: the Adafruit library's reading with no chip
+// (issue 9, defect 1), then values outside what a BME280 can report.
+SensorSample lie(unsigned which, float celsius) {
+  switch (which % 7) {
+    case 0: return {SensorStatus::good, {0.0f, 0.0f, 0.0f}};
+    case 1: return {SensorStatus::good, {celsius, -1.0f, 1013.0f}};
+    case 2: return {SensorStatus::good, {celsius, 45.0f, 0.0f}};
+    case 3: return {SensorStatus::good, {celsius, NAN, 1013.0f}};
+    case 4: return {SensorStatus::good, {celsius, 45.0f, INFINITY}};
+    case 5: return {SensorStatus::good, {celsius, 100.5f, 1013.0f}};
+    default: return {SensorStatus::good, {celsius, 45.0f, 1100.5f}};
+  }
+}
+
 struct OracleSensor final : Sensor {
+  SensorScenario scenario = SensorScenario::fake;
   FakeSensor inner;
-  SensorSample read() override {
-    SensorSample s = inner.read();
+  Bme280Chip chip;
+  std::unique_ptr<Bme280> driver;
+  unsigned lie_kind = 0;
+
+  // A booting device starts its driver afresh.
+  void boot() { driver = std::make_unique<Bme280>(chip); }
+  bool uses_chip() const {
+    return scenario != SensorScenario::fake && scenario != SensorScenario::lying_adapter;
+  }
+  void set_temperature(double celsius) {
+    inner.set_temperature(float(celsius));
+    if (!std::isnan(celsius)) chip.set_environment(celsius, 45.0, 1013.25);
+  }
+  void set_chip_fault(ChipFault fault) {
     World& w = *g_world;
-    const bool same = w.read_ever && s.ok && w.read.ok &&
+    if (fault == ChipFault::none && chip.fault != ChipFault::none) w.chip_works_from_now();
+    chip.fault = fault;
+    w.chip_working = fault == ChipFault::none;
+  }
+  // Power lost and back: the driver needs two reads to start it again.
+  void power_cycle() {
+    chip.power_cycle();
+    g_world->chip_works_from_now();
+  }
+  // The scenario's fault step.
+  void fault_step(std::mt19937_64& rng) {
+    switch (scenario) {
+      case SensorScenario::fake: inner.fail(); break;
+      case SensorScenario::lying_adapter: lie_kind = unsigned(rng()); break;
+      case SensorScenario::drop_off_mid_run:
+        if (chip.fault == ChipFault::none) {
+          set_chip_fault(ChipFault::absent);
+        } else {
+          power_cycle();
+          set_chip_fault(ChipFault::none);
+        }
+        break;
+      case SensorScenario::chip_faults: {
+        const ChipFault faults[] = {ChipFault::none,    ChipFault::absent,  ChipFault::all_zero,
+                                    ChipFault::all_ones, ChipFault::garbage, ChipFault::bmp280,
+                                    ChipFault::skipped};
+        const ChipFault fault = faults[rng() % 7];
+        // Another chip on the bus, or the same one back, comes with a power-up.
+        if (fault == ChipFault::bmp280 || rng() % 3 == 0) power_cycle();
+        set_chip_fault(fault);
+        break;
+      }
+      default: break;  // the fault stays for the whole sequence
+    }
+  }
+
+  SensorSample read(Millis now) override {
+    World& w = *g_world;
+    SensorSample s{};
+    bool really = false;
+    switch (scenario) {
+      case SensorScenario::fake:
+        s = inner.read(now);
+        really = s.status == SensorStatus::good;
+        break;
+      case SensorScenario::lying_adapter:
+        s = lie(lie_kind, inner.next.reading.temperature);
+        break;
+      default:
+        s = driver->read(now);
+        really = s.status == SensorStatus::good && chip.fault == ChipFault::none &&
+                 std::fabs(s.reading.temperature - chip.measured_celsius()) < 0.02;
+        if (s.status == SensorStatus::good && !really) {
+          w.violations.push_back("the driver vouched for a reading the chip does not hold");
+        }
+        if (w.chip_working && !chip.frozen && w.time - w.chip_working_since >= kChipLongestPause &&
+            ++w.reads_after_pause >= 3 && !really) {
+          w.violations.push_back("a working BME280 was not read again after the longest pause");
+        }
+        break;
+    }
+    const bool same = w.read_ever && s.status == SensorStatus::good &&
+                      w.read.status == SensorStatus::good &&
                       s.reading.temperature == w.read.reading.temperature &&
                       s.reading.humidity == w.read.reading.humidity &&
                       s.reading.pressure == w.read.reading.pressure;
@@ -71,6 +208,7 @@ struct OracleSensor final : Sensor {
     w.read_ever = true;
     w.read_at = w.time;
     w.read = s;
+    w.read_true = really;
     return s;
   }
 };
@@ -112,6 +250,8 @@ struct Rig {
     // A booting core has no earlier sample to compare with, so its window
     // for detecting a stuck sensor starts with its first reading.
     world.read_ever = false;
+    sensor.boot();
+    world.chip_works_from_now();
     core = std::make_unique<Thermostat>(sensor, relay, storage, link, random, now, config);
     core->begin(now);
   }
@@ -304,6 +444,7 @@ int main(int argc, char** argv) {
   const int steps = argc > 2 ? atoi(argv[2]) : 40;
   std::mt19937_64 rng(argc > 3 ? strtoull(argv[3], nullptr, 10) : 20260101);
   uint64_t total = 0, unsafe = 0;
+  uint64_t scenario_steps[kScenarios] = {}, scenario_unsafe[kScenarios] = {};
   std::string first_problem;
 
   for (int s = 0; s < sequences; ++s) {
@@ -313,7 +454,16 @@ int main(int argc, char** argv) {
     g_world = &rig.world;
     g_min_on = rig.config.control.min_on_ms = 30000 + uint32_t(rng() % 4) * 30000;
     g_min_off = rig.config.control.min_off_ms = 30000 + uint32_t(rng() % 4) * 30000;
-    rig.sensor.inner.set_temperature(float(pick_temperature(rng)));
+    const auto scenario = SensorScenario(s % kScenarios);
+    rig.sensor.scenario = scenario;
+    rig.sensor.chip.reseed(uint32_t(rng()));
+    rig.sensor.set_temperature(pick_temperature(rng));
+    switch (scenario) {
+      case SensorScenario::sensor_absent: rig.sensor.set_chip_fault(ChipFault::absent); break;
+      case SensorScenario::all_zero_registers: rig.sensor.set_chip_fault(ChipFault::all_zero); break;
+      case SensorScenario::garbage_registers: rig.sensor.set_chip_fault(ChipFault::garbage); break;
+      default: rig.sensor.set_chip_fault(ChipFault::none); break;
+    }
     rig.boot();
     rig.log_on(0);
     rig.make_apps();
@@ -331,9 +481,13 @@ int main(int argc, char** argv) {
       App& app = rig.apps.empty() ? stranger : rig.apps[rng() % rig.apps.size()];
       const unsigned kind = unsigned(rng() % 21);
       switch (kind) {
-        case 0: case 1: rig.sensor.inner.set_temperature(float(pick_temperature(rng))); break;
-        case 2: rig.sensor.inner.fail(); break;
-        case 3: rig.sensor.inner.frozen = !rig.sensor.inner.frozen; break;
+        case 0: case 1: rig.sensor.set_temperature(pick_temperature(rng)); break;
+        case 2: rig.sensor.fault_step(rng); break;
+        case 3:
+          rig.sensor.inner.frozen = !rig.sensor.inner.frozen;
+          rig.sensor.chip.frozen = rig.sensor.inner.frozen;
+          if (!rig.sensor.chip.frozen) rig.world.chip_works_from_now();
+          break;
         case 4: case 5: case 6: {  // minutes of normal running
           const int seconds = 1 + int(rng() % 300);
           for (int i = 0; i < seconds; ++i) rig.advance(1000);
@@ -403,9 +557,9 @@ int main(int argc, char** argv) {
 
       World& w = rig.world;
       if (getenv("TRACE") && s == atoi(getenv("TRACE"))) {
-        fprintf(stderr, "step %d kind %u t=%llu on=%d read ok=%d %.3f/%.3f/%.3f at %llu same_since %llu frozen=%d reason %s\n", step, kind,
-                (unsigned long long)w.time, int(w.on), int(w.read.ok), double(w.read.reading.temperature), double(w.read.reading.humidity), double(w.read.reading.pressure),
-                (unsigned long long)w.read_at, (unsigned long long)w.same_since, int(rig.sensor.inner.frozen), heat_reason_name(rig.core->heat_reason()));
+        fprintf(stderr, "step %d kind %u t=%llu on=%d read %s true=%d %.3f/%.3f/%.3f at %llu same_since %llu frozen=%d chip %s reason %s\n", step, kind,
+                (unsigned long long)w.time, int(w.on), sensor_status_name(w.read.status), int(w.read_true), double(w.read.reading.temperature), double(w.read.reading.humidity), double(w.read.reading.pressure),
+                (unsigned long long)w.read_at, (unsigned long long)w.same_since, int(rig.sensor.inner.frozen), chip_fault_name(rig.sensor.chip.fault), heat_reason_name(rig.core->heat_reason()));
       }
       if (w.on && !w.good_reading()) w.violations.push_back("relay on without a fresh plausible reading");
       if (w.on && w.time - w.on_since >= kMaxHeat) w.violations.push_back("heating period of 4 h or more");
@@ -427,17 +581,23 @@ int main(int argc, char** argv) {
         w.violations.push_back("frost protection did not switch on");
       }
       ++total;
+      ++scenario_steps[int(scenario)];
       if (!w.violations.empty()) {
         ++unsafe;
+        ++scenario_unsafe[int(scenario)];
         if (first_problem.empty()) {
           char detail[200];
           snprintf(detail, sizeof detail, " (step kind %u, reading ok=%d %.2f °C taken %.1f s ago, reason %s)",
-                   kind, int(w.read.ok), double(w.read.reading.temperature),
+                   kind, int(w.read_true), double(w.read.reading.temperature),
                    double(w.time - w.read_at) / 1000.0, heat_reason_name(rig.core->heat_reason()));
           first_problem = "sequence " + std::to_string(s) + " step " + std::to_string(step) + ": " + w.violations[0] + detail;
         }
       }
     }
+  }
+  for (int k = 0; k < kScenarios; ++k) {
+    printf("  %s: %llu unsafe of %llu steps\n", scenario_name(SensorScenario(k)),
+           (unsigned long long)scenario_unsafe[k], (unsigned long long)scenario_steps[k]);
   }
   printf("unsafe states: %llu of %llu steps\n", (unsigned long long)unsafe, (unsigned long long)total);
   if (unsafe != 0) printf("first: %s\n", first_problem.c_str());

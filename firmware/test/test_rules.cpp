@@ -165,7 +165,7 @@ TEST_CASE("thermostat rules hold across the 49.7-day wrap of millis()") {
 TEST_CASE("a reading older than 60 s is stale") {
   ControlConfig config;
   ReadingMonitor monitor(config);
-  monitor.record(1000, SensorSample{true, {19.0f, 40.0f, 1000.0f}});
+  monitor.record(1000, SensorSample{SensorStatus::good, {19.0f, 40.0f, 1000.0f}});
   CHECK(monitor.good(1000 + 59999));
   CHECK_FALSE(monitor.good(1000 + 60000));
 }

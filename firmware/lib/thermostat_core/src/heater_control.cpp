@@ -17,10 +17,25 @@ const char* heat_reason_name(HeatReason r) {
   return "unknown";
 }
 
+const char* sensor_status_name(SensorStatus s) {
+  switch (s) {
+    case SensorStatus::absent: return "absent";
+    case SensorStatus::failed: return "failed";
+    case SensorStatus::good: return "good";
+  }
+  return "unknown";
+}
+
 namespace {
 bool plausible(const ControlConfig& c, float celsius) {
   // Written so that NaN fails too.
   return celsius >= c.plausible_min / 100.0f && celsius <= c.plausible_max / 100.0f;
+}
+// Written so that NaN and infinities fail too.
+bool within(float value, float low, float high) { return value >= low && value <= high; }
+bool in_range(const ControlConfig& c, const Reading& r) {
+  return plausible(c, r.temperature) && within(r.humidity, c.humidity_min, c.humidity_max) &&
+         within(r.pressure, c.pressure_min, c.pressure_max);
 }
 bool same_reading(const Reading& a, const Reading& b) {
   return a.temperature == b.temperature && a.humidity == b.humidity && a.pressure == b.pressure;
@@ -28,25 +43,28 @@ bool same_reading(const Reading& a, const Reading& b) {
 }  // namespace
 
 void ReadingMonitor::record(uint64_t now, const SensorSample& sample) {
-  const bool good_now = sample.ok && plausible(config_, sample.reading.temperature);
+  SensorStatus status = sample.status;
+  if (status == SensorStatus::good && !in_range(config_, sample.reading)) status = SensorStatus::failed;
+  const bool good_now = status == SensorStatus::good;
   // latest_ is still the previous sample here.
-  if (!good_now || !latest_.ok || !same_reading(sample.reading, latest_.reading)) {
+  if (!good_now || latest_.status != SensorStatus::good ||
+      !same_reading(sample.reading, latest_.reading)) {
     unchanged_since_ = now;
   }
   sampled_ = true;
   last_sample_at_ = now;
-  latest_.ok = good_now;
+  latest_.status = status;
   latest_.reading = sample.reading;
 }
 
 bool ReadingMonitor::stuck(uint64_t now) const {
   // A real BME280 never repeats temperature, humidity and pressure exactly for
   // minutes; frozen registers do.
-  return latest_.ok && now - unchanged_since_ >= config_.stuck_after_ms;
+  return latest_.status == SensorStatus::good && now - unchanged_since_ >= config_.stuck_after_ms;
 }
 
 bool ReadingMonitor::good(uint64_t now) const {
-  return latest_.ok && now - last_sample_at_ < config_.reading_max_age_ms &&
+  return latest_.status == SensorStatus::good && now - last_sample_at_ < config_.reading_max_age_ms &&
          !stuck(now);
 }
 

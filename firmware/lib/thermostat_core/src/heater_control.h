@@ -17,12 +17,19 @@ struct ControlConfig {
   Centi frost_below = 500;
   Centi plausible_min = -2000;
   Centi plausible_max = 6000;
+  // What a BME280 can report at all (datasheet operating ranges). A reading
+  // outside them is failed whatever the adapter says: 0 % and 0 hPa are what
+  // a driver that ignores bus errors reports for a missing chip.
+  float humidity_min = 0.0f;      // %RH
+  float humidity_max = 100.0f;
+  float pressure_min = 300.0f;    // hPa
+  float pressure_max = 1100.0f;
 };
 
 // Why the relay is in its state; shown by the simulator and used by tests.
 enum class HeatReason : uint8_t {
   boot,           // just started, relay off
-  no_reading,     // sensor failed, implausible, stuck or stale: forced off
+  no_reading,     // sensor absent, failed, implausible, stuck or stale: forced off
   frost,          // below the frost limit: on
   below_band,     // below setpoint - hysteresis: on
   above_band,     // above setpoint + hysteresis: off
@@ -34,14 +41,14 @@ enum class HeatReason : uint8_t {
 const char* heat_reason_name(HeatReason r);
 
 // Tracks the sensor: samples every sample_period_ms and decides whether there
-// is a good reading (the latest sample succeeded, is plausible, not stuck, not
-// stale).
+// is a good reading (the latest sample is good, every value within range, not
+// stuck, not stale). A sensor never seen good is never good.
 class ReadingMonitor {
  public:
   explicit ReadingMonitor(const ControlConfig& config) : config_(config) {}
 
   // sampled_ only makes the first tick sample at once; whether a good reading
-  // exists is latest_.ok, which stays false until a sample succeeds.
+  // exists is latest_.status, absent until a sample is good.
   bool sample_due(uint64_t now) const {
     return !sampled_ || now - last_sample_at_ >= config_.sample_period_ms;
   }
@@ -49,6 +56,8 @@ class ReadingMonitor {
 
   // The reading the controller may act on, or false.
   bool good(uint64_t now) const;
+  // The latest sample's status after the core's own range checks.
+  SensorStatus status() const { return latest_.status; }
   const Reading& latest() const { return latest_.reading; }
   uint64_t latest_at() const { return last_sample_at_; }
 
@@ -58,7 +67,7 @@ class ReadingMonitor {
   const ControlConfig& config_;
   bool sampled_ = false;
   uint64_t last_sample_at_ = 0;
-  SensorSample latest_{false, {0, 0, 0}};
+  SensorSample latest_{SensorStatus::absent, {0, 0, 0}};
   uint64_t unchanged_since_ = 0;
 };
 

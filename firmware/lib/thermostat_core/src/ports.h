@@ -11,17 +11,41 @@ struct Reading {
   float pressure;     // hPa
 };
 
+// absent: nothing proves a sensor is there (no answer, another chip, blank
+// calibration); failed: it is there but this reading is unusable; good: the
+// adapter vouches for the reading, and the core still checks its ranges
+// (heater_control.h). Zero, as in a zero-initialised sample, is absent.
+enum class SensorStatus : uint8_t { absent, failed, good };
+const char* sensor_status_name(SensorStatus s);
+
 struct SensorSample {
-  bool ok;  // false: the sensor did not answer or returned garbage
+  SensorStatus status;
   Reading reading;
 };
 
 class Sensor {
  public:
-  virtual SensorSample read() = 0;
+  // Returns at once (no waiting for a conversion); `now` paces the adapter's
+  // own checks and retries.
+  virtual SensorSample read(Millis now) = 0;
 
  protected:
   ~Sensor() = default;
+};
+
+// Byte-wide registers of devices on a bus (I2C): `device` is the 7-bit
+// address. io on a missing acknowledge, a bus fault or fewer bytes than asked;
+// `out` is only meaningful on success.
+class RegisterBus {
+ public:
+  virtual Status read(uint8_t device, uint8_t first_register, uint8_t* out, size_t count) = 0;
+  virtual Status write(uint8_t device, uint8_t register_address, uint8_t value) = 0;
+  // Clocks out a device left holding the bus (cut off mid-transfer by a reset
+  // or a loose wire); bounded in time like every transfer.
+  virtual void recover() = 0;
+
+ protected:
+  ~RegisterBus() = default;
 };
 
 class Relay {

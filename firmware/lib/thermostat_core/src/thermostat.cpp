@@ -209,7 +209,7 @@ bool Thermostat::session_active(const Peer& peer, uint64_t now) const {
 void Thermostat::tick(Millis now) {
   const uint64_t t = clock_.advance(now);
   // The heater's decision for this tick comes before anything slow.
-  if (readings_.sample_due(t)) readings_.record(t, sensor_.read());
+  if (readings_.sample_due(t)) readings_.record(t, sensor_.read(now));
   control_step(t);
   if (settings_read_pending_ && t - settings_read_at_ >= config_.storage_retry_ms) {
     read_settings(t);

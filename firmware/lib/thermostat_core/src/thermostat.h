@@ -83,6 +83,9 @@ class Thermostat {
   bool heater_on() const { return heater_.on(); }
   HeatReason heat_reason() const { return heater_.reason(); }
   bool sensor_ok() const { return readings_.good(clock_.elapsed()); }
+  // The latest sample's status after the core's range checks (a good one may
+  // still not be acted on: stale or stuck, see sensor_ok()).
+  SensorStatus sensor_status() const { return readings_.status(); }
   const Reading& reading() const { return readings_.latest(); }
   const PeerTable& peers() const { return peers_; }
   size_t active_sessions() const;
