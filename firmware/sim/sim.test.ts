@@ -1,7 +1,7 @@
 // End to end for the simulated thermostat: the real C++ core behind the Node
 // bridge, against a tiny in-test broker, driven by an app holding the key.
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from '@noble/ciphers/utils.js';
@@ -410,5 +410,95 @@ describe('simulated thermostat', () => {
     expect(await app.start()).toMatchObject({ type: 'STATE', target: 21 });
     expect(sim.process.running).toBe(true);
     app.close();
+  }, 20_000);
+});
+
+// A broker host that is down in the most common way a device meets: TCP accepts, then nothing
+// works (the connection is dropped before the WebSocket upgrade). Every accept is one attempt.
+class RefusingHost {
+  readonly attempts: number[] = [];
+  private readonly wakers = new Set<() => void>();
+
+  private constructor(private readonly server: Server) {
+    server.on('connection', (socket) => {
+      this.attempts.push(performance.now());
+      socket.destroy();
+      for (const wake of [...this.wakers]) wake();
+    });
+  }
+
+  static async start(): Promise<RefusingHost> {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    return new RefusingHost(server);
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Resolves once `count` attempts have arrived. */
+  waitForAttempts(count: number, timeoutMs: number): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        if (this.attempts.length < count) return false;
+        clearTimeout(timer);
+        this.wakers.delete(check);
+        resolve(this.attempts.slice(0, count));
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.wakers.delete(check);
+        const gaps = this.attempts.slice(1).map((at, index) => Math.round(at - (this.attempts[index] as number)));
+        reject(new Error(`only ${this.attempts.length} of ${count} connect attempts within ${timeoutMs} ms, ${gaps.join(', ')} ms apart`));
+      }, timeoutMs);
+      if (!check()) this.wakers.add(check);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+}
+
+describe('simulated thermostat reconnecting', () => {
+  // docs/protocol.md "Staying connected": 1 s doubling to at most 30 s, each wait drawn from
+  // [delay/2, delay], in the simulator's time: at speed 20, 50 ms doubling to at most 1.5 s.
+  const speed = 20;
+  const ceilingsMs = [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000];
+  let host: RefusingHost;
+  let sim: SimulatedThermostat | undefined;
+  let stateDir: string;
+
+  beforeAll(async () => {
+    host = await RefusingHost.start();
+    stateDir = mkdtempSync(join(tmpdir(), 'hearth-sim-reconnect-'));
+    // The first run may compile the simulator; start waits for the PAIR line.
+    sim = await SimulatedThermostat.start({
+      brokerWsUrl: `ws://127.0.0.1:${host.port}/ws`,
+      stateDir,
+      appUrl: 'http://localhost:8080/',
+      speed,
+      name: 'vitest-reconnect',
+    });
+  }, 190_000);
+
+  afterAll(async () => {
+    await sim?.stop();
+    await host?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('spaces failed connects by the device backoff, scaled by --speed, growing to its cap', async () => {
+    const attempts = await host.waitForAttempts(ceilingsMs.length + 1, 15_000);
+    const gaps = attempts.slice(1).map((at, index) => at - (attempts[index] as number));
+    // Never sooner than half of each delay: the wait grows with every failed connect.
+    gaps.forEach((gap, index) => {
+      expect(gap, `gap ${index + 1} of ${gaps.map(Math.round).join(', ')} ms`).toBeGreaterThanOrEqual((ceilingsMs[index] as number) / 2 / speed - 2);
+    });
+    // And never later than the 30 s cap (1.5 s here) by more than a loaded machine's slack. The
+    // simulator's old schedule (250 ms doubling to 5 s of real time, whatever the speed) waited
+    // at least 2.5 s here.
+    for (const gap of gaps.slice(5)) expect(gap, `gaps ${gaps.map(Math.round).join(', ')} ms`).toBeLessThan(30000 / speed + 900);
   }, 20_000);
 });

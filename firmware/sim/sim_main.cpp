@@ -17,12 +17,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "bridge_process.h"
 #include "json_writer.h"
+#include "reconnect.h"
 #include "room_model.h"
 #include "sim_ports.h"
 #include "sim_setup.h"
@@ -256,8 +256,7 @@ class Simulator {
         sensor_(room_),
         storage_(options.state_dir),
         link_(bridge_),
-        setup_(setup_options(options), storage_),
-        jitter_(std::random_device{}()) {
+        setup_(setup_options(options), storage_) {
     // The core's network timeout is in its (simulated) clock; keep it at 20 s
     // of real time whatever the speed.
     const double logon = 20000.0 * options.speed;
@@ -266,6 +265,10 @@ class Simulator {
     // time too, or an app watching a sped-up demo would stop getting pushes within seconds.
     const double active = 600000.0 * options.speed;
     config_.session_active_ms = active > 4e9 ? 4000000000u : uint32_t(active);
+    // The reconnect schedule is the device's, in simulated time (so scaled by
+    // --speed); how long a connect may take is about the network, real time.
+    const double attempt = 15000.0 * options.speed;
+    reconnect_config_.attempt_timeout_ms = attempt > 4e9 ? 4000000000u : uint32_t(attempt);
   }
 
   int run() {
@@ -284,7 +287,6 @@ class Simulator {
     boot();
     log("broker %s, speed %g", setup_.broker_url()[0] != '\0' ? setup_.broker_url() : "(none yet)",
         options_.speed);
-    reconnect_at_ = real_ms();  // dialled as soon as the network is ready
     loop();
     shutdown();
     return 0;
@@ -308,6 +310,8 @@ class Simulator {
                                          config_);
     core_->begin(clock_.now());
     setup_.attach(*core_, clock_.now());
+    // A power cycle forgets the backoff: the first attempt is due at once.
+    reconnect_ = std::make_unique<ReconnectPolicy>(random_, clock_.now(), reconnect_config_);
     paired_id_.clear();
     fault_shown_ = Error::none;
     report_identity();
@@ -348,7 +352,8 @@ class Simulator {
       repo_root_ = getenv("HEARTH_REPO_ROOT") ? getenv("HEARTH_REPO_ROOT") : HEARTH_REPO_ROOT;
       if (!bridge_.start(repo_root_)) {
         log("could not start the WebSocket bridge");
-        schedule_reconnect();
+        reconnect_->attempt_started(clock_.now());
+        reconnect_->attempt_failed(clock_.now());
         return;
       }
     }
@@ -359,24 +364,22 @@ class Simulator {
     char host[kMaxBrokerHostLength + 1] = "";
     broker_host_from_url(dialled_url_.c_str(), host, sizeof host);
     broker_host_ = host;
+    // A new connect replaces the bridge's previous socket, if any.
     bridge_.connect(conn_, dialled_url_);
-    reconnect_at_ = -1;
+    reconnect_->attempt_started(clock_.now());
   }
 
-  void schedule_reconnect() {
-    // 250 ms doubling to 5 s, with jitter so that many thermostats do not
-    // return to a restarted broker in the same instant.
-    const int64_t base = std::min<int64_t>(5000, int64_t(250) << std::min(attempts_, 5));
-    std::uniform_int_distribution<int64_t> spread(base / 2, base);
-    reconnect_at_ = real_ms() + spread(jitter_);
-    ++attempts_;
+  // Every end of an attempt or a link goes through the policy, which spaces the next attempt.
+  void attempt_ended() {
+    reconnect_->link_closed(clock_.now());
+    log("next attempt in %.3f s of simulated time", reconnect_->wait_ms() / 1000.0);
   }
 
   void report_status() {
     if (core_->online() && !announced_online_) {
       say(std::string("ONLINE ") + core_->identity().id);
       announced_online_ = true;
-      attempts_ = 0;
+      reconnect_->logged_on(clock_.now());
     }
   }
 
@@ -397,6 +400,7 @@ class Simulator {
       switch (e.kind) {
         case BridgeEvent::opened:
           link_.set_open(true);
+          reconnect_->link_opened(clock_.now());
           core_->link_opened(clock_.now(), broker_host_.c_str());
           break;
         case BridgeEvent::message:
@@ -405,7 +409,7 @@ class Simulator {
         case BridgeEvent::closed:
           log("link closed (%d)", e.code);
           link_lost();
-          schedule_reconnect();
+          attempt_ended();
           break;
       }
       report_status();
@@ -413,7 +417,7 @@ class Simulator {
     if (!alive) {
       log("the WebSocket bridge exited");
       link_lost();
-      schedule_reconnect();
+      attempt_ended();
     }
   }
 
@@ -464,8 +468,6 @@ class Simulator {
     core_.reset();
     relay_.set(false);
     boot();
-    attempts_ = 0;
-    reconnect_at_ = real_ms();
   }
 
   void on_stdin() {
@@ -516,7 +518,7 @@ class Simulator {
       report_identity();  // a factory reset on the console makes a new identity
       report_status();
       follow_network();
-      if (setup_.network_ready() && reconnect_at_ >= 0 && real_ms() >= reconnect_at_) connect();
+      if (setup_.network_ready() && reconnect_->should_attempt(clock_.now())) connect();
     }
   }
 
@@ -533,8 +535,7 @@ class Simulator {
       link_lost();
       dialled_url_.clear();
     }
-    attempts_ = 0;
-    reconnect_at_ = real_ms();
+    reconnect_ = std::make_unique<ReconnectPolicy>(random_, clock_.now(), reconnect_config_);
   }
 
   void shutdown() {
@@ -558,11 +559,10 @@ class Simulator {
   std::string dialled_url_;  // the broker URL of the link in use or being dialled
   std::string broker_host_;  // what its logon signs for
   std::unique_ptr<Thermostat> core_;
-  std::mt19937 jitter_;
+  ReconnectConfig reconnect_config_;
+  std::unique_ptr<ReconnectPolicy> reconnect_;
   std::string repo_root_;
   int conn_ = 0;
-  int attempts_ = 0;
-  int64_t reconnect_at_ = -1;
   bool announced_online_ = false;
   bool stdin_open_ = true;
   std::string stdin_pending_;

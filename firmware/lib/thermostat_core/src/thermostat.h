@@ -24,6 +24,11 @@ class JsonWriter;
 
 namespace hearth {
 
+// The largest frame the thermostat reads; our envelopes are far smaller. The
+// device's WebSocket adapter refuses a larger frame before the library
+// allocates it (firmware/src/websocket_link.h).
+constexpr size_t kMaxFrameBytes = 4096;
+
 struct CoreConfig {
   ControlConfig control;
   uint32_t presence_fresh_ms = 12ul * 3600 * 1000;
@@ -32,7 +37,7 @@ struct CoreConfig {
   Centi push_on_move = 10;                // 0.1 °C
   uint32_t logon_timeout_ms = 20000;      // not logged on this long after the link opened: drop it
   uint32_t storage_retry_ms = 30000;      // also an identity fault and an identity copy behind
-  size_t max_frame_bytes = 4096;          // our envelopes are far smaller
+  size_t max_frame_bytes = kMaxFrameBytes;
 };
 
 class Thermostat {
