@@ -265,6 +265,24 @@ TEST_CASE("reconnect policy: the jitter draws from the upper half of each delay,
   }
 }
 
+TEST_CASE("reconnect policy: a new broker is tried at once, its delays from the first") {
+  for (const P phase_before : {P::waiting, P::connecting, P::open}) {
+    CAPTURE(phase_name(phase_before));
+    NoRandom random;
+    ReconnectPolicy policy(random, 0);
+    play(policy, 0, refused(6));
+    if (phase_before != P::waiting) policy.attempt_started(80000);
+    if (phase_before == P::open) policy.link_opened(80100);
+    REQUIRE(phase_name(policy.phase()) == std::string(phase_name(phase_before)));
+    policy.restart(80200);
+    CHECK(policy.should_attempt(80200));
+    CHECK(policy.failures() == 0);
+    policy.attempt_started(80200);
+    policy.attempt_failed(80300);
+    CHECK(policy.wait_ms() == 1000);
+  }
+}
+
 TEST_CASE("reconnect policy: the delays follow the configuration (the simulator's are the device's)") {
   ReconnectConfig config;
   config.first_delay_ms = 250;

@@ -56,6 +56,15 @@ void ReconnectPolicy::link_closed(Millis now) {
   schedule_wait(t);
 }
 
+void ReconnectPolicy::restart(Millis now) {
+  phase_ = Phase::waiting;
+  phase_since_ = clock_.advance(now);
+  wait_ms_ = 0;
+  ceiling_ms_ = config_.first_delay_ms > 0 ? config_.first_delay_ms : 1;
+  failures_ = 0;
+  logged_on_ = false;
+}
+
 void ReconnectPolicy::schedule_wait(uint64_t now) {
   wait_ms_ = jittered(ceiling_ms_);
   ceiling_ms_ = ceiling_ms_ >= config_.max_delay_ms / 2 ? config_.max_delay_ms : ceiling_ms_ * 2;

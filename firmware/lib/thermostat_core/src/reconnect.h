@@ -54,6 +54,9 @@ class ReconnectPolicy {
   void logged_on(Millis now);
   // The link closed (or, before it opened, the attempt failed).
   void link_closed(Millis now);
+  // A new broker (or network): what failed before says nothing about it. The
+  // next attempt is due at once and the delays start again from the first.
+  void restart(Millis now);
 
   Phase phase() const { return phase_; }
   // The wait before the next attempt, jitter included, while waiting.
