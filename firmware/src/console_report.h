@@ -1,0 +1,89 @@
+// The lines the glue adds to the serial console, beside the core's answers: why the chip last
+// started, the sensor found or lost, the pairing link when an identity is ready (`PAIR <link>`,
+// which tools read) or why it is not, and with -DHEARTH_DIAGNOSTICS a `diag` line every 10 s
+// with the heap and the longest pass of loop() (firmware/README.md "What only a real board can
+// confirm"). Every line goes through the core's serial outbox, so that none lands inside an
+// Improv packet, and one the outbox had no room for is tried again on the next pass.
+#pragma once
+#include <Arduino.h>
+
+#include "bme280.h"
+#include "network_config.h"
+#include "onboarding.h"
+#include "thermostat.h"
+
+class ConsoleReport {
+ public:
+  static constexpr hearth::Millis kDiagnosticsPeriodMs = 10000;
+
+  explicit ConsoleReport(hearth::Onboarding& setup) : setup_(setup) {}
+
+  bool say(const char* first, const char* second = "", const char* third = "") {
+    char line[hearth::kPairingLinkCapacity + 80];
+    snprintf(line, sizeof line, "%s%s%s", first, second, third);
+    return setup_.print_line(line);
+  }
+
+  // user_interface.h's rst_reason, in words.
+  static const char* reset_reason() {
+    static const char* const kNames[] = {"power on", "hardware watchdog", "exception", "software watchdog",
+                                         "restart",  "deep-sleep wake",   "reset pin"};
+    const uint32_t reason = ESP.getResetInfoPtr()->reason;
+    return reason < sizeof kNames / sizeof kNames[0] ? kNames[reason] : "unknown";
+  }
+
+  // After each core.tick().
+  void changes(const hearth::Thermostat& core, const hearth::Bme280& sensor,
+               const hearth::NetworkConfigStore& network) {
+    const hearth::SensorStatus status = core.sensor_status();
+    if (status != hearth::SensorStatus::failed && status != said_sensor_) {  // one failed reading passes
+      char found[24];
+      snprintf(found, sizeof found, "BME280 at 0x%02x", unsigned(sensor.address()));
+      if (say("sensor: ", status == hearth::SensorStatus::good ? found : "absent: the heater stays off")) {
+        said_sensor_ = status;
+      }
+    }
+    if (core.identity_ready()) {
+      said_fault_ = hearth::Error::none;
+      if (strcmp(core.identity().id, said_id_) == 0) return;
+      char link[hearth::kPairingLinkCapacity];
+      // Without an app URL there is no link yet: `pair` says how to set one.
+      if (!core.pairing_link(network.app_url(), link, sizeof link).ok() || say("PAIR ", link)) {
+        strlcpy(said_id_, core.identity().id, sizeof said_id_);
+      }
+    } else if (core.identity_error() != said_fault_ &&
+               say("IDENTITY FAULT ", hearth::error_name(core.identity_error()),
+                   ": not logging on; the heater rules still run")) {
+      said_fault_ = core.identity_error();
+      said_id_[0] = '\0';
+    }
+  }
+
+  // At the end of each pass of loop() that started at `pass_started`.
+  void pass_done(hearth::Millis pass_started, hearth::Millis now) {
+#ifdef HEARTH_DIAGNOSTICS
+    const uint32_t free_heap = ESP.getFreeHeap();
+    if (free_heap < lowest_free_) lowest_free_ = free_heap;
+    if (hearth::Millis(now - pass_started) > longest_pass_) longest_pass_ = now - pass_started;
+    if (hearth::Millis(now - reported_at_) < kDiagnosticsPeriodMs) return;
+    char line[112];
+    snprintf(line, sizeof line, "diag t=%us heap=%u lowest=%u block=%u longest_pass=%ums",
+             unsigned(now / 1000), unsigned(free_heap), unsigned(lowest_free_),
+             unsigned(ESP.getMaxFreeBlockSize()), unsigned(longest_pass_));
+    if (!setup_.print_line(line)) return;
+    reported_at_ = now;
+    longest_pass_ = 0;
+#else
+    (void)pass_started, (void)now;
+#endif
+  }
+
+ private:
+  hearth::Onboarding& setup_;
+  hearth::SensorStatus said_sensor_ = hearth::SensorStatus::failed;  // nothing said yet
+  char said_id_[hearth::kIdLength + 1] = "";
+  hearth::Error said_fault_ = hearth::Error::none;
+  hearth::Millis reported_at_ = 0;
+  uint32_t lowest_free_ = UINT32_MAX;
+  hearth::Millis longest_pass_ = 0;
+};
