@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Cross-compiles the thermostat core for the ESP8266's CPU (Xtensa LX106) with
 # the flags of the ESP8266 Arduino core and prints text/data/bss per file and
-# in total (budget: 24 KB of text), then the peak heap one SET needs,
+# in total (budget: 48 KB of text, see text_budget), then the peak heap one SET needs,
 # measured on the host (budget: 4 KB). BearSSL and cJSON are libraries linked
 # on the device and not counted here.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 firmware="$root/firmware"
 out="$firmware/build/xtensa"
-text_budget=$((24 * 1024))
+# 24 KB until issue 9, when the core took over what had been glue and libraries: the BME280
+# driver (bme280.cpp, instead of Adafruit BME280 and Unified Sensor), the blob semantics of
+# storage and the mount decision (file_storage.cpp, flash.cpp), the network configuration
+# (network_config.cpp), the reconnect policy (reconnect.cpp) and setup over the serial port:
+# console, Improv Wi-Fi and onboarding (serial_console.cpp, improv.cpp, onboarding.cpp), which
+# replace WiFiManager and its access point, 58 KB of the device's flash. The core grew by
+# 16.7 KB for all that (22,580 to 39,323 bytes of text); the firmware as a whole shrinks.
+text_budget=$((48 * 1024))
 mkdir -p "$out/include/cjson"
 ln -sfn /usr/include/bearssl "$out/include/bearssl"
 ln -sfn /usr/include/cjson/cJSON.h "$out/include/cjson/cJSON.h"
@@ -32,6 +39,15 @@ else
   echo "core text: $text_total bytes of $text_budget budget: EXCEEDED"
   status=1
 fi
+
+# The Arduino core's linker script keeps plain string constants (.rodata) in RAM, not flash
+# (PROGMEM and F() are how code moves them out): this part of the text above is also static RAM.
+rodata_total=0
+for object in "${objects[@]}"; do
+  rodata=$(xtensa-lx106-elf-size -A "$object" | awk '/^\.rodata/ {sum += $2} END {print sum + 0}')
+  rodata_total=$((rodata_total + rodata))
+done
+echo "of which constants (.rodata), which the ESP8266 keeps in RAM: $rodata_total bytes"
 
 # The core keeps its frame buffers inside the Thermostat object, which the
 # glue allocates statically: its size is RAM (bss), not heap.
