@@ -25,16 +25,18 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * Geolocation (the geofence) and copying the pairing link are the app's own; the other powerful features it never
- * uses are refused to it and to anything it might embed. Web Share, which the app also uses, and Bluetooth are
- * left at their default (self): Chromium on Linux does not know them and would warn about the whole header.
+ * Geolocation (the geofence), copying the pairing link and Web Serial (setting up a new thermostat over its USB cable)
+ * are the app's own; the other powerful features it never uses are refused to it and to anything it might embed. Web
+ * Share, which the app also uses, and Bluetooth are left at their default (self): Chromium on Linux does not know them
+ * and would warn about the whole header.
  */
 export const PERMISSIONS_POLICY = [
   'geolocation=(self)',
   'clipboard-write=(self)',
+  'serial=(self)',
   ...['accelerometer', 'autoplay', 'camera', 'display-capture', 'encrypted-media', 'fullscreen', 'gyroscope', 'hid', 'idle-detection',
-    'magnetometer', 'microphone', 'midi', 'payment', 'picture-in-picture', 'publickey-credentials-get', 'screen-wake-lock', 'serial',
-    'usb', 'xr-spatial-tracking'].map((feature) => `${feature}=()`),
+    'magnetometer', 'microphone', 'midi', 'payment', 'picture-in-picture', 'publickey-credentials-get', 'screen-wake-lock', 'usb',
+    'xr-spatial-tracking'].map((feature) => `${feature}=()`),
 ].join(', ');
 
 /** A year; no includeSubDomains or preload, which would bind hosts the broker knows nothing about. */
