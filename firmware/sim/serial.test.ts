@@ -199,4 +199,29 @@ describe('simulated thermostat set up over its serial port (Improv Wi-Fi)', () =
     await sim.waitForLine(/^OFFLINE$/, { since: offline });
     expect(await port.command('status')).toMatch(/^ok status wifi=idle improv=ready /);
   }, 30_000);
+
+  it('formats a state directory that no longer mounts on factory-reset, and makes a new identity', async () => {
+    const before = /thermostat=(\S+)$/.exec(await port.command('status'))?.[1];
+    expect(before).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // As a board whose flash file system does not mount at boot: no identity, every write fails.
+    let since = sim.lineCount;
+    sim.writeLine('storage broken');
+    await sim.waitForLine(/^ok storage broken$/, { since });
+    sim.writeLine('reboot');
+    await sim.waitForLine(/^ok reboot$/, { since });
+    expect(await port.command('status')).toMatch(/ thermostat=none$/);
+
+    since = sim.lineCount;
+    expect(await port.command('factory-reset')).toBe('ok factory-reset (the flash was formatted)');
+    const after = /thermostat=(\S+)$/.exec(await port.command('status'))?.[1];
+    expect(after).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(after).not.toBe(before);
+    await sim.waitForLine(new RegExp(`^PAIR .*#pair=${after}\\.`), { since });
+
+    // Stored: the same identity after a power cycle.
+    since = sim.lineCount;
+    sim.writeLine('reboot');
+    await sim.waitForLine(/^ok reboot$/, { since });
+    expect(await port.command('status')).toMatch(new RegExp(`^ok status wifi=idle improv=ready broker=none pin=none online=no thermostat=${after}$`));
+  }, 30_000);
 });

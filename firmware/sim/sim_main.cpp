@@ -257,6 +257,7 @@ class Simulator {
         storage_(options.state_dir),
         link_(bridge_),
         setup_(setup_options(options), storage_) {
+    setup_.use_flash(storage_.blobs(), storage_.volume());
     // The core's network timeout is in its (simulated) clock; keep it at 20 s
     // of real time whatever the speed.
     const double logon = 20000.0 * options.speed;
@@ -433,15 +434,27 @@ class Simulator {
       return "ok reboot";
     }
     if (verb == "factory-reset" && arg.empty()) {
+      // As the serial console's: a state directory that does not mount is formatted first.
+      const ResetFlashOutcome flash = prepare_flash_for_reset(storage_.blobs(), storage_.volume());
+      if (flash == ResetFlashOutcome::format_failed || flash == ResetFlashOutcome::mount_failed) {
+        return "error factory-reset: the flash cannot be formatted";
+      }
       const Status status = core_->factory_reset(clock_.now());
       if (status != Error::none) return std::string("error factory-reset failed: ") + error_name(status);
       report_identity();
       return "ok factory-reset";
     }
     if (verb == "storage") {
-      if (arg == "full") storage_.full = true;
-      else if (arg == "ok") storage_.full = false;
-      else return "error storage takes full or ok";
+      if (arg == "full") {
+        storage_.full = true;
+      } else if (arg == "broken") {
+        storage_.set_broken(true);
+      } else if (arg == "ok") {
+        storage_.full = false;
+        storage_.set_broken(false);
+      } else {
+        return "error storage takes full, broken or ok";
+      }
       return "ok " + line;
     }
     if (verb == "sensor") {

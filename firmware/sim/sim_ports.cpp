@@ -76,6 +76,18 @@ Status PosixFileSystem::check() {
   return ::stat(dir_.c_str(), &dir) == 0 && S_ISDIR(dir.st_mode) ? Error::none : Error::io;
 }
 
+Status PosixFileSystem::mount() { return unmountable ? Error::io : check(); }
+
+Status PosixFileSystem::format() {
+  for (const Blob blob : {Blob::identity, Blob::identity_backup, Blob::settings, Blob::network}) {
+    for (const char* path : {blob_path(blob), blob_temp_path(blob)}) {
+      if (::unlink(full_path(path).c_str()) != 0 && errno != ENOENT) return Error::io;
+    }
+  }
+  unmountable = false;
+  return Error::none;
+}
+
 Status OsRandom::fill(uint8_t* out, size_t length) {
   size_t done = 0;
   while (done < length) {

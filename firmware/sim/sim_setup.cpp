@@ -223,6 +223,7 @@ bool SimSetup::open(std::string* error) {
 void SimSetup::attach(Thermostat& core, Millis now) {
   onboarding_.reset();
   onboarding_ = std::make_unique<Onboarding>(core, wifi_, network_, config_);
+  if (flash_storage_ != nullptr) onboarding_->attach_flash(*flash_storage_, *flash_volume_);
   onboarding_->begin(now);
 }
 

@@ -114,6 +114,12 @@ class SimSetup {
   // Opens the pseudo-terminal (if asked for) and loads the stored network
   // configuration; --broker and --app-url then override it.
   bool open(std::string* error);
+  // The state directory as the flash a console factory-reset formats when it
+  // does not mount (Onboarding::attach_flash); before attach().
+  void use_flash(FileStorage& storage, FlashVolume& volume) {
+    flash_storage_ = &storage;
+    flash_volume_ = &volume;
+  }
   void attach(Thermostat& core, Millis now);
   const std::string& serial_path() const { return pty_.path(); }
   int serial_fd() const { return pty_.fd(); }
@@ -134,6 +140,8 @@ class SimSetup {
   SimulatedWifi wifi_;
   PseudoTerminal pty_;
   OnboardingConfig config_;
+  FileStorage* flash_storage_ = nullptr;
+  FlashVolume* flash_volume_ = nullptr;
   std::unique_ptr<Onboarding> onboarding_;
 };
 

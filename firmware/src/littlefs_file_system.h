@@ -30,6 +30,11 @@
 //   raw (read_block_start) to tell a never-formatted flash from the rest.
 //   setConfig() refuses while mounted; if it fails, LittleFS would format on
 //   a failed mount by itself, so the core then does not mount at all.
+// - FS::format() works on a file system that is not mounted (lfs_format, and
+//   no mount after unless one was mounted before) and is false when
+//   lfs_format fails; the core formats only at boot on erased flash and on a
+//   factory-reset asked for while the file system does not mount, and mounts
+//   with begin() after each.
 #pragma once
 #include <Arduino.h>
 #include <LittleFS.h>

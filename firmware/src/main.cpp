@@ -136,6 +136,7 @@ void setup() {
   (void)g_core.begin(now);  // an identity fault is said by g_report and retried by tick()
   g_link.attach(g_core);
   apply_broker();
+  g_setup.attach_flash(g_storage, g_files);  // factory-reset formats a file system that did not mount
   g_setup.begin(now);
 }
 

@@ -30,6 +30,14 @@ MountOutcome mount_file_system(FlashVolume& volume) {
   return MountOutcome::formatted;
 }
 
+ResetFlashOutcome prepare_flash_for_reset(FileStorage& storage, FlashVolume& volume) {
+  if (storage.mounted()) return ResetFlashOutcome::left_as_is;
+  if (volume.format() != Error::none) return ResetFlashOutcome::format_failed;
+  if (volume.mount() != Error::none) return ResetFlashOutcome::mount_failed;
+  storage.set_mounted(true);
+  return ResetFlashOutcome::formatted;
+}
+
 const char* mount_outcome_message(MountOutcome outcome) {
   // Printed once at boot; kept short, since string constants take RAM on the ESP8266.
   switch (outcome) {
@@ -37,15 +45,17 @@ const char* mount_outcome_message(MountOutcome outcome) {
     case MountOutcome::formatted:
       return "storage: flash file system never formatted: formatted it (a new device)";
     case MountOutcome::auto_format_stuck:
-      return "STORAGE FAULT: LittleFS auto-format cannot be turned off: not mounted (no logon)";
+      return "STORAGE FAULT: LittleFS auto-format cannot be turned off: not mounted (no logon; "
+             "factory-reset formats it)";
     case MountOutcome::damaged:
       return "STORAGE FAULT: the flash file system does not mount and is not empty: left as it is "
-             "(no logon; to start afresh with a new key, erase the flash and flash again)";
+             "(no logon; factory-reset formats it: a new key, every phone pairs again)";
     case MountOutcome::unreadable:
       return "STORAGE FAULT: the flash file system does not mount and cannot be read: left as it "
-             "is (no logon)";
+             "is (no logon; factory-reset tries to format it)";
     case MountOutcome::format_failed:
-      return "STORAGE FAULT: formatting the new flash file system failed (no logon)";
+      return "STORAGE FAULT: formatting the new flash file system failed (no logon; factory-reset "
+             "tries again)";
   }
   return "STORAGE FAULT";
 }

@@ -2,6 +2,7 @@
 // damaged one, and formatting only the first.
 #pragma once
 #include "core_types.h"
+#include "file_storage.h"
 
 namespace hearth {
 
@@ -61,5 +62,20 @@ inline bool file_system_usable(MountOutcome outcome) {
 // One console line saying what happened and, for a fault, what it means and
 // what the user can do. Empty for a plain mount.
 const char* mount_outcome_message(MountOutcome outcome);
+
+enum class ResetFlashOutcome : uint8_t {
+  left_as_is,     // the storage was usable: nothing formatted
+  formatted,      // it was not: formatted, mounted, and the storage marked usable
+  format_failed,  // formatting failed: the storage stays unusable
+  mount_failed,   // formatted, but it still does not mount: the storage stays unusable
+};
+
+// The first step of a factory reset asked for on the serial console. The user
+// asked for everything to go, so a file system that is not usable (it did not
+// mount at boot) is formatted and mounted again: without that the reset could
+// store nothing, and erasing and reflashing would be the only way out. A usable
+// one is never formatted: the reset then revokes the old identity in storage
+// before it stores the new one (identity.h), so that no fault brings it back.
+ResetFlashOutcome prepare_flash_for_reset(FileStorage& storage, FlashVolume& volume);
 
 }  // namespace hearth

@@ -85,6 +85,11 @@ Onboarding::Onboarding(Thermostat& thermostat, WifiStation& wifi, NetworkSetting
                        const OnboardingConfig& config)
     : thermostat_(thermostat), wifi_(wifi), network_(network), config_(config), demux_(*this, config.packet_timeout_ms) {}
 
+void Onboarding::attach_flash(FileStorage& storage, FlashVolume& volume) {
+  flash_storage_ = &storage;
+  flash_volume_ = &volume;
+}
+
 void Onboarding::begin(Millis now) {
   (void)now;
   if (wifi_.has_saved_network()) {
@@ -476,8 +481,19 @@ void Onboarding::command_forget_wifi(Millis now) {
 }
 
 void Onboarding::command_factory_reset(Millis now) {
+  const ResetFlashOutcome flash = flash_storage_ != nullptr ? prepare_flash_for_reset(*flash_storage_, *flash_volume_)
+                                                            : ResetFlashOutcome::left_as_is;
+  if (flash == ResetFlashOutcome::format_failed || flash == ResetFlashOutcome::mount_failed) {
+    answer("error factory-reset: the flash cannot be formatted (",
+           flash == ResetFlashOutcome::format_failed ? "format failed" : "formatted, but it does not mount",
+           "): no logon, heating goes on by its rules; last resort: erase the flash and flash again");
+    return;
+  }
+  const bool formatted = flash == ResetFlashOutcome::formatted;
   const Status reset = thermostat_.factory_reset(now);
-  if (reset != Error::none) {
+  // After a format nothing of the old storage is left to keep: the reset goes
+  // on, and the core makes the new identity as soon as it can, as on a new board.
+  if (reset != Error::none && !formatted) {
     answer("error factory-reset failed: ", error_name(reset), " (Wi-Fi and broker kept; try again)");
     return;
   }
@@ -489,13 +505,19 @@ void Onboarding::command_factory_reset(Millis now) {
   redirect_pending_ = false;
   broker_changed_ = true;
   if (was_provisioning) send_error(ImprovError::unable_to_connect);
+  if (reset != Error::none) {
+    answer("error factory-reset: flash formatted, Wi-Fi and broker forgotten; the new identity is made as soon "
+           "as it can be (",
+           error_name(reset), ")");
+    return;
+  }
   if (cleared != Error::none) {
     answer("error factory-reset: new identity and Wi-Fi forgotten, but the broker and app URLs were not "
            "cleared: ",
            error_name(cleared));
     return;
   }
-  print_line("ok factory-reset");
+  print_line(formatted ? "ok factory-reset (the flash was formatted)" : "ok factory-reset");
 }
 
 void Onboarding::command_status() {

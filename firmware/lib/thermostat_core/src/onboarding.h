@@ -12,6 +12,7 @@
 //   goes through print_line(), so that no line lands inside a packet.
 #pragma once
 #include "core_types.h"
+#include "flash.h"
 #include "improv.h"
 #include "serial_console.h"
 #include "thermostat.h"
@@ -127,6 +128,12 @@ class Onboarding final : private SerialSink {
   Onboarding(const Onboarding&) = delete;
   Onboarding& operator=(const Onboarding&) = delete;
 
+  // The flash file system under the thermostat's storage (the device's
+  // LittleFS, the simulator's state directory): factory-reset formats it when
+  // it is not usable, and only then (prepare_flash_for_reset). Without it
+  // factory-reset never formats.
+  void attach_flash(FileStorage& storage, FlashVolume& volume);
+
   // A saved network: connect to it (provisioned). None: wait (ready).
   void begin(Millis now);
   void receive(const uint8_t* bytes, size_t length, Millis now);
@@ -177,6 +184,8 @@ class Onboarding final : private SerialSink {
   Thermostat& thermostat_;
   WifiStation& wifi_;
   NetworkSettings& network_;
+  FileStorage* flash_storage_ = nullptr;
+  FlashVolume* flash_volume_ = nullptr;
   OnboardingConfig config_;
   SerialDemux demux_;
   SerialOutbox outbox_;
