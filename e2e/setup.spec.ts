@@ -9,6 +9,10 @@ test('a new thermostat is set up from the browser over USB: a wrong password is 
   await page.goto('/');
   await page.getByRole('button', { name: 'Set up a new thermostat' }).click();
   const setup = page.getByRole('dialog', { name: 'Set up a new thermostat' });
+  // The app is open at a loopback address: a real thermostat could not reach it, the simulator on this computer does.
+  await expect(setup.getByText(/^This app is open at .*: a thermostat cannot reach that address\./)).toBeVisible();
+  await expect(setup.getByRole('button', { name: 'Connect' })).toBeDisabled();
+  await setup.getByRole('checkbox', { name: 'Continue anyway: the thermostat runs on this computer (a simulator)' }).check();
   await setup.getByRole('button', { name: 'Connect' }).click();
 
   // The thermostat tells who it is and which networks it sees.

@@ -20,3 +20,27 @@ export function validateBrokerUrl(text: string): string | null {
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return 'The broker URL must start with ws:// or wss://.';
   return null;
 }
+
+/** IPv6 hosts as URL writes them that mean "this computer": ::1, ::, and IPv4-mapped 127.0.0.0/8 and 0.0.0.0. */
+const LOCAL_ONLY_IPV6 = /^\[(?:::1|::|::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}|::ffff:0:0)\]$/;
+
+/**
+ * The host of `url` when only the computer that opens it can reach it, else null (also for text that is not a
+ * URL): `localhost` and `*.localhost`, 127.0.0.0/8, ::1, and the unspecified 0.0.0.0 and ::. A thermostat told
+ * such a broker, or a phone handed such an app address, looks for the server in itself. The host is read the way
+ * the browser reads it (URL: case, a trailing dot, IPv4 written as 127.1 or 0x7f000001, IPv6 spelled out).
+ */
+export function localOnlyHost(url: string): string | null {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    return null;
+  }
+  const name = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+  if (name === 'localhost' || name.endsWith('.localhost')) return hostname;
+  if (LOCAL_ONLY_IPV6.test(name)) return hostname;
+  // URL has already turned every IPv4 spelling into a dotted quad.
+  if (/^127\.\d+\.\d+\.\d+$/.test(name) || name === '0.0.0.0') return hostname;
+  return null;
+}

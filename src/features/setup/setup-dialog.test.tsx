@@ -8,6 +8,10 @@ import { fakeSerial, FakeThermostatPort } from './testing/fake-thermostat-port';
 const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
 const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
 const FAST = { consoleAnswerMs: 50, detectMs: 300, scanMs: 300, joinMs: 2000 };
+/** jsdom's page is at http://localhost:3000/, so the dialog warns that a real thermostat cannot reach it. */
+const GO_ON_ANYWAY = 'Continue anyway: the thermostat runs on this computer (a simulator)';
+const AT_LOCALHOST =
+  'This app is open at localhost: a thermostat cannot reach that address. Open the app at its network address (for example https://hearth.example or http://192.168.1.20:8080) or set the broker address in Settings.';
 
 function thermostatOnCable() {
   return new FakeThermostatPort({
@@ -28,6 +32,7 @@ describe('SetupDialog', () => {
     render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => (closed = true)} />);
     const dialog = screen.getByRole('dialog', { name: 'Set up a new thermostat' });
 
+    await user.click(within(dialog).getByRole('checkbox', { name: GO_ON_ANYWAY }));
     await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
     const networks = await within(dialog).findByRole('radiogroup', { name: 'Networks the thermostat sees' });
     expect(port.consoleLines).toEqual([`broker ws://${location.host}/ws`, `app ${location.origin}/`]);
@@ -74,6 +79,7 @@ describe('SetupDialog', () => {
     const user = userEvent.setup();
     const port = thermostatOnCable();
     render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    await user.click(screen.getByRole('checkbox', { name: GO_ON_ANYWAY }));
     await user.click(screen.getByRole('button', { name: 'Connect' }));
     await user.click(await screen.findByRole('radio', { name: 'Another network (hidden)' }));
     await user.type(screen.getByRole('textbox', { name: 'Network name' }), 'Hearth Lab');
@@ -87,14 +93,64 @@ describe('SetupDialog', () => {
     const user = userEvent.setup();
     const silent = new FakeThermostatPort({ answerConsole: () => [] });
     render(<SetupDialog serial={fakeSerial(silent)} timeouts={FAST} onClose={() => undefined} />);
+    await user.click(screen.getByRole('checkbox', { name: GO_ON_ANYWAY }));
     await user.click(screen.getByRole('button', { name: 'Connect' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(/did not answer/);
     expect(silent.closed).toBe(true);
+    // Told once to go on: the retry does not ask again.
+    expect(screen.getByRole('checkbox', { name: GO_ON_ANYWAY })).toBeChecked();
     expect(screen.getByRole('button', { name: 'Connect' })).toBeEnabled();
   });
 
+  it('warns that a thermostat cannot reach an app open at localhost, and connects only once told to go on', async () => {
+    const user = userEvent.setup();
+    const port = thermostatOnCable();
+    render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    const connect = screen.getByRole('button', { name: 'Connect' });
+    expect(screen.getByText(AT_LOCALHOST)).toBeVisible();
+    expect(connect).toBeDisabled();
+    expect(connect).toHaveAccessibleDescription(AT_LOCALHOST);
+    const goOn = screen.getByRole('checkbox', { name: GO_ON_ANYWAY });
+    expect(goOn).toHaveAccessibleDescription(AT_LOCALHOST);
+    expect(goOn).not.toBeChecked();
+    expect(port.consoleLines).toEqual([]);
+
+    await user.click(goOn);
+    await user.click(connect);
+    await screen.findByRole('radiogroup', { name: 'Networks the thermostat sees' });
+    expect(port.consoleLines).toEqual([`broker ws://${location.host}/ws`, `app ${location.origin}/`]);
+  });
+
+  it('names the Settings broker address when that is the one a thermostat cannot reach, and warns of nothing at a network address', async () => {
+    const user = userEvent.setup();
+    appStore.getState().updatePreferences({ brokerUrl: 'ws://127.0.0.1:9000/ws' });
+    const { unmount } = render(<SetupDialog serial={fakeSerial(thermostatOnCable())} onClose={() => undefined} />);
+    expect(screen.getByRole('button', { name: 'Connect' })).toHaveAccessibleDescription(
+      "The broker address set in Settings, ws://127.0.0.1:9000/ws, is on 127.0.0.1: a thermostat cannot reach that address. Set the broker's network address in Settings (for example wss://hearth.example/ws or ws://192.168.1.20:8080/ws).",
+    );
+    unmount();
+
+    appStore.getState().updatePreferences({ brokerUrl: 'wss://hearth.example/ws' });
+    const port = thermostatOnCable();
+    render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    expect(screen.queryByRole('checkbox', { name: GO_ON_ANYWAY })).toBeNull();
+    expect(screen.queryByText(/cannot reach/)).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    await screen.findByRole('radiogroup', { name: 'Networks the thermostat sees' });
+    expect(port.consoleLines[0]).toBe('broker wss://hearth.example/ws');
+  });
+
+  it('on an http:// page says that Web Serial needs the https:// address', () => {
+    render(<SetupDialog serial={null} secureContext={false} onClose={() => undefined} />);
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'This page cannot talk to a thermostat over USB: browsers allow Web Serial only on https:// pages (or localhost).',
+    );
+    expect(screen.getByText(/at its https:\/\/ address, plug the thermostat in there/)).toBeVisible();
+    expect(screen.queryByRole('button', { name: 'Connect' })).toBeNull();
+  });
+
   it('says what to use instead where the browser has no Web Serial', () => {
-    render(<SetupDialog serial={null} onClose={() => undefined} />);
+    render(<SetupDialog serial={null} secureContext onClose={() => undefined} />);
     expect(screen.getByRole('alert')).toHaveTextContent('This browser cannot talk to a thermostat over USB: it has no Web Serial.');
     expect(screen.getByText(/Chrome or Edge on a desktop or laptop computer/)).toBeVisible();
     expect(screen.getByText(/serial console steps in the firmware guide \(firmware\/README\.md\)/)).toBeVisible();
@@ -106,6 +162,7 @@ describe('SetupDialog', () => {
     const user = userEvent.setup();
     const port = thermostatOnCable();
     const { unmount } = render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    await user.click(screen.getByRole('checkbox', { name: GO_ON_ANYWAY }));
     await user.click(screen.getByRole('button', { name: 'Connect' }));
     await screen.findByRole('radiogroup');
     unmount();

@@ -7,20 +7,26 @@ import { MAX_NAME_LENGTH } from '@/lib/thermostats';
 import { appStore, useAppStore } from '@/stores/app-store';
 import { displayText, signalWords, wifiSettingsProblem } from './improv-answers';
 import { SetupSession, type SerialPortChooser, type SetupTimeouts } from './setup-session';
-import { isLocalOnlyHost, webSerial } from './web-serial';
+import { unreachableBrokerWarning } from './unreachable-broker';
+import { webSerial } from './web-serial';
 
 interface SetupDialogProps {
   onClose: () => void;
   /** The browser's Web Serial by default; null where there is none. */
   serial?: SerialPortChooser | null;
   timeouts?: Partial<SetupTimeouts>;
+  /** Whether this page may use Web Serial at all (https:// or localhost); the browser's answer by default. */
+  secureContext?: boolean;
 }
 
 /** "Set up a new thermostat": USB cable, Web Serial, Improv Wi-Fi; ends with the thermostat paired. */
-export function SetupDialog({ onClose, serial = webSerial(), timeouts }: SetupDialogProps) {
+export function SetupDialog({ onClose, serial = webSerial(), timeouts, secureContext = globalThis.isSecureContext === true }: SetupDialogProps) {
   const setup = useAppStore((s) => s.setup);
   const chosenBrokerUrl = useAppStore((s) => s.preferences.brokerUrl);
   const brokerUrl = brokerUrlOf({ brokerUrl: chosenBrokerUrl });
+  const brokerWarning = unreachableBrokerWarning(brokerUrl, chosenBrokerUrl !== null);
+  // Kept while the dialog is open, so that a retry after a failed attempt does not ask again.
+  const [goOnAnyway, setGoOnAnyway] = useState(false);
   const setupEvent = useAppStore((s) => s.setupEvent);
   const session = useRef<SetupSession | null>(null);
 
@@ -34,7 +40,7 @@ export function SetupDialog({ onClose, serial = webSerial(), timeouts }: SetupDi
   );
 
   const connect = () => {
-    if (serial === null) return;
+    if (serial === null || (brokerWarning !== null && !goOnAnyway)) return;
     void session.current?.close();
     const next = new SetupSession({ serial, store: appStore, brokerUrl, appUrl: appUrl(), ...(timeouts ? { timeouts } : {}) });
     session.current = next;
@@ -49,9 +55,14 @@ export function SetupDialog({ onClose, serial = webSerial(), timeouts }: SetupDi
   return (
     <Dialog title="Set up a new thermostat" onClose={onClose}>
       {serial === null ? (
-        <NoWebSerial brokerUrl={brokerUrl} />
+        <NoWebSerial brokerUrl={brokerUrl} secureContext={secureContext} />
       ) : setup.step === 'start' ? (
-        <StartStep problem={setup.problem} brokerUrl={brokerUrl} onConnect={connect} onClose={onClose} />
+        <StartStep
+          problem={setup.problem}
+          brokerWarning={brokerWarning === null ? null : { text: brokerWarning, goOnAnyway, setGoOnAnyway }}
+          onConnect={connect}
+          onClose={onClose}
+        />
       ) : setup.step === 'choosing-port' || setup.step === 'configuring' || setup.step === 'detecting' ? (
         <Progress setup={setup} />
       ) : setup.step === 'paired' ? (
@@ -63,15 +74,17 @@ export function SetupDialog({ onClose, serial = webSerial(), timeouts }: SetupDi
   );
 }
 
-function NoWebSerial({ brokerUrl }: { brokerUrl: string }) {
+function NoWebSerial({ brokerUrl, secureContext }: { brokerUrl: string; secureContext: boolean }) {
   return (
     <div className="form">
       <p role="alert" className="banner banner-warn">
-        This browser cannot talk to a thermostat over USB: it has no Web Serial.
+        {secureContext
+          ? 'This browser cannot talk to a thermostat over USB: it has no Web Serial.'
+          : 'This page cannot talk to a thermostat over USB: browsers allow Web Serial only on https:// pages (or localhost).'}
       </p>
       <p>
         Open this app in <strong>Chrome or Edge on a desktop or laptop computer</strong>
-        {globalThis.isSecureContext ? '' : ' at its https:// address'}, plug the thermostat in there and choose Set up a new thermostat.
+        {secureContext ? '' : ' at its https:// address'}, plug the thermostat in there and choose Set up a new thermostat.
       </p>
       <p className="muted small">
         Or follow the serial console steps in the firmware guide (firmware/README.md). The thermostat needs these two lines:{' '}
@@ -81,20 +94,45 @@ function NoWebSerial({ brokerUrl }: { brokerUrl: string }) {
   );
 }
 
-function StartStep({ problem, brokerUrl, onConnect, onClose }: { problem: string | null; brokerUrl: string; onConnect: () => void; onClose: () => void }) {
+interface BrokerWarning {
+  text: string;
+  goOnAnyway: boolean;
+  setGoOnAnyway: (goOn: boolean) => void;
+}
+
+function StartStep({
+  problem,
+  brokerWarning,
+  onConnect,
+  onClose,
+}: {
+  problem: string | null;
+  brokerWarning: BrokerWarning | null;
+  onConnect: () => void;
+  onClose: () => void;
+}) {
+  const warningId = useId();
+  const held = brokerWarning !== null && !brokerWarning.goOnAnyway;
   return (
     <div className="form">
       <ol className="steps">
         <li>Plug the thermostat into this computer with a USB data cable.</li>
         <li>Press Connect and choose its port in the list the browser shows (often named USB serial, CH340 or CP210x).</li>
       </ol>
-      {isLocalOnlyHost(location.hostname) ? (
-        <p className="muted small">
-          This page is open at {location.hostname}, which only this computer can reach: a thermostat told to use{' '}
-          <code className="breakable">{brokerUrl}</code> will not find the server. Open the app at its network address to set up a real
-          thermostat.
-        </p>
-      ) : null}
+      {brokerWarning === null ? null : (
+        <div className="banner banner-warn">
+          <p id={warningId}>{brokerWarning.text}</p>
+          <label>
+            <input
+              type="checkbox"
+              checked={brokerWarning.goOnAnyway}
+              onChange={(event) => brokerWarning.setGoOnAnyway(event.target.checked)}
+              aria-describedby={warningId}
+            />{' '}
+            Continue anyway: the thermostat runs on this computer (a simulator)
+          </label>
+        </div>
+      )}
       {problem === null ? null : (
         <p role="alert" className="banner banner-danger">
           {problem}
@@ -104,7 +142,13 @@ function StartStep({ problem, brokerUrl, onConnect, onClose }: { problem: string
         <button type="button" className="button button-quiet" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button button-primary" onClick={onConnect}>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={onConnect}
+          disabled={held}
+          aria-describedby={brokerWarning === null ? undefined : warningId}
+        >
           Connect
         </button>
       </div>

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { localOnlyHost } from './broker-url';
+
+describe('localOnlyHost', () => {
+  it.each([
+    ['ws://localhost:8080/ws', 'localhost'],
+    ['http://localhost:8080/', 'localhost'],
+    ['ws://LOCALHOST/ws', 'localhost'],
+    ['ws://localhost./ws', 'localhost.'],
+    ['ws://hearth.localhost:8080/ws', 'hearth.localhost'],
+    ['ws://127.0.0.1:8080/ws', '127.0.0.1'],
+    ['wss://127.255.255.254/ws', '127.255.255.254'],
+    ['ws://127.1/ws', '127.0.0.1'],
+    ['ws://0x7f000001/ws', '127.0.0.1'],
+    ['ws://2130706433/ws', '127.0.0.1'],
+    ['ws://[::1]:8080/ws', '[::1]'],
+    ['http://[0:0:0:0:0:0:0:1]:8080/', '[::1]'],
+    ['ws://[::ffff:127.0.0.1]/ws', '[::ffff:7f00:1]'],
+    ['ws://0.0.0.0:8080/ws', '0.0.0.0'],
+    ['ws://0/ws', '0.0.0.0'],
+    ['ws://[::]:8080/ws', '[::]'],
+    ['ws://[::ffff:0.0.0.0]/ws', '[::ffff:0:0]'],
+  ])('%s is only reachable from this computer (%s)', (url, host) => {
+    expect(localOnlyHost(url)).toBe(host);
+  });
+
+  it.each([
+    'wss://hearth.example/ws',
+    'ws://192.168.1.20:8080/ws',
+    'http://192.168.1.20:8080/',
+    'ws://10.0.0.1/ws',
+    'ws://128.0.0.1/ws',
+    'ws://126.255.255.255/ws',
+    'ws://0.0.0.1/ws',
+    'ws://127.example.com/ws',
+    'ws://localhost.example.com/ws',
+    'ws://mylocalhost/ws',
+    'ws://[::2]/ws',
+    'ws://[fe80::1]/ws',
+    'ws://[::ffff:192.168.1.1]/ws',
+    'ws://[2001:db8::1]/ws',
+    'not a url',
+    '',
+  ])('%s is not local-only', (url) => {
+    expect(localOnlyHost(url)).toBeNull();
+  });
+});
