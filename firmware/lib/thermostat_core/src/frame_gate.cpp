@@ -42,11 +42,24 @@ FrameVerdict FrameGate::check(Millis now, const uint8_t* head, size_t head_lengt
     waiting_ = true;
     waiting_since_ = now;
   }
-  const FrameHeader header = parse_frame_header(head, head_length < available ? head_length : available);
+  const size_t visible = head_length < available ? head_length : available;
+  const FrameHeader header = parse_frame_header(head, visible);
   if (!header.complete) {
-    // Even the length is not visible yet: the library must not read it, or
-    // it would allocate whatever the length says.
-    return waited(now, FrameVerdict::too_slow);
+    if (available_is_exact && available > visible) {
+      // Plain TCP shows only its first receive buffer: a header split across
+      // two buffers stays unseen however long the gate waits, while its rest
+      // is already here. The library's own bound takes the frame then: over
+      // WEBSOCKETS_MAX_DATA_SIZE it closes with 1009 before allocating, and a
+      // malloc that fails closes with 1011.
+      waiting_ = false;
+      return FrameVerdict::read;
+    }
+    // The rest of the header has not come yet: the library must not read
+    // it, or it would allocate whatever the length says. On TLS only the
+    // current record shows, and a header split across records never shows
+    // whole: it is let through after the patience, like a payload spread
+    // over records (only the authenticated broker makes records).
+    return waited(now, available_is_exact ? FrameVerdict::too_slow : FrameVerdict::read);
   }
   if (header.payload_bytes > max_payload_bytes_) {
     waiting_ = false;

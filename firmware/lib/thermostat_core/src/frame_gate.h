@@ -40,14 +40,16 @@ class FrameGate {
   FrameGate(size_t max_payload_bytes, uint32_t patience_ms);
 
   // head: the first bytes of what the transport holds, as far as it lets
-  // them be seen without consuming them (a TCP client: the first buffer
-  // only; TLS: the current record only). available: the bytes the transport
-  // holds. available_is_exact: false for TLS, where only the current record
-  // counts, so that a frame spread over several records never shows whole;
-  // after the patience such a frame is let through (the library then waits
-  // for each further record, which only the authenticated broker sends). On
-  // plain TCP anyone on the path could send the rest a byte at a time, so the
-  // link is closed instead.
+  // them be seen without consuming them (a TCP client: its first receive
+  // buffer only; TLS: the current record only). available: the bytes the
+  // transport holds. available_is_exact: false for TLS, where only the
+  // current record counts, so that a frame (or a frame header) spread over
+  // several records never shows whole; after the patience such a frame is
+  // let through (the library then waits for each further record, which only
+  // the authenticated broker sends). On plain TCP anyone on the path could
+  // send the rest a byte at a time, so the link is closed instead; but a
+  // header cut by the first buffer's end, its rest already received, is let
+  // through at once under the library's own bound (frame_gate.cpp).
   FrameVerdict check(Millis now, const uint8_t* head, size_t head_length, size_t available,
                      bool available_is_exact);
   // A new link: forget any frame waited for.
