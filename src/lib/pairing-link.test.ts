@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appUrl, buildPairingLink, MAX_DEVICE_LINK_LENGTH, pairedThermostat, parseDeviceLink, parsePairingLink } from './pairing-link';
+import { appUrl, buildPairingLink, knownPairing, MAX_DEVICE_LINK_LENGTH, pairedThermostat, parseDeviceLink, parsePairingLink } from './pairing-link';
 
 const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
 const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
@@ -78,6 +78,22 @@ describe('pairedThermostat', () => {
     expect(pairedThermostat({ id: ID, key: KEY }, '  Living room ')).toEqual({ id: ID, key: KEY, name: 'Living room' });
     expect(pairedThermostat({ id: ID, key: KEY }, '   ').name).toBe('Thermostat');
     expect(pairedThermostat({ id: ID, key: KEY }, 'x'.repeat(100)).name).toHaveLength(40);
+  });
+
+  it('keeps the name the app already gives the thermostat unless another is typed', () => {
+    const known = { id: ID, key: KEY, name: 'Hall' };
+    expect(pairedThermostat({ id: ID, key: KEY }, '', known).name).toBe('Hall');
+    expect(pairedThermostat({ id: ID, key: KEY }, 'Attic', known).name).toBe('Attic');
+  });
+});
+
+describe('knownPairing', () => {
+  it('tells a new thermostat from one held with the same key or with another', () => {
+    const held = { id: ID, key: KEY, name: 'Hall' };
+    const otherKey = `${KEY.slice(0, -2)}AA`;
+    expect(knownPairing([], { id: ID, key: KEY })).toEqual({ kind: 'new' });
+    expect(knownPairing([held], { id: ID, key: KEY })).toEqual({ kind: 'same-key', thermostat: held });
+    expect(knownPairing([held], { id: ID, key: otherKey })).toEqual({ kind: 'other-key', thermostat: held });
   });
 });
 

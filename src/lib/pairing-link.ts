@@ -59,10 +59,30 @@ export function buildPairingLink(appUrl: string, code: PairingCode): string {
   return `${base}#pair=${code.id}.${code.key}`;
 }
 
-/** The thermostat a pairing code adds, under the name the person typed (cut to fit, or the default). */
-export function pairedThermostat(code: PairingCode, name: string): PairedThermostat {
-  return { id: code.id, key: code.key, name: name.trim().slice(0, MAX_NAME_LENGTH) || DEFAULT_THERMOSTAT_NAME };
+/**
+ * The thermostat a pairing code adds, under the name the person typed (cut to fit); with nothing typed, the
+ * name the app already gives it (`known`), else the default.
+ */
+export function pairedThermostat(code: PairingCode, name: string, known?: PairedThermostat): PairedThermostat {
+  return { id: code.id, key: code.key, name: name.trim().slice(0, MAX_NAME_LENGTH) || known?.name || DEFAULT_THERMOSTAT_NAME };
 }
+
+/** What the app holds of the thermostat a pairing code is for. */
+export type KnownPairing =
+  | { kind: 'new' }
+  /** Held with this very key: pairing again changes nothing but, if one is typed, the name. */
+  | { kind: 'same-key'; thermostat: PairedThermostat }
+  /** Held with another key: pairing replaces it, which the person must choose. */
+  | { kind: 'other-key'; thermostat: PairedThermostat };
+
+export function knownPairing(known: readonly PairedThermostat[], code: PairingCode): KnownPairing {
+  const thermostat = known.find((t) => t.id === code.id);
+  if (thermostat === undefined) return { kind: 'new' };
+  return thermostat.key === code.key ? { kind: 'same-key', thermostat } : { kind: 'other-key', thermostat };
+}
+
+/** The choice "Add thermostat" and "Set up a new thermostat" both give for a thermostat the app already holds. */
+export const ALREADY_IN_APP = 'This thermostat is already in the app; adding it again updates its key.';
 
 export type DeviceLinkError = PairingLinkError | 'too_long' | 'not_a_link' | 'other_site';
 

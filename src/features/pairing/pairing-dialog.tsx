@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { MAX_NAME_LENGTH } from '@/lib/thermostats';
 import { Dialog } from '@/components/dialog';
-import { DEFAULT_THERMOSTAT_NAME, pairedThermostat, parsePairingLink } from '@/lib/pairing-link';
+import { ALREADY_IN_APP, DEFAULT_THERMOSTAT_NAME, knownPairing, pairedThermostat, parsePairingLink } from '@/lib/pairing-link';
 import { useAppStore } from '@/stores/app-store';
 
 interface PairingDialogProps {
@@ -40,13 +40,13 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
     onClose();
   };
 
-  const already = linked !== null && known.some((t) => t.id === linked.id);
+  const already = linked !== null && knownPairing(known, linked).kind !== 'new';
   return (
     <Dialog title="Add thermostat" onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate>
         {linked !== null ? (
           <p>
-            {already ? 'This thermostat is already in the app; adding it again updates its key.' : 'Add this thermostat to the app?'}{' '}
+            {already ? ALREADY_IN_APP : 'Add this thermostat to the app?'}{' '}
             <span className="muted small">ID {linked.id}</span>
           </p>
         ) : (

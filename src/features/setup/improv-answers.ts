@@ -4,14 +4,23 @@
  */
 import type { DeviceInfo, WifiNetwork } from '@/lib/setup/setup-machine';
 
-/** Control characters, and the invisible marks that reorder text, would let a name disguise itself. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
+/**
+ * Characters that show nothing, reorder text or pass for a space: control and format characters, line and
+ * paragraph separators, the default-ignorable ones (zero-width marks, fillers, variation selectors) and every
+ * space but the ASCII one. A name could hide in them, or look like another name.
+ */
+const INVISIBLE = /^(?:[\p{C}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]|(?! )\p{Zs})$/u;
 
-/** Text from the device as it may be shown: no invisible characters, at most `max` characters. */
+/** How an invisible character is shown: by its code point, so that look-alike names differ on screen. */
+function visibleMark(character: string): string {
+  const codePoint = character.codePointAt(0) ?? 0;
+  return `⟨U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+}
+
+/** Text from the device as it may be shown: invisible characters made visible, at most `max` characters (a mark counting as one). */
 export function displayText(text: string, max = 64): string {
-  const visible = Array.from(text.replace(INVISIBLE, ''));
-  return visible.length > max ? `${visible.slice(0, max - 1).join('')}…` : visible.join('');
+  const shown = Array.from(text, (character) => (INVISIBLE.test(character) ? visibleMark(character) : character));
+  return shown.length > max ? `${shown.slice(0, max - 1).join('')}…` : shown.join('');
 }
 
 export interface ImprovInfo {
@@ -40,7 +49,7 @@ const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
 /**
  * One entry per name, strongest signal first; nameless (hidden) networks and names no network can have are
- * left out. The names are kept as sent, since joining needs them exactly.
+ * left out. The names are kept as sent, since joining needs them exactly (displayText shows them).
  */
 export function networksFrom(scanned: readonly { name: string; rssi: number; secured: boolean }[]): WifiNetwork[] {
   const byName = new Map<string, WifiNetwork>();
@@ -61,13 +70,38 @@ export function signalWords(rssi: number | null): string {
   return 'weak signal';
 }
 
-/** Why these Wi-Fi settings cannot be sent, or null. */
-export function wifiSettingsProblem(ssid: string, password: string, secured: boolean): string | null {
-  if (ssid === '') return 'Choose a network, or type the name of a hidden one.';
-  if (utf8Length(ssid) > MAX_SSID_BYTES) return `A Wi-Fi network name has at most ${MAX_SSID_BYTES} bytes; "${displayText(ssid)}" is longer.`;
-  if (secured && password === '') return `Enter the password of ${displayText(ssid)}.`;
-  if (utf8Length(password) > MAX_PASSWORD_BYTES) return `A Wi-Fi password has at most ${MAX_PASSWORD_BYTES} characters.`;
+/** A WPA passphrase has 8 to 63 characters; 64 characters are the key itself, in hex (IEEE 802.11i). */
+export const MIN_PASSWORD_LENGTH = 8;
+
+export interface WifiSettingsProblem {
+  /** The field to fix. */
+  field: 'network' | 'password';
+  message: string;
+}
+
+/**
+ * Why these Wi-Fi settings cannot be sent, or null. `secured`: whether the scan said the network has a
+ * password; null for a network the person typed (a hidden one), whose password may be empty (open) or WPA.
+ */
+export function wifiSettingsProblem(ssid: string, password: string, secured: boolean | null): WifiSettingsProblem | null {
+  const network = (message: string): WifiSettingsProblem => ({ field: 'network', message });
+  const passwordProblem = (message: string): WifiSettingsProblem => ({ field: 'password', message });
+  if (ssid === '') return network('Choose a network, or type the name of a hidden one.');
+  if (utf8Length(ssid) > MAX_SSID_BYTES) return network(`A Wi-Fi network name has at most ${MAX_SSID_BYTES} bytes; "${displayText(ssid)}" is longer.`);
+  if (secured === true && password === '') return passwordProblem(`Enter the password of ${displayText(ssid)}.`);
+  if (utf8Length(password) > MAX_PASSWORD_BYTES) return passwordProblem(`A Wi-Fi password has at most ${MAX_PASSWORD_BYTES} characters.`);
+  if (secured !== false && password !== '' && Array.from(password).length < MIN_PASSWORD_LENGTH) {
+    return passwordProblem(`A Wi-Fi password has at least ${MIN_PASSWORD_LENGTH} characters; check the password of ${displayText(ssid)}.`);
+  }
+  if (utf8Length(password) === MAX_PASSWORD_BYTES && !/^[0-9a-f]+$/i.test(password)) {
+    return passwordProblem(`A Wi-Fi password of ${MAX_PASSWORD_BYTES} characters is a key in hex: only digits and the letters a to f.`);
+  }
   return null;
+}
+
+/** The join timed out after the thermostat was on the network: it is set up, only its link did not come. */
+export function linkNotHandedOver(ssid: string): string {
+  return `The thermostat joined ${displayText(ssid)} but has not handed over its link yet; connect again and add it as it is.`;
 }
 
 /** The SDK rejects an RPC with the name of the Improv error (or TIMEOUT when the device stayed silent). */

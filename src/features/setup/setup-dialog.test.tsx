@@ -7,7 +7,7 @@ import { fakeSerial, FakeThermostatPort } from './testing/fake-thermostat-port';
 
 const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
 const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
-const FAST = { consoleAnswerMs: 50, detectMs: 300, scanMs: 300, joinMs: 2000 };
+const FAST = { consoleAnswerMs: 300, consoleResendMs: 60, consoleAttempts: 3, detectMs: 300, scanMs: 300, joinMs: 2000 };
 /** jsdom's page is at http://localhost:3000/, so the dialog warns that a real thermostat cannot reach it. */
 const GO_ON_ANYWAY = 'Continue anyway: the thermostat runs on this computer (a simulator)';
 const AT_LOCALHOST =
@@ -35,7 +35,7 @@ describe('SetupDialog', () => {
     await user.click(within(dialog).getByRole('checkbox', { name: GO_ON_ANYWAY }));
     await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
     const networks = await within(dialog).findByRole('radiogroup', { name: 'Networks the thermostat sees' });
-    expect(port.consoleLines).toEqual([`broker ws://${location.host}/ws`, `app ${location.origin}/`]);
+    expect(port.consoleLines).toEqual([`app ${location.origin}/`, `broker ws://${location.host}/ws`]);
     expect(within(dialog).getByRole('region', { name: 'Thermostat found' })).toHaveTextContent('FirmwareHearth 1.0.0ChipESP8266Namehearth-test');
     expect(within(networks).getAllByRole('radio').map((radio) => radio.getAttribute('value'))).toEqual([
       'Hearth Lab',
@@ -46,6 +46,9 @@ describe('SetupDialog', () => {
     const lab = within(networks).getByRole('radio', { name: 'Hearth Lab' });
     expect(lab).toHaveAccessibleDescription('strong signal, password');
     expect(within(networks).getByRole('radio', { name: 'Café' })).toHaveAccessibleDescription('good signal, open');
+    // The list's arrival is announced, and the focus is on its first network.
+    expect(within(dialog).getByRole('status')).toHaveTextContent('The thermostat sees 3 networks.');
+    expect(lab).toHaveFocus();
 
     // Connect with nothing chosen: the form says what is missing and sends nothing.
     await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
@@ -58,9 +61,13 @@ describe('SetupDialog', () => {
     const password = within(dialog).getByLabelText('Wi-Fi password');
     await user.type(password, 'wrong horse');
     await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('The thermostat could not join Hearth Lab. Check the password.');
-    // What the person chose and typed is still there to correct.
+    const wrong = await within(dialog).findByRole('alert');
+    expect(wrong).toHaveTextContent('The thermostat could not join Hearth Lab. Check the password.');
+    // What the person chose and typed is still there to correct, the focus on the password that was wrong.
     expect(lab).toBeChecked();
+    expect(password).toHaveFocus();
+    expect(password).toHaveAttribute('aria-invalid', 'true');
+    expect(password).toHaveAccessibleDescription('The thermostat could not join Hearth Lab. Check the password.');
 
     await user.clear(password);
     await user.type(password, 'correct horse');
@@ -71,8 +78,80 @@ describe('SetupDialog', () => {
     expect(await within(dialog).findByText('Hall is set up and paired with this app.')).toBeVisible();
     expect(appStore.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall' }]);
 
+    expect(within(dialog).getByRole('button', { name: 'Done' })).toHaveFocus();
     await user.click(within(dialog).getByRole('button', { name: 'Done' }));
     expect(closed).toBe(true);
+  });
+
+  it('refuses a WPA password under 8 characters before sending it, marking the field', async () => {
+    const user = userEvent.setup();
+    const port = thermostatOnCable();
+    render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    await user.click(screen.getByRole('checkbox', { name: GO_ON_ANYWAY }));
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    await user.click(await screen.findByRole('radio', { name: 'Hearth Lab' }));
+    const password = screen.getByLabelText('Wi-Fi password');
+    await user.type(password, 'horse');
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('A Wi-Fi password has at least 8 characters; check the password of Hearth Lab.');
+    expect(password).toHaveAttribute('aria-invalid', 'true');
+    expect(password).toHaveAccessibleDescription('A Wi-Fi password has at least 8 characters; check the password of Hearth Lab.');
+    expect(port.joins).toEqual([]);
+  });
+
+  it('announces a scan that failed and takes the focus to the network name, which is sent as typed', async () => {
+    const user = userEvent.setup();
+    const port = new FakeThermostatPort({
+      link: `${location.origin}/#pair=${ID}.${KEY}`,
+      networks: [{ ssid: ' Attic ', password: 'correct horse', rssi: -60 }],
+      scans: false,
+    });
+    render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    await user.click(screen.getByRole('checkbox', { name: GO_ON_ANYWAY }));
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    const networkName = await screen.findByRole('textbox', { name: 'Network name' });
+    expect(screen.getByRole('status')).toHaveTextContent('The thermostat could not list the networks it sees. Type the network name.');
+    expect(networkName).toHaveFocus();
+    await user.type(networkName, ' Attic ');
+    await user.type(screen.getByLabelText('Wi-Fi password'), 'correct horse');
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(await screen.findByText('Thermostat is set up and paired with this app.')).toBeVisible();
+    expect(port.joins).toEqual([{ ssid: ' Attic ', password: 'correct horse' }]);
+  });
+
+  it('shows look-alike network names apart, and a name of invisible characters by a label', async () => {
+    const user = userEvent.setup();
+    const port = new FakeThermostatPort({
+      networks: [
+        { ssid: 'Hearth Lab', password: 'correct horse', rssi: -51 },
+        { ssid: 'Hearth\u200bLab', password: 'x', rssi: -52 },
+        { ssid: '\u200b\u200b', password: '', rssi: -70 },
+      ],
+    });
+    render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    await user.click(screen.getByRole('checkbox', { name: GO_ON_ANYWAY }));
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    const networks = await screen.findByRole('radiogroup', { name: 'Networks the thermostat sees' });
+    expect(within(networks).getByRole('radio', { name: 'Hearth Lab' })).toHaveAttribute('value', 'Hearth Lab');
+    expect(within(networks).getByRole('radio', { name: 'Hearth⟨U+200B⟩Lab' })).toHaveAttribute('value', 'Hearth\u200bLab');
+    expect(within(networks).getByRole('radio', { name: '⟨U+200B⟩⟨U+200B⟩' })).toHaveAttribute('value', '\u200b\u200b');
+  });
+
+  it('asks before it replaces the key of a thermostat the app holds with another, and keeps its name', async () => {
+    const user = userEvent.setup();
+    const oldKey = `${KEY.slice(0, -2)}AA`;
+    appStore.getState().addThermostat({ id: ID, key: oldKey, name: 'Hall' });
+    const port = new FakeThermostatPort({ link: `${location.origin}/#pair=${ID}.${KEY}`, provisioned: true });
+    render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    await user.click(screen.getByRole('checkbox', { name: GO_ON_ANYWAY }));
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    await user.click(await screen.findByRole('button', { name: 'Add it as it is' }));
+    const question = await screen.findByText(/^This thermostat is already in the app; adding it again updates its key\./);
+    expect(question).toHaveFocus();
+    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: oldKey, name: 'Hall' }]);
+    await user.click(screen.getByRole('button', { name: 'Add' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Hall is set up and paired with this app.');
+    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall' }]);
   });
 
   it('takes the name of a hidden network', async () => {
@@ -118,7 +197,7 @@ describe('SetupDialog', () => {
     await user.click(goOn);
     await user.click(connect);
     await screen.findByRole('radiogroup', { name: 'Networks the thermostat sees' });
-    expect(port.consoleLines).toEqual([`broker ws://${location.host}/ws`, `app ${location.origin}/`]);
+    expect(port.consoleLines).toEqual([`app ${location.origin}/`, `broker ws://${location.host}/ws`]);
   });
 
   it('names the Settings broker address when that is the one a thermostat cannot reach, and warns of nothing at a network address', async () => {
@@ -137,7 +216,7 @@ describe('SetupDialog', () => {
     expect(screen.queryByText(/cannot reach/)).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Connect' }));
     await screen.findByRole('radiogroup', { name: 'Networks the thermostat sees' });
-    expect(port.consoleLines[0]).toBe('broker wss://hearth.example/ws');
+    expect(port.consoleLines[1]).toBe('broker wss://hearth.example/ws');
   });
 
   it('on an http:// page says that Web Serial needs the https:// address', () => {
@@ -153,7 +232,10 @@ describe('SetupDialog', () => {
     render(<SetupDialog serial={null} secureContext onClose={() => undefined} />);
     expect(screen.getByRole('alert')).toHaveTextContent('This browser cannot talk to a thermostat over USB: it has no Web Serial.');
     expect(screen.getByText(/Chrome or Edge on a desktop or laptop computer/)).toBeVisible();
-    expect(screen.getByText(/serial console steps in the firmware guide \(firmware\/README\.md\)/)).toBeVisible();
+    expect(screen.getByText(/Giving a thermostat its Wi-Fi needs Chrome or Edge on a computer, or another Improv Wi-Fi serial client\./)).toBeVisible();
+    // No path into a source repository that a person using the app has no reason to know.
+    expect(screen.queryByText(/README\.md/)).toBeNull();
+    expect(screen.getByText(`app ${location.origin}/`)).toBeVisible();
     expect(screen.getByText(`broker ws://${location.host}/ws`)).toBeVisible();
     expect(screen.queryByRole('button', { name: 'Connect' })).toBeNull();
   });

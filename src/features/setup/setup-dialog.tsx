@@ -1,11 +1,11 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Dialog } from '@/components/dialog';
 import { brokerUrlOf } from '@/lib/broker-url';
-import { appUrl, DEFAULT_THERMOSTAT_NAME } from '@/lib/pairing-link';
+import { ALREADY_IN_APP, appUrl, DEFAULT_THERMOSTAT_NAME } from '@/lib/pairing-link';
 import type { DeviceInfo, SetupState, WifiNetwork } from '@/lib/setup/setup-machine';
 import { MAX_NAME_LENGTH } from '@/lib/thermostats';
 import { appStore, useAppStore } from '@/stores/app-store';
-import { displayText, signalWords, wifiSettingsProblem } from './improv-answers';
+import { displayText, signalWords, wifiSettingsProblem, type WifiSettingsProblem } from './improv-answers';
 import { SetupSession, type SerialPortChooser, type SetupTimeouts } from './setup-session';
 import { unreachableBrokerWarning } from './unreachable-broker';
 import { webSerial } from './web-serial';
@@ -29,6 +29,16 @@ export function SetupDialog({ onClose, serial = webSerial(), timeouts, secureCon
   const [goOnAnyway, setGoOnAnyway] = useState(false);
   const setupEvent = useAppStore((s) => s.setupEvent);
   const session = useRef<SetupSession | null>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const shownStep = useRef(setup.step);
+
+  // Each new step takes the focus to what it asks of the person (or what it says): the control that had it
+  // may be gone or disabled. The dialog's own first focus stands.
+  useEffect(() => {
+    if (shownStep.current === setup.step) return;
+    shownStep.current = setup.step;
+    body.current?.querySelector<HTMLElement>('[data-step-focus]')?.focus();
+  }, [setup.step]);
 
   useEffect(
     () => () => {
@@ -51,25 +61,30 @@ export function SetupDialog({ onClose, serial = webSerial(), timeouts, secureCon
     addAsItIs: (name) => void session.current?.addAsItIs(name),
     scan: () => void session.current?.scan(),
   };
+  const replaceKey = () => void session.current?.replaceKey();
 
   return (
     <Dialog title="Set up a new thermostat" onClose={onClose}>
-      {serial === null ? (
-        <NoWebSerial brokerUrl={brokerUrl} secureContext={secureContext} />
-      ) : setup.step === 'start' ? (
-        <StartStep
-          problem={setup.problem}
-          brokerWarning={brokerWarning === null ? null : { text: brokerWarning, goOnAnyway, setGoOnAnyway }}
-          onConnect={connect}
-          onClose={onClose}
-        />
-      ) : setup.step === 'choosing-port' || setup.step === 'configuring' || setup.step === 'detecting' ? (
-        <Progress setup={setup} />
-      ) : setup.step === 'paired' ? (
-        <PairedStep name={setup.name} onClose={onClose} />
-      ) : (
-        <NetworkStep setup={setup} actions={actions} />
-      )}
+      <div ref={body}>
+        {serial === null ? (
+          <NoWebSerial brokerUrl={brokerUrl} secureContext={secureContext} />
+        ) : setup.step === 'start' ? (
+          <StartStep
+            problem={setup.problem}
+            brokerWarning={brokerWarning === null ? null : { text: brokerWarning, goOnAnyway, setGoOnAnyway }}
+            onConnect={connect}
+            onClose={onClose}
+          />
+        ) : setup.step === 'choosing-port' || setup.step === 'configuring' || setup.step === 'detecting' ? (
+          <Progress setup={setup} />
+        ) : setup.step === 'paired' ? (
+          <PairedStep name={setup.name} onClose={onClose} />
+        ) : setup.step === 'already-paired' ? (
+          <AlreadyPairedStep name={setup.name} onReplace={replaceKey} onClose={onClose} />
+        ) : (
+          <NetworkStep setup={setup} actions={actions} />
+        )}
+      </div>
     </Dialog>
   );
 }
@@ -87,8 +102,9 @@ function NoWebSerial({ brokerUrl, secureContext }: { brokerUrl: string; secureCo
         {secureContext ? '' : ' at its https:// address'}, plug the thermostat in there and choose Set up a new thermostat.
       </p>
       <p className="muted small">
-        Or follow the serial console steps in the firmware guide (firmware/README.md). The thermostat needs these two lines:{' '}
-        <code className="breakable">broker {brokerUrl}</code> and <code className="breakable">app {appUrl()}</code>
+        Giving a thermostat its Wi-Fi needs Chrome or Edge on a computer, or another Improv Wi-Fi serial client. Its addresses can also be
+        typed in any serial terminal (115200 baud), one line each: <code className="breakable">app {appUrl()}</code> and{' '}
+        <code className="breakable">broker {brokerUrl}</code>; once it is on Wi-Fi, <code>pair</code> prints its pairing link.
       </p>
     </div>
   );
@@ -134,7 +150,7 @@ function StartStep({
         </div>
       )}
       {problem === null ? null : (
-        <p role="alert" className="banner banner-danger">
+        <p role="alert" className="banner banner-danger" tabIndex={-1} data-step-focus>
           {problem}
         </p>
       )}
@@ -147,6 +163,7 @@ function StartStep({
           className="button button-primary"
           onClick={onConnect}
           disabled={held}
+          {...(problem === null ? { 'data-step-focus': true } : {})}
           aria-describedby={brokerWarning === null ? undefined : warningId}
         >
           Connect
@@ -163,7 +180,7 @@ function Progress({ setup }: { setup: Extract<SetupState, { step: 'choosing-port
     detecting: 'Asking the thermostat about itself…',
   }[setup.step];
   return (
-    <p role="status" className="muted">
+    <p role="status" className="muted" tabIndex={-1} data-step-focus>
       {words}
     </p>
   );
@@ -194,6 +211,14 @@ function DeviceSummary({ device }: { device: DeviceInfo }) {
 
 type NetworkSetupState = Extract<SetupState, { step: 'scanning' | 'choosing-network' | 'joining' | 'logging-on' }>;
 
+/** What the list of networks says, for everyone: it is announced as it changes. */
+function networkListWords(setup: NetworkSetupState): string {
+  if (setup.step === 'scanning') return 'Looking for Wi-Fi networks…';
+  if (setup.networks === null) return 'The thermostat could not list the networks it sees. Type the network name.';
+  if (setup.networks.length === 0) return 'The thermostat sees no network. Look again, or type the name of a hidden one.';
+  return setup.networks.length === 1 ? 'The thermostat sees 1 network.' : `The thermostat sees ${setup.networks.length} networks.`;
+}
+
 /** The radio value that stands for "a network the scan does not show". */
 const HIDDEN = '\u0000hidden';
 
@@ -210,19 +235,28 @@ function NetworkStep({ setup, actions }: { setup: NetworkSetupState; actions: Ne
   const [choice, setChoice] = useState<string | null>(null);
   const [hiddenName, setHiddenName] = useState('');
   const [password, setPassword] = useState('');
-  const [name, setName] = useState(DEFAULT_THERMOSTAT_NAME);
-  const [formProblem, setFormProblem] = useState<string | null>(null);
+  // Empty: a thermostat the app already holds keeps its name, a new one is called DEFAULT_THERMOSTAT_NAME.
+  const [name, setName] = useState('');
+  const [formProblem, setFormProblem] = useState<WifiSettingsProblem | null>(null);
   const hintPrefix = useId();
+  const problemId = useId();
+  const nameHintId = useId();
 
   const scanFailed = setup.step === 'choosing-network' && networks === null;
   const typing = scanFailed || choice === HIDDEN;
   const chosen: WifiNetwork | undefined = networks?.find((network) => network.ssid === choice);
-  const ssid = typing ? hiddenName.trim() : (chosen?.ssid ?? '');
-  const problem = formProblem ?? (setup.step === 'choosing-network' ? setup.problem : null);
+  // A typed name is sent as typed: spaces belong to a network's name like any other character.
+  const ssid = typing ? hiddenName : (chosen?.ssid ?? '');
+  const joinProblem = setup.step === 'choosing-network' ? setup.problem : null;
+  const problem: WifiSettingsProblem | null = formProblem ?? (joinProblem === null ? null : { field: 'password', message: joinProblem });
+  const invalid = (field: WifiSettingsProblem['field']) =>
+    problem?.field === field ? { 'aria-invalid': true, 'aria-describedby': problemId } : {};
+  // What the step asks first: the password after a failed join, else the first network, else the name to type.
+  const focusFirst = joinProblem !== null ? 'password' : networks !== null && networks.length > 0 ? 'network' : typing ? 'name' : 'status';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const refused = wifiSettingsProblem(ssid, password, chosen?.secured ?? false);
+    const refused = wifiSettingsProblem(ssid, password, typing ? null : (chosen?.secured ?? false));
     setFormProblem(refused);
     if (refused === null) actions.join(ssid, password, name);
   };
@@ -240,15 +274,11 @@ function NetworkStep({ setup, actions }: { setup: NetworkSetupState; actions: Ne
       ) : null}
       <fieldset className="fieldset" disabled={busy}>
         <legend>Wi-Fi network</legend>
-        {scanning ? (
-          <p role="status" className="muted">
-            Looking for Wi-Fi networks…
-          </p>
-        ) : null}
-        {scanFailed ? <p className="muted small">The thermostat could not list the networks it sees. Type the network name.</p> : null}
+        <p role="status" className="muted small" tabIndex={-1} {...(focusFirst === 'status' ? { 'data-step-focus': true } : {})}>
+          {networkListWords(setup)}
+        </p>
         {networks === null ? null : (
-          <div role="radiogroup" aria-label="Networks the thermostat sees" className="network-list">
-            {networks.length === 0 ? <p className="muted small">The thermostat sees no network. Look again, or type the name of a hidden one.</p> : null}
+          <div role="radiogroup" aria-label="Networks the thermostat sees" className="network-list" {...invalid('network')}>
             {networks.map((network, index) => (
               <div key={network.ssid} className="network">
                 <label>
@@ -259,6 +289,7 @@ function NetworkStep({ setup, actions }: { setup: NetworkSetupState; actions: Ne
                     checked={choice === network.ssid}
                     onChange={() => setChoice(network.ssid)}
                     aria-describedby={`${hintPrefix}-${index}`}
+                    {...(focusFirst === 'network' && index === 0 ? { 'data-step-focus': true } : {})}
                   />{' '}
                   {displayText(network.ssid)}
                 </label>
@@ -278,31 +309,56 @@ function NetworkStep({ setup, actions }: { setup: NetworkSetupState; actions: Ne
         {typing ? (
           <label className="field">
             <span>Network name</span>
-            <input type="text" autoComplete="off" spellCheck={false} value={hiddenName} onChange={(event) => setHiddenName(event.target.value)} />
+            <input
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              value={hiddenName}
+              onChange={(event) => setHiddenName(event.target.value)}
+              {...invalid('network')}
+              {...(focusFirst === 'name' ? { 'data-step-focus': true } : {})}
+            />
           </label>
         ) : null}
         <label className="field">
           <span>Wi-Fi password</span>
-          <input type="password" autoComplete="off" value={password} onChange={(event) => setPassword(event.target.value)} />
+          <input
+            type="password"
+            autoComplete="off"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            {...invalid('password')}
+            {...(focusFirst === 'password' ? { 'data-step-focus': true } : {})}
+          />
         </label>
         <label className="field">
           <span>Thermostat name</span>
-          <input type="text" maxLength={MAX_NAME_LENGTH} value={name} onChange={(event) => setName(event.target.value)} />
+          <input
+            type="text"
+            maxLength={MAX_NAME_LENGTH}
+            value={name}
+            placeholder={DEFAULT_THERMOSTAT_NAME}
+            aria-describedby={nameHintId}
+            onChange={(event) => setName(event.target.value)}
+          />
         </label>
+        <small id={nameHintId} className="muted">
+          Left empty, a thermostat this app already has keeps its name; a new one is called {DEFAULT_THERMOSTAT_NAME}.
+        </small>
         <button type="button" className="link-button" onClick={actions.scan} disabled={scanning}>
           Look for networks again
         </button>
       </fieldset>
       {busy ? (
-        <p role="status">
+        <p role="status" tabIndex={-1} data-step-focus>
           {setup.step === 'joining'
             ? `Joining ${displayText(setup.ssid)}… This can take half a minute.`
             : `On ${displayText(setup.ssid)}. Waiting for the thermostat to reach the server…`}
         </p>
       ) : null}
       {problem === null ? null : (
-        <p role="alert" className="banner banner-danger">
-          {problem}
+        <p role="alert" id={problemId} className="banner banner-danger">
+          {problem.message}
         </p>
       )}
       <div className="actions">
@@ -322,8 +378,27 @@ function PairedStep({ name, onClose }: { name: string; onClose: () => void }) {
         You can unplug the USB cable: the thermostat keeps its Wi-Fi and server. Share its pairing link with the household from Settings.
       </p>
       <div className="actions">
-        <button type="button" className="button button-primary" onClick={onClose}>
+        <button type="button" className="button button-primary" onClick={onClose} data-step-focus>
           Done
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The choice "Add thermostat" gives too: a link with another key than the app holds replaces it only if the person says so. */
+function AlreadyPairedStep({ name, onReplace, onClose }: { name: string; onReplace: () => void; onClose: () => void }) {
+  return (
+    <div className="form">
+      <p tabIndex={-1} data-step-focus>
+        {ALREADY_IN_APP} <span className="muted small">({name})</span>
+      </p>
+      <div className="actions">
+        <button type="button" className="button button-quiet" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="button button-primary" onClick={onReplace}>
+          Add
         </button>
       </div>
     </div>

@@ -1,16 +1,21 @@
 /**
  * The serial side of "Set up a new thermostat", outside React: opens the port the person picks, tells the
- * thermostat this app's broker and address on its console, then gives it a Wi-Fi network over Improv Wi-Fi
- * serial and pairs with the link it answers, in the order docs/protocol.md gives ("Setting up over the serial
- * port"). It reports only through store actions (setupEvent, addThermostat).
+ * thermostat this app's address and broker on its console, then gives it a Wi-Fi network over Improv Wi-Fi
+ * serial and pairs with the link it answers (docs/protocol.md, "Setting up over the serial port"). It reports
+ * only through store actions (setupEvent, addThermostat).
+ *
+ * The thermostat's loop may be busy for seconds at a time: a connect to its broker blocks it up to 15 s
+ * (firmware/README.md, "What blocks, and for how long"). Every wait below outlasts that, and `app` goes
+ * before `broker`, since a new broker URL sets it dialling.
  */
 import { ImprovSerialCurrentState } from 'improv-wifi-serial-sdk/dist/const';
 import { ImprovSerial } from 'improv-wifi-serial-sdk/dist/serial';
-import { pairedThermostat, parseDeviceLink } from '@/lib/pairing-link';
+import { knownPairing, pairedThermostat, parseDeviceLink, type PairingCode } from '@/lib/pairing-link';
 import type { SetupEvent } from '@/lib/setup/setup-machine';
 import type { AppStore } from '@/stores/app-store';
-import { consoleAnswerTo, consoleCommand, ConsoleLineReader, type ConsoleVerb } from './console-lines';
-import { deviceInfoFrom, displayText, joinProblem, networksFrom } from './improv-answers';
+import { consoleAnswerTo, consoleCommand, LINE_BREAK, type ConsoleAnswer, type ConsoleVerb } from './console-lines';
+import { deviceInfoFrom, displayText, joinProblem, linkNotHandedOver, networksFrom } from './improv-answers';
+import { SerialLink, type LinkEnd } from './serial-link';
 
 /** The thermostat's USB serial speed (firmware: Serial.begin). */
 export const BAUD_RATE = 115200;
@@ -22,24 +27,40 @@ export interface SerialPortChooser {
 }
 
 export interface SetupTimeouts {
-  /** How long one console command waits for its `ok`/`error`. */
+  /** How long one console command waits for its answer, from its first sending. */
   consoleAnswerMs: number;
-  /** The first command is sent this many times: a board may reset when its port opens and miss it while it boots. */
-  firstCommandAttempts: number;
+  /** A command not answered within this is sent again (a board may reset as its port opens and miss it). */
+  consoleResendMs: number;
+  /** How many times at most each command is sent. */
+  consoleAttempts: number;
   /** For the thermostat to answer Improv's "current state" (the SDK asks again every second). */
   detectMs: number;
   scanMs: number;
-  /** Joining is bounded on the thermostat (30 s), then up to 20 s more until it has logged on and sends its link. */
+  /** For the Wi-Fi settings' answer: the thermostat's connect, its logon, and a blocking connect to its broker. */
   joinMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: SetupTimeouts = {
-  consoleAnswerMs: 2000,
-  firstCommandAttempts: 3,
-  detectMs: 5000,
-  scanMs: 20_000,
-  joinMs: 75_000,
+  // Longer than the longest the thermostat's loop blocks: a wss:// connect to an address that swallows packets, 15 s.
+  consoleAnswerMs: 17_000,
+  consoleResendMs: 2000,
+  // Three copies of the longest command (201 bytes) fit the ESP8266 core's 256-byte receive buffer, less
+  // one for what a busy loop has not read yet: only the last can be cut.
+  consoleAttempts: 3,
+  detectMs: 17_000,
+  // The scan's own bound on the thermostat (15 s), after a blocked loop (15 s).
+  scanMs: 35_000,
+  // 30 s to connect, then up to 20 s for the logon before the link is sent anyway, and a connect that blocks
+  // the loop for up to 15 s in between; with room to spare.
+  joinMs: 100_000,
 };
+
+/**
+ * The most bytes the thermostat may send in one phase (the console lines, detection, one scan, one join):
+ * each needs a few kilobytes at most (a full scan: 16 results of under 300 bytes). More is a device flooding
+ * the page, whose scan results the SDK would otherwise keep without limit.
+ */
+export const PHASE_BYTE_BUDGET = 64 * 1024;
 
 export interface SetupSessionOptions {
   serial: SerialPortChooser;
@@ -49,192 +70,292 @@ export interface SetupSessionOptions {
   /** This app's address: the thermostat builds its pairing link on it, and only a link to its origin is taken. */
   appUrl: string;
   timeouts?: Partial<SetupTimeouts>;
+  phaseByteBudget?: number;
 }
 
 const quietLogger = { log: () => undefined, debug: () => undefined, error: () => undefined };
 
 const DISCONNECTED = 'The thermostat was disconnected. Plug it in again and press Connect.';
 
+const LINK_ENDED: Record<Exclude<LinkEnd, 'closed'>, string> = {
+  lost: DISCONNECTED,
+  flooded:
+    'The device on this port sent far more than a thermostat being set up does, so the app stopped listening. ' +
+    'Check that this is the thermostat’s port, unplug it and plug it in again, then press Connect.',
+};
+
+/** What a command's words name: the thermostat's view of each address. */
+const ADDRESS_NAME: Partial<Record<ConsoleVerb, string>> = { broker: 'server', app: 'app' };
+
+/** A console command's outcome: its answer, no answer in time, or the link gone. */
+type CommandOutcome = ConsoleAnswer | 'silent' | 'ended';
+
+/** Resolves when the last session's port is released: a new one must not open the port before. */
+let lastRelease: Promise<void> = Promise.resolve();
+
 export class SetupSession {
   private readonly timeouts: SetupTimeouts;
-  private port: SetupPort | null = null;
+  private readonly phaseByteBudget: number;
+  /** The port once open: closed through the link when there is one, else directly. */
+  private openPort: SetupPort | null = null;
+  private link: SerialLink | null = null;
   private improv: ImprovSerial | null = null;
-  /** The console's reader while `broker` and `app` wait for their answers; the port cannot close while it holds it. */
-  private consoleReader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  /** Set once the session is over: nothing it hears afterwards reaches the store. */
-  private ended = false;
+  /** Set once the session reached its end (failed, paired) or its owner closed it: nothing more reaches the store but that end. */
+  private over = false;
+  /** Its owner closed it: not even its end is reported. */
+  private closedByOwner = false;
+  private releasing: Promise<void> | null = null;
   private existingLink: string | null = null;
+  /** A link for a thermostat the app holds with another key, kept until the person chooses. */
+  private pending: { code: PairingCode; name: string } | null = null;
 
   constructor(private readonly options: SetupSessionOptions) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.phaseByteBudget = options.phaseByteBudget ?? PHASE_BYTE_BUDGET;
   }
 
   private emit(event: SetupEvent): void {
-    if (!this.ended) this.options.store.getState().setupEvent(event);
+    if (!this.over) this.options.store.getState().setupEvent(event);
+  }
+
+  /** Ends the session with `event`, reported once the port is released (a retry can open it at once). */
+  private async finish(event: SetupEvent): Promise<void> {
+    if (this.over) return;
+    this.over = true;
+    await this.release();
+    if (!this.closedByOwner) this.options.store.getState().setupEvent(event);
   }
 
   /** Ends the session with `problem` shown at the start step. */
-  private async fail(problem: string): Promise<void> {
-    this.emit({ type: 'failed', problem });
-    await this.close();
+  private fail(problem: string): Promise<void> {
+    return this.finish({ type: 'failed', problem });
   }
 
-  async connect(): Promise<void> {
+  /** Runs a step; anything it throws that nobody expected ends the session with a plain message, the port closed. */
+  private async guarded(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      await this.fail(`Set-up stopped on something unexpected (${displayText(describe(error), 120)}). Press Connect to try again.`);
+    }
+  }
+
+  connect(): Promise<void> {
+    return this.guarded(() => this.connectSteps());
+  }
+
+  private async connectSteps(): Promise<void> {
     this.emit({ type: 'connect' });
     let port: SetupPort;
     try {
       port = await this.options.serial.requestPort();
     } catch (error) {
-      // The person closed the chooser (NotFoundError) or the page may not ask (SecurityError).
       if (error instanceof DOMException && error.name === 'NotFoundError') this.emit({ type: 'port-cancelled' });
-      else await this.fail(`The browser did not give access to a serial port (${displayText(String(error), 80)}).`);
+      else await this.fail(portRequestProblem(error));
       return;
     }
-    if (this.ended) return;
+    await lastRelease;
+    if (this.over) return;
     try {
       await port.open({ baudRate: BAUD_RATE });
     } catch {
-      await this.fail('The port could not be opened. Close any other program or tab using it (a serial monitor, say), then try again.');
+      await this.fail(
+        'The port could not be opened. Close any other program or tab using it (a serial monitor, say), or reload this page, then try again.',
+      );
       return;
     }
-    if (this.ended) {
-      // Closed while the port was opening: it is ours to close.
-      await port.close().catch(() => undefined);
+    if (this.over) {
+      // Closed while the port was opening: it is ours to let go of.
+      lastRelease = port.close().catch(() => undefined);
+      await lastRelease;
       return;
     }
-    this.port = port;
+    this.openPort = port;
+    const link = SerialLink.over(port);
+    if (link === null) {
+      await this.fail(DISCONNECTED);
+      return;
+    }
+    this.link = link;
+    void link.ended.then((reason) => (reason === 'closed' ? undefined : this.fail(LINK_ENDED[reason])));
     this.emit({ type: 'port-opened' });
 
-    const problem = await this.tellAddresses(port);
+    link.limit(this.phaseByteBudget);
+    const problem = await this.tellAddresses(link);
     if (problem !== null) {
       await this.fail(problem);
       return;
     }
     this.emit({ type: 'configured' });
-    await this.detect(port);
+    await this.detect(link);
   }
 
-  /** `broker <url>` then `app <url>` on the console, each answered `ok`; or why not. */
-  private async tellAddresses(port: SetupPort): Promise<string | null> {
+  /** `app <url>` then `broker <url>` on the console, each answered `ok`; or why not. */
+  private async tellAddresses(link: SerialLink): Promise<string | null> {
     const commands: [ConsoleVerb, string][] = [
-      ['broker', this.options.brokerUrl],
       ['app', this.options.appUrl],
+      ['broker', this.options.brokerUrl],
     ];
+    const lines: [ConsoleVerb, string, Uint8Array][] = [];
     for (const [verb, argument] of commands) {
       const command = consoleCommand(verb, argument);
       if (!command.ok) return command.message;
+      lines.push([verb, argument, command.bytes]);
     }
-    if (port.readable === null || port.writable === null) return DISCONNECTED;
-    const reader = port.readable.getReader();
-    this.consoleReader = reader;
-    const lines = new ConsoleLineReader();
-    const queue: string[] = [];
-    let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
-    /** The next line before `deadline`: null when none came, 'closed' when the port did. */
-    const nextLine = async (deadline: number): Promise<string | null | 'closed'> => {
-      while (queue.length === 0) {
-        pendingRead ??= reader.read();
-        const result = await withDeadline<ReadableStreamReadResult<Uint8Array>>(pendingRead, deadline);
-        if (result === null) return null;
-        pendingRead = null;
-        if (result.done) return 'closed';
-        queue.push(...lines.push(result.value));
+    const seconds = Math.round(this.timeouts.consoleAnswerMs / 1000);
+    for (const [index, [verb, argument, bytes]] of lines.entries()) {
+      const outcome = await this.command(link, verb, bytes);
+      if (outcome === 'ended') return LINK_ENDED[link.endedFor === 'flooded' ? 'flooded' : 'lost'];
+      if (outcome === 'silent') {
+        return index === 0
+          ? `The thermostat did not answer on its console within ${seconds} s. Check that this is its port, that it runs the Hearth firmware and that no other program uses the port, then press Connect again.`
+          : `The thermostat stopped answering on its console (it took the app address, then nothing for ${seconds} s). Press Connect to try again.`;
       }
-      return queue.shift() as string;
-    };
-    try {
-      for (const [index, [verb, argument]] of commands.entries()) {
-        const command = consoleCommand(verb, argument);
-        if (!command.ok) return command.message;
-        const attempts = index === 0 ? this.timeouts.firstCommandAttempts : 1;
-        let answered = false;
-        for (let attempt = 0; attempt < attempts && !answered; attempt++) {
-          await writeBytes(port, command.bytes);
-          const deadline = Date.now() + this.timeouts.consoleAnswerMs;
-          for (;;) {
-            const line = await nextLine(deadline);
-            if (line === null) break;
-            if (line === 'closed') return DISCONNECTED;
-            const answer = consoleAnswerTo(verb, line);
-            if (answer === null) continue;
-            if (!answer.ok) return `The thermostat refused the ${verb === 'broker' ? 'server' : 'app'} address ${argument}: ${answer.reason}`;
-            answered = true;
-            break;
-          }
-        }
-        if (!answered) {
-          return 'The thermostat did not answer. Check that it runs the Hearth firmware and that no other program uses its port, then try again.';
-        }
+      if (!outcome.ok) return `The thermostat refused the ${ADDRESS_NAME[verb] ?? verb} address ${argument}: ${outcome.reason}`;
+    }
+    return null;
+  }
+
+  /**
+   * Sends a console command, again every consoleResendMs up to consoleAttempts times, until the line that
+   * answers it comes (`heard` sees every line before it). Each sending starts with a line break, which ends
+   * whatever partial line the thermostat holds (bytes left from a reset) and which it otherwise ignores.
+   */
+  private async command(link: SerialLink, verb: ConsoleVerb, bytes: Uint8Array, heard?: (line: string) => void): Promise<CommandOutcome> {
+    const { consoleAnswerMs, consoleResendMs, consoleAttempts } = this.timeouts;
+    const withBreak = new Uint8Array(LINE_BREAK.length + bytes.length);
+    withBreak.set(LINE_BREAK);
+    withBreak.set(bytes, LINE_BREAK.length);
+    const deadline = Date.now() + consoleAnswerMs;
+    let sent = 0;
+    let resendAt = 0;
+    link.clearLines();
+    for (;;) {
+      if (sent < consoleAttempts && Date.now() >= resendAt) {
+        link.send(withBreak);
+        sent += 1;
+        resendAt = Date.now() + consoleResendMs;
       }
-      return null;
-    } catch {
-      return DISCONNECTED;
-    } finally {
-      // Improv takes the port over; a read still waiting is dropped with the lock, nothing it would bring is lost.
-      reader.releaseLock();
-      this.consoleReader = null;
+      const line = await link.nextLine(sent < consoleAttempts ? Math.min(resendAt, deadline) : deadline);
+      if (line === 'ended') return 'ended';
+      if (line === null) {
+        if (Date.now() >= deadline) return 'silent';
+        continue;
+      }
+      heard?.(line);
+      const answer = consoleAnswerTo(verb, line);
+      if (answer !== null) return answer;
     }
   }
 
-  private async detect(port: SetupPort): Promise<void> {
-    // The SDK reads only the port's readable and writable (dist/serial.js); the rest of SerialPort stays ours.
-    const improv = new ImprovSerial(port as SerialPort, quietLogger);
+  private async detect(link: SerialLink): Promise<void> {
+    link.limit(this.phaseByteBudget);
+    const improv = new ImprovSerial(link.improvPort(), quietLogger);
     this.improv = improv;
     try {
       await improv.initialize(this.timeouts.detectMs);
     } catch {
+      if (link.endedFor !== null) return;
       await this.fail(
-        'The thermostat answered on its console but not to Wi-Fi setup (Improv). Update its firmware (see its README), then try again.',
+        `The thermostat took its addresses on the console but did not answer Wi-Fi setup (Improv) within ${Math.round(this.timeouts.detectMs / 1000)} s. ` +
+          'It may still have been busy reaching its server: press Connect to try again. If it never answers, its firmware may be older than ' +
+          'set-up from the browser: flash it again, then try again.',
       );
       return;
     }
-    // Only now: a failed initialize closes its own reader, which the SDK also reports as a disconnect.
-    improv.addEventListener('disconnect', () => {
-      if (!this.ended) void this.fail(DISCONNECTED);
-    });
     improv.addEventListener('state-changed', () => {
       if (improv.state === ImprovSerialCurrentState.PROVISIONED) this.emit({ type: 'joined' });
     });
-    this.existingLink = improv.state === ImprovSerialCurrentState.PROVISIONED ? (improv.nextUrl ?? null) : null;
-    this.emit({ type: 'detected', device: deviceInfoFrom(improv.info), alreadyOnline: this.existingLink !== null });
+    const alreadyOnline = improv.state === ImprovSerialCurrentState.PROVISIONED;
+    this.existingLink = alreadyOnline && improv.nextUrl !== undefined && improv.nextUrl !== '' ? improv.nextUrl : null;
+    this.emit({ type: 'detected', device: deviceInfoFrom(improv.info), alreadyOnline });
+    link.limit(null);
     await this.scan();
   }
 
   /** Asks the thermostat which networks it sees; a failed scan leaves the person to type the name. */
-  async scan(): Promise<void> {
-    const improv = this.improv;
-    if (improv === null || this.ended) return;
-    this.emit({ type: 'rescan' });
-    try {
-      this.emit({ type: 'networks', networks: networksFrom(await improv.scan(this.timeouts.scanMs)) });
-    } catch {
-      this.emit({ type: 'networks', networks: null });
-    }
+  scan(): Promise<void> {
+    return this.guarded(async () => {
+      const { improv, link } = this;
+      if (improv === null || link === null || this.over) return;
+      this.emit({ type: 'rescan' });
+      link.limit(this.phaseByteBudget);
+      const networks = await improv.scan(this.timeouts.scanMs).then(networksFrom, () => null);
+      if (link.endedFor !== null) return;
+      link.limit(null);
+      this.emit({ type: 'networks', networks });
+    });
   }
 
   /** Gives the thermostat a network; on success it answers its pairing link, which adds it under `name`. */
-  async join(ssid: string, password: string, name: string): Promise<void> {
-    const improv = this.improv;
-    if (improv === null || this.ended) return;
-    this.emit({ type: 'join', ssid });
-    let link: string | undefined;
-    try {
-      await improv.provision(ssid, password, this.timeouts.joinMs);
-      link = improv.nextUrl;
-    } catch (error) {
-      this.emit({ type: 'join-failed', problem: joinProblem(error, ssid) });
-      return;
-    }
-    if (link === undefined || link === '') {
-      await this.fail(`The thermostat joined ${displayText(ssid)} but sent no pairing link. Open its serial console and type pair.`);
-      return;
-    }
-    await this.pair(link, name);
+  join(ssid: string, password: string, name: string): Promise<void> {
+    return this.guarded(async () => {
+      const { improv, link } = this;
+      if (improv === null || link === null || this.over) return;
+      this.emit({ type: 'join', ssid });
+      link.limit(this.phaseByteBudget);
+      let answered: string | undefined;
+      try {
+        await improv.provision(ssid, password, this.timeouts.joinMs);
+        answered = improv.nextUrl;
+      } catch (error) {
+        if (link.endedFor !== null) return;
+        link.limit(null);
+        // On the network already: only the link is late (the thermostat still waits for its broker).
+        if (error === 'TIMEOUT' && improv.state === ImprovSerialCurrentState.PROVISIONED) await this.fail(linkNotHandedOver(ssid));
+        else this.emit({ type: 'join-failed', problem: joinProblem(error, ssid) });
+        return;
+      }
+      link.limit(this.phaseByteBudget);
+      const pairingLink = answered === undefined || answered === '' ? await this.askForLink(link, `joined ${displayText(ssid)}`) : answered;
+      if (pairingLink !== null) await this.pair(pairingLink, name);
+    });
   }
 
-  /** A thermostat that was already on Wi-Fi: pairs with the link it gave on connecting. */
-  async addAsItIs(name: string): Promise<void> {
-    if (this.existingLink !== null && !this.ended) await this.pair(this.existingLink, name);
+  /** A thermostat that was already on Wi-Fi: pairs with the link it gave on connecting (or gives on `pair`). */
+  addAsItIs(name: string): Promise<void> {
+    return this.guarded(async () => {
+      const { link } = this;
+      if (link === null || this.improv === null || this.over) return;
+      link.limit(this.phaseByteBudget);
+      const pairingLink = this.existingLink ?? (await this.askForLink(link, 'is on Wi-Fi'));
+      if (pairingLink !== null) await this.pair(pairingLink, name);
+    });
+  }
+
+  /** The person chose to replace the key the app holds for this thermostat. */
+  replaceKey(): Promise<void> {
+    return this.guarded(async () => {
+      const pending = this.pending;
+      if (pending === null || this.over) return;
+      this.pending = null;
+      await this.add(pending.code, pending.name);
+    });
+  }
+
+  /** The link from the console's `pair`, when Improv gave none; null once the session failed for it. */
+  private async askForLink(link: SerialLink, what: string): Promise<string | null> {
+    const pair = consoleCommand('pair');
+    if (!pair.ok) throw new Error(pair.message);
+    const printed: string[] = [];
+    const outcome = await this.command(link, 'pair', pair.bytes, (line) => {
+      if (line.startsWith('PAIR ')) printed.push(line.slice('PAIR '.length));
+    });
+    if (outcome === 'ended') return null;
+    if (outcome === 'silent') {
+      await this.fail(`The thermostat ${what} but did not give its pairing link. Press Connect to try again.`);
+      return null;
+    }
+    if (!outcome.ok) {
+      await this.fail(`The thermostat ${what} but could not give its pairing link: ${outcome.reason}`);
+      return null;
+    }
+    const last = printed.at(-1);
+    if (last === undefined) {
+      await this.fail(`The thermostat ${what} but printed no pairing link. Press Connect to try again.`);
+      return null;
+    }
+    return last;
   }
 
   private async pair(link: string, name: string): Promise<void> {
@@ -243,57 +364,51 @@ export class SetupSession {
       await this.fail(parsed.message);
       return;
     }
-    const thermostat = pairedThermostat(parsed.value, name);
+    const known = knownPairing(this.options.store.getState().thermostats, parsed.value);
+    if (known.kind === 'other-key') {
+      // The port is no longer needed; the person's answer is.
+      this.pending = { code: parsed.value, name };
+      await this.release();
+      this.emit({ type: 'already-paired', thermostatId: known.thermostat.id, name: known.thermostat.name });
+      return;
+    }
+    await this.add(parsed.value, name);
+  }
+
+  private async add(code: PairingCode, name: string): Promise<void> {
+    const known = knownPairing(this.options.store.getState().thermostats, code);
+    const thermostat = pairedThermostat(code, name, known.kind === 'new' ? undefined : known.thermostat);
     this.options.store.getState().addThermostat(thermostat);
-    this.emit({ type: 'paired', thermostatId: thermostat.id, name: thermostat.name });
-    await this.close();
+    await this.finish({ type: 'paired', thermostatId: thermostat.id, name: thermostat.name });
   }
 
-  /** Lets go of the port; safe to call at any time, more than once. */
+  /** Lets go of the port and reports nothing more; safe to call at any time, more than once. */
   async close(): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
-    const { improv, port, consoleReader } = this;
-    this.improv = null;
-    this.port = null;
-    this.consoleReader = null;
-    if (consoleReader !== null) {
-      // Ends the wait for a console answer at once (it reads "closed") and lets go of the stream.
-      await consoleReader.cancel().catch(() => undefined);
-      consoleReader.releaseLock();
+    this.closedByOwner = true;
+    this.over = true;
+    await this.release();
+  }
+
+  /** Closes the port whatever holds its streams (the link owns them); once. */
+  private release(): Promise<void> {
+    if (this.releasing === null) {
+      const { link, openPort } = this;
+      this.improv = null;
+      this.releasing = link !== null ? link.close() : openPort !== null ? openPort.close().catch(() => undefined) : Promise.resolve();
+      lastRelease = this.releasing;
     }
-    try {
-      await improv?.close();
-    } catch {
-      // Unplugged: nothing left to release.
-    }
-    try {
-      await port?.close();
-    } catch {
-      // Already closed, or gone with its cable.
-    }
+    return this.releasing;
   }
 }
 
-async function writeBytes(port: SetupPort, bytes: Uint8Array): Promise<void> {
-  if (port.writable === null) throw new Error('port not writable');
-  const writer = port.writable.getWriter();
-  try {
-    await writer.write(bytes);
-  } finally {
-    writer.releaseLock();
-  }
+/** Why requestPort() failed, in full: a SecurityError names the permissions policy that forbids serial ports. */
+function portRequestProblem(error: unknown): string {
+  const cause = displayText(describe(error), 400);
+  if (error instanceof DOMException && error.name === 'SecurityError') return `This page may not use serial ports: ${cause}`;
+  return `The browser did not give access to a serial port (${cause}).`;
 }
 
-/** The promise's value, or null once `deadline` (Date.now() ms) has passed; the promise itself stays usable. */
-async function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function describe(error: unknown): string {
+  if (error instanceof Error || error instanceof DOMException) return `${error.name}: ${error.message}`;
+  return String(error);
 }

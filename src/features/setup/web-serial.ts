@@ -5,6 +5,8 @@ import type { SerialPortChooser } from './setup-session';
  * a secure context (https:// or localhost).
  */
 export function webSerial(nav: Navigator = navigator): SerialPortChooser | null {
-  const serial = (nav as Partial<Navigator>).serial;
-  return serial === undefined || serial === null ? null : serial;
+  // The DOM types declare `serial` on every Navigator; the browser may have none.
+  if (!('serial' in nav)) return null;
+  const serial: Serial | null | undefined = nav.serial;
+  return serial ?? null;
 }

@@ -15,6 +15,7 @@ const states = {
   choosingOnline: { step: 'choosing-network', device, alreadyOnline: true, networks, problem: null },
   joining: { step: 'joining', device, networks, ssid: 'Hearth Lab' },
   loggingOn: { step: 'logging-on', device, networks, ssid: 'Hearth Lab' },
+  alreadyPaired: { step: 'already-paired', thermostatId: 'Q6iTIJWV4zn_64zH2sbXMa', name: 'Hall' },
   paired: { step: 'paired', thermostatId: 'Q6iTIJWV4zn_64zH2sbXMa', name: 'Hall' },
 } satisfies Record<string, SetupState>;
 
@@ -31,6 +32,7 @@ const ev = {
   join: { type: 'join', ssid: 'Hearth Lab' },
   joined: { type: 'joined' },
   joinFailed: { type: 'join-failed', problem: 'The thermostat could not join Hearth Lab. Check the password.' },
+  alreadyPaired: { type: 'already-paired', thermostatId: 'Q6iTIJWV4zn_64zH2sbXMa', name: 'Hall' },
   paired: { type: 'paired', thermostatId: 'Q6iTIJWV4zn_64zH2sbXMa', name: 'Hall' },
   failed: { type: 'failed', problem: 'The thermostat was unplugged.' },
   reset: { type: 'reset' },
@@ -55,11 +57,19 @@ describe('nextSetupState', () => {
     ['the link arrives: paired', states.loggingOn, ev.paired, states.paired],
     ['a link may come with the joined state', states.joining, ev.paired, states.paired],
     ['one already online is added as it is', states.choosingOnline, ev.paired, states.paired],
+    // A link for a thermostat the app holds with another key: the person decides.
+    ['a link with another key than the app holds: asked first', states.loggingOn, ev.alreadyPaired, states.alreadyPaired],
+    ['the same, with the link in the joined state', states.joining, ev.alreadyPaired, states.alreadyPaired],
+    ['the same, for one already online', states.choosingOnline, ev.alreadyPaired, states.alreadyPaired],
+    ['the person replaces the key: paired', states.alreadyPaired, ev.paired, states.paired],
+    ['a failure while asked ends at the start', states.alreadyPaired, ev.failed, states.startAfterProblem],
+    ['another thermostat cannot be paired while asked', states.alreadyPaired, { ...ev.paired, thermostatId: 'AAAAAAAAAAAAAAAAAAAAAA' }, states.alreadyPaired],
+    ['no question while choosing a network', states.choosing, ev.alreadyPaired, states.choosing],
     // Problems.
     ['a wrong password goes back to the network choice, saying so', states.joining, ev.joinFailed, { ...states.choosing, problem: ev.joinFailed.problem }],
     ['a failure after joining goes back to the choice too', states.loggingOn, ev.joinFailed, { ...states.choosing, problem: ev.joinFailed.problem }],
     ['picking a network clears the old problem once it scans again', { ...states.choosing, problem: 'x' }, ev.rescan, states.scanning],
-    ...(['choosingPort', 'configuring', 'detecting', 'scanning', 'choosing', 'joining', 'loggingOn'] as const).map(
+    ...(['choosingPort', 'configuring', 'detecting', 'scanning', 'choosing', 'joining', 'loggingOn', 'alreadyPaired'] as const).map(
       (name): [string, SetupState, SetupEvent, SetupState] => [`a failure while ${name} ends at the start with its reason`, states[name], ev.failed, states.startAfterProblem],
     ),
     ['a failure after pairing changes nothing (the thermostat is added)', states.paired, ev.failed, states.paired],

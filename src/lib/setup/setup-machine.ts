@@ -32,6 +32,11 @@ export type SetupState =
   | { step: 'joining'; device: DeviceInfo; networks: WifiNetwork[] | null; ssid: string }
   /** On the Wi-Fi; waiting for the thermostat to log on to the broker and send its pairing link. */
   | { step: 'logging-on'; device: DeviceInfo; networks: WifiNetwork[] | null; ssid: string }
+  /**
+   * The thermostat gave its link, and the app already holds this thermostat with another key (it was reset,
+   * or the link is not what it claims): nothing is replaced until the person says so.
+   */
+  | { step: 'already-paired'; thermostatId: string; name: string }
   | { step: 'paired'; thermostatId: string; name: string };
 
 export type SetupEvent =
@@ -45,6 +50,7 @@ export type SetupEvent =
   | { type: 'join'; ssid: string }
   | { type: 'joined' }
   | { type: 'join-failed'; problem: string }
+  | { type: 'already-paired'; thermostatId: string; name: string }
   | { type: 'paired'; thermostatId: string; name: string }
   /** The serial session ended (unplugged, no answer, a refused line, a bad link): back to the start. */
   | { type: 'failed'; problem: string }
@@ -85,9 +91,16 @@ export function nextSetupState(state: SetupState, event: SetupEvent): SetupState
       return state.step === 'joining' || state.step === 'logging-on'
         ? { step: 'choosing-network', device: state.device, alreadyOnline: false, networks: state.networks, problem: event.problem }
         : state;
+    case 'already-paired':
+      return linkMayArrive(state) ? { step: 'already-paired', thermostatId: event.thermostatId, name: event.name } : state;
     case 'paired':
-      return state.step === 'joining' || state.step === 'logging-on' || (state.step === 'choosing-network' && state.alreadyOnline)
+      return linkMayArrive(state) || (state.step === 'already-paired' && state.thermostatId === event.thermostatId)
         ? { step: 'paired', thermostatId: event.thermostatId, name: event.name }
         : state;
   }
+}
+
+/** Steps in which the thermostat's pairing link is awaited: after a join, or for one already online. */
+function linkMayArrive(state: SetupState): boolean {
+  return state.step === 'joining' || state.step === 'logging-on' || (state.step === 'choosing-network' && state.alreadyOnline);
 }
