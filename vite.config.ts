@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 
@@ -9,6 +9,41 @@ const contractModule = new RegExp(`^${protocolDir}`);
 const connectionChunk = new RegExp(
   `^${protocolDir}(envelope|packets|identity)\\.ts$|[\\\\/]@noble[\\\\/]|[\\\\/]src[\\\\/](lib[\\\\/]connection[\\\\/](connection-client|session-guard|backoff)|lib[\\\\/](identity|broker-url)|app[\\\\/]connection)\\.ts$`,
 );
+
+/**
+ * The install page (firmware.html) is a second entry that shares no code with the app. What only it loads (ESP Web
+ * Tools: half a megabyte) stays out of the service worker's precache: found from the bundle's import graph, as every
+ * file the install page reaches that the app never does.
+ */
+function installPageFiles(): { plugin: Plugin; files: Set<string> } {
+  const files = new Set<string>();
+  const plugin: Plugin = {
+    name: 'hearth:install-page-files',
+    apply: 'build',
+    generateBundle(_, bundle) {
+      const reachable = (page: string): Set<string> => {
+        const found = new Set<string>();
+        const visit = (file: string) => {
+          const output = bundle[file];
+          if (found.has(file) || output === undefined) return;
+          found.add(file);
+          if (output.type !== 'chunk') return;
+          [...output.imports, ...output.dynamicImports, ...(output.viteMetadata?.importedCss ?? []), ...(output.viteMetadata?.importedAssets ?? [])].forEach(visit);
+        };
+        for (const output of Object.values(bundle)) {
+          if (output.type === 'chunk' && output.isEntry && output.facadeModuleId?.endsWith(`/${page}`)) visit(output.fileName);
+        }
+        return found;
+      };
+      const app = reachable('index.html');
+      files.clear();
+      for (const file of reachable('firmware.html')) if (!app.has(file)) files.add(file);
+    },
+  };
+  return { plugin, files };
+}
+
+const installPage = installPageFiles();
 
 export default defineConfig({
   resolve: {
@@ -22,6 +57,10 @@ export default defineConfig({
     manifest: true,
     sourcemap: false,
     rolldownOptions: {
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        firmware: fileURLToPath(new URL('./firmware.html', import.meta.url)),
+      },
       treeshake: {
         // The contract only declares things (envelope's module-level TextEncoder included). Without this, everything
         // the `@protocol` barrel re-exports would run, and so load, with the first paint: AES-GCM and the packets too.
@@ -41,6 +80,9 @@ export default defineConfig({
               priority: 1,
               includeDependenciesRecursively: false,
             },
+            // Vite's own helpers, which the install page (firmware.html) needs too: kept out of the app's chunk, or that
+            // page would load the whole app to preload its chunks.
+            { name: 'vite-helpers', test: /vite[\\/](preload-helper|modulepreload-polyfill)/, priority: 2 },
             { name: 'app', test: /\/src\/main\.tsx$|rolldown[:/]runtime/, includeDependenciesRecursively: true },
           ],
         },
@@ -49,6 +91,7 @@ export default defineConfig({
   },
   plugins: [
     react(),
+    installPage.plugin,
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -73,9 +116,12 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // The install page and the firmware image beside it are fetched fresh, never kept for offline use.
+        globIgnores: ['firmware.html', 'firmware/**'],
+        manifestTransforms: [(entries) => ({ manifest: entries.filter((entry) => !installPage.files.has(entry.url)), warnings: [] })],
         navigateFallback: '/index.html',
-        // The broker answers these itself; a cached app shell must never stand in for them.
-        navigateFallbackDenylist: [/^\/ws/, /^\/healthz/],
+        // The broker answers these itself; a cached app shell must never stand in for them (nor for the install page).
+        navigateFallbackDenylist: [/^\/ws/, /^\/healthz/, /^\/firmware(\.html$|\/)/],
         cleanupOutdatedCaches: true,
       },
     }),

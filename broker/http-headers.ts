@@ -24,6 +24,24 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** ESP Web Tools' install page, a second page of the app's build (firmware.html). */
+export const INSTALL_PAGE_PATH = '/firmware.html';
+
+/**
+ * ESP Web Tools 10.4.0 (npm esp-web-tools) puts three fixed inline styles in its dialogs: a <style> element in its
+ * "Logs & Console" view and two style attributes in its "No port selected" help. The install page alone may apply
+ * those exact texts, by their hashes ('unsafe-hashes' lets a style attribute match one); any other inline style stays
+ * refused, and scripts are as strict as everywhere. broker/http-headers.test.ts computes them from the installed package.
+ */
+export const ESP_WEB_TOOLS_STYLE_ELEMENT_HASHES = ["'sha256-b2Omuoh2JkOIanVTAfAZHwUz9plh5wcKDvK2buVGrFQ='"];
+export const ESP_WEB_TOOLS_STYLE_ATTRIBUTE_HASHES = ["'sha256-w68cv7ZL7DW/1c2v0g4i6aPlMi0iRw663JuMxEmNmU4='", "'sha256-2PZQPqAcY6IE7H879XiZ2Hm3cBUNVB41T1m3kjNvN6E='"];
+
+export const INSTALL_PAGE_CONTENT_SECURITY_POLICY = [
+  CONTENT_SECURITY_POLICY,
+  ["style-src-elem 'self'", ...ESP_WEB_TOOLS_STYLE_ELEMENT_HASHES].join(' '),
+  ["style-src-attr 'unsafe-hashes'", ...ESP_WEB_TOOLS_STYLE_ATTRIBUTE_HASHES].join(' '),
+].join('; ');
+
 /**
  * Geolocation (the geofence), copying the pairing link and Web Serial (setting up a new thermostat over its USB cable)
  * are the app's own; the other powerful features it never uses are refused to it and to anything it might embed. Web
@@ -60,6 +78,10 @@ export type SecurityHeaderList = ReadonlyArray<readonly [string, string]>;
 /** The list for this broker: HSTS only when it serves TLS itself (a proxy that terminates TLS adds its own). */
 export const securityHeadersFor = (tls: boolean): SecurityHeaderList =>
   tls ? [...SECURITY_HEADERS, ['Strict-Transport-Security', STRICT_TRANSPORT_SECURITY]] : SECURITY_HEADERS;
+
+/** The same list with the install page's policy in place of the app's. */
+export const installPageHeadersOf = (headers: SecurityHeaderList): SecurityHeaderList =>
+  headers.map(([name, value]) => [name, name === 'Content-Security-Policy' ? INSTALL_PAGE_CONTENT_SECURITY_POLICY : value] as const);
 
 /** Set before the handler's writeHead, which merges its own headers with these. */
 export function applySecurityHeaders(response: ServerResponse, headers: SecurityHeaderList): void {

@@ -11,7 +11,7 @@ import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
 import { handleDisconnect } from './handlers/disconnect.ts';
-import { applySecurityHeaders, RAW_SECURITY_HEADER_LINES, securityHeadersFor } from './http-headers.ts';
+import { applySecurityHeaders, INSTALL_PAGE_PATH, installPageHeadersOf, RAW_SECURITY_HEADER_LINES, securityHeadersFor } from './http-headers.ts';
 import { AddressCounts, addressCapsOf, addressKey, AddressLimits, canonicalAddress, clientAddress, LogonLimiter } from './limits.ts';
 import { createLogger, occasionally, throttleLog } from './log.ts';
 import { closeOverdueMessages, deadlineCheckInterval, heldMessageBytes } from './message-deadline.ts';
@@ -100,6 +100,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       : null;
   const secure = tls !== null;
   const securityHeaders = securityHeadersFor(secure);
+  const installPageHeaders = installPageHeadersOf(securityHeaders);
   const allowedOrigins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const serveStatic = config.staticDir === null ? null : createStaticHandler(config.staticDir);
   const trustedProxies = new Set(config.trustedProxies.map(canonicalAddress));
@@ -137,8 +138,8 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   };
 
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
-    applySecurityHeaders(response, securityHeaders);
     const path = pathOf(request.url);
+    applySecurityHeaders(response, path === INSTALL_PAGE_PATH ? installPageHeaders : securityHeaders);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' });
       response.end();

@@ -1,4 +1,10 @@
 import type { BrowserContext, Response } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INSTALL_PAGE_CONTENT_SECURITY_POLICY } from '../broker/http-headers.ts';
+import { BrokerProcess } from '../scripts/system-broker.ts';
+import { repoRoot } from '../scripts/system-paths.ts';
 import { test, expect } from './fixtures/index.ts';
 import { HOME, placeBrowser } from './fixtures/geo.ts';
 import type { InPage } from './fixtures/in-page.ts';
@@ -71,7 +77,7 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
   await expect(page.getByText('Last 24 hours', { exact: false })).toBeVisible();
   await screen.changeSettings(async (settings) => {
     await settings.getByLabel('Your name').fill('Ada');
-    // Geolocation is the one powerful feature the Permissions-Policy grants the app.
+    // The Permissions-Policy grants the app (itself only) geolocation, clipboard writes and Web Serial; this uses the first.
     await settings.getByRole('button', { name: 'Use my current position' }).click();
     await expect(settings.getByLabel('Home latitude')).toHaveValue(new RegExp(`^${HOME.latitude.toFixed(3).replace('.', '\\.')}`));
     await settings.getByLabel('Radius (km)').fill('1');
@@ -90,6 +96,11 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
   await screen.expectLive();
   await expect(page.getByText('Last 24 hours', { exact: false })).toBeVisible();
 
+  // The install page is no route of the app: with the service worker in control it still comes from the broker.
+  const installPage = await page.goto('/firmware.html');
+  expect(installPage?.fromServiceWorker()).toBe(false);
+  await expect(page.getByRole('heading', { name: 'Install the Hearth firmware' })).toBeVisible();
+
   expect(blocked).toEqual([]);
 
   // Chromium refuses to show the app inside another page's frame (frame-ancestors 'none').
@@ -99,4 +110,69 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
   expect((await refusal).text()).toContain("frame-ancestors 'none'");
   await expect(framing.frameLocator('iframe').getByRole('status', { name: 'Connection' })).toHaveCount(0);
   await framing.close();
+});
+
+test("the install page (ESP Web Tools) under the broker's real headers: no image yet, then its install button, its dialog, and set-up over the same cable, nothing blocked", async ({
+  page,
+  context,
+  thermostatOnCable,
+  workDir,
+}, testInfo) => {
+  const blocked = await recordBlocked(context);
+  // The built app as a host serves it, in a folder of this test's own: no firmware/ in it yet.
+  const site = join(workDir, `site-${testInfo.testId}`);
+  cpSync(join(repoRoot, 'dist'), site, { recursive: true });
+  rmSync(join(site, 'firmware'), { recursive: true, force: true });
+  const broker = new BrokerProcess({ port: 0, staticDir: site, logFile: join(workDir, `broker-site-${testInfo.testId}.log`), name: 'broker (install page)' });
+  await broker.start();
+  try {
+    const installUrl = new URL('/firmware.html', broker.httpUrl).href;
+    const first = await page.goto(installUrl);
+    expect((await first?.allHeaders())?.['content-security-policy']).toBe(INSTALL_PAGE_CONTENT_SECURITY_POLICY);
+    const firmware = page.getByRole('region', { name: 'Firmware on this site' });
+    await expect(firmware.getByRole('alert')).toHaveText(
+      'No firmware image on this site yet: build it with PlatformIO (firmware/README.md) and copy firmware.bin and manifest.json into public/firmware/.',
+    );
+    await expect(page.locator('esp-web-install-button')).toHaveCount(0);
+
+    // What a PlatformIO build leaves, copied in by the host: a 4-byte stand-in image and the manifest the real
+    // post-build step writes for it.
+    mkdirSync(join(site, 'firmware'));
+    writeFileSync(join(site, 'firmware', 'firmware.bin'), Buffer.from([0xe9, 0x01, 0x02, 0x03]));
+    execFileSync('python3', [join(repoRoot, 'firmware/scripts/esp_web_tools_manifest.py'), join(site, 'firmware'), '0.1.0']);
+    await page.reload();
+    await expect(firmware.getByRole('status')).toHaveText('Firmware on this site: Hearth thermostat 0.1.0.');
+    await expect(page.locator('esp-web-install-button')).toHaveAttribute('install-supported', '');
+    await firmware.getByRole('button', { name: 'Install Hearth thermostat 0.1.0' }).click();
+
+    // ESP Web Tools' own dialog, on the thermostat's port: install and its console, and no Wi-Fi step of its own.
+    const dialog = page.locator('ewt-install-dialog');
+    await expect(dialog.getByText('Install Hearth thermostat', { exact: true })).toBeVisible();
+    await expect(dialog.getByText('Connect to Wi-Fi')).toHaveCount(0);
+    expect(thermostatOnCable.openedWith).toEqual([115200]);
+    await dialog.getByText('Install Hearth thermostat', { exact: true }).click();
+    await expect(dialog.getByText(/Do you want to erase the device before installing\s+Hearth thermostat\?/)).toBeVisible();
+    await dialog.getByText('Back', { exact: true }).click();
+    await dialog.getByText('Logs & Console').click();
+    const input = dialog.locator('ewt-console input');
+    await input.fill('help');
+    await input.press('Enter');
+    await expect(dialog.locator('ewt-console')).toContainText('ok commands: help');
+    await dialog.getByText('Back', { exact: true }).click();
+    await dialog.locator('ew-icon-button').click();
+    await expect(dialog).toHaveCount(0);
+
+    // The page hands over to the app's set-up, which opens the port ESP Web Tools let go of.
+    await page.getByRole('link', { name: 'Set up a new thermostat' }).click();
+    const setup = page.getByRole('dialog', { name: 'Set up a new thermostat' });
+    // At a loopback address the app asks first whether the thermostat runs on this computer (e2e/setup.spec.ts).
+    await setup.getByRole('checkbox', { name: 'Continue anyway: the thermostat runs on this computer (a simulator)' }).check();
+    await setup.getByRole('button', { name: 'Connect' }).click();
+    await expect(setup.getByRole('radiogroup', { name: 'Networks the thermostat sees' }).getByRole('radio', { name: 'Hearth Lab' })).toBeVisible();
+    expect(new URL(page.url()).hash).toBe('');
+
+    expect(blocked).toEqual([]);
+  } finally {
+    await broker.stop();
+  }
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { CONTENT_SECURITY_POLICY, INSTALL_PAGE_CONTENT_SECURITY_POLICY } from '../http-headers.ts';
 import { startBroker, type RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
 import { expectRoutes } from './helpers.ts';
@@ -283,6 +284,7 @@ describe('security headers and symlinks', () => {
     mkdirSync(join(root, 'assets'));
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>app</title>');
     writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+    writeFileSync(join(root, 'firmware.html'), '<!doctype html><title>install</title>');
     writeFileSync(join(outside, 'secret.txt'), 'outside secret');
     symlinkSync(join(outside, 'secret.txt'), join(root, 'linked-file.txt'));
     symlinkSync(join(outside, 'secret.txt'), join(root, 'linked-file'));
@@ -309,6 +311,21 @@ describe('security headers and symlinks', () => {
     expectSecurityHeaders((name) => response.headers.get(name));
     expect(response.headers.get('strict-transport-security')).toBeNull();
     await response.arrayBuffer();
+  });
+
+  it("gives the install page, and it alone, ESP Web Tools' inline styles by hash; every other header as strict", async () => {
+    for (const path of ['/firmware.html', '/firmware.html?from=setup']) {
+      const response = await fetch(`${broker.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toBe(INSTALL_PAGE_CONTENT_SECURITY_POLICY);
+      expectSecurityHeaders((name) => (name === 'content-security-policy' ? CONTENT_SECURITY_POLICY : response.headers.get(name)));
+      await response.arrayBuffer();
+    }
+    for (const path of ['/', '/firmware', '/firmware/manifest.json', '/assets/index-abc123.js']) {
+      const response = await fetch(`${broker.url}${path}`);
+      expect(response.headers.get('content-security-policy'), path).toBe(CONTENT_SECURITY_POLICY);
+      await response.arrayBuffer();
+    }
   });
 
   it.each([

@@ -4,8 +4,8 @@ PlatformIO runs this after it links (platformio.ini: extra_scripts = post:...): 
 .pio/build/<env>/firmware.bin is written, manifest.json appears beside it, naming that image,
 the firmware version (custom_firmware_version in platformio.ini, the one Improv reports) and
 the ESP8266 chip family. Copy the two files together to the web app's public/firmware/ (README.md,
-"Flashing without a toolchain"): ESP Web Tools reads the manifest and fetches the image from the
-same folder.
+"Flashing without a toolchain"): the app's install page (/firmware.html) offers ESP Web Tools,
+which reads the manifest and fetches the image from the same folder.
 
 Run by hand (and by its test) on a build folder:
     python3 esp_web_tools_manifest.py <build dir> <version> [<image name>]
@@ -23,17 +23,21 @@ def manifest_for(image_name, version):
     return {
         "name": "Hearth thermostat",
         "version": version,
-        # A new install asks whether to erase the flash first. Erasing forgets the thermostat's
-        # key, so every phone paired with it must pair again; an update never erases.
+        # Every install asks whether to erase the flash first (unticked by default). Erasing
+        # forgets the thermostat's key, so every phone paired with it must pair again; without
+        # it, key, settings and Wi-Fi stay.
         "new_install_prompt_erase": True,
-        # Seconds to wait after flashing for the firmware to answer Improv over serial; it does
-        # within a second or two of boot.
-        "new_install_improv_wait_time": 10,
+        # 0: ESP Web Tools offers no Wi-Fi step of its own (it looks for Improv neither after
+        # flashing nor on connecting). Its step would give the thermostat a network but not this
+        # app's broker and address, nor pair it: the app's "Set up a new thermostat" does all three
+        # over the same cable, and the install page sends the user there.
+        "new_install_improv_wait_time": 0,
         "builds": [
             {
                 "chipFamily": "ESP8266",
-                # Read by ESP Web Tools before version 9; later ones detect Improv themselves.
-                "improv": True,
+                # Read by ESP Web Tools before version 9 (later ones detect Improv themselves):
+                # the same answer, set up in the app instead.
+                "improv": False,
                 # The Arduino core's firmware.bin starts with its boot loader: it goes at 0.
                 "parts": [{"path": image_name, "offset": 0}],
             }

@@ -34,7 +34,7 @@ describe('ESP Web Tools manifest', () => {
   });
   afterEach(() => rmSync(build, { recursive: true, force: true }));
 
-  it('is written beside the image: ESP8266, the image whole at offset 0, the version, the erase prompt', () => {
+  it("is written beside the image: ESP8266, the image whole at offset 0, the version, the erase prompt, and no Wi-Fi step of ESP Web Tools' own", () => {
     writeFileSync(join(build, 'firmware.bin'), Buffer.from([0xe9, 0x01, 0x02, 0x03]));
     const run = runWriter(build, '1.2.3');
     expect(run.status).toBe(0);
@@ -45,8 +45,9 @@ describe('ESP Web Tools manifest', () => {
       name: 'Hearth thermostat',
       version: '1.2.3',
       new_install_prompt_erase: true,
-      new_install_improv_wait_time: 10,
-      builds: [{ chipFamily: 'ESP8266', improv: true, parts: [{ path: 'firmware.bin', offset: 0 }] }],
+      // ESP Web Tools' own Improv step would not tell the thermostat this app's broker or pair it: the app does.
+      new_install_improv_wait_time: 0,
+      builds: [{ chipFamily: 'ESP8266', improv: false, parts: [{ path: 'firmware.bin', offset: 0 }] }],
     });
     // Written through a temporary file that is gone afterwards.
     expect(readdirSync(build).sort()).toEqual(['firmware.bin', 'manifest.json']);

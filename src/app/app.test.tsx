@@ -91,6 +91,20 @@ describe('the app', () => {
     expect(screen.queryByRole('dialog', { name: 'Add thermostat' })).toBeNull();
   });
 
+  it("opens set-up from a #setup link (the install page's, once a thermostat is flashed) and takes it out of the address bar", async () => {
+    history.replaceState(null, '', '/#setup');
+    await renderApp();
+    expect(await screen.findByRole('dialog', { name: 'Set up a new thermostat' })).toBeVisible();
+    expect(location.hash).toBe('');
+    await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    // The same link followed while the app is open.
+    location.hash = '#setup';
+    expect(await screen.findByRole('dialog', { name: 'Set up a new thermostat' })).toBeVisible();
+    expect(location.hash).toBe('');
+  });
+
   it('with a paired thermostat offline, shows the last state it kept and its age', async () => {
     const thermostat = new TestThermostat();
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });

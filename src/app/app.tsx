@@ -39,6 +39,13 @@ function usePairingLinks(): [PairingRequest, (request: PairingRequest) => void] 
   return [request, setRequest];
 }
 
+/** `#setup`, the install page's link for a thermostat it has just flashed: taken out of the address bar, it opens set-up. */
+function takeSetupFragment(loc: Location = location, hist: History = history): boolean {
+  if (loc.hash !== '#setup') return false;
+  hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}`);
+  return true;
+}
+
 function Welcome({ onAdd, onSetUp }: { onAdd: () => void; onSetUp: () => void }) {
   return (
     <section className="card welcome">
@@ -66,11 +73,20 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
   const selectedId = useAppStore((s) => s.selectedId);
   const [pairing, setPairing] = usePairingLinks();
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const [setupOpen, setSetupOpen] = useState(false);
+  const [setupOpen, setSetupOpen] = useState(() => takeSetupFragment());
   const openSetup = () => {
     setPairing(null);
     setSetupOpen(true);
   };
+  useEffect(() => {
+    const onHashChange = () => {
+      if (!takeSetupFragment()) return;
+      setPairing(null);
+      setSetupOpen(true);
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, [setPairing]);
 
   return (
     <CommandsContext value={commands}>

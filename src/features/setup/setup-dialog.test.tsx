@@ -181,6 +181,12 @@ describe('SetupDialog', () => {
     expect(screen.getByRole('button', { name: 'Connect' })).toBeEnabled();
   });
 
+  it("links a thermostat that is not flashed yet to this site's install page", () => {
+    render(<SetupDialog serial={fakeSerial(thermostatOnCable())} onClose={() => undefined} />);
+    expect(screen.getByText(/^Not flashed yet\?/)).toBeVisible();
+    expect(screen.getByRole('link', { name: 'Install the firmware' })).toHaveAttribute('href', '/firmware.html');
+  });
+
   it('warns that a thermostat cannot reach an app open at localhost, and connects only once told to go on', async () => {
     const user = userEvent.setup();
     const port = thermostatOnCable();

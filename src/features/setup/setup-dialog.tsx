@@ -10,6 +10,9 @@ import { SetupSession, type SerialPortChooser, type SetupTimeouts } from './setu
 import { unreachableBrokerWarning } from './unreachable-broker';
 import { webSerial } from './web-serial';
 
+/** The install page (firmware.html): ESP Web Tools flashes the image this site serves, then links back here. */
+const INSTALL_PAGE = '/firmware.html';
+
 interface SetupDialogProps {
   onClose: () => void;
   /** The browser's Web Serial by default; null where there is none. */
@@ -135,6 +138,9 @@ function StartStep({
         <li>Plug the thermostat into this computer with a USB data cable.</li>
         <li>Press Connect and choose its port in the list the browser shows (often named USB serial, CH340 or CP210x).</li>
       </ol>
+      <p className="muted small">
+        Not flashed yet? <a href={INSTALL_PAGE}>Install the firmware</a> from this site first, over the same cable.
+      </p>
       {brokerWarning === null ? null : (
         <div className="banner banner-warn">
           <p id={warningId}>{brokerWarning.text}</p>
