@@ -506,7 +506,7 @@ class Simulator {
       fds.push_back({g_wake_pipe[0], POLLIN, 0});
       if (stdin_open_) fds.push_back({0, POLLIN, 0});
       if (bridge_.running()) fds.push_back({bridge_.event_fd(), POLLIN, 0});
-      if (setup_.serial_fd() >= 0) fds.push_back({setup_.serial_fd(), POLLIN, 0});
+      if (setup_.serial_fd() >= 0) fds.push_back({setup_.serial_fd(), setup_.serial_events(), 0});
       const int ready = poll(fds.data(), fds.size(), 20);
       if (ready < 0 && errno != EINTR) break;
 
@@ -531,7 +531,7 @@ class Simulator {
       report_identity();  // a factory reset on the console makes a new identity
       report_status();
       follow_network();
-      if (setup_.network_ready() && reconnect_->should_attempt(clock_.now())) connect();
+      if (setup_.may_dial(clock_.now()) && reconnect_->should_attempt(clock_.now())) connect();
     }
   }
 

@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +69,21 @@ long PseudoTerminal::read_some(uint8_t* out, size_t capacity) {
 size_t PseudoTerminal::write_some(const uint8_t* data, size_t length) {
   const ssize_t n = ::write(master_, data, length);
   return n > 0 ? size_t(n) : 0;
+}
+
+// The slave end kept open here holds what no program has read: FIONREAD
+// counts it, and a count that stays up without falling means nobody reads.
+void PseudoTerminal::drop_unread(int64_t now_ms) {
+  int unread = 0;
+  if (slave_ < 0 || ioctl(slave_, FIONREAD, &unread) != 0 || unread <= 0) {
+    unread_ = 0;
+    return;
+  }
+  if (unread_ == 0 || unread < unread_) unread_since_ = now_ms;  // new, or someone read some
+  unread_ = unread;
+  if (now_ms - unread_since_ < kUnreadLimitMs) return;
+  tcflush(slave_, TCIFLUSH);
+  unread_ = 0;
 }
 
 // ---- SimulatedWifi ----
@@ -198,6 +215,7 @@ SimSetup::SimSetup(const SimSetupOptions& options, Storage& storage)
   config_.logon_grace_ms = scaled(20000, options.speed);
   config_.scan_timeout_ms = scaled(15000, options.speed);
   config_.packet_timeout_ms = scaled(kImprovPacketTimeoutMs, options.speed);
+  config_.serial_hold_off_ms = scaled(20000, options.speed);
   if (!options.broker.empty()) wifi_.provide_wired_network();
 }
 
@@ -225,17 +243,28 @@ void SimSetup::attach(Thermostat& core, Millis now) {
   onboarding_ = std::make_unique<Onboarding>(core, wifi_, network_, config_);
   if (flash_storage_ != nullptr) onboarding_->attach_flash(*flash_storage_, *flash_volume_);
   onboarding_->begin(now);
+  core_ = &core;
+  pairing_ = PairingNotice();  // a boot says it again, as the device does
 }
 
+short SimSetup::serial_events() const { return onboarding_ && onboarding_->input_room() == 0 ? 0 : POLLIN; }
+
 void SimSetup::on_serial_readable(Millis now) {
+  if (!onboarding_ || onboarding_->input_room() == 0) return;
   uint8_t buffer[256];
-  const long n = pty_.read_some(buffer, sizeof buffer);
-  if (n > 0 && onboarding_) onboarding_->receive(buffer, size_t(n), now);
+  const size_t room = onboarding_->input_room() < sizeof buffer ? onboarding_->input_room() : sizeof buffer;
+  const long n = pty_.read_some(buffer, room);
+  if (n > 0) onboarding_->receive(buffer, size_t(n), now);
 }
 
 void SimSetup::tick(Millis now) {
   if (!onboarding_) return;
   onboarding_->poll(now);
+  char line[PairingNotice::kLineCapacity];
+  if (pairing_.due(*core_, network_.app_url(), line) && onboarding_->print_line(line)) {
+    pairing_.said(*core_, network_.app_url());
+  }
+  if (pty_.fd() >= 0) pty_.drop_unread(sim_real_ms());
   flush();
 }
 
@@ -251,5 +280,7 @@ void SimSetup::flush() {
 bool SimSetup::network_ready() {
   return onboarding_ && onboarding_->wifi_status() == WifiStatus::connected && network_.config().has_broker();
 }
+
+bool SimSetup::may_dial(Millis now) { return network_ready() && !onboarding_->serial_active(now); }
 
 }  // namespace hearth

@@ -11,6 +11,7 @@
 
 #include "network_config.h"
 #include "onboarding.h"
+#include "pairing_notice.h"
 
 namespace hearth {
 
@@ -32,9 +33,17 @@ class PseudoTerminal {
   long read_some(uint8_t* out, size_t capacity);
   // Non-blocking: how much the terminal took (0 when its buffer is full).
   size_t write_some(const uint8_t* data, size_t length);
+  // Output no program has read for unread_limit_ms is thrown away, as a USB
+  // serial chip drops what no program on the computer reads: the next
+  // program to open the port gets what is said from then on, not old
+  // answers and pairing links. Call it every pass (real time).
+  void drop_unread(int64_t now_ms);
+  static constexpr int64_t kUnreadLimitMs = 1000;
 
  private:
   int master_ = -1;
+  int unread_ = 0;            // bytes waiting for a reader at the last look
+  int64_t unread_since_ = 0;  // since when they have waited, none read
   // Kept open so that the master never reads end-of-file (and poll never
   // reports a hang-up) while no program has the port open.
   int slave_ = -1;
@@ -123,10 +132,17 @@ class SimSetup {
   void attach(Thermostat& core, Millis now);
   const std::string& serial_path() const { return pty_.path(); }
   int serial_fd() const { return pty_.fd(); }
+  // POLLIN while the setup takes input; 0 while it waits for its answers to
+  // be read (the bytes stay in the terminal meanwhile).
+  short serial_events() const;
   void on_serial_readable(Millis now);
+  // The setup's timers, the pairing line owed, and its output to the terminal.
   void tick(Millis now);
-  // Wi-Fi up and a broker URL set: the link may be dialled.
+  // Wi-Fi up and a broker URL set: a link in use may stay.
   bool network_ready();
+  // And nobody at the serial port: a new link may be dialled (the device's
+  // may_connect(), main.cpp).
+  bool may_dial(Millis now);
   const char* broker_url() const { return network_.config().broker_url; }
   // The app URL the pairing link names ("" when none).
   const char* app_url() const { return network_.config().app_url; }
@@ -143,6 +159,8 @@ class SimSetup {
   FileStorage* flash_storage_ = nullptr;
   FlashVolume* flash_volume_ = nullptr;
   std::unique_ptr<Onboarding> onboarding_;
+  Thermostat* core_ = nullptr;
+  PairingNotice pairing_;
 };
 
 }  // namespace hearth

@@ -1,7 +1,8 @@
 // The lines the glue adds to the serial console, beside the core's answers: why the chip last
-// started, the sensor found or lost, the pairing link when an identity is ready (`PAIR <link>`,
-// which tools read) or why it is not, and with -DHEARTH_DIAGNOSTICS a `diag` line every 10 s
-// with the heap and the longest pass of loop() (firmware/README.md "What only a real board can
+// started, the sensor found or lost, the pairing link (`PAIR <link>`, which tools read, or how to
+// set the app URL it needs: the core's PairingNotice decides) or why the identity is not ready,
+// and with -DHEARTH_DIAGNOSTICS a `diag` line every 10 s
+// with the heap, the loop's stack and the longest pass of loop() (firmware/README.md "What only a real board can
 // confirm"). Every line goes through the core's serial outbox, so that none lands inside an
 // Improv packet, and one the outbox had no room for is tried again on the next pass.
 #pragma once
@@ -10,6 +11,7 @@
 #include "bme280.h"
 #include "network_config.h"
 #include "onboarding.h"
+#include "pairing_notice.h"
 #include "thermostat.h"
 
 class ConsoleReport {
@@ -43,19 +45,16 @@ class ConsoleReport {
         said_sensor_ = status;
       }
     }
+    char pairing[hearth::PairingNotice::kLineCapacity];
+    if (pairing_.due(core, network.app_url(), pairing) && setup_.print_line(pairing)) {
+      pairing_.said(core, network.app_url());
+    }
     if (core.identity_ready()) {
       said_fault_ = hearth::Error::none;
-      if (strcmp(core.identity().id, said_id_) == 0) return;
-      char link[hearth::kPairingLinkCapacity];
-      // Without an app URL there is no link yet: `pair` says how to set one.
-      if (!core.pairing_link(network.app_url(), link, sizeof link).ok() || say("PAIR ", link)) {
-        strlcpy(said_id_, core.identity().id, sizeof said_id_);
-      }
     } else if (core.identity_error() != said_fault_ &&
                say("IDENTITY FAULT ", hearth::error_name(core.identity_error()),
                    ": not logging on; the heater rules still run")) {
       said_fault_ = core.identity_error();
-      said_id_[0] = '\0';
     }
   }
 
@@ -66,10 +65,11 @@ class ConsoleReport {
     if (free_heap < lowest_free_) lowest_free_ = free_heap;
     if (hearth::Millis(now - pass_started) > longest_pass_) longest_pass_ = now - pass_started;
     if (hearth::Millis(now - reported_at_) < kDiagnosticsPeriodMs) return;
-    char line[112];
-    snprintf(line, sizeof line, "diag t=%us heap=%u lowest=%u block=%u longest_pass=%ums",
+    char line[128];
+    // stack: the least loop() stack ever left free since boot (the core paints it at start).
+    snprintf(line, sizeof line, "diag t=%us heap=%u lowest=%u block=%u stack=%u longest_pass=%ums",
              unsigned(now / 1000), unsigned(free_heap), unsigned(lowest_free_),
-             unsigned(ESP.getMaxFreeBlockSize()), unsigned(longest_pass_));
+             unsigned(ESP.getMaxFreeBlockSize()), unsigned(ESP.getFreeContStack()), unsigned(longest_pass_));
     if (!setup_.print_line(line)) return;
     reported_at_ = now;
     longest_pass_ = 0;
@@ -81,7 +81,7 @@ class ConsoleReport {
  private:
   hearth::Onboarding& setup_;
   hearth::SensorStatus said_sensor_ = hearth::SensorStatus::failed;  // nothing said yet
-  char said_id_[hearth::kIdLength + 1] = "";
+  hearth::PairingNotice pairing_;
   hearth::Error said_fault_ = hearth::Error::none;
   hearth::Millis reported_at_ = 0;
   uint32_t lowest_free_ = UINT32_MAX;

@@ -103,9 +103,11 @@ void apply_broker() {
   }
 }
 
-// Wi-Fi is up, and the date known when the broker's certificate is checked against the roots.
+// Wi-Fi is up, nobody is at the serial port (a connect can hold the loop for seconds, unanswered),
+// and the date known when the broker's certificate is checked against the roots.
 bool may_connect() {
   if (g_setup.wifi_status() != hearth::WifiStatus::connected) return false;
+  if (g_setup.serial_active(now_ms())) return false;
   if (!g_link.needs_clock() || time(nullptr) >= kClockKnownAfter) return true;
   static bool said = false;
   said = said || g_report.say("wss: waiting for the time (SNTP) to check the broker's certificate");

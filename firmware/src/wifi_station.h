@@ -7,7 +7,9 @@
 // one in flash, which the radio uses at boot and reconnects to whenever the
 // network is lost (auto-reconnect). A try from Improv changes only the
 // current one (persistent off), so a wrong password never replaces the
-// network that works; remember() saves it once it has connected.
+// network that works; remember() saves it once it has connected. The
+// library's persistent flag is global (false by default in 3.1.2): each call
+// that sets it puts back what it found.
 #pragma once
 #include <ESP8266WiFi.h>
 
@@ -32,9 +34,14 @@ class EspWifiStation final : public hearth::WifiStation {
   }
   void connect(const char* ssid, const char* password) override {
     attempting_ = true;
+    const bool persistent = WiFi.getPersistent();
     WiFi.persistent(false);
+    // Off the network in use first: until the radio has left it, status()
+    // would report that connection as this try's (the core also waits for
+    // the radio to say it is trying before it believes an outcome).
+    WiFi.disconnect(false, false);
     WiFi.begin(ssid, password);
-    WiFi.persistent(true);
+    WiFi.persistent(persistent);
   }
   hearth::Status remember() override {
     station_config in_use;
@@ -50,8 +57,10 @@ class EspWifiStation final : public hearth::WifiStation {
     attempting_ = false;
     // Erases the saved network (persistent: in flash too) and keeps the radio
     // on: the hardware random generator needs it.
+    const bool persistent = WiFi.getPersistent();
     WiFi.persistent(true);
     WiFi.disconnect(false, true);
+    WiFi.persistent(persistent);
   }
   hearth::WifiStatus status() override {
     switch (WiFi.status()) {

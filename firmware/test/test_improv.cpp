@@ -278,11 +278,11 @@ TEST_CASE("a packet that stops arriving is abandoned after a second, and typing 
   demux.receive(start.data(), start.size(), t0);
   const std::vector<uint8_t> typed = bytes("help\n");
   demux.receive(typed.data(), typed.size(), t0 + 500);  // swallowed as packet data
-  demux.poll(t0 + 999);
+  demux.poll(t0 + 1499);  // a second from its last byte, not its first
   CHECK(recorder.events.empty());
-  demux.poll(t0 + 1000);
+  demux.poll(t0 + 1500);
   CHECK(join(recorder.events) == "invalid");
-  demux.receive(typed.data(), typed.size(), t0 + 1001);
+  demux.receive(typed.data(), typed.size(), t0 + 1501);
   CHECK(join(recorder.events) == "invalid | line:help");
 }
 

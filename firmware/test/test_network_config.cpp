@@ -322,3 +322,28 @@ TEST_CASE("network store: an unreadable blob is reported and never written over,
     CHECK_FALSE(network.config().has_broker());
   }
 }
+
+TEST_CASE("network store: the same broker URL is not stored again; another one forgets the pin") {
+  MemoryStorage storage;
+  NetworkConfigStore network(storage);
+  network.load();
+  const uint8_t pin[kFingerprintBytes] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  REQUIRE(network.set_broker_url("wss://hearth.example/ws") == Error::none);
+  REQUIRE(network.set_app_url("https://hearth.example/") == Error::none);
+  REQUIRE(network.set_broker_pin(pin) == Error::none);
+  const int writes = storage.writes;
+
+  CHECK(network.set_broker_url("wss://hearth.example/ws") == Error::none);
+  CHECK(storage.writes == writes);
+  CHECK(network.broker_pinned());
+
+  // A pin is one broker's certificate: a thermostat sent elsewhere with it would never log on.
+  CHECK(network.set_broker_url("wss://other.example/ws") == Error::none);
+  CHECK_FALSE(network.broker_pinned());
+  CHECK(std::string(network.app_url()) == "https://hearth.example/");
+  NetworkConfigStore after_reboot(storage);
+  REQUIRE(after_reboot.load() == Error::none);
+  CHECK(std::string(after_reboot.broker_url()) == "wss://other.example/ws");
+  CHECK_FALSE(after_reboot.broker_pinned());
+  CHECK(after_reboot.config() == network.config());
+}

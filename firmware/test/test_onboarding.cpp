@@ -3,6 +3,8 @@
 // serial port"), against a fake radio and the real core on a bench.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,6 +27,9 @@ struct FakeWifi final : WifiStation {
   WifiScanState scan = WifiScanState::idle;
   std::vector<WifiNetwork> results;
   Status remember_result = Error::none;
+  // The ESP8266 keeps reporting the connection it had (or the last try's
+  // refusal) for a while after a new connect(): status() goes on saying so.
+  bool status_lags = false;
   std::vector<std::string> calls;
 
   bool has_saved_network() override { return saved; }
@@ -36,7 +41,7 @@ struct FakeWifi final : WifiStation {
     calls.push_back(std::string("connect ") + ssid + " " + password);
     trying_ssid = ssid;
     trying_password = password;
-    state = WifiStatus::connecting;
+    if (!status_lags) state = WifiStatus::connecting;
   }
   Status remember() override {
     calls.push_back("remember");
@@ -161,18 +166,26 @@ struct Setup {
   std::unique_ptr<Onboarding> setup;
   std::vector<uint8_t> raw;  // everything written so far
 
-  explicit Setup(Millis start = 1000, bool saved_network = false) : bench(start) {
+  explicit Setup(Millis start = 1000, bool saved_network = false, const OnboardingConfig& config = {})
+      : bench(start) {
     wifi.saved = saved_network;
     REQUIRE(bench.boot() == Error::none);
     network.load();
     REQUIRE(network.set_app_url("https://hearth.example/") == Error::none);
-    setup = std::make_unique<Onboarding>(*bench.core, wifi, network);
+    setup = std::make_unique<Onboarding>(*bench.core, wifi, network, config);
     setup->begin(bench.now);
   }
-  // Writes bytes to the port, runs one pass, and returns what came out.
+  // Writes bytes to the port, in as many passes as the setup takes them in,
+  // and returns what came out.
   std::string send(const std::vector<uint8_t>& bytes) {
-    setup->receive(bytes.data(), bytes.size(), bench.now);
-    return pass();
+    std::string out;
+    size_t at = 0;
+    do {
+      at += setup->receive(bytes.data() + at, bytes.size() - at, bench.now);
+      const std::string more = pass();
+      out += (out.empty() || more.empty() ? "" : " | ") + more;
+    } while (at < bytes.size());
+    return out;
   }
   std::string type(const std::string& line) { return send(std::vector<uint8_t>(line.begin(), line.end())); }
   std::string pass() {
@@ -607,8 +620,7 @@ TEST_CASE("hostile serial input never wedges the setup, and what it writes stays
     s.bench.now += random() % 300;
     if (random() % 5 == 0) s.wifi.state = static_cast<WifiStatus>(random() % 4);
     if (random() % 5 == 0) s.wifi.scan = static_cast<WifiScanState>(random() % 4);
-    s.setup->receive(chunk.data(), chunk.size(), s.bench.now);
-    s.pass();  // decode() checks every packet's checksum and that lines and packets are whole
+    s.send(chunk);  // decode() checks every packet's checksum and that lines and packets are whole
   }
   // Then a quiet second and a line end: it answers as on the first day.
   s.wifi.scan = WifiScanState::failed;
@@ -618,4 +630,191 @@ TEST_CASE("hostile serial input never wedges the setup, and what it writes stays
   const std::string state = s.send(kRequestState);
   CHECK(state.rfind("error:00 | state:0", 0) == 0);
   CHECK(s.type("help\n").rfind("line:ok commands:", 0) == 0);
+}
+
+TEST_CASE("changing networks: what the radio said before the try is not the try's outcome") {
+  struct Case {
+    const char* name;
+    bool saved_before;
+    WifiStatus before;  // what the radio still says right after connect()
+  };
+  const Case cases[] = {
+      {"online on a saved network: still connected to it", true, WifiStatus::connected},
+      {"a refused try before: still failed", false, WifiStatus::failed},
+      {"a refused try before, a network saved: still failed", true, WifiStatus::failed},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(std::string(c.name));
+    Setup s(1000, c.saved_before);
+    s.wifi.saved_ssid = c.saved_before ? "Old" : "";
+    s.wifi.state = c.before;
+    s.pass();
+    s.wifi.status_lags = true;
+    CHECK(s.send(wifi_settings("New", "untested")) == "error:00 | state:03");
+    for (int i = 0; i < 5; ++i) CHECK(s.after(100) == "");  // neither saved and provisioned nor refused
+    CHECK(s.wifi.saved == c.saved_before);
+    CHECK(s.wifi.saved_ssid == (c.saved_before ? "Old" : ""));
+    CHECK(s.setup->state() == ImprovState::provisioning);
+    // The radio takes up the try; what it says from then on counts.
+    s.wifi.state = WifiStatus::connecting;
+    CHECK(s.after(100) == "");
+    s.wifi.state = WifiStatus::connected;
+    CHECK(s.after(100) == "state:04");
+    CHECK(s.wifi.saved_ssid == "New");
+  }
+  SUBCASE("a radio that never takes up the try: unable to connect after 30 s, the old network kept") {
+    Setup s(1000, true);
+    s.wifi.saved_ssid = "Old";
+    s.wifi.state = WifiStatus::connected;
+    s.pass();
+    s.wifi.status_lags = true;
+    s.send(wifi_settings("New", "untested"));
+    CHECK(s.after(29999) == "");
+    CHECK(s.after(1) == "error:03 | state:04");
+    CHECK(s.wifi.saved_ssid == "Old");
+    CHECK(s.wifi.calls.back() == "connect_saved");
+  }
+}
+
+TEST_CASE("broker: the same URL again changes nothing; a new one forgets the old broker's pin") {
+  Setup s;
+  CHECK(s.type("broker wss://hearth.example/ws\n") == "line:ok broker wss://hearth.example/ws");
+  CHECK(s.setup->take_broker_change());
+  CHECK(s.type("broker-pin 0123456789abcdef0123456789ABCDEF01234567\n") == "line:ok broker-pin set");
+  CHECK(s.setup->take_broker_change());
+  const int writes = s.bench.storage.writes;
+
+  // The app sends its broker at every setup: the same one is no reason to drop a working link.
+  CHECK(s.type("broker wss://hearth.example/ws\n") == "line:ok broker wss://hearth.example/ws");
+  CHECK_FALSE(s.setup->take_broker_change());
+  CHECK(s.network.broker_pinned());
+  CHECK(s.bench.storage.writes == writes);  // nothing to store either
+
+  // Another broker: its certificate is not the pinned one.
+  CHECK(s.type("broker wss://other.example/ws\n") ==
+        "line:ok broker wss://other.example/ws (the pin of the old broker's certificate is cleared: "
+        "broker-pin to pin this one)");
+  CHECK(s.setup->take_broker_change());
+  CHECK_FALSE(s.network.broker_pinned());
+  CHECK(s.type("broker wss://third.example/ws\n") == "line:ok broker wss://third.example/ws");  // no pin to clear
+  CHECK(s.setup->take_broker_change());
+}
+
+namespace {
+
+// Like the UART: takes at most `room` bytes of the output per pass.
+std::string drain_slowly(Setup& s, size_t room, int passes) {
+  std::vector<uint8_t> out;
+  for (int i = 0; i < passes; ++i) {
+    s.setup->poll(s.bench.now);
+    const size_t n = std::min(room, s.setup->output_length());
+    out.insert(out.end(), s.setup->output(), s.setup->output() + n);
+    s.setup->consume_output(n);
+  }
+  return join(decode(out));
+}
+
+}  // namespace
+
+TEST_CASE("answers are never lost to a full outbox: input waits until they fit") {
+  SUBCASE("an RPC while the outbox is full") {
+    Setup s;
+    const std::string filler(SerialOutbox::kCapacity / 8 - 1, 'x');
+    int lines = 0;
+    while (s.setup->print_line(filler.c_str())) ++lines;
+    REQUIRE(s.setup->output_length() == SerialOutbox::kCapacity);
+    const uint32_t dropped = s.setup->dropped_output();
+    s.setup->receive(kRequestState.data(), kRequestState.size(), s.bench.now);
+    s.setup->poll(s.bench.now);
+    std::string expected;
+    for (int i = 0; i < lines; ++i) expected += "line:" + filler + " | ";
+    CHECK(drain_slowly(s, 128, 40) == expected + "error:00 | state:02");
+    CHECK(s.setup->dropped_output() == dropped);
+  }
+  SUBCASE("a burst of requests, each with a long answer, and a console line, read 128 bytes a pass") {
+    Setup s(1000, true);  // provisioned: each state request is answered with the pairing link too
+    std::vector<uint8_t> burst;
+    for (int i = 0; i < 4; ++i) burst.insert(burst.end(), kRequestState.begin(), kRequestState.end());
+    const std::string status = "status\n";
+    burst.insert(burst.end(), status.begin(), status.end());
+    REQUIRE(burst.size() <= 64);
+    REQUIRE(s.setup->print_line(std::string(300, 'y').c_str()));
+    s.setup->receive(burst.data(), burst.size(), s.bench.now);
+    const std::string answer = "error:00 | state:04 | result:02[" + s.link() + "]";
+    CHECK(drain_slowly(s, 128, 40) == "line:" + std::string(300, 'y') + " | " + answer + " | " + answer + " | " +
+                                          answer + " | " + answer +
+                                          " | line:ok status wifi=connecting improv=provisioned broker=none "
+                                          "pin=none online=no thermostat=" +
+                                          s.bench.id());
+    CHECK(s.setup->dropped_output() == 0);
+  }
+}
+
+TEST_CASE("a packet cut in two by a long pass of the loop is still read") {
+  // A TLS handshake can hold the loop for seconds while the rest of a packet
+  // waits in the UART's buffer: it is read before the packet is judged late.
+  const std::vector<uint8_t> packet = wifi_settings("Home", "correct horse");
+  for (const size_t second_part : {size_t(0), size_t(12)}) {  // the rest in one pass, or in two
+    CAPTURE(second_part);
+    Setup s;
+    s.setup->receive(packet.data(), 10, s.bench.now);
+    CHECK(s.pass() == "");
+    s.bench.now += 3000;
+    const size_t rest = packet.size() - 10;
+    const size_t first_part = rest - second_part;
+    s.setup->receive(packet.data() + 10, first_part, s.bench.now);
+    std::string out = s.pass();
+    if (second_part > 0) {
+      CHECK(out == "");
+      s.bench.now += 5;
+      out = s.send(std::vector<uint8_t>(packet.end() - long(second_part), packet.end()));
+    }
+    CHECK(out == "error:00 | state:03");
+  }
+}
+
+TEST_CASE("serial_active: no dialling while someone is at the port, none after the setup is done") {
+  struct Step {
+    const char* name;
+    std::function<void(Setup&)> act;
+    bool active;
+  };
+  auto status = [](Setup& s) { s.type("status\n"); };
+  const Step steps[] = {
+      {"a fresh board, nobody at the port", [](Setup&) {}, false},
+      {"a console line", status, true},
+      {"19.999 s later", [](Setup& s) { s.after(19999); }, true},
+      {"20 s after it", [](Setup& s) { s.after(1); }, false},
+      {"a scan request", [](Setup& s) { s.send(kRequestScan); }, true},
+      {"the scan outlasts the hold-off", [](Setup& s) { s.after(14000); s.after(6000); }, true},
+      {"its results sent, the hold-off long over", [](Setup& s) { s.wifi.scan = WifiScanState::done; s.pass(); }, false},
+      {"a single byte (no line yet)", [](Setup& s) { s.send({'s'}); }, true},
+      {"Wi-Fi credentials", [](Setup& s) { s.send(wifi_settings("Home", "correct horse")); }, true},
+      {"still connecting after the hold-off", [](Setup& s) { s.after(25000); }, true},
+      {"connected: the logon the link waits for may happen",
+       [](Setup& s) {
+         s.wifi.state = WifiStatus::connected;
+         s.pass();
+       },
+       false},
+      {"bytes while the link is awaited do not hold it off", [](Setup& s) { s.send(kRequestState); }, false},
+      {"online: the link is sent; those bytes count again", [](Setup& s) { s.bench.online(); s.pass(); }, true},
+      {"20 s after them", [](Setup& s) { s.after(20000); }, false},
+      {"the next bytes hold off again", [](Setup& s) { s.send(kRequestState); }, true},
+      {"credentials that fail", [](Setup& s) { s.send(wifi_settings("Home", "wrong")); s.wifi.state = WifiStatus::failed; s.after(100); }, true},
+      {"20 s after them", [](Setup& s) { s.after(19900); }, false},
+      {"a whole turn of the 32-bit clock later: still quiet",
+       [](Setup& s) {
+         for (int i = 0; i < 4; ++i) s.after(0x40000000u);
+       },
+       false},
+  };
+  OnboardingConfig config;
+  config.scan_timeout_ms = 30000;  // a scan that outlasts the hold-off
+  Setup s(0xFFFF0000u, false, config);  // the clock wraps on the way
+  for (const Step& step : steps) {
+    CAPTURE(std::string(step.name));
+    step.act(s);
+    CHECK(s.setup->serial_active(s.bench.now) == step.active);
+  }
 }

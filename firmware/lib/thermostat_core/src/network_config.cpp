@@ -192,8 +192,12 @@ Status NetworkConfigStore::set_broker_url(const char* url) {
   const Status checked = check_broker_url(url, length);
   if (checked != Error::none) return checked;
   if (stored_ == Error::io) return Error::io;
+  if (strcmp(url, config_.broker_url) == 0) return Error::none;
   NetworkConfig changed = config_;
   copy_text(changed.broker_url, url, length);
+  // A pin is the certificate of the broker it was set for.
+  changed.pinned = false;
+  memset(changed.pin, 0, sizeof changed.pin);
   return store(changed);
 }
 
@@ -202,6 +206,7 @@ Status NetworkConfigStore::set_app_url(const char* url) {
   const Status checked = check_app_url(url, length);
   if (checked != Error::none) return checked;
   if (stored_ == Error::io) return Error::io;
+  if (strcmp(url, config_.app_url) == 0) return Error::none;
   NetworkConfig changed = config_;
   copy_text(changed.app_url, url, length);
   return store(changed);

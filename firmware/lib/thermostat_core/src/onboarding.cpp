@@ -11,6 +11,19 @@ namespace {
 
 uint32_t elapsed(Millis now, Millis then) { return static_cast<uint32_t>(now - then); }
 
+// The longest console line, its '\n' included.
+constexpr size_t kLongestLine = kMaxConsoleLine + kPairingLinkCapacity;
+// A state or error packet, its '\n' included.
+constexpr size_t kImprovShortPacket = kImprovHeaderBytes + 2 + 1 + 2;
+constexpr size_t kLongestOf(size_t a, size_t b) { return a > b ? a : b; }
+// The most one console line or Improv packet can make the thermostat write:
+// an error packet and the longest line (forget-wifi or factory-reset while
+// provisioning), or error, state and a result (a current-state request).
+// Serial input is taken only while the outbox has room for this much.
+constexpr size_t kMaxAnswerBytes =
+    kLongestOf(kImprovShortPacket + kLongestLine, 2 * kImprovShortPacket + kImprovMaxPacket);
+static_assert(SerialOutbox::kCapacity >= kMaxAnswerBytes, "the outbox holds the longest answer");
+
 // A console line assembled from parts; cut short (never overrun) when too long.
 class Line {
  public:
@@ -26,7 +39,7 @@ class Line {
   const char* text() const { return text_; }
 
  private:
-  char text_[kMaxConsoleLine + kPairingLinkCapacity] = {};
+  char text_[kLongestLine] = {};
   size_t length_ = 0;
 };
 
@@ -101,12 +114,40 @@ void Onboarding::begin(Millis now) {
   wifi_status_ = wifi_.status();
 }
 
-void Onboarding::receive(const uint8_t* bytes, size_t length, Millis now) {
-  demux_.receive(bytes, length, now);
+size_t Onboarding::receive(const uint8_t* bytes, size_t length, Millis now) {
+  if (length > input_room()) length = input_room();
+  memcpy(inbox_ + inbox_length_, bytes, length);
+  inbox_length_ += length;
+  if (length > 0) {
+    serial_heard_ = true;
+    serial_heard_at_ = now;
+  }
+  take_inbox(now);
+  return length;
+}
+
+// Byte by byte, each only while the longest answer still fits: the byte that
+// ends a line or packet is answered at once, in full.
+void Onboarding::take_inbox(Millis now) {
+  size_t taken = 0;
+  while (taken < inbox_length_ && outbox_.room_for(kMaxAnswerBytes)) demux_.receive(inbox_ + taken++, 1, now);
+  if (taken == 0) return;
+  memmove(inbox_, inbox_ + taken, inbox_length_ - taken);
+  inbox_length_ -= taken;
+}
+
+bool Onboarding::serial_active(Millis now) const {
+  if (state_ == ImprovState::provisioning || scan_pending_ || scan_sending_) return true;
+  if (redirect_pending_) return false;  // connected: the logon it waits for is due
+  return serial_heard_ && elapsed(now, serial_heard_at_) < config_.serial_hold_off_ms;
 }
 
 void Onboarding::poll(Millis now) {
-  demux_.poll(now);
+  take_inbox(now);
+  // A packet is late only once every byte that came for it has been read.
+  if (inbox_length_ == 0 && outbox_.room_for(kMaxAnswerBytes)) demux_.poll(now);
+  // Forgotten once over, so that the 32-bit clock wrapping never brings it back.
+  if (serial_heard_ && elapsed(now, serial_heard_at_) >= config_.serial_hold_off_ms) serial_heard_ = false;
   wifi_status_ = wifi_.status();
   poll_provisioning(now);
   poll_redirect(now);
@@ -195,13 +236,20 @@ void Onboarding::start_provisioning(const WifiCredentials& credentials, Millis n
   wifi_status_ = WifiStatus::connecting;
   state_ = ImprovState::provisioning;
   connect_started_ = now;
+  attempt_underway_ = false;
   redirect_pending_ = false;
   send_state();
 }
 
 void Onboarding::poll_provisioning(Millis now) {
   if (state_ != ImprovState::provisioning) return;
-  if (wifi_status_ == WifiStatus::connected) {
+  // Waits for room rather than lose the client's answer (the outbox drains).
+  if (!outbox_.room_for(kMaxAnswerBytes)) return;
+  // Right after connect() the radio may still report the network it was on,
+  // or the last try's refusal: only once it has been trying does it speak
+  // for this try.
+  if (wifi_status_ == WifiStatus::connecting || wifi_status_ == WifiStatus::idle) attempt_underway_ = true;
+  if (wifi_status_ == WifiStatus::connected && attempt_underway_) {
     const Status saved = wifi_.remember();
     if (saved != Error::none) {
       answer("error Wi-Fi network in use but not saved: ", error_name(saved),
@@ -211,9 +259,11 @@ void Onboarding::poll_provisioning(Millis now) {
     send_state();
     redirect_pending_ = true;
     connected_at_ = now;
+    serial_heard_ = false;  // the setup is done: the broker may be dialled
     return;
   }
-  if (wifi_status_ == WifiStatus::failed || elapsed(now, connect_started_) >= config_.connect_timeout_ms) {
+  if ((wifi_status_ == WifiStatus::failed && attempt_underway_) ||
+      elapsed(now, connect_started_) >= config_.connect_timeout_ms) {
     end_provisioning_failed(now);
   }
 }
@@ -234,7 +284,7 @@ void Onboarding::end_provisioning_failed(Millis now) {
 }
 
 void Onboarding::poll_redirect(Millis now) {
-  if (!redirect_pending_) return;
+  if (!redirect_pending_ || !outbox_.room_for(kImprovMaxPacket)) return;
   if (!thermostat_.online() && elapsed(now, connected_at_) < config_.logon_grace_ms) return;
   send_redirect(ImprovCommand::wifi_settings);
   redirect_pending_ = false;
@@ -417,6 +467,8 @@ void Onboarding::command_broker(const ConsoleCommand& command) {
   char url[kMaxConsoleLine + 1];
   memcpy(url, command.argument, command.argument_length);
   url[command.argument_length] = '\0';
+  const bool same = strcmp(url, network_.broker_url()) == 0;
+  const bool was_pinned = network_.broker_pinned();
   const Status stored = network_.set_broker_url(url);
   if (stored == Error::bad_format || stored == Error::too_large) {
     print_line("error broker takes a ws:// or wss:// URL with a host name or IPv4 address, e.g. "
@@ -427,8 +479,17 @@ void Onboarding::command_broker(const ConsoleCommand& command) {
     answer("error broker URL not stored: ", error_name(stored));
     return;
   }
+  // The app sends its broker at every setup: the one in use again is no
+  // reason to drop a working link (and wait seconds for TLS to dial it again).
+  if (same) {
+    answer("ok broker ", url);
+    return;
+  }
   broker_changed_ = true;
-  answer("ok broker ", url);
+  answer("ok broker ", url,
+         was_pinned && !network_.broker_pinned()
+             ? " (the pin of the old broker's certificate is cleared: broker-pin to pin this one)"
+             : "");
 }
 
 void Onboarding::command_broker_pin(const ConsoleCommand& command) {

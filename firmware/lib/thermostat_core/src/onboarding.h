@@ -6,10 +6,11 @@
 //
 //   Onboarding setup(core, wifi, network, millis());
 //   setup.begin(millis());
-//   loop: setup.receive(<bytes read>, n, millis()) (at most a few dozen per
-//   pass); setup.poll(millis()); write setup.output()/output_length() as the
-//   port takes it and consume_output(<written>). Everything the glue prints
-//   goes through print_line(), so that no line lands inside a packet.
+//   loop: read at most setup.input_room() bytes and setup.receive() them;
+//   setup.poll(millis()); write setup.output()/output_length() as the port
+//   takes it and consume_output(<written>). Everything the glue prints goes
+//   through print_line(), so that no line lands inside a packet. Dial the
+//   broker only while !setup.serial_active(millis()).
 #pragma once
 #include "core_types.h"
 #include "flash.h"
@@ -43,7 +44,9 @@ class WifiStation {
   // whenever it is lost.
   virtual void connect_saved() = 0;
   // Tries a network without saving it: a wrong password must not replace
-  // the network that works.
+  // the network that works. Leaves the network in use first. Until status()
+  // has said something other than connected or failed, it may still be
+  // describing the connection or try before this one: the core waits for that.
   virtual void connect(const char* ssid, const char* password) = 0;
   // Saves the network connect() reached as the one to use from now on.
   virtual Status remember() = 0;
@@ -72,7 +75,9 @@ class NetworkSettings {
   virtual bool broker_pinned() const = 0;
   // Each value is checked here, by the rules the stored blob is read with:
   // bad_format or too_large for a value refused (nothing changes), io when
-  // it could not be stored.
+  // it could not be stored. A URL equal to the one set changes nothing and
+  // is not stored again. Another broker URL forgets the pin: a pin is the
+  // certificate of the broker it was set for.
   virtual Status set_broker_url(const char* url) = 0;
   virtual Status set_app_url(const char* url) = 0;
   // fingerprint: kFingerprintBytes, or nullptr to trust the built-in roots.
@@ -93,6 +98,11 @@ struct OnboardingConfig {
   uint32_t logon_grace_ms = 20000;
   uint32_t scan_timeout_ms = 15000;
   uint32_t packet_timeout_ms = kImprovPacketTimeoutMs;
+  // The broker is not dialled while someone is at the serial port (a connect
+  // can hold the loop for seconds: TLS, a black-holed address) until it has
+  // been quiet this long. Opening the port resets a D1 mini, which would
+  // otherwise dial at once while the app starts to talk to it.
+  uint32_t serial_hold_off_ms = 20000;
   const char* firmware = "Hearth";
   const char* firmware_version = "0.1.0";
   const char* chip = "ESP8266";
@@ -136,8 +146,18 @@ class Onboarding final : private SerialSink {
 
   // A saved network: connect to it (provisioned). None: wait (ready).
   void begin(Millis now);
-  void receive(const uint8_t* bytes, size_t length, Millis now);
+  // How many bytes receive() takes now. An answer is never dropped: bytes
+  // wait here until the outbox has room for what they may be answered with,
+  // and the serial port's own buffer holds the rest.
+  size_t input_room() const { return sizeof inbox_ - inbox_length_; }
+  // Takes at most input_room() bytes; returns how many it took.
+  size_t receive(const uint8_t* bytes, size_t length, Millis now);
   void poll(Millis now);
+  // True while a person or the app is at the serial port: within
+  // serial_hold_off_ms of the last byte, and all through an Improv
+  // provisioning or scan. False once provisioning has connected, so that the
+  // logon the pairing link waits for can happen.
+  bool serial_active(Millis now) const;
 
   ImprovState state() const { return state_; }
   WifiStatus wifi_status() const { return wifi_status_; }
@@ -158,6 +178,7 @@ class Onboarding final : private SerialSink {
   void improv_packet(uint8_t type, const uint8_t* data, size_t length, Millis now) override;
   void improv_invalid(Millis now) override;
 
+  void take_inbox(Millis now);
   void run_rpc(const ImprovRpc& rpc, Millis now);
   void start_provisioning(const WifiCredentials& wifi, Millis now);
   void end_provisioning_failed(Millis now);
@@ -189,12 +210,17 @@ class Onboarding final : private SerialSink {
   OnboardingConfig config_;
   SerialDemux demux_;
   SerialOutbox outbox_;
+  uint8_t inbox_[64] = {};  // received, not yet given to demux_
+  size_t inbox_length_ = 0;
+  bool serial_heard_ = false;  // within serial_hold_off_ms of serial_heard_at_
+  Millis serial_heard_at_ = 0;
 
   ImprovState state_ = ImprovState::ready;
   WifiStatus wifi_status_ = WifiStatus::idle;
   bool broker_changed_ = false;
 
   Millis connect_started_ = 0;          // provisioning: when the credentials came
+  bool attempt_underway_ = false;       // the radio has said "connecting" since connect()
   bool redirect_pending_ = false;       // the answer to wifi_settings, once connected
   Millis connected_at_ = 0;
 

@@ -13,14 +13,15 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 }  // namespace
 
+// The bytes first: whether a packet stopped arriving is judged by poll() with
+// everything that had come for it already taken.
 void SerialDemux::receive(const uint8_t* bytes, size_t length, Millis now) {
-  poll(now);
   for (size_t i = 0; i < length; ++i) take(bytes[i], now);
 }
 
 void SerialDemux::poll(Millis now) {
   if (mode_ != Mode::packet) return;
-  if (static_cast<uint32_t>(now - packet_started_) < packet_timeout_ms_) return;
+  if (static_cast<uint32_t>(now - packet_heard_at_) < packet_timeout_ms_) return;
   start_line();
   sink_.improv_invalid(now);
 }
@@ -50,7 +51,7 @@ void SerialDemux::take(uint8_t byte, Millis now) {
     packet_length_ = 0;
     packet_sum_ = 0;
     for (uint8_t b : kImprovHeader) packet_sum_ = static_cast<uint8_t>(packet_sum_ + b);
-    packet_started_ = now;
+    packet_heard_at_ = now;
     return;
   }
   if (byte == '\n' || byte == '\r') {
@@ -90,6 +91,7 @@ void SerialDemux::end_line(Millis now) {
 }
 
 void SerialDemux::take_packet_byte(uint8_t byte, Millis now) {
+  packet_heard_at_ = now;
   packet_[packet_length_++] = byte;
   // type, length, data[length], checksum
   if (packet_length_ < 2 || packet_length_ < 2 + size_t(packet_[1]) + 1) {

@@ -9,8 +9,9 @@
 // terminal expects; any other control byte (NUL included) spoils its line,
 // which is refused when it ends. "IMPROV" and version 1 start a packet
 // wherever they appear (an unfinished line before them is dropped): the
-// packet is read by its length byte, bounded in time, and a bad checksum is
-// reported and the stream resynchronised at the next line end or packet.
+// packet is read by its length byte, abandoned when it stops arriving, and a
+// bad checksum is reported and the stream resynchronised at the next line end
+// or packet.
 #pragma once
 #include "core_types.h"
 #include "improv.h"
@@ -18,8 +19,10 @@
 namespace hearth {
 
 constexpr size_t kMaxConsoleLine = 200;
-// A packet of the longest kind takes 23 ms at 115200 baud: one that stops
-// arriving is abandoned after this, so that it cannot swallow typed lines.
+// A packet of the longest kind takes 23 ms at 115200 baud: one whose next byte
+// has not come for this long is abandoned, so that it cannot swallow typed
+// lines. Counted from its last byte, not its first, because a long pass of the
+// loop can hold back the rest of a packet that was on time in the UART.
 constexpr uint32_t kImprovPacketTimeoutMs = 1000;
 
 class SerialSink {
@@ -42,7 +45,8 @@ class SerialDemux {
   explicit SerialDemux(SerialSink& sink, uint32_t packet_timeout_ms = kImprovPacketTimeoutMs)
       : sink_(sink), packet_timeout_ms_(packet_timeout_ms) {}
   void receive(const uint8_t* bytes, size_t length, Millis now);
-  // Abandons a packet that stopped arriving; call it every pass.
+  // Abandons a packet that stopped arriving; call it every pass, after
+  // receive() has been given what came in.
   void poll(Millis now);
 
  private:
@@ -64,7 +68,7 @@ class SerialDemux {
   uint8_t packet_[2 + kImprovMaxData + 1] = {};
   size_t packet_length_ = 0;
   uint8_t packet_sum_ = 0;
-  Millis packet_started_ = 0;
+  Millis packet_heard_at_ = 0;  // when its last byte came
 };
 
 // A console line split into its command word and argument.
