@@ -10,12 +10,12 @@
 #include "console_report.h"
 #include "file_storage.h"
 #include "flash.h"
+#include "link_supervisor.h"
 #include "littlefs_file_system.h"
 #include "network_config.h"
 #include "onboarding.h"
 #include "serial_port.h"
 #include "thermostat.h"
-#include "trust_anchors.h"
 #include "websocket_link.h"
 #include "wifi_station.h"
 #include "wire_register_bus.h"
@@ -76,8 +76,8 @@ LittleFsFileSystem g_files;
 hearth::FileStorage g_storage(g_files, false);  // usable once mount_file_system() says so
 hearth::NetworkConfigStore g_network(g_storage);
 EspWifiStation g_wifi;
-BearSSL::X509List g_anchors(kIsrgRootX1);
-hearth_glue::WebSocketLink g_link(g_random, 0);
+hearth_glue::WebSocketTransport g_transport;
+hearth::LinkSupervisor g_link(g_transport, g_random, 0);
 hearth::Thermostat g_core(g_sensor, g_relay, g_storage, g_link, g_random, 0);
 hearth::Onboarding g_setup(g_core, g_wifi, g_network, onboarding_config());
 ArduinoSerialPort g_serial(g_setup);
@@ -97,9 +97,9 @@ void apply_broker() {
   const hearth::NetworkConfig& config = g_network.config();
   hearth::DeviceBrokerUrl url;
   if (config.has_broker() && hearth::parse_device_broker_url(config.broker_url, &url) == hearth::Error::none) {
-    g_link.set_broker(url, config.pinned ? config.pin : nullptr, &g_anchors);
+    g_link.set_broker(now_ms(), url, config.pinned ? config.pin : nullptr);
   } else {
-    g_link.clear_broker();
+    g_link.clear_broker(now_ms());
   }
 }
 
@@ -112,6 +112,12 @@ bool may_connect() {
   static bool said = false;
   said = said || g_report.say("wss: waiting for the time (SNTP) to check the broker's certificate");
   return false;
+}
+
+// The roots are made when a wss:// broker checked against them is first dialled.
+void report_anchors() {
+  static bool said = false;
+  if (g_transport.anchors_short() && !said) said = g_report.say("wss: ISRG Root X2 did not load: only X1 is trusted");
 }
 
 }  // namespace
@@ -132,10 +138,10 @@ void setup() {
 
   g_report.say("boot: Hearth " HEARTH_STRING(HEARTH_FIRMWARE_VERSION) ", reset reason: ",
                ConsoleReport::reset_reason());
-  if (!g_anchors.append(kIsrgRootX2)) g_report.say("wss: ISRG Root X2 did not load: only X1 is trusted");
   if (mounted != hearth::MountOutcome::mounted) g_report.say(hearth::mount_outcome_message(mounted));
   g_report.say(g_network.load_message());
   (void)g_core.begin(now);  // an identity fault is said by g_report and retried by tick()
+  g_transport.report_to(g_link);
   g_link.attach(g_core);
   apply_broker();
   g_setup.attach_flash(g_storage, g_files);  // factory-reset formats a file system that did not mount
@@ -144,11 +150,12 @@ void setup() {
 
 void loop() {
   const hearth::Millis now = now_ms();
+  g_core.tick(now);  // the heater's decision first, before any call that may wait
   start_radio(now);
-  g_serial.service(now);
+  g_serial.service(now_ms());
   if (g_setup.take_broker_change()) apply_broker();
-  g_core.tick(now);  // the heater's decision first
-  g_link.poll(now, may_connect());
+  g_link.poll(now_ms(), g_setup.wifi_status() == hearth::WifiStatus::connected, may_connect());
+  report_anchors();
   g_report.changes(g_core, g_sensor, g_network);
   g_report.pass_done(now, now_ms());
 }
