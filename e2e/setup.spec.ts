@@ -1,6 +1,6 @@
 import { test, expect, ThermostatScreen, withoutWebSerial } from './fixtures/index.ts';
 
-test('a new thermostat is set up from the browser over USB: a wrong password is explained, the right one pairs it and it goes live', async ({
+test('a new thermostat is set up from the browser over USB: a wrong password is explained, the right one pairs it and it goes live; set up again on the same cable it is added as it is, the same thermostat under its name', async ({
   page,
   thermostatOnCable,
   browser,
@@ -12,7 +12,8 @@ test('a new thermostat is set up from the browser over USB: a wrong password is 
   // The app is open at a loopback address: a real thermostat could not reach it, the simulator on this computer does.
   await expect(setup.getByText(/^This app is open at .*: a thermostat cannot reach that address\./)).toBeVisible();
   await expect(setup.getByRole('button', { name: 'Connect' })).toBeDisabled();
-  await setup.getByRole('checkbox', { name: 'Continue anyway: the thermostat runs on this computer (a simulator)' }).check();
+  const goOnAnyway = setup.getByRole('checkbox', { name: 'Continue anyway: the thermostat runs on this computer (a simulator)' });
+  await goOnAnyway.check();
   await setup.getByRole('button', { name: 'Connect' }).click();
 
   // The thermostat tells who it is and which networks it sees.
@@ -22,7 +23,7 @@ test('a new thermostat is set up from the browser over USB: a wrong password is 
   const networks = setup.getByRole('radiogroup', { name: 'Networks the thermostat sees' });
   await expect(networks.getByRole('radio', { name: 'Hearth Lab' })).toBeVisible();
   await expect(networks.getByRole('radio', { name: 'Neighbours' })).toBeVisible();
-  expect(thermostatOnCable.openedWith).toEqual([115200]);
+  await expect.poll(() => thermostatOnCable.openedWith).toEqual([115200]);
 
   await networks.getByRole('radio', { name: 'Hearth Lab' }).check();
   const password = setup.getByLabel('Wi-Fi password');
@@ -33,13 +34,32 @@ test('a new thermostat is set up from the browser over USB: a wrong password is 
   await password.fill('correct horse');
   await setup.getByRole('textbox', { name: 'Thermostat name' }).fill('Hall');
   await setup.getByRole('button', { name: 'Connect' }).click();
-  await expect(setup.getByText('Hall is set up and paired with this app.')).toBeVisible({ timeout: 30_000 });
+  // Done, once there, has the focus; the step's one status says what happened.
+  await expect(setup.getByRole('button', { name: 'Done' })).toBeFocused({ timeout: 30_000 });
+  await expect(setup.getByRole('status')).toHaveText('Hall is set up and paired with this app.');
   await thermostatOnCable.waitForOnline();
   await setup.getByRole('button', { name: 'Done' }).click();
   await expect(setup).toBeHidden();
 
   const screen = new ThermostatScreen(page);
   await expect(page.getByRole('heading', { name: 'Hall' })).toBeVisible();
+  await screen.expectLive();
+
+  // Set up again on the same cable: the port opens a second time, the thermostat says it is on Wi-Fi already, and
+  // added as it is it stays the one thermostat, under the name it has (nothing typed).
+  await page.getByRole('button', { name: 'Add thermostat' }).click();
+  await page.getByRole('dialog', { name: 'Add thermostat' }).getByRole('button', { name: 'Set up a new thermostat' }).click();
+  await goOnAnyway.check();
+  await setup.getByRole('button', { name: 'Connect' }).click();
+  await expect(setup.getByText('This thermostat is already on a Wi-Fi network.', { exact: false })).toBeVisible();
+  await setup.getByRole('button', { name: 'Add it as it is' }).click();
+  await expect(setup.getByRole('button', { name: 'Done' })).toBeFocused();
+  await expect(setup.getByRole('status')).toHaveText('Hall is set up and paired with this app.');
+  await setup.getByRole('button', { name: 'Done' }).click();
+  await expect(setup).toBeHidden();
+  await expect.poll(() => thermostatOnCable.openedWith).toEqual([115200, 115200]);
+  await expect(page.getByRole('heading', { name: 'Hall' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Thermostat' })).toHaveCount(0);
   await screen.expectLive();
 
   // The same app in a browser without Web Serial says what to use instead.
