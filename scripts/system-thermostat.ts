@@ -82,6 +82,8 @@ export interface ThermostatOptions {
   speed?: number;
   name?: string;
   logFile?: string;
+  /** --silent-link-ms: how long a link may stay without a frame or ping before it is dropped (default 75 s). */
+  silentLinkMs?: number;
 }
 
 /** Lines the simulator prints on its own; everything else on stdout answers a command. */
@@ -124,6 +126,7 @@ export class SimulatedThermostat {
       '--speed',
       String(options.speed ?? 1),
       ...(options.name ? ['--name', options.name] : []),
+      ...(options.silentLinkMs === undefined ? [] : ['--silent-link-ms', String(options.silentLinkMs)]),
     ];
     const sim = ManagedProcess.spawn(options.name ?? 'thermostat', 'bash', args, {
       cwd: repoRoot,

@@ -9,7 +9,7 @@ import { parseJsonObject } from '../../protocol/index.ts';
 type Command =
   | { op: 'connect'; conn: number; url: string }
   | { op: 'send'; conn: number; text: string }
-  | { op: 'close'; conn: number };
+  | { op: 'close'; conn: number; code: number };
 
 let socket: WebSocket | null = null;
 let current = -1;
@@ -36,6 +36,8 @@ function connect(conn: number, url: string): void {
     }
     emit({ ev: 'text', conn, text: data.toString() });
   });
+  // ws answers pings itself; the simulator hears of them, as the device's library reports them.
+  ws.on('ping', () => emit({ ev: 'ping', conn }));
   ws.on('error', (error: Error) => log(`connection ${conn}: ${error.message}`));
   ws.on('close', (code: number) => {
     if (socket === ws) socket = null;
@@ -50,7 +52,12 @@ function handle(command: Command): void {
     if (command.conn === current && socket?.readyState === WebSocket.OPEN) socket.send(command.text);
   } else if (command.op === 'close' && command.conn === current && socket) {
     const ws = socket;
-    ws.close(1000, 'closing');
+    // 0: no close frame (a link the simulator found dead), the socket dropped at once.
+    if (command.code === 0) {
+      ws.terminate();
+      return;
+    }
+    ws.close(command.code, 'closing');
     setTimeout(() => ws.terminate(), 1000).unref();
   }
 }
@@ -77,9 +84,15 @@ function parseCommand(line: string): Command | null {
   const op = value['op'];
   const url = value['url'];
   const text = value['text'];
+  const code = value['code'];
   if (op === 'connect' && typeof url === 'string') return { op, conn, url };
   if (op === 'send' && typeof text === 'string') return { op, conn, text };
-  if (op === 'close') return { op, conn };
+  // A close code the simulator may send (RFC 6455 section 7.4.1), or 0 for none; 1000 without one.
+  if (op === 'close') {
+    if (code === undefined) return { op, conn, code: 1000 };
+    if (code === 0 || code === 1000 || code === 1001 || code === 1002 || code === 1009) return { op, conn, code };
+    return null;
+  }
   return null;
 }
 

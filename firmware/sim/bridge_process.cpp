@@ -15,11 +15,12 @@ namespace hearth {
 
 namespace {
 std::string packet(const char* op, int conn, const char* key = nullptr,
-                   const std::string& value = "") {
+                   const std::string& value = "", int code = -1) {
   cJSON* o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "op", op);
   cJSON_AddNumberToObject(o, "conn", conn);
   if (key) cJSON_AddStringToObject(o, key, value.c_str());
+  if (code >= 0) cJSON_AddNumberToObject(o, "code", code);
   char* text = cJSON_PrintUnformatted(o);
   std::string line(text);
   cJSON_free(text);
@@ -72,7 +73,7 @@ void BridgeProcess::send(int conn, const char* text, size_t length) {
   write_line(packet("send", conn, "text", std::string(text, length)));
 }
 
-void BridgeProcess::close(int conn) { write_line(packet("close", conn)); }
+void BridgeProcess::close(int conn, int code) { write_line(packet("close", conn, nullptr, "", code)); }
 
 bool BridgeProcess::read_events(std::vector<BridgeEvent>& out) {
   char buffer[8192];
@@ -99,6 +100,9 @@ bool BridgeProcess::read_events(std::vector<BridgeEvent>& out) {
       const cJSON* code = cJSON_GetObjectItem(o, "code");
       if (strcmp(ev->valuestring, "open") == 0) {
         e.kind = BridgeEvent::opened;
+        out.push_back(e);
+      } else if (strcmp(ev->valuestring, "ping") == 0) {
+        e.kind = BridgeEvent::pinged;
         out.push_back(e);
       } else if (strcmp(ev->valuestring, "text") == 0 && cJSON_IsString(text)) {
         e.kind = BridgeEvent::message;

@@ -1,8 +1,9 @@
 // The WebSocket itself lives in a small Node process (firmware/sim/bridge.ts)
 // that only moves frames; this class starts it and speaks its line protocol:
 //   to the bridge:   {"op":"connect","conn":N,"url":…} {"op":"send","conn":N,"text":…}
-//                    {"op":"close","conn":N}
+//                    {"op":"close","conn":N,"code":C}  (C 0: no close frame, the socket dropped)
 //   from the bridge: {"ev":"open","conn":N} {"ev":"text","conn":N,"text":…}
+//                    {"ev":"ping","conn":N} (answered by the bridge's ws)
 //                    {"ev":"close","conn":N,"code":…}
 #pragma once
 #include <sys/types.h>
@@ -13,7 +14,7 @@
 namespace hearth {
 
 struct BridgeEvent {
-  enum Kind { opened, message, closed } kind;
+  enum Kind { opened, message, pinged, closed } kind;
   int conn;
   std::string payload;
   int code;
@@ -26,7 +27,8 @@ class BridgeProcess {
   int event_fd() const { return from_child_; }
   void connect(int conn, const std::string& url);
   void send(int conn, const char* text, size_t length);
-  void close(int conn);
+  // With a close frame carrying `code`, or (0) none: the socket is dropped.
+  void close(int conn, int code = 1000);
   // Reads what is available; false when the bridge has gone away.
   bool read_events(std::vector<BridgeEvent>& out);
   // Closes the WebSocket cleanly and waits (bounded) for the bridge to exit.

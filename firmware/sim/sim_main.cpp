@@ -22,7 +22,7 @@
 
 #include "bridge_process.h"
 #include "json_writer.h"
-#include "reconnect.h"
+#include "link_supervisor.h"
 #include "room_model.h"
 #include "sim_ports.h"
 #include "sim_setup.h"
@@ -51,6 +51,7 @@ struct Options {
   std::string name = "thermostat";
   bool serial_pty = false;
   std::vector<SimWifiNetwork> networks;
+  double silent_link_ms = 75000;  // real time, like the broker's pings
 };
 
 std::string g_name = "thermostat";
@@ -129,6 +130,13 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
       }
       // Signal strengths the scan reports: the first network is the strongest.
       o->networks.push_back({ssid, password, static_cast<int16_t>(-40 - 7 * int(o->networks.size() % 8))});
+    } else if (arg == "--silent-link-ms") {
+      std::string ms;
+      if (!value(&ms)) return false;
+      if (!parse_number(ms, 1, 4e9, &o->silent_link_ms)) {
+        *error = "--silent-link-ms must be a number of milliseconds above 0";
+        return false;
+      }
     } else if (arg == "--name") {
       if (!value(&o->name)) return false;
     } else if (arg == "--speed") {
@@ -166,25 +174,88 @@ bool make_dirs(const std::string& path) {
   return true;
 }
 
-class BridgeLink final : public Link {
+// The link's transport in the simulator: the Node bridge (bridge_process.h)
+// moves the frames, and the core's LinkSupervisor decides everything else, as
+// on the device. The bridge looks the broker's name up as it connects, reads
+// whole frames (its ws bounds them; the core refuses those over its limit) and
+// answers pings itself, reporting them.
+class BridgeTransport final : public LinkTransport {
  public:
-  explicit BridgeLink(BridgeProcess& bridge) : bridge_(bridge) {}
-  Status send_text(const char* text, size_t length) override {
-    if (!open_) return Error::io;
-    bridge_.send(conn_, text, length);
+  explicit BridgeTransport(BridgeProcess& bridge) : bridge_(bridge) {}
+  void report_to(LinkSupervisor* link) { link_ = link; }
+
+  NameLookup resolve(const char*, uint32_t) override { return NameLookup::found; }
+  Status connect(const LinkTarget& target) override {
+    if (!bridge_.running()) {
+      const char* root = getenv("HEARTH_REPO_ROOT");
+      if (!bridge_.start(root != nullptr ? root : HEARTH_REPO_ROOT)) {
+        log("could not start the WebSocket bridge");
+        return Error::io;
+      }
+    }
+    ++conn_;  // a new connection replaces the bridge's previous socket, if any
+    pending_.clear();
+    active_ = true;
+    // The URL the supervisor dials, rebuilt: its host_header is the Host that
+    // Node's ws sends (apply_broker() sets it so), and the path the device's.
+    bridge_.connect(conn_, std::string(target.url.tls ? "wss://" : "ws://") + target.url.host_header +
+                               target.url.path);
     return Error::none;
   }
-  void drop() override {
-    if (conn_ >= 0) bridge_.close(conn_);
+  void service(Millis now) override {
+    std::vector<BridgeEvent> events;
+    events.swap(pending_);
+    for (const BridgeEvent& e : events) {
+      if (link_ == nullptr || !active_) break;
+      switch (e.kind) {
+        case BridgeEvent::opened: link_->link_opened(now); break;
+        case BridgeEvent::message: link_->link_text(e.payload.data(), e.payload.size(), now); break;
+        case BridgeEvent::pinged: link_->link_heard(now); break;
+        case BridgeEvent::closed:
+          log("link closed (%d)", e.code);
+          active_ = false;
+          link_->link_closed(now);
+          break;
+      }
+    }
   }
-  void attach(int conn) { conn_ = conn, open_ = false; }
-  void set_open(bool open) { open_ = open; }
-  int conn() const { return conn_; }
+  // The bridge bounds its own upgrade (10 s) and reports its end.
+  bool upgrading() override { return false; }
+  size_t peek_incoming(uint8_t*, size_t, size_t* available) override {
+    *available = 0;
+    return 0;
+  }
+  bool send_text(const char* text, size_t length) override {
+    if (!active_) return false;
+    bridge_.send(conn_, text, length);
+    return true;
+  }
+  void close(uint16_t code) override {
+    if (active_ && bridge_.running()) bridge_.close(conn_, code);
+    active_ = false;  // what the bridge still says of that connection is ignored
+    pending_.clear();
+  }
+
+  // Whenever the bridge's pipe is readable: the events of the connection in
+  // use wait for the supervisor's next service().
+  void take_events() {
+    std::vector<BridgeEvent> events;
+    const bool alive = bridge_.read_events(events);
+    for (BridgeEvent& e : events) {
+      if (active_ && e.conn == conn_) pending_.push_back(std::move(e));
+    }
+    if (!alive) {
+      log("the WebSocket bridge exited");
+      if (active_) pending_.push_back({BridgeEvent::closed, conn_, "", 1006});
+    }
+  }
 
  private:
   BridgeProcess& bridge_;
-  int conn_ = -1;
-  bool open_ = false;
+  LinkSupervisor* link_ = nullptr;
+  int conn_ = 0;
+  bool active_ = false;
+  std::vector<BridgeEvent> pending_;
 };
 
 // Simulated time: speed × real time, as the 32-bit millisecond clock the core
@@ -255,7 +326,7 @@ class Simulator {
         clock_(options.speed),
         sensor_(room_),
         storage_(options.state_dir),
-        link_(bridge_),
+        transport_(bridge_),
         setup_(setup_options(options), storage_) {
     setup_.use_flash(storage_.blobs(), storage_.volume());
     // The core's network timeout is in its (simulated) clock; keep it at 20 s
@@ -269,7 +340,10 @@ class Simulator {
     // The reconnect schedule is the device's, in simulated time (so scaled by
     // --speed); how long a connect may take is about the network, real time.
     const double attempt = 15000.0 * options.speed;
-    reconnect_config_.attempt_timeout_ms = attempt > 4e9 ? 4000000000u : uint32_t(attempt);
+    link_config_.reconnect.attempt_timeout_ms = attempt > 4e9 ? 4000000000u : uint32_t(attempt);
+    // The broker pings in real time, so the silence that means a dead link is real time too.
+    const double silent = options.silent_link_ms * options.speed;
+    link_config_.silent_link_ms = silent > 4e9 ? 4000000000u : uint32_t(silent);
   }
 
   int run() {
@@ -307,12 +381,16 @@ class Simulator {
   }
 
   void boot() {
-    core_ = std::make_unique<Thermostat>(sensor_, relay_, storage_, link_, random_, clock_.now(),
+    // A power cycle forgets the backoff: the first attempt is due at once.
+    link_ = std::make_unique<LinkSupervisor>(transport_, random_, clock_.now(), link_config_);
+    transport_.report_to(link_.get());
+    core_ = std::make_unique<Thermostat>(sensor_, relay_, storage_, *link_, random_, clock_.now(),
                                          config_);
     core_->begin(clock_.now());
     setup_.attach(*core_, clock_.now());
-    // A power cycle forgets the backoff: the first attempt is due at once.
-    reconnect_ = std::make_unique<ReconnectPolicy>(random_, clock_.now(), reconnect_config_);
+    link_->attach(*core_);
+    apply_broker();
+    ends_seen_ = 0;
     paired_id_.clear();
     fault_shown_ = Error::none;
     report_identity();
@@ -348,78 +426,36 @@ class Simulator {
     }
   }
 
-  void connect() {
-    if (!bridge_.running()) {
-      repo_root_ = getenv("HEARTH_REPO_ROOT") ? getenv("HEARTH_REPO_ROOT") : HEARTH_REPO_ROOT;
-      if (!bridge_.start(repo_root_)) {
-        log("could not start the WebSocket bridge");
-        reconnect_->attempt_started(clock_.now());
-        reconnect_->attempt_failed(clock_.now());
-        return;
-      }
+  // The broker the stored network configuration names, to the supervisor
+  // (again after each change). Node's ws sends the Host as URL().host gives it
+  // (no default port), unlike the device's library: the logon signs that.
+  void apply_broker() {
+    const char* text = setup_.broker_url();
+    DeviceBrokerUrl url;
+    if (text[0] != '\0' && parse_device_broker_url(text, &url) == Error::none &&
+        broker_host_from_url(text, url.host_header, sizeof url.host_header).ok()) {
+      link_->set_broker(clock_.now(), url, nullptr);
+    } else {
+      link_->clear_broker(clock_.now());
     }
-    ++conn_;
-    link_.attach(conn_);
-    // The logon signs for the host of the URL dialled (the console may have changed it).
-    dialled_url_ = setup_.broker_url();
-    char host[kMaxBrokerHostLength + 1] = "";
-    broker_host_from_url(dialled_url_.c_str(), host, sizeof host);
-    broker_host_ = host;
-    // A new connect replaces the bridge's previous socket, if any.
-    bridge_.connect(conn_, dialled_url_);
-    reconnect_->attempt_started(clock_.now());
-  }
-
-  // Every end of an attempt or a link goes through the policy, which spaces the next attempt.
-  void attempt_ended() {
-    reconnect_->link_closed(clock_.now());
-    log("next attempt in %.3f s of simulated time", reconnect_->wait_ms() / 1000.0);
   }
 
   void report_status() {
     if (core_->online() && !announced_online_) {
       say(std::string("ONLINE ") + core_->identity().id);
       announced_online_ = true;
-      reconnect_->logged_on(clock_.now());
-    }
-  }
-
-  void link_lost() {
-    link_.set_open(false);
-    core_->link_closed(clock_.now());
-    if (announced_online_) {
+    } else if (!core_->online() && announced_online_) {
       say("OFFLINE");
       announced_online_ = false;
     }
   }
 
-  void on_bridge_events() {
-    std::vector<BridgeEvent> events;
-    const bool alive = bridge_.read_events(events);
-    for (const BridgeEvent& e : events) {
-      if (e.conn != conn_) continue;  // from a connection we already gave up
-      switch (e.kind) {
-        case BridgeEvent::opened:
-          link_.set_open(true);
-          reconnect_->link_opened(clock_.now());
-          core_->link_opened(clock_.now(), broker_host_.c_str());
-          break;
-        case BridgeEvent::message:
-          core_->link_text(e.payload.data(), e.payload.size(), clock_.now());
-          break;
-        case BridgeEvent::closed:
-          log("link closed (%d)", e.code);
-          link_lost();
-          attempt_ended();
-          break;
-      }
-      report_status();
-    }
-    if (!alive) {
-      log("the WebSocket bridge exited");
-      link_lost();
-      attempt_ended();
-    }
+  // Every end of an attempt or a link, with what the policy makes of it.
+  void report_link_end() {
+    if (link_->ends() == ends_seen_) return;
+    ends_seen_ = link_->ends();
+    log("link ended (%s): next attempt in %.3f s of simulated time", link_end_name(link_->last_end()),
+        link_->policy().wait_ms() / 1000.0);
   }
 
   std::string command(const std::string& raw) {
@@ -475,10 +511,12 @@ class Simulator {
   }
 
   void reboot() {
-    // A power cycle: the relay drops, sessions are lost, storage stays.
-    if (conn_ >= 0 && bridge_.running()) bridge_.close(conn_);
-    link_lost();
+    // A power cycle: the relay drops, the link and sessions are lost, storage stays.
+    link_->clear_broker(clock_.now());
+    report_status();
+    transport_.report_to(nullptr);
     core_.reset();
+    link_.reset();
     relay_.set(false);
     boot();
   }
@@ -522,33 +560,19 @@ class Simulator {
           char drain[16];
           (void)!read(g_wake_pipe[0], drain, sizeof drain);
         } else if (bridge_.running() && p.fd == bridge_.event_fd()) {
-          on_bridge_events();
+          transport_.take_events();
         } else if (p.fd == setup_.serial_fd()) {
           setup_.on_serial_readable(clock_.now());
         }
       }
       setup_.tick(clock_.now());
       report_identity();  // a factory reset on the console makes a new identity
+      if (setup_.take_broker_change()) apply_broker();
+      // Wi-Fi gone (forget-wifi, factory-reset) drops the link; a silent broker too.
+      link_->poll(clock_.now(), setup_.network_ready(), setup_.may_dial(clock_.now()));
       report_status();
-      follow_network();
-      if (setup_.may_dial(clock_.now()) && reconnect_->should_attempt(clock_.now())) connect();
+      report_link_end();
     }
-  }
-
-  // A new broker URL or pin, or Wi-Fi gone (forget-wifi, factory-reset):
-  // the link in use is dropped, and a new one dialled as soon as it can be.
-  void follow_network() {
-    const bool changed = setup_.take_broker_change();
-    if (!changed && (dialled_url_.empty() || setup_.network_ready())) return;
-    if (!dialled_url_.empty()) {
-      log("network settings changed: leaving %s", dialled_url_.c_str());
-      if (bridge_.running()) bridge_.close(conn_);
-      ++conn_;  // events of the old connection are ignored from now on
-      link_.attach(conn_);
-      link_lost();
-      dialled_url_.clear();
-    }
-    reconnect_ = std::make_unique<ReconnectPolicy>(random_, clock_.now(), reconnect_config_);
   }
 
   void shutdown() {
@@ -567,15 +591,12 @@ class Simulator {
   DirectoryStorage storage_;
   OsRandom random_;
   BridgeProcess bridge_;
-  BridgeLink link_;
+  BridgeTransport transport_;
   SimSetup setup_;
-  std::string dialled_url_;  // the broker URL of the link in use or being dialled
-  std::string broker_host_;  // what its logon signs for
+  std::unique_ptr<LinkSupervisor> link_;  // declared before core_, which refers to it
   std::unique_ptr<Thermostat> core_;
-  ReconnectConfig reconnect_config_;
-  std::unique_ptr<ReconnectPolicy> reconnect_;
-  std::string repo_root_;
-  int conn_ = 0;
+  LinkConfig link_config_;
+  uint32_t ends_seen_ = 0;
   bool announced_online_ = false;
   bool stdin_open_ = true;
   std::string stdin_pending_;
@@ -588,11 +609,14 @@ class Simulator {
 const char kUsage[] =
     "usage: thermostat_sim --state-dir <dir> [--broker <ws url>] [--app-url <url>] [--speed <factor>]\n"
     "                      [--name <label>] [--serial pty] [--wifi <ssid>=<password>]...\n"
+    "                      [--silent-link-ms <ms>]\n"
     "  --broker       provisioned from the start: dial this broker (on a network that is simply there)\n"
     "                 without it the thermostat waits to be set up on its serial port\n"
     "  --serial pty   the serial port (console and Improv Wi-Fi) on a pseudo-terminal, raw;\n"
     "                 its path is printed first: SERIAL <path>\n"
-    "  --wifi         a network the simulated radio sees (repeatable; empty password: open)\n";
+    "  --wifi         a network the simulated radio sees (repeatable; empty password: open)\n"
+    "  --silent-link-ms  drop the broker link after this long without a frame or ping from it\n"
+    "                 (real time; default 75000: the broker pings every 30 s)\n";
 
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
