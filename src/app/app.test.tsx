@@ -79,8 +79,8 @@ describe('the app', () => {
     await renderApp();
     await user.click(screen.getByRole('button', { name: 'Set up a new thermostat' }));
     const setup = await screen.findByRole('dialog', { name: 'Set up a new thermostat' });
-    // jsdom, like Firefox or Safari, has no Web Serial.
-    expect(within(setup).getByRole('alert')).toHaveTextContent('no Web Serial');
+    // jsdom is no secure context, like a page at a plain http:// address: Web Serial is out of reach.
+    expect(within(setup).getByRole('alert')).toHaveTextContent('browsers allow Web Serial only on https:// pages');
     await user.click(within(setup).getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).toBeNull();
 
