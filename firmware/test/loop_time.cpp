@@ -254,6 +254,8 @@ int main() {
   }
   printf("The logon signature is the core's one long step: it runs once per connection, in the tick\n"
          "after the broker's CHALLENGE, after that tick's heater decision, never twice in one pass.\n"
-         "Identity creation runs once per device (and per factory reset), before the loop starts.\n");
+         "Identity creation runs in setup() on a first boot, before the loop starts; a factory-reset\n"
+         "typed on the serial console makes one inside loop() (a P-256 key and about six flash writes),\n"
+         "once, when the user asks, after that pass's heater decision.\n");
   return 0;
 }
