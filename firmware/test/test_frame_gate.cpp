@@ -93,6 +93,21 @@ struct GateRow {
 constexpr uint32_t kPatience = 5000;
 using V = FrameVerdict;
 
+// Each row on a fresh gate: every look gets the verdict the row expects.
+void check_gate_rows(const std::vector<GateRow>& rows) {
+  for (const GateRow& row : rows) {
+    const std::string story = row.story;
+    CAPTURE(story);
+    FrameGate gate(kMaxFrameBytes, kPatience);
+    for (const Look& look : row.looks) {
+      CAPTURE(look.at_ms);
+      const FrameVerdict verdict =
+          gate.check(look.at_ms, look.head.data(), look.head.size(), look.available, row.available_is_exact);
+      CHECK(std::string(frame_verdict_name(verdict)) == frame_verdict_name(look.expected));
+    }
+  }
+}
+
 const Bytes kSmall = header_for(200);
 const Bytes kFull = header_for(kMaxFrameBytes);
 const Bytes kOver = header_for(kMaxFrameBytes + 1);
@@ -126,17 +141,7 @@ const std::vector<GateRow> kGateRows = {
 }  // namespace
 
 TEST_CASE("frame gate: read only what is within the limit and all there; close on too large or too slow") {
-  for (const GateRow& row : kGateRows) {
-    const std::string story = row.story;
-    CAPTURE(story);
-    FrameGate gate(kMaxFrameBytes, kPatience);
-    for (const Look& look : row.looks) {
-      CAPTURE(look.at_ms);
-      const FrameVerdict verdict =
-          gate.check(look.at_ms, look.head.data(), look.head.size(), look.available, row.available_is_exact);
-      CHECK(std::string(frame_verdict_name(verdict)) == frame_verdict_name(look.expected));
-    }
-  }
+  check_gate_rows(kGateRows);
 }
 
 TEST_CASE("frame gate: a new link forgets the frame it was waiting for") {
@@ -179,15 +184,5 @@ const std::vector<GateRow> kSplitHeaderRows = {
 }  // namespace
 
 TEST_CASE("frame gate: a header split across receive buffers (TCP) or records (TLS) never closes a healthy link") {
-  for (const GateRow& row : kSplitHeaderRows) {
-    const std::string story = row.story;
-    CAPTURE(story);
-    FrameGate gate(kMaxFrameBytes, kPatience);
-    for (const Look& look : row.looks) {
-      CAPTURE(look.at_ms);
-      const FrameVerdict verdict =
-          gate.check(look.at_ms, look.head.data(), look.head.size(), look.available, row.available_is_exact);
-      CHECK(std::string(frame_verdict_name(verdict)) == frame_verdict_name(look.expected));
-    }
-  }
+  check_gate_rows(kSplitHeaderRows);
 }

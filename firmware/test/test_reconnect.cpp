@@ -6,25 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "fakes.h"
 #include "reconnect.h"
 
 using namespace hearth;
 
 namespace {
-
-// A reproducible stand-in for the hardware generator (xorshift64).
-struct XorshiftRandom final : Random {
-  uint64_t state = 0x9E3779B97F4A7C15ull;
-  Status fill(uint8_t* out, size_t length) override {
-    for (size_t i = 0; i < length; ++i) {
-      state ^= state << 13;
-      state ^= state >> 7;
-      state ^= state << 17;
-      out[i] = uint8_t(state >> 24);
-    }
-    return Error::none;
-  }
-};
 
 // No randomness: the policy then waits the whole ceiling, so the tables can
 // name exact waits. The jitter has its own tests below.
@@ -231,7 +218,7 @@ TEST_CASE("reconnect policy: the jitter draws from the upper half of each delay,
     }
   }
   SUBCASE("random draws spread over [delay/2, delay] at every step") {
-    XorshiftRandom random;
+    testing::TestRandom random;  // reproducible (xorshift64)
     const uint32_t ceilings[] = {1000, 2000, 4000, 8000, 16000, 30000, 30000};
     Millis now = 0;
     for (const uint32_t ceiling : ceilings) {
