@@ -75,13 +75,50 @@ export function parseSimulatorState(value: unknown): SimulatorState | null {
   });
 }
 
-export interface ThermostatOptions {
-  brokerWsUrl: string;
-  appUrl: string;
+/** What every start of the simulator names; each kind of start adds its own arguments. */
+export interface SimulatorOptions {
   stateDir: string;
   speed?: number;
   name?: string;
   logFile?: string;
+}
+
+/** The first start may compile the simulator, hence the generous wait for its first line. */
+const FIRST_LINE_TIMEOUT_MS = 180_000;
+
+/**
+ * Runs the simulator (firmware/scripts/sim.sh) with `options` and `args` and resolves once it prints a line
+ * matching `ready`; stops it when that line never comes.
+ */
+export async function startSimulator(
+  options: SimulatorOptions & { label: string },
+  args: readonly string[],
+  ready: RegExp,
+): Promise<{ process: ManagedProcess; readyLine: string }> {
+  const command = [
+    join(repoRoot, 'firmware/scripts/sim.sh'),
+    '--state-dir',
+    options.stateDir,
+    '--speed',
+    String(options.speed ?? 1),
+    ...(options.name ? ['--name', options.name] : []),
+    ...args,
+  ];
+  const sim = ManagedProcess.spawn(options.name ?? options.label, 'bash', command, {
+    cwd: repoRoot,
+    ...(options.logFile ? { stderrLog: options.logFile } : {}),
+  });
+  try {
+    return { process: sim, readyLine: await sim.waitForLine(ready, { timeoutMs: FIRST_LINE_TIMEOUT_MS }) };
+  } catch (error) {
+    await sim.stop();
+    throw error;
+  }
+}
+
+export interface ThermostatOptions extends SimulatorOptions {
+  brokerWsUrl: string;
+  appUrl: string;
   /** --silent-link-ms: how long a link may stay without a frame or ping before it is dropped (default 75 s). */
   silentLinkMs?: number;
 }
@@ -116,31 +153,14 @@ export class SimulatedThermostat {
   /** Starts the simulator and resolves once it has printed its pairing link. */
   static async start(options: ThermostatOptions): Promise<SimulatedThermostat> {
     const args = [
-      join(repoRoot, 'firmware/scripts/sim.sh'),
       '--broker',
       options.brokerWsUrl,
-      '--state-dir',
-      options.stateDir,
       '--app-url',
       options.appUrl,
-      '--speed',
-      String(options.speed ?? 1),
-      ...(options.name ? ['--name', options.name] : []),
       ...(options.silentLinkMs === undefined ? [] : ['--silent-link-ms', String(options.silentLinkMs)]),
     ];
-    const sim = ManagedProcess.spawn(options.name ?? 'thermostat', 'bash', args, {
-      cwd: repoRoot,
-      ...(options.logFile ? { stderrLog: options.logFile } : {}),
-    });
-    try {
-      // The first start may compile the simulator, hence the generous wait.
-      const pairLine = await sim.waitForLine(PAIR_LINE, { timeoutMs: 180_000 });
-      const link = PAIR_LINE.exec(pairLine)?.[1] as string;
-      return new SimulatedThermostat(sim, link);
-    } catch (error) {
-      await sim.stop();
-      throw error;
-    }
+    const { process: sim, readyLine } = await startSimulator({ ...options, label: 'thermostat' }, args, PAIR_LINE);
+    return new SimulatedThermostat(sim, PAIR_LINE.exec(readyLine)?.[1] as string);
   }
 
   /** The thermostat's public ID, from its pairing link. */
