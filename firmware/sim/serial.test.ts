@@ -9,8 +9,8 @@ import { ImprovSerial } from 'improv-wifi-serial-sdk/dist/serial.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../broker/integration/helpers.ts';
 import type { RunningBroker } from '../../broker/server.ts';
-import { ManagedProcess } from '../../scripts/system-process.ts';
-import { repoRoot } from '../../scripts/system-paths.ts';
+import type { ManagedProcess } from '../../scripts/system-process.ts';
+import { startSimulator } from '../../scripts/system-thermostat.ts';
 
 const APP_URL = 'http://localhost:5173/';
 const PAIR_LINK = /^http:\/\/localhost:5173\/#pair=([A-Za-z0-9_-]{22})\.[A-Za-z0-9_-]{43}$/;
@@ -130,15 +130,13 @@ describe('simulated thermostat set up over its serial port (Improv Wi-Fi)', () =
     broker = await startTestBroker({});
     stateDir = mkdtempSync(join(tmpdir(), 'hearth-serial-'));
     // No --broker: the thermostat starts unprovisioned and waits on its serial port.
-    sim = ManagedProcess.spawn(
-      'serial-sim',
-      'bash',
-      [join(repoRoot, 'firmware/scripts/sim.sh'), '--state-dir', stateDir, '--serial', 'pty', '--wifi', 'Home=correct horse', '--wifi', 'Cafe=', '--speed', '60', '--name', 'vitest-serial'],
-      { cwd: repoRoot },
+    const started = await startSimulator(
+      { stateDir, speed: 60, name: 'vitest-serial', label: 'serial-sim' },
+      ['--serial', 'pty', '--wifi', 'Home=correct horse', '--wifi', 'Cafe='],
+      /^SERIAL \/dev\/\S+$/,
     );
-    // The first run may compile the simulator.
-    const serialLine = await sim.waitForLine(/^SERIAL \/dev\/\S+$/, { timeoutMs: 180_000 });
-    port = new SerialPortDouble(serialLine.slice('SERIAL '.length));
+    sim = started.process;
+    port = new SerialPortDouble(started.readyLine.slice('SERIAL '.length));
   }, 190_000);
 
   afterAll(async () => {
