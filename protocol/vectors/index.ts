@@ -279,3 +279,24 @@ export const messageVectors = {
     cases: list(stateTables['cases'], 'messages.state.cases').map(readStateCase),
   },
 };
+
+/** An OwnTracks encrypted body's `data` (docs/protocol.md "OwnTracks bodies") and what it opens to under its secret. */
+export interface SecretboxVector {
+  why: string;
+  /** The OwnTracks secret as text; the key is owntracksKey(secret). */
+  secret: string;
+  /** Standard padded base64 of nonce(24) || tag(16) || ciphertext, as sent. */
+  data: string;
+  /** The UTF-8 text it opens to, or null when it must not open. */
+  plaintext: string | null;
+}
+
+const secretbox = load('secretbox.json');
+export const secretboxVectors = {
+  cases: list(secretbox['cases'], 'secretbox.cases').map((v): SecretboxVector => {
+    const record = object(v, 'secretbox.cases[]');
+    const plaintext = record['plaintext'];
+    if (plaintext !== null && typeof plaintext !== 'string') throw new Error('secretbox.cases: plaintext is neither text nor null');
+    return { ...strings(record, ['why', 'secret', 'data']), plaintext };
+  }),
+};

@@ -9,14 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sodium from 'libsodium-wrappers';
 import { owntracksKey } from '../owntracks-key.ts';
-
-export interface SecretboxCase {
-  why: string;
-  secret: string;
-  data: string;
-  /** What `data` opens to under owntracksKey(secret), or null when it must not open. */
-  plaintext: string | null;
-}
+import type { SecretboxVector } from './index.ts';
 
 /**
  * OwnTracks' own vector, verbatim: owntracks/android, project/app/src/test/java/org/owntracks/android/model/
@@ -69,7 +62,7 @@ function flipBit(bytes: Uint8Array, index: number, bit: number): Uint8Array {
 
 export async function makeSecretboxVectors(): Promise<string> {
   await sodium.ready;
-  const cases: SecretboxCase[] = [];
+  const cases: SecretboxVector[] = [];
   const opens = (why: string, secret: string, label: string, plaintext: string): Uint8Array => {
     const data = seal(owntracksKey(secret), label, plaintext);
     cases.push({ why, secret, data: base64(data), plaintext });
