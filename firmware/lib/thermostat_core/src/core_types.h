@@ -15,7 +15,7 @@ enum class Error : uint8_t {
   corrupt,       // checksum, magic, version or range check failed
   no_random,     // the random source is not ready (radio off on the ESP8266)
   bad_format,    // input is not what the contract describes
-  auth_failed,   // AES-GCM tag did not check out
+  auth_failed,   // AES-GCM or Poly1305 tag did not check out
 };
 
 const char* error_name(Error e);
