@@ -12,6 +12,9 @@ function linkOf(state: AppState): ThermostatLink | null {
   return { id: thermostat.id, key: keyBytes(thermostat), verified: state.lastStates[thermostat.id] !== undefined };
 }
 
+/** Every paired thermostat hears this phone's presence, each in its own session with its own key. */
+const presencePeersOf = (state: AppState) => state.thermostats.map((thermostat) => ({ id: thermostat.id, key: keyBytes(thermostat) }));
+
 const urlOf = (state: AppState) => brokerUrlOf(state.preferences);
 
 /** Starts the client and keeps it in step with the store; the client reports back only through store actions. */
@@ -22,6 +25,7 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
     identity,
     memberName: initial.preferences.memberName,
     thermostat: linkOf(initial),
+    presencePeers: presencePeersOf(initial),
     ...(socketFactory === undefined ? {} : { socketFactory }),
     events: {
       status: (status) => store.getState().setConnectionStatus(status),
@@ -39,6 +43,7 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
     if (state.selectedId !== previous.selectedId || state.thermostats !== previous.thermostats) {
       client.setThermostat(linkOf(state));
     }
+    if (state.thermostats !== previous.thermostats) client.setPresencePeers(presencePeersOf(state));
   });
 
   const onOnline = () => {

@@ -20,6 +20,7 @@ import {
 } from '@protocol';
 import { backoffDelay } from './backoff';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
+import { PresenceCourier, type PresencePeer } from './presence-courier';
 import { SessionGuard } from './session-guard';
 
 /** The contract: a command with no answer within 5 s is retried once after a new START. */
@@ -70,6 +71,8 @@ export interface ConnectionClientOptions {
   identity: LogonKeys;
   memberName: string;
   thermostat: ThermostatLink | null;
+  /** The household's other paired thermostats: they get this phone's presence too. */
+  presencePeers?: PresencePeer[];
   events: ConnectionEvents;
   socketFactory?: SocketFactory;
   commandTimeoutMs?: number;
@@ -123,6 +126,8 @@ export class ConnectionClient {
 
   private pendingSettings: Partial<Settings> | null = null;
   private pendingPresence: Presence | null = null;
+  /** The presence this phone last decided: a thermostat selected later hears it with its first session. */
+  private lastPresence: Presence | null = null;
   private commandTimer: Timer | undefined;
   private commandRetried = false;
   private refreshTimer: Timer | undefined;
@@ -130,6 +135,8 @@ export class ConnectionClient {
   /** Sends a START or command again that the broker dropped because the thermostat took no more from us. */
   private busyTimer: Timer | undefined;
   private busyRetries = 0;
+  private readonly courier: PresenceCourier;
+  private presencePeers: PresencePeer[] = [];
 
   constructor(options: ConnectionClientOptions) {
     this.url = options.url;
@@ -141,6 +148,25 @@ export class ConnectionClient {
     this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.courier = new PresenceCourier({
+      identity: this.identity,
+      send: (packet) => this.send(packet),
+      memberName: () => this.memberName,
+      commandTimeoutMs: this.commandTimeoutMs,
+      retryMaxMs: THERMOSTAT_RETRY_MAX_MS,
+      random: this.random,
+    });
+    this.courier.setPeers(this.peersBesidesSelected(options.presencePeers ?? []));
+  }
+
+  private peersBesidesSelected(peers: PresencePeer[]): PresencePeer[] {
+    this.presencePeers = peers.map((peer) => ({ ...peer }));
+    return this.presencePeers.filter((peer) => peer.id !== this.thermostat?.id);
+  }
+
+  /** Every paired thermostat; the selected one among them gets presence through the main session. */
+  setPresencePeers(peers: PresencePeer[]): void {
+    this.courier.setPeers(this.peersBesidesSelected(peers));
   }
 
   start(): void {
@@ -152,6 +178,7 @@ export class ConnectionClient {
 
   stop(): void {
     this.stopped = true;
+    this.courier.stop();
     this.clearSessionTimers();
     clearTimeout(this.reconnectTimer);
     const socket = this.socket;
@@ -198,9 +225,11 @@ export class ConnectionClient {
     }
     if (thermostat === null && this.thermostat === null) return;
     this.thermostat = thermostat === null ? null : { ...thermostat };
+    this.courier.setPeers(this.peersBesidesSelected(this.presencePeers));
     this.clearSessionTimers();
     this.guard.reset();
     this.dropPending();
+    this.pendingPresence = this.lastPresence;
     if (!this.loggedOn) return;
     if (thermostat === null) this.setStatus('no-thermostat');
     else {
@@ -218,9 +247,11 @@ export class ConnectionClient {
   }
 
   sendPresence(presence: Presence): void {
+    this.lastPresence = { ...presence };
     this.pendingPresence = presence;
     this.commandRetried = false;
     this.sendCommand({ type: 'HOME_set', ...presence });
+    this.courier.sendPresence(presence);
   }
 
   // --- socket --------------------------------------------------------------------------------
@@ -259,6 +290,7 @@ export class ConnectionClient {
     }
     this.socket = null;
     this.challengeAnswered = false;
+    if (this.loggedOn) this.courier.loggedOnChanged(false);
     this.loggedOn = false;
     this.guard.reset();
   }
@@ -331,18 +363,27 @@ export class ConnectionClient {
         if (packet.receiver !== this.identity.id) return;
         this.loggedOn = true;
         this.reconnectAttempt = 0;
+        this.courier.loggedOnChanged(true);
         if (this.thermostat === null) this.setStatus('no-thermostat');
         else {
           this.startAfresh();
         }
         return;
       case 'ERROR':
+        if (packet.receiver !== undefined && packet.receiver !== this.thermostat?.id && this.courier.handles(packet.receiver)) {
+          this.courier.handleError(packet.receiver, packet.code);
+          return;
+        }
         if (packet.receiver === undefined || packet.receiver !== this.thermostat?.id) return;
         if (packet.code === 'receiver_offline') this.handleThermostatOffline();
         else if (packet.code === 'rate_limited') this.handleThermostatBusy(packet.ref);
         return;
       case 'MSG':
       case 'START':
+        if (packet.transmitter !== this.thermostat?.id && this.courier.handles(packet.transmitter)) {
+          this.courier.handleRouted(packet.packet_type, packet.transmitter, packet.receiver, packet.data);
+          return;
+        }
         this.handleRouted(packet.packet_type, packet.transmitter, packet.receiver, packet.data);
         return;
       default:
@@ -437,7 +478,10 @@ export class ConnectionClient {
     clearTimeout(this.commandTimer);
     clearTimeout(this.silenceTimer);
     if (this.pendingSettings !== null) this.events.commandFailed('thermostat-offline');
+    // Presence is not the user's to retry: it waits for the thermostat to come back and goes out with the new session.
+    const presence = this.pendingPresence;
     this.dropPending();
+    this.pendingPresence = presence;
     this.guard.forget();
     this.setStatus('thermostat-offline');
     this.scheduleRestart();

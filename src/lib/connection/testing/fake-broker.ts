@@ -82,6 +82,8 @@ export class FakeBroker {
   /** Frames of each type to the thermostat that the broker drops with `rate_limited`, as when it takes no more from the app. */
   readonly busyFor = new Map<PacketType, number>();
   private readonly logonWaiters: (() => void)[] = [];
+  /** More thermostats of the household, each online unless its `online` flag here says otherwise. */
+  readonly others = new Map<string, { thermostat: TestThermostat; online: boolean }>();
 
   constructor(readonly thermostat: TestThermostat) {}
 
@@ -157,6 +159,12 @@ export class FakeBroker {
         return;
       case 'START':
       case 'MSG': {
+        const other = this.others.get(packet.receiver);
+        if (other !== undefined) {
+          if (other.online) other.thermostat.handle(packet).forEach((reply) => socket.deliver(reply));
+          else socket.deliver(errorPacket('receiver_offline', 'receiver is not logged on', { ref: packet.packet_type, receiver: packet.receiver }));
+          return;
+        }
         if (packet.receiver !== this.thermostat.id || !this.thermostatOnline) {
           socket.deliver(errorPacket('receiver_offline', 'receiver is not logged on', { ref: packet.packet_type, receiver: packet.receiver }));
           return;

@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeLogonKeys } from '@protocol';
+import { FakeBroker } from '@/lib/connection/testing/fake-broker';
+import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { appStore } from '@/stores/app-store';
+import { startConnection } from './connection';
+
+const stops: (() => void)[] = [];
+afterEach(() => {
+  stops.splice(0).forEach((stop) => stop());
+});
+
+describe('presence from the app', () => {
+  it('reaches every paired thermostat, the ones paired later included, not only the selected one', async () => {
+    const living = new TestThermostat();
+    const hall = new TestThermostat();
+    const attic = new TestThermostat();
+    const broker = new FakeBroker(living);
+    broker.others.set(hall.id, { thermostat: hall, online: true });
+    broker.others.set(attic.id, { thermostat: attic, online: true });
+    appStore.getState().addThermostat({ id: hall.id, key: hall.keyText, name: 'Hall' });
+    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
+    const identity = await makeLogonKeys();
+    const connection = startConnection(appStore, identity, broker.factory);
+    stops.push(connection.stop);
+    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
+
+    connection.commands.sendPresence({ home: false, distance: 1800 });
+    const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
+    await vi.waitFor(() => expect([presenceOf(living), presenceOf(hall)]).toEqual([false, false]));
+
+    // Paired after the phone left: it hears where the phone is without waiting for the next report.
+    appStore.getState().addThermostat({ id: attic.id, key: attic.keyText, name: 'Attic' });
+    await vi.waitFor(() => expect(presenceOf(attic)).toBe(false));
+    // Now the attic is selected and the living room one of the others: it still hears the next change.
+    connection.commands.sendPresence({ home: true, distance: 30 });
+    await vi.waitFor(() => expect([presenceOf(living), presenceOf(hall), presenceOf(attic)]).toEqual([true, true, true]));
+  });
+});
