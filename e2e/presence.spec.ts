@@ -1,8 +1,11 @@
 import type { BrowserContext } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect, type ThermostatScreen } from './fixtures/index.ts';
 import { AppTraffic } from './fixtures/app-traffic.ts';
 import { HOME, placeBrowser, type Fix } from './fixtures/geo.ts';
-import type { SimulatedThermostat } from '../scripts/system-thermostat.ts';
+import { SimulatedThermostat } from '../scripts/system-thermostat.ts';
 import { formatDistance } from '../src/lib/format.ts';
 
 const RADIUS_KM = 1;
@@ -147,4 +150,40 @@ test('two members: the house stays home while anyone is home, and goes away when
   await moveTo(context, ana, AT_HOME);
   await expect.poll(() => regime(thermostat)).toBe('home');
   await expect(ben.screen.regime).toHaveText('Home');
+});
+
+test('two thermostats in the house: leaving home sends both away, not only the one on screen', async ({
+  context,
+  page,
+  app,
+  thermostat,
+  broker,
+  simSpeed,
+}) => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-hall-'));
+  const hall = await SimulatedThermostat.start({
+    brokerWsUrl: broker.wsUrl,
+    appUrl: broker.httpUrl,
+    stateDir,
+    speed: simSpeed,
+    name: 'hall',
+    logFile: join(stateDir, 'hall.log'),
+  });
+  try {
+    await hall.waitForOnline();
+    await app.pair(page, { link: hall.pairLink, thermostatName: 'Hall' });
+    // Paired last, the living room is the one on screen; the hall hears presence all the same.
+    const screen = await app.pair(page);
+    await setUpGeofence(context, screen, 'Ana');
+    await expect.poll(() => memberPresence(thermostat)).toEqual({ Ana: true });
+    await expect.poll(() => memberPresence(hall)).toEqual({ Ana: true });
+
+    await moveTo(context, screen, FAR_AWAY);
+    await expect.poll(() => regime(thermostat)).toBe('away');
+    await expect.poll(() => regime(hall)).toBe('away');
+    await expect.poll(() => memberPresence(hall)).toEqual({ Ana: false });
+  } finally {
+    await hall.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 });
