@@ -214,6 +214,7 @@ export class ConnectionClient {
   setMemberName(name: string): void {
     if (name === this.memberName) return;
     this.memberName = name;
+    this.courier.renamed();
     // The thermostat learns names only from START.
     if (this.loggedOn && this.thermostat !== null) this.sendStart();
   }

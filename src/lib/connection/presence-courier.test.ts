@@ -107,6 +107,18 @@ describe('presence for every paired thermostat', () => {
     client.stop();
   });
 
+  it('tells the other thermostats a new name, which only START carries', async () => {
+    const { client, hall } = await household();
+    client.start();
+    await pass();
+    client.sendPresence({ home: true, distance: 10 });
+    await pass();
+    client.setMemberName('Ana');
+    await pass();
+    expect(hall.received.filter((m) => m.type === 'START').map((m) => m.body)).toMatchObject([{ name: 'Ana’s phone' }, { name: 'Ana' }]);
+    client.stop();
+  });
+
   it('starts again and repeats the presence when a thermostat rebooted and lost the session', async () => {
     const { client, hall, presenceOf } = await household();
     client.start();

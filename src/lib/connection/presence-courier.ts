@@ -77,6 +77,14 @@ export class PresenceCourier {
     }
   }
 
+  /** The thermostats learn names only from START: each peer in a session gets a new one. */
+  renamed(): void {
+    if (!this.loggedOn) return;
+    for (const peer of this.peers.values()) {
+      if (peer.guard.currentSession !== null) this.sendStart(peer);
+    }
+  }
+
   loggedOnChanged(loggedOn: boolean): void {
     this.loggedOn = loggedOn;
     for (const peer of this.peers.values()) {
