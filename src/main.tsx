@@ -26,7 +26,7 @@ void import('@/features/history/history-recorder').then(({ historyRecorder }) =>
   addEventListener('pagehide', () => void historyRecorder.flush());
 });
 void import('@/features/geofence/geofence-watcher').then(({ startGeofenceWatcher }) => {
-  startGeofenceWatcher({ store: appStore, geolocation: navigator.geolocation, sendPresence: commands.sendPresence });
+  startGeofenceWatcher({ store: appStore, geolocation: navigator.geolocation, sendPresence: commands.sendPresence, forgetPresence: commands.forgetPresence });
 });
 
 const root = document.getElementById('root');

@@ -64,6 +64,7 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
   const commands: ThermostatCommands = {
     sendSettings: (settings) => client.sendSettings(settings),
     sendPresence: (presence) => client.sendPresence(presence),
+    forgetPresence: () => client.forgetPresence(),
     retryNow: () => client.retryNow(),
   };
 

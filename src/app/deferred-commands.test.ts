@@ -9,6 +9,7 @@ function recordingCommands(): ThermostatCommands & { calls: unknown[] } {
     calls,
     sendSettings: (settings) => calls.push(['settings', settings]),
     sendPresence: (presence) => calls.push(['presence', presence]),
+    forgetPresence: () => calls.push(['forget-presence']),
     retryNow: () => calls.push(['retry']),
   };
 }

@@ -52,6 +52,7 @@ export function deferredCommands(store: AppStore, load: () => Promise<Thermostat
       call((commands) => commands.sendSettings(settings));
     },
     sendPresence: (presence) => call((commands) => commands.sendPresence(presence)),
+    forgetPresence: () => call((commands) => commands.forgetPresence()),
     retryNow: () => {
       if (loaded === null && !loading) {
         store.getState().setConnectionStatus('connecting');

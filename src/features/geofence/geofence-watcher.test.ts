@@ -34,8 +34,14 @@ function setUp() {
   const store = createAppStore();
   const geolocation = new FakeGeolocation();
   const sent: Presence[] = [];
-  const stop = startGeofenceWatcher({ store, geolocation, sendPresence: (presence) => sent.push(presence) });
-  return { store, geolocation, sent, stop };
+  const forgotten: number[] = [];
+  const stop = startGeofenceWatcher({
+    store,
+    geolocation,
+    sendPresence: (presence) => sent.push(presence),
+    forgetPresence: () => forgotten.push(sent.length),
+  });
+  return { store, geolocation, sent, forgotten, stop };
 }
 
 describe('startGeofenceWatcher', () => {
@@ -50,6 +56,16 @@ describe('startGeofenceWatcher', () => {
     store.getState().updateGeofence({ enabled: false });
     expect(geolocation.watching).toBeNull();
     expect(store.getState().lastFix).toBeNull();
+  });
+
+  it('forgets the presence it reported once Geofence is turned off, and only then', () => {
+    const { store, geolocation, sent, forgotten } = setUp();
+    store.getState().updateGeofence({ enabled: true, home: HOME, radiusKm: 1 });
+    geolocation.move(3_000, 50);
+    expect(sent.map((p) => p.home)).toEqual([false]);
+    expect(forgotten).toEqual([]);
+    store.getState().updateGeofence({ enabled: false });
+    expect(forgotten).toEqual([1]);
   });
 
   it('sends HOME_set on each change of decision, not for every fix', () => {

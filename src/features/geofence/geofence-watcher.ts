@@ -9,6 +9,8 @@ export interface GeofenceWatcherOptions {
   store: AppStore;
   geolocation: Geolocation | undefined;
   sendPresence: (presence: Presence) => void;
+  /** Called when the watcher stops judging presence (Geofence off or no home), so nobody is told the old one. */
+  forgetPresence: () => void;
   now?: () => number;
 }
 
@@ -16,7 +18,7 @@ export interface GeofenceWatcherOptions {
  * Watches the position while Geofence is on and the app is open, and reports presence per the rules in
  * geofence-decision. Browsers give a closed or background web app no position, so this is all a PWA can do.
  */
-export function startGeofenceWatcher({ store, geolocation, sendPresence, now = Date.now }: GeofenceWatcherOptions): () => void {
+export function startGeofenceWatcher({ store, geolocation, sendPresence, forgetPresence, now = Date.now }: GeofenceWatcherOptions): () => void {
   let watchId: number | null = null;
   let refresh: ReturnType<typeof setInterval> | undefined;
   let previous: Decision | null = null;
@@ -74,6 +76,7 @@ export function startGeofenceWatcher({ store, geolocation, sendPresence, now = D
     previous = null;
     lastReport = null;
     lastFix = null;
+    forgetPresence();
     store.getState().resetPresence();
   };
 

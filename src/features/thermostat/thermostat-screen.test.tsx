@@ -21,6 +21,7 @@ function fakeCommands(): ThermostatCommands & { sent: unknown[] } {
       appStore.getState().setPendingSettings({ ...appStore.getState().pendingSettings, ...settings });
     },
     sendPresence: (presence) => sent.push(presence),
+    forgetPresence: () => undefined,
     retryNow: () => undefined,
   };
 }

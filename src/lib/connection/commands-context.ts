@@ -6,12 +6,15 @@ import type { Presence } from './connection-client';
 export interface ThermostatCommands {
   sendSettings(settings: Partial<Settings>): void;
   sendPresence(presence: Presence): void;
+  /** Geofence is off: the last presence is not sent to anyone any more. */
+  forgetPresence(): void;
   retryNow(): void;
 }
 
 const noCommands: ThermostatCommands = {
   sendSettings: () => undefined,
   sendPresence: () => undefined,
+  forgetPresence: () => undefined,
   retryNow: () => undefined,
 };
 

@@ -255,6 +255,13 @@ export class ConnectionClient {
     this.courier.sendPresence(presence);
   }
 
+  /** Geofence turned off: no thermostat, selected or paired later, is told a presence this phone no longer judges. */
+  forgetPresence(): void {
+    this.lastPresence = null;
+    this.pendingPresence = null;
+    this.courier.forgetPresence();
+  }
+
   // --- socket --------------------------------------------------------------------------------
 
   private connect(): void {

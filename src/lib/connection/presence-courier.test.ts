@@ -107,6 +107,25 @@ describe('presence for every paired thermostat', () => {
     client.stop();
   });
 
+  it('tells no thermostat, back online or selected later, a presence forgotten when Geofence went off', async () => {
+    const { client, broker, selected, hall, presenceOf, homeSets } = await household();
+    const hallLink = broker.others.get(hall.id)!;
+    hallLink.online = false;
+    broker.thermostatOnline = false;
+    client.start();
+    await pass();
+    client.sendPresence({ home: false, distance: 2300 });
+    await pass();
+    client.forgetPresence();
+    hallLink.online = true;
+    broker.thermostatOnline = true;
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(presenceOf(hall)).toBeUndefined();
+    expect(homeSets(hall)).toHaveLength(0);
+    expect(presenceOf(selected)).toBeUndefined();
+    client.stop();
+  });
+
   it('tells the other thermostats a new name, which only START carries', async () => {
     const { client, hall } = await household();
     client.start();

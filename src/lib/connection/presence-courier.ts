@@ -77,6 +77,16 @@ export class PresenceCourier {
     }
   }
 
+  /** Nothing more is delivered until the next sendPresence. */
+  forgetPresence(): void {
+    this.presence = null;
+    for (const peer of this.peers.values()) {
+      clearTimeout(peer.timer);
+      peer.confirmed = false;
+      peer.attempts = 0;
+    }
+  }
+
   /** The thermostats learn names only from START: each peer in a session gets a new one. */
   renamed(): void {
     if (!this.loggedOn) return;
