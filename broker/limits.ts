@@ -285,7 +285,11 @@ export function canonicalAddress(address: string): string {
  * (its /56 and /48 are capped as well: addressGroups).
  */
 export function addressKey(address: string): string {
-  const canonical = canonicalAddress(address);
+  return keyOfCanonical(canonicalAddress(address));
+}
+
+/** addressKey of an address already in canonicalAddress form: the hot paths have canonicalised it once. */
+export function keyOfCanonical(canonical: string): string {
   if (isIP(canonical) !== 6) return canonical;
   return `${canonical.split(':').slice(0, 4).join(':')}::/64`;
 }
@@ -327,9 +331,9 @@ export interface ClientAddress {
  */
 export function clientAddress(peer: string | undefined, forwardedFor: string | undefined, trustedProxies: ReadonlySet<string>): ClientAddress {
   const direct = canonicalAddress(peer ?? 'unknown');
-  if (!trustedProxies.has(direct)) return { key: addressKey(direct), unforwarded: false };
+  if (!trustedProxies.has(direct)) return { key: keyOfCanonical(direct), unforwarded: false };
   const last = forwardedFor?.split(',').at(-1)?.trim() ?? '';
-  return isIP(last) === 0 ? { key: addressKey(direct), unforwarded: true } : { key: addressKey(last), unforwarded: false };
+  return isIP(last) === 0 ? { key: keyOfCanonical(direct), unforwarded: true } : { key: addressKey(last), unforwarded: false };
 }
 
 /** An IPv4 address as itself, also when the dual-stack socket reports it mapped into IPv6 (::ffff:192.0.2.1). */

@@ -12,7 +12,7 @@ import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
 import { handleDisconnect } from './handlers/disconnect.ts';
 import { applySecurityHeaders, INSTALL_PAGE_PATH, installPageHeadersOf, RAW_SECURITY_HEADER_LINES, securityHeadersFor } from './http-headers.ts';
-import { AddressCounts, addressCapsOf, addressKey, AddressLimits, canonicalAddress, clientAddress, LogonLimiter } from './limits.ts';
+import { AddressCounts, addressCapsOf, AddressLimits, canonicalAddress, clientAddress, keyOfCanonical, LogonLimiter } from './limits.ts';
 import { createLogger, occasionally, throttleLog } from './log.ts';
 import { closeOverdueMessages, deadlineCheckInterval, heldMessageBytes } from './message-deadline.ts';
 import { connectionCapacity, raiseOpenFileLimit, RESERVED_FILES } from './open-files.ts';
@@ -245,7 +245,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   const onSocket = (socket: Socket): void => {
     const peer = canonicalAddress(socket.remoteAddress ?? 'unknown');
     if (trustedProxies.has(peer)) return;
-    const key = addressKey(peer);
+    const key = keyOfCanonical(peer);
     if (sockets.full(key)) {
       context.stats.socketsRefused += 1;
       log.warn('socket_limit', { address: key });
