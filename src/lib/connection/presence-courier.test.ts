@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeLogonKeys } from '@protocol';
+import { makeKey, makeLogonKeys } from '@protocol';
 import { ConnectionClient, THERMOSTAT_RETRY_MAX_MS } from './connection-client';
 import { FakeBroker } from './testing/fake-broker';
 import { TestThermostat } from './testing/test-thermostat';
@@ -135,6 +135,30 @@ describe('presence for every paired thermostat', () => {
     client.setMemberName('Ana');
     await pass();
     expect(hall.received.filter((m) => m.type === 'START').map((m) => m.body)).toMatchObject([{ name: 'Ana’s phone' }, { name: 'Ana' }]);
+    client.stop();
+  });
+
+  it('seals for a thermostat under its new key once its key was replaced', async () => {
+    const { client, selected, hall, presenceOf } = await household();
+    client.start();
+    await pass();
+    client.sendPresence({ home: false, distance: 2300 });
+    await pass();
+    expect(presenceOf(hall)).toBe(false);
+
+    // Set-up's "replace key": the hall thermostat now opens only what is sealed with the new key.
+    Object.assign(hall, { key: makeKey() });
+    hall.reboot();
+    client.setPresencePeers([
+      { id: selected.id, key: selected.key },
+      { id: hall.id, key: hall.key },
+    ]);
+    await pass();
+    client.sendPresence({ home: true, distance: 40 });
+    await pass();
+    expect(presenceOf(hall)).toBe(true);
+    // Under the new key: a new session, the presence it held already, then the new one.
+    expect(hall.received.map((m) => m.type)).toEqual(['START', 'HOME_set', 'START', 'HOME_set', 'HOME_set']);
     client.stop();
   });
 

@@ -51,8 +51,11 @@ export class PresenceCourier {
   setPeers(links: PresencePeer[]): void {
     const wanted = new Map(links.map((link) => [link.id, link]));
     for (const [id, peer] of this.peers) {
-      if (!wanted.has(id)) {
+      const link = wanted.get(id);
+      // A thermostat whose key was replaced is a new peer: its session under the old key is of no use.
+      if (link === undefined || !sameKey(link.key, peer.link.key)) {
         clearTimeout(peer.timer);
+        peer.guard.reset();
         this.peers.delete(id);
       }
     }
@@ -196,4 +199,8 @@ export class PresenceCourier {
     peer.attempts = Math.min(peer.attempts + 1, 8);
     peer.timer = setTimeout(() => this.deliver(peer), delay);
   }
+}
+
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
 }
