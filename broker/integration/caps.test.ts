@@ -115,19 +115,25 @@ describe('senders pay per delivery', () => {
 });
 
 describe("a receiver's inbound budget", () => {
-  it('holds many fresh IDs to the budget while a member the receiver talks to still gets through', async () => {
+  /** A broker whose receivers get `inboundBurst` messages from strangers and never more, and a thermostat whose member is one. */
+  async function thermostatWithMember(inboundBurst: number, rateLimitNoticeMs: number) {
     const started = await broker({
       inboundPerSecond: NO_REFILL,
-      inboundBurst: 3,
+      inboundBurst,
       rateLimitPerSecond: PLENTY,
       rateLimitBurst: PLENTY,
-      rateLimitNoticeMs: 60_000,
+      rateLimitNoticeMs,
     });
     const thermostat = await logOn(started.wsUrl);
     const member = await logOn(started.wsUrl);
     // The thermostat answers its members, and only them: that is what makes the member one.
     thermostat.send(message(thermostat.id, member.id, 'STATE'));
     expect(await member.next()).toMatchObject({ data: 'STATE' });
+    return { started, thermostat, member };
+  }
+
+  it('holds many fresh IDs to the budget while a member the receiver talks to still gets through', async () => {
+    const { started, thermostat, member } = await thermostatWithMember(3, 60_000);
 
     const refused: number[] = [];
     for (let index = 0; index < 6; index += 1) {
@@ -153,17 +159,7 @@ describe("a receiver's inbound budget", () => {
   });
 
   it("keeps a receiver's partners across its reconnect, so strangers spending its budget cannot keep its apps out", async () => {
-    const started = await broker({
-      inboundPerSecond: NO_REFILL,
-      inboundBurst: 2,
-      rateLimitPerSecond: PLENTY,
-      rateLimitBurst: PLENTY,
-      rateLimitNoticeMs: 0,
-    });
-    const thermostat = await logOn(started.wsUrl);
-    const member = await logOn(started.wsUrl);
-    thermostat.send(message(thermostat.id, member.id, 'STATE'));
-    expect(await member.next()).toMatchObject({ data: 'STATE' });
+    const { started, thermostat, member } = await thermostatWithMember(2, 0);
     // The thermostat's link drops and it comes back, with the same key, on a new connection.
     await thermostat.close();
     const back = await open(started.wsUrl);
