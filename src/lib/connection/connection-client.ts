@@ -378,7 +378,7 @@ export class ConnectionClient {
         }
         return;
       case 'ERROR':
-        if (packet.receiver !== undefined && packet.receiver !== this.thermostat?.id && this.courier.handles(packet.receiver)) {
+        if (packet.receiver !== undefined && this.courier.handles(packet.receiver)) {
           this.courier.handleError(packet.receiver, packet.code);
           return;
         }
@@ -388,7 +388,7 @@ export class ConnectionClient {
         return;
       case 'MSG':
       case 'START':
-        if (packet.transmitter !== this.thermostat?.id && this.courier.handles(packet.transmitter)) {
+        if (this.courier.handles(packet.transmitter)) {
           this.courier.handleRouted(packet.packet_type, packet.transmitter, packet.receiver, packet.data);
           return;
         }
