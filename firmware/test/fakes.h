@@ -121,6 +121,20 @@ struct TestRandom final : Random {
   }
 };
 
+// Bytes from hex pairs; spaces between them are skipped, so byte-exact packets can be written grouped.
+inline std::vector<uint8_t> hex(const char* text) {
+  std::vector<uint8_t> out;
+  for (const char* p = text; *p != '\0';) {
+    if (*p == ' ') {
+      ++p;
+      continue;
+    }
+    out.push_back(static_cast<uint8_t>(std::stoi(std::string(p, 2), nullptr, 16)));
+    p += 2;
+  }
+  return out;
+}
+
 inline std::vector<uint8_t> b64d(const std::string& s) {
   std::vector<uint8_t> out(s.size());
   auto r = base64url_decode(s.data(), s.size(), out.data(), out.size());

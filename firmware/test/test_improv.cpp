@@ -11,25 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "fakes.h"
 #include "improv.h"
 #include "serial_console.h"
 
 using namespace hearth;
+using hearth::testing::hex;
 
 namespace {
-
-std::vector<uint8_t> hex(const char* text) {
-  std::vector<uint8_t> out;
-  for (const char* p = text; *p != '\0';) {
-    if (*p == ' ') {
-      ++p;
-      continue;
-    }
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(p, 2), nullptr, 16)));
-    p += 2;
-  }
-  return out;
-}
 
 std::vector<uint8_t> bytes(const std::string& text) { return std::vector<uint8_t>(text.begin(), text.end()); }
 

@@ -36,14 +36,6 @@ struct ScriptedRandom final : Random {
   }
 };
 
-std::vector<uint8_t> hex(const char* text) {
-  std::vector<uint8_t> out;
-  for (size_t i = 0; text[i] && text[i + 1]; i += 2) {
-    out.push_back(uint8_t(std::stoi(std::string(text + i, 2), nullptr, 16)));
-  }
-  return out;
-}
-
 const char kOrder[] = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
 const char kOrderMinus1[] = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632550";
 
