@@ -529,8 +529,7 @@ void Onboarding::command_app(const ConsoleCommand& command) {
   answer("ok app ", url);
 }
 
-void Onboarding::command_forget_wifi(Millis now) {
-  (void)now;
+void Onboarding::forget_wifi() {
   const bool was_provisioning = state_ == ImprovState::provisioning;
   wifi_.forget();
   wifi_status_ = wifi_.status();
@@ -538,6 +537,11 @@ void Onboarding::command_forget_wifi(Millis now) {
   redirect_pending_ = false;
   // A client waiting for its credentials to connect gets its answer.
   if (was_provisioning) send_error(ImprovError::unable_to_connect);
+}
+
+void Onboarding::command_forget_wifi(Millis now) {
+  (void)now;
+  forget_wifi();
   print_line("ok forget-wifi");
 }
 
@@ -559,13 +563,8 @@ void Onboarding::command_factory_reset(Millis now) {
     return;
   }
   const Status cleared = network_.clear();
-  const bool was_provisioning = state_ == ImprovState::provisioning;
-  wifi_.forget();
-  wifi_status_ = wifi_.status();
-  state_ = ImprovState::ready;
-  redirect_pending_ = false;
+  forget_wifi();
   broker_changed_ = true;
-  if (was_provisioning) send_error(ImprovError::unable_to_connect);
   if (reset != Error::none) {
     answer("error factory-reset: flash formatted, Wi-Fi and broker forgotten; the new identity is made as soon "
            "as it can be (",

@@ -198,6 +198,8 @@ class Onboarding final : private SerialSink {
   void command_broker(const ConsoleCommand& command);
   void command_broker_pin(const ConsoleCommand& command);
   void command_app(const ConsoleCommand& command);
+  // Forgets the saved network and goes back to ready; a client waiting on provisioning hears it failed.
+  void forget_wifi();
   void command_forget_wifi(Millis now);
   void command_factory_reset(Millis now);
   void command_status();
