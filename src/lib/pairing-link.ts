@@ -111,8 +111,9 @@ export function parseDeviceLink(input: string, appOrigin: string): Result<Pairin
         'If this app has two addresses, set up from the one the household uses.',
     );
   }
-  if (!url.hash.slice(1).split('&').some((part) => part.startsWith(PAIR_PREFIX))) {
+  const parsed = parsePairingLink(url.href);
+  if (!parsed.ok && parsed.error === 'no_pairing') {
     return fail('no_pairing', 'The thermostat sent a link without a pairing code; it was not used.');
   }
-  return parsePairingLink(url.href);
+  return parsed;
 }
