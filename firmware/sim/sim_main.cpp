@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -70,12 +69,6 @@ void say(const std::string& line) {
   fputs(line.c_str(), stdout);
   fputc('\n', stdout);
   fflush(stdout);
-}
-
-int64_t real_ms() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
 bool parse_number(const std::string& text, double lo, double hi, double* out) {
@@ -262,10 +255,10 @@ class BridgeTransport final : public LinkTransport {
 // expects (it wraps, as millis() does on the device).
 class SimClock {
  public:
-  SimClock(double speed) : speed_(speed), last_real_(real_ms()) {}
+  SimClock(double speed) : speed_(speed), last_real_(sim_real_ms()) {}
   // Returns simulated seconds elapsed since the previous call.
   double advance() {
-    const int64_t now = real_ms();
+    const int64_t now = sim_real_ms();
     const double sim = double(now - last_real_) * speed_;
     last_real_ = now;
     total_ms_ += sim;
