@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { PanelBoundary } from '@/components/panel-boundary';
 import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
 import { ConnectionStatusBar } from '@/features/connection/connection-status';
@@ -74,19 +74,17 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
   const [pairing, setPairing] = usePairingLinks();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [setupOpen, setSetupOpen] = useState(() => takeSetupFragment());
-  const openSetup = () => {
+  const openSetup = useCallback(() => {
     setPairing(null);
     setSetupOpen(true);
-  };
+  }, [setPairing]);
   useEffect(() => {
     const onHashChange = () => {
-      if (!takeSetupFragment()) return;
-      setPairing(null);
-      setSetupOpen(true);
+      if (takeSetupFragment()) openSetup();
     };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
-  }, [setPairing]);
+  }, [openSetup]);
 
   return (
     <CommandsContext value={commands}>
