@@ -324,19 +324,15 @@ class Simulator {
     setup_.use_flash(storage_.blobs(), storage_.volume());
     // The core's network timeout is in its (simulated) clock; keep it at 20 s
     // of real time whatever the speed.
-    const double logon = 20000.0 * options.speed;
-    config_.logon_timeout_ms = logon > 4e9 ? 4000000000u : uint32_t(logon);
+    config_.logon_timeout_ms = scaled(20000.0, options.speed);
     // "Heard from in the last 10 minutes" is about people's apps, not the room: keep it real
     // time too, or an app watching a sped-up demo would stop getting pushes within seconds.
-    const double active = 600000.0 * options.speed;
-    config_.session_active_ms = active > 4e9 ? 4000000000u : uint32_t(active);
+    config_.session_active_ms = scaled(600000.0, options.speed);
     // The reconnect schedule is the device's, in simulated time (so scaled by
     // --speed); how long a connect may take is about the network, real time.
-    const double attempt = 15000.0 * options.speed;
-    link_config_.reconnect.attempt_timeout_ms = attempt > 4e9 ? 4000000000u : uint32_t(attempt);
+    link_config_.reconnect.attempt_timeout_ms = scaled(15000.0, options.speed);
     // The broker pings in real time, so the silence that means a dead link is real time too.
-    const double silent = options.silent_link_ms * options.speed;
-    link_config_.silent_link_ms = silent > 4e9 ? 4000000000u : uint32_t(silent);
+    link_config_.silent_link_ms = scaled(options.silent_link_ms, options.speed);
   }
 
   int run() {

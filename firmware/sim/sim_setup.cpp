@@ -198,14 +198,10 @@ void SimulatedWifi::scan_clear() {
 
 // ---- SimSetup ----
 
-namespace {
-
 uint32_t scaled(double ms, double speed) {
   const double value = ms * speed;
   return value > 4e9 ? 4000000000u : uint32_t(value);
 }
-
-}  // namespace
 
 SimSetup::SimSetup(const SimSetupOptions& options, Storage& storage)
     : options_(options), network_(storage), wifi_(options.networks, options.state_dir + "/wifi-network.txt") {

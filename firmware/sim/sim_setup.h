@@ -16,6 +16,9 @@
 namespace hearth {
 
 int64_t sim_real_ms();
+// ms × speed as a 32-bit millisecond bound, held at 4,000,000,000 (for the
+// bounds that stay real time whatever --speed does to the simulated clock).
+uint32_t scaled(double ms, double speed);
 
 // The master side of a pseudo-terminal. The slave is set raw (cfmakeraw:
 // no echo, no line editing, no CR/LF translation), so that a program opening
