@@ -6,7 +6,7 @@ ReconnectPolicy::ReconnectPolicy(Random& random, Millis now, const ReconnectConf
     : random_(random),
       config_(config),
       clock_(now),
-      ceiling_ms_(config.first_delay_ms > 0 ? config.first_delay_ms : 1) {}
+      ceiling_ms_(first_ceiling()) {}
 
 bool ReconnectPolicy::should_attempt(Millis now) {
   const uint64_t t = clock_.advance(now);
@@ -18,9 +18,7 @@ bool ReconnectPolicy::should_attempt(Millis now) {
 }
 
 void ReconnectPolicy::attempt_started(Millis now) {
-  phase_ = Phase::connecting;
-  phase_since_ = clock_.advance(now);
-  logged_on_ = false;
+  enter(Phase::connecting, clock_.advance(now));
 }
 
 void ReconnectPolicy::attempt_failed(Millis now) {
@@ -32,9 +30,7 @@ void ReconnectPolicy::attempt_failed(Millis now) {
 
 void ReconnectPolicy::link_opened(Millis now) {
   // Also from waiting: a slow connect the timeout gave up on that opened after all.
-  phase_ = Phase::open;
-  phase_since_ = clock_.advance(now);
-  logged_on_ = false;
+  enter(Phase::open, clock_.advance(now));
 }
 
 void ReconnectPolicy::logged_on(Millis now) {
@@ -48,7 +44,7 @@ void ReconnectPolicy::link_closed(Millis now) {
   const uint64_t t = clock_.advance(now);
   if (phase_ == Phase::waiting) return;
   if (phase_ == Phase::open && logged_on_ && t - logged_on_at_ >= config_.stable_after_ms) {
-    ceiling_ms_ = config_.first_delay_ms > 0 ? config_.first_delay_ms : 1;
+    ceiling_ms_ = first_ceiling();
     failures_ = 0;
   } else {
     ++failures_;
@@ -57,21 +53,29 @@ void ReconnectPolicy::link_closed(Millis now) {
 }
 
 void ReconnectPolicy::restart(Millis now) {
-  phase_ = Phase::waiting;
-  phase_since_ = clock_.advance(now);
+  enter(Phase::waiting, clock_.advance(now));
   wait_ms_ = 0;
-  ceiling_ms_ = config_.first_delay_ms > 0 ? config_.first_delay_ms : 1;
+  ceiling_ms_ = first_ceiling();
   failures_ = 0;
-  logged_on_ = false;
 }
 
 void ReconnectPolicy::schedule_wait(uint64_t now) {
   wait_ms_ = jittered(ceiling_ms_);
   ceiling_ms_ = ceiling_ms_ >= config_.max_delay_ms / 2 ? config_.max_delay_ms : ceiling_ms_ * 2;
   if (ceiling_ms_ == 0) ceiling_ms_ = 1;
-  phase_ = Phase::waiting;
-  phase_since_ = now;
+  enter(Phase::waiting, now);
+}
+
+// A new phase from t on, not (yet) logged on.
+void ReconnectPolicy::enter(Phase phase, uint64_t t) {
+  phase_ = phase;
+  phase_since_ = t;
   logged_on_ = false;
+}
+
+// The first delay's ceiling: config.first_delay_ms, or 1 ms for 0.
+uint32_t ReconnectPolicy::first_ceiling() const {
+  return config_.first_delay_ms > 0 ? config_.first_delay_ms : 1;
 }
 
 // Full jitter over the upper half, [ceiling/2, ceiling], so that thermostats

@@ -68,6 +68,8 @@ class ReconnectPolicy {
 
  private:
   void schedule_wait(uint64_t now);
+  void enter(Phase phase, uint64_t t);
+  uint32_t first_ceiling() const;
   uint32_t jittered(uint32_t ceiling);
 
   Random& random_;
