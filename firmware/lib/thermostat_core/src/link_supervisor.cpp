@@ -169,12 +169,7 @@ void LinkSupervisor::end(Millis at, LinkEnd why, uint16_t code) {
   ++ends_;
   // While resolving nothing is open yet; a late answer is told apart by its attempt number.
   if (was != Phase::resolving) transport_.close(code);
-  if (was == Phase::open) {
-    policy_.link_closed(now);
-    if (core_ != nullptr) core_->link_closed(now);
-  } else {
-    policy_.attempt_failed(now);  // ignored once the policy has timed the attempt out
-  }
+  finished(now, was);
 }
 
 void LinkSupervisor::link_opened(Millis at) {
@@ -197,6 +192,10 @@ void LinkSupervisor::link_closed(Millis at) {
   drop_requested_ = false;
   last_end_ = was == Phase::open ? LinkEnd::closed : LinkEnd::refused;
   ++ends_;
+  finished(now, was);
+}
+
+void LinkSupervisor::finished(Millis now, Phase was) {
   if (was == Phase::open) {
     policy_.link_closed(now);
     if (core_ != nullptr) core_->link_closed(now);

@@ -164,6 +164,9 @@ class LinkSupervisor final : public Link {
   // Closes what is open or under way (close frame `code`, none when 0), tells
   // the policy and the core, and notes why.
   void end(Millis now, LinkEnd why, uint16_t code);
+  // A link or attempt that was `was` has ended: tells the policy, and the
+  // core when the link was open.
+  void finished(Millis now, Phase was);
 
   LinkTransport& transport_;
   ReconnectPolicy policy_;
