@@ -58,6 +58,7 @@ export function routeFrame(context: BrokerContext, connection: Connection, frame
     case 'CHALLENGE':
     case 'ACK_LOG_ON':
     case 'ERROR':
+    case 'RELAY':
       return connection.fail('bad_packet', `${packet.packet_type} is sent by the broker, not to it`, { ref: packet.packet_type });
   }
 }

@@ -3,6 +3,7 @@ export * from './envelope.ts';
 export * from './identity.ts';
 export * from './messages.ts';
 export * from './packets.ts';
+export * from './relay.ts';
 export * from './result.ts';
 export {
   checkJsonObject,

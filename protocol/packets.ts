@@ -1,6 +1,7 @@
 /** Layer 6: the packets the broker reads. It routes by ID and never looks inside `data`. */
 import { isClientId, type ClientId } from './client-id.ts';
 import { field, readJsonObject, type JsonObject } from './json.ts';
+import { relayFieldsOf, type RelayPacket } from './relay.ts';
 
 export const BROADCAST = 'BROADCAST';
 export const MULTICAST = 'MULTICAST';
@@ -76,7 +77,7 @@ export interface ErrorPacket {
   receiver?: ClientId;
 }
 
-export type Packet = ChallengePacket | LogOnPacket | AckLogOnPacket | RoutedPacket | SubscriptionPacket | ErrorPacket;
+export type Packet = ChallengePacket | LogOnPacket | AckLogOnPacket | RoutedPacket | SubscriptionPacket | ErrorPacket | RelayPacket;
 export type PacketType = Packet['packet_type'];
 
 export const CLOSE_CODES = {
@@ -160,6 +161,12 @@ function readPacket(object: JsonObject, packetType: string): Packet {
         ...(ref === undefined ? {} : { ref }),
         ...(receiver === undefined ? {} : { receiver }),
       };
+    }
+    case 'RELAY': {
+      // docs/protocol.md, "RELAY": the broker's packet, read here so that a thermostat's client can take it.
+      const relay = relayFieldsOf(object);
+      if (!relay.ok) throw new BadPacket(relay.message);
+      return relay.value;
     }
     default:
       throw new BadPacket(`unknown packet_type ${JSON.stringify(packetType.slice(0, 32))}`);
