@@ -300,3 +300,72 @@ export const secretboxVectors = {
     return { ...strings(record, ['why', 'secret', 'data']), plaintext };
   }),
 };
+
+/** A frame and what a thermostat makes of it as a RELAY (docs/protocol.md "RELAY"). */
+export interface RelayVector {
+  why: string;
+  text: string;
+  result: 'accepted' | 'dropped';
+  /** Set exactly when accepted. */
+  member?: string;
+  data?: string;
+}
+
+/** An ingress body (docs/protocol.md "The ingress") and the broker's answer to it. */
+export interface OwntracksBodyVector {
+  why: string;
+  /** The body's bytes: `text` as UTF-8, or `bytes` (base64) for a body that is not UTF-8. */
+  bytes: Uint8Array;
+  status: 200 | 400 | 413;
+  /** Set exactly when 200: the data every RELAY carries. */
+  data?: string;
+  /** Set exactly when 400. */
+  error?: 'bad_json' | 'not_encrypted' | 'bad_data';
+}
+
+export interface IngressPathVector {
+  why: string;
+  path: string;
+  /** null: the broker answers 404. */
+  result: { member: string; thermostats: string[] } | null;
+}
+
+function readRelayVector(value: unknown): RelayVector {
+  const record = object(value, 'relay.relay[]');
+  const { why, text, result } = strings(record, ['why', 'text', 'result']);
+  if (result === 'dropped') return { why, text, result };
+  if (result !== 'accepted') throw new Error(`${why}: unknown result ${result}`);
+  return { why, text, result, ...strings(record, ['member', 'data']) };
+}
+
+function readBodyVector(value: unknown): OwntracksBodyVector {
+  const record = object(value, 'relay.bodies[]');
+  const { why } = strings(record, ['why']);
+  const { text, bytes } = record;
+  if ((typeof text === 'string') === (typeof bytes === 'string')) throw new Error(`${why}: give text or bytes`);
+  const body = typeof text === 'string' ? new TextEncoder().encode(text) : new Uint8Array(Buffer.from(String(bytes), 'base64'));
+  const status = record['status'];
+  if (status === 413) return { why, bytes: body, status };
+  if (status === 200) return { why, bytes: body, status, data: strings(record, ['data']).data };
+  if (status !== 400) throw new Error(`${why}: unknown status ${String(status)}`);
+  const { error } = strings(record, ['error']);
+  if (error !== 'bad_json' && error !== 'not_encrypted' && error !== 'bad_data') throw new Error(`${why}: unknown error ${error}`);
+  return { why, bytes: body, status, error };
+}
+
+function readPathVector(value: unknown): IngressPathVector {
+  const record = object(value, 'relay.paths[]');
+  const { why, path } = strings(record, ['why', 'path']);
+  if (record['result'] === null) return { why, path, result: null };
+  const result = object(record['result'], `${why}: result`);
+  return { why, path, result: { member: strings(result, ['member']).member, thermostats: texts(result['thermostats'], `${why}: thermostats`) } };
+}
+
+const relay = load('relay.json');
+/** docs/protocol.md "Presence from OwnTracks": RELAY frames, ingress bodies and ingress paths. */
+export const relayVectors = {
+  thermostat: strings(relay, ['thermostat']).thermostat,
+  relay: list(relay['relay'], 'relay.relay').map(readRelayVector),
+  bodies: list(relay['bodies'], 'relay.bodies').map(readBodyVector),
+  paths: list(relay['paths'], 'relay.paths').map(readPathVector),
+};
