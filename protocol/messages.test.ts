@@ -145,18 +145,33 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
     number: '1',
     boolean: 'true',
     members: {},
+    ids: {},
   };
-  const malformed: Partial<Record<FieldVector['kind'], unknown>> = { token: 'short', nonce: 'short', id: 'not an id' };
+  const malformed: Partial<Record<FieldVector['kind'], unknown>> = { token: 'short', nonce: 'short', id: 'not an id', ids: ['not an id'] };
+  const idOf = (index: number) => `${'ABCDEFGHIJKLMNOP'.charAt(index)}`.repeat(22);
   const memberOf = (index: number) => ({
-    id: `${'ABCDEFGHIJKLMNOP'.charAt(index)}`.repeat(22),
+    id: idOf(index),
     name: `phone ${index}`,
     home: false,
     distance: index,
     age_s: index,
+    source: 'app',
   });
+  const itemsOf = (kind: FieldVector['kind'], count: number) =>
+    Array.from({ length: count }, (_, index) => (kind === 'ids' ? idOf(index) : memberOf(index)));
+
+  /** The fields among `siblings` that must be null once `name` holds `value` (their null_when says so). */
+  const nulledBy = (siblings: readonly FieldVector[], name: string, value: unknown): JsonObject =>
+    Object.fromEntries(siblings.filter((f) => f.null_when?.[name] !== undefined && f.null_when[name] === value).map((f) => [f.name, null]));
 
   /** Cases that follow from one field's description: missing, null, mistyped, on and past each bound. */
-  function derive(field: FieldVector, put: (value: unknown) => JsonObject, remove: () => JsonObject, sibling: (change: JsonObject) => JsonObject): Derived[] {
+  function derive(
+    field: FieldVector,
+    siblings: readonly FieldVector[],
+    put: (value: unknown) => JsonObject,
+    remove: () => JsonObject,
+    sibling: (change: JsonObject) => JsonObject,
+  ): Derived[] {
     const name = field.name;
     const out: Derived[] = [
       { why: `${name} missing`, value: remove(), valid: field.optional },
@@ -174,14 +189,16 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
       out.push({ why: `${name} on its maximum`, value: put(field.max), valid: true });
       out.push({ why: `${name} above its maximum`, value: put(field.max + nudge), valid: false });
     }
-    for (const allowed of field.values ?? []) out.push({ why: `${name} ${allowed}`, value: put(allowed), valid: true });
+    for (const allowed of field.values ?? []) {
+      out.push({ why: `${name} ${allowed}`, value: sibling({ [name]: allowed, ...nulledBy(siblings, name, allowed) }), valid: true });
+    }
     if (field.values !== undefined) out.push({ why: `${name} not one of its values`, value: put('other'), valid: false });
     if (field.max_length !== undefined) {
       out.push({ why: `${name} at its longest`, value: put('n'.repeat(field.max_length)), valid: true });
       out.push({ why: `${name} too long`, value: put('n'.repeat(field.max_length + 1)), valid: false });
     }
     if (field.max_items !== undefined) {
-      const items = (count: number) => Array.from({ length: count }, (_, index) => memberOf(index));
+      const items = (count: number) => itemsOf(field.kind, count);
       out.push({ why: `${name} with the most items`, value: put(items(field.max_items)), valid: true });
       out.push({ why: `${name} with one item too many`, value: put(items(field.max_items + 1)), valid: false });
     }
@@ -190,6 +207,11 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
       const allNull = Object.fromEntries(fields.filter((f) => f.null_when_false === flag).map((f) => [f.name, null]));
       out.push({ why: `${name} null with ${flag} false`, value: sibling({ ...allNull, [flag]: false }), valid: true });
       out.push({ why: `${name} a number with ${flag} false`, value: sibling({ ...allNull, [flag]: false, [name]: 1 }), valid: false });
+    }
+    if (field.null_when !== undefined) {
+      const when = Object.entries(field.null_when).map(([key, value]) => `${key} ${value}`).join(' and ');
+      out.push({ why: `${name} null with ${when}`, value: sibling({ ...field.null_when, [name]: null }), valid: true });
+      out.push({ why: `${name} a number with ${when}`, value: sibling({ ...field.null_when, [name]: 1 }), valid: false });
     }
     return out;
   }
@@ -200,6 +222,7 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
     ...fields.flatMap((field) =>
       derive(
         field,
+        fields,
         (value) => ({ ...example, [field.name]: value }),
         () => without(example, [field.name]),
         (change) => ({ ...example, ...change }),
@@ -208,6 +231,7 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
     ...memberFields.flatMap((field) =>
       derive(
         field,
+        memberFields,
         (value) => ({ ...example, members: [{ ...firstMember, [field.name]: value }] }),
         () => ({ ...example, members: [without(firstMember, [field.name])] }),
         (change) => ({ ...example, members: [{ ...firstMember, ...change }] }),

@@ -25,6 +25,11 @@ const STEP_TOLERANCE_TENTHS = 0.01;
 export const MAX_DISTANCE = 100_000_000;
 /** A thermostat keeps at most this many members; a STATE lists no more. */
 export const MAX_MEMBERS = 8;
+/** A thermostat keeps OwnTracks secrets for at most this many members (docs/protocol.md "What the thermostat accepts"). */
+export const MAX_OWNTRACKS_MEMBERS = 8;
+/** An OwnTracks member secret as OWNTRACKS_set carries it: 24 bytes as base64url, 32 characters. */
+export const OWNTRACKS_SECRET_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+export const isOwntracksSecret = (value: unknown): value is string => typeof value === 'string' && OWNTRACKS_SECRET_PATTERN.test(value);
 
 /** base64url of 12 or more random bytes; the upper bound only keeps junk small. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -82,16 +87,37 @@ export interface HomeSetMessage {
   distance: number;
 }
 
+/**
+ * This member's OwnTracks secret and region (docs/protocol.md "Messages"), or `secret: null` to forget
+ * them; `wtst` is there exactly when `secret` is.
+ */
+export interface OwntracksSetMessage {
+  type: 'OWNTRACKS_set';
+  session: string;
+  seq: number;
+  secret: string | null;
+  wtst?: number;
+}
+
+/** Where a member's last report came from: a HOME_set from its app, or its OwnTracks through the broker. */
+export const MEMBER_SOURCES = ['app', 'owntracks'] as const;
+export type MemberSource = (typeof MEMBER_SOURCES)[number];
+
 export interface Member {
   id: ClientId;
   name: string;
   home: boolean;
-  distance: number;
+  /** Metres from home when `source` is `app`; null when it is `owntracks` (the thermostat does not know the home). */
+  distance: number | null;
   age_s: number;
+  source: MemberSource;
 }
 
-/** `storage`: the thermostat could not write its settings to its memory yet and keeps trying. */
-export const STATE_ERRORS = ['out_of_range', 'bad_message', 'storage'] as const;
+/**
+ * `storage`: the thermostat could not write its settings to its memory yet and keeps trying.
+ * `full`: an OWNTRACKS_set for a ninth member when 8 already have a secret.
+ */
+export const STATE_ERRORS = ['out_of_range', 'bad_message', 'full', 'storage'] as const;
 export type StateError = (typeof STATE_ERRORS)[number];
 
 export interface StateMessage extends Settings {
@@ -106,6 +132,8 @@ export interface StateMessage extends Settings {
   regime: Regime;
   heater: boolean;
   members: Member[];
+  /** The members that have an OwnTracks secret on this thermostat. */
+  owntracks: ClientId[];
   uptime_s: number;
   error: StateError | null;
 }
@@ -115,7 +143,7 @@ export interface ErrorMessage {
   code: string;
 }
 
-export type Message = StartMessage | SetMessage | HomeSetMessage | StateMessage | ErrorMessage;
+export type Message = StartMessage | SetMessage | HomeSetMessage | OwntracksSetMessage | StateMessage | ErrorMessage;
 export type MessageError = 'bad_message' | 'out_of_range';
 
 class Invalid {
@@ -135,9 +163,11 @@ const isBoolean = (value: unknown): value is boolean => typeof value === 'boolea
 const isName = (value: unknown): value is string =>
   typeof value === 'string' && value.length <= MAX_MEMBER_NAME_LENGTH;
 const isWhole = (value: unknown, min: number): value is number => Number.isSafeInteger(value) && (value as number) >= min;
+const isNumber = (value: unknown): value is number => typeof value === 'number';
 const isSeq = (value: unknown): value is number => isWhole(value, 1);
 const isSeconds = (value: unknown): value is number => isWhole(value, 0);
 const isDistance = (value: unknown): value is number => isFiniteNumber(value) && value >= 0 && value <= MAX_DISTANCE;
+const isSource = (value: unknown): value is MemberSource => (MEMBER_SOURCES as readonly unknown[]).includes(value);
 const isMode = (value: unknown): value is Mode => typeof value === 'string' && (MODES as readonly string[]).includes(value);
 const isRegime = (value: unknown): value is Regime => value === 'home' || value === 'away';
 const isStateError = (value: unknown): value is StateError | null =>
@@ -171,14 +201,18 @@ function optionalNumber(object: JsonObject, key: string): number | undefined {
   return value;
 }
 
+/** A member's distance goes with its source: metres from an app's HOME_set, null from OwnTracks. */
 function readMember(value: unknown): Member {
   if (!isObject(value)) throw new Invalid('bad_message', 'member must be an object');
+  const source = need(value, 'source', isSource, 'app or owntracks');
+  const isSourcesDistance = source === 'app' ? isDistance : (distance: unknown): distance is null => distance === null;
   return {
     id: need(value, 'id', isClientId, 'an ID'),
     name: need(value, 'name', isName, 'a name'),
     home: need(value, 'home', isBoolean, 'true or false'),
-    distance: need(value, 'distance', isDistance, 'metres'),
+    distance: need(value, 'distance', isSourcesDistance, source === 'app' ? 'metres' : 'null from owntracks'),
     age_s: need(value, 'age_s', isSeconds, 'whole seconds'),
+    source,
   };
 }
 
@@ -187,6 +221,27 @@ function readMembers(object: JsonObject): Member[] {
   if (members.length > MAX_MEMBERS) throw new Invalid('bad_message', `members must be at most ${MAX_MEMBERS}`);
   if (new Set(members.map((member) => member.id)).size !== members.length) throw new Invalid('bad_message', 'a member is listed twice');
   return members;
+}
+
+function readOwntracksMembers(object: JsonObject): ClientId[] {
+  const ids = need(object, 'owntracks', Array.isArray, 'a list');
+  if (!ids.every(isClientId)) throw new Invalid('bad_message', 'owntracks must list IDs');
+  if (ids.length > MAX_OWNTRACKS_MEMBERS) throw new Invalid('bad_message', `owntracks must list at most ${MAX_OWNTRACKS_MEMBERS}`);
+  if (new Set(ids).size !== ids.length) throw new Invalid('bad_message', 'owntracks lists a member twice');
+  return ids;
+}
+
+/**
+ * An OWNTRACKS_set's secret and region. Types first (a secret of another shape, or a missing or
+ * mistyped wtst beside a secret, is bad_message even when wtst is also out of range), then the range
+ * of wtst. Without a secret wtst is not read.
+ */
+function readOwntracksSet(object: JsonObject): Pick<OwntracksSetMessage, 'secret' | 'wtst'> {
+  const secret = need(object, 'secret', (value): value is string | null => value === null || isOwntracksSecret(value), 'null or 32 characters of base64url');
+  if (secret === null) return { secret };
+  const wtst = need(object, 'wtst', isNumber, 'a number');
+  if (!isWhole(wtst, 1)) throw new Invalid('out_of_range', 'wtst must be a whole number from 1 to 2^53 - 1');
+  return { secret, wtst };
 }
 
 /** Readings are numbers exactly when the sensor is good, and all null otherwise. */
@@ -248,6 +303,13 @@ function readMessage(object: JsonObject): Message {
       if (!isDistance(distance)) throw new Invalid('out_of_range', `distance must be 0 to ${MAX_DISTANCE} metres`);
       return { type, session, seq, home, distance };
     }
+    case 'OWNTRACKS_set':
+      return {
+        type,
+        session: need(object, 'session', isToken, 'a session'),
+        seq: need(object, 'seq', isSeq, 'a positive integer'),
+        ...readOwntracksSet(object),
+      };
     case 'STATE': {
       const nonce = field(object, 'nonce');
       if (nonce !== undefined && !isStartNonce(nonce)) throw new Invalid('bad_message', 'nonce must be a nonce');
@@ -264,6 +326,7 @@ function readMessage(object: JsonObject): Message {
         regime: need(object, 'regime', isRegime, 'home or away'),
         heater: need(object, 'heater', isBoolean, 'true or false'),
         members: readMembers(object),
+        owntracks: readOwntracksMembers(object),
         uptime_s: need(object, 'uptime_s', isSeconds, 'whole seconds'),
         error: need(object, 'error', isStateError, 'null or an error code'),
       };

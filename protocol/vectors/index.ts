@@ -139,8 +139,8 @@ export interface StartVector {
   kept_name?: string;
 }
 
-/** `nonce`: as a START's nonce (docs/protocol.md "Sessions and replay"). */
-export type FieldKind = 'string' | 'token' | 'nonce' | 'id' | 'integer' | 'number' | 'boolean' | 'members';
+/** `nonce`: as a START's nonce (docs/protocol.md "Sessions and replay"); `ids`: a list of distinct IDs. */
+export type FieldKind = 'string' | 'token' | 'nonce' | 'id' | 'integer' | 'number' | 'boolean' | 'members' | 'ids';
 
 /** One field of a STATE (or of a member in it): bounds are inclusive. */
 export interface FieldVector {
@@ -150,6 +150,8 @@ export interface FieldVector {
   nullable: boolean;
   /** Null exactly when the named boolean field is false. */
   null_when_false?: string;
+  /** Null exactly when every field named has the text it gives (distance is null exactly when source is owntracks). */
+  null_when?: Record<string, string>;
   min?: number;
   max?: number;
   values?: string[];
@@ -164,7 +166,7 @@ export interface StateCaseVector {
   valid: boolean;
 }
 
-const FIELD_KINDS: readonly FieldKind[] = ['string', 'token', 'nonce', 'id', 'integer', 'number', 'boolean', 'members'];
+const FIELD_KINDS: readonly FieldKind[] = ['string', 'token', 'nonce', 'id', 'integer', 'number', 'boolean', 'members', 'ids'];
 const isFieldKind = (value: string): value is FieldKind => (FIELD_KINDS as readonly string[]).includes(value);
 
 function object(value: unknown, name: string): JsonObject {
@@ -240,12 +242,14 @@ function readField(value: unknown): FieldVector {
   if (!isFieldKind(kind)) throw new Error(`${name}: unknown kind ${kind}`);
   const nullWhenFalse = record['null_when_false'];
   if (nullWhenFalse !== undefined && typeof nullWhenFalse !== 'string') throw new Error(`${name}: null_when_false is not a field name`);
+  const nullWhen = record['null_when'] === undefined ? undefined : object(record['null_when'], `${name}: null_when`);
   return {
     name,
     kind,
     optional: flag(record, 'optional'),
     nullable: flag(record, 'nullable'),
     ...(nullWhenFalse === undefined ? {} : { null_when_false: nullWhenFalse }),
+    ...(nullWhen === undefined ? {} : { null_when: strings(nullWhen, Object.keys(nullWhen)) }),
     ...optionalNumber(record, 'min'),
     ...optionalNumber(record, 'max'),
     ...(record['values'] === undefined ? {} : { values: texts(record['values'], `${name}.values`) }),
@@ -368,4 +372,122 @@ export const relayVectors = {
   relay: list(relay['relay'], 'relay.relay').map(readRelayVector),
   bodies: list(relay['bodies'], 'relay.bodies').map(readBodyVector),
   paths: list(relay['paths'], 'relay.paths').map(readPathVector),
+};
+
+/** An OWNTRACKS_set case (docs/protocol.md "Messages"): the validator's verdict and what an accepted one leaves the member. */
+export interface OwntracksSetVector {
+  why: string;
+  /** The plaintext exactly as sent; its session is owntracksVectors.session. */
+  text: string;
+  result: CommandResult;
+  /** Set when the thermostat answers other than with a STATE whose error is `result`. */
+  thermostat?: ThermostatAnswer;
+  /** Set exactly when accepted: the secret the member then holds, or null when forgotten. */
+  secret?: string | null;
+  /** Set exactly when accepted with a secret: the member's region. */
+  wtst?: number;
+}
+
+export interface PresenceMemberVector {
+  id: string;
+  name: string;
+  /** Whose body shapes the member's phone sends. */
+  platform: 'ios' | 'android';
+  tid: string;
+  secret: string;
+  wtst: number;
+  /** True when the member's app sent OWNTRACKS_set {secret, wtst} before the first step. */
+  registered: boolean;
+}
+
+/** A member's presence in STATE after a step, or null when it has none. */
+export type PresenceExpectation = { home: boolean; source: 'owntracks'; age_s: number } | null;
+
+/** One step of the presence scenario: a RELAY delivered, a reboot, or (neither) the clock reaching at_ms. */
+export interface PresenceStepVector {
+  why: string;
+  /** The thermostat's clock, in ms. */
+  at_ms: number;
+  /** The RELAY frame text exactly as the broker sends it. */
+  relay?: string;
+  /** Set exactly with relay: what its data opens to under the named member's secret, or null when it must not open. */
+  plaintext?: string | null;
+  reboot?: true;
+  /** Every member's presence afterwards, by ID. */
+  expect: Record<string, PresenceExpectation>;
+  regime: 'home' | 'away';
+}
+
+function wholeNumber(record: JsonObject, key: string, what: string): number {
+  const value = record[key];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`${what}: ${key} is not a whole number`);
+  return value;
+}
+
+function readOwntracksSet(value: unknown): OwntracksSetVector {
+  const command = readCommand(value);
+  const record = object(value, 'owntracks.owntracks_set[]');
+  const { secret, wtst } = record;
+  const accepted = command.result === 'accepted';
+  if (accepted !== ('secret' in record)) throw new Error(`${command.why}: secret is given exactly when accepted`);
+  if (secret !== undefined && secret !== null && typeof secret !== 'string') throw new Error(`${command.why}: secret is neither text nor null`);
+  if ((typeof secret === 'string') !== (wtst !== undefined)) throw new Error(`${command.why}: wtst is given exactly with a secret`);
+  return {
+    ...command,
+    ...(accepted ? { secret: secret ?? null } : {}),
+    ...(wtst === undefined ? {} : { wtst: wholeNumber(record, 'wtst', command.why) }),
+  };
+}
+
+function readPresenceMember(value: unknown): PresenceMemberVector {
+  const record = object(value, 'owntracks.presence.members[]');
+  const { id, name, platform, tid, secret } = strings(record, ['id', 'name', 'platform', 'tid', 'secret']);
+  if (platform !== 'ios' && platform !== 'android') throw new Error(`${id}: unknown platform ${platform}`);
+  return { id, name, platform, tid, secret, wtst: wholeNumber(record, 'wtst', id), registered: required(record, 'registered') };
+}
+
+function readExpectation(value: unknown, what: string): PresenceExpectation {
+  if (value === null) return null;
+  const record = object(value, what);
+  if (record['source'] !== 'owntracks') throw new Error(`${what}: source is not owntracks`);
+  return { home: required(record, 'home'), source: 'owntracks', age_s: wholeNumber(record, 'age_s', what) };
+}
+
+function readPresenceStep(value: unknown, members: readonly PresenceMemberVector[]): PresenceStepVector {
+  const record = object(value, 'owntracks.presence.steps[]');
+  const { why } = strings(record, ['why']);
+  const { relay, plaintext, reboot, regime } = record;
+  if (relay !== undefined && typeof relay !== 'string') throw new Error(`${why}: relay is not text`);
+  if (reboot !== undefined && reboot !== true) throw new Error(`${why}: reboot is not true`);
+  if (relay !== undefined && reboot !== undefined) throw new Error(`${why}: both a relay and a reboot`);
+  if ((relay !== undefined) !== ('plaintext' in record)) throw new Error(`${why}: plaintext is given exactly with a relay`);
+  if (plaintext !== undefined && plaintext !== null && typeof plaintext !== 'string') throw new Error(`${why}: plaintext is neither text nor null`);
+  if (regime !== 'home' && regime !== 'away') throw new Error(`${why}: regime is not home or away`);
+  const expected = object(record['expect'], `${why}: expect`);
+  const ids = members.map((member) => member.id);
+  if (Object.keys(expected).sort().join() !== [...ids].sort().join()) throw new Error(`${why}: expect does not name every member`);
+  return {
+    why,
+    at_ms: wholeNumber(record, 'at_ms', why),
+    ...(relay === undefined ? {} : { relay, plaintext: plaintext ?? null }),
+    ...(reboot === undefined ? {} : { reboot }),
+    expect: Object.fromEntries(ids.map((id) => [id, readExpectation(expected[id], `${why}: expect ${id}`)])),
+    regime,
+  };
+}
+
+const owntracks = load('owntracks.json');
+const presence = object(owntracks['presence'], 'owntracks.presence');
+const presenceMembers = list(presence['members'], 'owntracks.presence.members').map(readPresenceMember);
+/** OwnTracks tables (docs/protocol.md "Messages" and "What the thermostat accepts"), read by the app's tests and the thermostat's. */
+export const owntracksVectors = {
+  session: strings(owntracks, ['session']).session,
+  owntracksSet: list(owntracks['owntracks_set'], 'owntracks.owntracks_set').map(readOwntracksSet),
+  presence: {
+    thermostat: strings(presence, ['thermostat']).thermostat,
+    region: strings(presence, ['region']).region,
+    leaveDelayMs: wholeNumber(presence, 'leave_delay_ms', 'owntracks.presence'),
+    members: presenceMembers,
+    steps: list(presence['steps'], 'owntracks.presence.steps').map((step) => readPresenceStep(step, presenceMembers)),
+  },
 };

@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
+import { base64 } from '@scure/base';
+import sodium from 'libsodium-wrappers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkJsonObject, field, readJsonObject, type JsonObject } from './json.ts';
+import { parseMessage } from './messages.ts';
+import { owntracksKey } from './owntracks-key.ts';
+import { owntracksVectors, type PresenceExpectation, type PresenceMemberVector, type PresenceStepVector } from './vectors/index.ts';
+import { makeOwntracksVectors } from './vectors/make-owntracks-vectors.ts';
+
+const NONCE_BYTES = 24;
+const TAG_BYTES = 16;
+const utf8 = (bytes: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+
+function openWithLibsodium(secret: string, data: string): string | null {
+  try {
+    const box = sodium.from_base64(data, sodium.base64_variants.ORIGINAL);
+    if (box.length < NONCE_BYTES + TAG_BYTES) return null;
+    return utf8(sodium.crypto_secretbox_open_easy(box.subarray(NONCE_BYTES), box.subarray(0, NONCE_BYTES), owntracksKey(secret)));
+  } catch {
+    return null;
+  }
+}
+
+function openWithNoble(secret: string, data: string): string | null {
+  try {
+    const box = base64.decode(data);
+    if (box.length < NONCE_BYTES + TAG_BYTES) return null;
+    return utf8(xsalsa20poly1305(owntracksKey(secret), box.subarray(0, NONCE_BYTES)).decrypt(box.subarray(NONCE_BYTES)));
+  } catch {
+    return null;
+  }
+}
+
+beforeAll(async () => {
+  await sodium.ready;
+});
+
+describe('the owntracks_set table of protocol/vectors/owntracks.json', () => {
+  it.each(owntracksVectors.owntracksSet)('$why: $result', ({ text, result, secret, wtst }) => {
+    const parsed = parseMessage(text);
+    if (result !== 'accepted') {
+      expect(parsed).toMatchObject({ ok: false, error: result });
+      return;
+    }
+    if (!parsed.ok) expect.fail(parsed.message);
+    expect(parsed.value.type).toBe('OWNTRACKS_set');
+    if (parsed.value.type !== 'OWNTRACKS_set') return;
+    expect(parsed.value.secret).toBe(secret);
+    expect(parsed.value.wtst).toBe(wtst);
+  });
+
+  it('covers every verdict, and answers the thermostat gives without a STATE', () => {
+    const results = new Set(owntracksVectors.owntracksSet.map((vector) => vector.result));
+    expect([...results].sort()).toEqual(['accepted', 'bad_message', 'out_of_range']);
+    const answers = new Set(owntracksVectors.owntracksSet.map((vector) => vector.thermostat));
+    expect(answers).toEqual(new Set([undefined, 'stale_session', 'dropped']));
+  });
+});
+
+const { presence } = owntracksVectors;
+const memberById = new Map(presence.members.map((member) => [member.id, member]));
+const relaySteps = presence.steps.filter((step): step is PresenceStepVector & { relay: string } => step.relay !== undefined);
+
+/** The frame's fields, checked against the contract's RELAY ("RELAY"): written in that key order, nothing else. */
+function relayFields(frame: string): { member: string; data: string } {
+  const read = readJsonObject(frame);
+  if (!read.ok) throw new Error(`frame breaks the JSON rules: ${read.message}`);
+  expect(Object.keys(read.value)).toEqual(['packet_type', 'transmitter', 'receiver', 'member', 'data']);
+  expect(read.value).toMatchObject({ packet_type: 'RELAY', transmitter: 'BROKER', receiver: presence.thermostat });
+  const member = field(read.value, 'member');
+  const data = field(read.value, 'data');
+  if (typeof member !== 'string' || typeof data !== 'string') throw new Error('member and data must be text');
+  expect(data.length).toBeLessThanOrEqual(3072);
+  return { member, data };
+}
+
+describe('the presence scenario of protocol/vectors/owntracks.json: its bodies', () => {
+  it.each(relaySteps)('$why: the frame is a RELAY for the thermostat, and its data opens (libsodium, @noble/ciphers) to exactly its plaintext', (step) => {
+    const { member, data } = relayFields(step.relay);
+    const sender = memberById.get(member);
+    if (sender === undefined) return expect.fail(`unknown member ${member}`);
+    if (!sender.registered) {
+      expect(step.plaintext).toBeNull();
+      return;
+    }
+    expect(openWithLibsodium(sender.secret, data)).toBe(step.plaintext);
+    expect(openWithNoble(sender.secret, data)).toBe(step.plaintext);
+  });
+
+  it('holds iOS- and Android-shaped transitions and locations, each one JSON object under the JSON rules', () => {
+    const shapes = new Set<string>();
+    for (const step of relaySteps) {
+      if (step.plaintext === null || step.plaintext === undefined) continue;
+      expect(checkJsonObject(step.plaintext)).toBeNull();
+      const body = readJsonObject(step.plaintext);
+      if (!body.ok) return expect.fail(body.message);
+      const sender = memberById.get(relayFields(step.relay).member);
+      const type = field(body.value, '_type');
+      if (sender === undefined) return expect.fail('unknown member');
+      if (type === 'transition' && field(body.value, 'tst') !== undefined) {
+        // iOS stamps created_at and its region id; Android neither, but a random _id.
+        if (sender.platform === 'ios') expect(body.value).toMatchObject({ created_at: expect.any(Number), rid: expect.any(String), t: 'c' });
+        else expect(Object.keys(body.value)).toEqual(['_type', 'topic', 'qos', '_id', 'event', 'desc', 'tid', 't', 'tst', 'wtst', 'acc', 'lon', 'lat']);
+        expect(body.value).toMatchObject({ desc: presence.region, tid: sender.tid });
+      }
+      if (type === 'location') {
+        expect(body.value).toMatchObject({ created_at: expect.any(Number), tst: expect.any(Number), tid: sender.tid });
+        // iOS leaves inregions out when empty; Android sends an empty list.
+        if (sender.platform === 'android') expect(Array.isArray(field(body.value, 'inregions'))).toBe(true);
+        else expect(field(body.value, 'inregions')).not.toEqual([]);
+      }
+      shapes.add(`${sender.platform} ${String(type)}`);
+    }
+    expect([...shapes].sort()).toEqual(['android location', 'android transition', 'ios location', 'ios transition', 'ios waypoint']);
+  });
+
+  it('refuses bodies of every kind: another key, plaintext, not base64, too short, a member without a secret', () => {
+    const refused = relaySteps.filter((step) => step.plaintext === null);
+    expect(refused.length).toBeGreaterThanOrEqual(5);
+    const plaintextBody = refused.find((step) => {
+      const decoded = Buffer.from(relayFields(step.relay).data, 'base64').toString('utf8');
+      return decoded.startsWith('{"_type":"transition"');
+    });
+    expect(plaintextBody).toBeDefined();
+  });
+
+  it('is what make-owntracks-vectors.ts writes, byte for byte', async () => {
+    const file = readFileSync(fileURLToPath(new URL('./vectors/owntracks.json', import.meta.url)), 'utf8');
+    expect(await makeOwntracksVectors()).toBe(file);
+  });
+});
+
+/**
+ * The rules of "What the thermostat accepts" written once more, apart from the generator (which states each
+ * expectation by hand): the scenario's expectations must be what these rules make of its frames.
+ */
+class ReferenceThermostat {
+  private readonly stored = new Map<string, { time: number; types: Set<string> }>();
+  private readonly presence = new Map<string, { home: boolean; at: number }>();
+  private readonly pendingLeave = new Map<string, number>();
+  private regime: 'home' | 'away' = 'home';
+
+  constructor(
+    private readonly members: readonly PresenceMemberVector[],
+    private readonly leaveDelayMs: number,
+  ) {}
+
+  step(step: PresenceStepVector): { expect: Record<string, PresenceExpectation>; regime: 'home' | 'away' } {
+    this.matureLeaves(step.at_ms);
+    if (step.reboot === true) {
+      this.presence.clear();
+      this.pendingLeave.clear();
+    }
+    if (step.relay !== undefined) this.relay(step.relay, step.at_ms);
+    this.decideRegime(step.at_ms);
+    return {
+      expect: Object.fromEntries(
+        this.members.map((member) => {
+          const report = this.presence.get(member.id);
+          const seen: PresenceExpectation = report === undefined ? null : { home: report.home, source: 'owntracks', age_s: Math.floor((step.at_ms - report.at) / 1000) };
+          return [member.id, seen];
+        }),
+      ),
+      regime: this.regime,
+    };
+  }
+
+  private matureLeaves(now: number): void {
+    for (const [id, since] of this.pendingLeave) {
+      if (now - since < this.leaveDelayMs) continue;
+      this.presence.set(id, { home: false, at: since });
+      this.pendingLeave.delete(id);
+    }
+  }
+
+  private decideRegime(now: number): void {
+    const fresh = [...this.presence.values()].filter((report) => now - report.at < 12 * 3600 * 1000);
+    if (fresh.some((report) => report.home)) this.regime = 'home';
+    else if (fresh.length > 0) this.regime = 'away';
+  }
+
+  private relay(frame: string, now: number): void {
+    const { member, data } = relayFields(frame);
+    const sender = this.members.find((candidate) => candidate.id === member && candidate.registered);
+    if (sender === undefined) return;
+    const plaintext = openWithNoble(sender.secret, data);
+    if (plaintext === null) return;
+    const read = readJsonObject(plaintext);
+    if (!read.ok) return;
+    const body: JsonObject = read.value;
+    const type = field(body, '_type');
+    if (type !== 'transition' && type !== 'location') return;
+    const time = field(body, 'created_at') ?? field(body, 'tst');
+    if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 1) return;
+    const last = this.stored.get(member);
+    if (last !== undefined && (time < last.time || (time === last.time && last.types.has(type)))) return;
+    this.stored.set(member, { time, types: last !== undefined && time === last.time ? new Set([...last.types, type]) : new Set([type]) });
+    if (type === 'transition') {
+      if (field(body, 'wtst') !== sender.wtst) return;
+      const event = field(body, 'event');
+      if (event === 'enter') this.arrive(member, now);
+      else if (event === 'leave' && !this.pendingLeave.has(member)) this.pendingLeave.set(member, now);
+      return;
+    }
+    const regions = field(body, 'inregions');
+    if (Array.isArray(regions) && regions.includes(presence.region)) this.arrive(member, now);
+  }
+
+  private arrive(member: string, now: number): void {
+    this.presence.set(member, { home: true, at: now });
+    this.pendingLeave.delete(member);
+  }
+}
+
+describe('the presence scenario of protocol/vectors/owntracks.json: its expectations', () => {
+  const reference = new ReferenceThermostat(presence.members, presence.leaveDelayMs);
+  const outcomes = presence.steps.map((step) => ({ step, outcome: reference.step(step) }));
+
+  it.each(outcomes)('$step.why', ({ step, outcome }) => {
+    expect(outcome).toEqual({ expect: step.expect, regime: step.regime });
+  });
+
+  it('runs its steps in time order, with a leave delay of 180 s, and touches every rule', () => {
+    const times = presence.steps.map((step) => step.at_ms);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(presence.leaveDelayMs).toBe(180_000);
+    expect(presence.steps.some((step) => step.reboot === true)).toBe(true);
+    expect(presence.steps.some((step) => step.regime === 'away')).toBe(true);
+    expect(presence.members.some((member) => !member.registered)).toBe(true);
+    expect(new Set(presence.members.map((member) => member.platform))).toEqual(new Set(['ios', 'android']));
+    const frames = relaySteps.map((step) => step.relay);
+    expect(new Set(frames).size).toBeLessThan(frames.length);
+  });
+
+});
