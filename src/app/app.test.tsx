@@ -121,7 +121,7 @@ describe('the app before the connection code has loaded', () => {
   it('paints the last state with "Connecting…" and marks "(you)" once the identity is known', async () => {
     const thermostat = new TestThermostat();
     const identity = await makeLogonKeys();
-    thermostat.members = [{ id: identity.id, name: 'Ana', home: true, distance: 120, age_s: 42 }];
+    thermostat.members = [{ id: identity.id, name: 'Ana', home: true, distance: 120, age_s: 42, source: 'app' }];
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
     appStore.getState().receiveState(thermostat.id, thermostat.stateMessage(), Date.now());
     // The connection chunk is still on the wire: nothing has resolved the load yet.

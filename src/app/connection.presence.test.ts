@@ -36,4 +36,31 @@ describe('presence from the app', () => {
     connection.commands.sendPresence({ home: true, distance: 30 });
     await vi.waitFor(() => expect([presenceOf(living), presenceOf(hall), presenceOf(attic)]).toEqual([true, true, true]));
   });
+
+  it('gives the OwnTracks secret made in the store to every paired thermostat, and keeps their answers in the store', async () => {
+    const living = new TestThermostat();
+    const hall = new TestThermostat();
+    const broker = new FakeBroker(living);
+    broker.others.set(hall.id, { thermostat: hall, online: true });
+    appStore.getState().addThermostat({ id: hall.id, key: hall.keyText, name: 'Hall' });
+    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
+    appStore.getState().updateGeofence({ home: { latitude: 52.37, longitude: 4.89 } });
+    const identity = await makeLogonKeys();
+    const connection = startConnection(appStore, identity, broker.factory);
+    stops.push(connection.stop);
+    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
+
+    appStore.getState().startOwntracks('q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA', Date.UTC(2026, 11, 2));
+    const { wtst } = appStore.getState().preferences.owntracks!;
+    await vi.waitFor(() =>
+      expect(appStore.getState().preferences.owntracks?.answers).toEqual({ [living.id]: 'holds', [hall.id]: 'holds' }),
+    );
+    expect(hall.owntracks.get(identity.id)).toEqual({ secret: 'q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA', wtst });
+
+    appStore.getState().turnOffOwntracks();
+    await vi.waitFor(() =>
+      expect(appStore.getState().preferences.owntracks?.answers).toEqual({ [living.id]: 'forgot', [hall.id]: 'forgot' }),
+    );
+    expect([living.owntracks.size, hall.owntracks.size]).toEqual([0, 0]);
+  });
 });

@@ -1,4 +1,5 @@
 import { ConnectionClient, type SocketFactory, type ThermostatLink } from '@/lib/connection/connection-client';
+import type { OwntracksDelivery } from '@/lib/connection/owntracks-delivery';
 import type { ThermostatCommands } from '@/lib/connection/commands-context';
 import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
 import { keyBytes } from '@/lib/thermostats';
@@ -17,6 +18,12 @@ const presencePeersOf = (state: AppState) => state.thermostats.map((thermostat) 
 
 const urlOf = (state: AppState) => brokerUrlOf(state.preferences);
 
+/** The OwnTracks secret (or its removal) for every paired thermostat, less those that already answered it. */
+function owntracksOf(state: AppState): OwntracksDelivery | null {
+  const setup = state.preferences.owntracks;
+  return setup === null ? null : { setting: { secret: setup.secret, wtst: setup.wtst }, answers: setup.answers };
+}
+
 /** Starts the client and keeps it in step with the store; the client reports back only through store actions. */
 export function startConnection(store: AppStore, identity: Identity, socketFactory?: SocketFactory) {
   const initial = store.getState();
@@ -32,8 +39,10 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
       state: (id, state, receivedAt) => store.getState().receiveState(id, state, receivedAt),
       pendingSettings: (settings) => store.getState().setPendingSettings(settings),
       commandFailed: (reason) => store.getState().setCommandError(reason),
+      owntracksAnswered: (id, sent, answer) => store.getState().owntracksAnswered(id, sent, answer),
     },
   });
+  client.setOwntracks(owntracksOf(initial));
 
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.preferences !== previous.preferences) {
@@ -44,6 +53,7 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
       client.setThermostat(linkOf(state));
     }
     if (state.thermostats !== previous.thermostats) client.setPresencePeers(presencePeersOf(state));
+    if (state.preferences.owntracks !== previous.preferences.owntracks) client.setOwntracks(owntracksOf(state));
   });
 
   const onOnline = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localOnlyHost } from './broker-url';
+import { brokerHttpOrigin, localOnlyHost } from './broker-url';
 
 describe('localOnlyHost', () => {
   it.each([
@@ -43,5 +43,20 @@ describe('localOnlyHost', () => {
     '',
   ])('%s is not local-only', (url) => {
     expect(localOnlyHost(url)).toBeNull();
+  });
+});
+
+describe('brokerHttpOrigin', () => {
+  it.each([
+    ['wss://hearth.example/ws', 'https://hearth.example'],
+    ['ws://192.168.1.20:8080/ws', 'http://192.168.1.20:8080'],
+    ['wss://hearth.example:8443/some/path?x=1', 'https://hearth.example:8443'],
+    ['ws://[fd00::2]:8080/ws', 'http://[fd00::2]:8080'],
+  ])('%s has its ingress at %s', (url, origin) => {
+    expect(brokerHttpOrigin(url)).toBe(origin);
+  });
+
+  it.each(['https://hearth.example/ws', 'not a url', ''])('%j is no broker URL', (url) => {
+    expect(brokerHttpOrigin(url)).toBeNull();
   });
 });

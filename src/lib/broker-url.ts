@@ -44,3 +44,18 @@ export function localOnlyHost(url: string): string | null {
   if (/^127\.\d+\.\d+\.\d+$/.test(name) || name === '0.0.0.0') return hostname;
   return null;
 }
+
+/**
+ * The broker's own HTTP origin, where its OwnTracks ingress listens (docs/protocol.md, "The ingress"): `http://` for a
+ * `ws://` broker, `https://` for `wss://`, same host and port. null for text that is not a ws:// or wss:// URL.
+ */
+export function brokerHttpOrigin(brokerUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(brokerUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return null;
+  return `${url.protocol === 'wss:' ? 'https' : 'http'}://${url.host}`;
+}

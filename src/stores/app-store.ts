@@ -1,11 +1,12 @@
 import { createStore, useStore } from 'zustand';
 import { createConnectionSlice, type ConnectionSlice } from './connection-slice';
+import { createOwntracksSlice, type OwntracksSlice } from './owntracks-slice';
 import { createPresenceSlice, type PresenceSlice } from './presence-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { createSetupSlice, type SetupSlice } from './setup-slice';
 import { createThermostatSlice, type ThermostatSlice } from './thermostat-slice';
 
-export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice;
+export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice & OwntracksSlice;
 
 export const createAppStore = (initial: Partial<AppState> = {}) =>
   createStore<AppState>()((...args) => ({
@@ -14,6 +15,7 @@ export const createAppStore = (initial: Partial<AppState> = {}) =>
     ...createSettingsSlice(...args),
     ...createPresenceSlice(...args),
     ...createSetupSlice(...args),
+    ...createOwntracksSlice(...args),
     ...initial,
   }));
 

@@ -24,6 +24,7 @@ describe('persistence', () => {
       brokerUrl: null,
       memberName: 'Ana',
       geofence: { enabled: true, home: { latitude: 52.5, longitude: 13.4 }, radiusKm: 2 },
+      owntracks: null,
     });
   });
 

@@ -2,6 +2,7 @@ import { cutMemberName, isClientId, isFiniteNumber, isObject, parseMessageValue,
 import { parsePairedThermostats } from '@/lib/thermostats';
 import { readStored, STORAGE_KEYS, writeStored } from '@/lib/storage';
 import type { AppState, AppStore } from './app-store';
+import { parseOwntracksSetup } from './owntracks-setup';
 import { DEFAULT_RADIUS_KM, defaultPreferences, type GeofenceConfig, type Preferences } from './settings-slice';
 import type { ReceivedState } from './thermostat-slice';
 
@@ -28,6 +29,7 @@ export function parsePreferences(value: unknown, defaultName: string): Preferenc
     brokerUrl: typeof value.brokerUrl === 'string' && value.brokerUrl.trim() !== '' ? value.brokerUrl : null,
     memberName: typeof value.memberName === 'string' && value.memberName.trim() !== '' ? cutMemberName(value.memberName) : defaultName,
     geofence: parseGeofence(value.geofence),
+    owntracks: parseOwntracksSetup(value.owntracks),
   };
 }
 

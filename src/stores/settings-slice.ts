@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { ClientId } from '@protocol';
 import type { PairedThermostat } from '@/lib/thermostats';
 import type { AppState } from './app-store';
+import { withHome, type OwntracksSetup } from './owntracks-setup';
 
 export interface HomeLocation {
   latitude: number;
@@ -19,6 +20,8 @@ export interface Preferences {
   brokerUrl: string | null;
   memberName: string;
   geofence: GeofenceConfig;
+  /** Presence with the app closed, through OwnTracks; null until set up. */
+  owntracks: OwntracksSetup | null;
 }
 
 /** The original design's geofence radius. */
@@ -32,7 +35,7 @@ export interface SettingsSlice {
   renameThermostat: (id: ClientId, name: string) => void;
   removeThermostat: (id: ClientId) => void;
   selectThermostat: (id: ClientId) => void;
-  updatePreferences: (changes: Partial<Omit<Preferences, 'geofence'>>) => void;
+  updatePreferences: (changes: Partial<Omit<Preferences, 'geofence' | 'owntracks'>>) => void;
   updateGeofence: (changes: Partial<GeofenceConfig>) => void;
 }
 
@@ -40,6 +43,7 @@ export const defaultPreferences = (memberName: string): Preferences => ({
   brokerUrl: null,
   memberName,
   geofence: { enabled: false, home: null, radiusKm: DEFAULT_RADIUS_KM },
+  owntracks: null,
 });
 
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
@@ -65,7 +69,12 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
     set((current) => (current.thermostats.some((t) => t.id === id) ? { selectedId: id } : {})),
   updatePreferences: (changes) => set((current) => ({ preferences: { ...current.preferences, ...changes } })),
   updateGeofence: (changes) =>
-    set((current) => ({
-      preferences: { ...current.preferences, geofence: { ...current.preferences.geofence, ...changes } },
-    })),
+    set((current) => {
+      const geofence = { ...current.preferences.geofence, ...changes };
+      const { owntracks } = current.preferences;
+      // OwnTracks watches the same home: a new one is a new region, which the thermostats must hear.
+      return {
+        preferences: { ...current.preferences, geofence, owntracks: owntracks === null ? null : withHome(owntracks, geofence.home, Date.now()) },
+      };
+    }),
 });

@@ -23,7 +23,9 @@ export function MembersList({ members, receivedAt, ownId }: { members: Member[];
               </span>
               <span className={member.home ? 'pill pill-home' : 'pill'}>{member.home ? 'Home' : 'Away'}</span>
               <span className="member-detail">
-                {formatDistance(member.distance)} from home · reported {agoPhrase(member.age_s * 1000 + sinceState)}
+                {/* OwnTracks tells the thermostat only "entered" or "left": it knows no distance. */}
+                {member.source === 'owntracks' || member.distance === null ? 'via OwnTracks' : `${formatDistance(member.distance)} from home`} · reported{' '}
+                {agoPhrase(member.age_s * 1000 + sinceState)}
               </span>
             </li>
           ))}

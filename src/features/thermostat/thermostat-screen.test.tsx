@@ -159,8 +159,8 @@ describe('thermostat screen', () => {
     renderScreen();
     showState({
       members: [
-        { id: OWN_ID, name: 'Ana', home: true, distance: 120, age_s: 42 },
-        { id: 'BenBenBenBenBenBenBenB', name: 'Ben', home: false, distance: 12_300, age_s: 600 },
+        { id: OWN_ID, name: 'Ana', home: true, distance: 120, age_s: 42, source: 'app' },
+        { id: 'BenBenBenBenBenBenBenB', name: 'Ben', home: false, distance: 12_300, age_s: 600, source: 'app' },
       ],
     });
     const items = within(screen.getByRole('list', { name: 'Members' })).getAllByRole('listitem');

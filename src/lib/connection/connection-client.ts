@@ -13,6 +13,7 @@ import {
   type HomeSetMessage,
   type LogOnPacket,
   type LogonKeys,
+  type OwntracksSetMessage,
   type Packet,
   type SetMessage,
   type Settings,
@@ -20,6 +21,7 @@ import {
 } from '@protocol';
 import { backoffDelay } from './backoff';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
+import { OwntracksLedger, type OwntracksAnswer, type OwntracksDelivery, type OwntracksSetting } from './owntracks-delivery';
 import { PresenceCourier, type PresencePeer } from './presence-courier';
 import { SessionGuard } from './session-guard';
 
@@ -63,6 +65,8 @@ export interface ConnectionEvents {
   state(thermostatId: ClientId, state: StateMessage, receivedAt: number): void;
   pendingSettings(settings: Partial<Settings> | null): void;
   commandFailed(reason: CommandFailure): void;
+  /** A thermostat's STATE answered the OwnTracks setting `sent`; null: it no longer holds the secret it had confirmed. */
+  owntracksAnswered?(thermostatId: ClientId, sent: OwntracksSetting, answer: OwntracksAnswer | null): void;
 }
 
 export interface ConnectionClientOptions {
@@ -137,6 +141,10 @@ export class ConnectionClient {
   private busyRetries = 0;
   private readonly courier: PresenceCourier;
   private presencePeers: PresencePeer[] = [];
+  /** Which thermostats, the selected one and the courier's, have answered the OwnTracks setting. */
+  private readonly owntracks: OwntracksLedger;
+  /** The session with the selected thermostat that the OwnTracks setting last went out in. */
+  private owntracksSentIn: string | null = null;
 
   constructor(options: ConnectionClientOptions) {
     this.url = options.url;
@@ -148,6 +156,7 @@ export class ConnectionClient {
     this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.owntracks = new OwntracksLedger(this.identity.id, (id, sent, answer) => this.events.owntracksAnswered?.(id, sent, answer));
     this.courier = new PresenceCourier({
       identity: this.identity,
       send: (packet) => this.send(packet),
@@ -155,6 +164,7 @@ export class ConnectionClient {
       commandTimeoutMs: this.commandTimeoutMs,
       retryMaxMs: THERMOSTAT_RETRY_MAX_MS,
       random: this.random,
+      owntracks: this.owntracks,
     });
     this.courier.setPeers(this.peersBesidesSelected(options.presencePeers ?? []));
   }
@@ -226,6 +236,7 @@ export class ConnectionClient {
     }
     if (thermostat === null && this.thermostat === null) return;
     this.thermostat = thermostat === null ? null : { ...thermostat };
+    this.owntracksSentIn = null;
     this.courier.setPeers(this.peersBesidesSelected(this.presencePeers));
     this.clearSessionTimers();
     this.guard.reset();
@@ -260,6 +271,18 @@ export class ConnectionClient {
     this.lastPresence = null;
     this.pendingPresence = null;
     this.courier.forgetPresence();
+  }
+
+  /**
+   * The OwnTracks secret and region for every paired thermostat (null: nothing to deliver). Each one that has not
+   * answered this setting gets OWNTRACKS_set, again and again, until its STATE does.
+   */
+  setOwntracks(delivery: OwntracksDelivery | null): void {
+    if (!this.owntracks.update(delivery)) return;
+    this.courier.owntracksChanged();
+    if (!this.owntracksPending()) return;
+    this.commandRetried = false;
+    this.sendOwntracks();
   }
 
   // --- socket --------------------------------------------------------------------------------
@@ -420,6 +443,8 @@ export class ConnectionClient {
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => this.handleSilence(), STATE_SILENCE_MS);
     this.events.state(thermostat.id, state, this.now());
+    const owntracksWasPending = this.owntracksPending();
+    this.owntracks.read(thermostat.id, state, state.session === this.owntracksSentIn);
     this.busyRetries = 0;
     if (verdict === 'new-session') {
       this.startInFlight = false;
@@ -432,6 +457,8 @@ export class ConnectionClient {
     }
     this.setStatus('connected');
     this.settle(state);
+    // It lost a secret it had confirmed (a factory reset): it gets it again now.
+    if (!owntracksWasPending && this.owntracksPending()) this.sendOwntracks();
   }
 
   private settle(state: StateMessage): void {
@@ -450,7 +477,7 @@ export class ConnectionClient {
       const me = state.members.find((member) => member.id === this.identity.id);
       if (me !== undefined && me.home === this.pendingPresence.home) this.pendingPresence = null;
     }
-    if (this.pendingSettings === null && this.pendingPresence === null) {
+    if (this.nothingPending()) {
       clearTimeout(this.commandTimer);
       this.commandRetried = false;
     }
@@ -512,7 +539,7 @@ export class ConnectionClient {
     }
     clearTimeout(this.commandTimer);
     this.busyTimer = setTimeout(() => {
-      if (this.pendingSettings === null && this.pendingPresence === null) this.sendCommand({ type: 'SET' });
+      if (this.nothingPending()) this.sendCommand({ type: 'SET' });
       else this.repeatPending();
     }, delay);
   }
@@ -561,25 +588,42 @@ export class ConnectionClient {
     }, delay);
   }
 
-  private sendCommand(body: Omit<SetMessage, 'session' | 'seq'> | Omit<HomeSetMessage, 'session' | 'seq'>): void {
+  /** True when the command went out in the current session. */
+  private sendCommand(
+    body: Omit<SetMessage, 'session' | 'seq'> | Omit<HomeSetMessage, 'session' | 'seq'> | Omit<OwntracksSetMessage, 'session' | 'seq'>,
+  ): boolean {
     const thermostat = this.thermostat;
-    if (thermostat === null) return;
+    if (thermostat === null) return false;
     const position = this.guard.next();
     if (position === null) {
       // No session yet: the command goes out as soon as START is answered.
       if (this.loggedOn && !this.startInFlight) this.sendStart();
-      return;
+      return false;
     }
     const plaintext = { ...body, ...position };
     const data = seal(thermostat.key, 'MSG', this.identity.id, thermostat.id, plaintext);
-    if (!this.send(message(this.identity.id, thermostat.id, data))) return;
+    if (!this.send(message(this.identity.id, thermostat.id, data))) return false;
     this.armRefresh();
     clearTimeout(this.commandTimer);
     this.commandTimer = setTimeout(() => this.handleCommandTimeout(), this.commandTimeoutMs);
+    return true;
+  }
+
+  private owntracksPending(): boolean {
+    return this.thermostat !== null && this.owntracks.pending(this.thermostat.id);
+  }
+
+  private sendOwntracks(): void {
+    const body = this.thermostat === null ? null : this.owntracks.bodyFor(this.thermostat.id);
+    if (body !== null && this.sendCommand(body)) this.owntracksSentIn = this.guard.currentSession;
+  }
+
+  private nothingPending(): boolean {
+    return this.pendingSettings === null && this.pendingPresence === null && !this.owntracksPending();
   }
 
   private handleCommandTimeout(): void {
-    if (this.pendingSettings === null && this.pendingPresence === null) return;
+    if (this.nothingPending()) return;
     if (!this.commandRetried) {
       this.commandRetried = true;
       this.startAfresh(true);
@@ -592,6 +636,7 @@ export class ConnectionClient {
   private repeatPending(): void {
     if (this.pendingSettings !== null) this.sendCommand({ type: 'SET', ...this.pendingSettings });
     if (this.pendingPresence !== null) this.sendCommand({ type: 'HOME_set', ...this.pendingPresence });
+    if (this.owntracksPending()) this.sendOwntracks();
   }
 
   private dropPending(): void {

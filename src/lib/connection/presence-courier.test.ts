@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeKey, makeLogonKeys } from '@protocol';
 import { ConnectionClient, THERMOSTAT_RETRY_MAX_MS } from './connection-client';
+import type { OwntracksAnswer, OwntracksSetting } from './owntracks-delivery';
 import { FakeBroker } from './testing/fake-broker';
 import { TestThermostat } from './testing/test-thermostat';
 
@@ -25,12 +26,23 @@ async function household() {
     ],
     socketFactory: broker.factory,
     random: () => 0.5,
-    events: { status: () => undefined, state: () => undefined, pendingSettings: () => undefined, commandFailed: () => undefined },
+    events: {
+      status: () => undefined,
+      state: () => undefined,
+      pendingSettings: () => undefined,
+      commandFailed: () => undefined,
+      owntracksAnswered: (thermostatId, sent, answer) => answers.push({ thermostatId, sent, answer }),
+    },
   });
+  const answers: { thermostatId: string; sent: OwntracksSetting; answer: OwntracksAnswer | null }[] = [];
   const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
   const homeSets = (thermostat: TestThermostat) => thermostat.received.filter((m) => m.type === 'HOME_set');
-  return { selected, hall, broker, identity, client, presenceOf, homeSets };
+  const owntracksSets = (thermostat: TestThermostat) => thermostat.received.filter((m) => m.type === 'OWNTRACKS_set').map((m) => m.body);
+  return { selected, hall, broker, identity, client, presenceOf, homeSets, owntracksSets, answers };
 }
+
+const SECRET = 'q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA';
+const NEW_SECRET = 'Zr2yN7tB4wE6uAq3FhJ0xQ8mCk3oM1v5';
 
 async function pass(ms = 0): Promise<void> {
   for (;;) {
@@ -174,6 +186,118 @@ describe('presence for every paired thermostat', () => {
     await pass();
     expect(presenceOf(hall)).toBe(false);
     expect(hall.received.map((m) => m.type)).toEqual(['START', 'HOME_set', 'HOME_set', 'START', 'HOME_set']);
+    client.stop();
+  });
+});
+
+describe('the OwnTracks secret for every paired thermostat', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    brokers.splice(0);
+  });
+
+  it('reaches the selected thermostat and the others, each answering in its own session, and is not sent again once held', async () => {
+    const { client, selected, hall, identity, owntracksSets, answers } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 1764633600 }, answers: {} });
+    await pass();
+    for (const thermostat of [selected, hall]) {
+      expect(thermostat.owntracks.get(identity.id)).toEqual({ secret: SECRET, wtst: 1764633600 });
+      expect(owntracksSets(thermostat)).toMatchObject([{ type: 'OWNTRACKS_set', secret: SECRET, wtst: 1764633600 }]);
+    }
+    expect(answers.map(({ thermostatId, answer }) => [thermostatId, answer]).sort()).toEqual(
+      [[selected.id, 'holds'], [hall.id, 'holds']].sort(),
+    );
+    expect(answers[0]?.sent).toEqual({ secret: SECRET, wtst: 1764633600 });
+
+    // Pushes, refreshes and presence go on; the secret does not go out again.
+    client.sendPresence({ home: true, distance: 10 });
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(owntracksSets(selected)).toHaveLength(1);
+    expect(owntracksSets(hall)).toHaveLength(1);
+    client.stop();
+  });
+
+  it('keeps asking a thermostat that is offline until it is back and holds the secret, and skips those that answered already', async () => {
+    const { client, broker, selected, hall, identity, owntracksSets, answers } = await household();
+    const hallLink = broker.others.get(hall.id)!;
+    hallLink.online = false;
+    client.start();
+    await pass();
+    // After a reload: the selected thermostat answered this setting before, the hall one never did.
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: { [selected.id]: 'holds' } });
+    selected.owntracks.set(identity.id, { secret: SECRET, wtst: 7 });
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(hall.owntracks.has(identity.id)).toBe(false);
+
+    hallLink.online = true;
+    await pass(THERMOSTAT_RETRY_MAX_MS);
+    expect(hall.owntracks.get(identity.id)).toEqual({ secret: SECRET, wtst: 7 });
+    expect(answers).toMatchObject([{ thermostatId: hall.id, answer: 'holds' }]);
+    expect(owntracksSets(selected)).toHaveLength(0);
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(owntracksSets(hall)).toHaveLength(1);
+    client.stop();
+  });
+
+  it('turned off, tells every thermostat to forget the secret (secret null, no wtst)', async () => {
+    const { client, selected, hall, identity, owntracksSets, answers } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    client.setOwntracks({ setting: { secret: null, wtst: 7 }, answers: {} });
+    await pass();
+    for (const thermostat of [selected, hall]) {
+      expect(thermostat.owntracks.has(identity.id)).toBe(false);
+      expect(owntracksSets(thermostat).at(-1)).toEqual({ type: 'OWNTRACKS_set', session: expect.any(String), seq: expect.any(Number), secret: null });
+    }
+    expect(answers.filter((entry) => entry.answer === 'forgot').map((entry) => entry.thermostatId).sort()).toEqual([selected.id, hall.id].sort());
+    client.stop();
+  });
+
+  it('a new secret replaces the old one everywhere', async () => {
+    const { client, selected, hall, identity } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    client.setOwntracks({ setting: { secret: NEW_SECRET, wtst: 8 }, answers: {} });
+    await pass();
+    expect(selected.owntracks.get(identity.id)).toEqual({ secret: NEW_SECRET, wtst: 8 });
+    expect(hall.owntracks.get(identity.id)).toEqual({ secret: NEW_SECRET, wtst: 8 });
+    client.stop();
+  });
+
+  it('reports a thermostat that holds secrets for 8 members already as full, and stops asking it', async () => {
+    const { client, selected, hall, identity, owntracksSets, answers } = await household();
+    hall.owntracksCapacity = 0;
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(answers).toContainEqual({ thermostatId: hall.id, sent: { secret: SECRET, wtst: 7 }, answer: 'full' });
+    expect(owntracksSets(hall)).toHaveLength(1);
+    expect(selected.owntracks.has(identity.id)).toBe(true);
+    client.stop();
+  });
+
+  it('gives the secret again to a thermostat whose STATE no longer lists this app (a factory reset)', async () => {
+    const { client, hall, identity, answers } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    hall.owntracks.clear();
+    hall.reboot();
+    client.sendPresence({ home: false, distance: 900 });
+    await pass();
+    expect(answers.filter((entry) => entry.thermostatId === hall.id).map((entry) => entry.answer)).toEqual(['holds', null, 'holds']);
+    expect(hall.owntracks.get(identity.id)).toEqual({ secret: SECRET, wtst: 7 });
     client.stop();
   });
 });

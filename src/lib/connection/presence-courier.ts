@@ -1,5 +1,6 @@
 import { open, message, parseMessage, seal, start, cutMemberName, type ClientId, type LogonKeys, type Packet } from '@protocol';
 import { backoffDelay } from './backoff';
+import type { OwntracksLedger } from './owntracks-delivery';
 import { SessionGuard } from './session-guard';
 
 /** A paired thermostat other than the selected one: it hears this phone's presence and nothing else. */
@@ -21,6 +22,8 @@ export interface PresenceCourierOptions {
   commandTimeoutMs: number;
   retryMaxMs: number;
   random: () => number;
+  /** The OwnTracks setting and which thermostats answered it, shared with the selected thermostat's session. */
+  owntracks: OwntracksLedger;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -30,16 +33,18 @@ interface PeerSession {
   guard: SessionGuard;
   /** The thermostat's STATE lists this phone with the presence last sent. */
   confirmed: boolean;
+  /** The session the OwnTracks setting last went out in: only a STATE in it can answer it. */
+  owntracksSentIn: string | null;
   startInFlight: boolean;
   attempts: number;
   timer: Timer | undefined;
 }
 
 /**
- * Carries this phone's presence (HOME_set) to every paired thermostat besides the selected one, each in its own
- * layer 7 session sealed with its own key (docs/protocol.md, "Messages"). The household has one home, so every
- * thermostat hears the same decision. A peer that is offline, silent or busy is asked again with backoff until its
- * STATE confirms the presence, so a thermostat coming back online gets the current one.
+ * Carries this phone's presence (HOME_set) and its OwnTracks secret (OWNTRACKS_set) to every paired thermostat
+ * besides the selected one, each in its own layer 7 session sealed with its own key (docs/protocol.md, "Messages").
+ * The household has one home, so every thermostat hears the same decision. A peer that is offline, silent or busy
+ * is asked again with backoff until its STATE confirms both, so a thermostat coming back online gets the current ones.
  */
 export class PresenceCourier {
   private readonly peers = new Map<ClientId, PeerSession>();
@@ -61,7 +66,15 @@ export class PresenceCourier {
     }
     for (const link of wanted.values()) {
       if (this.peers.has(link.id)) continue;
-      const peer: PeerSession = { link, guard: new SessionGuard(), confirmed: false, startInFlight: false, attempts: 0, timer: undefined };
+      const peer: PeerSession = {
+        link,
+        guard: new SessionGuard(),
+        confirmed: false,
+        owntracksSentIn: null,
+        startInFlight: false,
+        attempts: 0,
+        timer: undefined,
+      };
       this.peers.set(link.id, peer);
       this.deliver(peer);
     }
@@ -80,13 +93,23 @@ export class PresenceCourier {
     }
   }
 
-  /** Nothing more is delivered until the next sendPresence. */
+  /** No presence is delivered until the next sendPresence (the OwnTracks setting still is). */
   forgetPresence(): void {
     this.presence = null;
     for (const peer of this.peers.values()) {
-      clearTimeout(peer.timer);
       peer.confirmed = false;
+      if (this.pending(peer)) continue;
+      clearTimeout(peer.timer);
       peer.attempts = 0;
+    }
+  }
+
+  /** The OwnTracks ledger changed (a new setting, or a thermostat lost it): tell the peers that now lack it. */
+  owntracksChanged(): void {
+    for (const peer of this.peers.values()) {
+      if (!this.options.owntracks.pending(peer.link.id)) continue;
+      peer.attempts = 0;
+      this.deliver(peer);
     }
   }
 
@@ -138,14 +161,21 @@ export class PresenceCourier {
       peer.startInFlight = false;
       clearTimeout(peer.timer);
     }
-    const me = received.members.find((member) => member.id === this.options.identity.id);
-    if (this.presence !== null && me !== undefined && me.home === this.presence.home && verdict === 'current-session') {
-      peer.confirmed = true;
-      peer.attempts = 0;
-      clearTimeout(peer.timer);
+    const owntracksWasPending = this.options.owntracks.pending(peer.link.id);
+    this.options.owntracks.read(peer.link.id, received, received.session === peer.owntracksSentIn);
+    if (verdict === 'new-session') {
+      this.deliver(peer);
       return;
     }
-    if (verdict === 'new-session') this.deliver(peer);
+    const me = received.members.find((member) => member.id === this.options.identity.id);
+    if (this.presence !== null && me !== undefined && me.home === this.presence.home) peer.confirmed = true;
+    if (!this.pending(peer)) {
+      peer.attempts = 0;
+      clearTimeout(peer.timer);
+    } else if (!owntracksWasPending && this.options.owntracks.pending(peer.link.id)) {
+      // It lost a secret it had confirmed (a factory reset): it gets it again now.
+      this.deliver(peer);
+    }
   }
 
   /** The broker could not hand our packet to a peer (offline) or dropped it (busy): ask again later. */
@@ -157,17 +187,30 @@ export class PresenceCourier {
     this.retryLater(peer);
   }
 
+  /** Whether the peer still lacks the presence or the OwnTracks setting. */
+  private pending(peer: PeerSession): boolean {
+    return (this.presence !== null && !peer.confirmed) || this.options.owntracks.pending(peer.link.id);
+  }
+
   private deliver(peer: PeerSession): void {
-    if (!this.loggedOn || this.presence === null || peer.confirmed) return;
-    const position = peer.guard.next();
-    if (position === null) {
+    if (!this.loggedOn || !this.pending(peer)) return;
+    const session = peer.guard.currentSession;
+    if (session === null) {
       if (!peer.startInFlight) this.sendStart(peer);
       return;
     }
     const { id, key } = peer.link;
     const me = this.options.identity.id;
-    const data = seal(key, 'MSG', me, id, { type: 'HOME_set', ...this.presence, ...position });
-    if (!this.options.send(message(me, id, data))) return;
+    const bodies = [
+      this.presence !== null && !peer.confirmed ? { type: 'HOME_set' as const, ...this.presence } : null,
+      this.options.owntracks.bodyFor(id),
+    ];
+    for (const body of bodies) {
+      const position = body === null ? null : peer.guard.next();
+      if (body === null || position === null) continue;
+      if (!this.options.send(message(me, id, seal(key, 'MSG', me, id, { ...body, ...position })))) return;
+      if (body.type === 'OWNTRACKS_set') peer.owntracksSentIn = session;
+    }
     this.awaitAnswer(peer);
   }
 
@@ -194,7 +237,7 @@ export class PresenceCourier {
 
   private retryLater(peer: PeerSession): void {
     clearTimeout(peer.timer);
-    if (this.presence === null || peer.confirmed) return;
+    if (!this.pending(peer)) return;
     const delay = Math.min(this.options.retryMaxMs, backoffDelay(peer.attempts, this.options.random));
     peer.attempts = Math.min(peer.attempts + 1, 8);
     peer.timer = setTimeout(() => this.deliver(peer), delay);

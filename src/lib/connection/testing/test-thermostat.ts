@@ -7,6 +7,7 @@ import {
   seal,
   start,
   toBase64url,
+  MAX_OWNTRACKS_MEMBERS,
   type ClientId,
   type LogonKeys,
   type Member,
@@ -27,6 +28,10 @@ export class TestThermostat {
   settings: Settings = { target: 21, away_target: 17, hysteresis: 0.3, mode: 'auto' };
   temperature: number | null = 20.5;
   members: Member[] = [];
+  /** The OwnTracks secret and region each member's app gave it (OWNTRACKS_set). */
+  readonly owntracks = new Map<ClientId, { secret: string; wtst: number }>();
+  /** How many members may hold a secret before an OWNTRACKS_set is answered `full`. */
+  owntracksCapacity = MAX_OWNTRACKS_MEMBERS;
   readonly received: { type: string; seq?: number; body: unknown }[] = [];
   private readonly sessions = new Map<ClientId, { session: string; lastInSeq: number; outSeq: number }>();
   private sessionCounter = 0;
@@ -64,7 +69,7 @@ export class TestThermostat {
       this.sessions.set(app, { session, lastInSeq: 0, outSeq: 0 });
       return [this.stateTo(app, { nonce: body.nonce })];
     }
-    if (body.type !== 'SET' && body.type !== 'HOME_set') return [];
+    if (body.type !== 'SET' && body.type !== 'HOME_set' && body.type !== 'OWNTRACKS_set') return [];
     const current = this.sessions.get(app);
     if (current === undefined || current.session !== body.session) {
       return [message(this.id, app, seal(this.key, 'MSG', this.id, app, { type: 'ERROR', code: 'stale_session' }))];
@@ -74,10 +79,14 @@ export class TestThermostat {
     if (body.type === 'SET') {
       const { type: _type, session: _session, seq: _seq, ...changes } = body;
       this.settings = { ...this.settings, ...changes };
+    } else if (body.type === 'OWNTRACKS_set') {
+      if (body.secret === null) this.owntracks.delete(app);
+      else if (!this.owntracks.has(app) && this.owntracks.size >= this.owntracksCapacity) return [this.stateTo(app, { error: 'full' })];
+      else this.owntracks.set(app, { secret: body.secret, wtst: body.wtst ?? 0 });
     } else {
       this.members = [
         ...this.members.filter((m) => m.id !== app),
-        { id: app, name: 'member', home: body.home, distance: body.distance, age_s: 0 },
+        { id: app, name: 'member', home: body.home, distance: body.distance, age_s: 0, source: 'app' },
       ];
     }
     return [this.stateTo(app)];
@@ -106,6 +115,7 @@ export class TestThermostat {
       regime: this.settings.mode === 'away' ? 'away' : 'home',
       heater: this.temperature !== null && this.temperature < this.settings.target,
       members: this.members,
+      owntracks: [...this.owntracks.keys()],
       uptime_s: 100,
       error: null,
       ...overrides,

@@ -1,0 +1,23 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { MembersList } from './members-list';
+
+describe('MembersList', () => {
+  it('says a report came through OwnTracks, with no distance, and one from the app with its distance', () => {
+    render(
+      <MembersList
+        ownId={null}
+        receivedAt={Date.now()}
+        members={[
+          { id: 'AnaAnaAnaAnaAnaAnaAnaA', name: 'Ana', home: false, distance: null, age_s: 600, source: 'owntracks' },
+          { id: 'BenBenBenBenBenBenBenB', name: 'Ben', home: true, distance: 120, age_s: 42, source: 'app' },
+        ]}
+      />,
+    );
+    const [ana, ben] = within(screen.getByRole('list', { name: 'Members' })).getAllByRole('listitem');
+    expect(ana).toHaveTextContent(/^Ana\s*Away\s*via OwnTracks · reported 10 min ago$/);
+    expect(ana).not.toHaveTextContent('from home');
+    expect(ben).toHaveTextContent(/^Ben\s*Home\s*120 m from home · reported 42 s ago$/);
+    expect(ben).not.toHaveTextContent('OwnTracks');
+  });
+});
