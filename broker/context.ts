@@ -1,7 +1,8 @@
 /** What every handler may use: one object per running broker, passed down rather than kept in module state. */
 import type { BrokerConfig } from './config.ts';
 import type { Connection } from './connection.ts';
-import type { AddressLimits, LogonLimiter } from './limits.ts';
+import type { ClientId } from '../protocol/index.ts';
+import type { AddressLimits, LogonLimiter, RateBook } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { PartnerBook } from './partners.ts';
 import type { Registry } from './registry.ts';
@@ -32,6 +33,8 @@ export interface BrokerContext {
   readonly addressLimits: AddressLimits;
   /** Whom each ID has addressed, kept across its reconnects (partners.ts). */
   readonly partners: PartnerBook;
+  /** OwnTracks ingress deliveries per client address and per member ID named in a URL (handlers/owntracks-ingress.ts). */
+  readonly ingressRates: { readonly byAddress: RateBook<string>; readonly byMember: RateBook<ClientId> };
   readonly connections: Set<Connection>;
   readonly log: Logger;
   readonly stats: BrokerStats;

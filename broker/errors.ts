@@ -47,3 +47,22 @@ export const UPGRADE_REFUSALS = {
   address_full: { status: 429, text: 'Too Many Requests' },
   broker_full: { status: 503, text: 'Service Unavailable' },
 } as const satisfies Record<ConnectionRefusal, { status: number; text: string }>;
+
+/**
+ * How the OwnTracks ingress answers what it does not deliver (docs/protocol.md, "The ingress"). OwnTracks deletes a
+ * message on any 4xx (iOS also alerts the user) and retries anything else, so a 4xx is only for a request that can
+ * never succeed, and everything that may pass later is a 503. `close`: the body was not read to its end, so the
+ * connection goes rather than have Node read the rest to find the next request.
+ */
+export const INGRESS_REFUSALS = {
+  not_post: { status: 405, close: true },
+  not_found: { status: 404, close: true },
+  too_large: { status: 413, close: true },
+  bad_body: { status: 400, close: false },
+  body_timeout: { status: 408, close: true },
+  rate_limited: { status: 503, close: false },
+  thermostats_busy: { status: 503, close: false },
+  thermostats_offline: { status: 503, close: false },
+} as const satisfies Record<string, { status: number; close: boolean }>;
+
+export type IngressRefusal = keyof typeof INGRESS_REFUSALS;

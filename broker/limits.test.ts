@@ -10,6 +10,7 @@ import {
   INBOUND_UNIT_BYTES,
   InboundBudget,
   LogonLimiter,
+  RateBook,
   TokenBucket,
   UnfinishedMessage,
 } from './limits.ts';
@@ -252,5 +253,53 @@ describe('LogonLimiter', () => {
     expect(limiter.trackedKeys).toBe(1);
     limiter.sweep(60_000);
     expect(limiter.trackedKeys).toBe(0);
+  });
+});
+
+describe('RateBook', () => {
+  it('admits a key it has never charged, and stores nothing for asking', () => {
+    const book = new RateBook<string>(20, 40, 100);
+    expect(book.msUntilAdmitted('198.51.100.1', 0)).toBe(0);
+    expect(book.size).toBe(0);
+  });
+
+  it('charges per key into debt and says how long until the key is admitted again', () => {
+    const book = new RateBook<string>(20, 2, 100);
+    book.charge('a', 0, 1);
+    expect(book.msUntilAdmitted('a', 0)).toBe(0);
+    book.charge('a', 0, 3);
+    // Two tokens of debt, and one more to be admitted: three at 20 a second.
+    expect(book.msUntilAdmitted('a', 0)).toBe(150);
+    expect(book.msUntilAdmitted('a', 100)).toBe(50);
+    expect(book.msUntilAdmitted('a', 150)).toBe(0);
+    expect(book.msUntilAdmitted('b', 0)).toBe(0);
+  });
+
+  it('forgets at the sweep only the buckets full again', () => {
+    const book = new RateBook<string>(20, 2, 100);
+    book.charge('a', 0, 1);
+    book.charge('b', 0, 2);
+    book.sweep(49);
+    expect(book.size).toBe(2);
+    book.sweep(50);
+    expect(book.size).toBe(1);
+    expect(book.msUntilAdmitted('b', 60)).toBe(0);
+    book.sweep(99);
+    expect(book.size).toBe(1);
+    book.sweep(100);
+    expect(book.size).toBe(0);
+  });
+
+  it('holds at most maxKeys: sweeps early, then forgets the key charged first', () => {
+    const book = new RateBook<string>(1, 1, 2);
+    book.charge('a', 0, 1);
+    book.charge('b', 0, 1);
+    book.charge('c', 0, 1);
+    expect(book.size).toBe(2);
+    expect(book.msUntilAdmitted('a', 0)).toBe(0);
+    expect(book.msUntilAdmitted('c', 0)).toBe(1000);
+    book.charge('d', 2000, 1);
+    // b and c were full again, so the early sweep made room without forgetting anyone in debt.
+    expect(book.size).toBe(1);
   });
 });

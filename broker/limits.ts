@@ -23,14 +23,30 @@ export class TokenBucket {
 
   /** Admits and charges `cost` when at least one token is left; otherwise refuses and charges nothing. */
   take(now: number, cost = 1): boolean {
+    this.refill(now);
+    if (this.tokens < 1) return false;
+    this.tokens -= cost;
+    return true;
+  }
+
+  /** How long until `take` would admit: 0 when it would now. */
+  msUntilAdmitted(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : ((1 - this.tokens) * 1000) / this.ratePerSecond;
+  }
+
+  /** Refilled to its burst: the state a new bucket starts in, so one that is full may be forgotten. */
+  isFull(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+
+  private refill(now: number): void {
     const elapsed = now - this.last;
     if (elapsed > 0) {
       this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSecond) / 1000);
       this.last = now;
     }
-    if (this.tokens < 1) return false;
-    this.tokens -= cost;
-    return true;
   }
 
   /** Charges what an admitted frame cost beyond the token `take` already took. */
@@ -110,6 +126,62 @@ export class InboundBudget {
     return this.strangers.take(now, Math.max(1, Math.ceil(bytes / INBOUND_UNIT_BYTES)));
   }
 }
+
+/**
+ * One token bucket per key (a client address, an ID named in a URL), made on the first charge: asking about a key
+ * never stores it. A bucket full again is forgotten at the sweep, losing nothing; past `maxKeys` the sweep runs
+ * early, and if every bucket is still in use the one made longest ago is forgotten.
+ */
+export class RateBook<Key extends string> {
+  private readonly buckets = new Map<Key, TokenBucket>();
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly maxKeys: number,
+  ) {}
+
+  /** How long until `key` may be admitted: 0 when it may now. */
+  msUntilAdmitted(key: Key, now: number): number {
+    return this.buckets.get(key)?.msUntilAdmitted(now) ?? 0;
+  }
+
+  /** Charges `key` what an admitted thing cost, even into debt (TokenBucket). */
+  charge(key: Key, now: number, cost: number): void {
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      if (this.buckets.size >= this.maxKeys) this.makeRoom(now);
+      bucket = new TokenBucket(this.ratePerSecond, this.burst, now);
+      this.buckets.set(key, bucket);
+    }
+    // The caller admitted it at msUntilAdmitted; take refills first, and a bucket emptied meanwhile still pays.
+    if (!bucket.take(now, cost)) bucket.charge(cost);
+  }
+
+  sweep(now: number): void {
+    for (const [key, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(key);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private makeRoom(now: number): void {
+    this.sweep(now);
+    if (this.buckets.size < this.maxKeys) return;
+    const oldest = this.buckets.keys().next();
+    if (oldest.done !== true) this.buckets.delete(oldest.value);
+  }
+}
+
+/** The OwnTracks ingress's rates: a WebSocket client's, per client address and per member ID (docs/protocol.md, "The ingress"). */
+export const ingressRatesOf = (
+  config: Pick<BrokerConfig, 'rateLimitPerSecond' | 'rateLimitBurst'>,
+  maxKeys: number,
+): { byAddress: RateBook<string>; byMember: RateBook<ClientId> } => ({
+  byAddress: new RateBook(config.rateLimitPerSecond, config.rateLimitBurst, maxKeys),
+  byMember: new RateBook(config.rateLimitPerSecond, config.rateLimitBurst, maxKeys),
+});
 
 const MINUTE_MS = 60_000;
 

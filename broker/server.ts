@@ -1,4 +1,4 @@
-/** One port: the WebSocket endpoint /ws, GET /healthz and the built app. */
+/** One port: the WebSocket endpoint /ws, GET /healthz, the OwnTracks ingress (POST /presence/owntracks/…) and the built app. */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,8 +11,18 @@ import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
 import { handleDisconnect } from './handlers/disconnect.ts';
+import { handleOwntracksIngress, isIngressRequest } from './handlers/owntracks-ingress.ts';
 import { applySecurityHeaders, INSTALL_PAGE_PATH, installPageHeadersOf, RAW_SECURITY_HEADER_LINES, securityHeadersFor } from './http-headers.ts';
-import { AddressCounts, addressCapsOf, AddressLimits, canonicalAddress, clientAddress, keyOfCanonical, LogonLimiter } from './limits.ts';
+import {
+  AddressCounts,
+  addressCapsOf,
+  AddressLimits,
+  canonicalAddress,
+  clientAddress,
+  ingressRatesOf,
+  keyOfCanonical,
+  LogonLimiter,
+} from './limits.ts';
 import { createLogger, occasionally, throttleLog } from './log.ts';
 import { closeOverdueMessages, deadlineCheckInterval, heldMessageBytes } from './message-deadline.ts';
 import { connectionCapacity, raiseOpenFileLimit, RESERVED_FILES } from './open-files.ts';
@@ -118,6 +128,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     logonLimiter: new LogonLimiter(config.logonLimitPerMinute),
     addressLimits: new AddressLimits(config, capacity.connections),
     partners: new PartnerBook(capacity.connections * PARTNERS_PER_CONNECTION),
+    ingressRates: ingressRatesOf(config, capacity.connections),
     connections: new Set(),
     log,
     stats: emptyStats(),
@@ -131,6 +142,14 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     }),
   );
 
+  /** The client address key of a request (limits.ts, clientAddress), the same for an upgrade and for the ingress. */
+  const addressOf = (request: IncomingMessage): string => {
+    const forwardedFor = request.headers['x-forwarded-for'];
+    const client = clientAddress(request.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, trustedProxies);
+    if (client.unforwarded) warnUnforwarded();
+    return client.key;
+  };
+
   const healthz = (response: ServerResponse): void => {
     const body = JSON.stringify({ status: 'ok', connections: context.connections.size, logged_on: context.registry.loggedOnCount });
     response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -140,6 +159,9 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const path = pathOf(request.url);
     applySecurityHeaders(response, path === INSTALL_PAGE_PATH ? installPageHeaders : securityHeaders);
+    // Like the app's files, the ingress answers whatever Host it was asked by: what it carries is sealed for the
+    // thermostat, so a request misdirected through another name gains nothing (docs/protocol.md, "The ingress").
+    if (isIngressRequest(request.url)) return handleOwntracksIngress(context, request, response, addressOf(request));
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' });
       response.end();
@@ -216,10 +238,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       log.warn('origin_refused', { origin: origin?.slice(0, 200) });
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
-    const forwardedFor = request.headers['x-forwarded-for'];
-    const client = clientAddress(request.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, trustedProxies);
-    if (client.unforwarded) warnUnforwarded();
-    const address = client.key;
+    const address = addressOf(request);
     const refusal = context.addressLimits.refusal(address);
     if (refusal !== null) {
       context.stats.connectionsRefused += 1;
@@ -264,7 +283,8 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       ? createHttpServer(timing, onRequest)
       : createHttpsServer({ ...tls, ...timing, handshakeTimeout: config.requestTimeoutMs }, onRequest);
   server.headersTimeout = config.requestTimeoutMs;
-  server.requestTimeout = config.requestTimeoutMs;
+  // The whole request: its headers, then an ingress body, which has the message deadline (handlers/owntracks-ingress.ts).
+  server.requestTimeout = config.requestTimeoutMs + config.messageTimeoutMs;
   server.keepAliveTimeout = config.requestTimeoutMs;
   server.prependListener('connection', onSocket);
   // Looked up at the first upgrade, when the port (which may have been 0) is known.
@@ -301,6 +321,8 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     context.logonLimiter.sweep(context.now());
     context.addressLimits.sweep(context.now());
     context.partners.sweep(context.now());
+    context.ingressRates.byAddress.sweep(context.now());
+    context.ingressRates.byMember.sweep(context.now());
   }, LOGON_SWEEP_MS);
   sweep.unref();
   const deadlines = setInterval(() => closeOverdueMessages(context), deadlineCheckInterval(config.messageTimeoutMs));

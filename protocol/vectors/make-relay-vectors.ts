@@ -203,7 +203,7 @@ export function makeRelayVectors(): string {
       'relay: frames a thermostat whose ID is `thermostat` takes as a RELAY (result accepted, with the member and data it reads) ' +
       'or drops without an answer. bodies: what the broker answers an ingress POST with each body (text, or bytes as base64 ' +
       'when the body is not UTF-8): 200 with the data the RELAYs carry, 400 with the reason, or 413. paths: request targets ' +
-      'and the member and thermostats they name, or null for 404. Regenerate with: npx tsx protocol/vectors/make-relay-vectors.ts',
+      'and the member and thermostats they name, or null when they name none (404 under /presence/owntracks/). Regenerate with: npx tsx protocol/vectors/make-relay-vectors.ts',
     thermostat: THERMOSTAT,
     relay: relayCases(),
     bodies: bodyCases(),

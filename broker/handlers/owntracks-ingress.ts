@@ -1,0 +1,156 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  decodeOwntracksBody,
+  MAX_OWNTRACKS_BODY_BYTES,
+  OWNTRACKS_INGRESS_PREFIX,
+  parseOwntracksIngressPath,
+  relayPacket,
+  type ClientId,
+} from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
+import type { BrokerContext } from '../context.ts';
+import { INGRESS_REFUSALS, type IngressRefusal } from '../errors.ts';
+
+/** No thermostat named is online: a minute, about how long one takes to come back after a restart or a Wi-Fi drop. */
+const OFFLINE_RETRY_AFTER_S = 60;
+const INGRESS_ROOT = OWNTRACKS_INGRESS_PREFIX.slice(0, -1);
+const EMPTY_ARRAY = '[]';
+
+/** Requests the ingress answers, whatever their method or the rest of their path: everything under its prefix. */
+export function isIngressRequest(url: string | undefined): boolean {
+  const path = (url ?? '').split('?', 1)[0] ?? '';
+  return path === INGRESS_ROOT || path.startsWith(OWNTRACKS_INGRESS_PREFIX);
+}
+
+interface Target {
+  readonly member: ClientId;
+  readonly thermostats: readonly ClientId[];
+}
+
+/**
+ * docs/protocol.md, "The ingress": a phone's OwnTracks POST, checked in the contract's order (method, path, size,
+ * shape, time, rates, who is online), handed as a RELAY to every thermostat named that is online. The body is
+ * never opened nor logged: only the outcome, the member and the thermostats are. `address` is the client address
+ * key (limits.ts, clientAddress), counted as a connection's is.
+ */
+export function handleOwntracksIngress(context: BrokerContext, request: IncomingMessage, response: ServerResponse, address: string): void {
+  if (request.method !== 'POST') return refuse(context, response, 'not_post', 'only POST', null, { Allow: 'POST' });
+  const target = parseOwntracksIngressPath(request.url ?? '');
+  if (target === null) return refuse(context, response, 'not_found', 'not an ingress URL: /presence/owntracks/<member ID>/<thermostat ID>…', null);
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_OWNTRACKS_BODY_BYTES) return refuse(context, response, 'too_large', tooLarge, target);
+  readBody(context, request, response, target, address);
+}
+
+const tooLarge = `the body is over ${MAX_OWNTRACKS_BODY_BYTES} bytes`;
+
+/** Reads at most MAX_OWNTRACKS_BODY_BYTES within the message deadline, then delivers; a client that goes away is let go. */
+function readBody(context: BrokerContext, request: IncomingMessage, response: ServerResponse, target: Target, address: string): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const settle = (): boolean => {
+    if (settled) return false;
+    settled = true;
+    clearTimeout(deadline);
+    return true;
+  };
+  const deadline = setTimeout(() => {
+    if (settle()) refuse(context, response, 'body_timeout', `the body did not arrive within ${context.config.messageTimeoutMs} ms`, target);
+  }, context.config.messageTimeoutMs);
+  request.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size <= MAX_OWNTRACKS_BODY_BYTES) {
+      chunks.push(chunk);
+      return;
+    }
+    // Chunked, or a Content-Length that lied: nothing more is held, and the connection closes after the answer.
+    request.pause();
+    chunks.length = 0;
+    if (settle()) refuse(context, response, 'too_large', tooLarge, target);
+  });
+  request.on('end', () => {
+    if (!settle()) return;
+    try {
+      deliver(context, response, target, address, Buffer.concat(chunks, size));
+    } catch (error) {
+      context.log.error('owntracks_failed', { member: target.member, message: error instanceof Error ? error.message : String(error) });
+      if (!response.headersSent) response.writeHead(500, { Connection: 'close' });
+      response.end();
+    }
+  });
+  // A client that goes away mid-body is no error of the broker's: 'close' below lets it go.
+  request.on('error', () => undefined);
+  request.on('close', () => {
+    if (settle()) context.log.info('owntracks_ingress', { outcome: 'aborted', member: target.member, thermostats: target.thermostats.join(',') });
+  });
+}
+
+function deliver(context: BrokerContext, response: ServerResponse, target: Target, address: string, bytes: Buffer): void {
+  const body = decodeOwntracksBody(bytes);
+  if (!body.ok) {
+    // The reason may quote the body (its _type): it goes to the sender, the log gets only its name.
+    return refuse(context, response, body.error === 'too_large' ? 'too_large' : 'bad_body', body.message, target, {}, body.error);
+  }
+  const { byAddress, byMember } = context.ingressRates;
+  const now = context.now();
+  const wait = Math.max(byAddress.msUntilAdmitted(address, now), byMember.msUntilAdmitted(target.member, now));
+  if (wait > 0) {
+    context.stats.rateLimited += 1;
+    return refuse(context, response, 'rate_limited', 'over the rate of your address or of this member', target, retryAfter(Math.ceil(wait / 1000)));
+  }
+  const online = target.thermostats.map((id) => context.registry.lookup(id)).filter((found): found is Connection => found !== undefined);
+  if (online.length === 0) return refuse(context, response, 'thermostats_offline', 'no thermostat named is online', target, retryAfter(OFFLINE_RETRY_AFTER_S));
+  const reached: ClientId[] = [];
+  for (const thermostat of online) {
+    const id = thermostat.id;
+    if (id === null) continue;
+    const frame = JSON.stringify(relayPacket(id, target.member, body.value.data));
+    // docs/protocol.md, "The ingress": the member ID in a URL proves nothing, so a RELAY always draws on the
+    // thermostat's budget for strangers, never on a partner's free pass.
+    if (!thermostat.inbound.admit(Buffer.byteLength(frame), now)) {
+      context.stats.droppedOverInboundBudget += 1;
+      continue;
+    }
+    if (!thermostat.sendFrame(frame)) continue;
+    context.stats.forwarded += 1;
+    reached.push(id);
+  }
+  // The budgets refill at their rate (5 a second by default): a second is enough.
+  if (reached.length === 0) return refuse(context, response, 'thermostats_busy', 'the thermostats take no more for now', target, retryAfter(1));
+  byAddress.charge(address, now, reached.length);
+  byMember.charge(target.member, now, reached.length);
+  response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': EMPTY_ARRAY.length });
+  response.end(EMPTY_ARRAY);
+  context.log.info('owntracks_ingress', { outcome: 'delivered', member: target.member, thermostats: reached.join(',') });
+}
+
+const retryAfter = (seconds: number): Record<string, string> => ({ 'Retry-After': String(Math.max(1, seconds)) });
+
+/** Answers as INGRESS_REFUSALS says, with `{"error":"<why>"}`; the log names the outcome, member and thermostats. */
+function refuse(
+  context: BrokerContext,
+  response: ServerResponse,
+  refusal: IngressRefusal,
+  why: string,
+  target: Target | null,
+  headers: Record<string, string> = {},
+  detail?: string,
+): void {
+  const { status, close } = INGRESS_REFUSALS[refusal];
+  const body = JSON.stringify({ error: why });
+  if (!response.headersSent) {
+    response.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      'Content-Length': Buffer.byteLength(body),
+      ...(close ? { Connection: 'close' } : {}),
+      ...headers,
+    });
+  }
+  response.end(body);
+  const fields = { outcome: refusal, ...(detail === undefined ? {} : { detail }), member: target?.member ?? null, thermostats: target?.thermostats.join(',') ?? null };
+  if (status === 503) context.log.warn('owntracks_ingress', fields);
+  else context.log.info('owntracks_ingress', fields);
+}

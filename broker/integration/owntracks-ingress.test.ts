@@ -1,0 +1,413 @@
+/** The OwnTracks ingress (docs/protocol.md, "The ingress" and "RELAY") against the real broker, with thermostats logged on over WebSockets. */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { message, owntracksIngressPath, relayPacket, start, type ClientId, type Packet } from '../../protocol/index.ts';
+import { relayVectors } from '../../protocol/vectors/index.ts';
+import type { BrokerConfig } from '../config.ts';
+import type { RunningBroker } from '../server.ts';
+import { TestClient } from './client.ts';
+import { expectError, expectRoutes, startTestBroker } from './helpers.ts';
+
+const running: RunningBroker[] = [];
+const clients: TestClient[] = [];
+
+async function broker(config: Partial<BrokerConfig> = {}): Promise<RunningBroker> {
+  const started = await startTestBroker({ pingIntervalMs: 60_000, ...config });
+  running.push(started);
+  return started;
+}
+
+async function thermostat(started: RunningBroker): Promise<TestClient> {
+  const client = await TestClient.logOn(started.wsUrl);
+  clients.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await Promise.all(running.splice(0).map((started) => started.close()));
+});
+
+/** IDs that never log on: the member ID in a URL proves nothing, so the phone needs no connection. */
+const MEMBER = 'GGXACDHnP37iP8E8stD1iL';
+const OTHER_MEMBER = '6dJCrkykZadkdwfxaPEkQ-';
+const OFFLINE = 'k2Jd9-aQpL0xWm7Zr4Ty1B';
+const goodBody = relayVectors.bodies.find((vector) => vector.status === 200 && vector.why.includes('Android'))!;
+const iosBody = relayVectors.bodies.find((vector) => vector.status === 200 && vector.why.includes('iOS'))!;
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+interface PostOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  localAddress?: string;
+}
+
+function post(started: RunningBroker, path: string, body: Uint8Array | string = goodBody.bytes, options: PostOptions = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: '127.0.0.1', port: started.port, path, method: options.method ?? 'POST', headers: options.headers, localAddress: options.localAddress, agent: false },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(options.method === 'GET' || options.method === 'HEAD' ? undefined : body);
+  });
+}
+
+const pathFor = (...thermostats: ClientId[]): string => owntracksIngressPath(MEMBER, thermostats);
+
+function expectDelivered(answer: Answer): void {
+  expect(answer.status).toBe(200);
+  expect(answer.headers['content-type']).toBe('application/json');
+  expect(answer.body).toBe('[]');
+}
+
+function expectRefused(answer: Answer, status: number): void {
+  expect(answer.status).toBe(status);
+  expect(answer.headers['content-type']).toBe('application/json');
+  expect(JSON.parse(answer.body)).toEqual({ error: expect.any(String) });
+}
+
+/** Everything that reached `client` until now: a barrier proves the broker has handled what came before. */
+async function received(client: TestClient): Promise<Packet[]> {
+  return client.barrier();
+}
+
+describe('delivery', () => {
+  it('answers 200 [] and hands the thermostat the RELAY: the body data, the member along, the _id dropped', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    const answer = await post(started, pathFor(home.id));
+    expectDelivered(answer);
+    expect(await home.next()).toEqual(relayPacket(home.id, MEMBER, goodBody.data!));
+    expect(home.rawFrames.at(-1)).toBe(JSON.stringify(relayPacket(home.id, MEMBER, goodBody.data!)));
+    expect(home.rawFrames.at(-1)).not.toContain('_id');
+  });
+
+  it("reads iOS's escaped slashes: the RELAY carries the data unescaped", async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    expectDelivered(await post(started, pathFor(home.id), iosBody.bytes));
+    expect(await home.next()).toEqual(relayPacket(home.id, MEMBER, iosBody.data!));
+  });
+
+  it('fans out to every thermostat named, each with its own receiver', async () => {
+    const started = await broker();
+    const [first, second] = [await thermostat(started), await thermostat(started)];
+    expectDelivered(await post(started, pathFor(first.id, second.id)));
+    expect(await first.next()).toEqual(relayPacket(first.id, MEMBER, goodBody.data!));
+    expect(await second.next()).toEqual(relayPacket(second.id, MEMBER, goodBody.data!));
+  });
+
+  it('answers 200 when one of two is online, and delivers to that one', async () => {
+    const started = await broker();
+    const online = await thermostat(started);
+    expectDelivered(await post(started, pathFor(OFFLINE, online.id)));
+    expect(await online.next()).toEqual(relayPacket(online.id, MEMBER, goodBody.data!));
+  });
+
+  it('answers 503 with Retry-After: 60 when no thermostat named is online', async () => {
+    const started = await broker();
+    const bystander = await thermostat(started);
+    const answer = await post(started, pathFor(OFFLINE));
+    expectRefused(answer, 503);
+    expect(answer.headers['retry-after']).toBe('60');
+    expect(await received(bystander)).toEqual([]);
+  });
+
+  it('answers every case of relay.json with its status, delivering exactly the 200s', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    for (const vector of relayVectors.bodies) {
+      const answer = await post(started, pathFor(home.id), vector.bytes);
+      if (vector.status === 200) {
+        expectDelivered(answer);
+        expect(await home.next(), vector.why).toEqual(relayPacket(home.id, MEMBER, vector.data!));
+      } else {
+        expectRefused(answer, vector.status);
+      }
+    }
+    expect(await received(home)).toEqual([]);
+  });
+
+  it('tells a plaintext body why it was refused', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    const answer = await post(started, pathFor(home.id), '{"_type":"location","lat":52.09,"lon":5.12,"tst":1767344459}');
+    expectRefused(answer, 400);
+    expect(JSON.parse(answer.body).error).toMatch(/not encrypted/);
+  });
+});
+
+describe('the request line', () => {
+  it.each(['GET', 'HEAD', 'PUT', 'OPTIONS'])('answers %s with 405 and Allow: POST', async (method) => {
+    const started = await broker();
+    const home = await thermostat(started);
+    const answer = await post(started, pathFor(home.id), '', { method });
+    expect(answer.status).toBe(405);
+    expect(answer.headers['allow']).toBe('POST');
+    expect(await received(home)).toEqual([]);
+  });
+
+  it('answers every path of relay.json under /presence/owntracks/ that names no household with 404, and the rest as ingress URLs', async () => {
+    const started = await broker();
+    for (const vector of relayVectors.paths) {
+      const answer = await post(started, vector.path);
+      // The named thermostats are not online: a path that parses gets as far as that. Outside the prefix is
+      // the rest of the broker, which takes no POST.
+      const expected = vector.result !== null ? 503 : vector.path.startsWith('/presence/owntracks/') ? 404 : 405;
+      expect(answer.status, vector.why).toBe(expected);
+    }
+  });
+
+  it('keeps the rest of the broker as it was: other POSTs are 405, GET /healthz is served', async () => {
+    const started = await broker();
+    expect((await post(started, '/healthz')).status).toBe(405);
+    expect((await post(started, '/presence')).status).toBe(405);
+    expect((await post(started, '/healthz', '', { method: 'GET' })).status).toBe(200);
+  });
+
+  it('answers whatever Host it is asked by, as the app files are served', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    expectDelivered(await post(started, pathFor(home.id), goodBody.bytes, { headers: { Host: 'elsewhere.example' } }));
+    expect(await home.next()).toMatchObject({ packet_type: 'RELAY' });
+  });
+});
+
+/** A raw HTTP exchange, to send what http.request will not: a lying Content-Length, a half-sent body. */
+class RawRequest {
+  private readonly socket: Socket;
+  private text = '';
+  readonly closed: Promise<void>;
+
+  constructor(port: number) {
+    this.socket = connect(port, '127.0.0.1');
+    this.socket.setEncoding('utf8');
+    this.socket.on('data', (chunk: string) => (this.text += chunk));
+    this.socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
+  write(data: string | Uint8Array): void {
+    this.socket.write(data);
+  }
+
+  /** The status of the first answer, once the socket has closed. */
+  async statusOnClose(): Promise<number> {
+    await this.closed;
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(this.text)?.[1] ?? 0);
+  }
+
+  get received(): string {
+    return this.text;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+const head = (path: string, headers: string): string => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`;
+
+describe('bounds on the body', () => {
+  it('answers a declared Content-Length over 4096 with 413 at once, reading none of it, and closes', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    const raw = new RawRequest(started.port);
+    raw.write(head(pathFor(home.id), 'Content-Length: 1000000\r\n'));
+    raw.write('x'.repeat(100));
+    expect(await raw.statusOnClose()).toBe(413);
+    expect(raw.received).toMatch(/Connection: close/i);
+    expect(await received(home)).toEqual([]);
+  });
+
+  it('stops reading a chunked body at 4096 bytes with 413, without waiting for the rest', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    const raw = new RawRequest(started.port);
+    raw.write(head(pathFor(home.id), 'Transfer-Encoding: chunked\r\n'));
+    for (let index = 0; index < 5; index += 1) raw.write(`400\r\n${' '.repeat(0x400)}\r\n`);
+    // The body never ends: the answer comes from the size alone.
+    expect(await raw.statusOnClose()).toBe(413);
+    expect(await received(home)).toEqual([]);
+  });
+
+  it('bounds a Content-Length that lies low the same way: what follows is a new request, not more body', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    const raw = new RawRequest(started.port);
+    const body = Buffer.from(goodBody.bytes);
+    raw.write(head(pathFor(home.id), `Content-Length: ${body.length}\r\n`));
+    raw.write(body);
+    expect(await home.next()).toEqual(relayPacket(home.id, MEMBER, goodBody.data!));
+    raw.write('x'.repeat(8000));
+    await raw.closed;
+    expect(raw.received).toMatch(/^HTTP\/1\.1 200 [^]*HTTP\/1\.1 400 /);
+    expect(await received(home)).toEqual([]);
+  });
+
+  it('answers 408 when the body does not arrive within the message deadline, and delivers nothing', async () => {
+    const started = await broker({ messageTimeoutMs: 200 });
+    const home = await thermostat(started);
+    const raw = new RawRequest(started.port);
+    raw.write(head(pathFor(home.id), 'Content-Length: 4000\r\n'));
+    raw.write('{"_type":"encrypted",');
+    expect(await raw.statusOnClose()).toBe(408);
+    expect(await received(home)).toEqual([]);
+  });
+
+  it('lets a client that aborts mid-body go, and goes on serving', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    const raw = new RawRequest(started.port);
+    raw.write(head(pathFor(home.id), 'Content-Length: 4000\r\n'));
+    raw.write('{"_type":"encrypted",');
+    raw.destroy();
+    await raw.closed;
+    expectDelivered(await post(started, pathFor(home.id)));
+    expect(await home.next()).toEqual(relayPacket(home.id, MEMBER, goodBody.data!));
+    expect(await received(home)).toEqual([]);
+  });
+});
+
+describe('rates', () => {
+  // One token per 1000 s: a busy machine taking a second between two requests must not refill a bucket.
+  const slow = { rateLimitPerSecond: 0.001, rateLimitBurst: 2 };
+
+  const expectRateLimited = (answer: Answer): void => {
+    expectRefused(answer, 503);
+    expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(answer.headers['retry-after']).toMatch(/^\d+$/);
+  };
+
+  it('holds a member to its rate from any address: 503 with Retry-After in seconds', async () => {
+    const started = await broker(slow);
+    const home = await thermostat(started);
+    expectDelivered(await post(started, pathFor(home.id), goodBody.bytes, { localAddress: '127.0.0.2' }));
+    expectDelivered(await post(started, pathFor(home.id), goodBody.bytes, { localAddress: '127.0.0.3' }));
+    const third = await post(started, pathFor(home.id), goodBody.bytes, { localAddress: '127.0.0.4' });
+    expectRateLimited(third);
+    expect(Number(third.headers['retry-after'])).toBe(1000);
+    // Another member from that address still gets through.
+    expectDelivered(await post(started, owntracksIngressPath(OTHER_MEMBER, [home.id]), goodBody.bytes, { localAddress: '127.0.0.4' }));
+    expect((await received(home)).map((packet) => packet.packet_type === 'RELAY' && packet.member)).toEqual([MEMBER, MEMBER, OTHER_MEMBER]);
+  });
+
+  it('holds an address to its rate across members', async () => {
+    const started = await broker(slow);
+    const home = await thermostat(started);
+    const members = ['GGXACDHnP37iP8E8stD1iL', '6dJCrkykZadkdwfxaPEkQ-', 'Qn8vC3hX_eUo5sGf2AiKj7'];
+    expectDelivered(await post(started, owntracksIngressPath(members[0]!, [home.id]), goodBody.bytes, { localAddress: '127.0.0.2' }));
+    expectDelivered(await post(started, owntracksIngressPath(members[1]!, [home.id]), goodBody.bytes, { localAddress: '127.0.0.2' }));
+    expectRateLimited(await post(started, owntracksIngressPath(members[2]!, [home.id]), goodBody.bytes, { localAddress: '127.0.0.2' }));
+    expectDelivered(await post(started, owntracksIngressPath(members[2]!, [home.id]), goodBody.bytes, { localAddress: '127.0.0.3' }));
+  });
+
+  it('counts a delivery per thermostat reached: a fan-out to two uses a burst of two', async () => {
+    const started = await broker(slow);
+    const [first, second] = [await thermostat(started), await thermostat(started)];
+    expectDelivered(await post(started, pathFor(first.id, second.id)));
+    expectRateLimited(await post(started, pathFor(first.id, second.id)));
+  });
+
+  it('charges nothing for a thermostat that is offline', async () => {
+    const started = await broker(slow);
+    const online = await thermostat(started);
+    expectDelivered(await post(started, pathFor(OFFLINE, online.id)));
+    expectDelivered(await post(started, pathFor(OFFLINE, online.id)));
+    expectRateLimited(await post(started, pathFor(OFFLINE, online.id)));
+  });
+
+  it("counts the address a trusted proxy names in X-Forwarded-For, and ignores anyone else's", async () => {
+    const started = await broker({ ...slow, trustedProxies: ['127.0.0.5'] });
+    const home = await thermostat(started);
+    const member = (index: number): string => owntracksIngressPath(['GGXACDHnP37iP8E8stD1iL', '6dJCrkykZadkdwfxaPEkQ-', 'Qn8vC3hX_eUo5sGf2AiKj7'][index]!, [home.id]);
+    const viaProxy = (client: string): PostOptions => ({ localAddress: '127.0.0.5', headers: { 'X-Forwarded-For': `203.0.113.9, ${client}` } });
+    expectDelivered(await post(started, member(0), goodBody.bytes, viaProxy('198.51.100.1')));
+    expectDelivered(await post(started, member(1), goodBody.bytes, viaProxy('198.51.100.1')));
+    expectRateLimited(await post(started, member(2), goodBody.bytes, viaProxy('198.51.100.1')));
+    expectDelivered(await post(started, member(2), goodBody.bytes, viaProxy('198.51.100.2')));
+    const spoofing = (client: string): PostOptions => ({ localAddress: '127.0.0.6', headers: { 'X-Forwarded-For': client } });
+    expectDelivered(await post(started, member(0), goodBody.bytes, spoofing('198.51.100.3')));
+    expectDelivered(await post(started, member(1), goodBody.bytes, spoofing('198.51.100.4')));
+    expectRateLimited(await post(started, member(2), goodBody.bytes, spoofing('198.51.100.5')));
+  });
+
+  it("draws on the thermostat's budget for strangers, even when the member is its partner", async () => {
+    const started = await broker({ inboundPerSecond: 0.001, inboundBurst: 2 });
+    const home = await thermostat(started);
+    const app = await thermostat(started);
+    // The thermostat addresses the member's app: the app is its partner over WebSockets.
+    home.send(message(home.id, app.id, 'hello'));
+    await app.next();
+    const path = owntracksIngressPath(app.id, [home.id]);
+    expectDelivered(await post(started, path));
+    expectDelivered(await post(started, path));
+    const refused = await post(started, path);
+    expectRefused(refused, 503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(await received(home)).toHaveLength(2);
+    // The partner's own START still passes freely: the ingress spent the strangers' budget only.
+    app.send(start(app.id, home.id, 'v1.session'));
+    expect(await home.next()).toMatchObject({ packet_type: 'START', transmitter: app.id });
+    expect(started.stats().droppedOverInboundBudget).toBe(1);
+  });
+
+  it("delivers to the thermostat that has budget left when another's is spent", async () => {
+    const started = await broker({ inboundPerSecond: 0.001, inboundBurst: 1 });
+    const [busy, free] = [await thermostat(started), await thermostat(started)];
+    expectDelivered(await post(started, pathFor(busy.id)));
+    expectDelivered(await post(started, pathFor(busy.id, free.id)));
+    expect(await received(busy)).toHaveLength(1);
+    expect(await received(free)).toHaveLength(1);
+  });
+});
+
+describe('the WebSocket side', () => {
+  it('answers a client that sends RELAY with bad_packet and keeps it', async () => {
+    const started = await broker();
+    const client = await thermostat(started);
+    const peer = await thermostat(started);
+    client.send(relayPacket(peer.id, MEMBER, goodBody.data!));
+    expectError(await client.next(), 'bad_packet', { ref: 'RELAY' });
+    expect(await received(peer)).toEqual([]);
+    await expectRoutes(client, peer);
+  });
+});
+
+describe('the log', () => {
+  it('names the outcome, the member and the thermostats, never the body', async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const started = await broker({ logLevel: 'debug' });
+    const home = await thermostat(started);
+    expectDelivered(await post(started, pathFor(home.id)));
+    const plaintext = '{"_type":"location","lat":52.0908,"lon":5.1215,"tst":1767344459,"tid":"zz"}';
+    expectRefused(await post(started, pathFor(home.id), plaintext), 400);
+    expectRefused(await post(started, pathFor(OFFLINE)), 503);
+    await home.next();
+    const ingress = lines.filter((line) => line.includes('owntracks_ingress')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(ingress).toEqual([
+      expect.objectContaining({ outcome: 'delivered', member: MEMBER, thermostats: home.id }),
+      expect.objectContaining({ outcome: 'bad_body', detail: 'not_encrypted', member: MEMBER, thermostats: home.id }),
+      expect.objectContaining({ outcome: 'thermostats_offline', member: MEMBER, thermostats: OFFLINE }),
+    ]);
+    const everything = lines.join('');
+    for (const secret of [goodBody.data!, goodBody.data!.slice(0, 24), '0571e18d', '52.0908', 'location']) expect(everything).not.toContain(secret);
+  });
+});
