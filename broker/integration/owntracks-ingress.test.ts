@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { message, owntracksIngressPath, relayPacket, start, type ClientId, type Packet } from '../../protocol/index.ts';
 import { relayVectors } from '../../protocol/vectors/index.ts';
 import type { BrokerConfig } from '../config.ts';
+import { CONTENT_SECURITY_POLICY } from '../http-headers.ts';
 import type { RunningBroker } from '../server.ts';
 import { TestClient } from './client.ts';
 import { expectError, expectRoutes, startTestBroker } from './helpers.ts';
@@ -67,16 +68,25 @@ function post(started: RunningBroker, path: string, body: Uint8Array | string = 
 
 const pathFor = (...thermostats: ClientId[]): string => owntracksIngressPath(MEMBER, thermostats);
 
+/** Every HTTP answer of the broker carries its security headers (docs/protocol.md, "Transport"); a few stand for all. */
+function expectSecurityHeaders(answer: Answer): void {
+  expect(answer.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  expect(answer.headers['cache-control']).toBe('no-store');
+}
+
 function expectDelivered(answer: Answer): void {
   expect(answer.status).toBe(200);
   expect(answer.headers['content-type']).toBe('application/json');
   expect(answer.body).toBe('[]');
+  expectSecurityHeaders(answer);
 }
 
 function expectRefused(answer: Answer, status: number): void {
   expect(answer.status).toBe(status);
   expect(answer.headers['content-type']).toBe('application/json');
   expect(JSON.parse(answer.body)).toEqual({ error: expect.any(String) });
+  expectSecurityHeaders(answer);
 }
 
 /** Everything that reached `client` until now: a barrier proves the broker has handled what came before. */
