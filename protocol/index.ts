@@ -2,6 +2,8 @@ export * from './base64url.ts';
 export * from './envelope.ts';
 export * from './identity.ts';
 export * from './messages.ts';
+export * from './owntracks-config.ts';
+export * from './owntracks-key.ts';
 export * from './packets.ts';
 export * from './relay.ts';
 export * from './result.ts';

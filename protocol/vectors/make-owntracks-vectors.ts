@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sodium from 'libsodium-wrappers';
 import { owntracksKey } from '../owntracks-key.ts';
+import { relayPacket } from '../relay.ts';
 
 const SESSION = 'c2Vzc2lvbi0xMjM0';
 const REGION = 'Hearth';
@@ -247,8 +248,7 @@ function seal(secret: string, label: string, plaintext: string): string {
 }
 
 /** The RELAY frame the broker sends the thermostat (docs/protocol.md "RELAY"), keys in the contract's order. */
-const relayFrame = (member: string, data: string): string =>
-  JSON.stringify({ packet_type: 'RELAY', transmitter: 'BROKER', receiver: THERMOSTAT, member, data });
+const relayFrame = (member: string, data: string): string => JSON.stringify(relayPacket(THERMOSTAT, member, data));
 
 type Presence = { home: boolean; source: 'owntracks'; age_s: number } | null;
 
