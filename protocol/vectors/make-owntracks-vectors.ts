@@ -263,8 +263,9 @@ interface Step {
 }
 
 /**
- * Writes the steps while keeping the presence each must leave: the expectations are stated by hand at each step
- * (`home`, `away`, `none`), and only the ages are counted here, from the moment the step that decided them arrived.
+ * Writes the steps with the presence each must leave. Each step states by hand which member it makes home or away
+ * (and when that was decided); the ages are counted from there. protocol/owntracks-vectors.test.ts checks every
+ * expectation against a separate model of the rules.
  */
 class Scenario {
   readonly steps: Step[] = [];
