@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './app-store';
-import { makeOwntracksSecret, owntracksRadius, parseOwntracksSetup } from './owntracks-setup';
+import { makeOwntracksSecret, parseOwntracksSetup } from './owntracks-setup';
 
 const HOME = { latitude: 52.37, longitude: 4.89 };
 const T = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -54,10 +54,6 @@ describe('the OwnTracks set-up in the store', () => {
     const store = createAppStore();
     store.getState().startOwntracks('q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA', NOW);
     expect(store.getState().preferences.owntracks).toBeNull();
-  });
-
-  it('brings the Geofence radius within 150 to 200 m', () => {
-    expect([owntracksRadius(10), owntracksRadius(0.18), owntracksRadius(0.05)]).toEqual([200, 180, 150]);
   });
 
   it('reads from storage only a set-up that holds together, dropping unknown answers', () => {

@@ -16,20 +16,12 @@ export interface OwntracksSetup extends OwntracksSetting {
 
 /** The contract: 24 random bytes as base64url, 32 characters. */
 export const OWNTRACKS_SECRET_BYTES = 24;
-/** The region OwnTracks watches is kept within these bounds, whatever the Geofence radius (the issue's choice). */
-export const OWNTRACKS_MIN_RADIUS_M = 150;
-export const OWNTRACKS_MAX_RADIUS_M = 200;
 /** A link longer than this is not one this app made (it is a few hundred characters); storage junk is dropped. */
 const MAX_STORED_LINK_LENGTH = 4096;
 const MAX_WTST = Number.MAX_SAFE_INTEGER;
 
 export function makeOwntracksSecret(): string {
   return toBase64url(crypto.getRandomValues(new Uint8Array(OWNTRACKS_SECRET_BYTES)));
-}
-
-/** The Geofence radius brought within the 150 to 200 m OwnTracks watches. */
-export function owntracksRadius(radiusKm: number): number {
-  return Math.round(Math.min(OWNTRACKS_MAX_RADIUS_M, Math.max(OWNTRACKS_MIN_RADIUS_M, radiusKm * 1000)));
 }
 
 /** A region's `tst`: seconds now, yet always past the previous one, so a new home never reuses the old region's. */

@@ -3,6 +3,7 @@ import { agoPhrase, formatDistance } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import { LOCATION_PROBLEM_TEXT, useCurrentPosition } from './current-position';
+import { OwntracksSection } from './owntracks-section';
 
 function LocationStatus() {
   const now = useNow();
@@ -85,6 +86,7 @@ export function GeofenceCard() {
         </p>
       )}
       <LocationStatus />
+      <OwntracksSection />
     </section>
   );
 }

@@ -21,7 +21,8 @@ import {
 } from '@protocol';
 import { backoffDelay } from './backoff';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
-import { OwntracksLedger, type OwntracksAnswer, type OwntracksDelivery, type OwntracksSetting } from './owntracks-delivery';
+import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';
+import { OwntracksLedger } from './owntracks-ledger';
 import { PresenceCourier, type PresencePeer } from './presence-courier';
 import { SessionGuard } from './session-guard';
 

@@ -1,6 +1,6 @@
 import { open, message, parseMessage, seal, start, cutMemberName, type ClientId, type LogonKeys, type Packet } from '@protocol';
 import { backoffDelay } from './backoff';
-import type { OwntracksLedger } from './owntracks-delivery';
+import type { OwntracksLedger } from './owntracks-ledger';
 import { SessionGuard } from './session-guard';
 
 /** A paired thermostat other than the selected one: it hears this phone's presence and nothing else. */

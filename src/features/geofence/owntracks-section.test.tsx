@@ -1,0 +1,158 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { encode } from 'uqr';
+import { parseOwntracksConfigLink } from '@protocol';
+import { appStore } from '@/stores/app-store';
+import { GeofenceCard } from './geofence-card';
+
+const OWN_ID = 'AnaAnaAnaAnaAnaAnaAnaA';
+const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
+const LIVING = { id: 'LivingLivingLivingLivi', key: KEY, name: 'Living room' };
+const HALL = { id: 'HallHallHallHallHallHa', key: KEY, name: 'Hall' };
+const ATTIC = { id: 'AtticAtticAtticAtticAt', key: KEY, name: 'Attic' };
+const HOME = { latitude: 52.37, longitude: 4.89 };
+
+function household(brokerUrl: string | null = 'wss://hearth.example/ws') {
+  const state = appStore.getState();
+  state.addThermostat(LIVING);
+  state.addThermostat(HALL);
+  state.setOwnId(OWN_ID);
+  state.updatePreferences({ brokerUrl, memberName: 'Ana’s phone' });
+  state.updateGeofence({ enabled: true, home: HOME });
+}
+
+const section = () => screen.getByRole('region', { name: 'Keep working when the app is closed' });
+const offeredLink = () => within(section()).getByRole('link', { name: 'Open in OwnTracks' }).getAttribute('href') ?? '';
+
+function readLink(link: string) {
+  const parsed = parseOwntracksConfigLink(link);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.value;
+}
+
+describe('Keep working when the app is closed (OwnTracks)', () => {
+  it('explains what OwnTracks shares and with whom before anything is set up', () => {
+    household();
+    render(<GeofenceCard />);
+    expect(section()).toHaveTextContent(/separate app, free and open source/);
+    expect(section()).toHaveTextContent(/only your thermostats hold: the broker passes it on unread/);
+    expect(section()).toHaveTextContent(/that you entered or left home, and where your phone was at that moment/);
+    expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
+  });
+
+  it('makes a secret and offers a link for this member and every paired thermostat, with the home, a 150–200 m circle and the region sent', async () => {
+    household();
+    render(<GeofenceCard />);
+    await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
+
+    const setup = appStore.getState().preferences.owntracks!;
+    expect(setup.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const configuration = readLink(offeredLink());
+    expect(configuration).toMatchObject({
+      mode: 3,
+      cmd: false,
+      remoteConfiguration: false,
+      url: `https://hearth.example/presence/owntracks/${OWN_ID}/${LIVING.id}/${HALL.id}`,
+      encryptionKey: setup.secret,
+      tid: 'AP',
+      waypoints: [{ desc: 'Hearth', lat: HOME.latitude, lon: HOME.longitude, rad: 200, tst: setup.wtst }],
+    });
+    expect(section()).toHaveTextContent('OwnTracks watches a circle of 200 m around your home (your Geofence radius of 10 km, brought within 150–200 m for OwnTracks).');
+
+    const steps = within(within(section()).getByRole('list', { name: 'Steps in OwnTracks' })).getAllByRole('listitem');
+    expect(steps.map((step) => step.textContent)).toEqual([
+      expect.stringMatching(/allow configuration by link/),
+      expect.stringMatching(/Open the link below .* confirm the import/),
+      expect.stringMatching(/“Always”/),
+    ]);
+
+    // The QR code is the same link, for a second phone.
+    const qr = within(section()).getByRole('img', { name: 'QR code of the OwnTracks link' });
+    const modules = encode(offeredLink(), { ecc: 'M', border: 4 });
+    expect(qr.getAttribute('viewBox')).toBe(`0 0 ${modules.size} ${modules.size}`);
+    expect(qr.querySelector('path')?.getAttribute('d')?.match(/M/g)).toHaveLength(modules.data.flat().filter(Boolean).length);
+
+    // Each thermostat says whether it holds the secret yet.
+    const answers = within(section()).getByRole('list', { name: 'OwnTracks secret on each thermostat' });
+    expect(answers).toHaveTextContent('Living room: sending the secret…');
+    act(() => appStore.getState().owntracksAnswered(HALL.id, { secret: setup.secret, wtst: setup.wtst }, 'holds'));
+    expect(answers).toHaveTextContent('Hall: has the secret');
+    act(() => appStore.getState().owntracksAnswered(LIVING.id, { secret: setup.secret, wtst: setup.wtst }, 'full'));
+    expect(answers).toHaveTextContent('Living room: refused it: it already keeps OwnTracks secrets for 8 members');
+  });
+
+  it('copies the link, and once a thermostat is paired later says to open the new one, whose address names it too', async () => {
+    const user = userEvent.setup();
+    household();
+    render(<GeofenceCard />);
+    await user.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
+    const first = offeredLink();
+    await user.click(within(section()).getByRole('button', { name: 'Copy link' }));
+    expect(await navigator.clipboard.readText()).toBe(first);
+    expect(section()).toHaveTextContent('Link copied.');
+    expect(section()).not.toHaveTextContent(/address changed/);
+
+    act(() => appStore.getState().addThermostat(ATTIC));
+    expect(readLink(offeredLink()).url).toBe(`https://hearth.example/presence/owntracks/${OWN_ID}/${LIVING.id}/${HALL.id}/${ATTIC.id}`);
+    expect(section()).toHaveTextContent('The address changed since you last opened the link (a thermostat was paired or removed, or the broker moved): open the new link in OwnTracks again.');
+    expect(within(section()).getByRole('list', { name: 'OwnTracks secret on each thermostat' })).toHaveTextContent('Attic: sending the secret…');
+  });
+
+  it('a new home is a new region: a new wtst in the link, to be sent again', async () => {
+    household();
+    render(<GeofenceCard />);
+    await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
+    const before = readLink(offeredLink()).waypoints[0];
+    act(() => appStore.getState().updateGeofence({ home: { latitude: 48.85, longitude: 2.35 } }));
+    const after = readLink(offeredLink()).waypoints[0];
+    expect(after).toMatchObject({ lat: 48.85, lon: 2.35 });
+    expect(after.tst).toBeGreaterThan(before.tst);
+    expect(appStore.getState().preferences.owntracks).toMatchObject({ wtst: after.tst, answers: {} });
+  });
+
+  it('"Make a new secret" replaces the secret in the link; "Turn off" has every thermostat told to forget it', async () => {
+    household();
+    render(<GeofenceCard />);
+    await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
+    const first = appStore.getState().preferences.owntracks!.secret;
+    await userEvent.click(within(section()).getByRole('button', { name: 'Make a new secret' }));
+    const second = appStore.getState().preferences.owntracks!.secret;
+    expect(second).not.toBe(first);
+    expect(readLink(offeredLink()).encryptionKey).toBe(second);
+
+    await userEvent.click(within(section()).getByRole('button', { name: 'Turn off' }));
+    const setup = appStore.getState().preferences.owntracks!;
+    expect(setup.secret).toBeNull();
+    expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
+    expect(within(section()).queryByRole('img', { name: 'QR code of the OwnTracks link' })).toBeNull();
+    const answers = within(section()).getByRole('list', { name: 'OwnTracks secret on each thermostat' });
+    expect(answers).toHaveTextContent('Hall: being told to forget the secret…');
+    act(() => appStore.getState().owntracksAnswered(HALL.id, { secret: null, wtst: setup.wtst }, 'forgot'));
+    expect(answers).toHaveTextContent('Hall: has forgotten the secret');
+    expect(within(section()).getByRole('button', { name: 'Set up OwnTracks' })).toBeEnabled();
+  });
+
+  it('warns that a phone cannot reach a broker at localhost, and not for one it can reach', () => {
+    household(null);
+    const { unmount } = render(<GeofenceCard />);
+    expect(within(section()).getByRole('note', { name: 'The phone cannot reach the broker' })).toHaveTextContent(/The broker’s address is localhost, which means “this computer”: a phone cannot reach it there/);
+    unmount();
+
+    appStore.getState().updatePreferences({ brokerUrl: 'ws://127.0.0.1:8080/ws' });
+    const again = render(<GeofenceCard />);
+    expect(within(section()).getByRole('note', { name: 'The phone cannot reach the broker' })).toHaveTextContent('The broker’s address is 127.0.0.1');
+    again.unmount();
+
+    appStore.getState().updatePreferences({ brokerUrl: 'ws://192.168.1.20:8080/ws' });
+    render(<GeofenceCard />);
+    expect(within(section()).queryByRole('note', { name: 'The phone cannot reach the broker' })).toBeNull();
+  });
+
+  it('without a home offers no set-up yet', () => {
+    appStore.getState().addThermostat(LIVING);
+    render(<GeofenceCard />);
+    expect(section()).toHaveTextContent('Choose your home first');
+    expect(within(section()).getByRole('button', { name: 'Set up OwnTracks' })).toBeDisabled();
+  });
+});

@@ -1,0 +1,188 @@
+import { useState } from 'react';
+import { OWNTRACKS_RADIUS, parseOwntracksConfigLink, type ClientId } from '@protocol';
+import { brokerUrlOf, localOnlyHost } from '@/lib/broker-url';
+import type { PairedThermostat } from '@/lib/thermostats';
+import { useAppStore } from '@/stores/app-store';
+import { makeOwntracksSecret, type OwntracksSetup } from '@/stores/owntracks-setup';
+import { owntracksLinkFor, type OwntracksLink } from './owntracks-link';
+import { QrCode } from './qr-code';
+
+export const OWNTRACKS_SECTION_TITLE = 'Keep working when the app is closed';
+
+function answerText(setup: OwntracksSetup, id: ClientId): string {
+  const answer = setup.answers[id];
+  if (setup.secret === null) return answer === 'forgot' ? 'has forgotten the secret' : 'being told to forget the secret…';
+  if (answer === 'holds') return 'has the secret';
+  if (answer === 'full') return 'refused it: it already keeps OwnTracks secrets for 8 members';
+  return 'sending the secret… (it must be online)';
+}
+
+function ThermostatAnswers({ setup, thermostats }: { setup: OwntracksSetup; thermostats: PairedThermostat[] }) {
+  return (
+    <ul className="owntracks-answers" aria-label="OwnTracks secret on each thermostat">
+      {thermostats.map((thermostat) => (
+        <li key={thermostat.id}>
+          {thermostat.name}: {answerText(setup, thermostat.id)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Why the link on offer is not the one last opened: the address (thermostats, broker) or the region (home). */
+function changeSince(openedLink: string | null, current: OwntracksLink): string | null {
+  if (openedLink === null || openedLink === current.link) return null;
+  const opened = parseOwntracksConfigLink(openedLink);
+  if (!opened.ok || opened.value.url !== current.url) {
+    return 'The address changed since you last opened the link (a thermostat was paired or removed, or the broker moved): open the new link in OwnTracks again.';
+  }
+  return 'Your home or its circle changed since you last opened the link: open the new link in OwnTracks again.';
+}
+
+function CopyLinkButton({ link, onCopied }: { link: string; onCopied: () => void }) {
+  const [outcome, setOutcome] = useState<'copied' | 'failed' | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      setOutcome('copied');
+      onCopied();
+    } catch {
+      setOutcome('failed');
+    }
+  };
+  return (
+    <>
+      <button type="button" className="button" onClick={() => void copy()}>
+        Copy link
+      </button>
+      <p role="status" className="muted small">
+        {outcome === 'copied' ? 'Link copied.' : null}
+        {outcome === 'failed' ? (
+          <>
+            Copy it by hand: <code className="breakable">{link}</code>
+          </>
+        ) : null}
+      </p>
+    </>
+  );
+}
+
+function LinkOffer({ setup, offer }: { setup: OwntracksSetup; offer: OwntracksLink }) {
+  const opened = useAppStore((s) => s.owntracksLinkOpened);
+  const changed = changeSince(setup.openedLink, offer);
+  return (
+    <>
+      {changed === null ? null : (
+        <p role="status" className="banner banner-warn">
+          {changed}
+        </p>
+      )}
+      <ol className="steps" aria-label="Steps in OwnTracks">
+        <li>Install OwnTracks and, in its settings, allow configuration by link (import); current versions have it off.</li>
+        <li>Open the link below on this phone, or scan the code with the phone you set up, and confirm the import.</li>
+        <li>Allow OwnTracks to use your location “Always” (on Android: “Allow all the time”).</li>
+      </ol>
+      <div className="share">
+        <a className="button button-primary" href={offer.link} onClick={() => opened(offer.link)}>
+          Open in OwnTracks
+        </a>
+        <CopyLinkButton link={offer.link} onCopied={() => opened(offer.link)} />
+      </div>
+      <QrCode text={offer.link} label="QR code of the OwnTracks link" />
+      {offer.leftOut > 0 ? (
+        <p className="muted small">
+          One OwnTracks address reaches at most 8 thermostats: the last {offer.leftOut} paired will not hear it.
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * "Keep working when the app is closed": OwnTracks reports region crossings, sealed with a secret only the
+ * household's thermostats hold (docs/protocol.md, "Presence from OwnTracks"). The card makes the secret; the
+ * connection client takes it from the store to every paired thermostat.
+ */
+export function OwntracksSection() {
+  const setup = useAppStore((s) => s.preferences.owntracks);
+  const home = useAppStore((s) => s.preferences.geofence.home);
+  const radiusKm = useAppStore((s) => s.preferences.geofence.radiusKm);
+  const brokerUrl = useAppStore((s) => brokerUrlOf(s.preferences));
+  const memberName = useAppStore((s) => s.preferences.memberName);
+  const thermostats = useAppStore((s) => s.thermostats);
+  const ownId = useAppStore((s) => s.ownId);
+  const startOwntracks = useAppStore((s) => s.startOwntracks);
+  const turnOff = useAppStore((s) => s.turnOffOwntracks);
+
+  const on = setup !== null && setup.secret !== null;
+  const unreachableHost = localOnlyHost(brokerUrl);
+  const offer =
+    setup === null || setup.secret === null || ownId === null
+      ? null
+      : owntracksLinkFor({
+          secret: setup.secret,
+          wtst: setup.wtst,
+          home: setup.home,
+          radiusKm,
+          member: ownId,
+          thermostats: thermostats.map((t) => t.id),
+          brokerUrl,
+          memberName,
+        });
+  const makeSecret = () => startOwntracks(makeOwntracksSecret(), Date.now());
+  const radius = offer?.radius ?? null;
+
+  return (
+    <section className="owntracks" aria-labelledby="owntracks-heading">
+      <h3 id="owntracks-heading" className="owntracks-title">
+        {OWNTRACKS_SECTION_TITLE}
+      </h3>
+      <p className="small">
+        <a href="https://owntracks.org">OwnTracks</a> is a separate app, free and open source, for iPhone and Android. It
+        tells your thermostats when you leave home and come back, even while Hearth is closed. It seals each report with a
+        secret that only your thermostats hold: the broker passes it on unread, and nobody else can read it. What it
+        shares, with your thermostats only: that you entered or left home, and where your phone was at that moment.
+      </p>
+      {unreachableHost === null ? null : (
+        <p role="note" aria-label="The phone cannot reach the broker" className="banner banner-warn">
+          The broker’s address is {unreachableHost}, which means “this computer”: a phone cannot reach it there. Open
+          Hearth at an address your phone can reach (this computer’s network address, or your server’s) before you set
+          up OwnTracks.
+        </p>
+      )}
+      {home === null ? (
+        <p className="muted small">Choose your home first: turn on Geofence above, or enter it in Settings.</p>
+      ) : null}
+      {setup === null ? null : <ThermostatAnswers setup={setup} thermostats={thermostats} />}
+      {radius === null ? null : (
+        <p className="muted small">
+          OwnTracks watches a circle of {radius} m around your home
+          {radiusKm * 1000 === radius
+            ? '.'
+            : ` (your Geofence radius of ${radiusKm} km, brought within ${OWNTRACKS_RADIUS.min}–${OWNTRACKS_RADIUS.max} m for OwnTracks).`}
+        </p>
+      )}
+      {on && offer === null && ownId === null ? <p className="muted small">Waiting for the connection…</p> : null}
+      {setup !== null && offer !== null ? <LinkOffer setup={setup} offer={offer} /> : null}
+      {setup !== null && !on ? (
+        <p className="muted small">Turned off. Remove Hearth’s configuration from OwnTracks too: its reports are refused now.</p>
+      ) : null}
+      <div className="actions owntracks-actions">
+        {on ? (
+          <>
+            <button type="button" className="button" onClick={makeSecret}>
+              Make a new secret
+            </button>
+            <button type="button" className="button" onClick={turnOff}>
+              Turn off
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button-primary" disabled={home === null} onClick={makeSecret}>
+            Set up OwnTracks
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
