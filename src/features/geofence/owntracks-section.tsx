@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { OWNTRACKS_RADIUS, parseOwntracksConfigLink, type ClientId } from '@protocol';
 import { brokerUrlOf, localOnlyHost } from '@/lib/broker-url';
 import type { PairedThermostat } from '@/lib/thermostats';
@@ -29,14 +29,23 @@ function ThermostatAnswers({ setup, thermostats }: { setup: OwntracksSetup; ther
   );
 }
 
-/** Why the link on offer is not the one last opened: the address (thermostats, broker) or the region (home). */
+/** Why the link on offer is not the one last opened: the address (thermostats, broker), the secret, or the region (home). */
 function changeSince(openedLink: string | null, current: OwntracksLink): string | null {
   if (openedLink === null || openedLink === current.link) return null;
   const opened = parseOwntracksConfigLink(openedLink);
-  if (!opened.ok || opened.value.url !== current.url) {
+  const now = parseOwntracksConfigLink(current.link);
+  if (!opened.ok || !now.ok || opened.value.url !== now.value.url) {
     return 'The address changed since you last opened the link (a thermostat was paired or removed, or the broker moved): open the new link in OwnTracks again.';
   }
-  return 'Your home or its circle changed since you last opened the link: open the new link in OwnTracks again.';
+  if (opened.value.encryptionKey !== now.value.encryptionKey) {
+    return 'You made a new secret: open the new link in OwnTracks again, since your thermostats refuse reports sealed with the old one.';
+  }
+  const [was] = opened.value.waypoints;
+  const [is] = now.value.waypoints;
+  if (was.lat !== is.lat || was.lon !== is.lon || was.rad !== is.rad || was.tst !== is.tst) {
+    return 'Your home or its circle changed since you last opened the link: open the new link in OwnTracks again.';
+  }
+  return 'The configuration changed since you last opened the link: open the new link in OwnTracks again.';
 }
 
 function CopyLinkButton({ link, onCopied }: { link: string; onCopied: () => void }) {
@@ -69,13 +78,21 @@ function CopyLinkButton({ link, onCopied }: { link: string; onCopied: () => void
 
 function LinkOffer({ setup, offer }: { setup: OwntracksSetup; offer: OwntracksLink }) {
   const opened = useAppStore((s) => s.owntracksLinkOpened);
+  const firstOffer = setup.openedLink === null;
+  // The first link shown is the one the person sets OwnTracks up with (by link or by code); later changes are news.
+  useEffect(() => {
+    if (firstOffer) opened(offer.link);
+  }, [firstOffer, opened, offer.link]);
   const changed = changeSince(setup.openedLink, offer);
   return (
     <>
       {changed === null ? null : (
-        <p role="status" className="banner banner-warn">
-          {changed}
-        </p>
+        <div role="status" className="banner banner-warn inline-prompt">
+          <p>{changed}</p>
+          <button type="button" className="button" onClick={() => opened(offer.link)}>
+            Done: OwnTracks has the new link
+          </button>
+        </div>
       )}
       <ol className="steps" aria-label="Steps in OwnTracks">
         <li>Install OwnTracks and, in its settings, allow configuration by link (import); current versions have it off.</li>
