@@ -79,7 +79,8 @@ Status PosixFileSystem::check() {
 Status PosixFileSystem::mount() { return unmountable ? Error::io : check(); }
 
 Status PosixFileSystem::format() {
-  for (const Blob blob : {Blob::identity, Blob::identity_backup, Blob::settings, Blob::network}) {
+  for (const Blob blob : {Blob::identity, Blob::identity_backup, Blob::settings, Blob::network,
+                          Blob::owntracks}) {
     for (const char* path : {blob_path(blob), blob_temp_path(blob)}) {
       if (::unlink(full_path(path).c_str()) != 0 && errno != ENOENT) return Error::io;
     }

@@ -88,6 +88,20 @@ void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
     }
     if (should_be_null) return;
   }
+  // null exactly when every field it names has the value it gives (distance and source).
+  const cJSON* null_when = cJSON_GetObjectItemCaseSensitive(field, "null_when");
+  if (null_when != nullptr) {
+    bool should_be_null = true;
+    const cJSON* condition;
+    cJSON_ArrayForEach(condition, null_when) {
+      const cJSON* other = cJSON_GetObjectItemCaseSensitive(object, condition->string);
+      should_be_null &= cJSON_Compare(other, condition, true) != 0;
+    }
+    if (cJSON_IsNull(value) != should_be_null) {
+      problems.push_back(at + (should_be_null ? " is not null" : " is null"));
+    }
+    if (should_be_null) return;
+  }
   if (cJSON_IsNull(value)) {
     if (!flag_of(field, "nullable")) problems.push_back(at + " is null");
     return;
@@ -147,6 +161,22 @@ void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
       }
       if (!ids.insert(text_of(member, "id")).second) problems.push_back(here + "id twice");
       check_object(member, tables.member_fields(), tables, here, problems);
+    }
+  } else if (kind == "ids") {
+    if (!cJSON_IsArray(value)) {
+      problems.push_back(at + " is not a list");
+      return;
+    }
+    const cJSON* max_items = cJSON_GetObjectItemCaseSensitive(field, "max_items");
+    if (max_items != nullptr && cJSON_GetArraySize(value) > max_items->valueint) {
+      problems.push_back(at + " has too many items");
+    }
+    std::set<std::string> ids;
+    const cJSON* id;
+    cJSON_ArrayForEach(id, value) {
+      const std::string text = cJSON_IsString(id) ? id->valuestring : "";
+      if (!base64url_text(text, kIdLength, kIdLength)) problems.push_back(at + " holds no ID");
+      if (!ids.insert(text).second) problems.push_back(at + " holds an ID twice");
     }
   } else {
     problems.push_back(at + " has a kind this test does not know: " + kind);

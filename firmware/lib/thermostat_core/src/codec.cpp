@@ -23,13 +23,39 @@ namespace {
 
 const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int decode_char(char c) {
+// RFC 4648's two alphabets differ only in their last two characters.
+int decode_char(char c, bool standard = false) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
+  if (c == (standard ? '+' : '-')) return 62;
+  if (c == (standard ? '/' : '_')) return 63;
   return -1;
+}
+
+// Unpadded base64 of either alphabet, strictly: no foreign characters, and
+// the bits after the last byte zero, so that every byte string has one text.
+Result<size_t> decode_base64_text(const char* text, size_t length, uint8_t* out, size_t capacity,
+                                  bool standard) {
+  if (length % 4 == 1) return Result<size_t>::failure(Error::bad_format);
+  const size_t needed = length / 4 * 3 + (length % 4 == 0 ? 0 : length % 4 - 1);
+  if (needed > capacity) return Result<size_t>::failure(Error::too_large);
+  size_t o = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < length; ++i) {
+    const int v = decode_char(text[i], standard);
+    if (v < 0) return Result<size_t>::failure(Error::bad_format);
+    acc = (acc << 6) | uint32_t(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = uint8_t(acc >> bits);
+      acc &= (1u << bits) - 1;
+    }
+  }
+  if (acc != 0) return Result<size_t>::failure(Error::bad_format);
+  return Result<size_t>::success(o);
 }
 
 void gcm_start(br_gcm_context& gcm, br_aes_ct_ctr_keys& aes, const uint8_t key[kKeyBytes],
@@ -75,26 +101,14 @@ Result<size_t> base64url_encode(const uint8_t* data, size_t length, char* out, s
 }
 
 Result<size_t> base64url_decode(const char* text, size_t length, uint8_t* out, size_t capacity) {
-  if (length % 4 == 1) return Result<size_t>::failure(Error::bad_format);
-  const size_t needed = length / 4 * 3 + (length % 4 == 0 ? 0 : length % 4 - 1);
-  if (needed > capacity) return Result<size_t>::failure(Error::too_large);
-  size_t o = 0;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < length; ++i) {
-    const int v = decode_char(text[i]);
-    if (v < 0) return Result<size_t>::failure(Error::bad_format);
-    acc = (acc << 6) | uint32_t(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = uint8_t(acc >> bits);
-      acc &= (1u << bits) - 1;
-    }
-  }
-  // Leftover bits must be zero, so that every byte string has one encoding.
-  if (acc != 0) return Result<size_t>::failure(Error::bad_format);
-  return Result<size_t>::success(o);
+  return decode_base64_text(text, length, out, capacity, false);
+}
+
+Result<size_t> base64_decode(const char* text, size_t length, uint8_t* out, size_t capacity) {
+  if (length % 4 != 0) return Result<size_t>::failure(Error::bad_format);
+  size_t padding = 0;
+  while (padding < 2 && padding < length && text[length - 1 - padding] == '=') ++padding;
+  return decode_base64_text(text, length - padding, out, capacity, true);
 }
 
 void id_from_public_key(const uint8_t* public_key, size_t length, char out[kIdLength + 1]) {

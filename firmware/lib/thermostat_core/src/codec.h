@@ -17,6 +17,9 @@ constexpr size_t base64url_length(size_t bytes) { return (bytes * 4 + 2) / 3; }
 Result<size_t> base64url_encode(const uint8_t* data, size_t length, char* out, size_t capacity);
 // Strict decoder: only the URL alphabet, no padding, canonical trailing bits.
 Result<size_t> base64url_decode(const char* text, size_t length, uint8_t* out, size_t capacity);
+// Standard base64 (RFC 4648 section 4) with its '=' padding, as OwnTracks' data
+// is: the length a multiple of 4, and as strict as base64url_decode otherwise.
+Result<size_t> base64_decode(const char* text, size_t length, uint8_t* out, size_t capacity);
 
 // ID = first 22 characters of base64url(SHA-256(public key)); out gets 23 bytes.
 void id_from_public_key(const uint8_t* public_key, size_t length, char out[kIdLength + 1]);

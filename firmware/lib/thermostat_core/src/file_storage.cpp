@@ -10,6 +10,7 @@ const char* blob_path(Blob blob) {
     case Blob::identity_backup: return "/identity-backup.bin";
     case Blob::settings: return "/settings.bin";
     case Blob::network: return "/network.bin";
+    case Blob::owntracks: return "/owntracks.bin";
   }
   return "/unknown.bin";
 }
@@ -20,6 +21,7 @@ const char* blob_temp_path(Blob blob) {
     case Blob::identity_backup: return "/identity-backup.bin.tmp";
     case Blob::settings: return "/settings.bin.tmp";
     case Blob::network: return "/network.bin.tmp";
+    case Blob::owntracks: return "/owntracks.bin.tmp";
   }
   return "/unknown.bin.tmp";
 }

@@ -1,6 +1,7 @@
 // Application sessions and presence reports, one slot per app ID
 // (docs/protocol.md "Sessions and replay"). When the table is full the
-// app least recently heard from gives up its slot.
+// app least recently heard from gives up its slot. A member heard from only
+// through OwnTracks has a slot without a session (an empty one).
 #pragma once
 #include "codec.h"
 #include "core_types.h"
@@ -28,6 +29,7 @@ struct Peer {
   bool has_presence = false;
   bool home = false;
   double distance = 0;       // metres, as last reported with the presence
+  bool from_owntracks = false;  // the presence came from OwnTracks, not a HOME_set
   uint64_t presence_at = 0;
 };
 

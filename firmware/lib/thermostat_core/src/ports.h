@@ -58,8 +58,10 @@ class Relay {
 
 // identity and identity_backup are the two copies of the identity; keep
 // them in separate files so that one damaged file cannot take both. network
-// is the broker URL, app URL and broker pin (network_config.h).
-enum class Blob : uint8_t { identity, identity_backup, settings, network };
+// is the broker URL, app URL and broker pin (network_config.h); owntracks the
+// members' OwnTracks secrets and replay times (owntracks_presence.h), apart
+// from the settings so that a damaged one cannot take the other.
+enum class Blob : uint8_t { identity, identity_backup, settings, network, owntracks };
 
 // Each blob is read and written whole; write() must be atomic: after a power
 // loss the old or the new content is found, never a mix.

@@ -9,6 +9,7 @@
 #endif
 
 #include "json_writer.h"
+#include "secretbox.h"
 
 namespace hearth {
 
@@ -21,14 +22,7 @@ const char* string_field(const cJSON* object, const char* name) {
 
 // seq must be a positive integer that a JSON number holds exactly (2^53).
 bool seq_field(const cJSON* object, uint64_t* out) {
-  const cJSON* item = cJSON_GetObjectItemCaseSensitive(object, "seq");
-  if (!cJSON_IsNumber(item)) return false;
-  const double d = item->valuedouble;
-  if (!(d >= 1 && d <= 9007199254740991.0)) return false;
-  const uint64_t v = static_cast<uint64_t>(d);
-  if (static_cast<double>(v) != d) return false;
-  *out = v;
-  return true;
+  return json_whole_number(cJSON_GetObjectItemCaseSensitive(object, "seq"), out);
 }
 
 enum class Field { absent, ok, mistyped, out_of_range };
@@ -78,6 +72,7 @@ Thermostat::Thermostat(Sensor& sensor, Relay& relay, Storage& storage, Link& lin
 Status Thermostat::begin(Millis now) {
   const uint64_t t = clock_.advance(now);
   read_settings(t);
+  read_owntracks(t);
   const Status status = load_identity(t);
   seed_json_check();
   return status;
@@ -109,6 +104,44 @@ void Thermostat::read_settings(uint64_t now) {
     }
   }
   if (settings_unstored() != was_unstored) push_pending_ = true;
+}
+
+// The OwnTracks registrations are read and written as the settings are (docs/protocol.md "What
+// the thermostat accepts"): none in memory while storage cannot read them, none written back
+// over them then, and none, written back, when they are damaged.
+void Thermostat::read_owntracks(uint64_t now) {
+  owntracks_storage_at_ = now;
+  const Result<size_t> stored = storage_.read(Blob::owntracks, scratch(), kOwntracksBlobMaxBytes);
+  const Status damaged = stored.ok() ? decode_owntracks_members(scratch(), stored.value, &owntracks_)
+                                     : stored.error;
+  if (stored.ok()) memset(scratch(), 0, stored.value);
+  if (!stored.ok()) owntracks_.clear();
+  // As for the settings: what storage cannot tell (io) may be the members' registrations.
+  owntracks_read_pending_ = damaged != Error::none && damaged != Error::not_found &&
+                            damaged != Error::too_large && damaged != Error::corrupt;
+  owntracks_error_ = owntracks_read_pending_ ? damaged : Error::none;
+  // Missing is none; too large or damaged is none, written back.
+  owntracks_dirty_ = damaged == Error::too_large || damaged == Error::corrupt;
+  persist_owntracks(now);
+}
+
+// A change made while the stored registrations could not be read makes those in force, as every
+// STATE has shown them, the ones to store, as a SET does with the settings.
+void Thermostat::owntracks_changed(uint64_t now) {
+  owntracks_read_pending_ = false;
+  owntracks_dirty_ = true;
+  persist_owntracks(now);
+}
+
+void Thermostat::persist_owntracks(uint64_t now) {
+  if (owntracks_read_pending_ || !owntracks_dirty_) return;
+  owntracks_storage_at_ = now;
+  const bool was_unstored = owntracks_unstored();
+  const size_t length = encode_owntracks_members(owntracks_, scratch());
+  owntracks_error_ = storage_.write(Blob::owntracks, scratch(), length);
+  memset(scratch(), 0, length);  // the secrets
+  if (owntracks_error_ == Error::none) owntracks_dirty_ = false;
+  if (owntracks_unstored() != was_unstored) push_pending_ = true;
 }
 
 // Keys made to collide under a seed someone knows cost the checker 64 full
@@ -168,6 +201,8 @@ Status Thermostat::factory_reset(Millis now) {
   // The old identity is revoked in storage, and with it go the apps'
   // sessions and the broker's logon.
   for (Peer& peer : peers_) peer = Peer();
+  owntracks_.clear();
+  owntracks_changed(t);
   if (link_open_) {
     end_link();
     link_.drop();
@@ -203,19 +238,31 @@ size_t Thermostat::active_sessions() const {
 }
 
 bool Thermostat::session_active(const Peer& peer, uint64_t now) const {
-  return peer.used && peer.reachable && now - peer.heard_at < config_.session_active_ms;
+  return peer.used && peer.session[0] != '\0' && peer.reachable &&
+         now - peer.heard_at < config_.session_active_ms;
 }
 
 void Thermostat::tick(Millis now) {
   const uint64_t t = clock_.advance(now);
   // The heater's decision for this tick comes before anything slow.
   if (readings_.sample_due(t)) readings_.record(t, sensor_.read(now));
+  // One a tick: another settles a tick later, with its age counted from its own arrival.
+  if (const OwntracksMember* left = owntracks_.settled_leave(t)) {
+    owntracks_presence(*left, false, left->leave_since);
+  }
   control_step(t);
   if (settings_read_pending_ && t - settings_read_at_ >= config_.storage_retry_ms) {
     read_settings(t);
   }
   if (settings_dirty() && t - persist_attempt_at_ >= config_.storage_retry_ms) {
     persist_settings(t);
+  }
+  if (t - owntracks_storage_at_ >= config_.storage_retry_ms) {
+    if (owntracks_read_pending_) {
+      read_owntracks(t);
+    } else {
+      persist_owntracks(t);  // when a change is not yet stored
+    }
   }
   retry_identity(t);
   if (!json_seeded_) seed_json_check();
@@ -383,51 +430,113 @@ void Thermostat::handle_broker_packet(const char* text, size_t length, uint64_t 
       end_link();
       link_.drop();
     }
-  } else if (strcmp(type, "MSG") == 0 || strcmp(type, "START") == 0) {
+  } else if (strcmp(type, "MSG") == 0 || strcmp(type, "START") == 0 || strcmp(type, "RELAY") == 0) {
+    // A RELAY comes from the broker and names the member whose phone sealed it
+    // (docs/protocol.md "RELAY"); anything else is dropped without an answer.
+    const bool relay = type[0] == 'R';
     const char* transmitter = string_field(packet, "transmitter");
     const char* receiver = string_field(packet, "receiver");
-    const cJSON* data = cJSON_GetObjectItemCaseSensitive(packet, "data");
-    if (identity_ready_ && transmitter != nullptr && receiver != nullptr &&
-        is_valid_id(transmitter, strlen(transmitter)) && strcmp(receiver, identity_.id) == 0 &&
-        cJSON_IsString(data)) {
+    const char* sender = relay ? string_field(packet, "member") : transmitter;
+    const char* data = string_field(packet, "data");
+    if (identity_ready_ && transmitter != nullptr && sender != nullptr && receiver != nullptr &&
+        is_valid_id(sender, strlen(sender)) && strcmp(receiver, identity_.id) == 0 &&
+        data != nullptr && (!relay || strcmp(transmitter, "BROKER") == 0)) {
       char packet_type[6];
-      char sender[kIdLength + 1];
+      char sender_id[kIdLength + 1];
       strcpy(packet_type, type);
-      strcpy(sender, transmitter);
-      const EnvelopeAddress address{packet_type, sender, identity_.id};
+      strcpy(sender_id, sender);
+      const size_t data_length = strlen(data);
+      OwntracksMember* member = relay ? owntracks_.find(sender_id) : nullptr;
+      // The box is opened only for a member with a secret; data that is not such base64 is a box
+      // that does not open (docs/protocol.md "OwnTracks bodies").
       const Result<size_t> opened =
-          envelope_open(identity_.key, address, data->valuestring, strlen(data->valuestring),
-                        rx_plain_, sizeof rx_plain_ - 1);
+          !relay ? envelope_open(identity_.key, EnvelopeAddress{packet_type, sender_id, identity_.id},
+                                 data, data_length, rx_plain_, sizeof rx_plain_ - 1)
+          : member == nullptr || data_length > kMaxOwntracksDataChars
+              ? Result<size_t>::failure(Error::bad_format)
+              : base64_decode(data, data_length, scratch(), kMaxOwntracksBoxBytes);
       // The broker packet is freed before the plaintext is parsed, to halve
       // the peak heap of a message.
       cJSON_Delete(packet);
       packet = nullptr;
-      if (!opened.ok()) {
+      if (relay) {
+        if (member != nullptr) handle_relay(*member, opened, now);
+      } else if (!opened.ok()) {
         ++dropped_envelopes_;  // silently: no oracle, no amplification
-        return;
+      } else {
+        handle_envelope(packet_type, sender_id, now, opened.value);
       }
-      handle_envelope(packet_type, sender, now, opened.value);
     }
   }
   cJSON_Delete(packet);
 }
 
-void Thermostat::handle_envelope(const char* packet_type, const char* transmitter, uint64_t now,
-                                 size_t plain_length) {
-  if (json_check(reinterpret_cast<const char*>(rx_plain_), plain_length, json_space_) !=
-      JsonFault::none) {
-    memset(rx_plain_, 0, plain_length);
-    ++refused_json_;
+// docs/protocol.md "What the thermostat accepts": the box opens under the member's secret, the
+// plaintext keeps the JSON rules, and the member's record decides what it changes.
+void Thermostat::handle_relay(OwntracksMember& member, Result<size_t> decoded, uint64_t now) {
+  // A secret of 32 ASCII characters is its own OwnTracks key: owntracks_key() would neither cut
+  // nor pad it.
+  static_assert(kOwntracksSecretLength == kSecretboxKeyBytes, "the secret is the key");
+  const uint8_t* key = reinterpret_cast<const uint8_t*>(member.secret);
+  uint8_t* box = scratch();
+  const Result<size_t> opened =
+      decoded.ok() ? secretbox_open(key, box, decoded.value, box + kSecretboxOverhead,
+                                    kMaxOwntracksBoxBytes - kSecretboxOverhead)
+                   : decoded;
+  if (!opened.ok()) {
+    ++dropped_envelopes_;
     return;
   }
-  cJSON* message = cJSON_ParseWithLength(reinterpret_cast<const char*>(rx_plain_), plain_length);
-  memset(rx_plain_, 0, plain_length);
+  cJSON* message = parse_opened(box + kSecretboxOverhead, opened.value);
+  const OwntracksVerdict verdict = cJSON_IsObject(message) ? owntracks_.receive(member, message, now)
+                                                           : OwntracksVerdict::dropped;
+  cJSON_Delete(message);
+  if (verdict == OwntracksVerdict::dropped || verdict == OwntracksVerdict::replayed) return;
+  // The time it was accepted at is stored, so that a reboot does not reopen the door.
+  owntracks_changed(now);
+  if (verdict == OwntracksVerdict::enter) owntracks_presence(member, true, now);
+  control_step(now);
+}
+
+void Thermostat::owntracks_presence(const OwntracksMember& member, bool home, uint64_t at) {
+  Peer* peer = peers_.find(member.id);
+  // The last report wins: a HOME_set that came after the leave arrived stands.
+  if (peer != nullptr && peer->has_presence && peer->presence_at > at) return;
+  if (peer == nullptr) {
+    peer = &peers_.claim(member.id);
+    memcpy(peer->name, member.name, sizeof peer->name);
+  }
+  peer->has_presence = true;
+  peer->home = home;
+  peer->from_owntracks = true;
+  peer->presence_at = at;
+  push_pending_ = true;
+}
+
+// An opened plaintext keeps the JSON rules (docs/protocol.md "JSON rules") or none of it is read;
+// it is wiped either way once parsed.
+cJSON* Thermostat::parse_opened(uint8_t* plaintext, size_t length) {
+  const char* text = reinterpret_cast<const char*>(plaintext);
+  cJSON* message = nullptr;
+  if (json_check(text, length, json_space_) != JsonFault::none) {
+    ++refused_json_;
+  } else {
+    message = cJSON_ParseWithLength(text, length);
+  }
+  memset(plaintext, 0, length);
+  return message;
+}
+
+void Thermostat::handle_envelope(const char* packet_type, const char* transmitter, uint64_t now,
+                                 size_t plain_length) {
+  cJSON* message = parse_opened(rx_plain_, plain_length);
   const char* type = cJSON_IsObject(message) ? string_field(message, "type") : nullptr;
   if (type != nullptr) {
     const bool start_packet = strcmp(packet_type, "START") == 0;
     if (strcmp(type, "START") == 0) {
       if (start_packet) handle_start(transmitter, message, now);
-    } else if (!start_packet && (strcmp(type, "SET") == 0 || strcmp(type, "HOME_set") == 0)) {
+    } else if (!start_packet && (strcmp(type, "SET") == 0 || strcmp(type, "HOME_set") == 0 ||
+                                 strcmp(type, "OWNTRACKS_set") == 0)) {
       handle_command(type, transmitter, message, now);
     }
   }
@@ -459,7 +568,8 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
                                 uint64_t now) {
   Peer* peer = peers_.find(transmitter);
   const char* session = string_field(message, "session");
-  if (peer == nullptr || session == nullptr || strcmp(session, peer->session) != 0) {
+  if (peer == nullptr || peer->session[0] == '\0' || session == nullptr ||
+      strcmp(session, peer->session) != 0) {
     send_stale_session(transmitter);
     return;
   }
@@ -471,7 +581,9 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
 
   const Settings before = settings_;
   const bool set = strcmp(type, "SET") == 0;
-  const char* error = set ? apply_set(message) : apply_home(*peer, message, now);
+  const char* error = set                               ? apply_set(message)
+                      : strcmp(type, "HOME_set") == 0 ? apply_home(*peer, message, now)
+                                                      : apply_owntracks_set(*peer, message, now);
   // A SET while the stored settings cannot be read makes those in force, as
   // every STATE has shown them, the ones to store.
   if (set && error == nullptr && settings_ != before) settings_read_pending_ = false;
@@ -516,7 +628,29 @@ const char* Thermostat::apply_home(Peer& peer, const cJSON* message, uint64_t no
   peer.has_presence = true;
   peer.home = cJSON_IsTrue(home);
   peer.distance = distance->valuedouble;
+  peer.from_owntracks = false;
   peer.presence_at = now;
+  return nullptr;
+}
+
+// docs/protocol.md "Messages", OWNTRACKS_set: mistyped before out of range before full.
+const char* Thermostat::apply_owntracks_set(const Peer& peer, const cJSON* message, uint64_t now) {
+  const cJSON* secret = cJSON_GetObjectItemCaseSensitive(message, "secret");
+  const cJSON* wtst = cJSON_GetObjectItemCaseSensitive(message, "wtst");
+  if (cJSON_IsNull(secret)) {
+    if (owntracks_.forget(peer.id)) owntracks_changed(now);
+    return nullptr;
+  }
+  if (!cJSON_IsString(secret) || !is_owntracks_secret(secret->valuestring) || !cJSON_IsNumber(wtst)) {
+    return "bad_message";
+  }
+  uint64_t region = 0;
+  if (!json_whole_number(wtst, &region)) return "out_of_range";
+  bool changed = false;
+  if (owntracks_.set(peer.id, secret->valuestring, region, peer.name, &changed) != Error::none) {
+    return "full";
+  }
+  if (changed) owntracks_changed(now);
   return nullptr;
 }
 
@@ -552,8 +686,19 @@ void Thermostat::write_state_fields(JsonWriter& w, uint64_t now) const {
   for (const Peer& m : peers_) {
     if (!m.used || !m.has_presence) continue;
     w.begin_object().string("id", m.id).string("name", m.name).boolean("home", m.home);
-    w.number("distance", m.distance, 1);
-    w.integer("age_s", (now - m.presence_at) / 1000).end_object();
+    // OwnTracks says in or out of the region: the thermostat does not know where home is.
+    if (m.from_owntracks) {
+      w.null("distance");
+    } else {
+      w.number("distance", m.distance, 1);
+    }
+    w.integer("age_s", (now - m.presence_at) / 1000)
+        .string("source", m.from_owntracks ? "owntracks" : "app")
+        .end_object();
+  }
+  w.end_array().begin_array("owntracks");
+  for (const OwntracksMember& m : owntracks_) {
+    if (m.used) w.string(nullptr, m.id);
   }
   w.end_array().integer("uptime_s", now / 1000);
 }
@@ -570,7 +715,7 @@ Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, 
   // The message's own error first; else settings not (yet) stored: a SET is
   // confirmed only once it is (docs/protocol.md "What the thermostat does,
   // whatever it is told").
-  if (error == nullptr && settings_unstored()) error = "storage";
+  if (error == nullptr && (settings_unstored() || owntracks_unstored())) error = "storage";
   if (error != nullptr) {
     w.string("error", error);
   } else {

@@ -12,6 +12,7 @@
 #include "identity.h"
 #include "json_check.h"
 #include "logon.h"
+#include "owntracks_presence.h"
 #include "peers.h"
 #include "ports.h"
 #include "settings.h"
@@ -110,6 +111,11 @@ class Thermostat {
   // True while the settings in force may not be in storage (a write failed
   // and its retry has not yet succeeded): every STATE says "storage" then.
   bool settings_unstored() const { return settings_dirty() && storage_error_ != Error::none; }
+  // The OwnTracks registrations, and whether those in force may not be in
+  // storage (a read or a write failed; retried like the settings'): every
+  // STATE says "storage" then too.
+  const OwntracksMembers& owntracks() const { return owntracks_; }
+  bool owntracks_unstored() const { return owntracks_error_ != Error::none; }
   // The state fields of a STATE message (readings, null while the sensor is
   // not good; settings; regime; heater; members with presence; uptime), into
   // an object the caller has opened. One writer for the STATE the apps get
@@ -143,6 +149,17 @@ class Thermostat {
                       uint64_t now);
   const char* apply_set(const cJSON* message);
   const char* apply_home(Peer& peer, const cJSON* message, uint64_t now);
+  const char* apply_owntracks_set(const Peer& peer, const cJSON* message, uint64_t now);
+  void read_owntracks(uint64_t now);
+  void owntracks_changed(uint64_t now);
+  void persist_owntracks(uint64_t now);
+  void handle_relay(OwntracksMember& member, Result<size_t> box, uint64_t now);
+  cJSON* parse_opened(uint8_t* plaintext, size_t length);
+  // Presence as OwnTracks reported it at `at`, unless the app reported since.
+  void owntracks_presence(const OwntracksMember& member, bool home, uint64_t at);
+  // The RELAY's box and the registrations blob are read and written here:
+  // neither is in use while a frame is written, nor a frame while they are.
+  uint8_t* scratch() { return reinterpret_cast<uint8_t*>(tx_frame_); }
   void push_states(uint64_t now, const Peer* except);
   bool session_active(const Peer& peer, uint64_t now) const;
   Status send_state(Peer& peer, const char* nonce, const char* error, uint64_t now);
@@ -173,6 +190,11 @@ class Thermostat {
   bool settings_read_pending_ = false;
   uint64_t settings_read_at_ = 0;
   Status storage_error_ = Error::none;
+  OwntracksMembers owntracks_;
+  bool owntracks_dirty_ = false;  // changed since the last write that succeeded
+  bool owntracks_read_pending_ = false;
+  uint64_t owntracks_storage_at_ = 0;  // the last read or write of the registrations
+  Status owntracks_error_ = Error::none;
 
   bool link_open_ = false;
   bool logged_on_ = false;
@@ -199,6 +221,8 @@ class Thermostat {
   uint8_t rx_plain_[1024];
   uint8_t tx_plain_[2048 + kTagBytes];
   char tx_frame_[2944];
+  static_assert(sizeof tx_frame_ >= kMaxOwntracksBoxBytes && sizeof tx_frame_ >= kOwntracksBlobMaxBytes,
+                "scratch() holds a RELAY's box and the registrations blob");
 };
 
 }  // namespace hearth
