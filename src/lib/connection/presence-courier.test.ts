@@ -244,6 +244,26 @@ describe('the OwnTracks secret for every paired thermostat', () => {
     client.stop();
   });
 
+  it('sends the secret again, in a new session, when the selected thermostat never answered it', async () => {
+    const { client, selected, identity, owntracksSets, answers } = await household();
+    client.start();
+    await pass();
+    selected.dropNext = 1;
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    expect(selected.owntracks.has(identity.id)).toBe(false);
+    expect(answers.filter((entry) => entry.thermostatId === selected.id)).toEqual([]);
+
+    // The message was lost: after the command timeout it goes out again, in a new session, and is answered.
+    await pass(THERMOSTAT_RETRY_MAX_MS);
+    expect(selected.owntracks.get(identity.id)).toEqual({ secret: SECRET, wtst: 7 });
+    expect(owntracksSets(selected)).toHaveLength(2);
+    expect(answers).toContainEqual({ thermostatId: selected.id, sent: { secret: SECRET, wtst: 7 }, answer: 'holds' });
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(owntracksSets(selected)).toHaveLength(2);
+    client.stop();
+  });
+
   it('turned off, tells every thermostat to forget the secret (secret null, no wtst)', async () => {
     const { client, selected, hall, identity, owntracksSets, answers } = await household();
     client.start();
