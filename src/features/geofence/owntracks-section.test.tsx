@@ -37,7 +37,7 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     render(<GeofenceCard />);
     expect(section()).toHaveTextContent(/separate app, free and open source/);
     expect(section()).toHaveTextContent(/only your thermostats hold: the broker passes it on unread/);
-    expect(section()).toHaveTextContent(/that you entered or left home, and where your phone was at that moment/);
+    expect(section()).toHaveTextContent(/that you entered or left home, with where your phone was at that moment, and now and then your position as you move/);
     expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
   });
 

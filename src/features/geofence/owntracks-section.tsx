@@ -158,7 +158,8 @@ export function OwntracksSection() {
         <a href="https://owntracks.org">OwnTracks</a> is a separate app, free and open source, for iPhone and Android. It
         tells your thermostats when you leave home and come back, even while Hearth is closed. It seals each report with a
         secret that only your thermostats hold: the broker passes it on unread, and nobody else can read it. What it
-        shares, with your thermostats only: that you entered or left home, and where your phone was at that moment.
+        shares, with your thermostats only: that you entered or left home, with where your phone was at that moment, and
+        now and then your position as you move. Your thermostats use only whether you are home.
       </p>
       {unreachableHost === null ? null : (
         <p role="note" aria-label="The phone cannot reach the broker" className="banner banner-warn">
