@@ -239,6 +239,10 @@ class App {
     id_from_public_key(name, sizeof name, id);
     id_ = id;
   }
+  // An app whose ID is given, as in a vector file.
+  App(const uint8_t* key, std::string thermostat_id, std::string id) : App(key, std::move(thermostat_id), 0) {
+    id_ = std::move(id);
+  }
   const std::string& id() const { return id_; }
   std::string session;
   uint64_t seq = 1;

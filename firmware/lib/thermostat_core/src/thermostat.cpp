@@ -446,13 +446,14 @@ void Thermostat::handle_broker_packet(const char* text, size_t length, uint64_t 
       strcpy(packet_type, type);
       strcpy(sender_id, sender);
       const size_t data_length = strlen(data);
-      OwntracksMember* member = relay ? owntracks_.find(sender_id) : nullptr;
+      OwntracksMember* member =
+          relay && data_length <= kMaxOwntracksDataChars ? owntracks_.find(sender_id) : nullptr;
       // The box is opened only for a member with a secret; data that is not such base64 is a box
       // that does not open (docs/protocol.md "OwnTracks bodies").
       const Result<size_t> opened =
           !relay ? envelope_open(identity_.key, EnvelopeAddress{packet_type, sender_id, identity_.id},
                                  data, data_length, rx_plain_, sizeof rx_plain_ - 1)
-          : member == nullptr || data_length > kMaxOwntracksDataChars
+          : member == nullptr
               ? Result<size_t>::failure(Error::bad_format)
               : base64_decode(data, data_length, scratch(), kMaxOwntracksBoxBytes);
       // The broker packet is freed before the plaintext is parsed, to halve
