@@ -653,3 +653,27 @@ TEST_CASE("the test phone seals exactly as libsodium: secretbox.json opens to it
   }
   CHECK(sealed > 3);
 }
+
+TEST_CASE("owntracks: the largest STATE, 8 members and 8 secrets, fits the thermostat's buffer") {
+  Bench bench;
+  bench.boot();
+  bench.online();
+  std::vector<App> apps;
+  const std::string quotes(32, '"');  // each escaped: 64 bytes of name
+  for (uint8_t i = 0; i < kMaxPeers; ++i) {
+    apps.push_back(bench.app(uint8_t(i + 1)));
+    bench.start(apps.back(), quotes.c_str());
+    register_owntracks(bench, apps.back());
+    bench.deliver(apps.back().command("HOME_set", "\"home\":false,\"distance\":99999999.95"));
+  }
+  bench.run_for(1000u * 1000 * 1000, 1000u * 1000 * 100);  // ages and uptime of 10^6 s
+  bench.link.sent.clear();
+  bench.start(apps[0], quotes.c_str());  // an answer to START also carries its nonce
+  const std::string state = bench.last_for(apps[0]);
+  REQUIRE(!state.empty());
+  Json parsed(state);
+  CHECK(cJSON_GetArraySize(parsed.get("members")) == int(kMaxPeers));
+  CHECK(cJSON_GetArraySize(parsed.get("owntracks")) == int(kMaxPeers));
+  MESSAGE("largest STATE: ", state.size(), " of 2048 bytes");
+  CHECK(state.size() < 2048 - 100);  // room for larger numbers than these
+}
