@@ -8,8 +8,10 @@ export interface SimulatedMember {
   id: string;
   name: string;
   home: boolean;
-  distance: number;
+  /** null when the last report came from OwnTracks. */
+  distance: number | null;
   age_s: number;
+  source: 'app' | 'owntracks';
 }
 
 /** What the simulator's `state` command answers. */
@@ -25,6 +27,8 @@ export interface SimulatorState {
   regime: 'home' | 'away';
   heater: boolean;
   members: SimulatedMember[];
+  /** The members with an OwnTracks secret. */
+  owntracks: string[];
   uptime_s: number;
   room: number;
   outside: number;
@@ -49,8 +53,9 @@ function checked<T>(value: unknown, guards: Guards<T>): T | null {
   return value as T;
 }
 
+const isSource = (value: unknown): value is SimulatedMember['source'] => value === 'app' || value === 'owntracks';
 const isMember = (value: unknown): value is SimulatedMember =>
-  checked<SimulatedMember>(value, { id: isText, name: isText, home: isBoolean, distance: isFiniteNumber, age_s: isFiniteNumber }) !== null;
+  checked<SimulatedMember>(value, { id: isText, name: isText, home: isBoolean, distance: isReading, age_s: isFiniteNumber, source: isSource }) !== null;
 
 /** The simulator is another process: its answer is checked field by field before the tests rely on it. */
 export function parseSimulatorState(value: unknown): SimulatorState | null {
@@ -66,6 +71,7 @@ export function parseSimulatorState(value: unknown): SimulatorState | null {
     regime: isRegime,
     heater: isBoolean,
     members: (v): v is SimulatedMember[] => Array.isArray(v) && v.every(isMember),
+    owntracks: (v): v is string[] => Array.isArray(v) && v.every(isText),
     uptime_s: isFiniteNumber,
     room: isFiniteNumber,
     outside: isFiniteNumber,
