@@ -413,6 +413,14 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
     const forgotten = await living.barrier();
     expect(forgotten.owntracks).not.toContain(app.id);
     expect(living.member(forgotten)).toMatchObject({ home: true, source: 'owntracks' });
+
+    // A flood past the thermostat's budget for strangers: 503 with Retry-After, so a real phone retries
+    // later; never a 4xx, on which OwnTracks would drop the message.
+    const flood = await Promise.all(Array.from({ length: 16 }, () => stranger.report(true)));
+    expect(flood.map((answer) => answer.status).filter((status) => status !== 200 && status !== 503)).toEqual([]);
+    const refused = flood.filter((answer) => answer.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const answer of refused) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
   }, 240_000);
 
   it('one URL reaches every thermostat of the household; 200 while one is online, 503 once none is', async () => {
