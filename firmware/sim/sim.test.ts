@@ -305,7 +305,7 @@ describe('simulated thermostat', () => {
     expect(rejected).toMatchObject({ target: 22.5, away_target: 16, error: 'out_of_range' });
 
     const home = await app.command('HOME_set', { home: false, distance: 1234.5 }, { isReply: (s) => s.members.length > 0 });
-    expect(home).toHaveProperty('members', [{ id: app.id, name: "Ana's phone", home: false, distance: 1234.5, age_s: 0 }]);
+    expect(home).toHaveProperty('members', [{ id: app.id, name: "Ana's phone", home: false, distance: 1234.5, age_s: 0, source: 'app' }]);
 
     // seq rises by one per STATE in the session, counting the pushes that came between the replies.
     const seqs = app.states.filter((s) => s.session === app.session).map((s) => s.seq);

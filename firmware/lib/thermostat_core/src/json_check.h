@@ -22,10 +22,10 @@
 namespace hearth {
 
 constexpr size_t kJsonMaxDepth = 8;            // the outermost object is level 1
-constexpr size_t kJsonMaxKeysPerObject = 64;   // far above the 17 keys of a STATE
+constexpr size_t kJsonMaxKeysPerObject = 64;   // far above the 18 keys of a STATE
 // Every value counts, the outermost object included: cJSON allocates one item
-// for each. The largest real texts hold 70 (a LOG_ON with 64 themes) and 66 (a
-// STATE with 8 members).
+// for each. The largest real texts hold 83 (a STATE with 8 members and 8
+// OwnTracks secrets) and 70 (a LOG_ON with 64 themes).
 constexpr size_t kJsonMaxValues = 256;
 // Sign, digits, point and exponent: the cJSON 1.7.15 the device builds copies a
 // number into 64 bytes and refuses a longer one, which JavaScript reads.
