@@ -96,6 +96,17 @@ test('OwnTracks: set up in the app, its link sets the phone up, and the phone te
   for (const answer of await phone.enter()) expect(answer.status).toBe(200);
   await expect(memberLine(screen, 'Ana Lopez')).toContainText(/Home.*via OwnTracks/);
   await expect(screen.regime).toHaveText('Home');
+
+  // Turned off in the app, the thermostat forgets the secret: what the phone still sends opens no more.
+  await section.getByRole('button', { name: 'Turn off' }).click();
+  await expect(section.getByRole('list', { name: 'OwnTracks secret on each thermostat' })).toHaveText('Living room: has forgotten the secret');
+  await expect.poll(async () => (await thermostat.state()).owntracks).toEqual([]);
+  const beforeLeave = (await thermostat.state()).uptime_s;
+  phone.now += 600;
+  for (const answer of await phone.leave()) expect(answer.status).toBe(200);
+  await expect.poll(async () => (await thermostat.state()).uptime_s, LEAVE_STOOD).toBeGreaterThan(beforeLeave + 240);
+  await expect(memberLine(screen, 'Ana Lopez')).toContainText(/Home.*via OwnTracks/);
+  await expect(screen.regime).toHaveText('Home');
 });
 
 test('OwnTracks in a household of two thermostats: the link names both, and an Android phone sends both away and home', async ({
