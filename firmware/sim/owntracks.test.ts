@@ -35,8 +35,8 @@ const SPEED = 60;
 const LEAVE_DELAY_S = 180;
 const HOME = { lat: 52.0907, lon: 5.1214 };
 const WTST = 1_764_633_600;
-/** Each STATE comes within a minute of simulated time: a second of real time, here. */
-const STATE_TIMEOUT_MS = 15_000;
+/** Pushed STATEs come at least once a minute of simulated time (a second or three here); waits past the leave delay take longer. */
+const STATE_TIMEOUT_MS = 30_000;
 
 /** A member's app on one thermostat: its session there, and every STATE the thermostat sent it. */
 class AppOnThermostat {
@@ -184,11 +184,11 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
     await broker?.close();
   });
 
-  async function startThermostat(name: string): Promise<SimulatedThermostat> {
+  async function startThermostat(name: string, speed = SPEED): Promise<SimulatedThermostat> {
     const stateDir = mkdtempSync(join(tmpdir(), `hearth-owntracks-${name}-`));
     cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
     // The first start may compile the simulator; start waits for the PAIR line.
-    const thermostat = await SimulatedThermostat.start({ brokerWsUrl: broker.wsUrl, appUrl: 'http://localhost:8080/', stateDir, speed: SPEED, name });
+    const thermostat = await SimulatedThermostat.start({ brokerWsUrl: broker.wsUrl, appUrl: 'http://localhost:8080/', stateDir, speed, name });
     cleanups.push(() => thermostat.stop());
     await thermostat.waitForOnline(0, 30_000);
     return thermostat;
@@ -222,12 +222,13 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
       const living = await app.pair(thermostat, 'Ana');
       const phone = await setUpOwntracks(app, [living], platform);
       // The app last said away: the phone's report wins over it as the newer one.
-      expect((await living.homeSet(false, 5000)).regime).toBe('away');
+      const appSaidAway = await living.homeSet(false, 5000);
+      expect(appSaidAway.regime).toBe('away');
 
       expectDelivered(await phone.enter());
       const home = await living.barrier();
       expect(living.member(home)).toMatchObject({ home: true, source: 'owntracks', distance: null });
-      expect(living.member(home)?.age_s).toBeLessThan(30);
+      expect(living.member(home)?.age_s).toBeLessThanOrEqual(home.uptime_s - appSaidAway.uptime_s);
       expect(home).toMatchObject({ mode: 'auto', regime: 'home' });
 
       phone.now += 600;
@@ -240,7 +241,7 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
       const away = await living.nextState((state) => living.member(state)?.home === false, 'with the member away');
       const waitedS = away.uptime_s - beforeLeave.uptime_s;
       expect(waitedS).toBeGreaterThanOrEqual(LEAVE_DELAY_S);
-      expect(waitedS).toBeLessThan(LEAVE_DELAY_S + 120);
+      expect(waitedS).toBeLessThan(LEAVE_DELAY_S + 300);
       // age_s counts from the leave's arrival, which came after beforeLeave.
       expect(living.member(away)).toMatchObject({ home: false, source: 'owntracks', distance: null });
       expect(living.member(away)?.age_s).toBeGreaterThanOrEqual(LEAVE_DELAY_S);
@@ -327,7 +328,8 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
   }, 240_000);
 
   it('a second leave does not restart the delay; a reboot forgets the pending leave and the reports, not the replay time', async () => {
-    const thermostat = await startThermostat('reboot');
+    // Slower, so that the second leave surely comes while the first is pending, and the margins are seconds.
+    const thermostat = await startThermostat('reboot', 20);
     const app = await connectApp();
     const living = await app.pair(thermostat, 'Ana');
     const phone = await setUpOwntracks(app, [living], 'ios');
