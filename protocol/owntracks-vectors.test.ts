@@ -134,7 +134,8 @@ describe('the presence scenario of protocol/vectors/owntracks.json: its bodies',
  * expectation by hand): the scenario's expectations must be what these rules make of its frames.
  */
 class ReferenceThermostat {
-  private readonly stored = new Map<string, { time: number; types: Set<string> }>();
+  /** The last accepted time of each _type, per member: transitions and locations are ordered apart. */
+  private readonly stored = new Map<string, { transition: number; location: number }>();
   private readonly presence = new Map<string, { home: boolean; at: number }>();
   private readonly pendingLeave = new Map<string, number>();
   private regime: 'home' | 'away' = 'home';
@@ -191,9 +192,9 @@ class ReferenceThermostat {
     if (type !== 'transition' && type !== 'location') return;
     const time = field(body, 'created_at') ?? field(body, 'tst');
     if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 1) return;
-    const last = this.stored.get(member);
-    if (last !== undefined && (time < last.time || (time === last.time && last.types.has(type)))) return;
-    this.stored.set(member, { time, types: last !== undefined && time === last.time ? new Set([...last.types, type]) : new Set([type]) });
+    const last = this.stored.get(member) ?? { transition: 0, location: 0 };
+    if (time <= last[type]) return;
+    this.stored.set(member, { ...last, [type]: time });
     if (type === 'transition') {
       if (field(body, 'wtst') !== sender.wtst) return;
       const event = field(body, 'event');
@@ -202,7 +203,8 @@ class ReferenceThermostat {
       return;
     }
     const regions = field(body, 'inregions');
-    if (Array.isArray(regions) && regions.includes(presence.region)) this.arrive(member, now);
+    // A location older than the last accepted transition cannot undo it.
+    if (Array.isArray(regions) && regions.includes(presence.region) && time >= last.transition) this.arrive(member, now);
   }
 
   private arrive(member: string, now: number): void {
@@ -229,6 +231,19 @@ describe('the presence scenario of protocol/vectors/owntracks.json: its expectat
     expect(new Set(presence.members.map((member) => member.platform))).toEqual(new Set(['ios', 'android']));
     const frames = relaySteps.map((step) => step.relay);
     expect(new Set(frames).size).toBeLessThan(frames.length);
+  });
+
+  it('holds the cases the per-type replay rule exists for', () => {
+    const why = presence.steps.map((step) => step.why);
+    // An Android leave stamped with its fix, below a location's created_at that arrived first, still counts.
+    expect(why.some((text) => text.includes('delivered 2 minutes after its fix') && text.includes('accepted'))).toBe(true);
+    // A location older than the last transition does not cancel its pending leave.
+    expect(why.some((text) => text.includes('does not cancel'))).toBe(true);
+    // Each _type: its identical resend and its reordering refused; a transition and a location in the same second both taken.
+    expect(why.filter((text) => text.includes('refused') && (text.includes('resent') || text.includes('sealed anew'))).length).toBeGreaterThanOrEqual(3);
+    expect(why.some((text) => text.includes('reordered among the locations'))).toBe(true);
+    expect(why.some((text) => text.includes('reordered among the transitions'))).toBe(true);
+    expect(why.some((text) => text.includes('same second as the transition: accepted'))).toBe(true);
   });
 
 });

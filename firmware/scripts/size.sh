@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cross-compiles the thermostat core for the ESP8266's CPU (Xtensa LX106) with
 # the flags of the ESP8266 Arduino core and prints text/data/bss per file and
-# in total (budget: 48 KB of text, see text_budget), then the peak heap one SET needs,
+# in total (budget: 52 KB of text, see text_budget), then the peak heap one SET needs,
 # measured on the host (budget: 4 KB). BearSSL and cJSON are libraries linked
 # on the device and not counted here.
 set -euo pipefail
@@ -15,7 +15,12 @@ out="$firmware/build/xtensa"
 # console, Improv Wi-Fi and onboarding (serial_console.cpp, improv.cpp, onboarding.cpp), which
 # replace WiFiManager and its access point, 58 KB of the device's flash. The core grew by
 # 16.7 KB for all that (22,580 to 39,323 bytes of text); the firmware as a whole shrinks.
-text_budget=$((48 * 1024))
+# 48 KB until issue 10, presence from OwnTracks with the app closed: XSalsa20-Poly1305 opening
+# (secretbox.cpp, about 2.2 KB, which BearSSL lacks), the registrations, replay rule, delayed
+# leave and their file written field by field (owntracks_presence.cpp), the RELAY packet,
+# OWNTRACKS_set and STATE's source, distance null and owntracks list (thermostat.cpp). The core
+# grew by 4.4 KB (45,230 to 49,679 bytes of text) and reached the old budget.
+text_budget=$((52 * 1024))
 mkdir -p "$out/include/cjson"
 ln -sfn /usr/include/bearssl "$out/include/bearssl"
 ln -sfn /usr/include/cjson/cJSON.h "$out/include/cjson/cJSON.h"

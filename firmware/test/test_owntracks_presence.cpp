@@ -104,7 +104,7 @@ TEST_CASE("owntracks: enter is home at once; a leave counts only once it has sto
   }
 }
 
-TEST_CASE("owntracks: replays and reorderings are refused, a new type at the same time is not") {
+TEST_CASE("owntracks: replays and reorderings are refused within each type; types are ordered apart") {
   struct Case {
     const char* why;
     std::string first, second, third;
@@ -114,11 +114,15 @@ TEST_CASE("owntracks: replays and reorderings are refused, a new type at the sam
       {"the enter replayed after a leave is not applied twice", enter(0), leave(10), enter(0), "away"},
       {"an older enter after a leave is refused", enter(0), leave(10), enter(5), "away"},
       {"a newer enter after a leave counts", enter(0), leave(10), enter(11), "home"},
-      {"a location at the leave's time is another type: accepted", enter(0), leave(10), inside(10),
-       "home"},
+      {"a location at the leave's time is another type: accepted, home", enter(0), leave(10),
+       inside(10), "home"},
       {"a second transition at the same time is refused", enter(0), leave(10),
        transition("enter", 1764680010), "away"},
-      {"a location at an older time is refused", enter(0), leave(10), inside(9), "away"},
+      {"a location older than the leave is accepted but does not cancel it", enter(0), leave(10),
+       inside(9), "away"},
+      {"an Android leave whose fix time is below a location's created_at still counts", enter(0),
+       inside(20), leave(15), "away"},
+      {"a location resent after a later one is refused", inside(20), inside(30), inside(20), "home"},
   };
   for (const Case& c : cases) {
     CAPTURE(std::string(c.why));
@@ -547,8 +551,8 @@ TEST_CASE("owntracks: the registrations blob round-trips and refuses what OWNTRA
   bool changed = false;
   REQUIRE(members.set("GGXACDHnP37iP8E8stD1iL", kSecret, 1, "Ana \xc3\xa9", &changed) == Error::none);
   REQUIRE(members.set("nH4Ikl0xS3tddsViWhBP2s", kOtherSecret, kMaxWholeNumber, "", &changed) == Error::none);
-  members.find("nH4Ikl0xS3tddsViWhBP2s")->last_time = kMaxWholeNumber;
-  members.find("nH4Ikl0xS3tddsViWhBP2s")->types_at_last = 3;
+  members.find("nH4Ikl0xS3tddsViWhBP2s")->last_transition = kMaxWholeNumber;
+  members.find("nH4Ikl0xS3tddsViWhBP2s")->last_location = kMaxWholeNumber - 1;
   std::vector<uint8_t> blob(kOwntracksBlobMaxBytes);
   blob.resize(encode_owntracks_members(members, blob.data()));
   CHECK(blob.size() == 8 + 2 * kOwntracksRecordBytes);
@@ -557,29 +561,31 @@ TEST_CASE("owntracks: the registrations blob round-trips and refuses what OWNTRA
   const OwntracksMember* ben = read.find("nH4Ikl0xS3tddsViWhBP2s");
   REQUIRE(ben != nullptr);
   CHECK(ben->wtst == kMaxWholeNumber);
-  CHECK(ben->last_time == kMaxWholeNumber);
-  CHECK(ben->types_at_last == 3);
+  CHECK(ben->last_transition == kMaxWholeNumber);
+  CHECK(ben->last_location == kMaxWholeNumber - 1);
   CHECK(std::string(read.find("GGXACDHnP37iP8E8stD1iL")->name) == "Ana \xc3\xa9");
   CHECK(std::string(read.find("GGXACDHnP37iP8E8stD1iL")->secret) == kSecret);
 
   // Each change below is re-sealed with a good checksum: only the record's own rules refuse it.
-  // The first record (Ana's) starts at 4: wtst, last time, ID at 16, secret at 39, name at 72.
+  // The first record (Ana's) starts at 4: wtst, the two times, ID at 24, secret at 46, the name's
+  // length at 78, the name at 79.
   struct Damage {
     const char* why;
     size_t offset;
     uint8_t value;
   };
   const Damage damages[] = {
-      {"an ID character outside base64url", 4 + 16, '+'},
-      {"an ID without its end", 4 + 16 + kIdLength, 'x'},
-      {"an ID cut short", 4 + 16 + 5, 0},
-      {"a secret character outside base64url", 4 + 39, '='},
-      {"a secret without its end", 4 + 39 + kOwntracksSecretLength, 'x'},
-      {"a name without its end", 4 + 72 + kMaxNameBytes, 'x'},
-      {"a name with a control character", 4 + 72, 0x07},
-      {"a name cut inside a character", 4 + 72 + 5, 0},
+      {"an ID character outside base64url", 4 + 24, '+'},
+      {"an ID cut short", 4 + 24 + 5, 0},
+      {"a secret character outside base64url", 4 + 46, '='},
+      {"a secret cut short", 4 + 46 + 31, 0},
+      {"a name longer than its field", 4 + 78, kMaxNameBytes + 1},
+      {"a name with bytes after its length", 4 + 79 + 7, 'x'},
+      {"a name cut short by a NUL", 4 + 79 + 2, 0},
+      {"a name with a control character", 4 + 79, 0x07},
+      {"a name cut inside a character", 4 + 78, 5},
       {"more members than records", 3, 3},
-      {"another version", 2, 2},
+      {"an unknown version", 2, 3},
   };
   for (const Damage& d : damages) {
     CAPTURE(std::string(d.why));
@@ -592,8 +598,8 @@ TEST_CASE("owntracks: the registrations blob round-trips and refuses what OWNTRA
   }
   // The same ID twice.
   std::vector<uint8_t> twice = blob;
-  std::copy(blob.begin() + 4 + 16, blob.begin() + 4 + 16 + kIdLength,
-            twice.begin() + 4 + kOwntracksRecordBytes + 16);
+  std::copy(blob.begin() + 4 + 24, blob.begin() + 4 + 24 + kIdLength,
+            twice.begin() + 4 + kOwntracksRecordBytes + 24);
   store_le32(twice.data() + twice.size() - 4, checksum32(twice.data(), twice.size() - 4));
   CHECK(decode_owntracks_members(twice.data(), twice.size(), &read) == Error::corrupt);
   // A flipped bit anywhere fails the checksum.

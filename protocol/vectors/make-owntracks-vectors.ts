@@ -325,15 +325,15 @@ function presenceScenario(): Step[] {
   const anaEnter = iosTransition(ANA, { event: 'enter', tst: phone(S) - 2, createdAt: phone(S), at: HOME });
   const anaEnterFrame = s.sealed('iOS enter: home at once', S, ANA, 'ana enter', anaEnter, { [ANA.id]: { home: true } });
   const anaLocation = iosLocation(ANA, { tst: phone(S) - 1, createdAt: phone(S), at: HOME, inregions: [REGION], t: 'c' });
-  s.sealed('iOS location in the region, in the same second as the transition: accepted (another _type at that time), so the age starts again', S + 2_000, ANA, 'ana location', anaLocation, { [ANA.id]: { home: true } });
+  s.sealed('iOS location in the region, in the same second as the transition: accepted (locations are ordered apart from transitions, and its time is not below the enter\'s), so the age starts again', S + 2_000, ANA, 'ana location', anaLocation, { [ANA.id]: { home: true } });
   s.sealed(
-    'a second location in that same second: refused (a location was already accepted at that time), the age goes on',
+    'a second location in that same second: refused (its time is not above the last location\'s), the age goes on',
     S + 5_000,
     ANA,
     'ana location again',
     iosLocation(ANA, { tst: phone(S), createdAt: phone(S), at: HOME, inregions: [REGION], t: 'u', acc: 5 }),
   );
-  s.resend('the enter resent byte for byte (iOS retries with the same bytes): not applied twice, the age goes on', S + 6_000, anaEnterFrame, anaEnter);
+  s.resend('the enter resent byte for byte (iOS retries with the same bytes): refused (its time is not above the last transition\'s), the age goes on', S + 6_000, anaEnterFrame, anaEnter);
 
   // Ben (Android) comes home.
   const B = S + 10_000;
@@ -382,9 +382,9 @@ function presenceScenario(): Step[] {
 
   // Replays, reorderings and refusals, while Ana is away.
   const R = 5_300_000;
-  s.resend("Ana's old enter resent after her later leave: refused (its time is below the last accepted), she stays away", R, anaEnterFrame, anaEnter);
+  s.resend("Ana's old enter resent after her later leave: refused (its time is below the last transition's), she stays away", R, anaEnterFrame, anaEnter);
   s.sealed(
-    'a location in the region created before the leave, arriving after it (reordered): refused',
+    'a location in the region created before the last location, arriving after it (reordered among the locations): refused',
     R + 1_000,
     ANA,
     'ana reordered location',
@@ -460,8 +460,8 @@ function presenceScenario(): Step[] {
   const anaLeave2Frame = s.sealed('iOS leave: pending', P, ANA, 'ana leave 2', anaLeave2);
   s.reboot('the thermostat reboots within the delay: no member has presence (it is not stored); the regime stays as stored', P + 30_000);
   s.clock('180 s after the leave: nothing happens, the pending leave did not survive the reboot', P + LEAVE_DELAY_MS);
-  s.resend('the location from before the reboot resent: refused, the replay time survived', P + 190_000, anaBackFrame, anaBackLocation);
-  s.resend('the leave from before the reboot resent: refused (a transition was accepted at its time)', P + 191_000, anaLeave2Frame, anaLeave2);
+  s.resend('the location from before the reboot resent: refused, the location time survived', P + 190_000, anaBackFrame, anaBackLocation);
+  s.resend('the leave from before the reboot resent: refused, the transition time survived', P + 191_000, anaLeave2Frame, anaLeave2);
   s.sealed(
     'Android location outside every region (inregions empty): accepted, changes nothing',
     P + 200_000,
@@ -479,6 +479,57 @@ function presenceScenario(): Step[] {
   s.clock("just under 12 h after Ben's report: it still counts, home", T + FRESH_MS - 1_000);
   s.clock("12 h after Ben's report: it no longer counts; Ana's fresh away makes the regime away", T + FRESH_MS, {}, 'away');
   s.clock("12 h after Ana's leave arrived: no fresh report, the regime stays away", T + 3_600_000 + FRESH_MS);
+
+  // OwnTracks for Android stamps a transition with the time of the fix that triggered it (tst, no created_at), and Play
+  // Services may deliver it up to 2 minutes late, after a location stamped with the time it was sent: the leave still counts.
+  const U = T + 3_600_000 + FRESH_MS + 600_000;
+  s.sealed('Android enter: home, the regime home again', U, BEN, 'ben enter 4', androidTransition(BEN, { event: 'enter', tst: phone(U), at: HOME, t: 'c', label: 'ben enter 4' }), { [BEN.id]: { home: true } }, 'home');
+  const late = U + 900_000;
+  s.sealed(
+    'Android location in the region 15 minutes later, created_at now: home, the age starts again',
+    late,
+    BEN,
+    'ben location before late leave',
+    androidLocation(BEN, { tst: phone(late) - 5, createdAt: phone(late), at: HOME, inregions: [REGION], t: 'p', label: 'ben location before late leave' }),
+    { [BEN.id]: { home: true } },
+  );
+  const lateLeave = androidTransition(BEN, { event: 'leave', tst: phone(late) - 60, at: AWAY, t: 'c', label: 'ben late leave' });
+  s.sealed(
+    "Android leave delivered 2 minutes after its fix, so its tst is below the location's created_at: accepted (transitions are ordered apart), pending",
+    late + 60_000,
+    BEN,
+    'ben late leave',
+    lateLeave,
+  );
+  s.sealed(
+    'the same leave sealed anew (Android retries by sealing again): refused (its time is not above the last transition\'s), the pending leave goes on',
+    late + 70_000,
+    BEN,
+    'ben late leave resealed',
+    lateLeave,
+  );
+  s.sealed(
+    'an Android enter with a tst below the leave\'s, delivered after it (reordered among the transitions): refused, the pending leave goes on',
+    late + 80_000,
+    BEN,
+    'ben reordered enter',
+    androidTransition(BEN, { event: 'enter', tst: phone(late) - 90, at: HOME, t: 'c', label: 'ben reordered enter' }),
+  );
+  s.clock('179 s after the late leave arrived: still home', late + 60_000 + LEAVE_DELAY_MS - 1_000);
+  s.clock("180 s after the late leave arrived: away, counted from its arrival; Ana's report is stale, so the regime is away", late + 60_000 + LEAVE_DELAY_MS, { [BEN.id]: { home: false, at: late + 60_000 } }, 'away');
+
+  // A location older than the last accepted transition cannot undo it.
+  const V = late + 1_800_000;
+  s.sealed('iOS enter: home, the regime home', V, ANA, 'ana enter 4', iosTransition(ANA, { event: 'enter', tst: phone(V) - 1, createdAt: phone(V), at: HOME }), { [ANA.id]: { home: true } }, 'home');
+  s.sealed('iOS leave: pending', V + 600_000, ANA, 'ana leave 4', iosTransition(ANA, { event: 'leave', tst: phone(V + 600_000) - 2, createdAt: phone(V + 600_000), at: AWAY }));
+  s.sealed(
+    "iOS location in the region created 30 s before the leave, arriving after it: accepted (above the last location's time) but older than the leave, so it does not cancel it",
+    V + 660_000,
+    ANA,
+    'ana location older than leave',
+    iosLocation(ANA, { tst: phone(V + 600_000) - 31, createdAt: phone(V + 600_000) - 30, at: HOME, inregions: [REGION], t: 'u' }),
+  );
+  s.clock('180 s after the leave arrived: away, the regime away', V + 600_000 + LEAVE_DELAY_MS, { [ANA.id]: { home: false, at: V + 600_000 } }, 'away');
   return s.steps;
 }
 

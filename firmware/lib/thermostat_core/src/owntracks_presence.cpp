@@ -59,8 +59,8 @@ Status OwntracksMembers::set(const char* id, const char* secret, uint64_t wtst, 
   *changed = new_secret || member->wtst != wtst || strcmp(member->name, name) != 0;
   if (new_secret) {
     memcpy(member->secret, secret, kOwntracksSecretLength);
-    member->last_time = 0;
-    member->types_at_last = 0;
+    member->last_transition = 0;
+    member->last_location = 0;
   }
   member->used = true;
   memcpy(member->id, id, kIdLength);
@@ -80,27 +80,24 @@ void OwntracksMembers::clear() { memset(members_, 0, sizeof members_); }
 OwntracksVerdict OwntracksMembers::receive(OwntracksMember& member, const cJSON* message,
                                            uint64_t now) {
   const cJSON* type = field(message, "_type");
-  const uint8_t bit = is_text(type, "transition") ? kOwntracksTransition
-                      : is_text(type, "location") ? kOwntracksLocation
-                                                  : 0;
+  const bool is_transition = is_text(type, "transition");
   // created_at when present (iOS), else tst: a created_at that is not a time
   // is not replaced by tst.
   const cJSON* created_at = field(message, "created_at");
   uint64_t time = 0;
-  if (bit == 0 || !json_whole_number(created_at != nullptr ? created_at : field(message, "tst"), &time)) {
+  if ((!is_transition && !is_text(type, "location")) ||
+      !json_whole_number(created_at != nullptr ? created_at : field(message, "tst"), &time)) {
     return OwntracksVerdict::dropped;
   }
-  // OwnTracks sends a transition and a location for one crossing, often in
-  // the same second: one of each type is accepted at a time.
-  if (time < member.last_time || (time == member.last_time && (member.types_at_last & bit) != 0)) {
-    return OwntracksVerdict::replayed;
-  }
-  member.types_at_last = time == member.last_time ? uint8_t(member.types_at_last | bit) : bit;
-  member.last_time = time;
+  // Each type against its own last time: an Android transition carries the time of its fix,
+  // which Play Services may deliver after a location stamped with the time it was sent.
+  uint64_t& last = is_transition ? member.last_transition : member.last_location;
+  if (time <= last) return OwntracksVerdict::replayed;
+  last = time;
 
   bool enter = false;
   bool leave = false;
-  if (bit == kOwntracksTransition) {
+  if (is_transition) {
     uint64_t wtst = 0;
     if (json_whole_number(field(message, "wtst"), &wtst) && wtst == member.wtst) {
       const cJSON* event = field(message, "event");
@@ -110,7 +107,8 @@ OwntracksVerdict OwntracksMembers::receive(OwntracksMember& member, const cJSON*
   } else {
     const cJSON* regions = field(message, "inregions");
     const cJSON* region = nullptr;
-    if (cJSON_IsArray(regions)) {
+    // A location older than the last transition cannot undo it.
+    if (cJSON_IsArray(regions) && time >= member.last_transition) {
       cJSON_ArrayForEach(region, regions) enter |= is_text(region, "Hearth");
     }
   }
@@ -136,14 +134,74 @@ OwntracksMember* OwntracksMembers::settled_leave(uint64_t now) {
   return nullptr;
 }
 
-static_assert(offsetof(OwntracksMember, used) == kOwntracksRecordBytes, "the stored fields come first");
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "numbers are stored little-endian");
+namespace {
+
+constexpr size_t kTransitionAt = 8;
+constexpr size_t kLocationAt = 16;
+constexpr size_t kIdAt = 24;
+constexpr size_t kSecretAt = kIdAt + kIdLength;
+constexpr size_t kNameLengthAt = kSecretAt + kOwntracksSecretLength;
+constexpr size_t kNameAt = kNameLengthAt + 1;
+static_assert(kNameAt + kMaxNameBytes == kOwntracksRecordBytes, "the record's fields fill it");
+
+// Version 1, the first firmware with OwnTracks, stored each member as its struct lay in memory on
+// the little-endian CPU: wtst, one replay time for both types, then the ID, the secret and the
+// name, each NUL-terminated and zero-padded (23, 33 and 33 bytes), then a byte of the types
+// accepted at that time. It is still read so that an update keeps the registrations; its one time
+// becomes both types' last time, which refuses at least what version 1 refused.
+constexpr uint8_t kVersion1 = 1;
+constexpr size_t kV1IdAt = 16;
+constexpr size_t kV1SecretAt = kV1IdAt + kIdLength + 1;
+constexpr size_t kV1NameAt = kV1SecretAt + kOwntracksSecretLength + 1;
+constexpr size_t kV1RecordBytes = kV1NameAt + kMaxNameBytes + 1 + 1;
+
+void store_le64(uint8_t* p, uint64_t v) {
+  store_le32(p, uint32_t(v));
+  store_le32(p + 4, uint32_t(v >> 32));
+}
+
+uint64_t load_le64(const uint8_t* p) { return load_le32(p) | uint64_t(load_le32(p + 4)) << 32; }
+
+// Reads one record into m (all zero before); false when a text field breaks its shape.
+bool read_record(uint8_t version, const uint8_t* r, OwntracksMember& m) {
+  m.wtst = load_le64(r);
+  if (version == kVersion1) {
+    m.last_transition = m.last_location = load_le64(r + 8);
+    memcpy(m.id, r + kV1IdAt, kIdLength);
+    memcpy(m.secret, r + kV1SecretAt, kOwntracksSecretLength);
+    memcpy(m.name, r + kV1NameAt, kMaxNameBytes);
+    return r[kV1IdAt + kIdLength] == 0 && r[kV1SecretAt + kOwntracksSecretLength] == 0 &&
+           r[kV1NameAt + kMaxNameBytes] == 0;
+  }
+  m.last_transition = load_le64(r + kTransitionAt);
+  m.last_location = load_le64(r + kLocationAt);
+  memcpy(m.id, r + kIdAt, kIdLength);
+  memcpy(m.secret, r + kSecretAt, kOwntracksSecretLength);
+  const size_t name_length = r[kNameLengthAt];
+  if (name_length > kMaxNameBytes) return false;
+  memcpy(m.name, r + kNameAt, name_length);
+  // One encoding for each name: no NUL inside it, zeros after it.
+  bool good = strlen(m.name) == name_length;
+  for (size_t k = name_length; k < kMaxNameBytes; ++k) good = good && r[kNameAt + k] == 0;
+  return good;
+}
+
+}  // namespace
 
 size_t encode_owntracks_members(const OwntracksMembers& members, uint8_t* out) {
   size_t at = 4;
   for (const OwntracksMember& m : members) {
     if (!m.used) continue;
-    memcpy(out + at, &m, kOwntracksRecordBytes);
+    uint8_t* r = out + at;
+    memset(r, 0, kOwntracksRecordBytes);
+    store_le64(r, m.wtst);
+    store_le64(r + kTransitionAt, m.last_transition);
+    store_le64(r + kLocationAt, m.last_location);
+    memcpy(r + kIdAt, m.id, kIdLength);
+    memcpy(r + kSecretAt, m.secret, kOwntracksSecretLength);
+    const size_t name_length = strlen(m.name);
+    r[kNameLengthAt] = uint8_t(name_length);
+    memcpy(r + kNameAt, m.name, name_length);
     at += kOwntracksRecordBytes;
   }
   out[0] = 'H';
@@ -156,18 +214,19 @@ size_t encode_owntracks_members(const OwntracksMembers& members, uint8_t* out) {
 
 Status decode_owntracks_members(const uint8_t* blob, size_t length, OwntracksMembers* out) {
   out->clear();
+  const uint8_t version = length >= 8 ? blob[2] : 0;
+  const size_t record = version == kOwntracksBlobVersion ? kOwntracksRecordBytes
+                        : version == kVersion1           ? kV1RecordBytes
+                                                         : 0;
   const size_t count = length >= 8 ? blob[3] : 0;
-  bool good = length >= 8 && blob[0] == 'H' && blob[1] == 'O' && blob[2] == kOwntracksBlobVersion &&
-              count <= kMaxOwntracksMembers && length == 8 + count * kOwntracksRecordBytes &&
-              load_le32(blob + length - 4) == checksum32(blob, length - 4);
+  bool good = record != 0 && blob[0] == 'H' && blob[1] == 'O' && count <= kMaxOwntracksMembers &&
+              length == 8 + count * record && load_le32(blob + length - 4) == checksum32(blob, length - 4);
   // Each record keeps what OWNTRACKS_set and START let in: an ID once, a secret of the alphabet,
   // a name as copy_display_name left it (whole characters, no control characters).
   for (size_t i = 0; good && i < count; ++i) {
     OwntracksMember& m = out->begin()[i];
-    memcpy(&m, blob + 4 + i * kOwntracksRecordBytes, kOwntracksRecordBytes);
     char kept[kMaxNameBytes + 1];
-    good = m.id[kIdLength] == '\0' && m.secret[kOwntracksSecretLength] == '\0' &&
-           m.name[kMaxNameBytes] == '\0';
+    good = read_record(version, blob + 4 + i * record, m);
     if (good) copy_display_name(m.name, kept);
     good = good && strcmp(kept, m.name) == 0 && is_valid_id(m.id, strlen(m.id)) &&
            out->find(m.id) == nullptr && is_owntracks_secret(m.secret);

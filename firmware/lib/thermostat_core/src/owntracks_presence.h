@@ -24,21 +24,19 @@ constexpr uint32_t kOwntracksLeaveDelayMs = 180000;
 // The largest whole number a JSON number holds exactly (2^53 - 1).
 constexpr uint64_t kMaxWholeNumber = 9007199254740991ull;
 
-// The types a member's last accepted time has seen, one bit each.
-enum OwntracksType : uint8_t { kOwntracksTransition = 1, kOwntracksLocation = 2 };
-
-// All zero when unused (OwntracksMembers clears slots with memset). The
-// fields before `used` are stored as they lie in memory (encode_owntracks_members):
-// the blob never leaves the device that wrote it.
+// All zero when unused (OwntracksMembers clears slots with memset).
 struct OwntracksMember {
   uint64_t wtst;
-  uint64_t last_time;  // 0: nothing accepted under this secret yet
+  // The times of the last transition and the last location accepted under this secret (0: none
+  // yet). Ordered apart: OwnTracks for Android stamps a transition with its fix, which can come
+  // after a location stamped with the time it was sent.
+  uint64_t last_transition;
+  uint64_t last_location;
   char id[kIdLength + 1];
   char secret[kOwntracksSecretLength + 1];
   // The app's name when it registered: a member that reports only through
   // OwnTracks after a reboot still has one in STATE.
   char name[kMaxNameBytes + 1];
-  uint8_t types_at_last;  // OwntracksType bits accepted at last_time
   bool used;
   // In RAM only: after a reboot a pending leave is gone.
   bool leave_pending;
@@ -66,8 +64,8 @@ class OwntracksMembers {
   const OwntracksMember* end() const { return members_ + kMaxOwntracksMembers; }
 
   // Sets or replaces a member's secret and region, with its display name. A
-  // new secret restarts the replay time (nothing sealed under the old one
-  // opens any more); the same secret keeps it, so a repeated OWNTRACKS_set
+  // new secret restarts the replay times (nothing sealed under the old one
+  // opens any more); the same secret keeps them, so a repeated OWNTRACKS_set
   // reopens no door. too_large when 8 others already have one. Sets *changed
   // when anything that is stored changed.
   Status set(const char* id, const char* secret, uint64_t wtst, const char* name, bool* changed);
@@ -91,15 +89,20 @@ class OwntracksMembers {
 
 bool is_owntracks_secret(const char* text);
 
-// Registrations blob: "HO", version, count, then per member its stored fields
-// (wtst, last time, ID, secret, name, types; the strings NUL-terminated and
-// zero-padded); checksum32 of all that.
-constexpr size_t kOwntracksRecordBytes = 8 + 8 + kIdLength + 1 + kOwntracksSecretLength + 1 + kMaxNameBytes + 1 + 1;
+// Registrations blob, written field by field so that any firmware reads it
+// whatever its CPU and its struct layout: "HO", version, count, then per member
+// a record of kOwntracksRecordBytes: wtst, last transition time and last
+// location time (each 64-bit little-endian), the ID (kIdLength characters), the
+// secret (kOwntracksSecretLength characters), the name's length in bytes and
+// the name zero-padded to kMaxNameBytes; checksum32 of all that, 32-bit
+// little-endian. A firmware that changes the record raises the version and
+// reads the older ones (version 1 is read, see owntracks_presence.cpp).
+constexpr size_t kOwntracksRecordBytes = 8 + 8 + 8 + kIdLength + kOwntracksSecretLength + 1 + kMaxNameBytes;
 constexpr size_t kOwntracksBlobMaxBytes = 4 + kMaxOwntracksMembers * kOwntracksRecordBytes + 4;
-constexpr uint8_t kOwntracksBlobVersion = 1;
+constexpr uint8_t kOwntracksBlobVersion = 2;
 size_t encode_owntracks_members(const OwntracksMembers& members, uint8_t* out);
-// corrupt for a wrong magic, version, length or checksum, or a record that
-// breaks the rules OWNTRACKS_set enforces (out is then left empty).
+// corrupt for a wrong magic, an unknown version, a wrong length or checksum, or a
+// record that breaks the rules OWNTRACKS_set enforces (out is then left empty).
 Status decode_owntracks_members(const uint8_t* blob, size_t length, OwntracksMembers* out);
 
 }  // namespace hearth
