@@ -70,7 +70,7 @@ export function withOpenedLink(setup: OwntracksSetup, link: string): OwntracksSe
   return setup.openedLink === link ? setup : { ...setup, openedLink: link };
 }
 
-const ANSWERS: readonly unknown[] = ['holds', 'full', 'forgot'] satisfies OwntracksAnswer[];
+const ANSWERS: readonly unknown[] = ['holds', 'forgot', 'full', 'bad_message', 'out_of_range'] satisfies OwntracksAnswer[];
 
 /** From storage, which anything may have written: a setup that does not hold together is dropped whole. */
 export function parseOwntracksSetup(value: unknown): OwntracksSetup | null {

@@ -144,8 +144,6 @@ export class ConnectionClient {
   private presencePeers: PresencePeer[] = [];
   /** Which thermostats, the selected one and the courier's, have answered the OwnTracks setting. */
   private readonly owntracks: OwntracksLedger;
-  /** The session with the selected thermostat that the OwnTracks setting last went out in. */
-  private owntracksSentIn: string | null = null;
 
   constructor(options: ConnectionClientOptions) {
     this.url = options.url;
@@ -237,7 +235,6 @@ export class ConnectionClient {
     }
     if (thermostat === null && this.thermostat === null) return;
     this.thermostat = thermostat === null ? null : { ...thermostat };
-    this.owntracksSentIn = null;
     this.courier.setPeers(this.peersBesidesSelected(this.presencePeers));
     this.clearSessionTimers();
     this.guard.reset();
@@ -444,8 +441,7 @@ export class ConnectionClient {
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => this.handleSilence(), STATE_SILENCE_MS);
     this.events.state(thermostat.id, state, this.now());
-    const owntracksWasPending = this.owntracksPending();
-    this.owntracks.read(thermostat.id, state, state.session === this.owntracksSentIn);
+    const owntracksDue = this.owntracks.read(thermostat.id, state);
     this.busyRetries = 0;
     if (verdict === 'new-session') {
       this.startInFlight = false;
@@ -458,8 +454,8 @@ export class ConnectionClient {
     }
     this.setStatus('connected');
     this.settle(state);
-    // It lost a secret it had confirmed (a factory reset): it gets it again now.
-    if (!owntracksWasPending && this.owntracksPending()) this.sendOwntracks();
+    // The next step of the hand-over (the secret once the old one is forgotten, or again after a factory reset).
+    if (owntracksDue) this.sendOwntracks();
   }
 
   private settle(state: StateMessage): void {
@@ -615,8 +611,16 @@ export class ConnectionClient {
   }
 
   private sendOwntracks(): void {
-    const body = this.thermostat === null ? null : this.owntracks.bodyFor(this.thermostat.id);
-    if (body !== null && this.sendCommand(body)) this.owntracksSentIn = this.guard.currentSession;
+    const thermostat = this.thermostat;
+    if (thermostat === null) return;
+    const session = this.guard.currentSession;
+    if (session === null) {
+      // No session yet: the setting goes out as soon as START is answered.
+      if (this.loggedOn && !this.startInFlight) this.sendStart();
+      return;
+    }
+    const body = this.owntracks.bodyFor(thermostat.id, session);
+    if (body !== null && this.sendCommand(body)) this.owntracks.sent(thermostat.id, session);
   }
 
   private nothingPending(): boolean {

@@ -9,11 +9,19 @@ export interface OwntracksSetting {
   wtst: number;
 }
 
+/** What a thermostat's STATE said about the setting: it holds the secret, (the setting being null) this member has none there any more, or it refused it. */
+export type OwntracksAnswer = 'holds' | 'forgot' | OwntracksRefusal;
+
 /**
- * What a thermostat's STATE said about the setting: it holds the secret, it refused it because 8 members already
- * have one (`full`), or (the setting being null) this member has none there any more.
+ * A final refusal, named by the error of the STATE that answered it: `full` (8 members already have a secret),
+ * `bad_message` or `out_of_range` (the thermostat read the message otherwise than this app wrote it). Sending the
+ * same again would be refused again.
  */
-export type OwntracksAnswer = 'holds' | 'full' | 'forgot';
+export type OwntracksRefusal = 'full' | 'bad_message' | 'out_of_range';
+
+const REFUSALS: readonly unknown[] = ['full', 'bad_message', 'out_of_range'] satisfies OwntracksRefusal[];
+
+export const isOwntracksRefusal = (error: unknown): error is OwntracksRefusal => REFUSALS.includes(error);
 
 /** What the client is to deliver: the setting, and the thermostats that have already answered it (kept in storage). */
 export interface OwntracksDelivery {

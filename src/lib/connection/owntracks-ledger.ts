@@ -1,37 +1,19 @@
-import type { ClientId, OwntracksSetMessage, StateMessage } from '@protocol';
+import type { ClientId, StateMessage } from '@protocol';
 import { sameOwntracksSetting, type OwntracksAnswer, type OwntracksDelivery, type OwntracksSetting } from './owntracks-delivery';
-
-function owntracksBody(setting: OwntracksSetting): Omit<OwntracksSetMessage, 'session' | 'seq'> {
-  return setting.secret === null
-    ? { type: 'OWNTRACKS_set', secret: null }
-    : { type: 'OWNTRACKS_set', secret: setting.secret, wtst: setting.wtst };
-}
+import { OwntracksHandover, type OwntracksBody, type SeenState } from './owntracks-handover';
 
 /**
- * A STATE in the session the setting went out in, read as its answer: `owntracks` lists this member once it holds
- * the secret, and not once it forgot it; `full` refuses a ninth member. null: no answer yet (a push that was
- * already on its way, or a refusal that is not about this).
- */
-function owntracksAnswerIn(state: StateMessage, me: ClientId, setting: OwntracksSetting): OwntracksAnswer | null {
-  if (state.error === 'full') return setting.secret === null ? null : 'full';
-  if (state.error === 'bad_message' || state.error === 'out_of_range') return null;
-  const listed = state.owntracks.includes(me);
-  if (setting.secret === null) return listed ? null : 'forgot';
-  return listed ? 'holds' : null;
-}
-
-/** A STATE that no longer lists this member at a thermostat that had confirmed the secret: it lost it (a factory reset). */
-const lostOwntracks = (state: StateMessage, me: ClientId, setting: OwntracksSetting, answer: OwntracksAnswer | undefined) =>
-  setting.secret !== null && answer === 'holds' && state.error !== 'full' && !state.owntracks.includes(me);
-
-/**
- * Which thermostats have answered the OwnTracks setting, shared by the selected thermostat's session and the
- * presence courier's: a thermostat is sent the setting, in whichever session it has with this app, until a STATE
- * in that session answers it, and again when it loses a secret it had confirmed.
+ * The OwnTracks setting's hand-over to each thermostat (one OwntracksHandover each), shared by the selected
+ * thermostat's session and the presence courier's: a thermostat is sent what its hand-over asks for, in whichever
+ * session it has with this app, until a STATE in that session answers it, and again when it loses a secret it had
+ * confirmed.
  */
 export class OwntracksLedger {
   private setting: OwntracksSetting | null = null;
-  private answers = new Map<ClientId, OwntracksAnswer>();
+  private known: Record<ClientId, OwntracksAnswer> = {};
+  private readonly handovers = new Map<ClientId, OwntracksHandover>();
+  /** Each thermostat's latest STATE, kept while nothing is to be delivered too: a new setting's first step depends on it. */
+  private readonly seen = new Map<ClientId, SeenState>();
 
   constructor(
     private readonly me: ClientId,
@@ -42,38 +24,51 @@ export class OwntracksLedger {
   update(delivery: OwntracksDelivery | null): boolean {
     if (delivery === null) {
       this.setting = null;
-      this.answers.clear();
+      this.known = {};
+      this.handovers.clear();
       return false;
     }
     const changed = this.setting === null || !sameOwntracksSetting(this.setting, delivery.setting);
-    const before = this.answers;
     this.setting = { ...delivery.setting };
-    this.answers = new Map(Object.entries(delivery.answers));
-    return changed || [...before.keys()].some((id) => !this.answers.has(id));
+    const forgotten = Object.keys(this.known).some((id) => !(id in delivery.answers));
+    this.known = { ...delivery.answers };
+    if (changed) {
+      for (const [id, handover] of this.handovers) handover.retarget(this.setting, this.known[id]);
+    }
+    return changed || forgotten;
   }
 
   pending(thermostat: ClientId): boolean {
-    return this.setting !== null && !this.answers.has(thermostat);
+    return this.handover(thermostat)?.pending() ?? false;
   }
 
-  /** The message for a thermostat still pending, else null. */
-  bodyFor(thermostat: ClientId): Omit<OwntracksSetMessage, 'session' | 'seq'> | null {
-    return this.setting !== null && this.pending(thermostat) ? owntracksBody(this.setting) : null;
+  /** The message due for a thermostat in `session`, else null (nothing due, or its next STATE must decide first). */
+  bodyFor(thermostat: ClientId, session: string): OwntracksBody | null {
+    return this.handover(thermostat)?.bodyFor(session) ?? null;
   }
 
-  /** An authentic STATE from `thermostat`; `answering` when it came in the session the setting went out in. */
-  read(thermostat: ClientId, state: StateMessage, answering: boolean): void {
-    const setting = this.setting;
-    if (setting === null) return;
-    const known = this.answers.get(thermostat);
-    if (known === undefined) {
-      const answer = answering ? owntracksAnswerIn(state, this.me, setting) : null;
-      if (answer === null) return;
-      this.answers.set(thermostat, answer);
-      this.report(thermostat, setting, answer);
-    } else if (lostOwntracks(state, this.me, setting, known)) {
-      this.answers.delete(thermostat);
-      this.report(thermostat, setting, null);
+  /** The body from bodyFor went out to `thermostat` in `session`. */
+  sent(thermostat: ClientId, session: string): void {
+    this.handover(thermostat)?.sent(session);
+  }
+
+  /** An authentic STATE from `thermostat`; true when a body is now due in its session. */
+  read(thermostat: ClientId, state: StateMessage): boolean {
+    this.seen.set(thermostat, { session: state.session, listed: state.owntracks.includes(this.me) });
+    const handover = this.handover(thermostat);
+    if (handover === undefined) return false;
+    const step = handover.read(state);
+    if (step.answer !== undefined) this.report(thermostat, handover.current, step.answer);
+    return step.send;
+  }
+
+  private handover(thermostat: ClientId): OwntracksHandover | undefined {
+    if (this.setting === null) return undefined;
+    let handover = this.handovers.get(thermostat);
+    if (handover === undefined) {
+      handover = new OwntracksHandover(this.me, this.setting, this.known[thermostat], this.seen.get(thermostat) ?? null);
+      this.handovers.set(thermostat, handover);
     }
+    return handover;
   }
 }

@@ -27,18 +27,19 @@ async function household() {
     socketFactory: broker.factory,
     random: () => 0.5,
     events: {
-      status: () => undefined,
+      status: (status) => statuses.push(status),
       state: () => undefined,
       pendingSettings: () => undefined,
       commandFailed: () => undefined,
       owntracksAnswered: (thermostatId, sent, answer) => answers.push({ thermostatId, sent, answer }),
     },
   });
+  const statuses: string[] = [];
   const answers: { thermostatId: string; sent: OwntracksSetting; answer: OwntracksAnswer | null }[] = [];
   const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
   const homeSets = (thermostat: TestThermostat) => thermostat.received.filter((m) => m.type === 'HOME_set');
   const owntracksSets = (thermostat: TestThermostat) => thermostat.received.filter((m) => m.type === 'OWNTRACKS_set').map((m) => m.body);
-  return { selected, hall, broker, identity, client, presenceOf, homeSets, owntracksSets, answers };
+  return { selected, hall, broker, identity, client, presenceOf, homeSets, owntracksSets, answers, statuses };
 }
 
 const SECRET = 'q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA';
@@ -303,6 +304,78 @@ describe('the OwnTracks secret for every paired thermostat', () => {
     expect(answers).toContainEqual({ thermostatId: hall.id, sent: { secret: SECRET, wtst: 7 }, answer: 'full' });
     expect(owntracksSets(hall)).toHaveLength(1);
     expect(selected.owntracks.has(identity.id)).toBe(true);
+    client.stop();
+  });
+
+  it('a new secret a thermostat missed is not taken as held because it lists this app with the old one: it forgets the old first', async () => {
+    const { client, selected, hall, identity, owntracksSets, answers } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    expect(hall.owntracks.get(identity.id)).toEqual({ secret: SECRET, wtst: 7 });
+
+    // "Make a new secret": the hall thermostat loses the next OWNTRACKS_set, while the HOME_set beside it is answered
+    // with a STATE that lists this app (with the old secret), in the very session the new secret went out in.
+    hall.loseOwntracksSets = 1;
+    client.sendPresence({ home: false, distance: 900 });
+    client.setOwntracks({ setting: { secret: NEW_SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    expect(answers.filter((entry) => entry.sent.secret === NEW_SECRET && entry.thermostatId === hall.id)).toEqual([]);
+
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    for (const thermostat of [selected, hall]) {
+      expect(thermostat.owntracks.get(identity.id)).toEqual({ secret: NEW_SECRET, wtst: 7 });
+      // The old secret is forgotten first, and the new one goes out only once a STATE shows it forgotten.
+      expect(owntracksSets(thermostat).slice(-2).map((body) => (body as { secret: string | null }).secret)).toEqual([null, NEW_SECRET]);
+    }
+    expect(answers.filter((entry) => entry.sent.secret === NEW_SECRET).map((entry) => [entry.thermostatId, entry.answer]).sort()).toEqual(
+      [[selected.id, 'holds'], [hall.id, 'holds']].sort(),
+    );
+    client.stop();
+  });
+
+  it('the same way on the selected thermostat, whose session also carries the presence', async () => {
+    const { client, selected, identity, answers } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    selected.loseOwntracksSets = 1;
+    client.sendPresence({ home: true, distance: 20 });
+    client.setOwntracks({ setting: { secret: NEW_SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    expect(answers.filter((entry) => entry.sent.secret === NEW_SECRET && entry.thermostatId === selected.id)).toEqual([]);
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(selected.owntracks.get(identity.id)).toEqual({ secret: NEW_SECRET, wtst: 7 });
+    expect(answers).toContainEqual({ thermostatId: selected.id, sent: { secret: NEW_SECRET, wtst: 7 }, answer: 'holds' });
+    client.stop();
+  });
+
+  it('a new region with the same secret goes straight in, never forgetting the secret (that would restart its replay times)', async () => {
+    const { client, hall, identity, owntracksSets } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 9 }, answers: {} });
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(hall.owntracks.get(identity.id)).toEqual({ secret: SECRET, wtst: 9 });
+    expect(owntracksSets(hall)).toMatchObject([{ secret: SECRET, wtst: 7 }, { secret: SECRET, wtst: 9 }]);
+  });
+
+  it.each(['bad_message', 'out_of_range'] as const)('takes %s in answer to the secret as a final refusal: reported, not sent again', async (error) => {
+    const { client, selected, hall, owntracksSets, answers, statuses } = await household();
+    hall.owntracksRefusal = error;
+    selected.owntracksRefusal = error;
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass(THERMOSTAT_RETRY_MAX_MS * 3);
+    expect(answers.map((entry) => [entry.thermostatId, entry.answer]).sort()).toEqual([[selected.id, error], [hall.id, error]].sort());
+    expect(owntracksSets(hall)).toHaveLength(1);
+    expect(owntracksSets(selected)).toHaveLength(1);
+    expect(statuses).not.toContain('not-answering');
     client.stop();
   });
 

@@ -1,4 +1,16 @@
-import { open, message, parseMessage, seal, start, cutMemberName, type ClientId, type LogonKeys, type Packet } from '@protocol';
+import {
+  open,
+  message,
+  parseMessage,
+  seal,
+  start,
+  cutMemberName,
+  type ClientId,
+  type HomeSetMessage,
+  type LogonKeys,
+  type OwntracksSetMessage,
+  type Packet,
+} from '@protocol';
 import { backoffDelay } from './backoff';
 import type { OwntracksLedger } from './owntracks-ledger';
 import { SessionGuard } from './session-guard';
@@ -33,8 +45,6 @@ interface PeerSession {
   guard: SessionGuard;
   /** The thermostat's STATE lists this phone with the presence last sent. */
   confirmed: boolean;
-  /** The session the OwnTracks setting last went out in: only a STATE in it can answer it. */
-  owntracksSentIn: string | null;
   startInFlight: boolean;
   attempts: number;
   timer: Timer | undefined;
@@ -70,7 +80,6 @@ export class PresenceCourier {
         link,
         guard: new SessionGuard(),
         confirmed: false,
-        owntracksSentIn: null,
         startInFlight: false,
         attempts: 0,
         timer: undefined,
@@ -161,8 +170,7 @@ export class PresenceCourier {
       peer.startInFlight = false;
       clearTimeout(peer.timer);
     }
-    const owntracksWasPending = this.options.owntracks.pending(peer.link.id);
-    this.options.owntracks.read(peer.link.id, received, received.session === peer.owntracksSentIn);
+    const owntracksDue = this.options.owntracks.read(peer.link.id, received);
     if (verdict === 'new-session') {
       this.deliver(peer);
       return;
@@ -172,9 +180,9 @@ export class PresenceCourier {
     if (!this.pending(peer)) {
       peer.attempts = 0;
       clearTimeout(peer.timer);
-    } else if (!owntracksWasPending && this.options.owntracks.pending(peer.link.id)) {
-      // It lost a secret it had confirmed (a factory reset): it gets it again now.
-      this.deliver(peer);
+    } else if (owntracksDue) {
+      // The next step of the hand-over (the secret once the old one is forgotten, or again after a factory reset).
+      this.sendOwntracks(peer);
     }
   }
 
@@ -199,19 +207,27 @@ export class PresenceCourier {
       if (!peer.startInFlight) this.sendStart(peer);
       return;
     }
+    if (this.presence !== null && !peer.confirmed && !this.sendBody(peer, { type: 'HOME_set', ...this.presence })) return;
+    this.sendOwntracks(peer);
+  }
+
+  /** The OwnTracks step due in the peer's session, if any; the answer is awaited either way. */
+  private sendOwntracks(peer: PeerSession): void {
+    const session = peer.guard.currentSession;
+    if (session === null) return;
+    const body = this.options.owntracks.bodyFor(peer.link.id, session);
+    if (body !== null && !this.sendBody(peer, body)) return;
+    if (body !== null) this.options.owntracks.sent(peer.link.id, session);
+    this.awaitAnswer(peer);
+  }
+
+  /** Seals a message into the peer's session; false when it could not go out. */
+  private sendBody(peer: PeerSession, body: Omit<HomeSetMessage, 'session' | 'seq'> | Omit<OwntracksSetMessage, 'session' | 'seq'>): boolean {
+    const position = peer.guard.next();
+    if (position === null) return false;
     const { id, key } = peer.link;
     const me = this.options.identity.id;
-    const bodies = [
-      this.presence !== null && !peer.confirmed ? { type: 'HOME_set' as const, ...this.presence } : null,
-      this.options.owntracks.bodyFor(id),
-    ];
-    for (const body of bodies) {
-      const position = body === null ? null : peer.guard.next();
-      if (body === null || position === null) continue;
-      if (!this.options.send(message(me, id, seal(key, 'MSG', me, id, { ...body, ...position })))) return;
-      if (body.type === 'OWNTRACKS_set') peer.owntracksSentIn = session;
-    }
-    this.awaitAnswer(peer);
+    return this.options.send(message(me, id, seal(key, 'MSG', me, id, { ...body, ...position })));
   }
 
   private sendStart(peer: PeerSession): void {

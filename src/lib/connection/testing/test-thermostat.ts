@@ -30,6 +30,10 @@ export class TestThermostat {
   members: Member[] = [];
   /** The OwnTracks secret and region each member's app gave it (OWNTRACKS_set). */
   readonly owntracks = new Map<ClientId, { secret: string; wtst: number }>();
+  /** OWNTRACKS_sets to lose before one arrives again: a lost frame that only this kind of message meets. */
+  loseOwntracksSets = 0;
+  /** An error to answer every OWNTRACKS_set with, changing nothing: as a thermostat that reads it otherwise than the app wrote it. */
+  owntracksRefusal: 'bad_message' | 'out_of_range' | null = null;
   /** How many members may hold a secret before an OWNTRACKS_set is answered `full`. */
   owntracksCapacity = MAX_OWNTRACKS_MEMBERS;
   readonly received: { type: string; seq?: number; body: unknown }[] = [];
@@ -58,6 +62,10 @@ export class TestThermostat {
     const body = parsed.value;
     this.received.push({ type: body.type, ...('seq' in body ? { seq: body.seq } : {}), body });
     if (!this.answering) return [];
+    if (body.type === 'OWNTRACKS_set' && this.loseOwntracksSets > 0) {
+      this.loseOwntracksSets -= 1;
+      return [];
+    }
     if (this.dropNext > 0) {
       this.dropNext -= 1;
       return [];
@@ -80,6 +88,7 @@ export class TestThermostat {
       const { type: _type, session: _session, seq: _seq, ...changes } = body;
       this.settings = { ...this.settings, ...changes };
     } else if (body.type === 'OWNTRACKS_set') {
+      if (this.owntracksRefusal !== null) return [this.stateTo(app, { error: this.owntracksRefusal })];
       if (body.secret === null) this.owntracks.delete(app);
       else if (!this.owntracks.has(app) && this.owntracks.size >= this.owntracksCapacity) return [this.stateTo(app, { error: 'full' })];
       else this.owntracks.set(app, { secret: body.secret, wtst: body.wtst ?? 0 });
