@@ -54,6 +54,9 @@ describe('owntracksConfiguration and owntracksConfigLink', () => {
       INPUT,
       { ...INPUT, radius: 200, tid: 'zq', home: { lat: -33.8688, lon: 151.2093 } },
       { ...INPUT, url: `http://localhost:8080/presence/owntracks/${MEMBER}/${THERMOSTATS[0]}`, wtst: 1 },
+      // A broker a reverse proxy serves under a prefix ("The ingress").
+      { ...INPUT, url: `https://host:8443/hearth/presence/owntracks/${MEMBER}/${THERMOSTATS.join('/')}` },
+      { ...INPUT, url: `https://example.org/a/b/presence/owntracks/${MEMBER}/${THERMOSTATS[0]}` },
     ]) {
       const configuration = owntracksConfiguration(input);
       expect(parseOwntracksConfigLink(owntracksConfigLink(configuration))).toEqual({ ok: true, value: configuration });
@@ -128,6 +131,11 @@ describe('parseOwntracksConfigLink', () => {
     { why: 'a url not written as URL parsing writes it', link: linkOf(withField('url', INPUT.url.replace('broker.example.org', 'BROKER.example.org'))), fault: 'bad_configuration' },
     { why: 'a url with no thermostat', link: linkOf(withField('url', `https://broker.example.org/presence/owntracks/${MEMBER}`)), fault: 'bad_configuration' },
     { why: 'a url naming a thermostat twice', link: linkOf(withField('url', `${INPUT.url}/${THERMOSTATS[0]}`)), fault: 'bad_configuration' },
+    { why: 'a prefix with an empty segment', link: linkOf(withField('url', INPUT.url.replace('/presence/', '//presence/'))), fault: 'bad_configuration' },
+    { why: 'a prefix ending in a slash', link: linkOf(withField('url', INPUT.url.replace('/presence/', '/hearth//presence/'))), fault: 'bad_configuration' },
+    { why: 'something after the thermostats', link: linkOf(withField('url', `${INPUT.url}/ws`)), fault: 'bad_configuration' },
+    { why: 'a prefix glued to presence', link: linkOf(withField('url', INPUT.url.replace('/presence/', '/hearthpresence/'))), fault: 'bad_configuration' },
+    { why: 'a url with a fragment', link: linkOf(withField('url', `${INPUT.url}#x`)), fault: 'bad_configuration' },
     { why: 'an unknown field', link: linkOf(withField('pubTopicBase', 'owntracks/%u/%d')), fault: 'bad_configuration' },
     { why: 'no waypoints', link: linkOf(withField('waypoints', [])), fault: 'bad_configuration' },
     {

@@ -7,7 +7,7 @@ import { base64 } from '@scure/base';
 import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
 import { isOwntracksSecret } from './messages.ts';
 import { fail, ok, type Result } from './result.ts';
-import { parseOwntracksIngressPath } from './relay.ts';
+import { OWNTRACKS_INGRESS_PREFIX, parseOwntracksIngressPath } from './relay.ts';
 
 /** The region's name: what a location's `inregions` carries when the phone is home ("What the thermostat accepts"). */
 export const OWNTRACKS_REGION_NAME = 'Hearth';
@@ -67,10 +67,13 @@ const isLatitude = (value: unknown): value is number => isFiniteNumber(value) &&
 const isLongitude = (value: unknown): value is number => isFiniteNumber(value) && value >= -180 && value <= 180;
 const isTid = (value: unknown): value is string => typeof value === 'string' && TID_PATTERN.test(value);
 
+/** A path prefix the broker is served under: one or more whole segments, none empty. */
+const INGRESS_PATH_PREFIX = /^(?:\/[^/]+)+$/;
+
 /**
- * Why a URL cannot be a member's ingress URL, or null when it is one: http or https, the broker's origin and
- * '/presence/owntracks/<member>/<thermostat>…', written as URL parsing writes it (so nothing reads it otherwise),
- * with no user, query or fragment.
+ * Why a URL cannot be a member's ingress URL, or null when it is one: http or https, the broker's origin, any path
+ * prefix it is served under and '/presence/owntracks/<member>/<thermostat>…', written as URL parsing writes it (so
+ * nothing reads it otherwise), with no user, query or fragment.
  */
 function ingressUrlFault(url: string): string | null {
   let parsed: URL;
@@ -84,7 +87,12 @@ function ingressUrlFault(url: string): string | null {
   if (parsed.username !== '' || parsed.password !== '' || parsed.search !== '' || parsed.hash !== '') {
     return 'url must carry no user, query or fragment';
   }
-  if (parseOwntracksIngressPath(parsed.pathname) === null) return 'url must be an ingress URL: /presence/owntracks/<member>/<thermostat>…';
+  // A reverse proxy may serve the broker under a path prefix ("The ingress"): whole, non-empty segments before it.
+  const at = parsed.pathname.indexOf(OWNTRACKS_INGRESS_PREFIX);
+  const prefix = at < 0 ? '' : parsed.pathname.slice(0, at);
+  if (at < 0 || (prefix !== '' && !INGRESS_PATH_PREFIX.test(prefix)) || parseOwntracksIngressPath(parsed.pathname.slice(at)) === null) {
+    return 'url must be an ingress URL: [/<prefix>]/presence/owntracks/<member>/<thermostat>…';
+  }
   return null;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokerHttpOrigin, localOnlyHost } from './broker-url';
+import { brokerIngressBase, localOnlyHost } from './broker-url';
 
 describe('localOnlyHost', () => {
   it.each([
@@ -46,17 +46,26 @@ describe('localOnlyHost', () => {
   });
 });
 
-describe('brokerHttpOrigin', () => {
+describe('brokerIngressBase', () => {
   it.each([
     ['wss://hearth.example/ws', 'https://hearth.example'],
     ['ws://192.168.1.20:8080/ws', 'http://192.168.1.20:8080'],
-    ['wss://hearth.example:8443/some/path?x=1', 'https://hearth.example:8443'],
     ['ws://[fd00::2]:8080/ws', 'http://[fd00::2]:8080'],
-  ])('%s has its ingress at %s', (url, origin) => {
-    expect(brokerHttpOrigin(url)).toBe(origin);
+    ['wss://hearth.example', 'https://hearth.example'],
+    ['wss://hearth.example/', 'https://hearth.example'],
+    // A reverse proxy serving the broker under a prefix takes the OwnTracks bodies under it too.
+    ['wss://host:8443/hearth/ws', 'https://host:8443/hearth'],
+    ['wss://example.org/hearth/ws', 'https://example.org/hearth'],
+    ['wss://example.org/a/b/', 'https://example.org/a/b'],
+    ['wss://example.org/hearth/socket', 'https://example.org/hearth/socket'],
+    ['wss://hearth.example:8443/some/path?x=1#y', 'https://hearth.example:8443/some/path'],
+    ['wss://me:pw@hearth.example/ws', 'https://hearth.example'],
+    ['WSS://HEARTH.example:443/ws', 'https://hearth.example'],
+  ])('%s has its ingress under %s', (url, base) => {
+    expect(brokerIngressBase(url)).toBe(base);
   });
 
-  it.each(['https://hearth.example/ws', 'not a url', ''])('%j is no broker URL', (url) => {
-    expect(brokerHttpOrigin(url)).toBeNull();
+  it.each(['https://hearth.example/ws', 'not a url', '', 'wss://hearth.example//ws', 'wss://hearth.example/a//ws'])('%j gives no ingress', (url) => {
+    expect(brokerIngressBase(url)).toBeNull();
   });
 });

@@ -46,10 +46,12 @@ export function localOnlyHost(url: string): string | null {
 }
 
 /**
- * The broker's own HTTP origin, where its OwnTracks ingress listens (docs/protocol.md, "The ingress"): `http://` for a
- * `ws://` broker, `https://` for `wss://`, same host and port. null for text that is not a ws:// or wss:// URL.
+ * Where the broker's OwnTracks ingress listens (docs/protocol.md, "The ingress"): the broker URL with `ws://` made
+ * `http://` and `wss://` made `https://`, and a final `/ws` (or `/`) taken off, keeping host, port and any path
+ * prefix a reverse proxy serves it under (`wss://example.org/hearth/ws` gives `https://example.org/hearth`). No user,
+ * query or fragment. null for text that is not a ws:// or wss:// URL, or whose prefix has an empty segment (`//`).
  */
-export function brokerHttpOrigin(brokerUrl: string): string | null {
+export function brokerIngressBase(brokerUrl: string): string | null {
   let url: URL;
   try {
     url = new URL(brokerUrl);
@@ -57,5 +59,8 @@ export function brokerHttpOrigin(brokerUrl: string): string | null {
     return null;
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return null;
-  return `${url.protocol === 'wss:' ? 'https' : 'http'}://${url.host}`;
+  const path = url.pathname;
+  const prefix = path.endsWith('/ws') ? path.slice(0, -'/ws'.length) : path.endsWith('/') ? path.slice(0, -1) : path;
+  if (prefix !== '' && !/^(?:\/[^/]+)+$/.test(prefix)) return null;
+  return `${url.protocol === 'wss:' ? 'https' : 'http'}://${url.host}${prefix}`;
 }

@@ -1,5 +1,5 @@
 import { MAX_INGRESS_THERMOSTATS, OWNTRACKS_RADIUS, owntracksConfigLink, owntracksConfiguration, owntracksIngressPath, type ClientId } from '@protocol';
-import { brokerHttpOrigin } from '@/lib/broker-url';
+import { brokerIngressBase } from '@/lib/broker-url';
 import type { HomeLocation } from '@/stores/settings-slice';
 
 export interface OwntracksLinkInput {
@@ -42,10 +42,10 @@ export function trackerId(memberName: string): string {
 
 /** The configuration link for this member and every paired thermostat, or null while there is no thermostat or no ws:// broker. */
 export function owntracksLinkFor(input: OwntracksLinkInput): OwntracksLink | null {
-  const origin = brokerHttpOrigin(input.brokerUrl);
+  const base = brokerIngressBase(input.brokerUrl);
   const thermostats = input.thermostats.slice(0, MAX_INGRESS_THERMOSTATS);
-  if (origin === null || thermostats.length === 0) return null;
-  const url = `${origin}${owntracksIngressPath(input.member, thermostats)}`;
+  if (base === null || thermostats.length === 0) return null;
+  const url = `${base}${owntracksIngressPath(input.member, thermostats)}`;
   const radius = owntracksRadius(input.radiusKm);
   const configuration = owntracksConfiguration({
     url,
