@@ -31,7 +31,8 @@ constexpr size_t kJsonMaxValues = 256;
 // number into 64 bytes and refuses a longer one, which JavaScript reads.
 constexpr size_t kJsonMaxNumberLength = 63;
 // Key positions are kept in 16 bits. Not a rule of the contract: every caller
-// bounds its text far below this (frames at 4 KB, plaintexts at 1 KB).
+// bounds its text far below this (frames at 4 KB, envelope plaintexts at 1 KB, RELAY
+// plaintexts at 2264 bytes).
 constexpr size_t kJsonMaxCheckedLength = 65535;
 
 enum class JsonFault : uint8_t {

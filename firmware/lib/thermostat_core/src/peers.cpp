@@ -11,21 +11,16 @@ Peer* PeerTable::find(const char* id) {
   return nullptr;
 }
 
-Peer& PeerTable::claim(const char* id) {
-  if (Peer* existing = find(id)) return *existing;
-  Peer* slot = nullptr;
-  for (Peer& p : peers_) {
-    if (!p.used) {
-      slot = &p;
-      break;
-    }
-    if (slot == nullptr || p.heard_at < slot->heard_at) slot = &p;
-  }
-  *slot = Peer{};
-  slot->used = true;
-  memcpy(slot->id, id, kIdLength);
-  slot->id[kIdLength] = '\0';
-  return *slot;
+uint64_t last_activity(const Peer& peer) {
+  return peer.has_presence && peer.presence_at > peer.heard_at ? peer.presence_at : peer.heard_at;
+}
+
+Peer& PeerTable::take(Peer& slot, const char* id) {
+  slot = Peer{};
+  slot.used = true;
+  memcpy(slot.id, id, kIdLength);
+  slot.id[kIdLength] = '\0';
+  return slot;
 }
 
 size_t PeerTable::count() const {

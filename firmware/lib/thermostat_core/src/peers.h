@@ -1,7 +1,8 @@
 // Application sessions and presence reports, one slot per app ID
 // (docs/protocol.md "Sessions and replay"). When the table is full the
-// app least recently heard from gives up its slot. A member heard from only
-// through OwnTracks has a slot without a session (an empty one).
+// member whose last activity (a message from its app, or its last report) is
+// oldest gives up its slot. A member heard from only through OwnTracks has a
+// slot without a session (an empty one).
 #pragma once
 #include "codec.h"
 #include "core_types.h"
@@ -16,6 +17,11 @@ constexpr size_t kMaxNameBytes = 32;
 constexpr size_t kMaxNameUnits = 64;
 // The farthest a HOME_set may report an app to be, in metres (docs/protocol.md "Messages").
 constexpr double kMaxDistance = 1e8;
+
+struct Peer;
+// When the member was last heard from: a message from its app, or its last
+// report (an OwnTracks-only member has never been heard from by its app).
+uint64_t last_activity(const Peer& peer);
 
 struct Peer {
   bool used = false;
@@ -36,8 +42,22 @@ struct Peer {
 class PeerTable {
  public:
   Peer* find(const char* id);
-  // A slot for id: the existing one, a free one, or the least recently heard.
-  Peer& claim(const char* id);
+  // A slot for id: the existing one, a free one, or else, of the slots
+  // can_give_up(peer) lets go, the one with the oldest last activity; nullptr
+  // when it lets none go.
+  template <typename CanGiveUp>
+  Peer* claim(const char* id, CanGiveUp can_give_up) {
+    if (Peer* existing = find(id)) return existing;
+    Peer* slot = nullptr;
+    for (Peer& p : peers_) {
+      if (!p.used) return &take(p, id);
+      if (can_give_up(static_cast<const Peer&>(p)) &&
+          (slot == nullptr || last_activity(p) < last_activity(*slot))) {
+        slot = &p;
+      }
+    }
+    return slot != nullptr ? &take(*slot, id) : nullptr;
+  }
   Peer* begin() { return peers_; }
   Peer* end() { return peers_ + kMaxPeers; }
   const Peer* begin() const { return peers_; }
@@ -45,6 +65,7 @@ class PeerTable {
   size_t count() const;
 
  private:
+  Peer& take(Peer& slot, const char* id);
   Peer peers_[kMaxPeers];
 };
 

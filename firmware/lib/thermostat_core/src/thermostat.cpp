@@ -237,6 +237,10 @@ size_t Thermostat::active_sessions() const {
   return n;
 }
 
+bool Thermostat::presence_fresh(const Peer& peer, uint64_t now) const {
+  return peer.used && peer.has_presence && now - peer.presence_at < config_.presence_fresh_ms;
+}
+
 bool Thermostat::session_active(const Peer& peer, uint64_t now) const {
   return peer.used && peer.session[0] != '\0' && peer.reachable &&
          now - peer.heard_at < config_.session_active_ms;
@@ -248,7 +252,7 @@ void Thermostat::tick(Millis now) {
   if (readings_.sample_due(t)) readings_.record(t, sensor_.read(now));
   // One a tick: another settles a tick later, with its age counted from its own arrival.
   if (const OwntracksMember* left = owntracks_.settled_leave(t)) {
-    owntracks_presence(*left, false, left->leave_since);
+    owntracks_presence(*left, false, left->leave_since, t);
   }
   control_step(t);
   if (settings_read_pending_ && t - settings_read_at_ >= config_.storage_retry_ms) {
@@ -290,7 +294,7 @@ Regime Thermostat::decide_regime(uint64_t now) const {
   if (settings_.mode == Mode::away) return Regime::away;
   bool any_fresh = false;
   for (const Peer& p : peers_) {
-    if (!p.used || !p.has_presence || now - p.presence_at >= config_.presence_fresh_ms) continue;
+    if (!presence_fresh(p, now)) continue;
     if (p.home) return Regime::home;
     any_fresh = true;
   }
@@ -495,16 +499,22 @@ void Thermostat::handle_relay(OwntracksMember& member, Result<size_t> decoded, u
   if (verdict == OwntracksVerdict::dropped || verdict == OwntracksVerdict::replayed) return;
   // The time it was accepted at is stored, so that a reboot does not reopen the door.
   owntracks_changed(now);
-  if (verdict == OwntracksVerdict::enter) owntracks_presence(member, true, now);
+  if (verdict == OwntracksVerdict::enter) owntracks_presence(member, true, now, now);
   control_step(now);
 }
 
-void Thermostat::owntracks_presence(const OwntracksMember& member, bool home, uint64_t at) {
+void Thermostat::owntracks_presence(const OwntracksMember& member, bool home, uint64_t at,
+                                    uint64_t now) {
   Peer* peer = peers_.find(member.id);
   // The last report wins: a HOME_set that came after the leave arrived stands.
   if (peer != nullptr && peer->has_presence && peer->presence_at > at) return;
   if (peer == nullptr) {
-    peer = &peers_.claim(member.id);
+    // A phone's report never pushes out an app in use or a report that still counts
+    // (docs/protocol.md "What the thermostat accepts"): with 8 such members it is not counted.
+    peer = peers_.claim(member.id, [this, now](const Peer& p) {
+      return !session_active(p, now) && !presence_fresh(p, now);
+    });
+    if (peer == nullptr) return;
     memcpy(peer->name, member.name, sizeof peer->name);
   }
   peer->has_presence = true;
@@ -555,7 +565,8 @@ void Thermostat::handle_start(const char* transmitter, const cJSON* message, uin
   uint8_t session[kSessionBytes];
   if (random_.fill(session, sizeof session) != Error::none) return;
 
-  Peer& peer = peers_.claim(transmitter);
+  // An app that opens takes a slot whatever it holds: the member least recently active gives it up.
+  Peer& peer = *peers_.claim(transmitter, [](const Peer&) { return true; });
   base64url_encode(session, sizeof session, peer.session, sizeof peer.session);
   peer.last_rx_seq = 0;
   peer.tx_seq = 0;

@@ -153,15 +153,19 @@ class Thermostat {
   void read_owntracks(uint64_t now);
   void owntracks_changed(uint64_t now);
   void persist_owntracks(uint64_t now);
-  void handle_relay(OwntracksMember& member, Result<size_t> box, uint64_t now);
+  // decoded: the RELAY's data decoded into scratch(), the box still sealed.
+  void handle_relay(OwntracksMember& member, Result<size_t> decoded, uint64_t now);
   cJSON* parse_opened(uint8_t* plaintext, size_t length);
-  // Presence as OwnTracks reported it at `at`, unless the app reported since.
-  void owntracks_presence(const OwntracksMember& member, bool home, uint64_t at);
+  // Presence as OwnTracks reported it at `at`, unless the app reported since, or the member has
+  // no slot and every slot holds an active session or a fresh report.
+  void owntracks_presence(const OwntracksMember& member, bool home, uint64_t at, uint64_t now);
   // The RELAY's box and the registrations blob are read and written here:
   // neither is in use while a frame is written, nor a frame while they are.
   uint8_t* scratch() { return reinterpret_cast<uint8_t*>(tx_frame_); }
   void push_states(uint64_t now, const Peer* except);
   bool session_active(const Peer& peer, uint64_t now) const;
+  // A report younger than presence_fresh_ms: it still counts for the regime.
+  bool presence_fresh(const Peer& peer, uint64_t now) const;
   Status send_state(Peer& peer, const char* nonce, const char* error, uint64_t now);
   Status send_stale_session(const char* receiver);
   Status send_sealed(const char* receiver, size_t plain_length);
