@@ -111,6 +111,7 @@ void Thermostat::read_settings(uint64_t now) {
 // over them then, and none, written back, when they are damaged.
 void Thermostat::read_owntracks(uint64_t now) {
   owntracks_storage_at_ = now;
+  const bool was_unstored = owntracks_unstored();
   const Result<size_t> stored = storage_.read(Blob::owntracks, scratch(), kOwntracksBlobMaxBytes);
   const Status damaged = stored.ok() ? decode_owntracks_members(scratch(), stored.value, &owntracks_)
                                      : stored.error;
@@ -123,12 +124,11 @@ void Thermostat::read_owntracks(uint64_t now) {
   // Missing is none; too large or damaged is none, written back.
   owntracks_dirty_ = damaged == Error::too_large || damaged == Error::corrupt;
   persist_owntracks(now);
+  // The apps hear at once when the registrations are, or are no longer, at risk.
+  if (owntracks_unstored() != was_unstored) push_pending_ = true;
 }
 
-// A change made while the stored registrations could not be read makes those in force, as every
-// STATE has shown them, the ones to store, as a SET does with the settings.
 void Thermostat::owntracks_changed(uint64_t now) {
-  owntracks_read_pending_ = false;
   owntracks_dirty_ = true;
   persist_owntracks(now);
 }
@@ -202,6 +202,8 @@ Status Thermostat::factory_reset(Millis now) {
   // sessions and the broker's logon.
   for (Peer& peer : peers_) peer = Peer();
   owntracks_.clear();
+  // Forgotten on purpose: none is what is stored, whatever the file held.
+  owntracks_read_pending_ = false;
   owntracks_changed(t);
   if (link_open_) {
     end_link();
@@ -592,6 +594,7 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   peer->reachable = true;
 
   const Settings before = settings_;
+  const bool listed = owntracks_.find(peer->id) != nullptr;
   const bool set = strcmp(type, "SET") == 0;
   const char* error = set                               ? apply_set(message)
                       : strcmp(type, "HOME_set") == 0 ? apply_home(*peer, message, now)
@@ -602,7 +605,8 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   control_step(now);
   if (settings_ != before) persist_settings(now);
   send_state(*peer, nullptr, error, now);
-  if (settings_ != before) push_states(now, peer);
+  // The other apps see the settings, and STATE's owntracks list, as they now stand.
+  if (settings_ != before || (owntracks_.find(peer->id) != nullptr) != listed) push_states(now, peer);
 }
 
 const char* Thermostat::apply_set(const cJSON* message) {
@@ -645,19 +649,27 @@ const char* Thermostat::apply_home(Peer& peer, const cJSON* message, uint64_t no
   return nullptr;
 }
 
-// docs/protocol.md "Messages", OWNTRACKS_set: mistyped before out of range before full.
+// docs/protocol.md "Messages", OWNTRACKS_set: mistyped before out of range before storage before
+// full.
 const char* Thermostat::apply_owntracks_set(const Peer& peer, const cJSON* message, uint64_t now) {
   const cJSON* secret = cJSON_GetObjectItemCaseSensitive(message, "secret");
   const cJSON* wtst = cJSON_GetObjectItemCaseSensitive(message, "wtst");
-  if (cJSON_IsNull(secret)) {
-    if (owntracks_.forget(peer.id)) owntracks_changed(now);
-    return nullptr;
-  }
-  if (!cJSON_IsString(secret) || !is_owntracks_secret(secret->valuestring) || !cJSON_IsNumber(wtst)) {
+  const bool forget = cJSON_IsNull(secret);
+  if (!forget &&
+      (!cJSON_IsString(secret) || !is_owntracks_secret(secret->valuestring) || !cJSON_IsNumber(wtst))) {
     return "bad_message";
   }
   uint64_t region = 0;
-  if (!json_whole_number(wtst, &region)) return "out_of_range";
+  if (!forget && !json_whole_number(wtst, &region)) return "out_of_range";
+  // While the stored registrations cannot be read, a write would leave only this member's in the
+  // file and lose the others' with their replay times: read again, else change nothing (the app
+  // sends it again while its ID is missing from STATE's owntracks).
+  if (owntracks_read_pending_) read_owntracks(now);
+  if (owntracks_read_pending_) return "storage";
+  if (forget) {
+    if (owntracks_.forget(peer.id)) owntracks_changed(now);
+    return nullptr;
+  }
   bool changed = false;
   if (owntracks_.set(peer.id, secret->valuestring, region, peer.name, &changed) != Error::none) {
     return "full";
