@@ -56,6 +56,9 @@ test('OwnTracks: set up in the app, its link sets the phone up, and the phone te
   const href = await offeredLink(section, ['Living room']);
   // What the person does in OwnTracks: allow configuration by link, open it, allow location "Always".
   await expect(section.getByRole('list', { name: 'Steps in OwnTracks' }).getByRole('listitem')).toHaveCount(3);
+  // The code holds the secret: it shows only when asked for.
+  await expect(section.getByRole('img', { name: 'QR code of the OwnTracks link' })).toHaveCount(0);
+  await section.getByRole('button', { name: 'Show QR code' }).click();
   await expect(section.getByRole('img', { name: 'QR code of the OwnTracks link' })).toBeVisible();
 
   // The thermostat holds exactly one member's secret: this app's.
@@ -98,7 +101,7 @@ test('OwnTracks: set up in the app, its link sets the phone up, and the phone te
   await expect(screen.regime).toHaveText('Home');
 
   // Turned off in the app, the thermostat forgets the secret: what the phone still sends opens no more.
-  await section.getByRole('button', { name: 'Turn off' }).click();
+  await section.getByRole('button', { name: 'Turn off OwnTracks' }).click();
   await expect(section.getByRole('list', { name: 'OwnTracks secret on each thermostat' })).toHaveText('Living room: has forgotten the secret');
   await expect.poll(async () => (await thermostat.state()).owntracks).toEqual([]);
   const beforeLeave = (await thermostat.state()).uptime_s;

@@ -38,6 +38,7 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     expect(section()).toHaveTextContent(/separate app, free and open source/);
     expect(section()).toHaveTextContent(/only your thermostats hold: the broker passes it on unread/);
     expect(section()).toHaveTextContent(/that you entered or left home, with where your phone was at that moment, and now and then your position as you move/);
+    expect(section()).toHaveTextContent(/Whoever runs the broker cannot read the reports, but sees your phone’s IP address and when each report is sent/);
     expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
   });
 
@@ -67,9 +68,12 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
       expect.stringMatching(/“Always”/),
     ]);
 
-    // The QR code is the same link, for a second phone.
+    // The QR code is the same link, for a second phone; it holds the secret, so it shows only when asked for.
+    expect(within(section()).queryByRole('img', { name: 'QR code of the OwnTracks link' })).toBeNull();
+    expect(section()).not.toHaveTextContent(setup.secret!);
+    await userEvent.click(within(section()).getByRole('button', { name: 'Show QR code' }));
     const qr = within(section()).getByRole('img', { name: 'QR code of the OwnTracks link' });
-    const modules = encode(offeredLink(), { ecc: 'M', border: 4 });
+    const modules = encode(offeredLink(), { ecc: 'L', border: 4 });
     expect(qr.getAttribute('viewBox')).toBe(`0 0 ${modules.size} ${modules.size}`);
     expect(qr.querySelector('path')?.getAttribute('d')?.match(/M/g)).toHaveLength(modules.data.flat().filter(Boolean).length);
 
@@ -80,6 +84,45 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     expect(answers).toHaveTextContent('Hall: has the secret');
     act(() => appStore.getState().owntracksAnswered(LIVING.id, { secret: setup.secret, wtst: setup.wtst }, 'full'));
     expect(answers).toHaveTextContent('Living room: refused it: it already keeps OwnTracks secrets for 8 members');
+    act(() => appStore.getState().owntracksAnswered(HALL.id, { secret: setup.secret, wtst: setup.wtst }, 'out_of_range'));
+    expect(answers).toHaveTextContent('Hall: refused it (“out_of_range”): it reads the message otherwise than this app writes it, so it is not sent again.');
+  });
+
+  it('a QR code of an 8-thermostat link stays at level L, small enough to scan off a screen', async () => {
+    household();
+    for (let index = 0; index < 6; index += 1) act(() => appStore.getState().addThermostat({ id: `Thermostat${index}xxxxxxxxxxx`, key: KEY, name: `Room ${index}` }));
+    render(<GeofenceCard />);
+    await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
+    await userEvent.click(within(section()).getByRole('button', { name: 'Show QR code' }));
+    expect(readLink(offeredLink()).url.split('/presence/owntracks/')[1]?.split('/')).toHaveLength(1 + 8);
+    expect(offeredLink().length).toBeGreaterThan(700);
+    const qr = within(section()).getByRole('img', { name: 'QR code of the OwnTracks link' });
+    expect(qr.getAttribute('viewBox')).toBe(`0 0 ${encode(offeredLink(), { ecc: 'L', border: 4 }).size} ${encode(offeredLink(), { ecc: 'L', border: 4 }).size}`);
+    expect(Number(qr.getAttribute('viewBox')?.split(' ')[2])).toBeLessThanOrEqual(105);
+    await userEvent.click(within(section()).getByRole('button', { name: 'Hide QR code' }));
+    expect(within(section()).queryByRole('img', { name: 'QR code of the OwnTracks link' })).toBeNull();
+  });
+
+  it('says why there is no link: no thermostat paired, a broker URL that is not ws:// or wss://, or the home cleared', async () => {
+    household();
+    render(<GeofenceCard />);
+    await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
+    act(() => appStore.getState().updatePreferences({ brokerUrl: 'https://hearth.example/ws' }));
+    expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
+    expect(section()).toHaveTextContent('The broker URL https://hearth.example/ws is not a ws:// or wss:// address, so there is no address for OwnTracks');
+
+    act(() => appStore.getState().updatePreferences({ brokerUrl: 'wss://hearth.example/ws' }));
+    act(() => appStore.getState().removeThermostat(LIVING.id));
+    act(() => appStore.getState().removeThermostat(HALL.id));
+    expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
+    expect(section()).toHaveTextContent('Pair a thermostat first');
+
+    act(() => appStore.getState().addThermostat(HALL));
+    expect(within(section()).getByRole('link', { name: 'Open in OwnTracks' })).toBeInTheDocument();
+    act(() => appStore.getState().updateGeofence({ enabled: false, home: null }));
+    expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
+    expect(within(section()).queryByRole('button', { name: 'Show QR code' })).toBeNull();
+    expect(section()).toHaveTextContent('Your home was cleared: choose it again for a new OwnTracks link.');
   });
 
   it('copies the link', async () => {
@@ -121,7 +164,7 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     expect(appStore.getState().preferences.owntracks).toMatchObject({ wtst: after.tst, answers: {} });
   });
 
-  it('"Make a new secret" replaces the secret in the link; "Turn off" has every thermostat told to forget it', async () => {
+  it('"Make a new secret" replaces the secret in the link; "Turn off OwnTracks" has every thermostat told to forget it', async () => {
     household();
     render(<GeofenceCard />);
     await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
@@ -132,7 +175,7 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     expect(readLink(offeredLink()).encryptionKey).toBe(second);
     expect(section()).toHaveTextContent('You made a new secret: open the new link in OwnTracks again');
 
-    await userEvent.click(within(section()).getByRole('button', { name: 'Turn off' }));
+    await userEvent.click(within(section()).getByRole('button', { name: 'Turn off OwnTracks' }));
     const setup = appStore.getState().preferences.owntracks!;
     expect(setup.secret).toBeNull();
     expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();

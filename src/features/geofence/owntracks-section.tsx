@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { OWNTRACKS_RADIUS, parseOwntracksConfigLink, type ClientId } from '@protocol';
-import { brokerUrlOf, localOnlyHost } from '@/lib/broker-url';
+import { brokerIngressBase, brokerUrlOf, localOnlyHost } from '@/lib/broker-url';
 import type { PairedThermostat } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
 import { makeOwntracksSecret, type OwntracksSetup } from '@/stores/owntracks-setup';
@@ -14,6 +14,9 @@ function answerText(setup: OwntracksSetup, id: ClientId): string {
   if (setup.secret === null) return answer === 'forgot' ? 'has forgotten the secret' : 'being told to forget the secret…';
   if (answer === 'holds') return 'has the secret';
   if (answer === 'full') return 'refused it: it already keeps OwnTracks secrets for 8 members';
+  if (answer === 'bad_message' || answer === 'out_of_range') {
+    return `refused it (“${answer}”): it reads the message otherwise than this app writes it, so it is not sent again. Update the app and the thermostat’s firmware, then make a new secret.`;
+  }
   return 'sending the secret… (it must be online)';
 }
 
@@ -84,6 +87,8 @@ function LinkOffer({ setup, offer }: { setup: OwntracksSetup; offer: OwntracksLi
     if (firstOffer) opened(offer.link);
   }, [firstOffer, opened, offer.link]);
   const changed = changeSince(setup.openedLink, offer);
+  // The code holds the secret: it is shown only when asked for, not to whoever looks over the person's shoulder.
+  const [showCode, setShowCode] = useState(false);
   return (
     <>
       {changed === null ? null : (
@@ -96,7 +101,7 @@ function LinkOffer({ setup, offer }: { setup: OwntracksSetup; offer: OwntracksLi
       )}
       <ol className="steps" aria-label="Steps in OwnTracks">
         <li>Install OwnTracks and, in its settings, allow configuration by link (import); current versions have it off.</li>
-        <li>Open the link below on this phone, or scan the code with the phone you set up, and confirm the import.</li>
+        <li>Open the link below on this phone, or show its QR code and scan it with the phone you set up, and confirm the import.</li>
         <li>Allow OwnTracks to use your location “Always” (on Android: “Allow all the time”).</li>
       </ol>
       <div className="share">
@@ -104,8 +109,18 @@ function LinkOffer({ setup, offer }: { setup: OwntracksSetup; offer: OwntracksLi
           Open in OwnTracks
         </a>
         <CopyLinkButton link={offer.link} onCopied={() => opened(offer.link)} />
+        <button type="button" className="button" aria-expanded={showCode} onClick={() => setShowCode((shown) => !shown)}>
+          {showCode ? 'Hide QR code' : 'Show QR code'}
+        </button>
       </div>
-      <QrCode text={offer.link} label="QR code of the OwnTracks link" />
+      {showCode ? (
+        <>
+          <QrCode text={offer.link} label="QR code of the OwnTracks link" />
+          <p className="muted small">
+            The code and the link hold your secret: show them only to your own phones. <code className="breakable">{offer.link}</code>
+          </p>
+        </>
+      ) : null}
       {offer.leftOut > 0 ? (
         <p className="muted small">
           One OwnTracks address reaches at most 8 thermostats: the last {offer.leftOut} paired will not hear it.
@@ -113,6 +128,15 @@ function LinkOffer({ setup, offer }: { setup: OwntracksSetup; offer: OwntracksLi
       ) : null}
     </>
   );
+}
+
+/** Why no link is on offer while OwnTracks is on. */
+function noLinkReason({ ownId, home, thermostats, brokerUrl }: { ownId: ClientId | null; home: unknown; thermostats: PairedThermostat[]; brokerUrl: string }): string {
+  if (ownId === null) return 'Waiting for the connection…';
+  if (home === null) return 'Your home was cleared: choose it again for a new OwnTracks link. Until then OwnTracks on your phone keeps watching the old home.';
+  if (thermostats.length === 0) return 'Pair a thermostat first: the OwnTracks address names the thermostats that hear it, so there is no link without one.';
+  if (brokerIngressBase(brokerUrl) === null) return `The broker URL ${brokerUrl} is not a ws:// or wss:// address, so there is no address for OwnTracks: correct it in Settings.`;
+  return 'No OwnTracks link can be made.';
 }
 
 /**
@@ -134,7 +158,7 @@ export function OwntracksSection() {
   const on = setup !== null && setup.secret !== null;
   const unreachableHost = localOnlyHost(brokerUrl);
   const offer =
-    setup === null || setup.secret === null || ownId === null
+    setup === null || setup.secret === null || ownId === null || home === null
       ? null
       : owntracksLinkFor({
           secret: setup.secret,
@@ -159,7 +183,8 @@ export function OwntracksSection() {
         tells your thermostats when you leave home and come back, even while Hearth is closed. It seals each report with a
         secret that only your thermostats hold: the broker passes it on unread, and nobody else can read it. What it
         shares, with your thermostats only: that you entered or left home, with where your phone was at that moment, and
-        now and then your position as you move. Your thermostats use only whether you are home.
+        now and then your position as you move. Your thermostats use only whether you are home. Whoever runs the broker
+        cannot read the reports, but sees your phone’s IP address and when each report is sent.
       </p>
       {unreachableHost === null ? null : (
         <p role="note" aria-label="The phone cannot reach the broker" className="banner banner-warn">
@@ -180,7 +205,7 @@ export function OwntracksSection() {
             : ` (your Geofence radius of ${radiusKm} km, brought within ${OWNTRACKS_RADIUS.min}–${OWNTRACKS_RADIUS.max} m for OwnTracks).`}
         </p>
       )}
-      {on && offer === null && ownId === null ? <p className="muted small">Waiting for the connection…</p> : null}
+      {on && offer === null ? <p className="muted small">{noLinkReason({ ownId, home, thermostats, brokerUrl })}</p> : null}
       {setup !== null && offer !== null ? <LinkOffer setup={setup} offer={offer} /> : null}
       {setup !== null && !on ? (
         <p className="muted small">Turned off. Remove Hearth’s configuration from OwnTracks too: its reports are refused now.</p>
@@ -192,7 +217,7 @@ export function OwntracksSection() {
               Make a new secret
             </button>
             <button type="button" className="button" onClick={turnOff}>
-              Turn off
+              Turn off OwnTracks
             </button>
           </>
         ) : (
