@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection, type Socket } from './connection.ts';
 import { emptyStats, type BrokerContext } from './context.ts';
-import { AddressLimits, ingressRatesOf, LogonLimiter } from './limits.ts';
+import { AddressLimits, ingressLimitsOf, LogonLimiter } from './limits.ts';
 import { createLogger } from './log.ts';
 import { PartnerBook } from './partners.ts';
 import { MemoryRegistry } from './registry.ts';
@@ -40,7 +40,7 @@ function setup(config: Partial<BrokerConfig> = {}): { context: BrokerContext; co
     logonLimiter: new LogonLimiter(15),
     addressLimits: new AddressLimits(resolved, resolved.maxConnections),
     partners: new PartnerBook(1000),
-    ingressRates: ingressRatesOf(resolved, 1000),
+    ingress: ingressLimitsOf(resolved, 1000),
     connections: new Set(),
     log: createLogger('silent'),
     stats: emptyStats(),

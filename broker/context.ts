@@ -1,8 +1,7 @@
 /** What every handler may use: one object per running broker, passed down rather than kept in module state. */
 import type { BrokerConfig } from './config.ts';
 import type { Connection } from './connection.ts';
-import type { ClientId } from '../protocol/index.ts';
-import type { AddressLimits, LogonLimiter, RateBook } from './limits.ts';
+import type { AddressLimits, IngressLimits, LogonLimiter } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { PartnerBook } from './partners.ts';
 import type { Registry } from './registry.ts';
@@ -33,8 +32,8 @@ export interface BrokerContext {
   readonly addressLimits: AddressLimits;
   /** Whom each ID has addressed, kept across its reconnects (partners.ts). */
   readonly partners: PartnerBook;
-  /** OwnTracks ingress deliveries per client address and per member ID named in a URL (handlers/owntracks-ingress.ts). */
-  readonly ingressRates: { readonly byAddress: RateBook<string>; readonly byMember: RateBook<ClientId> };
+  /** The OwnTracks ingress's rates and requests in progress (handlers/owntracks-ingress.ts). */
+  readonly ingress: IngressLimits;
   readonly connections: Set<Connection>;
   readonly log: Logger;
   readonly stats: BrokerStats;

@@ -48,21 +48,31 @@ export const UPGRADE_REFUSALS = {
   broker_full: { status: 503, text: 'Service Unavailable' },
 } as const satisfies Record<ConnectionRefusal, { status: number; text: string }>;
 
+/** How the OwnTracks ingress answers a request it does not deliver; `retryAfterS` when the wait is fixed. */
+export interface IngressAnswer {
+  readonly status: number;
+  readonly retryAfterS?: number;
+}
+
 /**
  * How the OwnTracks ingress answers what it does not deliver (docs/protocol.md, "The ingress"). OwnTracks deletes a
  * message on any 4xx (iOS also alerts the user) and retries anything else, so a 4xx is only for a request that can
- * never succeed, and everything that may pass later is a 503. `close`: the body was not read to its end, so the
- * connection goes rather than have Node read the rest to find the next request.
+ * never succeed, and everything that may pass later is a 503: a slow body too, since a phone on a poor link must
+ * send it again. A refusal before the body's end also closes the connection (handlers/owntracks-ingress.ts).
  */
 export const INGRESS_REFUSALS = {
-  not_post: { status: 405, close: true },
-  not_found: { status: 404, close: true },
-  too_large: { status: 413, close: true },
-  bad_body: { status: 400, close: false },
-  body_timeout: { status: 408, close: true },
-  rate_limited: { status: 503, close: false },
-  thermostats_busy: { status: 503, close: false },
-  thermostats_offline: { status: 503, close: false },
-} as const satisfies Record<string, { status: number; close: boolean }>;
+  not_post: { status: 405 },
+  not_found: { status: 404 },
+  too_large: { status: 413 },
+  bad_body: { status: 400 },
+  body_timeout: { status: 503, retryAfterS: 1 },
+  /** The address has its most requests in progress; the wait is computed from the message deadline. */
+  address_busy: { status: 503 },
+  rate_limited: { status: 503 },
+  /** An online thermostat named took no more from strangers; the others named got the body. */
+  thermostats_refused: { status: 503 },
+  /** About how long a thermostat takes to come back after a restart or a Wi-Fi drop. */
+  thermostats_offline: { status: 503, retryAfterS: 60 },
+} as const satisfies Record<string, IngressAnswer>;
 
 export type IngressRefusal = keyof typeof INGRESS_REFUSALS;

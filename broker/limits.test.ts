@@ -11,6 +11,7 @@ import {
   InboundBudget,
   LogonLimiter,
   RateBook,
+  RequestsInProgress,
   TokenBucket,
   UnfinishedMessage,
 } from './limits.ts';
@@ -99,6 +100,14 @@ describe('InboundBudget', () => {
     expect(budget.admit(100, 500)).toBe(true);
   });
 
+  it('says how long until a stranger is admitted again', () => {
+    const budget = new InboundBudget({ inboundPerSecond: 2, inboundBurst: 1 });
+    expect(budget.msUntilAdmitted(0)).toBe(0);
+    budget.admit(100, 0);
+    expect(budget.msUntilAdmitted(0)).toBe(500);
+    expect(budget.msUntilAdmitted(400)).toBeCloseTo(100);
+  });
+
   it('counts a frame as one message per started 4 KiB', () => {
     const budget = new InboundBudget({ inboundPerSecond: 1, inboundBurst: 4 });
     expect(budget.admit(3 * INBOUND_UNIT_BYTES + 1, 0)).toBe(true); // 4 - 4 = 0
@@ -169,6 +178,31 @@ describe('AddressCounts', () => {
     expect(admitted(Array.from({ length: 256 }, (_, index) => addressKey(`2001:db8:7:${(0x3400 + index).toString(16)}::1`)))).toBe(4);
     expect(admitted(Array.from({ length: 256 }, (_, index) => addressKey(`2001:db8:7:${(index * 256).toString(16)}::1`)))).toBe(12);
     expect(counts.full(addressKey('2001:db8:8::1'))).toBe(false);
+  });
+});
+
+describe('RequestsInProgress', () => {
+  it('holds a key to its cap, counts each request out once however often told, and then forgets the key', () => {
+    const inProgress = new RequestsInProgress({ perAddress: 2, per56: 8, per48: 32 });
+    const [first, second] = [inProgress.start('192.0.2.1'), inProgress.start('192.0.2.1')];
+    expect(inProgress.start('192.0.2.1')).toBeNull();
+    expect(inProgress.start('192.0.2.2')).not.toBeNull();
+    first!();
+    first!();
+    expect(inProgress.size).toBe(2);
+    expect(inProgress.start('192.0.2.1')).not.toBeNull();
+    expect(inProgress.start('192.0.2.1')).toBeNull();
+    second!();
+    expect(inProgress.size).toBe(2);
+  });
+
+  it('forgets every key and prefix once their requests have ended', () => {
+    const inProgress = new RequestsInProgress({ perAddress: 1, per56: 2, per48: 4 });
+    const ends = ['2001:db8:7:3400::1', '2001:db8:7:3401::1', '2001:db8:7:3402::1'].map((address) => inProgress.start(addressKey(address)));
+    expect(ends.map((end) => end !== null)).toEqual([true, true, false]);
+    for (const end of ends) end?.();
+    expect(inProgress.size).toBe(0);
+    expect(inProgress.addresses).toBe(0);
   });
 });
 

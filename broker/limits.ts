@@ -125,6 +125,11 @@ export class InboundBudget {
     this.strangers ??= new TokenBucket(this.policy.inboundPerSecond, this.policy.inboundBurst, now);
     return this.strangers.take(now, Math.max(1, Math.ceil(bytes / INBOUND_UNIT_BYTES)));
   }
+
+  /** How long until a frame from a stranger would be admitted: 0 when it would now. */
+  msUntilAdmitted(now: number): number {
+    return this.strangers?.msUntilAdmitted(now) ?? 0;
+  }
 }
 
 /**
@@ -174,14 +179,31 @@ export class RateBook<Key extends string> {
   }
 }
 
-/** The OwnTracks ingress's rates: a WebSocket client's, per client address and per member ID (docs/protocol.md, "The ingress"). */
-export const ingressRatesOf = (
-  config: Pick<BrokerConfig, 'rateLimitPerSecond' | 'rateLimitBurst'>,
-  maxKeys: number,
-): { byAddress: RateBook<string>; byMember: RateBook<ClientId> } => ({
+/**
+ * The OwnTracks ingress's bounds (docs/protocol.md, "The ingress"): a WebSocket client's rate per client address and
+ * per pair of member ID and thermostat (memberThermostatKey), and the requests of one address in progress.
+ */
+export interface IngressLimits {
+  readonly byAddress: RateBook<string>;
+  readonly byMemberAndThermostat: RateBook<string>;
+  readonly inProgress: RequestsInProgress;
+}
+
+/** Requests of one client address the ingress reads at once; its /56 and /48 are capped as connections are (AddressCaps). */
+export const INGRESS_REQUESTS_PER_ADDRESS = 8;
+
+export const ingressLimitsOf = (config: Pick<BrokerConfig, 'rateLimitPerSecond' | 'rateLimitBurst'>, maxKeys: number): IngressLimits => ({
   byAddress: new RateBook(config.rateLimitPerSecond, config.rateLimitBurst, maxKeys),
-  byMember: new RateBook(config.rateLimitPerSecond, config.rateLimitBurst, maxKeys),
+  byMemberAndThermostat: new RateBook(config.rateLimitPerSecond, config.rateLimitBurst, maxKeys),
+  inProgress: new RequestsInProgress({
+    perAddress: INGRESS_REQUESTS_PER_ADDRESS,
+    per56: 4 * INGRESS_REQUESTS_PER_ADDRESS,
+    per48: 16 * INGRESS_REQUESTS_PER_ADDRESS,
+  }),
 });
+
+/** The key of a member's rate toward one thermostat: a stranger naming the member with other thermostats spends none of it. */
+export const memberThermostatKey = (member: ClientId, thermostat: ClientId): string => `${member}/${thermostat}`;
 
 const MINUTE_MS = 60_000;
 
@@ -275,6 +297,43 @@ export class AddressCounts {
 
   /** Keys and prefixes with something held, so a test can see that everything was counted back. */
   get size(): number {
+    return this.counts.size;
+  }
+}
+
+/**
+ * Requests in progress per client address key, with AddressCounts' nested IPv6 caps. A key is held only while it
+ * has one in progress, so the map is never larger than the sockets the server holds, and needs no sweep.
+ */
+export class RequestsInProgress {
+  private readonly counts: AddressCounts;
+  private inProgress = 0;
+
+  constructor(caps: AddressCaps) {
+    this.counts = new AddressCounts(caps);
+  }
+
+  /** Counts a request of `key` in, or returns null when that would pass a cap; the function returned counts it out, once. */
+  start(key: string): (() => void) | null {
+    if (this.counts.full(key)) return null;
+    this.counts.add(key);
+    this.inProgress += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.counts.remove(key);
+      this.inProgress -= 1;
+    };
+  }
+
+  /** Requests in progress now. */
+  get size(): number {
+    return this.inProgress;
+  }
+
+  /** Keys and prefixes held: 0 once every request has ended. */
+  get addresses(): number {
     return this.counts.size;
   }
 }

@@ -5,7 +5,7 @@ import { makeLogonKeys, message, parseJsonObject, parsePacket, signedLogOn, type
 import { resolveConfig } from './config.ts';
 import { Connection, type Socket } from './connection.ts';
 import { emptyStats, type BrokerContext } from './context.ts';
-import { AddressLimits, ingressRatesOf, LogonLimiter } from './limits.ts';
+import { AddressLimits, ingressLimitsOf, LogonLimiter } from './limits.ts';
 import { createLogger, type Logger } from './log.ts';
 import { PartnerBook } from './partners.ts';
 import { MemoryRegistry } from './registry.ts';
@@ -49,7 +49,7 @@ function connect(log: Logger = createLogger('silent')): { context: BrokerContext
     logonLimiter: new LogonLimiter(15),
     addressLimits: new AddressLimits(config, config.maxConnections),
     partners: new PartnerBook(1000),
-    ingressRates: ingressRatesOf(config, 1000),
+    ingress: ingressLimitsOf(config, 1000),
     connections: new Set(),
     log,
     stats: emptyStats(),

@@ -19,7 +19,7 @@ import {
   AddressLimits,
   canonicalAddress,
   clientAddress,
-  ingressRatesOf,
+  ingressLimitsOf,
   keyOfCanonical,
   LogonLimiter,
 } from './limits.ts';
@@ -42,7 +42,7 @@ export interface RunningBroker {
   url: string;
   /** ws(s)://…/ws */
   wsUrl: string;
-  stats(): BrokerStats & { connections: number; loggedOn: number; heldMessageBytes: number };
+  stats(): BrokerStats & { connections: number; loggedOn: number; heldMessageBytes: number; ingressRequestsInProgress: number };
   /** Closes every socket with 1001, then the server; the port is free when this resolves. */
   close(): Promise<void>;
 }
@@ -128,7 +128,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     logonLimiter: new LogonLimiter(config.logonLimitPerMinute),
     addressLimits: new AddressLimits(config, capacity.connections),
     partners: new PartnerBook(capacity.connections * PARTNERS_PER_CONNECTION),
-    ingressRates: ingressRatesOf(config, capacity.connections),
+    ingress: ingressLimitsOf(config, capacity.connections),
     connections: new Set(),
     log,
     stats: emptyStats(),
@@ -156,17 +156,19 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     response.end(body);
   };
 
-  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+  /** `expectsContinue`: the client waits for `100 Continue` before its body ('checkContinue' below). */
+  const serve = (request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): void => {
     const path = pathOf(request.url);
     applySecurityHeaders(response, path === INSTALL_PAGE_PATH ? installPageHeaders : securityHeaders);
     // Like the app's files, the ingress answers whatever Host it was asked by: what it carries is sealed for the
     // thermostat, so a request misdirected through another name gains nothing (docs/protocol.md, "The ingress").
-    if (isIngressRequest(request.url)) return handleOwntracksIngress(context, request, response, addressOf(request));
+    if (isIngressRequest(request.url)) return handleOwntracksIngress(context, request, response, addressOf(request), expectsContinue);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { Allow: 'GET, HEAD' });
+      response.writeHead(405, { Allow: 'GET, HEAD', ...(expectsContinue ? { Connection: 'close' } : {}) });
       response.end();
       return;
     }
+    if (expectsContinue) response.writeContinue();
     if (path === '/healthz') return healthz(response);
     if (path === WS_PATH) {
       response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain' });
@@ -180,6 +182,11 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       response.end();
     });
   };
+
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => serve(request, response, false);
+  // With this listener Node no longer sends `100 Continue` by itself: the ingress first refuses what it can tell from
+  // the head, so a phone does not send a body that is refused unread.
+  const onCheckContinue = (request: IncomingMessage, response: ServerResponse): void => serve(request, response, true);
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -283,8 +290,10 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       ? createHttpServer(timing, onRequest)
       : createHttpsServer({ ...tls, ...timing, handshakeTimeout: config.requestTimeoutMs }, onRequest);
   server.headersTimeout = config.requestTimeoutMs;
-  // The whole request: its headers, then an ingress body, which has the message deadline (handlers/owntracks-ingress.ts).
-  server.requestTimeout = config.requestTimeoutMs + config.messageTimeoutMs;
+  // The whole request: its headers, then an ingress body, which has the message deadline and answers its own 503
+  // (handlers/owntracks-ingress.ts). Node checks only every interval, so headers may end an interval past their
+  // timeout; two intervals more keep Node's own 408 from coming first.
+  server.requestTimeout = config.requestTimeoutMs + config.messageTimeoutMs + 2 * timing.connectionsCheckingInterval;
   server.keepAliveTimeout = config.requestTimeoutMs;
   server.prependListener('connection', onSocket);
   // Looked up at the first upgrade, when the port (which may have been 0) is known.
@@ -292,6 +301,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     defaultPublicHosts({ port: (server.address() as AddressInfo).port, listenHost: config.host, allowedOrigins: config.allowedOrigins }),
   );
   server.on('upgrade', onUpgrade);
+  server.on('checkContinue', onCheckContinue);
   // Past this many sockets of any kind Node closes new ones at once, so HTTP clients cannot use up the open files either.
   server.maxConnections = capacity.connections + RESERVED_FILES / 2;
 
@@ -321,8 +331,8 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     context.logonLimiter.sweep(context.now());
     context.addressLimits.sweep(context.now());
     context.partners.sweep(context.now());
-    context.ingressRates.byAddress.sweep(context.now());
-    context.ingressRates.byMember.sweep(context.now());
+    context.ingress.byAddress.sweep(context.now());
+    context.ingress.byMemberAndThermostat.sweep(context.now());
   }, LOGON_SWEEP_MS);
   sweep.unref();
   const deadlines = setInterval(() => closeOverdueMessages(context), deadlineCheckInterval(config.messageTimeoutMs));
@@ -368,6 +378,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       connections: context.connections.size,
       loggedOn: context.registry.loggedOnCount,
       heldMessageBytes: heldMessageBytes(context),
+      ingressRequestsInProgress: context.ingress.inProgress.size,
     }),
     close,
   };

@@ -9,10 +9,9 @@ import {
 } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
-import { INGRESS_REFUSALS, type IngressRefusal } from '../errors.ts';
+import { INGRESS_REFUSALS, type IngressAnswer, type IngressRefusal } from '../errors.ts';
+import { memberThermostatKey } from '../limits.ts';
 
-/** No thermostat named is online: a minute, about how long one takes to come back after a restart or a Wi-Fi drop. */
-const OFFLINE_RETRY_AFTER_S = 60;
 const INGRESS_ROOT = OWNTRACKS_INGRESS_PREFIX.slice(0, -1);
 const EMPTY_ARRAY = '[]';
 
@@ -29,30 +28,47 @@ interface Target {
 
 /**
  * docs/protocol.md, "The ingress": a phone's OwnTracks POST, checked in the contract's order (method, path, size,
- * shape, time, rates, who is online), handed as a RELAY to every thermostat named that is online. The body is
- * never opened nor logged: only the outcome, the member and the thermostats are. `address` is the client address
- * key (limits.ts, clientAddress), counted as a connection's is.
+ * shape, time, rates, who is online), handed as a RELAY to every thermostat named that is online. What the head
+ * alone tells (method, path, declared size, the address's requests in progress, the rates) is answered before a
+ * byte of body is read, and before `100 Continue` to a client that waits for it (`expectsContinue`: server.ts
+ * answers 'checkContinue' here). The body is never opened nor logged: only the outcome, the member and the
+ * thermostats are. `address` is the client address key (limits.ts, clientAddress), counted as a connection's is.
  */
-export function handleOwntracksIngress(context: BrokerContext, request: IncomingMessage, response: ServerResponse, address: string): void {
+export function handleOwntracksIngress(
+  context: BrokerContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  address: string,
+  expectsContinue: boolean,
+): void {
   if (request.method !== 'POST') return refuse(context, response, 'not_post', 'only POST', null, { Allow: 'POST' });
   const target = parseOwntracksIngressPath(request.url ?? '');
   if (target === null) return refuse(context, response, 'not_found', 'not an ingress URL: /presence/owntracks/<member ID>/<thermostat ID>…', null);
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > MAX_OWNTRACKS_BODY_BYTES) return refuse(context, response, 'too_large', tooLarge, target);
-  readBody(context, request, response, target, address);
+  if (refusedOverRate(context, response, target, address)) return;
+  const end = context.ingress.inProgress.start(address);
+  // Every request in progress ends by the message deadline: by then the address has room again.
+  if (end === null) return refuse(context, response, 'address_busy', 'too many requests of your address in progress', target, retryAfter(context.config.messageTimeoutMs));
+  // Whatever ends the exchange (an answer, an abort, a socket error) closes the response: the request is counted out.
+  response.once('close', end);
+  if (expectsContinue) response.writeContinue();
+  readBody(context, request, response, target, address, end);
 }
 
 const tooLarge = `the body is over ${MAX_OWNTRACKS_BODY_BYTES} bytes`;
 
 /** Reads at most MAX_OWNTRACKS_BODY_BYTES within the message deadline, then delivers; a client that goes away is let go. */
-function readBody(context: BrokerContext, request: IncomingMessage, response: ServerResponse, target: Target, address: string): void {
+function readBody(context: BrokerContext, request: IncomingMessage, response: ServerResponse, target: Target, address: string, end: () => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
+  // Counted out as soon as it is settled, so the answer never reaches a client that still counts against its address.
   const settle = (): boolean => {
     if (settled) return false;
     settled = true;
     clearTimeout(deadline);
+    end();
     return true;
   };
   const deadline = setTimeout(() => {
@@ -91,18 +107,15 @@ function deliver(context: BrokerContext, response: ServerResponse, target: Targe
   const body = decodeOwntracksBody(bytes);
   if (!body.ok) {
     // The reason may quote the body (its _type): it goes to the sender, the log gets only its name.
-    return refuse(context, response, body.error === 'too_large' ? 'too_large' : 'bad_body', body.message, target, {}, body.error);
+    return refuse(context, response, body.error === 'too_large' ? 'too_large' : 'bad_body', body.message, target, {}, { detail: body.error });
   }
-  const { byAddress, byMember } = context.ingressRates;
+  // Asked again: the body took its time, and other requests may have spent the rates meanwhile.
+  if (refusedOverRate(context, response, target, address)) return;
   const now = context.now();
-  const wait = Math.max(byAddress.msUntilAdmitted(address, now), byMember.msUntilAdmitted(target.member, now));
-  if (wait > 0) {
-    context.stats.rateLimited += 1;
-    return refuse(context, response, 'rate_limited', 'over the rate of your address or of this member', target, retryAfter(Math.ceil(wait / 1000)));
-  }
   const online = target.thermostats.map((id) => context.registry.lookup(id)).filter((found): found is Connection => found !== undefined);
-  if (online.length === 0) return refuse(context, response, 'thermostats_offline', 'no thermostat named is online', target, retryAfter(OFFLINE_RETRY_AFTER_S));
+  if (online.length === 0) return refuse(context, response, 'thermostats_offline', 'no thermostat named is online', target);
   const reached: ClientId[] = [];
+  let refusedWaitMs: number | null = null;
   for (const thermostat of online) {
     const id = thermostat.id;
     if (id === null) continue;
@@ -111,24 +124,53 @@ function deliver(context: BrokerContext, response: ServerResponse, target: Targe
     // thermostat's budget for strangers, never on a partner's free pass.
     if (!thermostat.inbound.admit(Buffer.byteLength(frame), now)) {
       context.stats.droppedOverInboundBudget += 1;
+      refusedWaitMs = Math.max(refusedWaitMs ?? 0, thermostat.inbound.msUntilAdmitted(now));
       continue;
     }
-    if (!thermostat.sendFrame(frame)) continue;
+    // A receiver too slow to take its frames refuses it as well; it may have caught up by the retry.
+    if (!thermostat.sendFrame(frame)) {
+      refusedWaitMs ??= 0;
+      continue;
+    }
     context.stats.forwarded += 1;
     reached.push(id);
   }
-  // The budgets refill at their rate (5 a second by default): a second is enough.
-  if (reached.length === 0) return refuse(context, response, 'thermostats_busy', 'the thermostats take no more for now', target, retryAfter(1));
-  byAddress.charge(address, now, reached.length);
-  byMember.charge(target.member, now, reached.length);
+  if (reached.length > 0) context.ingress.byAddress.charge(address, now, reached.length);
+  for (const id of reached) context.ingress.byMemberAndThermostat.charge(memberThermostatKey(target.member, id), now, 1);
+  if (refusedWaitMs !== null) {
+    const why = 'a thermostat named takes no more for now; any others named got it';
+    return refuse(context, response, 'thermostats_refused', why, target, retryAfter(refusedWaitMs), { reached: reached.join(',') });
+  }
   response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': EMPTY_ARRAY.length });
   response.end(EMPTY_ARRAY);
   context.log.info('owntracks_ingress', { outcome: 'delivered', member: target.member, thermostats: reached.join(',') });
 }
 
-const retryAfter = (seconds: number): Record<string, string> => ({ 'Retry-After': String(Math.max(1, seconds)) });
+/**
+ * Refuses with 503 when the address or the member toward any thermostat named is over its rate (docs/protocol.md,
+ * "The ingress"): asking charges nothing, and a thermostat never reached is never charged.
+ */
+function refusedOverRate(context: BrokerContext, response: ServerResponse, target: Target, address: string): boolean {
+  const { byAddress, byMemberAndThermostat } = context.ingress;
+  const now = context.now();
+  const wait = Math.max(
+    byAddress.msUntilAdmitted(address, now),
+    ...target.thermostats.map((thermostat) => byMemberAndThermostat.msUntilAdmitted(memberThermostatKey(target.member, thermostat), now)),
+  );
+  if (wait === 0) return false;
+  context.stats.rateLimited += 1;
+  refuse(context, response, 'rate_limited', 'over the rate of your address or of this member toward a thermostat named', target, retryAfter(wait));
+  return true;
+}
 
-/** Answers as INGRESS_REFUSALS says, with `{"error":"<why>"}`; the log names the outcome, member and thermostats. */
+/** Retry-After in whole seconds, at least one. */
+const retryAfter = (ms: number): Record<string, string> => ({ 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) });
+
+/**
+ * Answers as INGRESS_REFUSALS says, with `{"error":"<why>"}`; the log names the outcome, member and thermostats.
+ * A request whose body was not read to its end also loses its connection, rather than have Node read the rest to
+ * find the next request.
+ */
 function refuse(
   context: BrokerContext,
   response: ServerResponse,
@@ -136,21 +178,22 @@ function refuse(
   why: string,
   target: Target | null,
   headers: Record<string, string> = {},
-  detail?: string,
+  logged: Record<string, string> = {},
 ): void {
-  const { status, close } = INGRESS_REFUSALS[refusal];
+  const { status, retryAfterS }: IngressAnswer = INGRESS_REFUSALS[refusal];
   const body = JSON.stringify({ error: why });
   if (!response.headersSent) {
     response.writeHead(status, {
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
       'Content-Length': Buffer.byteLength(body),
-      ...(close ? { Connection: 'close' } : {}),
+      ...(response.req.complete ? {} : { Connection: 'close' }),
+      ...(retryAfterS === undefined ? {} : { 'Retry-After': String(retryAfterS) }),
       ...headers,
     });
   }
   response.end(body);
-  const fields = { outcome: refusal, ...(detail === undefined ? {} : { detail }), member: target?.member ?? null, thermostats: target?.thermostats.join(',') ?? null };
+  const fields = { outcome: refusal, ...logged, member: target?.member ?? null, thermostats: target?.thermostats.join(',') ?? null };
   if (status === 503) context.log.warn('owntracks_ingress', fields);
   else context.log.info('owntracks_ingress', fields);
 }

@@ -196,16 +196,24 @@ describe('the request line', () => {
   });
 });
 
-/** A raw HTTP exchange, to send what http.request will not: a lying Content-Length, a half-sent body. */
+/** A raw HTTP exchange, to send what http.request will not: a lying Content-Length, a half-sent body, a bad chunk. */
 class RawRequest {
   private readonly socket: Socket;
   private text = '';
+  private readonly waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
   readonly closed: Promise<void>;
 
-  constructor(port: number) {
-    this.socket = connect(port, '127.0.0.1');
+  constructor(port: number, localAddress?: string) {
+    this.socket = connect({ port, host: '127.0.0.1', localAddress });
     this.socket.setEncoding('utf8');
-    this.socket.on('data', (chunk: string) => (this.text += chunk));
+    this.socket.on('data', (chunk: string) => {
+      this.text += chunk;
+      for (const waiter of [...this.waiters]) {
+        if (!waiter.pattern.test(this.text)) continue;
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    });
     this.socket.on('error', () => undefined);
     this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
   }
@@ -214,10 +222,16 @@ class RawRequest {
     this.socket.write(data);
   }
 
-  /** The status of the first answer, once the socket has closed. */
+  /** Resolves once what came back matches `pattern`. */
+  until(pattern: RegExp): Promise<void> {
+    if (pattern.test(this.text)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ pattern, resolve }));
+  }
+
+  /** The status of the first final (not 1xx) answer, once the socket has closed. */
   async statusOnClose(): Promise<number> {
     await this.closed;
-    return Number(/^HTTP\/1\.1 (\d{3})/.exec(this.text)?.[1] ?? 0);
+    return Number(/^HTTP\/1\.1 ([2-5]\d\d)/m.exec(this.text)?.[1] ?? 0);
   }
 
   get received(): string {
@@ -230,6 +244,7 @@ class RawRequest {
 }
 
 const head = (path: string, headers: string): string => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`;
+const CONTINUE = /^HTTP\/1\.1 100 Continue\r\n\r\n/;
 
 describe('bounds on the body', () => {
   it('answers a declared Content-Length over 4096 with 413 at once, reading none of it, and closes', async () => {
@@ -268,13 +283,16 @@ describe('bounds on the body', () => {
     expect(await received(home)).toEqual([]);
   });
 
-  it('answers 408 when the body does not arrive within the message deadline, and delivers nothing', async () => {
+  it('answers 503 with Retry-After: 1 when the body does not arrive within the message deadline, closes, and delivers nothing', async () => {
     const started = await broker({ messageTimeoutMs: 200 });
     const home = await thermostat(started);
     const raw = new RawRequest(started.port);
     raw.write(head(pathFor(home.id), 'Content-Length: 4000\r\n'));
     raw.write('{"_type":"encrypted",');
-    expect(await raw.statusOnClose()).toBe(408);
+    // OwnTracks drops a message on any 4xx: a phone on a poor link must send it again instead.
+    expect(await raw.statusOnClose()).toBe(503);
+    expect(raw.received).toMatch(/\r\nRetry-After: 1\r\n/i);
+    expect(raw.received).toMatch(/\r\nConnection: close\r\n/i);
     expect(await received(home)).toEqual([]);
   });
 
@@ -302,17 +320,34 @@ describe('rates', () => {
     expect(answer.headers['retry-after']).toMatch(/^\d+$/);
   };
 
-  it('holds a member to its rate from any address: 503 with Retry-After in seconds', async () => {
+  it('holds a member to its rate toward a thermostat from any address: 503 with Retry-After in seconds', async () => {
     const started = await broker(slow);
-    const home = await thermostat(started);
+    const [home, cabin] = [await thermostat(started), await thermostat(started)];
     expectDelivered(await post(started, pathFor(home.id), goodBody.bytes, { localAddress: '127.0.0.2' }));
     expectDelivered(await post(started, pathFor(home.id), goodBody.bytes, { localAddress: '127.0.0.3' }));
     const third = await post(started, pathFor(home.id), goodBody.bytes, { localAddress: '127.0.0.4' });
     expectRateLimited(third);
     expect(Number(third.headers['retry-after'])).toBe(1000);
-    // Another member from that address still gets through.
+    // Naming that thermostat among others is over the rate too, and reaches none of them.
+    expectRateLimited(await post(started, pathFor(cabin.id, home.id), goodBody.bytes, { localAddress: '127.0.0.4' }));
+    // Another member from that address still gets through, and so does the member toward another thermostat.
     expectDelivered(await post(started, owntracksIngressPath(OTHER_MEMBER, [home.id]), goodBody.bytes, { localAddress: '127.0.0.4' }));
+    expectDelivered(await post(started, pathFor(cabin.id), goodBody.bytes, { localAddress: '127.0.0.5' }));
     expect((await received(home)).map((packet) => packet.packet_type === 'RELAY' && packet.member)).toEqual([MEMBER, MEMBER, OTHER_MEMBER]);
+    expect(await received(cabin)).toEqual([relayPacket(cabin.id, MEMBER, goodBody.data!)]);
+  });
+
+  it("spends nothing of the member's rate when a stranger names the member with thermostats of its own", async () => {
+    const started = await broker({ rateLimitPerSecond: 0.001, rateLimitBurst: 8 });
+    const home = await thermostat(started);
+    // Any client logged on over WebSockets can play a thermostat: the stranger brings 8 of them, from two addresses.
+    const decoys: TestClient[] = [];
+    for (let index = 0; index < 8; index += 1) decoys.push(await thermostat(started));
+    const decoyPath = pathFor(...decoys.map((decoy) => decoy.id));
+    expectDelivered(await post(started, decoyPath, goodBody.bytes, { localAddress: '127.0.0.2' }));
+    expectDelivered(await post(started, decoyPath, goodBody.bytes, { localAddress: '127.0.0.3' }));
+    expectDelivered(await post(started, pathFor(home.id), goodBody.bytes, { localAddress: '127.0.0.4' }));
+    expect(await home.next()).toEqual(relayPacket(home.id, MEMBER, goodBody.data!));
   });
 
   it('holds an address to its rate across members', async () => {
@@ -367,7 +402,8 @@ describe('rates', () => {
     expectDelivered(await post(started, path));
     const refused = await post(started, path);
     expectRefused(refused, 503);
-    expect(refused.headers['retry-after']).toBe('1');
+    // One frame per 1000 s: the thermostat takes the next in 1000 s.
+    expect(refused.headers['retry-after']).toBe('1000');
     expect(await received(home)).toHaveLength(2);
     // The partner's own START still passes freely: the ingress spent the strangers' budget only.
     app.send(start(app.id, home.id, 'v1.session'));
@@ -375,13 +411,115 @@ describe('rates', () => {
     expect(started.stats().droppedOverInboundBudget).toBe(1);
   });
 
-  it("delivers to the thermostat that has budget left when another's is spent", async () => {
-    const started = await broker({ inboundPerSecond: 0.001, inboundBurst: 1 });
+  it("answers 503 with Retry-After when an online thermostat named refused it, the others named having got it", async () => {
+    const started = await broker({ inboundPerSecond: 0.5, inboundBurst: 1 });
     const [busy, free] = [await thermostat(started), await thermostat(started)];
     expectDelivered(await post(started, pathFor(busy.id)));
-    expectDelivered(await post(started, pathFor(busy.id, free.id)));
+    const refused = await post(started, pathFor(busy.id, free.id, OFFLINE));
+    expectRefused(refused, 503);
+    expect(refused.headers['retry-after']).toBe('2');
     expect(await received(busy)).toHaveLength(1);
-    expect(await received(free)).toHaveLength(1);
+    expect(await received(free)).toEqual([relayPacket(free.id, MEMBER, goodBody.data!)]);
+  });
+});
+
+describe('requests in progress', () => {
+  const PROXY = '127.0.0.5';
+  const CLIENT = '198.51.100.1';
+
+  /** A request through the trusted proxy whose body is still to come, once the broker has taken it in (its 100 Continue). */
+  async function bodyAwaited(started: RunningBroker, path: string, client: string, framing = `Content-Length: ${goodBody.bytes.length}`): Promise<RawRequest> {
+    const raw = new RawRequest(started.port, PROXY);
+    raw.write(head(path, `X-Forwarded-For: ${client}\r\nExpect: 100-continue\r\n${framing}\r\n`));
+    await raw.until(CONTINUE);
+    return raw;
+  }
+
+  function refusedUnread(started: RunningBroker, path: string, client: string): RawRequest {
+    const raw = new RawRequest(started.port, PROXY);
+    raw.write(head(path, `X-Forwarded-For: ${client}\r\nExpect: 100-continue\r\nContent-Length: ${goodBody.bytes.length}\r\n`));
+    return raw;
+  }
+
+  it('holds at most 8 of one client address, also through a trusted proxy, and counts every end of one out', async () => {
+    const started = await broker({ trustedProxies: [PROXY] });
+    const home = await thermostat(started);
+    const held: RawRequest[] = [];
+    held.push(await bodyAwaited(started, pathFor(home.id), CLIENT, 'Transfer-Encoding: chunked'));
+    for (let index = 1; index < 8; index += 1) held.push(await bodyAwaited(started, pathFor(home.id), CLIENT));
+
+    const ninth = refusedUnread(started, pathFor(home.id), CLIENT);
+    expect(await ninth.statusOnClose()).toBe(503);
+    // Every request in progress ends by the message deadline (10 s).
+    expect(ninth.received).toMatch(/\r\nRetry-After: 10\r\n/i);
+    expect(ninth.received).not.toMatch(/100 Continue/);
+    // Another client behind the same proxy is not held up.
+    const other = await bodyAwaited(started, pathFor(home.id), '198.51.100.2');
+    other.write(goodBody.bytes);
+    await other.until(/ 200 OK/);
+
+    held[1]!.write(goodBody.bytes);
+    await held[1]!.until(/ 200 OK/);
+    held[2]!.destroy();
+    held[0]!.write('zz\r\n'); // not a chunk size: a parse error ends it
+    await vi.waitFor(() => expect(started.stats().ingressRequestsInProgress).toBe(5));
+    for (let index = 0; index < 3; index += 1) held.push(await bodyAwaited(started, pathFor(home.id), CLIENT));
+    expect(await refusedUnread(started, pathFor(home.id), CLIENT).statusOnClose()).toBe(503);
+
+    for (const raw of [...held, other]) raw.destroy();
+    await vi.waitFor(() => expect(started.stats().ingressRequestsInProgress).toBe(0));
+  });
+
+  it('counts out a request whose body timed out', async () => {
+    const started = await broker({ trustedProxies: [PROXY], messageTimeoutMs: 200 });
+    const home = await thermostat(started);
+    const held: RawRequest[] = [];
+    for (let index = 0; index < 8; index += 1) held.push(await bodyAwaited(started, pathFor(home.id), CLIENT));
+    for (const raw of held) expect(await raw.statusOnClose()).toBe(503);
+    const next = await bodyAwaited(started, pathFor(home.id), CLIENT);
+    next.write(goodBody.bytes);
+    await next.until(/ 200 OK/);
+    expect(await home.next()).toEqual(relayPacket(home.id, MEMBER, goodBody.data!));
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  const expecting = (started: RunningBroker, request: string): RawRequest => {
+    const raw = new RawRequest(started.port);
+    raw.write(request);
+    return raw;
+  };
+
+  it('refuses what the head tells before sending 100 Continue, so that no refused body is sent', async () => {
+    const started = await broker({ rateLimitPerSecond: 0.001, rateLimitBurst: 2 });
+    const home = await thermostat(started);
+    const cases: Array<{ request: string; status: number }> = [
+      { request: head(pathFor(home.id), 'Expect: 100-continue\r\nContent-Length: 5000\r\n'), status: 413 },
+      { request: head('/presence/owntracks/nobody', 'Expect: 100-continue\r\nContent-Length: 300\r\n'), status: 404 },
+      { request: `PUT ${pathFor(home.id)} HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 300\r\n\r\n`, status: 405 },
+    ];
+    expectDelivered(await post(started, pathFor(home.id)));
+    expectDelivered(await post(started, pathFor(home.id)));
+    // The member is over its rate toward that thermostat now.
+    cases.push({ request: head(pathFor(home.id), 'Expect: 100-continue\r\nContent-Length: 300\r\n'), status: 503 });
+    for (const { request, status } of cases) {
+      const raw = expecting(started, request);
+      expect(await raw.statusOnClose(), request).toBe(status);
+      expect(raw.received, request).not.toMatch(/100 Continue/);
+    }
+    expect(await received(home)).toHaveLength(2);
+  });
+
+  it('sends 100 Continue to a request it takes, then delivers its body; the rest of the broker answers as before', async () => {
+    const started = await broker();
+    const home = await thermostat(started);
+    const raw = expecting(started, head(pathFor(home.id), `Expect: 100-continue\r\nConnection: close\r\nContent-Length: ${goodBody.bytes.length}\r\n`));
+    await raw.until(CONTINUE);
+    raw.write(goodBody.bytes);
+    expect(await raw.statusOnClose()).toBe(200);
+    expect(await home.next()).toEqual(relayPacket(home.id, MEMBER, goodBody.data!));
+    const health = expecting(started, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n');
+    expect(await health.statusOnClose()).toBe(200);
   });
 });
 
