@@ -327,6 +327,28 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
     expect(pastSecond.regime).toBe('home');
   }, 240_000);
 
+  it('an Android leave stamped with its fix, older than a location sent before it, still makes the member away', async () => {
+    const thermostat = await startThermostat('android-late-leave');
+    const app = await connectApp();
+    const living = await app.pair(thermostat, 'Ana');
+    const phone = await setUpOwntracks(app, [living], 'android');
+    expectDelivered(await phone.enter());
+    expect(living.member(await living.barrier())).toMatchObject({ home: true, source: 'owntracks' });
+
+    // A location in the region (created_at now), then the leave Play Services delivers late: its time is
+    // the fix's tst, a few seconds below that created_at. Ordered on one clock with the location, it was refused.
+    phone.now += 900;
+    expectDelivered(await phone.report(true));
+    const leave = phone.transition('leave');
+    expect(leave.plaintext).not.toContain('created_at');
+    const beforeLeave = await living.barrier();
+    expectDelivered(await phone.post(leave));
+    const away = await living.nextState((state) => living.member(state)?.home === false, 'with the member away after the late leave');
+    expect(away.uptime_s - beforeLeave.uptime_s).toBeGreaterThanOrEqual(LEAVE_DELAY_S);
+    expect(living.member(away)).toMatchObject({ home: false, source: 'owntracks', distance: null });
+    expect(away.regime).toBe('away');
+  }, 240_000);
+
   it('a second leave does not restart the delay; a reboot forgets the pending leave and the reports, not the replay time', async () => {
     // Slower, so that the second leave surely comes while the first is pending, and the margins are seconds.
     const thermostat = await startThermostat('reboot', 20);
