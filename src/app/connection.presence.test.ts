@@ -63,4 +63,36 @@ describe('presence from the app', () => {
     );
     expect([living.owntracks.size, hall.owntracks.size]).toEqual([0, 0]);
   });
+
+  it('unpairing a thermostat holding the OwnTracks secret tells it to forget it, or, offline, says that it keeps it', async () => {
+    const living = new TestThermostat();
+    const hall = new TestThermostat();
+    const attic = new TestThermostat();
+    const broker = new FakeBroker(living);
+    broker.others.set(hall.id, { thermostat: hall, online: true });
+    broker.others.set(attic.id, { thermostat: attic, online: true });
+    appStore.getState().addThermostat({ id: hall.id, key: hall.keyText, name: 'Hall' });
+    appStore.getState().addThermostat({ id: attic.id, key: attic.keyText, name: 'Attic' });
+    // Paired last, so selected: the other two hear this app in sessions of their own.
+    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
+    appStore.getState().updateGeofence({ home: { latitude: 52.37, longitude: 4.89 } });
+    const identity = await makeLogonKeys();
+    const connection = startConnection(appStore, identity, broker.factory);
+    stops.push(connection.stop);
+    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
+    appStore.getState().startOwntracks('q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA', Date.UTC(2026, 11, 2));
+    await vi.waitFor(() => expect(Object.keys(appStore.getState().preferences.owntracks?.answers ?? {})).toHaveLength(3));
+
+    appStore.getState().removeThermostat(hall.id);
+    await vi.waitFor(() => expect(hall.owntracks.has(identity.id)).toBe(false));
+
+    broker.others.get(attic.id)!.online = false;
+    connection.commands.sendPresence({ home: false, distance: 900 });
+    // Frames reach the app asynchronously, so this first holds on a later check, once the broker's word that the
+    // attic is offline (sent right after the living room's answer) has ended the attic's session too.
+    await vi.waitFor(() => expect(appStore.getState().lastStates[living.id]?.state.members.find((member) => member.id === identity.id)?.home).toBe(false));
+    appStore.getState().removeThermostat(attic.id);
+    expect(appStore.getState().owntracksKeptBy).toEqual(['Attic']);
+    expect(attic.owntracks.has(identity.id)).toBe(true);
+  });
 });

@@ -20,6 +20,9 @@ export interface OwntracksSlice {
   /** What a thermostat's STATE said to `sent` (the connection client reports it); null: it lost a secret it held. */
   owntracksAnswered: (thermostat: ClientId, sent: OwntracksSetting, answer: OwntracksAnswer | null) => void;
   owntracksLinkOpened: (link: string) => void;
+  /** Unpaired thermostats (their names) that could not be told to forget the secret: it stays on them until a factory reset. Not stored. */
+  owntracksKeptBy: string[];
+  owntracksKeptByUnpaired: (name: string) => void;
 }
 
 export const createOwntracksSlice: StateCreator<AppState, [], [], OwntracksSlice> = (set) => {
@@ -40,5 +43,7 @@ export const createOwntracksSlice: StateCreator<AppState, [], [], OwntracksSlice
     turnOffOwntracks: () => change(turnedOff),
     owntracksAnswered: (thermostat, sent, answer) => change((setup) => withAnswer(setup, thermostat, sent, answer)),
     owntracksLinkOpened: (link) => change((setup) => withOpenedLink(setup, link)),
+    owntracksKeptBy: [],
+    owntracksKeptByUnpaired: (name) => set((current) => ({ owntracksKeptBy: [...current.owntracksKeptBy, name] })),
   };
 };

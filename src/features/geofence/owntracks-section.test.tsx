@@ -203,6 +203,20 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     expect(within(section()).queryByRole('note', { name: 'The phone cannot reach the broker' })).toBeNull();
   });
 
+  it('says which unpaired thermostats keep the secret until a factory reset, and what to do about it', async () => {
+    household();
+    render(<GeofenceCard />);
+    await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
+    expect(within(section()).queryByRole('note', { name: 'Removed thermostats that keep the secret' })).toBeNull();
+    act(() => {
+      appStore.getState().removeThermostat(HALL.id);
+      appStore.getState().owntracksKeptByUnpaired(HALL.name);
+    });
+    expect(within(section()).getByRole('note', { name: 'Removed thermostats that keep the secret' })).toHaveTextContent(
+      'Hall was removed while out of reach and keeps your OwnTracks secret until it is factory reset. Make a new secret',
+    );
+  });
+
   it('without a home offers no set-up yet', () => {
     appStore.getState().addThermostat(LIVING);
     render(<GeofenceCard />);

@@ -154,6 +154,7 @@ export function OwntracksSection() {
   const ownId = useAppStore((s) => s.ownId);
   const startOwntracks = useAppStore((s) => s.startOwntracks);
   const turnOff = useAppStore((s) => s.turnOffOwntracks);
+  const keptBy = useAppStore((s) => s.owntracksKeptBy);
 
   const on = setup !== null && setup.secret !== null;
   const unreachableHost = localOnlyHost(brokerUrl);
@@ -197,6 +198,13 @@ export function OwntracksSection() {
         <p className="muted small">Choose your home first: turn on Geofence above, or enter it in Settings.</p>
       ) : null}
       {setup === null ? null : <ThermostatAnswers setup={setup} thermostats={thermostats} />}
+      {keptBy.length === 0 ? null : (
+        <p role="note" aria-label="Removed thermostats that keep the secret" className="banner banner-warn">
+          {keptBy.join(', ')} {keptBy.length === 1 ? 'was' : 'were'} removed while out of reach and {keptBy.length === 1 ? 'keeps' : 'keep'} your
+          OwnTracks secret until {keptBy.length === 1 ? 'it is' : 'they are'} factory reset. Make a new secret (and open the new link in
+          OwnTracks) so that your reports cannot be opened there.
+        </p>
+      )}
       {radius === null ? null : (
         <p className="muted small">
           OwnTracks watches a circle of {radius} m around your home

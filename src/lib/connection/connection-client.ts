@@ -178,6 +178,21 @@ export class ConnectionClient {
     this.courier.setPeers(this.peersBesidesSelected(peers));
   }
 
+  /**
+   * A thermostat is about to be unpaired (before its key is dropped): if it holds this member's OwnTracks secret, it is
+   * told to forget it in the session it has with this app, without waiting for an answer (unpairing never waits).
+   * `kept`: it holds the secret and has no session to be told in (offline, or not heard from), so it keeps the secret
+   * until it is factory reset.
+   */
+  unpaired(id: ClientId): 'nothing-held' | 'told' | 'kept' {
+    if (!this.owntracks.mayHold(id)) return 'nothing-held';
+    const told =
+      id === this.thermostat?.id
+        ? this.guard.currentSession !== null && this.sendCommand({ type: 'OWNTRACKS_set', secret: null })
+        : this.courier.farewell(id);
+    return told ? 'told' : 'kept';
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

@@ -42,6 +42,11 @@ export class OwntracksLedger {
     return this.handover(thermostat)?.pending() ?? false;
   }
 
+  /** Its latest STATE listed this member: it holds a secret of this member's, as far as the app knows. */
+  mayHold(thermostat: ClientId): boolean {
+    return this.seen.get(thermostat)?.listed === true;
+  }
+
   /** The message due for a thermostat in `session`, else null (nothing due, or its next STATE must decide first). */
   bodyFor(thermostat: ClientId, session: string): OwntracksBody | null {
     return this.handover(thermostat)?.bodyFor(session) ?? null;

@@ -379,6 +379,39 @@ describe('the OwnTracks secret for every paired thermostat', () => {
     client.stop();
   });
 
+  it('tells a thermostat about to be unpaired to forget the secret, best effort, whether selected or not', async () => {
+    const { client, selected, hall, identity } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    expect(client.unpaired(hall.id)).toBe('told');
+    client.setPresencePeers([{ id: selected.id, key: selected.key }]);
+    expect(client.unpaired(selected.id)).toBe('told');
+    client.setThermostat(null);
+    client.setPresencePeers([]);
+    await pass();
+    expect(hall.owntracks.has(identity.id)).toBe(false);
+    expect(selected.owntracks.has(identity.id)).toBe(false);
+    client.stop();
+  });
+
+  it('says an unpaired thermostat keeps the secret when it cannot be told (offline), and nothing for one that holds none', async () => {
+    const { client, broker, hall, identity } = await household();
+    client.start();
+    await pass();
+    client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
+    await pass();
+    broker.others.get(hall.id)!.online = false;
+    client.sendPresence({ home: false, distance: 900 });
+    await pass();
+    expect(client.unpaired(hall.id)).toBe('kept');
+    expect(hall.owntracks.has(identity.id)).toBe(true);
+    client.setOwntracks({ setting: { secret: null, wtst: 7 }, answers: {} });
+    expect(client.unpaired('NeverPairedNeverPaired')).toBe('nothing-held');
+    client.stop();
+  });
+
   it('gives the secret again to a thermostat whose STATE no longer lists this app (a factory reset)', async () => {
     const { client, hall, identity, answers } = await household();
     client.start();

@@ -89,6 +89,13 @@ export class PresenceCourier {
     }
   }
 
+  /** Best effort before the peer is unpaired: `secret: null` in the session it has, if any; true when it went out. */
+  farewell(id: ClientId): boolean {
+    const peer = this.peers.get(id);
+    if (peer === undefined || !this.loggedOn) return false;
+    return this.sendBody(peer, { type: 'OWNTRACKS_set', secret: null });
+  }
+
   handles(id: string | undefined): boolean {
     return id !== undefined && this.peers.has(id);
   }
