@@ -220,7 +220,8 @@ Status decode_owntracks_members(const uint8_t* blob, size_t length, OwntracksMem
                                                          : 0;
   const size_t count = length >= 8 ? blob[3] : 0;
   bool good = record != 0 && blob[0] == 'H' && blob[1] == 'O' && count <= kMaxOwntracksMembers &&
-              length == 8 + count * record && load_le32(blob + length - 4) == checksum32(blob, length - 4);
+              length == 8 + count * record &&
+              load_le32(blob + length - 4) == checksum32(blob, length - 4);
   // Each record keeps what OWNTRACKS_set and START let in: an ID once, a secret of the alphabet,
   // a name as copy_display_name left it (whole characters, no control characters).
   for (size_t i = 0; good && i < count; ++i) {

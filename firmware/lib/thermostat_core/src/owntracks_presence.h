@@ -97,7 +97,8 @@ bool is_owntracks_secret(const char* text);
 // the name zero-padded to kMaxNameBytes; checksum32 of all that, 32-bit
 // little-endian. A firmware that changes the record raises the version and
 // reads the older ones (version 1 is read, see owntracks_presence.cpp).
-constexpr size_t kOwntracksRecordBytes = 8 + 8 + 8 + kIdLength + kOwntracksSecretLength + 1 + kMaxNameBytes;
+constexpr size_t kOwntracksRecordBytes =
+    8 + 8 + 8 + kIdLength + kOwntracksSecretLength + 1 + kMaxNameBytes;
 constexpr size_t kOwntracksBlobMaxBytes = 4 + kMaxOwntracksMembers * kOwntracksRecordBytes + 4;
 constexpr uint8_t kOwntracksBlobVersion = 2;
 size_t encode_owntracks_members(const OwntracksMembers& members, uint8_t* out);

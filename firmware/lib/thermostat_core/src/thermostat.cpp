@@ -606,7 +606,8 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   if (settings_ != before) persist_settings(now);
   send_state(*peer, nullptr, error, now);
   // The other apps see the settings, and STATE's owntracks list, as they now stand.
-  if (settings_ != before || (owntracks_.find(peer->id) != nullptr) != listed) push_states(now, peer);
+  const bool relisted = (owntracks_.find(peer->id) != nullptr) != listed;
+  if (settings_ != before || relisted) push_states(now, peer);
 }
 
 const char* Thermostat::apply_set(const cJSON* message) {
@@ -655,10 +656,9 @@ const char* Thermostat::apply_owntracks_set(const Peer& peer, const cJSON* messa
   const cJSON* secret = cJSON_GetObjectItemCaseSensitive(message, "secret");
   const cJSON* wtst = cJSON_GetObjectItemCaseSensitive(message, "wtst");
   const bool forget = cJSON_IsNull(secret);
-  if (!forget &&
-      (!cJSON_IsString(secret) || !is_owntracks_secret(secret->valuestring) || !cJSON_IsNumber(wtst))) {
-    return "bad_message";
-  }
+  const bool well_formed = forget || (cJSON_IsString(secret) &&
+                                      is_owntracks_secret(secret->valuestring) && cJSON_IsNumber(wtst));
+  if (!well_formed) return "bad_message";
   uint64_t region = 0;
   if (!forget && !json_whole_number(wtst, &region)) return "out_of_range";
   // While the stored registrations cannot be read, a write would leave only this member's in the
