@@ -393,10 +393,12 @@ export interface PresenceMemberVector {
   name: string;
   /** Whose body shapes the member's phone sends. */
   platform: 'ios' | 'android';
+  /** Two letters, as the app puts in the configuration. */
   tid: string;
   secret: string;
+  /** The region's tst the member's app sent with OWNTRACKS_set. */
   wtst: number;
-  /** True when the member's app sent OWNTRACKS_set {secret, wtst} before the first step. */
+  /** True when the member's app sent OWNTRACKS_set {secret, wtst} before the first step; false: its bodies are sealed, but not for this thermostat. */
   registered: boolean;
 }
 

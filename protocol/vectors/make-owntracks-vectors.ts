@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import sodium from 'libsodium-wrappers';
 import { owntracksKey } from '../owntracks-key.ts';
 import { relayPacket } from '../relay.ts';
+import type { PresenceMemberVector } from './index.ts';
 
 const SESSION = 'c2Vzc2lvbi0xMjM0';
 const REGION = 'Hearth';
@@ -107,18 +108,7 @@ const THERMOSTAT = 'Yw3NKWbEM2aRElRIu7JbT_';
 /** The phones' clock (Unix seconds) when the thermostat's clock reads 0 ms; the two advance together. */
 const PHONE_EPOCH = 1764680000;
 
-interface ScenarioMember {
-  id: string;
-  name: string;
-  platform: 'ios' | 'android';
-  /** Two letters, as the app puts in the configuration. */
-  tid: string;
-  secret: string;
-  /** The region's tst the member's app sent with OWNTRACKS_set. */
-  wtst: number;
-  /** False for a member whose app never sent the thermostat a secret: its bodies are sealed, but not for this thermostat. */
-  registered: boolean;
-}
+type ScenarioMember = PresenceMemberVector;
 
 const ANA: ScenarioMember = {
   id: 'GGXACDHnP37iP8E8stD1iL',
