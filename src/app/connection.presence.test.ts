@@ -10,6 +10,21 @@ afterEach(() => {
   stops.splice(0).forEach((stop) => stop());
 });
 
+const SECRET = 'q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA';
+
+function pair(thermostat: TestThermostat, name: string): void {
+  appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name });
+}
+
+/** Starts the app's connection through `broker` and waits until it is connected. */
+async function connect(broker: FakeBroker) {
+  const identity = await makeLogonKeys();
+  const connection = startConnection(appStore, identity, broker.factory);
+  stops.push(connection.stop);
+  await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
+  return { identity, connection };
+}
+
 describe('presence from the app', () => {
   it('reaches every paired thermostat, the ones paired later included, not only the selected one', async () => {
     const living = new TestThermostat();
@@ -18,19 +33,16 @@ describe('presence from the app', () => {
     const broker = new FakeBroker(living);
     broker.others.set(hall.id, { thermostat: hall, online: true });
     broker.others.set(attic.id, { thermostat: attic, online: true });
-    appStore.getState().addThermostat({ id: hall.id, key: hall.keyText, name: 'Hall' });
-    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
-    const identity = await makeLogonKeys();
-    const connection = startConnection(appStore, identity, broker.factory);
-    stops.push(connection.stop);
-    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
+    pair(hall, 'Hall');
+    pair(living, 'Living room');
+    const { identity, connection } = await connect(broker);
 
     connection.commands.sendPresence({ home: false, distance: 1800 });
     const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
     await vi.waitFor(() => expect([presenceOf(living), presenceOf(hall)]).toEqual([false, false]));
 
     // Paired after the phone left: it hears where the phone is without waiting for the next report.
-    appStore.getState().addThermostat({ id: attic.id, key: attic.keyText, name: 'Attic' });
+    pair(attic, 'Attic');
     await vi.waitFor(() => expect(presenceOf(attic)).toBe(false));
     // Now the attic is selected and the living room one of the others: it still hears the next change.
     connection.commands.sendPresence({ home: true, distance: 30 });
@@ -42,20 +54,17 @@ describe('presence from the app', () => {
     const hall = new TestThermostat();
     const broker = new FakeBroker(living);
     broker.others.set(hall.id, { thermostat: hall, online: true });
-    appStore.getState().addThermostat({ id: hall.id, key: hall.keyText, name: 'Hall' });
-    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
+    pair(hall, 'Hall');
+    pair(living, 'Living room');
     appStore.getState().updateGeofence({ home: { latitude: 52.37, longitude: 4.89 } });
-    const identity = await makeLogonKeys();
-    const connection = startConnection(appStore, identity, broker.factory);
-    stops.push(connection.stop);
-    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
+    const { identity } = await connect(broker);
 
-    appStore.getState().startOwntracks('q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA', Date.UTC(2026, 11, 2));
+    appStore.getState().startOwntracks(SECRET, Date.UTC(2026, 11, 2));
     const { wtst } = appStore.getState().preferences.owntracks!;
     await vi.waitFor(() =>
       expect(appStore.getState().preferences.owntracks?.answers).toEqual({ [living.id]: 'holds', [hall.id]: 'holds' }),
     );
-    expect(hall.owntracks.get(identity.id)).toEqual({ secret: 'q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA', wtst });
+    expect(hall.owntracks.get(identity.id)).toEqual({ secret: SECRET, wtst });
 
     appStore.getState().turnOffOwntracks();
     await vi.waitFor(() =>
@@ -71,16 +80,13 @@ describe('presence from the app', () => {
     const broker = new FakeBroker(living);
     broker.others.set(hall.id, { thermostat: hall, online: true });
     broker.others.set(attic.id, { thermostat: attic, online: true });
-    appStore.getState().addThermostat({ id: hall.id, key: hall.keyText, name: 'Hall' });
-    appStore.getState().addThermostat({ id: attic.id, key: attic.keyText, name: 'Attic' });
+    pair(hall, 'Hall');
+    pair(attic, 'Attic');
     // Paired last, so selected: the other two hear this app in sessions of their own.
-    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
+    pair(living, 'Living room');
     appStore.getState().updateGeofence({ home: { latitude: 52.37, longitude: 4.89 } });
-    const identity = await makeLogonKeys();
-    const connection = startConnection(appStore, identity, broker.factory);
-    stops.push(connection.stop);
-    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
-    appStore.getState().startOwntracks('q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA', Date.UTC(2026, 11, 2));
+    const { identity, connection } = await connect(broker);
+    appStore.getState().startOwntracks(SECRET, Date.UTC(2026, 11, 2));
     await vi.waitFor(() => expect(Object.keys(appStore.getState().preferences.owntracks?.answers ?? {})).toHaveLength(3));
 
     appStore.getState().removeThermostat(hall.id);
