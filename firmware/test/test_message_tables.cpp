@@ -53,6 +53,20 @@ bool start_nonce_text(const std::string& text) {
 void check_object(const cJSON* object, const cJSON* fields, const Tables& tables,
                   const std::string& where, std::vector<std::string>& problems);
 
+// A list field: false (and said) when it is no list; too many items are said, and the items still checked.
+bool list_within_max_items(const cJSON* value, const cJSON* field, const std::string& at,
+                           std::vector<std::string>& problems) {
+  if (!cJSON_IsArray(value)) {
+    problems.push_back(at + " is not a list");
+    return false;
+  }
+  const cJSON* max_items = cJSON_GetObjectItemCaseSensitive(field, "max_items");
+  if (max_items != nullptr && cJSON_GetArraySize(value) > max_items->valueint) {
+    problems.push_back(at + " has too many items");
+  }
+  return true;
+}
+
 // Holds one field of `object` against its description in the tables; adds what is wrong.
 void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
                  const std::string& where, std::vector<std::string>& problems) {
@@ -128,14 +142,7 @@ void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
       problems.push_back(at + " is too long");
     }
   } else if (kind == "members") {
-    if (!cJSON_IsArray(value)) {
-      problems.push_back(at + " is not a list");
-      return;
-    }
-    const cJSON* max_items = cJSON_GetObjectItemCaseSensitive(field, "max_items");
-    if (max_items != nullptr && cJSON_GetArraySize(value) > max_items->valueint) {
-      problems.push_back(at + " has too many items");
-    }
+    if (!list_within_max_items(value, field, at, problems)) return;
     std::set<std::string> ids;
     const cJSON* member;
     int index = 0;
@@ -149,14 +156,7 @@ void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
       check_object(member, tables.member_fields(), tables, here, problems);
     }
   } else if (kind == "ids") {
-    if (!cJSON_IsArray(value)) {
-      problems.push_back(at + " is not a list");
-      return;
-    }
-    const cJSON* max_items = cJSON_GetObjectItemCaseSensitive(field, "max_items");
-    if (max_items != nullptr && cJSON_GetArraySize(value) > max_items->valueint) {
-      problems.push_back(at + " has too many items");
-    }
+    if (!list_within_max_items(value, field, at, problems)) return;
     std::set<std::string> ids;
     const cJSON* id;
     cJSON_ArrayForEach(id, value) {
