@@ -3,9 +3,6 @@
  * the app, the configuration link the app offers sets up a test OwnTracks phone (scripts/owntracks-phone.ts),
  * and the phone's sealed reports, through the real broker to the simulated thermostat, show in the app.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Locator } from '@playwright/test';
 import { test, expect, type ThermostatScreen } from './fixtures/index.ts';
 import { HOME, placeBrowser } from './fixtures/geo.ts';
@@ -117,46 +114,37 @@ test('OwnTracks in a household of two thermostats: the link names both, and an A
   page,
   app,
   thermostat,
-  broker,
-  simSpeed,
+  hall,
 }) => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-hall-'));
-  const hall = await SimulatedThermostat.start({ brokerWsUrl: broker.wsUrl, appUrl: broker.httpUrl, stateDir, speed: simSpeed, name: 'hall', logFile: join(stateDir, 'hall.log') });
-  try {
-    await hall.waitForOnline();
-    await app.pair(page, { link: hall.pairLink, thermostatName: 'Hall' });
-    const screen = await app.pair(page);
-    await chooseHome(context, screen, 'Ben');
-    const section = owntracksSection(screen);
-    await section.getByRole('button', { name: 'Set up OwnTracks' }).click();
-    const href = await offeredLink(section, ['Hall', 'Living room']);
-    const parsed = parseOwntracksConfigLink(href);
-    if (!parsed.ok) throw new Error(`the offered link does not read: ${parsed.message}`);
-    const path = new URL(parsed.value.url).pathname.split('/');
-    expect(path.slice(4).sort()).toEqual([thermostat.id, hall.id].sort());
+  await app.pair(page, { link: hall.pairLink, thermostatName: 'Hall' });
+  const screen = await app.pair(page);
+  await chooseHome(context, screen, 'Ben');
+  const section = owntracksSection(screen);
+  await section.getByRole('button', { name: 'Set up OwnTracks' }).click();
+  const href = await offeredLink(section, ['Hall', 'Living room']);
+  const parsed = parseOwntracksConfigLink(href);
+  if (!parsed.ok) throw new Error(`the offered link does not read: ${parsed.message}`);
+  const path = new URL(parsed.value.url).pathname.split('/');
+  expect(path.slice(4).sort()).toEqual([thermostat.id, hall.id].sort());
 
-    const phone = await OwntracksPhone.fromLink(href, 'android');
-    const presence = async (on: SimulatedThermostat): Promise<string> => {
-      const [member] = (await on.state()).members;
-      return member === undefined ? 'none' : `${member.home ? 'home' : 'away'} via ${member.source}`;
-    };
-    for (const answer of await phone.enter()) expect(answer.status).toBe(200);
-    await expect.poll(() => presence(hall)).toBe('home via owntracks');
-    await expect(memberLine(screen, 'Ben')).toContainText(/Home.*via OwnTracks/);
+  const phone = await OwntracksPhone.fromLink(href, 'android');
+  const presence = async (on: SimulatedThermostat): Promise<string> => {
+    const [member] = (await on.state()).members;
+    return member === undefined ? 'none' : `${member.home ? 'home' : 'away'} via ${member.source}`;
+  };
+  for (const answer of await phone.enter()) expect(answer.status).toBe(200);
+  await expect.poll(() => presence(hall)).toBe('home via owntracks');
+  await expect(memberLine(screen, 'Ben')).toContainText(/Home.*via OwnTracks/);
 
-    phone.now += 600;
-    for (const answer of await phone.leave()) expect(answer.status).toBe(200);
-    await expect(memberLine(screen, 'Ben')).toContainText(/Away.*via OwnTracks/, LEAVE_STOOD);
-    await expect(screen.regime).toHaveText('Away');
-    await expect.poll(() => presence(hall), LEAVE_STOOD).toBe('away via owntracks');
-    await expect.poll(async () => (await hall.state()).regime).toBe('away');
+  phone.now += 600;
+  for (const answer of await phone.leave()) expect(answer.status).toBe(200);
+  await expect(memberLine(screen, 'Ben')).toContainText(/Away.*via OwnTracks/, LEAVE_STOOD);
+  await expect(screen.regime).toHaveText('Away');
+  await expect.poll(() => presence(hall), LEAVE_STOOD).toBe('away via owntracks');
+  await expect.poll(async () => (await hall.state()).regime).toBe('away');
 
-    phone.now += 3600;
-    for (const answer of await phone.enter()) expect(answer.status).toBe(200);
-    await expect(screen.regime).toHaveText('Home');
-    await expect.poll(async () => (await hall.state()).regime).toBe('home');
-  } finally {
-    await hall.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+  phone.now += 3600;
+  for (const answer of await phone.enter()) expect(answer.status).toBe(200);
+  await expect(screen.regime).toHaveText('Home');
+  await expect.poll(async () => (await hall.state()).regime).toBe('home');
 });

@@ -1,7 +1,4 @@
 import type { BrowserContext } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, expect, type ThermostatScreen } from './fixtures/index.ts';
 import { AppTraffic } from './fixtures/app-traffic.ts';
 import { HOME, placeBrowser, type Fix } from './fixtures/geo.ts';
@@ -157,33 +154,17 @@ test('two thermostats in the house: leaving home sends both away, not only the o
   page,
   app,
   thermostat,
-  broker,
-  simSpeed,
+  hall,
 }) => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-hall-'));
-  const hall = await SimulatedThermostat.start({
-    brokerWsUrl: broker.wsUrl,
-    appUrl: broker.httpUrl,
-    stateDir,
-    speed: simSpeed,
-    name: 'hall',
-    logFile: join(stateDir, 'hall.log'),
-  });
-  try {
-    await hall.waitForOnline();
-    await app.pair(page, { link: hall.pairLink, thermostatName: 'Hall' });
-    // Paired last, the living room is the one on screen; the hall hears presence all the same.
-    const screen = await app.pair(page);
-    await setUpGeofence(context, screen, 'Ana');
-    await expect.poll(() => memberPresence(thermostat)).toEqual({ Ana: true });
-    await expect.poll(() => memberPresence(hall)).toEqual({ Ana: true });
+  await app.pair(page, { link: hall.pairLink, thermostatName: 'Hall' });
+  // Paired last, the living room is the one on screen; the hall hears presence all the same.
+  const screen = await app.pair(page);
+  await setUpGeofence(context, screen, 'Ana');
+  await expect.poll(() => memberPresence(thermostat)).toEqual({ Ana: true });
+  await expect.poll(() => memberPresence(hall)).toEqual({ Ana: true });
 
-    await moveTo(context, screen, FAR_AWAY);
-    await expect.poll(() => regime(thermostat)).toBe('away');
-    await expect.poll(() => regime(hall)).toBe('away');
-    await expect.poll(() => memberPresence(hall)).toEqual({ Ana: false });
-  } finally {
-    await hall.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+  await moveTo(context, screen, FAR_AWAY);
+  await expect.poll(() => regime(thermostat)).toBe('away');
+  await expect.poll(() => regime(hall)).toBe('away');
+  await expect.poll(() => memberPresence(hall)).toEqual({ Ana: false });
 });
