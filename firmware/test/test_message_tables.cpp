@@ -230,10 +230,7 @@ TEST_CASE("message tables: every SET and HOME_set case, sealed to a real thermos
     const std::string answer = text_of(command, "thermostat");
     CAPTURE(why);
     Bench bench;
-    REQUIRE(bench.boot() == Error::none);
-    bench.online();
-    App app = bench.app(1);
-    bench.start(app);
+    App app = online_with_app(bench);
     REQUIRE(app.session.size() == vector_session.size());
     bench.link.sent.clear();
     bench.deliver(app.seal("MSG", replaced(text_of(command, "text"), vector_session, app.session)));

@@ -48,10 +48,7 @@ TEST_CASE("owntracks vectors: every OWNTRACKS_set case, sealed to a real thermos
     const std::string answer = text_of(c, "thermostat");
     CAPTURE(why);
     Bench bench;
-    REQUIRE(bench.boot() == Error::none);
-    bench.online();
-    App app = bench.app(1);
-    bench.start(app);
+    App app = online_with_app(bench);
     // A secret held before, so that forgetting and refusing show.
     REQUIRE(Json(register_owntracks(bench, app, kOtherSecret, 7)).is_null("error"));
     bench.start(app);  // a new session: the case's seq 2 is the next one
@@ -154,10 +151,7 @@ TEST_CASE("owntracks vectors: every relay case of relay.json") {
     const std::string why = text_of(c, "why");
     CAPTURE(why);
     Bench bench;
-    REQUIRE(bench.boot() == Error::none);
-    bench.online();
-    App app = bench.app(1);
-    bench.start(app);
+    App app = online_with_app(bench);
     register_owntracks(bench, app);
     const uint32_t dropped_before = bench.core->dropped_envelopes();
     bench.link.sent.clear();

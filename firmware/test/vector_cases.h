@@ -26,6 +26,15 @@ inline std::string replaced(std::string text, const std::string& from, const std
   return text;
 }
 
+// Boots the bench's thermostat, brings it online and opens a session for app 1: where a case is replayed.
+inline App online_with_app(Bench& bench) {
+  REQUIRE(bench.boot() == Error::none);
+  bench.online();
+  App app = bench.app(1);
+  bench.start(app);
+  return app;
+}
+
 // Holds the thermostat's replies to one message case against the case's `thermostat` answer
 // ("dropped", "stale_session" or a STATE) and `result` ("accepted" or the STATE's error).
 // True when the answer is a STATE, for the caller's further checks of replies[0].
