@@ -19,7 +19,7 @@ describe('the OwnTracks set-up in the store', () => {
     expect(makeOwntracksSecret()).not.toBe(secret);
   });
 
-  it('keeps the region (wtst) of a home for a new secret, and makes a new one, to be sent again, when the home moves', () => {
+  it('keeps the region (wtst) for the life of the set-up: a new secret or a new home keeps it, so OwnTracks replaces its "Hearth" region rather than adding one', () => {
     const store = storeWithHome();
     store.getState().startOwntracks('q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA', NOW);
     const first = store.getState().preferences.owntracks!;
@@ -32,10 +32,13 @@ describe('the OwnTracks set-up in the store', () => {
     store.getState().owntracksAnswered(T, { secret: 'Zr2yN7tB4wE6uAq3FhJ0xQ8mCk3oM1v5', wtst: first.wtst }, 'holds');
     store.getState().updateGeofence({ radiusKm: 2 });
     expect(store.getState().preferences.owntracks?.answers).toEqual({ [T]: 'holds' });
+    // The thermostats hold the secret and wtst, not the home: they keep their answers and are sent nothing again.
     store.getState().updateGeofence({ home: { latitude: 48.85, longitude: 2.35 } });
-    const moved = store.getState().preferences.owntracks!;
-    expect(moved.wtst).toBeGreaterThan(first.wtst);
-    expect(moved).toMatchObject({ home: { latitude: 48.85, longitude: 2.35 }, answers: {} });
+    expect(store.getState().preferences.owntracks).toMatchObject({ wtst: first.wtst, home: { latitude: 48.85, longitude: 2.35 }, answers: { [T]: 'holds' } });
+
+    store.getState().turnOffOwntracks();
+    store.getState().startOwntracks('N7tB4wE6uAq3FhJ0xQ8mCk3oM1v5Zr2y', NOW + 120_000);
+    expect(store.getState().preferences.owntracks).toMatchObject({ secret: 'N7tB4wE6uAq3FhJ0xQ8mCk3oM1v5Zr2y', wtst: first.wtst });
   });
 
   it('takes an answer only for the setting now in force', () => {

@@ -6,7 +6,7 @@ export type { OwntracksAnswer, OwntracksSetting };
 
 /** Background presence through OwnTracks, as kept in the preferences so that the link can be shown again. */
 export interface OwntracksSetup extends OwntracksSetting {
-  /** The home the region (`wtst`) stands for: a new home is a new region. */
+  /** The home the region (`wtst`) is drawn around. A new home keeps the `wtst`, so that OwnTracks replaces the region (it keys waypoints by `tst`). */
   home: HomeLocation;
   /** Each paired thermostat that has answered this very setting. The others are still being told. */
   answers: Record<ClientId, OwntracksAnswer>;
@@ -24,19 +24,22 @@ export function makeOwntracksSecret(): string {
   return toBase64url(crypto.getRandomValues(new Uint8Array(OWNTRACKS_SECRET_BYTES)));
 }
 
-/** A region's `tst`: seconds now, yet always past the previous one, so a new home never reuses the old region's. */
-export function nextWtst(previous: number | null, nowMs: number): number {
-  return Math.min(MAX_WTST, Math.max(Math.floor(nowMs / 1000), (previous ?? 0) + 1));
+/** A first region's `tst`: seconds now, within the contract's range. */
+export function firstWtst(nowMs: number): number {
+  return Math.min(MAX_WTST, Math.max(1, Math.floor(nowMs / 1000)));
 }
 
 const sameHome = (a: HomeLocation, b: HomeLocation) => a.latitude === b.latitude && a.longitude === b.longitude;
 
-/** A new secret for `home`. The region stays the one this home already had, so OwnTracks replaces its waypoint rather than adding one. */
+/**
+ * A new secret for `home`. The region keeps the `wtst` it already had: OwnTracks for Android keys waypoints by `tst`
+ * and OwnTracks for iOS by a region ID made of `tst` and name, so a new `tst` would ADD a second "Hearth" region and
+ * leave the old one, still reported in `inregions`, where it was.
+ */
 export function withNewSecret(previous: OwntracksSetup | null, secret: string, home: HomeLocation, nowMs: number): OwntracksSetup {
-  const keepRegion = previous !== null && sameHome(previous.home, home);
   return {
     secret,
-    wtst: keepRegion ? previous.wtst : nextWtst(previous?.wtst ?? null, nowMs),
+    wtst: previous?.wtst ?? firstWtst(nowMs),
     home,
     answers: {},
     openedLink: previous?.openedLink ?? null,
@@ -48,10 +51,13 @@ export function turnedOff(setup: OwntracksSetup): OwntracksSetup {
   return setup.secret === null ? setup : { ...setup, secret: null, answers: {} };
 }
 
-/** The household's home moved: while on, a new region, which every thermostat must hear. */
-export function withHome(setup: OwntracksSetup, home: HomeLocation | null, nowMs: number): OwntracksSetup {
+/**
+ * The household's home moved: the region moves under the same `wtst`, so the link opened again replaces it in
+ * OwnTracks. The thermostats hold no home, only the secret and `wtst`, which stay: nothing is sent to them again.
+ */
+export function withHome(setup: OwntracksSetup, home: HomeLocation | null): OwntracksSetup {
   if (setup.secret === null || home === null || sameHome(setup.home, home)) return setup;
-  return { ...setup, home, wtst: nextWtst(setup.wtst, nowMs), answers: {} };
+  return { ...setup, home };
 }
 
 /** A thermostat answered `sent`; `null` means it no longer holds the secret it had confirmed (a factory reset). */

@@ -74,7 +74,7 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       const { owntracks } = current.preferences;
       // OwnTracks watches the same home: a new one is a new region, which the thermostats must hear.
       return {
-        preferences: { ...current.preferences, geofence, owntracks: owntracks === null ? null : withHome(owntracks, geofence.home, Date.now()) },
+        preferences: { ...current.preferences, geofence, owntracks: owntracks === null ? null : withHome(owntracks, geofence.home) },
       };
     }),
 });

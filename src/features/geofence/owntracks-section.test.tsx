@@ -37,7 +37,8 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     render(<GeofenceCard />);
     expect(section()).toHaveTextContent(/separate app, free and open source/);
     expect(section()).toHaveTextContent(/only your thermostats hold: the broker passes it on unread/);
-    expect(section()).toHaveTextContent(/that you entered or left home, with where your phone was at that moment, and now and then your position as you move/);
+    expect(section()).toHaveTextContent(/What Hearth receives, and only at your thermostats: that you entered or left home, with where your phone was at that moment, and now and then your position as you move/);
+    expect(section()).toHaveTextContent(/OwnTracks itself may ask your phone’s maps service to name a place/);
     expect(section()).toHaveTextContent(/Whoever runs the broker cannot read the reports, but sees your phone’s IP address and when each report is sent/);
     expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
   });
@@ -152,16 +153,19 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     expect(section()).not.toHaveTextContent(/open the new link/);
   });
 
-  it('a new home is a new region: a new wtst in the link, to be sent again', async () => {
+  it('a new home moves the region under the same wtst (OwnTracks replaces it), keeps the thermostats\' answers, and asks for the new link', async () => {
     household();
     render(<GeofenceCard />);
     await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
     const before = readLink(offeredLink()).waypoints[0];
+    const setup = appStore.getState().preferences.owntracks!;
+    act(() => appStore.getState().owntracksAnswered(HALL.id, { secret: setup.secret, wtst: setup.wtst }, 'holds'));
     act(() => appStore.getState().updateGeofence({ home: { latitude: 48.85, longitude: 2.35 } }));
     const after = readLink(offeredLink()).waypoints[0];
-    expect(after).toMatchObject({ lat: 48.85, lon: 2.35 });
-    expect(after.tst).toBeGreaterThan(before.tst);
-    expect(appStore.getState().preferences.owntracks).toMatchObject({ wtst: after.tst, answers: {} });
+    expect(after).toMatchObject({ lat: 48.85, lon: 2.35, tst: before.tst });
+    expect(appStore.getState().preferences.owntracks).toMatchObject({ wtst: before.tst, answers: { [HALL.id]: 'holds' } });
+    expect(section()).toHaveTextContent('Hall: has the secret');
+    expect(section()).toHaveTextContent('Your home or its circle changed since you last opened the link: open the new link in OwnTracks again.');
   });
 
   it('"Make a new secret" replaces the secret in the link; "Turn off OwnTracks" has every thermostat told to forget it', async () => {

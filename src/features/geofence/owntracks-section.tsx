@@ -182,9 +182,9 @@ export function OwntracksSection() {
       <p className="small">
         <a href="https://owntracks.org">OwnTracks</a> is a separate app, free and open source, for iPhone and Android. It
         tells your thermostats when you leave home and come back, even while Hearth is closed. It seals each report with a
-        secret that only your thermostats hold: the broker passes it on unread, and nobody else can read it. What it
-        shares, with your thermostats only: that you entered or left home, with where your phone was at that moment, and
-        now and then your position as you move. Your thermostats use only whether you are home. Whoever runs the broker
+        secret that only your thermostats hold: the broker passes it on unread, and nobody else can read it. What Hearth
+        receives, and only at your thermostats: that you entered or left home, with where your phone was at that moment,
+        and now and then your position as you move (OwnTracks itself may ask your phone’s maps service to name a place). Your thermostats use only whether you are home. Whoever runs the broker
         cannot read the reports, but sees your phone’s IP address and when each report is sent.
       </p>
       {unreachableHost === null ? null : (
