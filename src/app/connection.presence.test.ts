@@ -12,6 +12,13 @@ afterEach(() => {
 
 const SECRET = 'q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA';
 
+/** A broker through which `selected` and each of `others` is reachable, all online. */
+function brokerReaching(selected: TestThermostat, ...others: TestThermostat[]): FakeBroker {
+  const broker = new FakeBroker(selected);
+  for (const thermostat of others) broker.others.set(thermostat.id, { thermostat, online: true });
+  return broker;
+}
+
 function pair(thermostat: TestThermostat, name: string): void {
   appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name });
 }
@@ -30,9 +37,7 @@ describe('presence from the app', () => {
     const living = new TestThermostat();
     const hall = new TestThermostat();
     const attic = new TestThermostat();
-    const broker = new FakeBroker(living);
-    broker.others.set(hall.id, { thermostat: hall, online: true });
-    broker.others.set(attic.id, { thermostat: attic, online: true });
+    const broker = brokerReaching(living, hall, attic);
     pair(hall, 'Hall');
     pair(living, 'Living room');
     const { identity, connection } = await connect(broker);
@@ -52,8 +57,7 @@ describe('presence from the app', () => {
   it('gives the OwnTracks secret made in the store to every paired thermostat, and keeps their answers in the store', async () => {
     const living = new TestThermostat();
     const hall = new TestThermostat();
-    const broker = new FakeBroker(living);
-    broker.others.set(hall.id, { thermostat: hall, online: true });
+    const broker = brokerReaching(living, hall);
     pair(hall, 'Hall');
     pair(living, 'Living room');
     appStore.getState().updateGeofence({ home: { latitude: 52.37, longitude: 4.89 } });
@@ -77,9 +81,7 @@ describe('presence from the app', () => {
     const living = new TestThermostat();
     const hall = new TestThermostat();
     const attic = new TestThermostat();
-    const broker = new FakeBroker(living);
-    broker.others.set(hall.id, { thermostat: hall, online: true });
-    broker.others.set(attic.id, { thermostat: attic, online: true });
+    const broker = brokerReaching(living, hall, attic);
     pair(hall, 'Hall');
     pair(attic, 'Attic');
     // Paired last, so selected: the other two hear this app in sessions of their own.
