@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
@@ -5,11 +6,11 @@ import { base64 } from '@scure/base';
 import sodium from 'libsodium-wrappers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkJsonObject, field, readJsonObject, type JsonObject } from './json.ts';
-import { parseMessage } from './messages.ts';
 import { owntracksKey } from './owntracks-key.ts';
 import { readRelay, relayPacket } from './relay.ts';
 import { owntracksVectors, type PresenceExpectation, type PresenceMemberVector, type PresenceStepVector } from './vectors/index.ts';
 import { makeOwntracksVectors } from './vectors/make-owntracks-vectors.ts';
+import { validatedCase } from './vectors/validated-case.ts';
 
 const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
@@ -41,16 +42,12 @@ beforeAll(async () => {
 
 describe('the owntracks_set table of protocol/vectors/owntracks.json', () => {
   it.each(owntracksVectors.owntracksSet)('$why: $result', ({ text, result, secret, wtst }) => {
-    const parsed = parseMessage(text);
-    if (result !== 'accepted') {
-      expect(parsed).toMatchObject({ ok: false, error: result });
-      return;
-    }
-    if (!parsed.ok) expect.fail(parsed.message);
-    expect(parsed.value.type).toBe('OWNTRACKS_set');
-    if (parsed.value.type !== 'OWNTRACKS_set') return;
-    expect(parsed.value.secret).toBe(secret);
-    expect(parsed.value.wtst).toBe(wtst);
+    const message = validatedCase(text, result);
+    if (message === null) return;
+    expect(message.type).toBe('OWNTRACKS_set');
+    if (message.type !== 'OWNTRACKS_set') return;
+    expect(message.secret).toBe(secret);
+    expect(message.wtst).toBe(wtst);
   });
 
   it('covers every verdict, and answers the thermostat gives without a STATE', () => {
@@ -96,21 +93,48 @@ describe('the presence scenario of protocol/vectors/owntracks.json: its bodies',
       const sender = memberById.get(relayFields(step.relay).member);
       const type = field(body.value, '_type');
       if (sender === undefined) return expect.fail('unknown member');
-      if (type === 'transition' && field(body.value, 'tst') !== undefined) {
-        // iOS stamps created_at and its region id; Android neither, but a random _id.
-        if (sender.platform === 'ios') expect(body.value).toMatchObject({ created_at: expect.any(Number), rid: expect.any(String), t: 'c' });
-        else expect(Object.keys(body.value)).toEqual(['_type', 'topic', 'qos', '_id', 'event', 'desc', 'tid', 't', 'tst', 'wtst', 'acc', 'lon', 'lat']);
+      const tst = field(body.value, 'tst');
+      const createdAt = field(body.value, 'created_at');
+      if (sender.platform === 'ios' && typeof tst === 'number' && (type === 'transition' || type === 'location')) {
+        // iOS stamps created_at only when it differs from the fix's tst by more than a second.
+        if (createdAt !== undefined) expect(Math.abs(Number(createdAt) - tst)).toBeGreaterThan(1);
+        shapes.add(`ios ${type} ${createdAt === undefined ? 'without' : 'with'} created_at`);
+      }
+      if (type === 'transition' && tst !== undefined) {
+        // iOS sends its region id (SHA-1 of "<name>-<wtst>"); Android no region id, but a random _id.
+        if (sender.platform === 'ios') {
+          const rid = createHash('sha1').update(`${presence.region}-${String(field(body.value, 'wtst'))}`).digest('hex').slice(0, 6);
+          expect(body.value).toMatchObject({ rid, t: 'c' });
+        } else expect(Object.keys(body.value)).toEqual(['_type', 'topic', 'qos', '_id', 'event', 'desc', 'tid', 't', 'tst', 'wtst', 'acc', 'lon', 'lat']);
         expect(body.value).toMatchObject({ desc: presence.region, tid: sender.tid });
       }
       if (type === 'location') {
-        expect(body.value).toMatchObject({ created_at: expect.any(Number), tst: expect.any(Number), tid: sender.tid });
-        // iOS leaves inregions out when empty; Android sends an empty list.
-        if (sender.platform === 'android') expect(Array.isArray(field(body.value, 'inregions'))).toBe(true);
-        else expect(field(body.value, 'inregions')).not.toEqual([]);
+        expect(body.value).toMatchObject({ tst: expect.any(Number), tid: sender.tid });
+        // Android sends inregions as a list, empty outside every region; iOS 18.3 and later too, with inrids beside
+        // it, while earlier iOS left both out when empty.
+        const inregions = field(body.value, 'inregions');
+        if (sender.platform === 'android') expect(Array.isArray(inregions)).toBe(true);
+        else {
+          expect(Array.isArray(field(body.value, 'inrids'))).toBe(inregions !== undefined);
+          shapes.add(`ios location ${inregions === undefined ? 'without inregions' : Array.isArray(inregions) && inregions.length === 0 ? 'with inregions []' : 'in a region'}`);
+        }
       }
       shapes.add(`${sender.platform} ${String(type)}`);
     }
-    expect([...shapes].sort()).toEqual(['android location', 'android transition', 'ios location', 'ios transition', 'ios waypoint']);
+    expect([...shapes].sort()).toEqual([
+      'android location',
+      'android transition',
+      'ios location',
+      'ios location in a region',
+      'ios location with created_at',
+      'ios location with inregions []',
+      'ios location without created_at',
+      'ios location without inregions',
+      'ios transition',
+      'ios transition with created_at',
+      'ios transition without created_at',
+      'ios waypoint',
+    ]);
   });
 
   it('refuses bodies of every kind: another key, plaintext, not base64, too short, a member without a secret', () => {
