@@ -139,4 +139,11 @@ inline const Peer* member_of(const Bench& bench, const std::string& id) {
   return nullptr;
 }
 
+// "home", "away" or "none", as the member's presence stands on the thermostat.
+inline std::string where_is(const Bench& bench, const std::string& id) {
+  const Peer* p = member_of(bench, id);
+  if (p == nullptr || !p->has_presence) return "none";
+  return p->home ? "home" : "away";
+}
+
 }  // namespace hearth::testing

@@ -40,11 +40,7 @@ struct Phone {
   void send(const std::string& plaintext) {
     bench.deliver(relay_frame(bench.id(), app.id(), owntracks_data(kSecret, plaintext, ++seed)));
   }
-  std::string where() const {
-    const Peer* p = member_of(bench, app.id());
-    if (p == nullptr || !p->has_presence) return "none";
-    return p->home ? "home" : "away";
-  }
+  std::string where() const { return where_is(bench, app.id()); }
 };
 
 }  // namespace

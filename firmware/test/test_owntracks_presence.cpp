@@ -26,12 +26,7 @@ struct Household {
     bench.deliver(relay_frame(bench.id(), ana.id(), owntracks_data(secret, plaintext, seed)));
   }
   const Peer* presence() const { return member_of(bench, ana.id()); }
-  // "home", "away" or "none", as the member's presence stands.
-  std::string where() const {
-    const Peer* p = presence();
-    if (p == nullptr || !p->has_presence) return "none";
-    return p->home ? "home" : "away";
-  }
+  std::string where() const { return where_is(bench, ana.id()); }
   // The member's entry in the STATE the app gets for an empty SET.
   Json entry() {
     bench.link.sent.clear();

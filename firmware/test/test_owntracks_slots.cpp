@@ -14,12 +14,6 @@ namespace {
 std::string enter(uint64_t s) { return transition("enter", 1764680000 + s); }
 std::string leave(uint64_t s) { return transition("leave", 1764680000 + s); }
 
-std::string where(const Bench& bench, const std::string& id) {
-  const Peer* p = member_of(bench, id);
-  if (p == nullptr || !p->has_presence) return "none";
-  return p->home ? "home" : "away";
-}
-
 // X registers OwnTracks, then 8 other apps open a second apart: the eighth takes X's slot.
 // home_reports[i] is what apps[i] reports right after its START ("" for nothing).
 struct Full {
@@ -53,7 +47,7 @@ TEST_CASE("owntracks slots: a report does not push out an app with an active ses
   const size_t before = full.bench.core->active_sessions();
   full.phone(enter(0), 1);
   CHECK(full.bench.core->active_sessions() == before);
-  CHECK(where(full.bench, full.x.id()) == "none");  // not counted: every slot is in use
+  CHECK(where_is(full.bench, full.x.id()) == "none");  // not counted: every slot is in use
   // Every app keeps its session.
   for (App& app : full.apps) {
     full.bench.link.sent.clear();
@@ -69,8 +63,8 @@ TEST_CASE("owntracks slots: a matured leave does not push out a fresh 'home' and
   // Past the apps' 10 minutes of activity, not past their reports' 12 h.
   full.bench.run_for(181000);
   full.bench.run_for(600000);
-  CHECK(where(full.bench, full.apps[0].id()) == "home");
-  CHECK(where(full.bench, full.x.id()) == "none");
+  CHECK(where_is(full.bench, full.apps[0].id()) == "home");
+  CHECK(where_is(full.bench, full.x.id()) == "none");
   CHECK(full.bench.core->regime() == Regime::home);
 }
 
@@ -79,9 +73,9 @@ TEST_CASE("owntracks slots: a report takes the slot of an app no longer in use a
   Full full({kAway, kAway, kAway, kAway, kAway, kAway, kAway, ""});
   full.bench.run_for(600000);
   full.phone(enter(0), 1);
-  CHECK(where(full.bench, full.x.id()) == "home");
+  CHECK(where_is(full.bench, full.x.id()) == "home");
   CHECK(member_of(full.bench, full.apps[7].id()) == nullptr);
-  for (size_t i = 0; i < 7; ++i) CHECK(where(full.bench, full.apps[i].id()) == "away");
+  for (size_t i = 0; i < 7; ++i) CHECK(where_is(full.bench, full.apps[i].id()) == "away");
   CHECK(full.bench.core->regime() == Regime::home);
 }
 
@@ -89,13 +83,13 @@ TEST_CASE("owntracks slots: a START pushes out the member least recently active,
   Full full({kAway, kAway, kAway, kAway, kAway, kAway, kAway, ""});
   full.bench.run_for(600000);
   full.phone(enter(0), 1);
-  REQUIRE(where(full.bench, full.x.id()) == "home");
+  REQUIRE(where_is(full.bench, full.x.id()) == "home");
   REQUIRE(full.bench.core->regime() == Regime::home);
   full.bench.run_for(1000);
   App y = full.bench.app(60);
   full.bench.start(y, "Y");  // a ninth app: apps[0], last active 10 minutes ago, gives up its slot
   full.bench.run_for(1000);
-  CHECK(where(full.bench, full.x.id()) == "home");
+  CHECK(where_is(full.bench, full.x.id()) == "home");
   CHECK(member_of(full.bench, full.apps[0].id()) == nullptr);
   CHECK(full.bench.core->regime() == Regime::home);
 }
