@@ -71,8 +71,13 @@ function readBody(context: BrokerContext, request: IncomingMessage, response: Se
     end();
     return true;
   };
+  // docs/protocol.md, "The ingress": a request whose body is read costs its address however it is answered, so
+  // that junk bodies and refusals are held to the address's rate as deliveries are.
+  const chargeAddress = (thermostatsReached: number): void => context.ingress.byAddress.charge(address, context.now(), Math.max(1, thermostatsReached));
   const deadline = setTimeout(() => {
-    if (settle()) refuse(context, response, 'body_timeout', `the body did not arrive within ${context.config.messageTimeoutMs} ms`, target);
+    if (!settle()) return;
+    chargeAddress(0);
+    refuse(context, response, 'body_timeout', `the body did not arrive within ${context.config.messageTimeoutMs} ms`, target);
   }, context.config.messageTimeoutMs);
   request.on('data', (chunk: Buffer) => {
     if (settled) return;
@@ -84,36 +89,48 @@ function readBody(context: BrokerContext, request: IncomingMessage, response: Se
     // Chunked, or a Content-Length that lied: nothing more is held, and the connection closes after the answer.
     request.pause();
     chunks.length = 0;
-    if (settle()) refuse(context, response, 'too_large', tooLarge, target);
+    if (!settle()) return;
+    chargeAddress(0);
+    refuse(context, response, 'too_large', tooLarge, target);
   });
   request.on('end', () => {
     if (!settle()) return;
+    let thermostatsReached = 0;
     try {
-      deliver(context, response, target, address, Buffer.concat(chunks, size));
+      thermostatsReached = deliver(context, response, target, address, Buffer.concat(chunks, size));
     } catch (error) {
       context.log.error('owntracks_failed', { member: target.member, message: error instanceof Error ? error.message : String(error) });
       if (!response.headersSent) response.writeHead(500, { Connection: 'close' });
       response.end();
+    } finally {
+      chargeAddress(thermostatsReached);
     }
   });
   // A client that goes away mid-body is no error of the broker's: 'close' below lets it go.
   request.on('error', () => undefined);
   request.on('close', () => {
-    if (settle()) context.log.info('owntracks_ingress', { outcome: 'aborted', member: target.member, thermostats: target.thermostats.join(',') });
+    if (!settle()) return;
+    chargeAddress(0);
+    context.log.info('owntracks_ingress', { outcome: 'aborted', member: target.member, thermostats: target.thermostats.join(',') });
   });
 }
 
-function deliver(context: BrokerContext, response: ServerResponse, target: Target, address: string, bytes: Buffer): void {
+/** Answers a body read to its end; returns how many thermostats it reached (the caller charges the address). */
+function deliver(context: BrokerContext, response: ServerResponse, target: Target, address: string, bytes: Buffer): number {
   const body = decodeOwntracksBody(bytes);
   if (!body.ok) {
     // The reason may quote the body (its _type): it goes to the sender, the log gets only its name.
-    return refuse(context, response, body.error === 'too_large' ? 'too_large' : 'bad_body', body.message, target, {}, { detail: body.error });
+    refuse(context, response, body.error === 'too_large' ? 'too_large' : 'bad_body', body.message, target, {}, { detail: body.error });
+    return 0;
   }
   // Asked again: the body took its time, and other requests may have spent the rates meanwhile.
-  if (refusedOverRate(context, response, target, address)) return;
+  if (refusedOverRate(context, response, target, address)) return 0;
   const now = context.now();
   const online = target.thermostats.map((id) => context.registry.lookup(id)).filter((found): found is Connection => found !== undefined);
-  if (online.length === 0) return refuse(context, response, 'thermostats_offline', 'no thermostat named is online', target);
+  if (online.length === 0) {
+    refuse(context, response, 'thermostats_offline', 'no thermostat named is online', target);
+    return 0;
+  }
   const reached: ClientId[] = [];
   let refusedWaitMs: number | null = null;
   for (const thermostat of online) {
@@ -135,20 +152,22 @@ function deliver(context: BrokerContext, response: ServerResponse, target: Targe
     context.stats.forwarded += 1;
     reached.push(id);
   }
-  if (reached.length > 0) context.ingress.byAddress.charge(address, now, reached.length);
   for (const id of reached) context.ingress.byMemberAndThermostat.charge(memberThermostatKey(target.member, id), now, 1);
   if (refusedWaitMs !== null) {
     const why = 'a thermostat named takes no more for now; any others named got it';
-    return refuse(context, response, 'thermostats_refused', why, target, retryAfter(refusedWaitMs), { reached: reached.join(',') });
+    refuse(context, response, 'thermostats_refused', why, target, retryAfter(refusedWaitMs), { reached: reached.join(',') });
+    return reached.length;
   }
   response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': EMPTY_ARRAY.length });
   response.end(EMPTY_ARRAY);
   context.log.info('owntracks_ingress', { outcome: 'delivered', member: target.member, thermostats: reached.join(',') });
+  return reached.length;
 }
 
 /**
  * Refuses with 503 when the address or the member toward any thermostat named is over its rate (docs/protocol.md,
- * "The ingress"): asking charges nothing, and a thermostat never reached is never charged.
+ * "The ingress"): asking charges nothing (the address pays once its body is read), and a thermostat never reached is
+ * never charged.
  */
 function refusedOverRate(context: BrokerContext, response: ServerResponse, target: Target, address: string): boolean {
   const { byAddress, byMemberAndThermostat } = context.ingress;

@@ -360,6 +360,23 @@ describe('rates', () => {
     expectDelivered(await post(started, owntracksIngressPath(members[2]!, [home.id]), goodBody.bytes, { localAddress: '127.0.0.3' }));
   });
 
+  it('charges the address for every body it reads, however answered: junk and a request for no one online are held to its rate', async () => {
+    const started = await broker(slow);
+    const home = await thermostat(started);
+    const junk = '{"_type":"encrypted","data":"not base64!"}';
+    const from = (localAddress: string): PostOptions => ({ localAddress });
+    expectRefused(await post(started, pathFor(home.id), junk, from('127.0.0.2')), 400);
+    expectRefused(await post(started, pathFor(OFFLINE), goodBody.bytes, from('127.0.0.2')), 503);
+    const over = await post(started, pathFor(home.id), junk, from('127.0.0.2'));
+    expectRateLimited(over);
+    expect(Number(over.headers['retry-after'])).toBe(1000);
+    expectRateLimited(await post(started, pathFor(home.id), goodBody.bytes, from('127.0.0.2')));
+    // Another address is answered as before, and the member's rate toward the thermostat was not touched.
+    expectRefused(await post(started, pathFor(home.id), junk, from('127.0.0.3')), 400);
+    expectDelivered(await post(started, pathFor(home.id), goodBody.bytes, from('127.0.0.3')));
+    expect(await received(home)).toEqual([relayPacket(home.id, MEMBER, goodBody.data!)]);
+  });
+
   it('counts a delivery per thermostat reached: a fan-out to two uses a burst of two', async () => {
     const started = await broker(slow);
     const [first, second] = [await thermostat(started), await thermostat(started)];
