@@ -3,6 +3,8 @@
 // Salsa20 specification independently of the core's opener, plus bench helpers that register a
 // member (OWNTRACKS_set) and deliver RELAYs.
 #pragma once
+#include <doctest/doctest.h>
+
 #include <string>
 #include <vector>
 
@@ -118,6 +120,17 @@ inline std::string register_owntracks(Bench& bench, App& app, const std::string&
   bench.deliver(app.command("OWNTRACKS_set", "\"secret\":\"" + secret +
                                                  "\",\"wtst\":" + std::to_string(wtst)));
   return bench.last_for(app);
+}
+
+// Boots the bench's thermostat, brings it online, and gives it app `seed` (named `name`) in a
+// session with kSecret registered: a member whose phone reports through OwnTracks.
+inline App registered_member(Bench& bench, uint8_t seed, const char* name) {
+  bench.boot();
+  bench.online();
+  App app = bench.app(seed);
+  bench.start(app, name);
+  REQUIRE(Json(register_owntracks(bench, app)).is_null("error"));
+  return app;
 }
 
 inline std::string transition(const char* event, uint64_t time, uint64_t wtst = kWtst) {

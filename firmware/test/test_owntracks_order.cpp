@@ -32,10 +32,7 @@ struct Phone {
   Bench bench;
   App app;
   uint8_t seed = 0;
-  Phone() : app((bench.boot(), bench.online(), bench.app(1))) {
-    bench.start(app, "Ana's phone");
-    REQUIRE(Json(register_owntracks(bench, app)).is_null("error"));
-  }
+  Phone() : app(registered_member(bench, 1, "Ana's phone")) {}
   // Each message sealed anew, as OwnTracks for Android does even for a retry.
   void send(const std::string& plaintext) {
     bench.deliver(relay_frame(bench.id(), app.id(), owntracks_data(kSecret, plaintext, ++seed)));

@@ -16,11 +16,7 @@ namespace {
 struct Household {
   Bench bench;
   App ana;
-  explicit Household() : ana((bench.boot(), bench.online(), bench.app(1))) {
-    bench.start(ana, "Ana's phone");
-    const std::string state = register_owntracks(bench, ana);
-    REQUIRE(Json(state).is_null("error"));
-  }
+  explicit Household() : ana(registered_member(bench, 1, "Ana's phone")) {}
   // The phone's message sealed under its secret (or another), as the broker relays it.
   void phone(const std::string& plaintext, const std::string& secret = kSecret, uint8_t seed = 1) {
     bench.deliver(relay_frame(bench.id(), ana.id(), owntracks_data(secret, plaintext, seed)));

@@ -20,9 +20,7 @@ struct Full {
   Bench bench;
   App x;
   std::vector<App> apps;
-  explicit Full(const std::vector<std::string>& home_reports) : x((bench.boot(), bench.online(), bench.app(50))) {
-    bench.start(x, "X");
-    REQUIRE(Json(register_owntracks(bench, x)).is_null("error"));
+  explicit Full(const std::vector<std::string>& home_reports) : x(registered_member(bench, 50, "X")) {
     for (uint8_t i = 0; i < 8; ++i) {
       bench.run_for(1000);
       apps.push_back(bench.app(uint8_t(i + 1)));
