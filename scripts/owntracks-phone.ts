@@ -2,9 +2,12 @@
  * A test OwnTracks phone: set up from the configuration link Hearth's app offers, it POSTs what OwnTracks in
  * HTTP mode with payload encryption sends when it crosses the region (docs/protocol.md, "Presence from
  * OwnTracks"), shaped as each app's sources make it:
- * - iOS (owntracks/ios): OwnTracksAppDelegate.m `regionEvent:enter:` (the transition, keys sorted by
- *   `jsonToData:`), OwnTracking.m `waypointAsJSON:` (the location), Connection.m `sendData:` (adds `topic`,
- *   seals once when queuing, so a retry resends the same bytes) and `sendHTTP:` (headers);
+ * - iOS 26.3 (owntracks/ios): OwnTracksAppDelegate.m `regionEvent:enter:` (the transition), OwnTracking.m
+ *   `waypointAsJSON:` (the location, extended data on as by default: `inregions` and `inrids` lists, empty outside
+ *   every region), `created_at` only when more than a second from `tst`; Connection.m `sendData:` (adds `topic`
+ *   and writes the JSON again unsorted, in NSDictionary's unspecified key order, for which keys are sorted here as
+ *   `jsonToData:` sorts them first; seals once when queuing, so a retry resends the same bytes) and `sendHTTP:`
+ *   (headers);
  * - Android (owntracks/android): LocationProcessor.kt `onWaypointTransition`, MessageTransition.kt,
  *   MessageLocation.kt, Parser.kt `encryptString` (a new sealed wrapper, with its own random `_id`, every time
  *   a message is sent: a retry is sealed anew) and HttpMessageProcessorEndpoint.kt (topic, headers).
@@ -157,11 +160,16 @@ export class OwntracksPhone {
           ...this.iosCreatedAt(fix.tst),
           batt: 81,
           bs: 1,
+          alt: 4,
+          conn: 'w',
           inregions,
           inrids,
+          m: this.configuration.monitoring,
           t: 'c',
           tid: this.configuration.tid,
           topic: 'owntracks/user/device',
+          vac: 3,
+          vel: 0,
         }),
       );
     }

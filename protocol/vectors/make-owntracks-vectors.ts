@@ -24,8 +24,14 @@ const fixedId = (label: string): string => sha256(`hearth owntracks vector id ${
 const fixedNonce = (label: string): Uint8Array => sha256(`hearth owntracks vector nonce ${label}`).subarray(0, 24);
 /** Android's random `_id`: 4 bytes as hex (MessageWithRandomId). */
 const androidMessageId = (label: string): string => sha256(`hearth owntracks vector _id ${label}`).subarray(0, 4).toString('hex');
-/** iOS's region id `rid`, as it sends it: a short hex string. */
-const IOS_RID = sha256('hearth owntracks vector rid').subarray(0, 3).toString('hex');
+/** iOS's region id `rid`: the first 6 hex digits of SHA-1 of "<name>-<tst>" (Region+CoreDataClass.m `ridFromTst:andName:`). */
+const iosRid = (name: string, wtst: number): string => createHash('sha1').update(`${name}-${wtst}`, 'utf8').digest('hex').slice(0, 6);
+/**
+ * OwnTracks for iOS stamps `created_at` (when queued) only when it differs from the fix's `tst` by more than a second
+ * (OwnTracksAppDelegate.m `regionEvent:enter:`, OwnTracking.m `waypointAsJSON:`).
+ */
+const iosCreatedAt = (tst: number | undefined, createdAt: number | undefined): { created_at?: number } =>
+  createdAt !== undefined && (tst === undefined || Math.abs(createdAt - tst) > 1) ? { created_at: createdAt } : {};
 
 // ---------------------------------------------------------------------------------------------------------------
 // OWNTRACKS_set cases (docs/protocol.md "Messages")
@@ -144,27 +150,38 @@ const AWAY = { lat: 52.1003, lon: 5.1478 };
 
 type Place = typeof HOME;
 
-/** A transition as OwnTracks for iOS writes it (keys sorted, as its JSON writer does; created_at when queued). */
+/**
+ * A transition as OwnTracks for iOS 26.3 writes it: the fields of OwnTracksAppDelegate.m `regionEvent:enter:`, and
+ * `topic`, which Connection.m `sendData:` adds over HTTP. That re-serialisation writes keys in NSDictionary's own
+ * order, which nothing specifies; they are sorted here (as `jsonToData:` sorts them before it).
+ */
 function iosTransition(m: ScenarioMember, o: { event: string; tst?: number; createdAt?: number; at: Place; wtst?: number; acc?: number }): string {
+  const wtst = o.wtst ?? m.wtst;
   const body: Record<string, unknown> = {
     _type: 'transition',
     acc: o.acc ?? 12,
-    ...(o.createdAt === undefined ? {} : { created_at: o.createdAt }),
+    ...iosCreatedAt(o.tst, o.createdAt),
     desc: REGION,
     event: o.event,
     lat: o.at.lat,
     lon: o.at.lon,
-    rid: IOS_RID,
+    rid: iosRid(REGION, wtst),
     t: 'c',
     tid: m.tid,
+    topic: `owntracks/user/${m.tid.toLowerCase()}/event`,
     ...(o.tst === undefined ? {} : { tst: o.tst }),
-    wtst: o.wtst ?? m.wtst,
+    wtst,
   };
   return JSON.stringify(body);
 }
 
-/** A location as OwnTracks for iOS writes it: inregions left out when empty. */
-function iosLocation(m: ScenarioMember, o: { tst: number; createdAt: number; at: Place; inregions: string[]; t: string; acc?: number }): string {
+/**
+ * A location as OwnTracks for iOS 26.3 writes it (OwnTracking.m `waypointAsJSON:`, extended data on, plus `topic`;
+ * keys sorted as for a transition): `inregions` and `inrids` are lists, empty when outside every region. OwnTracks for
+ * iOS from 2018 to 18.2 left both out when empty (`legacy`).
+ */
+function iosLocation(m: ScenarioMember, o: { tst: number; createdAt: number; at: Place; inregions: string[]; t: string; acc?: number; legacy?: true }): string {
+  const regions = o.legacy === true && o.inregions.length === 0 ? {} : { inregions: o.inregions, inrids: o.inregions.map((name) => iosRid(name, m.wtst)) };
   return JSON.stringify({
     _type: 'location',
     acc: o.acc ?? 15,
@@ -172,13 +189,14 @@ function iosLocation(m: ScenarioMember, o: { tst: number; createdAt: number; at:
     batt: 81,
     bs: 1,
     conn: 'w',
-    created_at: o.createdAt,
-    ...(o.inregions.length === 0 ? {} : { inregions: o.inregions }),
+    ...iosCreatedAt(o.tst, o.createdAt),
+    ...regions,
     lat: o.at.lat,
     lon: o.at.lon,
     m: 1,
     t: o.t,
     tid: m.tid,
+    topic: `owntracks/user/${m.tid.toLowerCase()}`,
     tst: o.tst,
     vac: 3,
     vel: 0,
@@ -314,7 +332,7 @@ function presenceScenario(): Step[] {
   // Ana (iOS) comes home: a transition and a location in the same second.
   const anaEnter = iosTransition(ANA, { event: 'enter', tst: phone(S) - 2, createdAt: phone(S), at: HOME });
   const anaEnterFrame = s.sealed('iOS enter: home at once', S, ANA, 'ana enter', anaEnter, { [ANA.id]: { home: true } });
-  const anaLocation = iosLocation(ANA, { tst: phone(S) - 1, createdAt: phone(S), at: HOME, inregions: [REGION], t: 'c' });
+  const anaLocation = iosLocation(ANA, { tst: phone(S) - 2, createdAt: phone(S), at: HOME, inregions: [REGION], t: 'c' });
   s.sealed('iOS location in the region, in the same second as the transition: accepted (locations are ordered apart from transitions, and its time is not below the enter\'s), so the age starts again', S + 2_000, ANA, 'ana location', anaLocation, { [ANA.id]: { home: true } });
   s.sealed(
     'a second location in that same second: refused (its time is not above the last location\'s), the age goes on',
@@ -342,11 +360,18 @@ function presenceScenario(): Step[] {
   const anaLeave = iosTransition(ANA, { event: 'leave', tst: phone(L) - 3, createdAt: phone(L), at: AWAY });
   s.sealed('iOS leave: still home while it has not stood for 180 s', L, ANA, 'ana leave', anaLeave);
   s.sealed(
-    'iOS location after the leave, same second, without inregions (iOS leaves it out when empty): accepted, changes nothing',
+    'iOS location after the leave, same second, without inregions (iOS up to 18.2 left it out when empty): accepted, changes nothing',
     L + 500,
     ANA,
     'ana location after leave',
-    iosLocation(ANA, { tst: phone(L) - 2, createdAt: phone(L), at: AWAY, inregions: [], t: 'c' }),
+    iosLocation(ANA, { tst: phone(L) - 2, createdAt: phone(L), at: AWAY, inregions: [], t: 'c', legacy: true }),
+  );
+  s.sealed(
+    'iOS location a second later with inregions and inrids empty (iOS 18.3 and later): accepted, changes nothing',
+    L + 1_000,
+    ANA,
+    'ana location outside',
+    iosLocation(ANA, { tst: phone(L + 1_000) - 2, createdAt: phone(L + 1_000), at: AWAY, inregions: [], t: 'u' }),
   );
   s.clock('179 s after the leave arrived: still home', L + LEAVE_DELAY_MS - 1_000);
   s.clock('180 s after the leave arrived: away, its age counted from the leave\'s arrival; Ben keeps the regime home', L + LEAVE_DELAY_MS, { [ANA.id]: { home: false, at: L } });
@@ -434,7 +459,7 @@ function presenceScenario(): Step[] {
     androidTransition(BEN, { event: 'enter', at: HOME, t: 'c', label: 'ben enter without time' }),
   );
   const anaBack = R + 300_000;
-  const anaBackLocation = iosLocation(ANA, { tst: phone(anaBack) - 1, createdAt: phone(anaBack), at: HOME, inregions: [REGION], t: 'v' });
+  const anaBackLocation = iosLocation(ANA, { tst: phone(anaBack) - 2, createdAt: phone(anaBack), at: HOME, inregions: [REGION], t: 'v' });
   const anaBackFrame = s.sealed(
     "a location in the region timed after the wrong region's enter and before the waypoint: accepted, home (so neither the waypoint nor the bodies that did not open moved the time)",
     anaBack,
@@ -463,7 +488,7 @@ function presenceScenario(): Step[] {
   // Staleness: an OwnTracks report counts for 12 h, as a HOME_set does.
   const T = 6_000_000;
   s.sealed('Android enter after the reboot: home', T, BEN, 'ben enter 3', androidTransition(BEN, { event: 'enter', tst: phone(T), at: HOME, t: 'c', label: 'ben enter 3' }), { [BEN.id]: { home: true } });
-  s.sealed('iOS enter: home', T + 10_000, ANA, 'ana enter 3', iosTransition(ANA, { event: 'enter', tst: phone(T + 10_000) - 1, createdAt: phone(T + 10_000), at: HOME }), { [ANA.id]: { home: true } });
+  s.sealed('iOS enter: home', T + 10_000, ANA, 'ana enter 3', iosTransition(ANA, { event: 'enter', tst: phone(T + 10_000) - 2, createdAt: phone(T + 10_000), at: HOME }), { [ANA.id]: { home: true } });
   s.sealed('iOS leave: pending', T + 3_600_000, ANA, 'ana leave 3', iosTransition(ANA, { event: 'leave', tst: phone(T + 3_600_000), createdAt: phone(T + 3_600_000), at: AWAY }));
   s.clock('Ana away 180 s later; Ben, home, keeps the regime home', T + 3_600_000 + LEAVE_DELAY_MS, { [ANA.id]: { home: false, at: T + 3_600_000 } });
   s.clock("just under 12 h after Ben's report: it still counts, home", T + FRESH_MS - 1_000);
@@ -510,14 +535,14 @@ function presenceScenario(): Step[] {
 
   // A location older than the last accepted transition cannot undo it.
   const V = late + 1_800_000;
-  s.sealed('iOS enter: home, the regime home', V, ANA, 'ana enter 4', iosTransition(ANA, { event: 'enter', tst: phone(V) - 1, createdAt: phone(V), at: HOME }), { [ANA.id]: { home: true } }, 'home');
+  s.sealed('iOS enter: home, the regime home', V, ANA, 'ana enter 4', iosTransition(ANA, { event: 'enter', tst: phone(V) - 2, createdAt: phone(V), at: HOME }), { [ANA.id]: { home: true } }, 'home');
   s.sealed('iOS leave: pending', V + 600_000, ANA, 'ana leave 4', iosTransition(ANA, { event: 'leave', tst: phone(V + 600_000) - 2, createdAt: phone(V + 600_000), at: AWAY }));
   s.sealed(
     "iOS location in the region created 30 s before the leave, arriving after it: accepted (above the last location's time) but older than the leave, so it does not cancel it",
     V + 660_000,
     ANA,
     'ana location older than leave',
-    iosLocation(ANA, { tst: phone(V + 600_000) - 31, createdAt: phone(V + 600_000) - 30, at: HOME, inregions: [REGION], t: 'u' }),
+    iosLocation(ANA, { tst: phone(V + 600_000) - 32, createdAt: phone(V + 600_000) - 30, at: HOME, inregions: [REGION], t: 'u' }),
   );
   s.clock('180 s after the leave arrived: away, the regime away', V + 600_000 + LEAVE_DELAY_MS, { [ANA.id]: { home: false, at: V + 600_000 } }, 'away');
   return s.steps;
