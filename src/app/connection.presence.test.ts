@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeLogonKeys } from '@protocol';
+import { makeKey, makeLogonKeys, toBase64url } from '@protocol';
 import { FakeBroker } from '@/lib/connection/testing/fake-broker';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
@@ -102,5 +102,28 @@ describe('presence from the app', () => {
     appStore.getState().removeThermostat(attic.id);
     expect(appStore.getState().owntracksKeptBy).toEqual(['Attic']);
     expect(attic.owntracks.has(identity.id)).toBe(true);
+  });
+
+  it('pairing the selected thermostat again with a new key takes effect at once: its settings and presence go out under the new key', async () => {
+    const living = new TestThermostat();
+    const hall = new TestThermostat();
+    const broker = brokerReaching(living, hall);
+    pair(hall, 'Hall');
+    pair(living, 'Living room');
+    const { identity, connection } = await connect(broker);
+    connection.commands.sendPresence({ home: false, distance: 1800 });
+    const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
+    await vi.waitFor(() => expect(presenceOf(living)).toBe(false));
+
+    // Reset and set up again: the living room thermostat has a new key, and the person opens its new pairing link.
+    const key = makeKey();
+    Object.assign(living, { key, keyText: toBase64url(key) });
+    living.reboot();
+    living.members = [];
+    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
+    connection.commands.sendSettings({ target: 22.5 });
+    await vi.waitFor(() => expect([living.settings.target, presenceOf(living)]).toEqual([22.5, false]));
+    expect(appStore.getState().pendingSettings).toBeNull();
+    expect(appStore.getState().connectionStatus).toBe('connected');
   });
 });

@@ -180,6 +180,30 @@ describe('ConnectionClient', () => {
     expect(recorded.failures).toEqual([]);
   });
 
+  it('paired again with a new key for the same thermostat, STARTs under the new key and sends what was pending in that session', async () => {
+    const { client, recorded, thermostat, identity, lastStatus } = await setUp({ verified: true });
+    client.start();
+    await pass();
+    client.sendPresence({ home: false, distance: 2300 });
+    await pass();
+    // Set-up's "replace key": the thermostat was reset and now opens only what is sealed with its new key.
+    Object.assign(thermostat, { key: makeKey() });
+    thermostat.reboot();
+    thermostat.members = [];
+    client.sendSettings({ target: 19 });
+    await pass();
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set']);
+
+    client.setThermostat({ id: thermostat.id, key: thermostat.key, verified: true });
+    await pass();
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set', 'START', 'SET', 'HOME_set']);
+    expect(thermostat.settings.target).toBe(19);
+    expect(thermostat.members.find((member) => member.id === identity.id)?.home).toBe(false);
+    expect(recorded.pending.at(-1)).toBeNull();
+    expect(recorded.failures).toEqual([]);
+    expect(lastStatus()).toBe('connected');
+  });
+
   it('repeats an unanswered command once after a new START, 5 s later', async () => {
     const { client, recorded, thermostat } = await setUp();
     client.start();

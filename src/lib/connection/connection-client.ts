@@ -19,6 +19,7 @@ import {
   type Settings,
   type StateMessage,
 } from '@protocol';
+import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
 import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';
@@ -245,7 +246,8 @@ export class ConnectionClient {
 
   setThermostat(thermostat: ThermostatLink | null): void {
     if (thermostat !== null && thermostat.id === this.thermostat?.id) {
-      this.thermostat.verified ||= thermostat.verified;
+      if (equalBytes(thermostat.key, this.thermostat.key)) this.thermostat.verified ||= thermostat.verified;
+      else this.rekeyThermostat(thermostat);
       return;
     }
     if (thermostat === null && this.thermostat === null) return;
@@ -261,6 +263,22 @@ export class ConnectionClient {
       this.setStatus('connecting');
       this.startAfresh();
     }
+  }
+
+  /**
+   * The selected thermostat was paired again with a new key (it may have been reset): the session under the old key is
+   * of no use, so a new START under the new key; what was pending is still meant for it and follows that session, and
+   * so does the presence, which a reset thermostat no longer holds.
+   */
+  private rekeyThermostat(thermostat: ThermostatLink): void {
+    this.thermostat = { ...thermostat };
+    this.clearSessionTimers();
+    this.guard.reset();
+    this.commandRetried = false;
+    this.pendingPresence = this.lastPresence;
+    if (!this.loggedOn) return;
+    this.setStatus('connecting');
+    this.startAfresh();
   }
 
   /** Sends a SET now; fields not yet confirmed by a STATE stay pending and are repeated if needed. */

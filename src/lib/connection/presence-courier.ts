@@ -11,6 +11,7 @@ import {
   type OwntracksSetMessage,
   type Packet,
 } from '@protocol';
+import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
 import type { OwntracksLedger } from './owntracks-ledger';
 import { SessionGuard } from './session-guard';
@@ -68,7 +69,7 @@ export class PresenceCourier {
     for (const [id, peer] of this.peers) {
       const link = wanted.get(id);
       // A thermostat whose key was replaced is a new peer: its session under the old key is of no use.
-      if (link === undefined || !sameKey(link.key, peer.link.key)) {
+      if (link === undefined || !equalBytes(link.key, peer.link.key)) {
         clearTimeout(peer.timer);
         peer.guard.reset();
         this.peers.delete(id);
@@ -265,8 +266,4 @@ export class PresenceCourier {
     peer.attempts = Math.min(peer.attempts + 1, 8);
     peer.timer = setTimeout(() => this.deliver(peer), delay);
   }
-}
-
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, index) => byte === b[index]);
 }
