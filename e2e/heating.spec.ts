@@ -25,6 +25,8 @@ test('a new member pairs from the printed link, raises the target by 1 °C and t
   await expect(page.getByText('Sending…')).toBeVisible();
   await screen.expectConfirmedTarget(21);
   expect((await thermostat.state()).target).toBe(21);
+  await expect(screen.held).toHaveText(new RegExp(`^Holding ${celsius(21).source.slice(1, -1)} · comfort$`));
+  expect(await thermostat.state()).toMatchObject({ setpoint: 21, setpoint_source: 'comfort' });
 
   await expect(screen.heater).toHaveText('On', { timeout: 20_000 });
   expect((await thermostat.state()).heater).toBe(true);
@@ -51,8 +53,17 @@ test('when the sensor fails the app warns and shows the heater held off, and rec
   await expect(screen.sensorAlert).toBeVisible({ timeout: 20_000 });
   await expect(screen.sensorAlert).toContainText('heater is held off');
   await expect(screen.heater).toHaveText('Off');
+  await expect(screen.heater).toHaveAccessibleDescription('Heater off: sensor failed');
+  await expect(screen.held).toHaveText('Holding nothing: heater held off');
   const failed = await thermostat.state();
-  expect(failed).toMatchObject({ sensor_ok: false, heater: false, temperature: null });
+  expect(failed).toMatchObject({
+    sensor_ok: false,
+    heater: false,
+    temperature: null,
+    setpoint: null,
+    setpoint_source: 'none',
+    heat_reason: 'no_reading',
+  });
 
   await thermostat.control('sensor ok');
   await expect(screen.sensorAlert).toBeHidden({ timeout: 20_000 });

@@ -114,6 +114,30 @@ export interface Member {
 }
 
 /**
+ * Where the temperature the thermostat holds comes from (docs/protocol.md "Messages", STATE):
+ * `comfort` (target, at home), `away` (away_target), `frost` (the frost limit, while frost protection
+ * alone asks for heat), `none` (nothing held: no good reading, the heater is held off). `schedule`,
+ * `boost` and `manual` are reserved for the schedule and overrides to come: taken today, so that an app
+ * from before them does not drop every STATE of a thermostat that has them.
+ */
+export const SETPOINT_SOURCES = ['comfort', 'away', 'frost', 'none', 'schedule', 'boost', 'manual'] as const;
+export type SetpointSource = (typeof SETPOINT_SOURCES)[number];
+
+/** Why the heater is on or off: the firmware core's HeatReason, one code each (docs/protocol.md "Messages", STATE). */
+export const HEAT_REASONS = [
+  'boot',
+  'no_reading',
+  'frost',
+  'below_band',
+  'above_band',
+  'in_band',
+  'min_on_hold',
+  'min_off_hold',
+  'heating_limit',
+] as const;
+export type HeatReason = (typeof HEAT_REASONS)[number];
+
+/**
  * `storage`: the thermostat could not write its settings to its memory yet and keeps trying.
  * `full`: an OWNTRACKS_set for a ninth member when 8 already have a secret.
  */
@@ -131,6 +155,10 @@ export interface StateMessage extends Settings {
   sensor_ok: boolean;
   regime: Regime;
   heater: boolean;
+  /** The temperature held now, °C; null exactly when `setpoint_source` is `none`. */
+  setpoint: number | null;
+  setpoint_source: SetpointSource;
+  heat_reason: HeatReason;
   members: Member[];
   /** The members that have an OwnTracks secret on this thermostat. */
   owntracks: ClientId[];
@@ -170,6 +198,8 @@ const isDistance = (value: unknown): value is number => isFiniteNumber(value) &&
 const isSource = (value: unknown): value is MemberSource => (MEMBER_SOURCES as readonly unknown[]).includes(value);
 const isMode = (value: unknown): value is Mode => typeof value === 'string' && (MODES as readonly string[]).includes(value);
 const isRegime = (value: unknown): value is Regime => value === 'home' || value === 'away';
+const isSetpointSource = (value: unknown): value is SetpointSource => (SETPOINT_SOURCES as readonly unknown[]).includes(value);
+const isHeatReason = (value: unknown): value is HeatReason => (HEAT_REASONS as readonly unknown[]).includes(value);
 const isStateError = (value: unknown): value is StateError | null =>
   value === null || (STATE_ERRORS as readonly unknown[]).includes(value);
 /** A setting as a STATE reports it: within its range; the step binds only what a SET may ask for. */
@@ -257,6 +287,14 @@ function readReadings(object: JsonObject): Pick<StateMessage, 'temperature' | 'h
   };
 }
 
+/** The setpoint held and its source: a temperature in target's range, null exactly when nothing is held. */
+function readHeld(object: JsonObject): Pick<StateMessage, 'setpoint' | 'setpoint_source'> {
+  const source = need(object, 'setpoint_source', isSetpointSource, `one of ${SETPOINT_SOURCES.join(', ')}`);
+  const isHeld = (value: unknown): value is number | null => (source === 'none' ? value === null : isReported('target')(value));
+  const what = source === 'none' ? 'null while setpoint_source is none' : 'a temperature in range';
+  return { setpoint: need(object, 'setpoint', isHeld, what), setpoint_source: source };
+}
+
 /**
  * A SET's settings. Every field's type is checked before any value, so that a mistyped field makes
  * the whole SET bad_message even when another is out of range, as on the thermostat.
@@ -325,6 +363,8 @@ function readMessage(object: JsonObject): Message {
         mode: need(object, 'mode', isMode, 'a mode'),
         regime: need(object, 'regime', isRegime, 'home or away'),
         heater: need(object, 'heater', isBoolean, 'true or false'),
+        ...readHeld(object),
+        heat_reason: need(object, 'heat_reason', isHeatReason, 'a heat reason code'),
         members: readMembers(object),
         owntracks: readOwntracksMembers(object),
         uptime_s: need(object, 'uptime_s', isSeconds, 'whole seconds'),

@@ -1,6 +1,6 @@
 /** A simulated thermostat (the real C++ core behind firmware/scripts/sim.sh) as a child process. */
 import { join } from 'node:path';
-import { isFiniteNumber, isObject, parseJsonObject } from '../protocol/index.ts';
+import { HEAT_REASONS, isFiniteNumber, isObject, parseJsonObject, SETPOINT_SOURCES, type HeatReason, type SetpointSource } from '../protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
 import { repoRoot } from './system-paths.ts';
 
@@ -26,6 +26,10 @@ export interface SimulatorState {
   mode: 'auto' | 'home' | 'away';
   regime: 'home' | 'away';
   heater: boolean;
+  /** The temperature held now; null when nothing is (setpoint_source none). */
+  setpoint: number | null;
+  setpoint_source: SetpointSource;
+  heat_reason: HeatReason;
   members: SimulatedMember[];
   /** The members with an OwnTracks secret. */
   owntracks: string[];
@@ -42,6 +46,8 @@ const isBoolean = (value: unknown): value is boolean => typeof value === 'boolea
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isMode = (value: unknown): value is SimulatorState['mode'] => value === 'auto' || value === 'home' || value === 'away';
 const isRegime = (value: unknown): value is SimulatorState['regime'] => value === 'home' || value === 'away';
+const isSetpointSource = (value: unknown): value is SetpointSource => (SETPOINT_SOURCES as readonly unknown[]).includes(value);
+const isHeatReason = (value: unknown): value is HeatReason => (HEAT_REASONS as readonly unknown[]).includes(value);
 
 type Guards<T> = { [K in keyof T]-?: (value: unknown) => value is T[K] };
 
@@ -70,6 +76,9 @@ export function parseSimulatorState(value: unknown): SimulatorState | null {
     mode: isMode,
     regime: isRegime,
     heater: isBoolean,
+    setpoint: isReading,
+    setpoint_source: isSetpointSource,
+    heat_reason: isHeatReason,
     members: (v): v is SimulatedMember[] => Array.isArray(v) && v.every(isMember),
     owntracks: (v): v is string[] => Array.isArray(v) && v.every(isText),
     uptime_s: isFiniteNumber,

@@ -284,8 +284,7 @@ std::string state_json(const Thermostat& core, const RoomModel& room, const Simu
   JsonWriter w(buffer, sizeof buffer);
   w.begin_object();
   core.write_state_fields(w, core.uptime_ms());
-  w.string("heat_reason", heat_reason_name(core.heat_reason()))
-      .number("room", room.room_c, 2)
+  w.number("room", room.room_c, 2)
       .number("outside", room.outside_c, 2)
       .boolean("online", core.online())
       .integer("sessions", core.active_sessions())

@@ -1,6 +1,7 @@
 import type { StateMessage } from '@protocol';
 import { agoPhrase, formatTemperature, NO_VALUE } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
+import { heaterPhrase, heldPhrase } from './heat-words';
 
 function regimeReason(state: StateMessage): string {
   if (state.mode !== 'auto') return `Set by hand: mode ${state.mode === 'home' ? 'Home' : 'Away'}`;
@@ -23,6 +24,12 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
         <dd aria-labelledby="current-label" className="current-value">
           {formatTemperature(state?.temperature)}
         </dd>
+        <dt id="held-label" className="visually-hidden">
+          Holding
+        </dt>
+        <dd aria-labelledby="held-label" className="held-setpoint">
+          {state === null ? NO_VALUE : heldPhrase(state)}
+        </dd>
       </dl>
       <dl className="reading-grid">
         <div>
@@ -35,7 +42,11 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
         </div>
         <div>
           <dt id="heater-label">Heater</dt>
-          <dd aria-labelledby="heater-label" className={state?.heater === true ? 'heater-on' : undefined}>
+          <dd
+            aria-labelledby="heater-label"
+            aria-describedby={state === null ? undefined : 'heater-reason'}
+            className={state?.heater === true ? 'heater-on' : undefined}
+          >
             {state === null ? NO_VALUE : state.heater ? 'On' : 'Off'}
           </dd>
         </div>
@@ -44,6 +55,11 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
           <dd aria-labelledby="regime-label">{state === null ? NO_VALUE : state.regime === 'home' ? 'Home' : 'Away'}</dd>
         </div>
       </dl>
+      {state === null ? null : (
+        <p id="heater-reason" className="heater-reason">
+          {heaterPhrase(state)}
+        </p>
+      )}
       <p className="regime-reason">{state === null ? '\u00a0' : regimeReason(state)}</p>
       <p className="last-update" aria-label="Last update">
         {receivedAt === null ? 'No reading yet' : `Updated ${agoPhrase(now - receivedAt)}`}

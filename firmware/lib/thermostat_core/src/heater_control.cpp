@@ -86,8 +86,10 @@ void HeaterControl::update(uint64_t now, const ReadingMonitor& readings, Centi s
                            Centi hysteresis) {
   bool want_on = on_;
   HeatReason reason = HeatReason::in_band;
+  HeldSetpoint held = HeldSetpoint::regime;
 
   if (!readings.good(now)) {
+    held = HeldSetpoint::none;
     // Safety beats the minimum on time: never heat blind.
     want_on = false;
     reason = HeatReason::no_reading;
@@ -101,6 +103,8 @@ void HeaterControl::update(uint64_t now, const ReadingMonitor& readings, Centi s
     if (t < config_.frost_below) {
       want_on = true;
       reason = HeatReason::frost;
+      // Below both limits the band heats past the frost limit anyway.
+      if (t >= setpoint - hysteresis) held = HeldSetpoint::frost;
     } else if (t < setpoint - hysteresis) {
       want_on = true;
       reason = HeatReason::below_band;
@@ -123,6 +127,7 @@ void HeaterControl::update(uint64_t now, const ReadingMonitor& readings, Centi s
   if (want_on && !on_) limit_rest_ = false;
   drive(want_on, now);
   reason_ = reason;
+  held_ = held;
 }
 
 }  // namespace hearth

@@ -40,6 +40,12 @@ enum class HeatReason : uint8_t {
 };
 const char* heat_reason_name(HeatReason r);
 
+// Which temperature the thermostat is holding (docs/protocol.md "What the
+// thermostat does, whatever it is told"): none while safety holds the heater
+// off for want of a good reading, the frost limit while frost protection alone
+// asks for heat, else the regime's set point.
+enum class HeldSetpoint : uint8_t { none, regime, frost };
+
 // Tracks the sensor: samples every sample_period_ms and decides whether there
 // is a good reading (the latest sample is good, every value within range, not
 // stuck, not stale). A sensor never seen good is never good.
@@ -81,6 +87,7 @@ class HeaterControl {
 
   bool on() const { return on_; }
   HeatReason reason() const { return reason_; }
+  HeldSetpoint held() const { return held_; }
 
  private:
   void drive(bool on, uint64_t now);
@@ -89,6 +96,7 @@ class HeaterControl {
   Relay& relay_;
   bool on_ = false;
   HeatReason reason_ = HeatReason::boot;
+  HeldSetpoint held_ = HeldSetpoint::none;
   uint64_t switched_at_;
   // After heating_limit the heater may only return on a reading taken later.
   bool limit_rest_ = false;

@@ -705,8 +705,22 @@ void Thermostat::write_state_fields(JsonWriter& w, uint64_t now) const {
       .number("hysteresis", settings_.hysteresis / 100.0, 2)
       .string("mode", mode_name(settings_.mode))
       .string("regime", regime_name(settings_.last_regime))
-      .boolean("heater", heater_.on())
-      .begin_array("members");
+      .boolean("heater", heater_.on());
+  const HeldSetpoint held = heater_.held();
+  const bool home = settings_.last_regime == Regime::home;
+  if (held == HeldSetpoint::none) {
+    w.null("setpoint");
+  } else {
+    const Centi setpoint = held == HeldSetpoint::frost ? config_.control.frost_below
+                           : home                      ? settings_.target
+                                                       : settings_.away_target;
+    w.number("setpoint", setpoint / 100.0, 2);
+  }
+  w.string("setpoint_source", held == HeldSetpoint::none    ? "none"
+                              : held == HeldSetpoint::frost ? "frost"
+                              : home                        ? "comfort"
+                                                            : "away");
+  w.string("heat_reason", heat_reason_name(heater_.reason())).begin_array("members");
   for (const Peer& m : peers_) {
     if (!m.used || !m.has_presence) continue;
     w.begin_object().string("id", m.id).string("name", m.name).boolean("home", m.home);

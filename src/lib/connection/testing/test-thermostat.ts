@@ -16,6 +16,17 @@ import {
   type StateMessage,
 } from '@protocol';
 
+/** What a thermostat holds and why for this state, as its core decides (docs/protocol.md "Messages", STATE). */
+function held(state: Omit<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason'>): Pick<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason'> {
+  if (!state.sensor_ok) return { setpoint: null, setpoint_source: 'none', heat_reason: 'no_reading' };
+  const home = state.regime === 'home';
+  return {
+    setpoint: home ? state.target : state.away_target,
+    setpoint_source: home ? 'comfort' : 'away',
+    heat_reason: state.heater ? 'below_band' : 'above_band',
+  };
+}
+
 /** Test double for the thermostat's layer 7: sessions, seq and replay rules as the contract has them. */
 export class TestThermostat {
   readonly id: ClientId;
@@ -111,7 +122,7 @@ export class TestThermostat {
   }
 
   stateMessage(overrides: Partial<StateMessage> = {}): StateMessage {
-    return {
+    const state: Omit<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason'> = {
       type: 'STATE',
       session: 'AAAAAAAAAAAAAAAAAAAAAA',
       seq: 1,
@@ -129,6 +140,7 @@ export class TestThermostat {
       error: null,
       ...overrides,
     };
+    return { ...state, ...held(state), ...overrides };
   }
 
   /** Forgets every session, as after a reboot. */
