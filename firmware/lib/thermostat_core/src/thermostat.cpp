@@ -286,6 +286,7 @@ void Thermostat::tick(Millis now) {
                                                         : pushed_temperature_ - temperature;
   if (push_pending_ || heater_.on() != pushed_heater_ ||
       ok != pushed_sensor_ok_ || (ok && moved >= config_.push_on_move) ||
+      (held_changed_since_push() && t - last_push_at_ >= config_.push_on_held_gap_ms) ||
       t - last_push_at_ >= config_.push_period_ms) {
     push_states(t, nullptr);
   }
@@ -687,6 +688,43 @@ void Thermostat::push_states(uint64_t now, const Peer* except) {
   pushed_heater_ = heater_.on();
   pushed_sensor_ok_ = readings_.good(now);
   pushed_temperature_ = to_centi(readings_.latest().temperature);
+  pushed_source_ = setpoint_source();
+  pushed_setpoint_ = held_setpoint();
+  pushed_reason_ = heater_.reason();
+}
+
+SetpointSource Thermostat::setpoint_source() const {
+  switch (heater_.held()) {
+    case HeldSetpoint::none: return SetpointSource::none;
+    case HeldSetpoint::frost: return SetpointSource::frost;
+    case HeldSetpoint::regime: break;
+  }
+  return settings_.last_regime == Regime::home ? SetpointSource::comfort : SetpointSource::away;
+}
+
+Centi Thermostat::held_setpoint() const {
+  switch (setpoint_source()) {
+    case SetpointSource::none: return 0;
+    case SetpointSource::frost: return config_.control.frost_below;
+    case SetpointSource::comfort: return settings_.target;
+    case SetpointSource::away: return settings_.away_target;
+  }
+  return 0;
+}
+
+bool Thermostat::held_changed_since_push() const {
+  return setpoint_source() != pushed_source_ || held_setpoint() != pushed_setpoint_ ||
+         heater_.reason() != pushed_reason_;
+}
+
+static const char* setpoint_source_name(SetpointSource source) {
+  switch (source) {
+    case SetpointSource::none: return "none";
+    case SetpointSource::comfort: return "comfort";
+    case SetpointSource::away: return "away";
+    case SetpointSource::frost: return "frost";
+  }
+  return "none";
 }
 
 void Thermostat::write_state_fields(JsonWriter& w, uint64_t now) const {
@@ -706,20 +744,13 @@ void Thermostat::write_state_fields(JsonWriter& w, uint64_t now) const {
       .string("mode", mode_name(settings_.mode))
       .string("regime", regime_name(settings_.last_regime))
       .boolean("heater", heater_.on());
-  const HeldSetpoint held = heater_.held();
-  const bool home = settings_.last_regime == Regime::home;
-  if (held == HeldSetpoint::none) {
+  const SetpointSource source = setpoint_source();
+  if (source == SetpointSource::none) {
     w.null("setpoint");
   } else {
-    const Centi setpoint = held == HeldSetpoint::frost ? config_.control.frost_below
-                           : home                      ? settings_.target
-                                                       : settings_.away_target;
-    w.number("setpoint", setpoint / 100.0, 2);
+    w.number("setpoint", held_setpoint() / 100.0, 2);
   }
-  w.string("setpoint_source", held == HeldSetpoint::none    ? "none"
-                              : held == HeldSetpoint::frost ? "frost"
-                              : home                        ? "comfort"
-                                                            : "away");
+  w.string("setpoint_source", setpoint_source_name(source));
   w.string("heat_reason", heat_reason_name(heater_.reason())).begin_array("members");
   for (const Peer& m : peers_) {
     if (!m.used || !m.has_presence) continue;

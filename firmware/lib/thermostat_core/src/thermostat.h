@@ -30,12 +30,18 @@ namespace hearth {
 // allocates it (firmware/src/websocket_link.h).
 constexpr size_t kMaxFrameBytes = 4096;
 
+// STATE's setpoint_source (docs/protocol.md "Messages").
+enum class SetpointSource : uint8_t { none, comfort, away, frost };
+
 struct CoreConfig {
   ControlConfig control;
   uint32_t presence_fresh_ms = 12ul * 3600 * 1000;
   uint32_t session_active_ms = 10ul * 60 * 1000;
   uint32_t push_period_ms = 60000;
   Centi push_on_move = 10;                // 0.1 °C
+  // A change of the held set point, its source or the heat reason alone pushes no sooner than
+  // this after the last push: a reason flapping with every reading cannot flood the apps.
+  uint32_t push_on_held_gap_ms = 1000;
   uint32_t logon_timeout_ms = 20000;      // not logged on this long after the link opened: drop it
   uint32_t storage_retry_ms = 30000;      // also an identity fault and an identity copy behind
   size_t max_frame_bytes = kMaxFrameBytes;
@@ -163,6 +169,10 @@ class Thermostat {
   // neither is in use while a frame is written, nor a frame while they are.
   uint8_t* scratch() { return reinterpret_cast<uint8_t*>(tx_frame_); }
   void push_states(uint64_t now, const Peer* except);
+  // STATE's setpoint_source; held_setpoint() is STATE's setpoint unless the source is none.
+  SetpointSource setpoint_source() const;
+  Centi held_setpoint() const;
+  bool held_changed_since_push() const;
   bool session_active(const Peer& peer, uint64_t now) const;
   // A report younger than presence_fresh_ms: it still counts for the regime.
   bool presence_fresh(const Peer& peer, uint64_t now) const;
@@ -214,6 +224,9 @@ class Thermostat {
   bool pushed_heater_ = false;
   bool pushed_sensor_ok_ = false;
   Centi pushed_temperature_ = 0;
+  SetpointSource pushed_source_ = SetpointSource::none;
+  Centi pushed_setpoint_ = 0;
+  HeatReason pushed_reason_ = HeatReason::boot;
   // Set at logon (so the first push follows it) and on a regime change.
   bool push_pending_ = false;
   uint32_t dropped_envelopes_ = 0;
