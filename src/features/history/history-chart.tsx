@@ -43,7 +43,7 @@ export default function HistoryChart({ samples }: { samples: Sample[] }) {
           {},
           { label: 'Temperature', stroke: cssColour('--accent', '#e4572e'), width: 2, value: (_u, v) => formatTemperature(v) },
           {
-            label: 'Target',
+            label: 'Setpoint',
             stroke: text,
             width: 1.5,
             dash: [6, 4],

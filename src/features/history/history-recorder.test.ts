@@ -31,6 +31,7 @@ describe('parseSamples', () => {
       sample(1),
       sample(3, { temperature: null }),
     ]);
+    expect(parseSamples([sample(4, { setpoint: null }), { ...sample(5), setpoint: 'x' }])).toEqual([sample(4, { setpoint: null })]);
     expect(parseSamples('junk')).toEqual([]);
   });
 });
@@ -81,5 +82,17 @@ describe('HistoryRecorder', () => {
     recorder.follow(store);
     store.getState().receiveState(ID, new TestThermostat().stateMessage({ regime: 'away', away_target: 16 }), 5_000);
     expect(recorder.samples(ID)[0]?.setpoint).toBe(16);
+  });
+
+  it('charts the setpoint the STATE says is held, and none while nothing is held', () => {
+    const store = createAppStore();
+    const recorder = new HistoryRecorder(freshIdb());
+    recorder.follow(store);
+    const thermostat = new TestThermostat();
+    const frost = { setpoint: 5, setpoint_source: 'frost', heat_reason: 'frost' } as const;
+    store.getState().receiveState(ID, thermostat.stateMessage({ regime: 'away', away_target: 5, temperature: 4.8, ...frost }), 5_000);
+    const blind = { temperature: null, setpoint: null, setpoint_source: 'none', heat_reason: 'no_reading' } as const;
+    store.getState().receiveState(ID, thermostat.stateMessage({ regime: 'home', target: 21.5, ...blind }), 6_000);
+    expect(recorder.samples(ID).map((s) => s.setpoint)).toEqual([5, null]);
   });
 });

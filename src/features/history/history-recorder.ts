@@ -6,8 +6,8 @@ export interface Sample {
   /** seconds since the epoch */
   t: number;
   temperature: number | null;
-  /** what the thermostat was aiming for: target at home, away_target away */
-  setpoint: number;
+  /** what the thermostat held, as its STATE said (docs/protocol.md "Messages", STATE); null when nothing was held */
+  setpoint: number | null;
   heater: boolean;
 }
 
@@ -24,7 +24,7 @@ export function parseSamples(value: unknown): Sample[] {
     if (!isObject(entry)) return [];
     const { t, temperature, setpoint, heater } = entry;
     if (!isFiniteNumber(t) || !isNumberOrNull(temperature)) return [];
-    if (!isFiniteNumber(setpoint) || typeof heater !== 'boolean') return [];
+    if (!isNumberOrNull(setpoint) || typeof heater !== 'boolean') return [];
     return [{ t, temperature, setpoint, heater }];
   });
 }
@@ -33,7 +33,7 @@ export function sampleOf(state: StateMessage, receivedAt: number): Sample {
   return {
     t: Math.floor(receivedAt / 1000),
     temperature: state.temperature,
-    setpoint: state.regime === 'home' ? state.target : state.away_target,
+    setpoint: state.setpoint,
     heater: state.heater,
   };
 }
