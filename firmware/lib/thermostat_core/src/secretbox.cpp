@@ -2,16 +2,10 @@
 
 #include <string.h>
 
+#include "codec.h"
+
 namespace hearth {
 namespace {
-
-uint32_t load32(const uint8_t* p) {
-  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
-
-void store32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i));
-}
 
 uint32_t rotl(uint32_t v, int n) { return (v << n) | (v >> (32 - n)); }
 
@@ -30,10 +24,10 @@ void salsa_state(uint32_t state[16], const uint8_t key[32], const uint8_t input[
   static const uint8_t sigma[16] = {'e', 'x', 'p', 'a', 'n', 'd', ' ', '3',
                                     '2', '-', 'b', 'y', 't', 'e', ' ', 'k'};
   for (int i = 0; i < 4; ++i) {
-    state[5 * i] = load32(sigma + 4 * i);
-    state[1 + i] = load32(key + 4 * i);
-    state[11 + i] = load32(key + 16 + 4 * i);
-    state[6 + i] = load32(input + 4 * i);
+    state[5 * i] = load_le32(sigma + 4 * i);
+    state[1 + i] = load_le32(key + 4 * i);
+    state[11 + i] = load_le32(key + 16 + 4 * i);
+    state[6 + i] = load_le32(input + 4 * i);
   }
 }
 
@@ -65,8 +59,8 @@ void hsalsa20(uint8_t subkey[32], const uint8_t key[32], const uint8_t nonce16[1
   salsa_state(state, key, nonce16);
   salsa_rounds(state, x);
   for (int i = 0; i < 4; ++i) {
-    store32(subkey + 4 * i, x[5 * i]);
-    store32(subkey + 16 + 4 * i, x[6 + i]);
+    store_le32(subkey + 4 * i, x[5 * i]);
+    store_le32(subkey + 16 + 4 * i, x[6 + i]);
   }
   wipe(state, sizeof state);
   wipe(x, sizeof x);
@@ -77,12 +71,12 @@ void salsa20_block(uint8_t block[64], const uint8_t key[32], const uint8_t nonce
                    uint64_t counter) {
   uint8_t input[16];
   memcpy(input, nonce8, 8);
-  store32(input + 8, uint32_t(counter));
-  store32(input + 12, uint32_t(counter >> 32));
+  store_le32(input + 8, uint32_t(counter));
+  store_le32(input + 12, uint32_t(counter >> 32));
   uint32_t state[16], x[16];
   salsa_state(state, key, input);
   salsa_rounds(state, x);
-  for (int i = 0; i < 16; ++i) store32(block + 4 * i, x[i] + state[i]);
+  for (int i = 0; i < 16; ++i) store_le32(block + 4 * i, x[i] + state[i]);
   wipe(state, sizeof state);
   wipe(x, sizeof x);
 }
@@ -106,7 +100,7 @@ void to_limbs(const uint32_t words[4], uint32_t limbs[5]) {
 void poly1305_block(uint32_t h[5], const uint32_t r[5], const uint8_t block[16],
                     uint32_t high_bit) {
   uint32_t words[4], m[5];
-  for (int i = 0; i < 4; ++i) words[i] = load32(block + 4 * i);
+  for (int i = 0; i < 4; ++i) words[i] = load_le32(block + 4 * i);
   to_limbs(words, m);
   for (int i = 0; i < 5; ++i) h[i] += m[i];
   h[4] += high_bit << 24;
@@ -138,7 +132,7 @@ void poly1305(const uint8_t one_time_key[32], const uint8_t* message, size_t len
   // r with the bits RFC 8439 clamps cleared.
   static const uint32_t clamp[4] = {0x0fffffff, 0x0ffffffc, 0x0ffffffc, 0x0ffffffc};
   uint32_t words[4], r[5], h[5] = {0, 0, 0, 0, 0};
-  for (int i = 0; i < 4; ++i) words[i] = load32(one_time_key + 4 * i) & clamp[i];
+  for (int i = 0; i < 4; ++i) words[i] = load_le32(one_time_key + 4 * i) & clamp[i];
   to_limbs(words, r);
 
   for (; length >= 16; message += 16, length -= 16) poly1305_block(h, r, message, 1);
@@ -176,8 +170,8 @@ void poly1305(const uint8_t one_time_key[32], const uint8_t* message, size_t len
   words[3] = h[3] >> 18 | h[4] << 8;
   uint64_t sum = 0;
   for (int i = 0; i < 4; ++i) {
-    sum += uint64_t(words[i]) + load32(one_time_key + 16 + 4 * i);
-    store32(tag + 4 * i, uint32_t(sum));
+    sum += uint64_t(words[i]) + load_le32(one_time_key + 16 + 4 * i);
+    store_le32(tag + 4 * i, uint32_t(sum));
     sum >>= 32;
   }
   wipe(r, sizeof r);
