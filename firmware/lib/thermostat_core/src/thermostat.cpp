@@ -453,23 +453,26 @@ void Thermostat::handle_broker_packet(const char* text, size_t length, uint64_t 
       strcpy(packet_type, type);
       strcpy(sender_id, sender);
       const size_t data_length = strlen(data);
-      OwntracksMember* member =
-          relay && data_length <= kMaxOwntracksDataChars ? owntracks_.find(sender_id) : nullptr;
-      // The box is opened only for a member with a secret; data that is not such base64 is a box
-      // that does not open (docs/protocol.md "OwnTracks bodies").
-      const Result<size_t> opened =
-          !relay ? envelope_open(identity_.key, EnvelopeAddress{packet_type, sender_id, identity_.id},
-                                 data, data_length, rx_plain_, sizeof rx_plain_ - 1)
-          : member == nullptr
-              ? Result<size_t>::failure(Error::bad_format)
-              : base64_decode(data, data_length, scratch(), kMaxOwntracksBoxBytes);
       // The broker packet is freed before the plaintext is parsed, to halve
       // the peak heap of a message.
+      if (relay) {
+        // The box is opened only for a member with a secret; data that is not such base64 is a box
+        // that does not open (docs/protocol.md "OwnTracks bodies").
+        OwntracksMember* member = data_length <= kMaxOwntracksDataChars ? owntracks_.find(sender_id) : nullptr;
+        if (member == nullptr) {
+          cJSON_Delete(packet);
+          return;
+        }
+        const Result<size_t> decoded = base64_decode(data, data_length, scratch(), kMaxOwntracksBoxBytes);
+        cJSON_Delete(packet);
+        handle_relay(*member, decoded, now);
+        return;
+      }
+      const Result<size_t> opened = envelope_open(identity_.key, EnvelopeAddress{packet_type, sender_id, identity_.id},
+                                                  data, data_length, rx_plain_, sizeof rx_plain_ - 1);
       cJSON_Delete(packet);
       packet = nullptr;
-      if (relay) {
-        if (member != nullptr) handle_relay(*member, opened, now);
-      } else if (!opened.ok()) {
+      if (!opened.ok()) {
         ++dropped_envelopes_;  // silently: no oracle, no amplification
       } else {
         handle_envelope(packet_type, sender_id, now, opened.value);
