@@ -408,6 +408,18 @@ function parseNatively(text: string): unknown {
   }
 }
 
+/** Fatal: bytes that are not UTF-8 are refused, not repaired. A BOM is kept, so the JSON rules refuse it as they do in a frame. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The UTF-8 text of bytes meant to hold JSON (an HTTP body, a decoded configuration), or null when they are not UTF-8. */
+export function utf8TextOf(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Checks `text` against the JSON rules and parses it: a JSON object, or the first rule it breaks,
  * named exactly as checkJsonObject and the firmware name it.

@@ -194,6 +194,8 @@ const isWhole = (value: unknown, min: number): value is number => Number.isSafeI
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 const isSeq = (value: unknown): value is number => isWhole(value, 1);
 const isSeconds = (value: unknown): value is number => isWhole(value, 0);
+/** An OWNTRACKS_set's `wtst`, which is also the `tst` of the region in the OwnTracks configuration. */
+export const isWtst = (value: unknown): value is number => isWhole(value, 1);
 const isDistance = (value: unknown): value is number => isFiniteNumber(value) && value >= 0 && value <= MAX_DISTANCE;
 const isSource = (value: unknown): value is MemberSource => (MEMBER_SOURCES as readonly unknown[]).includes(value);
 const isMode = (value: unknown): value is Mode => typeof value === 'string' && (MODES as readonly string[]).includes(value);
@@ -270,7 +272,7 @@ function readOwntracksSet(object: JsonObject): Pick<OwntracksSetMessage, 'secret
   const secret = need(object, 'secret', (value): value is string | null => value === null || isOwntracksSecret(value), 'null or 32 characters of base64url');
   if (secret === null) return { secret };
   const wtst = need(object, 'wtst', isNumber, 'a number');
-  if (!isWhole(wtst, 1)) throw new Invalid('out_of_range', 'wtst must be a whole number from 1 to 2^53 - 1');
+  if (!isWtst(wtst)) throw new Invalid('out_of_range', 'wtst must be a whole number from 1 to 2^53 - 1');
   return { secret, wtst };
 }
 

@@ -4,8 +4,9 @@
  * commands or configuration, since both OwnTracks apps accept unencrypted HTTP answers from whoever runs the broker.
  */
 import { base64 } from '@scure/base';
-import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
-import { isOwntracksSecret } from './messages.ts';
+import { fromBase64 } from './base64url.ts';
+import { field, isFiniteNumber, isObject, readJsonObject, utf8TextOf, type JsonObject } from './json.ts';
+import { isOwntracksSecret, isWtst } from './messages.ts';
 import { fail, ok, type Result } from './result.ts';
 import { OWNTRACKS_INGRESS_PREFIX, parseOwntracksIngressPath } from './relay.ts';
 
@@ -60,7 +61,6 @@ const TID_PATTERN = /^[A-Za-z]{2}$/;
 const TOP_LEVEL_KEYS = ['_type', 'mode', 'url', 'encryptionKey', 'monitoring', 'cmd', 'remoteConfiguration', 'auth', 'tid', 'waypoints'] as const;
 const WAYPOINT_KEYS = ['_type', 'desc', 'lat', 'lon', 'rad', 'tst'] as const;
 
-const isWtst = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 const isRadius = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= OWNTRACKS_RADIUS.min && value <= OWNTRACKS_RADIUS.max;
 const isLatitude = (value: unknown): value is number => isFiniteNumber(value) && value >= -90 && value <= 90;
@@ -192,18 +192,10 @@ export function parseOwntracksConfigLink(link: string): Result<OwntracksConfigur
   }
   // Also refuses a second parameter or a fragment: their '&', '=' or '#' would be written %26, %3D, %23.
   if (encodeURIComponent(inline) !== encoded) return fail('bad_encoding', 'inline must be exactly encodeURIComponent of the base64');
-  let bytes: Uint8Array;
-  try {
-    bytes = base64.decode(inline);
-  } catch {
-    return fail('bad_base64', 'inline must be standard padded base64');
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return fail('bad_json', 'the configuration is not UTF-8');
-  }
+  const bytes = fromBase64(inline);
+  if (bytes === null) return fail('bad_base64', 'inline must be standard padded base64');
+  const text = utf8TextOf(bytes);
+  if (text === null) return fail('bad_json', 'the configuration is not UTF-8');
   const read = readJsonObject(text);
   if (!read.ok) return fail('bad_json', `the configuration breaks the JSON rules: ${read.message}`);
   return readConfiguration(read.value);

@@ -2,9 +2,9 @@
  * docs/protocol.md, "Presence from OwnTracks": the ingress URL a phone POSTs to, the outer shape of the body the
  * broker checks (it never opens it), and the RELAY packet that hands the body's `data` to each thermostat.
  */
-import { base64 } from '@scure/base';
+import { fromBase64 } from './base64url.ts';
 import { ID_LENGTH, isClientId, type ClientId } from './client-id.ts';
-import { field, readJsonObject, type JsonObject } from './json.ts';
+import { field, readJsonObject, utf8TextOf, type JsonObject } from './json.ts';
 import { fail, ok, type Result } from './result.ts';
 
 /** RELAY's transmitter: no client can log on under it, since it is not an ID. */
@@ -72,9 +72,6 @@ export function readRelay(text: string, self: ClientId): RelayPacket | null {
 /** Why an ingress body is refused with 400: `message` is the reason for people that the answer carries. */
 export type OwntracksBodyFault = 'bad_json' | 'not_encrypted' | 'bad_data';
 
-/** Fatal: a body that is not UTF-8 is refused, not repaired. A BOM is kept, so the JSON rules refuse it as they do in a frame. */
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /**
  * A whole ingress body as bytes, as the broker judges it once it has read them: `too_large` past
  * MAX_OWNTRACKS_BODY_BYTES (413; a reader stops at that many, see "The ingress"), otherwise parseOwntracksBody's
@@ -82,12 +79,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export function decodeOwntracksBody(bytes: Uint8Array): Result<{ data: string }, OwntracksBodyFault | 'too_large'> {
   if (bytes.length > MAX_OWNTRACKS_BODY_BYTES) return fail('too_large', `the body is over ${MAX_OWNTRACKS_BODY_BYTES} bytes`);
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return fail('bad_json', 'the body is not UTF-8');
-  }
+  const text = utf8TextOf(bytes);
+  if (text === null) return fail('bad_json', 'the body is not UTF-8');
   return parseOwntracksBody(text);
 }
 
@@ -111,21 +104,12 @@ export function parseOwntracksBody(text: string): Result<{ data: string }, Owntr
   const data = field(read.value, 'data');
   if (typeof data !== 'string') return fail('bad_data', 'data must be text');
   if (data.length > MAX_OWNTRACKS_DATA_CHARS) return fail('bad_data', `data is longer than ${MAX_OWNTRACKS_DATA_CHARS} characters`);
-  const bytes = strictBase64(data);
+  const bytes = fromBase64(data)?.length ?? null;
   if (bytes === null) return fail('bad_data', 'data is not standard padded base64');
   if (bytes < MIN_OWNTRACKS_DATA_BYTES) {
     return fail('bad_data', `data holds ${bytes} bytes; a sealed body holds at least ${MIN_OWNTRACKS_DATA_BYTES} (nonce and tag)`);
   }
   return ok({ data });
-}
-
-/** The decoded length of RFC 4648 base64 with its `=` padding and zero trailing bits, or null when it is not that. */
-function strictBase64(text: string): number | null {
-  try {
-    return base64.decode(text).length;
-  } catch {
-    return null;
-  }
 }
 
 const LONGEST_INGRESS_PATH = OWNTRACKS_INGRESS_PREFIX.length + (1 + MAX_INGRESS_THERMOSTATS) * (ID_LENGTH + 1) - 1;
