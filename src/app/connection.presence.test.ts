@@ -104,6 +104,26 @@ describe('presence from the app', () => {
     expect(attic.owntracks.has(identity.id)).toBe(true);
   });
 
+  it('unpairing the selected thermostat sends it nothing afterwards, not even a START from the session the others get', async () => {
+    const living = new TestThermostat();
+    const hall = new TestThermostat();
+    const broker = brokerReaching(living, hall);
+    pair(hall, 'Hall');
+    pair(living, 'Living room');
+    const { identity, connection } = await connect(broker);
+    connection.commands.sendPresence({ home: false, distance: 1800 });
+    const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
+    await vi.waitFor(() => expect([presenceOf(living), presenceOf(hall)]).toEqual([false, false]));
+    const heardBeforeUnpairing = living.received.length;
+
+    // The hall thermostat becomes the selected one; the living room one is no longer paired at all.
+    appStore.getState().removeThermostat(living.id);
+    expect(appStore.getState().selectedId).toBe(hall.id);
+    connection.commands.sendPresence({ home: true, distance: 30 });
+    await vi.waitFor(() => expect(presenceOf(hall)).toBe(true));
+    expect(living.received).toHaveLength(heardBeforeUnpairing);
+  });
+
   it('pairing the selected thermostat again with a new key takes effect at once: its settings and presence go out under the new key', async () => {
     const living = new TestThermostat();
     const hall = new TestThermostat();

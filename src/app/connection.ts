@@ -55,9 +55,8 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
       client.setMemberName(state.preferences.memberName);
     }
     if (state.selectedId !== previous.selectedId || state.thermostats !== previous.thermostats) {
-      client.setThermostat(linkOf(state));
+      client.setThermostats(linkOf(state), presencePeersOf(state));
     }
-    if (state.thermostats !== previous.thermostats) client.setPresencePeers(presencePeersOf(state));
     if (state.preferences.owntracks !== previous.preferences.owntracks) client.setOwntracks(owntracksOf(state));
   });
 

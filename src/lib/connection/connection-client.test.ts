@@ -194,7 +194,7 @@ describe('ConnectionClient', () => {
     await pass();
     expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set']);
 
-    client.setThermostat({ id: thermostat.id, key: thermostat.key, verified: true });
+    client.setThermostats({ id: thermostat.id, key: thermostat.key, verified: true }, [{ id: thermostat.id, key: thermostat.key }]);
     await pass();
     expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set', 'START', 'SET', 'HOME_set']);
     expect(thermostat.settings.target).toBe(19);

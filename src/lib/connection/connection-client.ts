@@ -166,17 +166,23 @@ export class ConnectionClient {
       random: this.random,
       owntracks: this.owntracks,
     });
-    this.courier.setPeers(this.peersBesidesSelected(options.presencePeers ?? []));
+    this.presencePeers = (options.presencePeers ?? []).map((peer) => ({ ...peer }));
+    this.courier.setPeers(this.peersBesides(this.thermostat));
   }
 
-  private peersBesidesSelected(peers: PresencePeer[]): PresencePeer[] {
+  private peersBesides(selected: ThermostatLink | null): PresencePeer[] {
+    return this.presencePeers.filter((peer) => peer.id !== selected?.id);
+  }
+
+  /**
+   * The selected thermostat and every paired one (the selected one among them gets presence through the main
+   * session), given together so the courier is told its peers once: a thermostat just unpaired, or just selected,
+   * is never for a moment a peer of its own.
+   */
+  setThermostats(thermostat: ThermostatLink | null, peers: PresencePeer[]): void {
     this.presencePeers = peers.map((peer) => ({ ...peer }));
-    return this.presencePeers.filter((peer) => peer.id !== this.thermostat?.id);
-  }
-
-  /** Every paired thermostat; the selected one among them gets presence through the main session. */
-  setPresencePeers(peers: PresencePeer[]): void {
-    this.courier.setPeers(this.peersBesidesSelected(peers));
+    this.courier.setPeers(this.peersBesides(thermostat));
+    this.selectThermostat(thermostat);
   }
 
   /**
@@ -244,7 +250,7 @@ export class ConnectionClient {
     if (this.loggedOn && this.thermostat !== null) this.sendStart();
   }
 
-  setThermostat(thermostat: ThermostatLink | null): void {
+  private selectThermostat(thermostat: ThermostatLink | null): void {
     if (thermostat !== null && thermostat.id === this.thermostat?.id) {
       if (equalBytes(thermostat.key, this.thermostat.key)) this.thermostat.verified ||= thermostat.verified;
       else this.rekeyThermostat(thermostat);
@@ -252,7 +258,6 @@ export class ConnectionClient {
     }
     if (thermostat === null && this.thermostat === null) return;
     this.thermostat = thermostat === null ? null : { ...thermostat };
-    this.courier.setPeers(this.peersBesidesSelected(this.presencePeers));
     this.clearSessionTimers();
     this.guard.reset();
     this.dropPending();

@@ -162,7 +162,7 @@ describe('presence for every paired thermostat', () => {
     // Set-up's "replace key": the hall thermostat now opens only what is sealed with the new key.
     Object.assign(hall, { key: makeKey() });
     hall.reboot();
-    client.setPresencePeers([
+    client.setThermostats({ id: selected.id, key: selected.key, verified: true }, [
       { id: selected.id, key: selected.key },
       { id: hall.id, key: hall.key },
     ]);
@@ -386,10 +386,9 @@ describe('the OwnTracks secret for every paired thermostat', () => {
     client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
     await pass();
     expect(client.unpaired(hall.id)).toBe('told');
-    client.setPresencePeers([{ id: selected.id, key: selected.key }]);
+    client.setThermostats({ id: selected.id, key: selected.key, verified: true }, [{ id: selected.id, key: selected.key }]);
     expect(client.unpaired(selected.id)).toBe('told');
-    client.setThermostat(null);
-    client.setPresencePeers([]);
+    client.setThermostats(null, []);
     await pass();
     expect(hall.owntracks.has(identity.id)).toBe(false);
     expect(selected.owntracks.has(identity.id)).toBe(false);
