@@ -11,7 +11,7 @@ import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
 import { handleDisconnect } from './handlers/disconnect.ts';
-import { handleOwntracksIngress, isIngressRequest } from './handlers/owntracks-ingress.ts';
+import { handleOwntracksIngress, isIngressPath } from './handlers/owntracks-ingress.ts';
 import { applySecurityHeaders, INSTALL_PAGE_PATH, installPageHeadersOf, RAW_SECURITY_HEADER_LINES, securityHeadersFor } from './http-headers.ts';
 import {
   AddressCounts,
@@ -162,7 +162,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     applySecurityHeaders(response, path === INSTALL_PAGE_PATH ? installPageHeaders : securityHeaders);
     // Like the app's files, the ingress answers whatever Host it was asked by: what it carries is sealed for the
     // thermostat, so a request misdirected through another name gains nothing (docs/protocol.md, "The ingress").
-    if (isIngressRequest(request.url)) return handleOwntracksIngress(context, request, response, addressOf(request), expectsContinue);
+    if (isIngressPath(path)) return handleOwntracksIngress(context, request, response, addressOf(request), expectsContinue);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD', ...(expectsContinue ? { Connection: 'close' } : {}) });
       response.end();

@@ -7,7 +7,6 @@ import {
   relayPacket,
   type ClientId,
 } from '../../protocol/index.ts';
-import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 import { INGRESS_REFUSALS, type IngressAnswer, type IngressRefusal } from '../errors.ts';
 import { memberThermostatKey } from '../limits.ts';
@@ -15,9 +14,8 @@ import { memberThermostatKey } from '../limits.ts';
 const INGRESS_ROOT = OWNTRACKS_INGRESS_PREFIX.slice(0, -1);
 const EMPTY_ARRAY = '[]';
 
-/** Requests the ingress answers, whatever their method or the rest of their path: everything under its prefix. */
-export function isIngressRequest(url: string | undefined): boolean {
-  const path = (url ?? '').split('?', 1)[0] ?? '';
+/** Requests the ingress answers, whatever their method or the rest of their path (the query already off): everything under its prefix. */
+export function isIngressPath(path: string): boolean {
   return path === INGRESS_ROOT || path.startsWith(OWNTRACKS_INGRESS_PREFIX);
 }
 
@@ -126,16 +124,17 @@ function deliver(context: BrokerContext, response: ServerResponse, target: Targe
   // Asked again: the body took its time, and other requests may have spent the rates meanwhile.
   if (refusedOverRate(context, response, target, address)) return 0;
   const now = context.now();
-  const online = target.thermostats.map((id) => context.registry.lookup(id)).filter((found): found is Connection => found !== undefined);
+  const online = target.thermostats.flatMap((id) => {
+    const connection = context.registry.lookup(id);
+    return connection === undefined ? [] : [{ id, connection }];
+  });
   if (online.length === 0) {
     refuse(context, response, 'thermostats_offline', 'no thermostat named is online', target);
     return 0;
   }
   const reached: ClientId[] = [];
   let refusedWaitMs: number | null = null;
-  for (const thermostat of online) {
-    const id = thermostat.id;
-    if (id === null) continue;
+  for (const { id, connection: thermostat } of online) {
     const frame = JSON.stringify(relayPacket(id, target.member, body.value.data));
     // docs/protocol.md, "The ingress": the member ID in a URL proves nothing, so a RELAY always draws on the
     // thermostat's budget for strangers, never on a partner's free pass.
