@@ -46,9 +46,11 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
 
   const unsubscribe = store.subscribe((state, previous) => {
     // Before the client drops their keys: each unpaired thermostat holding the OwnTracks secret is told to forget it.
-    for (const removed of previous.thermostats) {
-      if (state.thermostats.some((thermostat) => thermostat.id === removed.id)) continue;
-      if (client.unpaired(removed.id) === 'kept') store.getState().owntracksKeptByUnpaired(removed.name);
+    if (state.thermostats !== previous.thermostats) {
+      for (const removed of previous.thermostats) {
+        if (state.thermostats.some((thermostat) => thermostat.id === removed.id)) continue;
+        if (client.unpaired(removed.id) === 'kept') store.getState().owntracksKeptByUnpaired(removed.name);
+      }
     }
     if (state.preferences !== previous.preferences) {
       client.setUrl(urlOf(state));
