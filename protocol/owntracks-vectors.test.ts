@@ -1,40 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
-import { base64 } from '@scure/base';
 import sodium from 'libsodium-wrappers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkJsonObject, field, readJsonObject, type JsonObject } from './json.ts';
-import { owntracksKey } from './owntracks-key.ts';
 import { readRelay, relayPacket } from './relay.ts';
 import { owntracksVectors, type PresenceExpectation, type PresenceMemberVector, type PresenceStepVector } from './vectors/index.ts';
 import { makeOwntracksVectors } from './vectors/make-owntracks-vectors.ts';
+import { openWithLibsodium, openWithNoble } from './vectors/reference-openers.ts';
 import { validatedCase } from './vectors/validated-case.ts';
-
-const NONCE_BYTES = 24;
-const TAG_BYTES = 16;
-const utf8 = (bytes: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-
-function openWithLibsodium(secret: string, data: string): string | null {
-  try {
-    const box = sodium.from_base64(data, sodium.base64_variants.ORIGINAL);
-    if (box.length < NONCE_BYTES + TAG_BYTES) return null;
-    return utf8(sodium.crypto_secretbox_open_easy(box.subarray(NONCE_BYTES), box.subarray(0, NONCE_BYTES), owntracksKey(secret)));
-  } catch {
-    return null;
-  }
-}
-
-function openWithNoble(secret: string, data: string): string | null {
-  try {
-    const box = base64.decode(data);
-    if (box.length < NONCE_BYTES + TAG_BYTES) return null;
-    return utf8(xsalsa20poly1305(owntracksKey(secret), box.subarray(0, NONCE_BYTES)).decrypt(box.subarray(NONCE_BYTES)));
-  } catch {
-    return null;
-  }
-}
 
 beforeAll(async () => {
   await sodium.ready;
