@@ -1,5 +1,5 @@
 import { isClientId, isFiniteNumber, isObject, isOwntracksSecret, toBase64url, type ClientId } from '@protocol';
-import { sameOwntracksSetting, type OwntracksAnswer, type OwntracksSetting } from '@/lib/connection/owntracks-delivery';
+import { isOwntracksAnswer, sameOwntracksSetting, type OwntracksAnswer, type OwntracksSetting } from '@/lib/connection/owntracks-delivery';
 import type { HomeLocation } from './settings-slice';
 
 export type { OwntracksAnswer, OwntracksSetting };
@@ -76,8 +76,6 @@ export function withOpenedLink(setup: OwntracksSetup, link: string): OwntracksSe
   return setup.openedLink === link ? setup : { ...setup, openedLink: link };
 }
 
-const ANSWERS: readonly unknown[] = ['holds', 'forgot', 'full', 'bad_message', 'out_of_range'] satisfies OwntracksAnswer[];
-
 /** From storage, which anything may have written: a setup that does not hold together is dropped whole. */
 export function parseOwntracksSetup(value: unknown): OwntracksSetup | null {
   if (!isObject(value)) return null;
@@ -89,7 +87,7 @@ export function parseOwntracksSetup(value: unknown): OwntracksSetup | null {
   const kept: Record<ClientId, OwntracksAnswer> = {};
   if (isObject(answers)) {
     for (const [id, answer] of Object.entries(answers)) {
-      if (isClientId(id) && ANSWERS.includes(answer)) kept[id] = answer as OwntracksAnswer;
+      if (isClientId(id) && isOwntracksAnswer(answer)) kept[id] = answer;
     }
   }
   return {

@@ -23,6 +23,9 @@ const REFUSALS: readonly unknown[] = ['full', 'bad_message', 'out_of_range'] sat
 
 export const isOwntracksRefusal = (error: unknown): error is OwntracksRefusal => REFUSALS.includes(error);
 
+export const isOwntracksAnswer = (value: unknown): value is OwntracksAnswer =>
+  value === 'holds' || value === 'forgot' || isOwntracksRefusal(value);
+
 /** What the client is to deliver: the setting, and the thermostats that have already answered it (kept in storage). */
 export interface OwntracksDelivery {
   setting: OwntracksSetting;
