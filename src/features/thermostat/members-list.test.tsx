@@ -1,8 +1,17 @@
 import { render, screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MembersList } from './members-list';
 
 describe('MembersList', () => {
+  // useNow rounds the time up to the next whole second: the STATE arrives on a whole second, so no time has passed.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('says a report came through OwnTracks, with no distance, and one from the app with its distance', () => {
     render(
       <MembersList
