@@ -156,6 +156,8 @@ describe('thermostat screen', () => {
   });
 
   it('lists members with presence, distance and the age of their report', () => {
+    // From a whole second, as useNow rounds up to the next one: no second boundary falls between the STATE and the check.
+    vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
     renderScreen();
     showState({
       members: [
