@@ -231,6 +231,19 @@ export class SimulatedThermostat {
     return state;
   }
 
+  /**
+   * Runs `during` with the thermostat (and its WebSocket bridge) stopped by SIGSTOP, as a thermostat that is slow
+   * to answer: what the broker sends it waits in the socket, and is read once it runs again.
+   */
+  async whileFrozen<T>(during: () => Promise<T>): Promise<T> {
+    this.process.signal('SIGSTOP');
+    try {
+      return await during();
+    } finally {
+      this.process.signal('SIGCONT');
+    }
+  }
+
   async stop(): Promise<void> {
     await this.process.stop(2000);
   }
