@@ -711,6 +711,9 @@ Centi Thermostat::held_setpoint() const {
     case SetpointSource::frost: return config_.control.frost_below;
     case SetpointSource::comfort: return settings_.target;
     case SetpointSource::away: return settings_.away_target;
+    case SetpointSource::schedule:
+    case SetpointSource::boost:
+    case SetpointSource::manual: break;
   }
   return 0;
 }
@@ -726,6 +729,9 @@ static const char* setpoint_source_name(SetpointSource source) {
     case SetpointSource::comfort: return "comfort";
     case SetpointSource::away: return "away";
     case SetpointSource::frost: return "frost";
+    case SetpointSource::schedule: return "schedule";
+    case SetpointSource::boost: return "boost";
+    case SetpointSource::manual: return "manual";
   }
   return "none";
 }

@@ -15,6 +15,7 @@
 #include "owntracks_presence.h"
 #include "peers.h"
 #include "ports.h"
+#include "schedule.h"
 #include "settings.h"
 
 struct cJSON;
@@ -29,9 +30,6 @@ namespace hearth {
 // device's WebSocket adapter refuses a larger frame before the library
 // allocates it (firmware/src/websocket_link.h).
 constexpr size_t kMaxFrameBytes = 4096;
-
-// STATE's setpoint_source (docs/protocol.md "Messages").
-enum class SetpointSource : uint8_t { none, comfort, away, frost };
 
 struct CoreConfig {
   ControlConfig control;
