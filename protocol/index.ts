@@ -7,6 +7,8 @@ export * from './owntracks-key.ts';
 export * from './packets.ts';
 export * from './relay.ts';
 export * from './result.ts';
+export * from './schedule.ts';
+export * from './time-zone.ts';
 export {
   checkJsonObject,
   isFiniteNumber,

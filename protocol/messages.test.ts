@@ -138,8 +138,26 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
     boolean: 'true',
     members: {},
     ids: {},
+    time_zone: 1,
+    schedule: {},
+    // A SET's form of it, not STATE's.
+    manual: 21,
+    boost: 1,
+    away_until: 1,
+    next: 1,
   };
-  const malformed: Partial<Record<FieldVector['kind'], unknown>> = { token: 'short', nonce: 'short', id: 'not an id', ids: ['not an id'] };
+  const malformed: Partial<Record<FieldVector['kind'], unknown>> = {
+    token: 'short',
+    nonce: 'short',
+    id: 'not an id',
+    ids: ['not an id'],
+    time_zone: 'CET',
+    schedule: [[], [], [], [], [], []],
+    manual: { setpoint: 21 },
+    boost: { setpoint: 23 },
+    away_until: { until: 1796713200 },
+    next: { at: 1796112000, setpoint: 17 },
+  };
   const idOf = (index: number) => `${'ABCDEFGHIJKLMNOP'.charAt(index)}`.repeat(22);
   const memberOf = (index: number) => ({
     id: idOf(index),
@@ -199,6 +217,10 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
       const allNull = Object.fromEntries(fields.filter((f) => f.null_when_false === flag).map((f) => [f.name, null]));
       out.push({ why: `${name} null with ${flag} false`, value: sibling({ ...allNull, [flag]: false }), valid: true });
       out.push({ why: `${name} a number with ${flag} false`, value: sibling({ ...allNull, [flag]: false, [name]: 1 }), valid: false });
+    }
+    if (field.null_with !== undefined) {
+      const other = field.null_with;
+      out.push({ why: `${name} null with ${other} null`, value: sibling({ [name]: null, [other]: null }), valid: true });
     }
     if (field.null_when !== undefined) {
       const when = Object.entries(field.null_when).map(([key, value]) => `${key} ${value}`).join(' and ');

@@ -4,6 +4,8 @@ import { isClientId, type ClientId } from './client-id.ts';
 import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
 import type { Result } from './result.ts';
 import { fail, ok } from './result.ts';
+import { LAST_SWITCH_MINUTE, MAX_SWITCH_POINTS, SCHEDULE_DAYS, type SwitchPoint, type WeekSchedule } from './schedule.ts';
+import { parseTimeZone } from './time-zone.ts';
 
 export const MODES = ['auto', 'home', 'away'] as const;
 export type Mode = (typeof MODES)[number];
@@ -21,6 +23,15 @@ export type TemperatureSetting = keyof typeof SETTING_RANGES;
  * for binary floating-point noise (21.299999 from a 32-bit float), not for another temperature.
  */
 const STEP_TOLERANCE_TENTHS = 0.01;
+/** The range of a clock time, a SET's `time` and every `until` (docs/protocol.md "Messages"): 2024-01-01 to 2099-12-31, UTC seconds. */
+export const MIN_TIME_S = 1_704_067_200;
+export const MAX_TIME_S = 4_102_444_799;
+/** How long a boost may last, in minutes. */
+export const BOOST_MINUTES = { min: 5, max: 720 } as const;
+/** The longest pre-heat before an away-until ends, in minutes. */
+export const MAX_PREHEAT_MINUTES = 720;
+/** How far after the thermostat's clock an away-until may end. */
+export const MAX_AWAY_AHEAD_S = 366 * 86_400;
 /** The largest distance a HOME_set or a STATE member may carry, in metres. */
 export const MAX_DISTANCE = 100_000_000;
 /** A thermostat keeps at most this many members; a STATE lists no more. */
@@ -73,10 +84,37 @@ export interface Settings {
   mode: Mode;
 }
 
-export interface SetMessage extends Partial<Settings> {
+/** A manual hold as STATE shows it: `until` null while the schedule is not running (no end yet). */
+export interface ManualHold {
+  setpoint: number;
+  until: number | null;
+}
+
+export interface Boost {
+  setpoint: number;
+  until: number;
+}
+
+export interface AwayUntil {
+  until: number;
+  preheat_minutes: number;
+}
+
+/** What a SET may change (docs/protocol.md "Messages"): the settings, the time zone, the schedule and the overrides. */
+export interface SetFields extends Partial<Settings> {
+  time_zone?: string | null;
+  schedule?: WeekSchedule;
+  manual?: number | null;
+  boost?: { setpoint: number; minutes: number } | null;
+  away_until?: AwayUntil | null;
+}
+
+export interface SetMessage extends SetFields {
   type: 'SET';
   session: string;
   seq: number;
+  /** The app's clock, UTC seconds (docs/protocol.md "The wall clock"). */
+  time?: number;
 }
 
 export interface HomeSetMessage {
@@ -116,9 +154,8 @@ export interface Member {
 /**
  * Where the temperature the thermostat holds comes from (docs/protocol.md "Messages", STATE):
  * `comfort` (target, at home), `away` (away_target), `frost` (the frost limit, while frost protection
- * alone asks for heat), `none` (nothing held: no good reading, the heater is held off). `schedule`,
- * `boost` and `manual` are reserved for the schedule and overrides to come: taken today, so that an app
- * from before them does not drop every STATE of a thermostat that has them.
+ * alone asks for heat), `none` (nothing held: no good reading, the heater is held off), `schedule`
+ * (the weekly schedule's), `boost` and `manual` (the overrides); "Which set point holds" chooses.
  */
 export const SETPOINT_SOURCES = ['comfort', 'away', 'frost', 'none', 'schedule', 'boost', 'manual'] as const;
 export type SetpointSource = (typeof SETPOINT_SOURCES)[number];
@@ -140,9 +177,14 @@ export type HeatReason = (typeof HEAT_REASONS)[number];
 /**
  * `storage`: the thermostat could not write its settings to its memory yet and keeps trying.
  * `full`: an OWNTRACKS_set for a ninth member when 8 already have a secret.
+ * `no_clock`: a SET starting an override while the thermostat's clock is unknown and the SET has no `time`.
  */
-export const STATE_ERRORS = ['out_of_range', 'bad_message', 'full', 'storage'] as const;
+export const STATE_ERRORS = ['out_of_range', 'bad_message', 'full', 'storage', 'no_clock'] as const;
 export type StateError = (typeof STATE_ERRORS)[number];
+
+/** Where the thermostat's clock came from: SNTP, or an app's SET `time` (docs/protocol.md "The wall clock"). */
+export const CLOCK_SOURCES = ['sntp', 'app'] as const;
+export type ClockSource = (typeof CLOCK_SOURCES)[number];
 
 export interface StateMessage extends Settings {
   type: 'STATE';
@@ -162,6 +204,16 @@ export interface StateMessage extends Settings {
   members: Member[];
   /** The members that have an OwnTracks secret on this thermostat. */
   owntracks: ClientId[];
+  /** The thermostat's clock, UTC seconds, and where it came from; both null while it is unknown. */
+  time: number | null;
+  clock: ClockSource | null;
+  time_zone: string | null;
+  schedule: WeekSchedule;
+  manual: ManualHold | null;
+  boost: Boost | null;
+  away_until: AwayUntil | null;
+  /** When the held set point or its source next changes, and to what ("What comes next"). */
+  next: { at: number; setpoint: number; source: SetpointSource } | null;
   uptime_s: number;
   error: StateError | null;
 }
@@ -225,6 +277,50 @@ export function settingValue(setting: TemperatureSetting, value: number): number
 
 /** True when a SET may carry `value` for that setting: on the 0.1 step and in its range. */
 export const inRange = (setting: TemperatureSetting, value: number): boolean => settingValue(setting, value) !== null;
+
+/** A clock time or an `until`: whole UTC seconds in the range of SET's `time`. */
+export const isTime = (value: unknown): value is number => isWholeIn(value, MIN_TIME_S, MAX_TIME_S);
+const isWholeIn = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+
+type ScheduleShape = readonly (readonly (readonly [number, number])[])[];
+
+/** Step 2 of SET's judging: 7 lists, each of at most 6 lists of exactly two numbers. */
+function isScheduleShape(value: unknown): value is ScheduleShape {
+  const isEntry = (entry: unknown): boolean => Array.isArray(entry) && entry.length === 2 && entry.every((item) => typeof item === 'number');
+  const isDay = (day: unknown): boolean => Array.isArray(day) && day.length <= MAX_SWITCH_POINTS && day.every(isEntry);
+  return Array.isArray(value) && value.length === SCHEDULE_DAYS && value.every(isDay);
+}
+
+/** Step 3: whole minutes 0 to 1439 strictly increasing within each day, temperatures as `target`; the tenths, or null. */
+function scheduleValue(shape: ScheduleShape): WeekSchedule | null {
+  const days: SwitchPoint[][] = [];
+  for (const day of shape) {
+    const points: SwitchPoint[] = [];
+    for (const [minute, celsius] of day) {
+      const tenth = settingValue('target', celsius);
+      if (!isWholeIn(minute, 0, LAST_SWITCH_MINUTE) || tenth === null) return null;
+      if (points.length > 0 && minute <= points[points.length - 1]![0]) return null;
+      points.push([minute + 0, tenth]);
+    }
+    days.push(points);
+  }
+  return days;
+}
+
+/**
+ * A weekly schedule as SET's `schedule` allows it (docs/protocol.md "Messages"), each temperature as
+ * its tenth: `bad_message` for the wrong shape, `out_of_range` for a value off its range or order.
+ */
+export function parseSchedule(value: unknown): Result<WeekSchedule, MessageError> {
+  if (!isScheduleShape(value)) return fail('bad_message', 'schedule must be 7 lists of at most 6 [minute, °C]');
+  const schedule = scheduleValue(value);
+  return schedule === null ? fail('out_of_range', 'switch points must be whole minutes 0 to 1439 in increasing order with temperatures as target') : ok(schedule);
+}
+
+/** An object whose named fields are all numbers (others are ignored), or not. */
+const hasNumbers = <K extends string>(value: unknown, keys: readonly K[]): value is { [key in K]: number } =>
+  isObject(value) && keys.every((key) => typeof field(value, key) === 'number');
 
 /** Reads a field that must be absent or a number: a mistyped one is bad_message at once. */
 function optionalNumber(object: JsonObject, key: string): number | undefined {
@@ -298,10 +394,11 @@ function readHeld(object: JsonObject): Pick<StateMessage, 'setpoint' | 'setpoint
 }
 
 /**
- * A SET's settings. Every field's type is checked before any value, so that a mistyped field makes
- * the whole SET bad_message even when another is out of range, as on the thermostat.
+ * A SET's fields. Every field's type is checked before any value (steps 2 and 3 of SET's judging), so
+ * that a mistyped field makes the whole SET bad_message even when another is out of range, as on the
+ * thermostat. Whether the thermostat's clock allows an override (step 4, `no_clock`) is its own judgement.
  */
-function readSettings(object: JsonObject): Partial<Settings> {
+function readSetFields(object: JsonObject): SetFields & { time?: number } {
   const sent = {
     target: optionalNumber(object, 'target'),
     away_target: optionalNumber(object, 'away_target'),
@@ -309,6 +406,69 @@ function readSettings(object: JsonObject): Partial<Settings> {
   };
   const mode = field(object, 'mode');
   if (mode !== undefined && typeof mode !== 'string') throw new Invalid('bad_message', 'mode must be text');
+  const time = optionalNumber(object, 'time');
+  const timeZone = field(object, 'time_zone');
+  if (timeZone !== undefined && timeZone !== null && typeof timeZone !== 'string') throw new Invalid('bad_message', 'time_zone must be text or null');
+  const schedule = field(object, 'schedule');
+  if (schedule !== undefined && !isScheduleShape(schedule)) throw new Invalid('bad_message', 'schedule must be 7 lists of at most 6 [minute, °C]');
+  const manual = field(object, 'manual');
+  if (manual !== undefined && manual !== null && typeof manual !== 'number') throw new Invalid('bad_message', 'manual must be a number or null');
+  const boost = field(object, 'boost');
+  if (boost !== undefined && boost !== null && !hasNumbers(boost, ['setpoint', 'minutes'])) throw new Invalid('bad_message', 'boost must be null or {setpoint, minutes}');
+  const awayUntil = field(object, 'away_until');
+  if (awayUntil !== undefined && awayUntil !== null && !hasNumbers(awayUntil, ['until', 'preheat_minutes'])) {
+    throw new Invalid('bad_message', 'away_until must be null or {until, preheat_minutes}');
+  }
+
+  const fields: SetFields & { time?: number } = readSettingValues(sent, mode);
+  if (time !== undefined) {
+    if (!isTime(time)) throw new Invalid('out_of_range', `time must be whole seconds from ${MIN_TIME_S} to ${MAX_TIME_S}`);
+    fields.time = time;
+  }
+  if (timeZone !== undefined) {
+    if (timeZone !== null && parseTimeZone(timeZone) === null) throw new Invalid('out_of_range', 'time_zone is not a TZ text "Time zones" allows');
+    fields.time_zone = timeZone;
+  }
+  if (schedule !== undefined) {
+    const value = scheduleValue(schedule);
+    if (value === null) throw new Invalid('out_of_range', 'switch points must be whole minutes 0 to 1439 in increasing order with temperatures as target');
+    fields.schedule = value;
+  }
+  if (manual !== undefined) fields.manual = manual === null ? null : temperature('manual', manual);
+  if (boost !== undefined) {
+    if (boost !== null && !isWholeIn(boost.minutes, BOOST_MINUTES.min, BOOST_MINUTES.max)) {
+      throw new Invalid('out_of_range', `boost.minutes must be whole minutes from ${BOOST_MINUTES.min} to ${BOOST_MINUTES.max}`);
+    }
+    fields.boost = boost === null ? null : { setpoint: temperature('boost.setpoint', boost.setpoint), minutes: boost.minutes };
+  }
+  if (awayUntil !== undefined) fields.away_until = awayUntil === null ? null : awayUntilValue(awayUntil, time);
+  return fields;
+}
+
+/** A temperature a SET asks to hold, as its tenth: on `target`'s step and in its range. */
+function temperature(key: string, value: number): number {
+  const tenth = settingValue('target', value);
+  if (tenth === null) throw new Invalid('out_of_range', `${key} must be ${SETTING_RANGES.target.min} to ${SETTING_RANGES.target.max} in steps of 0.1`);
+  return tenth;
+}
+
+/**
+ * An away-until's end and pre-heat. The end must come after the thermostat's clock and at most 366
+ * days after it: the validator knows only the SET's own `time`, which is the thermostat's clock when
+ * it had none (or none better), so it checks against that when there is one.
+ */
+function awayUntilValue(awayUntil: AwayUntil, time: number | undefined): AwayUntil {
+  const { until, preheat_minutes } = awayUntil;
+  if (!isTime(until)) throw new Invalid('out_of_range', `away_until.until must be whole seconds from ${MIN_TIME_S} to ${MAX_TIME_S}`);
+  if (!isWholeIn(preheat_minutes, 0, MAX_PREHEAT_MINUTES)) throw new Invalid('out_of_range', `away_until.preheat_minutes must be whole minutes from 0 to ${MAX_PREHEAT_MINUTES}`);
+  if (time !== undefined && (until <= time || until > time + MAX_AWAY_AHEAD_S)) {
+    throw new Invalid('out_of_range', 'away_until.until must be after the clock and at most 366 days after it');
+  }
+  return { until, preheat_minutes: preheat_minutes + 0 };
+}
+
+/** The temperature settings and mode of a SET, their types already checked. */
+function readSettingValues(sent: { [key in TemperatureSetting]: number | undefined }, mode: string | undefined): Partial<Settings> {
   const settings: Partial<Settings> = {};
   for (const key of ['target', 'away_target', 'hysteresis'] as const) {
     const value = sent[key];
@@ -323,6 +483,57 @@ function readSettings(object: JsonObject): Partial<Settings> {
   return settings;
 }
 
+/** A temperature a STATE reports as held: in target's range, off the 0.1 step as `setpoint` may be. */
+const isHeldTemperature = isReported('target');
+const isClockSource = (value: unknown): value is ClockSource => (CLOCK_SOURCES as readonly unknown[]).includes(value);
+
+const isNullableTime = (value: unknown): value is number | null => value === null || isTime(value);
+const isPreheat = (value: unknown): value is number => isWholeIn(value, 0, MAX_PREHEAT_MINUTES);
+
+/** One of STATE's overrides (or `next`): null, or an object `read` takes (its other fields are ignored). */
+function readNullable<T>(object: JsonObject, key: string, read: (value: JsonObject) => T): T | null {
+  const value = field(object, key);
+  if (value === null) return null;
+  if (!isObject(value)) throw new Invalid('bad_message', `${key} must be null or an object`);
+  return read(value);
+}
+
+/**
+ * STATE's clock, time zone, schedule, overrides and next change (docs/protocol.md "Messages"): a
+ * thermostat of this version always sends them, so each is required, and held to SET's ranges.
+ */
+function readTimeAndSchedule(object: JsonObject): Pick<StateMessage, 'time' | 'clock' | 'time_zone' | 'schedule' | 'manual' | 'boost' | 'away_until' | 'next'> {
+  const time = need(object, 'time', isNullableTime, 'null or a time');
+  const clock = need(object, 'clock', (value): value is ClockSource | null => value === null || isClockSource(value), 'null, sntp or app');
+  if ((time === null) !== (clock === null)) throw new Invalid('bad_message', 'time and clock are null together');
+  const timeZone = need(object, 'time_zone', (value): value is string | null => value === null || (typeof value === 'string' && parseTimeZone(value) !== null), 'null or a TZ text');
+  const schedule = parseSchedule(field(object, 'schedule'));
+  if (!schedule.ok) throw new Invalid('bad_message', schedule.message);
+  return {
+    time,
+    clock,
+    time_zone: timeZone,
+    schedule: schedule.value,
+    manual: readNullable(object, 'manual', (manual) => ({
+      setpoint: need(manual, 'setpoint', isHeldTemperature, 'a temperature in range'),
+      until: need(manual, 'until', isNullableTime, 'null or a time'),
+    })),
+    boost: readNullable(object, 'boost', (boost) => ({
+      setpoint: need(boost, 'setpoint', isHeldTemperature, 'a temperature in range'),
+      until: need(boost, 'until', isTime, 'a time'),
+    })),
+    away_until: readNullable(object, 'away_until', (awayUntil) => ({
+      until: need(awayUntil, 'until', isTime, 'a time'),
+      preheat_minutes: need(awayUntil, 'preheat_minutes', isPreheat, `whole minutes from 0 to ${MAX_PREHEAT_MINUTES}`),
+    })),
+    next: readNullable(object, 'next', (next) => ({
+      at: need(next, 'at', isTime, 'a time'),
+      setpoint: need(next, 'setpoint', isHeldTemperature, 'a temperature in range'),
+      source: need(next, 'source', isSetpointSource, `one of ${SETPOINT_SOURCES.join(', ')}`),
+    })),
+  };
+}
+
 function readMessage(object: JsonObject): Message {
   const type = field(object, 'type');
   switch (type) {
@@ -333,7 +544,7 @@ function readMessage(object: JsonObject): Message {
         type,
         session: need(object, 'session', isToken, 'a session'),
         seq: need(object, 'seq', isSeq, 'a positive integer'),
-        ...readSettings(object),
+        ...readSetFields(object),
       };
     case 'HOME_set': {
       const session = need(object, 'session', isToken, 'a session');
@@ -369,6 +580,7 @@ function readMessage(object: JsonObject): Message {
         heat_reason: need(object, 'heat_reason', isHeatReason, 'a heat reason code'),
         members: readMembers(object),
         owntracks: readOwntracksMembers(object),
+        ...readTimeAndSchedule(object),
         uptime_s: need(object, 'uptime_s', isSeconds, 'whole seconds'),
         error: need(object, 'error', isStateError, 'null or an error code'),
       };

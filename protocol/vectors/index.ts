@@ -139,8 +139,26 @@ export interface StartVector {
   kept_name?: string;
 }
 
-/** `nonce`: as a START's nonce (docs/protocol.md "Sessions and replay"); `ids`: a list of distinct IDs. */
-export type FieldKind = 'string' | 'token' | 'nonce' | 'id' | 'integer' | 'number' | 'boolean' | 'members' | 'ids';
+/**
+ * `nonce`: as a START's nonce (docs/protocol.md "Sessions and replay"); `ids`: a list of distinct IDs;
+ * `time_zone`, `schedule`: as SET's; `manual`, `boost`, `away_until`, `next`: the objects STATE describes.
+ */
+export type FieldKind =
+  | 'string'
+  | 'token'
+  | 'nonce'
+  | 'id'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'members'
+  | 'ids'
+  | 'time_zone'
+  | 'schedule'
+  | 'manual'
+  | 'boost'
+  | 'away_until'
+  | 'next';
 
 /** One field of a STATE (or of a member in it): bounds are inclusive. */
 export interface FieldVector {
@@ -152,6 +170,8 @@ export interface FieldVector {
   null_when_false?: string;
   /** Null exactly when every field named has the text it gives (distance is null exactly when source is owntracks). */
   null_when?: Record<string, string>;
+  /** Null exactly when the named field is null (time and clock). */
+  null_with?: string;
   min?: number;
   max?: number;
   values?: string[];
@@ -166,7 +186,23 @@ export interface StateCaseVector {
   valid: boolean;
 }
 
-const FIELD_KINDS: readonly FieldKind[] = ['string', 'token', 'nonce', 'id', 'integer', 'number', 'boolean', 'members', 'ids'];
+const FIELD_KINDS: readonly FieldKind[] = [
+  'string',
+  'token',
+  'nonce',
+  'id',
+  'integer',
+  'number',
+  'boolean',
+  'members',
+  'ids',
+  'time_zone',
+  'schedule',
+  'manual',
+  'boost',
+  'away_until',
+  'next',
+];
 const isFieldKind = (value: string): value is FieldKind => (FIELD_KINDS as readonly string[]).includes(value);
 
 function object(value: unknown, name: string): JsonObject {
@@ -243,6 +279,8 @@ function readField(value: unknown): FieldVector {
   const nullWhenFalse = record['null_when_false'];
   if (nullWhenFalse !== undefined && typeof nullWhenFalse !== 'string') throw new Error(`${name}: null_when_false is not a field name`);
   const nullWhen = record['null_when'] === undefined ? undefined : object(record['null_when'], `${name}: null_when`);
+  const nullWith = record['null_with'];
+  if (nullWith !== undefined && typeof nullWith !== 'string') throw new Error(`${name}: null_with is not a field name`);
   return {
     name,
     kind,
@@ -250,6 +288,7 @@ function readField(value: unknown): FieldVector {
     nullable: flag(record, 'nullable'),
     ...(nullWhenFalse === undefined ? {} : { null_when_false: nullWhenFalse }),
     ...(nullWhen === undefined ? {} : { null_when: strings(nullWhen, Object.keys(nullWhen)) }),
+    ...(nullWith === undefined ? {} : { null_with: nullWith }),
     ...optionalNumber(record, 'min'),
     ...optionalNumber(record, 'max'),
     ...(record['values'] === undefined ? {} : { values: texts(record['values'], `${name}.values`) }),
