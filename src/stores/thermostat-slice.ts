@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { ClientId, Settings, StateMessage } from '@protocol';
-import type { CommandFailure } from '@/lib/connection/connection-status';
+import type { ClientId, SetFields, StateMessage } from '@protocol';
+import { isSetRefusal, type CommandFailure } from '@/lib/connection/connection-status';
 import type { AppState } from './app-store';
 
 export interface ReceivedState {
@@ -11,11 +11,11 @@ export interface ReceivedState {
 export interface ThermostatSlice {
   /** The latest accepted STATE per thermostat, kept so the app can show it (and its age) offline. */
   lastStates: Record<ClientId, ReceivedState>;
-  /** Settings sent (or about to be) that no STATE has confirmed yet. */
-  pendingSettings: Partial<Settings> | null;
+  /** Settings and overrides sent (or about to be) that no STATE has confirmed yet. */
+  pendingSettings: SetFields | null;
   commandError: CommandFailure | null;
   receiveState: (thermostatId: ClientId, state: StateMessage, receivedAt: number) => void;
-  setPendingSettings: (settings: Partial<Settings> | null) => void;
+  setPendingSettings: (settings: SetFields | null) => void;
   setCommandError: (error: CommandFailure | null) => void;
 }
 
@@ -27,7 +27,7 @@ export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSli
     set((current) => ({
       lastStates: { ...current.lastStates, [thermostatId]: { state, receivedAt } },
       // A refused command is a command error; `storage` is the thermostat's own state, shown while STATEs carry it.
-      commandError: state.error === 'out_of_range' || state.error === 'bad_message' ? state.error : current.commandError,
+      commandError: isSetRefusal(state.error) ? state.error : current.commandError,
     })),
   setPendingSettings: (pendingSettings) =>
     set((current) => ({ pendingSettings, commandError: pendingSettings === null ? current.commandError : null })),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { challenge, makeKey, makeLogonKeys, makeNonce, verifyLogon, type LogOnPacket, type RoutedPacket, type Settings, type StateMessage } from '@protocol';
+import { challenge, makeKey, makeLogonKeys, makeNonce, verifyLogon, type LogOnPacket, type RoutedPacket, type SetFields, type StateMessage } from '@protocol';
 import { COMMAND_TIMEOUT_MS, ConnectionClient, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
 import { FakeBroker } from './testing/fake-broker';
@@ -8,7 +8,7 @@ import { TestThermostat } from './testing/test-thermostat';
 interface Recorded {
   statuses: ConnectionStatus[];
   states: StateMessage[];
-  pending: (Partial<Settings> | null)[];
+  pending: (SetFields | null)[];
   failures: CommandFailure[];
 }
 
@@ -138,6 +138,7 @@ describe('ConnectionClient', () => {
   });
 
   it('left open, keeps its session heard from with an empty SET that changes nothing and shows nothing pending', async () => {
+    vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
     const { client, broker, recorded, thermostat, identity } = await setUp();
     client.start();
     await pass();
@@ -149,7 +150,8 @@ describe('ConnectionClient', () => {
     }
     await pass();
     expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET']);
-    expect(thermostat.received[1]?.body).toEqual({ type: 'SET', session: expect.any(String), seq: 2 });
+    // It carries the app's clock, as every SET does: a thermostat without SNTP keeps its time from it.
+    expect(thermostat.received[1]?.body).toEqual({ type: 'SET', session: expect.any(String), seq: 2, time: Date.UTC(2026, 11, 2, 8, 4) / 1000 });
     expect(recorded.pending).toHaveLength(pendingBefore);
     expect(thermostat.settings).toEqual({ target: 21, away_target: 17, hysteresis: 0.3, mode: 'auto' });
   });
@@ -359,5 +361,98 @@ describe('ConnectionClient', () => {
     expect(thermostat.settings.target).toBe(22);
     expect(recorded.pending.at(-1)).toBeNull();
     expect(recorded.failures).toEqual([]);
+  });
+
+  describe('the clock, boost, hold and away-until', () => {
+    const T0 = Date.UTC(2026, 11, 2, 8, 0, 0) / 1000;
+    const setBodies = (thermostat: TestThermostat) => thermostat.received.filter((m) => m.type === 'SET').map((m) => m.body);
+
+    beforeEach(() => {
+      vi.setSystemTime(T0 * 1000);
+    });
+
+    it('puts its clock in every SET, a repeated one included, in whole seconds', async () => {
+      const { client, thermostat } = await setUp();
+      client.start();
+      await pass();
+      vi.setSystemTime(T0 * 1000 + 1999);
+      thermostat.dropNext = 1;
+      client.sendSettings({ target: 21.5 });
+      await pass(COMMAND_TIMEOUT_MS);
+      expect(setBodies(thermostat)).toEqual([
+        { type: 'SET', session: expect.any(String), seq: 2, target: 21.5, time: T0 + 1 },
+        { type: 'SET', session: expect.any(String), seq: 2, target: 21.5, time: T0 + 6 },
+      ]);
+      expect(thermostat.clock).toMatchObject({ time: T0 + 6, source: 'app' });
+    });
+
+    it('leaves its clock out when it lies outside the contract’s range, and says the thermostat refused an override for want of one', async () => {
+      vi.setSystemTime(new Date('2001-01-01T00:00:00.000Z'));
+      const { client, thermostat, recorded } = await setUp();
+      client.start();
+      await pass();
+      client.sendSettings({ boost: { setpoint: 23, minutes: 60 } });
+      await pass();
+      expect(setBodies(thermostat)).toEqual([{ type: 'SET', session: expect.any(String), seq: 2, boost: { setpoint: 23, minutes: 60 } }]);
+      expect(recorded.states.at(-1)?.error).toBe('no_clock');
+      expect(recorded.failures).toEqual(['no_clock']);
+      expect(recorded.pending.at(-1)).toBeNull();
+      expect(thermostat.boost).toBeNull();
+    });
+
+    it('shows a boost pending until a STATE shows it running at its set point', async () => {
+      const { client, thermostat, recorded, broker, identity } = await setUp();
+      client.start();
+      await pass();
+      thermostat.answering = false;
+      client.sendSettings({ boost: { setpoint: 23, minutes: 90 } });
+      await pass();
+      expect(setBodies(thermostat)).toEqual([{ type: 'SET', session: expect.any(String), seq: 2, boost: { setpoint: 23, minutes: 90 }, time: T0 }]);
+      expect(recorded.pending.at(-1)).toEqual({ boost: { setpoint: 23, minutes: 90 } });
+      // A push from before the SET was taken: still pending.
+      broker.push(thermostat.stateTo(identity.id, { boost: null }));
+      await pass();
+      expect(recorded.pending.at(-1)).toEqual({ boost: { setpoint: 23, minutes: 90 } });
+      broker.push(thermostat.stateTo(identity.id, { time: T0, clock: 'app', boost: { setpoint: 23, until: T0 + 5400 } }));
+      await pass();
+      expect(recorded.pending.at(-1)).toBeNull();
+      expect(recorded.failures).toEqual([]);
+    });
+
+    it('confirms an away-until by its moment and warm-up, a hold by its set point, and their ends by null', async () => {
+      const { client, thermostat, recorded } = await setUp();
+      client.start();
+      await pass();
+      const awayUntil = { until: T0 + 3 * 86_400, preheat_minutes: 60 };
+      client.sendSettings({ away_until: awayUntil });
+      await pass();
+      expect(recorded.pending.at(-1)).toBeNull();
+      expect(recorded.states.at(-1)?.away_until).toEqual(awayUntil);
+      client.sendSettings({ manual: 22.5 });
+      await pass();
+      expect(recorded.pending.at(-1)).toBeNull();
+      expect(recorded.states.at(-1)).toMatchObject({ manual: { setpoint: 22.5, until: null }, setpoint: 22.5, setpoint_source: 'manual' });
+      client.sendSettings({ manual: null, away_until: null });
+      await pass();
+      expect(recorded.pending.at(-1)).toBeNull();
+      expect(recorded.states.at(-1)).toMatchObject({ manual: null, away_until: null });
+      expect(setBodies(thermostat).map(({ session: _session, seq: _seq, ...fields }) => fields)).toEqual([
+        { type: 'SET', away_until: awayUntil, time: T0 },
+        { type: 'SET', manual: 22.5, time: T0 },
+        { type: 'SET', manual: null, away_until: null, time: T0 },
+      ]);
+    });
+
+    it('reports an away-until the thermostat refused as out of range, and drops it', async () => {
+      const { client, recorded, thermostat, broker, identity } = await setUp();
+      client.start();
+      await pass();
+      thermostat.answering = false;
+      client.sendSettings({ away_until: { until: T0 + 60, preheat_minutes: 0 } });
+      broker.push(thermostat.stateTo(identity.id, { error: 'out_of_range' }));
+      await pass();
+      expect(recorded.failures).toEqual(['out_of_range']);
+      expect(recorded.pending.at(-1)).toBeNull();
+    });
   });
 });

@@ -8,6 +8,8 @@ import {
   signedLogOn,
   start,
   CLOSE_CODES,
+  MAX_TIME_S,
+  MIN_TIME_S,
   cutMemberName,
   type ClientId,
   type HomeSetMessage,
@@ -15,15 +17,16 @@ import {
   type LogonKeys,
   type OwntracksSetMessage,
   type Packet,
+  type SetFields,
   type SetMessage,
-  type Settings,
   type StateMessage,
 } from '@protocol';
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
-import type { CommandFailure, ConnectionStatus } from './connection-status';
+import { isSetRefusal, type CommandFailure, type ConnectionStatus } from './connection-status';
 import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';
 import { OwntracksLedger } from './owntracks-ledger';
+import { confirmedBy } from './pending-settings';
 import { PresenceCourier, type PresencePeer } from './presence-courier';
 import { SessionGuard } from './session-guard';
 
@@ -35,7 +38,6 @@ export const THERMOSTAT_RETRY_MAX_MS = 10_000;
 export const SESSION_REFRESH_MS = 4 * 60_000;
 /** It pushes a STATE at least every 60 s: this long without one means the session lapsed or the thermostat went quiet. */
 export const STATE_SILENCE_MS = 150_000;
-const TEMPERATURE_TOLERANCE = 0.01;
 
 /** The part of the browser's WebSocket the client uses, so tests can hand it a fake or another implementation. */
 export interface SocketLike {
@@ -65,7 +67,7 @@ export interface Presence {
 export interface ConnectionEvents {
   status(status: ConnectionStatus): void;
   state(thermostatId: ClientId, state: StateMessage, receivedAt: number): void;
-  pendingSettings(settings: Partial<Settings> | null): void;
+  pendingSettings(settings: SetFields | null): void;
   commandFailed(reason: CommandFailure): void;
   /** A thermostat's STATE answered the OwnTracks setting `sent`; null: it no longer holds the secret it had confirmed. */
   owntracksAnswered?(thermostatId: ClientId, sent: OwntracksSetting, answer: OwntracksAnswer | null): void;
@@ -90,15 +92,7 @@ type Timer = ReturnType<typeof setTimeout>;
 
 const OPEN = 1;
 
-function settingsMatch(pending: Partial<Settings>, state: StateMessage): boolean {
-  const close = (a: number | undefined, b: number) => a === undefined || Math.abs(a - b) < TEMPERATURE_TOLERANCE;
-  return (
-    close(pending.target, state.target) &&
-    close(pending.away_target, state.away_target) &&
-    close(pending.hysteresis, state.hysteresis) &&
-    (pending.mode === undefined || pending.mode === state.mode)
-  );
-}
+type SetBody = Omit<SetMessage, 'session' | 'seq'>;
 
 /**
  * One WebSocket to the broker and one layer 7 session with the selected thermostat. Lives outside
@@ -130,7 +124,7 @@ export class ConnectionClient {
   private startTimer: Timer | undefined;
   private restartTimer: Timer | undefined;
 
-  private pendingSettings: Partial<Settings> | null = null;
+  private pendingSettings: SetFields | null = null;
   private pendingPresence: Presence | null = null;
   /** The presence this phone last decided: a thermostat selected later hears it with its first session. */
   private lastPresence: Presence | null = null;
@@ -287,7 +281,7 @@ export class ConnectionClient {
   }
 
   /** Sends a SET now; fields not yet confirmed by a STATE stay pending and are repeated if needed. */
-  sendSettings(settings: Partial<Settings>): void {
+  sendSettings(settings: SetFields): void {
     this.pendingSettings = { ...this.pendingSettings, ...settings };
     this.events.pendingSettings(this.pendingSettings);
     this.commandRetried = false;
@@ -499,11 +493,11 @@ export class ConnectionClient {
   private settle(state: StateMessage): void {
     if (this.pendingSettings !== null) {
       // `storage` refuses nothing: the thermostat took the change and keeps trying to store it.
-      if (state.error === 'out_of_range' || state.error === 'bad_message') {
+      if (isSetRefusal(state.error)) {
         this.pendingSettings = null;
         this.events.pendingSettings(null);
         this.events.commandFailed(state.error);
-      } else if (settingsMatch(this.pendingSettings, state)) {
+      } else if (confirmedBy(this.pendingSettings, state)) {
         this.pendingSettings = null;
         this.events.pendingSettings(null);
       }
@@ -623,10 +617,18 @@ export class ConnectionClient {
     }, delay);
   }
 
+  /**
+   * docs/protocol.md "The wall clock": every SET carries this app's clock, so that a thermostat without SNTP learns
+   * the time. A clock outside the contract's range (a phone that lost its time) is left out: the thermostat would
+   * refuse the whole SET for it.
+   */
+  private withTime(body: SetBody): SetBody {
+    const time = Math.floor(this.now() / 1000);
+    return time >= MIN_TIME_S && time <= MAX_TIME_S ? { ...body, time } : body;
+  }
+
   /** True when the command went out in the current session. */
-  private sendCommand(
-    body: Omit<SetMessage, 'session' | 'seq'> | Omit<HomeSetMessage, 'session' | 'seq'> | Omit<OwntracksSetMessage, 'session' | 'seq'>,
-  ): boolean {
+  private sendCommand(body: SetBody | Omit<HomeSetMessage, 'session' | 'seq'> | Omit<OwntracksSetMessage, 'session' | 'seq'>): boolean {
     const thermostat = this.thermostat;
     if (thermostat === null) return false;
     const position = this.guard.next();
@@ -635,7 +637,7 @@ export class ConnectionClient {
       if (this.loggedOn && !this.startInFlight) this.sendStart();
       return false;
     }
-    const plaintext = { ...body, ...position };
+    const plaintext = { ...(body.type === 'SET' ? this.withTime(body) : body), ...position };
     const data = seal(thermostat.key, 'MSG', this.identity.id, thermostat.id, plaintext);
     if (!this.send(message(this.identity.id, thermostat.id, data))) return false;
     this.armRefresh();

@@ -1,3 +1,5 @@
+import type { StateError } from '@protocol';
+
 /** What the connection is doing, in terms a person can act on. */
 export type ConnectionStatus =
   | 'connecting'
@@ -11,5 +13,14 @@ export type ConnectionStatus =
   /** Plain http on a network address: the browser gives no WebCrypto, so the app cannot sign its logon. */
   | 'insecure-page';
 
+/**
+ * The errors with which a thermostat refuses a SET and changes nothing (docs/protocol.md "Messages"). `storage`
+ * refuses nothing (the change is in force, only not stored yet) and `full` answers only an OWNTRACKS_set.
+ */
+export const SET_REFUSALS = ['out_of_range', 'bad_message', 'no_clock'] as const satisfies readonly StateError[];
+export type SetRefusal = (typeof SET_REFUSALS)[number];
+
+export const isSetRefusal = (error: StateError | null): error is SetRefusal => (SET_REFUSALS as readonly (StateError | null)[]).includes(error);
+
 /** Why a command did not take effect. */
-export type CommandFailure = 'no-answer' | 'thermostat-offline' | 'out_of_range' | 'bad_message';
+export type CommandFailure = 'no-answer' | 'thermostat-offline' | SetRefusal;

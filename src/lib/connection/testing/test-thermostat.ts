@@ -7,25 +7,51 @@ import {
   seal,
   start,
   toBase64url,
+  heldSetpoint,
+  nextChange,
+  nextSwitchPoint,
+  parseTimeZone,
+  EMPTY_SCHEDULE,
   MAX_OWNTRACKS_MEMBERS,
+  type AwayUntil,
+  type Boost,
   type ClientId,
+  type ClockSource,
   type LogonKeys,
+  type ManualHold,
   type Member,
+  type PlanInput,
   type RoutedPacket,
+  type SetMessage,
   type Settings,
   type StateMessage,
+  type WeekSchedule,
 } from '@protocol';
 
-/** What a thermostat holds and why for this state, as its core decides (docs/protocol.md "Messages", STATE). */
-function held(state: Omit<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason'>): Pick<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason'> {
-  if (!state.sensor_ok) return { setpoint: null, setpoint_source: 'none', heat_reason: 'no_reading' };
-  const home = state.regime === 'home';
-  return {
-    setpoint: home ? state.target : state.away_target,
-    setpoint_source: home ? 'comfort' : 'away',
-    heat_reason: state.heater ? 'below_band' : 'above_band',
-  };
+type Unheld = Omit<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason' | 'next'>;
+
+const planOf = (state: Unheld): PlanInput => ({
+  clock: state.time,
+  timeZone: state.time_zone,
+  schedule: state.schedule,
+  target: state.target,
+  awayTarget: state.away_target,
+  regime: state.regime,
+  mode: state.mode,
+  manual: state.manual,
+  boost: state.boost,
+  awayUntil: state.away_until,
+});
+
+/** What a thermostat holds and why for this state, as its core decides (docs/protocol.md "Which set point holds"). */
+function held(state: Unheld): Pick<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason' | 'next'> {
+  const next = nextChange(planOf(state));
+  if (!state.sensor_ok) return { setpoint: null, setpoint_source: 'none', heat_reason: 'no_reading', next };
+  const { setpoint, source } = heldSetpoint(planOf(state));
+  return { setpoint, setpoint_source: source, heat_reason: state.heater ? 'below_band' : 'above_band', next };
 }
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Test double for the thermostat's layer 7: sessions, seq and replay rules as the contract has them. */
 export class TestThermostat {
@@ -37,6 +63,13 @@ export class TestThermostat {
   /** Messages to ignore before answering again: a lost frame. */
   dropNext = 0;
   settings: Settings = { target: 21, away_target: 17, hysteresis: 0.3, mode: 'auto' };
+  /** The wall clock: the UTC second it was set to, at which Date.now(), and from where; null while unknown. */
+  clock: { time: number; setAt: number; source: ClockSource } | null = null;
+  timeZone: string | null = null;
+  schedule: WeekSchedule = EMPTY_SCHEDULE;
+  manual: ManualHold | null = null;
+  boost: Boost | null = null;
+  awayUntil: AwayUntil | null = null;
   temperature: number | null = 20.5;
   members: Member[] = [];
   /** The OwnTracks secret and region each member's app gave it (OWNTRACKS_set). */
@@ -96,8 +129,8 @@ export class TestThermostat {
     if (body.seq <= current.lastInSeq) return [];
     current.lastInSeq = body.seq;
     if (body.type === 'SET') {
-      const { type: _type, session: _session, seq: _seq, ...changes } = body;
-      this.settings = { ...this.settings, ...changes };
+      const refusal = this.applySet(body);
+      if (refusal !== null) return [this.stateTo(app, { error: refusal })];
     } else if (body.type === 'OWNTRACKS_set') {
       if (this.owntracksRefusal !== null) return [this.stateTo(app, { error: this.owntracksRefusal })];
       if (body.secret === null) this.owntracks.delete(app);
@@ -112,6 +145,37 @@ export class TestThermostat {
     return [this.stateTo(app)];
   }
 
+  /** The thermostat's clock now, UTC seconds, or null while unknown. */
+  get time(): number | null {
+    return this.clock === null ? null : this.clock.time + Math.floor((Date.now() - this.clock.setAt) / 1000);
+  }
+
+  /** Sets the clock as an SNTP answer would. */
+  setClock(time: number, source: ClockSource = 'sntp'): void {
+    this.clock = { time, setAt: Date.now(), source };
+  }
+
+  /** SET's steps 4 and 5 (docs/protocol.md "Messages"): the fields have been judged by parseMessage already. */
+  private applySet(body: SetMessage): 'no_clock' | null {
+    const { type: _type, session: _session, seq: _seq, time, time_zone, schedule, manual, boost, away_until, ...settings } = body;
+    const startsOverride = typeof manual === 'number' || (boost !== undefined && boost !== null) || (away_until !== undefined && away_until !== null);
+    if (startsOverride && this.clock === null && time === undefined) return 'no_clock';
+    if (time !== undefined && this.clock?.source !== 'sntp') this.setClock(time, 'app');
+    const endsHold = time_zone !== undefined || schedule !== undefined || settings.mode !== undefined;
+    this.settings = { ...this.settings, ...settings };
+    if (time_zone !== undefined) this.timeZone = time_zone;
+    if (schedule !== undefined) this.schedule = schedule;
+    if (endsHold) this.manual = null;
+    const now = this.time ?? nowSeconds();
+    if (manual !== undefined) {
+      const rules = this.timeZone === null ? null : parseTimeZone(this.timeZone);
+      this.manual = manual === null ? null : { setpoint: manual, until: rules === null ? null : nextSwitchPoint(this.schedule, rules, now) };
+    }
+    if (boost !== undefined) this.boost = boost === null ? null : { setpoint: boost.setpoint, until: now + boost.minutes * 60 };
+    if (away_until !== undefined) this.awayUntil = away_until;
+    return null;
+  }
+
   /** A STATE for `app` in its current session, with the next seq: a push, or the reply to a command. */
   stateTo(app: ClientId, extra: Partial<StateMessage> = {}): RoutedPacket {
     const current = this.sessions.get(app);
@@ -122,7 +186,11 @@ export class TestThermostat {
   }
 
   stateMessage(overrides: Partial<StateMessage> = {}): StateMessage {
-    const state: Omit<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason'> = {
+    const time = this.time;
+    // An override whose end has passed is over: STATE shows null for it.
+    const running = <T extends { until: number | null }>(override: T | null) =>
+      override === null || time === null || override.until === null || time < override.until ? override : null;
+    const state: Unheld = {
       type: 'STATE',
       session: 'AAAAAAAAAAAAAAAAAAAAAA',
       seq: 1,
@@ -136,6 +204,13 @@ export class TestThermostat {
       heater: this.temperature !== null && this.temperature < this.settings.target,
       members: this.members,
       owntracks: [...this.owntracks.keys()],
+      time,
+      clock: this.clock === null ? null : this.clock.source,
+      time_zone: this.timeZone,
+      schedule: this.schedule,
+      manual: running(this.manual),
+      boost: running(this.boost),
+      away_until: running(this.awayUntil),
       uptime_s: 100,
       error: null,
       ...overrides,
