@@ -532,3 +532,104 @@ export const owntracksVectors = {
     steps: list(presence['steps'], 'owntracks.presence.steps').map((step) => readPresenceStep(step, presenceMembers)),
   },
 };
+
+/** A rule of a parsed time zone: the week-th weekday (0 = Sunday) of month, week 5 the last; time in seconds of the local day. */
+export interface TransitionRuleVector {
+  month: number;
+  week: number;
+  weekday: number;
+  time: number;
+}
+
+/** A TZ text and what "Time zones" makes of it; offsets are seconds added to UTC to get local time. */
+export interface TimeZoneTextVector {
+  name: string;
+  text: string;
+  accepted: boolean;
+  /** Set exactly when accepted. */
+  std_offset?: number;
+  dst?: { offset: number; start: TransitionRuleVector; end: TransitionRuleVector } | null;
+}
+
+export interface LocalPartsVector {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Monday. */
+  weekday: number;
+}
+
+/** A zone at one UTC second: its offset, local time, schedule time and next change of offset. */
+export interface TimeInstantVector {
+  name: string;
+  zone: string;
+  /** The tz database zone with the same rules, or null. */
+  iana: string | null;
+  utc: number;
+  offset: number;
+  local: LocalPartsVector;
+  schedule_time: number;
+  next_offset_change: number | null;
+}
+
+function readRule(value: unknown, what: string): TransitionRuleVector {
+  const record = object(value, what);
+  return {
+    month: wholeNumber(record, 'month', what),
+    week: wholeNumber(record, 'week', what),
+    weekday: wholeNumber(record, 'weekday', what),
+    time: wholeNumber(record, 'time', what),
+  };
+}
+
+function readTimeZoneText(value: unknown): TimeZoneTextVector {
+  const record = object(value, 'time.texts[]');
+  const { name, text } = strings(record, ['name', 'text']);
+  const accepted = required(record, 'accepted');
+  if (!accepted) return { name, text, accepted };
+  const dst = record['dst'] === null ? null : object(record['dst'], `${name}: dst`);
+  return {
+    name,
+    text,
+    accepted,
+    std_offset: wholeNumber(record, 'std_offset', name),
+    dst: dst === null ? null : { offset: wholeNumber(dst, 'offset', name), start: readRule(dst['start'], `${name}: start`), end: readRule(dst['end'], `${name}: end`) },
+  };
+}
+
+function readLocalParts(value: unknown, what: string): LocalPartsVector {
+  const record = object(value, what);
+  const part = (key: string): number => wholeNumber(record, key, what);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute'), second: part('second'), weekday: part('weekday') };
+}
+
+function nullableWholeNumber(record: JsonObject, key: string, what: string): number | null {
+  return record[key] === null ? null : wholeNumber(record, key, what);
+}
+
+function readTimeInstant(value: unknown): TimeInstantVector {
+  const record = object(value, 'time.instants[]');
+  const { name, zone } = strings(record, ['name', 'zone']);
+  const iana = record['iana'];
+  if (iana !== null && typeof iana !== 'string') throw new Error(`${name}: iana is neither text nor null`);
+  return {
+    name,
+    zone,
+    iana,
+    utc: wholeNumber(record, 'utc', name),
+    offset: wholeNumber(record, 'offset', name),
+    local: readLocalParts(record['local'], `${name}: local`),
+    schedule_time: wholeNumber(record, 'schedule_time', name),
+    next_offset_change: nullableWholeNumber(record, 'next_offset_change', name),
+  };
+}
+
+const time = load('time.json');
+/** docs/protocol.md "Time zones": TZ texts accepted or refused, and zones at given UTC seconds. */
+export const timeVectors = {
+  texts: list(time['texts'], 'time.texts').map(readTimeZoneText),
+  instants: list(time['instants'], 'time.instants').map(readTimeInstant),
+};
