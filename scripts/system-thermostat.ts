@@ -1,6 +1,23 @@
 /** A simulated thermostat (the real C++ core behind firmware/scripts/sim.sh) as a child process. */
 import { join } from 'node:path';
-import { HEAT_REASONS, isFiniteNumber, isObject, parseJsonObject, SETPOINT_SOURCES, type HeatReason, type SetpointSource } from '../protocol/index.ts';
+import {
+  CLOCK_SOURCES,
+  HEAT_REASONS,
+  isFiniteNumber,
+  isObject,
+  isTime,
+  parseJsonObject,
+  parseSchedule,
+  parseTimeZone,
+  SETPOINT_SOURCES,
+  type AwayUntil,
+  type Boost,
+  type ClockSource,
+  type HeatReason,
+  type ManualHold,
+  type SetpointSource,
+  type WeekSchedule,
+} from '../protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
 import { repoRoot } from './system-paths.ts';
 
@@ -12,6 +29,13 @@ export interface SimulatedMember {
   distance: number | null;
   age_s: number;
   source: 'app' | 'owntracks';
+}
+
+/** STATE's `next`: when the held set point or its source next changes, and to what. */
+export interface SimulatedNextChange {
+  at: number;
+  setpoint: number;
+  source: SetpointSource;
 }
 
 /** What the simulator's `state` command answers. */
@@ -30,6 +54,15 @@ export interface SimulatorState {
   setpoint: number | null;
   setpoint_source: SetpointSource;
   heat_reason: HeatReason;
+  /** The thermostat's clock (seconds since 1970 UTC) and where it came from; both null while unknown. */
+  time: number | null;
+  clock: ClockSource | null;
+  time_zone: string | null;
+  schedule: WeekSchedule;
+  manual: ManualHold | null;
+  boost: Boost | null;
+  away_until: AwayUntil | null;
+  next: SimulatedNextChange | null;
   members: SimulatedMember[];
   /** The members with an OwnTracks secret. */
   owntracks: string[];
@@ -63,6 +96,20 @@ const isSource = (value: unknown): value is SimulatedMember['source'] => value =
 const isMember = (value: unknown): value is SimulatedMember =>
   checked<SimulatedMember>(value, { id: isText, name: isText, home: isBoolean, distance: isReading, age_s: isFiniteNumber, source: isSource }) !== null;
 
+const orNull =
+  <T>(guard: (value: unknown) => value is T) =>
+  (value: unknown): value is T | null =>
+    value === null || guard(value);
+const isClockSource = (value: unknown): value is ClockSource => (CLOCK_SOURCES as readonly unknown[]).includes(value);
+const isTimeZone = (value: unknown): value is string => typeof value === 'string' && parseTimeZone(value) !== null;
+// The schedule as SET's `schedule` allows it: STATE shows the one the thermostat accepted.
+const isSchedule = (value: unknown): value is WeekSchedule => parseSchedule(value).ok;
+const isManual = (value: unknown): value is ManualHold => checked<ManualHold>(value, { setpoint: isFiniteNumber, until: orNull(isTime) }) !== null;
+const isBoost = (value: unknown): value is Boost => checked<Boost>(value, { setpoint: isFiniteNumber, until: isTime }) !== null;
+const isAwayUntil = (value: unknown): value is AwayUntil => checked<AwayUntil>(value, { until: isTime, preheat_minutes: isFiniteNumber }) !== null;
+const isNextChange = (value: unknown): value is SimulatedNextChange =>
+  checked<SimulatedNextChange>(value, { at: isTime, setpoint: isFiniteNumber, source: isSetpointSource }) !== null;
+
 /** The simulator is another process: its answer is checked field by field before the tests rely on it. */
 export function parseSimulatorState(value: unknown): SimulatorState | null {
   return checked<SimulatorState>(value, {
@@ -79,6 +126,14 @@ export function parseSimulatorState(value: unknown): SimulatorState | null {
     setpoint: isReading,
     setpoint_source: isSetpointSource,
     heat_reason: isHeatReason,
+    time: orNull(isTime),
+    clock: orNull(isClockSource),
+    time_zone: orNull(isTimeZone),
+    schedule: isSchedule,
+    manual: orNull(isManual),
+    boost: orNull(isBoost),
+    away_until: orNull(isAwayUntil),
+    next: orNull(isNextChange),
     members: (v): v is SimulatedMember[] => Array.isArray(v) && v.every(isMember),
     owntracks: (v): v is string[] => Array.isArray(v) && v.every(isText),
     uptime_s: isFiniteNumber,
@@ -136,6 +191,17 @@ export interface ThermostatOptions extends SimulatorOptions {
   appUrl: string;
   /** --silent-link-ms: how long a link may stay without a frame or ping before it is dropped (default 75 s). */
   silentLinkMs?: number;
+  /** --time: the UTC time its clock starts at, `YYYY-MM-DDTHH:MM[:SS]Z` (default: this computer's). */
+  startTime?: string;
+}
+
+/** `ok time 2026-10-25T00:29:00Z` or `ok dst …`, possibly followed by a note: the UTC second the clock was set to. */
+const TIME_ANSWER = /^ok (?:time|dst) (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)(?: .*)?$/;
+
+export function utcOfTimeAnswer(command: string, answer: string): number {
+  const iso = TIME_ANSWER.exec(answer)?.[1];
+  if (iso === undefined) throw new Error(`simulator refused ${JSON.stringify(command)}: ${answer}`);
+  return Date.parse(iso) / 1000;
 }
 
 /** Lines the simulator prints on its own; everything else on stdout answers a command. */
@@ -173,6 +239,7 @@ export class SimulatedThermostat {
       '--app-url',
       options.appUrl,
       ...(options.silentLinkMs === undefined ? [] : ['--silent-link-ms', String(options.silentLinkMs)]),
+      ...(options.startTime === undefined ? [] : ['--time', options.startTime]),
     ];
     const { process: sim, readyLine } = await startSimulator({ ...options, label: 'thermostat' }, args, PAIR_LINE);
     return new SimulatedThermostat(sim, PAIR_LINE.exec(readyLine)?.[1] as string);
@@ -222,6 +289,20 @@ export class SimulatedThermostat {
   async control(command: string): Promise<void> {
     const answer = await this.command(command);
     if (!answer.startsWith('ok')) throw new Error(`simulator refused ${JSON.stringify(command)}: ${answer}`);
+  }
+
+  /**
+   * Sets the simulated world's clock, which the thermostat hears as from SNTP: `localIso` (`YYYY-MM-DDTHH:MM[:SS]`)
+   * in the thermostat's time zone (UTC when it has none), or UTC with a `Z` after it. Resolves with the UTC second
+   * it was set to; rejects for a local time that does not exist (the clocks go forward over it).
+   */
+  async setTime(localIso: string): Promise<number> {
+    return utcOfTimeAnswer(`time ${localIso}`, await this.command(`time ${localIso}`));
+  }
+
+  /** Sets the clock to 60 s before the next change of offset of the thermostat's time zone; resolves with that UTC second. */
+  async jumpToDstChange(): Promise<number> {
+    return utcOfTimeAnswer('dst', await this.command('dst'));
   }
 
   async state(): Promise<SimulatorState> {
