@@ -1,5 +1,5 @@
 import { render, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HEAT_REASONS, SETPOINT_SOURCES, type StateMessage } from '@protocol';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { Readings } from './readings';
@@ -69,5 +69,66 @@ describe('readings: what the thermostat holds and why', () => {
     render(<Readings state={null} receivedAt={null} />);
     expect(screen.getByLabelText('Holding')).toHaveTextContent('—');
     expect(screen.getByLabelText('Heater')).not.toHaveAccessibleDescription();
+  });
+});
+
+describe('readings: the source in words and what comes next, on the thermostat’s clock', () => {
+  // Wednesday 2 December 2026, 09:00 in Berlin, 03:00 in New York: a whole second, as useNow rounds up.
+  const T0 = Date.UTC(2026, 11, 2, 8) / 1000;
+  const CET = 'CET-1CEST,M3.5.0,M10.5.0/3';
+  const WEDNESDAY = (points: [number, number][]) => [[], [], points, [], [], [], []];
+  const known = { time: T0, clock: 'sntp' } as const;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0 * 1000);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('says the schedule holds and when it next switches, in the thermostat’s zone', () => {
+    showReadings({ ...known, time_zone: CET, schedule: WEDNESDAY([[390, 21], [1320, 17]]) });
+    expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 21.0 °C · schedule');
+    expect(screen.getByLabelText('Next change')).toHaveTextContent('Next: 17.0 °C at 22:00 · schedule');
+  });
+
+  it('reads the same schedule on a thermostat in New York, whatever this browser’s zone', () => {
+    showReadings({ ...known, time_zone: 'EST5EDT,M3.2.0,M11.1.0', schedule: WEDNESDAY([[390, 21], [1320, 17]]) });
+    expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 17.0 °C · schedule');
+    expect(screen.getByLabelText('Next change')).toHaveTextContent('Next: 21.0 °C at 06:30 · schedule');
+  });
+
+  it('names the day of a change that is not today', () => {
+    showReadings({ ...known, time_zone: CET, schedule: [[], [], [], [[420, 22], [1320, 17]], [], [], []] });
+    expect(screen.getByLabelText('Next change')).toHaveTextContent('Next: 22.0 °C at Thu 07:00 · schedule');
+  });
+
+  it('says a boost holds and what follows its end', () => {
+    showReadings({ ...known, time_zone: CET, boost: { setpoint: 23, until: T0 + 5400 } });
+    expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 23.0 °C · boost');
+    expect(screen.getByLabelText('Next change')).toHaveTextContent('Next: 21.0 °C at 10:30 · comfort');
+  });
+
+  it('says a hold is by hand', () => {
+    showReadings({ ...known, time_zone: CET, schedule: WEDNESDAY([[390, 21], [1320, 17]]), manual: { setpoint: 22, until: T0 + 13 * 3600 } });
+    expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 22.0 °C · held by hand');
+    expect(screen.getByLabelText('Next change')).toHaveTextContent('Next: 17.0 °C at 22:00 · schedule');
+  });
+
+  it('shows times in UTC, and says so, on a thermostat without a time zone', () => {
+    showReadings({ ...known, boost: { setpoint: 23, until: T0 + 5400 } });
+    expect(screen.getByLabelText('Next change')).toHaveTextContent('Next: 21.0 °C at 09:30 UTC · comfort');
+  });
+
+  it('says the thermostat does not know the time yet, rather than a next change', () => {
+    showReadings({ time: null, clock: null, time_zone: CET, schedule: WEDNESDAY([[390, 21], [1320, 17]]) });
+    expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 21.0 °C · comfort');
+    expect(screen.getByLabelText('Next change')).toHaveTextContent('The thermostat does not know the time yet: no schedule, boost or away-until runs until it does.');
+  });
+
+  it('says nothing of a next change when none is due', () => {
+    showReadings({ ...known, time_zone: CET });
+    expect(screen.queryByLabelText('Next change')).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import type { StateMessage } from '@protocol';
 import { agoPhrase, formatTemperature, NO_VALUE } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
-import { heaterPhrase, heldPhrase } from './heat-words';
+import { heaterPhrase, heldPhrase, nextPhrase } from './heat-words';
+import { thermostatZone } from './thermostat-time';
 
 function regimeReason(state: StateMessage): string {
   if (state.mode !== 'auto') return `Set by hand: mode ${state.mode === 'home' ? 'Home' : 'Away'}`;
@@ -17,6 +18,7 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
   const now = useNow();
   const humidity = state?.humidity;
   const pressure = state?.pressure;
+  const next = state === null ? null : nextPhrase(state, thermostatZone(state.time_zone), Math.floor(now / 1000));
   return (
     <section className="card readings" aria-label="Readings">
       <dl className="reading-main">
@@ -30,6 +32,16 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
         <dd aria-labelledby="held-label" className="held-setpoint">
           {state === null ? NO_VALUE : heldPhrase(state)}
         </dd>
+        {next === null ? null : (
+          <>
+            <dt id="next-label" className="visually-hidden">
+              Next change
+            </dt>
+            <dd aria-labelledby="next-label" className="held-setpoint">
+              {next}
+            </dd>
+          </>
+        )}
       </dl>
       <dl className="reading-grid">
         <div>

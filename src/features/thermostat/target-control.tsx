@@ -1,10 +1,27 @@
 import type { KeyboardEvent } from 'react';
-import { SETTING_RANGES } from '@protocol';
+import { nextSwitchPoint, SETTING_RANGES, type StateMessage } from '@protocol';
 import { formatTemperature } from '@/lib/format';
+import { useNow } from '@/hooks/use-now';
+import { useAppStore } from '@/stores/app-store';
+import { selectCurrentState } from '@/stores/selectors';
+import { momentText, thermostatZone } from './thermostat-time';
 import { useTargetControl } from './use-target-control';
 
+/**
+ * While the schedule or a hold decides, what a change does: hold until the next switch point (docs/protocol.md
+ * "Which set point holds"), or until changed when the schedule is not running.
+ */
+function holdNote(state: StateMessage, nowUtc: number): string {
+  const zone = thermostatZone(state.time_zone);
+  const until = state.setpoint_source === 'manual' && state.manual !== null ? state.manual.until : nextSwitchPoint(state.schedule, zone.rules, nowUtc);
+  const end = until === null ? 'until changed' : `until ${momentText(zone, until, nowUtc)}, then the schedule`;
+  return state.setpoint_source === 'manual' ? `Held ${end}` : `A change holds ${end}`;
+}
+
 export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awayTarget: number | null }) {
-  const { value, pending, step, setTo, sendNow } = useTargetControl();
+  const { value, pending, kind, step, setTo, sendNow } = useTargetControl();
+  const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
+  const now = useNow();
   const { min, max } = SETTING_RANGES.target;
   const inactive = disabled || value === null;
 
@@ -68,7 +85,13 @@ export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awa
         </button>
       </div>
       <p className="target-note" aria-live="polite">
-        {pending ? 'Sending…' : awayTarget === null ? '' : `Away: holding ${formatTemperature(awayTarget)}`}
+        {pending
+          ? 'Sending…'
+          : kind === 'manual' && state !== null
+            ? holdNote(state, Math.floor(now / 1000))
+            : awayTarget === null
+              ? ''
+              : `Away: holding ${formatTemperature(awayTarget)}`}
       </p>
     </section>
   );

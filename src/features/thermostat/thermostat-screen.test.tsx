@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StateMessage } from '@protocol';
@@ -177,5 +177,140 @@ describe('thermostat screen', () => {
     expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 3 min ago');
     act(() => vi.advanceTimersByTime(60_000));
     expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 4 min ago');
+  });
+});
+
+describe('thermostat screen: boost, hold and away-until', () => {
+  // Wednesday 2 December 2026, 09:00 on the thermostat's wall in Berlin: a whole second, as useNow rounds up.
+  const T0 = Date.UTC(2026, 11, 2, 8) / 1000;
+  const CET = 'CET-1CEST,M3.5.0,M10.5.0/3';
+  const BERLIN = { time: T0, clock: 'sntp', time_zone: CET } as const;
+  const WEDNESDAY_SCHEDULE = [[], [], [[390, 21], [1320, 17]], [], [], [], []] as const;
+  const utc = (text: string) => Date.parse(text) / 1000;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.setSystemTime(T0 * 1000);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const setup = () => userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+
+  it('starts a boost two degrees above what is held, for the length chosen, and gives focus back to the Boost button', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState({ ...BERLIN, target: 21 });
+    const boost = screen.getByRole('button', { name: 'Boost' });
+    await user.click(boost);
+    const dialog = screen.getByRole('dialog', { name: 'Boost' });
+    expect(within(dialog).getByLabelText('Boost temperature (°C)')).toHaveValue(23);
+    await user.click(within(dialog).getByRole('radio', { name: '2 h' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Start boost' }));
+    expect(commands.sent).toEqual([{ boost: { setpoint: 23, minutes: 120 } }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(boost).toHaveFocus();
+    expect(within(screen.getByRole('region', { name: 'Boost and away' })).getByText('Sending…')).toBeVisible();
+
+    confirm({ ...BERLIN, target: 21, boost: { setpoint: 23, until: T0 + 7200 } });
+    expect(screen.getByText('Boost to 23.0 °C until 11:00')).toBeVisible();
+    expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 23.0 °C · boost');
+    expect(screen.queryByRole('button', { name: 'Boost' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Cancel boost' }));
+    expect(commands.sent.at(-1)).toEqual({ boost: null });
+  });
+
+  it('refuses a boost temperature out of range before sending anything, and says why', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState(BERLIN);
+    await user.click(screen.getByRole('button', { name: 'Boost' }));
+    const field = screen.getByLabelText('Boost temperature (°C)');
+    await user.clear(field);
+    await user.type(field, '31');
+    await user.click(screen.getByRole('button', { name: 'Start boost' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('The boost temperature must be 5 to 30 °C, in steps of 0.1 °C.');
+    expect(field).toHaveAccessibleDescription('The boost temperature must be 5 to 30 °C, in steps of 0.1 °C.');
+    expect(commands.sent).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Boost' })).toHaveFocus();
+  });
+
+  it('sets away-until at a time on the thermostat’s wall, with a warm-up, and cancels it', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState(BERLIN);
+    const awayUntil = screen.getByRole('button', { name: 'Away until…' });
+    await user.click(awayUntil);
+    const dialog = screen.getByRole('dialog', { name: 'Away until' });
+    const backOn = within(dialog).getByLabelText('Back on');
+    expect(backOn).toHaveValue('2026-12-03T18:00');
+    fireEvent.change(backOn, { target: { value: '2026-12-06T18:00' } });
+    await user.click(within(dialog).getByRole('radio', { name: '2 h' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Set away-until' }));
+    expect(commands.sent).toEqual([{ away_until: { until: utc('2026-12-06T17:00:00Z'), preheat_minutes: 120 } }]);
+    expect(awayUntil).toHaveFocus();
+
+    confirm({ ...BERLIN, away_until: { until: utc('2026-12-06T17:00:00Z'), preheat_minutes: 120 } });
+    expect(screen.getByText('Away until Sun 18:00, warming up from 16:00')).toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'Cancel away-until' }));
+    expect(commands.sent.at(-1)).toEqual({ away_until: null });
+  });
+
+  it('refuses an away-until already past, and one the clocks skip, before sending anything', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState(BERLIN);
+    await user.click(screen.getByRole('button', { name: 'Away until…' }));
+    const backOn = screen.getByLabelText('Back on');
+    fireEvent.change(backOn, { target: { value: '2026-12-02T08:30' } });
+    await user.click(screen.getByRole('button', { name: 'Set away-until' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Choose a time that is still to come.');
+    fireEvent.change(backOn, { target: { value: '2027-03-28T02:30' } });
+    await user.click(screen.getByRole('button', { name: 'Set away-until' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('The clocks go forward then, so that time never comes.');
+    expect(commands.sent).toEqual([]);
+  });
+
+  it('while the schedule runs, the +/− holds until the next switch point, and Resume schedule ends the hold', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState({ ...BERLIN, target: 20, schedule: WEDNESDAY_SCHEDULE });
+    const target = screen.getByRole('spinbutton', { name: 'Target temperature' });
+    expect(target).toHaveAttribute('aria-valuetext', '21.0 °C');
+    expect(screen.getByText('A change holds until 22:00, then the schedule')).toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
+    act(() => vi.advanceTimersByTime(SET_DEBOUNCE_MS));
+    expect(commands.sent).toEqual([{ manual: 21.5 }]);
+    expect(target).toHaveAttribute('aria-busy', 'true');
+
+    confirm({ ...BERLIN, target: 20, schedule: WEDNESDAY_SCHEDULE, manual: { setpoint: 21.5, until: utc('2026-12-02T21:00:00Z') } });
+    expect(target).toHaveAttribute('aria-valuetext', '21.5 °C');
+    expect(target).toHaveAttribute('aria-busy', 'false');
+    expect(screen.getByText('Held until 22:00, then the schedule')).toBeVisible();
+    expect(screen.getByText('Held at 21.5 °C until 22:00')).toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'Resume schedule' }));
+    expect(commands.sent.at(-1)).toEqual({ manual: null });
+  });
+
+  it('without a schedule running, the +/− changes the comfort target as before', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState({ ...BERLIN, target: 20 });
+    await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
+    act(() => vi.advanceTimersByTime(SET_DEBOUNCE_MS));
+    expect(commands.sent).toEqual([{ target: 20.5 }]);
+  });
+
+  it.each([
+    ['no_clock', 'it does not know the time yet'],
+    ['out_of_range', 'a value was out of its range, or a time it was given had already passed'],
+  ] as const)('says in words that the thermostat refused a change with %s', (error, words) => {
+    renderScreen();
+    showState(BERLIN);
+    showState({ ...BERLIN, error });
+    expect(screen.getByRole('alert')).toHaveTextContent(words);
   });
 });

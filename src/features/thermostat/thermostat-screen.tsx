@@ -4,6 +4,7 @@ import { selectCurrentState } from '@/stores/selectors';
 import { CommandError } from './command-error';
 import { MembersList } from './members-list';
 import { ModeSelector } from './mode-selector';
+import { OverridesCard } from './overrides-card';
 import { Readings } from './readings';
 import { SensorFault } from './sensor-fault';
 import { StorageFault } from './storage-fault';
@@ -22,6 +23,7 @@ export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra
       <div className="columns">
         <div className="column">
           <Readings state={state} receivedAt={current?.receivedAt ?? null} />
+          <OverridesCard disabled={noState} />
           <TargetControl disabled={noState} awayTarget={state?.regime === 'away' ? state.away_target : null} />
           <ModeSelector disabled={noState} />
         </div>

@@ -1,0 +1,91 @@
+import { useId, useState, type FormEvent } from 'react';
+import { localParts, type AwayUntil, type SetFields } from '@protocol';
+import { Dialog } from '@/components/dialog';
+import { awayUntilFields, minutesText, PREHEAT_CHOICES } from './override-fields';
+import { inputValueOf, type ThermostatZone } from './thermostat-time';
+
+const DAY_S = 86_400;
+
+/** What the form offers first: the away-until already set, else tomorrow at 18:00 on the thermostat's wall. */
+function firstChoice(zone: ThermostatZone, current: AwayUntil | null, nowUtc: number): { text: string; preheat: number } {
+  if (current !== null) return { text: inputValueOf(localParts(zone.rules, current.until)), preheat: current.preheat_minutes };
+  const tomorrow = localParts(zone.rules, nowUtc + DAY_S);
+  return { text: inputValueOf({ ...tomorrow, hour: 18, minute: 0 }), preheat: 60 };
+}
+
+/**
+ * Away until a date and time in the thermostat's local time, with a warm-up before it (docs/protocol.md "Which set
+ * point holds", row 3). The time is read on the thermostat's wall, not this device's: that is where people come home.
+ */
+export function AwayUntilDialog({
+  zone,
+  current,
+  onSet,
+  onClose,
+}: {
+  zone: ThermostatZone;
+  current: AwayUntil | null;
+  onSet: (fields: SetFields) => void;
+  onClose: () => void;
+}) {
+  const [first] = useState(() => firstChoice(zone, current, Math.floor(Date.now() / 1000)));
+  const [text, setText] = useState(first.text);
+  const [preheat, setPreheat] = useState(first.preheat);
+  const [problem, setProblem] = useState<string | null>(null);
+  const problemId = useId();
+  const hintId = useId();
+
+  const set = (event: FormEvent) => {
+    event.preventDefault();
+    const checked = awayUntilFields(zone, text, preheat, Math.floor(Date.now() / 1000));
+    if (!checked.ok) {
+      setProblem(checked.problem);
+      return;
+    }
+    onSet(checked.fields);
+    onClose();
+  };
+
+  return (
+    <Dialog title="Away until" onClose={onClose}>
+      <form className="form" onSubmit={set} noValidate>
+        <p id={hintId} className="muted small">
+          {zone.known
+            ? 'The thermostat keeps the away temperature until then, in its own local time.'
+            : 'The thermostat has no time zone yet, so this time is in UTC.'}
+        </p>
+        <label className="field">
+          <span>Back on</span>
+          <input
+            type="datetime-local"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            aria-invalid={problem !== null}
+            aria-describedby={problem === null ? hintId : `${hintId} ${problemId}`}
+          />
+        </label>
+        <fieldset className="fieldset">
+          <legend>Warm up before</legend>
+          <div className="segmented segmented-4">
+            {PREHEAT_CHOICES.map((choice) => (
+              <label key={choice} className="segment">
+                <input type="radio" name="preheat-minutes" value={choice} checked={preheat === choice} onChange={() => setPreheat(choice)} />
+                <span className="segment-name">{minutesText(choice)}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {problem === null ? null : (
+          <p id={problemId} role="alert" className="location-problem">
+            {problem}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button button-primary">
+            Set away-until
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

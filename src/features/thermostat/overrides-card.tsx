@@ -1,0 +1,101 @@
+import { useEffect, useRef, useState } from 'react';
+import type { SetFields } from '@protocol';
+import { useNow } from '@/hooks/use-now';
+import { useCommands } from '@/lib/connection/commands-context';
+import { useAppStore } from '@/stores/app-store';
+import { selectCurrentState } from '@/stores/selectors';
+import { AwayUntilDialog } from './away-until-dialog';
+import { BoostDialog } from './boost-dialog';
+import { awayUntilPhrase, boostPhrase, manualPhrase } from './heat-words';
+import { thermostatZone } from './thermostat-time';
+
+type Opened = 'boost' | 'away-until' | null;
+
+const OVERRIDE_FIELDS = ['boost', 'manual', 'away_until'] as const;
+
+/**
+ * The overrides (docs/protocol.md "Which set point holds"): a boost, a manual hold and an away-until, each with its
+ * end and a way to end it, and the buttons that start a boost or an away-until.
+ */
+export function OverridesCard({ disabled }: { disabled: boolean }) {
+  const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
+  const sending = useAppStore((s) => OVERRIDE_FIELDS.some((key) => s.pendingSettings?.[key] !== undefined));
+  const { sendSettings } = useCommands();
+  const now = useNow();
+  const [opened, setOpened] = useState<Opened>(null);
+  const boostButton = useRef<HTMLButtonElement>(null);
+  const awayButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
+
+  // Runs after the dialog's own clean-up has made the app usable again: focus goes back where the person was.
+  useEffect(() => {
+    if (opened !== null || returnFocus.current === null) return;
+    if (returnFocus.current.isConnected) returnFocus.current.focus();
+    returnFocus.current = null;
+  }, [opened]);
+
+  const open = (which: Exclude<Opened, null>) => {
+    returnFocus.current = which === 'boost' ? boostButton.current : awayButton.current;
+    setOpened(which);
+  };
+  const close = () => setOpened(null);
+  const send = (fields: SetFields) => sendSettings(fields);
+
+  if (state === null) return null;
+  const zone = thermostatZone(state.time_zone);
+  const nowUtc = Math.floor(now / 1000);
+
+  return (
+    <section className="card" aria-labelledby="overrides-heading">
+      <h2 id="overrides-heading" className="card-title">
+        Boost and away
+      </h2>
+      {state.manual === null && state.boost === null && state.away_until === null ? null : (
+        <ul className="overrides" aria-label="Running overrides">
+          {state.boost === null ? null : (
+            <li className="row-between">
+              <span>{boostPhrase(state.boost, zone, nowUtc)}</span>
+              <button type="button" className="button" disabled={disabled} onClick={() => send({ boost: null })}>
+                Cancel boost
+              </button>
+            </li>
+          )}
+          {state.manual === null ? null : (
+            <li className="row-between">
+              <span>{manualPhrase(state.manual, zone, nowUtc)}</span>
+              <button type="button" className="button" disabled={disabled} onClick={() => send({ manual: null })}>
+                {state.manual.until === null ? 'End hold' : 'Resume schedule'}
+              </button>
+            </li>
+          )}
+          {state.away_until === null ? null : (
+            <li className="row-between">
+              <span>{awayUntilPhrase(state.away_until, zone, nowUtc)}</span>
+              <button type="button" className="button" disabled={disabled} onClick={() => send({ away_until: null })}>
+                Cancel away-until
+              </button>
+            </li>
+          )}
+        </ul>
+      )}
+      {state.time === null && (state.manual !== null || state.boost !== null || state.away_until !== null) ? (
+        <p className="muted small">These start once the thermostat knows the time.</p>
+      ) : null}
+      <div className="actions overrides-actions">
+        {state.boost === null ? (
+          <button ref={boostButton} type="button" className="button" disabled={disabled} onClick={() => open('boost')}>
+            Boost
+          </button>
+        ) : null}
+        <button ref={awayButton} type="button" className="button" disabled={disabled} onClick={() => open('away-until')}>
+          Away until…
+        </button>
+      </div>
+      <p className="target-note" aria-live="polite">
+        {sending ? 'Sending…' : ''}
+      </p>
+      {opened === 'boost' ? <BoostDialog held={state.setpoint} target={state.target} onStart={send} onClose={close} /> : null}
+      {opened === 'away-until' ? <AwayUntilDialog zone={zone} current={state.away_until} onSet={send} onClose={close} /> : null}
+    </section>
+  );
+}
