@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isObject, JSON_FAULTS, type JsonFault, type JsonObject } from '../json.ts';
+import { MODES, type Mode } from '../messages.ts';
+import type { PlanInput, SwitchPoint, WeekSchedule } from '../schedule.ts';
 
 export interface LogonIdVector {
   public_key: string;
@@ -632,4 +634,104 @@ const time = load('time.json');
 export const timeVectors = {
   texts: list(time['texts'], 'time.texts').map(readTimeZoneText),
   instants: list(time['instants'], 'time.instants').map(readTimeInstant),
+};
+
+/** A `schedule` value as a SET carries it and what both sides make of it (docs/protocol.md "Messages"). */
+export interface ScheduleValueVector {
+  name: string;
+  /** The value exactly as sent, as JSON text. */
+  text: string;
+  result: CommandResult;
+  /** Set exactly when accepted: what is stored, each temperature as its tenth. */
+  schedule?: WeekSchedule;
+}
+
+type PlanSourceVector = 'comfort' | 'away' | 'schedule' | 'boost' | 'manual';
+
+/** A case of "Which set point holds" and "What comes next": the input, what holds at its clock, and what comes next. */
+export interface PlanVector {
+  name: string;
+  input: PlanInput & { mode: Mode };
+  held: { setpoint: number; source: PlanSourceVector };
+  next: { at: number; setpoint: number; source: PlanSourceVector } | null;
+}
+
+function finiteNumber(record: JsonObject, key: string, what: string): number {
+  const value = record[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${what}: ${key} is not a number`);
+  return value;
+}
+
+function readWeek(value: unknown, what: string): WeekSchedule {
+  return list(value, what).map((day) =>
+    list(day, what).map((point): SwitchPoint => {
+      const [minute, celsius, ...rest] = list(point, what);
+      if (typeof minute !== 'number' || typeof celsius !== 'number' || rest.length > 0) throw new Error(`${what}: a switch point is not [minute, °C]`);
+      return [minute, celsius];
+    }),
+  );
+}
+
+const PLAN_SOURCES: readonly PlanSourceVector[] = ['comfort', 'away', 'schedule', 'boost', 'manual'];
+function planSource(record: JsonObject, what: string): PlanSourceVector {
+  const source = PLAN_SOURCES.find((known) => known === record['source']);
+  if (source === undefined) throw new Error(`${what}: unknown source`);
+  return source;
+}
+
+function readScheduleValue(value: unknown): ScheduleValueVector {
+  const record = object(value, 'schedule.values[]');
+  const { name, text, result } = strings(record, ['name', 'text', 'result']);
+  if (result !== 'accepted' && result !== 'out_of_range' && result !== 'bad_message') throw new Error(`${name}: unknown result ${result}`);
+  if ((result === 'accepted') !== (record['schedule'] !== undefined)) throw new Error(`${name}: schedule is given exactly when accepted`);
+  return { name, text, result, ...(record['schedule'] === undefined ? {} : { schedule: readWeek(record['schedule'], name) }) };
+}
+
+function nullableObject(value: unknown, what: string): JsonObject | null {
+  return value === null ? null : object(value, what);
+}
+
+function readPlanInput(value: unknown, what: string): PlanVector['input'] {
+  const record = object(value, what);
+  const timeZone = record['time_zone'];
+  if (timeZone !== null && typeof timeZone !== 'string') throw new Error(`${what}: time_zone is neither text nor null`);
+  const { regime, mode } = strings(record, ['regime', 'mode']);
+  if (regime !== 'home' && regime !== 'away') throw new Error(`${what}: unknown regime`);
+  const knownMode = MODES.find((known) => known === mode);
+  if (knownMode === undefined) throw new Error(`${what}: unknown mode`);
+  const manual = nullableObject(record['manual'], `${what}: manual`);
+  const boost = nullableObject(record['boost'], `${what}: boost`);
+  const awayUntil = nullableObject(record['away_until'], `${what}: away_until`);
+  return {
+    clock: nullableWholeNumber(record, 'clock', what),
+    timeZone,
+    schedule: readWeek(record['schedule'], `${what}: schedule`),
+    target: finiteNumber(record, 'target', what),
+    awayTarget: finiteNumber(record, 'away_target', what),
+    regime,
+    mode: knownMode,
+    manual: manual === null ? null : { setpoint: finiteNumber(manual, 'setpoint', what), until: nullableWholeNumber(manual, 'until', what) },
+    boost: boost === null ? null : { setpoint: finiteNumber(boost, 'setpoint', what), until: wholeNumber(boost, 'until', what) },
+    awayUntil: awayUntil === null ? null : { until: wholeNumber(awayUntil, 'until', what), preheat_minutes: wholeNumber(awayUntil, 'preheat_minutes', what) },
+  };
+}
+
+function readPlan(value: unknown): PlanVector {
+  const record = object(value, 'schedule.plans[]');
+  const { name } = strings(record, ['name']);
+  const held = object(record['held'], `${name}: held`);
+  const next = nullableObject(record['next'], `${name}: next`);
+  return {
+    name,
+    input: readPlanInput(record['input'], `${name}: input`),
+    held: { setpoint: finiteNumber(held, 'setpoint', name), source: planSource(held, name) },
+    next: next === null ? null : { at: wholeNumber(next, 'at', name), setpoint: finiteNumber(next, 'setpoint', name), source: planSource(next, name) },
+  };
+}
+
+const schedules = load('schedule.json');
+/** docs/protocol.md "The weekly schedule", "Which set point holds", "What comes next": SET values and the table's cases. */
+export const scheduleVectors = {
+  values: list(schedules['values'], 'schedule.values').map(readScheduleValue),
+  plans: list(schedules['plans'], 'schedule.plans').map(readPlan),
 };
