@@ -9,6 +9,7 @@ import { takePairingFragment } from './pairing-fragment';
 
 // What the first screen does not need waits for its own chunk, to keep the first load within budget.
 const UpdatePrompt = lazy(() => import('@/features/pwa/update-prompt').then((m) => ({ default: m.UpdatePrompt })));
+const ScheduleCard = lazy(() => import('@/features/schedule/schedule-card').then((m) => ({ default: m.ScheduleCard })));
 const GeofenceCard = lazy(() => import('@/features/geofence/geofence-card').then((m) => ({ default: m.GeofenceCard })));
 const HistoryPanel = lazy(() => import('@/features/history/history-panel').then((m) => ({ default: m.HistoryPanel })));
 const PairingDialog = lazy(() => import('@/features/pairing/pairing-dialog').then((m) => ({ default: m.PairingDialog })));
@@ -116,6 +117,11 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
               ownId={ownId}
               extra={
                 <>
+                  <PanelBoundary what="The schedule card">
+                    <Suspense fallback={<CardPlaceholder height={320} />}>
+                      <ScheduleCard />
+                    </Suspense>
+                  </PanelBoundary>
                   <PanelBoundary what="The geofence card">
                     <Suspense fallback={<CardPlaceholder height={190} />}>
                       <GeofenceCard />
