@@ -11,7 +11,6 @@ import { thermostatZone } from './thermostat-time';
 
 type Opened = 'boost' | 'away-until' | null;
 
-const OVERRIDE_FIELDS = ['boost', 'manual', 'away_until'] as const;
 
 /**
  * The overrides (docs/protocol.md "Which set point holds"): a boost, a manual hold and an away-until, each with its
@@ -19,7 +18,10 @@ const OVERRIDE_FIELDS = ['boost', 'manual', 'away_until'] as const;
  */
 export function OverridesCard({ disabled }: { disabled: boolean }) {
   const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
-  const sending = useAppStore((s) => OVERRIDE_FIELDS.some((key) => s.pendingSettings?.[key] !== undefined));
+  // A hold the +/− sends says "Sending…" beside the +/−; what this card sends says it here.
+  const sending = useAppStore(
+    (s) => s.pendingSettings !== null && (s.pendingSettings.boost !== undefined || s.pendingSettings.away_until !== undefined || s.pendingSettings.manual === null),
+  );
   const { sendSettings } = useCommands();
   const now = useNow();
   const [opened, setOpened] = useState<Opened>(null);
