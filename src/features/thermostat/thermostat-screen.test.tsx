@@ -295,6 +295,26 @@ describe('thermostat screen: boost, hold and away-until', () => {
     expect(commands.sent.at(-1)).toEqual({ manual: null });
   });
 
+  it('offers to end a hold that has no end, as when the schedule is not running', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState({ ...BERLIN, manual: { setpoint: 22, until: null } });
+    expect(screen.getByText('Held at 22.0 °C until changed')).toBeVisible();
+    expect(screen.getByText('Held until changed')).toBeVisible();
+    expect(screen.queryByRole('button', { name: 'Resume schedule' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'End hold' }));
+    expect(commands.sent).toEqual([{ manual: null }]);
+    expect(within(screen.getByRole('region', { name: 'Boost and away' })).getByText('Sending…')).toBeVisible();
+  });
+
+  it('shows a stored boost while the clock is unknown, and says it waits for the clock', () => {
+    renderScreen();
+    showState({ time: null, clock: null, time_zone: CET, boost: { setpoint: 23, until: T0 + 3600 } });
+    expect(screen.getByText('Boost to 23.0 °C until 10:00')).toBeVisible();
+    expect(screen.getByText('These start once the thermostat knows the time.')).toBeVisible();
+    expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 21.0 °C · comfort');
+  });
+
   it('without a schedule running, the +/− changes the comfort target as before', async () => {
     const user = setup();
     const commands = renderScreen();
