@@ -47,9 +47,9 @@ export interface LocalDateTime {
 }
 
 /**
- * The UTC second at which the thermostat's wall shows `local`, read as "The weekly schedule" reads local times:
- * the first of a time shown twice (when the clocks go back), and null for a time never shown (skipped when they
- * go forward).
+ * The UTC second at which the thermostat's wall shows `local`: the first of a time shown twice when the clocks go
+ * back (as a switch point in the repeated stretch happens on its first pass, "The weekly schedule"), and null for a
+ * time never shown when they go forward, which the person is asked to change rather than have it moved for them.
  */
 export function utcOfLocal(zone: ThermostatZone, local: LocalDateTime): number | null {
   const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute) / 1000;
