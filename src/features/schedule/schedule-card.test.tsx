@@ -170,6 +170,35 @@ describe('schedule card', { timeout: 15_000 }, () => {
     expect(zone).toHaveAccessibleDescription('Hearth cannot give the thermostat the rules of Africa/Casablanca. Pick another zone with the same times.');
   });
 
+  it('asks for a zone when this device’s cannot be given to a thermostat that has none', async () => {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const commands = renderCard({ deviceZone: 'Africa/Casablanca' });
+    showState({ schedule: WEEK, time_zone: null, time: CLOCK });
+    expect(card()).toHaveTextContent('Hearth cannot give the thermostat the rules of Africa/Casablanca: pick a zone in the editor.');
+    expect(within(card()).queryByRole('button', { name: "Use this device's time zone" })).toBeNull();
+    await user.click(within(card()).getByRole('button', { name: 'Edit schedule' }));
+    const zone = within(dialog()).getByLabelText('Time zone');
+    await user.click(within(dialog()).getByRole('button', { name: 'Save schedule' }));
+    expect(commands.sent).toEqual([]);
+    expect(zone).toHaveAccessibleDescription('Hearth cannot give the thermostat the rules of Africa/Casablanca. Pick another zone with the same times.');
+    expect(zone).toHaveFocus();
+    await user.selectOptions(zone, 'Europe/Lisbon');
+    expect(zone).toHaveAttribute('aria-invalid', 'false');
+    await user.click(within(dialog()).getByRole('button', { name: 'Save schedule' }));
+    expect(commands.sent).toEqual([{ schedule: WEEK, time_zone: posixTimeZoneFor('Europe/Lisbon', NOW) }]);
+  });
+
+  it('asks for a zone when the browser names none and the thermostat has none', async () => {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const commands = renderCard({ deviceZone: null });
+    showState({ schedule: WEEK, time_zone: null, time: CLOCK });
+    await user.click(within(card()).getByRole('button', { name: 'Edit schedule' }));
+    const zone = within(dialog()).getByLabelText('Time zone');
+    await user.click(within(dialog()).getByRole('button', { name: 'Save schedule' }));
+    expect(commands.sent).toEqual([]);
+    expect(zone).toHaveAccessibleDescription('Pick the time zone the thermostat is in: the switch points are read in its local time.');
+  });
+
   it('refuses a second switch point at the same time and a temperature out of range, each at its field', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
     const commands = renderCard();

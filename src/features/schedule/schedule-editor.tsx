@@ -18,8 +18,9 @@ import {
 } from './schedule-draft';
 import { zoneOffsetsText, type DeviceZone } from './schedule-words';
 
-/** The select's value for "keep the zone the thermostat has". */
+/** The select's value for "keep the zone the thermostat has", or, when it has none, "none picked yet". */
 const KEEP_ZONE = '';
+const PICK_ZONE_PROBLEM = 'Pick the time zone the thermostat is in: the switch points are read in its local time.';
 
 function zoneChoices(device: DeviceZone | null): string[] {
   const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
@@ -116,7 +117,7 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
   const formRef = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState<DraftWeek>(() => draftOf(schedule));
   const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [zone, setZone] = useState<string>(() => (timeZone === null ? (device?.name ?? 'UTC') : KEEP_ZONE));
+  const [zone, setZone] = useState<string>(() => (timeZone === null ? (device?.name ?? KEEP_ZONE) : KEEP_ZONE));
   const [zoneProblem, setZoneProblem] = useState<string | null>(null);
   const choices = useMemo(() => zoneChoices(device), [device]);
   const { min, max } = SETTING_RANGES.target;
@@ -146,14 +147,16 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
     return posixTimeZoneFor(choice, new Date());
   };
 
-  const zoneProblemFor = (choice: string) =>
-    chosenZoneText(choice) === null ? `Hearth cannot give the thermostat the rules of ${choice}. Pick another zone with the same times.` : null;
+  const zoneProblemOf = (choice: string, text: string | null | undefined): string | null => {
+    if (text === undefined) return timeZone === null ? PICK_ZONE_PROBLEM : null;
+    return text === null ? `Hearth cannot give the thermostat the rules of ${choice}. Pick another zone with the same times.` : null;
+  };
 
   const save = (event: FormEvent) => {
     event.preventDefault();
     const read = readDraft(draft);
     const zoneText = chosenZoneText(zone);
-    const zoneTrouble = zoneText === null ? zoneProblemFor(zone) : null;
+    const zoneTrouble = zoneProblemOf(zone, zoneText);
     setZoneProblem(zoneTrouble);
     if ('problems' in read || zoneTrouble !== null) {
       setProblems('problems' in read ? read.problems : []);
@@ -191,10 +194,10 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
             aria-describedby={zoneProblem === null ? undefined : `${zoneId}-problem`}
             onChange={(event) => {
               setZone(event.target.value);
-              setZoneProblem(zoneProblemFor(event.target.value));
+              setZoneProblem(zoneProblemOf(event.target.value, chosenZoneText(event.target.value)));
             }}
           >
-            {timeZone === null ? null : <option value={KEEP_ZONE}>Keep the thermostat's ({zoneOffsetsText(timeZone)})</option>}
+            <option value={KEEP_ZONE}>{timeZone === null ? 'Pick a zone' : `Keep the thermostat's (${zoneOffsetsText(timeZone)})`}</option>
             {choices.map((name) => (
               <option key={name} value={name}>
                 {device !== null && name === device.name ? `${name} (this device's)` : name}
