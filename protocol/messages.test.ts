@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeVectors, messageVectors, type FieldVector } from './vectors/index.ts';
+import { envelopeVectors, messageVectors, scheduleVectors, type FieldVector, type StateAfterVector } from './vectors/index.ts';
 import { validatedCase } from './vectors/validated-case.ts';
 import { cutMemberName, inRange, MAX_MEMBER_NAME_LENGTH, parseMessage, parseMessageValue } from './messages.ts';
-import { isObject, parseJsonObject, type JsonObject } from './json.ts';
+import { checkJsonObject, isObject, parseJsonObject, type JsonObject } from './json.ts';
+import { nextSwitchPoint } from './schedule.ts';
+import { parseTimeZone } from './time-zone.ts';
+import type { SetMessage } from './messages.ts';
 
 const TEMPERATURES = ['target', 'away_target', 'hysteresis'] as const;
 
@@ -36,8 +39,28 @@ describe('parseMessage', () => {
   });
 });
 
+/**
+ * What the thermostat's answer shows after an accepted SET, by the contract's rules for applying it
+ * ("Messages", step 5), from a thermostat whose clock was unknown and which had no zone, schedule or override.
+ */
+function stateAfter(message: SetMessage): StateAfterVector {
+  const state: StateAfterVector = {};
+  const { time } = message;
+  if (time !== undefined) Object.assign(state, { time, clock: 'app' });
+  if (message.time_zone !== undefined) state.time_zone = message.time_zone;
+  if (message.schedule !== undefined) state.schedule = message.schedule;
+  if (message.manual !== undefined) {
+    const rules = message.time_zone === undefined || message.time_zone === null ? null : parseTimeZone(message.time_zone);
+    const runs = rules !== null && time !== undefined && message.schedule !== undefined ? nextSwitchPoint(message.schedule, rules, time) : null;
+    state.manual = message.manual === null ? null : { setpoint: message.manual, until: runs };
+  }
+  if (message.boost !== undefined) state.boost = message.boost === null ? null : { setpoint: message.boost.setpoint, until: (time ?? 0) + message.boost.minutes * 60 };
+  if (message.away_until !== undefined) state.away_until = message.away_until;
+  return state;
+}
+
 describe('the SET and HOME_set tables of protocol/vectors/messages.json', () => {
-  it.each(messageVectors.commands)('$why: $result', ({ text, result, settings, presence }) => {
+  it.each(messageVectors.commands)('$why: $result', ({ text, result, settings, presence, state, thermostat }) => {
     const message = validatedCase(text, result);
     if (message === null) return;
     if (message.type === 'SET') {
@@ -48,6 +71,8 @@ describe('the SET and HOME_set tables of protocol/vectors/messages.json', () => 
         expect(message[key], key).toBe(hundredths === undefined ? undefined : hundredths / 100);
       }
       expect(message.mode).toBe(settings?.mode);
+      if (thermostat === 'no_clock') expect(state).toBeUndefined();
+      else expect(stateAfter(message)).toEqual(state ?? {});
     } else if (message.type === 'HOME_set') {
       expect(presence).toBeDefined();
       expect(message.home).toBe(presence?.home);
@@ -55,6 +80,14 @@ describe('the SET and HOME_set tables of protocol/vectors/messages.json', () => 
     } else {
       expect.fail(`accepted as ${message.type}`);
     }
+  });
+});
+
+describe('the schedule values of protocol/vectors/schedule.json, in a SET', () => {
+  it.each(scheduleVectors.values)('$name: $result', ({ text, result, schedule }) => {
+    const message = validatedCase(`{"type":"SET","session":"${messageVectors.session}","seq":2,"schedule":${text}}`, result);
+    if (message === null) return;
+    expect(message.type === 'SET' ? message.schedule : message.type).toEqual(schedule);
   });
 });
 
@@ -104,6 +137,12 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
 
   const without = (value: JsonObject, keys: readonly string[]): JsonObject =>
     Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+
+  it('keeps the largest STATE within the JSON limits every reader holds texts to', () => {
+    const largest = cases.find((c) => c.why.startsWith('the largest STATE'));
+    expect(largest?.valid).toBe(true);
+    expect(checkJsonObject(JSON.stringify({ ...example, ...largest?.change }))).toBeNull();
+  });
 
   it('accepts the example as it is', () => {
     expect(parseMessageValue(example)).toEqual({ ok: true, value: example });

@@ -115,8 +115,23 @@ export const jsonVectors = {
 
 /** What the validator makes of a command: accepted, or the error its STATE answer carries. */
 export type CommandResult = 'accepted' | 'out_of_range' | 'bad_message';
-/** How the thermostat answers a command its validator refused before reading its settings. */
-export type ThermostatAnswer = 'stale_session' | 'dropped';
+/**
+ * How the thermostat answers a command other than with a STATE whose error is the validator's result:
+ * `stale_session` or `dropped` for one its validator refused before reading its fields; `no_clock` (a
+ * STATE with that error, nothing changed) for an override while its clock is unknown.
+ */
+export type ThermostatAnswer = 'stale_session' | 'dropped' | 'no_clock';
+
+/** What the STATE answering an accepted SET shows of the clock, zone, schedule and overrides it set. */
+export interface StateAfterVector {
+  time?: number;
+  clock?: 'app';
+  time_zone?: string | null;
+  schedule?: WeekSchedule;
+  manual?: { setpoint: number; until: number | null } | null;
+  boost?: { setpoint: number; until: number } | null;
+  away_until?: { until: number; preheat_minutes: number } | null;
+}
 
 export interface CommandVector {
   why: string;
@@ -129,6 +144,8 @@ export interface CommandVector {
   settings?: { target?: number; away_target?: number; hysteresis?: number; mode?: string };
   /** What an accepted HOME_set records. */
   presence?: { home: boolean; distance: number };
+  /** What an accepted SET's answer shows of the new fields it set. */
+  state?: StateAfterVector;
 }
 
 /** A START case: what the validator makes of it and, when accepted, the name the thermostat keeps. */
@@ -243,7 +260,7 @@ function readCommand(value: unknown): CommandVector {
   const { why, text, result } = strings(record, ['why', 'text', 'result']);
   if (result !== 'accepted' && result !== 'out_of_range' && result !== 'bad_message') throw new Error(`${why}: unknown result ${result}`);
   const thermostat = record['thermostat'];
-  if (thermostat !== undefined && thermostat !== 'stale_session' && thermostat !== 'dropped') throw new Error(`${why}: unknown answer`);
+  if (thermostat !== undefined && thermostat !== 'stale_session' && thermostat !== 'dropped' && thermostat !== 'no_clock') throw new Error(`${why}: unknown answer`);
   const vector: CommandVector = { why, text, result, ...(thermostat === undefined ? {} : { thermostat }) };
   if (record['settings'] !== undefined) {
     const settings = object(record['settings'], `${why}: settings`);
@@ -262,7 +279,36 @@ function readCommand(value: unknown): CommandVector {
     if (typeof home !== 'boolean' || typeof distance !== 'number') throw new Error(`${why}: presence is not home and distance`);
     vector.presence = { home, distance };
   }
+  if (record['state'] !== undefined) vector.state = readStateAfter(object(record['state'], `${why}: state`), why);
   return vector;
+}
+
+function readStateAfter(record: JsonObject, why: string): StateAfterVector {
+  const state: StateAfterVector = {};
+  if ('time' in record) state.time = wholeNumber(record, 'time', why);
+  if ('clock' in record) {
+    if (record['clock'] !== 'app') throw new Error(`${why}: clock is not app`);
+    state.clock = 'app';
+  }
+  if ('time_zone' in record) {
+    const zone = record['time_zone'];
+    if (zone !== null && typeof zone !== 'string') throw new Error(`${why}: time_zone is neither text nor null`);
+    state.time_zone = zone;
+  }
+  if ('schedule' in record) state.schedule = readWeek(record['schedule'], `${why}: schedule`);
+  if ('manual' in record) {
+    const manual = nullableObject(record['manual'], `${why}: manual`);
+    state.manual = manual === null ? null : { setpoint: finiteNumber(manual, 'setpoint', why), until: nullableWholeNumber(manual, 'until', why) };
+  }
+  if ('boost' in record) {
+    const boost = nullableObject(record['boost'], `${why}: boost`);
+    state.boost = boost === null ? null : { setpoint: finiteNumber(boost, 'setpoint', why), until: wholeNumber(boost, 'until', why) };
+  }
+  if ('away_until' in record) {
+    const awayUntil = nullableObject(record['away_until'], `${why}: away_until`);
+    state.away_until = awayUntil === null ? null : { until: wholeNumber(awayUntil, 'until', why), preheat_minutes: wholeNumber(awayUntil, 'preheat_minutes', why) };
+  }
+  return state;
 }
 
 function readStart(value: unknown): StartVector {
