@@ -1,13 +1,16 @@
 // The weekly schedule, the table of "Which set point holds" cell by cell and "What comes next",
 // across midnight, the week's wrap and both DST changes (docs/protocol.md "Time and the schedule");
 // then every case of protocol/vectors/schedule.json.
+#include <cjson/cJSON.h>
 #include <doctest/doctest.h>
 #include <string.h>
 
 #include <initializer_list>
+#include <string>
 
 #include "schedule.h"
 #include "settings.h"
+#include "vectors.h"
 
 using namespace hearth;
 
@@ -409,4 +412,128 @@ TEST_CASE("schedule: what comes next") {
     CHECK(then.setpoint == row.then.setpoint);
     CHECK(static_cast<int>(then.source) == static_cast<int>(row.then.source));
   }
+}
+
+namespace {
+
+const cJSON* field(const cJSON* object, const char* name) {
+  return cJSON_GetObjectItemCaseSensitive(object, name);
+}
+int64_t integer(const cJSON* object, const char* name) {
+  const cJSON* item = field(object, name);
+  REQUIRE_MESSAGE(cJSON_IsNumber(item), name);
+  return static_cast<int64_t>(item->valuedouble);
+}
+Centi centi(const cJSON* object, const char* name) {
+  const cJSON* item = field(object, name);
+  REQUIRE_MESSAGE(cJSON_IsNumber(item), name);
+  return to_centi(item->valuedouble);
+}
+
+// A vector's schedule: 7 lists of [minute, °C], as the vectors write what is stored.
+WeekSchedule week_of_json(const cJSON* days) {
+  REQUIRE(cJSON_GetArraySize(days) == kScheduleDays);
+  WeekSchedule week;
+  for (uint8_t day = 0; day < kScheduleDays; ++day) {
+    const cJSON* points = cJSON_GetArrayItem(days, day);
+    REQUIRE(cJSON_GetArraySize(points) <= kMaxSwitchPoints);
+    const cJSON* point = nullptr;
+    cJSON_ArrayForEach(point, points) {
+      week.points[day][week.count[day]++] =
+          SwitchPoint{static_cast<uint16_t>(cJSON_GetArrayItem(point, 0)->valuedouble),
+                      to_centi(cJSON_GetArrayItem(point, 1)->valuedouble)};
+    }
+  }
+  return week;
+}
+
+SetpointSource source_named(const std::string& name) {
+  const SetpointSource sources[] = {SetpointSource::comfort, SetpointSource::away,
+                                    SetpointSource::schedule, SetpointSource::boost,
+                                    SetpointSource::manual};
+  const char* names[] = {"comfort", "away", "schedule", "boost", "manual"};
+  for (int i = 0; i < 5; ++i) {
+    if (name == names[i]) return sources[i];
+  }
+  FAIL("unknown source " << name);
+  return SetpointSource::none;
+}
+
+}  // namespace
+
+TEST_CASE("schedule vectors: every accepted schedule of schedule.json is valid as stored") {
+  cJSON* root = cJSON_Parse(read_vector_file("schedule.json").c_str());
+  REQUIRE(root != nullptr);
+  int accepted = 0;
+  const cJSON* item = nullptr;
+  cJSON_ArrayForEach(item, field(root, "values")) {
+    INFO(field(item, "name")->valuestring);
+    if (std::string(field(item, "result")->valuestring) != "accepted") continue;
+    ++accepted;
+    const WeekSchedule week = week_of_json(field(item, "schedule"));
+    CHECK(week.valid());
+    CHECK(week == week_of_json(field(item, "schedule")));
+  }
+  CHECK(accepted > 3);
+  cJSON_Delete(root);
+}
+
+TEST_CASE("schedule vectors: every plan of schedule.json: the held set point and what comes next") {
+  cJSON* root = cJSON_Parse(read_vector_file("schedule.json").c_str());
+  REQUIRE(root != nullptr);
+  REQUIRE(cJSON_GetArraySize(field(root, "plans")) > 30);
+  const cJSON* item = nullptr;
+  cJSON_ArrayForEach(item, field(root, "plans")) {
+    INFO(field(item, "name")->valuestring);
+    const cJSON* input = field(item, "input");
+    PlanInput in;
+    in.clock_known = !cJSON_IsNull(field(input, "clock"));
+    if (in.clock_known) in.clock = integer(input, "clock");
+    TimeZone zone{};
+    const cJSON* zone_text = field(input, "time_zone");
+    if (!cJSON_IsNull(zone_text)) {
+      REQUIRE(parse_time_zone(zone_text->valuestring, strlen(zone_text->valuestring), &zone));
+      in.zone = &zone;
+    }
+    const WeekSchedule week = week_of_json(field(input, "schedule"));
+    REQUIRE(week.valid());
+    in.schedule = &week;
+    in.target = centi(input, "target");
+    in.away_target = centi(input, "away_target");
+    const std::string regime = field(input, "regime")->valuestring;
+    REQUIRE((regime == "home" || regime == "away"));
+    in.regime = regime == "away" ? Regime::away : Regime::home;
+    in.presence_decides = std::string(field(input, "mode")->valuestring) == "auto";
+    const cJSON* manual = field(input, "manual");
+    if (!cJSON_IsNull(manual)) {
+      in.manual.active = true;
+      in.manual.setpoint = centi(manual, "setpoint");
+      in.manual.has_until = !cJSON_IsNull(field(manual, "until"));
+      if (in.manual.has_until) in.manual.until = integer(manual, "until");
+    }
+    const cJSON* boost = field(input, "boost");
+    if (!cJSON_IsNull(boost)) in.boost = Boost{true, centi(boost, "setpoint"), integer(boost, "until")};
+    const cJSON* away_until = field(input, "away_until");
+    if (!cJSON_IsNull(away_until)) {
+      in.away_until = AwayUntil{true, integer(away_until, "until"),
+                                static_cast<uint16_t>(integer(away_until, "preheat_minutes"))};
+    }
+
+    const Held held = held_setpoint(in);
+    const cJSON* expected = field(item, "held");
+    CHECK(held.setpoint == centi(expected, "setpoint"));
+    CHECK(static_cast<int>(held.source) ==
+          static_cast<int>(source_named(field(expected, "source")->valuestring)));
+
+    const cJSON* next = field(item, "next");
+    int64_t at = -1;
+    Held then{};
+    REQUIRE(next_change(in, &at, &then) == !cJSON_IsNull(next));
+    if (cJSON_IsNull(next)) continue;
+    CHECK(at == integer(next, "at"));
+    CHECK(then.setpoint == centi(next, "setpoint"));
+    CHECK(static_cast<int>(then.source) ==
+          static_cast<int>(source_named(field(next, "source")->valuestring)));
+  }
+  cJSON_Delete(root);
 }

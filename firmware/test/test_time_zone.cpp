@@ -1,10 +1,15 @@
 // Time zones (docs/protocol.md "Time zones") and the schedule time of "The weekly schedule": the
 // grammar accepted and refused, offsets and local dates checked against the tz database, and the
 // schedule time across both changes; then every case of protocol/vectors/time.json.
+#include <cjson/cJSON.h>
 #include <doctest/doctest.h>
 #include <string.h>
 
+#include <string>
+#include <vector>
+
 #include "time_zone.h"
+#include "vectors.h"
 
 using namespace hearth;
 
@@ -254,4 +259,115 @@ TEST_CASE("time zone: the schedule time never decreases, second by second across
       }
     }
   }
+}
+
+namespace {
+
+int64_t integer_of(const cJSON* object, const char* name) {
+  const cJSON* item = cJSON_GetObjectItemCaseSensitive(object, name);
+  REQUIRE_MESSAGE(cJSON_IsNumber(item), name);
+  return static_cast<int64_t>(item->valuedouble);
+}
+
+// The "text" strings of time.json in file order, decoded with their length: cJSON ends its copy at
+// a NUL, and one case is "UTC0\u0000".
+std::vector<std::string> texts_with_their_length(const std::string& raw) {
+  std::vector<std::string> texts;
+  const std::string key = "\"text\":\"";
+  for (size_t at = raw.find(key); at != std::string::npos; at = raw.find(key, at)) {
+    at += key.size();
+    std::string text;
+    while (at < raw.size() && raw[at] != '"') {
+      char c = raw[at++];
+      if (c == '\\') {
+        const char e = raw[at++];
+        if (e == 'u') {
+          const unsigned unit = static_cast<unsigned>(std::stoul(raw.substr(at, 4), nullptr, 16));
+          at += 4;
+          if (unit < 0x80) {
+            text += static_cast<char>(unit);
+          } else {  // two bytes of UTF-8 are all the vectors use
+            REQUIRE(unit < 0x800);
+            text += static_cast<char>(0xC0 | (unit >> 6));
+            text += static_cast<char>(0x80 | (unit & 0x3F));
+          }
+          continue;
+        }
+        c = e == 'n' ? '\n' : e == 't' ? '\t' : e;
+      }
+      text += c;
+    }
+    texts.push_back(text);
+  }
+  return texts;
+}
+
+void check_rule(const cJSON* rule, const TzRule& got) {
+  CHECK(got.month == integer_of(rule, "month"));
+  CHECK(got.week == integer_of(rule, "week"));
+  CHECK(got.weekday == integer_of(rule, "weekday"));
+  CHECK(got.time_s == integer_of(rule, "time"));
+}
+
+}  // namespace
+
+TEST_CASE("time zone vectors: every text of time.json, accepted or refused as the contract says") {
+  const std::string raw = read_vector_file("time.json");
+  cJSON* root = cJSON_Parse(raw.c_str());
+  REQUIRE(root != nullptr);
+  const cJSON* cases = cJSON_GetObjectItemCaseSensitive(root, "texts");
+  const std::vector<std::string> texts = texts_with_their_length(raw);
+  REQUIRE(cJSON_GetArraySize(cases) == static_cast<int>(texts.size()));
+  REQUIRE(texts.size() > 50);
+  size_t index = 0;
+  const cJSON* item = nullptr;
+  cJSON_ArrayForEach(item, cases) {
+    const std::string& text = texts[index++];
+    INFO(cJSON_GetObjectItemCaseSensitive(item, "name")->valuestring);
+    const std::string as_cjson = cJSON_GetObjectItemCaseSensitive(item, "text")->valuestring;
+    REQUIRE(text.substr(0, as_cjson.size()) == as_cjson);  // the same case, in the same order
+    TimeZone zone{};
+    const bool accepted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "accepted"));
+    REQUIRE(parse_time_zone(text.data(), text.size(), &zone) == accepted);
+    if (!accepted) continue;
+    CHECK(zone.text == text);
+    CHECK(zone.std_offset_s == integer_of(item, "std_offset"));
+    const cJSON* dst = cJSON_GetObjectItemCaseSensitive(item, "dst");
+    CHECK(zone.has_dst == !cJSON_IsNull(dst));
+    if (!zone.has_dst) continue;
+    CHECK(zone.dst_offset_s == integer_of(dst, "offset"));
+    check_rule(cJSON_GetObjectItemCaseSensitive(dst, "start"), zone.start);
+    check_rule(cJSON_GetObjectItemCaseSensitive(dst, "end"), zone.end);
+  }
+  cJSON_Delete(root);
+}
+
+TEST_CASE("time zone vectors: every instant of time.json: offset, local time, schedule time, next change") {
+  cJSON* root = cJSON_Parse(read_vector_file("time.json").c_str());
+  REQUIRE(root != nullptr);
+  const cJSON* cases = cJSON_GetObjectItemCaseSensitive(root, "instants");
+  REQUIRE(cJSON_GetArraySize(cases) > 100);
+  const cJSON* item = nullptr;
+  cJSON_ArrayForEach(item, cases) {
+    INFO(cJSON_GetObjectItemCaseSensitive(item, "name")->valuestring);
+    const char* text = cJSON_GetObjectItemCaseSensitive(item, "zone")->valuestring;
+    const TimeZone zone = zone_of(text);
+    const int64_t utc = integer_of(item, "utc");
+    CHECK(utc_offset_s(zone, utc) == integer_of(item, "offset"));
+    const cJSON* local = cJSON_GetObjectItemCaseSensitive(item, "local");
+    const LocalParts parts = local_parts(zone, utc);
+    CHECK(parts.year == integer_of(local, "year"));
+    CHECK(parts.month == integer_of(local, "month"));
+    CHECK(parts.day == integer_of(local, "day"));
+    CHECK(parts.hour == integer_of(local, "hour"));
+    CHECK(parts.minute == integer_of(local, "minute"));
+    CHECK(parts.second == integer_of(local, "second"));
+    CHECK(parts.weekday == integer_of(local, "weekday"));
+    CHECK(schedule_time(zone, utc) == integer_of(item, "schedule_time"));
+    const cJSON* next = cJSON_GetObjectItemCaseSensitive(item, "next_offset_change");
+    int64_t at = -1;
+    REQUIRE(next_offset_change(zone, utc, &at) == !cJSON_IsNull(next));
+    if (!cJSON_IsNull(next)) CHECK(at == integer_of(item, "next_offset_change"));
+  }
+  cJSON_Delete(root);
 }
