@@ -90,6 +90,14 @@ describe('schedule card', { timeout: 15_000 }, () => {
     expect(card()).toHaveTextContent(words);
   });
 
+  it('says that away the thermostat holds the lower of the schedule and the away temperature', () => {
+    renderCard();
+    showState({ schedule: WEEK, time_zone: berlin, time: CLOCK, mode: 'away', regime: 'away', away_target: 16.5 });
+    expect(card()).toHaveTextContent(
+      "Running, but the house is away: the thermostat holds the lower of each switch point's temperature and the away temperature, 16.5 °C.",
+    );
+  });
+
   it('names a zone that is not this device’s by its offsets, and offers this device’s', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
     const newYork = posixTimeZoneFor('America/New_York', NOW);

@@ -51,6 +51,8 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
   const timeZone = useAppStore((s) => selectCurrentState(s)?.state.time_zone ?? null);
   const clock = useAppStore((s) => selectCurrentState(s)?.state.time ?? null);
   const target = useAppStore((s) => selectCurrentState(s)?.state.target ?? null);
+  const awayTarget = useAppStore((s) => selectCurrentState(s)?.state.away_target ?? null);
+  const regime = useAppStore((s) => selectCurrentState(s)?.state.regime ?? null);
   const pendingSchedule = useAppStore((s) => s.pendingSettings?.schedule);
   const pendingZone = useAppStore((s) => s.pendingSettings?.time_zone);
   const commandError = useAppStore((s) => s.commandError);
@@ -82,7 +84,7 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
     sendSettings(fields);
   };
 
-  if (schedule === null || target === null) {
+  if (schedule === null || target === null || awayTarget === null || regime === null) {
     return (
       <section className="card schedule" aria-labelledby={headingId}>
         <h2 id={headingId} className="card-title">
@@ -95,7 +97,7 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
 
   const shown = pendingSchedule ?? schedule;
   const shownZone = pendingZone === undefined ? timeZone : pendingZone;
-  const status = scheduleStatus({ schedule: shown, time_zone: shownZone, time: clock, target });
+  const status = scheduleStatus({ schedule: shown, time_zone: shownZone, time: clock, target, regime, away_target: awayTarget });
   const offerDevice = device !== null && device.text !== null && device.text !== shownZone;
 
   return (

@@ -6,11 +6,19 @@ import type { CommandFailure } from '@/lib/connection/connection-status';
  * Whether the schedule runs ("The weekly schedule": the clock is known, a time zone is set and there is a switch
  * point) and, when it does not, what the thermostat does instead ("Which set point holds": the comfort target).
  */
-export function scheduleStatus(state: Pick<StateMessage, 'time' | 'time_zone' | 'schedule' | 'target'>): { runs: boolean; text: string } {
+export function scheduleStatus(
+  state: Pick<StateMessage, 'time' | 'time_zone' | 'schedule' | 'target' | 'regime' | 'away_target'>,
+): { runs: boolean; text: string } {
   const comfort = `it holds the comfort target, ${formatTemperature(state.target)}, at home`;
   if (state.schedule.every((day) => day.length === 0)) return { runs: false, text: `No switch points yet: ${comfort}.` };
   if (state.time_zone === null) return { runs: false, text: `Not running: the thermostat has no time zone, so ${comfort}.` };
   if (state.time === null) return { runs: false, text: `Not running: the thermostat does not know the time yet, so ${comfort}.` };
+  if (state.regime === 'away') {
+    return {
+      runs: true,
+      text: `Running, but the house is away: the thermostat holds the lower of each switch point's temperature and the away temperature, ${formatTemperature(state.away_target)}.`,
+    };
+  }
   return { runs: true, text: 'Running: at home the thermostat follows these switch points.' };
 }
 
