@@ -7,8 +7,8 @@ export const BOOST_CHOICES = [30, 60, 120, 180] as const;
 /** The warm-ups offered before an away-until ends, in minutes. */
 export const PREHEAT_CHOICES = [0, 30, 60, 120] as const;
 
-/** "30 min", "1 h", "2 h"; "No warm-up" for none. */
-export const minutesText = (minutes: number) => (minutes === 0 ? 'No warm-up' : minutes < 60 ? `${minutes} min` : `${minutes / 60} h`);
+/** "30 min", "1 h", "2 h"; "None" for no time at all. */
+export const minutesText = (minutes: number) => (minutes === 0 ? 'None' : minutes < 60 ? `${minutes} min` : `${minutes / 60} h`);
 
 export type Checked = { ok: true; fields: SetFields } | { ok: false; problem: string };
 
