@@ -53,6 +53,44 @@ bool start_nonce_text(const std::string& text) {
 void check_object(const cJSON* object, const cJSON* fields, const Tables& tables,
                   const std::string& where, std::vector<std::string>& problems);
 
+// A STATE's temperature in target's range, on the 0.1 step when asked (a schedule's) or not (a held
+// or overriding set point, which may be off it as target may).
+bool celsius_value(const cJSON* value, bool on_step) {
+  if (!cJSON_IsNumber(value) || !(value->valuedouble >= 5.0 && value->valuedouble <= 30.0)) return false;
+  const double tenths = value->valuedouble * 10.0;
+  const double off = tenths - static_cast<double>(static_cast<int64_t>(tenths + 0.5));
+  return !on_step || (off <= 0.01 && off >= -0.01);
+}
+
+bool whole_value(const cJSON* value, double min, double max) {
+  return cJSON_IsNumber(value) && value->valuedouble >= min && value->valuedouble <= max &&
+         static_cast<double>(static_cast<int64_t>(value->valuedouble)) == value->valuedouble;
+}
+
+bool time_value(const cJSON* value) { return whole_value(value, 1704067200, 4102444799); }
+
+// docs/protocol.md "The weekly schedule", as SET allows it.
+bool schedule_value(const cJSON* value) {
+  if (!cJSON_IsArray(value) || cJSON_GetArraySize(value) != 7) return false;
+  const cJSON* day;
+  cJSON_ArrayForEach(day, value) {
+    if (!cJSON_IsArray(day) || cJSON_GetArraySize(day) > 6) return false;
+    double last = -1;
+    const cJSON* point;
+    cJSON_ArrayForEach(point, day) {
+      if (!cJSON_IsArray(point) || cJSON_GetArraySize(point) != 2) return false;
+      const cJSON* minute = cJSON_GetArrayItem(point, 0);
+      if (!whole_value(minute, 0, 1439) || minute->valuedouble <= last) return false;
+      if (!celsius_value(cJSON_GetArrayItem(point, 1), true)) return false;
+      last = minute->valuedouble;
+    }
+  }
+  return true;
+}
+
+// STATE's manual, boost, away_until and next objects (null is the field's nullable business).
+bool override_value(const std::string& kind, const cJSON* value, const Tables& tables);
+
 // A list field: false (and said) when it is no list; too many items are said, and the items still checked.
 bool list_within_max_items(const cJSON* value, const cJSON* field, const std::string& at,
                            std::vector<std::string>& problems) {
@@ -99,6 +137,15 @@ void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
     }
     if (cJSON_IsNull(value) != should_be_null) {
       problems.push_back(at + (should_be_null ? " is not null" : " is null"));
+    }
+    if (should_be_null) return;
+  }
+  // null exactly when the field it names is null (time and clock).
+  const std::string null_with = text_of(field, "null_with");
+  if (!null_with.empty()) {
+    const bool should_be_null = cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(object, null_with.c_str()));
+    if (cJSON_IsNull(value) != should_be_null) {
+      problems.push_back(at + (should_be_null ? " is not null" : " is null") + " with " + null_with);
     }
     if (should_be_null) return;
   }
@@ -164,9 +211,41 @@ void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
       if (!base64url_text(text, kIdLength, kIdLength)) problems.push_back(at + " holds no ID");
       if (!ids.insert(text).second) problems.push_back(at + " holds an ID twice");
     }
+  } else if (kind == "time_zone") {
+    TimeZone zone;
+    if (!cJSON_IsString(value) || strlen(value->valuestring) > kMaxTimeZoneBytes ||
+        !parse_time_zone(value->valuestring, strlen(value->valuestring), &zone)) {
+      problems.push_back(at + " is no time zone");
+    }
+  } else if (kind == "schedule") {
+    if (!schedule_value(value)) problems.push_back(at + " is no schedule");
+  } else if (kind == "manual" || kind == "boost" || kind == "away_until" || kind == "next") {
+    if (!override_value(kind, value, tables)) problems.push_back(at + " is no " + kind);
   } else {
     problems.push_back(at + " has a kind this test does not know: " + kind);
   }
+}
+
+bool override_value(const std::string& kind, const cJSON* value, const Tables& tables) {
+  if (!cJSON_IsObject(value)) return false;
+  auto item = [value](const char* name) { return cJSON_GetObjectItemCaseSensitive(value, name); };
+  if (kind == "manual") {
+    return celsius_value(item("setpoint"), false) && (cJSON_IsNull(item("until")) || time_value(item("until")));
+  }
+  if (kind == "boost") return celsius_value(item("setpoint"), false) && time_value(item("until"));
+  if (kind == "away_until") return time_value(item("until")) && whole_value(item("preheat_minutes"), 0, 720);
+  // next: its source one of setpoint_source's values.
+  const cJSON* source = item("source");
+  bool known = false;
+  const cJSON* field;
+  cJSON_ArrayForEach(field, tables.fields()) {
+    if (text_of(field, "name") != "setpoint_source" || !cJSON_IsString(source)) continue;
+    const cJSON* allowed;
+    cJSON_ArrayForEach(allowed, cJSON_GetObjectItemCaseSensitive(field, "values")) {
+      known |= std::string(source->valuestring) == allowed->valuestring;
+    }
+  }
+  return time_value(item("at")) && celsius_value(item("setpoint"), false) && known;
 }
 
 void check_object(const cJSON* object, const cJSON* fields, const Tables& tables,
@@ -238,9 +317,17 @@ TEST_CASE("message tables: every SET and HOME_set case, sealed to a real thermos
     const std::vector<std::string> replies = bench.all_for(app);
     if (check_case_answer(replies, answer, result)) {
       CHECK(state_problems(replies[0], tables).empty());
+      // What an accepted SET shows: each field the case names, as the STATE answering it has it.
+      const cJSON* shown;
+      Json reply(replies[0]);
+      cJSON_ArrayForEach(shown, cJSON_GetObjectItemCaseSensitive(command, "state")) {
+        if (!answer.empty()) break;
+        CAPTURE(std::string(shown->string));
+        CHECK(cJSON_Compare(reply.get(shown->string), shown, true));
+      }
     }
 
-    const bool accepted = result == "accepted";
+    const bool accepted = result == "accepted" && answer.empty();
     const cJSON* settings = cJSON_GetObjectItemCaseSensitive(command, "settings");
     CHECK(settings_of(bench.core->settings()) == (accepted ? merged(before, settings) : before));
     const cJSON* presence = cJSON_GetObjectItemCaseSensitive(command, "presence");

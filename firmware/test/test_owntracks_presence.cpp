@@ -671,6 +671,6 @@ TEST_CASE("owntracks: the largest STATE, 8 members and 8 secrets, fits the therm
   Json parsed(state);
   CHECK(cJSON_GetArraySize(parsed.get("members")) == int(kMaxPeers));
   CHECK(cJSON_GetArraySize(parsed.get("owntracks")) == int(kMaxPeers));
-  MESSAGE("largest STATE: ", state.size(), " of 2048 bytes");
-  CHECK(state.size() < 2048 - 100);  // room for larger numbers than these
+  MESSAGE("largest STATE: ", state.size(), " of ", Thermostat::kStatePlainBytes, " bytes");
+  CHECK(state.size() < Thermostat::kStatePlainBytes - 100);  // room for larger numbers than these
 }

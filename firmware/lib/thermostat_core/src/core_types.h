@@ -47,6 +47,8 @@ class MonotonicClock {
     return elapsed_;
   }
   uint64_t elapsed() const { return elapsed_; }
+  // What advance(now) would give, without advancing: for const readers handed the time.
+  uint64_t peek(Millis now) const { return elapsed_ + static_cast<uint32_t>(now - last_); }
 
  private:
   Millis last_;

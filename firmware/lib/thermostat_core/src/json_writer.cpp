@@ -60,6 +60,13 @@ JsonWriter& JsonWriter::begin_object() {
   return *this;
 }
 
+JsonWriter& JsonWriter::begin_object(const char* name) {
+  key(name);
+  put('{');
+  need_comma_ = false;
+  return *this;
+}
+
 JsonWriter& JsonWriter::end_object() {
   put('}');
   need_comma_ = true;

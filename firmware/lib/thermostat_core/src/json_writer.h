@@ -11,6 +11,8 @@ class JsonWriter {
   JsonWriter(char* out, size_t capacity) : out_(out), capacity_(capacity) { terminate(); }
 
   JsonWriter& begin_object();
+  // An object as the value of `key` in the object being written.
+  JsonWriter& begin_object(const char* key);
   JsonWriter& end_object();
   JsonWriter& begin_array(const char* key);
   JsonWriter& end_array();

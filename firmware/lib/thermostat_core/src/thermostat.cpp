@@ -31,8 +31,7 @@ enum class Field { absent, ok, mistyped, out_of_range };
 // when it lies within 0.01 tenth of it (binary floating-point noise such as 21.299999) and that
 // tenth is in [lo, hi]; any other number is out of range. The same arithmetic on the same double
 // as settingValue in protocol/messages.ts, so that the app and the thermostat agree on every value.
-Field tenth_field(const cJSON* object, const char* name, Centi lo, Centi hi, Centi* out) {
-  const cJSON* item = cJSON_GetObjectItemCaseSensitive(object, name);
+Field tenth_item(const cJSON* item, Centi lo, Centi hi, Centi* out) {
   if (item == nullptr) return Field::absent;
   if (!cJSON_IsNumber(item)) return Field::mistyped;
   const double d = item->valuedouble;
@@ -45,6 +44,170 @@ Field tenth_field(const cJSON* object, const char* name, Centi lo, Centi hi, Cen
   if (nearest * 10 < lo || nearest * 10 > hi) return Field::out_of_range;
   *out = nearest * 10;
   return Field::ok;
+}
+
+Field tenth_field(const cJSON* object, const char* name, Centi lo, Centi hi, Centi* out) {
+  return tenth_item(cJSON_GetObjectItemCaseSensitive(object, name), lo, hi, out);
+}
+
+// A whole-number field (`time`, `minute`, `minutes`, `until`, `preheat_minutes`): a JSON number,
+// else mistyped; whole and within [lo, hi], else out of range.
+Field whole_item(const cJSON* item, int64_t lo, int64_t hi, int64_t* out) {
+  if (item == nullptr) return Field::absent;
+  if (!cJSON_IsNumber(item)) return Field::mistyped;
+  const double d = item->valuedouble;
+  if (!(d >= double(lo) && d <= double(hi))) return Field::out_of_range;
+  const int64_t v = static_cast<int64_t>(d);
+  if (static_cast<double>(v) != d) return Field::out_of_range;
+  *out = v;
+  return Field::ok;
+}
+
+// The worse of two verdicts in SET's judging order: a mistyped field before one out of range.
+Field worse(Field a, Field b) {
+  if (a == Field::mistyped || b == Field::mistyped) return Field::mistyped;
+  if (a == Field::out_of_range || b == Field::out_of_range) return Field::out_of_range;
+  return a == Field::ok || b == Field::ok ? Field::ok : Field::absent;
+}
+
+// SET's `schedule` (docs/protocol.md "The weekly schedule"): the shape (7 lists of at most 6
+// entries, each a list of exactly two numbers) is judged over the whole value before any number.
+Field schedule_item(const cJSON* item, WeekSchedule* out) {
+  if (item == nullptr) return Field::absent;
+  if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) != kScheduleDays) return Field::mistyped;
+  const cJSON* day;
+  cJSON_ArrayForEach(day, item) {
+    if (!cJSON_IsArray(day) || cJSON_GetArraySize(day) > kMaxSwitchPoints) return Field::mistyped;
+    const cJSON* entry;
+    cJSON_ArrayForEach(entry, day) {
+      if (!cJSON_IsArray(entry) || cJSON_GetArraySize(entry) != 2 ||
+          !cJSON_IsNumber(entry->child) || !cJSON_IsNumber(entry->child->next)) {
+        return Field::mistyped;
+      }
+    }
+  }
+  *out = WeekSchedule();
+  size_t d = 0;
+  cJSON_ArrayForEach(day, item) {
+    const cJSON* entry;
+    cJSON_ArrayForEach(entry, day) {
+      int64_t minute = 0;
+      SwitchPoint& point = out->points[d][out->count[d]];
+      if (whole_item(entry->child, 0, 1439, &minute) != Field::ok ||
+          tenth_item(entry->child->next, kTargetMin, kTargetMax, &point.setpoint) != Field::ok ||
+          (out->count[d] > 0 && minute <= out->points[d][out->count[d] - 1].minute)) {
+        return Field::out_of_range;
+      }
+      point.minute = uint16_t(minute);
+      ++out->count[d];
+    }
+    ++d;
+  }
+  return Field::ok;
+}
+
+// An object override (`boost`, `away_until`): null; an object whose two named fields are JSON
+// numbers (others in it ignored); anything else is mistyped.
+Field override_object(const cJSON* item, const char* first, const char* second, bool* ends) {
+  if (item == nullptr) return Field::absent;
+  *ends = cJSON_IsNull(item);
+  if (*ends) return Field::ok;
+  if (!cJSON_IsObject(item) || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(item, first)) ||
+      !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(item, second))) {
+    return Field::mistyped;
+  }
+  return Field::ok;
+}
+
+// SET's fields, judged before anything is applied: applied whole or not at all.
+struct SetFields {
+  Centi target = 0, away_target = 0, hysteresis = 0;
+  Field target_field = Field::absent, away_target_field = Field::absent, hysteresis_field = Field::absent;
+  Mode mode = Mode::automatic;
+  Field mode_field = Field::absent;
+  int64_t time = 0;
+  Field time_field = Field::absent;
+  bool zone_ends = false;
+  TimeZone zone{};
+  Field zone_field = Field::absent;
+  WeekSchedule schedule;
+  Field schedule_field = Field::absent;
+  bool manual_ends = false;
+  Centi manual = 0;
+  Field manual_field = Field::absent;
+  bool boost_ends = false;
+  Centi boost_setpoint = 0;
+  int64_t boost_minutes = 0;
+  Field boost_field = Field::absent;
+  bool away_ends = false;
+  int64_t away_until = 0, preheat_minutes = 0;
+  Field away_field = Field::absent;
+};
+
+// Reads every SET field into `f`; returns the worst verdict over all of them.
+Field read_set_fields(const cJSON* message, SetFields* f) {
+  f->target_field = tenth_field(message, "target", kTargetMin, kTargetMax, &f->target);
+  f->away_target_field = tenth_field(message, "away_target", kAwayMin, kAwayMax, &f->away_target);
+  f->hysteresis_field =
+      tenth_field(message, "hysteresis", kHysteresisMin, kHysteresisMax, &f->hysteresis);
+  const cJSON* mode = cJSON_GetObjectItemCaseSensitive(message, "mode");
+  if (mode != nullptr) {
+    f->mode_field = !cJSON_IsString(mode)                      ? Field::mistyped
+                    : parse_mode(mode->valuestring, &f->mode) ? Field::ok
+                                                              : Field::out_of_range;
+  }
+  f->time_field = whole_item(cJSON_GetObjectItemCaseSensitive(message, "time"), kMinWallTime,
+                             kMaxWallTime, &f->time);
+  const cJSON* zone = cJSON_GetObjectItemCaseSensitive(message, "time_zone");
+  if (zone != nullptr) {
+    f->zone_ends = cJSON_IsNull(zone);
+    if (!f->zone_ends && !cJSON_IsString(zone)) {
+      f->zone_field = Field::mistyped;
+    } else if (f->zone_ends) {
+      f->zone_field = Field::ok;
+    } else {
+      const size_t length = strlen(zone->valuestring);
+      f->zone_field = length <= kMaxTimeZoneBytes && parse_time_zone(zone->valuestring, length, &f->zone)
+                          ? Field::ok
+                          : Field::out_of_range;
+    }
+  }
+  f->schedule_field = schedule_item(cJSON_GetObjectItemCaseSensitive(message, "schedule"), &f->schedule);
+  const cJSON* manual = cJSON_GetObjectItemCaseSensitive(message, "manual");
+  if (manual != nullptr) {
+    f->manual_ends = cJSON_IsNull(manual);
+    f->manual_field = f->manual_ends ? Field::ok
+                      : cJSON_IsNumber(manual) ? tenth_item(manual, kTargetMin, kTargetMax, &f->manual)
+                                               : Field::mistyped;
+  }
+  const cJSON* boost = cJSON_GetObjectItemCaseSensitive(message, "boost");
+  f->boost_field = override_object(boost, "setpoint", "minutes", &f->boost_ends);
+  if (f->boost_field == Field::ok && !f->boost_ends) {
+    f->boost_field = worse(tenth_field(boost, "setpoint", kTargetMin, kTargetMax, &f->boost_setpoint),
+                           whole_item(cJSON_GetObjectItemCaseSensitive(boost, "minutes"),
+                                      kMinBoostMinutes, kMaxBoostMinutes, &f->boost_minutes));
+  }
+  const cJSON* away = cJSON_GetObjectItemCaseSensitive(message, "away_until");
+  f->away_field = override_object(away, "until", "preheat_minutes", &f->away_ends);
+  if (f->away_field == Field::ok && !f->away_ends) {
+    f->away_field = worse(whole_item(cJSON_GetObjectItemCaseSensitive(away, "until"), kMinWallTime,
+                                     kMaxWallTime, &f->away_until),
+                          whole_item(cJSON_GetObjectItemCaseSensitive(away, "preheat_minutes"), 0,
+                                     kMaxPreheatMinutes, &f->preheat_minutes));
+  }
+  const Field fields[] = {f->target_field, f->away_target_field, f->hysteresis_field,
+                          f->mode_field,   f->time_field,        f->zone_field,
+                          f->schedule_field, f->manual_field,    f->boost_field,
+                          f->away_field};
+  Field verdict = Field::absent;
+  for (Field field : fields) verdict = worse(verdict, field);
+  return verdict;
+}
+
+// An override shown in STATE: set, and its end not passed, or the clock unknown ("Which set
+// point holds": shown with its end while the clock is unknown, though not running).
+bool shown(bool active, bool has_end, int64_t end, bool clock_known, int64_t clock) {
+  return active && (!has_end || !clock_known || clock < end);
 }
 
 // A START's nonce (docs/protocol.md "Sessions and replay"): strict base64url of 12 to 48 bytes, so
@@ -80,6 +243,7 @@ Status Thermostat::begin(Millis now) {
 
 void Thermostat::read_settings(uint64_t now) {
   settings_read_at_ = now;
+  plan_stale_ = true;
   uint8_t blob[kSettingsBlobSize + 1];
   const Result<size_t> stored = storage_.read(Blob::settings, blob, sizeof blob);
   const bool was_unstored = settings_unstored();
@@ -223,6 +387,7 @@ Status Thermostat::factory_reset(Millis now) {
   memset(&made.identity, 0, sizeof made.identity);
   settings_read_pending_ = false;
   settings_ = Settings();
+  plan_stale_ = true;
   persist_settings(t);
   push_pending_ = true;
   return status;
@@ -292,27 +457,95 @@ void Thermostat::tick(Millis now) {
   }
 }
 
+void Thermostat::set_wall_time(int64_t utc_seconds, Millis now) {
+  const uint64_t t = clock_.advance(now);
+  if (wall_clock_.set_from_sntp(utc_seconds, t)) plan_stale_ = true;
+}
+
+bool Thermostat::wall_time(Millis now, int64_t* utc_seconds) const {
+  return wall_clock_.read(clock_.peek(now), utc_seconds);
+}
+
+PlanInput Thermostat::plan_input(uint64_t now, Regime regime) const {
+  PlanInput input;
+  input.clock_known = wall_clock_.read(now, &input.clock);
+  input.zone = time_zone();
+  input.schedule = &settings_.schedule;
+  input.target = settings_.target;
+  input.away_target = settings_.away_target;
+  input.regime = regime;
+  input.presence_decides = settings_.mode == Mode::automatic;
+  input.manual = settings_.manual;
+  input.boost = settings_.boost;
+  input.away_until = settings_.away_until;
+  return input;
+}
+
+// docs/protocol.md "Which set point holds": from the start of an away-until's pre-heat, presence
+// reported before that start no longer counts.
+bool Thermostat::presence_cutoff(uint64_t now, uint64_t* cutoff) const {
+  const PlanInput input = plan_input(now, settings_.last_regime);
+  if (!preheat_started(input)) return false;
+  // A start before boot: every report (they live in RAM) is later.
+  *cutoff = wall_clock_.monotonic_at(input.away_until.until - int64_t(input.away_until.preheat_minutes) * 60);
+  return true;
+}
+
 Regime Thermostat::decide_regime(uint64_t now) const {
   if (settings_.mode == Mode::home) return Regime::home;
   if (settings_.mode == Mode::away) return Regime::away;
+  uint64_t cutoff = 0;
+  const bool preheating = presence_cutoff(now, &cutoff);
+  if (cutoff < presence_floor_) cutoff = presence_floor_;
   bool any_fresh = false;
   for (const Peer& p : peers_) {
-    if (!presence_fresh(p, now)) continue;
+    if (!presence_fresh(p, now) || p.presence_at < cutoff) continue;
     if (p.home) return Regime::home;
     any_fresh = true;
   }
+  // In the pre-heat, home until a member reports again.
+  if (preheating && !any_fresh) return Regime::home;
   return any_fresh ? Regime::away : settings_.last_regime;
 }
 
+void Thermostat::update_plan(uint64_t now) {
+  const PlanInput input = plan_input(now, settings_.last_regime);
+  // While the clock is unknown the plan changes only with its inputs, and the schedule, the
+  // overrides and `next` do not run (docs/protocol.md "The wall clock").
+  const int64_t second = input.clock_known ? input.clock : -1;
+  if (!plan_stale_ && second == plan_second_) return;
+  plan_stale_ = false;
+  plan_second_ = second;
+  plan_held_ = hearth::held_setpoint(input);
+  Held then{0, SetpointSource::none};
+  int64_t at = 0;
+  next_known_ = next_change(input, &at, &then);
+  next_at_ = next_known_ ? at : 0;
+  next_held_ = next_known_ ? then : Held{0, SetpointSource::none};
+}
+
 void Thermostat::control_step(uint64_t now) {
+  // Kept once seen, so that a later jump of the clock (SNTP) does not make old reports count again.
+  uint64_t cutoff = 0;
+  if (presence_cutoff(now, &cutoff) && cutoff > presence_floor_) presence_floor_ = cutoff;
   const Regime regime = decide_regime(now);
   if (regime != settings_.last_regime) {
     settings_.last_regime = regime;
+    plan_stale_ = true;
     persist_settings(now);
     push_pending_ = true;
   }
-  const Centi setpoint = regime == Regime::home ? settings_.target : settings_.away_target;
-  heater_.update(now, readings_, setpoint, settings_.hysteresis);
+  update_plan(now);
+  heater_.update(now, readings_, plan_held_.setpoint, settings_.hysteresis);
+}
+
+uint8_t Thermostat::overrides_shown(uint64_t now) const {
+  int64_t clock = 0;
+  const bool known = wall_clock_.read(now, &clock);
+  const Settings& s = settings_;
+  return (shown(s.manual.active, s.manual.has_until, s.manual.until, known, clock) ? 1 : 0) |
+         (shown(s.boost.active, true, s.boost.until, known, clock) ? 2 : 0) |
+         (shown(s.away_until.active, true, s.away_until.until, known, clock) ? 4 : 0);
 }
 
 void Thermostat::persist_settings(uint64_t now) {
@@ -597,47 +830,105 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   peer->heard_at = now;
   peer->reachable = true;
 
-  const Settings before = settings_;
+  // No copy of the settings (over 500 bytes with the schedule) on the loop's 4 KB stack: the SET
+  // says what it changed, the regime is compared alone.
+  const Regime regime_before = settings_.last_regime;
+  bool changed = false;
   const bool listed = owntracks_.find(peer->id) != nullptr;
   const bool set = strcmp(type, "SET") == 0;
-  const char* error = set                               ? apply_set(message)
+  const char* error = set                               ? apply_set(message, now, &changed)
                       : strcmp(type, "HOME_set") == 0 ? apply_home(*peer, message, now)
                                                       : apply_owntracks_set(*peer, message, now);
   // A SET while the stored settings cannot be read makes those in force, as
   // every STATE has shown them, the ones to store.
-  if (set && error == nullptr && settings_ != before) settings_read_pending_ = false;
+  if (set && error == nullptr && changed) settings_read_pending_ = false;
+  plan_stale_ = true;
   control_step(now);
-  if (settings_ != before) persist_settings(now);
+  changed |= settings_.last_regime != regime_before;
+  if (changed) persist_settings(now);
   send_state(*peer, nullptr, error, now);
   // The other apps see the settings, and STATE's owntracks list, as they now stand.
   const bool relisted = (owntracks_.find(peer->id) != nullptr) != listed;
-  if (settings_ != before || relisted) push_states(now, peer);
+  if (changed || relisted) push_states(now, peer);
 }
 
-const char* Thermostat::apply_set(const cJSON* message) {
-  Settings next = settings_;
-  const Field fields[] = {
-      tenth_field(message, "target", kTargetMin, kTargetMax, &next.target),
-      tenth_field(message, "away_target", kAwayMin, kAwayMax, &next.away_target),
-      tenth_field(message, "hysteresis", kHysteresisMin, kHysteresisMax, &next.hysteresis),
-  };
-  bool mistyped = false;
-  bool out_of_range = false;
-  for (Field f : fields) {
-    mistyped |= f == Field::mistyped;
-    out_of_range |= f == Field::out_of_range;
+// docs/protocol.md "Messages", SET's judging order: types, values, the clock; then everything,
+// `time` first.
+const char* Thermostat::apply_set(const cJSON* message, uint64_t now, bool* changed) {
+  SetFields f;
+  const Field verdict = read_set_fields(message, &f);
+  if (verdict == Field::mistyped) return "bad_message";
+  if (verdict == Field::out_of_range) return "out_of_range";
+  // The clock after this SET's `time`, which is taken only while SNTP is not fresh.
+  int64_t clock = 0;
+  bool clock_known = wall_clock_.read(now, &clock);
+  if (f.time_field == Field::ok && wall_clock_.app_time_allowed(now)) {
+    clock = f.time;
+    clock_known = true;
   }
-  const cJSON* mode = cJSON_GetObjectItemCaseSensitive(message, "mode");
-  if (mode != nullptr) {
-    if (!cJSON_IsString(mode)) {
-      mistyped = true;
-    } else if (!parse_mode(mode->valuestring, &next.mode)) {
-      out_of_range = true;
+  if (f.away_field == Field::ok && !f.away_ends && clock_known &&
+      (f.away_until <= clock || f.away_until > clock + kMaxAwayAheadS)) {
+    return "out_of_range";
+  }
+  const bool needs_clock = (f.manual_field == Field::ok && !f.manual_ends) ||
+                           (f.boost_field == Field::ok && !f.boost_ends) ||
+                           (f.away_field == Field::ok && !f.away_ends);
+  if (needs_clock && !clock_known) return "no_clock";
+
+  if (f.time_field == Field::ok && wall_clock_.set_from_app(f.time, now)) plan_stale_ = true;
+  Settings& s = settings_;
+  const bool ends_hold =
+      (f.mode_field == Field::ok && f.mode != s.mode) ||
+      (f.zone_field == Field::ok && (f.zone_ends ? s.has_time_zone : !s.has_time_zone || f.zone != s.time_zone)) ||
+      (f.schedule_field == Field::ok && f.schedule != s.schedule);
+  const auto assign = [changed](auto& field, const auto& value) {
+    if (!(field == value)) {
+      field = value;
+      *changed = true;
     }
+  };
+  if (f.target_field == Field::ok) assign(s.target, f.target);
+  if (f.away_target_field == Field::ok) assign(s.away_target, f.away_target);
+  if (f.hysteresis_field == Field::ok) assign(s.hysteresis, f.hysteresis);
+  if (f.mode_field == Field::ok) assign(s.mode, f.mode);
+  if (f.zone_field == Field::ok) {
+    assign(s.has_time_zone, !f.zone_ends);
+    if (!f.zone_ends) assign(s.time_zone, f.zone);
   }
-  if (mistyped) return "bad_message";
-  if (out_of_range) return "out_of_range";
-  settings_ = next;  // whole or not at all
+  if (f.schedule_field == Field::ok) assign(s.schedule, f.schedule);
+  if (ends_hold && s.manual.active) {
+    s.manual = ManualHold();
+    *changed = true;
+  }
+  if (f.manual_field == Field::ok) {
+    ManualHold hold;
+    if (!f.manual_ends) {
+      // Until the next switch point after this SET, when the schedule runs; else until a SET ends it.
+      hold.active = true;
+      hold.setpoint = f.manual;
+      hold.has_until = s.has_time_zone &&
+                       next_switch_point(s.schedule, s.time_zone, clock, &hold.until);
+      if (!hold.has_until) hold.until = 0;
+    }
+    assign(s.manual.active, hold.active);
+    assign(s.manual.setpoint, hold.setpoint);
+    assign(s.manual.has_until, hold.has_until);
+    assign(s.manual.until, hold.until);
+  }
+  if (f.boost_field == Field::ok) {
+    Boost boost;
+    if (!f.boost_ends) boost = Boost{true, f.boost_setpoint, clock + f.boost_minutes * 60};
+    assign(s.boost.active, boost.active);
+    assign(s.boost.setpoint, boost.setpoint);
+    assign(s.boost.until, boost.until);
+  }
+  if (f.away_field == Field::ok) {
+    AwayUntil away;
+    if (!f.away_ends) away = AwayUntil{true, f.away_until, uint16_t(f.preheat_minutes)};
+    assign(s.away_until.active, away.active);
+    assign(s.away_until.until, away.until);
+    assign(s.away_until.preheat_minutes, away.preheat_minutes);
+  }
   return nullptr;
 }
 
@@ -694,6 +985,11 @@ void Thermostat::push_states(uint64_t now, const Peer* except) {
   pushed_source_ = setpoint_source();
   pushed_setpoint_ = held_setpoint();
   pushed_reason_ = heater_.reason();
+  pushed_next_known_ = next_known_;
+  pushed_next_at_ = next_at_;
+  pushed_next_ = next_held_;
+  pushed_overrides_ = overrides_shown(now);
+  pushed_clock_known_ = wall_clock_.known();
 }
 
 SetpointSource Thermostat::setpoint_source() const {
@@ -702,25 +998,30 @@ SetpointSource Thermostat::setpoint_source() const {
     case HeldSetpoint::frost: return SetpointSource::frost;
     case HeldSetpoint::regime: break;
   }
-  return settings_.last_regime == Regime::home ? SetpointSource::comfort : SetpointSource::away;
+  return plan_held_.source;
 }
 
 Centi Thermostat::held_setpoint() const {
   switch (setpoint_source()) {
     case SetpointSource::none: return 0;
     case SetpointSource::frost: return config_.control.frost_below;
-    case SetpointSource::comfort: return settings_.target;
-    case SetpointSource::away: return settings_.away_target;
+    case SetpointSource::comfort:
+    case SetpointSource::away:
     case SetpointSource::schedule:
     case SetpointSource::boost:
     case SetpointSource::manual: break;
   }
-  return 0;
+  return plan_held_.setpoint;
 }
 
+// docs/protocol.md "Messages", STATE's push rules: what is held and why, `next`, an override
+// that ends and the clock becoming known.
 bool Thermostat::held_changed_since_push() const {
   return setpoint_source() != pushed_source_ || held_setpoint() != pushed_setpoint_ ||
-         heater_.reason() != pushed_reason_;
+         heater_.reason() != pushed_reason_ || next_known_ != pushed_next_known_ ||
+         (next_known_ && (next_at_ != pushed_next_at_ || next_held_ != pushed_next_)) ||
+         overrides_shown(clock_.elapsed()) != pushed_overrides_ ||
+         wall_clock_.known() != pushed_clock_known_;
 }
 
 static const char* setpoint_source_name(SetpointSource source) {
@@ -760,7 +1061,9 @@ void Thermostat::write_state_fields(JsonWriter& w, uint64_t now) const {
     w.number("setpoint", held_setpoint() / 100.0, 2);
   }
   w.string("setpoint_source", setpoint_source_name(source));
-  w.string("heat_reason", heat_reason_name(heater_.reason())).begin_array("members");
+  w.string("heat_reason", heat_reason_name(heater_.reason()));
+  write_plan_fields(w, now);
+  w.begin_array("members");
   for (const Peer& m : peers_) {
     if (!m.used || !m.has_presence) continue;
     w.begin_object().string("id", m.id).string("name", m.name).boolean("home", m.home);
@@ -779,6 +1082,65 @@ void Thermostat::write_state_fields(JsonWriter& w, uint64_t now) const {
     if (m.used) w.string(nullptr, m.id);
   }
   w.end_array().integer("uptime_s", now / 1000);
+}
+
+// docs/protocol.md "Messages", STATE: the clock, the zone, the schedule, the overrides (null once
+// over) and what comes next.
+void Thermostat::write_plan_fields(JsonWriter& w, uint64_t now) const {
+  int64_t clock = 0;
+  const bool known = wall_clock_.read(now, &clock);
+  if (known) {
+    w.integer("time", uint64_t(clock)).string("clock", clock_source_name(wall_clock_.source()));
+  } else {
+    w.null("time").null("clock");
+  }
+  const Settings& s = settings_;
+  if (s.has_time_zone) {
+    w.string("time_zone", s.time_zone.text);
+  } else {
+    w.null("time_zone");
+  }
+  w.begin_array("schedule");
+  for (size_t day = 0; day < kScheduleDays; ++day) {
+    w.begin_array(nullptr);
+    for (size_t i = 0; i < s.schedule.count[day] && i < kMaxSwitchPoints; ++i) {
+      const SwitchPoint& point = s.schedule.points[day][i];
+      w.begin_array(nullptr).integer(nullptr, point.minute).number(nullptr, point.setpoint / 100.0, 2).end_array();
+    }
+    w.end_array();
+  }
+  w.end_array();
+  const uint8_t overrides = overrides_shown(now);
+  if ((overrides & 1) != 0) {
+    w.begin_object("manual").number("setpoint", s.manual.setpoint / 100.0, 2);
+    if (s.manual.has_until) {
+      w.integer("until", uint64_t(s.manual.until));
+    } else {
+      w.null("until");
+    }
+    w.end_object();
+  } else {
+    w.null("manual");
+  }
+  if ((overrides & 2) != 0) {
+    w.begin_object("boost").number("setpoint", s.boost.setpoint / 100.0, 2)
+        .integer("until", uint64_t(s.boost.until)).end_object();
+  } else {
+    w.null("boost");
+  }
+  if ((overrides & 4) != 0) {
+    w.begin_object("away_until").integer("until", uint64_t(s.away_until.until))
+        .integer("preheat_minutes", s.away_until.preheat_minutes).end_object();
+  } else {
+    w.null("away_until");
+  }
+  if (next_known_ && known) {
+    w.begin_object("next").integer("at", uint64_t(next_at_))
+        .number("setpoint", next_held_.setpoint / 100.0, 2)
+        .string("source", setpoint_source_name(next_held_.source)).end_object();
+  } else {
+    w.null("next");
+  }
 }
 
 Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, uint64_t now) {

@@ -17,6 +17,7 @@
 #include "ports.h"
 #include "schedule.h"
 #include "settings.h"
+#include "wall_clock.h"
 
 struct cJSON;
 
@@ -47,6 +48,12 @@ struct CoreConfig {
 
 class Thermostat {
  public:
+  // The largest STATE plaintext it writes: the widest STATE (8 members with 32-byte names of
+  // characters JSON escapes, 8 OwnTracks IDs, a full schedule, every override, a 64-byte zone) is
+  // measured in test_schedule_core.cpp against it.
+  static constexpr size_t kStatePlainBytes = 3072;
+  // A MSG frame around a sealed STATE: the packet's fields (under 150 bytes) and the envelope.
+  static constexpr size_t kFrameBytes = base64url_length(kStatePlainBytes + kTagBytes) + 192;
   Thermostat(Sensor& sensor, Relay& relay, Storage& storage, Link& link, Random& random,
              Millis now, const CoreConfig& config = CoreConfig());
   Thermostat(const Thermostat&) = delete;
@@ -86,6 +93,18 @@ class Thermostat {
   const IdentityCopies& identity_copies() const { return identity_copies_; }
   const Identity& identity() const { return identity_; }
   Result<size_t> pairing_link(const char* app_url, char* out, size_t capacity) const;
+
+  // An SNTP answer (docs/protocol.md "The wall clock"): always taken, unless outside SET's
+  // `time` range.
+  void set_wall_time(int64_t utc_seconds, Millis now);
+  // The wall clock at `now`; false while it is unknown.
+  bool wall_time(Millis now, int64_t* utc_seconds) const;
+  // STATE's `clock`: none while unknown, else where the time last came from.
+  ClockSource clock_source() const { return wall_clock_.source(); }
+  // The time zone in force, nullptr when none is set.
+  const TimeZone* time_zone() const { return settings_.has_time_zone ? &settings_.time_zone : nullptr; }
+  // What "Which set point holds" chose at the last tick (before the reading's frost and none).
+  Held plan_held() const { return plan_held_; }
 
   bool online() const { return logged_on_; }
   const Settings& settings() const { return settings_; }
@@ -151,7 +170,18 @@ class Thermostat {
   void handle_start(const char* transmitter, const cJSON* message, uint64_t now);
   void handle_command(const char* type, const char* transmitter, const cJSON* message,
                       uint64_t now);
-  const char* apply_set(const cJSON* message);
+  // *changed: whether a setting (stored) changed; the clock may change without it.
+  const char* apply_set(const cJSON* message, uint64_t now, bool* changed);
+  // The inputs of "Which set point holds" at `now` (monotonic ms), with `regime` in force.
+  PlanInput plan_input(uint64_t now, Regime regime) const;
+  // Recomputes the held set point and `next` (cached: once a wall-clock second, or when
+  // plan_stale_ says an input changed).
+  void update_plan(uint64_t now);
+  // Bits of the overrides STATE shows (not null): manual 1, boost 2, away_until 4.
+  uint8_t overrides_shown(uint64_t now) const;
+  // The monotonic ms from which presence counts in auto: 0, or the start of an away-until's
+  // pre-heat once it has begun (docs/protocol.md "Which set point holds").
+  bool presence_cutoff(uint64_t now, uint64_t* cutoff) const;
   const char* apply_home(Peer& peer, const cJSON* message, uint64_t now);
   const char* apply_owntracks_set(const Peer& peer, const cJSON* message, uint64_t now);
   void read_owntracks(uint64_t now);
@@ -171,6 +201,7 @@ class Thermostat {
   SetpointSource setpoint_source() const;
   Centi held_setpoint() const;
   bool held_changed_since_push() const;
+  void write_plan_fields(JsonWriter& w, uint64_t now) const;
   bool session_active(const Peer& peer, uint64_t now) const;
   // A report younger than presence_fresh_ms: it still counts for the regime.
   bool presence_fresh(const Peer& peer, uint64_t now) const;
@@ -197,6 +228,17 @@ class Thermostat {
   uint64_t identity_attempt_at_ = 0;
   Settings settings_;
   Settings persisted_;
+  WallClock wall_clock_;
+  // "Which set point holds" and "What comes next", as of plan_second_ (a wall-clock second, or
+  // the monotonic second while the clock is unknown).
+  Held plan_held_{0, SetpointSource::comfort};
+  bool next_known_ = false;
+  int64_t next_at_ = 0;
+  Held next_held_{0, SetpointSource::none};
+  bool plan_stale_ = true;
+  // Presence reported before this (monotonic ms) no longer counts: the latest pre-heat start seen.
+  uint64_t presence_floor_ = 0;
+  int64_t plan_second_ = 0;
   bool persisted_known_ = false;
   uint64_t persist_attempt_at_ = 0;
   bool settings_read_pending_ = false;
@@ -225,6 +267,11 @@ class Thermostat {
   SetpointSource pushed_source_ = SetpointSource::none;
   Centi pushed_setpoint_ = 0;
   HeatReason pushed_reason_ = HeatReason::boot;
+  bool pushed_next_known_ = false;
+  int64_t pushed_next_at_ = 0;
+  Held pushed_next_{0, SetpointSource::none};
+  uint8_t pushed_overrides_ = 0;
+  bool pushed_clock_known_ = false;
   // Set at logon (so the first push follows it) and on a regime change.
   bool push_pending_ = false;
   uint32_t dropped_envelopes_ = 0;
@@ -233,9 +280,13 @@ class Thermostat {
   bool json_seeded_ = false;
 
   // Fixed buffers: no heap for frames, so a long uptime cannot fragment it.
-  uint8_t rx_plain_[1024];
-  uint8_t tx_plain_[2048 + kTagBytes];
-  char tx_frame_[2944];
+  // An opened envelope is parsed, and wiped, before any reply or push is written: the two
+  // plaintexts share their bytes.
+  union {
+    uint8_t rx_plain_[1024];
+    uint8_t tx_plain_[kStatePlainBytes + kTagBytes];
+  };
+  char tx_frame_[kFrameBytes];
   static_assert(sizeof tx_frame_ >= kMaxOwntracksBoxBytes && sizeof tx_frame_ >= kOwntracksBlobMaxBytes,
                 "scratch() holds a RELAY's box and the registrations blob");
 };
