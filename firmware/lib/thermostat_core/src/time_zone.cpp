@@ -118,39 +118,33 @@ struct OffsetChange {
 
 constexpr int kChangesAround = 6;
 
-// The offset changes of the UTC years before, of and after `utc`, in order of time (a tie keeps
-// the start before the end). A rule's time is in the local time in force just before the change.
+// The offset changes of the UTC years before, of and after `utc`, start and end of each year in
+// turn (the order that breaks ties). A rule's time is in the local time in force just before it.
 void changes_around(const TimeZone& zone, int64_t utc, OffsetChange out[kChangesAround]) {
   const int32_t year = civil_from_seconds(utc).year;
-  int n = 0;
+  OffsetChange* change = out;
   for (int32_t y = year - 1; y <= year + 1; ++y) {
-    out[n++] = OffsetChange{static_cast<int64_t>(rule_day(zone.start, y)) * kDayS +
-                                zone.start.time_s - zone.std_offset_s,
-                            zone.std_offset_s, zone.dst_offset_s};
-    out[n++] = OffsetChange{static_cast<int64_t>(rule_day(zone.end, y)) * kDayS +
-                                zone.end.time_s - zone.dst_offset_s,
-                            zone.dst_offset_s, zone.std_offset_s};
-  }
-  for (int i = 1; i < kChangesAround; ++i) {  // insertion sort: stable
-    const OffsetChange change = out[i];
-    int j = i;
-    for (; j > 0 && out[j - 1].at > change.at; --j) out[j] = out[j - 1];
-    out[j] = change;
+    *change++ = OffsetChange{static_cast<int64_t>(rule_day(zone.start, y)) * kDayS +
+                                 zone.start.time_s - zone.std_offset_s,
+                             zone.std_offset_s, zone.dst_offset_s};
+    *change++ = OffsetChange{static_cast<int64_t>(rule_day(zone.end, y)) * kDayS +
+                                 zone.end.time_s - zone.dst_offset_s,
+                             zone.dst_offset_s, zone.std_offset_s};
   }
 }
 
-// The last change at or before utc; a zone with DST always has one among those around it.
+// The last change at or before utc (of equal times, the later in turn); a zone with DST always
+// has one among those around it.
 bool last_change(const TimeZone& zone, int64_t utc, OffsetChange* out) {
   if (!zone.has_dst) return false;
   OffsetChange changes[kChangesAround];
   changes_around(zone, utc, changes);
-  bool found = false;
+  const OffsetChange* last = nullptr;
   for (const OffsetChange& change : changes) {
-    if (change.at > utc) break;
-    *out = change;
-    found = true;
+    if (change.at <= utc && (last == nullptr || change.at >= last->at)) last = &change;
   }
-  return found;
+  if (last != nullptr) *out = *last;
+  return last != nullptr;
 }
 
 }  // namespace
@@ -242,11 +236,15 @@ bool next_offset_change(const TimeZone& zone, int64_t utc, int64_t* at) {
   for (int64_t probe : probes) {
     OffsetChange changes[kChangesAround];
     changes_around(zone, probe, changes);
+    const OffsetChange* first = nullptr;
     for (const OffsetChange& change : changes) {
-      if (change.at > utc && change.after != now) {
-        *at = change.at;
-        return true;
+      if (change.at > utc && change.after != now && (first == nullptr || change.at < first->at)) {
+        first = &change;
       }
+    }
+    if (first != nullptr) {
+      *at = first->at;
+      return true;
     }
   }
   return false;
