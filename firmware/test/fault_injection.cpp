@@ -25,6 +25,10 @@
 // reboots with copies that cannot be read.
 // Frames against the JSON rules (nesting past 8 levels, repeated keys, in
 // broker frames and in sealed plaintexts) must change nothing at all.
+// The wall clock, time zones, the schedule and the overrides (docs/protocol.md "Time and the
+// schedule") come in SETs good and bad, and the clock jumps (SNTP forward and back, across the
+// changes of daylight saving time, out of range): whatever they say, the rules above hold, and the
+// set point held is always within target's range.
 // Prints "unsafe states: U of N steps" and fails when U > 0.
 // Usage: fault_injection [sequences] [steps] [seed]; TRACE=<sequence> prints
 // that sequence step by step on stderr.
@@ -343,6 +347,60 @@ std::string random_set(std::mt19937_64& rng) {
   return fields;
 }
 
+// A SET of the clock, the zone, the schedule and the overrides, around the thermostat's clock
+// (or a time of 2026 when it has none), good or not.
+std::string random_plan_set(std::mt19937_64& rng, int64_t clock) {
+  std::string fields;
+  auto add = [&](const std::string& f) { fields += (fields.empty() ? "" : ",") + f; };
+  auto around = [&]() { return clock + int64_t(rng() % (20 * 86400)) - 86400; };
+  if (rng() % 3 == 0) add("\"time\":" + std::to_string(rng() % 8 == 0 ? int64_t(rng() % 4102444800ull) : around()));
+  const char* zones[] = {"\"UTC0\"", "\"CET-1CEST,M3.5.0,M10.5.0/3\"", "\"AEST-10AEDT,M10.1.0,M4.1.0/3\"",
+                         "\"IST-1GMT0,M10.5.0,M3.5.0/1\"", "\"<+0530>-5:30\"", "null", "\"Mars\"", "7"};
+  if (rng() % 3 == 0) add(std::string("\"time_zone\":") + zones[rng() % 8]);
+  if (rng() % 3 == 0) {
+    std::string schedule = "[";
+    const int days = rng() % 10 == 0 ? 6 : 7;
+    for (int d = 0; d < days; ++d) {
+      schedule += d == 0 ? "[" : ",[";
+      int minute = -1;
+      const int points = int(rng() % 4);
+      for (int p = 0; p < points; ++p) {
+        minute += 1 + int(rng() % (rng() % 20 == 0 ? 2000 : 480));
+        schedule += (p == 0 ? "[" : ",[") + std::to_string(minute) + "," + std::to_string(4 + rng() % 28) + "]";
+      }
+      schedule += "]";
+    }
+    add("\"schedule\":" + schedule + "]");
+  }
+  if (rng() % 4 == 0) add("\"manual\":" + (rng() % 4 == 0 ? std::string("null") : std::to_string(4 + rng() % 28)));
+  if (rng() % 4 == 0) {
+    add("\"boost\":" + (rng() % 4 == 0 ? std::string("null")
+                                        : "{\"setpoint\":" + std::to_string(4 + rng() % 28) +
+                                              ",\"minutes\":" + std::to_string(rng() % 800) + "}"));
+  }
+  if (rng() % 4 == 0) {
+    add("\"away_until\":" + (rng() % 4 == 0 ? std::string("null")
+                                             : "{\"until\":" + std::to_string(around() + 86400) +
+                                                   ",\"preheat_minutes\":" + std::to_string(rng() % 800) + "}"));
+  }
+  if (rng() % 3 == 0) add(random_set(rng));
+  return fields;
+}
+
+// An SNTP answer: seconds to hours forward or back, just before a change of daylight saving time
+// (CET's and Ireland's, both at 01:00 UTC, and AEST's of 2027), days away, or out of range.
+int64_t random_sntp(std::mt19937_64& rng, int64_t clock) {
+  const int64_t changes[] = {1806195600, 1824944400, 1806768000, 1822492800};
+  switch (rng() % 6) {
+    case 0: return clock + int64_t(rng() % 120) - 60;
+    case 1: return clock + int64_t(rng() % (4 * 3600)) - 2 * 3600;
+    case 2: return changes[rng() % 4] - int64_t(rng() % 600);
+    case 3: return clock + int64_t(rng() % (16 * 86400)) - 8 * 86400;
+    case 4: return rng() % 2 ? 1704067199 : 4102444800;
+    default: return 1796601600 + int64_t(rng() % (366 * 86400));
+  }
+}
+
 // Which identities may be in use. A factory reset that took effect (the
 // thermostat no longer runs on the identity it had) revokes every identity
 // so far for good; the first one adopted after it is the reset's.
@@ -444,6 +502,8 @@ int main(int argc, char** argv) {
   const int steps = argc > 2 ? atoi(argv[2]) : 40;
   std::mt19937_64 rng(argc > 3 ? strtoull(argv[3], nullptr, 10) : 20260101);
   uint64_t total = 0, unsafe = 0;
+  // Steps in which the schedule, a boost or a hold chose the set point: that they were exercised.
+  uint64_t held_by[int(SetpointSource::manual) + 1] = {};
   uint64_t scenario_steps[kScenarios] = {}, scenario_unsafe[kScenarios] = {};
   std::string first_problem;
 
@@ -479,7 +539,9 @@ int main(int argc, char** argv) {
       rig.world.violations.clear();
       bool ticked = false;
       App& app = rig.apps.empty() ? stranger : rig.apps[rng() % rig.apps.size()];
-      const unsigned kind = unsigned(rng() % 21);
+      const unsigned kind = unsigned(rng() % 24);
+      int64_t clock = 1796601600;
+      rig.core->wall_time(rig.now, &clock);
       switch (kind) {
         case 0: case 1: rig.sensor.set_temperature(pick_temperature(rng)); break;
         case 2: rig.sensor.fault_step(rng); break;
@@ -552,6 +614,8 @@ int main(int argc, char** argv) {
         case 19:
           if (const char* problem = deliver_refused_json(rig, app, rng)) rig.world.violations.push_back(problem);
           break;
+        case 20: case 21: rig.deliver(app.command("SET", random_plan_set(rng, clock))); break;
+        case 22: rig.core->set_wall_time(random_sntp(rng, clock), rig.now); break;
         default: rig.advance(500 + rng() % 10000); ticked = true; break;
       }
 
@@ -564,6 +628,11 @@ int main(int argc, char** argv) {
       if (w.on && !w.good_reading()) w.violations.push_back("relay on without a fresh plausible reading");
       if (w.on && w.time - w.on_since >= kMaxHeat) w.violations.push_back("heating period of 4 h or more");
       if (rig.core->heater_on() != w.on) w.violations.push_back("core and relay disagree");
+      const Held held = rig.core->plan_held();
+      ++held_by[int(held.source)];
+      if (held.setpoint < kTargetMin || held.setpoint > kTargetMax) {
+        w.violations.push_back("a set point outside target's range is held");
+      }
       if (rig.core->identity_ready()) {
         if (const char* wrong = identities.judge(rig.core->identity().id)) w.violations.push_back(wrong);
       }
@@ -599,6 +668,9 @@ int main(int argc, char** argv) {
     printf("  %s: %llu unsafe of %llu steps\n", scenario_name(SensorScenario(k)),
            (unsigned long long)scenario_unsafe[k], (unsigned long long)scenario_steps[k]);
   }
+  printf("set point chosen by the schedule in %llu steps, a boost in %llu, a hold in %llu, away in %llu\n",
+         (unsigned long long)held_by[int(SetpointSource::schedule)], (unsigned long long)held_by[int(SetpointSource::boost)],
+         (unsigned long long)held_by[int(SetpointSource::manual)], (unsigned long long)held_by[int(SetpointSource::away)]);
   printf("unsafe states: %llu of %llu steps\n", (unsigned long long)unsafe, (unsigned long long)total);
   if (unsafe != 0) printf("first: %s\n", first_problem.c_str());
   return unsafe == 0 ? 0 : 1;
