@@ -301,7 +301,7 @@ function scheduleValue(shape: ScheduleShape): WeekSchedule | null {
       const tenth = settingValue('target', celsius);
       if (!isWholeIn(minute, 0, LAST_SWITCH_MINUTE) || tenth === null) return null;
       if (points.length > 0 && minute <= points[points.length - 1]![0]) return null;
-      points.push([minute + 0, tenth]);
+      points.push([minute + 0, tenth]); // + 0: a minute sent as -0 is stored as 0
     }
     days.push(points);
   }

@@ -107,7 +107,6 @@ const TEXTS: TextCase[] = [
   { name: 'a colon form', text: ':Europe/Berlin', accepted: false },
   { name: 'a letter outside A-Z', text: 'CÉT-1', accepted: false },
   { name: 'a bracketed name outside its characters', text: '<ÄÄÄ>-1', accepted: false },
-  { name: 'a NUL after a good text', text: 'UTC0\u0000', accepted: false },
   { name: '65 bytes, one too many', text: TOO_LONG, accepted: false },
 ];
 
