@@ -28,6 +28,16 @@ Held lowered(Held home, Centi away_target) {
   return home.setpoint <= away_target ? home : Held{away_target, SetpointSource::away};
 }
 
+bool any_point_at_or_below(const PlanInput& in, Centi setpoint) {
+  if (!schedule_runs(in)) return false;
+  for (uint8_t day = 0; day < kScheduleDays; ++day) {
+    for (uint8_t i = 0; i < in.schedule->count[day] && i < kMaxSwitchPoints; ++i) {
+      if (in.schedule->points[day][i].setpoint <= setpoint) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 bool WeekSchedule::empty() const {
@@ -171,8 +181,24 @@ bool next_change(const PlanInput& in, int64_t* at, Held* then) {
       in.away_until.active ? preheat_start : INT64_MIN,
       in.away_until.active ? in.away_until.until : INT64_MIN,
   };
-  // 8 days hold at most 49 switch moments and the 4 ends: the bound is never what stops the search.
+  // Switch points change nothing while a boost or a manual hold runs, nor while away_target is
+  // held below every switch point: the search starts where that can end (each step costs tens of
+  // date computations, which the ESP8266 divides in software).
   int64_t from = in.clock;
+  if (now.source == SetpointSource::boost) {
+    from = in.boost.until - 1;
+  } else if (now.source == SetpointSource::manual) {
+    if (!in.manual.has_until) return false;
+    from = in.manual.until - 1;
+  } else if (now.source == SetpointSource::away && !any_point_at_or_below(in, in.away_target)) {
+    int64_t first_end = INT64_MAX;
+    for (int64_t end : ends) {
+      if (end > in.clock && end < first_end) first_end = end;
+    }
+    if (first_end == INT64_MAX) return false;
+    from = first_end - 1;
+  }
+  // 8 days hold at most 49 switch moments and the 4 ends: the bound is never what stops the search.
   for (int step = 0; step < 64; ++step) {
     int64_t candidate = INT64_MAX;
     int64_t point;
