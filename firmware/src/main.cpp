@@ -16,6 +16,7 @@
 #include "onboarding.h"
 #include "serial_port.h"
 #include "thermostat.h"
+#include "wall_clock_sntp.h"
 #include "websocket_link.h"
 #include "wifi_station.h"
 #include "wire_register_bus.h"
@@ -129,7 +130,7 @@ void setup() {
   g_bus.begin(kSdaPin, kSclPin);
   const hearth::Millis now = now_ms();
   start_radio(now);
-  configTime(0, 0, "pool.ntp.org", "time.cloudflare.com");  // UTC, for certificate dates only
+  start_sntp(g_core);  // UTC: the schedule's clock and the broker certificate's dates
   const hearth::MountOutcome mounted = hearth::mount_file_system(g_files);
   g_storage.set_mounted(hearth::file_system_usable(mounted));
   (void)g_network.load();  // what it found is load_message(), said below
