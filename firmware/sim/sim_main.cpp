@@ -25,7 +25,10 @@
 #include "room_model.h"
 #include "sim_ports.h"
 #include "sim_setup.h"
+#include "sim_wall_clock.h"
 #include "thermostat.h"
+#include "time_zone.h"
+#include "wall_clock.h"
 
 using namespace hearth;
 
@@ -51,6 +54,8 @@ struct Options {
   bool serial_pty = false;
   std::vector<SimWifiNetwork> networks;
   double silent_link_ms = 75000;  // real time, like the broker's pings
+  bool start_time_given = false;  // --time; else the host's clock
+  int64_t start_time_s = 0;
 };
 
 std::string g_name = "thermostat";
@@ -130,6 +135,15 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
         *error = "--silent-link-ms must be a number of milliseconds above 0";
         return false;
       }
+    } else if (arg == "--time") {
+      std::string text;
+      if (!value(&text)) return false;
+      bool utc = false;
+      if (!parse_iso_time(text, &o->start_time_s, &utc) || !wall_time_in_range(o->start_time_s)) {
+        *error = "--time takes a UTC time YYYY-MM-DDTHH:MM[:SS][Z] from 2024-01-01 to 2099-12-31";
+        return false;
+      }
+      o->start_time_given = true;
     } else if (arg == "--name") {
       if (!value(&o->name)) return false;
     } else if (arg == "--speed") {
@@ -265,6 +279,8 @@ class SimClock {
     return sim / 1000.0;
   }
   Millis now() const { return Millis(uint64_t(total_ms_)); }
+  // The same clock, unwrapped.
+  uint64_t total_ms() const { return uint64_t(total_ms_); }
 
  private:
   double speed_;
@@ -279,8 +295,10 @@ const char* copy_state(Error e) { return e == Error::none ? "ok" : error_name(e)
 // the identity and its two copies).
 std::string state_json(const Thermostat& core, const RoomModel& room, const SimulatedBme280& sensor) {
   // 8 members of at most ~190 bytes each (a 32-byte name escapes to at most
-  // 64) plus ~600 bytes of other fields: 4 KB leaves ample room.
-  char buffer[4096];
+  // 64), a full schedule (42 switch points, ~530 bytes), the clock, time zone
+  // and overrides (~450) plus ~600 bytes of other fields: about 3.1 KB, so
+  // 8 KB leaves ample room.
+  char buffer[8192];
   JsonWriter w(buffer, sizeof buffer);
   w.begin_object();
   core.write_state_fields(w, core.uptime_ms());
@@ -319,7 +337,8 @@ class Simulator {
         sensor_(room_),
         storage_(options.state_dir),
         transport_(bridge_),
-        setup_(setup_options(options), storage_) {
+        setup_(setup_options(options), storage_),
+        wall_(options.start_time_given ? options.start_time_s * 1000 : host_utc_ms(), clock_.total_ms()) {
     setup_.use_flash(storage_.blobs(), storage_.volume());
     // The core's network timeout is in its (simulated) clock; keep it at 20 s
     // of real time whatever the speed.
@@ -375,6 +394,7 @@ class Simulator {
     core_ = std::make_unique<Thermostat>(sensor_, relay_, storage_, *link_, random_, clock_.now(),
                                          config_);
     core_->begin(clock_.now());
+    if (sntp_on_) sntp_answer();
     setup_.attach(*core_, clock_.now());
     link_->attach(*core_);
     apply_broker();
@@ -426,6 +446,65 @@ class Simulator {
     } else {
       link_->clear_broker(clock_.now());
     }
+  }
+
+  static int64_t host_utc_ms() {
+    struct timespec now {};
+    clock_gettime(CLOCK_REALTIME, &now);
+    return int64_t(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+  }
+
+  // What an SNTP answer does on the device (src/wall_clock_sntp.h): the time, to the core.
+  void sntp_answer() {
+    core_->set_wall_time(wall_.utc_s(clock_.total_ms()), clock_.now());
+    last_sntp_ms_ = clock_.total_ms();
+  }
+
+  // And a tick, so that the `state` asked next shows what holds at that time.
+  void sntp_answer_now() {
+    sntp_answer();
+    core_->tick(clock_.now());
+  }
+
+  // The thermostat's time zone as ZoneRules; false when it has none.
+  bool zone_rules(ZoneRules* rules) const {
+    const TimeZone* zone = core_->time_zone();
+    if (zone == nullptr) return false;
+    rules->offset_at = [zone](int64_t utc) { return utc_offset_s(*zone, utc); };
+    rules->next_change = [zone](int64_t utc, int64_t* change) { return next_offset_change(*zone, utc, change); };
+    return true;
+  }
+
+  // Moves the world's clock; the thermostat hears of it as from SNTP, unless `sntp off`.
+  std::string move_wall_clock(int64_t utc, const std::string& said) {
+    if (!wall_time_in_range(utc)) return "error time: " + iso_time(utc) + "Z is outside 2024-01-01 to 2099-12-31";
+    wall_.set_ms(utc * 1000, clock_.total_ms());
+    if (sntp_on_) sntp_answer_now();
+    return "ok " + said + " " + iso_time(utc) + "Z" + (sntp_on_ ? "" : " (sntp off: the thermostat was not told)");
+  }
+
+  std::string time_command(const std::string& arg) {
+    int64_t seconds = 0;
+    bool utc = false;
+    if (!parse_iso_time(arg, &seconds, &utc)) {
+      return "error time takes YYYY-MM-DDTHH:MM[:SS] (local time in the thermostat's time zone) or the same "
+             "with Z (UTC)";
+    }
+    ZoneRules rules;
+    if (!utc && zone_rules(&rules) && utc_of_local_time(rules, seconds, &seconds) == LocalTime::skipped) {
+      return "error time: " + arg + " does not exist in the thermostat's time zone (the clocks go forward then)";
+    }
+    return move_wall_clock(seconds, "time");
+  }
+
+  std::string dst_command() {
+    ZoneRules rules;
+    if (!zone_rules(&rules)) return "error dst: the thermostat has no time zone";
+    int64_t change = 0;
+    if (!rules.next_change(wall_.utc_s(clock_.total_ms()), &change)) {
+      return "error dst: the thermostat's time zone never changes its offset";
+    }
+    return move_wall_clock(change - 60, "dst");
   }
 
   void report_status() {
@@ -489,6 +568,14 @@ class Simulator {
       else return "error sensor takes fail, ok, stuck or absent";
       return "ok " + line;
     }
+    if (verb == "time") return time_command(arg);
+    if (verb == "dst" && arg.empty()) return dst_command();
+    if (verb == "sntp") {
+      if (arg != "on" && arg != "off") return "error sntp takes on or off";
+      sntp_on_ = arg == "on";
+      if (sntp_on_) sntp_answer_now();
+      return "ok " + line;
+    }
     if (verb == "outside" || verb == "room") {
       double celsius;
       if (!parse_number(arg, -60, 100, &celsius)) return "error " + verb + " takes °C from -60 to 100";
@@ -539,6 +626,8 @@ class Simulator {
       const double seconds = clock_.advance();
       room_.advance(seconds, relay_.on);
       core_->tick(clock_.now());
+      // lwIP asks again every hour (SNTP_UPDATE_DELAY), in simulated time here.
+      if (sntp_on_ && clock_.total_ms() - last_sntp_ms_ >= kSntpPeriodMs) sntp_answer();
       report_identity();
 
       for (const pollfd& p : fds) {
@@ -590,6 +679,10 @@ class Simulator {
   std::string stdin_pending_;
   std::string paired_id_;
   Error fault_shown_ = Error::none;
+  SimWallClock wall_;
+  bool sntp_on_ = true;
+  uint64_t last_sntp_ms_ = 0;
+  static constexpr uint64_t kSntpPeriodMs = 3600000;
 };
 
 }  // namespace
@@ -597,14 +690,16 @@ class Simulator {
 const char kUsage[] =
     "usage: thermostat_sim --state-dir <dir> [--broker <ws url>] [--app-url <url>] [--speed <factor>]\n"
     "                      [--name <label>] [--serial pty] [--wifi <ssid>=<password>]...\n"
-    "                      [--silent-link-ms <ms>]\n"
+    "                      [--silent-link-ms <ms>] [--time <YYYY-MM-DDTHH:MM[:SS]Z>]\n"
     "  --broker       provisioned from the start: dial this broker (on a network that is simply there)\n"
     "                 without it the thermostat waits to be set up on its serial port\n"
     "  --serial pty   the serial port (console and Improv Wi-Fi) on a pseudo-terminal, raw;\n"
     "                 its path is printed first: SERIAL <path>\n"
     "  --wifi         a network the simulated radio sees (repeatable; empty password: open)\n"
     "  --silent-link-ms  drop the broker link after this long without a frame or ping from it\n"
-    "                 (real time; default 75000: the broker pings every 30 s)\n";
+    "                 (real time; default 75000: the broker pings every 30 s)\n"
+    "  --time         the UTC time the simulated clock starts at (default: this computer's); it runs\n"
+    "                 with the simulated clock (--speed) and is given to the thermostat as by SNTP\n";
 
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
