@@ -5,8 +5,8 @@
  *
  * Every expected value below is written by hand from the contract (the comment beside each says why),
  * never computed by protocol/schedule.ts, which protocol/schedule-vectors.test.ts then holds to them.
- * Local times are turned into UTC seconds by the offsets Berlin has (CET = UTC+1, CEST = UTC+2 from
- * 2027-03-28 01:00Z to 2027-10-31 01:00Z), not by our time zone code.
+ * Local times are turned into UTC seconds by the offsets Berlin and Sydney have (CET = UTC+1, CEST =
+ * UTC+2 from 2027-03-28 01:00Z to 2027-10-31 01:00Z; see aest/aedt), not by our time zone code.
  *
  * Shape:
  * - `values`: `{name, text, result, schedule?}`: `text` is a `schedule` value exactly as a SET carries it
@@ -27,11 +27,15 @@ type Point = [number, number];
 type Week = Point[][];
 
 /** UTC seconds of a wall time in Berlin, given its offset by hand. */
-const at = (iso: string, offsetHours: 1 | 2): number => Date.UTC(
+const at = (iso: string, offsetHours: number): number => Date.UTC(
   Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)), Number(iso.slice(11, 13)), Number(iso.slice(14, 16)), Number(iso.slice(17, 19) || '0'),
 ) / 1000 - offsetHours * 3600;
 const cet = (iso: string): number => at(iso, 1);
 const cest = (iso: string): number => at(iso, 2);
+/** Sydney: AEST = UTC+10, AEDT = UTC+11 (to 2027-04-03 16:00Z and from 2027-10-02 16:00Z). */
+const aest = (iso: string): number => at(iso, 10);
+const aedt = (iso: string): number => at(iso, 11);
+const SYDNEY = 'AEST-10AEDT,M10.1.0,M4.1.0/3';
 
 const BERLIN = 'CET-1CEST,M3.5.0,M10.5.0/3';
 const hm = (text: string): number => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
@@ -49,6 +53,8 @@ const SPRING: Week = [[], [], [], [], [], [], [[hm('01:00'), 18], [hm('02:30'), 
 const AUTUMN: Week = [[], [], [], [], [], [], [[hm('02:30'), 22], [hm('02:45'), 19], [hm('12:00'), 20]]];
 const AUTUMN_THREE: Week = [[], [], [], [], [], [], [[hm('02:30'), 22], [hm('03:00'), 18], [hm('12:00'), 20]]];
 const EMPTY: Week = [[], [], [], [], [], [], []];
+/** Sundays at 02:30 and 12:00: Sydney's changes fall in the night to Sunday 4 April and Sunday 3 October 2027. */
+const SYDNEY_SUNDAY: Week = [[], [], [], [], [], [], [[hm('02:30'), 22], [hm('12:00'), 20]]];
 
 interface Input {
   clock: number | null;
@@ -221,6 +227,14 @@ const PLANS: Plan[] = [
     { at: cet('2027-10-31T03:00'), setpoint: 18, source: 'schedule' }),
   plan('autumn: in the repeated hour before a 03:00 point', { schedule: AUTUMN_THREE, clock: cet('2027-10-31T02:59:59') }, { setpoint: 22, source: 'schedule' },
     { at: cet('2027-10-31T03:00'), setpoint: 18, source: 'schedule' }),
+
+  // A southern zone: Sydney's autumn is in April (03:00 AEDT becomes 02:00 AEST), its spring in October.
+  plan('southern autumn: before the first pass of 02:30', { time_zone: SYDNEY, schedule: SYDNEY_SUNDAY, clock: aedt('2027-04-04T02:29:59') }, { setpoint: 20, source: 'schedule' },
+    { at: aedt('2027-04-04T02:30'), setpoint: 22, source: 'schedule' }),
+  plan('southern autumn: the second pass of 02:30 happens once only', { time_zone: SYDNEY, schedule: SYDNEY_SUNDAY, clock: aest('2027-04-04T02:30') }, { setpoint: 22, source: 'schedule' },
+    { at: aest('2027-04-04T12:00'), setpoint: 20, source: 'schedule' }),
+  plan('southern spring: 02:30 is skipped and happens at the jump', { time_zone: SYDNEY, schedule: SYDNEY_SUNDAY, clock: aest('2027-10-03T01:30') }, { setpoint: 20, source: 'schedule' },
+    { at: aedt('2027-10-03T03:00'), setpoint: 22, source: 'schedule' }),
 ];
 
 interface ValueCase {
