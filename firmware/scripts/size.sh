@@ -20,7 +20,16 @@ out="$firmware/build/xtensa"
 # leave and their file written field by field (owntracks_presence.cpp), the RELAY packet,
 # OWNTRACKS_set and STATE's source, distance null and owntracks list (thermostat.cpp). The core
 # grew by 5.0 KB (45,230 to 50,221 bytes of text), past the old budget.
-text_budget=$((52 * 1024))
+# 52 KB until issue 11, the thermostat's own clock and weekly schedule: POSIX time zones and the
+# schedule time across DST (time_zone.cpp, 3.0 KB), the schedule, the table of which set point
+# holds and what comes next (schedule.cpp, 2.1 KB), the wall clock (wall_clock.cpp, 0.6 KB), the
+# settings blob version 2 with its checks (settings.cpp, 0.6 to 3.0 KB), and SET's six new fields,
+# judged in the contract's order, with STATE's eight (thermostat.cpp, 12.2 to 17.8 KB). The core
+# grew by 13.6 KB (50.8 KB to 64,401 bytes of text). Still safe on the ESP8266: the sketch runs
+# from its 4 MB flash (1 MB of it for the sketch in the usual layouts) and the whole firmware is a
+# few hundred KB; the budget guards growth, not a hard limit. What costs RAM is counted apart below
+# (constants in .rodata, the Thermostat object) and in the README's "Memory at peak".
+text_budget=$((66 * 1024))
 mkdir -p "$out/include/cjson"
 ln -sfn /usr/include/bearssl "$out/include/bearssl"
 ln -sfn /usr/include/cjson/cJSON.h "$out/include/cjson/cJSON.h"
