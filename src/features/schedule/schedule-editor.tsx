@@ -122,10 +122,16 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
   const choices = useMemo(() => zoneChoices(device), [device]);
   const { min, max } = SETTING_RANGES.target;
 
-  const edit = (next: DraftWeek) => {
+  /** `changed`: the field typed in, whose problem goes (Save finds it again if it is still there). */
+  const edit = (next: DraftWeek, changed?: { key: number; field: PointField }) => {
     setDraft(next);
-    // A problem stays shown at its field until the next Save, except for rows that are gone.
-    setProblems((current) => current.filter((problem) => next[problem.day]?.some((point) => point.key === problem.key)));
+    setProblems((current) =>
+      current.filter(
+        (problem) =>
+          next[problem.day]?.some((point) => point.key === problem.key) &&
+          !(changed !== undefined && problem.key === changed.key && problem.field === changed.field),
+      ),
+    );
   };
 
   // Where focus goes once the edit that moved it has rendered: the new row, the day's Add button, the first problem.
@@ -233,7 +239,7 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
                   index={index}
                   point={point}
                   problems={problems}
-                  onChange={(field, value) => edit(changePoint(draft, day, point.key, field, value))}
+                  onChange={(field, value) => edit(changePoint(draft, day, point.key, field, value), { key: point.key, field })}
                   onRemove={() => {
                     edit(removePoint(draft, day, point.key));
                     focusLater(`[data-add-day="${day}"]`);
