@@ -102,11 +102,11 @@ bool schedule_setpoint_at(const WeekSchedule& schedule, const TimeZone& zone, in
 
 bool next_switch_point(const WeekSchedule& schedule, const TimeZone& zone, int64_t utc,
                        int64_t* at) {
-  const int64_t now = schedule_time(zone, utc);
+  ZoneAt stretch = zone_at(zone, utc);
   int64_t week_start;
   int32_t into_week;
-  week_of(now, &week_start, &into_week);
-  // The first point's wall time after `now` on the local scale, this week or the next.
+  week_of(stretch.schedule, &week_start, &into_week);
+  // The first point's wall time after now on the local scale, this week or the next.
   int32_t first = -1, after = -1;
   for (uint8_t day = 0; day < kScheduleDays && after < 0; ++day) {
     for (uint8_t i = 0; i < schedule.count[day] && i < kMaxSwitchPoints; ++i) {
@@ -121,24 +121,20 @@ bool next_switch_point(const WeekSchedule& schedule, const TimeZone& zone, int64
   if (first < 0) return false;
   const int64_t wall = week_start + (after >= 0 ? after : first + kWeekS);
   // Walk the offset's stretches from utc: within one, schedule time is utc + offset (any stand-still
-  // there is below `now`, so below `wall`); where a change's new time is past `wall`, the change
-  // itself reaches it (a forward jump over the point). A week holds few changes; the bound only
-  // keeps a hostile zone's work finite.
-  int64_t from = utc;
-  int32_t offset = utc_offset_s(zone, utc);
-  for (int stretch = 0; stretch < 8; ++stretch) {
-    int64_t change;
-    const bool changes = next_offset_change(zone, from, &change);
-    if (!changes || wall - offset < change) {
-      *at = wall - offset;
+  // there is below `wall`); where a change's new time is past `wall`, the change itself reaches it
+  // (a forward jump over the point). A week holds few changes; the bound only keeps a hostile
+  // zone's work finite.
+  for (int n = 0; n < 8; ++n) {
+    if (!stretch.changes || wall - stretch.offset < stretch.next_change) {
+      *at = wall - stretch.offset;
       return true;
     }
-    if (schedule_time(zone, change) >= wall) {
+    const int64_t change = stretch.next_change;
+    stretch = zone_at(zone, change);
+    if (stretch.schedule >= wall) {
       *at = change;
       return true;
     }
-    from = change;
-    offset = utc_offset_s(zone, change);
   }
   return false;
 }

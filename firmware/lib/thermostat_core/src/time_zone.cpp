@@ -133,20 +133,6 @@ void changes_around(const TimeZone& zone, int64_t utc, OffsetChange out[kChanges
   }
 }
 
-// The last change at or before utc (of equal times, the later in turn); a zone with DST always
-// has one among those around it.
-bool last_change(const TimeZone& zone, int64_t utc, OffsetChange* out) {
-  if (!zone.has_dst) return false;
-  OffsetChange changes[kChangesAround];
-  changes_around(zone, utc, changes);
-  const OffsetChange* last = nullptr;
-  for (const OffsetChange& change : changes) {
-    if (change.at <= utc && (last == nullptr || change.at >= last->at)) last = &change;
-  }
-  if (last != nullptr) *out = *last;
-  return last != nullptr;
-}
-
 }  // namespace
 
 int64_t days_from_civil(int32_t year, uint8_t month, uint8_t day) {
@@ -212,42 +198,47 @@ bool parse_time_zone(const char* text, size_t length, TimeZone* out) {
   return true;
 }
 
-int32_t utc_offset_s(const TimeZone& zone, int64_t utc) {
-  OffsetChange change;
-  return last_change(zone, utc, &change) ? change.after : zone.std_offset_s;
+ZoneAt zone_at(const TimeZone& zone, int64_t utc) {
+  ZoneAt result{zone.std_offset_s, utc + zone.std_offset_s, false, 0};
+  if (!zone.has_dst) return result;
+  OffsetChange changes[kChangesAround];
+  changes_around(zone, utc, changes);
+  const OffsetChange* last = nullptr;  // of equal times, the later in turn
+  for (const OffsetChange& change : changes) {
+    if (change.at <= utc && (last == nullptr || change.at >= last->at)) last = &change;
+  }
+  if (last != nullptr) {
+    result.offset = last->after;
+    const int32_t back = last->before - last->after;
+    result.schedule = back > 0 && utc < last->at + back ? last->at - 1 + last->before
+                                                         : utc + last->after;
+  }
+  // The next change: among these, else among the changes of a year later.
+  for (int probe = 0; probe < 2 && !result.changes; ++probe) {
+    if (probe == 1) changes_around(zone, utc + 366 * static_cast<int64_t>(kDayS), changes);
+    for (const OffsetChange& change : changes) {
+      if (change.at > utc && change.after != result.offset &&
+          (!result.changes || change.at < result.next_change)) {
+        result.changes = true;
+        result.next_change = change.at;
+      }
+    }
+  }
+  return result;
 }
+
+int32_t utc_offset_s(const TimeZone& zone, int64_t utc) { return zone_at(zone, utc).offset; }
 
 LocalParts local_parts(const TimeZone& zone, int64_t utc) {
   return civil_from_seconds(utc + utc_offset_s(zone, utc));
 }
 
-int64_t schedule_time(const TimeZone& zone, int64_t utc) {
-  OffsetChange change;
-  if (!last_change(zone, utc, &change)) return utc + zone.std_offset_s;
-  const int32_t back = change.before - change.after;
-  if (back > 0 && utc < change.at + back) return change.at - 1 + change.before;
-  return utc + change.after;
-}
+int64_t schedule_time(const TimeZone& zone, int64_t utc) { return zone_at(zone, utc).schedule; }
 
 bool next_offset_change(const TimeZone& zone, int64_t utc, int64_t* at) {
-  if (!zone.has_dst) return false;
-  const int32_t now = utc_offset_s(zone, utc);
-  const int64_t probes[] = {utc, utc + 366 * static_cast<int64_t>(kDayS)};
-  for (int64_t probe : probes) {
-    OffsetChange changes[kChangesAround];
-    changes_around(zone, probe, changes);
-    const OffsetChange* first = nullptr;
-    for (const OffsetChange& change : changes) {
-      if (change.at > utc && change.after != now && (first == nullptr || change.at < first->at)) {
-        first = &change;
-      }
-    }
-    if (first != nullptr) {
-      *at = first->at;
-      return true;
-    }
-  }
-  return false;
+  const ZoneAt now = zone_at(zone, utc);
+  if (now.changes) *at = now.next_change;
+  return now.changes;
 }
 
 }  // namespace hearth

@@ -48,6 +48,15 @@ int64_t schedule_time(const TimeZone& zone, int64_t utc);
 // The first second > utc at which the offset changes; false when it never does.
 bool next_offset_change(const TimeZone& zone, int64_t utc, int64_t* at);
 
+// All of the above at one moment from one computation of the changes around it, for searches.
+struct ZoneAt {
+  int32_t offset;       // utc_offset_s
+  int64_t schedule;     // schedule_time
+  bool changes;         // next_offset_change's answer
+  int64_t next_change;  // and its moment
+};
+ZoneAt zone_at(const TimeZone& zone, int64_t utc);
+
 // Days since 1970-01-01 of a proleptic Gregorian date (negative before it); month 1-12.
 int64_t days_from_civil(int32_t year, uint8_t month, uint8_t day);
 // The date `days` after 1970-01-01, with its weekday (0 = Monday).
