@@ -55,7 +55,7 @@ TEST_CASE("a checksummed blob with a mode or regime byte that names none is refu
       uint8_t blob[kSettingsBlobSize];
       encode_settings(Settings(), blob);
       blob[at] = value;
-      store_le32(blob + 11, checksum32(blob, 11));
+      store_le32(blob + kSettingsBlobSize - 4, checksum32(blob, kSettingsBlobSize - 4));
       CAPTURE(at);
       CAPTURE(value);
       CHECK(decode_settings(blob, sizeof blob).error == Error::corrupt);
