@@ -209,6 +209,15 @@ TEST_CASE("SET effects: boost and manual ends, and what ends a manual hold") {
       {"a schedule and a hold in one SET: the hold stays", "\"manual\":19", "\"schedule\":[[[600,21]],[],[],[],[],[],[]],\"manual\":18", true, kMonday + 10 * kHour, 0},
       {"boost null ends a boost", "\"boost\":{\"setpoint\":23,\"minutes\":90}", "\"boost\":null", false, 0, 0},
   };
+  // At the end of the range of `time` an end stays within it, as STATE must show it.
+  {
+    Rig rig;
+    rig.sntp(4102444799 - 60);
+    REQUIRE(rig.set("\"boost\":{\"setpoint\":23,\"minutes\":90}").is_null("error"));
+    CHECK(rig.bench.core->settings().boost.until == 4102444799);
+    rig.bench.reboot();
+    CHECK(rig.bench.core->settings().boost.active);  // stored as it is
+  }
   for (const Case& c : cases) {
     CAPTURE(std::string(c.why));
     Rig rig;

@@ -115,7 +115,7 @@ const std::vector<Damage> kValueDamage = {
     {"a boost flag of 2", [](auto& b) { b[kBoostAt] = 2; }},
     {"a boost set point below 5.0", [](auto& b) { put16(b, kBoostAt + 1, 499); }},
     {"a boost end of 0", [](auto& b) { put64(b, kBoostAt + 3, 0); }},
-    {"a boost end past 2099 and its longest run", [](auto& b) { put64(b, kBoostAt + 3, 4102444799 + 8 * 86400 + 1); }},
+    {"a boost end past 2099", [](auto& b) { put64(b, kBoostAt + 3, 4102444800); }},
     {"an away-until flag of 2", [](auto& b) { b[kAwayUntilAt] = 2; }},
     {"an away-until end before 2024", [](auto& b) { put64(b, kAwayUntilAt + 1, 1); }},
     {"a pre-heat of 721 minutes", [](auto& b) { put16(b, kAwayUntilAt + 9, 721); }},

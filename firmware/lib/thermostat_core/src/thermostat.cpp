@@ -908,6 +908,8 @@ const char* Thermostat::apply_set(const cJSON* message, uint64_t now, bool* chan
       hold.setpoint = f.manual;
       hold.has_until = s.has_time_zone &&
                        next_switch_point(s.schedule, s.time_zone, clock, &hold.until);
+      // Ends are times STATE shows, within the range of `time`, even in December 2099.
+      if (hold.until > kMaxWallTime) hold.until = kMaxWallTime;
       if (!hold.has_until) hold.until = 0;
     }
     assign(s.manual.active, hold.active);
@@ -917,7 +919,10 @@ const char* Thermostat::apply_set(const cJSON* message, uint64_t now, bool* chan
   }
   if (f.boost_field == Field::ok) {
     Boost boost;
-    if (!f.boost_ends) boost = Boost{true, f.boost_setpoint, clock + f.boost_minutes * 60};
+    if (!f.boost_ends) {
+      const int64_t until = clock + f.boost_minutes * 60;
+      boost = Boost{true, f.boost_setpoint, until < kMaxWallTime ? until : kMaxWallTime};
+    }
     assign(s.boost.active, boost.active);
     assign(s.boost.setpoint, boost.setpoint);
     assign(s.boost.until, boost.until);
