@@ -85,10 +85,10 @@ test('a household makes a working week, watches 22:00 lower the heating, and hol
   // A minute before 22:00 (the thermostat now has Berlin's zone: the time is Berlin's) nothing has changed yet...
   expect(await thermostat.setTime('2026-12-07T21:59')).toBe(switchAt - MINUTE);
   await phoneShowsThermostatTime(page, thermostat);
+  await expect(screen.held).toHaveText('Holding 21.0 °C · schedule');
   const before = await thermostat.state();
   expect(before.time).toBeLessThan(switchAt);
   expect(before).toMatchObject({ setpoint: 21, setpoint_source: 'schedule' });
-  await expect(screen.held).toHaveText('Holding 21.0 °C · schedule');
 
   // ...and at 22:00 the screen and the thermostat lower it to 17.0 °C, with Tuesday's 06:30 next.
   await expect(screen.held).toHaveText('Holding 17.0 °C · schedule', { timeout: 20_000 });
@@ -122,4 +122,97 @@ test('a household makes a working week, watches 22:00 lower the heating, and hol
   await expect(screen.runningOverrides).toBeHidden();
   await expect(screen.target).toHaveAttribute('aria-valuetext', '17.0 °C');
   expect(await thermostat.state()).toMatchObject({ setpoint: 17, setpoint_source: 'schedule', manual: null, target: 20 });
+});
+
+/** "14:02": a moment as the thermostat's wall in Berlin shows it. */
+const berlinClock = (utc: number): string =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(utc * 1000);
+
+test('a boost warms the room for an hour until cancelled, and a holiday keeps the away temperature until the house warms up for the return', async ({
+  page,
+  app,
+  thermostat,
+}) => {
+  await thermostat.setTime('2026-12-07T12:00Z');
+  await phoneShowsThermostatTime(page, thermostat);
+  const screen = await app.pair(page);
+  await makeWorkingWeek(screen);
+  await expect(screen.held).toHaveText('Holding 21.0 °C · schedule');
+  expect(await thermostat.state()).toMatchObject({ time_zone: BERLIN, schedule: WORKING_WEEK, away_target: 16 });
+
+  // Boost to 23.0 °C for 1 h: it ends an hour after the thermostat took it, and the schedule's 21.0 °C comes next.
+  const beforeBoost = await thermostat.state();
+  await screen.overridesCard.getByRole('button', { name: 'Boost', exact: true }).click();
+  const boostDialog = page.getByRole('dialog', { name: 'Boost' });
+  await boostDialog.getByLabel('Boost temperature (°C)').fill('23');
+  await boostDialog.getByRole('radio', { name: '1 h' }).check();
+  await boostDialog.getByRole('button', { name: 'Start boost' }).click();
+  await expect(boostDialog).toBeHidden();
+  await expect(screen.held).toHaveText('Holding 23.0 °C · boost');
+  const boosted = await thermostat.state();
+  expect(boosted).toMatchObject({ setpoint: 23, setpoint_source: 'boost', boost: { setpoint: 23 } });
+  const boostEnd = boosted.boost?.until ?? Number.NaN;
+  expect(boostEnd).toBeGreaterThanOrEqual((beforeBoost.time ?? Number.NaN) + 60 * MINUTE);
+  expect(boostEnd).toBeLessThanOrEqual((boosted.time ?? Number.NaN) + 60 * MINUTE);
+  expect(boosted.next).toEqual({ at: boostEnd, setpoint: 21, source: 'schedule' });
+  await expect(screen.runningOverrides.getByRole('listitem')).toHaveText([new RegExp(`^Boost to 23\\.0 °C until ${berlinClock(boostEnd)}\\s*Cancel boost$`)]);
+  await expect(screen.nextChange).toHaveText(`Next: 21.0 °C at ${berlinClock(boostEnd)} · schedule`);
+
+  await screen.overridesCard.getByRole('button', { name: 'Cancel boost' }).click();
+  await expect(screen.held).toHaveText('Holding 21.0 °C · schedule');
+  await expect(screen.runningOverrides).toBeHidden();
+  expect(await thermostat.state()).toMatchObject({ setpoint: 21, setpoint_source: 'schedule', boost: null });
+
+  // Away until Wednesday 18:00 with an hour's warm-up: the away temperature, lower than every switch point, holds
+  // until 17:00 on Wednesday, when the schedule's 21.0 °C comes back.
+  const backHome = berlinWinter('2026-12-09T18:00');
+  const warmUp = berlinWinter('2026-12-09T17:00');
+  await screen.overridesCard.getByRole('button', { name: 'Away until…' }).click();
+  const awayDialog = page.getByRole('dialog', { name: 'Away until' });
+  await awayDialog.getByLabel('Back on').fill('2026-12-09T18:00');
+  await awayDialog.getByRole('radio', { name: '1 h' }).check();
+  await awayDialog.getByRole('button', { name: 'Set away-until' }).click();
+  await expect(awayDialog).toBeHidden();
+  await expect(screen.held).toHaveText('Holding 16.0 °C · away');
+  await expect(screen.runningOverrides.getByRole('listitem')).toHaveText([/^Away until Wed 18:00, warming up from 17:00\s*Cancel away-until$/]);
+  await expect(screen.nextChange).toHaveText('Next: 21.0 °C at Wed 17:00 · schedule');
+  expect(await thermostat.state()).toMatchObject({
+    regime: 'home',
+    setpoint: 16,
+    setpoint_source: 'away',
+    away_until: { until: backHome, preheat_minutes: 60 },
+    next: { at: warmUp, setpoint: 21, source: 'schedule' },
+  });
+
+  // Late on Monday the schedule asks for 17.0 °C: still more than the away temperature, which holds.
+  await thermostat.setTime('2026-12-07T23:00');
+  await phoneShowsThermostatTime(page, thermostat);
+  expect(await thermostat.state()).toMatchObject({ setpoint: 16, setpoint_source: 'away', next: { at: warmUp } });
+  await expect(screen.held).toHaveText('Holding 16.0 °C · away');
+
+  // A minute before the warm-up, still away; at 17:00 the house warms for the return.
+  expect(await thermostat.setTime('2026-12-09T16:59')).toBe(warmUp - MINUTE);
+  await phoneShowsThermostatTime(page, thermostat);
+  await expect(screen.held).toHaveText('Holding 16.0 °C · away');
+  const beforeWarmUp = await thermostat.state();
+  expect(beforeWarmUp.time).toBeLessThan(warmUp);
+  expect(beforeWarmUp).toMatchObject({ setpoint: 16, setpoint_source: 'away' });
+
+  await expect(screen.held).toHaveText('Holding 21.0 °C · schedule', { timeout: 20_000 });
+  const warming = await thermostat.state();
+  expect(warming.time).toBeGreaterThanOrEqual(warmUp);
+  expect(warming).toMatchObject({
+    setpoint: 21,
+    setpoint_source: 'schedule',
+    away_until: { until: backHome, preheat_minutes: 60 },
+    next: { at: berlinWinter('2026-12-09T22:00'), setpoint: 17, source: 'schedule' },
+  });
+  await phoneShowsThermostatTime(page, thermostat);
+  await expect(screen.runningOverrides.getByRole('listitem')).toHaveText([/^Away until 18:00, warming up from 17:00\s*Cancel away-until$/]);
+
+  // Home early: Cancel away-until.
+  await screen.overridesCard.getByRole('button', { name: 'Cancel away-until' }).click();
+  await expect(screen.runningOverrides).toBeHidden();
+  await expect(screen.held).toHaveText('Holding 21.0 °C · schedule');
+  expect(await thermostat.state()).toMatchObject({ setpoint: 21, setpoint_source: 'schedule', away_until: null });
 });
