@@ -258,12 +258,14 @@ void Thermostat::read_settings(uint64_t now) {
                                                  : Result<Settings>::failure(Error::not_found);
     if (decoded.ok()) {
       settings_ = decoded.value;
-      persisted_ = settings_;
+      settings_changed();
+      persisted_version_ = settings_version_;
       persisted_known_ = true;
       storage_error_ = Error::none;
     } else {
       // Missing, oversized or corrupt: defaults, written back so the next boot finds them.
       settings_ = Settings();
+      settings_changed();
       persist_settings(now);
     }
   }
@@ -387,6 +389,7 @@ Status Thermostat::factory_reset(Millis now) {
   memset(&made.identity, 0, sizeof made.identity);
   settings_read_pending_ = false;
   settings_ = Settings();
+  settings_changed();
   plan_stale_ = true;
   persist_settings(t);
   push_pending_ = true;
@@ -531,6 +534,7 @@ void Thermostat::control_step(uint64_t now) {
   const Regime regime = decide_regime(now);
   if (regime != settings_.last_regime) {
     settings_.last_regime = regime;
+    settings_changed();
     plan_stale_ = true;
     persist_settings(now);
     push_pending_ = true;
@@ -557,7 +561,7 @@ void Thermostat::persist_settings(uint64_t now) {
   const bool was_unstored = settings_unstored();
   storage_error_ = storage_.write(Blob::settings, blob, sizeof blob);
   if (storage_error_ == Error::none) {
-    persisted_ = settings_;
+    persisted_version_ = settings_version_;
     persisted_known_ = true;
   }
   // The apps hear at once when their settings are, or are no longer, at risk.
@@ -841,6 +845,7 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
                                                       : apply_owntracks_set(*peer, message, now);
   // A SET while the stored settings cannot be read makes those in force, as
   // every STATE has shown them, the ones to store.
+  if (changed) settings_changed();
   if (set && error == nullptr && changed) settings_read_pending_ = false;
   plan_stale_ = true;
   control_step(now);

@@ -157,10 +157,13 @@ class Thermostat {
   void control_step(uint64_t now);
   Regime decide_regime(uint64_t now) const;
   void persist_settings(uint64_t now);
-  // True while storage may not hold settings_: they differ from the last
-  // write that succeeded, or no write or read has succeeded yet (a failed
-  // first write of the defaults at boot leaves settings_ == persisted_).
-  bool settings_dirty() const { return !persisted_known_ || settings_ != persisted_; }
+  // True while storage may not hold settings_: they changed since the last
+  // write that succeeded, or no write or read has succeeded yet. A version
+  // counts the changes instead of a second copy of the settings (over 500
+  // bytes of RAM with the schedule); every change goes through
+  // settings_changed().
+  bool settings_dirty() const { return !persisted_known_ || settings_version_ != persisted_version_; }
+  void settings_changed() { ++settings_version_; }
   void start_logon(uint64_t now);
   void send_logon(uint64_t now);
   void end_link();
@@ -227,7 +230,8 @@ class Thermostat {
   Blob identity_behind_ = Blob::identity_backup;
   uint64_t identity_attempt_at_ = 0;
   Settings settings_;
-  Settings persisted_;
+  uint32_t settings_version_ = 0;
+  uint32_t persisted_version_ = 0;  // the version the last write or read that succeeded stored
   WallClock wall_clock_;
   // "Which set point holds" and "What comes next", as of plan_second_ (a wall-clock second, or
   // the monotonic second while the clock is unknown).
