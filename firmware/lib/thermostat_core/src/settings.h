@@ -44,7 +44,7 @@ struct Settings {
   bool valid() const;
 };
 
-// Blob version 2, fixed size, every field little-endian, unused bytes zero:
+// Blob version 2, fixed size (289 bytes), every field little-endian, unused bytes zero:
 //   "HS" 2 | target, away_target, hysteresis, 3 × int16 | mode, last_regime
 //   | zone length, zone text padded to 64 | 7 days × (count, 6 × (minute u16, °C int16))
 //   | manual: active, has_until, setpoint int16, until int64 | boost: active, setpoint, until
