@@ -356,8 +356,8 @@ std::string random_plan_set(std::mt19937_64& rng, int64_t clock) {
   if (rng() % 3 == 0) add("\"time\":" + std::to_string(rng() % 8 == 0 ? int64_t(rng() % 4102444800ull) : around()));
   const char* zones[] = {"\"UTC0\"", "\"CET-1CEST,M3.5.0,M10.5.0/3\"", "\"AEST-10AEDT,M10.1.0,M4.1.0/3\"",
                          "\"IST-1GMT0,M10.5.0,M3.5.0/1\"", "\"<+0530>-5:30\"", "null", "\"Mars\"", "7"};
-  if (rng() % 3 == 0) add(std::string("\"time_zone\":") + zones[rng() % 8]);
-  if (rng() % 3 == 0) {
+  if (rng() % 2 == 0) add(std::string("\"time_zone\":") + zones[rng() % 8]);
+  if (rng() % 2 == 0) {
     std::string schedule = "[";
     const int days = rng() % 10 == 0 ? 6 : 7;
     for (int d = 0; d < days; ++d) {
@@ -365,7 +365,7 @@ std::string random_plan_set(std::mt19937_64& rng, int64_t clock) {
       int minute = -1;
       const int points = int(rng() % 4);
       for (int p = 0; p < points; ++p) {
-        minute += 1 + int(rng() % (rng() % 20 == 0 ? 2000 : 480));
+        minute += 1 + int(rng() % (rng() % 20 == 0 ? 2000 : 300));
         schedule += (p == 0 ? "[" : ",[") + std::to_string(minute) + "," + std::to_string(4 + rng() % 28) + "]";
       }
       schedule += "]";
@@ -383,7 +383,7 @@ std::string random_plan_set(std::mt19937_64& rng, int64_t clock) {
                                              : "{\"until\":" + std::to_string(around() + 86400) +
                                                    ",\"preheat_minutes\":" + std::to_string(rng() % 800) + "}"));
   }
-  if (rng() % 3 == 0) add(random_set(rng));
+  if (rng() % 6 == 0) add(random_set(rng));
   return fields;
 }
 
