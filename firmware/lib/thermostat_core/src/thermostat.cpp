@@ -547,9 +547,9 @@ uint8_t Thermostat::overrides_shown(uint64_t now) const {
   int64_t clock = 0;
   const bool known = wall_clock_.read(now, &clock);
   const Settings& s = settings_;
-  return (shown(s.manual.active, s.manual.has_until, s.manual.until, known, clock) ? 1 : 0) |
-         (shown(s.boost.active, true, s.boost.until, known, clock) ? 2 : 0) |
-         (shown(s.away_until.active, true, s.away_until.until, known, clock) ? 4 : 0);
+  return (shown(s.manual.active, s.manual.has_until, s.manual.until, known, clock) ? kManualShown : 0) |
+         (shown(s.boost.active, true, s.boost.until, known, clock) ? kBoostShown : 0) |
+         (shown(s.away_until.active, true, s.away_until.until, known, clock) ? kAwayUntilShown : 0);
 }
 
 void Thermostat::persist_settings(uint64_t now) {
@@ -1121,7 +1121,7 @@ void Thermostat::write_plan_fields(JsonWriter& w, uint64_t now) const {
   }
   w.end_array();
   const uint8_t overrides = overrides_shown(now);
-  if ((overrides & 1) != 0) {
+  if ((overrides & kManualShown) != 0) {
     w.begin_object("manual").number("setpoint", s.manual.setpoint / 100.0, 2);
     if (s.manual.has_until) {
       w.integer("until", uint64_t(s.manual.until));
@@ -1132,13 +1132,13 @@ void Thermostat::write_plan_fields(JsonWriter& w, uint64_t now) const {
   } else {
     w.null("manual");
   }
-  if ((overrides & 2) != 0) {
+  if ((overrides & kBoostShown) != 0) {
     w.begin_object("boost").number("setpoint", s.boost.setpoint / 100.0, 2)
         .integer("until", uint64_t(s.boost.until)).end_object();
   } else {
     w.null("boost");
   }
-  if ((overrides & 4) != 0) {
+  if ((overrides & kAwayUntilShown) != 0) {
     w.begin_object("away_until").integer("until", uint64_t(s.away_until.until))
         .integer("preheat_minutes", s.away_until.preheat_minutes).end_object();
   } else {

@@ -180,7 +180,8 @@ class Thermostat {
   // Recomputes the held set point and `next` (cached: once a wall-clock second, or when
   // plan_stale_ says an input changed).
   void update_plan(uint64_t now);
-  // Bits of the overrides STATE shows (not null): manual 1, boost 2, away_until 4.
+  // The overrides STATE shows (not null), as bits.
+  static constexpr uint8_t kManualShown = 1, kBoostShown = 2, kAwayUntilShown = 4;
   uint8_t overrides_shown(uint64_t now) const;
   // The monotonic ms from which presence counts in auto: 0, or the start of an away-until's
   // pre-heat once it has begun (docs/protocol.md "Which set point holds").
