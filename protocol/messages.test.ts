@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeVectors, messageVectors, scheduleVectors, type FieldVector, type StateAfterVector } from './vectors/index.ts';
 import { validatedCase } from './vectors/validated-case.ts';
-import { cutMemberName, inRange, MAX_MEMBER_NAME_LENGTH, parseMessage, parseMessageValue } from './messages.ts';
+import { cutMemberName, HISTORY_INTERVAL_S, inRange, MAX_MEMBER_NAME_LENGTH, parseMessage, parseMessageValue } from './messages.ts';
 import { checkJsonObject, isObject, parseJsonObject, type JsonObject } from './json.ts';
 import { nextSwitchPoint } from './schedule.ts';
 import { parseTimeZone } from './time-zone.ts';
@@ -59,9 +59,10 @@ function stateAfter(message: SetMessage): StateAfterVector {
   return state;
 }
 
-describe('the SET and HOME_set tables of protocol/vectors/messages.json', () => {
-  it.each(messageVectors.commands)('$why: $result', ({ text, result, settings, presence, state, thermostat }) => {
+describe('the SET, HOME_set and HISTORY_get tables of protocol/vectors/messages.json', () => {
+  it.each(messageVectors.commands)('$why: $result', ({ text, result, settings, presence, state, thermostat, history }) => {
     const message = validatedCase(text, result);
+    expect(thermostat === 'history', 'a HISTORY answers exactly an accepted HISTORY_get').toBe(message?.type === 'HISTORY_get');
     if (message === null) return;
     if (message.type === 'SET') {
       expect(settings).toBeDefined();
@@ -77,6 +78,17 @@ describe('the SET and HOME_set tables of protocol/vectors/messages.json', () => 
       expect(presence).toBeDefined();
       expect(message.home).toBe(presence?.home);
       expect(message.distance === presence?.distance).toBe(true);
+    } else if (message.type === 'HISTORY_get') {
+      // The thermostat of these cases has no clock, so its page has no slots ("Messages", HISTORY).
+      expect(history).toEqual({
+        time: null,
+        from: message.from - (message.from % HISTORY_INTERVAL_S),
+        interval_s: HISTORY_INTERVAL_S,
+        temperature: [],
+        setpoint: [],
+        heater_s: [],
+      });
+      expect(settings).toBeUndefined();
     } else {
       expect.fail(`accepted as ${message.type}`);
     }
@@ -138,10 +150,16 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
   const without = (value: JsonObject, keys: readonly string[]): JsonObject =>
     Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
 
-  it('keeps the largest STATE within the JSON limits every reader holds texts to', () => {
+  it('keeps the largest STATE and the largest HISTORY within the JSON limits every reader holds texts to', () => {
     const largest = cases.find((c) => c.why.startsWith('the largest STATE'));
     expect(largest?.valid).toBe(true);
     expect(checkJsonObject(JSON.stringify({ ...example, ...largest?.change }))).toBeNull();
+    const history = messageVectors.history;
+    const largestPage = history.cases.find((c) => c.why.startsWith('the largest HISTORY'));
+    expect(largestPage?.valid).toBe(true);
+    const page = { ...history.example, ...largestPage?.change };
+    expect(page['heater_s']).toHaveLength(72);
+    expect(checkJsonObject(JSON.stringify(page))).toBeNull();
   });
 
   it('accepts the example as it is', () => {
@@ -298,5 +316,20 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
 
   it.each(derived)('$why: valid $valid', ({ value, valid }) => {
     expect(verdict(value)).toBe(valid ? true : 'bad_message');
+  });
+});
+
+describe('the HISTORY table of protocol/vectors/messages.json', () => {
+  const { example, cases } = messageVectors.history;
+
+  it('accepts the example as it is', () => {
+    expect(parseMessageValue(example)).toEqual({ ok: true, value: example });
+  });
+
+  it.each(cases)('$why: valid $valid', ({ change, remove, valid }) => {
+    const value = Object.fromEntries(Object.entries({ ...example, ...change }).filter(([key]) => !remove.includes(key)));
+    const parsed = parseMessageValue(value);
+    if (valid) expect(parsed).toMatchObject({ ok: true, value: { type: 'HISTORY' } });
+    else expect(parsed).toMatchObject({ ok: false, error: 'bad_message' });
   });
 });

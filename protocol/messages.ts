@@ -32,6 +32,14 @@ export const BOOST_MINUTES = { min: 5, max: 720 } as const;
 export const MAX_PREHEAT_MINUTES = 720;
 /** How far after the thermostat's clock an away-until may end. */
 export const MAX_AWAY_AHEAD_S = 366 * 86_400;
+/** History (docs/protocol.md "History"): one sample per 10-minute slot of UTC, 72 slots (12 hours) a page, 8 UTC days kept. */
+export const HISTORY_INTERVAL_S = 600;
+export const HISTORY_PAGE_SLOTS = 72;
+export const HISTORY_DAYS = 8;
+/** The temperatures a good reading lies in (docs/protocol.md "What the thermostat does, whatever it is told"), so a mean of them too. */
+export const GOOD_READING_RANGE = { min: -20, max: 60 } as const;
+/** A slot's heater time is counted to the nearest 10 s (docs/protocol.md "History"). */
+const HEATER_STEP_S = 10;
 /** The largest distance a HOME_set or a STATE member may carry, in metres. */
 export const MAX_DISTANCE = 100_000_000;
 /** A thermostat keeps at most this many members; a STATE lists no more. */
@@ -218,12 +226,48 @@ export interface StateMessage extends Settings {
   error: StateError | null;
 }
 
+/** Asks for the page of history starting at the slot `from` is in (docs/protocol.md "Messages"). */
+export interface HistoryGetMessage {
+  type: 'HISTORY_get';
+  session: string;
+  seq: number;
+  from: number;
+}
+
+/**
+ * A page of history (docs/protocol.md "Messages" and "History"): entry `i` of each list describes the
+ * slot from `from + 600·i`; null where the thermostat has nothing for it.
+ */
+export interface HistoryMessage {
+  type: 'HISTORY';
+  session: string;
+  seq: number;
+  /** The thermostat's clock, UTC seconds; null while it is unknown. */
+  time: number | null;
+  from: number;
+  interval_s: typeof HISTORY_INTERVAL_S;
+  /** The mean of the slot's good readings, °C. */
+  temperature: (number | null)[];
+  /** The set point held at the slot's end, °C. */
+  setpoint: (number | null)[];
+  /** The seconds the heater was on in the slot, a multiple of 10. */
+  heater_s: (number | null)[];
+}
+
 export interface ErrorMessage {
   type: 'ERROR';
   code: string;
 }
 
-export type Message = StartMessage | SetMessage | HomeSetMessage | OwntracksSetMessage | StateMessage | ErrorMessage;
+export type Message =
+  | StartMessage
+  | SetMessage
+  | HomeSetMessage
+  | OwntracksSetMessage
+  | HistoryGetMessage
+  | StateMessage
+  | HistoryMessage
+  | ErrorMessage;
 export type MessageError = 'bad_message' | 'out_of_range';
 
 class Invalid {
@@ -534,6 +578,40 @@ function readTimeAndSchedule(object: JsonObject): Pick<StateMessage, 'time' | 'c
   };
 }
 
+/** A HISTORY_get's `from`: types before ranges, as for SET (a mistyped one bad_message, a number off the range out_of_range). */
+function readHistoryFrom(object: JsonObject): number {
+  const from = need(object, 'from', isNumber, 'a number');
+  if (!isTime(from)) throw new Invalid('out_of_range', `from must be whole seconds from ${MIN_TIME_S} to ${MAX_TIME_S}`);
+  return from;
+}
+
+const isSlotStart = (value: unknown): value is number => isTime(value) && value % HISTORY_INTERVAL_S === 0;
+const isMeanReading = (value: unknown): value is number | null =>
+  value === null || (isFiniteNumber(value) && value >= GOOD_READING_RANGE.min && value <= GOOD_READING_RANGE.max);
+const isSlotSetpoint = (value: unknown): value is number | null => value === null || isReported('target')(value);
+const isHeaterSeconds = (value: unknown): value is number | null =>
+  value === null || (isWholeIn(value, 0, HISTORY_INTERVAL_S) && value % HEATER_STEP_S === 0);
+
+/** One of HISTORY's three lists: at most a page of slots, each entry null or what `isEntry` takes. */
+function readSlots(object: JsonObject, key: string, isEntry: (value: unknown) => value is number | null, what: string): (number | null)[] {
+  const slots = need(object, key, Array.isArray, 'a list');
+  if (slots.length > HISTORY_PAGE_SLOTS) throw new Invalid('bad_message', `${key} must have at most ${HISTORY_PAGE_SLOTS} slots`);
+  if (!slots.every(isEntry)) throw new Invalid('bad_message', `${key} must hold null or ${what}`);
+  return slots;
+}
+
+/** A HISTORY's page: its types and ranges (docs/protocol.md "Messages"); which slots are null is the thermostat's business. */
+function readHistoryPage(object: JsonObject): Pick<HistoryMessage, 'time' | 'from' | 'interval_s' | 'temperature' | 'setpoint' | 'heater_s'> {
+  const time = need(object, 'time', isNullableTime, 'null or a time');
+  const from = need(object, 'from', isSlotStart, `a time that is a multiple of ${HISTORY_INTERVAL_S}`);
+  const interval = need(object, 'interval_s', (value): value is typeof HISTORY_INTERVAL_S => value === HISTORY_INTERVAL_S, `${HISTORY_INTERVAL_S}`);
+  const temperature = readSlots(object, 'temperature', isMeanReading, `°C from ${GOOD_READING_RANGE.min} to ${GOOD_READING_RANGE.max}`);
+  const setpoint = readSlots(object, 'setpoint', isSlotSetpoint, "a temperature in target's range");
+  const heaterS = readSlots(object, 'heater_s', isHeaterSeconds, `whole seconds from 0 to ${HISTORY_INTERVAL_S} in steps of ${HEATER_STEP_S}`);
+  if (setpoint.length !== temperature.length || heaterS.length !== temperature.length) throw new Invalid('bad_message', 'temperature, setpoint and heater_s must be of the same length');
+  return { time, from, interval_s: interval, temperature, setpoint, heater_s: heaterS };
+}
+
 function readMessage(object: JsonObject): Message {
   const type = field(object, 'type');
   switch (type) {
@@ -560,6 +638,20 @@ function readMessage(object: JsonObject): Message {
         session: need(object, 'session', isToken, 'a session'),
         seq: need(object, 'seq', isSeq, 'a positive integer'),
         ...readOwntracksSet(object),
+      };
+    case 'HISTORY_get':
+      return {
+        type,
+        session: need(object, 'session', isToken, 'a session'),
+        seq: need(object, 'seq', isSeq, 'a positive integer'),
+        from: readHistoryFrom(object),
+      };
+    case 'HISTORY':
+      return {
+        type,
+        session: need(object, 'session', isToken, 'a session'),
+        seq: need(object, 'seq', isSeq, 'a positive integer'),
+        ...readHistoryPage(object),
       };
     case 'STATE': {
       const nonce = field(object, 'nonce');

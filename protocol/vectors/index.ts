@@ -118,9 +118,21 @@ export type CommandResult = 'accepted' | 'out_of_range' | 'bad_message';
 /**
  * How the thermostat answers a command other than with a STATE whose error is the validator's result:
  * `stale_session` or `dropped` for one its validator refused before reading its fields; `no_clock` (a
- * STATE with that error, nothing changed) for an override while its clock is unknown.
+ * STATE with that error, nothing changed) for an override while its clock is unknown; `history` (a
+ * HISTORY, nothing changed) for an accepted HISTORY_get.
  */
-export type ThermostatAnswer = 'stale_session' | 'dropped' | 'no_clock';
+export type ThermostatAnswer = 'stale_session' | 'dropped' | 'no_clock' | 'history';
+const THERMOSTAT_ANSWERS: readonly ThermostatAnswer[] = ['stale_session', 'dropped', 'no_clock', 'history'];
+
+/** The fields of the HISTORY answering an accepted HISTORY_get (all but type, session and seq). */
+export interface HistoryPageVector {
+  time: number | null;
+  from: number;
+  interval_s: number;
+  temperature: (number | null)[];
+  setpoint: (number | null)[];
+  heater_s: (number | null)[];
+}
 
 /** What the STATE answering an accepted SET shows of the clock, zone, schedule and overrides it set. */
 export interface StateAfterVector {
@@ -146,6 +158,8 @@ export interface CommandVector {
   presence?: { home: boolean; distance: number };
   /** What an accepted SET's answer shows of the new fields it set. */
   state?: StateAfterVector;
+  /** Set exactly when thermostat is `history`: the HISTORY it answers with. */
+  history?: HistoryPageVector;
 }
 
 /** A START case: what the validator makes of it and, when accepted, the name the thermostat keeps. */
@@ -260,8 +274,11 @@ function readCommand(value: unknown): CommandVector {
   const { why, text, result } = strings(record, ['why', 'text', 'result']);
   if (result !== 'accepted' && result !== 'out_of_range' && result !== 'bad_message') throw new Error(`${why}: unknown result ${result}`);
   const thermostat = record['thermostat'];
-  if (thermostat !== undefined && thermostat !== 'stale_session' && thermostat !== 'dropped' && thermostat !== 'no_clock') throw new Error(`${why}: unknown answer`);
-  const vector: CommandVector = { why, text, result, ...(thermostat === undefined ? {} : { thermostat }) };
+  const answer = THERMOSTAT_ANSWERS.find((known) => known === thermostat);
+  if (thermostat !== undefined && answer === undefined) throw new Error(`${why}: unknown answer`);
+  const vector: CommandVector = { why, text, result, ...(answer === undefined ? {} : { thermostat: answer }) };
+  if ((answer === 'history') !== (record['history'] !== undefined)) throw new Error(`${why}: history is given exactly when the thermostat answers with one`);
+  if (record['history'] !== undefined) vector.history = readHistoryPage(record['history'], `${why}: history`);
   if (record['settings'] !== undefined) {
     const settings = object(record['settings'], `${why}: settings`);
     const mode = settings['mode'];
@@ -281,6 +298,26 @@ function readCommand(value: unknown): CommandVector {
   }
   if (record['state'] !== undefined) vector.state = readStateAfter(object(record['state'], `${why}: state`), why);
   return vector;
+}
+
+function nullableNumbers(value: unknown, what: string): (number | null)[] {
+  return list(value, what).map((item) => {
+    if (item !== null && (typeof item !== 'number' || !Number.isFinite(item))) throw new Error(`${what}: holds something other than a number or null`);
+    return item;
+  });
+}
+
+/** A HISTORY page as a vector gives it: every field but type, session and seq. */
+export function readHistoryPage(value: unknown, what: string): HistoryPageVector {
+  const record = object(value, what);
+  return {
+    time: nullableWholeNumber(record, 'time', what),
+    from: wholeNumber(record, 'from', what),
+    interval_s: wholeNumber(record, 'interval_s', what),
+    temperature: nullableNumbers(record['temperature'], `${what}: temperature`),
+    setpoint: nullableNumbers(record['setpoint'], `${what}: setpoint`),
+    heater_s: nullableNumbers(record['heater_s'], `${what}: heater_s`),
+  };
 }
 
 function readStateAfter(record: JsonObject, why: string): StateAfterVector {
@@ -358,6 +395,7 @@ function readStateCase(value: unknown): StateCaseVector {
 
 const messages = load('messages.json');
 const stateTables = object(messages['state'], 'messages.state');
+const historyTables = object(messages['history'], 'messages.history');
 /** Layer 7 message tables (docs/protocol.md "Messages"): what both the app's validator and the thermostat make of each case. */
 export const messageVectors = {
   session: strings(messages, ['session']).session,
@@ -368,6 +406,11 @@ export const messageVectors = {
     fields: list(stateTables['fields'], 'messages.state.fields').map(readField),
     memberFields: list(stateTables['member_fields'], 'messages.state.member_fields').map(readField),
     cases: list(stateTables['cases'], 'messages.state.cases').map(readStateCase),
+  },
+  /** HISTORY as the app takes it: an example and changes to it, each valid or not (as state.cases). */
+  history: {
+    example: object(historyTables['example'], 'messages.history.example'),
+    cases: list(historyTables['cases'], 'messages.history.cases').map(readStateCase),
   },
 };
 
