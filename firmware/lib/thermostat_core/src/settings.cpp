@@ -40,7 +40,8 @@ bool zone_valid(bool has_zone, const TimeZone& zone) {
 bool Settings::operator==(const Settings& o) const {
   return target == o.target && away_target == o.away_target && hysteresis == o.hysteresis &&
          mode == o.mode && last_regime == o.last_regime && has_time_zone == o.has_time_zone &&
-         (!has_time_zone || time_zone == o.time_zone) && schedule == o.schedule && manual.active == o.manual.active &&
+         (!has_time_zone || time_zone == o.time_zone) && schedule == o.schedule &&
+         manual.active == o.manual.active &&
          (!manual.active || (manual.setpoint == o.manual.setpoint &&
                              manual.has_until == o.manual.has_until &&
                              (!manual.has_until || manual.until == o.manual.until))) &&

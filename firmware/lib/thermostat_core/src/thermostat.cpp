@@ -884,7 +884,8 @@ const char* Thermostat::apply_set(const cJSON* message, uint64_t now, bool* chan
   Settings& s = settings_;
   const bool ends_hold =
       (f.mode_field == Field::ok && f.mode != s.mode) ||
-      (f.zone_field == Field::ok && (f.zone_ends ? s.has_time_zone : !s.has_time_zone || f.zone != s.time_zone)) ||
+      (f.zone_field == Field::ok &&
+       (f.zone_ends ? s.has_time_zone : !s.has_time_zone || f.zone != s.time_zone)) ||
       (f.schedule_field == Field::ok && f.schedule != s.schedule);
   const auto assign = [changed](auto& field, const auto& value) {
     if (!(field == value)) {
@@ -1115,7 +1116,8 @@ void Thermostat::write_plan_fields(JsonWriter& w, uint64_t now) const {
     w.begin_array(nullptr);
     for (size_t i = 0; i < s.schedule.count[day] && i < kMaxSwitchPoints; ++i) {
       const SwitchPoint& point = s.schedule.points[day][i];
-      w.begin_array(nullptr).integer(nullptr, point.minute).number(nullptr, point.setpoint / 100.0, 2).end_array();
+      w.begin_array(nullptr).integer(nullptr, point.minute);
+      w.number(nullptr, point.setpoint / 100.0, 2).end_array();
     }
     w.end_array();
   }
