@@ -11,6 +11,14 @@ const char* blob_path(Blob blob) {
     case Blob::settings: return "/settings.bin";
     case Blob::network: return "/network.bin";
     case Blob::owntracks: return "/owntracks.bin";
+    case Blob::history_0: return "/history-0.bin";
+    case Blob::history_1: return "/history-1.bin";
+    case Blob::history_2: return "/history-2.bin";
+    case Blob::history_3: return "/history-3.bin";
+    case Blob::history_4: return "/history-4.bin";
+    case Blob::history_5: return "/history-5.bin";
+    case Blob::history_6: return "/history-6.bin";
+    case Blob::history_7: return "/history-7.bin";
   }
   return "/unknown.bin";
 }
@@ -22,6 +30,14 @@ const char* blob_temp_path(Blob blob) {
     case Blob::settings: return "/settings.bin.tmp";
     case Blob::network: return "/network.bin.tmp";
     case Blob::owntracks: return "/owntracks.bin.tmp";
+    case Blob::history_0: return "/history-0.bin.tmp";
+    case Blob::history_1: return "/history-1.bin.tmp";
+    case Blob::history_2: return "/history-2.bin.tmp";
+    case Blob::history_3: return "/history-3.bin.tmp";
+    case Blob::history_4: return "/history-4.bin.tmp";
+    case Blob::history_5: return "/history-5.bin.tmp";
+    case Blob::history_6: return "/history-6.bin.tmp";
+    case Blob::history_7: return "/history-7.bin.tmp";
   }
   return "/unknown.bin.tmp";
 }

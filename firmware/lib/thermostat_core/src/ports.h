@@ -60,8 +60,24 @@ class Relay {
 // them in separate files so that one damaged file cannot take both. network
 // is the broker URL, app URL and broker pin (network_config.h); owntracks the
 // members' OwnTracks secrets and replay times (owntracks_presence.h), apart
-// from the settings so that a damaged one cannot take the other.
-enum class Blob : uint8_t { identity, identity_backup, settings, network, owntracks };
+// from the settings so that a damaged one cannot take the other. history_0 to
+// history_7 are the days of the thermostat's history (history_log.h), the UTC
+// day d in history_0 + d % 8, so that a damaged day costs only that day.
+enum class Blob : uint8_t {
+  identity,
+  identity_backup,
+  settings,
+  network,
+  owntracks,
+  history_0,
+  history_1,
+  history_2,
+  history_3,
+  history_4,
+  history_5,
+  history_6,
+  history_7,
+};
 
 // Each blob is read and written whole; write() must be atomic: after a power
 // loss the old or the new content is found, never a mix.
