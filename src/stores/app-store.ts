@@ -1,12 +1,13 @@
 import { createStore, useStore } from 'zustand';
 import { createConnectionSlice, type ConnectionSlice } from './connection-slice';
+import { createHistorySlice, type HistorySlice } from './history-slice';
 import { createOwntracksSlice, type OwntracksSlice } from './owntracks-slice';
 import { createPresenceSlice, type PresenceSlice } from './presence-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { createSetupSlice, type SetupSlice } from './setup-slice';
 import { createThermostatSlice, type ThermostatSlice } from './thermostat-slice';
 
-export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice & OwntracksSlice;
+export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice & OwntracksSlice & HistorySlice;
 
 export const createAppStore = (initial: Partial<AppState> = {}) =>
   createStore<AppState>()((...args) => ({
@@ -16,6 +17,7 @@ export const createAppStore = (initial: Partial<AppState> = {}) =>
     ...createPresenceSlice(...args),
     ...createSetupSlice(...args),
     ...createOwntracksSlice(...args),
+    ...createHistorySlice(...args),
     ...initial,
   }));
 

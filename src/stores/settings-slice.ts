@@ -62,8 +62,9 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
     set((current) => {
       const thermostats = current.thermostats.filter((t) => t.id !== id);
       const { [id]: _removed, ...lastStates } = current.lastStates;
+      const { [id]: _itsHistory, ...historyPages } = current.historyPages;
       const selectedId = current.selectedId === id ? (thermostats[0]?.id ?? null) : current.selectedId;
-      return { thermostats, lastStates, selectedId };
+      return { thermostats, lastStates, historyPages, selectedId };
     }),
   selectThermostat: (id) =>
     set((current) => (current.thermostats.some((t) => t.id === id) ? { selectedId: id } : {})),

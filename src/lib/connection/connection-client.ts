@@ -12,6 +12,8 @@ import {
   MIN_TIME_S,
   cutMemberName,
   type ClientId,
+  type HistoryGetMessage,
+  type HistoryMessage,
   type HomeSetMessage,
   type LogOnPacket,
   type LogonKeys,
@@ -24,6 +26,7 @@ import {
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
 import { isSetRefusal, type CommandFailure, type ConnectionStatus } from './connection-status';
+import { HistoryFetcher } from './history-fetcher';
 import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';
 import { OwntracksLedger } from './owntracks-ledger';
 import { confirmedBy } from './pending-settings';
@@ -71,6 +74,10 @@ export interface ConnectionEvents {
   commandFailed(reason: CommandFailure): void;
   /** A thermostat's STATE answered the OwnTracks setting `sent`; null: it no longer holds the secret it had confirmed. */
   owntracksAnswered?(thermostatId: ClientId, sent: OwntracksSetting, answer: OwntracksAnswer | null): void;
+  /** An accepted HISTORY from the selected thermostat (docs/protocol.md "History"). */
+  history?(thermostatId: ClientId, history: HistoryMessage, receivedAt: number): void;
+  /** The `from`s of the pages of that thermostat's history to ask for now, oldest first (pagesToAsk). */
+  historyWanted?(thermostatId: ClientId): number[];
 }
 
 export interface ConnectionClientOptions {
@@ -139,6 +146,8 @@ export class ConnectionClient {
   private presencePeers: PresencePeer[] = [];
   /** Which thermostats, the selected one and the courier's, have answered the OwnTracks setting. */
   private readonly owntracks: OwntracksLedger;
+  /** Asks the selected thermostat for the pages of its history the app lacks, in the session it has with it. */
+  private readonly historyFetcher: HistoryFetcher;
 
   constructor(options: ConnectionClientOptions) {
     this.url = options.url;
@@ -159,6 +168,11 @@ export class ConnectionClient {
       retryMaxMs: THERMOSTAT_RETRY_MAX_MS,
       random: this.random,
       owntracks: this.owntracks,
+    });
+    this.historyFetcher = new HistoryFetcher({
+      send: (from) => this.sendHistoryGet(from),
+      wanted: () => (this.thermostat === null ? [] : (this.events.historyWanted?.(this.thermostat.id) ?? [])),
+      answerTimeoutMs: this.commandTimeoutMs,
     });
     this.presencePeers = (options.presencePeers ?? []).map((peer) => ({ ...peer }));
     this.courier.setPeers(this.peersBesides(this.thermostat));
@@ -463,6 +477,7 @@ export class ConnectionClient {
     if (!parsed.ok) return;
     const received = parsed.value;
     if (received.type === 'STATE') this.handleState(thermostat, received);
+    else if (received.type === 'HISTORY') this.handleHistory(thermostat, received);
     else if (received.type === 'ERROR' && received.code === 'stale_session') this.handleStaleSession();
   }
 
@@ -482,12 +497,33 @@ export class ConnectionClient {
       this.startAttempts = 0;
       this.setStatus('connected');
       this.repeatPending();
+      this.historyFetcher.sessionUp();
       return;
     }
     this.setStatus('connected');
     this.settle(state);
     // The next step of the hand-over (the secret once the old one is forgotten, or again after a factory reset).
     if (owntracksDue) this.sendOwntracks();
+  }
+
+  /**
+   * A HISTORY is taken under a STATE's rules, from the same counter (docs/protocol.md "Messages"), but only in the
+   * current session: it carries no nonce, so it can never be the answer that starts one.
+   */
+  private handleHistory(thermostat: ThermostatLink, history: HistoryMessage): void {
+    if (this.guard.check({ session: history.session, seq: history.seq }) !== 'current-session') return;
+    this.events.history?.(thermostat.id, history, this.now());
+    this.historyFetcher.answered(history.from);
+  }
+
+  /** HISTORY_get in the current session; it is no command: it neither waits for a START nor holds up the keep-alive. */
+  private sendHistoryGet(from: number): boolean {
+    const thermostat = this.thermostat;
+    if (thermostat === null) return false;
+    const position = this.guard.next();
+    if (position === null) return false;
+    const body: HistoryGetMessage = { type: 'HISTORY_get', ...position, from };
+    return this.send(message(this.identity.id, thermostat.id, seal(thermostat.key, 'MSG', this.identity.id, thermostat.id, body)));
   }
 
   private settle(state: StateMessage): void {
@@ -537,6 +573,7 @@ export class ConnectionClient {
   }
 
   private handleThermostatOffline(): void {
+    this.historyFetcher.stop();
     this.startInFlight = false;
     clearTimeout(this.startTimer);
     clearTimeout(this.commandTimer);
@@ -700,6 +737,7 @@ export class ConnectionClient {
     clearTimeout(this.busyTimer);
     this.busyRetries = 0;
     this.startInFlight = false;
+    this.historyFetcher.stop();
   }
 
   private setStatus(status: ConnectionStatus): void {

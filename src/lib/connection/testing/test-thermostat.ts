@@ -12,11 +12,14 @@ import {
   nextSwitchPoint,
   parseTimeZone,
   EMPTY_SCHEDULE,
+  HISTORY_INTERVAL_S,
+  HISTORY_PAGE_SLOTS,
   MAX_OWNTRACKS_MEMBERS,
   type AwayUntil,
   type Boost,
   type ClientId,
   type ClockSource,
+  type HistoryMessage,
   type LogonKeys,
   type ManualHold,
   type Member,
@@ -80,6 +83,10 @@ export class TestThermostat {
   owntracksRefusal: 'bad_message' | 'out_of_range' | null = null;
   /** How many members may hold a secret before an OWNTRACKS_set is answered `full`. */
   owntracksCapacity = MAX_OWNTRACKS_MEMBERS;
+  /** Its history by slot start (docs/protocol.md "History"); a slot not in it was not recorded. */
+  readonly history = new Map<number, { temperature: number | null; setpoint: number | null; heater_s: number }>();
+  /** HISTORY_gets to lose before one is answered again. */
+  loseHistoryGets = 0;
   readonly received: { type: string; seq?: number; body: unknown }[] = [];
   private readonly sessions = new Map<ClientId, { session: string; lastInSeq: number; outSeq: number }>();
   private sessionCounter = 0;
@@ -121,13 +128,20 @@ export class TestThermostat {
       this.sessions.set(app, { session, lastInSeq: 0, outSeq: 0 });
       return [this.stateTo(app, { nonce: body.nonce })];
     }
-    if (body.type !== 'SET' && body.type !== 'HOME_set' && body.type !== 'OWNTRACKS_set') return [];
+    if (body.type !== 'SET' && body.type !== 'HOME_set' && body.type !== 'OWNTRACKS_set' && body.type !== 'HISTORY_get') return [];
     const current = this.sessions.get(app);
     if (current === undefined || current.session !== body.session) {
       return [message(this.id, app, seal(this.key, 'MSG', this.id, app, { type: 'ERROR', code: 'stale_session' }))];
     }
     if (body.seq <= current.lastInSeq) return [];
     current.lastInSeq = body.seq;
+    if (body.type === 'HISTORY_get') {
+      if (this.loseHistoryGets > 0) {
+        this.loseHistoryGets -= 1;
+        return [];
+      }
+      return [this.historyTo(app, body.from)];
+    }
     if (body.type === 'SET') {
       const refusal = this.applySet(body);
       if (refusal !== null) return [this.stateTo(app, { error: refusal })];
@@ -183,6 +197,33 @@ export class TestThermostat {
     current.outSeq += 1;
     const state = this.stateMessage({ session: current.session, seq: current.outSeq, ...extra });
     return message(this.id, app, seal(this.key, 'MSG', this.id, app, state));
+  }
+
+  /** The HISTORY answering a HISTORY_get for `from`, in `app`'s session (docs/protocol.md "Messages"). */
+  historyTo(app: ClientId, from: number, extra: Partial<HistoryMessage> = {}): RoutedPacket {
+    const current = this.sessions.get(app);
+    if (current === undefined) throw new Error('no session for that app');
+    current.outSeq += 1;
+    const history = { ...this.historyMessage(from), session: current.session, seq: current.outSeq, ...extra };
+    return message(this.id, app, seal(this.key, 'MSG', this.id, app, history));
+  }
+
+  historyMessage(requested: number): HistoryMessage {
+    const time = this.time;
+    const from = requested - (requested % HISTORY_INTERVAL_S);
+    const count = time === null || time < from ? 0 : Math.min(HISTORY_PAGE_SLOTS, Math.floor((time - from) / HISTORY_INTERVAL_S) + 1);
+    const slots = Array.from({ length: count }, (_, index) => this.history.get(from + index * HISTORY_INTERVAL_S) ?? null);
+    return {
+      type: 'HISTORY',
+      session: 'AAAAAAAAAAAAAAAAAAAAAA',
+      seq: 1,
+      time,
+      from,
+      interval_s: HISTORY_INTERVAL_S,
+      temperature: slots.map((slot) => slot?.temperature ?? null),
+      setpoint: slots.map((slot) => slot?.setpoint ?? null),
+      heater_s: slots.map((slot) => slot?.heater_s ?? null),
+    };
   }
 
   stateMessage(overrides: Partial<StateMessage> = {}): StateMessage {

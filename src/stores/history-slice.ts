@@ -1,0 +1,45 @@
+import type { StateCreator } from 'zustand';
+import type { ClientId, HistoryMessage } from '@protocol';
+import { historyStart, mergePages, pageOf, pagesToAsk, thermostatClock, type HistoryPage, type HistoryPages } from '@/lib/connection/history-pages';
+import type { AppState } from './app-store';
+
+export interface HistorySlice {
+  /** The pages of each thermostat's own history it has answered (docs/protocol.md "History"), by `from`. */
+  historyPages: Record<ClientId, HistoryPages>;
+  /** An accepted HISTORY: its recorded slots replace what was kept for them. */
+  receiveHistory: (thermostatId: ClientId, history: HistoryMessage, receivedAt: number) => void;
+  /** Pages read back from this device's storage; a page answered since is newer and stays. */
+  restoreHistoryPages: (thermostatId: ClientId, pages: readonly HistoryPage[]) => void;
+}
+
+/** Keeps the pages of the days the thermostat still holds; older ones it no longer has, and the chart does not show. */
+function withPage(pages: HistoryPages | undefined, page: HistoryPage): HistoryPages {
+  const oldest = historyStart(page.time);
+  const kept = Object.values(pages ?? {}).filter((other) => other.from >= oldest && other.from !== page.from);
+  return Object.fromEntries([...kept, mergePages(pages?.[page.from], page)].map((p) => [p.from, p]));
+}
+
+export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = (set) => ({
+  historyPages: {},
+  receiveHistory: (thermostatId, history, receivedAt) =>
+    set((current) => {
+      const page = pageOf(history, receivedAt);
+      if (page === null) return {};
+      return { historyPages: { ...current.historyPages, [thermostatId]: withPage(current.historyPages[thermostatId], page) } };
+    }),
+  restoreHistoryPages: (thermostatId, restored) =>
+    set((current) => {
+      const pages = { ...current.historyPages[thermostatId] };
+      for (const page of restored) {
+        const here = pages[page.from];
+        pages[page.from] = here === undefined ? page : here.receivedAt >= page.receivedAt ? mergePages(page, here) : mergePages(here, page);
+      }
+      return { historyPages: { ...current.historyPages, [thermostatId]: pages } };
+    }),
+});
+
+/** The pages of a thermostat's history to ask for now, by its clock as its last STATE tells it; none while it has none. */
+export function wantedHistoryPages(state: AppState, thermostatId: ClientId, nowMs: number): number[] {
+  const clock = thermostatClock(state.lastStates[thermostatId], nowMs);
+  return clock === null ? [] : pagesToAsk(clock, state.historyPages[thermostatId] ?? {});
+}
