@@ -824,3 +824,78 @@ export const scheduleVectors = {
   values: list(schedules['values'], 'schedule.values').map(readScheduleValue),
   plans: list(schedules['plans'], 'schedule.plans').map(readPlan),
 };
+
+/**
+ * One step of a history scenario (docs/protocol.md "History"; protocol/vectors/make-history-vectors.ts
+ * says what each means): the clock set, time passing with what happens at its end, a reboot, a day
+ * blob damaged or unreadable, or a page asked for and the HISTORY expected.
+ */
+export type HistoryStepVector =
+  | { kind: 'clock'; clock: number }
+  | { kind: 'at'; at: number; reading?: number | null; heater?: boolean; setpoint?: number | null }
+  | { kind: 'reboot' }
+  | { kind: 'damage_day'; day: number }
+  | { kind: 'unreadable_day'; day: number }
+  | { kind: 'page'; page: number; expect: HistoryPageVector };
+
+export interface HistoryScenarioVector {
+  why: string;
+  steps: HistoryStepVector[];
+}
+
+function nullableFinite(record: JsonObject, key: string, what: string): number | null {
+  return record[key] === null ? null : finiteNumber(record, key, what);
+}
+
+function readHistoryStep(value: unknown, what: string): HistoryStepVector {
+  const record = object(value, what);
+  const keys = Object.keys(record);
+  const only = (...allowed: string[]): void => {
+    const other = keys.find((key) => !allowed.includes(key));
+    if (other !== undefined) throw new Error(`${what}: ${other} does not go with ${allowed[0]}`);
+  };
+  if ('clock' in record) {
+    only('clock');
+    return { kind: 'clock', clock: wholeNumber(record, 'clock', what) };
+  }
+  if ('at' in record) {
+    only('at', 'reading', 'heater', 'setpoint');
+    const heater = record['heater'];
+    if (heater !== undefined && typeof heater !== 'boolean') throw new Error(`${what}: heater is not true or false`);
+    return {
+      kind: 'at',
+      at: wholeNumber(record, 'at', what),
+      ...('reading' in record ? { reading: nullableFinite(record, 'reading', what) } : {}),
+      ...(heater === undefined ? {} : { heater }),
+      ...('setpoint' in record ? { setpoint: nullableFinite(record, 'setpoint', what) } : {}),
+    };
+  }
+  if ('reboot' in record) {
+    only('reboot');
+    if (record['reboot'] !== true) throw new Error(`${what}: reboot is not true`);
+    return { kind: 'reboot' };
+  }
+  if ('damage_day' in record) {
+    only('damage_day');
+    return { kind: 'damage_day', day: wholeNumber(record, 'damage_day', what) };
+  }
+  if ('unreadable_day' in record) {
+    only('unreadable_day');
+    return { kind: 'unreadable_day', day: wholeNumber(record, 'unreadable_day', what) };
+  }
+  if ('page' in record) {
+    only('page', 'expect');
+    return { kind: 'page', page: wholeNumber(record, 'page', what), expect: readHistoryPage(record['expect'], `${what}: expect`) };
+  }
+  throw new Error(`${what}: an unknown step`);
+}
+
+const history = load('history.json');
+/** docs/protocol.md "History": scenarios of events and the pages the thermostat answers along them. */
+export const historyVectors = {
+  scenarios: list(history['scenarios'], 'history.scenarios').map((value): HistoryScenarioVector => {
+    const record = object(value, 'history.scenarios[]');
+    const { why } = strings(record, ['why']);
+    return { why, steps: list(record['steps'], `${why}: steps`).map((step, index) => readHistoryStep(step, `${why}: step ${index + 1}`)) };
+  }),
+};
