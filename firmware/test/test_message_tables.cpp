@@ -7,6 +7,7 @@
 #include <set>
 
 #include "fakes.h"
+#include "history_check.h"
 #include "vector_cases.h"
 #include "vectors.h"
 
@@ -327,6 +328,18 @@ TEST_CASE("message tables: every SET and HOME_set case, sealed to a real thermos
       }
     }
 
+    if (answer == "history") {
+      // A HISTORY_get: the HISTORY the app must accept, with what the case says it holds.
+      REQUIRE(replies.size() == 1);
+      CHECK(history_problems(replies[0]).empty());
+      Json reply(replies[0]);
+      CHECK(reply.str("session") == app.session);
+      const cJSON* shown;
+      cJSON_ArrayForEach(shown, cJSON_GetObjectItemCaseSensitive(command, "history")) {
+        CAPTURE(std::string(shown->string));
+        CHECK(cJSON_Compare(reply.get(shown->string), shown, true));
+      }
+    }
     const bool accepted = result == "accepted" && answer.empty();
     const cJSON* settings = cJSON_GetObjectItemCaseSensitive(command, "settings");
     CHECK(settings_of(bench.core->settings()) == (accepted ? merged(before, settings) : before));
@@ -404,6 +417,33 @@ TEST_CASE("message tables: the state cases agree with the field descriptions") {
     }
     CHECK(state_problems(json_text(state), tables).empty() == flag_of(c, "valid"));
   }
+}
+
+TEST_CASE("message tables: the history cases agree with the C++ reading of a HISTORY") {
+  // history_check.h must say what the app's validator says of the cases, or the checks of the
+  // thermostat's own HISTORYs would prove nothing.
+  Tables tables;
+  const cJSON* history = tables.root.get("history");
+  const cJSON* example = cJSON_GetObjectItemCaseSensitive(history, "example");
+  const cJSON* c;
+  int cases = 0;
+  cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(history, "cases")) {
+    ++cases;
+    const std::string why = text_of(c, "why");
+    CAPTURE(why);
+    cJSON* message = cJSON_Duplicate(example, true);
+    const cJSON* change;
+    cJSON_ArrayForEach(change, cJSON_GetObjectItemCaseSensitive(c, "change")) {
+      cJSON_DeleteItemFromObjectCaseSensitive(message, change->string);
+      cJSON_AddItemToObject(message, change->string, cJSON_Duplicate(change, true));
+    }
+    const cJSON* removed;
+    cJSON_ArrayForEach(removed, cJSON_GetObjectItemCaseSensitive(c, "remove")) {
+      cJSON_DeleteItemFromObjectCaseSensitive(message, removed->valuestring);
+    }
+    CHECK(history_problems(json_text(message)).empty() == flag_of(c, "valid"));
+  }
+  CHECK(cases > 40);
 }
 
 TEST_CASE("message tables: every STATE the thermostat writes is one the app must accept") {

@@ -51,6 +51,10 @@ inline bool check_case_answer(const std::vector<std::string>& replies, const std
     CHECK(reply.str("error") == "no_clock");
     return true;
   }
+  if (answer == "history") {  // answered by a HISTORY (docs/protocol.md "Messages"), not a STATE
+    CHECK(reply.str("type") == "HISTORY");
+    return false;
+  }
   if (answer == "stale_session") {
     CHECK(reply.str("type") == "ERROR");
     CHECK(reply.str("code") == "stale_session");

@@ -419,12 +419,14 @@ bool Thermostat::session_active(const Peer& peer, uint64_t now) const {
 void Thermostat::tick(Millis now) {
   const uint64_t t = clock_.advance(now);
   // The heater's decision for this tick comes before anything slow.
-  if (readings_.sample_due(t)) readings_.record(t, sensor_.read(now));
+  const bool sampled = readings_.sample_due(t);
+  if (sampled) readings_.record(t, sensor_.read(now));
   // One a tick: another settles a tick later, with its age counted from its own arrival.
   if (const OwntracksMember* left = owntracks_.settled_leave(t)) {
     owntracks_presence(*left, false, left->leave_since, t);
   }
   control_step(t);
+  record_history(t, sampled);
   if (settings_read_pending_ && t - settings_read_at_ >= config_.storage_retry_ms) {
     read_settings(t);
   }
@@ -790,7 +792,7 @@ void Thermostat::handle_envelope(const char* packet_type, const char* transmitte
     if (strcmp(type, "START") == 0) {
       if (start_packet) handle_start(transmitter, message, now);
     } else if (!start_packet && (strcmp(type, "SET") == 0 || strcmp(type, "HOME_set") == 0 ||
-                                 strcmp(type, "OWNTRACKS_set") == 0)) {
+                                 strcmp(type, "OWNTRACKS_set") == 0 || strcmp(type, "HISTORY_get") == 0)) {
       handle_command(type, transmitter, message, now);
     }
   }
@@ -833,6 +835,10 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   peer->last_rx_seq = seq;
   peer->heard_at = now;
   peer->reachable = true;
+  if (strcmp(type, "HISTORY_get") == 0) {
+    handle_history_get(*peer, message, now);
+    return;
+  }
 
   // No copy of the settings (over 500 bytes with the schedule) on the loop's 4 KB stack: the SET
   // says what it changed, the regime is compared alone.
@@ -1174,6 +1180,83 @@ Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, 
     w.null("error");
   }
   w.end_object();
+  if (!w.ok()) return Error::too_large;
+  const Status status = send_sealed(peer.id, w.length());
+  if (status == Error::none) ++peer.tx_seq;
+  return status;
+}
+
+void Thermostat::record_history(uint64_t now, bool sampled) {
+  int64_t utc = 0;
+  if (!wall_clock_.read(now, &utc)) {
+    history_.stop();
+    return;
+  }
+  HistoryTick seen;
+  seen.reading = sampled && readings_.good(now);
+  seen.temperature = to_centi(readings_.latest().temperature);
+  seen.held = setpoint_source() != SetpointSource::none;
+  seen.setpoint = held_setpoint();
+  seen.heater_on = heater_.on();
+  history_.record(utc, now, seen, storage_, scratch());
+}
+
+// docs/protocol.md "Messages", HISTORY_get: a missing or mistyped `from` is bad_message, one off
+// the range of `time` or not whole out_of_range, both answered by a STATE as a SET's are.
+void Thermostat::handle_history_get(Peer& peer, const cJSON* message, uint64_t now) {
+  int64_t from = 0;
+  const Field field =
+      whole_item(cJSON_GetObjectItemCaseSensitive(message, "from"), kMinWallTime, kMaxWallTime, &from);
+  if (field != Field::ok) {
+    send_state(peer, nullptr, field == Field::out_of_range ? "out_of_range" : "bad_message", now);
+    return;
+  }
+  send_history(peer, from, now);
+}
+
+Status Thermostat::send_history(Peer& peer, int64_t from, uint64_t now) {
+  if (!logged_on_) return Error::io;
+  int64_t clock = 0;
+  const bool known = wall_clock_.read(now, &clock);
+  // The samples first (a past day read into scratch(), the page after it), then the text.
+  HistorySample* page = history_page();
+  const size_t count = known ? history_.page(from, clock, storage_, scratch(), page) : 0;
+  JsonWriter w(reinterpret_cast<char*>(tx_plain_), sizeof tx_plain_ - kTagBytes);
+  w.begin_object()
+      .string("type", "HISTORY")
+      .string("session", peer.session)
+      .integer("seq", peer.tx_seq + 1);
+  if (known) {
+    w.integer("time", uint64_t(clock));
+  } else {
+    w.null("time");
+  }
+  w.integer("from", uint64_t(history_slot_start(from))).integer("interval_s", uint64_t(kHistoryIntervalS));
+  w.begin_array("temperature");
+  for (size_t i = 0; i < count; ++i) {
+    if (page[i].recorded() && page[i].temperature != kHistoryNoTemperature) {
+      w.number(nullptr, page[i].temperature / 100.0, 2);
+    } else {
+      w.null(nullptr);
+    }
+  }
+  w.end_array().begin_array("setpoint");
+  for (size_t i = 0; i < count; ++i) {
+    if (page[i].recorded() && page[i].setpoint != kHistoryNoSetpoint) {
+      w.number(nullptr, history_setpoint_centi(page[i].setpoint) / 100.0, 1);
+    } else {
+      w.null(nullptr);
+    }
+  }
+  w.end_array().begin_array("heater_s");
+  for (size_t i = 0; i < count; ++i) {
+    if (page[i].recorded()) {
+      w.integer(nullptr, uint64_t(page[i].heater) * 10);
+    } else {
+      w.null(nullptr);
+    }
+  }
+  w.end_array().end_object();
   if (!w.ok()) return Error::too_large;
   const Status status = send_sealed(peer.id, w.length());
   if (status == Error::none) ++peer.tx_seq;

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "core_types.h"
 #include "heater_control.h"
+#include "history_log.h"
 #include "identity.h"
 #include "json_check.h"
 #include "logon.h"
@@ -138,6 +139,8 @@ class Thermostat {
   // storage (a read or a write failed; retried like the settings'): every
   // STATE says "storage" then too.
   const OwntracksMembers& owntracks() const { return owntracks_; }
+  // The history being recorded (docs/protocol.md "History").
+  const HistoryLog& history() const { return history_; }
   bool owntracks_unstored() const { return owntracks_error_ != Error::none; }
   // The state fields of a STATE message (readings, null while the sensor is
   // not good; settings; regime; heater; members with presence; uptime), into
@@ -200,6 +203,15 @@ class Thermostat {
   // The RELAY's box and the registrations blob are read and written here:
   // neither is in use while a frame is written, nor a frame while they are.
   uint8_t* scratch() { return reinterpret_cast<uint8_t*>(tx_frame_); }
+  // A HISTORY page is made in scratch(): a past day's blob read at its start, the page's samples
+  // after it; then written as JSON into tx_plain_, and only then sealed into tx_frame_.
+  static constexpr size_t kHistoryPageAt = (kHistoryBlobSize + 3) / 4 * 4;
+  HistorySample* history_page() { return reinterpret_cast<HistorySample*>(scratch() + kHistoryPageAt); }
+  // One sample per tick while the wall clock is known (docs/protocol.md "History").
+  void record_history(uint64_t now, bool sampled);
+  // HISTORY_get: `from` judged as SET's fields are, then one HISTORY (docs/protocol.md "Messages").
+  void handle_history_get(Peer& peer, const cJSON* message, uint64_t now);
+  Status send_history(Peer& peer, int64_t from, uint64_t now);
   void push_states(uint64_t now, const Peer* except);
   // STATE's setpoint_source; held_setpoint() is STATE's setpoint unless the source is none.
   SetpointSource setpoint_source() const;
@@ -291,9 +303,12 @@ class Thermostat {
     uint8_t rx_plain_[1024];
     uint8_t tx_plain_[kStatePlainBytes + kTagBytes];
   };
-  char tx_frame_[kFrameBytes];
+  alignas(4) char tx_frame_[kFrameBytes];
   static_assert(sizeof tx_frame_ >= kMaxOwntracksBoxBytes && sizeof tx_frame_ >= kOwntracksBlobMaxBytes,
                 "scratch() holds a RELAY's box and the registrations blob");
+  static_assert(kHistoryPageAt + kHistoryPageSlots * sizeof(HistorySample) <= sizeof tx_frame_,
+                "scratch() holds a day blob and, after it, a HISTORY page's samples");
+  HistoryLog history_;
 };
 
 }  // namespace hearth
