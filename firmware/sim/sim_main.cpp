@@ -279,6 +279,8 @@ class SimClock {
     return sim / 1000.0;
   }
   Millis now() const { return Millis(uint64_t(total_ms_)); }
+  // Simulated time that passes at once (the `run` command), whatever the real time.
+  void skip(uint64_t ms) { total_ms_ += double(ms); }
   // The same clock, unwrapped.
   uint64_t total_ms() const { return uint64_t(total_ms_); }
 
@@ -507,6 +509,36 @@ class Simulator {
     return move_wall_clock(change - 60, "dst");
   }
 
+  // `run <N>s|m|h|d`: the simulated world (room, heater, the core's clock and the wall clock, SNTP
+  // every hour) moves on by that much at once, in 1-second steps with a tick each, as the loop
+  // would; commands and frames wait until it is done. At most 8 days a command: 7 days of history
+  // take a few real seconds (firmware/README.md "Simulated thermostat").
+  std::string run_command(const std::string& arg) {
+    static constexpr int64_t kMaxRunS = 8 * 86400;
+    const char unit = arg.empty() ? '\0' : arg.back();
+    const int64_t scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+    double count = 0;
+    if (scale == 0 || arg.size() < 2 || !isdigit(static_cast<unsigned char>(arg[0])) ||
+        !parse_number(arg.substr(0, arg.size() - 1), 1, double(kMaxRunS), &count) ||
+        count != std::floor(count) || int64_t(count) * scale > kMaxRunS) {
+      return "error run takes a whole number of seconds, minutes, hours or days up to 8 days: <N>s, <N>m, <N>h "
+             "or <N>d";
+    }
+    const int64_t seconds = int64_t(count) * scale;
+    const int64_t started = sim_real_ms();
+    for (int64_t i = 0; i < seconds && !g_stop; ++i) {
+      clock_.skip(1000);
+      room_.advance(1.0, relay_.on);
+      core_->tick(clock_.now());
+      if (sntp_on_ && clock_.total_ms() - last_sntp_ms_ >= kSntpPeriodMs) sntp_answer();
+    }
+    // The broker was not silent: the run took no real time for it.
+    link_->link_heard(clock_.now());
+    log("run %s: %lld simulated seconds in %lld ms", arg.c_str(), static_cast<long long>(seconds),
+        static_cast<long long>(sim_real_ms() - started));
+    return "ok run " + arg;
+  }
+
   void report_status() {
     if (core_->online() && !announced_online_) {
       say(std::string("ONLINE ") + core_->identity().id);
@@ -570,6 +602,7 @@ class Simulator {
     }
     if (verb == "time") return time_command(arg);
     if (verb == "dst" && arg.empty()) return dst_command();
+    if (verb == "run") return run_command(arg);
     if (verb == "sntp") {
       if (arg != "on" && arg != "off") return "error sntp takes on or off";
       sntp_on_ = arg == "on";
