@@ -77,6 +77,14 @@ function setpointAtScheduleTime(schedule: WeekSchedule, local: number): number |
   return held;
 }
 
+/**
+ * Whether the schedule runs ("The weekly schedule"): the clock is known, a time zone the contract allows is set
+ * and the week has at least one switch point.
+ */
+export function scheduleRuns(clock: number | null, timeZone: string | null, schedule: WeekSchedule): boolean {
+  return clock !== null && timeZone !== null && parseTimeZone(timeZone) !== null && schedule.some((day) => day.length > 0);
+}
+
 /** The schedule's set point at `utc`, or null when it has no switch point. */
 export function scheduleSetpointAt(schedule: WeekSchedule, rules: TimeZoneRules, utc: number): number | null {
   return setpointAtScheduleTime(schedule, scheduleTime(rules, utc));
@@ -93,9 +101,14 @@ export function nextSwitchPoint(schedule: WeekSchedule, rules: TimeZoneRules, ut
   const weekStart = now - sinceMonday(now);
   const after = points.map((p) => weekStart + p.offset).find((local) => local > now);
   const wanted = after ?? weekStart + WEEK_S + points[0]!.offset;
-  // Schedule time runs at most a day (far more than any offset change) behind UTC plus the week's distance.
+  // Schedule time stands still for as long as local time jumps back, which "Time zones" lets reach two days
+  // (offsets up to ±24:59:59): the bound moves on a day at a time until schedule time has reached the point.
   let low = utc;
   let high = utc + (wanted - now) + DAY_S;
+  while (scheduleTime(rules, high) < wanted) {
+    low = high;
+    high += DAY_S;
+  }
   while (high - low > 1) {
     const middle = low + Math.floor((high - low) / 2);
     if (scheduleTime(rules, middle) >= wanted) high = middle;
