@@ -29,6 +29,10 @@
 // schedule") come in SETs good and bad, and the clock jumps (SNTP forward and back, across the
 // changes of daylight saving time, out of range): whatever they say, the rules above hold, and the
 // set point held is always within target's range.
+// The history (docs/protocol.md "History") records through all of it; its day blobs are damaged,
+// cut, swapped for garbage or made unreadable between steps and reboots, and HISTORY_get comes with
+// `from` good and bad: every answer is a HISTORY the app must accept or a STATE with the error,
+// nothing of it changes the settings, and the stored settings are only ever the ones in force.
 // Prints "unsafe states: U of N steps" and fails when U > 0.
 // Usage: fault_injection [sequences] [steps] [seed]; TRACE=<sequence> prints
 // that sequence step by step on stderr.
@@ -41,6 +45,8 @@
 #include "bme280.h"
 #include "bme280_chip.h"
 #include "fakes.h"
+#include "history_check.h"
+#include "history_log.h"
 
 using namespace hearth;
 using namespace hearth::testing;
@@ -324,6 +330,41 @@ void damage_identity(MemoryStorage& storage, std::mt19937_64& rng) {
   }
 }
 
+// Damages one day of the history as flash does, or makes it unreadable, or readable again.
+void damage_history(MemoryStorage& storage, std::mt19937_64& rng) {
+  const Blob day = static_cast<Blob>(uint8_t(Blob::history_0) + uint8_t(rng() % kHistoryDays));
+  auto found = storage.blobs.find(day);
+  switch (rng() % 6) {
+    case 0:
+      if (found != storage.blobs.end() && !found->second.empty()) {
+        found->second[rng() % found->second.size()] ^= uint8_t(1u << (rng() % 8));
+      }
+      break;
+    case 1: if (found != storage.blobs.end()) found->second.resize(rng() % (found->second.size() + 1)); break;
+    case 2: storage.blobs[day].resize(kHistoryBlobSize + 1 + rng() % 4000, uint8_t(rng())); break;
+    case 3: {
+      std::vector<uint8_t> garbage(kHistoryBlobSize);
+      for (uint8_t& b : garbage) b = uint8_t(rng());
+      storage.blobs[day] = garbage;
+      break;
+    }
+    case 4: storage.read_faults[day] = Error::io; break;
+    default: storage.read_faults.erase(day); break;
+  }
+}
+
+// HISTORY_get's `from`: mostly within the 8 days kept, sometimes wrong in type or range.
+std::string random_history_get(std::mt19937_64& rng, int64_t clock) {
+  switch (rng() % 8) {
+    case 0: return "";
+    case 1: return "\"from\":\"" + std::to_string(clock) + "\"";
+    case 2: return "\"from\":" + std::to_string(clock) + ".5";
+    case 3: return "\"from\":" + std::to_string(rng() % 2 ? 1704067199 : 4102444800);
+    case 4: return "\"from\":" + std::to_string(clock - int64_t(rng() % (9 * 86400)) + 3600);
+    default: return "\"from\":" + std::to_string(clock - int64_t(rng() % (12 * 3600)));
+  }
+}
+
 double pick_temperature(std::mt19937_64& rng) {
   std::uniform_real_distribution<double> realistic(0.0, 30.0), wild(-40.0, 80.0);
   switch (rng() % 10) {
@@ -505,6 +546,7 @@ int main(int argc, char** argv) {
   // Steps in which the schedule, a boost or a hold chose the set point: that they were exercised.
   uint64_t held_by[int(SetpointSource::manual) + 1] = {};
   uint64_t scenario_steps[kScenarios] = {}, scenario_unsafe[kScenarios] = {};
+  uint64_t history_pages = 0, history_slots = 0, history_refused = 0, history_damaged = 0;
   std::string first_problem;
 
   for (int s = 0; s < sequences; ++s) {
@@ -525,6 +567,8 @@ int main(int argc, char** argv) {
       default: rig.sensor.set_chip_fault(ChipFault::none); break;
     }
     rig.boot();
+    // Half the thermostats hear SNTP from the start, so that the history records in more steps.
+    if (s % 2 == 0) rig.core->set_wall_time(1796601600 + int64_t(rng() % (366 * 86400)), rig.now);
     rig.log_on(0);
     rig.make_apps();
     Identities identities;
@@ -539,7 +583,7 @@ int main(int argc, char** argv) {
       rig.world.violations.clear();
       bool ticked = false;
       App& app = rig.apps.empty() ? stranger : rig.apps[rng() % rig.apps.size()];
-      const unsigned kind = unsigned(rng() % 24);
+      const unsigned kind = unsigned(rng() % 26);
       int64_t clock = 1796601600;
       rig.core->wall_time(rig.now, &clock);
       switch (kind) {
@@ -616,6 +660,54 @@ int main(int argc, char** argv) {
           break;
         case 20: case 21: rig.deliver(app.command("SET", random_plan_set(rng, clock))); break;
         case 22: rig.core->set_wall_time(random_sntp(rng, clock), rig.now); break;
+        case 23: {  // a day of history damaged or unreadable, sometimes across a reboot, then running on
+          ++history_damaged;
+          damage_history(rig.storage, rng);
+          const Settings settings = rig.core->settings();
+          const bool settings_stored = !rig.core->settings_unstored() && !rig.core->settings_unread();
+          if (rng() % 2) {
+            rig.core.reset();
+            rig.boot();
+            rig.log_on(uint8_t(rng()));
+            if (rig.apps.empty()) rig.make_apps();
+            if (settings_stored && rig.core->settings() != settings) {
+              rig.world.violations.push_back("settings lost across a reboot with the history damaged");
+            }
+          }
+          const int seconds = 1 + int(rng() % 120);
+          for (int i = 0; i < seconds; ++i) rig.advance(1000);
+          ticked = true;
+          break;
+        }
+        case 24: {  // HISTORY_get: a HISTORY the app accepts, or a STATE with the error; nothing changes
+          const Settings settings = rig.core->settings();
+          rig.link.sent.clear();
+          if (app.session.empty()) {  // as an app does: START first
+            rig.deliver(app.start());
+            for (auto& f : rig.link.sent) {
+              Json j(app.open(f));
+              if (j.str("type") == "STATE") app.session = j.str("session");
+            }
+            rig.link.sent.clear();
+          }
+          rig.deliver(app.command("HISTORY_get", random_history_get(rng, clock)));
+          for (const std::string& frame : rig.link.sent) {
+            const std::string plain = app.open(frame);
+            Json reply(plain);
+            if (reply.str("type") == "HISTORY") {
+              ++history_pages;
+              const std::vector<std::string> problems = history_problems(plain);
+              if (!problems.empty()) rig.world.violations.push_back("a HISTORY the app refuses: " + problems[0]);
+              const cJSON* v;
+              cJSON_ArrayForEach(v, reply.get("heater_s")) history_slots += cJSON_IsNumber(v) ? 1 : 0;
+            } else if (reply.str("type") == "STATE") {
+              ++history_refused;
+              if (reply.is_null("error")) rig.world.violations.push_back("a HISTORY_get answered by a STATE without error");
+            }
+          }
+          if (rig.core->settings() != settings) rig.world.violations.push_back("a HISTORY_get changed the settings");
+          break;
+        }
         default: rig.advance(500 + rng() % 10000); ticked = true; break;
       }
 
@@ -644,6 +736,13 @@ int main(int argc, char** argv) {
         }
       }
       rig.link.sent.clear();
+      // The stored settings are only ever the ones in force: the history's writes go elsewhere.
+      const std::vector<uint8_t>& stored = rig.storage.blobs[Blob::settings];
+      const Result<Settings> read_back = decode_settings(stored.data(), stored.size());
+      if (!rig.core->settings_unread() && !rig.core->settings_unstored() &&
+          (!read_back.ok() || read_back.value != rig.core->settings())) {
+        w.violations.push_back("the stored settings are not the ones in force");
+      }
       if (ticked && !w.on && w.good_reading() && w.read_at == w.time &&
           w.read.reading.temperature < 5.0f && w.time - w.switched_at >= g_min_off &&
           rig.core->heat_reason() != HeatReason::heating_limit) {
@@ -671,6 +770,9 @@ int main(int argc, char** argv) {
   printf("set point chosen by the schedule in %llu steps, a boost in %llu, a hold in %llu, away in %llu\n",
          (unsigned long long)held_by[int(SetpointSource::schedule)], (unsigned long long)held_by[int(SetpointSource::boost)],
          (unsigned long long)held_by[int(SetpointSource::manual)], (unsigned long long)held_by[int(SetpointSource::away)]);
+  printf("history: %llu pages answered holding %llu recorded slots, %llu HISTORY_get refused, %llu days damaged\n",
+         (unsigned long long)history_pages, (unsigned long long)history_slots, (unsigned long long)history_refused,
+         (unsigned long long)history_damaged);
   printf("unsafe states: %llu of %llu steps\n", (unsigned long long)unsafe, (unsigned long long)total);
   if (unsafe != 0) printf("first: %s\n", first_problem.c_str());
   return unsafe == 0 ? 0 : 1;
