@@ -46,8 +46,8 @@
  *   correction costs nothing). Jumping back into an earlier slot drops the samples of every slot after
  *   the one it lands in, in memory and in storage (they do not come back after a reboot or when the
  *   clock comes forward again); the slot it lands in began before the new time, so it keeps its
- *   sample and takes nothing more (that sample already covers its 600 s); the next slot is recorded
- *   afresh when the clock reaches it.
+ *   sample and takes nothing more (that sample already covers its 600 s), or, when it has none, is
+ *   recorded from the landing; the next slot is recorded afresh when the clock reaches it.
  * - Storage: one blob per UTC day; the day in progress is written on every hour of UTC (the write at
  *   hh:00:00 holds every slot before hh:00) and when the day ends (also when the clock jumps out of
  *   it), so a reboot loses what was recorded since the last write. A blob damaged or unreadable counts
@@ -251,6 +251,22 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    why: 'the clock jumping back into a slot never recorded records it from the landing',
+    steps: [
+      clock(`${D}T10:20:00`),
+      at(`${D}T10:20:00`, { setpoint: 21, heater: true }),
+      at(`${D}T10:25:00`),
+      clock(`${D}T10:05:00`),
+      at(`${D}T10:08:00`, { heater: false }),
+      at(`${D}T10:12:00`),
+      // 10:00 was before the clock was first set: recorded from 10:05, on until 10:08.
+      page(`${D}T10:00:00`, `${D}T10:12:00`, `${D}T10:00:00`, [[null, 21, 180], [null, 21, 0]]),
+      at(`${D}T10:25:00`),
+      // 10:20 (on 300 s before the jump) was dropped and is recorded anew from 10:20:00.
+      page(`${D}T10:00:00`, `${D}T10:25:00`, `${D}T10:00:00`, [[null, 21, 180], [null, 21, 0], [null, 21, 0]]),
+    ],
+  },
+  {
     why: 'an SNTP correction of 3 s back within the slot in progress changes nothing: the slot goes on, its heater counted in real time',
     steps: [
       clock(`${D}T10:00:00`),
@@ -438,7 +454,7 @@ const about =
   'from zero; setpoint the one held at the slot\'s end (now, for the slot in progress); heater_s the real seconds on in ' +
   'the slot to the nearest 10, 5 up; a slot is recorded from when the known clock is first in it until it leaves it; ' +
   'a jump back within the slot in progress changes nothing, into an earlier slot drops every later slot in memory and ' +
-  'storage while the slot it lands in keeps its sample and takes nothing more; a jump forward leaves the slots skipped ' +
+  'storage while the slot it lands in keeps its sample and takes nothing more (without one, it is recorded from the landing); a jump forward leaves the slots skipped ' +
   'unrecorded; the day is written on every hour of UTC and when the clock leaves it; damaged or unreadable blobs are ' +
   'unrecorded; days before the 7 before the clock\'s are unrecorded. The generator\'s header says it in full. Every ' +
   'expected value is written by hand. Regenerate with: npx tsx protocol/vectors/make-history-vectors.ts';
