@@ -1,11 +1,11 @@
-import type { KeyboardEvent } from 'react';
+import { useId, type KeyboardEvent } from 'react';
 import { nextSwitchPoint, SETTING_RANGES, type StateMessage } from '@protocol';
 import { formatTemperature } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 import { momentText, thermostatZone } from './thermostat-time';
-import { useTargetControl } from './use-target-control';
+import { useTargetControl, type TargetKind } from './use-target-control';
 
 /**
  * While the schedule or a hold decides, what a change does: hold until the next switch point (docs/protocol.md
@@ -13,9 +13,19 @@ import { useTargetControl } from './use-target-control';
  */
 function holdNote(state: StateMessage, nowUtc: number): string {
   const zone = thermostatZone(state.time_zone);
-  const until = state.setpoint_source === 'manual' && state.manual !== null ? state.manual.until : nextSwitchPoint(state.schedule, zone.rules, nowUtc);
+  const holding = state.manual !== null;
+  const until = holding ? state.manual.until : nextSwitchPoint(state.schedule, zone.rules, nowUtc);
   const end = until === null ? 'until changed' : `until ${momentText(zone, until, nowUtc)}, then the schedule`;
-  return state.setpoint_source === 'manual' ? `Held ${end}` : `A change holds ${end}`;
+  return holding ? `Held ${end}` : `A change holds ${end}`;
+}
+
+/** What a tap on the +/− changes, in words: the note the controls are described by. */
+function kindNote(kind: TargetKind, state: StateMessage | null, awayTarget: number | null, nowUtc: number): string {
+  if (state === null) return '';
+  if (kind === 'boost') return 'Cancel the boost to change the temperature.';
+  if (kind === 'manual') return holdNote(state, nowUtc);
+  const comfort = 'A change sets the comfort target.';
+  return awayTarget === null ? comfort : `Away: holding ${formatTemperature(awayTarget)}. ${comfort}`;
 }
 
 export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awayTarget: number | null }) {
@@ -23,7 +33,8 @@ export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awa
   const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
   const now = useNow();
   const { min, max } = SETTING_RANGES.target;
-  const inactive = disabled || value === null;
+  const inactive = disabled || value === null || kind === 'boost';
+  const noteId = useId();
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (inactive) return;
@@ -55,6 +66,7 @@ export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awa
           className="round-button"
           onClick={() => step(-1)}
           disabled={inactive || (value ?? min) <= min}
+          aria-describedby={noteId}
         >
           <span aria-hidden="true">−</span>
           <span className="visually-hidden">Decrease target temperature</span>
@@ -69,6 +81,7 @@ export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awa
           aria-valuetext={formatTemperature(value)}
           aria-busy={pending}
           aria-disabled={inactive}
+          aria-describedby={noteId}
           className={pending ? 'target-value is-pending' : 'target-value'}
           onKeyDown={onKeyDown}
         >
@@ -79,19 +92,14 @@ export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awa
           className="round-button"
           onClick={() => step(1)}
           disabled={inactive || (value ?? max) >= max}
+          aria-describedby={noteId}
         >
           <span aria-hidden="true">+</span>
           <span className="visually-hidden">Increase target temperature</span>
         </button>
       </div>
-      <p className="target-note" aria-live="polite">
-        {pending
-          ? 'Sending…'
-          : kind === 'manual' && state !== null
-            ? holdNote(state, Math.floor(now / 1000))
-            : awayTarget === null
-              ? ''
-              : `Away: holding ${formatTemperature(awayTarget)}`}
+      <p id={noteId} className="target-note" aria-live="polite">
+        {pending ? 'Sending…' : kindNote(kind, state, awayTarget, Math.floor(now / 1000))}
       </p>
     </section>
   );

@@ -315,11 +315,44 @@ describe('thermostat screen: boost, hold and away-until', () => {
     expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 21.0 °C · comfort');
   });
 
+  it('while the schedule runs and the house is away, the +/− holds, since a new target would change nothing held', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    // Away holds the lower of the schedule's 21.0 and the away temperature: a hold beats both (rows 2 and 4).
+    showState({ ...BERLIN, target: 20, away_target: 16, regime: 'away', setpoint: 16, setpoint_source: 'away', schedule: WEDNESDAY_SCHEDULE });
+    const target = screen.getByRole('spinbutton', { name: 'Target temperature' });
+    expect(target).toHaveAttribute('aria-valuetext', '16.0 °C');
+    expect(target).toHaveAccessibleDescription('A change holds until 22:00, then the schedule');
+    await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
+    act(() => vi.advanceTimersByTime(SET_DEBOUNCE_MS));
+    expect(commands.sent).toEqual([{ manual: 16.5 }]);
+  });
+
+  it('while a boost runs, the +/− is off and says to cancel the boost, which beats any hold', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState({ ...BERLIN, target: 20, schedule: WEDNESDAY_SCHEDULE, setpoint: 23, setpoint_source: 'boost', boost: { setpoint: 23, until: T0 + 3600 } });
+    const increase = screen.getByRole('button', { name: 'Increase target temperature' });
+    expect(increase).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Decrease target temperature' })).toBeDisabled();
+    expect(increase).toHaveAccessibleDescription('Cancel the boost to change the temperature.');
+    expect(screen.getByRole('spinbutton', { name: 'Target temperature' })).toHaveAttribute('aria-valuetext', '23.0 °C');
+    fireEvent.keyDown(screen.getByRole('spinbutton', { name: 'Target temperature' }), { key: 'ArrowUp' });
+    act(() => vi.advanceTimersByTime(SET_DEBOUNCE_MS));
+    expect(commands.sent).toEqual([]);
+
+    await user.click(screen.getByRole('button', { name: 'Cancel boost' }));
+    confirm({ ...BERLIN, target: 20, schedule: WEDNESDAY_SCHEDULE });
+    expect(screen.getByRole('button', { name: 'Increase target temperature' })).toBeEnabled();
+  });
+
   it('without a schedule running, the +/− changes the comfort target as before', async () => {
     const user = setup();
     const commands = renderScreen();
     showState({ ...BERLIN, target: 20 });
-    await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
+    const increase = screen.getByRole('button', { name: 'Increase target temperature' });
+    expect(increase).toHaveAccessibleDescription('A change sets the comfort target.');
+    await user.click(increase);
     act(() => vi.advanceTimersByTime(SET_DEBOUNCE_MS));
     expect(commands.sent).toEqual([{ target: 20.5 }]);
   });

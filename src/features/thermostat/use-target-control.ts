@@ -1,19 +1,28 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SetFields, StateMessage } from '@protocol';
+import { heldSetpoint, scheduleRuns, type SetFields, type StateMessage } from '@protocol';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 import { clampTarget, SET_DEBOUNCE_MS, stepTarget } from './target-step';
 
 /**
- * What a change of the shown temperature asks of the thermostat: `target`, the comfort temperature, or, while the
- * schedule (or a hold) decides, `manual`: a hold until the next switch point (docs/protocol.md "Which set point
- * holds"), since a new `target` would change nothing the schedule holds.
+ * What a change of the shown temperature asks of the thermostat (docs/protocol.md "Which set point holds"):
+ * - `target`, the comfort temperature, when nothing but the regime decides;
+ * - `manual`, a hold until the next switch point, while the schedule runs or a hold does: a hold beats the
+ *   schedule, an away-until and the away regime (rows 2 to 5), where a new `target` would change nothing held;
+ * - nothing while a boost runs: it beats a hold too (row 1), so the control waits until the boost is cancelled.
  */
-export type TargetKind = 'target' | 'manual';
+export type TargetKind = 'target' | 'manual' | 'boost';
 
-export const targetKindOf = (source: StateMessage['setpoint_source'] | undefined): TargetKind =>
-  source === 'schedule' || source === 'manual' ? 'manual' : 'target';
+type KindFields = Pick<StateMessage, 'time' | 'time_zone' | 'schedule' | 'boost' | 'manual'>;
+
+export function targetKindOf(state: KindFields | undefined): TargetKind {
+  if (state === undefined) return 'target';
+  // Overrides are shown while the clock is unknown but run only once it is known; STATE nulls an ended one.
+  if (state.time !== null && state.boost !== null) return 'boost';
+  if (state.time !== null && state.manual !== null) return 'manual';
+  return scheduleRuns(state.time, state.time_zone, state.schedule) ? 'manual' : 'target';
+}
 
 export interface TargetControl {
   /** What to show: the person's choice while unconfirmed, otherwise the thermostat's. */
@@ -26,17 +35,31 @@ export interface TargetControl {
   sendNow: () => void;
 }
 
-/** The temperature the control shows: the hold's or the schedule's while they decide, else the comfort target. */
+/**
+ * The temperature the control shows: the comfort target when that is what changes, else what the table holds
+ * (the boost's, the hold's, or the schedule's as the regime leaves it), whatever the reading's safety rules do.
+ */
 function confirmedValue(state: StateMessage | undefined, kind: TargetKind): number | null {
   if (state === undefined) return null;
   if (kind === 'target') return state.target;
-  return state.manual?.setpoint ?? state.setpoint;
+  return heldSetpoint({
+    clock: state.time,
+    timeZone: state.time_zone,
+    schedule: state.schedule,
+    target: state.target,
+    awayTarget: state.away_target,
+    regime: state.regime,
+    manual: state.manual,
+    boost: state.boost,
+    awayUntil: state.away_until,
+  }).setpoint;
 }
 
 export function useTargetControl(): TargetControl {
-  const kind = useAppStore((s) => targetKindOf(selectCurrentState(s)?.state.setpoint_source));
+  const kind = useAppStore((s) => targetKindOf(selectCurrentState(s)?.state));
   const confirmed = useAppStore((s) => confirmedValue(selectCurrentState(s)?.state, kind));
   const pendingValue = useAppStore((s) => {
+    if (kind === 'boost') return undefined;
     const sent = s.pendingSettings?.[kind];
     return typeof sent === 'number' ? sent : undefined;
   });
@@ -52,7 +75,7 @@ export function useTargetControl(): TargetControl {
     const value = draftRef.current;
     draftRef.current = null;
     setDraft(null);
-    if (value === null) return;
+    if (value === null || kind === 'boost') return;
     // The kind at the last tap: what the note beside the control said the change would do.
     const fields: SetFields = kind === 'manual' ? { manual: value } : { target: value };
     sendSettings(fields);
@@ -71,10 +94,10 @@ export function useTargetControl(): TargetControl {
 
   const step = useCallback(
     (direction: 1 | -1) => {
-      if (shown === null) return;
+      if (shown === null || kind === 'boost') return;
       setTo(stepTarget(shown, direction));
     },
-    [shown, setTo],
+    [shown, kind, setTo],
   );
 
   useEffect(() => () => clearTimeout(timer.current), []);
