@@ -74,7 +74,7 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
   await screen.increaseTarget.click();
   await expect(screen.target).not.toHaveAttribute('aria-busy', 'true');
   await expect(screen.geofence).toBeVisible();
-  await expect(page.getByText('Last 24 hours', { exact: false })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'History', exact: true })).toBeVisible();
   await screen.changeSettings(async (settings) => {
     await settings.getByLabel('Your name').fill('Ada');
     // The Permissions-Policy grants the app (itself only) geolocation, clipboard writes and Web Serial; this uses the first.
@@ -94,7 +94,7 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
   await expectStrictPolicy(fromCache, 'the document from the service worker');
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.controller !== null)).toBe(true);
   await screen.expectLive();
-  await expect(page.getByText('Last 24 hours', { exact: false })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'History', exact: true })).toBeVisible();
 
   // The install page is no route of the app: with the service worker in control it still comes from the broker.
   const installPage = await page.goto('/firmware.html');

@@ -64,7 +64,7 @@ test('screenshots of the thermostat screen on a phone and a desktop, light and d
   await expect.poll(() => screen.shownTemperature()).toBeGreaterThan(20.2);
   // The geofence and history cards are their own chunks: shoot the screen a person sees, not placeholders.
   await expect(page.getByRole('switch', { name: 'Geofence' })).toBeVisible();
-  await expect(page.getByText('Last 24 hours', { exact: false })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'History', exact: true })).toBeVisible();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   for (const [device, size] of Object.entries(SIZES)) {
     await page.setViewportSize(size);

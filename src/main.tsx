@@ -25,6 +25,10 @@ void import('@/features/history/history-recorder').then(({ historyRecorder }) =>
   historyRecorder.follow(appStore);
   addEventListener('pagehide', () => void historyRecorder.flush());
 });
+void import('@/features/history/history-cache').then(({ historyPageCache }) => {
+  historyPageCache.follow(appStore);
+  addEventListener('pagehide', () => void historyPageCache.flush());
+});
 void import('@/features/geofence/geofence-watcher').then(({ startGeofenceWatcher }) => {
   startGeofenceWatcher({ store: appStore, geolocation: navigator.geolocation, sendPresence: commands.sendPresence, forgetPresence: commands.forgetPresence });
 });

@@ -5,6 +5,7 @@ import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
 import { keyBytes } from '@/lib/thermostats';
 import type { AppState, AppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
+import { wantedHistoryPages } from '@/stores/history-slice';
 import { brokerUrlOf } from '@/lib/broker-url';
 
 function linkOf(state: AppState): ThermostatLink | null {
@@ -40,6 +41,8 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
       pendingSettings: (settings) => store.getState().setPendingSettings(settings),
       commandFailed: (reason) => store.getState().setCommandError(reason),
       owntracksAnswered: (id, sent, answer) => store.getState().owntracksAnswered(id, sent, answer),
+      history: (id, history, receivedAt) => store.getState().receiveHistory(id, history, receivedAt),
+      historyWanted: (id) => wantedHistoryPages(store.getState(), id, Date.now()),
     },
   });
   client.setOwntracks(owntracksOf(initial));

@@ -1,9 +1,29 @@
-import { lazy, Suspense, useCallback, useEffect, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ClientId } from '@protocol';
+import type { HistoryPages } from '@/lib/connection/history-pages';
+import { useNow } from '@/hooks/use-now';
+import { useAppStore } from '@/stores/app-store';
+import { HeatingDays } from './heating-days';
+import './history.css';
 import { historyRecorder, type HistoryRecorder } from './history-recorder';
+import { heatingDays, mergeHistory, slotsBetween } from './history-series';
+import { historySummary, historyZone } from './history-words';
 
 const HistoryChart = lazy(() => import('./history-chart'));
 
+const DAY_S = 86_400;
+const PERIODS = {
+  day: { label: '24 hours', phrase: 'last 24 hours', seconds: DAY_S },
+  week: { label: '7 days', phrase: 'last 7 days', seconds: 7 * DAY_S },
+} as const;
+type Period = keyof typeof PERIODS;
+
+const NO_PAGES: HistoryPages = {};
+
+/**
+ * What really happened at home: the thermostat's own history, with what this app saw filling the slots the thermostat
+ * has no record of, over 24 hours or 7 days, and the heating hours of each of the thermostat's days.
+ */
 export function HistoryPanel({ thermostatId, recorder = historyRecorder }: { thermostatId: ClientId; recorder?: HistoryRecorder }) {
   // A stable subscribe, or React would unsubscribe and subscribe again on every render.
   const subscribe = useCallback((listener: () => void) => recorder.subscribe(listener), [recorder]);
@@ -11,21 +31,57 @@ export function HistoryPanel({ thermostatId, recorder = historyRecorder }: { the
   useEffect(() => {
     void recorder.load(thermostatId);
   }, [recorder, thermostatId]);
+  const pages = useAppStore((state) => state.historyPages[thermostatId] ?? NO_PAGES);
+  const timeZone = useAppStore((state) => state.lastStates[thermostatId]?.state.time_zone ?? null);
+  const clockUnknown = useAppStore((state) => state.lastStates[thermostatId]?.state.time === null);
+  const hasPages = Object.keys(pages).length > 0;
+  const [period, setPeriod] = useState<Period>('week');
+  // The slots move on every 10 minutes; a minute's step keeps the work to once a minute.
+  const nowS = Math.floor(useNow() / 60_000) * 60;
+  const zone = useMemo(() => historyZone(timeZone), [timeZone]);
+  const history = useMemo(() => mergeHistory(pages, samples, nowS), [pages, samples, nowS]);
+  const from = nowS - PERIODS[period].seconds;
+  const slots = useMemo(() => slotsBetween(history, from, nowS), [history, from, nowS]);
+  const days = useMemo(() => heatingDays(history, zone.rules, nowS), [history, zone, nowS]);
+  const summary = historySummary(slots, PERIODS[period].phrase);
+  const ids = { period: useId(), caption: useId(), summary: useId() };
 
   return (
     <section className="card" aria-labelledby="history-heading">
       <h2 id="history-heading" className="card-title">
-        Last 24 hours
+        History
       </h2>
-      <div className="chart-frame">
-        {samples.length < 2 ? (
-          <p className="muted">The chart fills in as readings arrive; they are kept on this device for 24 hours.</p>
-        ) : (
-          <Suspense fallback={<p className="muted">Loading chart…</p>}>
-            <HistoryChart samples={samples} />
-          </Suspense>
-        )}
+      <div role="radiogroup" aria-labelledby={ids.period} className="history-period">
+        <span id={ids.period} className="muted">
+          Show
+        </span>
+        {(Object.keys(PERIODS) as Period[]).map((key) => (
+          <label key={key}>
+            <input type="radio" name={`${ids.period}-period`} checked={period === key} onChange={() => setPeriod(key)} /> {PERIODS[key].label}
+          </label>
+        ))}
       </div>
+      {clockUnknown ? (
+        <p className="muted">The thermostat does not know the time yet, so it records no history: what you see is what this app saw.</p>
+      ) : hasPages ? (
+        <p className="muted">From the thermostat’s own record; what this app saw fills the slots it has none for.</p>
+      ) : (
+        <p className="muted">The thermostat’s own record has not arrived yet: what you see is what this app saw.</p>
+      )}
+      <figure className="chart-frame">
+        <figcaption id={ids.caption}>Temperature, set point and heater on-time, {PERIODS[period].phrase}</figcaption>
+        <div role="img" aria-labelledby={ids.caption} aria-describedby={ids.summary}>
+          {history.size === 0 ? null : (
+            <Suspense fallback={<p className="muted">Loading chart…</p>}>
+              <HistoryChart slots={slots} from={from} to={nowS} rules={zone.rules} />
+            </Suspense>
+          )}
+        </div>
+        <p id={ids.summary} className="muted">
+          {summary}
+        </p>
+      </figure>
+      <HeatingDays days={days} zoneKnown={zone.known} />
     </section>
   );
 }

@@ -10,16 +10,17 @@ let database = 0;
 const freshIdb = () => createStore(`history-test-${(database += 1)}`, 'samples');
 
 describe('appendSample', () => {
-  it('thins steady readings to one per 30 s but keeps every heater or setpoint change', () => {
+  it('thins steady readings to one a minute but keeps every heater or setpoint change', () => {
     let samples: Sample[] = [];
     const on = { heater: true };
-    for (const s of [sample(0), sample(10), sample(20, on), sample(25, on), sample(50, on), sample(51, { ...on, setpoint: 17 })]) {
+    for (const s of [sample(0), sample(10), sample(20, on), sample(25, on), sample(50, on), sample(80, on), sample(81, { ...on, setpoint: 17 })]) {
       samples = appendSample(samples, s);
     }
-    expect(samples.map((s) => s.t)).toEqual([0, 20, 50, 51]);
+    expect(samples.map((s) => s.t)).toEqual([0, 20, 80, 81]);
   });
 
-  it('forgets samples older than 24 h', () => {
+  it('forgets samples older than the 8 days the thermostat keeps', () => {
+    expect(HISTORY_WINDOW_S).toBe(8 * 86_400);
     const samples = appendSample([sample(0), sample(100)], sample(HISTORY_WINDOW_S + 50));
     expect(samples.map((s) => s.t)).toEqual([100, HISTORY_WINDOW_S + 50]);
   });

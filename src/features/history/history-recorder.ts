@@ -1,5 +1,5 @@
 import { createStore as createIdbStore, get, set, type UseStore } from 'idb-keyval';
-import { isFiniteNumber, isObject, type ClientId, type StateMessage } from '@protocol';
+import { HISTORY_DAYS, isFiniteNumber, isObject, type ClientId, type StateMessage } from '@protocol';
 import type { AppStore } from '@/stores/app-store';
 
 export interface Sample {
@@ -11,9 +11,13 @@ export interface Sample {
   heater: boolean;
 }
 
-export const HISTORY_WINDOW_S = 24 * 60 * 60;
-/** STATEs may come every few seconds; one point per half minute draws the same 24 h chart. */
-const MIN_SPACING_S = 30;
+/** As long as the thermostat keeps its own (docs/protocol.md "History"): what the app saw fills the slots it did not record. */
+export const HISTORY_WINDOW_S = HISTORY_DAYS * 24 * 60 * 60;
+/**
+ * STATEs may come every few seconds; the chart shows 10-minute slots, so a point a minute says as much, and keeps 8
+ * days of an app left open at under 12,000 samples.
+ */
+const MIN_SPACING_S = 60;
 const SAVE_DELAY_MS = 5000;
 
 const isNumberOrNull = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
@@ -54,7 +58,7 @@ type Listener = () => void;
 /** One shared empty list: useSyncExternalStore needs the same value back while nothing changed. */
 const NO_SAMPLES: Sample[] = [];
 
-/** Keeps 24 h of samples per thermostat in IndexedDB, fed from the store's accepted STATEs. */
+/** Keeps 8 days of what the app saw per thermostat in IndexedDB, fed from the store's accepted STATEs. */
 export class HistoryRecorder {
   private readonly cache = new Map<ClientId, Sample[]>();
   private readonly loading = new Map<ClientId, Promise<void>>();
