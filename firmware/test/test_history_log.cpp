@@ -3,12 +3,14 @@
 // simulated seconds.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "fakes.h"
 #include "history_log.h"
+#include "vectors.h"
 
 using namespace hearth;
 using namespace hearth::testing;
@@ -100,7 +102,7 @@ TEST_CASE("history: the heater's seconds go to the slot they were in, to the nea
   }
 }
 
-TEST_CASE("history: a slot's temperature is the mean of its good readings, rounded half up") {
+TEST_CASE("history: a slot's temperature is the mean of its good readings, rounded half away from zero") {
   struct Case {
     const char* what;
     std::vector<Centi> readings;  // one every 5 s from the slot's start, then none
@@ -111,8 +113,9 @@ TEST_CASE("history: a slot's temperature is the mean of its good readings, round
       {"one", {2136}, 2136},
       {"20.00 and 20.01 make 20.01", {2000, 2001}, 2001},
       {"three", {2000, 2001, 2001}, 2001},
-      {"-1.01 and -1.00 make -1.00 (half up, as Math.round)", {-101, -100}, -100},
-      {"-1.02 and -1.01 make -1.01", {-102, -101}, -101},
+      {"-1.01 and -1.00 make -1.01 (away from zero)", {-101, -100}, -101},
+      {"-1.02 and -1.01 make -1.02", {-102, -101}, -102},
+      {"-1.00, -1.00 and -1.01 make -1.00", {-100, -100, -101}, -100},
       {"the plausible extremes", {-2000, 6000}, 2000},
   };
   for (const Case& c : cases) {
@@ -235,8 +238,8 @@ TEST_CASE("history: clock jumps: back drops the later slots, forward leaves a ga
        11 * h + 5 * m, 10 * h + 23 * m,
        {{10 * h + 10 * m, true}, {10 * h + 20 * m, true}, {10 * h + 30 * m, false},
         {10 * h + 50 * m, false}, {11 * h, false}},
-       // 10:00 and 11:00; 11:00 is written again only when the clock reaches it again
-       2},
+       // 10:00, 11:00, and the day at once at the jump back, so the drops reach storage
+       3},
       {"back within the slot: nothing dropped", 10 * h + 8 * m, 10 * h + 1 * m,
        {{9 * h + 50 * m, true}, {10 * h, true}}, 1},
       {"forward into the next day: that day's end written, the day between never",
@@ -262,27 +265,36 @@ TEST_CASE("history: clock jumps: back drops the later slots, forward leaves a ga
   }
 }
 
-TEST_CASE("history: the clock back into an earlier day: that day read back and cut, today dropped") {
+TEST_CASE("history: the clock back into an earlier day: that day read back and cut, the later days dropped in storage") {
   Recorder r;
   r.run(kMonday + 20 * kHour, kMonday + kDay + 3 * kHour + 30 * 60, 5);  // Tuesday 03:30
   const uint32_t before = r.log.writes();
-  // Back to Monday 22:05: Monday from 22:00 on and all of Tuesday are after the new time.
+  // Back to Monday 22:05: Monday after 22:00 and all of Tuesday are after the new time.
   r.utc = kMonday + 22 * kHour + 5 * 60;
   r.tick();
-  CHECK(r.log.writes() == before);  // nothing written over
+  CHECK(r.log.writes() == before + 2);  // Tuesday written empty, Monday cut
+  const std::vector<uint8_t>& tuesday = r.storage.blobs[history_blob(history_day(kMonday) + 1)];
+  REQUIRE(check_history_day(tuesday.data(), tuesday.size(), history_day(kMonday) + 1) == Error::none);
+  for (size_t i = 0; i < kHistorySlotsPerDay; ++i) CHECK_FALSE(history_blob_sample(tuesday.data(), i).recorded());
   CHECK(r.log.day() == history_day(kMonday));
   const auto page = r.page(kMonday + 20 * kHour, r.utc);
   REQUIRE(page.size() == 13);
   for (size_t i = 0; i < 12; ++i) CHECK(page[i].recorded());
-  CHECK(page[12].recorded());  // 22:00, in progress again from 22:05
+  CHECK(page[12].recorded());  // 22:00 keeps the sample it had
   r.run(r.utc + 1, kMonday + 23 * kHour + 1, 5);
-  // 22:00 recorded afresh: only what came after the new time.
   CHECK(r.at(kMonday + 22 * kHour, r.utc).recorded());
   CHECK(r.at(kMonday + 22 * kHour + 50 * 60, r.utc).recorded());
-  // Tuesday's blob is still the old one, but no page shows a slot after the clock; when Tuesday
-  // comes again each slot it records replaces the old one.
-  r.run(r.utc, kMonday + kDay + 30 * 60, 5);
-  CHECK(r.page(kMonday + kDay, r.utc).size() == 4);
+  // Tuesday, when the clock comes to it again, has only what it records from then.
+  r.run(r.utc, kMonday + kDay + 30 * 60 + 6, 5);
+  const auto tuesday_page = r.page(kMonday + kDay, r.utc);
+  REQUIRE(tuesday_page.size() == 4);
+  for (const auto& x : tuesday_page) CHECK(x.recorded());
+  r.reboot();
+  r.run(kMonday + kDay + 2 * kHour, kMonday + kDay + 2 * kHour + 1);
+  // The hour before the reboot was never written; Tuesday's old 00:30 to 03:20 never comes back.
+  const auto after = r.page(kMonday + kDay, r.utc);
+  REQUIRE(after.size() == 13);
+  for (size_t i = 0; i < 12; ++i) CHECK_FALSE(after[i].recorded());
 }
 
 TEST_CASE("history: a day blob damaged, of another day, too large or unreadable is unrecorded") {
@@ -427,4 +439,102 @@ TEST_CASE("history: day blob round trip, and only one encoding") {
   CHECK_FALSE(history_blob_sample(blob, 4).recorded());
   CHECK(history_blob(20000) == history_blob(20008));
   CHECK(history_blob(20000) != history_blob(20001));
+}
+
+// protocol/vectors/history.json: every scenario's steps through the real log, ticked once a second
+// of the clock with the state in force (the generator's header says what each step means), and
+// every page it answers against the hand-written one.
+TEST_CASE("history: every scenario of protocol/vectors/history.json") {
+  Json root(read_vector_file("history.json"));
+  const cJSON* scenario;
+  int scenarios = 0, pages = 0;
+  cJSON_ArrayForEach(scenario, root.get("scenarios")) {
+    ++scenarios;
+    const std::string why = cJSON_GetObjectItemCaseSensitive(scenario, "why")->valuestring;
+    CAPTURE(why);
+    Recorder r;
+    bool known = false;
+    bool heater = false;
+    bool held = false;
+    Centi setpoint = 0;
+    auto tick = [&](bool reading, Centi temperature) {
+      HistoryTick t;
+      t.reading = reading;
+      t.temperature = temperature;
+      t.held = held;
+      t.setpoint = setpoint;
+      t.heater_on = heater;
+      r.log.record(r.utc, r.mono, t, r.storage, r.scratch);
+    };
+    const cJSON* step;
+    int index = 0;
+    cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(scenario, "steps")) {
+      CAPTURE(index++);
+      auto item = [step](const char* name) { return cJSON_GetObjectItemCaseSensitive(step, name); };
+      if (const cJSON* clock = item("clock")) {
+        known = true;
+        r.utc = int64_t(clock->valuedouble);
+        tick(false, 0);
+      } else if (const cJSON* at = item("at")) {
+        const int64_t until = int64_t(at->valuedouble);
+        REQUIRE(known);
+        REQUIRE(until >= r.utc);
+        while (r.utc + 1 < until) {
+          ++r.utc;
+          r.mono += 1000;
+          tick(false, 0);
+        }
+        if (until > r.utc) r.mono += 1000;
+        r.utc = until;
+        if (const cJSON* h = item("heater")) heater = cJSON_IsTrue(h);
+        if (const cJSON* s = item("setpoint")) {
+          held = cJSON_IsNumber(s);
+          setpoint = held ? Centi(std::lround(s->valuedouble * 100)) : 0;
+        }
+        const cJSON* reading = item("reading");
+        tick(cJSON_IsNumber(reading), cJSON_IsNumber(reading) ? Centi(std::lround(reading->valuedouble * 100)) : 0);
+      } else if (item("reboot") != nullptr) {
+        r.reboot();
+        known = heater = held = false;
+        r.mono += 1000;
+      } else if (const cJSON* day = item("damage_day")) {
+        auto& blob = r.storage.blobs[history_blob(history_day(int64_t(day->valuedouble)))];
+        REQUIRE(!blob.empty());
+        blob[blob.size() / 2] ^= 0x20;
+      } else if (const cJSON* day = item("unreadable_day")) {
+        r.storage.read_faults[history_blob(history_day(int64_t(day->valuedouble)))] = Error::io;
+      } else if (const cJSON* from = item("page")) {
+        ++pages;
+        const cJSON* expect = item("expect");
+        const int64_t f = int64_t(from->valuedouble);
+        std::vector<HistorySample> page;
+        if (known) page = r.page(f, r.utc);
+        auto field = [expect](const char* name) { return cJSON_GetObjectItemCaseSensitive(expect, name); };
+        if (known) {
+          CHECK(field("time")->valuedouble == double(r.utc));
+        } else {
+          CHECK(cJSON_IsNull(field("time")));
+        }
+        CHECK(field("from")->valuedouble == double(history_slot_start(f)));
+        REQUIRE(cJSON_GetArraySize(field("temperature")) == int(page.size()));
+        for (size_t i = 0; i < page.size(); ++i) {
+          CAPTURE(i);
+          const HistorySample& s = page[i];
+          const cJSON* t = cJSON_GetArrayItem(field("temperature"), int(i));
+          const cJSON* p = cJSON_GetArrayItem(field("setpoint"), int(i));
+          const cJSON* h = cJSON_GetArrayItem(field("heater_s"), int(i));
+          const bool has_t = s.recorded() && s.temperature != kHistoryNoTemperature;
+          const bool has_p = s.recorded() && s.setpoint != kHistoryNoSetpoint;
+          CHECK(cJSON_IsNumber(t) == has_t);
+          if (has_t && cJSON_IsNumber(t)) CHECK(s.temperature == std::lround(t->valuedouble * 100));
+          CHECK(cJSON_IsNumber(p) == has_p);
+          if (has_p && cJSON_IsNumber(p)) CHECK(history_setpoint_centi(s.setpoint) == std::lround(p->valuedouble * 100));
+          CHECK(cJSON_IsNumber(h) == s.recorded());
+          if (s.recorded() && cJSON_IsNumber(h)) CHECK(s.heater * 10 == std::lround(h->valuedouble));
+        }
+      }
+    }
+  }
+  CHECK(scenarios >= 16);
+  CHECK(pages > 30);
 }

@@ -20,11 +20,10 @@ Blob history_blob(int64_t day) {
 
 int16_t history_temperature(int32_t sum_centi, uint32_t count) {
   if (count == 0) return kHistoryNoTemperature;
-  // floor((2·sum + count) / (2·count)): half up, for negative sums too.
-  const int64_t twice = 2 * int64_t(sum_centi) + int64_t(count);
-  const int64_t divisor = 2 * int64_t(count);
-  int64_t mean = twice / divisor;
-  if (twice % divisor != 0 && twice < 0) --mean;
+  // Half away from zero: (|sum| + count/2) / count, truncated, with the sum's sign.
+  const int64_t magnitude = sum_centi < 0 ? -int64_t(sum_centi) : int64_t(sum_centi);
+  const int64_t rounded = (2 * magnitude + int64_t(count)) / (2 * int64_t(count));
+  int64_t mean = sum_centi < 0 ? -rounded : rounded;
   if (mean < kLowestCenti) mean = kLowestCenti;
   if (mean > kHighestCenti) mean = kHighestCenti;
   return int16_t(mean);
@@ -45,6 +44,7 @@ uint8_t history_heater(uint32_t on_ms) {
 }
 
 size_t encode_history_day(int64_t day, const HistorySample* samples, uint8_t out[kHistoryBlobSize]) {
+  const HistorySample unrecorded;
   out[0] = 'H';
   out[1] = 'D';
   out[2] = kHistoryVersion;
@@ -52,7 +52,7 @@ size_t encode_history_day(int64_t day, const HistorySample* samples, uint8_t out
   uint8_t* p = out + kHeaderBytes;
   for (size_t i = 0; i < kHistorySlotsPerDay; ++i) {
     // Unrecorded is stored one way only.
-    const HistorySample s = samples[i].recorded() ? samples[i] : HistorySample();
+    const HistorySample s = samples != nullptr && samples[i].recorded() ? samples[i] : unrecorded;
     const uint16_t t = uint16_t(s.temperature);
     *p++ = uint8_t(t & 0xff);
     *p++ = uint8_t(t >> 8);
@@ -100,23 +100,12 @@ void HistoryLog::record(int64_t utc, uint64_t now, const HistoryTick& tick, Stor
                         uint8_t* scratch) {
   const int64_t slot = history_slot_start(utc);
   if (!active_) {
-    start(utc, storage, scratch);
+    start(utc, true, storage, scratch);
   } else if (utc < last_utc_ && slot != slot_start_) {
-    if (history_day(utc) == day_) {
-      // Back within the day: the slot in progress and those after the new time are dropped; the
-      // slot the clock lands in is recorded afresh from the new time.
-      drop_from(history_slot_index(utc));
-      open(slot);
-    } else {
-      // Back into an earlier day: the day in RAM lies wholly after the new time, so it is dropped
-      // unwritten, and the earlier day is read back and cut at the new time, as at a boot. Blobs
-      // of the days after the new time are not written over (only a day's own write replaces its
-      // blob): no page shows a slot after the clock, and each of those days, when the clock
-      // reaches it again, replaces every slot it records and its blob at its first hour.
-      start(utc, storage, scratch);
-    }
+    jump_back(utc, storage, scratch);
   } else {
-    // The heater's state since the last tick counts in the slot that tick was in.
+    // The heater's time on since the last tick, as it really passed (a jump of the clock takes
+    // none), counts in the slot that tick was in. A jump back within the slot changes nothing.
     if (heater_on_) {
       const uint64_t elapsed = now - last_at_;
       heater_ms_ += uint32_t(elapsed < 600000 ? elapsed : 600000);
@@ -125,8 +114,10 @@ void HistoryLog::record(int64_t utc, uint64_t now, const HistoryTick& tick, Stor
     if (slot != slot_start_) {
       close();
       if (history_day(slot) != day_) {
-        write_day(storage, scratch);  // the day has ended
-        start(utc, storage, scratch);
+        write_day(storage, scratch);  // the day has ended, or the clock jumped out of it
+        // A day the clock enters has nothing recorded yet: whatever its blob still holds is from a
+        // time the clock has since gone back over, or 8 days old.
+        start(utc, false, storage, scratch);
       } else {
         if (slot / 3600 != slot_start_ / 3600) write_day(storage, scratch);  // on the hour
         open(slot);
@@ -152,20 +143,53 @@ void HistoryLog::stop() {
   active_ = false;
 }
 
-// The day of `utc` as far as storage has it: what its last write kept, up to the slot `utc` is
-// in (a later one can only come from a clock that has since gone back). A blob that is missing,
-// damaged, of another day or unreadable leaves the day unrecorded; the day's own write replaces
-// it at the next hour.
-void HistoryLog::start(int64_t utc, Storage& storage, uint8_t* scratch) {
+// The day of `utc`, read back from storage when asked (after a boot: what its last write kept),
+// else empty. A blob that is missing, damaged, of another day or unreadable leaves the day
+// unrecorded; the day's own write replaces it at the next hour.
+void HistoryLog::start(int64_t utc, bool read_back, Storage& storage, uint8_t* scratch) {
   day_ = history_day(utc);
-  const Result<size_t> read = storage.read(history_blob(day_), scratch, kHistoryBlobSize);
-  const bool good = read.ok() && check_history_day(scratch, read.value, day_) == Error::none;
+  bool good = false;
+  if (read_back) {
+    const Result<size_t> read = storage.read(history_blob(day_), scratch, kHistoryBlobSize);
+    good = read.ok() && check_history_day(scratch, read.value, day_) == Error::none;
+  }
   for (size_t i = 0; i < kHistorySlotsPerDay; ++i) {
     samples_[i] = good ? history_blob_sample(scratch, i) : HistorySample();
   }
-  drop_from(history_slot_index(utc));
-  open(history_slot_start(utc));
+  land(utc);
   active_ = true;
+}
+
+// The slot the clock lands in (set after a boot, or jumped back to): the slots after it are
+// dropped; it keeps a sample it has and takes nothing more (that sample covers the slot's 600 s
+// already), or, with none, is recorded from now.
+void HistoryLog::land(int64_t utc) {
+  const size_t index = history_slot_index(utc);
+  drop_from(index + 1);
+  open(history_slot_start(utc));
+  keep_ = samples_[index].recorded();
+}
+
+// The clock jumped back into an earlier slot: every slot after the one it lands in is dropped, in
+// RAM and in storage, so that none comes back after a reboot or when the clock comes forward again
+// (docs/protocol.md "History"). Back into an earlier day, each day after it that storage may still
+// hold (at most the 8 kept) is written empty under its own day number, and the day landed in is
+// read back and cut; either way the day in RAM is written at once. A rare event: an SNTP
+// correction within the slot in progress never gets here.
+void HistoryLog::jump_back(int64_t utc, Storage& storage, uint8_t* scratch) {
+  const int64_t day = history_day(utc);
+  if (day == day_) {
+    land(utc);
+  } else {
+    const int64_t oldest = day_ - int64_t(kHistoryDays) + 1;
+    for (int64_t later = day + 1 > oldest ? day + 1 : oldest; later <= day_; ++later) {
+      encode_history_day(later, nullptr, scratch);
+      storage.write(history_blob(later), scratch, kHistoryBlobSize);
+      ++writes_;
+    }
+    start(utc, true, storage, scratch);
+  }
+  write_day(storage, scratch);
 }
 
 void HistoryLog::open(int64_t slot_start) {
@@ -174,10 +198,11 @@ void HistoryLog::open(int64_t slot_start) {
   readings_ = 0;
   heater_ms_ = 0;
   setpoint_ = kHistoryNoSetpoint;
+  keep_ = false;
 }
 
 void HistoryLog::close() {
-  if (history_day(slot_start_) == day_) samples_[history_slot_index(slot_start_)] = in_progress();
+  if (!keep_ && history_day(slot_start_) == day_) samples_[history_slot_index(slot_start_)] = in_progress();
 }
 
 void HistoryLog::drop_from(size_t slot) {
@@ -193,6 +218,7 @@ void HistoryLog::write_day(Storage& storage, uint8_t* scratch) {
 }
 
 HistorySample HistoryLog::in_progress() const {
+  if (keep_) return samples_[history_slot_index(slot_start_)];
   HistorySample s;
   s.temperature = history_temperature(temperature_sum_, readings_);
   s.setpoint = setpoint_;

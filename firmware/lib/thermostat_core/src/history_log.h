@@ -4,7 +4,8 @@
 // Only the UTC day in progress lives in RAM (144 samples of 4 bytes, and the slot being
 // accumulated); the days before it live in flash, one blob per day (Blob::history_0 + day % 8),
 // and are read into the caller's scratch buffer only when a page asks for them. The day in
-// progress is written on every hour of UTC and when the day ends, never more, so a power cut
+// progress is written on every hour of UTC and when the clock leaves it (the day ends, or the clock
+// jumps out of it), and at once when the clock jumps back into an earlier slot, so a power cut
 // loses at most the last hour. A blob that is damaged, of another day or unreadable counts as
 // unrecorded; nothing here touches the heater or the settings.
 #pragma once
@@ -56,7 +57,7 @@ inline int64_t history_slot_start(int64_t utc) { return utc - utc % kHistoryInte
 inline size_t history_slot_index(int64_t utc) { return size_t((utc % kSecondsPerDay) / kHistoryIntervalS); }
 Blob history_blob(int64_t day);
 
-// Sample <-> the contract's values: the mean rounded half up as Math.round does, a set point to
+// Sample <-> the contract's values: the mean rounded half away from zero, a set point to
 // its nearest tenth (what an old firmware stored in hundredths included), the heater's time to
 // the nearest 10 s.
 int16_t history_temperature(int32_t sum_centi, uint32_t count);
@@ -64,6 +65,7 @@ uint8_t history_setpoint(Centi setpoint);
 Centi history_setpoint_centi(uint8_t setpoint);
 uint8_t history_heater(uint32_t on_ms);
 
+// `samples` nullptr: the day with nothing recorded.
 size_t encode_history_day(int64_t day, const HistorySample* samples, uint8_t out[kHistoryBlobSize]);
 // none when `blob` is a whole, undamaged blob of `day` (every sample in range); else corrupt.
 Status check_history_day(const uint8_t* blob, size_t length, int64_t day);
@@ -92,7 +94,9 @@ class HistoryLog {
   const HistorySample& stored(size_t slot) const { return samples_[slot]; }
 
  private:
-  void start(int64_t utc, Storage& storage, uint8_t* scratch);
+  void start(int64_t utc, bool read_back, Storage& storage, uint8_t* scratch);
+  void land(int64_t utc);
+  void jump_back(int64_t utc, Storage& storage, uint8_t* scratch);
   void open(int64_t slot_start);
   void close();
   void drop_from(size_t slot);
@@ -111,6 +115,7 @@ class HistoryLog {
   uint16_t readings_ = 0;
   uint32_t heater_ms_ = 0;
   uint8_t setpoint_ = kHistoryNoSetpoint;
+  bool keep_ = false;  // the slot kept the sample it had when the clock landed in it
   uint32_t writes_ = 0;
 };
 
