@@ -29,7 +29,13 @@ out="$firmware/build/xtensa"
 # from its 4 MB flash (1 MB of it for the sketch in the usual layouts) and the whole firmware is a
 # few hundred KB; the budget guards growth, not a hard limit. What costs RAM is counted apart below
 # (constants in .rodata, the Thermostat object) and in the README's "Memory at peak".
-text_budget=$((66 * 1024))
+# 66 KB until issue 11's history, the thermostat's own record of the last 8 days: the day's slots,
+# the day blobs with their checks, the writes on the hour and the clock's jumps, pages of 72 slots
+# (history_log.cpp, 3.2 KB), HISTORY_get judged as SET and HISTORY written from a day read into the
+# frame buffer (thermostat.cpp, 1.5 KB), the 8 day files' names (file_storage.cpp, 0.3 KB). The
+# core grew by 5.1 KB (64,413 to 69,536 bytes of text), past the old budget; the argument above
+# still holds (flash is not what is short), and 70 KB keeps the guard close.
+text_budget=$((70 * 1024))
 mkdir -p "$out/include/cjson"
 ln -sfn /usr/include/bearssl "$out/include/bearssl"
 ln -sfn /usr/include/cjson/cJSON.h "$out/include/cjson/cJSON.h"
