@@ -147,7 +147,7 @@ function civilFromDays(days: number): { year: number; month: number; day: number
 const floorMod = (value: number, modulus: number): number => ((value % modulus) + modulus) % modulus;
 
 /** The day number of a rule's day in `year`: the week-th weekday of the month, week 5 being the last. */
-function ruleDay(rule: TransitionRule, year: number): number {
+export function ruleDay(rule: TransitionRule, year: number): number {
   const first = daysFromCivil(year, rule.month, 1);
   const firstWeekday = floorMod(first + 4, 7); // 1970-01-01 was a Thursday (4, Sunday being 0).
   let day = first + floorMod(rule.weekday - firstWeekday, 7) + (rule.week - 1) * 7;

@@ -4,9 +4,23 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SetFields, StateMessage, WeekSchedule } from '@protocol';
 import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
-import { posixTimeZoneFor } from '@/lib/time-zone/posix-time-zone';
+import * as posixTimeZone from '@/lib/time-zone/posix-time-zone';
 import { appStore } from '@/stores/app-store';
 import { ScheduleCard } from './schedule-card';
+
+// Every derivation the card and its editor ask for, passed through to the real one.
+const derivations = vi.hoisted(() => vi.fn<(zone: string, now: Date) => void>());
+vi.mock('@/lib/time-zone/posix-time-zone', async (importOriginal) => {
+  const actual = await importOriginal<typeof posixTimeZone>();
+  return {
+    ...actual,
+    posixTimeZoneFor: (zone: string, now: Date) => {
+      derivations(zone, now);
+      return actual.posixTimeZoneFor(zone, now);
+    },
+  };
+});
+const { posixTimeZoneFor } = posixTimeZone;
 
 const THERMOSTAT = { id: 'Q6iTIJWV4zn_64zH2sbXMa', key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Living room' };
 const NOW = new Date('2026-12-02T05:32:00Z');
@@ -107,6 +121,43 @@ describe('schedule card', { timeout: 15_000 }, () => {
     await user.click(within(card()).getByRole('button', { name: "Use this device's time zone" }));
     expect(commands.sent).toEqual([{ time_zone: berlin }]);
     expect(card()).toHaveTextContent('Sending…');
+  });
+
+  it('takes a zone written otherwise but with this device’s rules as this device’s, and offers nothing to re-send', async () => {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const commands = renderCard();
+    const berlinOtherwise = '<+01>-1<+02>,M3.5.0,M10.5.0/3';
+    expect(berlinOtherwise).not.toBe(berlin);
+    showState({ schedule: WEEK, time_zone: berlinOtherwise, time: CLOCK });
+    expect(card()).toHaveTextContent('Times are Europe/Berlin time.');
+    expect(within(card()).queryByRole('button', { name: "Use this device's time zone" })).toBeNull();
+    await user.click(within(card()).getByRole('button', { name: 'Edit schedule' }));
+    expect(within(dialog()).queryByRole('button', { name: "Use this device's time zone" })).toBeNull();
+    await user.selectOptions(within(dialog()).getByLabelText('Time zone'), 'Europe/Berlin');
+    await user.click(within(dialog()).getByRole('button', { name: 'Save schedule' }));
+    expect(commands.sent).toEqual([]);
+  });
+
+  it('derives a zone’s rules when the schedule is saved, not at each zone the select passes', async () => {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const commands = renderCard();
+    showState({ schedule: WEEK, time_zone: berlin, time: CLOCK });
+    await user.click(within(card()).getByRole('button', { name: 'Edit schedule' }));
+    const zone = within(dialog()).getByLabelText('Time zone');
+    derivations.mockClear();
+    for (const name of ['America/Bogota', 'America/Lima', 'America/Guayaquil']) await user.selectOptions(zone, name);
+    expect(derivations).not.toHaveBeenCalled();
+    await user.click(within(dialog()).getByRole('button', { name: 'Save schedule' }));
+    expect(derivations.mock.calls.map(([name]) => name)).toEqual(['America/Guayaquil']);
+    expect(commands.sent).toEqual([{ schedule: WEEK, time_zone: posixTimeZoneFor('America/Guayaquil', NOW) }]);
+  });
+
+  it('says that a running boost or hold holds for now, ahead of the switch points', () => {
+    renderCard();
+    showState({ schedule: WEEK, time_zone: berlin, time: CLOCK, boost: { setpoint: 23, until: CLOCK + 3600 } });
+    expect(card()).toHaveTextContent('Running, but a boost holds 23.0 °C for now: the switch points take over when it ends.');
+    showState({ schedule: WEEK, time_zone: berlin, time: CLOCK, manual: { setpoint: 22, until: CLOCK + 3600 } });
+    expect(card()).toHaveTextContent('Running, but a hold keeps 22.0 °C for now: the switch points take over at the next one.');
   });
 
   it('adds a switch point, sends the whole week sorted in one SET, and is pending until the STATE shows it', async () => {

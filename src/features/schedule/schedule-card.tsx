@@ -7,7 +7,7 @@ import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 import { DAY_NAMES, minuteText } from './schedule-draft';
 import { ScheduleEditor } from './schedule-editor';
-import { failureWords, scheduleStatus, zoneWords, type DeviceZone } from './schedule-words';
+import { failureWords, isDeviceZone, scheduleStatus, zoneWords, type DeviceZone } from './schedule-words';
 import './schedule.css';
 
 function WeekTable({ schedule }: { schedule: WeekSchedule }) {
@@ -53,6 +53,11 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
   const target = useAppStore((s) => selectCurrentState(s)?.state.target ?? null);
   const awayTarget = useAppStore((s) => selectCurrentState(s)?.state.away_target ?? null);
   const regime = useAppStore((s) => selectCurrentState(s)?.state.regime ?? null);
+  const boost = useAppStore((s) => selectCurrentState(s)?.state.boost ?? null);
+  const manual = useAppStore((s) => selectCurrentState(s)?.state.manual ?? null);
+  const awayUntil = useAppStore((s) => selectCurrentState(s)?.state.away_until ?? null);
+  // Zones are compared over the two years from here: the moment the card was first shown is near enough.
+  const [nowUtc] = useState(() => Math.floor(Date.now() / 1000));
   const pendingSchedule = useAppStore((s) => s.pendingSettings?.schedule);
   const pendingZone = useAppStore((s) => s.pendingSettings?.time_zone);
   const commandError = useAppStore((s) => s.commandError);
@@ -97,8 +102,18 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
 
   const shown = pendingSchedule ?? schedule;
   const shownZone = pendingZone === undefined ? timeZone : pendingZone;
-  const status = scheduleStatus({ schedule: shown, time_zone: shownZone, time: clock, target, regime, away_target: awayTarget });
-  const offerDevice = device !== null && device.text !== null && device.text !== shownZone;
+  const status = scheduleStatus({
+    schedule: shown,
+    time_zone: shownZone,
+    time: clock,
+    target,
+    regime,
+    away_target: awayTarget,
+    boost,
+    manual,
+    away_until: awayUntil,
+  });
+  const offerDevice = device !== null && device.text !== null && !isDeviceZone(shownZone, device, nowUtc);
 
   return (
     <section className="card schedule" aria-labelledby={headingId}>
@@ -107,7 +122,7 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
       </h2>
       <p className={status.runs ? 'schedule-status' : 'schedule-status tone-warn'}>{status.text}</p>
       <p className="muted small">
-        {zoneWords(shownZone, device)}
+        {zoneWords(shownZone, device, nowUtc)}
         {shownZone === null && device !== null && device.text === null
           ? ` Hearth cannot give the thermostat the rules of ${device.name}: pick a zone in the editor.`
           : ''}

@@ -1,4 +1,5 @@
 import { MAX_SWITCH_POINTS, SCHEDULE_DAYS, SETTING_RANGES, settingValue, type SwitchPoint, type WeekSchedule } from '@protocol';
+import { hourMinuteText } from '@/lib/time-zone/clock-text';
 
 export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 const WEEKDAYS = [0, 1, 2, 3, 4];
@@ -18,10 +19,8 @@ export type DraftWeek = readonly (readonly DraftPoint[])[];
 let nextKey = 1;
 const newKey = () => nextKey++;
 
-const twoDigits = (value: number) => String(value).padStart(2, '0');
-
 /** "06:30" for minute 390 of the day. */
-export const minuteText = (minute: number) => `${twoDigits(Math.floor(minute / 60))}:${twoDigits(minute % 60)}`;
+export const minuteText = (minute: number) => hourMinuteText(Math.floor(minute / 60), minute % 60);
 
 /** "21.0" for the editor's field, in the dot form every locale's keyboard can type. */
 const temperatureText = (celsius: number) => celsius.toFixed(1);

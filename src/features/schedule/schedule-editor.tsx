@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'rea
 import { MAX_SWITCH_POINTS, SETTING_RANGES, type SetFields, type WeekSchedule } from '@protocol';
 import { Dialog } from '@/components/dialog';
 import { posixTimeZoneFor } from '@/lib/time-zone/posix-time-zone';
+import { sameZoneRules } from '@/lib/time-zone/same-zone-rules';
 import {
   addPoint,
   changePoint,
@@ -16,7 +17,7 @@ import {
   type FieldProblem,
   type PointField,
 } from './schedule-draft';
-import { zoneOffsetsText, type DeviceZone } from './schedule-words';
+import { isDeviceZone, zoneOffsetsText, type DeviceZone } from './schedule-words';
 
 /** The select's value for "keep the zone the thermostat has", or, when it has none, "none picked yet". */
 const KEEP_ZONE = '';
@@ -120,6 +121,7 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
   const [zone, setZone] = useState<string>(() => (timeZone === null ? (device?.name ?? KEEP_ZONE) : KEEP_ZONE));
   const [zoneProblem, setZoneProblem] = useState<string | null>(null);
   const choices = useMemo(() => zoneChoices(device), [device]);
+  const [openedAt] = useState(() => Math.floor(Date.now() / 1000));
   const { min, max } = SETTING_RANGES.target;
 
   /** `changed`: the field typed in, whose problem goes (Save finds it again if it is still there). */
@@ -172,7 +174,10 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
     setProblems([]);
     const fields: SetFields = {};
     if (!sameSchedule(read.schedule, schedule)) fields.schedule = read.schedule;
-    if (zoneText !== undefined && zoneText !== null && zoneText !== timeZone) fields.time_zone = zoneText;
+    // A zone written otherwise but giving the same local time as the thermostat's changes nothing: not sent.
+    if (zoneText !== undefined && zoneText !== null && (timeZone === null || !sameZoneRules(zoneText, timeZone, openedAt))) {
+      fields.time_zone = zoneText;
+    }
     if (Object.keys(fields).length > 0) {
       // The switch points are read in the zone: a new zone alone goes out with the schedule it changes the meaning of.
       onSave({ schedule: read.schedule, ...fields });
@@ -199,8 +204,9 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
             aria-invalid={zoneProblem !== null}
             aria-describedby={zoneProblem === null ? undefined : `${zoneId}-problem`}
             onChange={(event) => {
+              // Save derives the zone's rules (a costly read of Intl): arrowing through the list must not, at each step.
               setZone(event.target.value);
-              setZoneProblem(zoneProblemOf(event.target.value, chosenZoneText(event.target.value)));
+              setZoneProblem(event.target.value === KEEP_ZONE ? zoneProblemOf(KEEP_ZONE, undefined) : null);
             }}
           >
             <option value={KEEP_ZONE}>{timeZone === null ? 'Pick a zone' : `Keep the thermostat's (${zoneOffsetsText(timeZone)})`}</option>
@@ -215,7 +221,7 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
               {zoneProblem}
             </p>
           )}
-          {device === null || device.text === null || device.text === timeZone || zone === device.name ? null : (
+          {device === null || device.text === null || isDeviceZone(timeZone, device, openedAt) || zone === device.name ? null : (
             <button type="button" className="button" onClick={() => {
               setZone(device.name);
               setZoneProblem(null);

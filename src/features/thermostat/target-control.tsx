@@ -13,8 +13,9 @@ import { useTargetControl, type TargetKind } from './use-target-control';
  */
 function holdNote(state: StateMessage, nowUtc: number): string {
   const zone = thermostatZone(state.time_zone);
-  const holding = state.manual !== null;
-  const until = holding ? state.manual.until : nextSwitchPoint(state.schedule, zone.rules, nowUtc);
+  const { manual } = state;
+  const holding = manual !== null;
+  const until = holding ? manual.until : nextSwitchPoint(state.schedule, zone.rules, nowUtc);
   const end = until === null ? 'until changed' : `until ${momentText(zone, until, nowUtc)}, then the schedule`;
   return holding ? `Held ${end}` : `A change holds ${end}`;
 }

@@ -1,4 +1,5 @@
 import { localParts, parseTimeZone, utcOffsetSeconds, type LocalParts, type TimeZoneRules } from '@protocol';
+import { hourMinuteText, twoDigits } from '@/lib/time-zone/clock-text';
 
 /** The thermostat's local time, which its schedule and overrides run on (docs/protocol.md "Time zones"). */
 export interface ThermostatZone {
@@ -19,8 +20,7 @@ const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 const DAY_S = 86_400;
 
-const twoDigits = (value: number) => String(value).padStart(2, '0');
-const clockText = (parts: LocalParts) => `${twoDigits(parts.hour)}:${twoDigits(parts.minute)}`;
+const clockText = (parts: LocalParts) => hourMinuteText(parts.hour, parts.minute);
 const dayNumber = (parts: LocalParts) => Date.UTC(parts.year, parts.month - 1, parts.day) / 1000 / DAY_S;
 
 /**
@@ -61,7 +61,7 @@ export function utcOfLocal(zone: ThermostatZone, local: LocalDateTime): number |
 
 /** `local` as an `<input type="datetime-local">` value: "2026-12-06T18:00". */
 export function inputValueOf(parts: LocalDateTime): string {
-  return `${String(parts.year).padStart(4, '0')}-${twoDigits(parts.month)}-${twoDigits(parts.day)}T${twoDigits(parts.hour)}:${twoDigits(parts.minute)}`;
+  return `${String(parts.year).padStart(4, '0')}-${twoDigits(parts.month)}-${twoDigits(parts.day)}T${hourMinuteText(parts.hour, parts.minute)}`;
 }
 
 /** An `<input type="datetime-local">` value (seconds, if the browser adds them, must be 0), or null. */

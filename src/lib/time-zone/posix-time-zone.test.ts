@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseTimeZone, utcOffsetSeconds } from '@protocol';
 import { posixTimeZoneFor } from './posix-time-zone';
 
@@ -104,5 +104,25 @@ describe('posixTimeZoneFor', () => {
     for (let day = 0; day < 730; day += 1) offsets.add(longOffsetSeconds('Africa/Casablanca', from + day * 24 * HOUR_S));
     expect(offsets.size).toBeGreaterThan(1);
     expect(posixTimeZoneFor('Africa/Casablanca', WINTER)).toBeNull();
+  });
+});
+
+describe('posixTimeZoneFor, derived once a day', () => {
+  it('asks Intl once for a zone on a UTC day, and again on another day', () => {
+    const morning = new Date('2031-05-06T01:00:00Z');
+    const evening = new Date('2031-05-06T23:00:00Z');
+    const nextDay = new Date('2031-05-07T01:00:00Z');
+    const formats = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      const text = posixTimeZoneFor('Europe/Paris', morning);
+      expect(formats).toHaveBeenCalled();
+      formats.mockClear();
+      expect(posixTimeZoneFor('Europe/Paris', evening)).toBe(text);
+      expect(formats).not.toHaveBeenCalled();
+      expect(posixTimeZoneFor('Europe/Paris', nextDay)).toBe(text);
+      expect(formats).toHaveBeenCalled();
+    } finally {
+      formats.mockRestore();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { MAX_TIME_ZONE_BYTES, nextOffsetChange, parseTimeZone, utcOffsetSeconds } from '@protocol';
+import { MAX_TIME_ZONE_BYTES, nextOffsetChange, parseTimeZone, ruleDay, utcOffsetSeconds } from '@protocol';
+import { twoDigits } from './clock-text';
 
 const DAY_S = 86_400;
 const HOUR_S = 3_600;
@@ -73,8 +74,6 @@ function findChanges(offsetAt: OffsetAt, from: number, to: number): OffsetChange
   return changes;
 }
 
-const twoDigits = (value: number) => String(value).padStart(2, '0');
-
 /** `[+|-]hh[:mm[:ss]]` of "Time zones", shortest form. */
 function clockText(seconds: number): string {
   const sign = seconds < 0 ? '-' : '';
@@ -144,15 +143,8 @@ function rulesFor(change: OffsetChange): Rule[] {
   return rules;
 }
 
-/** The UTC second at which a rule changes the offset in `year`, coming from offset `before`. */
-function ruleInstant(rule: Rule, year: number, before: number): number {
-  const first = Date.UTC(year, rule.month - 1, 1) / 1000 / DAY_S;
-  const firstWeekday = new Date(first * DAY_S * 1000).getUTCDay();
-  const nextMonth = Date.UTC(year, rule.month, 1) / 1000 / DAY_S;
-  let day = first + ((rule.weekday - firstWeekday + 7) % 7) + (rule.week - 1) * 7;
-  while (day >= nextMonth) day -= 7;
-  return day * DAY_S + rule.time - before;
-}
+/** The UTC second at which a rule changes the offset in `year`, coming from offset `before`, as the thermostat reads it. */
+const ruleInstant = (rule: Rule, year: number, before: number): number => ruleDay(rule, year) * DAY_S + rule.time - before;
 
 /** Years past the horizon in which a rule that agrees with Intl for two years is compared with it. */
 const LATER_YEARS = 8;
@@ -204,12 +196,30 @@ function reproducesIntl(text: string, offsetAt: OffsetAt, changes: OffsetChange[
   return true;
 }
 
+/** Texts derived, by zone and UTC day, oldest first. */
+const derived = new Map<string, string | null>();
+/** More than the zones a person looks at in a day: the editor's select offers every zone, derived one at a time. */
+const MAX_DERIVED = 64;
+
 /**
  * The POSIX TZ text ("Time zones") of an IANA zone's current rules, read from Intl alone, or null when no text of
  * that form reproduces Intl's offsets over the next two years (an unknown zone, a zone whose rules change in that
  * time, or rules POSIX cannot say, such as fixed dates): the person then picks another zone.
  */
 export function posixTimeZoneFor(ianaZone: string, now: Date): string | null {
+  // Deriving probes Intl a few thousand times (40 to 290 ms): once a zone a UTC day is enough, as the text is
+  // checked two years ahead.
+  const key = `${ianaZone} ${Math.floor(now.getTime() / 1000 / DAY_S)}`;
+  const known = derived.get(key);
+  if (known !== undefined) return known;
+  const text = deriveFromIntl(ianaZone, now);
+  const oldest = derived.keys().next();
+  if (derived.size >= MAX_DERIVED && oldest.done !== true) derived.delete(oldest.value);
+  derived.set(key, text);
+  return text;
+}
+
+function deriveFromIntl(ianaZone: string, now: Date): string | null {
   const offsetAt = intlOffsetReader(ianaZone);
   if (offsetAt === null) return null;
   const from = Math.floor(now.getTime() / 1000);
