@@ -297,6 +297,38 @@ TEST_CASE("history: the clock back into an earlier day: that day read back and c
   for (size_t i = 0; i < 12; ++i) CHECK_FALSE(after[i].recorded());
 }
 
+TEST_CASE("history: a clock a year ahead, set right: its days emptied, the real days before kept") {
+  Recorder r;
+  const int64_t monday = history_day(kMonday);
+  r.run(kMonday, kMonday + 2 * kDay + 12 * kHour, 10);  // to Wednesday 12:00
+  // A wrong clock (an app's, say) a year ahead, for an hour and more: that day is written.
+  const int64_t ahead = monday + 2 + 8 * 45 + 3;  // its blob is none of Monday's to Wednesday's
+  r.run(ahead * kDay + 5 * kHour, ahead * kDay + 6 * kHour + 5 * 60, 10);
+  const std::vector<uint8_t>& wrong = r.storage.blobs[history_blob(ahead)];
+  REQUIRE(check_history_day(wrong.data(), wrong.size(), ahead) == Error::none);
+  REQUIRE(history_blob_sample(wrong.data(), 30).recorded());
+  // SNTP sets it right: back to Wednesday 11:05.
+  r.utc = kMonday + 2 * kDay + 11 * kHour + 5 * 60;
+  r.tick();
+  const std::vector<uint8_t>& emptied = r.storage.blobs[history_blob(ahead)];
+  REQUIRE(check_history_day(emptied.data(), emptied.size(), ahead) == Error::none);
+  for (size_t i = 0; i < kHistorySlotsPerDay; ++i) CHECK_FALSE(history_blob_sample(emptied.data(), i).recorded());
+  // Monday and Tuesday whole, Wednesday to 11:00 (which keeps its sample), nothing after.
+  for (int64_t day = 0; day < 2; ++day) {
+    const auto page = r.page(kMonday + day * kDay + 12 * kHour, r.utc);
+    REQUIRE(page.size() == 72);
+    for (const auto& x : page) CHECK(x.recorded());
+  }
+  const auto wednesday = r.page(kMonday + 2 * kDay, r.utc);
+  REQUIRE(wednesday.size() == 67);
+  for (const auto& x : wednesday) CHECK(x.recorded());
+  CHECK_FALSE(r.log.stored(history_slot_index(kMonday + 2 * kDay + 11 * kHour + 10 * 60)).recorded());
+  r.reboot();
+  r.run(kMonday + 2 * kDay + 11 * kHour + 8 * 60, kMonday + 2 * kDay + 11 * kHour + 9 * 60);
+  CHECK(r.page(kMonday + 2 * kDay, r.utc).back().recorded());
+  CHECK(r.page(kMonday + kDay, r.utc).front().recorded());
+}
+
 TEST_CASE("history: a day blob damaged, of another day, too large or unreadable is unrecorded") {
   Recorder base;
   base.run(kMonday, kMonday + kDay + 60, 10);  // Monday whole, written at its end

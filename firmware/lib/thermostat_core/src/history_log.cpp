@@ -172,19 +172,24 @@ void HistoryLog::land(int64_t utc) {
 
 // The clock jumped back into an earlier slot: every slot after the one it lands in is dropped, in
 // RAM and in storage, so that none comes back after a reboot or when the clock comes forward again
-// (docs/protocol.md "History"). Back into an earlier day, each day after it that storage may still
-// hold (at most the 8 kept) is written empty under its own day number, and the day landed in is
-// read back and cut; either way the day in RAM is written at once. A rare event: an SNTP
-// correction within the slot in progress never gets here.
+// (docs/protocol.md "History"); the day in RAM is written at once. Back into an earlier day, every
+// blob that holds a day after the landing one is written empty under that day's own number (a
+// blob of any other day, the real days before the landing among them, is left alone), and the day
+// landed in is read back and cut. A rare event (an SNTP correction within the slot in progress
+// never gets here): at most 8 reads and 9 writes, once.
 void HistoryLog::jump_back(int64_t utc, Storage& storage, uint8_t* scratch) {
   const int64_t day = history_day(utc);
   if (day == day_) {
     land(utc);
   } else {
-    const int64_t oldest = day_ - int64_t(kHistoryDays) + 1;
-    for (int64_t later = day + 1 > oldest ? day + 1 : oldest; later <= day_; ++later) {
-      encode_history_day(later, nullptr, scratch);
-      storage.write(history_blob(later), scratch, kHistoryBlobSize);
+    for (size_t i = 0; i < kHistoryDays; ++i) {
+      const Blob blob = static_cast<Blob>(uint8_t(Blob::history_0) + uint8_t(i));
+      const Result<size_t> read = storage.read(blob, scratch, kHistoryBlobSize);
+      if (!read.ok() || read.value != kHistoryBlobSize) continue;
+      const int64_t held = int64_t(load_le32(scratch + 3));
+      if (held <= day || check_history_day(scratch, read.value, held) != Error::none) continue;
+      encode_history_day(held, nullptr, scratch);
+      storage.write(blob, scratch, kHistoryBlobSize);
       ++writes_;
     }
     start(utc, true, storage, scratch);
