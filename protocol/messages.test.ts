@@ -277,7 +277,18 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
     }
     if (field.null_with !== undefined) {
       const other = field.null_with;
-      out.push({ why: `${name} null with ${other} null`, value: sibling({ [name]: null, [other]: null }), valid: true });
+      const needing = Object.fromEntries(fields.filter((f) => f.needs === name || f.needs === other).map((f) => [f.name, null]));
+      out.push({ why: `${name} null with ${other} null`, value: sibling({ ...needing, [name]: null, [other]: null }), valid: true });
+    }
+    if (field.needs !== undefined) {
+      const needed = field.needs;
+      const bothNull = Object.fromEntries(fields.filter((f) => f.null_with === needed || f.name === needed).map((f) => [f.name, null]));
+      out.push({ why: `${name} null with ${needed} null`, value: sibling({ ...bothNull, [name]: null }), valid: true });
+      out.push({ why: `${name} set with ${needed} null`, value: sibling(bothNull), valid: false });
+    }
+    for (const source of field.sources ?? []) {
+      const value = example[name];
+      if (isObject(value)) out.push({ why: `${name} to ${source}`, value: put({ ...value, source }), valid: true });
     }
     if (field.null_when !== undefined) {
       const when = Object.entries(field.null_when).map(([key, value]) => `${key} ${value}`).join(' and ');

@@ -4,7 +4,7 @@ import { isClientId, type ClientId } from './client-id.ts';
 import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
 import type { Result } from './result.ts';
 import { fail, ok } from './result.ts';
-import { LAST_SWITCH_MINUTE, MAX_SWITCH_POINTS, SCHEDULE_DAYS, type SwitchPoint, type WeekSchedule } from './schedule.ts';
+import { LAST_SWITCH_MINUTE, MAX_SWITCH_POINTS, PLAN_SOURCES, SCHEDULE_DAYS, type PlanSource, type SwitchPoint, type WeekSchedule } from './schedule.ts';
 import { parseTimeZone } from './time-zone.ts';
 
 export const MODES = ['auto', 'home', 'away'] as const;
@@ -221,7 +221,7 @@ export interface StateMessage extends Settings {
   boost: Boost | null;
   away_until: AwayUntil | null;
   /** When the held set point or its source next changes, and to what ("What comes next"). */
-  next: { at: number; setpoint: number; source: SetpointSource } | null;
+  next: { at: number; setpoint: number; source: PlanSource } | null;
   uptime_s: number;
   error: StateError | null;
 }
@@ -570,12 +570,21 @@ function readTimeAndSchedule(object: JsonObject): Pick<StateMessage, 'time' | 'c
       until: need(awayUntil, 'until', isTime, 'a time'),
       preheat_minutes: need(awayUntil, 'preheat_minutes', isPreheat, `whole minutes from 0 to ${MAX_PREHEAT_MINUTES}`),
     })),
-    next: readNullable(object, 'next', (next) => ({
-      at: need(next, 'at', isTime, 'a time'),
-      setpoint: need(next, 'setpoint', isHeldTemperature, 'a temperature in range'),
-      source: need(next, 'source', isSetpointSource, `one of ${SETPOINT_SOURCES.join(', ')}`),
-    })),
+    next: readNext(object, time),
   };
+}
+
+const isPlanSource = (value: unknown): value is PlanSource => (PLAN_SOURCES as readonly unknown[]).includes(value);
+
+/** STATE's `next` ("What comes next"): null while the clock is unknown, and a source only the table gives. */
+function readNext(object: JsonObject, time: number | null): StateMessage['next'] {
+  const next = readNullable(object, 'next', (value) => ({
+    at: need(value, 'at', isTime, 'a time'),
+    setpoint: need(value, 'setpoint', isHeldTemperature, 'a temperature in range'),
+    source: need(value, 'source', isPlanSource, `one of ${PLAN_SOURCES.join(', ')}`),
+  }));
+  if (next !== null && time === null) throw new Invalid('bad_message', 'next must be null while time is');
+  return next;
 }
 
 /** A HISTORY_get's `from`: types before ranges, as for SET (a mistyped one bad_message, a number off the range out_of_range). */

@@ -23,7 +23,8 @@ export type WeekSchedule = readonly (readonly SwitchPoint[])[];
 export const EMPTY_SCHEDULE: WeekSchedule = Array.from({ length: SCHEDULE_DAYS }, (): readonly SwitchPoint[] => []);
 
 /** Where a set point the table chooses comes from: the table gives no `frost` or `none`, which are the reading's. */
-export type PlanSource = 'comfort' | 'away' | 'schedule' | 'boost' | 'manual';
+export const PLAN_SOURCES = ['comfort', 'away', 'schedule', 'boost', 'manual'] as const;
+export type PlanSource = (typeof PLAN_SOURCES)[number];
 
 export interface Held {
   setpoint: number;

@@ -10,11 +10,13 @@ import {
   parseSchedule,
   parseTimeZone,
   SETPOINT_SOURCES,
+  PLAN_SOURCES,
   type AwayUntil,
   type Boost,
   type ClockSource,
   type HeatReason,
   type ManualHold,
+  type PlanSource,
   type SetpointSource,
   type WeekSchedule,
 } from '../protocol/index.ts';
@@ -35,7 +37,7 @@ export interface SimulatedMember {
 export interface SimulatedNextChange {
   at: number;
   setpoint: number;
-  source: SetpointSource;
+  source: PlanSource;
 }
 
 /** What the simulator's `state` command answers. */
@@ -80,6 +82,7 @@ const isText = (value: unknown): value is string => typeof value === 'string';
 const isMode = (value: unknown): value is SimulatorState['mode'] => value === 'auto' || value === 'home' || value === 'away';
 const isRegime = (value: unknown): value is SimulatorState['regime'] => value === 'home' || value === 'away';
 const isSetpointSource = (value: unknown): value is SetpointSource => (SETPOINT_SOURCES as readonly unknown[]).includes(value);
+const isPlanSource = (value: unknown): value is PlanSource => (PLAN_SOURCES as readonly unknown[]).includes(value);
 const isHeatReason = (value: unknown): value is HeatReason => (HEAT_REASONS as readonly unknown[]).includes(value);
 
 type Guards<T> = { [K in keyof T]-?: (value: unknown) => value is T[K] };
@@ -108,7 +111,7 @@ const isManual = (value: unknown): value is ManualHold => checked<ManualHold>(va
 const isBoost = (value: unknown): value is Boost => checked<Boost>(value, { setpoint: isFiniteNumber, until: isTime }) !== null;
 const isAwayUntil = (value: unknown): value is AwayUntil => checked<AwayUntil>(value, { until: isTime, preheat_minutes: isFiniteNumber }) !== null;
 const isNextChange = (value: unknown): value is SimulatedNextChange =>
-  checked<SimulatedNextChange>(value, { at: isTime, setpoint: isFiniteNumber, source: isSetpointSource }) !== null;
+  checked<SimulatedNextChange>(value, { at: isTime, setpoint: isFiniteNumber, source: isPlanSource }) !== null;
 
 /** The simulator is another process: its answer is checked field by field before the tests rely on it. */
 export function parseSimulatorState(value: unknown): SimulatorState | null {

@@ -150,6 +150,12 @@ void check_field(const cJSON* object, const cJSON* field, const Tables& tables,
     }
     if (should_be_null) return;
   }
+  // null whenever the field it names is null (next while time is).
+  const std::string needs = text_of(field, "needs");
+  if (!needs.empty() && !cJSON_IsNull(value) &&
+      cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(object, needs.c_str()))) {
+    problems.push_back(at + " is not null while " + needs + " is");
+  }
   if (cJSON_IsNull(value)) {
     if (!flag_of(field, "nullable")) problems.push_back(at + " is null");
     return;
@@ -235,14 +241,14 @@ bool override_value(const std::string& kind, const cJSON* value, const Tables& t
   }
   if (kind == "boost") return celsius_value(item("setpoint"), false) && time_value(item("until"));
   if (kind == "away_until") return time_value(item("until")) && whole_value(item("preheat_minutes"), 0, 720);
-  // next: its source one of setpoint_source's values.
+  // next: its source one of the sources its description lists (those the table of "Which set point holds" gives).
   const cJSON* source = item("source");
   bool known = false;
   const cJSON* field;
   cJSON_ArrayForEach(field, tables.fields()) {
-    if (text_of(field, "name") != "setpoint_source" || !cJSON_IsString(source)) continue;
+    if (text_of(field, "name") != "next" || !cJSON_IsString(source)) continue;
     const cJSON* allowed;
-    cJSON_ArrayForEach(allowed, cJSON_GetObjectItemCaseSensitive(field, "values")) {
+    cJSON_ArrayForEach(allowed, cJSON_GetObjectItemCaseSensitive(field, "sources")) {
       known |= std::string(source->valuestring) == allowed->valuestring;
     }
   }

@@ -205,6 +205,10 @@ export interface FieldVector {
   null_when?: Record<string, string>;
   /** Null exactly when the named field is null (time and clock). */
   null_with?: string;
+  /** Null whenever the named field is null (next while time is). */
+  needs?: string;
+  /** The sources a `next` may name (those the table of "Which set point holds" gives). */
+  sources?: string[];
   min?: number;
   max?: number;
   values?: string[];
@@ -366,6 +370,8 @@ function readField(value: unknown): FieldVector {
   const nullWhen = record['null_when'] === undefined ? undefined : object(record['null_when'], `${name}: null_when`);
   const nullWith = record['null_with'];
   if (nullWith !== undefined && typeof nullWith !== 'string') throw new Error(`${name}: null_with is not a field name`);
+  const needs = record['needs'];
+  if (needs !== undefined && typeof needs !== 'string') throw new Error(`${name}: needs is not a field name`);
   return {
     name,
     kind,
@@ -374,6 +380,8 @@ function readField(value: unknown): FieldVector {
     ...(nullWhenFalse === undefined ? {} : { null_when_false: nullWhenFalse }),
     ...(nullWhen === undefined ? {} : { null_when: strings(nullWhen, Object.keys(nullWhen)) }),
     ...(nullWith === undefined ? {} : { null_with: nullWith }),
+    ...(needs === undefined ? {} : { needs }),
+    ...(record['sources'] === undefined ? {} : { sources: texts(record['sources'], `${name}.sources`) }),
     ...optionalNumber(record, 'min'),
     ...optionalNumber(record, 'max'),
     ...(record['values'] === undefined ? {} : { values: texts(record['values'], `${name}.values`) }),
