@@ -172,6 +172,77 @@ Timing settings_write(int runs) {
   return t;
 }
 
+// Storage holding the 8 days from `first`, each wholly recorded.
+void store_history_days(Bench& bench, int64_t first) {
+  const std::vector<HistorySample> samples(kHistorySlotsPerDay, HistorySample{2012, 160, 30});
+  for (int64_t day = first; day < first + int64_t(kHistoryDays); ++day) {
+    std::vector<uint8_t> blob(kHistoryBlobSize);
+    encode_history_day(day, samples.data(), blob.data());
+    bench.storage.blobs[history_blob(day)] = blob;
+  }
+}
+
+constexpr int64_t kHistoryToday = 1796601600 / 86400;  // 2026-12-07
+
+Timing history_page(int runs) {
+  Timing t{"HISTORY_get: a page across two past days read from flash", "per app request; 16 make a week", {}};
+  Bench bench;
+  std::vector<App> apps = online_with(bench, 1);
+  store_history_days(bench, kHistoryToday - 7);
+  bench.core->set_wall_time(kHistoryToday * 86400 + 12 * 3600, bench.now);
+  bench.core->tick(bench.now);
+  for (int i = 0; i < runs; ++i) {
+    const int64_t from = (kHistoryToday - 1 - i % 6) * 86400 - 6 * 3600;
+    bench.link.sent.clear();
+    const std::string frame = apps[0].command("HISTORY_get", "\"from\":" + std::to_string(from));
+    t.microseconds.push_back(timed([&] { bench.deliver(frame); }));
+    if (bench.link.sent.size() != 1) {
+      fprintf(stderr, "no HISTORY answered\n");
+      exit(1);
+    }
+  }
+  return t;
+}
+
+Timing history_hourly_write(int runs) {
+  Timing t{"tick: the history's day written on the hour", "once an hour", {}};
+  Bench bench;
+  bench.boot();
+  for (int i = 0; i < runs; ++i) {
+    bench.core->set_wall_time(kHistoryToday * 86400 + (i % 23) * 3600 + 3599, bench.now);
+    bench.core->tick(bench.now);
+    bench.now += 1000;
+    const int writes = bench.storage.writes;
+    t.microseconds.push_back(timed([&] { bench.core->tick(bench.now); }));
+    if (bench.storage.writes != writes + 1) {
+      fprintf(stderr, "the tick did not write the day\n");
+      exit(1);
+    }
+  }
+  return t;
+}
+
+Timing history_clock_set_back(int runs) {
+  Timing t{"tick: the clock set back a year: 8 day blobs read, 9 written", "once, when SNTP corrects a clock far ahead", {}};
+  for (int i = 0; i < runs; ++i) {
+    Bench bench;
+    bench.boot();
+    const int64_t ahead = kHistoryToday + 365;
+    store_history_days(bench, ahead - 7);
+    bench.core->set_wall_time(ahead * 86400 + 12 * 3600, bench.now);
+    bench.core->tick(bench.now);
+    bench.now += 1000;
+    bench.core->set_wall_time(kHistoryToday * 86400 + 12 * 3600, bench.now);
+    const int writes = bench.storage.writes;
+    t.microseconds.push_back(timed([&] { bench.core->tick(bench.now); }));
+    if (bench.storage.writes != writes + 9) {
+      fprintf(stderr, "the tick did not empty the 8 days ahead and write today\n");
+      exit(1);
+    }
+  }
+  return t;
+}
+
 Timing identity_load(int runs) {
   Timing t{"begin: identity and settings load (both copies checked)", "once per boot", {}};
   Bench bench;
@@ -231,6 +302,9 @@ int main() {
       per_run_minimum([] { return settings_write(200); }),
       per_run_minimum([] { return identity_load(50); }),
       per_run_minimum([] { return identity_made(20); }),
+      per_run_minimum([] { return history_page(100); }),
+      per_run_minimum([] { return history_hourly_write(100); }),
+      per_run_minimum([] { return history_clock_set_back(20); }),
   };
   // How much slower the ESP8266 (Xtensa LX106 at 80 MHz, code read through a
   // flash cache, no 32x32->64 multiply) is than this host is NOT measured
