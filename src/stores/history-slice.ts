@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { ClientId, HistoryMessage } from '@protocol';
 import { historyStart, mergePages, pageOf, pagesToAsk, thermostatClock, type HistoryPage, type HistoryPages } from '@/lib/connection/history-pages';
 import type { AppState } from './app-store';
+import { appendSample, type Sample } from './live-samples';
 
 export interface HistorySlice {
   /** The pages of each thermostat's own history it has answered (docs/protocol.md "History"), by `from`. */
@@ -10,6 +11,10 @@ export interface HistorySlice {
   receiveHistory: (thermostatId: ClientId, history: HistoryMessage, receivedAt: number) => void;
   /** Pages read back from this device's storage; a page answered since is newer and stays. */
   restoreHistoryPages: (thermostatId: ClientId, pages: readonly HistoryPage[]) => void;
+  /** What this app saw of each thermostat, one sample per accepted STATE (thinned); receiveState adds to it. */
+  liveSamples: Record<ClientId, Sample[]>;
+  /** Samples read back from this device's storage; those seen since are newer and follow them. */
+  restoreLiveSamples: (thermostatId: ClientId, samples: Sample[]) => void;
 }
 
 /** Keeps the pages of the days the thermostat still holds; older ones it no longer has, and the chart does not show. */
@@ -21,6 +26,14 @@ function withPage(pages: HistoryPages | undefined, page: HistoryPage): HistoryPa
 
 export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = (set) => ({
   historyPages: {},
+  liveSamples: {},
+  restoreLiveSamples: (thermostatId, restored) =>
+    set((current) => {
+      if (restored.length === 0) return {};
+      const seen = current.liveSamples[thermostatId] ?? [];
+      const samples = seen.reduce(appendSample, restored);
+      return { liveSamples: { ...current.liveSamples, [thermostatId]: samples } };
+    }),
   receiveHistory: (thermostatId, history, receivedAt) =>
     set((current) => {
       const page = pageOf(history, receivedAt);

@@ -63,8 +63,9 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       const thermostats = current.thermostats.filter((t) => t.id !== id);
       const { [id]: _removed, ...lastStates } = current.lastStates;
       const { [id]: _itsHistory, ...historyPages } = current.historyPages;
+      const { [id]: _whatWasSeen, ...liveSamples } = current.liveSamples;
       const selectedId = current.selectedId === id ? (thermostats[0]?.id ?? null) : current.selectedId;
-      return { thermostats, lastStates, historyPages, selectedId };
+      return { thermostats, lastStates, historyPages, liveSamples, selectedId };
     }),
   selectThermostat: (id) =>
     set((current) => (current.thermostats.some((t) => t.id === id) ? { selectedId: id } : {})),

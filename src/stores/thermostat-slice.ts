@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { ClientId, SetFields, StateMessage } from '@protocol';
 import { isSetRefusal, type CommandFailure } from '@/lib/connection/connection-status';
 import type { AppState } from './app-store';
+import { appendSample, sampleOf } from './live-samples';
 
 export interface ReceivedState {
   state: StateMessage;
@@ -26,6 +27,8 @@ export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSli
   receiveState: (thermostatId, state, receivedAt) =>
     set((current) => ({
       lastStates: { ...current.lastStates, [thermostatId]: { state, receivedAt } },
+      // The history of what this app saw; the thermostat's own record is the truth where it has one ("History").
+      liveSamples: { ...current.liveSamples, [thermostatId]: appendSample(current.liveSamples[thermostatId] ?? [], sampleOf(state, receivedAt)) },
       // A refused command is a command error; `storage` is the thermostat's own state, shown while STATEs carry it.
       commandError: isSetRefusal(state.error) ? state.error : current.commandError,
     })),

@@ -1,12 +1,10 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createStore } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pagesToAsk } from '@/lib/connection/history-pages';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
 import { HistoryPanel } from './history-panel';
-import { HistoryRecorder } from './history-recorder';
 import type { HistoryChartProps } from './history-chart';
 
 vi.mock('./history-chart', () => ({
@@ -18,8 +16,6 @@ const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
 const utc = (iso: string) => Date.parse(iso) / 1000;
 /** Wednesday 2026-12-02 12:00 UTC, 13:00 in Berlin. */
 const NOW = utc('2026-12-02T12:00:00Z');
-let database = 0;
-const freshRecorder = () => new HistoryRecorder(createStore(`history-panel-test-${(database += 1)}`, 'samples'));
 
 /** A thermostat in Berlin that recorded every slot of its 8 days, heating 2 hours on Tuesday morning. */
 function thermostatWithHistory(): TestThermostat {
@@ -51,14 +47,15 @@ describe('HistoryPanel', () => {
     const thermostat = thermostatWithHistory();
     appStore.getState().receiveState(ID, thermostat.stateMessage(), NOW * 1000);
     for (const from of pagesToAsk(NOW, {})) appStore.getState().receiveHistory(ID, thermostat.historyMessage(from), NOW * 1000);
-    render(<HistoryPanel thermostatId={ID} recorder={freshRecorder()} />);
+    render(<HistoryPanel thermostatId={ID} />);
 
     const region = screen.getByRole('region', { name: 'History' });
     expect(within(region).getByRole('radio', { name: '7 days' })).toBeChecked();
     expect(within(region).getByText(/From the thermostat’s own record/)).toBeInTheDocument();
     const chart = within(region).getByRole('img', { name: 'Temperature, set point and heater on-time, last 7 days' });
     expect(chart).toHaveAccessibleDescription(
-      'In the last 7 days: 168.2 h from the thermostat, 0 h seen by this app, 0 h with no record. Temperature from 19.0 °C to 20.0 °C. Heating 2.0 h.',
+      // The slot in progress is what this app saw of it: the STATE at 12:00.
+      'In the last 7 days: 168 h from the thermostat, 0.2 h seen by this app, 0 h with no record. Temperature from 19.0 °C to 20.5 °C. Heating 2.0 h.',
     );
     expect(await within(region).findByTestId('chart')).toHaveTextContent('1009 slots');
 
@@ -73,7 +70,7 @@ describe('HistoryPanel', () => {
       ['Sun 29 Nov', '0.0 h', 'the thermostat'],
       ['Mon 30 Nov', '0.0 h', 'the thermostat'],
       ['Tue 1 Dec', '2.0 h', 'the thermostat'],
-      ['Today so far', '0.0 h', 'the thermostat'],
+      ['Today so far', '0.0 h', 'the thermostat and this app'],
     ]);
     expect(within(region).getByRole('img', { name: /^Heating hours per day, as bars: Wed 25 Nov 0\.0 h, .* Tue 1 Dec 2\.0 h, Today so far 0\.0 h$/ })).toBeInTheDocument();
   });
@@ -82,27 +79,26 @@ describe('HistoryPanel', () => {
     const thermostat = thermostatWithHistory();
     appStore.getState().receiveState(ID, thermostat.stateMessage(), NOW * 1000);
     for (const from of pagesToAsk(NOW, {})) appStore.getState().receiveHistory(ID, thermostat.historyMessage(from), NOW * 1000);
-    render(<HistoryPanel thermostatId={ID} recorder={freshRecorder()} />);
+    render(<HistoryPanel thermostatId={ID} />);
     await userEvent.setup({ advanceTimers: vi.advanceTimersByTime }).click(screen.getByRole('radio', { name: '24 hours' }));
     expect(screen.getByRole('radio', { name: '24 hours' })).toBeChecked();
     expect(screen.getByRole('img', { name: 'Temperature, set point and heater on-time, last 24 hours' })).toHaveAccessibleDescription(
-      'In the last 24 hours: 24.2 h from the thermostat, 0 h seen by this app, 0 h with no record. Temperature 20.0 °C throughout. Heating 0.0 h.',
+      'In the last 24 hours: 24 h from the thermostat, 0.2 h seen by this app, 0 h with no record. Temperature from 20.0 °C to 20.5 °C. Heating 0.0 h.',
     );
   });
 
   it('says so while the thermostat does not know the time, and shows what this app saw in UTC days', () => {
     const thermostat = new TestThermostat();
     appStore.getState().receiveState(ID, thermostat.stateMessage(), NOW * 1000);
-    const recorder = freshRecorder();
-    act(() => {
-      recorder.record(ID, { t: NOW - 300, temperature: 18, setpoint: 21, heater: true });
-      recorder.record(ID, { t: NOW - 200, temperature: 18.2, setpoint: 21, heater: true });
-    });
-    render(<HistoryPanel thermostatId={ID} recorder={recorder} />);
+    appStore.getState().restoreLiveSamples(ID, [
+      { t: NOW - 300, temperature: 18, setpoint: 21, heater: true },
+      { t: NOW - 200, temperature: 18.2, setpoint: 21, heater: true },
+    ]);
+    render(<HistoryPanel thermostatId={ID} />);
     expect(screen.getByText(/The thermostat does not know the time yet/)).toBeInTheDocument();
     expect(screen.getByText(/in UTC days: the thermostat has no time zone/)).toBeInTheDocument();
     const rows = rowTexts(screen.getByRole('table', { name: 'Heating hours per day' }));
-    expect(rows.at(-1)).toEqual(['Today so far', '0.1 h', 'this app (0.2 of 12.2 h)']);
+    expect(rows.at(-1)).toEqual(['Today so far', '0.1 h', 'this app (0.3 of 12.2 h)']);
     expect(rows[1]).toEqual(['Wed 25 Nov', '0.0 h', 'no record']);
   });
 });

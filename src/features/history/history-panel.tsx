@@ -1,11 +1,11 @@
-import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useId, useMemo, useState } from 'react';
 import type { ClientId } from '@protocol';
 import type { HistoryPages } from '@/lib/connection/history-pages';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
+import type { Sample } from '@/stores/live-samples';
 import { HeatingDays } from './heating-days';
 import './history.css';
-import { historyRecorder, type HistoryRecorder } from './history-recorder';
 import { heatingDays, mergeHistory, slotsBetween } from './history-series';
 import { historySummary, historyZone } from './history-words';
 
@@ -18,19 +18,16 @@ const PERIODS = {
 } as const;
 type Period = keyof typeof PERIODS;
 
+/** Shared empty values: a selector must give the same value back while nothing changed. */
 const NO_PAGES: HistoryPages = {};
+const NO_SAMPLES: Sample[] = [];
 
 /**
  * What really happened at home: the thermostat's own history, with what this app saw filling the slots the thermostat
  * has no record of, over 24 hours or 7 days, and the heating hours of each of the thermostat's days.
  */
-export function HistoryPanel({ thermostatId, recorder = historyRecorder }: { thermostatId: ClientId; recorder?: HistoryRecorder }) {
-  // A stable subscribe, or React would unsubscribe and subscribe again on every render.
-  const subscribe = useCallback((listener: () => void) => recorder.subscribe(listener), [recorder]);
-  const samples = useSyncExternalStore(subscribe, () => recorder.samples(thermostatId));
-  useEffect(() => {
-    void recorder.load(thermostatId);
-  }, [recorder, thermostatId]);
+export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
+  const samples = useAppStore((state) => state.liveSamples[thermostatId] ?? NO_SAMPLES);
   const pages = useAppStore((state) => state.historyPages[thermostatId] ?? NO_PAGES);
   const timeZone = useAppStore((state) => state.lastStates[thermostatId]?.state.time_zone ?? null);
   const clockUnknown = useAppStore((state) => state.lastStates[thermostatId]?.state.time === null);

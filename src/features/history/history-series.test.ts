@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimeZone, type TimeZoneRules } from '@protocol';
 import type { HistoryPage } from '@/lib/connection/history-pages';
-import type { Sample } from './history-recorder';
+import type { Sample } from '@/stores/live-samples';
 import { heatingDays, liveSlots, mergeHistory, slotsBetween, type Slot } from './history-series';
 
 const utc = (iso: string) => Date.parse(iso) / 1000;

@@ -1,6 +1,6 @@
 import { HISTORY_INTERVAL_S, partsOfLocal, utcOffsetSeconds, type TimeZoneRules } from '@protocol';
 import type { HistoryPages } from '@/lib/connection/history-pages';
-import type { Sample } from './history-recorder';
+import type { Sample } from '@/stores/live-samples';
 
 const SLOT_S = HISTORY_INTERVAL_S;
 const DAY_S = 86_400;
