@@ -323,6 +323,13 @@ TEST_CASE("history: a clock a year ahead, set right: its days emptied, the real 
   REQUIRE(wednesday.size() == 67);
   for (const auto& x : wednesday) CHECK(x.recorded());
   CHECK_FALSE(r.log.stored(history_slot_index(kMonday + 2 * kDay + 11 * kHour + 10 * 60)).recorded());
+  // Ahead and back again at once: the day ahead, empty already, is not written again.
+  const uint32_t writes = r.log.writes();
+  r.utc = ahead * kDay + 5 * kHour;
+  r.tick();  // Wednesday written as the clock leaves it
+  r.utc = kMonday + 2 * kDay + 11 * kHour + 6 * 60;
+  r.tick();  // Wednesday written at the jump back, nothing else
+  CHECK(r.log.writes() == writes + 2);
   r.reboot();
   r.run(kMonday + 2 * kDay + 11 * kHour + 8 * 60, kMonday + 2 * kDay + 11 * kHour + 9 * 60);
   CHECK(r.page(kMonday + 2 * kDay, r.utc).back().recorded());

@@ -188,6 +188,11 @@ void HistoryLog::jump_back(int64_t utc, Storage& storage, uint8_t* scratch) {
       if (!read.ok() || read.value != kHistoryBlobSize) continue;
       const int64_t held = int64_t(load_le32(scratch + 3));
       if (held <= day || check_history_day(scratch, read.value, held) != Error::none) continue;
+      bool recorded = false;
+      for (size_t slot = 0; slot < kHistorySlotsPerDay && !recorded; ++slot) {
+        recorded = history_blob_sample(scratch, slot).recorded();
+      }
+      if (!recorded) continue;  // emptied already
       encode_history_day(held, nullptr, scratch);
       storage.write(blob, scratch, kHistoryBlobSize);
       ++writes_;
