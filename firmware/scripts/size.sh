@@ -45,7 +45,7 @@ for source in "$firmware"/lib/thermostat_core/src/*.cpp; do
   object="$out/$(basename "${source%.cpp}").o"
   xtensa-lx106-elf-g++ -std=gnu++17 -Os -fno-exceptions -fno-rtti -mlongcalls \
     -mtext-section-literals -falign-functions=4 -ffunction-sections -fdata-sections \
-    -Wall -Werror -isystem /usr/include/newlib -isystem "$out/include" \
+    -Wall -Werror -isystem /usr/include/newlib -isystem "$out/include" -fstack-usage \
     -c "$source" -o "$object"
   objects+=("$object")
 done
@@ -68,6 +68,25 @@ for object in "${objects[@]}"; do
   rodata_total=$((rodata_total + rodata))
 done
 echo "of which constants (.rodata), which the ESP8266 keeps in RAM: $rodata_total bytes"
+
+# The sketch's loop() runs on the ESP8266 Arduino core's own stack of 4 KB (cont.h), which the
+# glue's calls into the WebSocket and BearSSL libraries share, and nothing catches an overflow
+# there. No one function of the core may take more than stack_budget bytes of its frame (what
+# -fstack-usage counts, callees apart): big buffers belong in the Thermostat object (scratch()),
+# not on the stack. Before issue 11's review, reading the settings at boot took 3.1 KB in two
+# frames (decode_settings 1,664 bytes, read_settings 1,408), copies of a 520-byte Settings.
+stack_budget=1024
+echo "largest stack frames of the core (bytes, budget $stack_budget a function):"
+stack_report=$(cat "${objects[@]/%.o/.su}" | awk -F'\t' '{print $2 "\t" $1}' | sort -rn)
+echo "$stack_report" | head -5 | sed "s|$firmware/lib/thermostat_core/src/||"
+stack_over=$(echo "$stack_report" | awk -F'\t' -v budget="$stack_budget" '$1 > budget')
+if [ -n "$stack_over" ]; then
+  echo "stack frames over $stack_budget bytes: EXCEEDED"
+  echo "$stack_over" | sed "s|$firmware/lib/thermostat_core/src/||"
+  status=1
+else
+  echo "stack frames: all within $stack_budget bytes"
+fi
 
 # The core keeps its frame buffers inside the Thermostat object, which the
 # glue allocates statically: its size is RAM (bss), not heap.

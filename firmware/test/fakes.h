@@ -16,6 +16,18 @@
 #include "codec.h"
 #include "thermostat.h"
 
+namespace hearth {
+
+// The settings a blob decodes to, as a value, for tests: the core decodes in place
+// (decode_settings in settings.h), which the device's short stack needs and tables do not.
+inline Result<Settings> decode_settings(const uint8_t* blob, size_t length) {
+  Result<Settings> decoded{Settings(), Error::none};
+  decoded.error = decode_settings(blob, length, &decoded.value);
+  return decoded;
+}
+
+}  // namespace hearth
+
 namespace hearth::testing {
 
 // A fresh directory for a DirectoryStorage test; left behind in /tmp like any test scratch.

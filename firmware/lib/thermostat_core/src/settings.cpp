@@ -29,12 +29,6 @@ namespace {
 
 bool target_in_range(Centi c) { return c >= kTargetMin && c <= kTargetMax; }
 
-// A zone is only ever made by parse_time_zone from its text, which must still parse.
-bool zone_valid(bool has_zone, const TimeZone& zone) {
-  TimeZone again;
-  return !has_zone || parse_time_zone(zone.text, strnlen(zone.text, sizeof zone.text), &again);
-}
-
 }  // namespace
 
 bool Settings::operator==(const Settings& o) const {
@@ -56,7 +50,7 @@ bool Settings::valid() const {
   return target_in_range(target) && away_target >= kAwayMin && away_target <= kAwayMax &&
          hysteresis >= kHysteresisMin && hysteresis <= kHysteresisMax &&
          static_cast<uint8_t>(mode) <= 2 && static_cast<uint8_t>(last_regime) <= 1 &&
-         zone_valid(has_time_zone, time_zone) && schedule.valid() &&
+         schedule.valid() &&
          (!manual.active ||
           (target_in_range(manual.setpoint) && (!manual.has_until || wall_time_in_range(manual.until)))) &&
          (!boost.active || (target_in_range(boost.setpoint) && wall_time_in_range(boost.until))) &&
@@ -151,8 +145,12 @@ size_t encode_settings(const Settings& s, uint8_t out[kSettingsBlobSize]) {
   return kSettingsBlobSize;
 }
 
-Result<Settings> decode_settings(const uint8_t* blob, size_t length) {
-  const Result<Settings> corrupt = Result<Settings>::failure(Error::corrupt);
+namespace {
+
+// Reads the blob's fields into s, which holds the defaults on entry, so that a v1 blob leaves the
+// zone, schedule and overrides as none.
+Status read_settings_fields(const uint8_t* blob, size_t length, Settings& s) {
+  constexpr Status corrupt = Error::corrupt;
   const bool v1 = length == kSettingsV1BlobSize && length >= 3 && blob[2] == 1;
   if ((length != kSettingsBlobSize && !v1) || blob[0] != 'H' || blob[1] != 'S' ||
       (!v1 && blob[2] != kSettingsVersion) ||
@@ -160,7 +158,6 @@ Result<Settings> decode_settings(const uint8_t* blob, size_t length) {
     return corrupt;
   }
   BlobReader r{blob + 3};
-  Settings s;
   s.target = r.i16();
   s.away_target = r.i16();
   s.hysteresis = r.i16();
@@ -208,8 +205,16 @@ Result<Settings> decode_settings(const uint8_t* blob, size_t length) {
   } else if (r.p != blob + kV1Fields) {
     return corrupt;
   }
-  if (!s.valid()) return corrupt;
-  return Result<Settings>::success(s);
+  return s.valid() ? Error::none : corrupt;
+}
+
+}  // namespace
+
+Status decode_settings(const uint8_t* blob, size_t length, Settings* out) {
+  *out = Settings();
+  const Status status = read_settings_fields(blob, length, *out);
+  if (status != Error::none) *out = Settings();
+  return status;
 }
 
 }  // namespace hearth

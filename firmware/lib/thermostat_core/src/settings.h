@@ -40,7 +40,8 @@ struct Settings {
 
   bool operator==(const Settings& o) const;
   bool operator!=(const Settings& o) const { return !(*this == o); }
-  // Every value within the contract's ranges; the zone's text one "Time zones" allows.
+  // Every value within the contract's ranges. The zone is not parsed again: only parse_time_zone
+  // makes one, from a text "Time zones" allows (SET and decode_settings call it).
   bool valid() const;
 };
 
@@ -58,7 +59,9 @@ constexpr size_t kSettingsBlobSize = 2 + 1 + 2 + 2 + 2 + 1 + 1 + (1 + kMaxTimeZo
 constexpr uint8_t kSettingsVersion = 2;
 size_t encode_settings(const Settings& s, uint8_t out[kSettingsBlobSize]);
 // corrupt for a bad magic, version, length, checksum, a value out of range, a stored zone that no
-// longer parses, or a schedule "The weekly schedule" does not allow.
-Result<Settings> decode_settings(const uint8_t* blob, size_t length);
+// longer parses, or a schedule "The weekly schedule" does not allow; *out then holds the defaults.
+// Decoded in place, into the settings the caller keeps: a Settings is over 500 bytes, and the
+// ESP8266 reads them at boot on its 4 KB loop stack (firmware/scripts/size.sh checks the frames).
+Status decode_settings(const uint8_t* blob, size_t length, Settings* out);
 
 }  // namespace hearth

@@ -244,8 +244,11 @@ Status Thermostat::begin(Millis now) {
 void Thermostat::read_settings(uint64_t now) {
   settings_read_at_ = now;
   plan_stale_ = true;
-  uint8_t blob[kSettingsBlobSize + 1];
-  const Result<size_t> stored = storage_.read(Blob::settings, blob, sizeof blob);
+  // Read in scratch() and decoded in place, as the registrations are: the ESP8266's loop stack is
+  // 4 KB, and a blob and a Settings or two on it would take most of it.
+  static_assert(sizeof tx_frame_ > kSettingsBlobSize, "scratch() holds a settings blob and one byte more");
+  uint8_t* blob = scratch();
+  const Result<size_t> stored = storage_.read(Blob::settings, blob, kSettingsBlobSize + 1);
   const bool was_unstored = settings_unstored();
   if (!stored.ok() && stored.error != Error::not_found && stored.error != Error::too_large) {
     // Storage cannot tell what it holds: what the user set may be there, so
@@ -254,17 +257,15 @@ void Thermostat::read_settings(uint64_t now) {
     storage_error_ = stored.error;
   } else {
     settings_read_pending_ = false;
-    const Result<Settings> decoded = stored.ok() ? decode_settings(blob, stored.value)
-                                                 : Result<Settings>::failure(Error::not_found);
-    if (decoded.ok()) {
-      settings_ = decoded.value;
+    // Missing or oversized is decoded as no bytes at all: corrupt, and so the defaults.
+    if (decode_settings(blob, stored.ok() ? stored.value : 0, &settings_) == Error::none) {
       settings_changed();
       persisted_version_ = settings_version_;
       persisted_known_ = true;
       storage_error_ = Error::none;
     } else {
-      // Missing, oversized or corrupt: defaults, written back so the next boot finds them.
-      settings_ = Settings();
+      // Missing, oversized or corrupt (decode_settings left the defaults): defaults, written
+      // back so the next boot finds them.
       settings_changed();
       persist_settings(now);
     }
