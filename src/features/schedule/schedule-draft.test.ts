@@ -85,6 +85,9 @@ describe('schedule draft', () => {
     expect(draft[4]?.[1]).toMatchObject({ time: '23:30', temperature: '18.5' });
     for (let i = 0; i < 10; i += 1) draft = addPoint(draft, 4);
     expect(draft[4]).toHaveLength(6);
+    // Past 23:59 a new row takes the latest minute the day does not have: the quick "add" stays valid.
+    expect(draft[4]?.map((point) => point.time)).toEqual(['22:30', '23:30', '23:59', '23:58', '23:57', '23:56']);
+    expect('schedule' in readDraft(draft)).toBe(true);
     expect(addPoint(draftOf(EMPTY_SCHEDULE), 6)[6]).toMatchObject([{ time: '07:00', temperature: '21.0' }]);
   });
 

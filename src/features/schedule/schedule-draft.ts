@@ -1,4 +1,5 @@
-import { MAX_SWITCH_POINTS, SCHEDULE_DAYS, SETTING_RANGES, settingValue, type SwitchPoint, type WeekSchedule } from '@protocol';
+import { LAST_SWITCH_MINUTE, MAX_SWITCH_POINTS, SCHEDULE_DAYS, SETTING_RANGES, type SwitchPoint, type WeekSchedule } from '@protocol';
+import { parseTemperatureText } from '@/lib/temperature-text';
 import { hourMinuteText } from '@/lib/time-zone/clock-text';
 
 export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
@@ -40,15 +41,7 @@ export function parseTimeText(text: string): number | null {
   return hours > 23 || minutes > 59 ? null : hours * 60 + minutes;
 }
 
-/**
- * The temperature typed, as the tenth of a degree a SET may carry, or null: "21", "21.5", and "21,5" as a
- * comma-decimal keyboard types it.
- */
-export function parseTemperatureText(text: string): number | null {
-  const found = /^(\d{1,2})(?:[.,](\d)0*)?$/.exec(text.trim());
-  if (found === null) return null;
-  return settingValue('target', Number(`${found[1]}.${found[2] ?? '0'}`));
-}
+export { parseTemperatureText };
 
 export type PointField = 'time' | 'temperature';
 
@@ -90,10 +83,14 @@ export function readDraft(draft: DraftWeek): { schedule: WeekSchedule } | { prob
 export function addPoint(draft: DraftWeek, day: number): DraftWeek {
   const points = draft[day] ?? [];
   if (points.length >= MAX_SWITCH_POINTS) return draft;
-  // A new row starts an hour after the day's last one, with its temperature, so a quick "add" is already valid.
+  // A new row starts an hour after the day's last one, with its temperature, so a quick "add" is already valid: late
+  // in the day, at the latest minute the day does not have yet (never a second 23:59).
   const last = points[points.length - 1];
   const lastMinute = last === undefined ? null : parseTimeText(last.time);
-  const time = lastMinute === null ? '07:00' : minuteText(Math.min(lastMinute + 60, 23 * 60 + 59));
+  const taken = new Set(points.map((point) => parseTimeText(point.time)));
+  let minute = lastMinute === null ? 7 * 60 : Math.min(lastMinute + 60, LAST_SWITCH_MINUTE);
+  while (taken.has(minute) && minute > 0) minute -= 1;
+  const time = minuteText(minute);
   const temperature = last?.temperature ?? '21.0';
   return draft.map((existing, index) => (index === day ? [...existing, { key: newKey(), time, temperature }] : existing));
 }

@@ -37,7 +37,11 @@ export function AwayUntilDialog({
 
   const set = (event: FormEvent) => {
     event.preventDefault();
-    const checked = awayUntilFields(zone, text, preheat, Math.floor(Date.now() / 1000));
+    const nowUtc = Math.floor(Date.now() / 1000);
+    // The date-time field shows minutes on the thermostat's wall: read back, an until set elsewhere to the second, or
+    // in a repeated hour, would move. Untouched, the until stays exactly as the thermostat has it.
+    const keep = current !== null && text === first.text && current.until > nowUtc;
+    const checked = keep ? awayUntilFields(zone, text, preheat, nowUtc, current.until) : awayUntilFields(zone, text, preheat, nowUtc);
     if (!checked.ok) {
       setProblem(checked.problem);
       return;
@@ -59,7 +63,11 @@ export function AwayUntilDialog({
           <input
             type="datetime-local"
             value={text}
-            onChange={(event) => setText(event.target.value)}
+            onChange={(event) => {
+              setText(event.target.value);
+              // The alert was about the value before this change: Set finds it again if it is still wrong.
+              setProblem(null);
+            }}
             aria-invalid={problem !== null}
             aria-describedby={problem === null ? hintId : `${hintId} ${problemId}`}
           />

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { SETTING_RANGES, type SetFields } from '@protocol';
+import type { SetFields } from '@protocol';
 import { Dialog } from '@/components/dialog';
 import { BOOST_CHOICES, boostFields, defaultBoostSetpoint, minutesText } from './override-fields';
 
@@ -19,7 +19,6 @@ export function BoostDialog({
   const [minutes, setMinutes] = useState<number>(60);
   const [problem, setProblem] = useState<string | null>(null);
   const problemId = useId();
-  const { min, max } = SETTING_RANGES.target;
 
   const start = (event: FormEvent) => {
     event.preventDefault();
@@ -38,13 +37,15 @@ export function BoostDialog({
         <label className="field">
           <span>Boost temperature (°C)</span>
           <input
-            type="number"
+            type="text"
             inputMode="decimal"
-            min={min}
-            max={max}
-            step={0.1}
+            autoComplete="off"
             value={setpoint}
-            onChange={(event) => setSetpoint(event.target.value)}
+            onChange={(event) => {
+              setSetpoint(event.target.value);
+              // The alert was about the value before this change: Start finds it again if it is still wrong.
+              setProblem(null);
+            }}
             aria-invalid={problem !== null}
             aria-describedby={problem === null ? undefined : problemId}
           />

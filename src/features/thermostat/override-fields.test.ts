@@ -18,7 +18,7 @@ describe('a boost as the contract allows it', () => {
     expect(boostFields('22,5', 30)).toEqual({ ok: true, fields: { boost: { setpoint: 22.5, minutes: 30 } } });
   });
 
-  it.each([['30.1'], ['4.9'], ['21.25'], [''], ['warm']])('refuses %j', (text) => {
+  it.each([['30.1'], ['4.9'], ['21.25'], [''], ['warm'], ['0x17'], ['2.3e1'], ['+23'], ['23.']])('refuses %j', (text) => {
     expect(boostFields(text, 60)).toEqual({ ok: false, problem: 'The boost temperature must be 5 to 30 °C, in steps of 0.1 °C.' });
   });
 

@@ -1,4 +1,5 @@
-import { BOOST_MINUTES, isTime, MAX_AWAY_AHEAD_S, MAX_PREHEAT_MINUTES, settingValue, SETTING_RANGES, type SetFields } from '@protocol';
+import { BOOST_MINUTES, isTime, MAX_AWAY_AHEAD_S, MAX_PREHEAT_MINUTES, SETTING_RANGES, type SetFields } from '@protocol';
+import { parseTemperatureText } from '@/lib/temperature-text';
 import { clampTarget } from './target-step';
 import { parseInputValue, utcOfLocal, type ThermostatZone } from './thermostat-time';
 
@@ -19,8 +20,7 @@ export const defaultBoostSetpoint = (held: number | null, target: number) => cla
 
 /** A boost as the contract allows it (docs/protocol.md "Messages", SET `boost`), from what was typed. */
 export function boostFields(text: string, minutes: number): Checked {
-  const typed = text.trim() === '' ? Number.NaN : Number(text.trim().replace(',', '.'));
-  const setpoint = Number.isFinite(typed) ? settingValue('target', typed) : null;
+  const setpoint = parseTemperatureText(text);
   if (setpoint === null) return { ok: false, problem: `The boost temperature must be ${TARGET_MIN} to ${TARGET_MAX} °C, in steps of 0.1 °C.` };
   if (!Number.isInteger(minutes) || minutes < BOOST_MINUTES.min || minutes > BOOST_MINUTES.max) {
     return { ok: false, problem: `A boost lasts ${BOOST_MINUTES.min} to ${BOOST_MINUTES.max} minutes.` };
@@ -30,12 +30,13 @@ export function boostFields(text: string, minutes: number): Checked {
 
 /**
  * An away-until from the date and time typed in the thermostat's local time (docs/protocol.md "Messages", SET
- * `away_until`): later than now, at most 366 days ahead, and a time the thermostat's wall shows.
+ * `away_until`): later than now, at most 366 days ahead, and a time the thermostat's wall shows. `keptUntil`: the
+ * until the thermostat already has, sent unchanged when the text shown for it was left as it was.
  */
-export function awayUntilFields(zone: ThermostatZone, text: string, preheatMinutes: number, nowUtc: number): Checked {
+export function awayUntilFields(zone: ThermostatZone, text: string, preheatMinutes: number, nowUtc: number, keptUntil?: number): Checked {
   const local = parseInputValue(text);
   if (local === null) return { ok: false, problem: 'Enter the date and time you will be back.' };
-  const until = utcOfLocal(zone, local);
+  const until = keptUntil ?? utcOfLocal(zone, local);
   if (until === null) return { ok: false, problem: 'The clocks go forward then, so that time never comes. Choose another.' };
   if (until <= nowUtc) return { ok: false, problem: 'Choose a time that is still to come.' };
   if (until > nowUtc + MAX_AWAY_AHEAD_S || !isTime(until)) return { ok: false, problem: 'Choose a time at most 366 days ahead.' };

@@ -205,7 +205,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     const boost = screen.getByRole('button', { name: 'Boost' });
     await user.click(boost);
     const dialog = screen.getByRole('dialog', { name: 'Boost' });
-    expect(within(dialog).getByLabelText('Boost temperature (°C)')).toHaveValue(23);
+    expect(within(dialog).getByLabelText('Boost temperature (°C)')).toHaveValue('23.0');
     await user.click(within(dialog).getByRole('radio', { name: '2 h' }));
     await user.click(within(dialog).getByRole('button', { name: 'Start boost' }));
     expect(commands.sent).toEqual([{ boost: { setpoint: 23, minutes: 120 } }]);
@@ -238,6 +238,37 @@ describe('thermostat screen: boost, hold and away-until', () => {
     expect(screen.getByRole('button', { name: 'Boost' })).toHaveFocus();
   });
 
+  it('takes the boost temperature as the schedule editor does, and drops its alert once the value is being corrected', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    showState(BERLIN);
+    await user.click(screen.getByRole('button', { name: 'Boost' }));
+    const field = screen.getByLabelText('Boost temperature (°C)');
+    await user.clear(field);
+    await user.type(field, '2.3e1');
+    await user.click(screen.getByRole('button', { name: 'Start boost' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('The boost temperature must be 5 to 30 °C');
+    await user.clear(field);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(field).toHaveAttribute('aria-invalid', 'false');
+    await user.type(field, '22,5');
+    await user.click(screen.getByRole('button', { name: 'Start boost' }));
+    expect(commands.sent).toEqual([{ boost: { setpoint: 22.5, minutes: 60 } }]);
+  });
+
+  it('re-saves an away-until with only a new warm-up at exactly the until the thermostat has', async () => {
+    const user = setup();
+    const commands = renderScreen();
+    // Set elsewhere to the second: the field shows 18:00, which read back would be 30 s earlier.
+    const until = utc('2026-12-06T17:00:30Z');
+    showState({ ...BERLIN, away_until: { until, preheat_minutes: 60 } });
+    await user.click(screen.getByRole('button', { name: 'Away until…' }));
+    expect(screen.getByLabelText('Back on')).toHaveValue('2026-12-06T18:00');
+    await user.click(screen.getByRole('radio', { name: '2 h' }));
+    await user.click(screen.getByRole('button', { name: 'Set away-until' }));
+    expect(commands.sent).toEqual([{ away_until: { until, preheat_minutes: 120 } }]);
+  });
+
   it('sets away-until at a time on the thermostat’s wall, with a warm-up, and cancels it', async () => {
     const user = setup();
     const commands = renderScreen();
@@ -268,6 +299,9 @@ describe('thermostat screen: boost, hold and away-until', () => {
     fireEvent.change(backOn, { target: { value: '2026-12-02T08:30' } });
     await user.click(screen.getByRole('button', { name: 'Set away-until' }));
     expect(screen.getByRole('alert')).toHaveTextContent('Choose a time that is still to come.');
+    // Correcting the value takes the alert about the old one away; Set finds the next problem.
+    fireEvent.change(backOn, { target: { value: '2027-03-28T02:00' } });
+    expect(screen.queryByRole('alert')).toBeNull();
     fireEvent.change(backOn, { target: { value: '2027-03-28T02:30' } });
     await user.click(screen.getByRole('button', { name: 'Set away-until' }));
     expect(screen.getByRole('alert')).toHaveTextContent('The clocks go forward then, so that time never comes.');
