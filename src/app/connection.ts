@@ -5,7 +5,7 @@ import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
 import { keyBytes } from '@/lib/thermostats';
 import type { AppState, AppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
-import { wantedHistoryPages } from '@/stores/history-slice';
+import { wantedHistoryPages } from '@/stores/history-wanted';
 import { brokerUrlOf } from '@/lib/broker-url';
 
 function linkOf(state: AppState): ThermostatLink | null {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { createAppStore } from './app-store';
-import { wantedHistoryPages } from './history-slice';
+import { wantedHistoryPages } from './history-wanted';
 
 const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
 /** Wednesday 2026-12-02 15:00 UTC. */

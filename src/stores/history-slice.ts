@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ClientId, HistoryMessage } from '@protocol';
-import { historyStart, mergePages, pageOf, pagesToAsk, thermostatClock, type HistoryPage, type HistoryPages } from '@/lib/connection/history-pages';
+import { historyStart, mergePages, pageOf, type HistoryPage, type HistoryPages } from '@/lib/connection/history-pages';
 import type { AppState } from './app-store';
 import { appendSample, type Sample } from './live-samples';
 
@@ -50,9 +50,3 @@ export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = 
       return { historyPages: { ...current.historyPages, [thermostatId]: pages } };
     }),
 });
-
-/** The pages of a thermostat's history to ask for now, by its clock as its last STATE tells it; none while it has none. */
-export function wantedHistoryPages(state: AppState, thermostatId: ClientId, nowMs: number): number[] {
-  const clock = thermostatClock(state.lastStates[thermostatId], nowMs);
-  return clock === null ? [] : pagesToAsk(clock, state.historyPages[thermostatId] ?? {});
-}
