@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type { SetFields } from '@protocol';
 import { useNow } from '@/hooks/use-now';
 import { useCommands } from '@/lib/connection/commands-context';
@@ -11,6 +11,15 @@ import { thermostatZone } from './thermostat-time';
 
 type Opened = 'boost' | 'away-until' | null;
 
+/**
+ * Where focus goes when the focused button goes with the STATE that confirms it: to the button that does the
+ * opposite, once it is there (Boost and Cancel boost swap places), else to the card's heading.
+ */
+const COUNTERPART: Record<string, string> = {
+  boost: 'cancel-boost',
+  'cancel-boost': 'boost',
+  'cancel-away-until': 'away-until',
+};
 
 /**
  * The overrides (docs/protocol.md "Which set point holds"): a boost, a manual hold and an away-until, each with its
@@ -28,6 +37,25 @@ export function OverridesCard({ disabled }: { disabled: boolean }) {
   const boostButton = useRef<HTMLButtonElement>(null);
   const awayButton = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
+  const card = useRef<HTMLElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const focused = useRef<HTMLElement | null>(null);
+
+  const noteFocus = (event: FocusEvent<HTMLElement>) => {
+    // Focus inside the dialogs (portals, whose events reach the card through React) is theirs to look after.
+    if (event.target instanceof HTMLElement && card.current?.contains(event.target) === true) focused.current = event.target;
+  };
+
+  // Before paint, after each render: a focused button the STATE took away leaves focus nowhere, so it moves on.
+  useLayoutEffect(() => {
+    const gone = focused.current;
+    if (gone === null || gone.isConnected) return;
+    focused.current = null;
+    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    const counterpart = COUNTERPART[gone.dataset.action ?? ''];
+    const next = counterpart === undefined ? null : card.current?.querySelector<HTMLElement>(`[data-action="${counterpart}"]`);
+    (next ?? heading.current)?.focus();
+  });
 
   // Runs after the dialog's own clean-up has made the app usable again: focus goes back where the person was.
   useEffect(() => {
@@ -48,8 +76,8 @@ export function OverridesCard({ disabled }: { disabled: boolean }) {
   const nowUtc = Math.floor(now / 1000);
 
   return (
-    <section className="card" aria-labelledby="overrides-heading">
-      <h2 id="overrides-heading" className="card-title">
+    <section ref={card} className="card" aria-labelledby="overrides-heading" onFocus={noteFocus}>
+      <h2 id="overrides-heading" ref={heading} tabIndex={-1} className="card-title">
         Boost and away
       </h2>
       {state.manual === null && state.boost === null && state.away_until === null ? null : (
@@ -57,7 +85,7 @@ export function OverridesCard({ disabled }: { disabled: boolean }) {
           {state.boost === null ? null : (
             <li className="row-between">
               <span>{boostPhrase(state.boost, zone, nowUtc)}</span>
-              <button type="button" className="button" disabled={disabled} onClick={() => send({ boost: null })}>
+              <button type="button" className="button" data-action="cancel-boost" disabled={disabled} onClick={() => send({ boost: null })}>
                 Cancel boost
               </button>
             </li>
@@ -65,7 +93,7 @@ export function OverridesCard({ disabled }: { disabled: boolean }) {
           {state.manual === null ? null : (
             <li className="row-between">
               <span>{manualPhrase(state.manual, zone, nowUtc)}</span>
-              <button type="button" className="button" disabled={disabled} onClick={() => send({ manual: null })}>
+              <button type="button" className="button" data-action="end-hold" disabled={disabled} onClick={() => send({ manual: null })}>
                 {state.manual.until === null ? 'End hold' : 'Resume schedule'}
               </button>
             </li>
@@ -73,7 +101,7 @@ export function OverridesCard({ disabled }: { disabled: boolean }) {
           {state.away_until === null ? null : (
             <li className="row-between">
               <span>{awayUntilPhrase(state.away_until, zone, nowUtc)}</span>
-              <button type="button" className="button" disabled={disabled} onClick={() => send({ away_until: null })}>
+              <button type="button" className="button" data-action="cancel-away-until" disabled={disabled} onClick={() => send({ away_until: null })}>
                 Cancel away-until
               </button>
             </li>
@@ -85,11 +113,11 @@ export function OverridesCard({ disabled }: { disabled: boolean }) {
       ) : null}
       <div className="actions overrides-actions">
         {state.boost === null ? (
-          <button ref={boostButton} type="button" className="button" disabled={disabled} onClick={() => open('boost')}>
+          <button ref={boostButton} type="button" className="button" data-action="boost" disabled={disabled} onClick={() => open('boost')}>
             Boost
           </button>
         ) : null}
-        <button ref={awayButton} type="button" className="button" disabled={disabled} onClick={() => open('away-until')}>
+        <button ref={awayButton} type="button" className="button" data-action="away-until" disabled={disabled} onClick={() => open('away-until')}>
           Away until…
         </button>
       </div>

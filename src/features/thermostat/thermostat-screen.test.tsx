@@ -217,8 +217,30 @@ describe('thermostat screen: boost, hold and away-until', () => {
     expect(screen.getByText('Boost to 23.0 °C until 11:00')).toBeVisible();
     expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 23.0 °C · boost');
     expect(screen.queryByRole('button', { name: 'Boost' })).toBeNull();
+    // The Boost button went with the STATE: focus is on what replaced it.
+    expect(screen.getByRole('button', { name: 'Cancel boost' })).toHaveFocus();
     await user.click(screen.getByRole('button', { name: 'Cancel boost' }));
     expect(commands.sent.at(-1)).toEqual({ boost: null });
+  });
+
+  it('keeps focus in the card when the STATE takes the focused button away', async () => {
+    const user = setup();
+    renderScreen();
+    showState({ ...BERLIN, boost: { setpoint: 23, until: T0 + 3600 } });
+    await user.click(screen.getByRole('button', { name: 'Cancel boost' }));
+    confirm(BERLIN);
+    // Boost and Cancel boost swap places: focus goes to the one that is there now.
+    expect(screen.getByRole('button', { name: 'Boost' })).toHaveFocus();
+
+    showState({ ...BERLIN, schedule: WEDNESDAY_SCHEDULE, manual: { setpoint: 22, until: utc('2026-12-02T21:00:00Z') } });
+    await user.click(screen.getByRole('button', { name: 'Resume schedule' }));
+    confirm({ ...BERLIN, schedule: WEDNESDAY_SCHEDULE });
+    expect(screen.getByRole('heading', { name: 'Boost and away' })).toHaveFocus();
+
+    showState({ ...BERLIN, away_until: { until: utc('2026-12-06T17:00:00Z'), preheat_minutes: 0 } });
+    await user.click(screen.getByRole('button', { name: 'Cancel away-until' }));
+    confirm(BERLIN);
+    expect(screen.getByRole('button', { name: 'Away until…' })).toHaveFocus();
   });
 
   it('refuses a boost temperature out of range before sending anything, and says why', async () => {
