@@ -1,46 +1,23 @@
 import type { HeatingDay } from './history-series';
 import { dayLabel, hoursText, recordedBy } from './history-words';
 
-const BAR_WIDTH = 28;
-const GAP = 10;
-const CHART_HEIGHT = 120;
-const LABEL_HEIGHT = 18;
-
 /** Heating hours per local day of the thermostat: bars to see at a glance, and the same numbers as a table. */
 export function HeatingDays({ days, zoneKnown }: { days: readonly HeatingDay[]; zoneKnown: boolean }) {
   const most = Math.max(3600, ...days.map((day) => day.heating_s));
-  const width = days.length * (BAR_WIDTH + GAP);
   const spoken = days.map((day) => `${dayLabel(day)} ${hoursText(day.heating_s)}`).join(', ');
   return (
     <div className="heating-days">
       <figure className="heating-bars">
-        <svg
-          role="img"
-          aria-label={`Heating hours per day, as bars: ${spoken}`}
-          viewBox={`0 0 ${width} ${CHART_HEIGHT + LABEL_HEIGHT}`}
-          width="100%"
-          height={CHART_HEIGHT + LABEL_HEIGHT}
-          preserveAspectRatio="none"
-        >
-          {days.map((day, index) => {
-            const height = (day.heating_s / most) * (CHART_HEIGHT - 4);
-            const x = index * (BAR_WIDTH + GAP) + GAP / 2;
-            return (
-              <g key={day.day}>
-                <rect
-                  x={x}
-                  y={CHART_HEIGHT - height}
-                  width={BAR_WIDTH}
-                  height={height}
-                  className={day.today ? 'heating-bar is-today' : 'heating-bar'}
-                />
-                <text x={x + BAR_WIDTH / 2} y={CHART_HEIGHT + LABEL_HEIGHT - 4} textAnchor="middle" className="heating-bar-label">
-                  {day.today ? 'Today' : dayLabel(day).slice(0, 3)}
-                </text>
-              </g>
-            );
-          })}
-        </svg>
+        <div role="img" aria-label={`Heating hours per day, as bars: ${spoken}`} className="heating-bar-row">
+          {days.map((day) => (
+            <div key={day.day} className="heating-bar-column">
+              <div className="heating-bar-track">
+                <div className={day.today ? 'heating-bar is-today' : 'heating-bar'} style={{ height: `${(day.heating_s / most) * 100}%` }} />
+              </div>
+              <span className="heating-bar-label">{day.today ? 'Today' : dayLabel(day).slice(0, 3)}</span>
+            </div>
+          ))}
+        </div>
         <figcaption className="muted">
           Heating hours per day{zoneKnown ? ', in the thermostat’s local days' : ', in UTC days: the thermostat has no time zone'}; today’s bar so far.
         </figcaption>

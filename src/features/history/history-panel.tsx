@@ -44,7 +44,7 @@ export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
   const ids = { period: useId(), caption: useId(), summary: useId() };
 
   return (
-    <section className="card" aria-labelledby="history-heading">
+    <section className="card history-card" aria-labelledby="history-heading">
       <h2 id="history-heading" className="card-title">
         History
       </h2>
