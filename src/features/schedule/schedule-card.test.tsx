@@ -330,9 +330,11 @@ describe('schedule card', { timeout: 15_000 }, () => {
     await user.click(within(day('Monday')).getByRole('button', { name: 'Remove Monday switch point 1' }));
     await user.click(within(dialog()).getByRole('button', { name: 'Save schedule' }));
     showState({ schedule: WEEK, time_zone: berlin, time: CLOCK, error: 'out_of_range' }, { confirming: true });
-    expect(within(card()).getByRole('alert')).toHaveTextContent(
-      'The thermostat refused the schedule: a time, temperature or time zone was outside what it accepts.',
-    );
+    const words = 'The thermostat refused the schedule: a time, temperature or time zone was outside what it accepts.';
+    expect(card()).toHaveTextContent(words);
+    // The screen's command error is the one alert; the card's words describe the way back into the editor.
+    expect(within(card()).queryByRole('alert')).toBeNull();
+    expect(within(card()).getByRole('button', { name: 'Edit schedule' })).toHaveAccessibleDescription(words);
     expect(card()).not.toHaveTextContent('Sending…');
     expect(dayRow('Monday')).toHaveTextContent('06:30 21.0 °C');
   });

@@ -47,6 +47,7 @@ function WeekTable({ schedule }: { schedule: WeekSchedule }) {
  */
 export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: string | null }) {
   const headingId = useId();
+  const failureId = useId();
   const schedule = useAppStore((s) => selectCurrentState(s)?.state.schedule ?? null);
   const timeZone = useAppStore((s) => selectCurrentState(s)?.state.time_zone ?? null);
   const clock = useAppStore((s) => selectCurrentState(s)?.state.time ?? null);
@@ -137,12 +138,19 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
         {pending ? 'Sending… the thermostat has not confirmed the schedule yet.' : ''}
       </p>
       {failure === null ? null : (
-        <p role="alert" className="banner banner-warn">
+        // Not an alert: the screen's command error announces the failure; this says what it meant for the schedule.
+        <p id={failureId} className="banner banner-warn">
           {failureWords(failure)}
         </p>
       )}
       <div className="actions">
-        <button ref={editButton} type="button" className="button button-primary" onClick={() => setEditing(true)}>
+        <button
+          ref={editButton}
+          type="button"
+          className="button button-primary"
+          aria-describedby={failure === null ? undefined : failureId}
+          onClick={() => setEditing(true)}
+        >
           Edit schedule
         </button>
       </div>
