@@ -3,6 +3,8 @@
  * schedule", "Which set point holds", "What comes next"). The thermostat's core does the same in C++
  * (schedule.cpp); both are held to protocol/vectors/schedule.json.
  */
+// A cycle (messages.ts imports this file) that is harmless: MAX_TIME_S is only read inside nextChange.
+import { MAX_TIME_S } from './messages.ts';
 import { parseTimeZone, scheduleTime, type TimeZoneRules } from './time-zone.ts';
 
 export const SCHEDULE_DAYS = 7;
@@ -149,7 +151,8 @@ export function heldSetpoint(input: PlanInput): Held {
 export function nextChange(input: PlanInput): NextChange | null {
   const { clock } = input;
   if (clock === null) return null;
-  const horizon = clock + NEXT_HORIZON_S;
+  // Never past the last time `next.at` may carry, which STATE's validator refuses.
+  const horizon = Math.min(clock + NEXT_HORIZON_S, MAX_TIME_S);
   const moments: number[] = [];
   if (input.boost !== null) moments.push(input.boost.until);
   if (input.manual !== null && input.manual.until !== null) moments.push(input.manual.until);

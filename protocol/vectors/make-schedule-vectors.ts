@@ -200,6 +200,12 @@ const PLANS: Plan[] = [
   plan('a change 8 days and 1 s ahead is not', { schedule: ONE_POINT, away_target: 16, away_until: { until: MONDAY_7 + 8 * 86_400 + 1, preheat_minutes: 0 } }, { setpoint: 16, source: 'away' }, null),
   plan('a pre-heat start within 8 days of an end beyond them', { schedule: ONE_POINT, away_target: 16, away_until: { until: MONDAY_7 + 8 * 86_400 + 3600, preheat_minutes: 120 } },
     { setpoint: 16, source: 'away' }, { at: MONDAY_7 + 8 * 86_400 - 3600, setpoint: 19, source: 'schedule' }),
+  // The end of SET's `time` range, 2099-12-31T23:59:59Z, a Thursday: no `at` beyond it, which STATE may not carry.
+  plan('the last hour of 2099: a switch point after the last time SET allows is not next', { time_zone: 'UTC0', clock: at('2099-12-31T23:00', 0) },
+    // Thursday's 22:30 (17.0) holds; Friday 2100-01-01 06:30 is past the range.
+    { setpoint: 17, source: 'schedule' }, null),
+  plan('the last hour of 2099: a boost ending at the last time SET allows', { time_zone: 'UTC0', clock: at('2099-12-31T23:00', 0), boost: { setpoint: 23, until: 4_102_444_799 } },
+    { setpoint: 23, source: 'boost' }, { at: 4_102_444_799, setpoint: 17, source: 'schedule' }),
 
   // Spring: 2027-03-28 02:00 CET becomes 03:00 CEST at 01:00Z.
   plan('spring: before the night', { schedule: SPRING, clock: cet('2027-03-28T00:30') },

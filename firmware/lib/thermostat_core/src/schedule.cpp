@@ -1,6 +1,7 @@
 #include "schedule.h"
 
 #include "settings.h"
+#include "wall_clock.h"
 
 namespace hearth {
 
@@ -168,7 +169,8 @@ bool next_change(const PlanInput& in, int64_t* at, Held* then) {
   if (!in.clock_known) return false;
   const Held now = held_setpoint(in);
   const bool runs = schedule_runs(in);
-  const int64_t horizon = in.clock + kNextHorizonS;
+  // Never past the last time STATE's `next.at` may carry, which the app's validator refuses.
+  const int64_t horizon = in.clock + kNextHorizonS < kMaxWallTime ? in.clock + kNextHorizonS : kMaxWallTime;
   const int64_t preheat_start =
       in.away_until.until - static_cast<int64_t>(in.away_until.preheat_minutes) * 60;
   const int64_t ends[] = {
