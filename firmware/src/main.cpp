@@ -80,6 +80,7 @@ EspWifiStation g_wifi;
 hearth_glue::WebSocketTransport g_transport;
 hearth::LinkSupervisor g_link(g_transport, g_random, 0);
 hearth::Thermostat g_core(g_sensor, g_relay, g_storage, g_link, g_random, 0);
+SntpClock g_sntp;
 hearth::Onboarding g_setup(g_core, g_wifi, g_network, onboarding_config());
 ArduinoSerialPort g_serial(g_setup);
 ConsoleReport g_report(g_setup);
@@ -130,7 +131,6 @@ void setup() {
   g_bus.begin(kSdaPin, kSclPin);
   const hearth::Millis now = now_ms();
   start_radio(now);
-  start_sntp(g_core);  // UTC: the schedule's clock and the broker certificate's dates
   const hearth::MountOutcome mounted = hearth::mount_file_system(g_files);
   g_storage.set_mounted(hearth::file_system_usable(mounted));
   (void)g_network.load();  // what it found is load_message(), said below
@@ -142,6 +142,7 @@ void setup() {
   if (mounted != hearth::MountOutcome::mounted) g_report.say(hearth::mount_outcome_message(mounted));
   g_report.say(g_network.load_message());
   (void)g_core.begin(now);  // an identity fault is said by g_report and retried by tick()
+  g_sntp.start();  // UTC: the schedule's clock and the broker certificate's dates
   g_transport.report_to(g_link);
   g_link.attach(g_core);
   apply_broker();
@@ -150,6 +151,7 @@ void setup() {
 }
 
 void loop() {
+  g_sntp.pass_to(g_core);
   const hearth::Millis now = now_ms();
   g_core.tick(now);  // the heater's decision first, before any call that may wait
   start_radio(now);

@@ -37,8 +37,10 @@ bool WallClock::set_from_app(int64_t utc, uint64_t now) {
 
 bool WallClock::read(uint64_t now, int64_t* utc) const {
   if (!known()) return false;
-  // A clock counted on past the range's end (decades of uptime) stays within it.
-  const uint64_t seconds = (now - synced_at_) / 1000;
+  // A moment before the sync (a caller's `now` taken before an SNTP answer it then saw arrive)
+  // reads as the synced time, never as an unsigned wrap to the range's end. A clock counted on
+  // past the range's end (decades of uptime) stays within it.
+  const uint64_t seconds = now > synced_at_ ? (now - synced_at_) / 1000 : 0;
   const uint64_t room = static_cast<uint64_t>(kMaxWallTime - synced_utc_);
   *utc = synced_utc_ + static_cast<int64_t>(seconds < room ? seconds : room);
   return true;

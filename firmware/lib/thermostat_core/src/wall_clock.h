@@ -28,7 +28,7 @@ class WallClock {
 
   bool known() const { return source_ != ClockSource::none; }
   ClockSource source() const { return source_; }
-  // The time at `now`, false while unknown.
+  // The time at `now`, false while unknown; a `now` before the last sync reads as its time.
   bool read(uint64_t now, int64_t* utc) const;
   // The monotonic ms at which the clock, as it now counts, reached `utc` (0 for a moment before
   // boot); only while known.
