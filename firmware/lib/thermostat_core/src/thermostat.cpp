@@ -210,6 +210,25 @@ bool shown(bool active, bool has_end, int64_t end, bool clock_known, int64_t clo
   return active && (!has_end || !clock_known || clock < end);
 }
 
+// docs/protocol.md "Which set point holds": a boost, hold or away-until whose end has passed is
+// over, and forgotten, so that a clock set back later does not bring it back. True when one was.
+bool forget_ended_overrides(Settings& s, int64_t clock) {
+  bool ended = false;
+  if (s.boost.active && clock >= s.boost.until) {
+    s.boost = Boost();
+    ended = true;
+  }
+  if (s.manual.active && s.manual.has_until && clock >= s.manual.until) {
+    s.manual = ManualHold();
+    ended = true;
+  }
+  if (s.away_until.active && clock >= s.away_until.until) {
+    s.away_until = AwayUntil();
+    ended = true;
+  }
+  return ended;
+}
+
 // A START's nonce (docs/protocol.md "Sessions and replay"): strict base64url of 12 to 48 bytes, so
 // 16 to 64 characters, exactly what isStartNonce in protocol/messages.ts takes.
 bool is_nonce(const char* text) {
@@ -531,6 +550,13 @@ void Thermostat::update_plan(uint64_t now) {
 }
 
 void Thermostat::control_step(uint64_t now) {
+  // A settings change like any other, stored: one write per end, rare.
+  int64_t clock = 0;
+  if (wall_clock_.read(now, &clock) && forget_ended_overrides(settings_, clock)) {
+    settings_changed();
+    plan_stale_ = true;
+    persist_settings(now);
+  }
   // Kept once seen, so that a later jump of the clock (SNTP) does not make old reports count again.
   uint64_t cutoff = 0;
   if (presence_cutoff(now, &cutoff) && cutoff > presence_floor_) presence_floor_ = cutoff;
