@@ -143,12 +143,17 @@ describe('ConnectionClient and the thermostat’s history', () => {
     client.stop();
   });
 
-  it('asks for nothing while the thermostat does not know the time', async () => {
+  it('asks for nothing while the thermostat does not know the time, and for its pages as soon as it does', async () => {
     const { client, thermostat, asked } = await setUp();
     thermostat.clock = null;
     client.start();
-    await pass(HISTORY_ROUND_MS);
+    await pass(HISTORY_ANSWER_TIMEOUT_MS);
     expect(asked()).toEqual([]);
+    // The app's own clock goes with every SET: now the thermostat records, and the app asks without waiting for the round.
+    client.sendSettings({ target: 22 });
+    await pass();
+    expect(thermostat.stateMessage().clock).toBe('app');
+    expect(asked()).toEqual(pageFroms(16));
     client.stop();
   });
 });

@@ -148,6 +148,8 @@ export class ConnectionClient {
   private readonly owntracks: OwntracksLedger;
   /** Asks the selected thermostat for the pages of its history the app lacks, in the session it has with it. */
   private readonly historyFetcher: HistoryFetcher;
+  /** Whether the selected thermostat's last STATE had a clock: it records history only from when it has one. */
+  private thermostatClockKnown = false;
 
   constructor(options: ConnectionClientOptions) {
     this.url = options.url;
@@ -488,6 +490,9 @@ export class ConnectionClient {
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => this.handleSilence(), STATE_SILENCE_MS);
     this.events.state(thermostat.id, state, this.now());
+    const clockBecameKnown = verdict === 'current-session' && !this.thermostatClockKnown && state.time !== null;
+    this.thermostatClockKnown = state.time !== null;
+    if (clockBecameKnown) this.historyFetcher.refresh();
     const owntracksDue = this.owntracks.read(thermostat.id, state);
     this.busyRetries = 0;
     if (verdict === 'new-session') {

@@ -49,6 +49,11 @@ export class HistoryFetcher {
     this.phase = { kind: 'stopped' };
   }
 
+  /** Something new to ask for (the thermostat's clock became known): a fill now, unless one is under way. */
+  refresh(): void {
+    if (this.phase.kind === 'waiting') this.fill();
+  }
+
   /** An accepted HISTORY for `from`: the next page goes out. */
   answered(from: number): void {
     const phase = this.phase;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryMessage } from '@protocol';
+import { MIN_TIME_S, type HistoryMessage } from '@protocol';
 import { HISTORY_MAX_PAGES, HISTORY_PAGE_S, mergePages, pageOf, pagesToAsk, thermostatClock, type HistoryPage } from './history-pages';
 
 /** Wednesday 2026-12-02 00:00 UTC. */
@@ -42,6 +42,12 @@ describe('pagesToAsk', () => {
     expect(asked).not.toContain(first);
     expect(asked.at(-1)).toBe(DAY + HISTORY_PAGE_S);
     expect(asked).toHaveLength(15);
+  });
+
+  it('asks for no page before the earliest time HISTORY_get allows', () => {
+    const asked = pagesToAsk(MIN_TIME_S + 2 * 86_400, {});
+    expect(asked[0]).toBe(MIN_TIME_S);
+    expect(asked).toHaveLength(5);
   });
 });
 

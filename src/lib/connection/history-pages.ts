@@ -1,4 +1,4 @@
-import { HISTORY_DAYS, HISTORY_INTERVAL_S, HISTORY_PAGE_SLOTS, type HistoryMessage } from '@protocol';
+import { HISTORY_DAYS, HISTORY_INTERVAL_S, HISTORY_PAGE_SLOTS, MIN_TIME_S, type HistoryMessage } from '@protocol';
 
 /** docs/protocol.md "History": 12 hours a page, and pages that start on UTC midnight or noon hold 8 UTC days in 16. */
 export const HISTORY_PAGE_S = HISTORY_INTERVAL_S * HISTORY_PAGE_SLOTS;
@@ -34,13 +34,13 @@ export const isPageFinal = (page: HistoryPage): boolean => page.time >= page.fro
 
 /**
  * The `from`s to ask for, oldest first: every page of the thermostat's 8 days, up to the one its clock is in, that
- * this app has not got final. At most 16.
+ * this app has not got final. At most 16; none before the earliest `from` HISTORY_get allows (it would be refused).
  */
 export function pagesToAsk(thermostatNow: number, pages: HistoryPages): number[] {
   const wanted: number[] = [];
   for (let from = historyStart(thermostatNow); from <= thermostatNow && wanted.length < HISTORY_MAX_PAGES; from += HISTORY_PAGE_S) {
     const page = pages[from];
-    if (page === undefined || !isPageFinal(page)) wanted.push(from);
+    if (from >= MIN_TIME_S && (page === undefined || !isPageFinal(page))) wanted.push(from);
   }
   return wanted;
 }
