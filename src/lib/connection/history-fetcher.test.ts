@@ -41,6 +41,23 @@ describe('HistoryFetcher', () => {
     expect(sent).toEqual(froms(16));
   });
 
+  it('counts a request sent again among the 16', async () => {
+    const sent: number[] = [];
+    let lose = 1;
+    const fetch: HistoryFetcher = new HistoryFetcher({
+      send: (from) => {
+        sent.push(from);
+        if (lose > 0) lose -= 1;
+        else queueMicrotask(() => fetch.answered(from));
+        return true;
+      },
+      wanted: () => froms(16),
+    });
+    fetch.sessionUp();
+    await vi.advanceTimersByTimeAsync(HISTORY_ANSWER_TIMEOUT_MS);
+    expect(sent).toEqual([...froms(1), ...froms(15)]);
+  });
+
   it('sends an unanswered request once more after 5 s, then waits for the next 10-minute round', async () => {
     const { fetch, sent } = fetcher(() => froms(2), false);
     fetch.sessionUp();
