@@ -40,7 +40,7 @@ export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
   const from = nowS - PERIODS[period].seconds;
   const slots = useMemo(() => slotsBetween(history, from, nowS), [history, from, nowS]);
   const days = useMemo(() => heatingDays(history, zone.rules, nowS), [history, zone, nowS]);
-  const summary = historySummary(slots, PERIODS[period].phrase);
+  const summary = useMemo(() => historySummary(slots, PERIODS[period].phrase), [slots, period]);
   const ids = { period: useId(), caption: useId(), summary: useId() };
 
   return (
