@@ -172,6 +172,32 @@ Timing settings_write(int runs) {
   return t;
 }
 
+// The dearest search of "What comes next": Berlin, 6 switch points every day all asking 19.0 (so
+// none changes anything and all 49 moments of 8 days are looked at).
+// `recompute`: an SNTP answer (an input changed) before each timed tick; else the tick of a new
+// wall-clock second, which keeps `next` until it comes.
+Timing next_change_search(int runs, bool recompute) {
+  Timing t{recompute ? "tick: STATE's next looked for, 42 switch points, none changes"
+                     : "tick: a new wall-clock second, STATE's next kept",
+           recompute ? "when an input changes, and each minute while none comes" : "every second", {}};
+  Bench bench;
+  std::vector<App> apps = online_with(bench, 1);
+  const int64_t monday = 1796601600;
+  bench.core->set_wall_time(monday, bench.now);
+  std::string day = "[[300,19],[480,19],[720,19],[1020,19],[1200,19],[1380,19]]";
+  std::string week = day;
+  for (int i = 1; i < 7; ++i) week += "," + day;
+  bench.deliver(apps[0].command("SET", "\"time_zone\":\"CET-1CEST,M3.5.0,M10.5.0/3\",\"schedule\":[" + week +
+                                           "]"));
+  bench.core->tick(bench.now);
+  for (int i = 0; i < runs; ++i) {
+    bench.now += 1000;
+    if (recompute) bench.core->set_wall_time(monday + 1 + i, bench.now);
+    t.microseconds.push_back(timed([&] { bench.core->tick(bench.now); }));
+  }
+  return t;
+}
+
 // Storage holding the 8 days from `first`, each wholly recorded.
 void store_history_days(Bench& bench, int64_t first) {
   const std::vector<HistorySample> samples(kHistorySlotsPerDay, HistorySample{2012, 160, 30});
@@ -305,6 +331,8 @@ int main() {
       per_run_minimum([] { return history_page(100); }),
       per_run_minimum([] { return history_hourly_write(100); }),
       per_run_minimum([] { return history_clock_set_back(20); }),
+      per_run_minimum([] { return next_change_search(200, true); }),
+      per_run_minimum([] { return next_change_search(50, false); }),  // within the minute
   };
   // How much slower the ESP8266 (Xtensa LX106 at 80 MHz, code read through a
   // flash cache, no 32x32->64 multiply) is than this host is NOT measured

@@ -539,9 +539,17 @@ void Thermostat::update_plan(uint64_t now) {
   // overrides and `next` do not run (docs/protocol.md "The wall clock").
   const int64_t second = input.clock_known ? input.clock : -1;
   if (!plan_stale_ && second == plan_second_) return;
+  const bool inputs_changed = plan_stale_;
   plan_stale_ = false;
   plan_second_ = second;
   plan_held_ = hearth::held_setpoint(input);
+  // next_change is the dear part (tens of date computations a step, which the ESP8266 divides in
+  // software): what comes next stays what it was until it comes or an input changes. A null one
+  // is looked for again each minute, as the 8 days ahead move on.
+  const bool next_due = inputs_changed || !input.clock_known ||
+                        (next_known_ ? second >= next_at_ : second - next_second_ >= 60);
+  if (!next_due) return;
+  next_second_ = second;
   Held then{0, SetpointSource::none};
   int64_t at = 0;
   next_known_ = next_change(input, &at, &then);

@@ -180,8 +180,9 @@ class Thermostat {
   const char* apply_set(const cJSON* message, uint64_t now, bool* changed);
   // The inputs of "Which set point holds" at `now` (monotonic ms), with `regime` in force.
   PlanInput plan_input(uint64_t now, Regime regime) const;
-  // Recomputes the held set point and `next` (cached: once a wall-clock second, or when
-  // plan_stale_ says an input changed).
+  // Recomputes the held set point (cached: once a wall-clock second, or when plan_stale_ says an
+  // input changed) and `next` (when an input changed or the clock reached it; a null one each
+  // minute).
   void update_plan(uint64_t now);
   // The overrides STATE shows (not null), as bits.
   static constexpr uint8_t kManualShown = 1, kBoostShown = 2, kAwayUntilShown = 4;
@@ -256,6 +257,7 @@ class Thermostat {
   // Presence reported before this (monotonic ms) no longer counts: the latest pre-heat start seen.
   uint64_t presence_floor_ = 0;
   int64_t plan_second_ = 0;
+  int64_t next_second_ = 0;  // the wall-clock second `next` was last looked for at
   bool persisted_known_ = false;
   uint64_t persist_attempt_at_ = 0;
   bool settings_read_pending_ = false;
