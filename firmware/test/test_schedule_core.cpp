@@ -41,6 +41,14 @@ struct Rig {
 
 std::string time_field(int64_t utc) { return "\"time\":" + std::to_string(utc); }
 
+// The widest `schedule` a SET or STATE carries: 6 switch points every day, each at its longest.
+std::string widest_schedule() {
+  const std::string day = "[[0,29.9],[1000,29.9],[1100,29.9],[1200,29.9],[1300,29.9],[1439,29.9]]";
+  std::string schedule = "[" + day;
+  for (int i = 1; i < 7; ++i) schedule += "," + day;
+  return schedule + "]";
+}
+
 }  // namespace
 
 TEST_CASE("wall clock: SNTP always, an app's time only without SNTP for 24 h, times out of range never") {
@@ -415,10 +423,7 @@ TEST_CASE("DST and clock jumps: the schedule time never goes back, a switch poin
 
 TEST_CASE("the largest SET an app sends fits the plaintext buffer, and is accepted") {
   Rig rig;
-  std::string day = "[[0,29.9],[1000,29.9],[1100,29.9],[1200,29.9],[1300,29.9],[1439,29.9]]";
-  std::string schedule = "[" + day;
-  for (int i = 1; i < 7; ++i) schedule += "," + day;
-  schedule += "]";
+  const std::string schedule = widest_schedule();
   const std::string fields =
       "\"target\":29.9,\"away_target\":24.9,\"hysteresis\":1.9,\"mode\":\"auto\",\"time\":4102444000,"
       "\"time_zone\":\"<ABCDEF>-23:59:59<GHIJKL>-22:59:59,M10.5.0/167:59,M4.5.0/-167:59\","
@@ -445,10 +450,7 @@ TEST_CASE("the largest STATE fits the thermostat's buffers") {
     const std::string secret = "q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6u" + std::string(1, char('A' + i));
     rig.bench.deliver(apps.back().command("OWNTRACKS_set", "\"secret\":\"" + secret + "\",\"wtst\":9007199254740991"));
   }
-  std::string day = "[[0,29.9],[1000,29.9],[1100,29.9],[1200,29.9],[1300,29.9],[1439,29.9]]";
-  std::string schedule = "[" + day;
-  for (int i = 1; i < 7; ++i) schedule += "," + day;
-  schedule += "]";
+  const std::string schedule = widest_schedule();
   App& ana = apps[0];
   rig.bench.link.sent.clear();
   rig.bench.deliver(ana.command(

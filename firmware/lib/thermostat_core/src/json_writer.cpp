@@ -53,13 +53,6 @@ JsonWriter& JsonWriter::key(const char* name) {
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_object() {
-  comma();
-  put('{');
-  need_comma_ = false;
-  return *this;
-}
-
 JsonWriter& JsonWriter::begin_object(const char* name) {
   key(name);
   put('{');

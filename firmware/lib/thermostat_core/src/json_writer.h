@@ -10,9 +10,9 @@ class JsonWriter {
  public:
   JsonWriter(char* out, size_t capacity) : out_(out), capacity_(capacity) { terminate(); }
 
-  JsonWriter& begin_object();
-  // An object as the value of `key` in the object being written.
-  JsonWriter& begin_object(const char* key);
+  // An object as the value of `key` in the object being written; nullptr for the outermost one
+  // or an element of a list.
+  JsonWriter& begin_object(const char* key = nullptr);
   JsonWriter& end_object();
   JsonWriter& begin_array(const char* key);
   JsonWriter& end_array();

@@ -155,14 +155,14 @@ Held held_setpoint(const PlanInput& in) {
   }
   const bool away_until_runs =
       clock && in.away_until.active &&
-      in.clock < in.away_until.until - static_cast<int64_t>(in.away_until.preheat_minutes) * 60;
+      in.clock < preheat_start(in.away_until);
   if (away_until_runs || in.regime == Regime::away) return lowered(home, in.away_target);
   return home;
 }
 
 bool preheat_started(const PlanInput& in) {
   return in.clock_known && in.away_until.active &&
-         in.clock >= in.away_until.until - static_cast<int64_t>(in.away_until.preheat_minutes) * 60;
+         in.clock >= preheat_start(in.away_until);
 }
 
 bool next_change(const PlanInput& in, int64_t* at, Held* then) {
@@ -171,12 +171,11 @@ bool next_change(const PlanInput& in, int64_t* at, Held* then) {
   const bool runs = schedule_runs(in);
   // Never past the last time STATE's `next.at` may carry, which the app's validator refuses.
   const int64_t horizon = in.clock + kNextHorizonS < kMaxWallTime ? in.clock + kNextHorizonS : kMaxWallTime;
-  const int64_t preheat_start =
-      in.away_until.until - static_cast<int64_t>(in.away_until.preheat_minutes) * 60;
+  const int64_t preheat_from = preheat_start(in.away_until);
   const int64_t ends[] = {
       in.boost.active ? in.boost.until : INT64_MIN,
       in.manual.active && in.manual.has_until ? in.manual.until : INT64_MIN,
-      in.away_until.active ? preheat_start : INT64_MIN,
+      in.away_until.active ? preheat_from : INT64_MIN,
       in.away_until.active ? in.away_until.until : INT64_MIN,
   };
   // Switch points change nothing while a boost or a manual hold runs, nor while away_target is
@@ -208,8 +207,8 @@ bool next_change(const PlanInput& in, int64_t* at, Held* then) {
     PlanInput later = in;
     later.clock = candidate;
     // Presence reported before the pre-heat starts no longer counts from its start on.
-    if (in.presence_decides && in.away_until.active && in.clock < preheat_start &&
-        candidate >= preheat_start) {
+    if (in.presence_decides && in.away_until.active && in.clock < preheat_from &&
+        candidate >= preheat_from) {
       later.regime = Regime::home;
     }
     const Held held = held_setpoint(later);

@@ -85,6 +85,10 @@ bool next_switch_point(const WeekSchedule& schedule, const TimeZone& zone, int64
 Held held_setpoint(const PlanInput& input);
 // "What comes next": false for null.
 bool next_change(const PlanInput& input, int64_t* at, Held* then);
+// When an away-until's pre-heat starts: `preheat_minutes` before its end.
+inline int64_t preheat_start(const AwayUntil& away) {
+  return away.until - static_cast<int64_t>(away.preheat_minutes) * 60;
+}
 // The clock is known, an away-until is set and its pre-heat has started (clock >= until - preheat).
 bool preheat_started(const PlanInput& input);
 

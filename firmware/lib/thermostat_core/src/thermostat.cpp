@@ -512,7 +512,7 @@ bool Thermostat::presence_cutoff(uint64_t now, uint64_t* cutoff) const {
   const PlanInput input = plan_input(now, settings_.last_regime);
   if (!preheat_started(input)) return false;
   // A start before boot: every report (they live in RAM) is later.
-  *cutoff = wall_clock_.monotonic_at(input.away_until.until - int64_t(input.away_until.preheat_minutes) * 60);
+  *cutoff = wall_clock_.monotonic_at(preheat_start(input.away_until));
   return true;
 }
 
