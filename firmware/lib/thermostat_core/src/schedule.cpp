@@ -142,10 +142,10 @@ bool next_switch_point(const WeekSchedule& schedule, const TimeZone& zone, int64
 
 Held held_setpoint(const PlanInput& in) {
   const bool clock = in.clock_known;
-  if (clock && in.boost.active && in.clock < in.boost.until) {
+  if (clock && runs_at(in.boost.active, true, in.boost.until, in.clock)) {
     return Held{in.boost.setpoint, SetpointSource::boost};
   }
-  if (clock && in.manual.active && (!in.manual.has_until || in.clock < in.manual.until)) {
+  if (clock && runs_at(in.manual.active, in.manual.has_until, in.manual.until, in.clock)) {
     return Held{in.manual.setpoint, SetpointSource::manual};
   }
   Held home{in.target, SetpointSource::comfort};

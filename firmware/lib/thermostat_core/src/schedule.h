@@ -85,6 +85,10 @@ bool next_switch_point(const WeekSchedule& schedule, const TimeZone& zone, int64
 Held held_setpoint(const PlanInput& input);
 // "What comes next": false for null.
 bool next_change(const PlanInput& input, int64_t* at, Held* then);
+// An override runs at `clock` while it is set and its end, if it has one, is later.
+inline bool runs_at(bool active, bool has_end, int64_t end, int64_t clock) {
+  return active && (!has_end || clock < end);
+}
 // When an away-until's pre-heat starts: `preheat_minutes` before its end.
 inline int64_t preheat_start(const AwayUntil& away) {
   return away.until - static_cast<int64_t>(away.preheat_minutes) * 60;

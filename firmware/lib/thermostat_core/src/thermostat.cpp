@@ -207,22 +207,22 @@ Field read_set_fields(const cJSON* message, SetFields* f) {
 // An override shown in STATE: set, and its end not passed, or the clock unknown ("Which set
 // point holds": shown with its end while the clock is unknown, though not running).
 bool shown(bool active, bool has_end, int64_t end, bool clock_known, int64_t clock) {
-  return active && (!has_end || !clock_known || clock < end);
+  return clock_known ? runs_at(active, has_end, end, clock) : active;
 }
 
 // docs/protocol.md "Which set point holds": a boost, hold or away-until whose end has passed is
 // over, and forgotten, so that a clock set back later does not bring it back. True when one was.
 bool forget_ended_overrides(Settings& s, int64_t clock) {
   bool ended = false;
-  if (s.boost.active && clock >= s.boost.until) {
+  if (s.boost.active && !runs_at(true, true, s.boost.until, clock)) {
     s.boost = Boost();
     ended = true;
   }
-  if (s.manual.active && s.manual.has_until && clock >= s.manual.until) {
+  if (s.manual.active && !runs_at(true, s.manual.has_until, s.manual.until, clock)) {
     s.manual = ManualHold();
     ended = true;
   }
-  if (s.away_until.active && clock >= s.away_until.until) {
+  if (s.away_until.active && !runs_at(true, true, s.away_until.until, clock)) {
     s.away_until = AwayUntil();
     ended = true;
   }
