@@ -444,6 +444,82 @@ describe('ConnectionClient', () => {
       ]);
     });
 
+    it.each<[string, SetFields]>([
+      ['a mode', { mode: 'away' }],
+      ['a schedule', { schedule: [[[390, 21]], [], [], [], [], [], []] }],
+      ['a time zone', { time_zone: 'CET-1CEST,M3.5.0,M10.5.0/3' }],
+    ])('takes a pending hold that %s sent after it ended as done, and never brings it back', async (_name, ending) => {
+      const { client, thermostat, recorded } = await setUp();
+      client.start();
+      await pass();
+      client.sendSettings({ manual: 22 });
+      client.sendSettings(ending);
+      expect(recorded.pending.at(-1)).toEqual(ending);
+      await pass(COMMAND_TIMEOUT_MS * 3);
+      const position = { session: expect.any(String), seq: expect.any(Number), time: expect.any(Number) };
+      expect(setBodies(thermostat)).toEqual([
+        { type: 'SET', ...position, manual: 22 },
+        { type: 'SET', ...position, ...ending },
+      ]);
+      expect(thermostat.manual).toBeNull();
+      expect(recorded.pending.at(-1)).toBeNull();
+      expect(recorded.failures).toEqual([]);
+    });
+
+    it('confirms each field on its own: a repeat carries only what no STATE has shown, so a boost does not start again', async () => {
+      const { client, thermostat, recorded, broker, identity } = await setUp();
+      thermostat.setClock(T0);
+      client.start();
+      await pass();
+      thermostat.answering = false;
+      client.sendSettings({ boost: { setpoint: 23, minutes: 60 } });
+      client.sendSettings({ target: 22 });
+      await pass();
+      // The boost was taken and a push shows it; the target's SET was lost.
+      thermostat.boost = { setpoint: 23, until: T0 + 3600 };
+      broker.push(thermostat.stateTo(identity.id));
+      await pass();
+      expect(recorded.pending.at(-1)).toEqual({ target: 22 });
+      thermostat.answering = true;
+      await pass(COMMAND_TIMEOUT_MS);
+      expect(setBodies(thermostat).at(-1)).toEqual({ type: 'SET', session: expect.any(String), seq: 2, target: 22, time: T0 + 5 });
+      expect(thermostat.settings.target).toBe(22);
+      expect(thermostat.boost).toEqual({ setpoint: 23, until: T0 + 3600 });
+      expect(recorded.pending.at(-1)).toBeNull();
+      expect(recorded.failures).toEqual([]);
+    });
+
+    it('judges what is pending by the new session’s first STATE: a boost taken before its answer was lost is not sent again', async () => {
+      const { client, thermostat, recorded } = await setUp();
+      thermostat.setClock(T0);
+      client.start();
+      await pass();
+      thermostat.answering = false;
+      client.sendSettings({ boost: { setpoint: 23, minutes: 60 } });
+      await pass();
+      // The thermostat took the boost; its answer never arrived.
+      thermostat.boost = { setpoint: 23, until: T0 + 3600 };
+      thermostat.answering = true;
+      await pass(COMMAND_TIMEOUT_MS * 3);
+      expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET', 'START']);
+      expect(thermostat.boost).toEqual({ setpoint: 23, until: T0 + 3600 });
+      expect(recorded.pending.at(-1)).toBeNull();
+      expect(recorded.failures).toEqual([]);
+    });
+
+    it('sends a boost again in a new session when no STATE ever showed it', async () => {
+      const { client, thermostat, recorded } = await setUp();
+      thermostat.setClock(T0);
+      client.start();
+      await pass();
+      thermostat.reboot();
+      client.sendSettings({ boost: { setpoint: 23, minutes: 60 } });
+      await pass();
+      expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET', 'START', 'SET']);
+      expect(thermostat.boost).toEqual({ setpoint: 23, until: T0 + 3600 });
+      expect(recorded.pending.at(-1)).toBeNull();
+    });
+
     it('reports an away-until the thermostat refused as out of range, and drops it', async () => {
       const { client, recorded, thermostat, broker, identity } = await setUp();
       client.start();

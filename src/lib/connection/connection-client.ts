@@ -29,7 +29,7 @@ import { isSetRefusal, type CommandFailure, type ConnectionStatus } from './conn
 import { HistoryFetcher } from './history-fetcher';
 import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';
 import { OwntracksLedger } from './owntracks-ledger';
-import { confirmedBy } from './pending-settings';
+import { unconfirmedBy, withSet } from './pending-settings';
 import { PresenceCourier, type PresencePeer } from './presence-courier';
 import { SessionGuard } from './session-guard';
 
@@ -298,7 +298,7 @@ export class ConnectionClient {
 
   /** Sends a SET now; fields not yet confirmed by a STATE stay pending and are repeated if needed. */
   sendSettings(settings: SetFields): void {
-    this.pendingSettings = { ...this.pendingSettings, ...settings };
+    this.pendingSettings = withSet(this.pendingSettings, settings);
     this.events.pendingSettings(this.pendingSettings);
     this.commandRetried = false;
     this.sendCommand({ type: 'SET', ...settings });
@@ -501,6 +501,8 @@ export class ConnectionClient {
       clearTimeout(this.restartTimer);
       this.startAttempts = 0;
       this.setStatus('connected');
+      // What the lost session's SETs did is in force already: repeated, a boost would start its minutes again.
+      this.confirmSettings(state);
       this.repeatPending();
       this.historyFetcher.sessionUp();
       return;
@@ -538,10 +540,7 @@ export class ConnectionClient {
         this.pendingSettings = null;
         this.events.pendingSettings(null);
         this.events.commandFailed(state.error);
-      } else if (confirmedBy(this.pendingSettings, state)) {
-        this.pendingSettings = null;
-        this.events.pendingSettings(null);
-      }
+      } else this.confirmSettings(state);
     }
     if (this.pendingPresence !== null) {
       const me = state.members.find((member) => member.id === this.identity.id);
@@ -551,6 +550,16 @@ export class ConnectionClient {
       clearTimeout(this.commandTimer);
       this.commandRetried = false;
     }
+  }
+
+  /** Drops from what is pending each field `state` shows in force (unconfirmedBy), so that no repeat carries it. */
+  private confirmSettings(state: StateMessage): void {
+    const pending = this.pendingSettings;
+    if (pending === null) return;
+    const unconfirmed = unconfirmedBy(pending, state);
+    if (unconfirmed === pending) return;
+    this.pendingSettings = unconfirmed;
+    this.events.pendingSettings(unconfirmed);
   }
 
   /** A START whose retries count from zero; `forgetSession` when the current session can no longer be trusted. */
