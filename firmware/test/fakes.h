@@ -70,6 +70,8 @@ struct MemoryStorage final : Storage {
   std::map<Blob, std::vector<uint8_t>> blobs;
   // A blob listed here cannot be read: the read fails with that error.
   std::map<Blob, Error> read_faults;
+  // A blob listed here cannot be written: the write fails with that error.
+  std::map<Blob, Error> write_faults;
   int writes = 0;
   bool fail_writes = false;
   int fail_next_writes = 0;      // that many writes fail with io, then writes work again
@@ -86,6 +88,8 @@ struct MemoryStorage final : Storage {
   }
   Status write(Blob blob, const uint8_t* data, size_t length) override {
     if (fail_writes) return Error::io;
+    auto fault = write_faults.find(blob);
+    if (fault != write_faults.end()) return fault->second;
     if (fail_next_writes > 0) {
       if (writes_before_faults == 0) {
         --fail_next_writes;

@@ -324,3 +324,36 @@ TEST_CASE("history core: the widest HISTORY fits the frame, its samples read fro
   rig.bench.deliver(rig.app.command("SET", ""));
   CHECK(Json(rig.bench.last_for(rig.app)).str("type") == "STATE");
 }
+
+TEST_CASE("history core: a factory reset forgets every day, and a blob it could not empty is never read") {
+  for (const bool writes_fail : {false, true}) {
+    CAPTURE(writes_fail);
+    Rig rig;
+    rig.sntp(kMonday + 20 * kHour);
+    rig.run(4 * kHour + 10 * 60);  // Monday's blob written, Tuesday 00:10 in RAM
+    const Blob monday = history_blob(history_day(kMonday));
+    REQUIRE(rig.bench.storage.blobs[monday].size() == kHistoryBlobSize);
+    for (size_t d = 0; d < kHistoryDays && writes_fail; ++d) {
+      rig.bench.storage.write_faults[Blob(uint8_t(Blob::history_0) + d)] = Error::io;
+    }
+    REQUIRE(rig.bench.core->factory_reset(rig.bench.now) == Error::none);
+    rig.bench.storage.write_faults.clear();
+    if (writes_fail) CHECK(rig.bench.storage.blobs[monday].size() == kHistoryBlobSize);
+    // The next household pairs: nothing of the last one's days is there to read.
+    rig.bench.online(2);
+    App next = rig.bench.app(2);
+    rig.bench.start(next);
+    rig.app = next;
+    rig.sntp(kMonday + 24 * kHour + 20 * 60);
+    rig.run(60);
+    const Json monday_page = rig.history(kMonday + 12 * kHour);
+    REQUIRE(slots(monday_page) == 72);
+    for (int i = 0; i < 72; ++i) CHECK(entry_null(monday_page, "heater_s", i));
+    const Json tuesday = rig.history(kMonday + 24 * kHour);
+    CHECK(entry_null(tuesday, "heater_s", 0));  // Tuesday 00:00-00:10 was the last household's
+    CHECK_FALSE(entry_null(tuesday, "heater_s", 2));  // 00:20, the new one's
+    // Emptied in storage too, at once or at the retry after storage came back.
+    rig.run(30);
+    CHECK(rig.bench.storage.blobs[monday].empty());
+  }
+}

@@ -143,13 +143,33 @@ void HistoryLog::stop() {
   active_ = false;
 }
 
+void HistoryLog::forget(Storage& storage) {
+  const uint32_t writes = writes_;
+  *this = HistoryLog();
+  writes_ = writes;
+  unforgotten_ = uint8_t((1u << kHistoryDays) - 1);
+  retry_forget(storage);
+}
+
+void HistoryLog::retry_forget(Storage& storage) {
+  // An empty blob reads as no day at all (check_history_day refuses it): nothing is left to read.
+  static const uint8_t kNothing = 0;
+  for (size_t d = 0; d < kHistoryDays; ++d) {
+    const uint8_t bit = uint8_t(1u << d);
+    if (!(unforgotten_ & bit)) continue;
+    if (storage.write(Blob(uint8_t(Blob::history_0) + d), &kNothing, 0) != Error::none) continue;
+    unforgotten_ = uint8_t(unforgotten_ & ~bit);
+    ++writes_;
+  }
+}
+
 // The day of `utc`, read back from storage when asked (after a boot: what its last write kept),
 // else empty. A blob that is missing, damaged, of another day or unreadable leaves the day
 // unrecorded; the day's own write replaces it at the next hour.
 void HistoryLog::start(int64_t utc, bool read_back, Storage& storage, uint8_t* scratch) {
   day_ = history_day(utc);
   bool good = false;
-  if (read_back) {
+  if (read_back && !unforgotten(history_blob(day_))) {
     const Result<size_t> read = storage.read(history_blob(day_), scratch, kHistoryBlobSize);
     good = read.ok() && check_history_day(scratch, read.value, day_) == Error::none;
   }
@@ -184,6 +204,7 @@ void HistoryLog::jump_back(int64_t utc, Storage& storage, uint8_t* scratch) {
   } else {
     for (size_t i = 0; i < kHistoryDays; ++i) {
       const Blob blob = static_cast<Blob>(uint8_t(Blob::history_0) + uint8_t(i));
+      if (unforgotten(blob)) continue;
       const Result<size_t> read = storage.read(blob, scratch, kHistoryBlobSize);
       if (!read.ok() || read.value != kHistoryBlobSize) continue;
       const int64_t held = int64_t(load_le32(scratch + 3));
@@ -223,7 +244,10 @@ void HistoryLog::drop_from(size_t slot) {
 // day's end costs that day's last hour. History never stands in the way of heating.
 void HistoryLog::write_day(Storage& storage, uint8_t* scratch) {
   encode_history_day(day_, samples_, scratch);
-  storage.write(history_blob(day_), scratch, kHistoryBlobSize);
+  // Once this household's day is in the blob, nothing of the last one is left there to empty.
+  if (storage.write(history_blob(day_), scratch, kHistoryBlobSize) == Error::none) {
+    unforgotten_ = uint8_t(unforgotten_ & ~(1u << (uint8_t(history_blob(day_)) - uint8_t(Blob::history_0))));
+  }
   ++writes_;
 }
 
@@ -258,7 +282,9 @@ size_t HistoryLog::page(int64_t from, int64_t utc, Storage& storage, uint8_t* sc
     } else {
       if (day != loaded_day) {
         loaded_day = day;
-        const Result<size_t> read = storage.read(history_blob(day), scratch, kHistoryBlobSize);
+        const Result<size_t> read = unforgotten(history_blob(day))
+                                        ? Result<size_t>::failure(Error::not_found)
+                                        : storage.read(history_blob(day), scratch, kHistoryBlobSize);
         loaded = read.ok() && check_history_day(scratch, read.value, day) == Error::none;
       }
       if (loaded) sample = history_blob_sample(scratch, index);

@@ -81,6 +81,12 @@ class HistoryLog {
   // The clock is no longer known: the slot in progress ends early and keeps what it had; the
   // next record() starts again (reading the day back) as after a reboot.
   void stop();
+  // A factory reset: every day is forgotten, in RAM and in storage, so that the next household
+  // cannot read this one's (when the heater ran says when people were home). A day whose blob
+  // could not be emptied stays to be emptied: retry_forget() tries again.
+  void forget(Storage& storage);
+  void retry_forget(Storage& storage);
+  bool forgetting() const { return unforgotten_ != 0; }
 
   // HISTORY's lists (docs/protocol.md "Messages"): the slots from `from` (rounded down to a
   // multiple of 600) up to and including the slot `utc` is in, at most kHistoryPageSlots, into
@@ -101,6 +107,10 @@ class HistoryLog {
   void close();
   void drop_from(size_t slot);
   void write_day(Storage& storage, uint8_t* scratch);
+  // Still holding the last household's day after a factory reset: never read, so never shown.
+  bool unforgotten(Blob blob) const {
+    return (unforgotten_ >> (uint8_t(blob) - uint8_t(Blob::history_0))) & 1u;
+  }
   HistorySample in_progress() const;
 
   HistorySample samples_[kHistorySlotsPerDay];
@@ -117,6 +127,8 @@ class HistoryLog {
   uint8_t setpoint_ = kHistoryNoSetpoint;
   bool keep_ = false;  // the slot kept the sample it had when the clock landed in it
   uint32_t writes_ = 0;
+  uint8_t unforgotten_ = 0;  // bit d: history_0 + d is still to be emptied after a factory reset
+  static_assert(kHistoryDays <= 8, "one bit a day in unforgotten_");
 };
 
 }  // namespace hearth

@@ -391,6 +391,8 @@ Status Thermostat::factory_reset(Millis now) {
   // Forgotten on purpose: none is what is stored, whatever the file held.
   owntracks_read_pending_ = false;
   owntracks_changed(t);
+  history_.forget(storage_);
+  history_forget_at_ = t;
   if (link_open_) {
     end_link();
     link_.drop();
@@ -452,6 +454,10 @@ void Thermostat::tick(Millis now) {
   }
   if (settings_dirty() && t - persist_attempt_at_ >= config_.storage_retry_ms) {
     persist_settings(t);
+  }
+  if (history_.forgetting() && t - history_forget_at_ >= config_.storage_retry_ms) {
+    history_forget_at_ = t;
+    history_.retry_forget(storage_);
   }
   if (t - owntracks_storage_at_ >= config_.storage_retry_ms) {
     if (owntracks_read_pending_) {

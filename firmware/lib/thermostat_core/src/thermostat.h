@@ -311,6 +311,7 @@ class Thermostat {
   static_assert(kHistoryPageAt + kHistoryPageSlots * sizeof(HistorySample) <= sizeof tx_frame_,
                 "scratch() holds a day blob and, after it, a HISTORY page's samples");
   HistoryLog history_;
+  uint64_t history_forget_at_ = 0;  // the last try to empty the history after a factory reset
 };
 
 }  // namespace hearth
