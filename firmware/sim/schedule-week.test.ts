@@ -6,33 +6,24 @@
 // the contract's TypeScript (protocol/schedule.ts) computes from the schedule, independently of the C++.
 // It prints the table it checked.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../broker/integration/helpers.ts';
-import { TestClient } from '../../broker/integration/client.ts';
 import type { RunningBroker } from '../../broker/server.ts';
 import { SimulatedThermostat, type SimulatorState } from '../../scripts/system-thermostat.ts';
 import {
-  fromBase64url,
   heldSetpoint,
   localParts,
-  message,
   nextChange,
-  open,
-  parseMessage,
-  parsePacket,
   parseTimeZone,
   scheduleSetpointAt,
-  seal,
-  start,
-  toBase64url,
   type PlanInput,
   type StateMessage,
   type TimeZoneRules,
   type WeekSchedule,
 } from '../../protocol/index.ts';
+import { PairedApp } from './paired-app.ts';
 
 const TIME_ZONE = 'CET-1CEST,M3.5.0,M10.5.0/3';
 const TARGET = 20;
@@ -130,77 +121,11 @@ function printTable(rows: readonly Row[]): void {
   console.log(`A week of schedule in the simulator (${TIME_ZONE}), ${rows.length} moments checked:\n${lines.join('\n')}`);
 }
 
-/** A member's app on the thermostat: logged on to the broker, in a session, sending SETs. */
-class ScheduleApp {
-  private session = '';
-  private seq = 1;
-  private readonly waiters = new Set<(state: StateMessage) => void>();
-
-  private constructor(
-    private readonly client: TestClient,
-    private readonly thermostat: SimulatedThermostat,
-    private readonly key: Uint8Array,
-  ) {
-    client.socket.on('message', (raw) => {
-      const parsed = parsePacket(raw.toString());
-      if (!parsed.ok || parsed.value.packet_type !== 'MSG' || parsed.value.transmitter !== thermostat.id) return;
-      const opened = open(key, 'MSG', parsed.value.transmitter, parsed.value.receiver, parsed.value.data);
-      if (!opened.ok) return;
-      const received = parseMessage(opened.value);
-      if (!received.ok) throw new Error(`the thermostat sent what the contract does not allow: ${received.message} in ${opened.value}`);
-      if (received.value.type !== 'STATE') return;
-      for (const waiter of [...this.waiters]) waiter(received.value);
-    });
-  }
-
-  static async pair(broker: RunningBroker, thermostat: SimulatedThermostat): Promise<ScheduleApp> {
-    const key = fromBase64url(thermostat.keyText);
-    if (key === null) throw new Error(`the pairing link carries no key: ${thermostat.pairLink}`);
-    const app = new ScheduleApp(await TestClient.logOn(broker.wsUrl), thermostat, key);
-    const nonce = toBase64url(randomBytes(16));
-    const answer = app.nextState((state) => state.nonce === nonce, 'answering START');
-    const id = app.client.id;
-    app.client.send(start(id, thermostat.id, seal(key, 'START', id, thermostat.id, { type: 'START', name: 'Week test', nonce })));
-    app.session = (await answer).session;
-    return app;
-  }
-
-  private nextState(matches: (state: StateMessage) => boolean, what: string, timeoutMs = 10_000): Promise<StateMessage> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`no STATE ${what} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const waiter = (state: StateMessage): void => {
-        if (!matches(state)) return;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(state);
-      };
-      this.waiters.add(waiter);
-    });
-  }
-
-  /** Sends a SET; resolves with the first STATE of the session `isAnswer` recognises. */
-  async set(fields: Record<string, unknown>, isAnswer: (state: StateMessage) => boolean): Promise<StateMessage> {
-    this.seq += 1;
-    const answer = this.nextState((state) => state.session === this.session && isAnswer(state), 'answering SET');
-    const id = this.client.id;
-    const body = { type: 'SET', session: this.session, seq: this.seq, ...fields };
-    this.client.send(message(id, this.thermostat.id, seal(this.key, 'MSG', id, this.thermostat.id, body)));
-    return answer;
-  }
-
-  close(): Promise<unknown> {
-    return this.client.close();
-  }
-}
-
 describe('a week of schedule in the simulated thermostat', () => {
   let broker: RunningBroker;
   let stateDir: string;
   let thermostat: SimulatedThermostat;
-  let app: ScheduleApp;
+  let app: PairedApp;
   const rows: Row[] = [];
 
   beforeAll(async () => {
@@ -216,7 +141,7 @@ describe('a week of schedule in the simulated thermostat', () => {
       startTime: '2026-10-18T12:00Z',
     });
     await thermostat.waitForOnline(0, 30_000);
-    app = await ScheduleApp.pair(broker, thermostat);
+    app = await PairedApp.pair(broker, thermostat, 'Week test');
   }, 190_000);
 
   afterAll(async () => {
@@ -271,9 +196,10 @@ describe('a week of schedule in the simulated thermostat', () => {
   }
 
   it('holds the scheduled set point on either side of every switch point, across the week, its wrap and both changes of offset', async () => {
-    const answer = await app.set(
+    const answer = await app.request(
+      'SET',
       { mode: 'home', target: TARGET, away_target: AWAY_TARGET, time_zone: TIME_ZONE, schedule: SCHEDULE },
-      (state) => state.time_zone === TIME_ZONE || state.error !== null,
+      (m): m is StateMessage => m.type === 'STATE' && (m.time_zone === TIME_ZONE || m.error !== null),
     );
     expect(answer).toMatchObject({ error: null, time_zone: TIME_ZONE, schedule: SCHEDULE, clock: 'sntp' });
     // In real time the sensor may not have been read yet: the world moves on until it has, or nothing is held.
