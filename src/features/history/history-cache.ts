@@ -1,9 +1,9 @@
-import { createStore as createIdbStore, del, get, set, type UseStore } from 'idb-keyval';
+import { createStore as createIdbStore, set, type UseStore } from 'idb-keyval';
 import { isFiniteNumber, isObject, parseMessageValue, type ClientId } from '@protocol';
 import { pageOf, type HistoryPage } from '@/lib/connection/history-pages';
-import type { AppStore } from '@/stores/app-store';
+import type { AppState, AppStore } from '@/stores/app-store';
+import { KeptPerThermostat } from './kept-per-thermostat';
 
-const SAVE_DELAY_MS = 5000;
 /** Stands in for the session of a stored page, which the contract's validator asks of every HISTORY. */
 const STORED_SESSION = 'c3RvcmVkLXBhZ2Utb2YtaGlzdG9yeQ';
 
@@ -24,70 +24,22 @@ export function parseStoredPages(value: unknown): HistoryPage[] {
 }
 
 /** Keeps the store's pages of each thermostat's history in IndexedDB, and puts them back into the store at start. */
-export class HistoryPageCache {
-  private readonly loading = new Map<ClientId, Promise<void>>();
-  private readonly dirty = new Set<ClientId>();
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private store: AppStore | null = null;
-  private readonly idb: UseStore;
-
+export class HistoryPageCache extends KeptPerThermostat<AppState['historyPages'][ClientId]> {
   constructor(idb?: UseStore) {
-    this.idb = idb ?? createIdbStore('hearth-history-pages', 'pages');
+    super(idb ?? createIdbStore('hearth-history-pages', 'pages'));
   }
 
-  /** Reads a thermostat's pages into the store, once. */
-  load(id: ClientId): Promise<void> {
-    const store = this.store;
-    const existing = this.loading.get(id);
-    if (existing !== undefined || store === null) return existing ?? Promise.resolve();
-    const promise = get<unknown>(id, this.idb)
-      .then((stored) => {
-        const pages = parseStoredPages(stored);
-        if (pages.length > 0) store.getState().restoreHistoryPages(id, pages);
-      })
-      .catch(() => undefined);
-    this.loading.set(id, promise);
-    return promise;
+  protected kept(state: AppState): AppState['historyPages'] {
+    return state.historyPages;
   }
 
-  async flush(): Promise<void> {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    const store = this.store;
-    if (store === null) return;
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    await Promise.all(
-      ids.map((id) =>
-        this.load(id)
-          .then(() => set(id, Object.values(store.getState().historyPages[id] ?? {}), this.idb))
-          .catch(() => undefined),
-      ),
-    );
+  protected restore(store: AppStore, id: ClientId, stored: unknown): void {
+    const pages = parseStoredPages(stored);
+    if (pages.length > 0) store.getState().restoreHistoryPages(id, pages);
   }
 
-  /** Loads the pages of every paired thermostat and writes a thermostat's pages whenever they change; returns the unsubscribe. */
-  follow(store: AppStore): () => void {
-    this.store = store;
-    for (const thermostat of store.getState().thermostats) void this.load(thermostat.id);
-    return store.subscribe((state, previous) => {
-      if (state.thermostats !== previous.thermostats) {
-        for (const thermostat of state.thermostats) void this.load(thermostat.id);
-        // An unpaired thermostat's history goes with it.
-        for (const gone of previous.thermostats) {
-          if (state.thermostats.some((thermostat) => thermostat.id === gone.id)) continue;
-          this.dirty.delete(gone.id);
-          this.loading.delete(gone.id);
-          void del(gone.id, this.idb).catch(() => undefined);
-        }
-      }
-      if (state.historyPages === previous.historyPages) return;
-      for (const [id, pages] of Object.entries(state.historyPages)) {
-        if (previous.historyPages[id] === pages) continue;
-        this.dirty.add(id);
-        this.saveTimer ??= setTimeout(() => void this.flush(), SAVE_DELAY_MS);
-      }
-    });
+  protected async write(store: AppStore, id: ClientId): Promise<void> {
+    await set(id, Object.values(store.getState().historyPages[id] ?? {}), this.idb);
   }
 }
 
