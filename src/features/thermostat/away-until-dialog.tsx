@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { localParts, type AwayUntil, type SetFields } from '@protocol';
-import { Dialog } from '@/components/dialog';
-import { awayUntilFields, minutesText, PREHEAT_CHOICES } from './override-fields';
+import { awayUntilFields, PREHEAT_CHOICES } from './override-fields';
+import { MinutesChoice, OverrideDialog } from './override-dialog';
 import { inputValueOf, type ThermostatZone } from './thermostat-time';
 
 const DAY_S = 86_400;
@@ -51,49 +51,27 @@ export function AwayUntilDialog({
   };
 
   return (
-    <Dialog title="Away until" onClose={onClose}>
-      <form className="form" onSubmit={set} noValidate>
-        <p id={hintId} className="muted small">
-          {zone.known
-            ? 'The thermostat keeps the away temperature until then, in its own local time.'
-            : 'The thermostat has no time zone yet, so this time is in UTC.'}
-        </p>
-        <label className="field">
-          <span>Back on</span>
-          <input
-            type="datetime-local"
-            value={text}
-            onChange={(event) => {
-              setText(event.target.value);
-              // The alert was about the value before this change: Set finds it again if it is still wrong.
-              setProblem(null);
-            }}
-            aria-invalid={problem !== null}
-            aria-describedby={problem === null ? hintId : `${hintId} ${problemId}`}
-          />
-        </label>
-        <fieldset className="fieldset">
-          <legend>Warm up before</legend>
-          <div className="segmented segmented-4">
-            {PREHEAT_CHOICES.map((choice) => (
-              <label key={choice} className="segment">
-                <input type="radio" name="preheat-minutes" value={choice} checked={preheat === choice} onChange={() => setPreheat(choice)} />
-                <span className="segment-name">{minutesText(choice)}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        {problem === null ? null : (
-          <p id={problemId} role="alert" className="location-problem">
-            {problem}
-          </p>
-        )}
-        <div className="actions">
-          <button type="submit" className="button button-primary">
-            Set away-until
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <OverrideDialog title="Away until" submitText="Set away-until" problem={problem} problemId={problemId} onSubmit={set} onClose={onClose}>
+      <p id={hintId} className="muted small">
+        {zone.known
+          ? 'The thermostat keeps the away temperature until then, in its own local time.'
+          : 'The thermostat has no time zone yet, so this time is in UTC.'}
+      </p>
+      <label className="field">
+        <span>Back on</span>
+        <input
+          type="datetime-local"
+          value={text}
+          onChange={(event) => {
+            setText(event.target.value);
+            // The alert was about the value before this change: Set finds it again if it is still wrong.
+            setProblem(null);
+          }}
+          aria-invalid={problem !== null}
+          aria-describedby={problem === null ? hintId : `${hintId} ${problemId}`}
+        />
+      </label>
+      <MinutesChoice legend="Warm up before" name="preheat-minutes" choices={PREHEAT_CHOICES} value={preheat} onChange={setPreheat} />
+    </OverrideDialog>
   );
 }
