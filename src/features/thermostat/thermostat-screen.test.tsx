@@ -198,6 +198,19 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   const setup = () => userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
 
+  /** Opens Boost on the Berlin thermostat, types `text` as its temperature and presses Start boost. */
+  async function startBoostWith(text: string) {
+    const user = setup();
+    const commands = renderScreen();
+    showState(BERLIN);
+    await user.click(screen.getByRole('button', { name: 'Boost' }));
+    const field = screen.getByLabelText('Boost temperature (°C)');
+    await user.clear(field);
+    await user.type(field, text);
+    await user.click(screen.getByRole('button', { name: 'Start boost' }));
+    return { user, commands, field };
+  }
+
   it('starts a boost two degrees above what is held, for the length chosen, and gives focus back to the Boost button', async () => {
     const user = setup();
     const commands = renderScreen();
@@ -244,14 +257,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
   });
 
   it('refuses a boost temperature out of range before sending anything, and says why', async () => {
-    const user = setup();
-    const commands = renderScreen();
-    showState(BERLIN);
-    await user.click(screen.getByRole('button', { name: 'Boost' }));
-    const field = screen.getByLabelText('Boost temperature (°C)');
-    await user.clear(field);
-    await user.type(field, '31');
-    await user.click(screen.getByRole('button', { name: 'Start boost' }));
+    const { user, commands, field } = await startBoostWith('31');
     expect(screen.getByRole('alert')).toHaveTextContent('The boost temperature must be 5 to 30 °C, in steps of 0.1 °C.');
     expect(field).toHaveAccessibleDescription('The boost temperature must be 5 to 30 °C, in steps of 0.1 °C.');
     expect(commands.sent).toEqual([]);
@@ -261,14 +267,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
   });
 
   it('takes the boost temperature as the schedule editor does, and drops its alert once the value is being corrected', async () => {
-    const user = setup();
-    const commands = renderScreen();
-    showState(BERLIN);
-    await user.click(screen.getByRole('button', { name: 'Boost' }));
-    const field = screen.getByLabelText('Boost temperature (°C)');
-    await user.clear(field);
-    await user.type(field, '2.3e1');
-    await user.click(screen.getByRole('button', { name: 'Start boost' }));
+    const { user, commands, field } = await startBoostWith('2.3e1');
     expect(screen.getByRole('alert')).toHaveTextContent('The boost temperature must be 5 to 30 °C');
     await user.clear(field);
     expect(screen.queryByRole('alert')).toBeNull();
