@@ -3,20 +3,18 @@ import { makeLogonKeys, type HistoryMessage } from '@protocol';
 import { ConnectionClient } from './connection-client';
 import { HISTORY_ANSWER_TIMEOUT_MS, HISTORY_ROUND_MS } from './history-fetcher';
 import { mergePages, pageOf, pagesToAsk, type HistoryPage } from './history-pages';
-import { FakeBroker } from './testing/fake-broker';
+import type { FakeBroker } from './testing/fake-broker';
+import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
 import { TestThermostat } from './testing/test-thermostat';
 
 /** Wednesday 2026-12-02 15:00:30 UTC: in the afternoon page, so all 16 pages exist. */
 const NOW_S = 1_796_169_600 + 15 * 3600 + 30;
 const DAY_START = 1_796_169_600;
 const FIRST_PAGE = DAY_START - 7 * 86_400;
-const brokers: FakeBroker[] = [];
-
 async function setUp() {
   const thermostat = new TestThermostat();
   thermostat.setClock(NOW_S);
-  const broker = new FakeBroker(thermostat);
-  brokers.push(broker);
+  const broker = fakeBroker(thermostat);
   const identity = await makeLogonKeys();
   const histories: HistoryMessage[] = [];
   // What the store does: keeps the pages and says which are missing by the thermostat's clock.
@@ -45,20 +43,6 @@ async function setUp() {
   return { thermostat, broker, identity, client, histories, pages, asked };
 }
 
-async function settle(): Promise<void> {
-  for (;;) {
-    await vi.advanceTimersByTimeAsync(0);
-    const waited = await Promise.all(brokers.map((broker) => broker.logonsSettled()));
-    if (!waited.includes(true)) return;
-  }
-}
-
-async function pass(ms = 0): Promise<void> {
-  await settle();
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
-
 /** Lets `ms` pass as a thermostat pushing a STATE every minute would, so the session stays up. */
 async function passWithPushes(ms: number, broker: FakeBroker, thermostat: TestThermostat, app: string): Promise<void> {
   for (let left = ms; left > 0; left -= 60_000) {
@@ -77,7 +61,7 @@ describe('ConnectionClient and the thermostat’s history', () => {
   });
   afterEach(() => {
     vi.useRealTimers();
-    brokers.splice(0);
+    forgetBrokers();
   });
 
   it('once the session is up asks for the 16 pages, oldest first, one at a time, and hands each answer on', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { challenge, makeKey, makeLogonKeys, makeNonce, verifyLogon, type LogOnPacket, type RoutedPacket, type SetFields, type StateMessage } from '@protocol';
 import { COMMAND_TIMEOUT_MS, ConnectionClient, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
-import { FakeBroker } from './testing/fake-broker';
+import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
 import { TestThermostat } from './testing/test-thermostat';
 
 interface Recorded {
@@ -12,12 +12,9 @@ interface Recorded {
   failures: CommandFailure[];
 }
 
-const brokers: FakeBroker[] = [];
-
 async function setUp(options: { key?: Uint8Array; verified?: boolean; memberName?: string } = {}) {
   const thermostat = new TestThermostat();
-  const broker = new FakeBroker(thermostat);
-  brokers.push(broker);
+  const broker = fakeBroker(thermostat);
   const identity = await makeLogonKeys();
   const recorded: Recorded = { statuses: [], states: [], pending: [], failures: [] };
   const client = new ConnectionClient({
@@ -38,29 +35,13 @@ async function setUp(options: { key?: Uint8Array; verified?: boolean; memberName
   return { thermostat, broker, identity, recorded, client, lastStatus };
 }
 
-/** Lets queued frames arrive (they travel as microtasks) and logons be signed and checked, which takes real time. */
-async function settle(): Promise<void> {
-  for (;;) {
-    await vi.advanceTimersByTimeAsync(0);
-    const waited = await Promise.all(brokers.map((broker) => broker.logonsSettled()));
-    if (!waited.includes(true)) return;
-  }
-}
-
-/** Settles, lets the given (fake) time pass, and settles again: a logon started meanwhile completes at its end. */
-async function pass(ms = 0): Promise<void> {
-  await settle();
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
-
 describe('ConnectionClient', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
   afterEach(() => {
     vi.useRealTimers();
-    brokers.splice(0);
+    forgetBrokers();
   });
 
   it('answers the CHALLENGE with a LOG_ON signed for its nonce and the URL’s host, STARTs with a fresh nonce and reports the STATE', async () => {
