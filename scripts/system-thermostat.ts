@@ -18,6 +18,7 @@ import {
   type ManualHold,
   type PlanSource,
   type SetpointSource,
+  type StateMessage,
   type WeekSchedule,
 } from '../protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
@@ -34,14 +35,11 @@ export interface SimulatedMember {
 }
 
 /** STATE's `next`: when the held set point or its source next changes, and to what. */
-export interface SimulatedNextChange {
-  at: number;
-  setpoint: number;
-  source: PlanSource;
-}
+export type SimulatedNextChange = NonNullable<StateMessage['next']>;
 
-/** What the simulator's `state` command answers. */
-export interface SimulatorState {
+/** What the simulator's `state` command answers: STATE's clock, zone, schedule, overrides and next among them. */
+export interface SimulatorState
+  extends Pick<StateMessage, 'time' | 'clock' | 'time_zone' | 'schedule' | 'manual' | 'boost' | 'away_until' | 'next'> {
   temperature: number | null;
   humidity: number | null;
   pressure: number | null;
@@ -56,15 +54,6 @@ export interface SimulatorState {
   setpoint: number | null;
   setpoint_source: SetpointSource;
   heat_reason: HeatReason;
-  /** The thermostat's clock (seconds since 1970 UTC) and where it came from; both null while unknown. */
-  time: number | null;
-  clock: ClockSource | null;
-  time_zone: string | null;
-  schedule: WeekSchedule;
-  manual: ManualHold | null;
-  boost: Boost | null;
-  away_until: AwayUntil | null;
-  next: SimulatedNextChange | null;
   members: SimulatedMember[];
   /** The members with an OwnTracks secret. */
   owntracks: string[];
