@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { test, expect, type ThermostatScreen } from './fixtures/index.ts';
-import type { SimulatedThermostat } from '../scripts/system-thermostat.ts';
+import { test, expect, type AppHelpers, type ThermostatScreen } from './fixtures/index.ts';
+import type { SimulatedThermostat, SimulatorState } from '../scripts/system-thermostat.ts';
 
 // The household lives in Berlin: the browser's zone is what the schedule editor gives a thermostat that has none.
 // The thermostat runs in real time: a minute before a switch point is a real minute, however busy the machine, to
@@ -36,6 +36,36 @@ async function phoneShowsThermostatTime(page: Page, thermostat: SimulatedThermos
   return time;
 }
 
+/** Monday 7 December 2026, 13:00 in Berlin, after a first reading: the phone shows that time and pairs. */
+async function pairOnMondayAfternoon(page: Page, app: AppHelpers, thermostat: SimulatedThermostat): Promise<ThermostatScreen> {
+  // The thermostat has no zone yet, so its clock is set in UTC.
+  await thermostat.setTime('2026-12-07T12:00Z');
+  await thermostat.run('10s'); // a first reading
+  await phoneShowsThermostatTime(page, thermostat);
+  return app.pair(page);
+}
+
+/**
+ * Crosses the change due at `at`: a minute before it (`minuteBefore`, Berlin's wall time), read at the thermostat's
+ * own clock, `stillHeld` holds; once its world has passed `at`, the screen says `heldAfter`. Returns the state then.
+ */
+async function crossChange(
+  thermostat: SimulatedThermostat,
+  screen: ThermostatScreen,
+  change: { minuteBefore: string; at: number; stillHeld: Partial<SimulatorState>; heldAfter: string },
+): Promise<SimulatorState> {
+  expect(await thermostat.setTime(change.minuteBefore)).toBe(change.at - MINUTE);
+  const before = await thermostat.state();
+  expect(before.time).toBeLessThan(change.at);
+  expect(before).toMatchObject({ ...change.stillHeld, next: { at: change.at } });
+
+  await thermostat.run('2m');
+  await expect(screen.held).toHaveText(change.heldAfter);
+  const after = await thermostat.state();
+  expect(after.time).toBeGreaterThanOrEqual(change.at);
+  return after;
+}
+
 /** Makes the working week in the editor, as a person does: Monday's two switch points, copied to the weekdays. */
 async function makeWorkingWeek(screen: ThermostatScreen): Promise<void> {
   await screen.editSchedule(async (editor) => {
@@ -58,11 +88,7 @@ test('a household makes a working week, watches 22:00 lower the heating, and hol
   app,
   thermostat,
 }) => {
-  // Monday 7 December 2026, 13:00 in Berlin. The thermostat has no zone yet, so its clock is set in UTC.
-  await thermostat.setTime('2026-12-07T12:00Z');
-  await thermostat.run('10s'); // a first reading
-  await phoneShowsThermostatTime(page, thermostat);
-  const screen = await app.pair(page);
+  const screen = await pairOnMondayAfternoon(page, app, thermostat);
   await expect(screen.held).toHaveText('Holding 20.0 °C · comfort');
   await expect(screen.scheduleCard).toContainText('No switch points yet');
 
@@ -86,16 +112,13 @@ test('a household makes a working week, watches 22:00 lower the heating, and hol
 
   // A minute before 22:00 (the thermostat now has Berlin's zone: the time is Berlin's) nothing has changed yet: the
   // thermostat, read at its own clock, still holds 21.0 °C...
-  expect(await thermostat.setTime('2026-12-07T21:59')).toBe(switchAt - MINUTE);
-  const before = await thermostat.state();
-  expect(before.time).toBeLessThan(switchAt);
-  expect(before).toMatchObject({ setpoint: 21, setpoint_source: 'schedule', next: { at: switchAt } });
-
   // ...and once its world has passed 22:00, the screen and the thermostat lower it to 17.0 °C, with Tuesday's 06:30 next.
-  await thermostat.run('2m');
-  await expect(screen.held).toHaveText('Holding 17.0 °C · schedule');
-  const after = await thermostat.state();
-  expect(after.time).toBeGreaterThanOrEqual(switchAt);
+  const after = await crossChange(thermostat, screen, {
+    minuteBefore: '2026-12-07T21:59',
+    at: switchAt,
+    stillHeld: { setpoint: 21, setpoint_source: 'schedule' },
+    heldAfter: 'Holding 17.0 °C · schedule',
+  });
   const tuesdayMorning = berlinWinter('2026-12-08T06:30');
   expect(after).toMatchObject({ setpoint: 17, setpoint_source: 'schedule', next: { at: tuesdayMorning, setpoint: 21, source: 'schedule' } });
   await phoneShowsThermostatTime(page, thermostat);
@@ -135,10 +158,7 @@ test('a boost warms the room for an hour until cancelled, and a holiday keeps th
   app,
   thermostat,
 }) => {
-  await thermostat.setTime('2026-12-07T12:00Z');
-  await thermostat.run('10s'); // a first reading
-  await phoneShowsThermostatTime(page, thermostat);
-  const screen = await app.pair(page);
+  const screen = await pairOnMondayAfternoon(page, app, thermostat);
   await makeWorkingWeek(screen);
   await expect(screen.held).toHaveText('Holding 21.0 °C · schedule');
   expect(await thermostat.state()).toMatchObject({ time_zone: BERLIN, schedule: WORKING_WEEK, away_target: 16 });
@@ -194,15 +214,12 @@ test('a boost warms the room for an hour until cancelled, and a holiday keeps th
   await expect(screen.held).toHaveText('Holding 16.0 °C · away');
 
   // A minute before the warm-up, still away (read at the thermostat's own clock); past 17:00 the house warms for the return.
-  expect(await thermostat.setTime('2026-12-09T16:59')).toBe(warmUp - MINUTE);
-  const beforeWarmUp = await thermostat.state();
-  expect(beforeWarmUp.time).toBeLessThan(warmUp);
-  expect(beforeWarmUp).toMatchObject({ setpoint: 16, setpoint_source: 'away', next: { at: warmUp } });
-
-  await thermostat.run('2m');
-  await expect(screen.held).toHaveText('Holding 21.0 °C · schedule');
-  const warming = await thermostat.state();
-  expect(warming.time).toBeGreaterThanOrEqual(warmUp);
+  const warming = await crossChange(thermostat, screen, {
+    minuteBefore: '2026-12-09T16:59',
+    at: warmUp,
+    stillHeld: { setpoint: 16, setpoint_source: 'away' },
+    heldAfter: 'Holding 21.0 °C · schedule',
+  });
   expect(warming).toMatchObject({
     setpoint: 21,
     setpoint_source: 'schedule',
