@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isObject, JSON_FAULTS, type JsonFault, type JsonObject } from '../json.ts';
 import { MODES, type Mode } from '../messages.ts';
 import type { PlanInput, SwitchPoint, WeekSchedule } from '../schedule.ts';
+import type { LocalParts } from '../time-zone.ts';
 
 export interface LogonIdVector {
   public_key: string;
@@ -650,16 +651,8 @@ export interface TimeZoneTextVector {
   dst?: { offset: number; start: TransitionRuleVector; end: TransitionRuleVector } | null;
 }
 
-export interface LocalPartsVector {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  /** 0 = Monday. */
-  weekday: number;
-}
+/** The local parts a time vector expects: the same fields as localParts gives. */
+export type LocalPartsVector = LocalParts;
 
 /** A zone at one UTC second: its offset, local time, schedule time and next change of offset. */
 export interface TimeInstantVector {
