@@ -49,6 +49,7 @@ function confirmedValue(state: StateMessage | undefined, kind: TargetKind): numb
     target: state.target,
     awayTarget: state.away_target,
     regime: state.regime,
+    mode: state.mode,
     manual: state.manual,
     boost: state.boost,
     awayUntil: state.away_until,
