@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cross-compiles the thermostat core for the ESP8266's CPU (Xtensa LX106) with
 # the flags of the ESP8266 Arduino core and prints text/data/bss per file and
-# in total (budget: 52 KB of text, see text_budget), then the peak heap one SET needs,
+# in total (budget: 70 KB of text, see text_budget), then the peak heap one SET needs,
 # measured on the host (budget: 4 KB). BearSSL and cJSON are libraries linked
 # on the device and not counted here.
 set -euo pipefail
