@@ -4,7 +4,7 @@ import { isClientId, type ClientId } from './client-id.ts';
 import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
 import type { Result } from './result.ts';
 import { fail, ok } from './result.ts';
-import { LAST_SWITCH_MINUTE, MAX_SWITCH_POINTS, PLAN_SOURCES, SCHEDULE_DAYS, type PlanSource, type SwitchPoint, type WeekSchedule } from './schedule.ts';
+import { LAST_SWITCH_MINUTE, MAX_SWITCH_POINTS, PLAN_SOURCES, SCHEDULE_DAYS, type PlanInput, type PlanSource, type SwitchPoint, type WeekSchedule } from './schedule.ts';
 import { parseTimeZone } from './time-zone.ts';
 
 export const MODES = ['auto', 'home', 'away'] as const;
@@ -708,4 +708,22 @@ export function parseMessageValue(value: unknown): Result<Message, MessageError>
     if (!(error instanceof Invalid)) throw error;
     return fail(error.error, error.message);
   }
+}
+
+/** What the table of "Which set point holds" reads of a STATE: the thermostat's clock, zone, schedule, settings and overrides. */
+export function planInputOf(
+  state: Pick<StateMessage, 'time' | 'time_zone' | 'schedule' | 'target' | 'away_target' | 'regime' | 'mode' | 'manual' | 'boost' | 'away_until'>,
+): PlanInput {
+  return {
+    clock: state.time,
+    timeZone: state.time_zone,
+    schedule: state.schedule,
+    target: state.target,
+    awayTarget: state.away_target,
+    regime: state.regime,
+    mode: state.mode,
+    manual: state.manual,
+    boost: state.boost,
+    awayUntil: state.away_until,
+  };
 }

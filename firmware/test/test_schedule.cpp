@@ -11,16 +11,11 @@
 #include "schedule.h"
 #include "settings.h"
 #include "vectors.h"
+#include "zone_of.h"
 
 using namespace hearth;
 
 namespace {
-
-TimeZone zone_of(const char* text) {
-  TimeZone zone{};
-  REQUIRE_MESSAGE(parse_time_zone(text, strlen(text), &zone), text);
-  return zone;
-}
 
 struct DayPoints {
   uint8_t day;

@@ -10,16 +10,11 @@
 
 #include "time_zone.h"
 #include "vectors.h"
+#include "zone_of.h"
 
 using namespace hearth;
 
 namespace {
-
-TimeZone zone_of(const char* text) {
-  TimeZone zone{};
-  REQUIRE_MESSAGE(parse_time_zone(text, strlen(text), &zone), text);
-  return zone;
-}
 
 constexpr const char* kBerlin = "CET-1CEST,M3.5.0,M10.5.0/3";
 constexpr int64_t kBerlinSpring2026 = 1774746000;  // 2026-03-29 01:00 UTC: 02:00 CET becomes 03:00 CEST

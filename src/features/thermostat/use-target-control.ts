@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { heldSetpoint, scheduleRuns, type SetFields, type StateMessage } from '@protocol';
+import { heldSetpoint, planInputOf, scheduleRuns, type SetFields, type StateMessage } from '@protocol';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
@@ -42,18 +42,7 @@ export interface TargetControl {
 function confirmedValue(state: StateMessage | undefined, kind: TargetKind): number | null {
   if (state === undefined) return null;
   if (kind === 'target') return state.target;
-  return heldSetpoint({
-    clock: state.time,
-    timeZone: state.time_zone,
-    schedule: state.schedule,
-    target: state.target,
-    awayTarget: state.away_target,
-    regime: state.regime,
-    mode: state.mode,
-    manual: state.manual,
-    boost: state.boost,
-    awayUntil: state.away_until,
-  }).setpoint;
+  return heldSetpoint(planInputOf(state)).setpoint;
 }
 
 export function useTargetControl(): TargetControl {

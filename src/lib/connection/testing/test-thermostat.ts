@@ -23,7 +23,7 @@ import {
   type LogonKeys,
   type ManualHold,
   type Member,
-  type PlanInput,
+  planInputOf,
   type RoutedPacket,
   type SetMessage,
   type Settings,
@@ -33,24 +33,12 @@ import {
 
 type Unheld = Omit<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason' | 'next'>;
 
-const planOf = (state: Unheld): PlanInput => ({
-  clock: state.time,
-  timeZone: state.time_zone,
-  schedule: state.schedule,
-  target: state.target,
-  awayTarget: state.away_target,
-  regime: state.regime,
-  mode: state.mode,
-  manual: state.manual,
-  boost: state.boost,
-  awayUntil: state.away_until,
-});
 
 /** What a thermostat holds and why for this state, as its core decides (docs/protocol.md "Which set point holds"). */
 function held(state: Unheld): Pick<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason' | 'next'> {
-  const next = nextChange(planOf(state));
+  const next = nextChange(planInputOf(state));
   if (!state.sensor_ok) return { setpoint: null, setpoint_source: 'none', heat_reason: 'no_reading', next };
-  const { setpoint, source } = heldSetpoint(planOf(state));
+  const { setpoint, source } = heldSetpoint(planInputOf(state));
   return { setpoint, setpoint_source: source, heat_reason: state.heater ? 'below_band' : 'above_band', next };
 }
 
