@@ -5,7 +5,7 @@ import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from
 import type { Result } from './result.ts';
 import { fail, ok } from './result.ts';
 import { LAST_SWITCH_MINUTE, MAX_SWITCH_POINTS, PLAN_SOURCES, SCHEDULE_DAYS, type PlanInput, type PlanSource, type SwitchPoint, type WeekSchedule } from './schedule.ts';
-import { parseTimeZone } from './time-zone.ts';
+import { MAX_TIME_S, MIN_TIME_S, parseTimeZone } from './time-zone.ts';
 
 export const MODES = ['auto', 'home', 'away'] as const;
 export type Mode = (typeof MODES)[number];
@@ -23,9 +23,6 @@ export type TemperatureSetting = keyof typeof SETTING_RANGES;
  * for binary floating-point noise (21.299999 from a 32-bit float), not for another temperature.
  */
 const STEP_TOLERANCE_TENTHS = 0.01;
-/** The range of a clock time, a SET's `time` and every `until` (docs/protocol.md "Messages"): 2024-01-01 to 2099-12-31, UTC seconds. */
-export const MIN_TIME_S = 1_704_067_200;
-export const MAX_TIME_S = 4_102_444_799;
 /** How long a boost may last, in minutes. */
 export const BOOST_MINUTES = { min: 5, max: 720 } as const;
 /** The longest pre-heat before an away-until ends, in minutes. */

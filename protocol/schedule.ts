@@ -3,9 +3,7 @@
  * schedule", "Which set point holds", "What comes next"). The thermostat's core does the same in C++
  * (schedule.cpp); both are held to protocol/vectors/schedule.json.
  */
-// A cycle (messages.ts imports this file) that is harmless: MAX_TIME_S is only read inside nextChange.
-import { MAX_TIME_S } from './messages.ts';
-import { parseTimeZone, scheduleTime, type TimeZoneRules } from './time-zone.ts';
+import { MAX_TIME_S, parseTimeZone, scheduleTime, type TimeZoneRules } from './time-zone.ts';
 
 export const SCHEDULE_DAYS = 7;
 export const MAX_SWITCH_POINTS = 6;

@@ -5,6 +5,9 @@
  */
 
 /** The longest TZ text a thermostat keeps, in bytes of UTF-8. */
+/** The range of a clock time, a SET's `time` and every `until` (docs/protocol.md "Messages"): 2024-01-01 to 2099-12-31, UTC seconds. */
+export const MIN_TIME_S = 1_704_067_200;
+export const MAX_TIME_S = 4_102_444_799;
 export const MAX_TIME_ZONE_BYTES = 64;
 
 const HOUR_S = 3600;

@@ -17,8 +17,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MAX_TIME_ZONE_BYTES, localParts, nextOffsetChange, parseTimeZone, scheduleTime, utcOffsetSeconds, type TimeZoneRules } from '../time-zone.ts';
-import { MIN_TIME_S } from '../messages.ts';
+import { MAX_TIME_ZONE_BYTES, MIN_TIME_S, localParts, nextOffsetChange, parseTimeZone, scheduleTime, utcOffsetSeconds, type TimeZoneRules } from '../time-zone.ts';
 
 interface TextCase {
   name: string;
