@@ -1,22 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { test, expect } from './fixtures/index.ts';
-import { RawClient } from './fixtures/raw-client.ts';
-import {
-  HISTORY_INTERVAL_S,
-  HISTORY_PAGE_SLOTS,
-  fromBase64url,
-  message,
-  open,
-  parseMessage,
-  seal,
-  start,
-  toBase64url,
-  type ClientId,
-  type HistoryMessage,
-  type Message,
-  type SetFields,
-} from '../protocol/index.ts';
-import type { SimulatedThermostat } from '../scripts/system-thermostat.ts';
+import { keptHistory, PairedApp } from '../firmware/sim/paired-app.ts';
+import { HISTORY_INTERVAL_S, type StateMessage } from '../protocol/index.ts';
 
 // The household lives in Berlin; the thermostat runs in real time, and `run` gives it a week of weather at once.
 test.use({ timezoneId: 'Europe/Berlin', simSpeed: 1 });
@@ -26,88 +10,6 @@ const BERLIN = 'CET-1CEST,M3.5.0,M10.5.0/3';
 const DAY_S = 86_400;
 const SLOT_S = HISTORY_INTERVAL_S;
 const slotOf = (utc: number): number => Math.floor(utc / SLOT_S) * SLOT_S;
-
-/**
- * The phone of the member who put the thermostat up: it gave the thermostat its zone, and the test reads the
- * thermostat's own record through it, page by page, as any member's app may.
- */
-class FirstMembersPhone {
-  private session = '';
-  private seq = 1;
-
-  private constructor(
-    private readonly client: RawClient,
-    private readonly id: ClientId,
-    private readonly thermostat: SimulatedThermostat,
-    private readonly key: Uint8Array,
-  ) {}
-
-  static async connect(wsUrl: string, thermostat: SimulatedThermostat): Promise<FirstMembersPhone> {
-    const key = fromBase64url(thermostat.keyText);
-    if (key === null) throw new Error(`the pairing link carries no key: ${thermostat.pairLink}`);
-    const client = await RawClient.connect(wsUrl);
-    return new FirstMembersPhone(client, await client.logOn(), thermostat, key);
-  }
-
-  /** The next message from the thermostat that `matches`, as the contract's validator reads it. */
-  private async receive(matches: (received: Message) => boolean): Promise<Message> {
-    const found: { message?: Message } = {};
-    await this.client.nextPacket((packet) => {
-      if ((packet.packet_type !== 'MSG' && packet.packet_type !== 'START') || packet.transmitter !== this.thermostat.id) return false;
-      const opened = open(this.key, packet.packet_type, packet.transmitter, packet.receiver, packet.data);
-      if (!opened.ok) return false;
-      const parsed = parseMessage(opened.value);
-      if (!parsed.ok) throw new Error(`the thermostat sent what the contract does not allow: ${parsed.message} in ${opened.value}`);
-      if (!matches(parsed.value)) return false;
-      found.message = parsed.value;
-      return true;
-    });
-    if (found.message === undefined) throw new Error('a packet matched without a message');
-    return found.message;
-  }
-
-  private send(body: object): void {
-    this.client.send(message(this.id, this.thermostat.id, seal(this.key, 'MSG', this.id, this.thermostat.id, body)));
-  }
-
-  /** START: a session of its own, as an app opened again does. */
-  async start(): Promise<void> {
-    const nonce = toBase64url(randomBytes(16));
-    const body = { type: 'START', name: 'First phone', nonce };
-    this.client.send(start(this.id, this.thermostat.id, seal(this.key, 'START', this.id, this.thermostat.id, body)));
-    const state = await this.receive((m) => m.type === 'STATE' && m.nonce === nonce);
-    if (state.type !== 'STATE') throw new Error('START was not answered by a STATE');
-    this.session = state.session;
-    this.seq = 1;
-  }
-
-  async setTimeZone(zone: string): Promise<void> {
-    this.seq += 1;
-    const fields: SetFields = { time_zone: zone };
-    this.send({ type: 'SET', session: this.session, seq: this.seq, ...fields });
-    const state = await this.receive((m) => m.type === 'STATE' && m.time_zone === zone);
-    expect(state).toMatchObject({ error: null });
-  }
-
-  /** Every slot of the 8 UTC days the thermostat keeps, from HISTORY pages of 12 hours, and its clock at the last. */
-  async keptDays(now: number): Promise<{ slots: { start: number; heater_s: number | null }[]; answeredAt: number }> {
-    const slots: { start: number; heater_s: number | null }[] = [];
-    let answeredAt = now;
-    for (let from = Math.floor(now / DAY_S) * DAY_S - 7 * DAY_S; from <= now; from += HISTORY_PAGE_SLOTS * SLOT_S) {
-      this.seq += 1;
-      this.send({ type: 'HISTORY_get', session: this.session, seq: this.seq, from });
-      const page = (await this.receive((m) => m.type === 'HISTORY' && m.session === this.session && m.from === from)) as HistoryMessage;
-      if (page.time === null) throw new Error('the thermostat lost its clock');
-      answeredAt = page.time;
-      page.heater_s.forEach((heater_s, index) => slots.push({ start: from + index * SLOT_S, heater_s }));
-    }
-    return { slots, answeredAt };
-  }
-
-  close(): void {
-    this.client.close();
-  }
-}
 
 /** "Tue 15 Dec": a day of the thermostat's in Berlin, as the app names it (and the ICU of this computer, independently). */
 const berlinDayName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', day: 'numeric', month: 'short' });
@@ -133,10 +35,12 @@ test('a new member sees the week the thermostat recorded before they joined, wit
   // gives it the household's zone.
   const putUp = await thermostat.setTime('2026-12-15T12:05Z');
   await thermostat.run('10s'); // a first reading
-  const firstPhone = await FirstMembersPhone.connect(broker.wsUrl, thermostat);
+  // The phone of the member who put the thermostat up: it gave the thermostat its zone, and the test reads the
+  // thermostat's own record through it, page by page, as any member's app may.
+  const firstPhone = await PairedApp.pair(broker, thermostat, 'First phone');
   try {
-    await firstPhone.start();
-    await firstPhone.setTimeZone(BERLIN);
+    const zoned = await firstPhone.request('SET', { time_zone: BERLIN }, (m): m is StateMessage => m.type === 'STATE' && m.time_zone === BERLIN);
+    expect(zoned).toMatchObject({ error: null });
 
     // A week of December weather: mild, then a cold spell, then mild again. The room at 20 °C needs more heating
     // in the cold, so the days differ.
@@ -153,7 +57,9 @@ test('a new member sees the week the thermostat recorded before they joined, wit
     // What the thermostat's own record says, per day of Berlin: the slots it recorded and the heating in them. The
     // slot in progress is not over: the app may count any part of its 10 minutes.
     await firstPhone.start();
-    const { slots, answeredAt } = await firstPhone.keptDays(now);
+    const kept = await keptHistory(firstPhone, now);
+    const { answeredAt } = kept;
+    const slots = kept.heater_s.map((heater_s, index) => ({ start: kept.from + index * SLOT_S, heater_s }));
     const inProgress = slotOf(answeredAt);
     const days = new Map<string, { heating_s: number; recorded: number }>();
     let lastSevenDays_s = 0;
@@ -221,6 +127,6 @@ test('a new member sees the week the thermostat recorded before they joined, wit
     await expect(today.getByRole('rowheader')).toHaveText('Today so far');
     await expect(today.getByRole('cell')).toHaveText([new RegExp(`^${oneOf(todayHeating)}$`), /^the thermostat(?: and this app)?$/]);
   } finally {
-    firstPhone.close();
+    await firstPhone.close();
   }
 });

@@ -10,31 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../broker/integration/helpers.ts';
 import type { RunningBroker } from '../../broker/server.ts';
 import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
-import {
-  HISTORY_INTERVAL_S,
-  HISTORY_PAGE_SLOTS,
-  type HistoryMessage,
-} from '../../protocol/index.ts';
-import { PairedApp } from './paired-app.ts';
+import { HISTORY_INTERVAL_S } from '../../protocol/index.ts';
+import { keptHistory, PairedApp } from './paired-app.ts';
 
 const START_TIME = '2026-12-01T06:00Z';
 const START_S = Date.parse(START_TIME) / 1000;
 const DAY_S = 86_400;
-
-/** The 8 days the thermostat keeps, page by page (HISTORY_get), as one list of slots from the start of the oldest. */
-async function eightDays(app: PairedApp, now: number): Promise<{ from: number; heater: (number | null)[]; temperature: (number | null)[] }> {
-  const from = (Math.floor(now / DAY_S) - 7) * DAY_S;
-  const heater: (number | null)[] = [];
-  const temperature: (number | null)[] = [];
-  for (let page = from; page <= now; page += HISTORY_PAGE_SLOTS * HISTORY_INTERVAL_S) {
-    const answer = await app.request('HISTORY_get', { from: page }, (m): m is HistoryMessage => m.type === 'HISTORY');
-    expect(answer.from).toBe(page);
-    expect(answer.time).not.toBeNull();
-    heater.push(...answer.heater_s);
-    temperature.push(...answer.temperature);
-  }
-  return { from, heater, temperature };
-}
 
 describe('a week of history in the simulated thermostat', () => {
   let broker: RunningBroker;
@@ -76,19 +57,19 @@ describe('a week of history in the simulated thermostat', () => {
     if (now === null) throw new Error('the thermostat has no clock after run 7d');
     expect(now - START_S).toBeGreaterThanOrEqual(7 * DAY_S);
 
-    const days = await eightDays(app, now);
+    const days = await keptHistory(app, now);
     const firstSlot = Math.floor(START_S / HISTORY_INTERVAL_S) * HISTORY_INTERVAL_S;
     const index = (at: number): number => (at - days.from) / HISTORY_INTERVAL_S;
     // 8 days up to the slot the clock is in.
-    expect(days.heater).toHaveLength(index(Math.floor(now / HISTORY_INTERVAL_S) * HISTORY_INTERVAL_S) + 1);
+    expect(days.heater_s).toHaveLength(index(Math.floor(now / HISTORY_INTERVAL_S) * HISTORY_INTERVAL_S) + 1);
     // Nothing before the clock was first known (the thermostat was not running); every slot since.
-    expect(days.heater.slice(0, index(firstSlot)).every((s) => s === null)).toBe(true);
-    expect(days.heater.slice(index(firstSlot)).every((s) => s !== null)).toBe(true);
+    expect(days.heater_s.slice(0, index(firstSlot)).every((s) => s === null)).toBe(true);
+    expect(days.heater_s.slice(index(firstSlot)).every((s) => s !== null)).toBe(true);
     expect(days.temperature.slice(index(firstSlot)).every((t) => t !== null && t > 18 && t < 22)).toBe(true);
     // Each whole day: the room at 20 °C loses about 0.15 °C a minute to 5 °C outside, the heater gives 0.75:
     // on about a sixth of the time, 4 hours a day.
     for (let day = Math.floor(START_S / DAY_S) + 1; day < Math.floor(now / DAY_S); day += 1) {
-      const slots = days.heater.slice(index(day * DAY_S), index((day + 1) * DAY_S));
+      const slots = days.heater_s.slice(index(day * DAY_S), index((day + 1) * DAY_S));
       const hours = slots.reduce<number>((sum, s) => sum + (s ?? 0), 0) / 3600;
       expect(hours, `heating hours on day ${new Date(day * DAY_S * 1000).toISOString().slice(0, 10)}`).toBeGreaterThan(2);
       expect(hours).toBeLessThan(8);
@@ -99,8 +80,8 @@ describe('a week of history in the simulated thermostat', () => {
     await thermostat.control('reboot');
     await thermostat.waitForOnline(since, 30_000);
     await app.start();
-    const after = await eightDays(app, now);
+    const after = await keptHistory(app, now);
     const lastHour = Math.floor(now / 3600) * 3600;
-    expect(after.heater.slice(0, index(lastHour))).toEqual(days.heater.slice(0, index(lastHour)));
+    expect(after.heater_s.slice(0, index(lastHour))).toEqual(days.heater_s.slice(0, index(lastHour)));
   }, 120_000);
 });

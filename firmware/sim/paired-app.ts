@@ -14,6 +14,9 @@ import {
   seal,
   start,
   toBase64url,
+  HISTORY_INTERVAL_S,
+  HISTORY_PAGE_SLOTS,
+  type HistoryMessage,
   type Message,
   type StateMessage,
 } from '../../protocol/index.ts';
@@ -43,7 +46,7 @@ export class PairedApp {
   }
 
   /** Pairs with the key of the thermostat's pairing link and opens a session named `name`. */
-  static async pair(broker: RunningBroker, thermostat: SimulatedThermostat, name: string): Promise<PairedApp> {
+  static async pair(broker: Pick<RunningBroker, 'wsUrl'>, thermostat: SimulatedThermostat, name: string): Promise<PairedApp> {
     const key = fromBase64url(thermostat.keyText);
     if (key === null) throw new Error(`the pairing link carries no key: ${thermostat.pairLink}`);
     const app = new PairedApp(await TestClient.logOn(broker.wsUrl), thermostat, key, name);
@@ -100,4 +103,29 @@ export class PairedApp {
       this.waiters.add(waiter);
     });
   }
+}
+
+const DAY_S = 86_400;
+
+/** The 8 UTC days a thermostat keeps (docs/protocol.md "History"), as lists of slots from the start of the oldest. */
+export interface KeptHistory {
+  from: number;
+  heater_s: (number | null)[];
+  temperature: (number | null)[];
+  /** The thermostat's clock when it answered the last page. */
+  answeredAt: number;
+}
+
+/** Reads the 8 days a thermostat keeps, up to `now`, page by page with HISTORY_get in `app`'s session. */
+export async function keptHistory(app: PairedApp, now: number): Promise<KeptHistory> {
+  const kept: KeptHistory = { from: (Math.floor(now / DAY_S) - 7) * DAY_S, heater_s: [], temperature: [], answeredAt: now };
+  for (let page = kept.from; page <= now; page += HISTORY_PAGE_SLOTS * HISTORY_INTERVAL_S) {
+    const answer = await app.request('HISTORY_get', { from: page }, (m): m is HistoryMessage => m.type === 'HISTORY');
+    if (answer.from !== page) throw new Error(`HISTORY_get from ${page} was answered from ${answer.from}`);
+    if (answer.time === null) throw new Error('the thermostat lost its clock');
+    kept.answeredAt = answer.time;
+    kept.heater_s.push(...answer.heater_s);
+    kept.temperature.push(...answer.temperature);
+  }
+  return kept;
 }
