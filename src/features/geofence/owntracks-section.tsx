@@ -5,7 +5,7 @@ import type { PairedThermostat } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
 import { makeOwntracksSecret, type OwntracksSetup } from '@/stores/owntracks-setup';
 import { owntracksLinkFor, type OwntracksLink } from './owntracks-link';
-import { QrCode } from './qr-code';
+import { QrCode } from '@/components/qr-code';
 
 export const OWNTRACKS_SECTION_TITLE = 'Keep working when the app is closed';
 

@@ -7,7 +7,7 @@ const QUIET_ZONE = 4;
 /** `text` as a QR code in inline SVG (the page's policy allows no data: images), named for screen readers by `label`. */
 export function QrCode({ text, label }: { text: string; label: string }) {
   const { size, path } = useMemo(() => {
-    // Level L keeps an 8-thermostat link (about 800 characters) at 105 modules, scannable off a phone's screen.
+    // Level L keeps an 8-thermostat OwnTracks link (about 800 characters) at 105 modules, scannable off a phone's screen.
     const qr = encode(text, { ecc: 'L', border: QUIET_ZONE });
     let d = '';
     qr.data.forEach((row, y) => row.forEach((dark, x) => (d += dark ? `M${x} ${y}h1v1h-1z` : '')));
