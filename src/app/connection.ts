@@ -85,6 +85,10 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
     sendPresence: (presence) => client.sendPresence(presence),
     forgetPresence: () => client.forgetPresence(),
     retryNow: () => client.retryNow(),
+    requestMembers: () => undefined,
+    inviteMember: () => undefined,
+    removeMember: () => undefined,
+    closeOldLink: () => undefined,
   };
 
   return {

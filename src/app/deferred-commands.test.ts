@@ -11,6 +11,10 @@ function recordingCommands(): ThermostatCommands & { calls: unknown[] } {
     sendPresence: (presence) => calls.push(['presence', presence]),
     forgetPresence: () => calls.push(['forget-presence']),
     retryNow: () => calls.push(['retry']),
+    requestMembers: () => calls.push(['request-members']),
+    inviteMember: () => calls.push(['invite-member']),
+    removeMember: (memberId) => calls.push(['remove-member', memberId]),
+    closeOldLink: () => calls.push(['close-old-link']),
   };
 }
 

@@ -60,5 +60,9 @@ export function deferredCommands(store: AppStore, load: () => Promise<Thermostat
       }
       call((commands) => commands.retryNow());
     },
+    requestMembers: () => call((commands) => commands.requestMembers()),
+    inviteMember: () => call((commands) => commands.inviteMember()),
+    removeMember: (memberId) => call((commands) => commands.removeMember(memberId)),
+    closeOldLink: () => call((commands) => commands.closeOldLink()),
   };
 }

@@ -1,13 +1,14 @@
 import { createStore, useStore } from 'zustand';
 import { createConnectionSlice, type ConnectionSlice } from './connection-slice';
 import { createHistorySlice, type HistorySlice } from './history-slice';
+import { createMembersSlice, type MembersSlice } from './members-slice';
 import { createOwntracksSlice, type OwntracksSlice } from './owntracks-slice';
 import { createPresenceSlice, type PresenceSlice } from './presence-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { createSetupSlice, type SetupSlice } from './setup-slice';
 import { createThermostatSlice, type ThermostatSlice } from './thermostat-slice';
 
-export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice & OwntracksSlice & HistorySlice;
+export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice & OwntracksSlice & HistorySlice & MembersSlice;
 
 export const createAppStore = (initial: Partial<AppState> = {}) =>
   createStore<AppState>()((...args) => ({
@@ -18,6 +19,7 @@ export const createAppStore = (initial: Partial<AppState> = {}) =>
     ...createSetupSlice(...args),
     ...createOwntracksSlice(...args),
     ...createHistorySlice(...args),
+    ...createMembersSlice(...args),
     ...initial,
   }));
 

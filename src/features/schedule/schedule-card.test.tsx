@@ -39,6 +39,10 @@ function fakeCommands(): ThermostatCommands & { sent: SetFields[] } {
     sendPresence: () => undefined,
     forgetPresence: () => undefined,
     retryNow: () => undefined,
+    requestMembers: () => undefined,
+    inviteMember: () => undefined,
+    removeMember: () => undefined,
+    closeOldLink: () => undefined,
   };
 }
 

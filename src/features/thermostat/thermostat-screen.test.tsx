@@ -23,6 +23,10 @@ function fakeCommands(): ThermostatCommands & { sent: unknown[] } {
     sendPresence: (presence) => sent.push(presence),
     forgetPresence: () => undefined,
     retryNow: () => undefined,
+    requestMembers: () => undefined,
+    inviteMember: () => undefined,
+    removeMember: () => undefined,
+    closeOldLink: () => undefined,
   };
 }
 

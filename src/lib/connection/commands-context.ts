@@ -10,6 +10,13 @@ export interface ThermostatCommands {
   /** Geofence is off: the last presence is not sent to anyone any more. */
   forgetPresence(): void;
   retryNow(): void;
+  /** Asks the thermostat on screen for its members (a MEMBERS_set answered by MEMBERS); the members card calls it when shown. */
+  requestMembers(): void;
+  /** Asks it for an invitation, shown as a pairing link to pass on. */
+  inviteMember(): void;
+  removeMember(memberId: string): void;
+  /** Closes the old shared key for good (docs/protocol.md "The old shared key"). */
+  closeOldLink(): void;
 }
 
 const noCommands: ThermostatCommands = {
@@ -17,6 +24,10 @@ const noCommands: ThermostatCommands = {
   sendPresence: () => undefined,
   forgetPresence: () => undefined,
   retryNow: () => undefined,
+  requestMembers: () => undefined,
+  inviteMember: () => undefined,
+  removeMember: () => undefined,
+  closeOldLink: () => undefined,
 };
 
 export const CommandsContext = createContext<ThermostatCommands>(noCommands);
