@@ -82,7 +82,7 @@ Status PosixFileSystem::format() {
   for (const Blob blob : {Blob::identity, Blob::identity_backup, Blob::settings, Blob::network,
                           Blob::owntracks, Blob::history_0, Blob::history_1, Blob::history_2,
                           Blob::history_3, Blob::history_4, Blob::history_5, Blob::history_6,
-                          Blob::history_7}) {
+                          Blob::history_7, Blob::members}) {
     for (const char* path : {blob_path(blob), blob_temp_path(blob)}) {
       if (::unlink(full_path(path).c_str()) != 0 && errno != ENOENT) return Error::io;
     }

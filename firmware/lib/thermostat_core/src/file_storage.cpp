@@ -19,6 +19,7 @@ const char* blob_path(Blob blob) {
     case Blob::history_5: return "/history-5.bin";
     case Blob::history_6: return "/history-6.bin";
     case Blob::history_7: return "/history-7.bin";
+    case Blob::members: return "/members.bin";
   }
   return "/unknown.bin";
 }
@@ -38,6 +39,7 @@ const char* blob_temp_path(Blob blob) {
     case Blob::history_5: return "/history-5.bin.tmp";
     case Blob::history_6: return "/history-6.bin.tmp";
     case Blob::history_7: return "/history-7.bin.tmp";
+    case Blob::members: return "/members.bin.tmp";
   }
   return "/unknown.bin.tmp";
 }

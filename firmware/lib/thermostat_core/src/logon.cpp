@@ -102,6 +102,8 @@ bool is_canonical_ipv4(const char* host, size_t length) {
 
 void use_crypto_stack(StackRunner runner) { g_crypto_stack = runner; }
 
+void run_on_crypto_stack(void (*job)(void*), void* context) { run_crypto(job, context); }
+
 bool valid_private_key(const uint8_t key[kPrivateKeyBytes]) {
   bool zero = true;
   for (size_t i = 0; i < kPrivateKeyBytes; ++i) zero = zero && key[i] == 0;

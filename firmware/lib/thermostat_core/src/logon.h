@@ -24,6 +24,8 @@ constexpr size_t kMaxBrokerHostLength = 253 + 6;
 // host) jobs run on the caller's stack. Set it once, before Thermostat::begin.
 using StackRunner = void (*)(void (*job)(void*), void* context);
 void use_crypto_stack(StackRunner runner);
+// Runs job(context) on that stack (members.h's ECDH and HKDF use it too).
+void run_on_crypto_stack(void (*job)(void*), void* context);
 
 // 1 <= k < n, the order of P-256: the only valid private keys.
 bool valid_private_key(const uint8_t key[kPrivateKeyBytes]);

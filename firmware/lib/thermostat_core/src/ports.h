@@ -63,6 +63,8 @@ class Relay {
 // from the settings so that a damaged one cannot take the other. history_0 to
 // history_7 are the days of the thermostat's history (history_log.h), the UTC
 // day d in history_0 + d % 8, so that a damaged day costs only that day.
+// members is the household's members (members.h), apart from the identity so
+// that a damaged one cannot take the other; after the days, which are indexed.
 enum class Blob : uint8_t {
   identity,
   identity_backup,
@@ -77,6 +79,7 @@ enum class Blob : uint8_t {
   history_5,
   history_6,
   history_7,
+  members,
 };
 
 // Each blob is read and written whole; write() must be atomic: after a power
