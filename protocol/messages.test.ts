@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeVectors, messageVectors, scheduleVectors, type FieldVector, type StateAfterVector } from './vectors/index.ts';
 import { validatedCase } from './vectors/validated-case.ts';
-import { cutMemberName, HISTORY_INTERVAL_S, inRange, MAX_MEMBER_NAME_LENGTH, parseMessage, parseMessageValue } from './messages.ts';
+import {
+  answersJoin,
+  checkJoin,
+  checkMembersSet,
+  cutMemberName,
+  HISTORY_INTERVAL_S,
+  inRange,
+  joinMessage,
+  MAX_MEMBER_NAME_LENGTH,
+  membersSetMessage,
+  parseMessage,
+  parseMessageValue,
+} from './messages.ts';
 import { checkJsonObject, isObject, parseJsonObject, type JsonObject } from './json.ts';
 import { nextSwitchPoint } from './schedule.ts';
 import { parseTimeZone } from './time-zone.ts';
@@ -342,5 +354,74 @@ describe('the HISTORY table of protocol/vectors/messages.json', () => {
     const parsed = parseMessageValue(value);
     if (valid) expect(parsed).toMatchObject({ ok: true, value: { type: 'HISTORY' } });
     else expect(parsed).toMatchObject({ ok: false, error: 'bad_message' });
+  });
+});
+
+describe('the messages of per-member keys ("Joining", "Members")', () => {
+  const point = new Uint8Array(65).fill(1);
+  point[0] = 0x04;
+  const nonce = 'bm9uY2Utbm9uY2Ut';
+  const session = 'c2Vzc2lvbi0xMjM0';
+
+  it('builds a JOIN that checkJoin and parseMessage take as it is', () => {
+    const join = joinMessage("Ana's phone", nonce, point);
+    expect(join.public_key).toHaveLength(87);
+    expect(checkJoin(join)).toEqual({ ok: true, value: join });
+    expect(parseMessage(JSON.stringify(join))).toEqual({ ok: true, value: join });
+  });
+
+  it('cuts a JOIN\'s name as a START\'s, so the thermostat never drops it for its length', () => {
+    expect(joinMessage('n'.repeat(80), nonce, point).name).toBe('n'.repeat(MAX_MEMBER_NAME_LENGTH));
+  });
+
+  it('drops a JOIN whose point has another prefix, and anything that is not a JOIN', () => {
+    const compressedPrefix = Uint8Array.from(point);
+    compressedPrefix[0] = 0x02;
+    expect(checkJoin(joinMessage('a', nonce, compressedPrefix))).toMatchObject({ ok: false, error: 'bad_message' });
+    expect(checkJoin({ type: 'START', name: 'a', nonce })).toMatchObject({ ok: false, error: 'bad_message' });
+    expect(checkJoin('JOIN')).toMatchObject({ ok: false, error: 'bad_message' });
+  });
+
+  it('builds MEMBERS_sets that checkMembersSet takes, and judges shapes before values', () => {
+    const remove = membersSetMessage(session, 3, { remove: 'Ab_cdEFghIJklMNopQRstu', old_link: false });
+    expect(checkMembersSet(remove)).toEqual({ ok: true, value: remove });
+    expect(checkMembersSet(membersSetMessage(session, 4))).toEqual({ ok: true, value: { type: 'MEMBERS_set', session, seq: 4 } });
+    expect(checkMembersSet({ ...membersSetMessage(session, 5), invite: false, remove: 5 })).toMatchObject({ error: 'bad_message' });
+    expect(checkMembersSet({ ...membersSetMessage(session, 5), invite: false })).toMatchObject({ error: 'out_of_range' });
+    expect(checkMembersSet({ ...membersSetMessage(session, 5), type: 'SET' })).toMatchObject({ error: 'bad_message' });
+  });
+
+  it('reads the three ERROR codes, full only with a nonce, and refuses any other code', () => {
+    expect(parseMessage('{"type":"ERROR","code":"not_member"}')).toEqual({ ok: true, value: { type: 'ERROR', code: 'not_member' } });
+    expect(parseMessage(`{"type":"ERROR","code":"full","nonce":"${nonce}"}`)).toEqual({ ok: true, value: { type: 'ERROR', code: 'full', nonce } });
+    expect(parseMessage('{"type":"ERROR","code":"full"}')).toMatchObject({ ok: false, error: 'bad_message' });
+    expect(parseMessage('{"type":"ERROR","code":"reboot"}')).toMatchObject({ ok: false, error: 'bad_message' });
+  });
+
+  it('takes a WELCOME or an ERROR full as the answer to a JOIN only with its nonce', () => {
+    const welcome = parseMessage(`{"type":"WELCOME","nonce":"${nonce}","public_key":"${joinMessage('a', nonce, point).public_key}"}`);
+    if (!welcome.ok) expect.fail(welcome.message);
+    expect(answersJoin(welcome.value, nonce)).toBe(true);
+    expect(answersJoin(welcome.value, 'b3RoZXItbm9uY2Ut')).toBe(false);
+    expect(answersJoin({ type: 'ERROR', code: 'full', nonce }, nonce)).toBe(true);
+    expect(answersJoin({ type: 'ERROR', code: 'not_member' }, nonce)).toBe(false);
+  });
+
+  it('reads a MEMBERS with its list, old link, invitation and error', () => {
+    const members = {
+      type: 'MEMBERS',
+      session,
+      seq: 18,
+      members: [
+        { id: 'Ab_cdEFghIJklMNopQRstu', name: "Ana's phone", heard_s: 12 },
+        { id: 'Bb_cdEFghIJklMNopQRstu', name: "Ben's phone", heard_s: null },
+      ],
+      old_link: false,
+      invitation: { secret: 'A'.repeat(43), expires_s: 86400 },
+      error: null,
+    };
+    expect(parseMessageValue(members)).toEqual({ ok: true, value: members });
+    expect(parseMessageValue({ ...members, invitation: { secret: 'A'.repeat(44), expires_s: 86400 } })).toMatchObject({ ok: false });
+    expect(parseMessageValue({ ...members, error: 'stale_session' })).toMatchObject({ ok: false });
   });
 });

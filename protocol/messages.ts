@@ -1,7 +1,8 @@
 /** Layer 7: what only the app and the thermostat read, inside the envelope. */
-import { fromBase64url } from './base64url.ts';
+import { fromBase64url, toBase64url } from './base64url.ts';
 import { isClientId, type ClientId } from './client-id.ts';
 import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
+import { INVITATION_BYTES, INVITATION_LIFETIME_S, JOIN_PUBLIC_KEY_BYTES, MAX_MEMBERS } from './member-key.ts';
 import type { Result } from './result.ts';
 import { fail, ok } from './result.ts';
 import { LAST_SWITCH_MINUTE, MAX_SWITCH_POINTS, PLAN_SOURCES, SCHEDULE_DAYS, type PlanInput, type PlanSource, type SwitchPoint, type WeekSchedule } from './schedule.ts';
@@ -39,8 +40,6 @@ export const GOOD_READING_RANGE = { min: -20, max: 60 } as const;
 const HEATER_STEP_S = 10;
 /** The largest distance a HOME_set or a STATE member may carry, in metres. */
 export const MAX_DISTANCE = 100_000_000;
-/** A thermostat keeps at most this many members; a STATE lists no more. */
-export const MAX_MEMBERS = 8;
 /** A thermostat keeps OwnTracks secrets for at most this many members (docs/protocol.md "What the thermostat accepts"). */
 export const MAX_OWNTRACKS_MEMBERS = 8;
 /** An OwnTracks member secret as OWNTRACKS_set carries it: 24 bytes as base64url, 32 characters. */
@@ -251,9 +250,80 @@ export interface HistoryMessage {
   heater_s: (number | null)[];
 }
 
+/**
+ * A JOIN (docs/protocol.md "Joining"): a START packet sealed under an invitation secret (or the old
+ * shared key), carrying the app's one-time ECDH point as 87 characters of base64url.
+ */
+export interface JoinMessage {
+  type: 'JOIN';
+  name: string;
+  nonce: string;
+  public_key: string;
+}
+
+/** The thermostat's answer to a JOIN ("Joining"): the JOIN's nonce and its own one-time point. */
+export interface WelcomeMessage {
+  type: 'WELCOME';
+  nonce: string;
+  public_key: string;
+}
+
+/**
+ * The ERROR codes the app reads ("Messages"): `stale_session` ("Sessions and replay"), `not_member` to
+ * a removed member ("Members"), `full` answering a JOIN with its nonce ("Joining"). Any other code is
+ * not a message the app takes.
+ */
+export const ERROR_CODES = ['stale_session', 'not_member', 'full'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An ERROR; `nonce` is there exactly when `code` is `full` (the JOIN's nonce). */
 export interface ErrorMessage {
   type: 'ERROR';
-  code: string;
+  code: ErrorCode;
+  nonce?: string;
+}
+
+/** What a MEMBERS_set may ask besides the list (docs/protocol.md "Members"): each field has one allowed value. */
+export interface MembersSetFields {
+  invite?: true;
+  remove?: string;
+  old_link?: false;
+}
+
+export interface MembersSetMessage extends MembersSetFields {
+  type: 'MEMBERS_set';
+  session: string;
+  seq: number;
+}
+
+/** A member as MEMBERS lists it: `heard_s` whole seconds since it was last heard, null when not since the thermostat started. */
+export interface MemberEntry {
+  id: ClientId;
+  name: string;
+  heard_s: number | null;
+}
+
+/** MEMBERS's `error` ("Members"): `storage` means the change is in force but not stored yet. */
+export const MEMBERS_ERRORS = ['bad_message', 'out_of_range', 'unknown_member', 'full', 'storage'] as const;
+export type MembersError = (typeof MEMBERS_ERRORS)[number];
+
+/** An invitation as MEMBERS carries it: the secret (43 characters of base64url) and the whole seconds it stays good. */
+export interface InvitationOffer {
+  secret: string;
+  expires_s: number;
+}
+
+/** The thermostat's answer to a MEMBERS_set ("Members"). */
+export interface MembersMessage {
+  type: 'MEMBERS';
+  session: string;
+  seq: number;
+  members: MemberEntry[];
+  /** True while the old shared key is open ("The old shared key"). */
+  old_link: boolean;
+  /** Only in the answer to a MEMBERS_set that made an invitation. */
+  invitation: InvitationOffer | null;
+  error: MembersError | null;
 }
 
 export type Message =
@@ -262,8 +332,12 @@ export type Message =
   | HomeSetMessage
   | OwntracksSetMessage
   | HistoryGetMessage
+  | JoinMessage
+  | MembersSetMessage
   | StateMessage
   | HistoryMessage
+  | WelcomeMessage
+  | MembersMessage
   | ErrorMessage;
 export type MessageError = 'bad_message' | 'out_of_range';
 
@@ -618,6 +692,81 @@ function readHistoryPage(object: JsonObject): Pick<HistoryMessage, 'time' | 'fro
   return { time, from, interval_s: interval, temperature, setpoint, heater_s: heaterS };
 }
 
+/** Strict base64url of exactly `bytes` bytes (no padding, no spare bits set), as every reader of the contract decodes it. */
+const isBase64urlOf = (bytes: number) => (value: unknown): value is string =>
+  typeof value === 'string' && value.length === Math.ceil((bytes * 4) / 3) && fromBase64url(value)?.length === bytes;
+
+/**
+ * A JOIN's or WELCOME's `public_key` ("Joining"): 87 characters of strict base64url of 65 bytes that
+ * start with 0x04. Whether the point lies on the curve is sharedSecretX's (member-key.ts) to say.
+ */
+export const isJoinPublicKey = (value: unknown): value is string =>
+  isBase64urlOf(JOIN_PUBLIC_KEY_BYTES)(value) && fromBase64url(value)?.[0] === 0x04;
+/** An invitation secret as MEMBERS carries it: 43 characters of strict base64url of 32 bytes. */
+export const isInvitationSecret = isBase64urlOf(INVITATION_BYTES);
+
+const isErrorCode = (value: unknown): value is ErrorCode => (ERROR_CODES as readonly unknown[]).includes(value);
+
+/** A JOIN's fields: `name` and `nonce` as START's ("Sessions and replay"), `public_key` a point as isJoinPublicKey takes. */
+function readJoin(object: JsonObject): Omit<JoinMessage, 'type'> {
+  return {
+    name: need(object, 'name', isName, 'a name'),
+    nonce: need(object, 'nonce', isStartNonce, 'a nonce'),
+    public_key: need(object, 'public_key', isJoinPublicKey, `the base64url of a ${JOIN_PUBLIC_KEY_BYTES}-byte uncompressed point`),
+  };
+}
+
+/**
+ * The stateless steps of MEMBERS_set's judging ("Members"), after session and seq: shapes first
+ * (`invite` or `old_link` not true/false, `remove` not text: bad_message), then values (`invite` false,
+ * `old_link` true, `remove` not an ID: out_of_range). Whether `remove` names a member and whether
+ * there is room for an invitation are the thermostat's to judge.
+ */
+function readMembersSetFields(object: JsonObject): MembersSetFields {
+  const invite = field(object, 'invite');
+  const oldLink = field(object, 'old_link');
+  const remove = field(object, 'remove');
+  if (invite !== undefined && !isBoolean(invite)) throw new Invalid('bad_message', 'invite must be true or false');
+  if (oldLink !== undefined && !isBoolean(oldLink)) throw new Invalid('bad_message', 'old_link must be true or false');
+  if (remove !== undefined && typeof remove !== 'string') throw new Invalid('bad_message', 'remove must be text');
+  if (invite === false) throw new Invalid('out_of_range', 'invite must be true');
+  if (oldLink === true) throw new Invalid('out_of_range', 'old_link must be false (the old shared key is never opened again)');
+  if (remove !== undefined && !isClientId(remove)) throw new Invalid('out_of_range', 'remove must be a member ID');
+  return {
+    ...(invite === true ? { invite } : {}),
+    ...(remove === undefined ? {} : { remove }),
+    ...(oldLink === false ? { old_link: oldLink } : {}),
+  };
+}
+
+const isHeardSeconds = (value: unknown): value is number | null => value === null || isSeconds(value);
+
+function readMemberEntry(value: unknown): MemberEntry {
+  if (!isObject(value)) throw new Invalid('bad_message', 'member must be an object');
+  return {
+    id: need(value, 'id', isClientId, 'an ID'),
+    name: need(value, 'name', isName, 'a name'),
+    heard_s: need(value, 'heard_s', isHeardSeconds, 'null or whole seconds'),
+  };
+}
+
+/** MEMBERS's list, old_link, invitation and error ("Members"): at most 8 members, each ID once. */
+function readMembersList(object: JsonObject): Omit<MembersMessage, 'type' | 'session' | 'seq'> {
+  const members = need(object, 'members', Array.isArray, 'a list');
+  if (members.length > MAX_MEMBERS) throw new Invalid('bad_message', `members must be at most ${MAX_MEMBERS}`);
+  const entries = members.map(readMemberEntry);
+  if (new Set(entries.map((member) => member.id)).size !== entries.length) throw new Invalid('bad_message', 'a member is listed twice');
+  return {
+    members: entries,
+    old_link: need(object, 'old_link', isBoolean, 'true or false'),
+    invitation: readNullable(object, 'invitation', (invitation) => ({
+      secret: need(invitation, 'secret', isInvitationSecret, `the base64url of ${INVITATION_BYTES} bytes`),
+      expires_s: need(invitation, 'expires_s', (value): value is number => isWholeIn(value, 1, INVITATION_LIFETIME_S), `whole seconds from 1 to ${INVITATION_LIFETIME_S}`),
+    })),
+    error: need(object, 'error', (value): value is MembersError | null => value === null || (MEMBERS_ERRORS as readonly unknown[]).includes(value), 'null or an error code'),
+  };
+}
+
 function readMessage(object: JsonObject): Message {
   const type = field(object, 'type');
   switch (type) {
@@ -683,8 +832,34 @@ function readMessage(object: JsonObject): Message {
         error: need(object, 'error', isStateError, 'null or an error code'),
       };
     }
-    case 'ERROR':
-      return { type, code: need(object, 'code', (v): v is string => typeof v === 'string', 'a code') };
+    case 'JOIN':
+      return { type, ...readJoin(object) };
+    case 'WELCOME':
+      return {
+        type,
+        nonce: need(object, 'nonce', isStartNonce, 'a nonce'),
+        public_key: need(object, 'public_key', isJoinPublicKey, `the base64url of a ${JOIN_PUBLIC_KEY_BYTES}-byte uncompressed point`),
+      };
+    case 'MEMBERS_set':
+      return {
+        type,
+        session: need(object, 'session', isToken, 'a session'),
+        seq: need(object, 'seq', isSeq, 'a positive integer'),
+        ...readMembersSetFields(object),
+      };
+    case 'MEMBERS':
+      return {
+        type,
+        session: need(object, 'session', isToken, 'a session'),
+        seq: need(object, 'seq', isSeq, 'a positive integer'),
+        ...readMembersList(object),
+      };
+    case 'ERROR': {
+      const code = need(object, 'code', isErrorCode, ERROR_CODES.join(', '));
+      // Only `full` answers a JOIN, so only it names one; on the others a nonce is an unknown field, ignored.
+      if (code !== 'full') return { type, code };
+      return { type, code, nonce: need(object, 'nonce', isStartNonce, "the JOIN's nonce") };
+    }
     default:
       throw new Invalid('bad_message', 'unknown message type');
   }
@@ -698,13 +873,65 @@ export function parseMessage(plaintext: string): Result<Message, MessageError> {
 
 /** The same for a value already out of JSON, such as a message kept in local storage. */
 export function parseMessageValue(value: unknown): Result<Message, MessageError> {
+  return checked(value, readMessage);
+}
+
+/** Runs one message reader on a value out of JSON, giving its error as a Result. */
+function checked<T>(value: unknown, read: (object: JsonObject) => T): Result<T, MessageError> {
   if (!isObject(value)) return fail('bad_message', 'message is not a JSON object');
   try {
-    return ok(readMessage(value));
+    return ok(read(value));
   } catch (error) {
     if (!(error instanceof Invalid)) throw error;
     return fail(error.error, error.message);
   }
+}
+
+/**
+ * The thermostat's check of an opened JOIN ("Joining"): every field required, as parseMessage reads it.
+ * A JOIN that fails is dropped without an answer; whether its point lies on the curve is sharedSecretX's.
+ */
+export function checkJoin(value: unknown): Result<JoinMessage, 'bad_message'> {
+  const read = checked(value, (object): JoinMessage => {
+    if (field(object, 'type') !== 'JOIN') throw new Invalid('bad_message', 'type must be JOIN');
+    return { type: 'JOIN', ...readJoin(object) };
+  });
+  return read.ok ? read : fail('bad_message', read.message);
+}
+
+/**
+ * The steps of MEMBERS_set's judging that need no state ("Members"): session and seq as SET's, then
+ * shapes, then values. `unknown_member` and `full` are the thermostat's, from its members.
+ */
+export function checkMembersSet(value: unknown): Result<MembersSetMessage, MessageError> {
+  return checked(value, (object): MembersSetMessage => {
+    if (field(object, 'type') !== 'MEMBERS_set') throw new Invalid('bad_message', 'type must be MEMBERS_set');
+    return {
+      type: 'MEMBERS_set',
+      session: need(object, 'session', isToken, 'a session'),
+      seq: need(object, 'seq', isSeq, 'a positive integer'),
+      ...readMembersSetFields(object),
+    };
+  });
+}
+
+/** The JOIN an app sends with its one-time point (65 bytes), its name cut as a START's. */
+export function joinMessage(name: string, nonce: string, publicKey: Uint8Array): JoinMessage {
+  return { type: 'JOIN', name: cutMemberName(name), nonce, public_key: toBase64url(publicKey) };
+}
+
+export function membersSetMessage(session: string, seq: number, fields: MembersSetFields = {}): MembersSetMessage {
+  return { type: 'MEMBERS_set', session, seq, ...fields };
+}
+
+/**
+ * Whether a message answers the app's latest JOIN ("Joining"): a WELCOME or an ERROR `full` carrying
+ * that JOIN's nonce. The app takes nothing else as the answer; a WELCOME's point may still be off the
+ * curve, which sharedSecretX refuses.
+ */
+export function answersJoin(message: Message, nonce: string): message is WelcomeMessage | (ErrorMessage & { code: 'full'; nonce: string }) {
+  if (message.type === 'WELCOME') return message.nonce === nonce;
+  return message.type === 'ERROR' && message.code === 'full' && message.nonce === nonce;
 }
 
 /** What the table of "Which set point holds" reads of a STATE: the thermostat's clock, zone, schedule, settings and overrides. */
