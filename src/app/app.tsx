@@ -12,6 +12,8 @@ const UpdatePrompt = lazy(() => import('@/features/pwa/update-prompt').then((m) 
 const ScheduleCard = lazy(() => import('@/features/schedule/schedule-card').then((m) => ({ default: m.ScheduleCard })));
 const GeofenceCard = lazy(() => import('@/features/geofence/geofence-card').then((m) => ({ default: m.GeofenceCard })));
 const HistoryPanel = lazy(() => import('@/features/history/history-panel').then((m) => ({ default: m.HistoryPanel })));
+const MembersCard = lazy(() => import('@/features/members/members-card').then((m) => ({ default: m.MembersCard })));
+const MembershipNotice = lazy(() => import('@/features/members/membership-notice').then((m) => ({ default: m.MembershipNotice })));
 const PairingDialog = lazy(() => import('@/features/pairing/pairing-dialog').then((m) => ({ default: m.PairingDialog })));
 const SetupDialog = lazy(() => import('@/features/setup/setup-dialog').then((m) => ({ default: m.SetupDialog })));
 const SettingsDialog = lazy(() => import('./settings-dialog').then((m) => ({ default: m.SettingsDialog })));
@@ -53,7 +55,7 @@ function Welcome({ onAdd, onSetUp }: { onAdd: () => void; onSetUp: () => void })
       <h2>Welcome to Hearth</h2>
       <p>
         A new thermostat? Plug it into this computer by USB and set it up from here. One that is already set up? Open its
-        pairing link — or the one a family member shares — to control it from here. Nothing leaves your home network
+        pairing link — or an invitation from someone in the household — to control it from here. Nothing leaves your home network
         except encrypted messages.
       </p>
       <div className="actions">
@@ -113,28 +115,40 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
         <ConnectionStatusBar />
         <main>
           {hasThermostat && selectedId !== null ? (
-            <ThermostatScreen
-              ownId={ownId}
-              extra={
-                <>
-                  <PanelBoundary what="The schedule card">
-                    <Suspense fallback={<CardPlaceholder height={320} />}>
-                      <ScheduleCard />
-                    </Suspense>
-                  </PanelBoundary>
-                  <PanelBoundary what="The geofence card">
-                    <Suspense fallback={<CardPlaceholder height={190} />}>
-                      <GeofenceCard />
-                    </Suspense>
-                  </PanelBoundary>
-                  <PanelBoundary what="The history chart">
-                    <Suspense fallback={<CardPlaceholder height={300} />}>
-                      <HistoryPanel thermostatId={selectedId} />
-                    </Suspense>
-                  </PanelBoundary>
-                </>
-              }
-            />
+            <>
+              <PanelBoundary what="The membership notice">
+                <Suspense fallback={null}>
+                  <MembershipNotice />
+                </Suspense>
+              </PanelBoundary>
+              <ThermostatScreen
+                ownId={ownId}
+                extra={
+                  <>
+                    <PanelBoundary what="The schedule card">
+                      <Suspense fallback={<CardPlaceholder height={320} />}>
+                        <ScheduleCard />
+                      </Suspense>
+                    </PanelBoundary>
+                    <PanelBoundary what="The geofence card">
+                      <Suspense fallback={<CardPlaceholder height={190} />}>
+                        <GeofenceCard />
+                      </Suspense>
+                    </PanelBoundary>
+                    <PanelBoundary what="The history chart">
+                      <Suspense fallback={<CardPlaceholder height={300} />}>
+                        <HistoryPanel thermostatId={selectedId} />
+                      </Suspense>
+                    </PanelBoundary>
+                    <PanelBoundary what="The household card">
+                      <Suspense fallback={<CardPlaceholder height={160} />}>
+                        <MembersCard />
+                      </Suspense>
+                    </PanelBoundary>
+                  </>
+                }
+              />
+            </>
           ) : (
             <Welcome onAdd={() => setPairing({})} onSetUp={openSetup} />
           )}

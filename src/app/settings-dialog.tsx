@@ -3,7 +3,6 @@ import { cutMemberName, inRange, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, type Se
 import { Dialog } from '@/components/dialog';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useCurrentPosition } from '@/features/geofence/current-position';
-import { ShareLinkButton } from '@/features/pairing/share-link';
 import { useAppStore } from '@/stores/app-store';
 import { isLatitude, isLongitude } from '@/stores/persistence';
 import { selectCurrentState, selectSelectedThermostat } from '@/stores/selectors';
@@ -162,7 +161,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
                     type="button"
                     className="link-button"
                     onClick={() => {
-                      if (confirm(`Remove ${t.name} from this app? You need its pairing link to add it again.`)) removeThermostat(t.id);
+                      if (confirm(`Remove ${t.name} from this app? You need a new invitation to add it again. This phone stays among its members until someone removes it in the Household card.`)) removeThermostat(t.id);
                     }}
                   >
                     Remove<span className="visually-hidden"> {t.name}</span>
@@ -170,7 +169,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
                 </li>
               ))}
             </ul>
-            {selected === null ? null : <ShareLinkButton thermostat={selected} />}
+            <p className="muted small">To let someone else in, use “Invite someone” in the Household card: each phone gets a key of its own.</p>
           </fieldset>
         )}
         {errors.length === 0 ? null : (

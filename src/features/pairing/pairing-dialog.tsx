@@ -52,7 +52,7 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
         ) : (
           <>
             <p className="muted small">
-              Open the pairing link the thermostat shows (or a family member shares), or paste it here.
+              Open the pairing link the thermostat shows, or the invitation someone in the household sends you, or paste it here.
             </p>
             {onSetUp === undefined ? null : (
               <p className="muted small">
@@ -96,7 +96,7 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
             {error}
           </p>
         )}
-        <p className="muted small">Anyone with this link can control the thermostat. Share it only with your household.</p>
+        <p className="muted small">Adding it makes this phone a member of the household, with a key of its own. An invitation works only once.</p>
         <div className="actions">
           <button type="button" className="button button-quiet" onClick={onClose}>
             Cancel

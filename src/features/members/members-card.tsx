@@ -1,0 +1,157 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { useCommands } from '@/lib/connection/commands-context';
+import { useNow } from '@/hooks/use-now';
+import { useAppStore } from '@/stores/app-store';
+import { selectMembers, selectMembership, selectSelectedThermostat } from '@/stores/selectors';
+import { CloseOldLinkDialog, RemoveMemberDialog } from './confirm-dialogs';
+import { InvitationOffer } from './invitation-offer';
+import { heardWords, memberName, problemWords } from './members-words';
+import './members.css';
+
+/** The card's heading, and so the name of its region and of its list. */
+export const MEMBERS_CARD_TITLE = 'Household';
+
+type Asking = { kind: 'remove'; id: string; name: string } | { kind: 'close-old-link' } | null;
+
+/**
+ * The household of the thermostat on screen (docs/protocol.md "Members"): who is in it and when the thermostat last
+ * heard from each, removing someone, inviting someone, and closing the old shared link while it is open.
+ */
+export function MembersCard() {
+  const thermostat = useAppStore(selectSelectedThermostat);
+  const membership = useAppStore(selectMembership);
+  // Refused, removed or still joining: the membership notice says why, and there is nothing this phone may ask.
+  if (thermostat === null || (membership !== null && membership !== 'member' && membership !== 'old_link')) return null;
+  // Keyed, so a dialog or a dismissed invitation of one thermostat never shows on another.
+  return <HouseholdCard key={thermostat.id} thermostatName={thermostat.name} />;
+}
+
+function HouseholdCard({ thermostatName }: { thermostatName: string }) {
+  const headingId = useId();
+  const view = useAppStore(selectMembers);
+  const ownId = useAppStore((s) => s.ownId);
+  const { requestMembers, inviteMember, removeMember, closeOldLink } = useCommands();
+  const now = useNow();
+  const [asking, setAsking] = useState<Asking>(null);
+  const [dismissedLink, setDismissedLink] = useState<string | null>(null);
+  const [invited, setInvited] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    requestMembers();
+  }, [requestMembers]);
+
+  // Focus goes back to what opened a dialog once the dialog (and the inert it put on the app) is gone.
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    if (wasAsking.current && asking === null) opener.current?.focus();
+    wasAsking.current = asking !== null;
+  }, [asking]);
+  // When the thermostat's answer takes that button away (the member removed, the old link closed) while it has
+  // the focus, the focus would fall to the page's start: the card's heading keeps the person here instead.
+  useEffect(() => {
+    const from = opener.current;
+    if (from === null || from.isConnected) return;
+    opener.current = null;
+    if (document.activeElement === null || document.activeElement === document.body) heading.current?.focus();
+  });
+
+  const ask = (next: NonNullable<Asking>, from: HTMLElement) => {
+    opener.current = from;
+    setAsking(next);
+  };
+
+  const invitation = view?.invitation ?? null;
+  const shownInvitation = invitation !== null && invitation.link !== dismissedLink && invitation.expiresAt > now ? invitation : null;
+  const members = view?.members ?? [];
+
+  return (
+    <section className="card members-card" aria-labelledby={headingId}>
+      <h2 id={headingId} ref={heading} tabIndex={-1} className="card-title">
+        {MEMBERS_CARD_TITLE}
+      </h2>
+      {view === null ? null : (
+        <ul aria-labelledby={headingId} className="members">
+          {members.map((member) => {
+            const name = memberName(member.name);
+            const isThisPhone = member.id === ownId;
+            return (
+              <li key={member.id} className="member">
+                <span className="member-name">
+                  {name}
+                  {isThisPhone ? ' (this phone)' : ''}
+                </span>
+                <button
+                  type="button"
+                  className="link-button member-remove"
+                  onClick={(event) => ask({ kind: 'remove', id: member.id, name }, event.currentTarget)}
+                >
+                  Remove<span className="visually-hidden"> {name}</span>
+                </button>
+                <span className="member-detail">{heardWords(member.heard_s, view.heardAt, now)}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <p role="status" className="muted small members-status">
+        {view === null ? 'Asking the thermostat who is in the household…' : view.pending ? 'Asking the thermostat…' : ''}
+      </p>
+      {view?.error == null ? null : (
+        <p role="alert" className="banner banner-warn">
+          {problemWords(view.error)}
+        </p>
+      )}
+      {view?.oldLink === true ? (
+        <div className="inline-prompt members-old-link">
+          <p className="small">
+            The old pairing link is still open. Phones paired before everyone had a key of their own still use it; each moves
+            over to its own key the next time the app is opened on it. Close it once everyone has moved over, or now if
+            someone who should not have it may still hold it: anyone not yet moved over will then need an invitation.
+          </p>
+          <button type="button" className="button" onClick={(event) => ask({ kind: 'close-old-link' }, event.currentTarget)}>
+            Close the old link
+          </button>
+        </div>
+      ) : null}
+      {shownInvitation === null ? (
+        <div className="actions members-actions">
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => {
+              setInvited(true);
+              setDismissedLink(null);
+              inviteMember();
+            }}
+          >
+            Invite someone
+          </button>
+        </div>
+      ) : (
+        <InvitationOffer
+          link={shownInvitation.link}
+          expiresAt={shownInvitation.expiresAt}
+          thermostatName={thermostatName}
+          focusOnShow={invited}
+          onDone={() => {
+            setDismissedLink(shownInvitation.link);
+            heading.current?.focus();
+          }}
+        />
+      )}
+      {asking?.kind === 'remove' ? (
+        <RemoveMemberDialog
+          name={asking.name}
+          isThisPhone={asking.id === ownId}
+          oldLink={view?.oldLink === true}
+          thermostatName={thermostatName}
+          onRemove={() => removeMember(asking.id)}
+          onClose={() => setAsking(null)}
+        />
+      ) : null}
+      {asking?.kind === 'close-old-link' ? <CloseOldLinkDialog onCloseLink={closeOldLink} onClose={() => setAsking(null)} /> : null}
+    </section>
+  );
+}
