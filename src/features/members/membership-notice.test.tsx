@@ -1,6 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
 import { appStore } from '@/stores/app-store';
 import { MembershipNotice } from './membership-notice';
 
@@ -9,10 +10,25 @@ const LIVING = { id: 'LivingLivingLivingLivi', key: KEY, name: 'Living room' };
 const HALL = { id: 'HallHallHallHallHallHa', key: KEY, name: 'Hall' };
 
 function renderNotice() {
+  const commands = {
+    sendSettings: vi.fn(),
+    sendPresence: vi.fn(),
+    forgetPresence: vi.fn(),
+    retryNow: vi.fn(),
+    requestMembers: vi.fn(),
+    inviteMember: vi.fn(),
+    removeMember: vi.fn(),
+    closeOldLink: vi.fn(),
+  } satisfies ThermostatCommands;
   const state = appStore.getState();
   state.addThermostat(HALL);
   state.addThermostat(LIVING);
-  render(<MembershipNotice />);
+  render(
+    <CommandsContext value={commands}>
+      <MembershipNotice />
+    </CommandsContext>,
+  );
+  return commands;
 }
 
 const setMembership = (membership: Parameters<ReturnType<typeof appStore.getState>['setMembership']>[1], id = LIVING.id) =>
@@ -26,27 +42,32 @@ describe('membership notice', () => {
     expect(alert).toHaveTextContent(
       'You were removed from Living roomA member of the household removed this phone: it can no longer control or read the thermostat. To come back, ask a member for a new invitation.',
     );
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
     await userEvent.click(screen.getByRole('button', { name: 'Forget this thermostat' }));
     expect(appStore.getState().thermostats.map((t) => t.id)).toEqual([HALL.id]);
   });
 
   it('says that the invitation was not taken and why it may not have been', async () => {
-    renderNotice();
+    const commands = renderNotice();
     setMembership('invitation_refused');
     expect(screen.getByRole('alert')).toHaveTextContent(
       'Living room did not take the invitationIt may have been used already, be more than 24 hours old or from before the thermostat restarted, or the thermostat may be offline.',
     );
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(commands.retryNow).toHaveBeenCalledTimes(1);
     await userEvent.click(screen.getByRole('button', { name: 'Forget this thermostat' }));
     expect(appStore.getState().thermostats.map((t) => t.id)).toEqual([HALL.id]);
   });
 
-  it('says that the household is full', () => {
-    renderNotice();
+  it('says that the household is full, and tries again when asked', async () => {
+    const commands = renderNotice();
     setMembership('full');
     expect(screen.getByRole('alert')).toHaveTextContent(
-      'Living room has no room for this phone8 members is the most a thermostat keeps: ask a member of the household to remove someone first.',
+      'Living room has no room for this phone8 members is the most a thermostat keeps: ask a member of the household to remove someone, then try again.',
     );
     expect(screen.queryByRole('button', { name: 'Forget this thermostat' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(commands.retryNow).toHaveBeenCalledTimes(1);
   });
 
   it('says that this phone is joining, then nothing once it is a member', () => {

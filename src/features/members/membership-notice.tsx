@@ -1,3 +1,4 @@
+import { useCommands } from '@/lib/connection/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectMembership, selectSelectedThermostat } from '@/stores/selectors';
 import './members.css';
@@ -10,12 +11,20 @@ export function MembershipNotice() {
   const thermostat = useAppStore(selectSelectedThermostat);
   const membership = useAppStore(selectMembership);
   const removeThermostat = useAppStore((s) => s.removeThermostat);
+  const { retryNow } = useCommands();
   if (thermostat === null) return null;
   const { name } = thermostat;
 
   const forget = (
     <button type="button" className="button" onClick={() => removeThermostat(thermostat.id)}>
       Forget this thermostat
+    </button>
+  );
+
+  // The connection forgets a refusal when the person asks to try again: the household may have made room meanwhile.
+  const tryAgain = (
+    <button type="button" className="button" onClick={retryNow}>
+      Try again
     </button>
   );
 
@@ -49,7 +58,10 @@ export function MembershipNotice() {
             It may have been used already, be more than 24 hours old or from before the thermostat restarted, or the thermostat
             may be offline. Ask a member of the household for a new invitation.
           </p>
-          {forget}
+          <div className="actions members-actions">
+            {tryAgain}
+            {forget}
+          </div>
         </div>
       );
     case 'full':
@@ -59,9 +71,10 @@ export function MembershipNotice() {
             <strong>{name} has no room for this phone</strong>
           </p>
           <p>
-            8 members is the most a thermostat keeps: ask a member of the household to remove someone first. Your invitation
-            stays good until it expires.
+            8 members is the most a thermostat keeps: ask a member of the household to remove someone, then try again. Your
+            invitation stays good until it expires.
           </p>
+          {tryAgain}
         </div>
       );
     default:
