@@ -214,6 +214,8 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
     boost: 1,
     away_until: 1,
     next: 1,
+    invitation: 1,
+    secret: 1,
   };
   const malformed: Partial<Record<FieldVector['kind'], unknown>> = {
     token: 'short',

@@ -192,7 +192,9 @@ export type FieldKind =
   | 'manual'
   | 'boost'
   | 'away_until'
-  | 'next';
+  | 'next'
+  | 'invitation'
+  | 'secret';
 
 /** One field of a STATE (or of a member in it): bounds are inclusive. */
 export interface FieldVector {
@@ -240,6 +242,8 @@ const FIELD_KINDS: readonly FieldKind[] = [
   'boost',
   'away_until',
   'next',
+  'invitation',
+  'secret',
 ];
 const isFieldKind = (value: string): value is FieldKind => (FIELD_KINDS as readonly string[]).includes(value);
 
@@ -899,4 +903,125 @@ export const historyVectors = {
     const { why } = strings(record, ['why']);
     return { why, steps: list(record['steps'], `${why}: steps`).map((step, index) => readHistoryStep(step, `${why}: step ${index + 1}`)) };
   }),
+};
+
+/** One derivation of a member key ("Joining"): fixed one-time private keys (hex scalars) and what follows from them. */
+export interface MemberKeyDerivationVector {
+  why: string;
+  /** Whether `secret` is an invitation secret or the old shared key ("The old shared key"). */
+  role: 'invitation' | 'old_shared_key';
+  app_private_key: string;
+  app_public_key: string;
+  thermostat_private_key: string;
+  thermostat_public_key: string;
+  /** hex */
+  shared_x: string;
+  secret: string;
+  thermostat_id: string;
+  member_id: string;
+  member_key: string;
+}
+
+export interface BadPointVector {
+  why: string;
+  /** base64url of bytes that are no uncompressed P-256 point. */
+  public_key: string;
+}
+
+export interface JoinVector {
+  why: string;
+  text: string;
+  valid: boolean;
+}
+
+/** What the app takes a plaintext as after sending a JOIN with `nonce`; null: it ignores it. */
+export type JoinAnswerVector = 'welcome' | 'full' | 'not_member' | 'stale_session' | null;
+const JOIN_ANSWERS: readonly JoinAnswerVector[] = ['welcome', 'full', 'not_member', 'stale_session', null];
+
+export interface WelcomeVector {
+  why: string;
+  text: string;
+  nonce: string;
+  takes: JoinAnswerVector;
+}
+
+export type MembersSetExpectation = 'bad_message' | 'out_of_range' | 'unknown_member' | 'full' | null;
+const MEMBERS_SET_EXPECTATIONS: readonly MembersSetExpectation[] = ['bad_message', 'out_of_range', 'unknown_member', 'full', null];
+
+export interface MembersSetVector {
+  why: string;
+  text: string;
+  /** The members before, in the order they joined; the first sends the message. */
+  members: string[];
+  /** Whether the old shared key is open before. */
+  old_link: boolean;
+  expect: MembersSetExpectation;
+  thermostat?: 'stale_session' | 'dropped';
+  /** What an accepted MEMBERS_set leaves. */
+  after?: { members: string[]; old_link: boolean; invitation: boolean };
+}
+
+function readMembersSet(value: unknown): MembersSetVector {
+  const record = object(value, 'members.members_set[]');
+  const { why, text } = strings(record, ['why', 'text']);
+  const expect = MEMBERS_SET_EXPECTATIONS.find((known) => known === record['expect']);
+  if (expect === undefined) throw new Error(`${why}: unknown expect`);
+  const thermostat = record['thermostat'];
+  if (thermostat !== undefined && thermostat !== 'stale_session' && thermostat !== 'dropped') throw new Error(`${why}: unknown answer`);
+  const vector: MembersSetVector = {
+    why,
+    text,
+    members: texts(record['members'], `${why}: members`),
+    old_link: required(record, 'old_link'),
+    expect,
+    ...(thermostat === undefined ? {} : { thermostat }),
+  };
+  if ((record['after'] !== undefined) !== (expect === null && thermostat === undefined)) throw new Error(`${why}: after is given exactly for an accepted one`);
+  if (record['after'] !== undefined) {
+    const after = object(record['after'], `${why}: after`);
+    vector.after = { members: texts(after['members'], `${why}: after.members`), old_link: required(after, 'old_link'), invitation: required(after, 'invitation') };
+  }
+  return vector;
+}
+
+const derivationKeys = [
+  'why',
+  'app_private_key',
+  'app_public_key',
+  'thermostat_private_key',
+  'thermostat_public_key',
+  'shared_x',
+  'secret',
+  'thermostat_id',
+  'member_id',
+  'member_key',
+] as const;
+
+const membersFile = load('members.json');
+const membersFields = object(membersFile['members_fields'], 'members.members_fields');
+/** docs/protocol.md "Joining" and "Members": the member key worked through, and what both sides make of JOIN, WELCOME, MEMBERS_set and MEMBERS. */
+export const membersVectors = {
+  session: strings(membersFile, ['session']).session,
+  derivation: list(membersFile['derivation'], 'members.derivation').map((value): MemberKeyDerivationVector => {
+    const record = object(value, 'members.derivation[]');
+    const role = record['role'];
+    if (role !== 'invitation' && role !== 'old_shared_key') throw new Error('members.derivation: unknown role');
+    return { ...strings(record, derivationKeys), role };
+  }),
+  badPoints: list(membersFile['bad_points'], 'members.bad_points').map((value): BadPointVector => strings(value, ['why', 'public_key'])),
+  join: list(membersFile['join'], 'members.join').map((value): JoinVector => ({ ...strings(value, ['why', 'text']), valid: required(object(value, 'members.join[]'), 'valid') })),
+  welcome: list(membersFile['welcome'], 'members.welcome').map((value): WelcomeVector => {
+    const record = object(value, 'members.welcome[]');
+    const takes = JOIN_ANSWERS.find((known) => known === record['takes']);
+    if (takes === undefined) throw new Error('members.welcome: unknown takes');
+    return { ...strings(record, ['why', 'text', 'nonce']), takes };
+  }),
+  membersSet: list(membersFile['members_set'], 'members.members_set').map(readMembersSet),
+  members: list(membersFile['members'], 'members.members').map((value): JoinVector => ({ ...strings(value, ['why', 'text']), valid: required(object(value, 'members.members[]'), 'valid') })),
+  /** MEMBERS's fields as messages.json describes STATE's. */
+  membersFields: {
+    fields: list(membersFields['fields'], 'members.members_fields.fields').map(readField),
+    memberFields: list(membersFields['member_fields'], 'members.members_fields.member_fields').map(readField),
+    invitationFields: list(membersFields['invitation_fields'], 'members.members_fields.invitation_fields').map(readField),
+  },
 };
