@@ -171,38 +171,38 @@ void Invitations::clear() { wipe_secret(invitations_, sizeof invitations_); }
 // ---- RemovedMembers ---------------------------------------------------------
 
 void RemovedMembers::remember(const char* id, const uint8_t key[kKeyBytes]) {
-  Entry* entry = nullptr;
-  for (Entry& e : entries_) {
-    if (e.used && strcmp(e.id, id) == 0) entry = &e;
-  }
+  Entry* entry = entry_of(id);
   if (entry == nullptr) {
-    entry = &entries_[next_];
-    next_ = (next_ + 1) % kRemovedRemembered;
+    // A forgotten or never used entry is all zeros: its order 0 comes first.
+    entry = &entries_[0];
+    for (Entry& e : entries_) {
+      if (e.order < entry->order) entry = &e;
+    }
   }
   wipe_secret(entry, sizeof *entry);
   entry->used = true;
-  const size_t length = strnlen(id, kIdLength);
-  memcpy(entry->id, id, length);
+  memcpy(entry->id, id, strnlen(id, kIdLength));
   memcpy(entry->key, key, kKeyBytes);
+  entry->order = ++remembered_;
 }
 
-const uint8_t* RemovedMembers::find(const char* id) const {
-  for (const Entry& e : entries_) {
-    if (e.used && strcmp(e.id, id) == 0) return e.key;
+RemovedMembers::Entry* RemovedMembers::entry_of(const char* id) {
+  for (Entry& e : entries_) {
+    if (e.used && strcmp(e.id, id) == 0) return &e;
   }
   return nullptr;
 }
 
-void RemovedMembers::forget(const char* id) {
-  for (Entry& e : entries_) {
-    if (e.used && strcmp(e.id, id) == 0) wipe_secret(&e, sizeof e);
-  }
+const uint8_t* RemovedMembers::find(const char* id) const {
+  const Entry* entry = const_cast<RemovedMembers*>(this)->entry_of(id);
+  return entry != nullptr ? entry->key : nullptr;
 }
 
-void RemovedMembers::clear() {
-  wipe_secret(entries_, sizeof entries_);
-  next_ = 0;
+void RemovedMembers::forget(const char* id) {
+  if (Entry* entry = entry_of(id)) wipe_secret(entry, sizeof *entry);
 }
+
+void RemovedMembers::clear() { wipe_secret(entries_, sizeof entries_); }
 
 // ---- Key agreement ----------------------------------------------------------
 

@@ -148,8 +148,8 @@ class Invitations {
 // with ERROR not_member (docs/protocol.md "Members").
 class RemovedMembers {
  public:
-  // Remembers (id, key), in place of the same ID's entry, or else of the
-  // entry remembered longest ago.
+  // Remembers (id, key), in place of the same ID's entry, or else of a free
+  // one, or else of the one remembered longest ago.
   void remember(const char* id, const uint8_t key[kKeyBytes]);
   // The removed member's old key, or nullptr.
   const uint8_t* find(const char* id) const;
@@ -163,9 +163,11 @@ class RemovedMembers {
     bool used;
     char id[kIdLength + 1];
     uint8_t key[kKeyBytes];
+    uint32_t order;  // when it was remembered, counted in remember() calls
   };
+  Entry* entry_of(const char* id);
   Entry entries_[kRemovedRemembered] = {};
-  size_t next_ = 0;  // the entry the next remember() takes
+  uint32_t remembered_ = 0;
 };
 
 // The thermostat's one-time key pair for one JOIN ("Joining" step 1). The
