@@ -474,7 +474,8 @@ const about =
   'welcome (the answer to that JOIN, its point on the curve), full (the ERROR full answering that JOIN), not_member or ' +
   'stale_session (those ERRORs), or null (ignored). members_set: a MEMBERS_set as sent (text, its session replaced by the ' +
   'session of the app that sends it) to a thermostat whose members are members (IDs in the order they joined; the first ' +
-  'sends it) with the old shared key open or not (old_link); expect is the error of the MEMBERS answering it, or null, ' +
+  'sends it: a test whose sending app has another ID puts that ID in place of the first everywhere in the case) with the ' +
+  'old shared key open or not (old_link); expect is the error of the MEMBERS answering it, or null, ' +
   'unless thermostat says it answers stale_session or drops it (as messages.json commands); after is what an accepted ' +
   'one leaves: members, old_link and whether the answer carries an invitation. members: the plaintext of a MEMBERS and ' +
   'whether the app takes it (valid), session and seq aside. members_fields: every MEMBERS field in the terms of ' +
