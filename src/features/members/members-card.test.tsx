@@ -90,6 +90,16 @@ describe('members card', () => {
     expect(commands.requestMembers).toHaveBeenCalledTimes(2);
   });
 
+  it('says so while nothing is heard yet, and when the thermostat has no members yet', () => {
+    renderCard();
+    showMembers({ members: [], heardAt: 0, pending: true });
+    expect(within(card()).getByRole('status')).toHaveTextContent('Asking the thermostat who is in the household…');
+    expect(within(card()).queryByRole('list')).toBeNull();
+    showMembers({ members: [], oldLink: true });
+    expect(card()).toHaveTextContent('No members yet: phones on the old link show here once they move over to a key of their own.');
+    expect(within(card()).queryByRole('list')).toBeNull();
+  });
+
   it('lists the members by name, this phone marked, with when each was last heard, ageing as time passes', () => {
     renderCard();
     showMembers();
@@ -193,7 +203,16 @@ describe('members card', () => {
 
     await user.click(within(invitation).getByRole('button', { name: 'Done' }));
     expect(within(card()).queryByRole('region', { name: 'Invitation' })).toBeNull();
-    expect(within(card()).getByRole('button', { name: 'Invite someone' })).toBeInTheDocument();
+    expect(within(card()).getByRole('heading', { name: 'Household' })).toHaveFocus();
+
+    // Another invitation: the one passed on already never shows again, only the new one once it comes.
+    await user.click(within(card()).getByRole('button', { name: 'Invite someone' }));
+    expect(commands.inviteMember).toHaveBeenCalledTimes(2);
+    expect(within(card()).queryByRole('region', { name: 'Invitation' })).toBeNull();
+    const next = `https://hearth.example/#pair=${LIVING.id}.${'j'.repeat(43)}`;
+    showMembers({ invitation: { link: next, expiresAt } });
+    expect(within(card()).getByRole('region', { name: 'Invitation' })).toHaveTextContent(next);
+    expect(within(card()).getByRole('region', { name: 'Invitation' })).not.toHaveTextContent('Link copied.');
   });
 
   it('shares the invitation through the system share sheet where there is one', async () => {

@@ -71,7 +71,11 @@ function HouseholdCard({ thermostatName }: { thermostatName: string }) {
       <h2 id={headingId} ref={heading} tabIndex={-1} className="card-title">
         {MEMBERS_CARD_TITLE}
       </h2>
-      {view === null ? null : (
+      {view === null || view.heardAt === 0 ? null : members.length === 0 ? (
+        <p className="muted">
+          No members yet{view.oldLink ? ': phones on the old link show here once they move over to a key of their own' : ''}.
+        </p>
+      ) : (
         <ul aria-labelledby={headingId} className="members">
           {members.map((member) => {
             const name = memberName(member.name);
@@ -96,7 +100,11 @@ function HouseholdCard({ thermostatName }: { thermostatName: string }) {
         </ul>
       )}
       <p role="status" className="muted small members-status">
-        {view === null ? 'Asking the thermostat who is in the household…' : view.pending ? 'Asking the thermostat…' : ''}
+        {view === null || (view.heardAt === 0 && view.pending)
+          ? 'Asking the thermostat who is in the household…'
+          : view.pending
+            ? 'Asking the thermostat…'
+            : ''}
       </p>
       {view?.error == null ? null : (
         <p role="alert" className="banner banner-warn">
@@ -122,7 +130,8 @@ function HouseholdCard({ thermostatName }: { thermostatName: string }) {
             className="button button-primary"
             onClick={() => {
               setInvited(true);
-              setDismissedLink(null);
+              // The store keeps the last invitation until a new one comes: only the new one is this request's.
+              setDismissedLink(invitation?.link ?? null);
               inviteMember();
             }}
           >
@@ -131,6 +140,7 @@ function HouseholdCard({ thermostatName }: { thermostatName: string }) {
         </div>
       ) : (
         <InvitationOffer
+          key={shownInvitation.link}
           link={shownInvitation.link}
           expiresAt={shownInvitation.expiresAt}
           thermostatName={thermostatName}
