@@ -406,20 +406,44 @@ class Simulator {
     report_identity();
   }
 
+  // docs/protocol.md "Members storage": what the members blob held at boot.
+  static const char* members_load_name(Thermostat::MembersLoad load) {
+    switch (load) {
+      case Thermostat::MembersLoad::read: return "read";
+      case Thermostat::MembersLoad::updated: return "none stored beside an older identity: the old shared key stays open";
+      case Thermostat::MembersLoad::missing_new: return "none stored for this thermostat ID";
+      case Thermostat::MembersLoad::damaged: return "the stored members were damaged or named another thermostat ID: none kept";
+      case Thermostat::MembersLoad::unread: return "storage cannot read them: no JOIN until it does, read again every 30 s";
+      case Thermostat::MembersLoad::reset: return "a factory reset forgot them";
+      case Thermostat::MembersLoad::none: break;
+    }
+    return "not read";
+  }
+
+  // `PAIR <link>` with a new invitation (docs/protocol.md "Keys and pairing"), for the app URL the
+  // serial console set, else --app-url; or why there is none.
+  std::string pair_line() {
+    char link[256];
+    const char* app_url = setup_.app_url()[0] != '\0' ? setup_.app_url() : options_.app_url.c_str();
+    const Result<size_t> made = core_->pairing_link(app_url, link, sizeof link, clock_.now());
+    if (made.ok()) return std::string("PAIR ") + link;
+    if (core_->members_full()) return "error pair: 8 members are there; a member must remove one first";
+    return std::string("error pair: no pairing link (") + error_name(made.error) + ")";
+  }
+
   // PAIR whenever an identity is (newly) ready; an identity fault once on the
   // console each time it appears or changes. The heater runs either way.
   void report_identity() {
     if (core_->identity_ready()) {
       if (paired_id_ == core_->identity().id) return;
-      char link[256];
-      const char* app_url = setup_.app_url()[0] != '\0' ? setup_.app_url() : options_.app_url.c_str();
-      core_->pairing_link(app_url, link, sizeof link);
-      say(std::string("PAIR ") + link);
+      say(pair_line());
       paired_id_ = core_->identity().id;
       fault_shown_ = Error::none;
       const IdentityCopies& copies = core_->identity_copies();
       log("thermostat %s (identity copies: %s, %s)", paired_id_.c_str(), copy_state(copies.primary),
           copy_state(copies.backup));
+      log("members: %zu, old shared key %s (%s)", core_->members().count(),
+          core_->members().old_link_open ? "open" : "closed", members_load_name(core_->members_load()));
       return;
     }
     if (core_->identity_error() == fault_shown_) return;
@@ -564,6 +588,7 @@ class Simulator {
     const std::string arg = space == std::string::npos ? "" : trim(line.substr(space + 1));
     if (line.empty()) return "error empty command";
     if (verb == "state" && arg.empty()) return state_json(*core_, room_, sensor_);
+    if (verb == "pair" && arg.empty()) return pair_line();
     if (verb == "reboot" && arg.empty()) {
       reboot();
       return "ok reboot";

@@ -256,8 +256,10 @@ void SimSetup::on_serial_readable(Millis now) {
 void SimSetup::tick(Millis now) {
   if (!onboarding_) return;
   onboarding_->poll(now);
+  // Each PAIR line makes an invitation: asked only when the port has room for it.
   char line[PairingNotice::kLineCapacity];
-  if (pairing_.due(*core_, network_.app_url(), line) && onboarding_->print_line(line)) {
+  if (onboarding_->room_for_line(sizeof line) && pairing_.due(*core_, network_.app_url(), now, line) &&
+      onboarding_->print_line(line)) {
     pairing_.said(*core_, network_.app_url());
   }
   if (pty_.fd() >= 0) pty_.drop_unread(sim_real_ms());

@@ -35,8 +35,8 @@ class ConsoleReport {
   }
 
   // After each core.tick().
-  void changes(const hearth::Thermostat& core, const hearth::Bme280& sensor,
-               const hearth::NetworkConfigStore& network) {
+  void changes(hearth::Thermostat& core, const hearth::Bme280& sensor,
+               const hearth::NetworkConfigStore& network, hearth::Millis now) {
     const hearth::SensorStatus status = core.sensor_status();
     if (status != hearth::SensorStatus::failed && status != said_sensor_) {  // one failed reading passes
       char found[24];
@@ -45,8 +45,10 @@ class ConsoleReport {
         said_sensor_ = status;
       }
     }
+    // Each PAIR line makes an invitation: asked only when the port has room for it.
     char pairing[hearth::PairingNotice::kLineCapacity];
-    if (pairing_.due(core, network.app_url(), pairing) && setup_.print_line(pairing)) {
+    if (setup_.room_for_line(sizeof pairing) && pairing_.due(core, network.app_url(), now, pairing) &&
+        setup_.print_line(pairing)) {
       pairing_.said(core, network.app_url());
     }
     if (core.identity_ready()) {

@@ -159,6 +159,6 @@ void loop() {
   if (g_setup.take_broker_change()) apply_broker();
   g_link.poll(now_ms(), g_setup.wifi_status() == hearth::WifiStatus::connected, may_connect());
   report_anchors();
-  g_report.changes(g_core, g_sensor, g_network);
+  g_report.changes(g_core, g_sensor, g_network, now_ms());
   g_report.pass_done(now, now_ms());
 }

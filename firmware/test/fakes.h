@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "codec.h"
+#include "logon.h"
+#include "members.h"
 #include "thermostat.h"
 
 namespace hearth {
@@ -242,7 +244,29 @@ inline bool logon_verifies(const std::string& transmitter, const std::string& pu
                                kSignatureBytes) == 1;
 }
 
-// An app holding the pairing key, speaking layer 7 with real envelopes.
+// The member key as an app works it out from a WELCOME (docs/protocol.md "Joining"), with
+// BearSSL alone: the ECDH of its private key and the thermostat's one-time point, then
+// HKDF-SHA256(salt = the secret the JOIN went under, IKM = X, info = "hearth member v1|T|M").
+// Empty when the point is not on the curve.
+inline std::vector<uint8_t> app_member_key(const uint8_t private_key[kPrivateKeyBytes], const uint8_t point[65],
+                                           const uint8_t secret[kKeyBytes], const std::string& thermostat_id,
+                                           const std::string& member_id) {
+  uint8_t shared[65];
+  std::copy(point, point + 65, shared);
+  if (br_ec_p256_m15.mul(shared, sizeof shared, private_key, kPrivateKeyBytes, BR_EC_secp256r1) != 1) return {};
+  const std::string info = "hearth member v1|" + thermostat_id + "|" + member_id;
+  br_hkdf_context hkdf;
+  br_hkdf_init(&hkdf, &br_sha256_vtable, secret, kKeyBytes);
+  br_hkdf_inject(&hkdf, shared + 1, 32);
+  br_hkdf_flip(&hkdf);
+  std::vector<uint8_t> key(kKeyBytes);
+  br_hkdf_produce(&hkdf, info.data(), info.size(), key.data(), key.size());
+  return key;
+}
+
+// An app speaking layer 7 with real envelopes: under a member key once it has joined (join(),
+// then welcome()), or under the key it was made with (the old shared key, or anything a test
+// wants it to try).
 class App {
  public:
   App(const uint8_t* key, std::string thermostat_id, uint8_t seed)
@@ -263,15 +287,52 @@ class App {
   std::string session;
   uint64_t seq = 1;
   std::string nonce;
+  // What this app seals with now.
+  std::vector<uint8_t> key() const { return std::vector<uint8_t>(key_, key_ + kKeyBytes); }
+  void use_key(const uint8_t* key) { std::copy(key, key + kKeyBytes, key_); }
+
+  // A JOIN (docs/protocol.md "Joining") as a START packet sealed under `secret` (an invitation's
+  // or the old shared key), with a new one-time key pair; `public_key` replaces the point when given.
+  std::string join(const uint8_t* secret, const char* name = "Ana's phone", const std::string& public_key = "") {
+    std::copy(secret, secret + kKeyBytes, join_secret_);
+    make_private_key(random_, join_private_);
+    uint8_t point[kPublicKeyBytes];
+    derive_public_key(join_private_, point);
+    uint8_t n[16];
+    random_.fill(n, sizeof n);
+    nonce = b64e(n, sizeof n);
+    const std::string text = "{\"type\":\"JOIN\",\"name\":\"" + std::string(name) + "\",\"nonce\":\"" + nonce +
+                             "\",\"public_key\":\"" + (public_key.empty() ? b64e(point, sizeof point) : public_key) + "\"}";
+    return seal_under(join_secret_, "START", text);
+  }
+  // A frame to this app opened under the secret of its latest JOIN ("" if not for it or bad).
+  std::string open_join_answer(const std::string& frame) const { return open_under(join_secret_, frame); }
+  // Takes a WELCOME to its latest JOIN: from then on it seals with its member key. False (and
+  // nothing changes) when the frame is not one.
+  bool welcome(const std::string& frame) {
+    Json answer(open_join_answer(frame));
+    if (answer.str("type") != "WELCOME" || answer.str("nonce") != nonce) return false;
+    const std::vector<uint8_t> point = b64d(answer.str("public_key"));
+    if (point.size() != kPublicKeyBytes) return false;
+    const std::vector<uint8_t> member_key = app_member_key(join_private_, point.data(), join_secret_, thermostat_id_, id_);
+    if (member_key.empty()) return false;
+    use_key(member_key.data());
+    session.clear();
+    return true;
+  }
 
   std::string seal(const char* packet_type, const std::string& plaintext,
                    const std::string& receiver = "") {
+    return seal_under(key_, packet_type, plaintext, receiver);
+  }
+  std::string seal_under(const uint8_t* key, const char* packet_type, const std::string& plaintext,
+                         const std::string& receiver = "") {
     const std::string to = receiver.empty() ? thermostat_id_ : receiver;
     std::vector<uint8_t> buffer(plaintext.begin(), plaintext.end());
     buffer.resize(plaintext.size() + kTagBytes);
     std::string envelope(4096, '\0');
     EnvelopeAddress address{packet_type, id_.c_str(), to.c_str()};
-    auto r = envelope_seal(key_, address, random_, buffer.data(), plaintext.size(), buffer.size(),
+    auto r = envelope_seal(key, address, random_, buffer.data(), plaintext.size(), buffer.size(),
                            envelope.data(), envelope.size());
     envelope.resize(r.value);
     cJSON* packet = cJSON_CreateObject();
@@ -304,13 +365,14 @@ class App {
   }
 
   // Opens a frame the thermostat sent to this app; empty if not for us or bad.
-  std::string open(const std::string& frame) {
+  std::string open(const std::string& frame) const { return open_under(key_, frame); }
+  std::string open_under(const uint8_t* key, const std::string& frame) const {
     Json packet(frame);
     if (packet.str("receiver") != id_ || packet.str("packet_type") != "MSG") return "";
     const std::string data = packet.str("data");
     std::vector<uint8_t> out(data.size());
     EnvelopeAddress address{"MSG", thermostat_id_.c_str(), id_.c_str()};
-    auto r = envelope_open(key_, address, data.data(), data.size(), out.data(), out.size());
+    auto r = envelope_open(key, address, data.data(), data.size(), out.data(), out.size());
     if (!r.ok()) return "";
     return std::string(reinterpret_cast<char*>(out.data()), r.value);
   }
@@ -320,7 +382,38 @@ class App {
   std::string thermostat_id_;
   std::string id_;
   TestRandom random_;
+  uint8_t join_secret_[kKeyBytes] = {};
+  uint8_t join_private_[kPrivateKeyBytes] = {};
 };
+
+// The secret of a new invitation, read from core's pairing link as an app reads it; empty when
+// it makes none.
+inline std::vector<uint8_t> invitation_secret(Thermostat& core, Millis now) {
+  char text[256];
+  const Result<size_t> made = core.pairing_link("http://app.example/", text, sizeof text, now);
+  if (!made.ok()) return {};
+  const std::string link(text, made.value);
+  return b64d(link.substr(link.rfind('.') + 1));
+}
+
+// For any rig with core, link, now and deliver(frame): delivers app's JOIN under `secret`, ticks
+// (the thermostat works a JOIN out after its heater decision) and hands the app the WELCOME;
+// true once the app holds its member key. What the thermostat sent meanwhile goes to *sent,
+// not to rig.link.sent.
+template <typename Rig>
+bool join_thermostat(Rig& rig, App& app, const std::vector<uint8_t>& secret, const char* name,
+                     std::vector<std::string>* sent) {
+  if (secret.size() != kKeyBytes) return false;
+  std::vector<std::string> before;
+  before.swap(rig.link.sent);
+  rig.deliver(app.join(secret.data(), name));
+  rig.core->tick(rig.now);
+  bool welcomed = false;
+  for (const std::string& frame : rig.link.sent) welcomed = app.welcome(frame) || welcomed;
+  sent->swap(rig.link.sent);
+  rig.link.sent.swap(before);
+  return welcomed;
+}
 
 // A thermostat on a bench: fakes, a clock, and helpers to drive it.
 struct Bench {
@@ -369,7 +462,36 @@ struct Bench {
     }
   }
   std::string id() const { return core->identity().id; }
-  App app(uint8_t seed) { return App(core->identity().key, id(), seed); }
+
+  // A thermostat updated from a firmware before member keys (docs/protocol.md "The old shared
+  // key"): its identity was there, its members blob is not, so the old shared key is open.
+  Status boot_updated() {
+    boot();
+    storage.blobs.erase(Blob::members);
+    core.reset();
+    link.sent.clear();
+    return boot();
+  }
+  // The secret of a new invitation, read from the pairing link as an app reads it.
+  std::vector<uint8_t> invitation() { return invitation_secret(*core, now); }
+  // Delivers app's JOIN under `secret`, ticks (the thermostat works a JOIN out after its heater
+  // decision) and hands the app the WELCOME; true once the app holds its member key. What the
+  // thermostat sent meanwhile is kept in joined_frames, not in link.sent.
+  std::vector<std::string> joined_frames;
+  bool join(App& a, const std::vector<uint8_t>& secret, const char* name = "Ana's phone") {
+    return join_thermostat(*this, a, secret, name, &joined_frames);
+  }
+  // A member: an app that joined with a new invitation, sealing with its member key (online()
+  // first: the WELCOME goes over the link). Its key is the invitation's secret if it could not join.
+  App app(uint8_t seed, const char* name = "Ana's phone") {
+    const std::vector<uint8_t> secret = invitation();
+    App a(secret.size() == kKeyBytes ? secret.data() : core->identity().key, id(), seed);
+    join(a, secret, name);
+    return a;
+  }
+  // A phone that has not moved to a key of its own: it seals with the old shared key
+  // (boot_updated(), or it works on nothing).
+  App legacy_app(uint8_t seed) { return App(core->identity().key, id(), seed); }
 
   // Opens a session for app and returns the STATE it got.
   std::string start(App& a, const char* name = "Ana's phone") {

@@ -352,6 +352,15 @@ struct FlashBench {
     if (!transmitter.empty()) deliver(ack_log_on(transmitter));
     return transmitter;
   }
+  // A phone that joins with an invitation (docs/protocol.md "Joining"), online for its WELCOME.
+  App member_phone(uint8_t seed) {
+    REQUIRE_FALSE(logs_on_as().empty());
+    const std::vector<uint8_t> secret = invitation_secret(*core, now);
+    App phone(secret.data(), core->identity().id, seed);
+    std::vector<std::string> sent;
+    REQUIRE(join_thermostat(*this, phone, secret, "Ana's phone", &sent));
+    return phone;
+  }
   // A phone paired before: does its START get a STATE sealed with its key?
   bool phone_still_paired(App& phone) {
     if (logs_on_as().empty()) return false;
@@ -403,7 +412,7 @@ TEST_CASE("identity on flash: no file-system fault replaces it, and paired phone
     REQUIRE(bench.core->identity_ready());
     const std::string id = bench.core->identity().id;
     REQUIRE(bench.logs_on_as() == id);
-    App phone(bench.core->identity().key, id, 1);
+    App phone = bench.member_phone(1);
     REQUIRE(bench.phone_still_paired(phone));
     const std::vector<uint8_t> primary = bench.files.files["/identity.bin"];
     const std::vector<uint8_t> backup = bench.files.files["/identity-backup.bin"];
@@ -447,7 +456,7 @@ TEST_CASE("identity on flash: a file system that did not mount is a fault, never
   FlashBench bench;
   bench.boot();
   const std::string id = bench.core->identity().id;
-  App phone(bench.core->identity().key, id, 2);
+  App phone = bench.member_phone(2);
   const auto before = bench.files.files;
   const int writes = bench.files.writes;
 

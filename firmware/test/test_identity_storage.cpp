@@ -48,7 +48,7 @@ void check_identity_fault(Bench& bench, Error expected) {
   CHECK(bench.core->identity_error() == expected);
   CHECK_FALSE(logs_on(bench));
   char link[200];
-  CHECK_FALSE(bench.core->pairing_link("http://x/", link, sizeof link).ok());
+  CHECK_FALSE(bench.core->pairing_link("http://x/", link, sizeof link, bench.now).ok());
 }
 
 }  // namespace

@@ -90,6 +90,7 @@ TEST_CASE("owntracks vectors: the presence scenario, step by step") {
     members.push_back(text_of(member, "id"));
     if (!flag_of(member, "registered")) continue;
     App app(bench.core->identity().key, bench.id(), text_of(member, "id"));
+    REQUIRE(bench.join(app, bench.invitation()));  // a member, with a key of its own
     bench.start(app, text_of(member, "name").c_str());
     const uint64_t wtst = uint64_t(cJSON_GetObjectItemCaseSensitive(member, "wtst")->valuedouble);
     REQUIRE(Json(register_owntracks(bench, app, text_of(member, "secret"), wtst)).is_null("error"));

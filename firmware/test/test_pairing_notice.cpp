@@ -1,6 +1,6 @@
 // The PAIR line the console prints unasked (docs/protocol.md "Setting up over
 // the serial port"): once per identity and app URL, never a link without an
-// app URL, and owed until the port took it.
+// app URL, and owed until the port took it; each with a new invitation.
 #include <doctest/doctest.h>
 
 #include <functional>
@@ -21,18 +21,23 @@ struct Console {
   bool port_has_room = true;
 
   Console() { REQUIRE(bench.boot() == Error::none); }
-  // One pass of the glue: the line owed, printed when the port had room ("" when none owed).
+  // One pass of the glue: the line owed, printed when the port had room ("" when none owed), a
+  // PAIR line's secret as <secret> once checked to be a new invitation's.
   std::string pass() {
     char line[PairingNotice::kLineCapacity];
-    if (!notice.due(*bench.core, app_url.c_str(), line)) return "";
+    const size_t open_before = bench.core->open_invitations(bench.now);
+    if (!notice.due(*bench.core, app_url.c_str(), bench.now, line)) return "";
     if (port_has_room) notice.said(*bench.core, app_url.c_str());
-    return line;
+    std::string text = line;
+    const size_t dot = text.rfind('.');
+    if (text.rfind("PAIR ", 0) == 0 && dot != std::string::npos) {
+      CHECK(b64d(text.substr(dot + 1)).size() == kInvitationBytes);
+      CHECK(bench.core->open_invitations(bench.now) == std::min<size_t>(open_before + 1, kMaxInvitations));
+      text = text.substr(0, dot + 1) + "<secret>";
+    }
+    return text;
   }
-  std::string link() const {
-    char text[kPairingLinkCapacity];
-    REQUIRE(bench.core->pairing_link(app_url.c_str(), text, sizeof text).ok());
-    return std::string("PAIR ") + text;
-  }
+  std::string link() const { return "PAIR " + app_url + "#pair=" + bench.id() + ".<secret>"; }
 };
 
 }  // namespace
@@ -46,8 +51,10 @@ TEST_CASE("pairing notice: PAIR once per identity and app URL, never without an 
     std::string expected;
   };
   std::string first_id;
+  const std::string no_members = "members: none stored for this thermostat ID: pair invites the household";
   const Step steps[] = {
-      {"a board without an app URL: how to set one, not a link", [](Console& c) { c.app_url = ""; }, no_app},
+      {"a fresh device: no members yet, said first", [](Console& c) { c.app_url = ""; }, no_members},
+      {"a board without an app URL: how to set one, not a link", [](Console&) {}, no_app},
       {"said once", [](Console&) {}, ""},
       {"the app URL is set: now the link", [](Console& c) { c.app_url = "https://hearth.example/"; }, "link"},
       {"said once", [](Console&) {}, ""},
@@ -91,5 +98,6 @@ TEST_CASE("pairing notice: the longest app URL still fits the line") {
   Console console;
   console.app_url = "https://" + std::string(kMaxAppUrlLength - 9, 'a') + "/";
   REQUIRE(console.app_url.size() == kMaxAppUrlLength);
+  REQUIRE(console.pass().rfind("members: ", 0) == 0);  // a fresh device's first line
   CHECK(console.pass() == console.link());
 }

@@ -407,11 +407,14 @@ TEST_CASE("HOME_set per member; members listed in STATE with age") {
 }
 
 TEST_CASE("at least 8 apps keep sessions; the least recently heard is dropped first") {
+  // Nine phones: more than there may be members, so phones on the old shared key of a thermostat
+  // updated from before member keys, among which the rule is the same (test_members_core.cpp has
+  // members' places).
   Bench bench;
-  bench.boot();
+  bench.boot_updated();
   bench.online();
   std::vector<App> apps;
-  for (uint8_t i = 0; i < 9; ++i) apps.push_back(bench.app(uint8_t(i + 1)));
+  for (uint8_t i = 0; i < 9; ++i) apps.push_back(bench.legacy_app(uint8_t(i + 1)));
   for (int i = 0; i < 8; ++i) {
     bench.start(apps[i]);
     bench.run_for(1000);
@@ -458,8 +461,10 @@ TEST_CASE("STATE pushes: heater change, 0.1 °C move, every 60 s, only to sessio
   auto pushed = bench.all_for(ana);
   REQUIRE_FALSE(pushed.empty());
   CHECK(Json(pushed.back()).truthy("heater"));
-  // Each push carries the next seq of its session.
-  CHECK(Json(pushed.back()).num("seq") == 5);
+  // Each push carries the next seq of its session: the STATE answering START, the 60 s push, the
+  // move, the heater (the push that followed the logon went out while the apps joined, before
+  // either had a session).
+  CHECK(Json(pushed.back()).num("seq") == 4);
 
   // Ben keeps talking, Ana falls silent: after 10 minutes only Ben gets pushes.
   for (int i = 0; i < 11; ++i) {

@@ -283,21 +283,25 @@ Status load_identity(Storage& storage, Random& random, IdentityLoad* out) {
   return Error::none;
 }
 
-Result<size_t> pairing_link(const Identity& identity, const char* app_url, char* out,
-                            size_t capacity) {
+Result<size_t> pairing_link(const char* id, const uint8_t secret[kKeyBytes], const char* app_url,
+                            char* out, size_t capacity) {
   const size_t url_length = strlen(app_url);
-  const size_t needed = url_length + 6 + kIdLength + 1 + base64url_length(kKeyBytes) + 1;
-  if (needed > capacity) return Result<size_t>::failure(Error::too_large);
+  if (pairing_link_bytes(url_length) > capacity) return Result<size_t>::failure(Error::too_large);
   size_t o = 0;
   memcpy(out + o, app_url, url_length);
   o += url_length;
   memcpy(out + o, "#pair=", 6);
   o += 6;
-  memcpy(out + o, identity.id, kIdLength);
+  memcpy(out + o, id, kIdLength);
   o += kIdLength;
   out[o++] = '.';
-  o += base64url_encode(identity.key, kKeyBytes, out + o, capacity - o).value;
+  o += base64url_encode(secret, kKeyBytes, out + o, capacity - o).value;
   return Result<size_t>::success(o);
+}
+
+Result<size_t> pairing_link(const Identity& identity, const char* app_url, char* out,
+                            size_t capacity) {
+  return pairing_link(identity.id, identity.key, app_url, out, capacity);
 }
 
 }  // namespace hearth

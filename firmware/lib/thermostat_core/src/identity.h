@@ -105,7 +105,14 @@ Status reset_identity(Storage& storage, Random& random, IdentityLoad* out);
 // Writes one copy of the identity (a repair).
 Status write_identity_copy(Storage& storage, Blob copy, const Identity& identity);
 
-// "<app_url>#pair=<ID>.<base64url(K)>", NUL-terminated.
+// "<app_url>#pair=<ID>.<base64url(secret)>", NUL-terminated: an invitation's pairing link
+// (docs/protocol.md "Keys and pairing"), or the old shared key's (pairing_link(identity, ...)).
+// too_large, and nothing written, when it needs more than `capacity` bytes with its NUL.
+Result<size_t> pairing_link(const char* id, const uint8_t secret[kKeyBytes], const char* app_url,
+                            char* out, size_t capacity);
+constexpr size_t pairing_link_bytes(size_t app_url_length) {
+  return app_url_length + 6 + kIdLength + 1 + base64url_length(kKeyBytes) + 1;
+}
 Result<size_t> pairing_link(const Identity& identity, const char* app_url, char* out,
                             size_t capacity);
 

@@ -199,7 +199,7 @@ void Onboarding::run_rpc(const ImprovRpc& rpc, Millis now) {
       return;
     case ImprovCommand::current_state:
       send_state();
-      if (state_ == ImprovState::provisioned) send_redirect(ImprovCommand::current_state);
+      if (state_ == ImprovState::provisioned) send_redirect(ImprovCommand::current_state, now);
       return;
     case ImprovCommand::device_info: {
       ImprovResult info(ImprovCommand::device_info);
@@ -286,20 +286,21 @@ void Onboarding::end_provisioning_failed(Millis now) {
 void Onboarding::poll_redirect(Millis now) {
   if (!redirect_pending_ || !outbox_.room_for(kImprovMaxPacket)) return;
   if (!thermostat_.online() && elapsed(now, connected_at_) < config_.logon_grace_ms) return;
-  send_redirect(ImprovCommand::wifi_settings);
+  send_redirect(ImprovCommand::wifi_settings, now);
   redirect_pending_ = false;
 }
 
-size_t Onboarding::pairing_link(char* out, size_t capacity) const {
+// Each link carries a new invitation (docs/protocol.md "Keys and pairing").
+size_t Onboarding::pairing_link(char* out, size_t capacity, Millis now) {
   if (network_.app_url()[0] == '\0') return 0;
-  const Result<size_t> link = thermostat_.pairing_link(network_.app_url(), out, capacity);
+  const Result<size_t> link = thermostat_.pairing_link(network_.app_url(), out, capacity, now);
   return link.ok() ? link.value : 0;
 }
 
-void Onboarding::send_redirect(ImprovCommand command) {
+void Onboarding::send_redirect(ImprovCommand command, Millis now) {
   ImprovResult result(command);
   char link[kPairingLinkCapacity];
-  const size_t length = pairing_link(link, sizeof link);
+  const size_t length = pairing_link(link, sizeof link, now);
   // Without a link (no identity yet, no app URL) the result has no URL,
   // as the spec allows.
   if (length > 0) result.add(link, length);
@@ -431,7 +432,7 @@ void Onboarding::console_line(const char* line, size_t length, Millis now) {
           "ok commands: help, pair, broker <ws:// or wss:// URL>, broker-pin <SHA-1 fingerprint> or none, "
           "app <http(s):// URL of the app>, forget-wifi, factory-reset, status");
       return;
-    case ConsoleVerb::pair: command_pair(); return;
+    case ConsoleVerb::pair: command_pair(now); return;
     case ConsoleVerb::broker: command_broker(command); return;
     case ConsoleVerb::broker_pin: command_broker_pin(command); return;
     case ConsoleVerb::app: command_app(command); return;
@@ -445,7 +446,7 @@ void Onboarding::console_line(const char* line, size_t length, Millis now) {
   print_line(line_out.add("error unknown command: ").add(command.word, command.word_length).add(" (try help)").text());
 }
 
-void Onboarding::command_pair() {
+void Onboarding::command_pair(Millis now) {
   if (network_.app_url()[0] == '\0') {
     print_line("error no app URL: set it with app <URL of the app>");
     return;
@@ -454,8 +455,12 @@ void Onboarding::command_pair() {
     answer("error no pairing link: the identity is not ready (", error_name(thermostat_.identity_error()), ")");
     return;
   }
+  if (thermostat_.members_full()) {
+    print_line("error no pairing link: 8 members are there; a member must remove one first");
+    return;
+  }
   char link[kPairingLinkCapacity];
-  if (pairing_link(link, sizeof link) == 0) {
+  if (pairing_link(link, sizeof link, now) == 0) {
     print_line("error no pairing link: the app URL is too long");
     return;
   }

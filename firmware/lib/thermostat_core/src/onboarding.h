@@ -167,6 +167,8 @@ class Onboarding final : private SerialSink {
 
   // A line for the console (without its '\n'); false when it did not fit.
   bool print_line(const char* text);
+  // Whether print_line() would take a line of `capacity` bytes with its NUL now.
+  bool room_for_line(size_t capacity) const { return outbox_.room_for(capacity); }
   const uint8_t* output() const { return outbox_.data(); }
   size_t output_length() const { return outbox_.length(); }
   void consume_output(size_t length) { outbox_.consume(length); }
@@ -190,11 +192,12 @@ class Onboarding final : private SerialSink {
   void send_state();
   void send_error(ImprovError error);
   void send_result(const ImprovResult& result);
-  void send_redirect(ImprovCommand command);
-  size_t pairing_link(char* out, size_t capacity) const;
+  void send_redirect(ImprovCommand command, Millis now);
+  // The pairing link with a new invitation; 0 when there is none (no app URL or identity, or 8 members).
+  size_t pairing_link(char* out, size_t capacity, Millis now);
   void answer(const char* first, const char* second = "", const char* third = "");
 
-  void command_pair();
+  void command_pair(Millis now);
   void command_broker(const ConsoleCommand& command);
   void command_broker_pin(const ConsoleCommand& command);
   void command_app(const ConsoleCommand& command);

@@ -344,7 +344,13 @@ Status Thermostat::load_identity(uint64_t now) {
   IdentityLoad loaded;
   identity_error_ = hearth::load_identity(storage_, random_, &loaded);
   identity_copies_ = loaded.copies;
-  if (identity_error_ == Error::none) adopt_identity(loaded, now);
+  if (identity_error_ == Error::none) {
+    adopt_identity(loaded, now);
+    // docs/protocol.md "Members storage": whether the identity was already there decides what a
+    // missing members blob means.
+    members_identity_new_ = loaded.created || loaded.reset_finished;
+    read_members(now);
+  }
   memset(&loaded.identity, 0, sizeof loaded.identity);
   return identity_error_;
 }
@@ -393,6 +399,19 @@ Status Thermostat::factory_reset(Millis now) {
   owntracks_changed(t);
   history_.forget(storage_);
   history_forget_at_ = t;
+  // docs/protocol.md "Factory reset": no members, the old shared key closed, no invitation open.
+  // The blob is written for the new ID; if that fails, what is stored names the old one, which
+  // is never used beside the new identity.
+  members_.clear();
+  invitations_.clear();
+  removed_.clear();
+  cancel_join();
+  for (Heard& heard : heard_) heard = Heard{};
+  members_read_pending_ = false;
+  members_error_ = Error::none;
+  members_dirty_ = true;
+  members_identity_new_ = true;
+  members_load_ = MembersLoad::reset;
   if (link_open_) {
     end_link();
     link_.drop();
@@ -409,6 +428,7 @@ Status Thermostat::factory_reset(Millis now) {
     identity_copies_ = made.copies;
   }
   memset(&made.identity, 0, sizeof made.identity);
+  persist_members(t);
   settings_read_pending_ = false;
   settings_ = Settings();
   settings_changed();
@@ -418,9 +438,17 @@ Status Thermostat::factory_reset(Millis now) {
   return status;
 }
 
-Result<size_t> Thermostat::pairing_link(const char* app_url, char* out, size_t capacity) const {
+Result<size_t> Thermostat::pairing_link(const char* app_url, char* out, size_t capacity, Millis now) {
+  const uint64_t t = clock_.advance(now);
   if (!identity_ready_) return Result<size_t>::failure(identity_error_);
-  return hearth::pairing_link(identity_, app_url, out, capacity);
+  if (members_full() || pairing_link_bytes(strlen(app_url)) > capacity) return Result<size_t>::failure(Error::too_large);
+  uint8_t secret[kInvitationBytes];
+  const Status drawn = random_.fill(secret, sizeof secret);
+  if (drawn != Error::none) return Result<size_t>::failure(drawn);
+  invitations_.make(secret, t);
+  const Result<size_t> link = hearth::pairing_link(identity_.id, secret, app_url, out, capacity);
+  wipe_secret(secret, sizeof secret);
+  return link;
 }
 
 size_t Thermostat::active_sessions() const {
@@ -466,9 +494,21 @@ void Thermostat::tick(Millis now) {
       persist_owntracks(t);  // when a change is not yet stored
     }
   }
+  if (identity_ready_ && t - members_storage_at_ >= config_.storage_retry_ms) {
+    if (members_read_pending_) {
+      read_members(t);
+    } else {
+      persist_members(t);  // when a change is not yet stored
+    }
+  }
   retry_identity(t);
   if (!json_seeded_) seed_json_check();
-  if (challenge_pending_ && identity_ready_ && link_open_) send_logon(t);
+  // The slow steps, one a tick: the logon signature, else a JOIN's ECDH.
+  if (challenge_pending_ && identity_ready_ && link_open_) {
+    send_logon(t);
+  } else if (join_.pending) {
+    process_join(t);
+  }
   if (logon_pending_ && config_.logon_timeout_ms != 0 &&
       t - logon_started_at_ >= config_.logon_timeout_ms) {
     // No CHALLENGE, or no ACK_LOG_ON: a new connection gets a new CHALLENGE.
@@ -748,14 +788,14 @@ void Thermostat::handle_broker_packet(const char* text, size_t length, uint64_t 
         handle_relay(*member, decoded, now);
         return;
       }
-      const Result<size_t> opened = envelope_open(identity_.key, EnvelopeAddress{packet_type, sender_id, identity_.id},
-                                                  data, data_length, rx_plain_, sizeof rx_plain_ - 1);
+      Opening opening;
+      const Result<size_t> opened = open_envelope(packet_type, sender_id, data, data_length, now, &opening);
       cJSON_Delete(packet);
       packet = nullptr;
       if (!opened.ok()) {
         ++dropped_envelopes_;  // silently: no oracle, no amplification
       } else {
-        handle_envelope(packet_type, sender_id, now, opened.value);
+        handle_envelope(packet_type, sender_id, opening, now, opened.value);
       }
     }
   }
@@ -783,6 +823,7 @@ void Thermostat::handle_relay(OwntracksMember& member, Result<size_t> decoded, u
                                                            : OwntracksVerdict::dropped;
   cJSON_Delete(message);
   if (verdict == OwntracksVerdict::dropped || verdict == OwntracksVerdict::replayed) return;
+  member_heard(member.id, now);
   // The time it was accepted at is stored, so that a reboot does not reopen the door.
   owntracks_changed(now);
   if (verdict == OwntracksVerdict::enter) owntracks_presence(member, true, now, now);
@@ -796,9 +837,11 @@ void Thermostat::owntracks_presence(const OwntracksMember& member, bool home, ui
   if (peer != nullptr && peer->has_presence && peer->presence_at > at) return;
   if (peer == nullptr) {
     // A phone's report never pushes out an app in use or a report that still counts
-    // (docs/protocol.md "What the thermostat accepts"): with 8 such members it is not counted.
-    peer = peers_.claim(member.id, [this, now](const Peer& p) {
-      return !session_active(p, now) && !presence_fresh(p, now);
+    // (docs/protocol.md "What the thermostat accepts"): with 8 such members it is not counted. A
+    // member's place goes only to a member ("Sessions and replay").
+    const bool household = is_member(member.id);
+    peer = peers_.claim(member.id, [this, now, household](const Peer& p) {
+      return !session_active(p, now) && !presence_fresh(p, now) && (household || !is_member(p.id));
     });
     if (peer == nullptr) return;
     memcpy(peer->name, member.name, sizeof peer->name);
@@ -824,18 +867,69 @@ cJSON* Thermostat::parse_opened(uint8_t* plaintext, size_t length) {
   return message;
 }
 
-void Thermostat::handle_envelope(const char* packet_type, const char* transmitter, uint64_t now,
-                                 size_t plain_length) {
+// docs/protocol.md "Joining", "The old shared key", "Members": a START packet opens under the
+// transmitter's member key, else under an open invitation (one redeemed opens only for the ID that
+// redeemed it) or the old shared key while open; a MSG under the member's key, or, from an ID that
+// is not a member, under the old shared key while open. A removed member's old key is tried last,
+// for its ERROR. No JOIN opens while the members cannot be read.
+Result<size_t> Thermostat::open_envelope(const char* packet_type, const char* transmitter, const char* data,
+                                         size_t length, uint64_t now, Opening* opening) {
+  const EnvelopeAddress address{packet_type, transmitter, identity_.id};
+  Result<size_t> opened = Result<size_t>::failure(Error::auth_failed);
+  const auto opens_under = [&](const uint8_t* key) {
+    opened = envelope_open(key, address, data, length, rx_plain_, sizeof rx_plain_ - 1);
+    return opened.ok();
+  };
+  const auto took = [&](OpenedUnder under, const uint8_t* key) {
+    opening->under = under;
+    opening->key = key;
+    return opened;
+  };
+  const bool start_packet = strcmp(packet_type, "START") == 0;
+  const Member* member = members_.find(transmitter);
+  if (member != nullptr && opens_under(member->key)) return took(OpenedUnder::member, member->key);
+  if (start_packet && !members_read_pending_) {
+    if (const Invitation* invitation = invitations_.find(transmitter, now, opens_under)) {
+      return took(OpenedUnder::invitation, invitation->secret);
+    }
+  }
+  if (members_.old_link_open && (start_packet || member == nullptr) && opens_under(identity_.key)) {
+    return took(OpenedUnder::old_key, identity_.key);
+  }
+  if (member == nullptr) {
+    const uint8_t* old_key = removed_.find(transmitter);
+    if (old_key != nullptr && opens_under(old_key)) return took(OpenedUnder::removed, old_key);
+  }
+  return Result<size_t>::failure(Error::auth_failed);
+}
+
+void Thermostat::handle_envelope(const char* packet_type, const char* transmitter, const Opening& opening,
+                                 uint64_t now, size_t plain_length) {
+  if (opening.under == OpenedUnder::removed) {
+    // docs/protocol.md "Members": acted on in no way, answered so that the app can say why.
+    memset(rx_plain_, 0, plain_length);
+    send_error(transmitter, "not_member", nullptr, opening.key);
+    return;
+  }
   cJSON* message = parse_opened(rx_plain_, plain_length);
   const char* type = cJSON_IsObject(message) ? string_field(message, "type") : nullptr;
-  if (type != nullptr) {
-    const bool start_packet = strcmp(packet_type, "START") == 0;
-    if (strcmp(type, "START") == 0) {
-      if (start_packet) handle_start(transmitter, message, now);
-    } else if (!start_packet && (strcmp(type, "SET") == 0 || strcmp(type, "HOME_set") == 0 ||
-                                 strcmp(type, "OWNTRACKS_set") == 0 || strcmp(type, "HISTORY_get") == 0)) {
-      handle_command(type, transmitter, message, now);
-    }
+  const bool start_packet = strcmp(packet_type, "START") == 0;
+  // Under an invitation, and under the old shared key from a member, only a JOIN is taken; a
+  // JOIN comes under an invitation or the old shared key, never under a member key.
+  const bool join_only = opening.under == OpenedUnder::invitation ||
+                         (opening.under == OpenedUnder::old_key && is_member(transmitter));
+  if (type == nullptr) {
+    // Not a message.
+  } else if (strcmp(type, "JOIN") == 0) {
+    if (start_packet && opening.under != OpenedUnder::member) queue_join(transmitter, message, opening);
+  } else if (join_only) {
+    // Dropped.
+  } else if (strcmp(type, "START") == 0) {
+    if (start_packet) handle_start(transmitter, message, now);
+  } else if (!start_packet && (strcmp(type, "SET") == 0 || strcmp(type, "HOME_set") == 0 ||
+                               strcmp(type, "OWNTRACKS_set") == 0 || strcmp(type, "HISTORY_get") == 0 ||
+                               (strcmp(type, "MEMBERS_set") == 0 && opening.under == OpenedUnder::member))) {
+    handle_command(type, transmitter, message, now);
   }
   cJSON_Delete(message);
 }
@@ -851,8 +945,24 @@ void Thermostat::handle_start(const char* transmitter, const cJSON* message, uin
   uint8_t session[kSessionBytes];
   if (random_.fill(session, sizeof session) != Error::none) return;
 
-  // An app that opens takes a slot whatever it holds: the member least recently active gives it up.
-  Peer& peer = *peers_.claim(transmitter, [](const Peer&) { return true; });
+  // An app that opens takes a place whatever it holds: the app least recently active gives it up,
+  // among the apps on the old shared key first; a member's only to a member (docs/protocol.md
+  // "Sessions and replay"). An app on the old shared key finds none when 8 members hold them all.
+  Member* member = members_.find(transmitter);
+  Peer* place = peers_.claim(transmitter, [this](const Peer& p) { return !is_member(p.id); });
+  if (place == nullptr && member != nullptr) place = peers_.claim(transmitter, [](const Peer&) { return true; });
+  if (place == nullptr) return;
+  Peer& peer = *place;
+  if (member != nullptr) {
+    member_heard(transmitter, now);
+    // The member's name is START's, as STATE shows it: stored when it changes.
+    char kept[kMaxNameBytes + 1];
+    copy_display_name(name, kept);
+    if (strcmp(kept, member->name) != 0) {
+      memcpy(member->name, kept, sizeof kept);
+      members_changed(now);
+    }
+  }
   base64url_encode(session, sizeof session, peer.session, sizeof peer.session);
   peer.last_rx_seq = 0;
   peer.tx_seq = 0;
@@ -876,8 +986,13 @@ void Thermostat::handle_command(const char* type, const char* transmitter, const
   peer->last_rx_seq = seq;
   peer->heard_at = now;
   peer->reachable = true;
+  member_heard(transmitter, now);
   if (strcmp(type, "HISTORY_get") == 0) {
     handle_history_get(*peer, message, now);
+    return;
+  }
+  if (strcmp(type, "MEMBERS_set") == 0) {
+    handle_members_set(*peer, message, now);
     return;
   }
 
@@ -1214,7 +1329,7 @@ Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, 
   // The message's own error first; else settings not (yet) stored: a SET is
   // confirmed only once it is (docs/protocol.md "What the thermostat does,
   // whatever it is told").
-  if (error == nullptr && (settings_unstored() || owntracks_unstored())) error = "storage";
+  if (error == nullptr && (settings_unstored() || owntracks_unstored() || members_unstored())) error = "storage";
   if (error != nullptr) {
     w.string("error", error);
   } else {
@@ -1222,7 +1337,7 @@ Status Thermostat::send_state(Peer& peer, const char* nonce, const char* error, 
   }
   w.end_object();
   if (!w.ok()) return Error::too_large;
-  const Status status = send_sealed(peer.id, w.length());
+  const Status status = send_sealed(peer.id, w.length(), key_for(peer.id));
   if (status == Error::none) ++peer.tx_seq;
   return status;
 }
@@ -1299,7 +1414,7 @@ Status Thermostat::send_history(Peer& peer, int64_t from, uint64_t now) {
   }
   w.end_array().end_object();
   if (!w.ok()) return Error::too_large;
-  const Status status = send_sealed(peer.id, w.length());
+  const Status status = send_sealed(peer.id, w.length(), key_for(peer.id));
   if (status == Error::none) ++peer.tx_seq;
   return status;
 }
@@ -1308,10 +1423,14 @@ Status Thermostat::send_stale_session(const char* receiver) {
   if (!logged_on_) return Error::io;
   JsonWriter w(reinterpret_cast<char*>(tx_plain_), sizeof tx_plain_ - kTagBytes);
   w.begin_object().string("type", "ERROR").string("code", "stale_session").end_object();
-  return send_sealed(receiver, w.length());
+  return send_sealed(receiver, w.length(), key_for(receiver));
 }
 
-Status Thermostat::send_sealed(const char* receiver, size_t plain_length) {
+Status Thermostat::send_sealed(const char* receiver, size_t plain_length, const uint8_t* key) {
+  if (key == nullptr) {
+    memset(tx_plain_, 0, plain_length);
+    return Error::io;
+  }
   JsonWriter w(tx_frame_, sizeof tx_frame_);
   w.begin_object()
       .string("packet_type", "MSG")
@@ -1323,7 +1442,7 @@ Status Thermostat::send_sealed(const char* receiver, size_t plain_length) {
   tx_frame_[at] = '"';
   const EnvelopeAddress address{"MSG", identity_.id, receiver};
   const Result<size_t> sealed =
-      envelope_seal(identity_.key, address, random_, tx_plain_, plain_length, sizeof tx_plain_,
+      envelope_seal(key, address, random_, tx_plain_, plain_length, sizeof tx_plain_,
                     tx_frame_ + at + 1, sizeof tx_frame_ - at - 1 - 3);
   memset(tx_plain_, 0, plain_length + kTagBytes);
   if (!sealed.ok()) return sealed.error;
@@ -1332,6 +1451,269 @@ Status Thermostat::send_sealed(const char* receiver, size_t plain_length) {
   tx_frame_[end++] = '}';
   tx_frame_[end] = '\0';
   return link_.send_text(tx_frame_, end);
+}
+
+// ---- Members (docs/protocol.md "Joining", "The old shared key", "Members") ----------------------
+
+const uint8_t* Thermostat::key_for(const char* id) const {
+  if (const Member* member = members_.find(id)) return member->key;
+  return members_.old_link_open ? identity_.key : nullptr;
+}
+
+void Thermostat::member_heard(const char* id, uint64_t now) {
+  const Member* member = members_.find(id);
+  if (member != nullptr) heard_[member - members_.begin()] = Heard{true, now};
+}
+
+// "Joining": name and nonce as START's, public_key the 65-byte point as base64url (whether it is
+// on the curve, process_join finds out). One at a time: another is dropped while one waits.
+void Thermostat::queue_join(const char* transmitter, const cJSON* message, const Opening& opening) {
+  if (join_.pending) return;
+  const char* nonce = string_field(message, "nonce");
+  const char* name = string_field(message, "name");
+  const char* public_key = string_field(message, "public_key");
+  if (nonce == nullptr || !is_nonce(nonce)) return;
+  if (name == nullptr || utf16_length(name) > kMaxNameUnits) return;
+  if (public_key == nullptr || !decode_join_public_key(public_key, strlen(public_key), join_.public_key)) return;
+  join_.pending = true;
+  join_.under_invitation = opening.under == OpenedUnder::invitation;
+  memcpy(join_.transmitter, transmitter, kIdLength + 1);
+  copy_display_name(name, join_.name);
+  memcpy(join_.nonce, nonce, strlen(nonce) + 1);
+  memcpy(join_.secret, opening.key, kKeyBytes);
+}
+
+void Thermostat::cancel_join() { wipe_secret(&join_, sizeof join_); }
+
+// "Joining", steps 1 to 4, after the heater decision: a one-time key pair, the member key from
+// the ECDH and the secret the JOIN came under, the member added or given the new key (or ERROR
+// full), the invitation redeemed, the members stored, and WELCOME sealed under that secret.
+void Thermostat::process_join(uint64_t now) {
+  JoinKeys keys;
+  uint8_t shared_x[kSharedXBytes];
+  uint8_t key[kKeyBytes];
+  const bool agreed = make_join_keys(random_, &keys) == Error::none &&
+                      join_shared_x(keys.private_key, join_.public_key, shared_x);
+  if (agreed) derive_member_key(shared_x, join_.secret, identity_.id, join_.transmitter, key);
+  wipe_secret(shared_x, sizeof shared_x);
+  wipe_secret(keys.private_key, sizeof keys.private_key);
+  if (!agreed) {
+    // Not a point on the curve (or no randomness yet): dropped without an answer.
+    wipe_join_keys(&keys);
+    cancel_join();
+    return;
+  }
+  Member* member = members_.find(join_.transmitter);
+  if (member == nullptr && members_full()) {
+    // "The ninth member": nothing changes, the invitation stays open.
+    send_error(join_.transmitter, "full", join_.nonce, join_.secret);
+  } else {
+    if (member != nullptr) {
+      // A member's new key: what it sealed under the old one no longer opens, its session ends.
+      if (Peer* peer = peers_.find(join_.transmitter)) peer->session[0] = '\0';
+    }
+    members_.add(join_.transmitter, key, join_.name);
+    removed_.forget(join_.transmitter);
+    member_heard(join_.transmitter, now);
+    if (join_.under_invitation) {
+      const uint8_t* secret = join_.secret;
+      Invitation* invitation = invitations_.find(
+          join_.transmitter, now, [secret](const uint8_t* s) { return memcmp(s, secret, kInvitationBytes) == 0; });
+      if (invitation != nullptr) Invitations::redeem(*invitation, join_.transmitter);
+    }
+    members_changed(now);
+    char public_key[base64url_length(kJoinPublicKeyBytes) + 1];
+    base64url_encode(keys.public_key, sizeof keys.public_key, public_key, sizeof public_key);
+    if (logged_on_) {
+      JsonWriter w(reinterpret_cast<char*>(tx_plain_), sizeof tx_plain_ - kTagBytes);
+      w.begin_object()
+          .string("type", "WELCOME")
+          .string("nonce", join_.nonce)
+          .string("public_key", public_key)
+          .end_object();
+      if (w.ok()) send_sealed(join_.transmitter, w.length(), join_.secret);
+    }
+  }
+  wipe_secret(key, sizeof key);
+  wipe_join_keys(&keys);
+  cancel_join();
+}
+
+// "Members": session and seq as SET (handle_command), then shapes, then values, then
+// unknown_member, then full (counting the removal this message asks for). With an error nothing
+// changes; else the member is removed, the old shared key closed, the invitation made.
+void Thermostat::handle_members_set(Peer& peer, const cJSON* message, uint64_t now) {
+  const cJSON* invite = cJSON_GetObjectItemCaseSensitive(message, "invite");
+  const cJSON* remove = cJSON_GetObjectItemCaseSensitive(message, "remove");
+  const cJSON* old_link = cJSON_GetObjectItemCaseSensitive(message, "old_link");
+  const char* error = nullptr;
+  if ((invite != nullptr && !cJSON_IsBool(invite)) || (old_link != nullptr && !cJSON_IsBool(old_link)) ||
+      (remove != nullptr && !cJSON_IsString(remove))) {
+    error = "bad_message";
+  } else if (cJSON_IsFalse(invite) || cJSON_IsTrue(old_link) ||
+             (remove != nullptr && !is_valid_id(remove->valuestring, strlen(remove->valuestring)))) {
+    error = "out_of_range";
+  } else if (remove != nullptr && !is_member(remove->valuestring)) {
+    error = "unknown_member";
+  } else if (invite != nullptr && members_.count() - (remove != nullptr ? 1 : 0) >= kMaxMembers) {
+    error = "full";
+  }
+  uint8_t secret[kInvitationBytes];
+  const bool inviting = error == nullptr && invite != nullptr;
+  // Without randomness there is no invitation to make: dropped, and the app asks again.
+  if (inviting && random_.fill(secret, sizeof secret) != Error::none) return;
+
+  // The answer goes to the app that asked, under the key it asked with, even when it removes
+  // itself: its session, counter and key are taken before anything is forgotten.
+  char receiver[kIdLength + 1];
+  char session[sizeof peer.session];
+  uint8_t key[kKeyBytes];
+  memcpy(receiver, peer.id, sizeof receiver);
+  memcpy(session, peer.session, sizeof session);
+  memcpy(key, key_for(peer.id), sizeof key);
+  const uint64_t seq = ++peer.tx_seq;
+  bool changed = false;
+  if (error == nullptr) {
+    if (remove != nullptr) {
+      remove_member(remove->valuestring, now);
+      changed = true;
+    }
+    if (remove != nullptr || old_link != nullptr) changed = close_old_link() || changed;
+    if (inviting) invitations_.make(secret, now);
+    if (changed) members_changed(now);
+    if (members_unstored()) error = "storage";
+  }
+  send_members(receiver, session, seq, key, inviting ? secret : nullptr, error, now);
+  wipe_secret(key, sizeof key);
+  wipe_secret(secret, sizeof secret);
+  if (changed) {
+    // STATE's members and owntracks, and the regime the presence decides, as they now stand.
+    plan_stale_ = true;
+    control_step(now);
+    push_states(now, nullptr);
+  }
+}
+
+void Thermostat::remove_member(const char* id, uint64_t now) {
+  Member* member = members_.find(id);
+  if (member == nullptr) return;
+  const size_t place = member - members_.begin();
+  removed_.remember(id, member->key);
+  for (size_t i = place; i + 1 < members_.count(); ++i) heard_[i] = heard_[i + 1];
+  heard_[members_.count() - 1] = Heard{};
+  // A JOIN from it still waiting would bring it back.
+  if (join_.pending && strcmp(join_.transmitter, id) == 0) cancel_join();
+  if (Peer* peer = peers_.find(id)) *peer = Peer();
+  if (owntracks_.forget(id)) owntracks_changed(now);
+  members_.remove(id);
+}
+
+bool Thermostat::close_old_link() {
+  if (!members_.old_link_open) return false;
+  members_.old_link_open = false;
+  // Nothing more goes out under it: the sessions of the apps on it end.
+  for (Peer& peer : peers_) {
+    if (peer.used && !is_member(peer.id)) peer.session[0] = '\0';
+  }
+  if (join_.pending && !join_.under_invitation) cancel_join();
+  return true;
+}
+
+// docs/protocol.md "Members storage". Read once the identity is there (the blob names its ID).
+void Thermostat::read_members(uint64_t now) {
+  members_storage_at_ = now;
+  for (Heard& heard : heard_) heard = Heard{};
+  const bool was_unstored = members_unstored();
+  uint8_t* blob = scratch();
+  static_assert(sizeof tx_frame_ > kMembersBlobSize, "scratch() holds a members blob and one byte more");
+  const Result<size_t> stored = storage_.read(Blob::members, blob, kMembersBlobSize + 1);
+  const Status decoded = stored.ok() ? decode_members(blob, stored.value, identity_.id, &members_) : stored.error;
+  if (stored.ok()) wipe_secret(blob, stored.value);
+  members_read_pending_ = false;
+  members_error_ = Error::none;
+  members_dirty_ = false;
+  if (decoded == Error::none) {
+    members_load_ = MembersLoad::read;
+  } else if (decoded == Error::not_found && !members_identity_new_) {
+    // Updated from before member keys: every phone keeps working on the old shared key.
+    members_.clear();
+    members_.old_link_open = true;
+    members_load_ = MembersLoad::updated;
+    members_dirty_ = true;
+  } else if (decoded == Error::not_found || decoded == Error::too_large || decoded == Error::corrupt) {
+    members_.clear();
+    members_load_ = decoded == Error::not_found ? MembersLoad::missing_new : MembersLoad::damaged;
+    members_dirty_ = true;
+  } else {
+    // Storage cannot tell what it holds: no members, no JOIN, nothing written over it.
+    members_.clear();
+    members_read_pending_ = true;
+    members_error_ = decoded;
+    members_load_ = MembersLoad::unread;
+  }
+  persist_members(now);
+  if (members_unstored() != was_unstored) push_pending_ = true;
+}
+
+void Thermostat::members_changed(uint64_t now) {
+  members_dirty_ = true;
+  persist_members(now);
+}
+
+void Thermostat::persist_members(uint64_t now) {
+  if (!identity_ready_ || members_read_pending_ || !members_dirty_) return;
+  members_storage_at_ = now;
+  const bool was_unstored = members_unstored();
+  const size_t length = encode_members(members_, identity_.id, scratch());
+  members_error_ = storage_.write(Blob::members, scratch(), length);
+  wipe_secret(scratch(), length);  // the keys
+  if (members_error_ == Error::none) members_dirty_ = false;
+  if (members_unstored() != was_unstored) push_pending_ = true;
+}
+
+Status Thermostat::send_error(const char* receiver, const char* code, const char* nonce, const uint8_t* key) {
+  if (!logged_on_) return Error::io;
+  JsonWriter w(reinterpret_cast<char*>(tx_plain_), sizeof tx_plain_ - kTagBytes);
+  w.begin_object().string("type", "ERROR").string("code", code);
+  if (nonce != nullptr) w.string("nonce", nonce);
+  w.end_object();
+  return send_sealed(receiver, w.length(), key);
+}
+
+// docs/protocol.md "Members", MEMBERS.
+Status Thermostat::send_members(const char* receiver, const char* session, uint64_t seq, const uint8_t* key,
+                                const uint8_t* invitation, const char* error, uint64_t now) {
+  if (!logged_on_) return Error::io;
+  JsonWriter w(reinterpret_cast<char*>(tx_plain_), sizeof tx_plain_ - kTagBytes);
+  w.begin_object().string("type", "MEMBERS").string("session", session).integer("seq", seq);
+  w.begin_array("members");
+  for (const Member& member : members_) {
+    const Heard& heard = heard_[&member - members_.begin()];
+    w.begin_object().string("id", member.id).string("name", member.name);
+    if (heard.known) {
+      w.integer("heard_s", (now - heard.at) / 1000);
+    } else {
+      w.null("heard_s");
+    }
+    w.end_object();
+  }
+  w.end_array().boolean("old_link", members_.old_link_open);
+  if (invitation != nullptr) {
+    char secret[base64url_length(kInvitationBytes) + 1];
+    base64url_encode(invitation, kInvitationBytes, secret, sizeof secret);
+    w.begin_object("invitation").string("secret", secret).integer("expires_s", kInvitationLifetimeMs / 1000).end_object();
+    wipe_secret(secret, sizeof secret);
+  } else {
+    w.null("invitation");
+  }
+  if (error != nullptr) {
+    w.string("error", error);
+  } else {
+    w.null("error");
+  }
+  w.end_object();
+  if (!w.ok()) return Error::too_large;
+  return send_sealed(receiver, w.length(), key);
 }
 
 }  // namespace hearth

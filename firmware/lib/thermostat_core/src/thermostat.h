@@ -13,6 +13,7 @@
 #include "identity.h"
 #include "json_check.h"
 #include "logon.h"
+#include "members.h"
 #include "owntracks_presence.h"
 #include "peers.h"
 #include "ports.h"
@@ -93,7 +94,13 @@ class Thermostat {
   // Each copy as last read, or as its last rewrite went (identity.h).
   const IdentityCopies& identity_copies() const { return identity_copies_; }
   const Identity& identity() const { return identity_; }
-  Result<size_t> pairing_link(const char* app_url, char* out, size_t capacity) const;
+  // "<app_url>#pair=<ID>.<base64url(secret)>" with a new invitation (docs/protocol.md "Keys and
+  // pairing"), made only when the link fits: each call makes one (a fifth pushes out the oldest).
+  // Fails with the identity's error while it is not ready, no_random, or too_large when the link
+  // does not fit `capacity` or no member fits: 8 are there (members_full(), "The ninth member" in
+  // "Members").
+  Result<size_t> pairing_link(const char* app_url, char* out, size_t capacity, Millis now);
+  bool members_full() const { return members_.count() >= kMaxMembers; }
 
   // An SNTP answer (docs/protocol.md "The wall clock"): always taken, unless outside SET's
   // `time` range.
@@ -142,6 +149,22 @@ class Thermostat {
   // The history being recorded (docs/protocol.md "History").
   const HistoryLog& history() const { return history_; }
   bool owntracks_unstored() const { return owntracks_error_ != Error::none; }
+  // The members (docs/protocol.md "Members") and whether the old shared key is open.
+  const MemberTable& members() const { return members_; }
+  // What the members blob held when last read (docs/protocol.md "Members storage"): `read`;
+  // `updated` (missing beside an identity that was already there: the old shared key open);
+  // `missing_new`, `damaged` (damaged or naming another thermostat ID): none, the old shared key
+  // closed, written back, which the console says; `unread` while storage cannot read it (no
+  // members, no JOIN, read again every 30 s); `reset` after a factory reset.
+  enum class MembersLoad : uint8_t { none, read, updated, missing_new, damaged, unread, reset };
+  MembersLoad members_load() const { return members_load_; }
+  // True while the members in force may not be in storage (a write failed, retried every 30 s,
+  // or they cannot be read): every STATE says "storage" then.
+  bool members_unstored() const { return members_error_ != Error::none; }
+  // A JOIN waits for the next tick (the ECDH after the heater decision).
+  bool join_pending() const { return join_.pending; }
+  // Invitations open at `now` (redeemed ones included, until they expire).
+  size_t open_invitations(Millis now) const { return invitations_.open_count(clock_.peek(now)); }
   // The state fields of a STATE message (readings, null while the sensor is
   // not good; settings; regime; heater; members with presence; uptime), into
   // an object the caller has opened. One writer for the STATE the apps get
@@ -171,9 +194,35 @@ class Thermostat {
   void send_logon(uint64_t now);
   void end_link();
   void handle_broker_packet(const char* text, size_t length, uint64_t now);
-  void handle_envelope(const char* packet_type, const char* transmitter, uint64_t now,
-                       size_t plain_length);
+  // Which key opened an envelope (docs/protocol.md "Joining", "The old shared key", "Members").
+  enum class OpenedUnder : uint8_t { member, invitation, old_key, removed };
+  struct Opening {
+    OpenedUnder under = OpenedUnder::member;
+    const uint8_t* key = nullptr;  // the key or secret it opened under
+  };
+  Result<size_t> open_envelope(const char* packet_type, const char* transmitter, const char* data,
+                               size_t length, uint64_t now, Opening* opening);
+  void handle_envelope(const char* packet_type, const char* transmitter, const Opening& opening,
+                       uint64_t now, size_t plain_length);
   void handle_start(const char* transmitter, const cJSON* message, uint64_t now);
+  // A JOIN that checks out waits in join_ for the next tick; process_join works it out there.
+  void queue_join(const char* transmitter, const cJSON* message, const Opening& opening);
+  void process_join(uint64_t now);
+  void cancel_join();
+  void handle_members_set(Peer& peer, const cJSON* message, uint64_t now);
+  // Forgets the member, its session, presence and OwnTracks registration, and remembers its key
+  // for the ERROR not_member (docs/protocol.md "Members").
+  void remove_member(const char* id, uint64_t now);
+  // Closes the old shared key for good; the sessions of apps on it end. False: already closed.
+  bool close_old_link();
+  // The key what goes to this app is sealed under: its member key, else the old shared key while
+  // open, else none.
+  const uint8_t* key_for(const char* id) const;
+  bool is_member(const char* id) const { return members_.find(id) != nullptr; }
+  void member_heard(const char* id, uint64_t now);
+  void read_members(uint64_t now);
+  void members_changed(uint64_t now);
+  void persist_members(uint64_t now);
   void handle_command(const char* type, const char* transmitter, const cJSON* message,
                       uint64_t now);
   // *changed: whether a setting (stored) changed; the clock may change without it.
@@ -224,7 +273,12 @@ class Thermostat {
   bool presence_fresh(const Peer& peer, uint64_t now) const;
   Status send_state(Peer& peer, const char* nonce, const char* error, uint64_t now);
   Status send_stale_session(const char* receiver);
-  Status send_sealed(const char* receiver, size_t plain_length);
+  // ERROR `code` (with the JOIN's nonce for `full`), sealed under `key`.
+  Status send_error(const char* receiver, const char* code, const char* nonce, const uint8_t* key);
+  Status send_members(const char* receiver, const char* session, uint64_t seq, const uint8_t* key,
+                      const uint8_t* invitation, const char* error, uint64_t now);
+  // tx_plain_[0..plain_length) as a MSG to receiver, sealed under key (none: not sent).
+  Status send_sealed(const char* receiver, size_t plain_length, const uint8_t* key);
 
   CoreConfig config_;
   Sensor& sensor_;
@@ -312,6 +366,34 @@ class Thermostat {
                 "scratch() holds a day blob and, after it, a HISTORY page's samples");
   HistoryLog history_;
   uint64_t history_forget_at_ = 0;  // the last try to empty the history after a factory reset
+
+  // docs/protocol.md "Members", "Joining", "The old shared key".
+  MemberTable members_;
+  Invitations invitations_;
+  RemovedMembers removed_;
+  // When each member (by its place in members_) was last heard from, for MEMBERS' heard_s: in RAM.
+  struct Heard {
+    bool known;
+    uint64_t at;
+  };
+  Heard heard_[kMaxMembers] = {};
+  MembersLoad members_load_ = MembersLoad::none;
+  bool members_identity_new_ = false;  // the identity was made at this boot (or by a reset)
+  bool members_read_pending_ = false;  // storage could not read them (io): none, no JOIN
+  bool members_dirty_ = false;         // changed since the last write that succeeded
+  uint64_t members_storage_at_ = 0;
+  Status members_error_ = Error::none;
+  // One JOIN at a time, worked out in the next tick (docs/protocol.md "Joining").
+  struct PendingJoin {
+    bool pending;
+    bool under_invitation;  // else the old shared key
+    char transmitter[kIdLength + 1];
+    char name[kMaxNameBytes + 1];
+    char nonce[base64url_length(48) + 1];
+    uint8_t public_key[kJoinPublicKeyBytes];
+    uint8_t secret[kKeyBytes];  // the invitation's secret or the old shared key
+  };
+  PendingJoin join_ = {};
 };
 
 }  // namespace hearth
