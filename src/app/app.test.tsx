@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeLogonKeys } from '@protocol';
+import { makeLogonKeys, toBase64url } from '@protocol';
 import { FakeBroker } from '@/lib/connection/testing/fake-broker';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { STORAGE_KEYS } from '@/lib/storage';
@@ -27,7 +27,7 @@ async function renderApp(thermostat = new TestThermostat(), { reachable = true }
 }
 
 describe('the app', () => {
-  it('pairs from a #pair= link, removes the key from the address bar, and goes live', async () => {
+  it('pairs from a #pair= link, removes the key from the address bar, joins with it and goes live', async () => {
     const user = userEvent.setup();
     const thermostat = new TestThermostat();
     history.replaceState(null, '', `/#pair=${thermostat.id}.${thermostat.keyText}`);
@@ -43,8 +43,11 @@ describe('the app', () => {
     expect(screen.getByRole('heading', { name: 'Living room' })).toBeVisible();
     await waitFor(() => expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Connected$/));
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('20.5 °C');
+    // The link held the old shared key: the phone joined with it and keeps its own member key (docs/protocol.md "Joining").
+    const memberKey = thermostat.memberKeys.get(appStore.getState().ownId ?? '')?.key;
+    expect(memberKey).toBeDefined();
     expect(JSON.parse(localStorage.getItem(STORAGE_KEYS.thermostats) ?? '[]')).toEqual([
-      { id: thermostat.id, key: thermostat.keyText, name: 'Living room' },
+      { id: thermostat.id, key: toBase64url(memberKey ?? new Uint8Array()), name: 'Living room', joined: true },
     ]);
   });
 

@@ -2,20 +2,28 @@ import { ConnectionClient, type SocketFactory, type ThermostatLink } from '@/lib
 import type { OwntracksDelivery } from '@/lib/connection/owntracks-delivery';
 import type { ThermostatCommands } from '@/lib/connection/commands-context';
 import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
-import { keyBytes } from '@/lib/thermostats';
+import { keyBytes, type PairedThermostat } from '@/lib/thermostats';
+import { appUrl, buildPairingLink } from '@/lib/pairing-link';
 import type { AppState, AppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
 import { wantedHistoryPages } from '@/stores/history-wanted';
 import { brokerUrlOf } from '@/lib/broker-url';
 
+/** The record's key, whether it is this phone's member key, and whether it ever brought an authentic STATE. */
+const linkTo = (state: AppState, thermostat: PairedThermostat): ThermostatLink => ({
+  id: thermostat.id,
+  key: keyBytes(thermostat),
+  joined: thermostat.joined,
+  verified: state.lastStates[thermostat.id] !== undefined,
+});
+
 function linkOf(state: AppState): ThermostatLink | null {
   const thermostat = selectSelectedThermostat(state);
-  if (thermostat === null) return null;
-  return { id: thermostat.id, key: keyBytes(thermostat), verified: state.lastStates[thermostat.id] !== undefined };
+  return thermostat === null ? null : linkTo(state, thermostat);
 }
 
 /** Every paired thermostat hears this phone's presence, each in its own session with its own key. */
-const presencePeersOf = (state: AppState) => state.thermostats.map((thermostat) => ({ id: thermostat.id, key: keyBytes(thermostat) }));
+const presencePeersOf = (state: AppState) => state.thermostats.map((thermostat) => linkTo(state, thermostat));
 
 const urlOf = (state: AppState) => brokerUrlOf(state.preferences);
 
@@ -26,7 +34,7 @@ function owntracksOf(state: AppState): OwntracksDelivery | null {
 }
 
 /** Starts the client and keeps it in step with the store; the client reports back only through store actions. */
-export function startConnection(store: AppStore, identity: Identity, socketFactory?: SocketFactory) {
+export function startConnection(store: AppStore, identity: Identity, socketFactory?: SocketFactory, appAddress: string = appUrl()) {
   const initial = store.getState();
   const client = new ConnectionClient({
     url: urlOf(initial),
@@ -43,6 +51,15 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
       owntracksAnswered: (id, sent, answer) => store.getState().owntracksAnswered(id, sent, answer),
       history: (id, history, receivedAt) => store.getState().receiveHistory(id, history, receivedAt),
       historyWanted: (id) => wantedHistoryPages(store.getState(), id, Date.now()),
+      joined: (id, key) => store.getState().storeMemberKey(id, key),
+      membership: (id, membership) => store.getState().setMembership(id, membership),
+      membersRequested: (id) => store.getState().membersRequested(id),
+      members: (id, members, receivedAt) => {
+        // An invitation is passed on as a pairing link to this app (docs/protocol.md "Keys and pairing").
+        const link = members.invitation === null ? null : buildPairingLink(appAddress, { id, key: members.invitation.secret });
+        store.getState().receiveMembers(id, members, receivedAt, link);
+      },
+      membersFailed: (id, error) => store.getState().membersFailed(id, error),
     },
   });
   client.setOwntracks(owntracksOf(initial));
@@ -85,10 +102,10 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
     sendPresence: (presence) => client.sendPresence(presence),
     forgetPresence: () => client.forgetPresence(),
     retryNow: () => client.retryNow(),
-    requestMembers: () => undefined,
-    inviteMember: () => undefined,
-    removeMember: () => undefined,
-    closeOldLink: () => undefined,
+    requestMembers: () => client.requestMembers(),
+    inviteMember: () => client.inviteMember(),
+    removeMember: (memberId) => client.removeMember(memberId),
+    closeOldLink: () => client.closeOldLink(),
   };
 
   return {

@@ -74,14 +74,14 @@ describe('parseDeviceLink (a link that came over the cable)', () => {
 });
 
 describe('pairedThermostat', () => {
-  it('names the thermostat as typed, cut to fit, or Thermostat when left empty', () => {
-    expect(pairedThermostat({ id: ID, key: KEY }, '  Living room ')).toEqual({ id: ID, key: KEY, name: 'Living room' });
+  it('names the thermostat as typed, cut to fit, or Thermostat when left empty; it is still to be joined', () => {
+    expect(pairedThermostat({ id: ID, key: KEY }, '  Living room ')).toEqual({ id: ID, key: KEY, name: 'Living room', joined: false });
     expect(pairedThermostat({ id: ID, key: KEY }, '   ').name).toBe('Thermostat');
     expect(pairedThermostat({ id: ID, key: KEY }, 'x'.repeat(100)).name).toHaveLength(40);
   });
 
   it('keeps the name the app already gives the thermostat unless another is typed', () => {
-    const known = { id: ID, key: KEY, name: 'Hall' };
+    const known = { id: ID, key: KEY, name: 'Hall', joined: true };
     expect(pairedThermostat({ id: ID, key: KEY }, '', known).name).toBe('Hall');
     expect(pairedThermostat({ id: ID, key: KEY }, 'Attic', known).name).toBe('Attic');
   });
@@ -89,7 +89,7 @@ describe('pairedThermostat', () => {
 
 describe('knownPairing', () => {
   it('tells a new thermostat from one held with the same key or with another', () => {
-    const held = { id: ID, key: KEY, name: 'Hall' };
+    const held = { id: ID, key: KEY, name: 'Hall', joined: false };
     const otherKey = `${KEY.slice(0, -2)}AA`;
     expect(knownPairing([], { id: ID, key: KEY })).toEqual({ kind: 'new' });
     expect(knownPairing([held], { id: ID, key: KEY })).toEqual({ kind: 'same-key', thermostat: held });

@@ -64,7 +64,7 @@ export function buildPairingLink(appUrl: string, code: PairingCode): string {
  * name the app already gives it (`known`), else the default.
  */
 export function pairedThermostat(code: PairingCode, name: string, known?: PairedThermostat): PairedThermostat {
-  return { id: code.id, key: code.key, name: name.trim().slice(0, MAX_NAME_LENGTH) || known?.name || DEFAULT_THERMOSTAT_NAME };
+  return { id: code.id, key: code.key, name: name.trim().slice(0, MAX_NAME_LENGTH) || known?.name || DEFAULT_THERMOSTAT_NAME, joined: false };
 }
 
 /** What the app holds of the thermostat a pairing code is for. */

@@ -1,10 +1,15 @@
 import { fromBase64url, isClientId, isObject, KEY_BYTES, type ClientId } from '@protocol';
 
-/** A thermostat this app may control: its public ID, its AES key (base64url) and the name the user gave it. */
+/** A thermostat this app may control: its public ID, the key this app seals with (base64url) and the name the user gave it. */
 export interface PairedThermostat {
   id: ClientId;
   key: string;
   name: string;
+  /**
+   * true: `key` is this phone's own member key. false: `key` is an invitation secret or the old shared key, still
+   * to be redeemed by joining (docs/protocol.md "Joining", "The old shared key").
+   */
+  joined: boolean;
 }
 
 export const MAX_NAME_LENGTH = 40;
@@ -17,9 +22,10 @@ export function isThermostatKey(value: unknown): value is string {
 
 export function parsePairedThermostat(value: unknown): PairedThermostat | null {
   if (!isObject(value)) return null;
-  const { id, key, name } = value;
+  const { id, key, name, joined } = value;
   if (!isClientId(id) || !isThermostatKey(key) || typeof name !== 'string') return null;
-  return { id, key, name: name.slice(0, MAX_NAME_LENGTH) };
+  // A record stored before member keys has no `joined`: its key is the old shared key, which the app joins with.
+  return { id, key, name: name.slice(0, MAX_NAME_LENGTH), joined: joined === true };
 }
 
 /** Entries that do not parse are dropped rather than losing every pairing to one bad record. */

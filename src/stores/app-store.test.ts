@@ -11,7 +11,7 @@ describe('app store', () => {
     const store = createAppStore();
     store.getState().addThermostat(A);
     store.getState().addThermostat(B);
-    expect(selectSelectedThermostat(store.getState())).toEqual(B);
+    expect(selectSelectedThermostat(store.getState())).toEqual({ ...B, joined: false });
     store.getState().addThermostat({ ...A, name: 'Lounge' });
     expect(store.getState().thermostats.map((t) => t.name)).toEqual(['Cabin', 'Lounge']);
     expect(store.getState().selectedId).toBe(A.id);
@@ -41,7 +41,7 @@ describe('app store', () => {
     store.getState().addThermostat(B);
     store.getState().receiveState(B.id, new TestThermostat().stateMessage(), 1);
     store.getState().removeThermostat(B.id);
-    expect(store.getState().thermostats).toEqual([A]);
+    expect(store.getState().thermostats).toEqual([{ ...A, joined: false }]);
     expect(store.getState().lastStates).toEqual({});
     expect(store.getState().selectedId).toBe(A.id);
   });

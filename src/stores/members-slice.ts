@@ -1,48 +1,79 @@
 import type { StateCreator } from 'zustand';
-import type { ClientId } from '@protocol';
+import { toBase64url, type ClientId, type MemberEntry, type MembersError, type MembersMessage } from '@protocol';
+import type { Membership } from '@/lib/connection/connection-status';
 import type { AppState } from './app-store';
 
-// Placeholders with the brief's shapes until protocol/messages.ts exports them (then imported from '@protocol').
-export interface MemberEntry {
-  id: string;
-  name: string;
-  heard_s: number | null;
-}
-export type MembersError = 'bad_message' | 'out_of_range' | 'unknown_member' | 'full' | 'storage';
+export type { Membership };
+
+/** Why the members shown may be out of date: the thermostat's MEMBERS error, or no MEMBERS within 5 s. */
+export type MembersFailure = MembersError | 'no_answer';
 
 /** What this app last learned of a thermostat's members (docs/protocol.md "Members"). */
 export interface MembersView {
   members: MemberEntry[];
   /** The old shared key is open: phones not yet moved over still work (docs/protocol.md "The old shared key"). */
   oldLink: boolean;
-  /** The invitation the last MEMBERS_set `invite` made, as a pairing link to pass on. */
+  /**
+   * The invitation the latest MEMBERS_set `invite` made, as a pairing link to pass on; a MEMBERS that made none keeps
+   * it (the thermostat says nothing of it), a new one replaces it. `expiresAt`: ms epoch, from `expires_s`.
+   */
   invitation: { link: string; expiresAt: number } | null;
   /** A MEMBERS_set is out and its MEMBERS has not come yet. */
   pending: boolean;
-  error: MembersError | 'no_answer' | null;
+  error: MembersFailure | null;
   /** ms epoch when the MEMBERS came, to age its `heard_s`; 0 before any came. */
   heardAt: number;
 }
 
-/**
- * Where this app stands with a thermostat: `member` (its own key), `old_link` (still on the old shared key),
- * `joining` (a JOIN is out), `removed` (a member removed it), `invitation_refused` (its JOIN and START went
- * unanswered), `full` (8 members already).
- */
-export type Membership = 'member' | 'old_link' | 'joining' | 'removed' | 'invitation_refused' | 'full';
+const NOTHING_HEARD: MembersView = { members: [], oldLink: false, invitation: null, pending: false, error: null, heardAt: 0 };
 
 export interface MembersSlice {
   membersOf: Record<ClientId, MembersView>;
   membershipOf: Record<ClientId, Membership>;
   setMembership: (thermostatId: ClientId, membership: Membership | null) => void;
+  /** A member key was agreed with the thermostat ("Joining"): the record holds it from now on, joined. */
+  storeMemberKey: (thermostatId: ClientId, key: Uint8Array) => void;
+  membersRequested: (thermostatId: ClientId) => void;
+  /**
+   * An accepted MEMBERS, arrived at `receivedAt`; `invitationLink` is the pairing link of the invitation it carries
+   * (built by the caller from the app's URL), null when it carries none.
+   */
+  receiveMembers: (thermostatId: ClientId, members: MembersMessage, receivedAt: number, invitationLink: string | null) => void;
+  membersFailed: (thermostatId: ClientId, error: MembersFailure) => void;
 }
 
-export const createMembersSlice: StateCreator<AppState, [], [], MembersSlice> = (set) => ({
-  membersOf: {},
-  membershipOf: {},
-  setMembership: (thermostatId, membership) =>
+export const createMembersSlice: StateCreator<AppState, [], [], MembersSlice> = (set) => {
+  const updateView = (thermostatId: ClientId, change: (view: MembersView) => Partial<MembersView>) =>
     set((current) => {
-      const { [thermostatId]: _previous, ...others } = current.membershipOf;
-      return { membershipOf: membership === null ? others : { ...others, [thermostatId]: membership } };
-    }),
-});
+      const view = current.membersOf[thermostatId] ?? NOTHING_HEARD;
+      return { membersOf: { ...current.membersOf, [thermostatId]: { ...view, ...change(view) } } };
+    });
+  return {
+    membersOf: {},
+    membershipOf: {},
+    setMembership: (thermostatId, membership) =>
+      set((current) => {
+        if ((current.membershipOf[thermostatId] ?? null) === membership) return {};
+        const { [thermostatId]: _previous, ...others } = current.membershipOf;
+        return { membershipOf: membership === null ? others : { ...others, [thermostatId]: membership } };
+      }),
+    storeMemberKey: (thermostatId, key) =>
+      set((current) => ({
+        thermostats: current.thermostats.map((t) => (t.id === thermostatId ? { ...t, key: toBase64url(key), joined: true } : t)),
+      })),
+    membersRequested: (thermostatId) => updateView(thermostatId, () => ({ pending: true, error: null })),
+    receiveMembers: (thermostatId, members, receivedAt, invitationLink) =>
+      updateView(thermostatId, (view) => ({
+        members: members.members,
+        oldLink: members.old_link,
+        invitation:
+          members.invitation === null || invitationLink === null
+            ? view.invitation
+            : { link: invitationLink, expiresAt: receivedAt + members.invitation.expires_s * 1000 },
+        pending: false,
+        error: members.error,
+        heardAt: receivedAt,
+      })),
+    membersFailed: (thermostatId, error) => updateView(thermostatId, () => ({ pending: false, error })),
+  };
+};

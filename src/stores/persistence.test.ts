@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { toBase64url } from '@protocol';
 import { STORAGE_KEYS } from '@/lib/storage';
 import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
 import { createAppStore } from './app-store';
@@ -16,9 +17,9 @@ describe('persistence', () => {
     store.getState().addThermostat({ id: ID, key: KEY, name: 'Living room' });
     store.getState().updatePreferences({ memberName: 'Ana' });
     store.getState().updateGeofence({ enabled: true, home: { latitude: 52.5, longitude: 13.4 }, radiusKm: 2 });
-    expect(JSON.parse(localStorage.getItem(STORAGE_KEYS.thermostats) ?? 'null')).toEqual([{ id: ID, key: KEY, name: 'Living room' }]);
+    expect(JSON.parse(localStorage.getItem(STORAGE_KEYS.thermostats) ?? 'null')).toEqual([{ id: ID, key: KEY, name: 'Living room', joined: false }]);
     const loaded = loadPersistedState('My phone');
-    expect(loaded.thermostats).toEqual([{ id: ID, key: KEY, name: 'Living room' }]);
+    expect(loaded.thermostats).toEqual([{ id: ID, key: KEY, name: 'Living room', joined: false }]);
     expect(loaded.selectedId).toBe(ID);
     expect(loaded.preferences).toEqual({
       brokerUrl: null,
@@ -34,10 +35,23 @@ describe('persistence', () => {
     localStorage.setItem(STORAGE_KEYS.settings, '{not json');
     localStorage.setItem(STORAGE_KEYS.lastState, JSON.stringify({ [ID]: { receivedAt: 5, state: { type: 'STATE' } } }));
     const loaded = loadPersistedState('My phone');
-    expect(loaded.thermostats).toEqual([{ id: ID, key: KEY, name: 'ok' }]);
+    expect(loaded.thermostats).toEqual([{ id: ID, key: KEY, name: 'ok', joined: false }]);
     expect(loaded.selectedId).toBe(ID);
     expect(loaded.preferences?.memberName).toBe('My phone');
     expect(loaded.lastStates).toEqual({});
+  });
+
+  it('reads a thermostat stored before member keys as not joined, and keeps the member key a join stored', () => {
+    localStorage.setItem(STORAGE_KEYS.thermostats, JSON.stringify([{ id: ID, key: KEY, name: 'Living room' }]));
+    const store = createAppStore(loadPersistedState('My phone'));
+    persistStore(store);
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Living room', joined: false }]);
+
+    const memberKey = new Uint8Array(32).fill(7);
+    store.getState().storeMemberKey(ID, memberKey);
+    const stored = [{ id: ID, key: toBase64url(memberKey), name: 'Living room', joined: true }];
+    expect(JSON.parse(localStorage.getItem(STORAGE_KEYS.thermostats) ?? 'null')).toEqual(stored);
+    expect(loadPersistedState('My phone').thermostats).toEqual(stored);
   });
 
   it('keeps geofence off when no valid home is stored', () => {

@@ -31,7 +31,8 @@ export interface SettingsSlice {
   thermostats: PairedThermostat[];
   selectedId: ClientId | null;
   preferences: Preferences;
-  addThermostat: (thermostat: PairedThermostat) => void;
+  /** A pairing link's thermostat: not joined unless said (its key is an invitation or the old shared key). */
+  addThermostat: (thermostat: Omit<PairedThermostat, 'joined'> & { joined?: boolean }) => void;
   renameThermostat: (id: ClientId, name: string) => void;
   removeThermostat: (id: ClientId) => void;
   selectThermostat: (id: ClientId) => void;
@@ -51,11 +52,15 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
   selectedId: null,
   preferences: defaultPreferences('My phone'),
   addThermostat: (thermostat) =>
-    set((current) => ({
-      // Pairing again with a known ID replaces its key: the thermostat may have been reset.
-      thermostats: [...current.thermostats.filter((t) => t.id !== thermostat.id), thermostat],
-      selectedId: thermostat.id,
-    })),
+    set((current) => {
+      // Pairing again with a known ID replaces its key: the thermostat may have been reset. What this phone was to it goes too.
+      const { [thermostat.id]: _membership, ...membershipOf } = current.membershipOf;
+      return {
+        thermostats: [...current.thermostats.filter((t) => t.id !== thermostat.id), { ...thermostat, joined: thermostat.joined ?? false }],
+        selectedId: thermostat.id,
+        membershipOf,
+      };
+    }),
   renameThermostat: (id, name) =>
     set((current) => ({ thermostats: current.thermostats.map((t) => (t.id === id ? { ...t, name } : t)) })),
   removeThermostat: (id) =>
@@ -64,8 +69,10 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       const { [id]: _removed, ...lastStates } = current.lastStates;
       const { [id]: _itsHistory, ...historyPages } = current.historyPages;
       const { [id]: _whatWasSeen, ...liveSamples } = current.liveSamples;
+      const { [id]: _members, ...membersOf } = current.membersOf;
+      const { [id]: _membership, ...membershipOf } = current.membershipOf;
       const selectedId = current.selectedId === id ? (thermostats[0]?.id ?? null) : current.selectedId;
-      return { thermostats, lastStates, historyPages, liveSamples, selectedId };
+      return { thermostats, lastStates, historyPages, liveSamples, membersOf, membershipOf, selectedId };
     }),
   selectThermostat: (id) =>
     set((current) => (current.thermostats.some((t) => t.id === id) ? { selectedId: id } : {})),

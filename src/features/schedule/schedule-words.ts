@@ -82,6 +82,8 @@ export function failureWords(failure: CommandFailure): string {
       return 'The thermostat did not answer, so the schedule was not saved. Try again.';
     case 'thermostat-offline':
       return 'The thermostat is offline, so the schedule was not saved.';
+    case 'not-member':
+      return 'The thermostat does not take this phone, so the schedule was not saved.';
     case 'out_of_range':
       return 'The thermostat refused the schedule: a time, temperature or time zone was outside what it accepts.';
     case 'bad_message':

@@ -4,6 +4,7 @@ import { useAppStore } from '@/stores/app-store';
 const TEXT: Record<CommandFailure, string> = {
   'no-answer': 'The thermostat did not answer, so the change was not made. It will be tried again when you change it again.',
   'thermostat-offline': 'The thermostat is offline, so the change was not made.',
+  'not-member': 'The thermostat does not take this phone, so the change was not made.',
   out_of_range: 'The thermostat refused the change: a value was out of its range, or a time it was given had already passed.',
   bad_message: 'The thermostat could not read the change.',
   no_clock: 'The thermostat refused the change: it does not know the time yet, and this device’s clock could not tell it. Check this device’s date and time.',

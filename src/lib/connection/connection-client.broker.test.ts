@@ -25,7 +25,7 @@ async function startApp(thermostat: TestThermostat, options: { key?: Uint8Array;
     url: wsUrl,
     identity: await makeLogonKeys(),
     memberName: 'Test browser',
-    thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, verified: false },
+    thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, joined: true, verified: false },
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
     events: {
       status: (status) => seen.statuses.push(status),

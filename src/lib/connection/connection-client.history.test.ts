@@ -23,7 +23,7 @@ async function setUp() {
     url: 'ws://broker.test/ws',
     identity,
     memberName: 'Ana',
-    thermostat: { id: thermostat.id, key: thermostat.key, verified: true },
+    thermostat: { id: thermostat.id, key: thermostat.key, joined: true, verified: true },
     socketFactory: broker.factory,
     random: () => 0.5,
     events: {

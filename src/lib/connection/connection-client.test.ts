@@ -21,7 +21,7 @@ async function setUp(options: { key?: Uint8Array; verified?: boolean; memberName
     url: 'ws://broker.test/ws',
     identity,
     memberName: options.memberName ?? 'Ana’s phone',
-    thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, verified: options.verified ?? false },
+    thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, joined: true, verified: options.verified ?? false },
     socketFactory: broker.factory,
     random: () => 0.5,
     events: {
@@ -177,7 +177,7 @@ describe('ConnectionClient', () => {
     await pass();
     expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set']);
 
-    client.setThermostats({ id: thermostat.id, key: thermostat.key, verified: true }, [{ id: thermostat.id, key: thermostat.key }]);
+    client.setThermostats({ id: thermostat.id, key: thermostat.key, joined: true, verified: true }, [{ id: thermostat.id, key: thermostat.key, joined: true, verified: true }]);
     await pass();
     expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set', 'START', 'SET', 'HOME_set']);
     expect(thermostat.settings.target).toBe(19);

@@ -1,12 +1,8 @@
 import {
   logonHost,
-  message,
-  open,
-  parseMessage,
+  membersSetMessage,
   parsePacket,
-  seal,
   signedLogOn,
-  start,
   CLOSE_CODES,
   MAX_TIME_S,
   MIN_TIME_S,
@@ -17,6 +13,8 @@ import {
   type HomeSetMessage,
   type LogOnPacket,
   type LogonKeys,
+  type MembersMessage,
+  type MembersSetFields,
   type OwntracksSetMessage,
   type Packet,
   type SetFields,
@@ -25,8 +23,9 @@ import {
 } from '@protocol';
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
-import { isSetRefusal, type CommandFailure, type ConnectionStatus } from './connection-status';
+import { isSetRefusal, type CommandFailure, type ConnectionStatus, type Membership, type Refusal } from './connection-status';
 import { HistoryFetcher } from './history-fetcher';
+import { MemberLink, type KeyedThermostat } from './member-link';
 import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';
 import { OwntracksLedger } from './owntracks-ledger';
 import { unconfirmedBy, withSet } from './pending-settings';
@@ -54,9 +53,8 @@ export interface SocketLike {
 }
 export type SocketFactory = (url: string) => SocketLike;
 
-export interface ThermostatLink {
-  id: ClientId;
-  key: Uint8Array;
+/** A paired thermostat as the client gets it: its record's key and whether that is this app's member key. */
+export interface ThermostatLink extends KeyedThermostat {
   /** True once this key has ever produced an authentic STATE: silence then means "not answering", not "wrong key". */
   verified: boolean;
 }
@@ -78,6 +76,16 @@ export interface ConnectionEvents {
   history?(thermostatId: ClientId, history: HistoryMessage, receivedAt: number): void;
   /** The `from`s of the pages of that thermostat's history to ask for now, oldest first (pagesToAsk). */
   historyWanted?(thermostatId: ClientId): number[];
+  /** A member key was agreed with a thermostat (docs/protocol.md "Joining"): store it, joined, before anything else. */
+  joined?(thermostatId: ClientId, key: Uint8Array): void;
+  /** Where this phone stands with a thermostat, the selected one or another; null: not known (any more). */
+  membership?(thermostatId: ClientId, membership: Membership | null): void;
+  /** A MEMBERS_set went out, or waits for the session (docs/protocol.md "Members"). */
+  membersRequested?(thermostatId: ClientId): void;
+  /** An accepted MEMBERS. */
+  members?(thermostatId: ClientId, members: MembersMessage, receivedAt: number): void;
+  /** No MEMBERS answered the MEMBERS_set within 5 s, or no session could be had to send it in. */
+  membersFailed?(thermostatId: ClientId, error: 'no_answer'): void;
 }
 
 export interface ConnectionClientOptions {
@@ -108,7 +116,8 @@ type SetBody = Omit<SetMessage, 'session' | 'seq'>;
 export class ConnectionClient {
   private url: string;
   private memberName: string;
-  private thermostat: ThermostatLink | null;
+  /** The selected thermostat, and through `link` the key this app seals with for it and joining to get one. */
+  private thermostat: { id: ClientId; verified: boolean; link: MemberLink } | null;
   private readonly identity: ConnectionClientOptions['identity'];
   private readonly events: ConnectionEvents;
   private readonly socketFactory: SocketFactory;
@@ -132,6 +141,9 @@ export class ConnectionClient {
   private restartTimer: Timer | undefined;
 
   private pendingSettings: SetFields | null = null;
+  /** What the members card asked of the selected thermostat that its MEMBERS has not answered yet. */
+  private pendingMembers: MembersSetFields | null = null;
+  private membersTimer: Timer | undefined;
   private pendingPresence: Presence | null = null;
   /** The presence this phone last decided: a thermostat selected later hears it with its first session. */
   private lastPresence: Presence | null = null;
@@ -154,13 +166,13 @@ export class ConnectionClient {
   constructor(options: ConnectionClientOptions) {
     this.url = options.url;
     this.memberName = options.memberName;
-    this.thermostat = options.thermostat === null ? null : { ...options.thermostat };
     this.identity = options.identity;
     this.events = options.events;
     this.socketFactory = options.socketFactory ?? ((url) => new WebSocket(url));
     this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.thermostat = this.selectedOf(options.thermostat);
     this.owntracks = new OwntracksLedger(this.identity.id, (id, sent, answer) => this.events.owntracksAnswered?.(id, sent, answer));
     this.courier = new PresenceCourier({
       identity: this.identity,
@@ -170,6 +182,8 @@ export class ConnectionClient {
       retryMaxMs: THERMOSTAT_RETRY_MAX_MS,
       random: this.random,
       owntracks: this.owntracks,
+      joined: (id, key) => this.events.joined?.(id, key),
+      membership: (id, membership) => this.events.membership?.(id, membership),
     });
     this.historyFetcher = new HistoryFetcher({
       send: (from) => this.sendHistoryGet(from),
@@ -180,8 +194,27 @@ export class ConnectionClient {
     this.courier.setPeers(this.peersBesides(this.thermostat));
   }
 
-  private peersBesides(selected: ThermostatLink | null): PresencePeer[] {
+  private peersBesides(selected: { id: ClientId } | null): PresencePeer[] {
     return this.presencePeers.filter((peer) => peer.id !== selected?.id);
+  }
+
+  private selectedOf(thermostat: ThermostatLink | null): ConnectionClient['thermostat'] {
+    if (thermostat === null) return null;
+    const { id } = thermostat;
+    const link = new MemberLink({
+      me: this.identity.id,
+      thermostat,
+      send: (packet) => this.send(packet),
+      memberName: () => cutMemberName(this.memberName),
+      timeoutMs: this.commandTimeoutMs,
+      events: {
+        ready: () => this.startAfresh(),
+        joined: (key) => this.events.joined?.(id, key),
+        membership: (membership) => this.events.membership?.(id, membership),
+        refused: (refusal) => this.handleRefused(refusal),
+      },
+    });
+    return { id, verified: thermostat.verified, link };
   }
 
   /**
@@ -237,6 +270,7 @@ export class ConnectionClient {
 
   /** The person pressed "Retry now": reconnect, or ask the thermostat again, without waiting. */
   retryNow(): void {
+    this.thermostat?.link.retry();
     if (this.socket === null) {
       this.resume();
       return;
@@ -262,12 +296,15 @@ export class ConnectionClient {
 
   private selectThermostat(thermostat: ThermostatLink | null): void {
     if (thermostat !== null && thermostat.id === this.thermostat?.id) {
-      if (equalBytes(thermostat.key, this.thermostat.key)) this.thermostat.verified ||= thermostat.verified;
+      // The key the link joined with comes back from the store as the record's: the same link goes on.
+      if (equalBytes(thermostat.key, this.thermostat.link.key)) this.thermostat.verified ||= thermostat.verified;
       else this.rekeyThermostat(thermostat);
       return;
     }
     if (thermostat === null && this.thermostat === null) return;
-    this.thermostat = thermostat === null ? null : { ...thermostat };
+    this.failMembers();
+    this.thermostat?.link.stop();
+    this.thermostat = this.selectedOf(thermostat);
     this.clearSessionTimers();
     this.guard.reset();
     this.dropPending();
@@ -286,7 +323,8 @@ export class ConnectionClient {
    * so does the presence, which a reset thermostat no longer holds.
    */
   private rekeyThermostat(thermostat: ThermostatLink): void {
-    this.thermostat = { ...thermostat };
+    this.thermostat?.link.stop();
+    this.thermostat = this.selectedOf(thermostat);
     this.clearSessionTimers();
     this.guard.reset();
     this.commandRetried = false;
@@ -310,6 +348,85 @@ export class ConnectionClient {
     this.commandRetried = false;
     this.sendCommand({ type: 'HOME_set', ...presence });
     this.courier.sendPresence(presence);
+  }
+
+  /** The members card is shown: the selected thermostat's members (docs/protocol.md "Members"). */
+  requestMembers(): void {
+    this.sendMembersSet({});
+  }
+
+  inviteMember(): void {
+    this.sendMembersSet({ invite: true });
+  }
+
+  removeMember(memberId: string): void {
+    this.sendMembersSet({ remove: memberId });
+  }
+
+  /** Closes the old shared key for good (docs/protocol.md "The old shared key"). */
+  closeOldLink(): void {
+    this.sendMembersSet({ old_link: false });
+  }
+
+  /**
+   * A MEMBERS_set in the current session, or in the next one if there is none (as a SET); one not yet answered takes
+   * the new fields in, so a new session repeats them all after a stale_session. Its MEMBERS, or 'no_answer', settles it.
+   */
+  private sendMembersSet(fields: MembersSetFields): void {
+    const thermostat = this.thermostat;
+    if (thermostat === null) return;
+    this.pendingMembers = { ...this.pendingMembers, ...fields };
+    this.events.membersRequested?.(thermostat.id);
+    if (thermostat.link.refusal !== null) {
+      this.failMembers();
+      return;
+    }
+    this.deliverMembersSet();
+  }
+
+  private deliverMembersSet(): void {
+    const thermostat = this.thermostat;
+    const fields = this.pendingMembers;
+    if (thermostat === null || fields === null) return;
+    const position = this.guard.next();
+    if (position === null) {
+      if (this.loggedOn && !this.startInFlight) this.sendStart();
+      return;
+    }
+    if (!this.send(thermostat.link.messagePacket(membersSetMessage(position.session, position.seq, fields)))) return;
+    this.armRefresh();
+    clearTimeout(this.membersTimer);
+    this.membersTimer = setTimeout(() => this.failMembers(), this.commandTimeoutMs);
+  }
+
+  /** A MEMBERS is taken under a STATE's rules, in the current session only: it carries no nonce (docs/protocol.md "Members"). */
+  private handleMembers(thermostatId: ClientId, members: MembersMessage): void {
+    if (this.guard.check({ session: members.session, seq: members.seq }) !== 'current-session') return;
+    clearTimeout(this.membersTimer);
+    this.pendingMembers = null;
+    this.events.members?.(thermostatId, members, this.now());
+  }
+
+  /** What the members card asked is not coming: it says so instead of waiting on. */
+  private failMembers(): void {
+    clearTimeout(this.membersTimer);
+    if (this.pendingMembers === null || this.thermostat === null) return;
+    this.pendingMembers = null;
+    this.events.membersFailed?.(this.thermostat.id, 'no_answer');
+  }
+
+  /**
+   * The selected thermostat does not take this phone (removed, invitation not taken, no room): nothing more is sent to
+   * it until the person retries or pairs again, and what was pending fails with the reason.
+   */
+  private handleRefused(refusal: Refusal): void {
+    this.clearSessionTimers();
+    this.guard.reset();
+    if (this.pendingSettings !== null) this.events.commandFailed('not-member');
+    this.dropPending();
+    this.failMembers();
+    // The key never worked: as ever, the status says so (the membership says why).
+    if (refusal === 'invitation_refused') this.setStatus('wrong-key');
   }
 
   /** Geofence turned off: no thermostat, selected or paired later, is told a presence this phone no longer judges. */
@@ -370,6 +487,7 @@ export class ConnectionClient {
     if (this.loggedOn) this.courier.loggedOnChanged(false);
     this.loggedOn = false;
     this.guard.reset();
+    this.thermostat?.link.stop();
   }
 
   private restartConnection(): void {
@@ -387,6 +505,7 @@ export class ConnectionClient {
   private handleClose(code: number): void {
     this.detach();
     this.clearSessionTimers();
+    this.failMembers();
     if (this.stopped) return;
     if (code === CLOSE_CODES.replaced) {
       // Another window of this app logged on with our ID. Fighting back would make both churn.
@@ -443,6 +562,7 @@ export class ConnectionClient {
         this.courier.loggedOnChanged(true);
         if (this.thermostat === null) this.setStatus('no-thermostat');
         else {
+          this.thermostat.link.loggedOn();
           this.startAfresh();
         }
         return;
@@ -472,21 +592,21 @@ export class ConnectionClient {
 
   private handleRouted(packetType: string, transmitter: string, receiver: string, data: unknown): void {
     const thermostat = this.thermostat;
-    if (thermostat === null || transmitter !== thermostat.id || receiver !== this.identity.id) return;
-    const opened = open(thermostat.key, packetType, transmitter, receiver, data);
-    if (!opened.ok) return;
-    const parsed = parseMessage(opened.value);
-    if (!parsed.ok) return;
-    const received = parsed.value;
+    if (thermostat === null) return;
+    // The link acts on what answers a JOIN and on ERROR not_member itself (handleRefused).
+    const received = thermostat.link.open(packetType, transmitter, receiver, data);
+    if (received === null) return;
     if (received.type === 'STATE') this.handleState(thermostat, received);
-    else if (received.type === 'HISTORY') this.handleHistory(thermostat, received);
+    else if (received.type === 'HISTORY') this.handleHistory(thermostat.id, received);
+    else if (received.type === 'MEMBERS') this.handleMembers(thermostat.id, received);
     else if (received.type === 'ERROR' && received.code === 'stale_session') this.handleStaleSession();
   }
 
-  private handleState(thermostat: ThermostatLink, state: StateMessage): void {
+  private handleState(thermostat: NonNullable<ConnectionClient['thermostat']>, state: StateMessage): void {
     const verdict = this.guard.check(state);
     if (verdict === 'rejected') return;
     thermostat.verified = true;
+    if (verdict === 'new-session') thermostat.link.sessionStarted();
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => this.handleSilence(), STATE_SILENCE_MS);
     this.events.state(thermostat.id, state, this.now());
@@ -517,9 +637,9 @@ export class ConnectionClient {
    * A HISTORY is taken under a STATE's rules, from the same counter (docs/protocol.md "Messages"), but only in the
    * current session: it carries no nonce, so it can never be the answer that starts one.
    */
-  private handleHistory(thermostat: ThermostatLink, history: HistoryMessage): void {
+  private handleHistory(thermostatId: ClientId, history: HistoryMessage): void {
     if (this.guard.check({ session: history.session, seq: history.seq }) !== 'current-session') return;
-    this.events.history?.(thermostat.id, history, this.now());
+    this.events.history?.(thermostatId, history, this.now());
     this.historyFetcher.answered(history.from);
   }
 
@@ -530,7 +650,7 @@ export class ConnectionClient {
     const position = this.guard.next();
     if (position === null) return false;
     const body: HistoryGetMessage = { type: 'HISTORY_get', ...position, from };
-    return this.send(message(this.identity.id, thermostat.id, seal(thermostat.key, 'MSG', this.identity.id, thermostat.id, body)));
+    return this.send(thermostat.link.messagePacket(body));
   }
 
   private settle(state: StateMessage): void {
@@ -587,6 +707,9 @@ export class ConnectionClient {
   }
 
   private handleThermostatOffline(): void {
+    // A JOIN under way is begun again once the thermostat is back.
+    this.thermostat?.link.stop();
+    this.failMembers();
     this.historyFetcher.stop();
     this.startInFlight = false;
     clearTimeout(this.startTimer);
@@ -631,10 +754,10 @@ export class ConnectionClient {
     clearTimeout(this.restartTimer);
     // Whatever a busy thermostat left to send again follows the new session (repeatPending).
     clearTimeout(this.busyTimer);
+    // Not joined yet: a JOIN first, and `ready` brings this START back once a START is due (docs/protocol.md "Joining").
+    if (!this.loggedOn || !thermostat.link.beginSession()) return;
     const nonce = this.guard.newStart();
-    const name = cutMemberName(this.memberName);
-    const data = seal(thermostat.key, 'START', this.identity.id, thermostat.id, { type: 'START', name, nonce });
-    if (!this.send(start(this.identity.id, thermostat.id, data))) return;
+    if (!this.send(thermostat.link.startPacket(nonce, cutMemberName(this.memberName)))) return;
     this.armRefresh();
     this.startInFlight = true;
     this.startTimer = setTimeout(() => this.handleStartTimeout(), this.commandTimeoutMs);
@@ -642,6 +765,8 @@ export class ConnectionClient {
 
   private handleStartTimeout(): void {
     this.startInFlight = false;
+    // After unanswered JOINs: a START unanswered twice means the invitation was not taken (handleRefused).
+    if (this.thermostat?.link.startUnanswered(this.thermostat.verified) === true) return;
     this.startAttempts += 1;
     if (this.startAttempts < 2) {
       this.sendStart();
@@ -656,6 +781,7 @@ export class ConnectionClient {
     clearTimeout(this.commandTimer);
     if (this.pendingSettings !== null) this.events.commandFailed('no-answer');
     this.dropPending();
+    this.failMembers();
     this.setStatus(this.thermostat?.verified === true ? 'not-answering' : 'wrong-key');
   }
 
@@ -689,8 +815,7 @@ export class ConnectionClient {
       return false;
     }
     const plaintext = { ...(body.type === 'SET' ? this.withTime(body) : body), ...position };
-    const data = seal(thermostat.key, 'MSG', this.identity.id, thermostat.id, plaintext);
-    if (!this.send(message(this.identity.id, thermostat.id, data))) return false;
+    if (!this.send(thermostat.link.messagePacket(plaintext))) return false;
     this.armRefresh();
     clearTimeout(this.commandTimer);
     this.commandTimer = setTimeout(() => this.handleCommandTimeout(), this.commandTimeoutMs);
@@ -733,6 +858,7 @@ export class ConnectionClient {
     if (this.pendingSettings !== null) this.sendCommand({ type: 'SET', ...this.pendingSettings });
     if (this.pendingPresence !== null) this.sendCommand({ type: 'HOME_set', ...this.pendingPresence });
     if (this.owntracksPending()) this.sendOwntracks();
+    this.deliverMembersSet();
   }
 
   private dropPending(): void {

@@ -22,5 +22,17 @@ export type SetRefusal = (typeof SET_REFUSALS)[number];
 
 export const isSetRefusal = (error: StateError | null): error is SetRefusal => (SET_REFUSALS as readonly (StateError | null)[]).includes(error);
 
-/** Why a command did not take effect. */
-export type CommandFailure = 'no-answer' | 'thermostat-offline' | SetRefusal;
+/** Why a command did not take effect; `not-member`: the thermostat does not take this phone (see Membership). */
+export type CommandFailure = 'no-answer' | 'thermostat-offline' | 'not-member' | SetRefusal;
+
+/**
+ * Why a thermostat takes nothing from this phone: a member removed it ("Members"), its invitation was not taken, or
+ * 8 members are there already ("Joining").
+ */
+export type Refusal = 'removed' | 'invitation_refused' | 'full';
+
+/**
+ * Where this phone stands with a thermostat: `member` (its own key), `old_link` (the old shared key still works for
+ * it, "The old shared key"), `joining` (a JOIN is out), or a Refusal.
+ */
+export type Membership = 'member' | 'old_link' | 'joining' | Refusal;

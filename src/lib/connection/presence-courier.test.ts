@@ -19,10 +19,10 @@ async function household() {
     url: 'ws://broker.test/ws',
     identity,
     memberName: 'Ana’s phone',
-    thermostat: { id: selected.id, key: selected.key, verified: true },
+    thermostat: { id: selected.id, key: selected.key, joined: true, verified: true },
     presencePeers: [
-      { id: selected.id, key: selected.key },
-      { id: hall.id, key: hall.key },
+      { id: selected.id, key: selected.key, joined: true, verified: true },
+      { id: hall.id, key: hall.key, joined: true, verified: true },
     ],
     socketFactory: broker.factory,
     random: () => 0.5,
@@ -162,9 +162,9 @@ describe('presence for every paired thermostat', () => {
     // Set-up's "replace key": the hall thermostat now opens only what is sealed with the new key.
     Object.assign(hall, { key: makeKey() });
     hall.reboot();
-    client.setThermostats({ id: selected.id, key: selected.key, verified: true }, [
-      { id: selected.id, key: selected.key },
-      { id: hall.id, key: hall.key },
+    client.setThermostats({ id: selected.id, key: selected.key, joined: true, verified: true }, [
+      { id: selected.id, key: selected.key, joined: true, verified: true },
+      { id: hall.id, key: hall.key, joined: true, verified: true },
     ]);
     await pass();
     client.sendPresence({ home: true, distance: 40 });
@@ -386,7 +386,7 @@ describe('the OwnTracks secret for every paired thermostat', () => {
     client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
     await pass();
     expect(client.unpaired(hall.id)).toBe('told');
-    client.setThermostats({ id: selected.id, key: selected.key, verified: true }, [{ id: selected.id, key: selected.key }]);
+    client.setThermostats({ id: selected.id, key: selected.key, joined: true, verified: true }, [{ id: selected.id, key: selected.key, joined: true, verified: true }]);
     expect(client.unpaired(selected.id)).toBe('told');
     client.setThermostats(null, []);
     await pass();

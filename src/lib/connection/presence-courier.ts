@@ -1,25 +1,15 @@
-import {
-  open,
-  message,
-  parseMessage,
-  seal,
-  start,
-  cutMemberName,
-  type ClientId,
-  type HomeSetMessage,
-  type LogonKeys,
-  type OwntracksSetMessage,
-  type Packet,
-} from '@protocol';
+import { cutMemberName, type ClientId, type HomeSetMessage, type LogonKeys, type OwntracksSetMessage, type Packet } from '@protocol';
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
+import type { Membership } from './connection-status';
+import { MemberLink, type KeyedThermostat } from './member-link';
 import type { OwntracksLedger } from './owntracks-ledger';
 import { SessionGuard } from './session-guard';
 
 /** A paired thermostat other than the selected one: it hears this phone's presence and nothing else. */
-export interface PresencePeer {
-  id: ClientId;
-  key: Uint8Array;
+export interface PresencePeer extends KeyedThermostat {
+  /** This key has produced an authentic STATE before: silence is not a refused invitation (MemberLink.startUnanswered). */
+  verified: boolean;
 }
 
 export interface CourierPresence {
@@ -37,12 +27,16 @@ export interface PresenceCourierOptions {
   random: () => number;
   /** The OwnTracks setting and which thermostats answered it, shared with the selected thermostat's session. */
   owntracks: OwntracksLedger;
+  /** A member key was agreed with a peer (docs/protocol.md "Joining"): to be stored before the START under it. */
+  joined(id: ClientId, key: Uint8Array): void;
+  membership(id: ClientId, membership: Membership | null): void;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
 
 interface PeerSession {
-  link: PresencePeer;
+  link: MemberLink;
+  verified: boolean;
   guard: SessionGuard;
   /** The thermostat's STATE lists this phone with the presence last sent. */
   confirmed: boolean;
@@ -53,7 +47,8 @@ interface PeerSession {
 
 /**
  * Carries this phone's presence (HOME_set) and its OwnTracks secret (OWNTRACKS_set) to every paired thermostat
- * besides the selected one, each in its own layer 7 session sealed with its own key (docs/protocol.md, "Messages").
+ * besides the selected one, each in its own layer 7 session sealed with its own key (docs/protocol.md, "Messages"),
+ * joining first where the app holds no member key yet, through the same MemberLink as the selected thermostat.
  * The household has one home, so every thermostat hears the same decision. A peer that is offline, silent or busy
  * is asked again with backoff until its STATE confirms both, so a thermostat coming back online gets the current ones.
  */
@@ -68,17 +63,20 @@ export class PresenceCourier {
     const wanted = new Map(links.map((link) => [link.id, link]));
     for (const [id, peer] of this.peers) {
       const link = wanted.get(id);
-      // A thermostat whose key was replaced is a new peer: its session under the old key is of no use.
+      // A thermostat whose key was replaced is a new peer: its session under the old key is of no use. The key a peer
+      // joined with comes back as its record's: the same peer goes on.
       if (link === undefined || !equalBytes(link.key, peer.link.key)) {
         clearTimeout(peer.timer);
         peer.guard.reset();
+        peer.link.stop();
         this.peers.delete(id);
-      }
+      } else peer.verified ||= link.verified;
     }
     for (const link of wanted.values()) {
       if (this.peers.has(link.id)) continue;
       const peer: PeerSession = {
-        link,
+        link: this.memberLinkOf(link),
+        verified: link.verified,
         guard: new SessionGuard(),
         confirmed: false,
         startInFlight: false,
@@ -88,6 +86,35 @@ export class PresenceCourier {
       this.peers.set(link.id, peer);
       this.deliver(peer);
     }
+  }
+
+  private memberLinkOf(thermostat: PresencePeer): MemberLink {
+    const { id } = thermostat;
+    return new MemberLink({
+      me: this.options.identity.id,
+      thermostat,
+      send: (packet) => this.options.send(packet),
+      memberName: () => cutMemberName(this.options.memberName()),
+      timeoutMs: this.options.commandTimeoutMs,
+      events: {
+        ready: () => {
+          const peer = this.peers.get(id);
+          if (peer === undefined) return;
+          peer.attempts = 0;
+          this.sendStart(peer);
+        },
+        joined: (key) => this.options.joined(id, key),
+        membership: (membership) => this.options.membership(id, membership),
+        refused: () => {
+          const peer = this.peers.get(id);
+          if (peer === undefined) return;
+          // Nothing more goes to a thermostat that does not take this phone (deliver checks the refusal).
+          clearTimeout(peer.timer);
+          peer.startInFlight = false;
+          peer.guard.reset();
+        },
+      },
+    });
   }
 
   /** Best effort before the peer is unpaired: `secret: null` in the session it has, if any; true when it went out. */
@@ -145,6 +172,8 @@ export class PresenceCourier {
       peer.startInFlight = false;
       peer.guard.reset();
       peer.attempts = 0;
+      if (loggedOn) peer.link.loggedOn();
+      else peer.link.stop();
       if (loggedOn) this.deliver(peer);
     }
   }
@@ -154,18 +183,17 @@ export class PresenceCourier {
     for (const peer of this.peers.values()) {
       clearTimeout(peer.timer);
       peer.guard.reset();
+      peer.link.stop();
     }
   }
 
   /** A START or MSG from one of the peers. */
   handleRouted(packetType: string, transmitter: ClientId, receiver: ClientId, data: unknown): void {
     const peer = this.peers.get(transmitter);
-    if (peer === undefined || receiver !== this.options.identity.id) return;
-    const opened = open(peer.link.key, packetType, transmitter, receiver, data);
-    if (!opened.ok) return;
-    const parsed = parseMessage(opened.value);
-    if (!parsed.ok) return;
-    const received = parsed.value;
+    if (peer === undefined) return;
+    // The link acts on what answers a JOIN and on ERROR not_member itself.
+    const received = peer.link.open(packetType, transmitter, receiver, data);
+    if (received === null) return;
     if (received.type === 'ERROR' && received.code === 'stale_session') {
       peer.guard.forget();
       this.sendStart(peer);
@@ -177,6 +205,8 @@ export class PresenceCourier {
     if (verdict === 'new-session') {
       peer.startInFlight = false;
       clearTimeout(peer.timer);
+      peer.verified = true;
+      peer.link.sessionStarted();
     }
     const owntracksDue = this.options.owntracks.read(peer.link.id, received);
     if (verdict === 'new-session') {
@@ -199,7 +229,11 @@ export class PresenceCourier {
     const peer = this.peers.get(receiver);
     if (peer === undefined || (code !== 'receiver_offline' && code !== 'rate_limited')) return;
     peer.startInFlight = false;
-    if (code === 'receiver_offline') peer.guard.forget();
+    if (code === 'receiver_offline') {
+      peer.guard.forget();
+      // A JOIN under way is begun again once the thermostat is back.
+      peer.link.stop();
+    }
     this.retryLater(peer);
   }
 
@@ -209,7 +243,7 @@ export class PresenceCourier {
   }
 
   private deliver(peer: PeerSession): void {
-    if (!this.loggedOn || !this.pending(peer)) return;
+    if (!this.loggedOn || !this.pending(peer) || peer.link.refusal !== null) return;
     const session = peer.guard.currentSession;
     if (session === null) {
       if (!peer.startInFlight) this.sendStart(peer);
@@ -233,18 +267,14 @@ export class PresenceCourier {
   private sendBody(peer: PeerSession, body: Omit<HomeSetMessage, 'session' | 'seq'> | Omit<OwntracksSetMessage, 'session' | 'seq'>): boolean {
     const position = peer.guard.next();
     if (position === null) return false;
-    const { id, key } = peer.link;
-    const me = this.options.identity.id;
-    return this.options.send(message(me, id, seal(key, 'MSG', me, id, { ...body, ...position })));
+    return this.options.send(peer.link.messagePacket({ ...body, ...position }));
   }
 
+  /** A START under the peer's key, or, not joined yet, a JOIN first (MemberLink's `ready` brings the START back). */
   private sendStart(peer: PeerSession): void {
-    const { id, key } = peer.link;
-    const me = this.options.identity.id;
+    if (!this.loggedOn || !peer.link.beginSession()) return;
     const nonce = peer.guard.newStart();
-    const name = cutMemberName(this.options.memberName());
-    const data = seal(key, 'START', me, id, { type: 'START', name, nonce });
-    if (!this.options.send(start(me, id, data))) return;
+    if (!this.options.send(peer.link.startPacket(nonce, cutMemberName(this.options.memberName())))) return;
     peer.startInFlight = true;
     this.awaitAnswer(peer);
   }
@@ -253,8 +283,11 @@ export class PresenceCourier {
   private awaitAnswer(peer: PeerSession): void {
     clearTimeout(peer.timer);
     peer.timer = setTimeout(() => {
+      const unansweredStart = peer.startInFlight;
       peer.startInFlight = false;
       peer.guard.forget();
+      // After unanswered JOINs, a START unanswered twice means the invitation was not taken: nothing more goes to it.
+      if (unansweredStart && peer.link.startUnanswered(peer.verified)) return;
       this.retryLater(peer);
     }, this.options.commandTimeoutMs);
   }

@@ -1,4 +1,4 @@
-import { logonHost, parsePacket, signedLogOn } from '@protocol';
+import { logonHost, parsePacket, signedLogOn, type RoutedPacket } from '@protocol';
 import type { TestThermostat } from './test-thermostat';
 
 /** Connects a TestThermostat to a real broker; resolves once the broker acknowledged its logon. */
@@ -19,7 +19,8 @@ export function connectThermostat(wsUrl: string, thermostat: TestThermostat): Pr
       if (packet.packet_type === 'ACK_LOG_ON') resolve(socket);
       if (packet.packet_type === 'ERROR') reject(new Error(`broker refused the thermostat: ${packet.code} ${packet.message}`));
       if (packet.packet_type === 'START' || packet.packet_type === 'MSG') {
-        thermostat.handle(packet).forEach((reply) => socket.send(JSON.stringify(reply)));
+        const send = (replies: RoutedPacket[]) => replies.forEach((reply) => socket.send(JSON.stringify(reply)));
+        send(thermostat.handle(packet, send));
       }
     };
   });

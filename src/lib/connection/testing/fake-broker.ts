@@ -159,9 +159,10 @@ export class FakeBroker {
         return;
       case 'START':
       case 'MSG': {
+        const deliver = (replies: RoutedPacket[]) => replies.forEach((reply) => socket.deliver(reply));
         const other = this.others.get(packet.receiver);
         if (other !== undefined) {
-          if (other.online) other.thermostat.handle(packet).forEach((reply) => socket.deliver(reply));
+          if (other.online) other.thermostat.handle(packet, deliver).forEach((reply) => socket.deliver(reply));
           else socket.deliver(errorPacket('receiver_offline', 'receiver is not logged on', { ref: packet.packet_type, receiver: packet.receiver }));
           return;
         }
@@ -175,7 +176,7 @@ export class FakeBroker {
           socket.deliver(errorPacket('rate_limited', 'the receiver takes no more from you for now; packet dropped', { ref: packet.packet_type, receiver: packet.receiver }));
           return;
         }
-        this.thermostat.handle(packet).forEach((reply) => socket.deliver(reply));
+        this.thermostat.handle(packet, deliver).forEach((reply) => socket.deliver(reply));
         return;
       }
       default:

@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import { backgroundWorkSettled } from '../background-work';
 import { FakeBroker } from './fake-broker';
 import type { TestThermostat } from './test-thermostat';
 
@@ -17,11 +18,14 @@ export function forgetBrokers(): void {
   brokers.splice(0);
 }
 
-/** Lets queued frames arrive (they travel as microtasks) and logons be signed and checked, which takes real time. */
+/**
+ * Lets queued frames arrive (they travel as microtasks), logons be signed and checked, and joins' key agreements be
+ * worked out on either side, which take real time.
+ */
 export async function settle(): Promise<void> {
   for (;;) {
     await vi.advanceTimersByTimeAsync(0);
-    const waited = await Promise.all(brokers.map((broker) => broker.logonsSettled()));
+    const waited = await Promise.all([...brokers.map((broker) => broker.logonsSettled()), backgroundWorkSettled()]);
     if (!waited.includes(true)) return;
   }
 }

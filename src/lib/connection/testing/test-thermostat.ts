@@ -1,4 +1,15 @@
 import {
+  deriveMemberKey,
+  fromBase64url,
+  makeJoinKeyPair,
+  sharedSecretX,
+  INVITATION_BYTES,
+  INVITATION_LIFETIME_S,
+  MAX_MEMBERS,
+  type JoinMessage,
+  type MembersMessage,
+  type MembersSetMessage,
+  type Message,
   makeKey,
   makeLogonKeys,
   message,
@@ -30,6 +41,7 @@ import {
   type StateMessage,
   type WeekSchedule,
 } from '@protocol';
+import { tracked } from '../background-work';
 
 type Unheld = Omit<StateMessage, 'setpoint' | 'setpoint_source' | 'heat_reason' | 'next'>;
 
@@ -44,11 +56,40 @@ function held(state: Unheld): Pick<StateMessage, 'setpoint' | 'setpoint_source' 
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** Test double for the thermostat's layer 7: sessions, seq and replay rules as the contract has them. */
+/** What the thermostat sends back for one packet after working on it (a JOIN's key agreement takes a while). */
+export type LateReplies = (replies: RoutedPacket[]) => void;
+
+/** A member as the thermostat keeps it (docs/protocol.md "Members"). */
+interface KeptMember {
+  key: Uint8Array;
+  name: string;
+}
+
+interface Invitation {
+  secret: Uint8Array;
+  redeemedBy: ClientId | null;
+}
+
+/**
+ * Test double for the thermostat's layer 7: sessions, seq and replay rules, joining and members as the contract has them.
+ * An app that is no member is taken under the old shared key (`key`) while that is open, as a thermostat updated from
+ * before member keys does, so an app holding `key` and calling it joined talks to it as apps always did.
+ */
 export class TestThermostat {
   readonly id: ClientId;
+  /** The old shared key (docs/protocol.md "The old shared key"). */
   readonly key = makeKey();
   readonly keyText = toBase64url(this.key);
+  oldLinkOpen = true;
+  /** false: a thermostat from before member keys, which cannot read a JOIN and drops it. */
+  joins = true;
+  /** JOINs to drop unanswered, as while it works out another. */
+  loseJoins = 0;
+  /** Each member's key and name, in the order they joined. */
+  readonly memberKeys = new Map<ClientId, KeptMember>();
+  readonly invitations: Invitation[] = [];
+  /** The IDs and keys of removed members, answered with ERROR not_member. */
+  readonly removed = new Map<ClientId, Uint8Array>();
   /** When false the thermostat hears but never answers: like a wrong key, or a hung device. */
   answering = true;
   /** Messages to ignore before answering again: a lost frame. */
@@ -92,15 +133,66 @@ export class TestThermostat {
     return new TestThermostat(await makeLogonKeys());
   }
 
-  /** Handles one packet addressed to the thermostat; returns what it sends back. */
-  handle(packet: RoutedPacket): RoutedPacket[] {
-    const opened = open(this.key, packet.packet_type, packet.transmitter, packet.receiver, packet.data);
-    if (!opened.ok) return [];
-    const parsed = parseMessage(opened.value);
-    if (!parsed.ok) return [];
-    const body = parsed.value;
+  /** A new invitation, as `pair` or MEMBERS_set `invite` makes one; its secret as a pairing link carries it. */
+  invite(): string {
+    const secret = crypto.getRandomValues(new Uint8Array(INVITATION_BYTES));
+    this.invitations.push({ secret, redeemedBy: null });
+    return toBase64url(secret);
+  }
+
+  /** The key this thermostat seals for `app` with: its member key, else the old shared key. */
+  keyFor(app: ClientId): Uint8Array {
+    return this.memberKeys.get(app)?.key ?? this.key;
+  }
+
+  /**
+   * Opens a packet as "Joining" has it: with the transmitter's member key; else, START packets only, with each open
+   * invitation (redeemed by no one or by this app) and the old shared key, which take only a JOIN from a member or
+   * under an invitation; and for an app that is no member, the old shared key for anything. A removed member's key
+   * opens only to be answered with ERROR not_member.
+   */
+  private openFrom(packet: RoutedPacket): { body: Message; key: Uint8Array; invitation: Invitation | null } | 'removed' | null {
+    const app = packet.transmitter;
+    const read = (key: Uint8Array): Message | null => {
+      const opened = open(key, packet.packet_type, app, packet.receiver, packet.data);
+      if (!opened.ok) return null;
+      const parsed = parseMessage(opened.value);
+      return parsed.ok ? parsed.value : null;
+    };
+    const member = this.memberKeys.get(app);
+    const asMember = member === undefined ? null : read(member.key);
+    if (member !== undefined && asMember !== null) return { body: asMember, key: member.key, invitation: null };
+    const removedKey = this.removed.get(app);
+    if (removedKey !== undefined && read(removedKey) !== null) return 'removed';
+    if (packet.packet_type === 'START') {
+      for (const invitation of this.invitations) {
+        if (invitation.redeemedBy !== null && invitation.redeemedBy !== app) continue;
+        const body = read(invitation.secret);
+        if (body !== null) return body.type === 'JOIN' ? { body, key: invitation.secret, invitation } : null;
+      }
+    }
+    const underOldKey = this.oldLinkOpen ? read(this.key) : null;
+    if (underOldKey === null || (member !== undefined && underOldKey.type !== 'JOIN')) return null;
+    return { body: underOldKey, key: this.key, invitation: null };
+  }
+
+  /**
+   * Handles one packet addressed to the thermostat; returns what it sends back at once. A JOIN is answered later,
+   * through `later`, once its key agreement is worked out.
+   */
+  handle(packet: RoutedPacket, later: LateReplies = () => undefined): RoutedPacket[] {
+    const opened = this.openFrom(packet);
+    if (opened === 'removed') {
+      const app = packet.transmitter;
+      const key = this.removed.get(app) ?? this.key;
+      return [message(this.id, app, seal(key, 'MSG', this.id, app, { type: 'ERROR', code: 'not_member' }))];
+    }
+    if (opened === null) return [];
+    const body = opened.body;
+    if (body.type === 'JOIN' && !this.joins) return [];
     this.received.push({ type: body.type, ...('seq' in body ? { seq: body.seq } : {}), body });
     if (!this.answering) return [];
+    if (body.type === 'JOIN') return this.join(packet.transmitter, body, opened.key, opened.invitation, later);
     if (body.type === 'OWNTRACKS_set' && this.loseOwntracksSets > 0) {
       this.loseOwntracksSets -= 1;
       return [];
@@ -116,13 +208,16 @@ export class TestThermostat {
       this.sessions.set(app, { session, lastInSeq: 0, outSeq: 0 });
       return [this.stateTo(app, { nonce: body.nonce })];
     }
-    if (body.type !== 'SET' && body.type !== 'HOME_set' && body.type !== 'OWNTRACKS_set' && body.type !== 'HISTORY_get') return [];
+    if (body.type !== 'SET' && body.type !== 'HOME_set' && body.type !== 'OWNTRACKS_set' && body.type !== 'HISTORY_get' && body.type !== 'MEMBERS_set') {
+      return [];
+    }
     const current = this.sessions.get(app);
     if (current === undefined || current.session !== body.session) {
-      return [message(this.id, app, seal(this.key, 'MSG', this.id, app, { type: 'ERROR', code: 'stale_session' }))];
+      return [message(this.id, app, seal(this.keyFor(app), 'MSG', this.id, app, { type: 'ERROR', code: 'stale_session' }))];
     }
     if (body.seq <= current.lastInSeq) return [];
     current.lastInSeq = body.seq;
+    if (body.type === 'MEMBERS_set') return [this.membersTo(app, this.applyMembersSet(body))];
     if (body.type === 'HISTORY_get') {
       if (this.loseHistoryGets > 0) {
         this.loseHistoryGets -= 1;
@@ -145,6 +240,68 @@ export class TestThermostat {
       ];
     }
     return [this.stateTo(app)];
+  }
+
+  /** "Joining": ERROR full when 8 members are there; else the member key, the invitation redeemed, and a WELCOME. */
+  private join(app: ClientId, body: JoinMessage, secret: Uint8Array, invitation: Invitation | null, later: LateReplies): RoutedPacket[] {
+    if (this.loseJoins > 0) {
+      this.loseJoins -= 1;
+      return [];
+    }
+    const reply = (answer: object) => message(this.id, app, seal(secret, 'MSG', this.id, app, answer));
+    if (!this.memberKeys.has(app) && this.memberKeys.size >= MAX_MEMBERS) return [reply({ type: 'ERROR', code: 'full', nonce: body.nonce })];
+    const appPoint = fromBase64url(body.public_key);
+    void tracked(
+      (async () => {
+        const own = await makeJoinKeyPair();
+        const sharedX = appPoint === null ? null : await sharedSecretX(own.privateKey, appPoint);
+        if (sharedX === null) return;
+        this.memberKeys.delete(app);
+        this.memberKeys.set(app, { key: deriveMemberKey(sharedX, secret, this.id, app), name: body.name });
+        // A member given a new key starts its session again.
+        this.sessions.delete(app);
+        if (invitation !== null) invitation.redeemedBy = app;
+        later([reply({ type: 'WELCOME', nonce: body.nonce, public_key: toBase64url(own.publicKey) })]);
+      })(),
+    );
+    return [];
+  }
+
+  /** MEMBERS_set's judging past session and seq (docs/protocol.md "Members"), then the removal, closing and invitation. */
+  private applyMembersSet(body: MembersSetMessage): Pick<MembersMessage, 'invitation' | 'error'> {
+    if (body.remove !== undefined && !this.memberKeys.has(body.remove)) return { invitation: null, error: 'unknown_member' };
+    const remaining = this.memberKeys.size - (body.remove === undefined ? 0 : 1);
+    if (body.invite === true && remaining >= MAX_MEMBERS) return { invitation: null, error: 'full' };
+    if (body.remove !== undefined) this.removeMember(body.remove);
+    if (body.old_link === false) this.oldLinkOpen = false;
+    if (body.invite !== true) return { invitation: null, error: null };
+    return { invitation: { secret: this.invite(), expires_s: INVITATION_LIFETIME_S }, error: null };
+  }
+
+  /** As MEMBERS_set `remove` does: the key is remembered for not_member, its session ends, the old shared key closes. */
+  removeMember(id: ClientId): void {
+    const member = this.memberKeys.get(id);
+    if (member === undefined) return;
+    this.memberKeys.delete(id);
+    this.removed.set(id, member.key);
+    this.sessions.delete(id);
+    this.oldLinkOpen = false;
+  }
+
+  /** The MEMBERS answering a MEMBERS_set, in `app`'s session. */
+  membersTo(app: ClientId, answer: Pick<MembersMessage, 'invitation' | 'error'>): RoutedPacket {
+    const current = this.sessions.get(app);
+    if (current === undefined) throw new Error('no session for that app');
+    current.outSeq += 1;
+    const members: MembersMessage = {
+      type: 'MEMBERS',
+      session: current.session,
+      seq: current.outSeq,
+      members: [...this.memberKeys].map(([id, member]) => ({ id, name: member.name, heard_s: 0 })),
+      old_link: this.oldLinkOpen,
+      ...answer,
+    };
+    return message(this.id, app, seal(this.keyFor(app), 'MSG', this.id, app, members));
   }
 
   /** The thermostat's clock now, UTC seconds, or null while unknown. */
@@ -184,7 +341,7 @@ export class TestThermostat {
     if (current === undefined) throw new Error('no session for that app');
     current.outSeq += 1;
     const state = this.stateMessage({ session: current.session, seq: current.outSeq, ...extra });
-    return message(this.id, app, seal(this.key, 'MSG', this.id, app, state));
+    return message(this.id, app, seal(this.keyFor(app), 'MSG', this.id, app, state));
   }
 
   /** The HISTORY answering a HISTORY_get for `from`, in `app`'s session (docs/protocol.md "Messages"). */
@@ -193,7 +350,7 @@ export class TestThermostat {
     if (current === undefined) throw new Error('no session for that app');
     current.outSeq += 1;
     const history = { ...this.historyMessage(from), session: current.session, seq: current.outSeq, ...extra };
-    return message(this.id, app, seal(this.key, 'MSG', this.id, app, history));
+    return message(this.id, app, seal(this.keyFor(app), 'MSG', this.id, app, history));
   }
 
   historyMessage(requested: number): HistoryMessage {
