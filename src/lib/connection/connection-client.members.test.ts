@@ -1,0 +1,407 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  fromBase64url,
+  makeKey,
+  makeLogonKeys,
+  message,
+  open,
+  seal,
+  toBase64url,
+  type ClientId,
+  type MembersMessage,
+  type RoutedPacket,
+} from '@protocol';
+import { COMMAND_TIMEOUT_MS, ConnectionClient } from './connection-client';
+import type { CommandFailure, ConnectionStatus, Membership } from './connection-status';
+import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
+import { TestThermostat } from './testing/test-thermostat';
+
+/** Everything the client reports, in one list, so the order of a stored key and the START under it shows. */
+type Report =
+  | ['status', ConnectionStatus]
+  | ['joined', ClientId, string]
+  | ['membership', ClientId, Membership | null]
+  | ['members', MembersMessage]
+  | ['members-failed', 'no_answer']
+  | ['failed', CommandFailure]
+  | ['state'];
+
+/** An app paired with `key` (an invitation secret or the old shared key, not joined yet unless said). */
+async function setUp(thermostat: TestThermostat, key: Uint8Array, { joined = false } = {}) {
+  const broker = fakeBroker(thermostat);
+  const identity = await makeLogonKeys();
+  const reports: Report[] = [];
+  const client = new ConnectionClient({
+    url: 'ws://broker.test/ws',
+    identity,
+    memberName: 'Ana’s phone',
+    thermostat: { id: thermostat.id, key, joined, verified: false },
+    socketFactory: broker.factory,
+    random: () => 0.5,
+    events: {
+      status: (status) => reports.push(['status', status]),
+      state: () => reports.push(['state']),
+      pendingSettings: () => undefined,
+      commandFailed: (reason) => reports.push(['failed', reason]),
+      joined: (id, memberKey) => {
+        // The START under the member key must not have gone out yet: the key is stored first.
+        expect(thermostat.received.filter((m) => m.type === 'START')).toEqual([]);
+        reports.push(['joined', id, toBase64url(memberKey)]);
+      },
+      membership: (id, membership) => reports.push(['membership', id, membership]),
+      members: (_id, members) => reports.push(['members', members]),
+      membersFailed: (_id, error) => reports.push(['members-failed', error]),
+    },
+  });
+  const of = <K extends Report[0]>(kind: K) => reports.filter((report): report is Extract<Report, [K, ...unknown[]]> => report[0] === kind);
+  const memberships = () => of('membership').map(([, , membership]) => membership);
+  const lastStatus = () => of('status').at(-1)?.[1];
+  const sentTypes = () => thermostat.received.map((m) => m.type);
+  return { broker, identity, client, reports, of, memberships, lastStatus, sentTypes };
+}
+
+const invitationOf = (thermostat: TestThermostat) => fromBase64url(thermostat.invite()) ?? new Uint8Array();
+
+describe('joining (docs/protocol.md "Joining")', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    forgetBrokers();
+  });
+
+  it('redeems an invitation: JOIN under the secret, the key both sides work out stored, then a START under it', async () => {
+    const thermostat = new TestThermostat();
+    const { client, identity, of, memberships, lastStatus, sentTypes, broker } = await setUp(thermostat, invitationOf(thermostat));
+    client.start();
+    await pass();
+
+    expect(sentTypes()).toEqual(['JOIN', 'START']);
+    expect(thermostat.received[0]?.body).toMatchObject({ type: 'JOIN', name: 'Ana’s phone', public_key: expect.stringMatching(/^[\w-]{87}$/) });
+    const memberKey = thermostat.memberKeys.get(identity.id)?.key;
+    expect(memberKey).toBeDefined();
+    expect(of('joined')).toEqual([['joined', thermostat.id, toBase64url(memberKey ?? new Uint8Array())]]);
+    // The START went out under the member key: the thermostat opened it with that key alone.
+    const startPacket = broker.sentByApp('START').at(-1) as RoutedPacket;
+    expect(open(memberKey ?? makeKey(), 'START', identity.id, thermostat.id, startPacket.data).ok).toBe(true);
+    expect(memberships()).toEqual(['joining', 'member']);
+    expect(lastStatus()).toBe('connected');
+    expect(thermostat.invitations[0]?.redeemedBy).toBe(identity.id);
+  });
+
+  it('joins with the old shared key too, and from then on the thermostat takes only the member key from it', async () => {
+    const thermostat = new TestThermostat();
+    const { client, identity, memberships, lastStatus, sentTypes } = await setUp(thermostat, thermostat.key);
+    client.start();
+    await pass();
+    expect(sentTypes()).toEqual(['JOIN', 'START']);
+    expect(thermostat.memberKeys.has(identity.id)).toBe(true);
+    expect(memberships()).toEqual(['joining', 'member']);
+    client.sendSettings({ target: 22 });
+    await pass();
+    expect(sentTypes()).toEqual(['JOIN', 'START', 'SET']);
+    expect(lastStatus()).toBe('connected');
+  });
+
+  it('sends the JOIN again once after 5 s, then a START under the same secret, which an old thermostat takes; JOINs again at the next logon', async () => {
+    const thermostat = new TestThermostat();
+    thermostat.joins = false;
+    const { client, broker, of, memberships, lastStatus, sentTypes } = await setUp(thermostat, thermostat.key);
+    client.start();
+    await pass();
+    expect(broker.sentByApp('START')).toHaveLength(1);
+    await pass(COMMAND_TIMEOUT_MS - 1);
+    expect(broker.sentByApp('START')).toHaveLength(1);
+    await pass(1);
+    expect(broker.sentByApp('START')).toHaveLength(2);
+    expect(sentTypes()).toEqual([]);
+    await pass(COMMAND_TIMEOUT_MS);
+    expect(sentTypes()).toEqual(['START']);
+    expect(lastStatus()).toBe('connected');
+    expect(memberships()).toEqual(['joining', 'old_link']);
+    expect(of('joined')).toEqual([]);
+
+    // Works as before, without a JOIN until the next logon.
+    client.sendSettings({ target: 22 });
+    await pass();
+    expect(sentTypes()).toEqual(['START', 'SET']);
+    broker.latest.serverClose(1006);
+    await pass(10_000);
+    expect(broker.latest.sent.filter((packet) => packet.packet_type === 'START')).toHaveLength(1);
+    await pass(2 * COMMAND_TIMEOUT_MS);
+    // Two JOINs again, then the START.
+    expect(broker.latest.sent.filter((packet) => packet.packet_type === 'START')).toHaveLength(3);
+    expect(lastStatus()).toBe('connected');
+  });
+
+  it('takes no WELCOME without its latest JOIN’s nonce, nor one whose point is not on the curve', async () => {
+    const thermostat = new TestThermostat();
+    // It hears both JOINs but answers neither: the only WELCOMEs are the ones below.
+    thermostat.loseJoins = 2;
+    const { client, identity, broker, of, memberships } = await setUp(thermostat, thermostat.key);
+    client.start();
+    await pass();
+    const join = thermostat.received[0]?.body as { nonce: string; public_key: string };
+    const welcome = (body: object) => message(thermostat.id, identity.id, seal(thermostat.key, 'MSG', thermostat.id, identity.id, body));
+    broker.push(welcome({ type: 'WELCOME', nonce: 'AAAAAAAAAAAAAAAAAAAAAA', public_key: join.public_key }));
+    const offCurve = toBase64url(Uint8Array.from({ length: 65 }, (_, index) => (index === 0 ? 4 : 1)));
+    broker.push(welcome({ type: 'WELCOME', nonce: join.nonce, public_key: offCurve }));
+    await pass();
+    expect(of('joined')).toEqual([]);
+    expect(memberships()).toEqual(['joining']);
+
+    // Still waiting for an answer: the JOIN goes again after 5 s, then the START under the old shared key.
+    await pass(2 * COMMAND_TIMEOUT_MS);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['JOIN', 'JOIN', 'START']);
+    expect(memberships()).toEqual(['joining', 'old_link']);
+  });
+
+  it('tells that the invitation was not taken when neither the JOINs nor the STARTs under it are answered, and stops there', async () => {
+    const thermostat = new TestThermostat();
+    const used = makeKey();
+    const { client, broker, memberships, lastStatus, of } = await setUp(thermostat, used);
+    client.start();
+    await pass();
+    client.sendSettings({ target: 22 });
+    await pass(4 * COMMAND_TIMEOUT_MS);
+    expect(broker.sentByApp('START')).toHaveLength(4);
+    expect(memberships()).toEqual(['joining', 'invitation_refused']);
+    expect(lastStatus()).toBe('wrong-key');
+    expect(of('failed')).toEqual([['failed', 'not-member']]);
+
+    await pass(10 * 60_000);
+    expect(broker.sentByApp('START')).toHaveLength(4);
+    expect(broker.sentByApp('MSG')).toHaveLength(0);
+
+    // Retry now: the person asks again, so it tries again from the JOIN.
+    client.retryNow();
+    await pass();
+    expect(broker.sentByApp('START')).toHaveLength(5);
+    expect(memberships().at(-1)).toBe('joining');
+  });
+
+  it('tells that the thermostat is full on an ERROR full with the JOIN’s nonce, and sends no START', async () => {
+    const thermostat = new TestThermostat();
+    for (let n = 0; n < 8; n += 1) thermostat.memberKeys.set(`member-${n}`.padEnd(22, 'x'), { key: makeKey(), name: `Phone ${n}` });
+    const { client, broker, memberships, of } = await setUp(thermostat, invitationOf(thermostat));
+    client.start();
+    await pass();
+    expect(memberships()).toEqual(['joining', 'full']);
+    expect(of('joined')).toEqual([]);
+    await pass(60_000);
+    expect(broker.sentByApp('START')).toHaveLength(1);
+    expect(thermostat.invitations[0]?.redeemedBy).toBeNull();
+  });
+});
+
+describe('removed (docs/protocol.md "Members")', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    forgetBrokers();
+  });
+
+  it('takes ERROR not_member under its key as removal: pending settings fail, and nothing more is sent', async () => {
+    const thermostat = new TestThermostat();
+    const { client, identity, broker, memberships, of } = await setUp(thermostat, invitationOf(thermostat));
+    client.start();
+    await pass();
+    expect(memberships()).toEqual(['joining', 'member']);
+
+    thermostat.removeMember(identity.id);
+    client.sendSettings({ target: 23 });
+    client.requestMembers();
+    await pass();
+    expect(memberships()).toEqual(['joining', 'member', 'removed']);
+    expect(of('failed')).toEqual([['failed', 'not-member']]);
+    expect(of('members-failed')).toEqual([['members-failed', 'no_answer']]);
+
+    const sent = broker.latest.sent.length;
+    await pass(10 * 60_000);
+    client.sendSettings({ target: 24 });
+    await pass(60_000);
+    expect(broker.latest.sent.length).toBe(sent);
+    expect(of('failed')).toEqual([['failed', 'not-member']]);
+  });
+
+  it('does not take a not_member sealed under another key', async () => {
+    const thermostat = new TestThermostat();
+    const { client, identity, broker, memberships } = await setUp(thermostat, invitationOf(thermostat));
+    client.start();
+    await pass();
+    broker.push(message(thermostat.id, identity.id, seal(makeKey(), 'MSG', thermostat.id, identity.id, { type: 'ERROR', code: 'not_member' })));
+    await pass();
+    expect(memberships()).toEqual(['joining', 'member']);
+  });
+});
+
+describe('MEMBERS_set and MEMBERS (docs/protocol.md "Members")', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    forgetBrokers();
+  });
+
+  async function joinedApp() {
+    const thermostat = new TestThermostat();
+    const app = await setUp(thermostat, invitationOf(thermostat));
+    app.client.start();
+    await pass();
+    expect(app.memberships()).toEqual(['joining', 'member']);
+    return { thermostat, ...app };
+  }
+
+  it('sends each command as a MEMBERS_set in the session, with the next seq', async () => {
+    const { thermostat, client, identity, of } = await joinedApp();
+    const other = 'OtherPhoneOtherPhone_x';
+    thermostat.memberKeys.set(other, { key: makeKey(), name: 'Ben’s phone' });
+    client.requestMembers();
+    await pass();
+    client.inviteMember();
+    await pass();
+    client.removeMember(other);
+    await pass();
+    client.closeOldLink();
+    await pass();
+    const sets = thermostat.received.filter((m) => m.type === 'MEMBERS_set').map((m) => m.body);
+    const session = (sets[0] as { session: string }).session;
+    expect(sets).toEqual([
+      { type: 'MEMBERS_set', session, seq: 2 },
+      { type: 'MEMBERS_set', session, seq: 3, invite: true },
+      { type: 'MEMBERS_set', session, seq: 4, remove: other },
+      { type: 'MEMBERS_set', session, seq: 5, old_link: false },
+    ]);
+    const answers = of('members').map(([, members]) => members);
+    expect(answers).toHaveLength(4);
+    expect(answers[0]).toMatchObject({ members: [{ id: identity.id, name: 'Ana’s phone' }, { id: other }], old_link: true, invitation: null, error: null });
+    expect(answers[1]?.invitation).toEqual({ secret: expect.stringMatching(/^[\w-]{43}$/), expires_s: 86400 });
+    expect(answers[2]).toMatchObject({ members: [{ id: identity.id }], old_link: false, error: null });
+    expect(answers[3]).toMatchObject({ old_link: false, error: null });
+  });
+
+  it('takes no MEMBERS the contract’s parser refuses (nine members, a short invitation secret)', async () => {
+    const { thermostat, client, identity, broker, of } = await joinedApp();
+    thermostat.dropNext = 1;
+    client.requestMembers();
+    await pass();
+    const sent = thermostat.received.filter((m) => m.type === 'MEMBERS_set').at(-1)?.body as { session: string; seq: number };
+    const key = thermostat.memberKeys.get(identity.id)?.key ?? makeKey();
+    const push = (body: object) => broker.push(message(thermostat.id, identity.id, seal(key, 'MSG', thermostat.id, identity.id, body)));
+    const member = (n: number) => ({ id: `member${n}`.padEnd(22, 'x'), name: `Phone ${n}`, heard_s: null });
+    const base = { type: 'MEMBERS', session: sent.session, old_link: false, invitation: null, error: null };
+    push({ ...base, seq: 2, members: Array.from({ length: 9 }, (_, n) => member(n)) });
+    push({ ...base, seq: 3, members: [], invitation: { secret: 'short', expires_s: 86400 } });
+    await pass();
+    expect(of('members')).toEqual([]);
+    push({ ...base, seq: 4, members: [member(1)] });
+    await pass();
+    expect(of('members').map(([, members]) => members.members)).toEqual([[member(1)]]);
+  });
+
+  it('reports the thermostat’s error in the MEMBERS', async () => {
+    const { client, of } = await joinedApp();
+    client.removeMember('NobodyNobodyNobodyNoby');
+    await pass();
+    expect(of('members').map(([, members]) => members.error)).toEqual(['unknown_member']);
+  });
+
+  it('waits for the session, and after a stale_session sends its MEMBERS_set again in a new one', async () => {
+    const { thermostat, client, of } = await joinedApp();
+    thermostat.reboot();
+    client.inviteMember();
+    await pass();
+    const sets = thermostat.received.filter((m) => m.type === 'MEMBERS_set').map((m) => m.body);
+    expect(sets).toHaveLength(2);
+    expect(sets[1]).toMatchObject({ invite: true, seq: 2 });
+    expect(thermostat.invitations).toHaveLength(2);
+    expect(of('members')).toHaveLength(1);
+    expect(of('members-failed')).toEqual([]);
+  });
+
+  it('says no_answer when no MEMBERS comes within 5 s, and takes no MEMBERS out of turn', async () => {
+    const { thermostat, client, identity, broker, of } = await joinedApp();
+    thermostat.dropNext = 1;
+    client.requestMembers();
+    await pass(COMMAND_TIMEOUT_MS - 1);
+    expect(of('members-failed')).toEqual([]);
+    await pass(1);
+    expect(of('members-failed')).toEqual([['members-failed', 'no_answer']]);
+
+    // A MEMBERS replayed with a seq already taken is not taken.
+    client.requestMembers();
+    await pass();
+    expect(of('members')).toHaveLength(1);
+    const seq = of('members')[0]?.[1].seq ?? 0;
+    const replayed = { ...(of('members')[0]?.[1] as MembersMessage), seq, members: [] };
+    const key = thermostat.memberKeys.get(identity.id)?.key ?? makeKey();
+    broker.push(message(thermostat.id, identity.id, seal(key, 'MSG', thermostat.id, identity.id, replayed)));
+    await pass();
+    expect(of('members')).toHaveLength(1);
+  });
+});
+
+describe('the presence courier joins as the selected thermostat does', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    forgetBrokers();
+  });
+
+  it('JOINs a peer held with an invitation before its presence goes out under the member key, and stops at a refusal', async () => {
+    const selected = new TestThermostat();
+    const hall = new TestThermostat();
+    const attic = new TestThermostat();
+    const broker = fakeBroker(selected);
+    broker.others.set(hall.id, { thermostat: hall, online: true });
+    broker.others.set(attic.id, { thermostat: attic, online: true });
+    const identity = await makeLogonKeys();
+    const joined: [ClientId, string][] = [];
+    const memberships: [ClientId, Membership | null][] = [];
+    const hallSecret = fromBase64url(hall.invite()) ?? makeKey();
+    const client = new ConnectionClient({
+      url: 'ws://broker.test/ws',
+      identity,
+      memberName: 'Ana’s phone',
+      thermostat: { id: selected.id, key: selected.key, joined: true, verified: true },
+      presencePeers: [
+        { id: hall.id, key: hallSecret, joined: false, verified: false },
+        // An invitation the attic never made: not taken.
+        { id: attic.id, key: makeKey(), joined: false, verified: false },
+      ],
+      socketFactory: broker.factory,
+      random: () => 0.5,
+      events: {
+        status: () => undefined,
+        state: () => undefined,
+        pendingSettings: () => undefined,
+        commandFailed: () => undefined,
+        joined: (id, key) => joined.push([id, toBase64url(key)]),
+        membership: (id, membership) => memberships.push([id, membership]),
+      },
+    });
+    client.start();
+    await pass();
+    client.sendPresence({ home: false, distance: 900 });
+    await pass();
+    const hallKey = hall.memberKeys.get(identity.id)?.key;
+    expect(joined).toEqual([[hall.id, toBase64url(hallKey ?? makeKey())]]);
+    expect(hall.received.map((m) => m.type)).toEqual(['JOIN', 'START', 'HOME_set']);
+    expect(hall.members.find((member) => member.id === identity.id)?.home).toBe(false);
+
+    await pass(4 * COMMAND_TIMEOUT_MS + 10_000);
+    expect(memberships.filter(([id]) => id === attic.id).map(([, membership]) => membership)).toEqual(['joining', 'invitation_refused']);
+    const sentToAttic = () => broker.sentByApp('START').filter((packet) => (packet as RoutedPacket).receiver === attic.id).length;
+    expect(sentToAttic()).toBe(4);
+    client.sendPresence({ home: true, distance: 10 });
+    await pass(60_000);
+    expect(sentToAttic()).toBe(4);
+    expect(memberships.filter(([id]) => id === hall.id).map(([, membership]) => membership)).toEqual(['joining', 'member']);
+  });
+});
