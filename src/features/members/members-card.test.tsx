@@ -54,11 +54,12 @@ function setMembership(membership: ReturnType<typeof selectMembership>) {
   act(() => appStore.getState().setMembership(LIVING.id, membership));
 }
 
-function renderCard() {
+function renderCard({ membership = 'member' }: { membership?: ReturnType<typeof selectMembership> } = {}) {
   const commands = fakeCommands();
   const state = appStore.getState();
   state.addThermostat(LIVING);
   state.setOwnId(ANA);
+  state.setMembership(LIVING.id, membership);
   render(
     <CommandsContext value={commands}>
       <MembersCard />
@@ -86,8 +87,29 @@ describe('members card', () => {
     const commands = renderCard();
     expect(commands.requestMembers).toHaveBeenCalledTimes(1);
     expect(within(card()).getByRole('status')).toHaveTextContent('Asking the thermostat who is in the household…');
-    act(() => appStore.getState().addThermostat(HALL));
+    act(() => {
+      appStore.getState().addThermostat(HALL);
+      appStore.getState().setMembership(HALL.id, 'member');
+    });
     expect(commands.requestMembers).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks only once this phone is known as a member: only members may (docs/protocol.md "Members")', () => {
+    const commands = renderCard({ membership: null });
+    expect(within(card()).getByRole('status')).toHaveTextContent('The household shows once this phone is connected to the thermostat.');
+    expect(commands.requestMembers).not.toHaveBeenCalled();
+    setMembership('member');
+    expect(commands.requestMembers).toHaveBeenCalledTimes(1);
+    expect(within(card()).getByRole('status')).toHaveTextContent('Asking the thermostat who is in the household…');
+  });
+
+  it('says that a phone still on the old link cannot see or change the household, and asks nothing', () => {
+    const commands = renderCard({ membership: 'old_link' });
+    showMembers();
+    expect(card()).toHaveTextContent('This phone still uses the old pairing link: only a phone with a key of its own can see who is in the household');
+    expect(within(card()).queryByRole('list')).toBeNull();
+    expect(within(card()).queryByRole('button')).toBeNull();
+    expect(commands.requestMembers).not.toHaveBeenCalled();
   });
 
   it('says so while nothing is heard yet, and when the thermostat has no members yet', () => {

@@ -5,7 +5,7 @@ import { useAppStore } from '@/stores/app-store';
 import { selectMembers, selectMembership, selectSelectedThermostat } from '@/stores/selectors';
 import { CloseOldLinkDialog, RemoveMemberDialog } from './confirm-dialogs';
 import { InvitationOffer } from './invitation-offer';
-import { heardWords, memberName, problemWords } from './members-words';
+import { heardWords, memberName, problemWords, type MembersView } from './members-words';
 import './members.css';
 
 /** The card's heading, and so the name of its region and of its list. */
@@ -20,13 +20,39 @@ type Asking = { kind: 'remove'; id: string; name: string } | { kind: 'close-old-
 export function MembersCard() {
   const thermostat = useAppStore(selectSelectedThermostat);
   const membership = useAppStore(selectMembership);
+  if (thermostat === null) return null;
   // Refused, removed or still joining: the membership notice says why, and there is nothing this phone may ask.
-  if (thermostat === null || (membership !== null && membership !== 'member' && membership !== 'old_link')) return null;
+  if (membership === 'old_link') return <NotMovedOver />;
+  if (membership !== null && membership !== 'member') return null;
   // Keyed, so a dialog or a dismissed invitation of one thermostat never shows on another.
-  return <HouseholdCard key={thermostat.id} thermostatName={thermostat.name} />;
+  return <HouseholdCard key={thermostat.id} thermostatName={thermostat.name} isMember={membership === 'member'} />;
 }
 
-function HouseholdCard({ thermostatName }: { thermostatName: string }) {
+/** Only members may ask for the list or change it ("Members"): a phone still on the old shared key cannot. */
+function NotMovedOver() {
+  const headingId = useId();
+  return (
+    <section className="card members-card" aria-labelledby={headingId}>
+      <h2 id={headingId} className="card-title">
+        {MEMBERS_CARD_TITLE}
+      </h2>
+      <p className="muted small">
+        This phone still uses the old pairing link: only a phone with a key of its own can see who is in the household,
+        invite or remove someone. The app moves it over when it next connects; a thermostat whose firmware does not know
+        members yet needs an update first.
+      </p>
+    </section>
+  );
+}
+
+function waitingWords(view: MembersView | null, isMember: boolean): string {
+  if (view === null) return isMember ? 'Asking the thermostat who is in the household…' : 'The household shows once this phone is connected to the thermostat.';
+  if (view.pending) return view.heardAt === 0 ? 'Asking the thermostat who is in the household…' : 'Asking the thermostat…';
+  return '';
+}
+
+/** `isMember` false: not known yet (not connected); the list is asked for once this phone is known as a member. */
+function HouseholdCard({ thermostatName, isMember }: { thermostatName: string; isMember: boolean }) {
   const headingId = useId();
   const view = useAppStore(selectMembers);
   const ownId = useAppStore((s) => s.ownId);
@@ -39,8 +65,8 @@ function HouseholdCard({ thermostatName }: { thermostatName: string }) {
   const opener = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
-    requestMembers();
-  }, [requestMembers]);
+    if (isMember) requestMembers();
+  }, [isMember, requestMembers]);
 
   // Focus goes back to what opened a dialog once the dialog (and the inert it put on the app) is gone.
   const wasAsking = useRef(false);
@@ -100,11 +126,7 @@ function HouseholdCard({ thermostatName }: { thermostatName: string }) {
         </ul>
       )}
       <p role="status" className="muted small members-status">
-        {view === null || (view.heardAt === 0 && view.pending)
-          ? 'Asking the thermostat who is in the household…'
-          : view.pending
-            ? 'Asking the thermostat…'
-            : ''}
+        {waitingWords(view, isMember)}
       </p>
       {view?.error == null ? null : (
         <p role="alert" className="banner banner-warn">

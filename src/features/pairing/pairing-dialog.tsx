@@ -40,15 +40,26 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
     onClose();
   };
 
-  const already = linked !== null && knownPairing(known, linked).kind !== 'new';
+  const knownAs = linked === null ? null : knownPairing(known, linked);
+  const already = knownAs !== null && knownAs.kind !== 'new';
+  // An invitation opened on a phone that is a member already would be used up here, not by the person it was for.
+  const memberAlready = knownAs?.kind === 'other-key' && knownAs.thermostat.joined;
   return (
     <Dialog title="Add thermostat" onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate>
         {linked !== null ? (
-          <p>
-            {already ? ALREADY_IN_APP : 'Add this thermostat to the app?'}{' '}
-            <span className="muted small">ID {linked.id}</span>
-          </p>
+          <>
+            <p>
+              {already ? ALREADY_IN_APP : 'Add this thermostat to the app?'}{' '}
+              <span className="muted small">ID {linked.id}</span>
+            </p>
+            {memberAlready ? (
+              <p role="note" className="banner banner-warn">
+                This phone is a member of {knownAs.thermostat.name} already. An invitation works only once: if it was meant
+                for someone else, cancel and pass the link on to them instead.
+              </p>
+            ) : null}
+          </>
         ) : (
           <>
             <p className="muted small">
