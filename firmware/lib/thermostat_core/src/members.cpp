@@ -138,12 +138,13 @@ Invitation& Invitations::make(const uint8_t secret[kInvitationBytes], uint64_t n
       place = &invitation;
       break;
     }
-    if (place == nullptr || invitation.made_at < place->made_at) place = &invitation;
+    if (place == nullptr || invitation.order < place->order) place = &invitation;
   }
   forget(*place);
   place->used = true;
   memcpy(place->secret, secret, kInvitationBytes);
   place->made_at = now;
+  place->order = ++made_;
   return *place;
 }
 

@@ -93,6 +93,7 @@ struct Invitation {
   bool used;
   uint8_t secret[kInvitationBytes];
   uint64_t made_at;                    // MonotonicClock milliseconds
+  uint32_t order;                      // which make() made it: the oldest of several made at one moment
   char redeemed_by[kIdLength + 1];     // empty until a JOIN redeems it
 };
 
@@ -141,6 +142,7 @@ class Invitations {
  private:
   static void forget(Invitation& invitation);
   Invitation invitations_[kMaxInvitations] = {};
+  uint32_t made_ = 0;
 };
 
 // The IDs and keys of the last kRemovedRemembered removed members, in memory
