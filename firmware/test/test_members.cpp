@@ -427,6 +427,18 @@ TEST_CASE("member invitations: at most 4; a fifth pushes out the oldest, an expi
     CHECK(trial.run(invitations, kAna, 300) != nullptr);
   }
 
+  // Made at one moment (one tick asks for several): the order they were made in counts.
+  Invitations same_moment;
+  for (uint8_t i = 1; i <= 6; ++i) same_moment.make(secret_of(i).data(), 500);
+  for (uint8_t secret : {1, 2}) {
+    trial.accept = secret_of(secret);
+    CHECK(trial.run(same_moment, kAna, 500) == nullptr);
+  }
+  for (uint8_t secret : {3, 4, 5, 6}) {
+    trial.accept = secret_of(secret);
+    CHECK(trial.run(same_moment, kAna, 500) != nullptr);
+  }
+
   // Of four, two expired by the time a fifth is made: both out, the two open ones stay.
   Invitations expiring;
   expiring.make(secret_of(1).data(), 0);
