@@ -562,7 +562,6 @@ export class ConnectionClient {
         this.courier.loggedOnChanged(true);
         if (this.thermostat === null) this.setStatus('no-thermostat');
         else {
-          this.thermostat.link.loggedOn();
           this.startAfresh();
         }
         return;

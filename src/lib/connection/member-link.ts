@@ -148,12 +148,6 @@ export class MemberLink {
     return true;
   }
 
-  /** A new logon: a phone not joined yet tries again (docs/protocol.md "The old shared key"); a refusal stands. */
-  loggedOn(): void {
-    if (this.join.step === 'refused') return;
-    this.stop();
-  }
-
   /** The person asked to try again: a refusal is forgotten too. */
   retry(): void {
     if (this.join.step !== 'refused') {
@@ -164,7 +158,11 @@ export class MemberLink {
     this.report(null);
   }
 
-  /** Abandons a JOIN under way (the socket closed, the thermostat went offline, another was selected). */
+  /**
+   * Abandons a JOIN under way (the socket closed, the thermostat went offline, another was selected). A phone not
+   * joined yet, also one the old shared key took a START from, joins at its next session start (docs/protocol.md
+   * "The old shared key": each phone moves over the next time it is opened); a refusal stands.
+   */
   stop(): void {
     if (this.join.step === 'refused') return;
     if (this.join.step === 'awaiting-answer') clearTimeout(this.join.timer);

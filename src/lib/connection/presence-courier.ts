@@ -172,8 +172,7 @@ export class PresenceCourier {
       peer.startInFlight = false;
       peer.guard.reset();
       peer.attempts = 0;
-      if (loggedOn) peer.link.loggedOn();
-      else peer.link.stop();
+      peer.link.stop();
       if (loggedOn) this.deliver(peer);
     }
   }
