@@ -27,7 +27,7 @@ type Report =
   | ['state'];
 
 /** An app paired with `key` (an invitation secret or the old shared key, not joined yet unless said). */
-async function setUp(thermostat: TestThermostat, key: Uint8Array, { joined = false } = {}) {
+async function setUp(thermostat: TestThermostat, key: Uint8Array, { joined = false, verified = false } = {}) {
   const broker = fakeBroker(thermostat);
   const identity = await makeLogonKeys();
   const reports: Report[] = [];
@@ -35,7 +35,7 @@ async function setUp(thermostat: TestThermostat, key: Uint8Array, { joined = fal
     url: 'ws://broker.test/ws',
     identity,
     memberName: 'Ana’s phone',
-    thermostat: { id: thermostat.id, key, joined, verified: false },
+    thermostat: { id: thermostat.id, key, joined, verified },
     socketFactory: broker.factory,
     random: () => 0.5,
     events: {
@@ -179,6 +179,26 @@ describe('joining (docs/protocol.md "Joining")', () => {
     await pass();
     expect(broker.sentByApp('START')).toHaveLength(5);
     expect(memberships().at(-1)).toBe('joining');
+  });
+
+  it('says a key that worked before is refused when the old shared key closed, yet keeps trying it, and takes it back when answered', async () => {
+    const thermostat = new TestThermostat();
+    thermostat.oldLinkOpen = false;
+    const { client, broker, memberships, lastStatus } = await setUp(thermostat, thermostat.key, { verified: true });
+    client.start();
+    await pass();
+    await pass(4 * COMMAND_TIMEOUT_MS);
+    expect(memberships()).toEqual(['joining', 'invitation_refused']);
+    expect(lastStatus()).toBe('not-answering');
+    const starts = broker.sentByApp('START').length;
+    await pass(15_000);
+    // Tried again as any silent thermostat is, with a START alone.
+    expect(broker.sentByApp('START').length).toBeGreaterThan(starts);
+
+    thermostat.oldLinkOpen = true;
+    await pass(15_000);
+    expect(memberships()).toEqual(['joining', 'invitation_refused', 'old_link']);
+    expect(lastStatus()).toBe('connected');
   });
 
   it('tells that the thermostat is full on an ERROR full with the JOIN’s nonce, and sends no START', async () => {

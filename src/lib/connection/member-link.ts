@@ -130,22 +130,23 @@ export class MemberLink {
   }
 
   /**
-   * A START under `key` went unanswered. After unanswered JOINs, a thermostat that never answered this key and leaves
-   * the START unanswered when tried again too ("Joining": a command is retried once) has not taken the invitation: true,
-   * and nothing more goes to it. One that answered this key before (`verified`) is only silent now, and is tried
-   * again as ever, without a JOIN until the next logon.
+   * A START under `key` went unanswered. After unanswered JOINs, a START unanswered when tried again too ("Joining": a
+   * command is retried once) means the invitation was not taken. A key the thermostat never answered: true, and nothing
+   * more goes to it. One it answered before (`verified`: the old shared key, which may have closed since, or a
+   * thermostat that is only silent for now) is said to be refused as well but tried again as ever, without a JOIN
+   * until the next session start, so that an answer still brings it back.
    */
   startUnanswered(verified: boolean): boolean {
     if (this.join.step !== 'falling-back') return false;
-    if (verified) {
-      this.join = { step: 'none' };
-      this.report(null);
-      return false;
-    }
     this.join.unansweredStarts += 1;
     if (this.join.unansweredStarts < START_SENDS) return false;
-    this.refuse('invitation_refused');
-    return true;
+    if (!verified) {
+      this.refuse('invitation_refused');
+      return true;
+    }
+    this.join = { step: 'none' };
+    this.report('invitation_refused');
+    return false;
   }
 
   /** The person asked to try again: a refusal is forgotten too. */

@@ -8,7 +8,7 @@ import { SessionGuard } from './session-guard';
 
 /** A paired thermostat other than the selected one: it hears this phone's presence and nothing else. */
 export interface PresencePeer extends KeyedThermostat {
-  /** This key has produced an authentic STATE before: silence is not a refused invitation (MemberLink.startUnanswered). */
+  /** This key has produced an authentic STATE before: after a refusal it is still tried (MemberLink.startUnanswered). */
   verified: boolean;
 }
 
