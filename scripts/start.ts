@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole system on this machine. Builds what is stale, starts the broker serving the
- * app and N simulated thermostats (state kept in .data/), then prints the URL and the pairing links.
+ * app and N simulated thermostats (state kept in .data/), then prints the URL and a one-time pairing link
+ * (an invitation) for each thermostat.
  * Ctrl-C or SIGTERM stops every child process group and exits 0.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -161,6 +162,7 @@ for (const child of watched) {
   });
 }
 
+// Each thermostat printed a new invitation as it started (docs/protocol.md "Keys and pairing").
 const pairingLines = thermostats.map((thermostat, index) => `  Pair thermostat ${index + 1}:  ${thermostat.pairLink}`);
 console.log(
   [
@@ -169,6 +171,10 @@ console.log(
     '',
     `Open the app:  ${appUrl}`,
     ...pairingLines,
+    '',
+    'Each pairing link is an invitation that works once, for one phone (within 24 hours, and only until this',
+    'thermostat restarts). For another phone, open the app on a paired one and choose "Invite someone" on the',
+    'Household card; it shows a new link to pass on.',
     '',
   ].join('\n'),
 );

@@ -20,6 +20,10 @@ import {
   type SetpointSource,
   type StateMessage,
   type WeekSchedule,
+  fromBase64url,
+  isClientId,
+  INVITATION_BYTES,
+  type ClientId,
 } from '../protocol/index.ts';
 import { ManagedProcess } from './system-process.ts';
 import { repoRoot } from './system-paths.ts';
@@ -209,15 +213,34 @@ interface PendingAnswer {
   reject: (error: Error) => void;
 }
 
+/** What a pairing link carries (docs/protocol.md "Keys and pairing"): the thermostat's ID and an invitation secret. */
+export interface PairingLinkParts {
+  thermostatId: ClientId;
+  secret: Uint8Array;
+}
+
+/** Reads `<app URL>#pair=<thermostat ID>.<base64url(secret)>`; throws for anything else (the simulator printed it). */
+export function pairingLinkParts(link: string): PairingLinkParts {
+  const [thermostatId, secretText, ...rest] = new URL(link).hash.replace(/^#pair=/, '').split('.');
+  const secret = fromBase64url(secretText ?? '');
+  if (!isClientId(thermostatId) || secret === null || secret.length !== INVITATION_BYTES || rest.length > 0) {
+    throw new Error(`not a pairing link: ${link}`);
+  }
+  return { thermostatId, secret };
+}
+
 export class SimulatedThermostat {
   private readonly pending: PendingAnswer[] = [];
 
   private constructor(
     readonly process: ManagedProcess,
+    /** The link it printed when it started: an invitation, good for one join (see invitation() for more). */
     readonly pairLink: string,
   ) {
     process.onLine((line) => {
-      if (UNPROMPTED_LINE.test(line)) return;
+      // `pair` answers with a PAIR line of its own; any other PAIR line (at a start) is unprompted.
+      const answersPair = this.pending[0]?.command === 'pair' && PAIR_LINE.test(line);
+      if (UNPROMPTED_LINE.test(line) && !answersPair) return;
       this.pending.shift()?.resolve(line);
     });
     void process.exited.then(() => {
@@ -236,21 +259,25 @@ export class SimulatedThermostat {
       ...(options.startTime === undefined ? [] : ['--time', options.startTime]),
     ];
     const { process: sim, readyLine } = await startSimulator({ ...options, label: 'thermostat' }, args, PAIR_LINE);
-    return new SimulatedThermostat(sim, PAIR_LINE.exec(readyLine)?.[1] as string);
+    const link = PAIR_LINE.exec(readyLine)?.[1] as string;
+    pairingLinkParts(link); // a line that is no pairing link fails the start here, not a test later
+    return new SimulatedThermostat(sim, link);
   }
 
   /** The thermostat's public ID, from its pairing link. */
-  get id(): string {
-    return this.pairFragment.split('.')[0] as string;
+  get id(): ClientId {
+    return pairingLinkParts(this.pairLink).thermostatId;
   }
 
-  /** base64url of its AES key, from its pairing link. */
-  get keyText(): string {
-    return this.pairFragment.split('.')[1] as string;
-  }
-
-  private get pairFragment(): string {
-    return new URL(this.pairLink).hash.replace(/^#pair=/, '');
+  /**
+   * A pairing link with a new invitation, as someone at the thermostat's serial port gets one with `pair`: good for
+   * one join within 24 hours, until the thermostat restarts (docs/protocol.md "Keys and pairing").
+   */
+  async invitation(): Promise<string> {
+    const answer = await this.command('pair');
+    const link = PAIR_LINE.exec(answer)?.[1];
+    if (link === undefined) throw new Error(`simulator refused pair: ${answer}`);
+    return link;
   }
 
   /** Resolves on the first ONLINE line numbered `since` or later. */

@@ -11,7 +11,6 @@
  * round trip between two bare clients through the broker alone (no thermostat).
  */
 import { chromium, type Locator, type Page } from '@playwright/test';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,18 +21,8 @@ import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
 import type { InPage, InPageElement } from '../fixtures/in-page.ts';
 import { RawClient } from '../fixtures/raw-client.ts';
 import { addFromPairingLink, ThermostatScreen } from '../fixtures/thermostat-screen.ts';
-import {
-  fromBase64url,
-  message,
-  open,
-  parseMessage,
-  seal,
-  start,
-  toBase64url,
-  type Packet,
-  type RoutedPacket,
-  type StateMessage,
-} from '../../protocol/index.ts';
+import { PairedApp } from '../../firmware/sim/paired-app.ts';
+import { message, type StateMessage } from '../../protocol/index.ts';
 
 const CLICK_TAPS = 100;
 const RAW_ROUND_TRIPS = 200;
@@ -127,38 +116,22 @@ async function tap(page: Page, target: Locator, expected: number, act: () => Pro
   return timing;
 }
 
-/** SET → STATE through the broker and the simulator from Node: the system without the browser. */
+/** SET → STATE through the broker and the simulator from Node: the system without the browser (a member too). */
 async function rawRoundTrips(thermostat: SimulatedThermostat, wsUrl: string): Promise<number[]> {
-  const key = fromBase64url(thermostat.keyText) as Uint8Array;
-  const client = await RawClient.connect(wsUrl);
+  const app = await PairedApp.pair({ wsUrl }, thermostat, 'bench');
   try {
-    const ownId = await client.logOn();
-    const fromThermostat = (packet: Packet): boolean =>
-      (packet.packet_type === 'MSG' || packet.packet_type === 'START') && packet.transmitter === thermostat.id;
-    const nextState = async (accept: (state: StateMessage) => boolean): Promise<StateMessage> => {
-      for (;;) {
-        const packet = await client.nextPacket<RoutedPacket>(fromThermostat);
-        const opened = open(key, packet.packet_type, packet.transmitter, packet.receiver, packet.data);
-        const parsed = opened.ok ? parseMessage(opened.value) : null;
-        if (parsed?.ok && parsed.value.type === 'STATE' && accept(parsed.value)) return parsed.value;
-      }
-    };
-    const nonce = toBase64url(randomBytes(16));
-    client.send(start(ownId, thermostat.id, seal(key, 'START', ownId, thermostat.id, { type: 'START', name: 'bench', nonce })));
-    const session = (await nextState((state) => state.nonce === nonce)).session;
     const trips: number[] = [];
     const startedAt = performance.now();
     for (let i = 0; i < RAW_ROUND_TRIPS; i++) {
       await untilSlot(startedAt, i);
       const target = i % 2 === 0 ? BASE_TARGET + STEP : BASE_TARGET;
       const sentAt = performance.now();
-      client.send(message(ownId, thermostat.id, seal(key, 'MSG', ownId, thermostat.id, { type: 'SET', session, seq: i + 2, target })));
-      await nextState((state) => state.session === session && state.target === target);
+      await app.request('SET', { target }, (m): m is StateMessage => m.type === 'STATE' && m.target === target);
       trips.push(performance.now() - sentAt);
     }
     return trips;
   } finally {
-    client.close();
+    await app.close();
   }
 }
 
@@ -210,7 +183,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     // tsx compiles with keepNames, which wraps named functions in a `__name` helper the page lacks.
     await page.addInitScript({ content: `globalThis.__name ??= (fn) => fn;\n(${installHarness.toString()})();` });
-    await (await addFromPairingLink(page, thermostat.pairLink, 'Bench')).waitFor({ state: 'hidden' });
+    await (await addFromPairingLink(page, await thermostat.invitation(), 'Bench')).waitFor({ state: 'hidden' });
     const screen = new ThermostatScreen(page);
     await screen.connection.filter({ hasText: /^Connected/ }).waitFor();
     const { target, increaseTarget: increase, decreaseTarget: decrease } = screen;

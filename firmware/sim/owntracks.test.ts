@@ -1,6 +1,6 @@
 // Presence from OwnTracks end to end (docs/protocol.md, "Presence from OwnTracks"): a test OwnTracks phone
 // (scripts/owntracks-phone.ts) POSTs to the real broker, which hands the sealed bodies to the real simulated
-// thermostat; a Node app holding the pairing key gives the thermostat the member's secret with OWNTRACKS_set
+// thermostat; a Node app that joined with an invitation gives the thermostat the member's secret with OWNTRACKS_set
 // and reads what it makes of the phone's reports from its STATEs. The simulator runs 60 times real time, so
 // the 180 s a leave must stand take 3 s; every wait is for a STATE that says what the test waits for.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,8 +13,8 @@ import { TestClient } from '../../broker/integration/client.ts';
 import type { RunningBroker } from '../../broker/server.ts';
 import { OwntracksPhone, type PhoneAnswer, type Platform } from '../../scripts/owntracks-phone.ts';
 import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
+import { joinOver } from './paired-app.ts';
 import {
-  fromBase64url,
   makeLogonKeys,
   message,
   open,
@@ -119,7 +119,7 @@ class AppOnThermostat {
   }
 }
 
-/** A member's app: logged on to the broker, paired with thermostats by their pairing links. */
+/** A member's app: logged on to the broker, a member of each thermostat it joined with an invitation. */
 class NodeApp {
   private readonly thermostats = new Map<ClientId, AppOnThermostat>();
 
@@ -146,7 +146,8 @@ class NodeApp {
   }
 
   async pair(thermostat: SimulatedThermostat, name: string): Promise<AppOnThermostat> {
-    const on = new AppOnThermostat(this, thermostat, fromBase64url(thermostat.keyText) ?? new Uint8Array());
+    const key = await joinOver(this.client.socket, this.id, await thermostat.invitation(), name);
+    const on = new AppOnThermostat(this, thermostat, key);
     this.thermostats.set(thermostat.id, on);
     await on.start(name);
     return on;

@@ -1,5 +1,5 @@
 // End to end for the simulated thermostat: the real C++ core behind the Node
-// bridge, against a tiny in-test broker, driven by an app holding the key.
+// bridge, against a tiny in-test broker, driven by apps that joined with an invitation.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { SimulatedThermostat, type ThermostatOptions } from '../../scripts/system-thermostat.ts';
+import { pairingLinkParts, SimulatedThermostat, type ThermostatOptions } from '../../scripts/system-thermostat.ts';
+import { joinOver } from './paired-app.ts';
 import {
   CLOSE_CODES,
   NONCE_BYTES as CHALLENGE_NONCE_BYTES,
@@ -156,9 +157,10 @@ class TinyBroker {
 type Reply = StateMessage | ErrorMessage;
 const isState = (m: Message): m is StateMessage => m.type === 'STATE';
 
-// An app: its own logon, and layer 7 with the pairing key.
+// An app: its own logon, and layer 7 with the member key it took when it joined.
 class TestApp {
   private keys: LogonKeys | null = null;
+  private key: Uint8Array | null = null;
   private ws!: WebSocket;
   private readonly packets = new Arrivals<Packet>('packet');
   /** Every STATE the thermostat sent this app, replies and pushes alike, in arrival order. */
@@ -167,14 +169,24 @@ class TestApp {
   seq = 1;
   nonce = '';
 
-  constructor(
-    private readonly thermostatId: string,
-    private readonly key: Uint8Array,
-  ) {}
+  constructor(private readonly thermostatId: string) {}
+
+  /** Connects, logs on and joins with the invitation of `link` (docs/protocol.md "Joining"). */
+  static async join(port: number, link: string, name = "Ana's phone"): Promise<TestApp> {
+    const app = new TestApp(pairingLinkParts(link).thermostatId);
+    await app.connect(port);
+    app.key = await joinOver(app.ws, app.id, link, name);
+    return app;
+  }
 
   get id(): string {
     if (this.keys === null) throw new Error('the app has no ID before it connects');
     return this.keys.id;
+  }
+
+  private get sealingKey(): Uint8Array {
+    if (this.key === null) throw new Error('the app has not joined');
+    return this.key;
   }
 
   /** Number of the next packet to arrive: pass it as `since` to wait only for later ones. */
@@ -190,7 +202,7 @@ class TestApp {
       const parsed = parsePacket(raw.toString());
       if (!parsed.ok) return;
       const packet = parsed.value;
-      if (packet.packet_type === 'MSG' && packet.transmitter === this.thermostatId) {
+      if (packet.packet_type === 'MSG' && packet.transmitter === this.thermostatId && this.key !== null) {
         const received = this.open(packet);
         if (isState(received)) this.states.push(received);
       }
@@ -212,6 +224,7 @@ class TestApp {
 
   /** Opens a MSG from the thermostat: it must authenticate and be a protocol message, no more. */
   open(packet: RoutedPacket): Message {
+    assert(this.key !== null, 'the app has not joined');
     const opened = open(this.key, packet.packet_type, packet.transmitter, packet.receiver, packet.data);
     assert(opened.ok, `envelope did not open: ${opened.ok ? '' : opened.message}`);
     const parsed = parseMessage(opened.value);
@@ -226,7 +239,7 @@ class TestApp {
     this.nonce = nonce;
     this.seq = 1;
     const since = this.packetsReceived;
-    this.ws.send(JSON.stringify(start(this.id, this.thermostatId, seal(this.key, 'START', this.id, this.thermostatId, { type: 'START', name, nonce }))));
+    this.ws.send(JSON.stringify(start(this.id, this.thermostatId, seal(this.sealingKey, 'START', this.id, this.thermostatId, { type: 'START', name, nonce }))));
     const state = await this.reply((m): m is StateMessage => isState(m) && m.nonce === nonce, { since });
     this.session = state.session;
     return state;
@@ -243,7 +256,7 @@ class TestApp {
   ): Promise<Reply> {
     this.seq += 1;
     const since = this.packetsReceived;
-    const sealed = seal(this.key, 'MSG', this.id, this.thermostatId, { type, session, seq: this.seq, ...fields });
+    const sealed = seal(this.sealingKey, 'MSG', this.id, this.thermostatId, { type, session, seq: this.seq, ...fields });
     this.ws.send(JSON.stringify(message(this.id, this.thermostatId, sealed)));
     return this.reply((m): m is Reply => m.type === 'ERROR' || (isState(m) && m.session === session && isReply(m)), { since });
   }
@@ -263,7 +276,6 @@ describe('simulated thermostat', () => {
   let stateDir: string;
   let sim: SimulatedThermostat;
   let thermostatId = '';
-  let key: Uint8Array = new Uint8Array();
   const simulatorOptions = (): ThermostatOptions => ({
     brokerWsUrl: `ws://127.0.0.1:${broker.port}/ws`,
     stateDir,
@@ -282,7 +294,6 @@ describe('simulated thermostat', () => {
     const match = /^http:\/\/localhost:8080\/#pair=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(sim.pairLink);
     expect(match).not.toBeNull();
     thermostatId = match?.[1] ?? '';
-    key = fromBase64url(match?.[2] ?? '') ?? new Uint8Array();
     await waitForOnline(0);
   }, 190_000);
 
@@ -293,8 +304,8 @@ describe('simulated thermostat', () => {
   });
 
   it('answers START, SET and HOME_set exactly per the contract', async () => {
-    const app = new TestApp(thermostatId, key);
-    await app.connect(broker.port);
+    // The link it printed at start is an invitation: the first app joins with it.
+    const app = await TestApp.join(broker.port, sim.pairLink);
     const first = await app.start();
     expect(first).toMatchObject({ type: 'STATE', seq: 1, nonce: app.nonce, target: 20, away_target: 16, hysteresis: 0.3, mode: 'auto', regime: 'home', error: null });
     expect(fromBase64url(app.session)?.length).toBeGreaterThanOrEqual(12);
@@ -323,8 +334,7 @@ describe('simulated thermostat', () => {
   it('obeys stdin commands and keeps the heater safe', async () => {
     // The thermostat pushes STATE to a live session whenever the heater or the sensor's health
     // changes: that push is the event to wait for before reading the simulator's own state.
-    const watcher = new TestApp(thermostatId, key);
-    await watcher.connect(broker.port);
+    const watcher = await TestApp.join(broker.port, await sim.invitation(), 'Watcher');
     await watcher.start();
     const pushedState = (matches: (state: StateMessage) => boolean, since: number, timeoutMs = 10_000): Promise<StateMessage> =>
       watcher.reply((m): m is StateMessage => isState(m) && matches(m), { since, timeoutMs });
@@ -365,9 +375,8 @@ describe('simulated thermostat', () => {
     watcher.close();
   }, 40_000);
 
-  it('reboots keeping identity and settings; old sessions become stale', async () => {
-    const app = new TestApp(thermostatId, key);
-    await app.connect(broker.port);
+  it('reboots keeping identity, members and settings; old sessions become stale', async () => {
+    const app = await TestApp.join(broker.port, await sim.invitation(), 'Ben');
     await app.start();
     const logons = broker.logons;
     const since = sim.process.lineCount;
@@ -403,10 +412,10 @@ describe('simulated thermostat', () => {
     await waitForOnline(0);
     expect(await sim.state()).toMatchObject({ target: 21, mode: 'home' });
 
-    // stdin closing must not stop it: it still answers an app afterwards, and is still running.
+    // stdin closing must not stop it: it still answers an app afterwards (one joining with the invitation it
+    // printed at this start), and is still running.
     await sim.process.closeStdin();
-    const app = new TestApp(thermostatId, key);
-    await app.connect(broker.port);
+    const app = await TestApp.join(broker.port, sim.pairLink, 'Cleo');
     expect(await app.start()).toMatchObject({ type: 'STATE', target: 21 });
     expect(sim.process.running).toBe(true);
     app.close();
