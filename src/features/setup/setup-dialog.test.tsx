@@ -76,7 +76,7 @@ describe('SetupDialog', () => {
     await user.type(name, 'Hall');
     await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
     expect(await within(dialog).findByText('Hall is set up and paired with this app.')).toBeVisible();
-    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall' }]);
+    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
 
     expect(within(dialog).getByRole('button', { name: 'Done' })).toHaveFocus();
     await user.click(within(dialog).getByRole('button', { name: 'Done' }));
@@ -148,10 +148,10 @@ describe('SetupDialog', () => {
     await user.click(await screen.findByRole('button', { name: 'Add it as it is' }));
     const question = await screen.findByText(/^This thermostat is already in the app; adding it again updates its key\./);
     expect(question).toHaveFocus();
-    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: oldKey, name: 'Hall' }]);
+    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: oldKey, name: 'Hall', joined: false }]);
     await user.click(screen.getByRole('button', { name: 'Add' }));
     expect(await screen.findByRole('status')).toHaveTextContent('Hall is set up and paired with this app.');
-    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall' }]);
+    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
   });
 
   it('takes the name of a hidden network', async () => {

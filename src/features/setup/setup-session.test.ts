@@ -54,7 +54,7 @@ describe('SetupSession', () => {
     await session.join('Hearth Lab', 'correct horse', 'Hall');
     expect(steps).toEqual(['joining', 'logging-on', 'paired']);
     expect(setup()).toEqual({ step: 'paired', thermostatId: ID, name: 'Hall' });
-    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall' }]);
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
     expect(store.getState().selectedId).toBe(ID);
     expect(port.joins).toEqual([
       { ssid: 'Hearth Lab', password: 'wrong horse' },
@@ -231,7 +231,7 @@ describe('SetupSession', () => {
     await session.join('Hearth Lab', 'correct horse', 'Hall');
     expect(port.consoleLines).toEqual([`app ${APP}`, `broker ${BROKER}`, 'pair']);
     expect(setup()).toEqual({ step: 'paired', thermostatId: ID, name: 'Hall' });
-    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall' }]);
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
   });
 
   it('says a thermostat on the network whose link is late is to be added as it is, not that the network is out of range', async () => {
@@ -251,7 +251,7 @@ describe('SetupSession', () => {
     expect(setup()).toMatchObject({ step: 'choosing-network', alreadyOnline: true });
     await session.addAsItIs('Cabin');
     expect(setup()).toEqual({ step: 'paired', thermostatId: ID, name: 'Cabin' });
-    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Cabin' }]);
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Cabin', joined: false }]);
     expect(port.joins).toEqual([]);
   });
 
@@ -261,13 +261,13 @@ describe('SetupSession', () => {
     await session.connect();
     await session.addAsItIs('');
     expect(setup()).toEqual({ step: 'paired', thermostatId: ID, name: 'Hall' });
-    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall' }]);
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
 
     const again = setUp({ provisioned: true });
     again.store.getState().addThermostat({ id: ID, key: KEY, name: 'Hall' });
     await again.session.connect();
     await again.session.addAsItIs('Landing');
-    expect(again.store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Landing' }]);
+    expect(again.store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Landing', joined: false }]);
   });
 
   it('does not replace the key of a thermostat the app holds with another one until the person says so', async () => {
@@ -277,12 +277,12 @@ describe('SetupSession', () => {
     await session.connect();
     await session.join('Hearth Lab', 'correct horse', '');
     expect(setup()).toEqual({ step: 'already-paired', thermostatId: ID, name: 'Hall' });
-    expect(store.getState().thermostats).toEqual([{ id: ID, key: oldKey, name: 'Hall' }]);
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: oldKey, name: 'Hall', joined: false }]);
     expect(port.closed).toBe(true);
 
     await session.replaceKey();
     expect(setup()).toEqual({ step: 'paired', thermostatId: ID, name: 'Hall' });
-    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall' }]);
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
   });
 
   it('ends with a plain message, the port closed, when something unexpected throws', async () => {
