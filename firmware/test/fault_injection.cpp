@@ -33,12 +33,18 @@
 // cut, swapped for garbage or made unreadable between steps and reboots, and HISTORY_get comes with
 // `from` good and bad: every answer is a HISTORY the app must accept or a STATE with the error,
 // nothing of it changes the settings, and the stored settings are only ever the ones in force.
+// Members (docs/protocol.md "Joining", "The old shared key", "Members") join, rejoin under the old
+// shared key, are removed and invite, the old shared key closes, and the members blob is damaged or
+// unreadable between steps and reboots: a removed member never gets anything but ERROR not_member
+// and changes nothing, a closed old shared key never opens again, the stored members are only ever
+// the ones in force, and there are never more than 8.
 // Prints "unsafe states: U of N steps" and fails when U > 0.
 // Usage: fault_injection [sequences] [steps] [seed]; TRACE=<sequence> prints
 // that sequence step by step on stderr.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <set>
 
@@ -282,12 +288,105 @@ struct Rig {
     core->tick(now);
     if (core->identity_ready()) deliver(ack_log_on(core->identity().id));
   }
+  // Two members that joined with invitations (online first: the WELCOME goes over the link),
+  // and a phone on the old shared key (working while it is open).
   void make_apps() {
     apps.clear();
     if (!core->identity_ready()) return;
-    for (uint8_t a = 0; a < 3; ++a) apps.emplace_back(core->identity().key, core->identity().id, uint8_t(a + 1));
+    for (uint8_t a = 0; a < 2; ++a) apps.push_back(joined_app(uint8_t(a + 1)));
+    apps.emplace_back(core->identity().key, core->identity().id, uint8_t(3));
+  }
+  App joined_app(uint8_t seed) {
+    const std::vector<uint8_t> secret = invitation_secret(*core, now);
+    App app(secret.size() == kKeyBytes ? secret.data() : core->identity().key, core->identity().id, seed);
+    std::vector<std::string> sent;
+    join_thermostat(*this, app, secret, "Phone", &sent);
+    return app;
   }
 };
+
+// The members in force and the old shared key, as the members oracle compares them.
+struct MembersSeen {
+  std::vector<std::string> ids;
+  std::vector<std::vector<uint8_t>> keys;
+  bool old_link_open = false;
+  bool operator==(const MembersSeen& o) const { return ids == o.ids && keys == o.keys && old_link_open == o.old_link_open; }
+};
+MembersSeen members_of(const MemberTable& table) {
+  MembersSeen seen;
+  for (const Member& m : table) {
+    seen.ids.push_back(m.id);
+    seen.keys.emplace_back(m.key, m.key + kKeyBytes);
+  }
+  seen.old_link_open = table.old_link_open;
+  return seen;
+}
+
+// A JOIN: a new phone with a new invitation, the phone on the old shared key under it, a member
+// again under a new invitation, or one that breaks a rule; sometimes two before a tick.
+void random_join(Rig& rig, std::mt19937_64& rng) {
+  if (!rig.core->identity_ready() || rig.apps.empty()) return;
+  const std::vector<uint8_t> old_key(rig.core->identity().key, rig.core->identity().key + kKeyBytes);
+  std::vector<std::string> sent;
+  switch (rng() % 5) {
+    case 0: case 1: {  // a new member in place of one of the two joined apps
+      rig.apps[rng() % 2] = rig.joined_app(uint8_t(10 + rng() % 20));
+      break;
+    }
+    case 2: join_thermostat(rig, rig.apps.back(), old_key, "Old phone", &sent); break;
+    case 3: {
+      App& app = rig.apps[rng() % rig.apps.size()];
+      join_thermostat(rig, app, invitation_secret(*rig.core, rig.now), "Again", &sent);
+      break;
+    }
+    default: {  // a bad point, a bad name, or two at once
+      const std::vector<uint8_t> secret = invitation_secret(*rig.core, rig.now);
+      if (secret.size() != kKeyBytes) return;
+      App app(secret.data(), rig.core->identity().id, uint8_t(40 + rng() % 10));
+      const char* names[] = {"Phone", "\u0001\u007f\"\\ name", ""};
+      std::string point = rng() % 2 ? "" : "BH8XQGSo4pFQRvN7KdOZJhGiyt3wvQCox5ZDRCeVkCKz5_vZubWwXN60C0oJCu-vBQCtg2j-9JFRDDau6Hj0FbQ";
+      rig.deliver(app.join(secret.data(), names[rng() % 3], point));
+      if (rng() % 2) rig.deliver(app.join(secret.data(), "Twice"));
+      rig.core->tick(rig.now);
+      for (const std::string& frame : rig.link.sent) app.welcome(frame);
+      break;
+    }
+  }
+}
+
+// A MEMBERS_set: the list, an invitation, a removal (of another app, itself, a stranger, a
+// malformed ID), closing the old shared key, or fields of the wrong shape.
+std::string random_members_set(Rig& rig, std::mt19937_64& rng) {
+  std::string fields;
+  auto add = [&](const std::string& f) { fields += (fields.empty() ? "" : ",") + f; };
+  if (rng() % 3 == 0) add(rng() % 8 == 0 ? "\"invite\":false" : "\"invite\":true");
+  if (rng() % 2 == 0) {
+    const std::string who = rig.apps.empty() ? "x" : rig.apps[rng() % rig.apps.size()].id();
+    const std::string removes[] = {"\"" + who + "\"", "\"Zz_strangerNotAMember9\"", "5", "\"short\"", "null"};
+    add("\"remove\":" + removes[rng() % 3 == 0 ? rng() % 5 : 0]);
+  }
+  if (rng() % 4 == 0) add(rng() % 6 == 0 ? "\"old_link\":true" : "\"old_link\":false");
+  return fields;
+}
+
+// Damages the members blob as flash does, or makes it unreadable, or readable again.
+void damage_members(MemoryStorage& storage, std::mt19937_64& rng) {
+  auto found = storage.blobs.find(Blob::members);
+  switch (rng() % 5) {
+    case 0:
+      if (found != storage.blobs.end() && !found->second.empty()) {
+        found->second[rng() % found->second.size()] ^= uint8_t(1u << (rng() % 8));
+      }
+      break;
+    case 1: if (found != storage.blobs.end()) found->second.resize(rng() % (found->second.size() + 1)); break;
+    case 2: storage.read_faults[Blob::members] = Error::io; break;
+    case 3: storage.write_faults[Blob::members] = Error::io; break;
+    default:
+      storage.read_faults.erase(Blob::members);
+      storage.write_faults.erase(Blob::members);
+      break;
+  }
+}
 
 // Whether a copy is a reset's mark that may be all that revokes the other
 // copy: beside anything but another mark or the identity it names, that is
@@ -547,6 +646,7 @@ int main(int argc, char** argv) {
   uint64_t held_by[int(SetpointSource::manual) + 1] = {};
   uint64_t scenario_steps[kScenarios] = {}, scenario_unsafe[kScenarios] = {};
   uint64_t history_pages = 0, history_slots = 0, history_refused = 0, history_damaged = 0;
+  uint64_t members_joined = 0, members_removed = 0, members_refused = 0, old_links_closed = 0;
   std::string first_problem;
 
   for (int s = 0; s < sequences; ++s) {
@@ -567,6 +667,13 @@ int main(int argc, char** argv) {
       default: rig.sensor.set_chip_fault(ChipFault::none); break;
     }
     rig.boot();
+    if (s % 4 < 2) {
+      // Updated from before member keys: the identity was there, the members blob is not, and
+      // the old shared key is open.
+      rig.storage.blobs.erase(Blob::members);
+      rig.core.reset();
+      rig.boot();
+    }
     // Half the thermostats hear SNTP from the start, so that the history records in more steps.
     if (s % 2 == 0) rig.core->set_wall_time(1796601600 + int64_t(rng() % (366 * 86400)), rig.now);
     rig.log_on(0);
@@ -578,12 +685,24 @@ int main(int argc, char** argv) {
     // thermostat knows: its frames are dropped, as anyone's would be.
     const uint8_t no_key[kKeyBytes] = {};
     App stranger(no_key, "GGXACDHnP37iP8E8stD1iL", 9);
+    // The members oracle: the IDs and keys of members removed (not by a reset), and whether the
+    // old shared key was closed and so stored.
+    std::map<std::string, std::vector<uint8_t>> removed;
+    bool old_link_closed = false;
+    // The members blob as a damage left it, until the core reads or writes it.
+    std::vector<uint8_t> damaged_members;
+    bool members_damaged = false;
+    MembersSeen members_before = members_of(rig.core->members());
 
+    const bool old_link_at_start = rig.core->members().old_link_open;
     for (int step = 0; step < steps; ++step) {
       rig.world.violations.clear();
       bool ticked = false;
+      const Settings settings_before = rig.core->settings();
+      const std::string identity_before = rig.core->identity_ready() ? rig.core->identity().id : "";
       App& app = rig.apps.empty() ? stranger : rig.apps[rng() % rig.apps.size()];
-      const unsigned kind = unsigned(rng() % 26);
+      const bool was_removed = removed.count(app.id()) != 0;
+      const unsigned kind = unsigned(rng() % 29);
       int64_t clock = 1796601600;
       rig.core->wall_time(rig.now, &clock);
       switch (kind) {
@@ -651,8 +770,8 @@ int main(int argc, char** argv) {
         case 18:
           if (rng() % 4 == 0) {
             factory_reset(rig, identities, rng);
-            rig.make_apps();
             rig.log_on(uint8_t(rng()));
+            rig.make_apps();
           }
           break;
         case 19:
@@ -708,6 +827,32 @@ int main(int argc, char** argv) {
           if (rig.core->settings() != settings) rig.world.violations.push_back("a HISTORY_get changed the settings");
           break;
         }
+        case 25: random_join(rig, rng); break;
+        case 26: {  // MEMBERS_set, after a START when the app has no session
+          if (app.session.empty()) {
+            rig.link.sent.clear();
+            rig.deliver(app.start());
+            for (auto& f : rig.link.sent) {
+              Json j(app.open(f));
+              if (j.str("type") == "STATE") app.session = j.str("session");
+            }
+          }
+          rig.deliver(app.command("MEMBERS_set", random_members_set(rig, rng)));
+          break;
+        }
+        case 27: {  // the members blob damaged or unreadable, sometimes across a reboot
+          damage_members(rig.storage, rng);
+          damaged_members = rig.storage.blobs[Blob::members];
+          members_damaged = true;
+          if (rng() % 2) {
+            members_damaged = false;
+            rig.core.reset();
+            rig.boot();
+            rig.log_on(uint8_t(rng()));
+            if (rig.apps.empty()) rig.make_apps();
+          }
+          break;
+        }
         default: rig.advance(500 + rng() % 10000); ticked = true; break;
       }
 
@@ -735,6 +880,64 @@ int main(int argc, char** argv) {
           w.violations.push_back(std::string("logged on as ") + wrong);
         }
       }
+      // Members: a removed member is answered only ERROR not_member, and what it sends changes
+      // nothing; the old shared key, once closed and stored so, stays closed; what is stored is
+      // what is in force; never more than 8.
+      const bool same_identity = rig.core->identity_ready() && rig.core->identity().id == identity_before;
+      const MembersSeen members_now = members_of(rig.core->members());
+      for (const std::string& frame : rig.link.sent) {
+        Json packet(frame);
+        auto gone = removed.find(packet.str("receiver"));
+        if (!same_identity || gone == removed.end() || packet.str("packet_type") != "MSG") continue;
+        const App former(gone->second.data(), identity_before, gone->first);
+        const Json plain(former.open(frame));
+        if (plain.root != nullptr && plain.str("code") == "not_member") ++members_refused;
+        if (plain.root != nullptr && (plain.str("type") != "ERROR" || plain.str("code") != "not_member")) {
+          w.violations.push_back("a removed member got " + plain.str("type") + " under its old key");
+        }
+      }
+      const bool sent_by_app = kind == 9 || kind == 10 || kind == 12 || kind == 20 || kind == 21 || kind == 26;
+      if (sent_by_app && was_removed && same_identity && rig.core->settings() != settings_before) {
+        w.violations.push_back("a removed member changed the settings");
+      }
+      if (!same_identity) {
+        removed.clear();
+      } else if (kind == 26) {  // removed by a MEMBERS_set
+        for (size_t i = 0; i < members_before.ids.size(); ++i) {
+          bool still = false;
+          for (const std::string& id : members_now.ids) still = still || id == members_before.ids[i];
+          if (!still) {
+            removed[members_before.ids[i]] = members_before.keys[i];
+            ++members_removed;
+          }
+        }
+      }
+      for (size_t i = 0; i < members_now.ids.size(); ++i) {
+        bool known = false;
+        for (size_t j = 0; j < members_before.ids.size(); ++j) {
+          known = known || (members_before.ids[j] == members_now.ids[i] && members_before.keys[j] == members_now.keys[i]);
+        }
+        members_joined += known ? 0 : 1;
+      }
+      for (const std::string& id : members_now.ids) removed.erase(id);
+      if (rig.core->members().count() > kMaxMembers) w.violations.push_back("more than 8 members");
+      if (rig.core->identity_ready() && rig.core->members_load() != Thermostat::MembersLoad::unread) {
+        if (!rig.core->members().old_link_open && !rig.core->members_unstored()) old_link_closed = true;
+        if (rig.core->members().old_link_open && old_link_closed) {
+          w.violations.push_back("the old shared key opened again after it was closed");
+        }
+        const std::vector<uint8_t>& stored_members = rig.storage.blobs[Blob::members];
+        MemberTable stored_table;
+        // Damaged since it was read (a step of kind 27 without a reboot): read at the next boot.
+        if (members_damaged && stored_members != damaged_members) members_damaged = false;
+        if (!rig.core->members_unstored() && !members_damaged &&
+            (decode_members(stored_members.data(), stored_members.size(), rig.core->identity().id, &stored_table) !=
+                 Error::none ||
+             !(members_of(stored_table) == members_now))) {
+          w.violations.push_back("the stored members are not the ones in force");
+        }
+      }
+      members_before = members_now;
       rig.link.sent.clear();
       // The stored settings are only ever the ones in force: the history's writes go elsewhere.
       const std::vector<uint8_t>& stored = rig.storage.blobs[Blob::settings];
@@ -762,6 +965,7 @@ int main(int argc, char** argv) {
         }
       }
     }
+    if (old_link_at_start && old_link_closed) ++old_links_closed;
   }
   for (int k = 0; k < kScenarios; ++k) {
     printf("  %s: %llu unsafe of %llu steps\n", scenario_name(SensorScenario(k)),
@@ -773,6 +977,10 @@ int main(int argc, char** argv) {
   printf("history: %llu pages answered holding %llu recorded slots, %llu HISTORY_get refused, %llu days damaged\n",
          (unsigned long long)history_pages, (unsigned long long)history_slots, (unsigned long long)history_refused,
          (unsigned long long)history_damaged);
+  printf("members: %llu joins (new keys), %llu removals, %llu ERROR not_member to removed members, the old shared key "
+         "closed in %llu sequences\n",
+         (unsigned long long)members_joined, (unsigned long long)members_removed, (unsigned long long)members_refused,
+         (unsigned long long)old_links_closed);
   printf("unsafe states: %llu of %llu steps\n", (unsigned long long)unsafe, (unsigned long long)total);
   if (unsafe != 0) printf("first: %s\n", first_problem.c_str());
   // 0 unsafe states proves nothing about the schedule and the overrides unless they ran.

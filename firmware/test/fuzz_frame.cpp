@@ -3,6 +3,10 @@
 //   F<frame>      deliver a raw broker frame
 //   M<plaintext>  seal plaintext as MSG from the app with the right key, deliver
 //   S<plaintext>  the same as START
+//   J<plaintext>  seal plaintext as START under a new invitation's secret, deliver, tick
+//                 (a JOIN is worked out in the next tick)
+//   K<plaintext>  the same under the old shared key (open on this bench: updated from before
+//                 member keys)
 //   T<digits>     advance the clock by that many milliseconds and tick
 //   V<number>     the sensor now reads that temperature (V alone: sensor fails)
 //   R             reboot (storage kept)
@@ -10,8 +14,9 @@
 //   W             storage writes start or stop failing
 //   X<digits>     flip a bit of an identity copy (even: first, odd: second)
 //   Q             factory reset
-// "@S" in a plaintext is replaced by the app's current session; in a frame,
-// "@I" by the thermostat's ID and "@A" by the app's.
+// "@S" in a plaintext is replaced by the app's current session, "@A" by the app's ID; in a
+// frame, "@I" by the thermostat's ID and "@A" by the app's. The app is a member: it joined with
+// an invitation (the ECDH is remembered across inputs, test/crypto_memo.cpp).
 //
 // Each input runs on a thread with a 32 KiB stack, so that the fuzzer checks
 // the stack bound too: under ASan the deepest input of the corpus needs about
@@ -32,7 +37,7 @@ namespace {
 
 void run(const std::string& script) {
   Bench bench;
-  bench.boot();
+  bench.boot_updated();
   bench.online();
   App app = bench.app(1);
   size_t pos = 0;
@@ -50,9 +55,21 @@ void run(const std::string& script) {
         for (size_t at; (at = body.find("@A")) != std::string::npos;) body.replace(at, 2, app.id());
         bench.deliver(body);
         break;
+      case 'J':
+      case 'K': {
+        for (size_t at; (at = body.find("@A")) != std::string::npos;) body.replace(at, 2, app.id());
+        const std::vector<uint8_t> secret =
+            line[0] == 'J' ? bench.invitation()
+                           : std::vector<uint8_t>(bench.core->identity().key, bench.core->identity().key + kKeyBytes);
+        if (secret.size() != kKeyBytes) break;
+        bench.deliver(app.seal_under(secret.data(), "START", body));
+        bench.core->tick(bench.now);
+        break;
+      }
       case 'M':
       case 'S': {
         for (size_t at; (at = body.find("@S")) != std::string::npos;) body.replace(at, 2, app.session);
+        for (size_t at; (at = body.find("@A")) != std::string::npos;) body.replace(at, 2, app.id());
         bench.link.sent.clear();
         bench.deliver(app.seal(line[0] == 'M' ? "MSG" : "START", body));
         for (auto& f : bench.link.sent) {

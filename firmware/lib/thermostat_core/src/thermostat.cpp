@@ -906,9 +906,16 @@ Result<size_t> Thermostat::open_envelope(const char* packet_type, const char* tr
 void Thermostat::handle_envelope(const char* packet_type, const char* transmitter, const Opening& opening,
                                  uint64_t now, size_t plain_length) {
   if (opening.under == OpenedUnder::removed) {
-    // docs/protocol.md "Members": acted on in no way, answered so that the app can say why.
+    // docs/protocol.md "Members": acted on in no way, answered so that the app can say why; a
+    // plaintext against the JSON rules is refused unread, as anyone's.
+    const char* text = reinterpret_cast<const char*>(rx_plain_);
+    const bool keeps_rules = json_check(text, plain_length, json_space_) == JsonFault::none;
     memset(rx_plain_, 0, plain_length);
-    send_error(transmitter, "not_member", nullptr, opening.key);
+    if (keeps_rules) {
+      send_error(transmitter, "not_member", nullptr, opening.key);
+    } else {
+      ++refused_json_;
+    }
     return;
   }
   cJSON* message = parse_opened(rx_plain_, plain_length);
