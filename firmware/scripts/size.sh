@@ -35,7 +35,14 @@ out="$firmware/build/xtensa"
 # frame buffer (thermostat.cpp, 1.5 KB), the 8 day files' names (file_storage.cpp, 0.3 KB). The
 # core grew by 5.1 KB (64,413 to 69,536 bytes of text), past the old budget; the argument above
 # still holds (flash is not what is short), and 70 KB keeps the guard close.
-text_budget=$((70 * 1024))
+# 80 KB from issue 11's members, per-member keys: the member table, its blob, invitations, removed
+# members and the JOIN's ECDH and HKDF (members.cpp, 2.8 KB), and in the thermostat the choice of
+# key for every envelope, JOIN queued and worked out after the heater decision, WELCOME, ERROR
+# not_member and full, MEMBERS_set judged in the contract's order with its MEMBERS, removal, the
+# old shared key, the members blob read and retried, places kept for members (thermostat.cpp, 6.4
+# KB), invitations in the pairing link and the console's members line (pairing_notice.cpp,
+# onboarding.cpp, 0.5 KB). The core grew by about 10.5 KB (69,536 to about 80,000 bytes of text).
+text_budget=$((80 * 1024))
 mkdir -p "$out/include/cjson"
 ln -sfn /usr/include/bearssl "$out/include/bearssl"
 ln -sfn /usr/include/cjson/cJSON.h "$out/include/cjson/cJSON.h"

@@ -51,7 +51,7 @@ TEST_CASE("pairing notice: PAIR once per identity and app URL, never without an 
     std::string expected;
   };
   std::string first_id;
-  const std::string no_members = "members: none stored for this thermostat ID: pair invites the household";
+  const std::string no_members = "members: none yet; pair invites";
   const Step steps[] = {
       {"a fresh device: no members yet, said first", [](Console& c) { c.app_url = ""; }, no_members},
       {"a board without an app URL: how to set one, not a link", [](Console&) {}, no_app},

@@ -17,9 +17,9 @@ bool PairingNotice::due(Thermostat& core, const char* app_url, Millis now, char 
   if (giving_members_) {
     snprintf(line, sizeof line, "%s",
              members == Thermostat::MembersLoad::damaged
-                 ? "members: the stored members were damaged or named another thermostat ID: none kept, the old "
-                   "pairing link closed; pair invites the household again"
-                 : "members: none stored for this thermostat ID: pair invites the household");
+                 ? "members: the stored ones were damaged or another thermostat's: none kept, the old link "
+                   "closed; pair invites"
+                 : "members: none yet; pair invites");
     return true;
   }
   if (strcmp(core.identity().id, said_id_) == 0 && strncmp(app_url, said_app_url_, sizeof said_app_url_) == 0) {
