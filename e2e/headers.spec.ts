@@ -81,9 +81,13 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
     await settings.getByRole('button', { name: 'Use my current position' }).click();
     await expect(settings.getByLabel('Home latitude')).toHaveValue(new RegExp(`^${HOME.latitude.toFixed(3).replace('.', '\\.')}`));
     await settings.getByLabel('Radius (km)').fill('1');
-    await settings.getByRole('button', { name: 'Share pairing link' }).click();
-    await expect(settings.getByText(/^Link (copied|shared)\./)).toBeVisible();
   });
+  // And this the second: an invitation from the Household card, copied to pass on.
+  const household = page.getByRole('region', { name: 'Household', exact: true });
+  await household.getByRole('button', { name: 'Invite someone' }).click();
+  const invitation = household.getByRole('region', { name: 'Invitation', exact: true });
+  await invitation.getByRole('button', { name: 'Copy link' }).click();
+  await expect(invitation.getByRole('status')).toHaveText('Link copied.');
   await screen.geofence.check();
   await expect(screen.geofence).toBeChecked();
 

@@ -116,7 +116,7 @@ test('OwnTracks in a household of two thermostats: the link names both, and an A
   thermostat,
   hall,
 }) => {
-  await app.pair(page, { link: hall.pairLink, thermostatName: 'Hall' });
+  await app.pair(page, { from: hall, thermostatName: 'Hall' });
   const screen = await app.pair(page);
   await chooseHome(context, screen, 'Ben');
   const section = owntracksSection(screen);

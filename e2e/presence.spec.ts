@@ -89,8 +89,9 @@ test('geofence: leaving sends the thermostat to away, coming back brings it home
   app,
   thermostat,
 }) => {
-  const traffic = new AppTraffic(page, thermostat.keyText);
+  const traffic = new AppTraffic(page);
   const screen = await app.pair(page);
+  await traffic.learnMemberKeys();
   await setUpGeofence(context, screen, 'Ana');
   await expect.poll(() => memberPresence(thermostat)).toEqual({ Ana: true });
   await expect(screen.regime).toHaveText('Home');
@@ -156,7 +157,7 @@ test('two thermostats in the house: leaving home sends both away, not only the o
   thermostat,
   hall,
 }) => {
-  await app.pair(page, { link: hall.pairLink, thermostatName: 'Hall' });
+  await app.pair(page, { from: hall, thermostatName: 'Hall' });
   // Paired last, the living room is the one on screen; the hall hears presence all the same.
   const screen = await app.pair(page);
   await setUpGeofence(context, screen, 'Ana');

@@ -20,8 +20,9 @@ test('the app and the thermostat ride out a broker restart and a thermostat rebo
   broker,
   thermostat,
 }) => {
-  const traffic = new AppTraffic(page, thermostat.keyText);
+  const traffic = new AppTraffic(page);
   const screen = await app.pair(page);
+  await traffic.learnMemberKeys();
   await markDocument(page);
   // A still room, so every change on screen comes from what the test does.
   await thermostat.control('outside 20');
