@@ -318,9 +318,35 @@ describe('MEMBERS_set and MEMBERS (docs/protocol.md "Members")', () => {
     push({ ...base, seq: 3, members: [], invitation: { secret: 'short', expires_s: 86400 } });
     await pass();
     expect(of('members')).toEqual([]);
-    push({ ...base, seq: 4, members: [member(1)] });
+    const me = { id: identity.id, name: 'Ana’s phone', heard_s: 0 };
+    push({ ...base, seq: 4, members: [me, member(1)] });
     await pass();
-    expect(of('members').map(([, members]) => members.members)).toEqual([[member(1)]]);
+    expect(of('members').map(([, members]) => members.members)).toEqual([[me, member(1)]]);
+  });
+
+  it('takes the answer to removing itself as its removal: the last thing under its key', async () => {
+    const { client, identity, of, memberships, broker } = await joinedApp();
+    client.removeMember(identity.id);
+    await pass();
+    expect(of('members').map(([, members]) => members.members)).toEqual([[]]);
+    expect(memberships()).toEqual(['joining', 'member', 'removed']);
+    const sent = broker.latest.sent.length;
+    client.sendSettings({ target: 22 });
+    await pass(60_000);
+    expect(broker.latest.sent.length).toBe(sent);
+  });
+
+  it('sends no MEMBERS_set on the old shared key, which only members may send, and says so at once', async () => {
+    const thermostat = new TestThermostat();
+    thermostat.joins = false;
+    const { client, of, memberships } = await setUp(thermostat, thermostat.key);
+    client.start();
+    await pass(2 * COMMAND_TIMEOUT_MS);
+    expect(memberships()).toEqual(['joining', 'old_link']);
+    client.requestMembers();
+    expect(of('members-failed')).toEqual([['members-failed', 'no_answer']]);
+    await pass();
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
   });
 
   it('reports the thermostat’s error in the MEMBERS', async () => {

@@ -388,6 +388,11 @@ export class ConnectionClient {
     const thermostat = this.thermostat;
     const fields = this.pendingMembers;
     if (thermostat === null || fields === null) return;
+    // Only members send MEMBERS_set ("Members"): in a session on the old shared key it would be dropped unanswered.
+    if (!thermostat.link.joined && this.guard.currentSession !== null) {
+      this.failMembers();
+      return;
+    }
     const position = this.guard.next();
     if (position === null) {
       if (this.loggedOn && !this.startInFlight) this.sendStart();
@@ -399,12 +404,16 @@ export class ConnectionClient {
     this.membersTimer = setTimeout(() => this.failMembers(), this.commandTimeoutMs);
   }
 
-  /** A MEMBERS is taken under a STATE's rules, in the current session only: it carries no nonce (docs/protocol.md "Members"). */
-  private handleMembers(thermostatId: ClientId, members: MembersMessage): void {
+  /**
+   * A MEMBERS is taken under a STATE's rules, in the current session only: it carries no nonce (docs/protocol.md
+   * "Members"). One that no longer lists this app answers its removal of itself: the last thing under its key.
+   */
+  private handleMembers(thermostat: NonNullable<ConnectionClient['thermostat']>, members: MembersMessage): void {
     if (this.guard.check({ session: members.session, seq: members.seq }) !== 'current-session') return;
     clearTimeout(this.membersTimer);
     this.pendingMembers = null;
-    this.events.members?.(thermostatId, members, this.now());
+    this.events.members?.(thermostat.id, members, this.now());
+    if (!members.members.some((member) => member.id === this.identity.id)) thermostat.link.removed();
   }
 
   /** What the members card asked is not coming: it says so instead of waiting on. */
@@ -597,7 +606,7 @@ export class ConnectionClient {
     if (received === null) return;
     if (received.type === 'STATE') this.handleState(thermostat, received);
     else if (received.type === 'HISTORY') this.handleHistory(thermostat.id, received);
-    else if (received.type === 'MEMBERS') this.handleMembers(thermostat.id, received);
+    else if (received.type === 'MEMBERS') this.handleMembers(thermostat, received);
     else if (received.type === 'ERROR' && received.code === 'stale_session') this.handleStaleSession();
   }
 

@@ -172,6 +172,11 @@ export class MemberLink {
     if (this.reported === 'joining') this.report(null);
   }
 
+  /** The thermostat said otherwise that this app is no member any more (its own removal's MEMBERS, "Members"). */
+  removed(): void {
+    if (this.join.step !== 'refused') this.refuse('removed');
+  }
+
   startPacket(nonce: string, name: string): RoutedPacket {
     const { me } = this.options;
     return start(me, this.id, seal(this.currentKey, 'START', me, this.id, { type: 'START', name, nonce }));

@@ -217,7 +217,12 @@ export class TestThermostat {
     }
     if (body.seq <= current.lastInSeq) return [];
     current.lastInSeq = body.seq;
-    if (body.type === 'MEMBERS_set') return [this.membersTo(app, this.applyMembersSet(body))];
+    if (body.type === 'MEMBERS_set') {
+      // Only members send MEMBERS_set; one removing itself gets its answer under its old key, the last thing under it.
+      const key = this.memberKeys.get(app)?.key;
+      if (key === undefined) return [];
+      return [this.membersTo(app, this.applyMembersSet(body), { session: current, key })];
+    }
     if (body.type === 'HISTORY_get') {
       if (this.loseHistoryGets > 0) {
         this.loseHistoryGets -= 1;
@@ -289,8 +294,12 @@ export class TestThermostat {
   }
 
   /** The MEMBERS answering a MEMBERS_set, in `app`'s session. */
-  membersTo(app: ClientId, answer: Pick<MembersMessage, 'invitation' | 'error'>): RoutedPacket {
-    const current = this.sessions.get(app);
+  membersTo(
+    app: ClientId,
+    answer: Pick<MembersMessage, 'invitation' | 'error'>,
+    { session = this.sessions.get(app), key = this.keyFor(app) } = {},
+  ): RoutedPacket {
+    const current = session;
     if (current === undefined) throw new Error('no session for that app');
     current.outSeq += 1;
     const members: MembersMessage = {
@@ -301,7 +310,7 @@ export class TestThermostat {
       old_link: this.oldLinkOpen,
       ...answer,
     };
-    return message(this.id, app, seal(this.keyFor(app), 'MSG', this.id, app, members));
+    return message(this.id, app, seal(key, 'MSG', this.id, app, members));
   }
 
   /** The thermostat's clock now, UTC seconds, or null while unknown. */
