@@ -134,7 +134,7 @@ export class MemberLink {
    * command is retried once) means the invitation was not taken. A key the thermostat never answered: true, and nothing
    * more goes to it. One it answered before (`verified`: the old shared key, which may have closed since, or a
    * thermostat that is only silent for now) is said to be refused as well but tried again as ever, without a JOIN
-   * until the next session start, so that an answer still brings it back.
+   * until `stop` (the next logon), so that an answer still brings it back.
    */
   startUnanswered(verified: boolean): boolean {
     if (this.join.step !== 'falling-back') return false;
