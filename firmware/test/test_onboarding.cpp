@@ -288,11 +288,17 @@ TEST_CASE("provisioning: connect, provisioned, and the pairing link once the the
   // Waiting for the logon: nothing yet, however often it is polled.
   CHECK(s.after(5000) == "");
   s.bench.online();
-  CHECK(masked(s.pass()) == "result:01[" + s.link() + "]");
+  const std::string first = s.pass();
+  CHECK(masked(first) == "result:01[" + s.link() + "]");
   CHECK(s.after(30000) == "");  // said once
 
-  // Asked again (the SDK's requestCurrentState): state and the same link.
-  CHECK(masked(s.send(kRequestState)) == "error:00 | state:04 | result:02[" + s.link() + "]");
+  // Asked again (the SDK's requestCurrentState): state and a link with a new invitation, each time
+  // (docs/protocol.md "Keys and pairing"): an invitation is good for one join.
+  const size_t open = s.bench.core->open_invitations(s.bench.now);
+  const std::string again = s.send(kRequestState);
+  CHECK(masked(again) == "error:00 | state:04 | result:02[" + s.link() + "]");
+  CHECK(again.substr(again.find('[')) != first.substr(first.find('[')));
+  CHECK(s.bench.core->open_invitations(s.bench.now) == open + 1);
 }
 
 TEST_CASE("provisioning: the link is sent after 20 s connected even without a logon") {
