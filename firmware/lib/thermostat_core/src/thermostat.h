@@ -63,13 +63,13 @@ class Thermostat {
 
   // Loads settings (defaults when missing or corrupt, written back; defaults
   // in memory only while storage cannot read them, retried) and the identity
-  // (made on first boot only). Heating works whatever happens to the
-  // identity: its error is returned (no_random while the random source is not
+  // (made on first boot only), then the members stored for it. Heating works whatever happens to
+  // the identity: its error is returned (no_random while the random source is not
   // ready; io or corrupt for an identity fault) and tick() keeps retrying.
   Status begin(Millis now);
   // Heater decision first; then storage retries and, when the broker's
-  // CHALLENGE is waiting, the logon signature (tens to hundreds of ms on the
-  // ESP8266), so that signing never delays the heater.
+  // CHALLENGE is waiting, the logon signature, else a JOIN's ECDH (each tens to
+  // hundreds of ms on the ESP8266), so that neither delays the heater.
   void tick(Millis now);
 
   // broker_host: the host the link was opened to, as broker_host_from_url
@@ -78,8 +78,9 @@ class Thermostat {
   void link_closed(Millis now);
   void link_text(const char* text, size_t length, Millis now);
 
-  // Forgets the identity, the settings and the apps' sessions, and makes a
-  // new identity (every phone must pair again). The old identity is revoked
+  // Forgets the identity, the settings, the apps' sessions, the members and
+  // every invitation, closes the old shared key, and makes a new identity
+  // (every phone must be invited again). The old identity is revoked
   // in storage before the new one is written (identity.h, reset_identity),
   // so no later fault brings it back. On error (no_random, io) either nothing
   // changed (identity_ready() as before), or the old identity is revoked and
