@@ -55,7 +55,7 @@ test('members: Ana invites Ben and both see the household; the used link lets no
   await expect(third.page.getByRole('alert').filter({ hasText: 'Living room did not take the invitation' })).toBeVisible({ timeout: 30_000 });
   await expect(household(third.page).card).toBeHidden();
 
-  // Ana removes Ben: he is gone from her list at once.
+  // Ana removes Ben: he is gone from her list at once (the thermostat's own answer, with no third phone in it).
   await remove(page, 'Ben');
   await expect(anasHousehold.members).toHaveText([/^Ana \(this phone\)/]);
 
