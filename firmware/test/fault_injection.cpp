@@ -36,11 +36,13 @@
 // Members (docs/protocol.md "Joining", "The old shared key", "Members") join, rejoin under the old
 // shared key, are removed and invite, the old shared key closes, and the members blob is damaged or
 // unreadable between steps and reboots: a removed member never gets anything but ERROR not_member
-// and changes nothing, a closed old shared key never opens again, the stored members are only ever
-// the ones in force, and there are never more than 8.
+// and changes nothing, a closed old shared key never opens again, closing it leaves no place,
+// presence or OwnTracks secret (in force or stored) to a phone that never joined, the stored
+// members are only ever the ones in force, and there are never more than 8.
 // Prints "unsafe states: U of N steps" and fails when U > 0.
 // Usage: fault_injection [sequences] [steps] [seed]; TRACE=<sequence> prints
 // that sequence step by step on stderr.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -646,7 +648,7 @@ int main(int argc, char** argv) {
   uint64_t held_by[int(SetpointSource::manual) + 1] = {};
   uint64_t scenario_steps[kScenarios] = {}, scenario_unsafe[kScenarios] = {};
   uint64_t history_pages = 0, history_slots = 0, history_refused = 0, history_damaged = 0;
-  uint64_t members_joined = 0, members_removed = 0, members_refused = 0, old_links_closed = 0;
+  uint64_t members_joined = 0, members_removed = 0, members_refused = 0, old_links_closed = 0, old_link_closings = 0;
   std::string first_problem;
 
   for (int s = 0; s < sequences; ++s) {
@@ -937,6 +939,32 @@ int main(int argc, char** argv) {
           w.violations.push_back("the stored members are not the ones in force");
         }
       }
+      // Closing the old shared key forgets the phones that never joined: no session or presence
+      // of an ID that is not a member, no OwnTracks registration of one, in force or stored.
+      if (kind == 26 && same_identity && members_before.old_link_open && !members_now.old_link_open) {
+        ++old_link_closings;
+        const auto member = [&](const char* id) {
+          return std::find(members_now.ids.begin(), members_now.ids.end(), id) != members_now.ids.end();
+        };
+        for (const Peer& peer : rig.core->peers()) {
+          if (peer.used && !member(peer.id)) w.violations.push_back("a phone that never joined kept its place after the old shared key closed");
+        }
+        for (const OwntracksMember& registration : rig.core->owntracks()) {
+          if (registration.used && !member(registration.id)) {
+            w.violations.push_back("a phone that never joined kept its OwnTracks secret after the old shared key closed");
+          }
+        }
+        OwntracksMembers stored_registrations;
+        const std::vector<uint8_t>& stored_owntracks = rig.storage.blobs[Blob::owntracks];
+        if (!rig.core->owntracks_unstored() &&
+            decode_owntracks_members(stored_owntracks.data(), stored_owntracks.size(), &stored_registrations) == Error::none) {
+          for (const OwntracksMember& registration : stored_registrations) {
+            if (registration.used && !member(registration.id)) {
+              w.violations.push_back("a phone that never joined kept its OwnTracks secret stored after the old shared key closed");
+            }
+          }
+        }
+      }
       members_before = members_now;
       rig.link.sent.clear();
       // The stored settings are only ever the ones in force: the history's writes go elsewhere.
@@ -978,9 +1006,9 @@ int main(int argc, char** argv) {
          (unsigned long long)history_pages, (unsigned long long)history_slots, (unsigned long long)history_refused,
          (unsigned long long)history_damaged);
   printf("members: %llu joins (new keys), %llu removals, %llu ERROR not_member to removed members, the old shared key "
-         "closed in %llu sequences\n",
+         "closed in %llu sequences (%llu closings checked)\n",
          (unsigned long long)members_joined, (unsigned long long)members_removed, (unsigned long long)members_refused,
-         (unsigned long long)old_links_closed);
+         (unsigned long long)old_links_closed, (unsigned long long)old_link_closings);
   printf("unsafe states: %llu of %llu steps\n", (unsigned long long)unsafe, (unsigned long long)total);
   if (unsafe != 0) printf("first: %s\n", first_problem.c_str());
   // 0 unsafe states proves nothing about the schedule and the overrides unless they ran.

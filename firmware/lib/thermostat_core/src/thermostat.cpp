@@ -309,6 +309,9 @@ void Thermostat::read_owntracks(uint64_t now) {
   owntracks_error_ = owntracks_read_pending_ ? damaged : Error::none;
   // Missing is none; too large or damaged is none, written back.
   owntracks_dirty_ = damaged == Error::too_large || damaged == Error::corrupt;
+  // Read at last after the old shared key closed or a member went: the registrations of IDs that
+  // are not members go.
+  if (owntracks_strangers_pending_ && !owntracks_read_pending_) forget_strangers_owntracks();
   persist_owntracks(now);
   // The apps hear at once when the registrations are, or are no longer, at risk.
   if (owntracks_unstored() != was_unstored) push_pending_ = true;
@@ -396,6 +399,7 @@ Status Thermostat::factory_reset(Millis now) {
   owntracks_.clear();
   // Forgotten on purpose: none is what is stored, whatever the file held.
   owntracks_read_pending_ = false;
+  owntracks_strangers_pending_ = false;
   owntracks_changed(t);
   history_.forget(storage_);
   history_forget_at_ = t;
@@ -1585,7 +1589,7 @@ void Thermostat::handle_members_set(Peer& peer, const cJSON* message, uint64_t n
       remove_member(remove->valuestring, now);
       changed = true;
     }
-    if (remove != nullptr || old_link != nullptr) changed = close_old_link() || changed;
+    if (remove != nullptr || old_link != nullptr) changed = close_old_link(now) || changed;
     if (inviting) invitations_.make(secret, now);
     if (changed) members_changed(now);
     if (members_unstored()) error = "storage";
@@ -1612,18 +1616,34 @@ void Thermostat::remove_member(const char* id, uint64_t now) {
   if (join_.pending && strcmp(join_.transmitter, id) == 0) cancel_join();
   if (Peer* peer = peers_.find(id)) *peer = Peer();
   if (owntracks_.forget(id)) owntracks_changed(now);
+  // Unread, it may hold the member's: forgotten once read (the old shared key is closed by now).
+  if (owntracks_read_pending_) owntracks_strangers_pending_ = true;
   members_.remove(id);
 }
 
-bool Thermostat::close_old_link() {
+bool Thermostat::close_old_link(uint64_t now) {
   if (!members_.old_link_open) return false;
   members_.old_link_open = false;
-  // Nothing more goes out under it: the sessions of the apps on it end.
+  // docs/protocol.md "The old shared key": nothing more goes out under it, and a phone that never
+  // joined is nobody's member: its session and presence end, its OwnTracks secret is forgotten
+  // and so stored, as a removed member's.
   for (Peer& peer : peers_) {
-    if (peer.used && !is_member(peer.id)) peer.session[0] = '\0';
+    if (peer.used && !is_member(peer.id)) peer = Peer();
   }
+  forget_strangers_owntracks();
+  persist_owntracks(now);
   if (join_.pending && !join_.under_invitation) cancel_join();
   return true;
+}
+
+void Thermostat::forget_strangers_owntracks() {
+  // Storage cannot tell what it holds: what it holds is pruned once read.
+  owntracks_strangers_pending_ = owntracks_read_pending_;
+  for (OwntracksMember& registration : owntracks_) {
+    if (registration.used && !is_member(registration.id) && owntracks_.forget(registration.id)) {
+      owntracks_dirty_ = true;
+    }
+  }
 }
 
 // docs/protocol.md "Members storage". Read once the identity is there (the blob names its ID).

@@ -214,8 +214,12 @@ class Thermostat {
   // Forgets the member, its session, presence and OwnTracks registration, and remembers its key
   // for the ERROR not_member (docs/protocol.md "Members").
   void remove_member(const char* id, uint64_t now);
-  // Closes the old shared key for good; the sessions of apps on it end. False: already closed.
-  bool close_old_link();
+  // Closes the old shared key for good; the apps on it lose their sessions, presence and OwnTracks
+  // registrations. False: already closed.
+  bool close_old_link(uint64_t now);
+  // Forgets the OwnTracks registrations of IDs that are not members (the caller stores them);
+  // while storage cannot read them, once it can.
+  void forget_strangers_owntracks();
   // The key what goes to this app is sealed under: its member key, else the old shared key while
   // open, else none.
   const uint8_t* key_for(const char* id) const;
@@ -321,6 +325,9 @@ class Thermostat {
   OwntracksMembers owntracks_;
   bool owntracks_dirty_ = false;  // changed since the last write that succeeded
   bool owntracks_read_pending_ = false;
+  // The old shared key closed, or a member was removed, while the registrations could not be
+  // read: those of IDs that are not members go once read.
+  bool owntracks_strangers_pending_ = false;
   uint64_t owntracks_storage_at_ = 0;  // the last read or write of the registrations
   Status owntracks_error_ = Error::none;
 
