@@ -201,17 +201,52 @@ describe('joining (docs/protocol.md "Joining")', () => {
     expect(lastStatus()).toBe('connected');
   });
 
-  it('tells that the thermostat is full on an ERROR full with the JOIN’s nonce, and sends no START', async () => {
+  it('tells that the thermostat is full on an ERROR full with the JOIN’s nonce, and stops once the START under the invitation goes unanswered', async () => {
     const thermostat = new TestThermostat();
     for (let n = 0; n < 8; n += 1) thermostat.memberKeys.set(`member-${n}`.padEnd(22, 'x'), { key: makeKey(), name: `Phone ${n}` });
-    const { client, broker, memberships, of } = await setUp(thermostat, invitationOf(thermostat));
+    const { client, broker, memberships, of, lastStatus } = await setUp(thermostat, invitationOf(thermostat));
     client.start();
     await pass();
     expect(memberships()).toEqual(['joining', 'full']);
     expect(of('joined')).toEqual([]);
+    client.sendSettings({ target: 22 });
+    await pass(2 * COMMAND_TIMEOUT_MS);
+    // The JOIN, then a START under the invitation tried twice, which no thermostat takes.
+    expect(broker.sentByApp('START')).toHaveLength(3);
+    expect(of('failed')).toEqual([['failed', 'not-member']]);
     await pass(60_000);
-    expect(broker.sentByApp('START')).toHaveLength(1);
+    expect(broker.sentByApp('START')).toHaveLength(3);
+    expect(memberships()).toEqual(['joining', 'full']);
+    expect(lastStatus()).not.toBe('connected');
     expect(thermostat.invitations[0]?.redeemedBy).toBeNull();
+  });
+
+  it('leaves a phone on the old shared key working as before when its JOIN is answered full ("The old shared key")', async () => {
+    const thermostat = new TestThermostat();
+    for (let n = 0; n < 8; n += 1) thermostat.memberKeys.set(`member-${n}`.padEnd(22, 'x'), { key: makeKey(), name: `Phone ${n}` });
+    const { client, memberships, of, lastStatus, sentTypes } = await setUp(thermostat, thermostat.key, { verified: true });
+    client.start();
+    await pass();
+    expect(sentTypes()).toEqual(['JOIN', 'START']);
+    expect(memberships()).toEqual(['joining', 'full', 'old_link']);
+    expect(lastStatus()).toBe('connected');
+    client.sendSettings({ target: 22 });
+    await pass(60_000);
+    expect(thermostat.settings.target).toBe(22);
+    expect(of('failed')).toEqual([]);
+    expect(of('joined')).toEqual([]);
+  });
+
+  it('sends a JOIN the broker dropped as rate_limited again after the backoff, not counting it unanswered', async () => {
+    const thermostat = new TestThermostat();
+    const { client, broker, memberships, lastStatus, sentTypes } = await setUp(thermostat, invitationOf(thermostat));
+    // Its first START packets go through the thermostat's budget for strangers, spent for now ("Limits").
+    broker.busyFor.set('START', 2);
+    client.start();
+    await pass(3000);
+    expect(sentTypes()).toEqual(['JOIN', 'START']);
+    expect(memberships()).toEqual(['joining', 'member']);
+    expect(lastStatus()).toBe('connected');
   });
 });
 
@@ -241,10 +276,14 @@ describe('removed (docs/protocol.md "Members")', () => {
 
     const sent = broker.latest.sent.length;
     await pass(10 * 60_000);
+    // A SET after the refusal fails at once: it would wait for nothing.
     client.sendSettings({ target: 24 });
+    expect(of('failed')).toEqual([
+      ['failed', 'not-member'],
+      ['failed', 'not-member'],
+    ]);
     await pass(60_000);
     expect(broker.latest.sent.length).toBe(sent);
-    expect(of('failed')).toEqual([['failed', 'not-member']]);
   });
 
   it('does not take a not_member sealed under another key', async () => {
@@ -369,6 +408,19 @@ describe('MEMBERS_set and MEMBERS (docs/protocol.md "Members")', () => {
     expect(of('members-failed')).toEqual([]);
   });
 
+  it('does not send a MEMBERS_set again in a new session that no stale_session asked for: it says no_answer', async () => {
+    const { thermostat, client, of } = await joinedApp();
+    thermostat.dropNext = 1;
+    client.inviteMember();
+    await pass(1000);
+    // The thermostat learns names only from START: a rename begins a new session.
+    client.setMemberName('Ana’s other phone');
+    await pass(COMMAND_TIMEOUT_MS);
+    expect(thermostat.received.filter((m) => m.type === 'MEMBERS_set')).toHaveLength(1);
+    expect(thermostat.invitations).toHaveLength(1);
+    expect(of('members-failed')).toEqual([['members-failed', 'no_answer']]);
+  });
+
   it('says no_answer when no MEMBERS comes within 5 s, and takes no MEMBERS out of turn', async () => {
     const { thermostat, client, identity, broker, of } = await joinedApp();
     thermostat.dropNext = 1;
@@ -449,5 +501,39 @@ describe('the presence courier joins as the selected thermostat does', () => {
     await pass(60_000);
     expect(sentToAttic()).toBe(4);
     expect(memberships.filter(([id]) => id === hall.id).map(([, membership]) => membership)).toEqual(['joining', 'member']);
+  });
+
+  it('sends a peer’s JOIN that the broker dropped as rate_limited again after the backoff', async () => {
+    const selected = new TestThermostat();
+    const hall = new TestThermostat();
+    const broker = fakeBroker(selected);
+    broker.others.set(hall.id, { thermostat: hall, online: true });
+    broker.startsBusyFor.set(hall.id, 2);
+    const identity = await makeLogonKeys();
+    const memberships: Membership[] = [];
+    const client = new ConnectionClient({
+      url: 'ws://broker.test/ws',
+      identity,
+      memberName: 'Ana’s phone',
+      thermostat: { id: selected.id, key: selected.key, joined: true, verified: true },
+      presencePeers: [{ id: hall.id, key: fromBase64url(hall.invite()) ?? makeKey(), joined: false, verified: false }],
+      socketFactory: broker.factory,
+      random: () => 0.5,
+      events: {
+        status: () => undefined,
+        state: () => undefined,
+        pendingSettings: () => undefined,
+        commandFailed: () => undefined,
+        membership: (id, membership) => {
+          if (id === hall.id && membership !== null) memberships.push(membership);
+        },
+      },
+    });
+    client.start();
+    await pass();
+    client.sendPresence({ home: false, distance: 900 });
+    await pass(3000);
+    expect(hall.received.map((m) => m.type)).toEqual(['JOIN', 'START', 'HOME_set']);
+    expect(memberships).toEqual(['joining', 'member']);
   });
 });

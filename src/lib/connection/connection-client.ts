@@ -143,6 +143,11 @@ export class ConnectionClient {
   private pendingSettings: SetFields | null = null;
   /** What the members card asked of the selected thermostat that its MEMBERS has not answered yet. */
   private pendingMembers: MembersSetFields | null = null;
+  /**
+   * The session the pending MEMBERS_set went out in; null while it waits for one. Unlike a SET it is not sent again in a
+   * new session, only after a stale_session for it (docs/protocol.md "Members"): a second could make a second invitation.
+   */
+  private membersSentIn: string | null = null;
   private membersTimer: Timer | undefined;
   private pendingPresence: Presence | null = null;
   /** The presence this phone last decided: a thermostat selected later hears it with its first session. */
@@ -336,6 +341,11 @@ export class ConnectionClient {
 
   /** Sends a SET now; fields not yet confirmed by a STATE stay pending and are repeated if needed. */
   sendSettings(settings: SetFields): void {
+    // A thermostat that refused this phone hears nothing more until the person retries: the SET fails now, not never.
+    if ((this.thermostat?.link.refusal ?? null) !== null) {
+      this.events.commandFailed('not-member');
+      return;
+    }
     this.pendingSettings = withSet(this.pendingSettings, settings);
     this.events.pendingSettings(this.pendingSettings);
     this.commandRetried = false;
@@ -370,23 +380,24 @@ export class ConnectionClient {
 
   /**
    * A MEMBERS_set in the current session, or in the next one if there is none (as a SET); one not yet answered takes
-   * the new fields in, so a new session repeats them all after a stale_session. Its MEMBERS, or 'no_answer', settles it.
+   * the new fields in, so a new session repeats them all after a stale_session (what went out already is not sent again
+   * before that). Its MEMBERS, or 'no_answer' 5 s after it went out, settles it.
    */
   private sendMembersSet(fields: MembersSetFields): void {
     const thermostat = this.thermostat;
     if (thermostat === null) return;
+    const alreadyOut = this.membersSentIn !== null;
     this.pendingMembers = { ...this.pendingMembers, ...fields };
     this.events.membersRequested?.(thermostat.id);
     if (thermostat.link.refusal !== null) {
       this.failMembers();
       return;
     }
-    this.deliverMembersSet();
+    this.deliverMembersSet(alreadyOut ? fields : this.pendingMembers);
   }
 
-  private deliverMembersSet(): void {
+  private deliverMembersSet(fields: MembersSetFields | null = this.pendingMembers): void {
     const thermostat = this.thermostat;
-    const fields = this.pendingMembers;
     if (thermostat === null || fields === null) return;
     // Only members send MEMBERS_set ("Members"): in a session on the old shared key it would be dropped unanswered.
     if (!thermostat.link.joined && this.guard.currentSession !== null) {
@@ -399,6 +410,7 @@ export class ConnectionClient {
       return;
     }
     if (!this.send(thermostat.link.messagePacket(membersSetMessage(position.session, position.seq, fields)))) return;
+    this.membersSentIn = position.session;
     this.armRefresh();
     clearTimeout(this.membersTimer);
     this.membersTimer = setTimeout(() => this.failMembers(), this.commandTimeoutMs);
@@ -412,6 +424,7 @@ export class ConnectionClient {
     if (this.guard.check({ session: members.session, seq: members.seq }) !== 'current-session') return;
     clearTimeout(this.membersTimer);
     this.pendingMembers = null;
+    this.membersSentIn = null;
     this.events.members?.(thermostat.id, members, this.now());
     if (!members.members.some((member) => member.id === this.identity.id)) thermostat.link.removed();
   }
@@ -419,6 +432,7 @@ export class ConnectionClient {
   /** What the members card asked is not coming: it says so instead of waiting on. */
   private failMembers(): void {
     clearTimeout(this.membersTimer);
+    this.membersSentIn = null;
     if (this.pendingMembers === null || this.thermostat === null) return;
     this.pendingMembers = null;
     this.events.membersFailed?.(this.thermostat.id, 'no_answer');
@@ -698,7 +712,12 @@ export class ConnectionClient {
   }
 
   private handleStaleSession(): void {
-    // The thermostat lost our session (a reboot, say): START again; pending commands follow the new session.
+    // The thermostat lost our session (a reboot, say): START again; pending commands follow the new session, a
+    // MEMBERS_set sent in the lost one too ("Members"), with its 5 s counted again from then.
+    if (this.membersSentIn !== null && this.membersSentIn === this.guard.currentSession) {
+      this.membersSentIn = null;
+      clearTimeout(this.membersTimer);
+    }
     this.startAfresh(true);
   }
 
@@ -743,7 +762,9 @@ export class ConnectionClient {
     const delay = Math.min(THERMOSTAT_RETRY_MAX_MS, backoffDelay(this.busyRetries, this.random));
     this.busyRetries += 1;
     if (ref === 'START') {
-      // Not an unanswered START: it never reached the thermostat, so it uses up none of the START's attempts.
+      // Not an unanswered START: it never reached the thermostat, so it uses up none of the START's attempts; a JOIN
+      // (sent as a START packet) goes again as the same send, at sendStart.
+      this.thermostat?.link.busy();
       clearTimeout(this.startTimer);
       this.busyTimer = setTimeout(() => this.sendStart(), delay);
       return;
@@ -866,7 +887,8 @@ export class ConnectionClient {
     if (this.pendingSettings !== null) this.sendCommand({ type: 'SET', ...this.pendingSettings });
     if (this.pendingPresence !== null) this.sendCommand({ type: 'HOME_set', ...this.pendingPresence });
     if (this.owntracksPending()) this.sendOwntracks();
-    this.deliverMembersSet();
+    // A MEMBERS_set out already waits for its answer, or its 5 s, and is not sent again ("Members").
+    if (this.membersSentIn === null) this.deliverMembersSet();
   }
 
   private dropPending(): void {

@@ -65,9 +65,14 @@ type JoinStep =
   | { step: 'none' }
   | { step: 'making-keys'; run: number }
   | { step: 'awaiting-answer'; run: number; keys: JoinKeyPair; nonce: string; sends: number; timer: Timer }
+  /** The broker dropped the JOIN (`rate_limited`, docs/protocol.md "Limits"): it goes again, as the same send, at the next session start. */
+  | { step: 'dropped'; run: number; keys: JoinKeyPair; sends: number }
   | { step: 'working-out'; run: number; keys: JoinKeyPair; nonce: string; sends: number }
-  /** Neither JOIN was answered: a START under the same secret, which a thermostat from before member keys takes. */
-  | { step: 'falling-back'; unansweredStarts: number }
+  /**
+   * Neither JOIN was answered, or the household is full: a START under the same secret, which a thermostat from before
+   * member keys takes, and the old shared key too ("The old shared key"); `refusal` is what it means if not answered.
+   */
+  | { step: 'falling-back'; unansweredStarts: number; refusal: Refusal }
   | { step: 'refused'; refusal: Refusal };
 
 /**
@@ -77,7 +82,9 @@ type JoinStep =
  * once after 5 s; a WELCOME with its nonce gives the member key (ECDH, then deriveMemberKey), which is stored before the
  * START under it. No WELCOME: a START under the same secret (the old shared key on a thermostat that does not join, or
  * does not yet); no answer to that either: the invitation was not taken. ERROR `full` answers a JOIN when 8 members are
- * there; ERROR `not_member` anything sealed under the key of a removed member ("Members").
+ * there: the START under the same secret follows too, which the old shared key takes ("The old shared key"), and only
+ * when that goes unanswered is the phone refused. ERROR `not_member` answers anything sealed under the key of a removed
+ * member ("Members"). A JOIN the broker dropped (`busy`) goes again after the backoff without counting as unanswered.
  */
 export class MemberLink {
   readonly id: ClientId;
@@ -118,6 +125,9 @@ export class MemberLink {
       case 'due':
         this.startJoin();
         return false;
+      case 'dropped':
+        this.sendJoin(this.join.run, this.join.keys, this.join.sends);
+        return false;
       default:
         return false;
     }
@@ -140,13 +150,26 @@ export class MemberLink {
     if (this.join.step !== 'falling-back') return false;
     this.join.unansweredStarts += 1;
     if (this.join.unansweredStarts < START_SENDS) return false;
+    const { refusal } = this.join;
     if (!verified) {
-      this.refuse('invitation_refused');
+      this.refuse(refusal);
       return true;
     }
     this.join = { step: 'none' };
-    this.report('invitation_refused');
+    this.report(refusal);
     return false;
+  }
+
+  /**
+   * The broker dropped a START packet of ours to this thermostat (`rate_limited`, docs/protocol.md "Limits"): a JOIN
+   * out was never heard, so its wait ends without counting it unanswered, and the next `beginSession` (after the
+   * backoff) sends it again as the same send.
+   */
+  busy(): void {
+    if (this.join.step !== 'awaiting-answer') return;
+    clearTimeout(this.join.timer);
+    const { run, keys, sends } = this.join;
+    this.join = { step: 'dropped', run, keys, sends };
   }
 
   /** The person asked to try again: a refusal is forgotten too. */
@@ -244,8 +267,8 @@ export class MemberLink {
     else this.fallBack();
   }
 
-  private fallBack(): void {
-    this.join = { step: 'falling-back', unansweredStarts: 0 };
+  private fallBack(refusal: Refusal = 'invitation_refused'): void {
+    this.join = { step: 'falling-back', unansweredStarts: 0, refusal };
     this.options.events.ready();
   }
 
@@ -255,7 +278,10 @@ export class MemberLink {
     if (join.step !== 'awaiting-answer' || !answersJoin(answer, join.nonce)) return;
     clearTimeout(join.timer);
     if (answer.type === 'ERROR') {
-      this.refuse('full');
+      // "The old shared key": a JOIN under it answered `full` leaves the phone on it, working as before; under an
+      // invitation the START goes unanswered, and only then is the phone refused.
+      this.report('full');
+      this.fallBack('full');
       return;
     }
     const thermostatPoint = answer.type === 'WELCOME' ? fromBase64url(answer.public_key) : null;

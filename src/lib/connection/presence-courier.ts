@@ -228,6 +228,8 @@ export class PresenceCourier {
     const peer = this.peers.get(receiver);
     if (peer === undefined || (code !== 'receiver_offline' && code !== 'rate_limited')) return;
     peer.startInFlight = false;
+    // A JOIN the broker dropped goes again after the backoff (deliver, then sendStart) without counting as unanswered.
+    if (code === 'rate_limited') peer.link.busy();
     if (code === 'receiver_offline') {
       peer.guard.forget();
       // A JOIN under way is begun again once the thermostat is back.

@@ -81,6 +81,8 @@ export class FakeBroker {
   thermostatOnline = true;
   /** Frames of each type to the thermostat that the broker drops with `rate_limited`, as when it takes no more from the app. */
   readonly busyFor = new Map<PacketType, number>();
+  /** START packets to each of the `others` (by ID) that the broker drops with `rate_limited`. */
+  readonly startsBusyFor = new Map<string, number>();
   private readonly logonWaiters: (() => void)[] = [];
   /** More thermostats of the household, each online unless its `online` flag here says otherwise. */
   readonly others = new Map<string, { thermostat: TestThermostat; online: boolean }>();
@@ -162,7 +164,11 @@ export class FakeBroker {
         const deliver = (replies: RoutedPacket[]) => replies.forEach((reply) => socket.deliver(reply));
         const other = this.others.get(packet.receiver);
         if (other !== undefined) {
-          if (other.online) other.thermostat.handle(packet, deliver).forEach((reply) => socket.deliver(reply));
+          const busyStarts = packet.packet_type === 'START' ? (this.startsBusyFor.get(packet.receiver) ?? 0) : 0;
+          if (other.online && busyStarts > 0) {
+            this.startsBusyFor.set(packet.receiver, busyStarts - 1);
+            socket.deliver(errorPacket('rate_limited', 'the receiver takes no more from you for now; packet dropped', { ref: 'START', receiver: packet.receiver }));
+          } else if (other.online) other.thermostat.handle(packet, deliver).forEach((reply) => socket.deliver(reply));
           else socket.deliver(errorPacket('receiver_offline', 'receiver is not logged on', { ref: packet.packet_type, receiver: packet.receiver }));
           return;
         }
