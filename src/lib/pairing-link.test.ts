@@ -95,6 +95,18 @@ describe('knownPairing', () => {
     expect(knownPairing([held], { id: ID, key: KEY })).toEqual({ kind: 'same-key', thermostat: held });
     expect(knownPairing([held], { id: ID, key: otherKey })).toEqual({ kind: 'other-key', thermostat: held });
   });
+
+  it('keeps a member key: a joined record is a member unless this phone is known to be removed', () => {
+    const joined = { id: ID, key: KEY, name: 'Hall', joined: true };
+    const invitation = `${KEY.slice(0, -2)}AA`;
+    expect(knownPairing([joined], { id: ID, key: invitation })).toEqual({ kind: 'member', thermostat: joined });
+    expect(knownPairing([joined], { id: ID, key: invitation }, { [ID]: 'member' })).toEqual({ kind: 'member', thermostat: joined });
+    expect(knownPairing([joined], { id: ID, key: invitation }, { [ID]: 'invitation_refused' })).toEqual({ kind: 'member', thermostat: joined });
+    // Removed: the new invitation is the only way back, so it replaces the dead key.
+    expect(knownPairing([joined], { id: ID, key: invitation }, { [ID]: 'removed' })).toEqual({ kind: 'other-key', thermostat: joined });
+    const notJoined = { ...joined, joined: false };
+    expect(knownPairing([notJoined], { id: ID, key: invitation }, { [ID]: 'old_link' })).toEqual({ kind: 'other-key', thermostat: notJoined });
+  });
 });
 
 it('appUrl is the page address without query or fragment', () => {

@@ -1,4 +1,5 @@
-import { isClientId, type Result, fail, ok } from '@protocol';
+import { isClientId, type ClientId, type Result, fail, ok } from '@protocol';
+import type { Membership } from '@/lib/connection/connection-status';
 import { isThermostatKey, MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
 
 export type PairingLinkError = 'empty' | 'no_pairing' | 'bad_shape' | 'bad_id' | 'bad_key';
@@ -72,17 +73,33 @@ export type KnownPairing =
   | { kind: 'new' }
   /** Held with this very key: pairing again changes nothing but, if one is typed, the name. */
   | { kind: 'same-key'; thermostat: PairedThermostat }
-  /** Held with another key: pairing replaces it, which the person must choose. */
+  /**
+   * This phone is a member with a key of its own, not known to be removed: the code (an invitation) is not needed, and
+   * is not used, so it stays good for the person it was for; nothing changes but, if one is typed, the name.
+   */
+  | { kind: 'member'; thermostat: PairedThermostat }
+  /** Held with another key (an invitation or old shared key not yet redeemed, or this phone was removed): pairing replaces it, which the person must choose. */
   | { kind: 'other-key'; thermostat: PairedThermostat };
 
-export function knownPairing(known: readonly PairedThermostat[], code: PairingCode): KnownPairing {
+/** `membershipOf`: where this phone stands with each thermostat, as the connection last learned it (the store's). */
+export function knownPairing(
+  known: readonly PairedThermostat[],
+  code: PairingCode,
+  membershipOf: Readonly<Record<ClientId, Membership>> = {},
+): KnownPairing {
   const thermostat = known.find((t) => t.id === code.id);
   if (thermostat === undefined) return { kind: 'new' };
+  // Replacing a member key with an invitation would leave this phone locked out once that invitation fails.
+  if (thermostat.joined && membershipOf[thermostat.id] !== 'removed') return { kind: 'member', thermostat };
   return thermostat.key === code.key ? { kind: 'same-key', thermostat } : { kind: 'other-key', thermostat };
 }
 
 /** The choice "Add thermostat" and "Set up a new thermostat" both give for a thermostat the app already holds. */
 export const ALREADY_IN_APP = 'This thermostat is already in the app; adding it again updates its key.';
+
+/** What "Add thermostat" and "Set up a new thermostat" both say when this phone is a member already (KnownPairing 'member'). */
+export const memberAlreadyWords = (name: string) =>
+  `This phone is a member of ${name} already, with a key of its own: it needs no invitation. This one is not used, so it still works for the person it was meant for.`;
 
 export type DeviceLinkError = PairingLinkError | 'too_long' | 'not_a_link' | 'other_site';
 

@@ -22,12 +22,42 @@ describe('pairing dialog', () => {
     expect(onClose).toHaveBeenCalledTimes(1);
   });
 
-  it('warns that an invitation opened on a phone that is a member already is used up here', () => {
+  it('keeps the key of a phone that is a member already: the invitation is not used, only a typed name changes', async () => {
     appStore.getState().addThermostat({ ...LIVING, key: MEMBER_KEY, joined: true });
-    render(<PairingDialog fromLink={`#pair=${LIVING.id}.${INVITATION}`} onClose={() => undefined} />);
+    appStore.getState().setMembership(LIVING.id, 'member');
+    const onClose = vi.fn();
+    render(<PairingDialog fromLink={`#pair=${LIVING.id}.${INVITATION}`} onClose={onClose} />);
     expect(within(dialog()).getByRole('note')).toHaveTextContent(
-      'This phone is a member of Living room already. An invitation works only once: if it was meant for someone else, cancel and pass the link on to them instead.',
+      'This phone is a member of Living room already, with a key of its own: it needs no invitation. This one is not used, so it still works for the person it was meant for.',
     );
+    const name = within(dialog()).getByRole('textbox', { name: 'Thermostat name' });
+    expect(name).toHaveValue('Living room');
+    await userEvent.clear(name);
+    await userEvent.type(name, 'Lounge');
+    await userEvent.click(within(dialog()).getByRole('button', { name: 'Add' }));
+    expect(appStore.getState().thermostats).toEqual([{ id: LIVING.id, key: MEMBER_KEY, name: 'Lounge', joined: true }]);
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('says a code typed by hand for a thermostat this phone is a member of is not used', async () => {
+    appStore.getState().addThermostat({ ...LIVING, key: MEMBER_KEY, joined: true });
+    const onClose = vi.fn();
+    render(<PairingDialog onClose={onClose} />);
+    await userEvent.type(within(dialog()).getByRole('textbox', { name: 'Pairing link' }), `#pair=${LIVING.id}.${INVITATION}`);
+    await userEvent.click(within(dialog()).getByRole('button', { name: 'Add' }));
+    expect(within(dialog()).getByRole('note')).toHaveTextContent('This phone is a member of Living room already');
+    expect(appStore.getState().thermostats).toEqual([{ id: LIVING.id, key: MEMBER_KEY, name: 'Living room', joined: true }]);
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('does not warn a removed phone off its own new invitation, which replaces the key it lost', async () => {
+    appStore.getState().addThermostat({ ...LIVING, key: MEMBER_KEY, joined: true });
+    appStore.getState().setMembership(LIVING.id, 'removed');
+    render(<PairingDialog fromLink={`#pair=${LIVING.id}.${INVITATION}`} onClose={() => undefined} />);
+    expect(dialog()).toHaveTextContent('This thermostat is already in the app; adding it again updates its key.');
+    expect(within(dialog()).queryByRole('note')).toBeNull();
+    await userEvent.click(within(dialog()).getByRole('button', { name: 'Add' }));
+    expect(appStore.getState().thermostats).toEqual([{ id: LIVING.id, key: INVITATION, name: 'Living room', joined: false }]);
   });
 
   it('does not warn about a thermostat this phone has not joined yet', () => {

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { MAX_NAME_LENGTH } from '@/lib/thermostats';
 import { Dialog } from '@/components/dialog';
-import { ALREADY_IN_APP, DEFAULT_THERMOSTAT_NAME, knownPairing, pairedThermostat, parsePairingLink } from '@/lib/pairing-link';
+import { ALREADY_IN_APP, DEFAULT_THERMOSTAT_NAME, knownPairing, memberAlreadyWords, pairedThermostat, parsePairingLink } from '@/lib/pairing-link';
+import type { PairedThermostat } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
 
 interface PairingDialogProps {
@@ -14,10 +15,16 @@ interface PairingDialogProps {
 
 export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps) {
   const addThermostat = useAppStore((s) => s.addThermostat);
+  const renameThermostat = useAppStore((s) => s.renameThermostat);
   const known = useAppStore((s) => s.thermostats);
+  const membershipOf = useAppStore((s) => s.membershipOf);
   const [fromLinkResult] = useState(() => (fromLink === undefined ? null : parsePairingLink(fromLink)));
   const linked = fromLinkResult?.ok === true ? fromLinkResult.value : null;
-  const [name, setName] = useState(DEFAULT_THERMOSTAT_NAME);
+  const knownAs = linked === null ? null : knownPairing(known, linked, membershipOf);
+  // A thermostat the app holds keeps its name unless another is typed.
+  const [name, setName] = useState(() => (knownAs === null || knownAs.kind === 'new' ? DEFAULT_THERMOSTAT_NAME : knownAs.thermostat.name));
+  /** A code typed by hand turned out to be for a thermostat this phone is a member of: said, and not used. */
+  const [typedForMember, setTypedForMember] = useState<PairedThermostat | null>(null);
   // A bad link stays in the field, with the reason beside it, so the person can see and fix it.
   const [link, setLink] = useState(fromLinkResult?.ok === false ? (fromLink ?? '') : '');
   const [id, setId] = useState('');
@@ -36,29 +43,35 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
       }
       code = parsed.value;
     }
-    addThermostat(pairedThermostat(code, name));
+    const pairing = knownPairing(known, code, membershipOf);
+    if (pairing.kind === 'member') {
+      // Its member key is kept: the invitation is not needed, and left good for the person it was meant for.
+      if (linked === null) {
+        setError(null);
+        setTypedForMember(pairing.thermostat);
+        return;
+      }
+      const { name: named } = pairedThermostat(code, name, pairing.thermostat);
+      if (named !== pairing.thermostat.name) renameThermostat(pairing.thermostat.id, named);
+      onClose();
+      return;
+    }
+    addThermostat(pairedThermostat(code, name, pairing.kind === 'new' ? undefined : pairing.thermostat));
     onClose();
   };
 
-  const knownAs = linked === null ? null : knownPairing(known, linked);
-  const already = knownAs !== null && knownAs.kind !== 'new';
-  // An invitation opened on a phone that is a member already would be used up here, not by the person it was for.
-  const memberAlready = knownAs?.kind === 'other-key' && knownAs.thermostat.joined;
+  const already = knownAs?.kind === 'same-key' || knownAs?.kind === 'other-key';
+  // A removed phone's record is 'other-key': the invitation is its way back, and nothing warns it off.
+  const memberOf = knownAs?.kind === 'member' ? knownAs.thermostat : typedForMember;
   return (
     <Dialog title="Add thermostat" onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate>
         {linked !== null ? (
           <>
             <p>
-              {already ? ALREADY_IN_APP : 'Add this thermostat to the app?'}{' '}
+              {already ? ALREADY_IN_APP : knownAs?.kind === 'member' ? 'This thermostat is already in the app.' : 'Add this thermostat to the app?'}{' '}
               <span className="muted small">ID {linked.id}</span>
             </p>
-            {memberAlready ? (
-              <p role="note" className="banner banner-warn">
-                This phone is a member of {knownAs.thermostat.name} already. An invitation works only once: if it was meant
-                for someone else, cancel and pass the link on to them instead.
-              </p>
-            ) : null}
           </>
         ) : (
           <>
@@ -102,6 +115,11 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
           <span>Thermostat name</span>
           <input type="text" maxLength={MAX_NAME_LENGTH} value={name} onChange={(event) => setName(event.target.value)} />
         </label>
+        {memberOf === null ? null : (
+          <p role="note" className="banner banner-warn">
+            {memberAlreadyWords(memberOf.name)}
+          </p>
+        )}
         {error === null ? null : (
           <p role="alert" className="banner banner-danger">
             {error}

@@ -154,6 +154,20 @@ describe('SetupDialog', () => {
     expect(appStore.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
   });
 
+  it('keeps the key of a thermostat this phone is a member of, and says the new invitation was not used', async () => {
+    const user = userEvent.setup();
+    const memberKey = `${KEY.slice(0, -2)}AA`;
+    appStore.getState().addThermostat({ id: ID, key: memberKey, name: 'Hall', joined: true });
+    const port = new FakeThermostatPort({ link: `${location.origin}/#pair=${ID}.${KEY}`, provisioned: true });
+    render(<SetupDialog serial={fakeSerial(port)} timeouts={FAST} onClose={() => undefined} />);
+    await user.click(screen.getByRole('checkbox', { name: GO_ON_ANYWAY }));
+    await user.click(screen.getByRole('button', { name: 'Connect' }));
+    await user.click(await screen.findByRole('button', { name: 'Add it as it is' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Hall is set up and paired with this app.');
+    expect(screen.getByText(/^This phone is a member of Hall already, with a key of its own: it needs no invitation\. This one is not used/)).toBeVisible();
+    expect(appStore.getState().thermostats).toEqual([{ id: ID, key: memberKey, name: 'Hall', joined: true }]);
+  });
+
   it('takes the name of a hidden network', async () => {
     const user = userEvent.setup();
     const port = thermostatOnCable();

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Dialog } from '@/components/dialog';
 import { brokerUrlOf } from '@/lib/broker-url';
-import { ALREADY_IN_APP, appUrl, DEFAULT_THERMOSTAT_NAME } from '@/lib/pairing-link';
+import { ALREADY_IN_APP, appUrl, DEFAULT_THERMOSTAT_NAME, memberAlreadyWords } from '@/lib/pairing-link';
 import type { DeviceInfo, SetupState, WifiNetwork } from '@/lib/setup/setup-machine';
 import { MAX_NAME_LENGTH } from '@/lib/thermostats';
 import { appStore, useAppStore } from '@/stores/app-store';
@@ -81,7 +81,7 @@ export function SetupDialog({ onClose, serial = webSerial(), timeouts, secureCon
         ) : setup.step === 'choosing-port' || setup.step === 'configuring' || setup.step === 'detecting' ? (
           <Progress setup={setup} />
         ) : setup.step === 'paired' ? (
-          <PairedStep name={setup.name} onClose={onClose} />
+          <PairedStep name={setup.name} alreadyMember={setup.alreadyMember === true} onClose={onClose} />
         ) : setup.step === 'already-paired' ? (
           <AlreadyPairedStep name={setup.name} onReplace={replaceKey} onClose={onClose} />
         ) : (
@@ -376,10 +376,11 @@ function NetworkStep({ setup, actions }: { setup: NetworkSetupState; actions: Ne
   );
 }
 
-function PairedStep({ name, onClose }: { name: string; onClose: () => void }) {
+function PairedStep({ name, alreadyMember, onClose }: { name: string; alreadyMember: boolean; onClose: () => void }) {
   return (
     <div className="form">
       <p role="status">{name} is set up and paired with this app.</p>
+      {alreadyMember ? <p>{memberAlreadyWords(name)}</p> : null}
       <p className="muted small">
         You can unplug the USB cable: the thermostat keeps its Wi-Fi and server. Share its pairing link with the household from Settings.
       </p>

@@ -285,6 +285,36 @@ describe('SetupSession', () => {
     expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
   });
 
+  it('keeps the member key of a thermostat this phone joined: the new invitation is not used, only a typed name changes', async () => {
+    const memberKey = `${KEY.slice(0, -2)}AA`;
+    const { store, port, session, setup } = setUp();
+    store.getState().addThermostat({ id: ID, key: memberKey, name: 'Hall', joined: true });
+    await session.connect();
+    await session.join('Hearth Lab', 'correct horse', '');
+    expect(setup()).toEqual({ step: 'paired', thermostatId: ID, name: 'Hall', alreadyMember: true });
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: memberKey, name: 'Hall', joined: true }]);
+    expect(port.closed).toBe(true);
+
+    const again = setUp({ provisioned: true });
+    again.store.getState().addThermostat({ id: ID, key: memberKey, name: 'Hall', joined: true });
+    await again.session.connect();
+    await again.session.addAsItIs('Landing');
+    expect(again.setup()).toEqual({ step: 'paired', thermostatId: ID, name: 'Landing', alreadyMember: true });
+    expect(again.store.getState().thermostats).toEqual([{ id: ID, key: memberKey, name: 'Landing', joined: true }]);
+  });
+
+  it('replaces the member key of a thermostat that removed this phone once the person says so', async () => {
+    const memberKey = `${KEY.slice(0, -2)}AA`;
+    const { store, session, setup } = setUp();
+    store.getState().addThermostat({ id: ID, key: memberKey, name: 'Hall', joined: true });
+    store.getState().setMembership(ID, 'removed');
+    await session.connect();
+    await session.join('Hearth Lab', 'correct horse', '');
+    expect(setup()).toEqual({ step: 'already-paired', thermostatId: ID, name: 'Hall' });
+    await session.replaceKey();
+    expect(store.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
+  });
+
   it('ends with a plain message, the port closed, when something unexpected throws', async () => {
     const real = new FakeThermostatPort({ networks: NETWORKS, link: LINK });
     let broken = true;

@@ -364,7 +364,15 @@ export class SetupSession {
       await this.fail(parsed.message);
       return;
     }
-    const known = knownPairing(this.options.store.getState().thermostats, parsed.value);
+    const { thermostats, membershipOf } = this.options.store.getState();
+    const known = knownPairing(thermostats, parsed.value, membershipOf);
+    if (known.kind === 'member') {
+      // Its key is kept: the new invitation the thermostat made is not used, and stays good for whoever gets it.
+      const { name: named } = pairedThermostat(parsed.value, name, known.thermostat);
+      if (named !== known.thermostat.name) this.options.store.getState().renameThermostat(known.thermostat.id, named);
+      await this.finish({ type: 'paired', thermostatId: known.thermostat.id, name: named, alreadyMember: true });
+      return;
+    }
     if (known.kind === 'other-key') {
       // The port is no longer needed; the person's answer is.
       this.pending = { code: parsed.value, name };
@@ -376,7 +384,8 @@ export class SetupSession {
   }
 
   private async add(code: PairingCode, name: string): Promise<void> {
-    const known = knownPairing(this.options.store.getState().thermostats, code);
+    const { thermostats, membershipOf } = this.options.store.getState();
+    const known = knownPairing(thermostats, code, membershipOf);
     const thermostat = pairedThermostat(code, name, known.kind === 'new' ? undefined : known.thermostat);
     this.options.store.getState().addThermostat(thermostat);
     await this.finish({ type: 'paired', thermostatId: thermostat.id, name: thermostat.name });

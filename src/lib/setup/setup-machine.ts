@@ -37,7 +37,8 @@ export type SetupState =
    * or the link is not what it claims): nothing is replaced until the person says so.
    */
   | { step: 'already-paired'; thermostatId: string; name: string }
-  | { step: 'paired'; thermostatId: string; name: string };
+  /** `alreadyMember`: this phone was a member already, so its key was kept and the thermostat's new invitation left unused. */
+  | { step: 'paired'; thermostatId: string; name: string; alreadyMember?: true };
 
 export type SetupEvent =
   | { type: 'connect' }
@@ -51,7 +52,7 @@ export type SetupEvent =
   | { type: 'joined' }
   | { type: 'join-failed'; problem: string }
   | { type: 'already-paired'; thermostatId: string; name: string }
-  | { type: 'paired'; thermostatId: string; name: string }
+  | { type: 'paired'; thermostatId: string; name: string; alreadyMember?: true }
   /** The serial session ended (unplugged, no answer, a refused line, a bad link): back to the start. */
   | { type: 'failed'; problem: string }
   | { type: 'reset' };
@@ -95,7 +96,7 @@ export function nextSetupState(state: SetupState, event: SetupEvent): SetupState
       return linkMayArrive(state) ? { step: 'already-paired', thermostatId: event.thermostatId, name: event.name } : state;
     case 'paired':
       return linkMayArrive(state) || (state.step === 'already-paired' && state.thermostatId === event.thermostatId)
-        ? { step: 'paired', thermostatId: event.thermostatId, name: event.name }
+        ? { step: 'paired', thermostatId: event.thermostatId, name: event.name, ...(event.alreadyMember === true ? { alreadyMember: true as const } : {}) }
         : state;
   }
 }
