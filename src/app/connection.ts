@@ -9,7 +9,10 @@ import { selectSelectedThermostat } from '@/stores/selectors';
 import { wantedHistoryPages } from '@/stores/history-wanted';
 import { brokerUrlOf } from '@/lib/broker-url';
 
-/** The record's key, whether it is this phone's member key, and whether it ever brought an authentic STATE. */
+/**
+ * The record's key, whether it is this phone's member key, and whether it ever brought an authentic STATE (the last
+ * state goes when pairing again replaces the key, settings-slice, so a new invitation starts unverified).
+ */
 const linkTo = (state: AppState, thermostat: PairedThermostat): ThermostatLink => ({
   id: thermostat.id,
   key: keyBytes(thermostat),

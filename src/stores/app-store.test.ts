@@ -28,6 +28,20 @@ describe('app store', () => {
     expect(selectCurrentState(store.getState())).toEqual({ state, receivedAt: 1000 });
   });
 
+  it('forgets the last state of a thermostat paired again with another key, which has answered nothing yet', () => {
+    const store = createAppStore();
+    const state = new TestThermostat().stateMessage();
+    store.getState().addThermostat(A);
+    store.getState().receiveState(A.id, state, 1000);
+    store.getState().addThermostat({ ...A, name: 'Lounge' });
+    expect(selectCurrentState(store.getState())).toEqual({ state, receivedAt: 1000 });
+    // The member key a join agreed replaces the invitation: the thermostat answered under it.
+    store.getState().storeMemberKey(A.id, new Uint8Array(32));
+    expect(selectCurrentState(store.getState())).toEqual({ state, receivedAt: 1000 });
+    store.getState().addThermostat({ ...A, key: `${A.key.slice(0, -2)}AA` });
+    expect(selectCurrentState(store.getState())).toBeNull();
+  });
+
   it('ignores selecting a thermostat that is not paired', () => {
     const store = createAppStore();
     store.getState().addThermostat(A);
