@@ -161,7 +161,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
                     type="button"
                     className="link-button"
                     onClick={() => {
-                      if (confirm(`Remove ${t.name} from this app? You need a new invitation to add it again. This phone stays among its members until someone removes it in the Household card.`)) removeThermostat(t.id);
+                      // Only a phone that joined is among the thermostat's members; one on the old shared key or an unused invitation is not.
+                      const stays = t.joined ? ' This phone stays among its members until someone removes it in the Household card.' : '';
+                      if (confirm(`Remove ${t.name} from this app? You need a new invitation to add it again.${stays}`)) removeThermostat(t.id);
                     }}
                   >
                     Remove<span className="visually-hidden"> {t.name}</span>

@@ -1,12 +1,12 @@
 import type { StateCreator } from 'zustand';
 import { toBase64url, type ClientId, type MemberEntry, type MembersError, type MembersMessage } from '@protocol';
-import type { Membership } from '@/lib/connection/connection-status';
+import type { Membership, MembersUnanswered } from '@/lib/connection/connection-status';
 import type { AppState } from './app-store';
 
 export type { Membership };
 
-/** Why the members shown may be out of date: the thermostat's MEMBERS error, or no MEMBERS within 5 s. */
-export type MembersFailure = MembersError | 'no_answer';
+/** Why the members shown may be out of date: the thermostat's MEMBERS error, no MEMBERS within 5 s, or this phone not joined yet. */
+export type MembersFailure = MembersError | MembersUnanswered;
 
 /** What this app last learned of a thermostat's members (docs/protocol.md "Members"). */
 export interface MembersView {

@@ -60,8 +60,9 @@ export function InvitationOffer({
         Invitation
       </h3>
       <p className="small">
-        This link works <strong>once</strong>, for 24 hours (until {expiryWords(expiresAt)}). Whoever opens it joins the household
-        and can control {thermostatName}: send it only to the person you mean, in a way you trust.
+        This link works <strong>once</strong>, for 24 hours (until {expiryWords(expiresAt)}), and not after {thermostatName}{' '}
+        restarts. Whoever opens it joins the household and can control {thermostatName}: send it only to the person you mean, in a
+        way you trust.
       </p>
       <p className="small invitation-link">
         <code className="breakable">{link}</code>

@@ -205,7 +205,7 @@ describe('members card', () => {
     const invitation = within(card()).getByRole('region', { name: 'Invitation' });
     expect(within(invitation).getByRole('heading', { name: 'Invitation' })).toHaveFocus();
     expect(invitation).toHaveTextContent(
-      `This link works once, for 24 hours (until ${expiryWords(expiresAt)}). Whoever opens it joins the household and can control Living room`,
+      `This link works once, for 24 hours (until ${expiryWords(expiresAt)}), and not after Living room restarts. Whoever opens it joins the household and can control Living room`,
     );
     expect(within(invitation).getByText(LINK)).toBeInTheDocument();
     expect(within(card()).queryByRole('button', { name: 'Invite someone' })).toBeNull();
@@ -263,6 +263,7 @@ describe('members card', () => {
   it.each([
     ['full', '8 members is the most a thermostat keeps: remove someone first.'],
     ['no_answer', 'The thermostat did not answer: it may be offline.'],
+    ['old_link', 'This phone still uses the old pairing link, and the thermostat takes changes to the household only from a phone with a key of its own'],
     ['storage', 'The change is in force, but the thermostat could not store it; it keeps trying every 30 seconds.'],
     ['unknown_member', 'That member was not on the thermostat any more: someone may have removed them already.'],
     ['bad_message', 'The thermostat refused the request (“bad_message”)'],

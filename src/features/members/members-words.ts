@@ -30,6 +30,12 @@ export function problemWords(problem: MembersProblem): string {
       );
     case 'no_answer':
       return 'The thermostat did not answer: it may be offline. Nothing changed that this app knows of; try again when it is connected.';
+    case 'old_link':
+      return (
+        'This phone still uses the old pairing link, and the thermostat takes changes to the household only from a phone with a key ' +
+        'of its own: nothing changed. The app moves this phone over when it next connects; if it cannot (the household is full), ' +
+        'ask a member for an invitation and join first.'
+      );
     case 'unknown_member':
       return 'That member was not on the thermostat any more: someone may have removed them already. The list shows who is there now.';
     case 'bad_message':

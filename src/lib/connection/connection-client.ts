@@ -23,7 +23,7 @@ import {
 } from '@protocol';
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
-import { isSetRefusal, type CommandFailure, type ConnectionStatus, type Membership, type Refusal } from './connection-status';
+import { isSetRefusal, type CommandFailure, type ConnectionStatus, type Membership, type MembersUnanswered, type Refusal } from './connection-status';
 import { HistoryFetcher } from './history-fetcher';
 import { MemberLink, type KeyedThermostat } from './member-link';
 import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';
@@ -84,8 +84,8 @@ export interface ConnectionEvents {
   membersRequested?(thermostatId: ClientId): void;
   /** An accepted MEMBERS. */
   members?(thermostatId: ClientId, members: MembersMessage, receivedAt: number): void;
-  /** No MEMBERS answered the MEMBERS_set within 5 s, or no session could be had to send it in. */
-  membersFailed?(thermostatId: ClientId, error: 'no_answer'): void;
+  /** No MEMBERS answered the MEMBERS_set within 5 s, or no session could be had to send it in, or this phone is on the old shared key. */
+  membersFailed?(thermostatId: ClientId, error: MembersUnanswered): void;
 }
 
 export interface ConnectionClientOptions {
@@ -401,7 +401,7 @@ export class ConnectionClient {
     if (thermostat === null || fields === null) return;
     // Only members send MEMBERS_set ("Members"): in a session on the old shared key it would be dropped unanswered.
     if (!thermostat.link.joined && this.guard.currentSession !== null) {
-      this.failMembers();
+      this.failMembers('old_link');
       return;
     }
     const position = this.guard.next();
@@ -430,12 +430,12 @@ export class ConnectionClient {
   }
 
   /** What the members card asked is not coming: it says so instead of waiting on. */
-  private failMembers(): void {
+  private failMembers(reason: MembersUnanswered = 'no_answer'): void {
     clearTimeout(this.membersTimer);
     this.membersSentIn = null;
     if (this.pendingMembers === null || this.thermostat === null) return;
     this.pendingMembers = null;
-    this.events.membersFailed?.(this.thermostat.id, 'no_answer');
+    this.events.membersFailed?.(this.thermostat.id, reason);
   }
 
   /**

@@ -26,6 +26,12 @@ export const isSetRefusal = (error: StateError | null): error is SetRefusal => (
 export type CommandFailure = 'no-answer' | 'thermostat-offline' | 'not-member' | SetRefusal;
 
 /**
+ * Why a MEMBERS_set brought no MEMBERS: none came within 5 s (or no session could be had), or this phone is still on the
+ * old shared key, from which the thermostat takes no MEMBERS_set ("Members"): it must join first.
+ */
+export type MembersUnanswered = 'no_answer' | 'old_link';
+
+/**
  * Why a thermostat takes nothing from this phone: a member removed it ("Members"), its invitation was not taken, or
  * 8 members are there already ("Joining").
  */
