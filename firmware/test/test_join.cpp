@@ -180,10 +180,14 @@ TEST_CASE("join: the ninth member: no invitation while 8 are there, ERROR full t
   CHECK(bench.core->members().count() == kMaxMembers);
   CHECK(member_key(*bench.core, ninth.id()).empty());
 
-  // Once a member is removed, the same invitation still opens (it stayed open).
+  // A removal makes room, but ends every open invitation, the one kept open included ("Members"):
+  // the ninth member needs a new one.
   CHECK(Json(members_set(bench, members[0], "\"remove\":\"" + members[7].id() + "\"")).is_null("error"));
-  App retry = on.stranger(9, earlier);
-  const std::vector<std::string> welcomed = on.join(retry, earlier);
+  App late = on.stranger(9, earlier);
+  CHECK(on.join(late, earlier).empty());
+  const std::vector<uint8_t> fresh = bench.invitation();
+  App retry = on.stranger(9, fresh);
+  const std::vector<std::string> welcomed = on.join(retry, fresh);
   REQUIRE(welcomed.size() == 1);
   CHECK(Json(welcomed[0]).str("type") == "WELCOME");
   CHECK(member_key(*bench.core, retry.id()) == retry.key());

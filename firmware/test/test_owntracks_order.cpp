@@ -174,11 +174,12 @@ TEST_CASE("owntracks order: a version 1 file (the first firmware's) is read, its
   CHECK(ana->last_transition == kEpoch + 500);
   CHECK(ana->last_location == kEpoch + 500);
 
-  // On a thermostat: the registration is kept across the update, and the stored time still
+  // On a thermostat (updated: that phone is on the old shared key, so its reports count, see
+  // "The old shared key"): the registration is kept across the update, and the stored time still
   // shuts the door for both types.
   Bench bench;
   bench.storage.blobs[Blob::owntracks] = blob;
-  bench.boot();
+  bench.boot_updated();
   bench.online();
   REQUIRE(bench.core->owntracks().find("GGXACDHnP37iP8E8stD1iL") != nullptr);
   CHECK_FALSE(bench.core->owntracks_unstored());

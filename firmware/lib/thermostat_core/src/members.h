@@ -132,7 +132,7 @@ class Invitations {
 
   // Invitations not expired at `now`, redeemed ones included.
   size_t open_count(uint64_t now) const;
-  // Forgets every invitation (secrets wiped): a factory reset.
+  // Forgets every invitation (secrets wiped): a factory reset, a removal.
   void clear();
 
   static bool expired(const Invitation& invitation, uint64_t now) {

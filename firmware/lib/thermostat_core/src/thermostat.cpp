@@ -781,8 +781,13 @@ void Thermostat::handle_broker_packet(const char* text, size_t length, uint64_t 
       // the peak heap of a message.
       if (relay) {
         // The box is opened only for a member with a secret; data that is not such base64 is a box
-        // that does not open (docs/protocol.md "OwnTracks bodies").
-        OwntracksMember* member = data_length <= kMaxOwntracksDataChars ? owntracks_.find(sender_id) : nullptr;
+        // that does not open (docs/protocol.md "OwnTracks bodies"). A secret of an ID that is no
+        // member (one stored before a removal or the old shared key's close that was not pruned
+        // in time) counts only while the old shared key is open ("The old shared key").
+        OwntracksMember* member =
+            data_length <= kMaxOwntracksDataChars && (members_.old_link_open || is_member(sender_id))
+                ? owntracks_.find(sender_id)
+                : nullptr;
         if (member == nullptr) {
           cJSON_Delete(packet);
           return;
@@ -1500,6 +1505,18 @@ void Thermostat::cancel_join() { wipe_secret(&join_, sizeof join_); }
 // the ECDH and the secret the JOIN came under, the member added or given the new key (or ERROR
 // full), the invitation redeemed, the members stored, and WELCOME sealed under that secret.
 void Thermostat::process_join(uint64_t now) {
+  // One whose invitation ended (expired, pushed out, ended by a removal) or whose old shared key
+  // closed while it waited is dropped ("Joining").
+  const uint8_t* secret = join_.secret;
+  Invitation* invitation =
+      join_.under_invitation
+          ? invitations_.find(join_.transmitter, now,
+                              [secret](const uint8_t* s) { return memcmp(s, secret, kInvitationBytes) == 0; })
+          : nullptr;
+  if (join_.under_invitation ? invitation == nullptr : !members_.old_link_open) {
+    cancel_join();
+    return;
+  }
   JoinKeys keys;
   uint8_t shared_x[kSharedXBytes];
   uint8_t key[kKeyBytes];
@@ -1526,12 +1543,7 @@ void Thermostat::process_join(uint64_t now) {
     members_.add(join_.transmitter, key, join_.name);
     removed_.forget(join_.transmitter);
     member_heard(join_.transmitter, now);
-    if (join_.under_invitation) {
-      const uint8_t* secret = join_.secret;
-      Invitation* invitation = invitations_.find(
-          join_.transmitter, now, [secret](const uint8_t* s) { return memcmp(s, secret, kInvitationBytes) == 0; });
-      if (invitation != nullptr) Invitations::redeem(*invitation, join_.transmitter);
-    }
+    if (invitation != nullptr) Invitations::redeem(*invitation, join_.transmitter);
     members_changed(now);
     char public_key[base64url_length(kJoinPublicKeyBytes) + 1];
     base64url_encode(keys.public_key, sizeof keys.public_key, public_key, sizeof public_key);
@@ -1592,7 +1604,9 @@ void Thermostat::handle_members_set(Peer& peer, const cJSON* message, uint64_t n
     if (remove != nullptr || old_link != nullptr) changed = close_old_link(now) || changed;
     if (inviting) invitations_.make(secret, now);
     if (changed) members_changed(now);
-    if (members_unstored()) error = "storage";
+    // "Members": when the members, or the OwnTracks registrations this changed, failed to be
+    // written (unread ones are not written over: pruned once read).
+    if (members_unstored() || (changed && owntracks_unstored() && !owntracks_read_pending_)) error = "storage";
   }
   send_members(receiver, session, seq, key, inviting ? secret : nullptr, error, now);
   wipe_secret(key, sizeof key);
@@ -1612,6 +1626,9 @@ void Thermostat::remove_member(const char* id, uint64_t now) {
   removed_.remember(id, member->key);
   for (size_t i = place; i + 1 < members_.count(); ++i) heard_[i] = heard_[i + 1];
   heard_[members_.count() - 1] = Heard{};
+  // "Members": every open invitation ends, the one it joined with included (it may have made or
+  // seen any of them); a JOIN still waiting under one is dropped at its tick (process_join).
+  invitations_.clear();
   // A JOIN from it still waiting would bring it back.
   if (join_.pending && strcmp(join_.transmitter, id) == 0) cancel_join();
   if (Peer* peer = peers_.find(id)) *peer = Peer();
