@@ -36,7 +36,8 @@
 // Members (docs/protocol.md "Joining", "The old shared key", "Members") join, rejoin under the old
 // shared key, are removed and invite, the old shared key closes, and the members blob is damaged or
 // unreadable between steps and reboots: a removed member never gets anything but ERROR not_member
-// and changes nothing, a closed old shared key never opens again, closing it leaves no place,
+// and changes nothing, no invitation open before a removal opens after it, a closed old shared
+// key never opens again, closing it leaves no place,
 // presence or OwnTracks secret (in force or stored) to a phone that never joined, the stored
 // members are only ever the ones in force, and there are never more than 8.
 // Prints "unsafe states: U of N steps" and fails when U > 0.
@@ -705,6 +706,7 @@ int main(int argc, char** argv) {
       App& app = rig.apps.empty() ? stranger : rig.apps[rng() % rig.apps.size()];
       const bool was_removed = removed.count(app.id()) != 0;
       const unsigned kind = unsigned(rng() % 29);
+      bool invite_asked = false;  // a MEMBERS_set of this step asked for an invitation
       int64_t clock = 1796601600;
       rig.core->wall_time(rig.now, &clock);
       switch (kind) {
@@ -839,7 +841,9 @@ int main(int argc, char** argv) {
               if (j.str("type") == "STATE") app.session = j.str("session");
             }
           }
-          rig.deliver(app.command("MEMBERS_set", random_members_set(rig, rng)));
+          const std::string fields = random_members_set(rig, rng);
+          invite_asked = fields.find("\"invite\":true") != std::string::npos;
+          rig.deliver(app.command("MEMBERS_set", fields));
           break;
         }
         case 27: {  // the members blob damaged or unreadable, sometimes across a reboot
@@ -883,8 +887,8 @@ int main(int argc, char** argv) {
         }
       }
       // Members: a removed member is answered only ERROR not_member, and what it sends changes
-      // nothing; the old shared key, once closed and stored so, stays closed; what is stored is
-      // what is in force; never more than 8.
+      // nothing; no invitation open before a removal opens after it; the old shared key, once
+      // closed and stored so, stays closed; what is stored is what is in force; never more than 8.
       const bool same_identity = rig.core->identity_ready() && rig.core->identity().id == identity_before;
       const MembersSeen members_now = members_of(rig.core->members());
       for (const std::string& frame : rig.link.sent) {
@@ -905,13 +909,19 @@ int main(int argc, char** argv) {
       if (!same_identity) {
         removed.clear();
       } else if (kind == 26) {  // removed by a MEMBERS_set
+        bool removal = false;
         for (size_t i = 0; i < members_before.ids.size(); ++i) {
           bool still = false;
           for (const std::string& id : members_now.ids) still = still || id == members_before.ids[i];
           if (!still) {
             removed[members_before.ids[i]] = members_before.keys[i];
             ++members_removed;
+            removal = true;
           }
+        }
+        // A removal ends every invitation open before it: only the one it was asked with is open.
+        if (removal && rig.core->open_invitations(rig.now) > (invite_asked ? 1u : 0u)) {
+          w.violations.push_back("an invitation open before a removal still opens after it");
         }
       }
       for (size_t i = 0; i < members_now.ids.size(); ++i) {
