@@ -107,6 +107,8 @@ describe('members card', () => {
     const commands = renderCard({ membership: 'old_link' });
     showMembers();
     expect(card()).toHaveTextContent('This phone still uses the old pairing link: only a phone with a key of its own can see who is in the household');
+    // A phone whose JOIN was answered `full` stays on the old link, working as before ("The old shared key").
+    expect(card()).toHaveTextContent('The app moves it over when it next connects, if the household has room (8 members at most)');
     expect(within(card()).queryByRole('list')).toBeNull();
     expect(within(card()).queryByRole('button')).toBeNull();
     expect(commands.requestMembers).not.toHaveBeenCalled();

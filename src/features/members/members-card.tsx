@@ -38,8 +38,8 @@ function NotMovedOver() {
       </h2>
       <p className="muted small">
         This phone still uses the old pairing link: only a phone with a key of its own can see who is in the household,
-        invite or remove someone. The app moves it over when it next connects; a thermostat whose firmware does not know
-        members yet needs an update first.
+        invite or remove someone. The app moves it over when it next connects, if the household has room (8 members at
+        most); a thermostat whose firmware does not know members yet needs an update first.
       </p>
     </section>
   );
