@@ -1,7 +1,8 @@
 // Issue 11, members the household can see and remove, end to end in the simulator: Node apps join the real
 // simulated thermostat through the real broker with one-time invitations (docs/protocol.md "Joining"), list,
 // invite and remove with MEMBERS_set ("Members"); a removed member is refused with ERROR not_member while the
-// others keep control, a used invitation lets no one else in, and the members outlive a restart.
+// others keep control, a used invitation lets no one else in, a removal ends every open invitation, and the members
+// outlive a restart.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +63,7 @@ describe('members of the simulated thermostat', () => {
     await isDropped(async () => stranger.send((await Join.begin(link, stranger.id, 'Stranger')).packet));
   };
 
-  it('invitations work once; a removed member is refused at once while the others keep control; members outlive a restart', async () => {
+  it('invitations work once; a removed member is refused at once, every open invitation ends, the others keep control; members outlive a restart', async () => {
     // The link the thermostat printed as it started lets the first member in, and nobody after.
     const ana = await pair('Ana', thermostat.pairLink);
     await joinIsDropped(thermostat.pairLink);
@@ -82,6 +83,9 @@ describe('members of the simulated thermostat', () => {
       [ben.id, 'Ben'],
     ]);
     expect(await ben.request('SET', { target: 21 }, hasTarget(21))).toMatchObject({ error: null });
+    // An invitation Ben may have seen, not used yet.
+    const forCleo = await ana.request('MEMBERS_set', { invite: true }, isMembers);
+    const cleosLink = `${APP_URL}#pair=${thermostat.id}.${forCleo.invitation?.secret ?? ''}`;
 
     // Ana removes Ben: gone from the list at once, and what Ben sends next is refused and acted on not.
     const removed = await ana.request('MEMBERS_set', { remove: ben.id }, isMembers);
@@ -90,6 +94,13 @@ describe('members of the simulated thermostat', () => {
     ben.send('SET', { target: 25 });
     expect(await refused).toEqual({ type: 'ERROR', code: 'not_member' });
     expect((await thermostat.state()).target).toBe(21);
+    // The removal ended every open invitation: neither the link Ben joined with nor one he may have seen lets him
+    // (or anyone) in again.
+    await isDropped(() => ben.sendJoin(bensLink));
+    await joinIsDropped(cleosLink);
+    const stillRefused = ben.next(isNotMember, 'refusing the removed member after his JOIN');
+    ben.send('SET', { target: 25 });
+    await stillRefused;
 
     // Ana still controls the thermostat.
     expect(await ana.request('SET', { target: 22 }, hasTarget(22))).toMatchObject({ error: null });

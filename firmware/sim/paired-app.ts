@@ -199,6 +199,11 @@ export class PairedApp {
     this.client.send(message(id, this.thermostat.id, seal(this.key, 'MSG', id, this.thermostat.id, { type, session: this.session, seq: this.seq, ...fields })));
   }
 
+  /** Sends a JOIN with the invitation of `link` from this app's connection, and waits for nothing. */
+  async sendJoin(link: string): Promise<void> {
+    this.client.send((await Join.begin(link, this.client.id, this.name)).packet);
+  }
+
   /** The first message from the thermostat, from now on, that `matches` (under the member key, in any session). */
   next<Answer extends Message>(matches: (received: Message) => received is Answer, what: string): Promise<Answer> {
     return new Promise((resolve, reject) => {
