@@ -325,12 +325,16 @@ void Thermostat::owntracks_changed(uint64_t now) {
 void Thermostat::persist_owntracks(uint64_t now) {
   if (owntracks_read_pending_ || !owntracks_dirty_) return;
   owntracks_storage_at_ = now;
-  const bool was_unstored = owntracks_unstored();
-  const size_t length = encode_owntracks_members(owntracks_, scratch());
-  owntracks_error_ = storage_.write(Blob::owntracks, scratch(), length);
-  memset(scratch(), 0, length);  // the secrets
-  if (owntracks_error_ == Error::none) owntracks_dirty_ = false;
-  if (owntracks_unstored() != was_unstored) push_pending_ = true;
+  write_secret_blob(Blob::owntracks, encode_owntracks_members(owntracks_, scratch()), &owntracks_error_,
+                    &owntracks_dirty_);
+}
+
+void Thermostat::write_secret_blob(Blob blob, size_t length, Status* error, bool* dirty) {
+  const bool was_unstored = *error != Error::none;
+  *error = storage_.write(blob, scratch(), length);
+  wipe_secret(scratch(), length);
+  if (*error == Error::none) *dirty = false;
+  if ((*error != Error::none) != was_unstored) push_pending_ = true;
 }
 
 // Keys made to collide under a seed someone knows cost the checker 64 full
@@ -1707,12 +1711,8 @@ void Thermostat::members_changed(uint64_t now) {
 void Thermostat::persist_members(uint64_t now) {
   if (!identity_ready_ || members_read_pending_ || !members_dirty_) return;
   members_storage_at_ = now;
-  const bool was_unstored = members_unstored();
-  const size_t length = encode_members(members_, identity_.id, scratch());
-  members_error_ = storage_.write(Blob::members, scratch(), length);
-  wipe_secret(scratch(), length);  // the keys
-  if (members_error_ == Error::none) members_dirty_ = false;
-  if (members_unstored() != was_unstored) push_pending_ = true;
+  write_secret_blob(Blob::members, encode_members(members_, identity_.id, scratch()), &members_error_,
+                    &members_dirty_);
 }
 
 Status Thermostat::send_error(const char* receiver, const char* code, const char* nonce, const uint8_t* key) {

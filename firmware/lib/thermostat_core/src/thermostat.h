@@ -249,6 +249,10 @@ class Thermostat {
   void read_owntracks(uint64_t now);
   void owntracks_changed(uint64_t now);
   void persist_owntracks(uint64_t now);
+  // Writes a blob of secrets encoded in scratch() (the OwnTracks registrations, the members) and
+  // wipes the copy: clean once storage took it; the apps hear at once when it turns unstored or
+  // stored again (owntracks_unstored() and members_unstored() are their last write's *error).
+  void write_secret_blob(Blob blob, size_t length, Status* error, bool* dirty);
   // decoded: the RELAY's data decoded into scratch(), the box still sealed.
   void handle_relay(OwntracksMember& member, Result<size_t> decoded, uint64_t now);
   cJSON* parse_opened(uint8_t* plaintext, size_t length);
