@@ -956,8 +956,9 @@ export interface MembersSetVector {
   /** Whether the old shared key is open before. */
   old_link: boolean;
   expect: MembersSetExpectation;
+  /** As messages.json's commands: the thermostat answers stale_session, or drops the message. */
   thermostat?: 'stale_session' | 'dropped';
-  /** What an accepted MEMBERS_set leaves. */
+  /** What an accepted MEMBERS_set leaves: the members, whether the old shared key is open, whether an invitation was made. */
   after?: { members: string[]; old_link: boolean; invitation: boolean };
 }
 

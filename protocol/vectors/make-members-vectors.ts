@@ -11,6 +11,7 @@
 import { createECDH, createHash, hkdfSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { JoinVector, MemberKeyDerivationVector, MembersSetExpectation, MembersSetVector, WelcomeVector } from './index.ts';
 
 const ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const PRIME = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
@@ -61,21 +62,7 @@ const MEMBER_IDS = [
 const [ANA, BEN, CAROL] = MEMBER_IDS;
 const STRANGER = 'Zz_strangerNotAMember9';
 
-interface Derivation {
-  why: string;
-  role: 'invitation' | 'old_shared_key';
-  app_private_key: string;
-  app_public_key: string;
-  thermostat_private_key: string;
-  thermostat_public_key: string;
-  shared_x: string;
-  secret: string;
-  thermostat_id: string;
-  member_id: string;
-  member_key: string;
-}
-
-function derivation(why: string, role: Derivation['role'], appLabel: string, thermostatKey: Buffer, secretLabel: string, thermostatId: string, memberId: string): Derivation {
+function derivation(why: string, role: MemberKeyDerivationVector['role'], appLabel: string, thermostatKey: Buffer, secretLabel: string, thermostatId: string, memberId: string): MemberKeyDerivationVector {
   const appKey = scalar(appLabel);
   const appPoint = pointOf(appKey);
   const thermostatPoint = pointOf(thermostatKey);
@@ -106,7 +93,7 @@ function leadingZeroThermostatKey(appLabel: string): Buffer {
   }
 }
 
-const DERIVATION: Derivation[] = [
+const DERIVATION: MemberKeyDerivationVector[] = [
   derivation('an invitation redeemed by Ana', 'invitation', 'app ana', scalar('thermostat 1'), 'invitation 1', THERMOSTAT_ID, ANA),
   derivation('another invitation, another member and thermostat', 'invitation', 'app ben', scalar('thermostat 2'), 'invitation 2', OTHER_THERMOSTAT_ID, BEN),
   derivation('a phone moving over from the old shared key (the salt is that key)', 'old_shared_key', 'app carol', scalar('thermostat 3'), 'old shared key', THERMOSTAT_ID, CAROL),
@@ -121,7 +108,7 @@ const DERIVATION: Derivation[] = [
   ),
 ];
 
-const [first, second] = DERIVATION as [Derivation, Derivation];
+const [first, second] = DERIVATION as [MemberKeyDerivationVector, MemberKeyDerivationVector];
 const goodPoint = Buffer.from(first.app_public_key, 'base64url');
 
 /** The smallest X on P-256 with one of its Ys: X + p encodes the same X to an implementation that reduces modulo p. */
@@ -182,12 +169,6 @@ function spareBitsSet(text: string): string {
   return `${text.slice(0, -1)}${alphabet.charAt(last | 1)}`;
 }
 
-interface JoinCase {
-  why: string;
-  text: string;
-  valid: boolean;
-}
-
 const join = (fields: Record<string, unknown>): string => JSON.stringify({ type: 'JOIN', name: "Ana's phone", nonce: NONCE, public_key: APP_KEY, ...fields });
 const joinWithout = (key: string): string => {
   const fields: Record<string, unknown> = { type: 'JOIN', name: "Ana's phone", nonce: NONCE, public_key: APP_KEY };
@@ -195,7 +176,7 @@ const joinWithout = (key: string): string => {
   return JSON.stringify(fields);
 };
 
-const JOIN: JoinCase[] = [
+const JOIN: JoinVector[] = [
   { why: 'a JOIN as the app sends it', text: join({}), valid: true },
   { why: "another app's point", text: join({ public_key: second.app_public_key }), valid: true },
   { why: 'unknown fields are ignored', text: join({ session: 'c2Vzc2lvbi0xMjM0', seq: 9, note: { a: [1] } }), valid: true },
@@ -231,18 +212,10 @@ if (spareBitsSet(APP_KEY) === APP_KEY) throw new Error('the spare bits were alre
 
 // --- WELCOME and ERROR, as the app takes them after its JOIN ------------------------------------
 
-type Takes = 'welcome' | 'full' | 'not_member' | 'stale_session' | null;
-interface WelcomeCase {
-  why: string;
-  text: string;
-  nonce: string;
-  takes: Takes;
-}
-
 const THERMOSTAT_KEY = first.thermostat_public_key;
 const welcome = (fields: Record<string, unknown>): string => JSON.stringify({ type: 'WELCOME', nonce: NONCE, public_key: THERMOSTAT_KEY, ...fields });
 
-const WELCOME: WelcomeCase[] = [
+const WELCOME: WelcomeVector[] = [
   { why: "a WELCOME with the JOIN's nonce", text: welcome({}), nonce: NONCE, takes: 'welcome' },
   { why: 'a WELCOME with unknown fields, ignored', text: welcome({ session: 'c2Vzc2lvbi0xMjM0', note: 1 }), nonce: NONCE, takes: 'welcome' },
   { why: "a WELCOME with another JOIN's nonce", text: welcome({}), nonce: OTHER_NONCE, takes: null },
@@ -265,30 +238,17 @@ const WELCOME: WelcomeCase[] = [
 // --- MEMBERS_set ("Members") --------------------------------------------------------------------
 
 const SESSION = 'c2Vzc2lvbi0xMjM0';
-type MembersSetError = 'bad_message' | 'out_of_range' | 'unknown_member' | 'full';
-interface MembersSetCase {
-  why: string;
-  text: string;
-  /** The members before, in the order they joined; the first sends the message. */
-  members: string[];
-  /** Whether the old shared key is open before. */
-  old_link: boolean;
-  expect: MembersSetError | null;
-  /** As messages.json's commands: the thermostat answers stale_session, or drops the message. */
-  thermostat?: 'stale_session' | 'dropped';
-  /** What an accepted one leaves: the members, whether the old shared key is open, whether an invitation was made. */
-  after?: { members: string[]; old_link: boolean; invitation: boolean };
-}
+type MembersSetError = Exclude<MembersSetExpectation, null>;
 
 const set = (fields: Record<string, unknown>): string => JSON.stringify({ type: 'MEMBERS_set', session: SESSION, seq: 2, ...fields });
 const TWO = [ANA, BEN];
 const EIGHT = [...MEMBER_IDS];
 
-function refused(why: string, text: string, expect: MembersSetError, members: string[] = TWO, thermostat?: 'stale_session' | 'dropped'): MembersSetCase {
+function refused(why: string, text: string, expect: MembersSetError, members: string[] = TWO, thermostat?: 'stale_session' | 'dropped'): MembersSetVector {
   return { why, text, members, old_link: true, expect, ...(thermostat === undefined ? {} : { thermostat }) };
 }
 
-function accepted(why: string, fields: Record<string, unknown>, members: string[], oldLink: boolean): MembersSetCase {
+function accepted(why: string, fields: Record<string, unknown>, members: string[], oldLink: boolean): MembersSetVector {
   const removed = typeof fields['remove'] === 'string' ? fields['remove'] : undefined;
   return {
     why,
@@ -304,7 +264,7 @@ function accepted(why: string, fields: Record<string, unknown>, members: string[
   };
 }
 
-const MEMBERS_SET: MembersSetCase[] = [
+const MEMBERS_SET: MembersSetVector[] = [
   // Step 1: session and seq, as SET.
   refused('session missing', JSON.stringify({ type: 'MEMBERS_set', seq: 2, invite: true }), 'bad_message', TWO, 'stale_session'),
   refused('session as a number', JSON.stringify({ type: 'MEMBERS_set', session: 5, seq: 2, invite: true }), 'bad_message', TWO, 'stale_session'),
@@ -352,12 +312,6 @@ const MEMBERS_SET: MembersSetCase[] = [
 
 // --- MEMBERS, as the app takes it ---------------------------------------------------------------
 
-interface MembersCase {
-  why: string;
-  text: string;
-  valid: boolean;
-}
-
 const SECRET = b64url(sha256('hearth members vector secret invitation 1'));
 const memberEntry = (index: number): Record<string, unknown> => ({ id: MEMBER_IDS[index], name: `phone ${index}`, heard_s: index === 1 ? null : index * 7 });
 const example = {
@@ -378,7 +332,7 @@ const withMember = (change: Record<string, unknown>): string => members({ member
 const withInvitation = (change: Record<string, unknown>): string => members({ invitation: { ...example.invitation, ...change } });
 const secret32 = Buffer.from(SECRET, 'base64url');
 
-const MEMBERS: MembersCase[] = [
+const MEMBERS: JoinVector[] = [
   { why: 'the example: two members, one not heard since the start, and a new invitation', text: members({}), valid: true },
   { why: 'no members: the last one removed itself', text: members({ members: [] }), valid: true },
   { why: '8 members, the most', text: members({ members: MEMBER_IDS.map((_, index) => memberEntry(index)) }), valid: true },
