@@ -62,15 +62,15 @@ async function setUp(thermostat: TestThermostat, key: Uint8Array, { joined = fal
 
 const invitationOf = (thermostat: TestThermostat) => fromBase64url(thermostat.invite()) ?? new Uint8Array();
 
-describe('joining (docs/protocol.md "Joining")', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    forgetBrokers();
-  });
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  forgetBrokers();
+});
 
+describe('joining (docs/protocol.md "Joining")', () => {
   it('redeems an invitation: JOIN under the secret, the key both sides work out stored, then a START under it', async () => {
     const thermostat = new TestThermostat();
     const { client, identity, of, memberships, lastStatus, sentTypes, broker } = await setUp(thermostat, invitationOf(thermostat));
@@ -251,14 +251,6 @@ describe('joining (docs/protocol.md "Joining")', () => {
 });
 
 describe('removed (docs/protocol.md "Members")', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    forgetBrokers();
-  });
-
   it('takes ERROR not_member under its key as removal: pending settings fail, and nothing more is sent', async () => {
     const thermostat = new TestThermostat();
     const { client, identity, broker, memberships, of } = await setUp(thermostat, invitationOf(thermostat));
@@ -298,14 +290,6 @@ describe('removed (docs/protocol.md "Members")', () => {
 });
 
 describe('MEMBERS_set and MEMBERS (docs/protocol.md "Members")', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    forgetBrokers();
-  });
-
   async function joinedApp() {
     const thermostat = new TestThermostat();
     const app = await setUp(thermostat, invitationOf(thermostat));
@@ -445,14 +429,6 @@ describe('MEMBERS_set and MEMBERS (docs/protocol.md "Members")', () => {
 });
 
 describe('the presence courier joins as the selected thermostat does', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    forgetBrokers();
-  });
-
   it('JOINs a peer held with an invitation before its presence goes out under the member key, and stops at a refusal', async () => {
     const selected = new TestThermostat();
     const hall = new TestThermostat();
