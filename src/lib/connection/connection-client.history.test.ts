@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeLogonKeys, type HistoryMessage } from '@protocol';
-import { ConnectionClient } from './connection-client';
 import { HISTORY_ANSWER_TIMEOUT_MS, HISTORY_ROUND_MS } from './history-fetcher';
 import { mergePages, pageOf, pagesToAsk, type HistoryPage } from './history-pages';
 import type { FakeBroker } from './testing/fake-broker';
 import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
+import { testClient } from './testing/test-client';
 import { TestThermostat } from './testing/test-thermostat';
 
 /** Wednesday 2026-12-02 15:00:30 UTC: in the afternoon page, so all 16 pages exist. */
@@ -19,18 +19,11 @@ async function setUp() {
   const histories: HistoryMessage[] = [];
   // What the store does: keeps the pages and says which are missing by the thermostat's clock.
   const pages: Record<number, HistoryPage> = {};
-  const client = new ConnectionClient({
-    url: 'ws://broker.test/ws',
+  const client = testClient(broker, {
     identity,
     memberName: 'Ana',
     thermostat: { id: thermostat.id, key: thermostat.key, joined: true, verified: true },
-    socketFactory: broker.factory,
-    random: () => 0.5,
     events: {
-      status: () => undefined,
-      state: () => undefined,
-      pendingSettings: () => undefined,
-      commandFailed: () => undefined,
       history: (_id, history, receivedAt) => {
         histories.push(history);
         const page = pageOf(history, receivedAt);

@@ -11,9 +11,10 @@ import {
   type MembersMessage,
   type RoutedPacket,
 } from '@protocol';
-import { COMMAND_TIMEOUT_MS, ConnectionClient } from './connection-client';
+import { COMMAND_TIMEOUT_MS } from './connection-client';
 import type { CommandFailure, ConnectionStatus, Membership } from './connection-status';
 import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
+import { testClient } from './testing/test-client';
 import { TestThermostat } from './testing/test-thermostat';
 
 /** Everything the client reports, in one list, so the order of a stored key and the START under it shows. */
@@ -31,13 +32,9 @@ async function setUp(thermostat: TestThermostat, key: Uint8Array, { joined = fal
   const broker = fakeBroker(thermostat);
   const identity = await makeLogonKeys();
   const reports: Report[] = [];
-  const client = new ConnectionClient({
-    url: 'ws://broker.test/ws',
+  const client = testClient(broker, {
     identity,
-    memberName: 'Ana’s phone',
     thermostat: { id: thermostat.id, key, joined, verified },
-    socketFactory: broker.factory,
-    random: () => 0.5,
     events: {
       status: (status) => reports.push(['status', status]),
       state: () => reports.push(['state']),
@@ -440,23 +437,15 @@ describe('the presence courier joins as the selected thermostat does', () => {
     const joined: [ClientId, string][] = [];
     const memberships: [ClientId, Membership | null][] = [];
     const hallSecret = fromBase64url(hall.invite()) ?? makeKey();
-    const client = new ConnectionClient({
-      url: 'ws://broker.test/ws',
+    const client = testClient(broker, {
       identity,
-      memberName: 'Ana’s phone',
       thermostat: { id: selected.id, key: selected.key, joined: true, verified: true },
       presencePeers: [
         { id: hall.id, key: hallSecret, joined: false, verified: false },
         // An invitation the attic never made: not taken.
         { id: attic.id, key: makeKey(), joined: false, verified: false },
       ],
-      socketFactory: broker.factory,
-      random: () => 0.5,
       events: {
-        status: () => undefined,
-        state: () => undefined,
-        pendingSettings: () => undefined,
-        commandFailed: () => undefined,
         joined: (id, key) => joined.push([id, toBase64url(key)]),
         membership: (id, membership) => memberships.push([id, membership]),
       },
@@ -488,19 +477,11 @@ describe('the presence courier joins as the selected thermostat does', () => {
     broker.startsBusyFor.set(hall.id, 2);
     const identity = await makeLogonKeys();
     const memberships: Membership[] = [];
-    const client = new ConnectionClient({
-      url: 'ws://broker.test/ws',
+    const client = testClient(broker, {
       identity,
-      memberName: 'Ana’s phone',
       thermostat: { id: selected.id, key: selected.key, joined: true, verified: true },
       presencePeers: [{ id: hall.id, key: fromBase64url(hall.invite()) ?? makeKey(), joined: false, verified: false }],
-      socketFactory: broker.factory,
-      random: () => 0.5,
       events: {
-        status: () => undefined,
-        state: () => undefined,
-        pendingSettings: () => undefined,
-        commandFailed: () => undefined,
         membership: (id, membership) => {
           if (id === hall.id && membership !== null) memberships.push(membership);
         },

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { challenge, makeKey, makeLogonKeys, makeNonce, verifyLogon, type LogOnPacket, type RoutedPacket, type SetFields, type StateMessage } from '@protocol';
-import { COMMAND_TIMEOUT_MS, ConnectionClient, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
+import { COMMAND_TIMEOUT_MS, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
 import type { CommandFailure, ConnectionStatus } from './connection-status';
 import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
+import { testClient } from './testing/test-client';
 import { TestThermostat } from './testing/test-thermostat';
 
 interface Recorded {
@@ -17,13 +18,10 @@ async function setUp(options: { key?: Uint8Array; verified?: boolean; memberName
   const broker = fakeBroker(thermostat);
   const identity = await makeLogonKeys();
   const recorded: Recorded = { statuses: [], states: [], pending: [], failures: [] };
-  const client = new ConnectionClient({
-    url: 'ws://broker.test/ws',
+  const client = testClient(broker, {
     identity,
-    memberName: options.memberName ?? 'Ana’s phone',
+    memberName: options.memberName,
     thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, joined: true, verified: options.verified ?? false },
-    socketFactory: broker.factory,
-    random: () => 0.5,
     events: {
       status: (status) => recorded.statuses.push(status),
       state: (_id, state) => recorded.states.push(state),

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeKey, makeLogonKeys } from '@protocol';
-import { ConnectionClient, THERMOSTAT_RETRY_MAX_MS } from './connection-client';
+import { THERMOSTAT_RETRY_MAX_MS } from './connection-client';
 import type { OwntracksAnswer, OwntracksSetting } from './owntracks-delivery';
 import { FakeBroker } from './testing/fake-broker';
+import { testClient } from './testing/test-client';
 import { TestThermostat } from './testing/test-thermostat';
 
 const brokers: FakeBroker[] = [];
@@ -15,22 +16,15 @@ async function household() {
   broker.others.set(hall.id, { thermostat: hall, online: true });
   brokers.push(broker);
   const identity = await makeLogonKeys();
-  const client = new ConnectionClient({
-    url: 'ws://broker.test/ws',
+  const client = testClient(broker, {
     identity,
-    memberName: 'Ana’s phone',
     thermostat: { id: selected.id, key: selected.key, joined: true, verified: true },
     presencePeers: [
       { id: selected.id, key: selected.key, joined: true, verified: true },
       { id: hall.id, key: hall.key, joined: true, verified: true },
     ],
-    socketFactory: broker.factory,
-    random: () => 0.5,
     events: {
       status: (status) => statuses.push(status),
-      state: () => undefined,
-      pendingSettings: () => undefined,
-      commandFailed: () => undefined,
       owntracksAnswered: (thermostatId, sent, answer) => answers.push({ thermostatId, sent, answer }),
     },
   });
