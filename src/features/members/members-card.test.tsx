@@ -2,7 +2,8 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encode } from 'uqr';
-import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
+import { CommandsContext } from '@/lib/connection/commands-context';
+import { fakeCommands } from '@/lib/connection/testing/fake-commands';
 import { appStore } from '@/stores/app-store';
 import type { selectMembership } from '@/stores/selectors';
 import { MembersCard } from './members-card';
@@ -16,19 +17,6 @@ const BEN = 'BenBenBenBenBenBenBenB';
 const CLEO = 'CleoCleoCleoCleoCleoCl';
 const NOW = new Date('2026-12-02T09:00:00Z').getTime();
 const LINK = `https://hearth.example/#pair=${LIVING.id}.${'i'.repeat(43)}`;
-
-function fakeCommands() {
-  return {
-    sendSettings: vi.fn(),
-    sendPresence: vi.fn(),
-    forgetPresence: vi.fn(),
-    retryNow: vi.fn(),
-    requestMembers: vi.fn(),
-    inviteMember: vi.fn(),
-    removeMember: vi.fn<(memberId: string) => void>(),
-    closeOldLink: vi.fn(),
-  } satisfies ThermostatCommands;
-}
 
 function view(changes: Partial<MembersView> = {}): MembersView {
   return {

@@ -1,7 +1,8 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
-import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
+import { describe, expect, it } from 'vitest';
+import { CommandsContext } from '@/lib/connection/commands-context';
+import { fakeCommands } from '@/lib/connection/testing/fake-commands';
 import { appStore } from '@/stores/app-store';
 import { MembershipNotice } from './membership-notice';
 
@@ -10,16 +11,7 @@ const LIVING = { id: 'LivingLivingLivingLivi', key: KEY, name: 'Living room' };
 const HALL = { id: 'HallHallHallHallHallHa', key: KEY, name: 'Hall' };
 
 function renderNotice() {
-  const commands = {
-    sendSettings: vi.fn(),
-    sendPresence: vi.fn(),
-    forgetPresence: vi.fn(),
-    retryNow: vi.fn(),
-    requestMembers: vi.fn(),
-    inviteMember: vi.fn(),
-    removeMember: vi.fn(),
-    closeOldLink: vi.fn(),
-  } satisfies ThermostatCommands;
+  const commands = fakeCommands();
   const state = appStore.getState();
   state.addThermostat(HALL);
   state.addThermostat(LIVING);
