@@ -82,4 +82,12 @@ inline std::vector<std::string> join_answers(App& app, const std::vector<std::st
   return out;
 }
 
+// The app's JOIN under secret and the tick that works it out (Bench::join, which takes a WELCOME);
+// what the thermostat sent the app meanwhile, opened under the secret.
+inline std::vector<std::string> answers_to_join(Bench& bench, App& app, const std::vector<uint8_t>& secret,
+                                                const char* name = "Ana's phone") {
+  bench.join(app, secret, name);
+  return join_answers(app, bench.joined_frames);
+}
+
 }  // namespace hearth::testing

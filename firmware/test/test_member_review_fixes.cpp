@@ -22,14 +22,6 @@ bool is_member(const Bench& bench, const std::string& id) {
   return false;
 }
 
-// Delivers app's JOIN under secret and ticks: what the thermostat answered it under that secret.
-std::vector<std::string> join_once(Bench& bench, App& app, const std::vector<uint8_t>& secret) {
-  bench.link.sent.clear();
-  bench.deliver(app.join(secret.data(), "Again"));
-  bench.core->tick(bench.now);
-  return join_answers(app, bench.link.sent);
-}
-
 // The secret of the invitation a MEMBERS carries (empty for none).
 std::vector<uint8_t> invitation_of(const std::string& members) {
   const Json answer(members);
@@ -71,12 +63,12 @@ TEST_CASE("member review: a removal ends every open invitation, the removed memb
   // Ben's JOIN under the invitation he redeemed (within its 24 h) gets nothing.
   App ben_again(bens_invitation.data(), bench.id(), 2);
   REQUIRE(ben_again.id() == ben.id());
-  CHECK(join_once(bench, ben_again, bens_invitation).empty());
+  CHECK(answers_to_join(bench, ben_again, bens_invitation).empty());
   CHECK_FALSE(is_member(bench, ben.id()));
   // Nor does anyone's under the one Ben asked for, or the one made at the serial port before.
   for (const std::vector<uint8_t>* secret : {&asked_by_ben, &at_the_port}) {
     App carol(secret->data(), bench.id(), 3);
-    CHECK(join_once(bench, carol, *secret).empty());
+    CHECK(answers_to_join(bench, carol, *secret).empty());
     CHECK_FALSE(is_member(bench, carol.id()));
   }
   CHECK(bench.core->members().count() == 1);
