@@ -6,7 +6,7 @@ import { CommandsContext } from '@/lib/connection/commands-context';
 import { fakeCommands } from '@/lib/connection/testing/fake-commands';
 import { appStore } from '@/stores/app-store';
 import type { selectMembership } from '@/stores/selectors';
-import { MembersCard } from './members-card';
+import { INVITATION_REFRESH_MS, MembersCard } from './members-card';
 import { expiryWords, type MembersView } from './members-words';
 
 const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
@@ -225,6 +225,61 @@ describe('members card', () => {
     showMembers({ invitation: { link: next, expiresAt } });
     expect(within(card()).getByRole('region', { name: 'Invitation' })).toHaveTextContent(next);
     expect(within(card()).getByRole('region', { name: 'Invitation' })).not.toHaveTextContent('Link copied.');
+  });
+
+  it('asks again every 10 s while its invitation waits, never while a request is out, and puts it away once someone joins', async () => {
+    const commands = renderCard();
+    const [ana, ben, cleo] = view().members;
+    if (ana === undefined || ben === undefined || cleo === undefined) throw new Error('three members');
+    showMembers({ members: [ana, cleo] });
+    act(() => vi.advanceTimersByTime(INVITATION_REFRESH_MS));
+    expect(commands.requestMembers).toHaveBeenCalledTimes(1);
+    await user.click(within(card()).getByRole('button', { name: 'Invite someone' }));
+    showMembers({ members: [ana, cleo], invitation: { link: LINK, expiresAt: NOW + 86_400_000 } });
+
+    act(() => vi.advanceTimersByTime(INVITATION_REFRESH_MS));
+    expect(commands.requestMembers).toHaveBeenCalledTimes(2);
+    // Still unanswered 10 s on: a second MEMBERS_set would only double the first.
+    showMembers({ members: [ana, cleo], invitation: { link: LINK, expiresAt: NOW + 86_400_000 }, pending: true });
+    act(() => vi.advanceTimersByTime(INVITATION_REFRESH_MS));
+    expect(commands.requestMembers).toHaveBeenCalledTimes(2);
+    expect(within(card()).getByRole('region', { name: 'Invitation' })).toBeInTheDocument();
+
+    showMembers({ invitation: { link: LINK, expiresAt: NOW + 86_400_000 } });
+    expect(within(card()).queryByRole('region', { name: 'Invitation' })).toBeNull();
+    expect(within(card()).getByRole('status')).toHaveTextContent("Ben's phone joined.");
+    expect(rows().map((row) => row.textContent)).toContain("Ben's phoneRemove Ben's phoneLast heard 10 min ago");
+    act(() => vi.advanceTimersByTime(3 * INVITATION_REFRESH_MS));
+    expect(commands.requestMembers).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops asking again once the invitation is put away with Done', async () => {
+    const commands = renderCard();
+    await user.click(within(card()).getByRole('button', { name: 'Invite someone' }));
+    showMembers({ invitation: { link: LINK, expiresAt: NOW + 86_400_000 } });
+    await user.click(within(card()).getByRole('button', { name: 'Done' }));
+    expect(within(card()).queryByRole('region', { name: 'Invitation' })).toBeNull();
+    act(() => vi.advanceTimersByTime(3 * INVITATION_REFRESH_MS));
+    expect(commands.requestMembers).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks again when the page becomes visible again, unless a request is still out', () => {
+    const visibility = vi.spyOn(document, 'visibilityState', 'get');
+    try {
+      const commands = renderCard();
+      showMembers();
+      visibility.mockReturnValue('hidden');
+      act(() => document.dispatchEvent(new Event('visibilitychange')));
+      expect(commands.requestMembers).toHaveBeenCalledTimes(1);
+      visibility.mockReturnValue('visible');
+      act(() => document.dispatchEvent(new Event('visibilitychange')));
+      expect(commands.requestMembers).toHaveBeenCalledTimes(2);
+      showMembers({ pending: true });
+      act(() => document.dispatchEvent(new Event('visibilitychange')));
+      expect(commands.requestMembers).toHaveBeenCalledTimes(2);
+    } finally {
+      visibility.mockRestore();
+    }
   });
 
   it('shares the invitation through the system share sheet where there is one', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
@@ -12,6 +12,9 @@ import './members.css';
 export const MEMBERS_CARD_TITLE = 'Household';
 
 type Asking = { kind: 'remove'; id: string; name: string } | { kind: 'close-old-link' } | null;
+
+/** How often the list is asked for again while an invitation this card made waits to be used. */
+export const INVITATION_REFRESH_MS = 10_000;
 
 /**
  * The household of the thermostat on screen (docs/protocol.md "Members"): who is in it and when the thermostat last
@@ -45,9 +48,11 @@ function NotMovedOver() {
   );
 }
 
-function waitingWords(view: MembersView | null, isMember: boolean): string {
+/** `quietRefresh`: asking again in the background (an invitation waits) is not worth announcing every 10 s. */
+function waitingWords(view: MembersView | null, isMember: boolean, quietRefresh: boolean): string {
   if (view === null) return isMember ? 'Asking the thermostat who is in the household…' : 'The household shows once this phone is connected to the thermostat.';
-  if (view.pending) return view.heardAt === 0 ? 'Asking the thermostat who is in the household…' : 'Asking the thermostat…';
+  if (view.pending && view.heardAt === 0) return 'Asking the thermostat who is in the household…';
+  if (view.pending) return quietRefresh ? '' : 'Asking the thermostat…';
   return '';
 }
 
@@ -61,12 +66,27 @@ function HouseholdCard({ thermostatName, isMember }: { thermostatName: string; i
   const [asking, setAsking] = useState<Asking>(null);
   const [dismissedLink, setDismissedLink] = useState<string | null>(null);
   const [invited, setInvited] = useState(false);
+  const [joinedWords, setJoinedWords] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
   const opener = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
     if (isMember) requestMembers();
   }, [isMember, requestMembers]);
+
+  // Asking again while a MEMBERS_set is still out would send a second one: its answer is coming anyway.
+  const pending = view?.pending === true;
+  const askAgain = useCallback(() => {
+    if (isMember && !pending) requestMembers();
+  }, [isMember, pending, requestMembers]);
+  // Someone may have joined, or been removed, while the page was hidden: the list is asked for again on return.
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') askAgain();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [askAgain]);
 
   // Focus goes back to what opened a dialog once the dialog (and the inert it put on the app) is gone.
   const wasAsking = useRef(false);
@@ -90,7 +110,35 @@ function HouseholdCard({ thermostatName, isMember }: { thermostatName: string; i
 
   const invitation = view?.invitation ?? null;
   const shownInvitation = invitation !== null && invitation.link !== dismissedLink && invitation.expiresAt > now ? invitation : null;
-  const members = view?.members ?? [];
+  const listed = view?.members;
+  const members = listed ?? [];
+  const offeredLink = invited ? (shownInvitation?.link ?? null) : null;
+
+  // While an invitation this card made waits, the list is asked for again now and then, so whoever takes it shows up
+  // without a reload ("Joining"). Counted from the last answer: each request and answer starts the 10 s again.
+  useEffect(() => {
+    if (offeredLink === null) return;
+    const timer = setInterval(askAgain, INVITATION_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [offeredLink, askAgain]);
+
+  // A member new since the invitation showed has used it: a link works once, so it is put away.
+  const membersWhenOffered = useRef<{ link: string; ids: Set<string> } | null>(null);
+  useEffect(() => {
+    if (offeredLink === null) {
+      membersWhenOffered.current = null;
+      return;
+    }
+    if (membersWhenOffered.current?.link !== offeredLink) {
+      membersWhenOffered.current = { link: offeredLink, ids: new Set((listed ?? []).map((member) => member.id)) };
+      return;
+    }
+    const known = membersWhenOffered.current.ids;
+    const joined = (listed ?? []).find((member) => !known.has(member.id));
+    if (joined === undefined) return;
+    setDismissedLink(offeredLink);
+    setJoinedWords(`${memberName(joined.name)} joined.`);
+  }, [offeredLink, listed]);
 
   return (
     <section className="card members-card" aria-labelledby={headingId}>
@@ -126,7 +174,7 @@ function HouseholdCard({ thermostatName, isMember }: { thermostatName: string; i
         </ul>
       )}
       <p role="status" className="muted small members-status">
-        {waitingWords(view, isMember)}
+        {waitingWords(view, isMember, offeredLink !== null) || joinedWords}
       </p>
       {view?.error == null ? null : (
         <p role="alert" className="banner banner-warn">
@@ -152,6 +200,7 @@ function HouseholdCard({ thermostatName, isMember }: { thermostatName: string; i
             className="button button-primary"
             onClick={() => {
               setInvited(true);
+              setJoinedWords('');
               // The store keeps the last invitation until a new one comes: only the new one is this request's.
               setDismissedLink(invitation?.link ?? null);
               inviteMember();
