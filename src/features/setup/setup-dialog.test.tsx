@@ -76,6 +76,9 @@ describe('SetupDialog', () => {
     await user.type(name, 'Hall');
     await user.click(within(dialog).getByRole('button', { name: 'Connect' }));
     expect(await within(dialog).findByText('Hall is set up and paired with this app.')).toBeVisible();
+    // Sharing the thermostat's own link is gone: each person joins with an invitation ("Joining").
+    expect(dialog).toHaveTextContent('To let the rest of the household in, press “Invite someone” in the Household card');
+    expect(dialog).not.toHaveTextContent('from Settings');
     expect(appStore.getState().thermostats).toEqual([{ id: ID, key: KEY, name: 'Hall', joined: false }]);
 
     expect(within(dialog).getByRole('button', { name: 'Done' })).toHaveFocus();

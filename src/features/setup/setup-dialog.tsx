@@ -382,7 +382,7 @@ function PairedStep({ name, alreadyMember, onClose }: { name: string; alreadyMem
       <p role="status">{name} is set up and paired with this app.</p>
       {alreadyMember ? <p>{memberAlreadyWords(name)}</p> : null}
       <p className="muted small">
-        You can unplug the USB cable: the thermostat keeps its Wi-Fi and server. Share its pairing link with the household from Settings.
+        You can unplug the USB cable: the thermostat keeps its Wi-Fi and server. To let the rest of the household in, press “Invite someone” in the Household card: each person gets an invitation of their own.
       </p>
       <div className="actions">
         <button type="button" className="button button-primary" onClick={onClose} data-step-focus>
