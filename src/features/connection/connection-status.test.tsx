@@ -23,6 +23,19 @@ describe('connection status', () => {
     expect(screen.getByRole('status', { name: 'Connection' }).textContent).toMatch(new RegExp(`^${words}`));
   });
 
+  it('agrees with the membership notice when the thermostat did not take the invitation, and keeps Wrong key otherwise', () => {
+    const thermostat = { id: 'LivingLivingLivingLivi', key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Living room' };
+    act(() => appStore.getState().addThermostat(thermostat));
+    renderBar();
+    act(() => appStore.getState().setConnectionStatus('wrong-key'));
+    // A thermostat that never answers a key the app had verified: the key itself is the problem.
+    expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Wrong key — check the pairing link/);
+    act(() => appStore.getState().setMembership(thermostat.id, 'invitation_refused'));
+    const bar = screen.getByRole('status', { name: 'Connection' });
+    expect(bar).toHaveTextContent(/^Not let in The thermostat did not take the invitation: see the notice for what to do\.$/);
+    expect(bar).not.toHaveTextContent('Wrong key');
+  });
+
   it('says Offline when the device has no network, whatever the socket last said', () => {
     renderBar();
     act(() => {

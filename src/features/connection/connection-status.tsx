@@ -1,6 +1,7 @@
 import type { ConnectionStatus } from '@/lib/connection/connection-status';
 import { useCommands } from '@/lib/connection/commands-context';
 import { useAppStore } from '@/stores/app-store';
+import { selectMembership } from '@/stores/selectors';
 
 interface StatusText {
   phrase: string;
@@ -9,8 +10,11 @@ interface StatusText {
   canRetry: boolean;
 }
 
-/** The first words are fixed (tests and people rely on them); the rest says what to do. */
-export function describeStatus(status: ConnectionStatus, online: boolean): StatusText {
+/**
+ * The first words are fixed (tests and people rely on them); the rest says what to do. `membership`: the selected
+ * thermostat's, so a refused invitation reads as the one problem the membership notice explains, not as a bad key.
+ */
+export function describeStatus(status: ConnectionStatus, online: boolean, membership: ReturnType<typeof selectMembership> = null): StatusText {
   if (!online) return { phrase: 'Offline', detail: 'No network. Showing the last known state.', tone: 'bad', canRetry: false };
   switch (status) {
     case 'connecting':
@@ -35,6 +39,10 @@ export function describeStatus(status: ConnectionStatus, online: boolean): Statu
         canRetry: false,
       };
     case 'wrong-key':
+      // The thermostat refused the invitation this phone joined with ("Joining"): the key is not "wrong", the link is spent.
+      if (membership === 'invitation_refused') {
+        return { phrase: 'Not let in', detail: 'The thermostat did not take the invitation: see the notice for what to do.', tone: 'bad', canRetry: true };
+      }
       return {
         phrase: 'Wrong key — check the pairing link',
         detail: 'The thermostat is online but does not answer this key.',
@@ -47,8 +55,9 @@ export function describeStatus(status: ConnectionStatus, online: boolean): Statu
 export function ConnectionStatusBar() {
   const status = useAppStore((s) => s.connectionStatus);
   const online = useAppStore((s) => s.online);
+  const membership = useAppStore(selectMembership);
   const { retryNow } = useCommands();
-  const text = describeStatus(status, online);
+  const text = describeStatus(status, online, membership);
   return (
     <div className={`connection tone-${text.tone}`}>
       <span className="connection-dot" aria-hidden="true" />
