@@ -27,6 +27,10 @@ struct Member {
   char id[kIdLength + 1];
   uint8_t key[kKeyBytes];
   char name[kMaxNameBytes + 1];  // as copy_display_name keeps it
+  // When its app or its OwnTracks was last heard from (MEMBERS' heard_s): in
+  // RAM only, not in the blob; it moves with the member and goes with it.
+  bool heard;
+  uint64_t heard_at;  // MonotonicClock milliseconds
 };
 
 // At most kMaxMembers, in the order they joined (MEMBERS lists them so): the

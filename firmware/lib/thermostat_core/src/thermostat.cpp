@@ -414,7 +414,6 @@ Status Thermostat::factory_reset(Millis now) {
   invitations_.clear();
   removed_.clear();
   cancel_join();
-  for (Heard& heard : heard_) heard = Heard{};
   members_read_pending_ = false;
   members_error_ = Error::none;
   members_dirty_ = true;
@@ -1481,8 +1480,10 @@ const uint8_t* Thermostat::key_for(const char* id) const {
 }
 
 void Thermostat::member_heard(const char* id, uint64_t now) {
-  const Member* member = members_.find(id);
-  if (member != nullptr) heard_[member - members_.begin()] = Heard{true, now};
+  if (Member* member = members_.find(id)) {
+    member->heard = true;
+    member->heard_at = now;
+  }
 }
 
 // "Joining": name and nonce as START's, public_key the 65-byte point as base64url (whether it is
@@ -1626,10 +1627,7 @@ void Thermostat::handle_members_set(Peer& peer, const cJSON* message, uint64_t n
 void Thermostat::remove_member(const char* id, uint64_t now) {
   Member* member = members_.find(id);
   if (member == nullptr) return;
-  const size_t place = member - members_.begin();
   removed_.remember(id, member->key);
-  for (size_t i = place; i + 1 < members_.count(); ++i) heard_[i] = heard_[i + 1];
-  heard_[members_.count() - 1] = Heard{};
   // "Members": every open invitation ends, the one it joined with included (it may have made or
   // seen any of them); a JOIN still waiting under one is dropped at its tick (process_join).
   invitations_.clear();
@@ -1670,7 +1668,6 @@ void Thermostat::forget_strangers_owntracks() {
 // docs/protocol.md "Members storage". Read once the identity is there (the blob names its ID).
 void Thermostat::read_members(uint64_t now) {
   members_storage_at_ = now;
-  for (Heard& heard : heard_) heard = Heard{};
   const bool was_unstored = members_unstored();
   uint8_t* blob = scratch();
   static_assert(sizeof tx_frame_ > kMembersBlobSize, "scratch() holds a members blob and one byte more");
@@ -1732,10 +1729,9 @@ Status Thermostat::send_members(const char* receiver, const char* session, uint6
   w.begin_object().string("type", "MEMBERS").string("session", session).integer("seq", seq);
   w.begin_array("members");
   for (const Member& member : members_) {
-    const Heard& heard = heard_[&member - members_.begin()];
     w.begin_object().string("id", member.id).string("name", member.name);
-    if (heard.known) {
-      w.integer("heard_s", (now - heard.at) / 1000);
+    if (member.heard) {
+      w.integer("heard_s", (now - member.heard_at) / 1000);
     } else {
       w.null("heard_s");
     }

@@ -383,12 +383,6 @@ class Thermostat {
   MemberTable members_;
   Invitations invitations_;
   RemovedMembers removed_;
-  // When each member (by its place in members_) was last heard from, for MEMBERS' heard_s: in RAM.
-  struct Heard {
-    bool known;
-    uint64_t at;
-  };
-  Heard heard_[kMaxMembers] = {};
   MembersLoad members_load_ = MembersLoad::none;
   bool members_identity_new_ = false;  // the identity was made at this boot (or by a reset)
   bool members_read_pending_ = false;  // storage could not read them (io): none, no JOIN
