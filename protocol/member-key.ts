@@ -9,6 +9,7 @@
  */
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { fromBase64url } from './base64url.ts';
 
 /** An invitation secret (and the old shared key): 32 random bytes, 43 characters of base64url. */
 export const INVITATION_BYTES = 32;
@@ -86,4 +87,21 @@ export async function sharedSecretX(privateKey: JoinPrivateKey, peerPublicKey: U
     return null;
   }
   return new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: peer }, privateKey, COORDINATE_BYTES * 8));
+}
+
+/**
+ * The member key from the peer's public key as a JOIN or WELCOME carries it (base64url text): ECDH with our
+ * one-time private key, then deriveMemberKey ("Joining", step 2). Null when the text is not base64url or
+ * sharedSecretX refuses the point.
+ */
+export async function memberKeyFrom(
+  privateKey: JoinPrivateKey,
+  peerPublicKey: string,
+  secret: Uint8Array,
+  thermostatId: string,
+  memberId: string,
+): Promise<Uint8Array | null> {
+  const peer = fromBase64url(peerPublicKey);
+  const sharedX = peer === null ? null : await sharedSecretX(privateKey, peer);
+  return sharedX === null ? null : deriveMemberKey(sharedX, secret, thermostatId, memberId);
 }

@@ -9,16 +9,14 @@ import type { RunningBroker } from '../../broker/server.ts';
 import { pairingLinkParts, type PairingLinkParts, type SimulatedThermostat } from '../../scripts/system-thermostat.ts';
 import {
   answersJoin,
-  deriveMemberKey,
-  fromBase64url,
   joinMessage,
   makeJoinKeyPair,
+  memberKeyFrom,
   message,
   open,
   parseMessage,
   parsePacket,
   seal,
-  sharedSecretX,
   start,
   toBase64url,
   HISTORY_INTERVAL_S,
@@ -77,10 +75,9 @@ export class Join {
   /** The member key both ends work out from a WELCOME; throws for the ERROR `full` or a point off the curve. */
   async memberKey(answer: JoinAnswer): Promise<Uint8Array> {
     if (answer.type === 'ERROR') throw new Error('the thermostat has 8 members and answered the JOIN with full');
-    const peer = fromBase64url(answer.public_key);
-    const sharedX = peer === null ? null : await sharedSecretX(this.keyPair.privateKey, peer);
-    if (sharedX === null) throw new Error(`the WELCOME's point is not on P-256: ${answer.public_key}`);
-    return deriveMemberKey(sharedX, this.invitation.secret, this.invitation.thermostatId, this.appId);
+    const key = await memberKeyFrom(this.keyPair.privateKey, answer.public_key, this.invitation.secret, this.invitation.thermostatId, this.appId);
+    if (key === null) throw new Error(`the WELCOME's point is not on P-256: ${answer.public_key}`);
+    return key;
   }
 }
 

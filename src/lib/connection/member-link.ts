@@ -1,14 +1,12 @@
 import {
   answersJoin,
-  deriveMemberKey,
-  fromBase64url,
   joinMessage,
   makeJoinKeyPair,
+  memberKeyFrom,
   message,
   open,
   parseMessage,
   seal,
-  sharedSecretX,
   start,
   toBase64url,
   type ClientId,
@@ -284,26 +282,24 @@ export class MemberLink {
       this.fallBack('full');
       return;
     }
-    const thermostatPoint = answer.type === 'WELCOME' ? fromBase64url(answer.public_key) : null;
-    if (thermostatPoint === null) return;
     const { run, keys, nonce, sends } = join;
     this.join = { step: 'working-out', run, keys, nonce, sends };
-    tracked(sharedSecretX(keys.privateKey, thermostatPoint)).then(
-      (sharedX) => this.workedOut(run, sharedX),
+    tracked(memberKeyFrom(keys.privateKey, answer.public_key, this.currentKey, this.id, this.options.me)).then(
+      (key) => this.workedOut(run, key),
       () => this.workedOut(run, null),
     );
   }
 
-  private workedOut(run: number, sharedX: Uint8Array | null): void {
+  private workedOut(run: number, key: Uint8Array | null): void {
     const join = this.join;
     if (join.step !== 'working-out' || join.run !== run) return;
-    if (sharedX === null) {
+    if (key === null) {
       // Not a point on the curve: not a WELCOME this app can take; the JOIN waits on for another answer.
       const timer = setTimeout(() => this.unanswered(), this.options.timeoutMs);
       this.join = { ...join, step: 'awaiting-answer', timer };
       return;
     }
-    this.currentKey = deriveMemberKey(sharedX, this.currentKey, this.id, this.options.me);
+    this.currentKey = key;
     this.isJoined = true;
     this.join = { step: 'none' };
     // Stored first: a START under a key the app could lose would leave it a member it cannot speak as.

@@ -1,8 +1,6 @@
 import {
-  deriveMemberKey,
-  fromBase64url,
   makeJoinKeyPair,
-  sharedSecretX,
+  memberKeyFrom,
   INVITATION_BYTES,
   INVITATION_LIFETIME_S,
   MAX_MEMBERS,
@@ -255,14 +253,13 @@ export class TestThermostat {
     }
     const reply = (answer: object) => message(this.id, app, seal(secret, 'MSG', this.id, app, answer));
     if (!this.memberKeys.has(app) && this.memberKeys.size >= MAX_MEMBERS) return [reply({ type: 'ERROR', code: 'full', nonce: body.nonce })];
-    const appPoint = fromBase64url(body.public_key);
     void tracked(
       (async () => {
         const own = await makeJoinKeyPair();
-        const sharedX = appPoint === null ? null : await sharedSecretX(own.privateKey, appPoint);
-        if (sharedX === null) return;
+        const key = await memberKeyFrom(own.privateKey, body.public_key, secret, this.id, app);
+        if (key === null) return;
         this.memberKeys.delete(app);
-        this.memberKeys.set(app, { key: deriveMemberKey(sharedX, secret, this.id, app), name: body.name });
+        this.memberKeys.set(app, { key, name: body.name });
         // A member given a new key starts its session again.
         this.sessions.delete(app);
         if (invitation !== null) invitation.redeemedBy = app;
