@@ -15,7 +15,7 @@ appStore.getState().setOnline(navigator.onLine);
 // The connection stack is not needed to paint the last known state ("Connecting…"): its own chunk, requested
 // now so that it loads alongside the first render. Commands issued meanwhile wait for it.
 const commands = deferredCommands(appStore, () =>
-  import('./app/connection')
+  import('./app/household-wiring')
     .then(({ connectWithStoredIdentity }) => connectWithStoredIdentity(appStore))
     .then((connection) => connection.commands),
 );

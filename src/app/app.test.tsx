@@ -2,13 +2,13 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLogonKeys, toBase64url } from '@protocol';
-import { FakeBroker } from '@/lib/connection/testing/fake-broker';
-import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { FakeBroker } from '@/lib/link/testing/fake-broker';
+import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { STORAGE_KEYS } from '@/lib/storage';
 import { appStore } from '@/stores/app-store';
 import { persistStore } from '@/stores/persistence';
 import { App } from './app';
-import { startConnection } from './connection';
+import { startConnection } from './household-wiring';
 import { deferredCommands } from './deferred-commands';
 
 const stops: (() => void)[] = [];

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { PanelBoundary } from '@/components/panel-boundary';
-import { CommandsContext, type ThermostatCommands } from '@/lib/connection/commands-context';
-import { ConnectionStatusBar } from '@/features/connection/connection-status';
+import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
+import { ConnectionStatusBar } from '@/features/link-status/link-status-bar';
 import { ThermostatPicker } from '@/features/pairing/thermostat-picker';
 import { ThermostatScreen } from '@/features/thermostat/thermostat-screen';
 import { useAppStore } from '@/stores/app-store';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ThermostatCommands } from '@/lib/connection/commands-context';
+import type { ThermostatCommands } from '@/lib/link/commands-context';
 import { appStore } from '@/stores/app-store';
 import { deferredCommands } from './deferred-commands';
 

@@ -1,4 +1,4 @@
-import type { ThermostatCommands } from '@/lib/connection/commands-context';
+import type { ThermostatCommands } from '@/lib/link/commands-context';
 import type { AppStore } from '@/stores/app-store';
 
 type Call = (commands: ThermostatCommands) => void;

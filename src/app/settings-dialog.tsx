@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { cutMemberName, inRange, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, type Settings } from '@protocol';
 import { Dialog } from '@/components/dialog';
-import { useCommands } from '@/lib/connection/commands-context';
+import { useCommands } from '@/lib/link/commands-context';
 import { useCurrentPosition } from '@/features/geofence/current-position';
 import { useAppStore } from '@/stores/app-store';
 import { isLatitude, isLongitude } from '@/stores/persistence';

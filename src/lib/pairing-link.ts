@@ -1,5 +1,5 @@
 import { isClientId, type ClientId, type Result, fail, ok } from '@protocol';
-import type { Membership } from '@/lib/connection/connection-status';
+import type { Membership } from '@/lib/link/link-status';
 import { isThermostatKey, MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
 
 export type PairingLinkError = 'empty' | 'no_pairing' | 'bad_shape' | 'bad_id' | 'bad_key';

@@ -1,5 +1,5 @@
 import { createStore, useStore } from 'zustand';
-import { createConnectionSlice, type ConnectionSlice } from './connection-slice';
+import { createConnectionSlice, type ConnectionSlice } from './link-slice';
 import { createHistorySlice, type HistorySlice } from './history-slice';
 import { createMembersSlice, type MembersSlice } from './members-slice';
 import { createOwntracksSlice, type OwntracksSlice } from './owntracks-slice';

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ClientId, HistoryMessage } from '@protocol';
-import { historyStart, mergePages, pageOf, type HistoryPage, type HistoryPages } from '@/lib/connection/history-pages';
+import { historyStart, mergePages, pageOf, type HistoryPage, type HistoryPages } from '@/lib/link/history-pages';
 import type { AppState } from './app-store';
 import { appendSample, type Sample } from './live-samples';
 

@@ -1,5 +1,5 @@
 import type { ClientId } from '@protocol';
-import { pagesToAsk, thermostatClock } from '@/lib/connection/history-pages';
+import { pagesToAsk, thermostatClock } from '@/lib/link/history-pages';
 import type { AppState } from './app-store';
 
 /**

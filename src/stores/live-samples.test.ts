@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { createAppStore } from './app-store';
 import { appendSample, LIVE_WINDOW_S, parseSamples, type Sample } from './live-samples';
 

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { toBase64url, type ClientId, type MemberEntry, type MembersError, type MembersMessage } from '@protocol';
-import type { Membership, MembersUnanswered } from '@/lib/connection/connection-status';
+import type { Membership, MembersUnanswered } from '@/lib/link/link-status';
 import type { AppState } from './app-store';
 
 export type { Membership };

@@ -1,5 +1,5 @@
 import { isClientId, isFiniteNumber, isObject, isOwntracksSecret, toBase64url, type ClientId } from '@protocol';
-import { isOwntracksAnswer, sameOwntracksSetting, type OwntracksAnswer, type OwntracksSetting } from '@/lib/connection/owntracks-delivery';
+import { isOwntracksAnswer, sameOwntracksSetting, type OwntracksAnswer, type OwntracksSetting } from '@/lib/link/owntracks-delivery';
 import type { HomeLocation } from './settings-slice';
 
 export type { OwntracksAnswer, OwntracksSetting };

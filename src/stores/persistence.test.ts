@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toBase64url } from '@protocol';
 import { STORAGE_KEYS } from '@/lib/storage';
-import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { createAppStore } from './app-store';
 import { loadPersistedState, parseLastStates, parsePreferences, persistStore } from './persistence';
 

@@ -55,7 +55,7 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
     set((current) => {
       // Pairing again with a known ID replaces its key: the thermostat may have been reset. What this phone was to it goes too.
       const { [thermostat.id]: _membership, ...membershipOf } = current.membershipOf;
-      // So does its last state when the key changes: a key counts as answering (verified, app/connection.ts) only once a
+      // So does its last state when the key changes: a key counts as answering (verified, app/household-wiring.ts) only once a
       // STATE came under it, and a dead invitation must be told as such, not retried for ever as a silent thermostat.
       const held = current.thermostats.find((t) => t.id === thermostat.id);
       const { [thermostat.id]: _lastState, ...otherStates } = current.lastStates;

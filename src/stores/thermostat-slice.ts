@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ClientId, SetFields, StateMessage } from '@protocol';
-import { isSetRefusal, type CommandFailure } from '@/lib/connection/connection-status';
+import { isSetRefusal, type CommandFailure } from '@/lib/link/link-status';
 import type { AppState } from './app-store';
 import { appendSample, sampleOf } from './live-samples';
 

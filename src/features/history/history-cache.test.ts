@@ -1,6 +1,6 @@
 import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { createAppStore } from '@/stores/app-store';
 import { HistoryPageCache, parseStoredPages } from './history-cache';
 

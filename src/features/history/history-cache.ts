@@ -1,6 +1,6 @@
 import { createStore as createIdbStore, set, type UseStore } from 'idb-keyval';
 import { isFiniteNumber, isObject, parseMessageValue, type ClientId } from '@protocol';
-import { pageOf, type HistoryPage } from '@/lib/connection/history-pages';
+import { pageOf, type HistoryPage } from '@/lib/link/history-pages';
 import type { AppState, AppStore } from '@/stores/app-store';
 import { KeptPerThermostat } from './kept-per-thermostat';
 

@@ -1,8 +1,8 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { pagesToAsk } from '@/lib/connection/history-pages';
-import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { pagesToAsk } from '@/lib/link/history-pages';
+import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
 import { HistoryPanel } from './history-panel';
 import type { HistoryChartProps } from './history-chart';

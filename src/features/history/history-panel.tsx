@@ -1,6 +1,6 @@
 import { lazy, Suspense, useId, useMemo, useState } from 'react';
 import type { ClientId } from '@protocol';
-import type { HistoryPages } from '@/lib/connection/history-pages';
+import type { HistoryPages } from '@/lib/link/history-pages';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import type { Sample } from '@/stores/live-samples';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimeZone, type TimeZoneRules } from '@protocol';
-import type { HistoryPage } from '@/lib/connection/history-pages';
+import type { HistoryPage } from '@/lib/link/history-pages';
 import type { Sample } from '@/stores/live-samples';
 import { heatingDays, liveSlots, mergeHistory, slotsBetween, type Slot } from './history-series';
 

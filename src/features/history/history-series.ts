@@ -1,5 +1,5 @@
 import { HISTORY_INTERVAL_S, partsOfLocal, utcOffsetSeconds, type TimeZoneRules } from '@protocol';
-import type { HistoryPages } from '@/lib/connection/history-pages';
+import type { HistoryPages } from '@/lib/link/history-pages';
 import type { Sample } from '@/stores/live-samples';
 
 const SLOT_S = HISTORY_INTERVAL_S;

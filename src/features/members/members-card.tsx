@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { useCommands } from '@/lib/connection/commands-context';
+import { useCommands } from '@/lib/link/commands-context';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import { selectMembers, selectMembership, selectSelectedThermostat } from '@/stores/selectors';

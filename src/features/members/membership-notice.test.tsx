@@ -1,8 +1,8 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { CommandsContext } from '@/lib/connection/commands-context';
-import { fakeCommands } from '@/lib/connection/testing/fake-commands';
+import { CommandsContext } from '@/lib/link/commands-context';
+import { fakeCommands } from '@/lib/link/testing/fake-commands';
 import { appStore } from '@/stores/app-store';
 import { MembershipNotice } from './membership-notice';
 

@@ -1,4 +1,4 @@
-import { useCommands } from '@/lib/connection/commands-context';
+import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectMembership, selectSelectedThermostat } from '@/stores/selectors';
 import './members.css';

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { SetFields, WeekSchedule } from '@protocol';
-import { useCommands } from '@/lib/connection/commands-context';
+import { useCommands } from '@/lib/link/commands-context';
 import { formatTemperature } from '@/lib/format';
 import { deviceTimeZone, posixTimeZoneFor } from '@/lib/time-zone/posix-time-zone';
 import { useAppStore } from '@/stores/app-store';

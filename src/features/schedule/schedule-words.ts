@@ -1,6 +1,6 @@
 import { parseTimeZone, type StateMessage } from '@protocol';
 import { formatTemperature } from '@/lib/format';
-import type { CommandFailure } from '@/lib/connection/connection-status';
+import type { CommandFailure } from '@/lib/link/link-status';
 import { hourMinuteText } from '@/lib/time-zone/clock-text';
 import { sameZoneRules } from '@/lib/time-zone/same-zone-rules';
 

@@ -1,4 +1,4 @@
-import type { CommandFailure } from '@/lib/connection/connection-status';
+import type { CommandFailure } from '@/lib/link/link-status';
 import { useAppStore } from '@/stores/app-store';
 
 const TEXT: Record<CommandFailure, string> = {

@@ -1,5 +1,5 @@
 import { MODES, type Mode } from '@protocol';
-import { useCommands } from '@/lib/connection/commands-context';
+import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type { SetFields } from '@protocol';
 import { useNow } from '@/hooks/use-now';
-import { useCommands } from '@/lib/connection/commands-context';
+import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 import { AwayUntilDialog } from './away-until-dialog';

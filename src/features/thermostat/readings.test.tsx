@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HEAT_REASONS, SETPOINT_SOURCES, type StateMessage } from '@protocol';
-import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { Readings } from './readings';
 
 function showReadings(overrides: Partial<StateMessage>) {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { heldSetpoint, planInputOf, scheduleRuns, type SetFields, type StateMessage } from '@protocol';
-import { useCommands } from '@/lib/connection/commands-context';
+import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 import { clampTarget, SET_DEBOUNCE_MS, stepTarget } from './target-step';

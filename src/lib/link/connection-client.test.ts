@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { challenge, makeKey, makeLogonKeys, makeNonce, verifyLogon, type LogOnPacket, type RoutedPacket, type SetFields, type StateMessage } from '@protocol';
 import { COMMAND_TIMEOUT_MS, SESSION_REFRESH_MS, STATE_SILENCE_MS } from './connection-client';
-import type { CommandFailure, ConnectionStatus } from './connection-status';
+import type { CommandFailure, ConnectionStatus } from './link-status';
 import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
 import { testClient } from './testing/test-client';
 import { TestThermostat } from './testing/test-thermostat';

@@ -23,7 +23,7 @@ import {
 } from '@protocol';
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
-import { isSetRefusal, type CommandFailure, type ConnectionStatus, type Membership, type MembersUnanswered, type Refusal } from './connection-status';
+import { isSetRefusal, type CommandFailure, type ConnectionStatus, type Membership, type MembersUnanswered, type Refusal } from './link-status';
 import { HistoryFetcher } from './history-fetcher';
 import { MemberLink, type KeyedThermostat } from './member-link';
 import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';

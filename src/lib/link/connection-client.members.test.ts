@@ -12,7 +12,7 @@ import {
   type RoutedPacket,
 } from '@protocol';
 import { COMMAND_TIMEOUT_MS } from './connection-client';
-import type { CommandFailure, ConnectionStatus, Membership } from './connection-status';
+import type { CommandFailure, ConnectionStatus, Membership } from './link-status';
 import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
 import { testClient } from './testing/test-client';
 import { TestThermostat } from './testing/test-thermostat';

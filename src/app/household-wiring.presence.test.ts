@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeKey, makeLogonKeys, toBase64url } from '@protocol';
-import { FakeBroker } from '@/lib/connection/testing/fake-broker';
-import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { FakeBroker } from '@/lib/link/testing/fake-broker';
+import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
-import { startConnection } from './connection';
+import { startConnection } from './household-wiring';
 
 const stops: (() => void)[] = [];
 afterEach(() => {

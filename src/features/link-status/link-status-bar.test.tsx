@@ -1,7 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { appStore } from '@/stores/app-store';
-import { ConnectionStatusBar } from './connection-status';
+import { ConnectionStatusBar } from './link-status-bar';
 
 const renderBar = () => render(<ConnectionStatusBar />);
 

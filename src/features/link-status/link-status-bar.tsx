@@ -1,5 +1,5 @@
-import type { ConnectionStatus } from '@/lib/connection/connection-status';
-import { useCommands } from '@/lib/connection/commands-context';
+import type { ConnectionStatus } from '@/lib/link/link-status';
+import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectMembership } from '@/stores/selectors';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { appStore } from '@/stores/app-store';
-import { connectWithStoredIdentity } from './connection';
+import { connectWithStoredIdentity } from './household-wiring';
 import { deferredCommands } from './deferred-commands';
 
 afterEach(() => {

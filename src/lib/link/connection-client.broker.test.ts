@@ -2,7 +2,7 @@ import { waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { makeKey, makeLogonKeys, type Settings, type StateMessage } from '@protocol';
 import { ConnectionClient } from './connection-client';
-import type { ConnectionStatus } from './connection-status';
+import type { ConnectionStatus } from './link-status';
 import { closeSocket, connectThermostat } from './testing/broker-thermostat';
 import { TestThermostat } from './testing/test-thermostat';
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeKey, makeLogonKeys, toBase64url } from '@protocol';
-import { FakeBroker } from '@/lib/connection/testing/fake-broker';
-import { TestThermostat } from '@/lib/connection/testing/test-thermostat';
+import { FakeBroker } from '@/lib/link/testing/fake-broker';
+import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { parsePairingLink } from '@/lib/pairing-link';
 import { appStore } from '@/stores/app-store';
 import { selectMembers, selectMembership } from '@/stores/selectors';
-import { startConnection } from './connection';
+import { startConnection } from './household-wiring';
 
 const APP_URL = 'https://hearth.example/app/';
 

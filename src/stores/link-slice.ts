@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ClientId } from '@protocol';
-import type { ConnectionStatus } from '@/lib/connection/connection-status';
+import type { ConnectionStatus } from '@/lib/link/link-status';
 import type { AppState } from './app-store';
 
 export interface ConnectionSlice {

@@ -17,7 +17,7 @@ import {
 } from '@protocol';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { tracked } from './background-work';
-import type { Membership, Refusal } from './connection-status';
+import type { Membership, Refusal } from './link-status';
 
 /** As a START's: 16 random bytes (docs/protocol.md "Sessions and replay"). */
 const NONCE_BYTES = 16;

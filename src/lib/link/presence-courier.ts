@@ -1,7 +1,7 @@
 import { cutMemberName, type ClientId, type HomeSetMessage, type LogonKeys, type OwntracksSetMessage, type Packet } from '@protocol';
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { backoffDelay } from './backoff';
-import type { Membership } from './connection-status';
+import type { Membership } from './link-status';
 import { MemberLink, type KeyedThermostat } from './member-link';
 import type { OwntracksLedger } from './owntracks-ledger';
 import { SessionGuard } from './session-guard';

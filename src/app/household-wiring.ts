@@ -1,6 +1,6 @@
-import { ConnectionClient, type SocketFactory, type ThermostatLink } from '@/lib/connection/connection-client';
-import type { OwntracksDelivery } from '@/lib/connection/owntracks-delivery';
-import type { ThermostatCommands } from '@/lib/connection/commands-context';
+import { ConnectionClient, type SocketFactory, type ThermostatLink } from '@/lib/link/connection-client';
+import type { OwntracksDelivery } from '@/lib/link/owntracks-delivery';
+import type { ThermostatCommands } from '@/lib/link/commands-context';
 import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
 import { keyBytes, type PairedThermostat } from '@/lib/thermostats';
 import { appUrl, buildPairingLink } from '@/lib/pairing-link';
