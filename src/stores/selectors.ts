@@ -14,3 +14,11 @@ export const selectMembers = (state: AppState): MembersView | null =>
 /** Where this app stands with the thermostat on screen (members-slice's Membership); null while not known. */
 export const selectMembership = (state: AppState): Membership | null =>
   state.selectedId === null ? null : (state.membershipOf[state.selectedId] ?? null);
+
+/** The thermostat on screen's unconfirmed settings (thermostat-slice's pendingSettingsOf); null when none. */
+export const selectPendingSettings = (state: AppState) =>
+  state.selectedId === null ? null : (state.pendingSettingsOf[state.selectedId] ?? null);
+
+/** Why the last command to the thermostat on screen did not take effect; null when it did or none was sent. */
+export const selectCommandError = (state: AppState) =>
+  state.selectedId === null ? null : (state.commandErrorOf[state.selectedId] ?? null);

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ClientId, SetFields, StateMessage } from '@protocol';
-import { isSetRefusal, type CommandFailure } from '@/lib/link/link-status';
+import { isSetRefusal, type CommandFailure, type SessionStatus } from '@/lib/link/link-status';
 import type { AppState } from './app-store';
 import { appendSample, sampleOf } from './live-samples';
 
@@ -15,13 +15,25 @@ export interface ThermostatSlice {
   /** Settings and overrides sent (or about to be) that no STATE has confirmed yet. */
   pendingSettings: SetFields | null;
   commandError: CommandFailure | null;
+  /** Each paired thermostat's session (one per thermostat, all over the one broker link). */
+  sessionOf: Record<ClientId, SessionStatus>;
+  /** Per thermostat: settings and overrides sent (or queued) that no STATE has confirmed yet. */
+  pendingSettingsOf: Record<ClientId, SetFields>;
+  /** Per thermostat: why its last command did not take effect. */
+  commandErrorOf: Record<ClientId, CommandFailure>;
   receiveState: (thermostatId: ClientId, state: StateMessage, receivedAt: number) => void;
+  setSessionStatus: (thermostatId: ClientId, status: SessionStatus) => void;
+  setPendingSettingsOf: (thermostatId: ClientId, settings: SetFields | null) => void;
+  setCommandErrorOf: (thermostatId: ClientId, error: CommandFailure | null) => void;
   setPendingSettings: (settings: SetFields | null) => void;
   setCommandError: (error: CommandFailure | null) => void;
 }
 
 export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSlice> = (set) => ({
   lastStates: {},
+  sessionOf: {},
+  pendingSettingsOf: {},
+  commandErrorOf: {},
   pendingSettings: null,
   commandError: null,
   receiveState: (thermostatId, state, receivedAt) =>
@@ -35,4 +47,19 @@ export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSli
   setPendingSettings: (pendingSettings) =>
     set((current) => ({ pendingSettings, commandError: pendingSettings === null ? current.commandError : null })),
   setCommandError: (commandError) => set({ commandError }),
+  setSessionStatus: (thermostatId, status) => set((current) => ({ sessionOf: { ...current.sessionOf, [thermostatId]: status } })),
+  setPendingSettingsOf: (thermostatId, settings) =>
+    set((current) => ({
+      pendingSettingsOf: withEntry(current.pendingSettingsOf, thermostatId, settings),
+      commandErrorOf: settings === null ? current.commandErrorOf : withEntry(current.commandErrorOf, thermostatId, null),
+    })),
+  setCommandErrorOf: (thermostatId, error) => set((current) => ({ commandErrorOf: withEntry(current.commandErrorOf, thermostatId, error) })),
 });
+
+/** A copy of the record with `id` set to `value`, or without `id` when `value` is null. */
+function withEntry<T>(record: Record<ClientId, T>, id: ClientId, value: T | null): Record<ClientId, T> {
+  const copy = { ...record };
+  if (value === null) delete copy[id];
+  else copy[id] = value;
+  return copy;
+}

@@ -13,6 +13,27 @@ export type ConnectionStatus =
   /** Plain http on a network address: the browser gives no WebCrypto, so the app cannot sign its logon. */
   | 'insecure-page';
 
+/** The broker link's own state (src/lib/link/broker-link.ts): socket, logon, backoff; nothing about thermostats. */
+export type BrokerStatus =
+  | 'connecting'
+  | 'connected'
+  /** Cannot reach the broker; retrying with backoff. */
+  | 'offline'
+  /** A newer logon of this app's ID (another window) closed this one (docs/protocol.md "Logging on"). */
+  | 'replaced'
+  /** Plain http on a network address: the browser gives no WebCrypto, so the app cannot sign its logon. */
+  | 'insecure-page';
+
+/**
+ * One thermostat session's own state (src/lib/link/thermostat-session.ts), meaningful while the broker link is
+ * connected. `checking`: 65 s without a STATE, an empty SET is out ("Sessions and replay"); `thermostat-offline`:
+ * the broker answered `receiver_offline`; `not-answering`: no STATE within 5 s of a START or a command.
+ */
+export type SessionStatus = 'starting' | 'live' | 'checking' | 'thermostat-offline' | 'not-answering' | 'wrong-key';
+
+/** A STATE older than this is shown as old: the thermostat pushes at least every 60 s ("Sessions and replay"). */
+export const STATE_FRESH_MS = 65_000;
+
 /**
  * The errors with which a thermostat refuses a SET and changes nothing (docs/protocol.md "Messages"). `storage`
  * refuses nothing (the change is in force, only not stored yet) and `full` answers only an OWNTRACKS_set.
