@@ -42,7 +42,7 @@ test('members: Ana invites Ben and both see the household; the used link lets no
 
   // She invites Ben; Ben's phone opens the link her card shows, and joins.
   const bensLink = await invite(page);
-  expect(bensLink).toMatch(new RegExp(`#pair=${thermostat.id}\\.[A-Za-z0-9_-]{43}$`));
+  expect(bensLink).toMatch(new RegExp(`#pair=${thermostat.id}\\.[A-Za-z0-9_-]{43}&name=Living%20room$`));
   const ben = await app.pairInNewContext({ link: bensLink, memberName: 'Ben' });
   await ben.screen.expectLive();
   await expect(household(ben.page).members).toHaveText([/^Ana(?! \(this phone\))/, /^Ben \(this phone\)/]);

@@ -75,6 +75,9 @@ describe('members through the store', () => {
     expect(link.startsWith(`${APP_URL}#pair=`)).toBe(true);
     const code = parsePairingLink(link);
     expect(code.ok && code.value.id).toBe(living.id);
+    // The thermostat's name as this app calls it travels with the link (docs/protocol.md "Keys and pairing").
+    expect(link.endsWith('&name=Living%20room')).toBe(true);
+    expect(code.ok && code.value.name).toBe('Living room');
     expect(living.invitations.map((invitation) => toBase64url(invitation.secret))).toContain(code.ok ? code.value.key : '');
     expect(view?.invitation?.expiresAt).toBe((view?.heardAt ?? 0) + 86_400_000);
 

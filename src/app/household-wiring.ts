@@ -59,7 +59,7 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
       membersRequested: (id) => store.getState().membersRequested(id),
       members: (id, members, receivedAt) => {
         // An invitation is passed on as a pairing link to this app (docs/protocol.md "Keys and pairing").
-        const link = members.invitation === null ? null : buildPairingLink(appAddress, { id, key: members.invitation.secret });
+        const link = members.invitation === null ? null : buildPairingLink(appAddress, { id, key: members.invitation.secret, name: store.getState().thermostats.find((t) => t.id === id)?.name });
         store.getState().receiveMembers(id, members, receivedAt, link);
       },
       membersFailed: (id, error) => store.getState().membersFailed(id, error),

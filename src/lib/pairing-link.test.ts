@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appUrl, buildPairingLink, knownPairing, MAX_DEVICE_LINK_LENGTH, pairedThermostat, parseDeviceLink, parsePairingLink } from './pairing-link';
+import { appUrl, buildPairingLink, knownPairing, MAX_DEVICE_LINK_LENGTH, pairedThermostat, parseDeviceLink, parseLinkName, parsePairingLink } from './pairing-link';
 
 const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
 const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
@@ -39,6 +39,58 @@ describe('parsePairingLink', () => {
     const link = buildPairingLink('http://127.0.0.1:8080/#old', { id: ID, key: KEY });
     expect(link).toBe(`http://127.0.0.1:8080/#pair=${ID}.${KEY}`);
     expect(parsePairingLink(link)).toEqual({ ok: true, value: { id: ID, key: KEY } });
+  });
+});
+
+describe("a link's name (docs/protocol.md \"Keys and pairing\")", () => {
+  it.each([
+    ['a plain name', 'Hall', 'Hall'],
+    ['spaces, percent-encoded', 'Living%20room', 'Living room'],
+    ['UTF-8 beyond ASCII', encodeURIComponent('Salón de Ana 🔥'), 'Salón de Ana 🔥'],
+    ['an ampersand and a hash, encoded', encodeURIComponent('Den & #2'), 'Den & #2'],
+    ['exactly 40 characters', 'x'.repeat(40), 'x'.repeat(40)],
+  ])('offers %s', (_what, encoded, name) => {
+    expect(parsePairingLink(`http://h/#pair=${ID}.${KEY}&name=${encoded}`)).toEqual({ ok: true, value: { id: ID, key: KEY, name } });
+  });
+
+  it.each([
+    ['a name that does not decode', '%E0%A4%A'],
+    ['a lone percent sign', '50%'],
+    ['41 characters', 'x'.repeat(41)],
+    ['41 characters once decoded', encodeURIComponent('é'.repeat(41))],
+    ['an empty name', ''],
+    ['only spaces', '%20%20'],
+    ['a control character', 'Hall%0AClick%20here'],
+    ['a very long encoded text', '%41'.repeat(5000)],
+  ])('ignores %s and keeps the link good', (_what, encoded) => {
+    expect(parsePairingLink(`http://h/#pair=${ID}.${KEY}&name=${encoded}`)).toEqual({ ok: true, value: { id: ID, key: KEY } });
+  });
+
+  it('reads the name before or after the code, and in a bare pair= fragment', () => {
+    const named = { ok: true, value: { id: ID, key: KEY, name: 'Hall' } };
+    expect(parsePairingLink(`http://h/#name=Hall&pair=${ID}.${KEY}`)).toEqual(named);
+    expect(parsePairingLink(`pair=${ID}.${KEY}&name=Hall`)).toEqual(named);
+    expect(parsePairingLink(`#pair=${ID}.${KEY}&name=Hall`)).toEqual(named);
+  });
+
+  it('a name never stands in for a missing code', () => {
+    expect(parsePairingLink('http://h/#name=Hall')).toMatchObject({ ok: false, error: 'no_pairing' });
+  });
+
+  it('builds the name percent-encoded, and reads it back', () => {
+    const link = buildPairingLink('http://h/', { id: ID, key: KEY, name: 'Salón & co' });
+    expect(link).toBe(`http://h/#pair=${ID}.${KEY}&name=Sal%C3%B3n%20%26%20co`);
+    expect(parsePairingLink(link)).toEqual({ ok: true, value: { id: ID, key: KEY, name: 'Salón & co' } });
+  });
+
+  it('leaves out a name no link may carry', () => {
+    expect(buildPairingLink('http://h/', { id: ID, key: KEY, name: '  ' })).toBe(`http://h/#pair=${ID}.${KEY}`);
+    expect(buildPairingLink('http://h/', { id: ID, key: KEY, name: 'x'.repeat(41) })).toBe(`http://h/#pair=${ID}.${KEY}`);
+  });
+
+  it('parseLinkName trims, and refuses what is not a name', () => {
+    expect(parseLinkName('%20Hall%20')).toBe('Hall');
+    expect(parseLinkName('%00')).toBeNull();
   });
 });
 

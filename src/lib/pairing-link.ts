@@ -7,9 +7,32 @@ export type PairingLinkError = 'empty' | 'no_pairing' | 'bad_shape' | 'bad_id' |
 export interface PairingCode {
   id: string;
   key: string;
+  /** The name the inviting member's app gives the thermostat, when the link carried a good one: offered, never imposed. */
+  name?: string;
 }
 
 const PAIR_PREFIX = 'pair=';
+const NAME_PREFIX = 'name=';
+
+/**
+ * A link's `name` (docs/protocol.md "Keys and pairing"): percent-encoded UTF-8, at most 40 characters decoded. It comes
+ * from whoever made the link, so anything that does not decode, is empty, too long or holds control characters is
+ * ignored: null, and the link is still good.
+ */
+export function parseLinkName(encoded: string): string | null {
+  // 40 characters of 4-byte UTF-8 percent-encoded are 480; anything longer cannot decode to a good name.
+  if (encoded.length > MAX_NAME_LENGTH * 12) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+  const name = decoded.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (name === '' || name.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
+  return name;
+}
 
 /** What a thermostat is called until the person names it. */
 export const DEFAULT_THERMOSTAT_NAME = 'Thermostat';
@@ -28,13 +51,14 @@ export function parsePairingLink(input: string): Result<PairingCode, PairingLink
   if (text === '') return fail('empty', 'Paste the pairing link from the thermostat.');
   const hashAt = text.indexOf('#');
   let code: string;
-  if (hashAt >= 0) {
-    const fragment = text.slice(hashAt + 1);
-    const pairAt = fragment.split('&').find((part) => part.startsWith(PAIR_PREFIX));
+  let name: string | null = null;
+  if (hashAt >= 0 || text.startsWith(PAIR_PREFIX)) {
+    const parts = (hashAt >= 0 ? text.slice(hashAt + 1) : text).split('&');
+    const pairAt = parts.find((part) => part.startsWith(PAIR_PREFIX));
     if (pairAt === undefined) return fail('no_pairing', 'This link has no pairing code (#pair=…) in it.');
     code = pairAt.slice(PAIR_PREFIX.length);
-  } else if (text.startsWith(PAIR_PREFIX)) {
-    code = text.slice(PAIR_PREFIX.length);
+    const nameAt = parts.find((part) => part.startsWith(NAME_PREFIX));
+    if (nameAt !== undefined) name = parseLinkName(nameAt.slice(NAME_PREFIX.length));
   } else if (/^[a-z]+:\/\//i.test(text)) {
     return fail('no_pairing', 'This link has no pairing code (#pair=…) in it.');
   } else {
@@ -51,13 +75,19 @@ export function parsePairingLink(input: string): Result<PairingCode, PairingLink
   const [id, key] = parts as [string, string];
   if (!isClientId(id)) return fail('bad_id', 'The thermostat ID in this link is not valid (22 letters, digits, - or _).');
   if (!isThermostatKey(key)) return fail('bad_key', 'The key in this link is not valid; it may be cut short.');
-  return ok({ id, key });
+  return ok(name === null ? { id, key } : { id, key, name });
 }
 
-/** The link a member passes on. The fragment never reaches any server. */
+/**
+ * The link a member passes on, with the name this app gives the thermostat when it is one a link may carry (docs/protocol.md
+ * "Keys and pairing"). The fragment never reaches any server.
+ */
 export function buildPairingLink(appUrl: string, code: PairingCode): string {
   const base = appUrl.split('#')[0] ?? appUrl;
-  return `${base}#pair=${code.id}.${code.key}`;
+  const link = `${base}#pair=${code.id}.${code.key}`;
+  if (code.name === undefined) return link;
+  const encoded = encodeURIComponent(code.name.trim());
+  return parseLinkName(encoded) === null ? link : `${link}&${NAME_PREFIX}${encoded}`;
 }
 
 /**
