@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ClientId } from '@protocol';
-import type { PairedThermostat } from '@/lib/thermostats';
+import { MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
 import type { AppState } from './app-store';
 import { withHome, type OwntracksSetup } from './owntracks-setup';
 
@@ -27,15 +27,23 @@ export interface Preferences {
 /** The original design's geofence radius. */
 export const DEFAULT_RADIUS_KM = 10;
 
+/** What the main area shows: every room at a glance, or the one thermostat `selectedId` names. */
+export type Screen = 'rooms' | 'thermostat';
+
 export interface SettingsSlice {
   thermostats: PairedThermostat[];
   selectedId: ClientId | null;
+  /** Not kept: an app with several thermostats opens on the rooms (the shell shows them only with two or more). */
+  screen: Screen;
   preferences: Preferences;
   /** A pairing link's thermostat: not joined unless said (its key is an invitation or the old shared key). */
   addThermostat: (thermostat: Omit<PairedThermostat, 'joined'> & { joined?: boolean }) => void;
-  renameThermostat: (id: ClientId, name: string) => void;
+  /** Trimmed and cut to MAX_NAME_LENGTH characters; false (and nothing changed) for an empty name or an unknown ID. */
+  renameThermostat: (id: ClientId, name: string) => boolean;
   removeThermostat: (id: ClientId) => void;
+  /** Shows that thermostat's screen. */
   selectThermostat: (id: ClientId) => void;
+  showRooms: () => void;
   updatePreferences: (changes: Partial<Omit<Preferences, 'geofence' | 'owntracks'>>) => void;
   updateGeofence: (changes: Partial<GeofenceConfig>) => void;
 }
@@ -47,9 +55,15 @@ export const defaultPreferences = (memberName: string): Preferences => ({
   owntracks: null,
 });
 
-export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
+/** A thermostat's name as kept: trimmed, at most MAX_NAME_LENGTH characters (never half of one); '' when nothing is left. */
+export function thermostatName(text: string): string {
+  return Array.from(text.trim()).slice(0, MAX_NAME_LENGTH).join('').trim();
+}
+
+export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set, get) => ({
   thermostats: [],
   selectedId: null,
+  screen: 'rooms',
   preferences: defaultPreferences('My phone'),
   addThermostat: (thermostat) =>
     set((current) => {
@@ -63,12 +77,17 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       return {
         thermostats: [...current.thermostats.filter((t) => t.id !== thermostat.id), { ...thermostat, joined: thermostat.joined ?? false }],
         selectedId: thermostat.id,
+        screen: 'thermostat',
         membershipOf,
         lastStates,
       };
     }),
-  renameThermostat: (id, name) =>
-    set((current) => ({ thermostats: current.thermostats.map((t) => (t.id === id ? { ...t, name } : t)) })),
+  renameThermostat: (id, name) => {
+    const kept = thermostatName(name);
+    if (kept === '' || !get().thermostats.some((t) => t.id === id)) return false;
+    set((current) => ({ thermostats: current.thermostats.map((t) => (t.id === id ? { ...t, name: kept } : t)) }));
+    return true;
+  },
   removeThermostat: (id) =>
     set((current) => {
       const thermostats = current.thermostats.filter((t) => t.id !== id);
@@ -81,7 +100,8 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       return { thermostats, lastStates, historyPages, liveSamples, membersOf, membershipOf, selectedId };
     }),
   selectThermostat: (id) =>
-    set((current) => (current.thermostats.some((t) => t.id === id) ? { selectedId: id } : {})),
+    set((current) => (current.thermostats.some((t) => t.id === id) ? { selectedId: id, screen: 'thermostat' } : {})),
+  showRooms: () => set({ screen: 'rooms' }),
   updatePreferences: (changes) => set((current) => ({ preferences: { ...current.preferences, ...changes } })),
   updateGeofence: (changes) =>
     set((current) => {
