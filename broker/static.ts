@@ -1,6 +1,7 @@
 /**
  * The built app: a small file server with an SPA fallback and cache headers that suit a service worker. The
- * security headers are the server's (broker/http-headers.ts), set on every response before this runs.
+ * security headers are the server's (broker/http-headers.ts), set on every response before this runs. The build
+ * writes brotli and gzip copies beside the files that compress (vite.config.ts); a client that accepts one gets it.
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -55,6 +56,56 @@ export function resolveInside(root: string, urlPath: string): { file: string; re
   return { file, relative };
 }
 
+/** The encodings the build writes beside a file, by the suffix of the copy, in our order of preference. */
+const ENCODINGS = [
+  { coding: 'br', suffix: '.br' },
+  { coding: 'gzip', suffix: '.gz' },
+] as const;
+export type Coding = (typeof ENCODINGS)[number]['coding'];
+const PRECOMPRESSED_SUFFIX = /\.(br|gz)$/i;
+
+/** An Accept-Encoding header longer than this is not read: no browser sends one, and its parse is bounded. */
+const MAX_ACCEPT_ENCODING_LENGTH = 1024;
+
+/**
+ * The weight (0 to 1) the client's Accept-Encoding gives each coding we can send (RFC 9110, 12.5.3): a coding it names
+ * takes its own q, one it does not takes `*`'s, and one neither names is not accepted. A missing header accepts
+ * nothing compressed: clients that decode say so.
+ */
+export function acceptedCodings(header: string | undefined): Map<Coding, number> {
+  const weights = new Map<Coding, number>();
+  if (header === undefined || header.length > MAX_ACCEPT_ENCODING_LENGTH) return weights;
+  const named = new Map<string, number>();
+  for (const item of header.split(',')) {
+    const [token = '', ...parameters] = item.split(';').map((part) => part.trim().toLowerCase());
+    if (token === '') continue;
+    let q = 1;
+    for (const parameter of parameters) {
+      const match = /^q\s*=\s*(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.exec(parameter);
+      // A malformed weight refuses the coding rather than guessing what the client meant.
+      q = match === null ? 0 : Number(match[1]);
+    }
+    // x-gzip is gzip's old name (RFC 9110, 8.4.1.3).
+    named.set(token === 'x-gzip' ? 'gzip' : token, q);
+  }
+  for (const { coding } of ENCODINGS) {
+    const q = named.get(coding) ?? named.get('*');
+    if (q !== undefined && q > 0) weights.set(coding, q);
+  }
+  return weights;
+}
+
+/** The copy to send: the accepted coding of highest weight among those on disk, brotli on a tie; null for the file itself. */
+export function chooseCoding(accepted: Map<Coding, number>, available: ReadonlySet<Coding>): Coding | null {
+  let best: Coding | null = null;
+  for (const { coding } of ENCODINGS) {
+    const q = accepted.get(coding);
+    if (q === undefined || !available.has(coding)) continue;
+    if (best === null || q > (accepted.get(best) ?? 0)) best = coding;
+  }
+  return best;
+}
+
 export type StaticHandler = (request: IncomingMessage, response: ServerResponse, urlPath: string) => Promise<void>;
 
 /** True when `path` lies inside the directory `root` (both real, absolute paths). */
@@ -63,7 +114,8 @@ export function isWithin(root: string, path: string): boolean {
 }
 
 /** A file to send (by its real path), nothing there, or something whose real path leaves the root. */
-type Lookup = { kind: 'file'; real: string; size: number } | { kind: 'missing' } | { kind: 'outside' };
+type Lookup = { kind: 'file'; real: string; size: number; modified: number } | { kind: 'missing' } | { kind: 'outside' };
+type Found = Extract<Lookup, { kind: 'file' }>;
 
 export function createStaticHandler(directory: string): StaticHandler {
   const root = resolve(directory);
@@ -88,24 +140,43 @@ export function createStaticHandler(directory: string): StaticHandler {
     if (!(await insideRealRoot(real))) return { kind: 'outside' };
     try {
       const info = await stat(real);
-      return info.isFile() ? { kind: 'file', real, size: info.size } : { kind: 'missing' };
+      return info.isFile() ? { kind: 'file', real, size: info.size, modified: info.mtimeMs } : { kind: 'missing' };
     } catch {
       return { kind: 'missing' };
     }
   };
 
-  const send = (request: IncomingMessage, response: ServerResponse, found: { real: string; size: number }, relative: string): void => {
+  /**
+   * The compressed copies of `found` the build left beside it (a `.br` or `.gz` sibling inside the root). A copy older
+   * than its file is stale, left by an earlier build: never sent in its place.
+   */
+  const copiesOf = async (found: Found): Promise<Map<Coding, Found>> => {
+    const copies = new Map<Coding, Found>();
+    for (const { coding, suffix } of ENCODINGS) {
+      const copy = await lookUp(found.real + suffix);
+      if (copy.kind === 'file' && copy.modified >= found.modified) copies.set(coding, copy);
+    }
+    return copies;
+  };
+
+  const send = async (request: IncomingMessage, response: ServerResponse, found: Found, relative: string): Promise<void> => {
+    const copies = await copiesOf(found);
+    const coding = chooseCoding(acceptedCodings(request.headers['accept-encoding']), new Set(copies.keys()));
+    const body = coding === null ? found : (copies.get(coding) ?? found);
     response.writeHead(200, {
       'Content-Type': contentTypeOf(relative),
-      'Content-Length': found.size,
+      'Content-Length': body.size,
       'Cache-Control': cacheControlOf(relative),
+      // Caches must keep the copies apart whenever there is more than one to choose from.
+      ...(copies.size > 0 ? { Vary: 'Accept-Encoding' } : {}),
+      ...(coding === null ? {} : { 'Content-Encoding': coding }),
     });
     if (request.method === 'HEAD') {
       response.end();
       return;
     }
     // The path that was checked, not the one asked for: a link switched since then is not followed.
-    const stream = createReadStream(found.real);
+    const stream = createReadStream(body.real);
     stream.on('error', () => response.destroy());
     stream.pipe(response);
   };
@@ -113,13 +184,15 @@ export function createStaticHandler(directory: string): StaticHandler {
   return async (request, response, urlPath) => {
     const target = resolveInside(root, urlPath);
     if (target === null) return notFound(response);
+    // A compressed copy is only ever sent as an encoding of its file, never as a file of its own.
+    if (PRECOMPRESSED_SUFFIX.test(target.relative) && (await lookUp(target.file.replace(PRECOMPRESSED_SUFFIX, ''))).kind === 'file') return notFound(response);
     const found = await lookUp(target.file);
     if (found.kind === 'file') return send(request, response, found, target.relative);
     // Client-side routes have no extension; a missing file with one is a real 404, and so is anything outside.
     if (found.kind === 'outside' || extname(target.relative) !== '') return notFound(response);
     const index = await lookUp(resolve(root, 'index.html'));
     if (index.kind !== 'file') return notFound(response);
-    send(request, response, index, 'index.html');
+    return send(request, response, index, 'index.html');
   };
 }
 
