@@ -32,4 +32,6 @@ export const STORAGE_KEYS = {
   selected: 'hearth.selected',
   settings: 'hearth.settings',
   lastState: 'hearth.last-state',
+  /** Four hex digits that tell this install's default member name from another's of the same kind (lib/device-name.ts). */
+  deviceTag: 'hearth.device-tag',
 } as const;
