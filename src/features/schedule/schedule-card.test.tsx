@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SetFields, StateMessage, WeekSchedule } from '@protocol';
 import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
+import { isSetRefusal } from '@/lib/link/link-status';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import * as posixTimeZone from '@/lib/time-zone/posix-time-zone';
 import { appStore } from '@/stores/app-store';
@@ -34,7 +35,7 @@ function fakeCommands(): ThermostatCommands & { sent: SetFields[] } {
     sent,
     sendSettings: (settings) => {
       sent.push(settings);
-      appStore.getState().setPendingSettings({ ...appStore.getState().pendingSettings, ...settings });
+      appStore.getState().setPendingSettingsOf(THERMOSTAT.id, { ...appStore.getState().pendingSettingsOf[THERMOSTAT.id], ...settings });
     },
     sendPresence: () => undefined,
     forgetPresence: () => undefined,
@@ -48,7 +49,9 @@ function fakeCommands(): ThermostatCommands & { sent: SetFields[] } {
 
 function showState(overrides: Partial<StateMessage>, { confirming = false } = {}) {
   act(() => {
-    if (confirming) appStore.getState().setPendingSettings(null);
+    if (confirming) appStore.getState().setPendingSettingsOf(THERMOSTAT.id, null);
+    // The link reads a refusal in the confirming STATE as the command's error.
+    if (confirming && isSetRefusal(overrides.error ?? null)) appStore.getState().setCommandErrorOf(THERMOSTAT.id, overrides.error);
     appStore.getState().receiveState(THERMOSTAT.id, new TestThermostat().stateMessage({ target: 20, ...overrides }), Date.now());
   });
 }

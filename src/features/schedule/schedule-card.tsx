@@ -4,7 +4,7 @@ import { useCommands } from '@/lib/link/commands-context';
 import { formatTemperature } from '@/lib/format';
 import { deviceTimeZone, posixTimeZoneFor } from '@/lib/time-zone/posix-time-zone';
 import { useAppStore } from '@/stores/app-store';
-import { selectCurrentState } from '@/stores/selectors';
+import { selectCommandError, selectCurrentState, selectPendingSettings } from '@/stores/selectors';
 import { DAY_NAMES, minuteText } from './schedule-draft';
 import { ScheduleEditor } from './schedule-editor';
 import { failureWords, isDeviceZone, scheduleStatus, zoneWords, type DeviceZone } from './schedule-words';
@@ -59,9 +59,9 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
   const awayUntil = useAppStore((s) => selectCurrentState(s)?.state.away_until ?? null);
   // Zones are compared over the two years from here: the moment the card was first shown is near enough.
   const [nowUtc] = useState(() => Math.floor(Date.now() / 1000));
-  const pendingSchedule = useAppStore((s) => s.pendingSettings?.schedule);
-  const pendingZone = useAppStore((s) => s.pendingSettings?.time_zone);
-  const commandError = useAppStore((s) => s.commandError);
+  const pendingSchedule = useAppStore((s) => selectPendingSettings(s)?.schedule);
+  const pendingZone = useAppStore((s) => selectPendingSettings(s)?.time_zone);
+  const commandError = useAppStore(selectCommandError);
   const { sendSettings } = useCommands();
   const [editing, setEditing] = useState(false);
   /** Set from our own SET until a STATE confirms it or the command fails, so that only our failures show here. */
