@@ -1,9 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { MAX_NAME_LENGTH } from '@/lib/thermostats';
 import { Dialog } from '@/components/dialog';
-import { ALREADY_IN_APP, DEFAULT_THERMOSTAT_NAME, knownPairing, memberAlreadyWords, pairedThermostat, parsePairingLink } from '@/lib/pairing-link';
+import {
+  ALREADY_IN_APP,
+  DEFAULT_THERMOSTAT_NAME,
+  knownPairing,
+  MAX_DEVICE_LINK_LENGTH,
+  memberAlreadyWords,
+  pairedThermostat,
+  parsePairingLink,
+} from '@/lib/pairing-link';
 import type { PairedThermostat } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
+import { isIosBrowserTab } from '@/lib/pairing-link-browser';
+import { persistStorageOnce } from '@/lib/persistent-storage';
+import { QrScanSection } from './pairing-dialog-scanner';
 
 interface PairingDialogProps {
   /** What an opened `#pair=` link held; absent when the person opened the dialog. */
@@ -11,9 +22,31 @@ interface PairingDialogProps {
   onClose: () => void;
   /** Switches to "Set up a new thermostat", for one that has never been on the Wi-Fi. */
   onSetUp?: () => void;
+  /** A browser tab on an iPhone or iPad, not the app on the Home Screen (lib/pairing-link-browser). */
+  iosTab?: boolean;
 }
 
-export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps) {
+/** Opened from a link: what the browser may have kept of it, and on iOS, which app it pairs. */
+function OpenedLinkNotes({ iosTab }: { iosTab: boolean }) {
+  return (
+    <>
+      {iosTab ? (
+        <p role="note" className="banner banner-warn">
+          On iPhone and iPad a link opens in Safari, and the Hearth app on your Home Screen keeps its own storage: adding the
+          thermostat here adds it to Safari only. If you use the Hearth app, open it, choose Add thermostat, and paste or scan
+          the link there.
+        </p>
+      ) : null}
+      <p className="muted small">
+        The key was taken out of the address bar, but your browser’s history may have kept the link. Once this phone has
+        joined, the invitation in it is used up and lets no one else in. Scanning or pasting a link inside the app keeps it
+        out of the history altogether.
+      </p>
+    </>
+  );
+}
+
+export function PairingDialog({ fromLink, onClose, onSetUp, iosTab = isIosBrowserTab() }: PairingDialogProps) {
   const addThermostat = useAppStore((s) => s.addThermostat);
   const renameThermostat = useAppStore((s) => s.renameThermostat);
   const known = useAppStore((s) => s.thermostats);
@@ -21,8 +54,12 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
   const [fromLinkResult] = useState(() => (fromLink === undefined ? null : parsePairingLink(fromLink)));
   const linked = fromLinkResult?.ok === true ? fromLinkResult.value : null;
   const knownAs = linked === null ? null : knownPairing(known, linked, membershipOf);
-  // A thermostat the app holds keeps its name unless another is typed.
-  const [name, setName] = useState(() => (knownAs === null || knownAs.kind === 'new' ? DEFAULT_THERMOSTAT_NAME : knownAs.thermostat.name));
+  // A thermostat the app holds keeps its name unless another is typed; a new one is offered the name its link carries.
+  const [name, setName] = useState(() =>
+    knownAs === null || knownAs.kind === 'new' ? (linked?.name ?? DEFAULT_THERMOSTAT_NAME) : knownAs.thermostat.name,
+  );
+  /** The person typed a name: a link pasted or scanned later does not overwrite it. */
+  const [nameTyped, setNameTyped] = useState(false);
   /** A code typed by hand turned out to be for a thermostat this phone is a member of: said, and not used. */
   const [typedForMember, setTypedForMember] = useState<PairedThermostat | null>(null);
   // A bad link stays in the field, with the reason beside it, so the person can see and fix it.
@@ -30,6 +67,30 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
   const [id, setId] = useState('');
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(fromLinkResult?.ok === false ? fromLinkResult.message : null);
+  const canPaste = typeof navigator.clipboard?.readText === 'function';
+
+  /** A link pasted, typed or scanned: the name it carries is offered for a thermostat the app does not hold yet. */
+  const takeLink = (text: string) => {
+    setLink(text);
+    const parsed = parsePairingLink(text);
+    if (!parsed.ok || parsed.value.name === undefined || nameTyped) return;
+    if (knownPairing(known, parsed.value, membershipOf).kind === 'new') setName(parsed.value.name);
+  };
+
+  /** A scanned or pasted link is checked at once, so a wrong code is said where it was chosen. */
+  const takeWholeLink = (text: string) => {
+    takeLink(text);
+    const parsed = parsePairingLink(text);
+    setError(parsed.ok ? null : parsed.message);
+  };
+
+  const paste = async () => {
+    try {
+      takeWholeLink((await navigator.clipboard.readText()).slice(0, MAX_DEVICE_LINK_LENGTH));
+    } catch {
+      setError('The clipboard could not be read: paste the link into the field instead.');
+    }
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -57,6 +118,8 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
       return;
     }
     addThermostat(pairedThermostat(code, name, pairing.kind === 'new' ? undefined : pairing.thermostat));
+    // Once paired, the app holds keys the browser must not evict; asked once, never waited for.
+    void persistStorageOnce();
     onClose();
   };
 
@@ -72,11 +135,13 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
               {already ? ALREADY_IN_APP : knownAs?.kind === 'member' ? 'This thermostat is already in the app.' : 'Add this thermostat to the app?'}{' '}
               <span className="muted small">ID {linked.id}</span>
             </p>
+            <OpenedLinkNotes iosTab={iosTab} />
           </>
         ) : (
           <>
             <p className="muted small">
-              Open the pairing link the thermostat shows, or the invitation someone in the household sends you, or paste it here.
+              Scan the QR code of an invitation from someone in the household, or of the link the thermostat shows, or paste the
+              link here. A link scanned or pasted here never enters the browser’s history.
             </p>
             {onSetUp === undefined ? null : (
               <p className="muted small">
@@ -86,6 +151,7 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
                 </button>
               </p>
             )}
+            <QrScanSection onText={takeWholeLink} />
             <label className="field">
               <span>Pairing link</span>
               <input
@@ -95,9 +161,14 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
                 spellCheck={false}
                 value={link}
                 placeholder="https://…#pair=…"
-                onChange={(event) => setLink(event.target.value)}
+                onChange={(event) => takeLink(event.target.value)}
               />
             </label>
+            {canPaste ? (
+              <button type="button" className="button" onClick={() => void paste()}>
+                Paste a link
+              </button>
+            ) : null}
             <fieldset className="fieldset">
               <legend>Or enter ID and key by hand</legend>
               <label className="field">
@@ -113,7 +184,15 @@ export function PairingDialog({ fromLink, onClose, onSetUp }: PairingDialogProps
         )}
         <label className="field">
           <span>Thermostat name</span>
-          <input type="text" maxLength={MAX_NAME_LENGTH} value={name} onChange={(event) => setName(event.target.value)} />
+          <input
+            type="text"
+            maxLength={MAX_NAME_LENGTH}
+            value={name}
+            onChange={(event) => {
+              setNameTyped(true);
+              setName(event.target.value);
+            }}
+          />
         </label>
         {memberOf === null ? null : (
           <p role="note" className="banner banner-warn">
