@@ -59,6 +59,9 @@ export function InvitationOffer({
       <h3 id={headingId} ref={heading} tabIndex={-1} className="invitation-title">
         Invitation
       </h3>
+      <p className="invitation-for">
+        To join <strong>{thermostatName}</strong>
+      </p>
       <p className="small">
         This link works <strong>once</strong>, for 24 hours (until {expiryWords(expiresAt)}), and not after {thermostatName}{' '}
         restarts. Whoever opens it joins the household and can control {thermostatName}: send it only to the person you mean, in a
@@ -86,7 +89,15 @@ export function InvitationOffer({
       <p role="status" className="muted small">
         {outcome === 'copied' ? 'Link copied.' : outcome === 'shared' ? 'Link shared.' : outcome === 'failed' ? 'Could not pass the link on: copy it from above by hand.' : ''}
       </p>
-      {showCode ? <QrCode text={link} label="QR code of the invitation link" /> : null}
+      {showCode ? (
+        <figure className="invitation-code">
+          <QrCode text={link} label={`QR code of the invitation to ${thermostatName}`} />
+          <figcaption className="muted small">
+            Invitation to {thermostatName}. On the other phone, open Hearth, choose Add thermostat, then Scan a QR code. A
+            camera app would open the link in the browser instead, which may keep it in its history.
+          </figcaption>
+        </figure>
+      ) : null}
     </section>
   );
 }

@@ -206,9 +206,12 @@ describe('members card', () => {
     expect(await navigator.clipboard.readText()).toBe(LINK);
     expect(within(invitation).getByRole('status')).toHaveTextContent('Link copied.');
 
-    expect(within(invitation).queryByRole('img', { name: 'QR code of the invitation link' })).toBeNull();
+    expect(within(invitation).queryByRole('img', { name: 'QR code of the invitation to Living room' })).toBeNull();
     await user.click(within(invitation).getByRole('button', { name: 'Show QR code' }));
-    const qr = within(invitation).getByRole('img', { name: 'QR code of the invitation link' });
+    const qr = within(invitation).getByRole('img', { name: 'QR code of the invitation to Living room' });
+    // Which thermostat, and how to scan it without the link entering the other phone's browser history.
+    expect(invitation).toHaveTextContent('To join Living room');
+    expect(invitation).toHaveTextContent('On the other phone, open Hearth, choose Add thermostat, then Scan a QR code.');
     const modules = encode(LINK, { ecc: 'L', border: 4 });
     expect(qr.getAttribute('viewBox')).toBe(`0 0 ${modules.size} ${modules.size}`);
     expect(qr.querySelector('path')?.getAttribute('d')?.match(/M/g)).toHaveLength(modules.data.flat().filter(Boolean).length);
