@@ -1,9 +1,10 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { HISTORY_INTERVAL_S, utcOffsetSeconds, type TimeZoneRules } from '@protocol';
-import { formatTemperature } from '@/lib/format';
+import { HISTORY_INTERVAL_S, type TimeZoneRules } from '@protocol';
+import { legendIndex, legendTexts } from './history-legend';
 import type { Slot } from './history-series';
+import { historyTimes } from './history-time';
 
 const HEIGHT = 220;
 
@@ -23,15 +24,16 @@ function cssColour(name: string, fallback: string): string {
 }
 
 /**
- * uPlot reads a Date's local fields for its axis; these show the thermostat's wall clock whatever zone this browser is
- * in, so the chart's midnight is the heating table's.
+ * uPlot reads a Date's local fields to place its time ticks; these carry the thermostat's wall clock whatever zone this
+ * browser is in, so the ticks fall on the thermostat's hours and midnights.
  */
-const wallClockDate = (rules: TimeZoneRules) => (utc: number) => {
-  const wall = new Date((utc + utcOffsetSeconds(rules, utc)) * 1000);
-  return new Date(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds());
+const wallClockDate = (wall: (utc: number) => number) => (utc: number) => {
+  const local = new Date(wall(utc) * 1000);
+  return new Date(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds());
 };
 
 export interface HistoryChartProps {
+  /** The slots shown, from `from` on. */
   slots: readonly { start: number; slot: Slot | null }[];
   from: number;
   to: number;
@@ -47,28 +49,42 @@ export default function HistoryChart({ slots, from, to, rules }: HistoryChartPro
   useEffect(() => {
     const element = host.current;
     if (element === null) return;
+    const times = historyTimes(rules);
+    const words = legendTexts(times);
+    // With no cursor on the chart the legend shows the latest slot anything is known of (see legendIndex).
+    const legendValue =
+      (text: (value: number | null | undefined) => string): uPlot.Series.Value =>
+      (u, _raw, seriesIndex, cursor) => {
+        const index = legendIndex(u.data, cursor);
+        return text(index === null ? null : u.data[seriesIndex]?.[index]);
+      };
     const text = cssColour('--muted', '#666');
     const axis = { stroke: text, grid: { stroke: cssColour('--line', '#ddd'), width: 1 }, ticks: { show: false } };
     const chart = new uPlot(
       {
         width: element.clientWidth || 320,
         height: HEIGHT,
-        tzDate: wallClockDate(rules),
+        tzDate: wallClockDate(times.wall),
         legend: { show: true },
         cursor: { y: false },
-        // Always the whole period, so a fresh history reads as "just started", not as a stretched few minutes.
+        // The stretch the panel chose (chartSpan): what is known of the period, not a sliver of it.
         scales: { x: { time: true, range: () => range.current }, heater: { range: [0, 1] } },
-        axes: [axis, { ...axis, values: (_u, ticks) => ticks.map((v) => `${v}°`) }, { show: false, scale: 'heater' }],
+        axes: [
+          // Times in this browser's locale on the thermostat's wall clock; "13:00" is wider in some locales ("1:00 PM").
+          { ...axis, space: 64, values: (_u, ticks, _axis, _space, increment) => times.axisLabels(ticks, increment) },
+          { ...axis, values: (_u, ticks) => ticks.map((v) => `${v}°`) },
+          { show: false, scale: 'heater' },
+        ],
         series: [
-          {},
-          { label: 'Temperature', stroke: cssColour('--accent', '#e4572e'), width: 2, value: (_u, v) => formatTemperature(v) },
+          { label: 'Time', value: legendValue(words.time) },
+          { label: 'Temperature', stroke: cssColour('--accent', '#e4572e'), width: 2, value: legendValue(words.temperature) },
           {
             label: 'Set point',
             stroke: text,
             width: 1.5,
             dash: [6, 4],
             paths: uPlot.paths.stepped?.({ align: 1 }),
-            value: (_u, v) => formatTemperature(v),
+            value: legendValue(words.temperature),
           },
           {
             label: 'Heater on',
@@ -76,7 +92,7 @@ export default function HistoryChart({ slots, from, to, rules }: HistoryChartPro
             stroke: 'transparent',
             fill: cssColour('--heat-fill', 'rgba(228, 87, 46, 0.15)'),
             paths: uPlot.paths.stepped?.({ align: 1 }),
-            value: (_u, v) => (v == null ? '—' : `${Math.round(v * 100)} %`),
+            value: legendValue(words.heater),
           },
         ],
       },
@@ -84,7 +100,11 @@ export default function HistoryChart({ slots, from, to, rules }: HistoryChartPro
       element,
     );
     plot.current = chart;
-    const resize = new ResizeObserver(() => chart.setSize({ width: element.clientWidth, height: HEIGHT }));
+    // Follows the card both ways: the host's width comes from the card, never from the canvas (history.css).
+    const resize = new ResizeObserver(([entry]) => {
+      const width = Math.floor(entry?.contentRect.width ?? element.clientWidth);
+      if (width > 0 && width !== chart.width) chart.setSize({ width, height: HEIGHT });
+    });
     resize.observe(element);
     return () => {
       resize.disconnect();

@@ -9,7 +9,11 @@ import type { HistoryChartProps } from './history-chart';
 
 vi.mock('./history-chart', () => ({
   // uPlot draws on a canvas jsdom lacks; the slots it is given are what matters here.
-  default: ({ slots }: HistoryChartProps) => <div data-testid="chart">{slots.filter((s) => s.slot !== null).length} slots</div>,
+  default: ({ slots, from, to }: HistoryChartProps) => (
+    <div data-testid="chart">
+      {slots.filter((s) => s.slot !== null).length} of {slots.length} slots from {new Date(from * 1000).toISOString()} to {new Date(to * 1000).toISOString()}
+    </div>
+  ),
 }));
 
 const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
@@ -52,12 +56,12 @@ describe('HistoryPanel', () => {
     const region = screen.getByRole('region', { name: 'History' });
     expect(within(region).getByRole('radio', { name: '7 days' })).toBeChecked();
     expect(within(region).getByText(/From the thermostat’s own record/)).toBeInTheDocument();
-    const chart = within(region).getByRole('img', { name: 'Temperature, set point and heater on-time, last 7 days' });
+    const chart = within(region).getByRole('img', { name: 'Temperature, set point and heater on-time, last 7 days: 19.0 to 20.5 °C, heating 2 h' });
     expect(chart).toHaveAccessibleDescription(
       // The slot in progress is what this app saw of it: the STATE at 12:00.
       'In the last 7 days: 168 h from the thermostat, 0.2 h seen by this app, 0 h with no record. Temperature from 19.0 °C to 20.5 °C. Heating 2.0 h.',
     );
-    expect(await within(region).findByTestId('chart')).toHaveTextContent('1009 slots');
+    expect(await within(region).findByTestId('chart')).toHaveTextContent('1009 of 1009 slots from 2026-11-25T12:00:00.000Z to 2026-12-02T12:00:00.000Z');
 
     const table = within(region).getByRole('table', { name: 'Heating hours per day' });
     expect(rowTexts(table)).toEqual([
@@ -82,7 +86,7 @@ describe('HistoryPanel', () => {
     render(<HistoryPanel thermostatId={ID} />);
     await userEvent.setup({ advanceTimers: vi.advanceTimersByTime }).click(screen.getByRole('radio', { name: '24 hours' }));
     expect(screen.getByRole('radio', { name: '24 hours' })).toBeChecked();
-    expect(screen.getByRole('img', { name: 'Temperature, set point and heater on-time, last 24 hours' })).toHaveAccessibleDescription(
+    expect(screen.getByRole('img', { name: 'Temperature, set point and heater on-time, last 24 hours: 20.0 to 20.5 °C, no heating' })).toHaveAccessibleDescription(
       'In the last 24 hours: 24 h from the thermostat, 0.2 h seen by this app, 0 h with no record. Temperature from 20.0 °C to 20.5 °C. Heating 0.0 h.',
     );
   });
@@ -100,5 +104,31 @@ describe('HistoryPanel', () => {
     const rows = rowTexts(screen.getByRole('table', { name: 'Heating hours per day' }));
     expect(rows.at(-1)).toEqual(['Today so far', '0.1 h', 'this app (0.3 of 12.2 h)']);
     expect(rows[1]).toEqual(['Wed 25 Nov', '0.0 h', 'no record']);
+  });
+
+  it('fits the chart to a few minutes of history, at least half an hour, and offers it as a table', async () => {
+    const thermostat = new TestThermostat();
+    appStore.getState().restoreLiveSamples(ID, [
+      { t: NOW - 300, temperature: 18, setpoint: 21, heater: true },
+      { t: NOW - 200, temperature: 18.2, setpoint: 21, heater: true },
+    ]);
+    appStore.getState().receiveState(ID, thermostat.stateMessage(), NOW * 1000);
+    render(<HistoryPanel thermostatId={ID} />);
+    const chart = screen.getByRole('img', { name: 'Temperature, set point and heater on-time, last 30 minutes: 18.1 to 20.5 °C, heating 4 min' });
+    expect(chart).toHaveAccessibleDescription(/^In the last 7 days: /);
+    expect(screen.getByText('Temperature, set point and heater on-time, last 30 minutes')).toBeInTheDocument();
+    expect(await screen.findByTestId('chart')).toHaveTextContent('2 of 4 slots from 2026-12-02T11:30:00.000Z to 2026-12-02T12:00:00.000Z');
+
+    await userEvent.setup({ advanceTimers: vi.advanceTimersByTime }).click(screen.getByRole('button', { name: 'Show as table' }));
+    const table = screen.getByRole('table', { name: 'Mean temperature, set point and heating, last 30 minutes, every 10 minutes' });
+    // The thermostat has no zone yet: its clock is UTC's.
+    expect(rowTexts(table)).toEqual([
+      ['Time', 'Temperature', 'Set point', 'Heating'],
+      [expect.stringMatching(/^11:30|11:30 AM$/), 'no record', 'no record', 'no record'],
+      [expect.stringMatching(/^11:40|11:40 AM$/), 'no record', 'no record', 'no record'],
+      [expect.stringMatching(/^11:50|11:50 AM$/), '18.1 °C', '21.0 °C', '4 min'],
+      // The STATE the app has just had.
+      [expect.stringMatching(/^12:00|12:00 PM$/), '20.5 °C', '21.0 °C', '0 min'],
+    ]);
   });
 });

@@ -6,8 +6,10 @@ import { useAppStore } from '@/stores/app-store';
 import type { Sample } from '@/stores/live-samples';
 import { HeatingDays } from './heating-days';
 import './history.css';
-import { heatingDays, mergeHistory, slotsBetween } from './history-series';
-import { historySummary, historyZone } from './history-words';
+import { chartSpan, heatingDays, mergeHistory, slotsBetween } from './history-series';
+import { HistoryTable } from './history-table';
+import { historyTimes, lastPhrase } from './history-time';
+import { chartLabel, chartTitle, historySummary, historyZone } from './history-words';
 
 const HistoryChart = lazy(() => import('./history-chart'));
 
@@ -41,7 +43,13 @@ export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
   const slots = useMemo(() => slotsBetween(history, from, nowS), [history, from, nowS]);
   const days = useMemo(() => heatingDays(history, zone.rules, nowS), [history, zone, nowS]);
   const summary = useMemo(() => historySummary(slots, PERIODS[period].phrase), [slots, period]);
-  const ids = { period: useId(), caption: useId(), summary: useId() };
+  // The chart and its table span what is known of the period, up to now.
+  const span = useMemo(() => chartSpan(slots, from, nowS), [slots, from, nowS]);
+  const shown = useMemo(() => slots.filter(({ start }) => start >= span.from), [slots, span]);
+  const phrase = span.to - span.from === PERIODS[period].seconds ? PERIODS[period].phrase : lastPhrase(span.to - span.from);
+  const label = useMemo(() => chartLabel(shown, phrase), [shown, phrase]);
+  const times = useMemo(() => historyTimes(zone.rules), [zone]);
+  const ids = { period: useId(), summary: useId() };
 
   return (
     <section className="card history-card" aria-labelledby="history-heading">
@@ -66,11 +74,11 @@ export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
         <p className="muted">The thermostat’s own record has not arrived yet: what you see is what this app saw.</p>
       )}
       <figure className="chart-frame">
-        <figcaption id={ids.caption}>Temperature, set point and heater on-time, {PERIODS[period].phrase}</figcaption>
-        <div role="img" aria-labelledby={ids.caption} aria-describedby={ids.summary}>
+        <figcaption>{chartTitle(phrase)}</figcaption>
+        <div role="img" aria-label={label} aria-describedby={ids.summary} className="chart-image">
           {history.size === 0 ? null : (
             <Suspense fallback={<p className="muted">Loading chart…</p>}>
-              <HistoryChart slots={slots} from={from} to={nowS} rules={zone.rules} />
+              <HistoryChart slots={shown} from={span.from} to={span.to} rules={zone.rules} />
             </Suspense>
           )}
         </div>
@@ -78,6 +86,7 @@ export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
           {summary}
         </p>
       </figure>
+      <HistoryTable slots={shown} times={times} phrase={phrase} />
       <HeatingDays days={days} zoneKnown={zone.known} />
     </section>
   );

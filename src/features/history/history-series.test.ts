@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTimeZone, type TimeZoneRules } from '@protocol';
 import type { HistoryPage } from '@/lib/link/history-pages';
 import type { Sample } from '@/stores/live-samples';
-import { heatingDays, liveSlots, mergeHistory, slotsBetween, type Slot } from './history-series';
+import { chartSpan, heatingDays, liveSlots, mergeHistory, MIN_CHART_SPAN_S, slotsBetween, type Slot } from './history-series';
 
 const utc = (iso: string) => Date.parse(iso) / 1000;
 const zone = (text: string): TimeZoneRules => {
@@ -107,5 +107,28 @@ describe('heatingDays', () => {
       [2, 0],
     ]);
     expect(inUtc[1]?.slots).toBe(55);
+  });
+});
+
+describe('chartSpan', () => {
+  const now = DAY + 6 * 3600;
+  const dayAgo = now - 86_400;
+
+  it('spans from the first slot anything is known of to now, so a few hours fill the chart', () => {
+    const history = heated(DAY, now + 600);
+    expect(chartSpan(slotsBetween(history, dayAgo, now), dayAgo, now)).toEqual({ from: DAY, to: now });
+  });
+
+  it('spans at least half an hour: 6 minutes of history are a point near now, not the whole chart', () => {
+    const justStarted = now - 360;
+    const history = new Map<number, Slot>([[justStarted - (justStarted % 600), { start: justStarted - (justStarted % 600), temperature: 20, setpoint: 21, heater_s: 0, source: 'app' }]]);
+    expect(MIN_CHART_SPAN_S).toBe(1800);
+    expect(chartSpan(slotsBetween(history, dayAgo, now), dayAgo, now)).toEqual({ from: now - 1800, to: now });
+  });
+
+  it('spans the whole period when nothing is known of it, and never reaches back before it', () => {
+    expect(chartSpan(slotsBetween(new Map(), dayAgo, now), dayAgo, now)).toEqual({ from: dayAgo, to: now });
+    const week = heated(now - 7 * 86_400, now + 600);
+    expect(chartSpan(slotsBetween(week, dayAgo, now), dayAgo, now)).toEqual({ from: dayAgo, to: now });
   });
 });

@@ -93,6 +93,23 @@ export function slotsBetween(history: ReadonlyMap<number, Slot>, from: number, t
   return result;
 }
 
+/**
+ * The shortest stretch the chart spans: a first slot alone is a point in half an hour, not a line stretched across the
+ * whole chart.
+ */
+export const MIN_CHART_SPAN_S = 30 * 60;
+
+/**
+ * The stretch the chart shows, ending now: from the first slot of the period anything is known of, so 6 minutes of
+ * history fill the chart instead of a sliver at the edge of 24 hours, but at least MIN_CHART_SPAN_S; the whole period
+ * when nothing is known in it, which then reads as empty.
+ */
+export function chartSpan(slots: readonly { start: number; slot: Slot | null }[], from: number, to: number): { from: number; to: number } {
+  const first = slots.find(({ start, slot }) => slot !== null && start >= from);
+  if (first === undefined) return { from, to };
+  return { from: Math.min(first.start, to - MIN_CHART_SPAN_S), to };
+}
+
 /** Heating in one local day of the thermostat. */
 export interface HeatingDay {
   /** Days since 1970-01-01 of the local date. */

@@ -1,6 +1,7 @@
 import { parseTimeZone, type TimeZoneRules } from '@protocol';
 import { formatTemperature } from '@/lib/format';
 import type { HeatingDay, Slot } from './history-series';
+import { durationText } from './history-time';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
@@ -58,4 +59,23 @@ export function historySummary(slots: readonly { slot: Slot | null }[], period: 
     `Heating ${hoursText(heating)}.`,
   ];
   return parts.join(' ');
+}
+
+/** What the chart's lines are, over the stretch shown: "Temperature, set point and heater on-time, last 6 hours". */
+export const chartTitle = (phrase: string): string => `Temperature, set point and heater on-time, ${phrase}`;
+
+/**
+ * The chart's name, which sums it up: "Temperature, set point and heater on-time, last 6 hours: 19.2 to 21.4 °C,
+ * heating 2 h 10 min".
+ */
+export function chartLabel(slots: readonly { slot: Slot | null }[], phrase: string): string {
+  const known = slots.flatMap(({ slot }) => (slot === null ? [] : [slot]));
+  if (known.length === 0) return `${chartTitle(phrase)}: nothing recorded`;
+  const temperatures = known.flatMap((slot) => (slot.temperature === null ? [] : [slot.temperature]));
+  const heating_s = known.reduce((sum, slot) => sum + slot.heater_s, 0);
+  const heating = heating_s === 0 ? 'no heating' : `heating ${durationText(heating_s)}`;
+  if (temperatures.length === 0) return `${chartTitle(phrase)}: no temperature read, ${heating}`;
+  const [lowest, highest] = [Math.min(...temperatures), Math.max(...temperatures)];
+  const range = lowest.toFixed(1) === highest.toFixed(1) ? formatTemperature(lowest) : `${lowest.toFixed(1)} to ${formatTemperature(highest)}`;
+  return `${chartTitle(phrase)}: ${range}, ${heating}`;
 }
