@@ -139,3 +139,71 @@ describe('the app before the connection code has loaded', () => {
     await waitFor(() => expect(screen.getByRole('listitem')).toHaveTextContent(/^Ana \(you\)Home/));
   });
 });
+
+describe('the app with several thermostats', () => {
+  function pairTwo() {
+    const living = new TestThermostat();
+    const hall = new TestThermostat();
+    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
+    appStore.getState().addThermostat({ id: hall.id, key: hall.keyText, name: 'Hall' });
+    appStore.getState().receiveState(living.id, living.stateMessage({ temperature: 20.5 }), Date.now());
+    appStore.getState().receiveState(hall.id, hall.stateMessage({ temperature: 17.5 }), Date.now());
+    // As a restart finds them: the screen is not kept.
+    appStore.setState({ screen: appStore.getInitialState().screen });
+    render(<App commands={deferredCommands(appStore, () => new Promise(() => undefined))} withUpdatePrompt={false} />);
+    return { living, hall };
+  }
+
+  it('opens on all the rooms, opens one, renames it, and goes back to all of them', async () => {
+    const user = userEvent.setup();
+    const { hall } = pairTwo();
+    expect(screen.getByRole('heading', { level: 1, name: 'All rooms' })).toBeVisible();
+    const rooms = screen.getByRole('list', { name: 'Rooms' });
+    expect(within(rooms).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(rooms).getByText('17.5 °C')).toBeVisible();
+
+    await user.click(within(rooms).getByRole('button', { name: 'Hall' }));
+    expect(appStore.getState().selectedId).toBe(hall.id);
+    expect(screen.getByRole('heading', { level: 1, name: 'Hall' })).toHaveFocus();
+    expect(screen.getByLabelText('Current temperature')).toHaveTextContent('17.5 °C');
+
+    await user.click(screen.getByRole('button', { name: 'Rename Hall' }));
+    await user.keyboard('Landing{Enter}');
+    await user.click(screen.getByRole('button', { name: 'All rooms' }));
+    expect(within(screen.getByRole('list', { name: 'Rooms' })).getByRole('button', { name: 'Landing' })).toHaveFocus();
+  });
+
+  it("Settings opened on a thermostat's screen names it; opened on all the rooms, only this app's", async () => {
+    const user = userEvent.setup();
+    pairTwo();
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    let dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    expect(within(dialog).queryByRole('region', { name: 'Hall' })).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(screen.getByRole('button', { name: 'Living room' }));
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    expect(within(dialog).getByRole('heading', { name: 'Living room' })).toBeVisible();
+  });
+
+  it('with one thermostat goes straight to it, with no way to all the rooms', () => {
+    const living = new TestThermostat();
+    appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
+    appStore.setState({ screen: 'rooms' });
+    render(<App commands={deferredCommands(appStore, () => new Promise(() => undefined))} withUpdatePrompt={false} />);
+    expect(screen.getByRole('heading', { level: 1, name: 'Living room' })).toBeVisible();
+    expect(screen.queryByRole('button', { name: 'All rooms' })).toBeNull();
+    expect(screen.queryByRole('list', { name: 'Rooms' })).toBeNull();
+  });
+});
+
+describe('the welcome card', () => {
+  it('says who sees what instead of promising that nothing leaves the home network', () => {
+    render(<App commands={deferredCommands(appStore, () => new Promise(() => undefined))} withUpdatePrompt={false} />);
+    const welcome = screen.getByRole('heading', { name: 'Welcome to Hearth' }).closest('section') as HTMLElement;
+    expect(welcome).not.toHaveTextContent('Nothing leaves your home network');
+    expect(welcome).toHaveTextContent('The broker sees which IDs talk to each other, when and how much, but not what they say');
+    expect(welcome).toHaveTextContent('encrypted end to end between this app and the thermostat');
+  });
+});

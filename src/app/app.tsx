@@ -1,8 +1,9 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { PanelBoundary } from '@/components/panel-boundary';
 import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
 import { ConnectionStatusBar } from '@/features/link-status/link-status-bar';
-import { ThermostatPicker } from '@/features/pairing/thermostat-picker';
+import { RoomsOverview } from '@/features/household/rooms-overview';
+import { ThermostatTitle } from '@/features/household/thermostat-title';
 import { ThermostatScreen } from '@/features/thermostat/thermostat-screen';
 import { useAppStore } from '@/stores/app-store';
 import { takePairingFragment } from './pairing-fragment';
@@ -49,14 +50,37 @@ function takeSetupFragment(loc: Location = location, hist: History = history): b
   return true;
 }
 
+type Shown = 'welcome' | 'rooms' | 'thermostat';
+
+/**
+ * A person who opens a room or goes back to all of them lands on the new screen's heading, or on the room they came
+ * from, instead of on the page's start. Returns whether the rooms are shown because the person came back to them.
+ */
+function useFocusOnScreenChange(shown: Shown): boolean {
+  const previous = useRef(shown);
+  const [cameBack, setCameBack] = useState(false);
+  useEffect(() => {
+    if (previous.current === shown) return;
+    const from = previous.current;
+    previous.current = shown;
+    if (shown === 'rooms') setCameBack(from === 'thermostat');
+    else if (shown === 'thermostat' && from === 'rooms') document.querySelector<HTMLElement>('.app-header h1')?.focus();
+  }, [shown]);
+  return cameBack && shown === 'rooms';
+}
+
 function Welcome({ onAdd, onSetUp }: { onAdd: () => void; onSetUp: () => void }) {
   return (
     <section className="card welcome">
       <h2>Welcome to Hearth</h2>
       <p>
         A new thermostat? Plug it into this computer by USB and set it up from here. One that is already set up? Open its
-        pairing link — or an invitation from someone in the household — to control it from here. Nothing leaves your home network
-        except encrypted messages.
+        pairing link — or an invitation from someone in the household — to control it from here.
+      </p>
+      <p className="muted">
+        This app and your thermostats talk through a broker, which may run anywhere, not only in your home. The broker sees
+        which IDs talk to each other, when and how much, but not what they say: temperatures, settings, names and presence are
+        encrypted end to end between this app and the thermostat.
       </p>
       <div className="actions">
         <button type="button" className="button button-primary" onClick={onSetUp}>
@@ -73,7 +97,12 @@ function Welcome({ onAdd, onSetUp }: { onAdd: () => void; onSetUp: () => void })
 export function App({ commands, withUpdatePrompt = true }: { commands: ThermostatCommands; withUpdatePrompt?: boolean }) {
   const ownId = useAppStore((s) => s.ownId);
   const hasThermostat = useAppStore((s) => s.thermostats.length > 0);
+  const severalThermostats = useAppStore((s) => s.thermostats.length > 1);
   const selectedId = useAppStore((s) => s.selectedId);
+  // With one thermostat there is nothing to choose: straight to it.
+  const showingRooms = useAppStore((s) => s.screen === 'rooms') && severalThermostats;
+  const showRooms = useAppStore((s) => s.showRooms);
+  const cameBack = useFocusOnScreenChange(hasThermostat ? (showingRooms ? 'rooms' : 'thermostat') : 'welcome');
   const [pairing, setPairing] = usePairingLinks();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [setupOpen, setSetupOpen] = useState(() => takeSetupFragment());
@@ -94,7 +123,20 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
       <div className="app">
         <header className="app-header">
           <div className="brand">
-            {hasThermostat ? <ThermostatPicker /> : <h1 className="thermostat-name">Hearth</h1>}
+            {!hasThermostat ? (
+              <h1 className="thermostat-name">Hearth</h1>
+            ) : showingRooms ? (
+              <h1 className="thermostat-name">All rooms</h1>
+            ) : (
+              <>
+                {severalThermostats ? (
+                  <button type="button" className="button button-quiet back-button" onClick={showRooms}>
+                    <span aria-hidden="true">← </span>All rooms
+                  </button>
+                ) : null}
+                <ThermostatTitle />
+              </>
+            )}
           </div>
           <div className="header-actions">
             {hasThermostat ? (
@@ -114,7 +156,9 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
         </header>
         <ConnectionStatusBar />
         <main>
-          {hasThermostat && selectedId !== null ? (
+          {hasThermostat && showingRooms ? (
+            <RoomsOverview focusOn={cameBack ? selectedId : null} />
+          ) : hasThermostat && selectedId !== null ? (
             <>
               <PanelBoundary what="The membership notice">
                 <Suspense fallback={null}>
@@ -157,7 +201,7 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
       <Suspense fallback={null}>
         {pairing === null ? null : <PairingDialog {...pairing} onClose={() => setPairing(null)} onSetUp={openSetup} />}
         {setupOpen ? <SetupDialog onClose={() => setSetupOpen(false)} /> : null}
-        {settingsOpen ? <SettingsDialog onClose={() => setSettingsOpen(false)} /> : null}
+        {settingsOpen ? <SettingsDialog thermostatId={showingRooms ? null : selectedId} onClose={() => setSettingsOpen(false)} /> : null}
       </Suspense>
       {withUpdatePrompt ? (
         <Suspense fallback={null}>

@@ -1,43 +1,100 @@
-import { useState, type FormEvent } from 'react';
-import { cutMemberName, inRange, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, type Settings } from '@protocol';
+import { useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
+import { cutMemberName, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, settingValue, type ClientId, type Settings, type TemperatureSetting } from '@protocol';
 import { Dialog } from '@/components/dialog';
 import { useCommands } from '@/lib/link/commands-context';
 import { useCurrentPosition } from '@/features/geofence/current-position';
 import { useAppStore } from '@/stores/app-store';
 import { isLatitude, isLongitude } from '@/stores/persistence';
-import { selectCurrentState, selectSelectedThermostat } from '@/stores/selectors';
 import { defaultBrokerUrl, validateBrokerUrl } from '@/lib/broker-url';
+import { parseDecimalInput } from '@/lib/decimal-input';
 
-const { away_target: AWAY, hysteresis: BAND } = SETTING_RANGES;
+/** The form's fields in the order they appear: the first with a problem takes the focus on Save. */
+const FIELDS = ['target', 'awayTarget', 'margin', 'memberName', 'brokerUrl', 'latitude', 'longitude', 'radius'] as const;
+type Field = (typeof FIELDS)[number];
+type Problems = Partial<Record<Field, string>>;
+
+const MAX_RADIUS_KM = 1000;
+const MIN_RADIUS_KM = 0.1;
 
 const toText = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
-const parseNumber = (text: string): number | null => {
-  if (text.trim() === '') return null;
-  const value = Number(text.trim().replace(',', '.'));
-  return Number.isFinite(value) ? value : null;
-};
 
-export function SettingsDialog({ onClose }: { onClose: () => void }) {
+/** The tenth of a degree typed for a thermostat setting, or null when it is not one in that setting's range and step. */
+function settingOf(setting: TemperatureSetting, text: string): number | null {
+  const value = parseDecimalInput(text);
+  return value === null ? null : settingValue(setting, value);
+}
+
+const rangeProblem = (setting: TemperatureSetting) =>
+  `Type a temperature from ${SETTING_RANGES[setting].min} to ${SETTING_RANGES[setting].max} °C, in steps of 0.1, such as ${setting === 'hysteresis' ? '0.5' : '15.5'}.`;
+
+interface FieldProps {
+  label: string;
+  hint?: ReactNode;
+  problem: string | undefined;
+  children: (aria: { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode;
+}
+
+/** A label, its input, a hint, and the input's problem right below it (named as its description, marked invalid). */
+function FormField({ label, hint, problem, children }: FieldProps) {
+  const ids = useId();
+  const describedBy = [problem === undefined ? null : `${ids}-problem`, hint === undefined ? null : `${ids}-hint`].filter((id) => id !== null).join(' ');
+  return (
+    <div className={problem === undefined ? 'field' : 'field field-invalid'}>
+      <label htmlFor={`${ids}-input`}>{label}</label>
+      {children({ id: `${ids}-input`, 'aria-invalid': problem === undefined ? undefined : true, 'aria-describedby': describedBy === '' ? undefined : describedBy })}
+      {problem === undefined ? null : (
+        <p id={`${ids}-problem`} className="field-error">
+          {problem}
+        </p>
+      )}
+      {hint === undefined ? null : (
+        <small id={`${ids}-hint`} className="muted">
+          {hint}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/**
+ * "This app" (what this device is to the household, and where it finds the broker and home) and, when a thermostat is
+ * on screen, that thermostat's own settings under its name: what it keeps for everyone in the household.
+ */
+export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?: ClientId | null; onClose: () => void }) {
   const preferences = useAppStore((s) => s.preferences);
-  const current = useAppStore(selectCurrentState);
-  const selected = useAppStore(selectSelectedThermostat);
+  const thermostat = useAppStore((s) => s.thermostats.find((t) => t.id === thermostatId) ?? null);
+  const current = useAppStore((s) => (thermostatId === null ? null : (s.lastStates[thermostatId] ?? null)));
   const thermostats = useAppStore((s) => s.thermostats);
   const updatePreferences = useAppStore((s) => s.updatePreferences);
   const updateGeofence = useAppStore((s) => s.updateGeofence);
   const removeThermostat = useAppStore((s) => s.removeThermostat);
   const { sendSettings } = useCommands();
+  const headingId = useId();
 
+  const [target, setTarget] = useState(toText(current?.state.target));
   const [awayTarget, setAwayTarget] = useState(toText(current?.state.away_target));
-  const [hysteresis, setHysteresis] = useState(toText(current?.state.hysteresis));
+  const [margin, setMargin] = useState(toText(current?.state.hysteresis));
   const [latitude, setLatitude] = useState(toText(preferences.geofence.home?.latitude));
   const [longitude, setLongitude] = useState(toText(preferences.geofence.home?.longitude));
   const [radius, setRadius] = useState(toText(preferences.geofence.radiusKm));
   const [memberName, setMemberName] = useState(preferences.memberName);
   const [brokerUrl, setBrokerUrl] = useState(preferences.brokerUrl ?? '');
-  const [errors, setErrors] = useState<string[]>([]);
+  const [problems, setProblems] = useState<Problems>({});
+  const refs = {
+    target: useRef<HTMLInputElement>(null),
+    awayTarget: useRef<HTMLInputElement>(null),
+    margin: useRef<HTMLInputElement>(null),
+    memberName: useRef<HTMLInputElement>(null),
+    brokerUrl: useRef<HTMLInputElement>(null),
+    latitude: useRef<HTMLInputElement>(null),
+    longitude: useRef<HTMLInputElement>(null),
+    radius: useRef<HTMLInputElement>(null),
+  } satisfies Record<Field, RefObject<HTMLInputElement | null>>;
   const position = useCurrentPosition();
   const [positionFound, setPositionFound] = useState<string | null>(null);
   const positionNote = position.problem ?? positionFound;
+  const editsThermostat = thermostat !== null && current !== null;
 
   const takeCurrentPosition = async () => {
     setPositionFound(null);
@@ -50,28 +107,36 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    const problems: string[] = [];
+    const found: Problems = {};
     const changes: Partial<Settings> = {};
-    if (current !== null) {
-      const away = parseNumber(awayTarget);
-      if (away === null || !inRange('away_target', away)) problems.push(`Away temperature must be between ${AWAY.min} and ${AWAY.max} °C, in steps of ${AWAY.step}.`);
-      else if (away !== current.state.away_target) changes.away_target = away;
-      const band = parseNumber(hysteresis);
-      if (band === null || !inRange('hysteresis', band)) problems.push(`Hysteresis must be between ${BAND.min} and ${BAND.max} °C, in steps of ${BAND.step}.`);
-      else if (band !== current.state.hysteresis) changes.hysteresis = band;
+    if (editsThermostat) {
+      const fields = [
+        ['target', 'target', target],
+        ['awayTarget', 'away_target', awayTarget],
+        ['margin', 'hysteresis', margin],
+      ] as const;
+      for (const [field, setting, text] of fields) {
+        const value = settingOf(setting, text);
+        if (value === null) found[field] = rangeProblem(setting);
+        else if (value !== current.state[setting]) changes[setting] = value;
+      }
     }
-    const lat = parseNumber(latitude);
-    const lon = parseNumber(longitude);
     const bothEmpty = latitude.trim() === '' && longitude.trim() === '';
-    if (!bothEmpty && (!isLatitude(lat) || !isLongitude(lon))) {
-      problems.push('Home latitude must be between -90 and 90 and longitude between -180 and 180 (decimal degrees).');
+    const lat = parseDecimalInput(latitude);
+    const lon = parseDecimalInput(longitude);
+    if (!bothEmpty && !isLatitude(lat)) found.latitude = 'Type a latitude from -90 to 90, in decimal degrees, such as 48.8584.';
+    if (!bothEmpty && !isLongitude(lon)) found.longitude = 'Type a longitude from -180 to 180, in decimal degrees, such as 2.2945.';
+    const radiusKm = parseDecimalInput(radius);
+    if (radiusKm === null || radiusKm < MIN_RADIUS_KM || radiusKm > MAX_RADIUS_KM) {
+      found.radius = `Type a distance from ${MIN_RADIUS_KM} to ${MAX_RADIUS_KM} km, such as 2.5.`;
     }
-    const radiusKm = parseNumber(radius);
-    if (radiusKm === null || radiusKm < 0.1 || radiusKm > 1000) problems.push('Radius must be between 0.1 and 1000 km.');
-    const urlProblem = validateBrokerUrl(brokerUrl);
-    if (urlProblem !== null) problems.push(urlProblem);
-    if (problems.length > 0) {
-      setErrors(problems);
+    if (validateBrokerUrl(brokerUrl) !== null) found.brokerUrl = 'Type an address that starts with wss:// or ws://, such as wss://example.org/ws.';
+
+    const first = FIELDS.find((field) => found[field] !== undefined);
+    if (first !== undefined) {
+      // Rendered first, so the field is marked and its problem is there to be read when the focus lands on it.
+      flushSync(() => setProblems(found));
+      refs[first].current?.focus();
       return;
     }
     if (Object.keys(changes).length > 0) sendSettings(changes);
@@ -88,74 +153,103 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     onClose();
   };
 
+  const decimalInput = (field: 'target' | 'awayTarget' | 'margin' | 'latitude' | 'longitude' | 'radius', value: string, set: (text: string) => void) =>
+    function DecimalInput(aria: Parameters<FieldProps['children']>[0]) {
+      return (
+        <input
+          ref={refs[field]}
+          type="text"
+          inputMode="decimal"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={32}
+          value={value}
+          onChange={(e) => set(e.target.value)}
+          {...aria}
+        />
+      );
+    };
+
   return (
     <Dialog title="Settings" onClose={onClose}>
-      <form className="form" onSubmit={save} noValidate>
-        {current === null ? null : (
-          <fieldset className="fieldset">
-            <legend>Heating</legend>
-            <label className="field">
-              <span>Away temperature</span>
-              <input type="number" inputMode="decimal" min={AWAY.min} max={AWAY.max} step={0.5} value={awayTarget} onChange={(e) => setAwayTarget(e.target.value)} />
-              <small className="muted">°C while everyone is away ({AWAY.min}–{AWAY.max})</small>
-            </label>
-            <label className="field">
-              <span>Hysteresis</span>
-              <input type="number" inputMode="decimal" min={BAND.min} max={BAND.max} step={0.1} value={hysteresis} onChange={(e) => setHysteresis(e.target.value)} />
-              <small className="muted">°C either side of the target before the heater switches ({BAND.min}–{BAND.max})</small>
-            </label>
-          </fieldset>
+      <form className="form settings-form" onSubmit={save} noValidate>
+        {thermostat === null ? null : (
+          <section className="fieldset settings-section" aria-labelledby={headingId}>
+            <h3 id={headingId}>{thermostat.name}</h3>
+            {current === null ? (
+              <p className="muted">{thermostat.name} has not sent its settings yet. They can be changed here once it answers.</p>
+            ) : (
+              <>
+                <p className="muted small">Kept by the thermostat, for everyone in the household.</p>
+                <FormField label="Home temperature" problem={problems.target} hint={`°C at home when no schedule or hold says otherwise (${SETTING_RANGES.target.min}–${SETTING_RANGES.target.max})`}>
+                  {decimalInput('target', target, setTarget)}
+                </FormField>
+                <FormField label="Away temperature" problem={problems.awayTarget} hint={`°C while everyone is away (${SETTING_RANGES.away_target.min}–${SETTING_RANGES.away_target.max})`}>
+                  {decimalInput('awayTarget', awayTarget, setAwayTarget)}
+                </FormField>
+                <FormField
+                  label="Switching margin"
+                  problem={problems.margin}
+                 
+                  hint={`°C below the set temperature before the heater goes on, and above it before it goes off (${SETTING_RANGES.hysteresis.min}–${SETTING_RANGES.hysteresis.max})`}
+                >
+                  {decimalInput('margin', margin, setMargin)}
+                </FormField>
+              </>
+            )}
+          </section>
         )}
-        <fieldset className="fieldset">
-          <legend>Home for the geofence</legend>
+        <section className="fieldset settings-section" aria-labelledby={`${headingId}-app`}>
+          <h3 id={`${headingId}-app`}>This app</h3>
+          <FormField label="Your name" problem={problems.memberName} hint="What everyone in the household sees in the member list.">
+            {(aria) => (
+              <input ref={refs.memberName} type="text" maxLength={MAX_MEMBER_NAME_LENGTH} value={memberName} onChange={(e) => setMemberName(e.target.value)} {...aria} />
+            )}
+          </FormField>
+          <FormField label="Broker address" problem={problems.brokerUrl} hint="Leave empty to use the server this app came from.">
+            {(aria) => (
+              <input
+                ref={refs.brokerUrl}
+                type="url"
+                spellCheck={false}
+                autoComplete="off"
+                maxLength={2048}
+                placeholder={defaultBrokerUrl()}
+                value={brokerUrl}
+                onChange={(e) => setBrokerUrl(e.target.value)}
+                {...aria}
+              />
+            )}
+          </FormField>
+          <h4>Home, for the geofence</h4>
           <div className="field-pair">
-            <label className="field">
-              <span>Home latitude</span>
-              <input type="number" inputMode="decimal" step="any" min={-90} max={90} value={latitude} onChange={(e) => setLatitude(e.target.value)} />
-            </label>
-            <label className="field">
-              <span>Home longitude</span>
-              <input type="number" inputMode="decimal" step="any" min={-180} max={180} value={longitude} onChange={(e) => setLongitude(e.target.value)} />
-            </label>
+            <FormField label="Home latitude" problem={problems.latitude}>
+              {decimalInput('latitude', latitude, setLatitude)}
+            </FormField>
+            <FormField label="Home longitude" problem={problems.longitude}>
+              {decimalInput('longitude', longitude, setLongitude)}
+            </FormField>
           </div>
           <button type="button" className="button" onClick={() => void takeCurrentPosition()} disabled={position.locating}>
             {position.locating ? 'Finding you…' : 'Use my current position'}
           </button>
-          {positionNote === null ? null : <p className="muted small" role="status">{positionNote}</p>}
-          <label className="field">
-            <span>Radius (km)</span>
-            <input type="number" inputMode="decimal" step="any" min={0.1} max={1000} value={radius} onChange={(e) => setRadius(e.target.value)} />
-            <small className="muted">Home when you are within this distance.</small>
-          </label>
-        </fieldset>
-        <fieldset className="fieldset">
-          <legend>This device</legend>
-          <label className="field">
-            <span>Your name</span>
-            <input type="text" maxLength={MAX_MEMBER_NAME_LENGTH} value={memberName} onChange={(e) => setMemberName(e.target.value)} />
-            <small className="muted">Shown to the household in the member list.</small>
-          </label>
-          <label className="field">
-            <span>Broker URL</span>
-            <input
-              type="url"
-              spellCheck={false}
-              autoComplete="off"
-              placeholder={defaultBrokerUrl()}
-              value={brokerUrl}
-              onChange={(e) => setBrokerUrl(e.target.value)}
-            />
-            <small className="muted">Leave empty to use the server this app came from.</small>
-          </label>
-        </fieldset>
+          {positionNote === null ? null : (
+            <p className="muted small" role="status">
+              {positionNote}
+            </p>
+          )}
+          <FormField label="Radius (km)" problem={problems.radius} hint="Home when you are within this distance.">
+            {decimalInput('radius', radius, setRadius)}
+          </FormField>
+        </section>
         {thermostats.length === 0 ? null : (
-          <fieldset className="fieldset">
-            <legend>Thermostats</legend>
+          <section className="fieldset settings-section" aria-labelledby={`${headingId}-list`}>
+            <h3 id={`${headingId}-list`}>Thermostats in this app</h3>
             <ul className="thermostat-list">
               {thermostats.map((t) => (
                 <li key={t.id}>
                   <span>
-                    {t.name} {t.id === selected?.id ? <span className="muted small">(shown)</span> : null}
+                    {t.name} {t.id === thermostatId ? <span className="muted small">(shown)</span> : null}
                   </span>
                   <button
                     type="button"
@@ -172,14 +266,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               ))}
             </ul>
             <p className="muted small">To let someone else in, use “Invite someone” in the Household card: each phone gets a key of its own.</p>
-          </fieldset>
-        )}
-        {errors.length === 0 ? null : (
-          <div role="alert" className="banner banner-danger">
-            {errors.map((problem) => (
-              <p key={problem}>{problem}</p>
-            ))}
-          </div>
+          </section>
         )}
         <div className="actions sticky-actions">
           <button type="button" className="button button-quiet" onClick={onClose}>
