@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { importPlan, MAX_PAIRINGS_FILE_BYTES, openPairings, readPairingsHeader, sealPairings, transferOf, type PairingsTransfer } from './pairings-file';
+
+/** The cheapest cost a file may name, so the tests run scrypt for real in a fraction of a second. */
+const CHEAP = { N: 2 ** 14, r: 8, p: 1 };
+const PASS = 'correct horse battery';
+const LIVING = 'LivingLivingLivingLivi';
+const HALL = 'HallHallHallHallHallHa';
+const ATTIC = 'AtticAtticAtticAtticAt';
+const KEY_A = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
+const KEY_B = 'iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiA';
+const KEY_C = 'jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjA';
+
+const TRANSFER: PairingsTransfer = {
+  thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false }],
+  needInvitation: [{ id: HALL, name: 'Hall' }],
+};
+
+/** A sealed file with one field of its outside changed. */
+async function withOutside(change: (file: Record<string, unknown>) => void): Promise<string> {
+  const file = JSON.parse(await sealPairings(TRANSFER, PASS, { params: CHEAP })) as Record<string, unknown>;
+  change(file);
+  return JSON.stringify(file);
+}
+
+describe('pairings file', () => {
+  it('opens with the passphrase it was sealed under, and holds no readable key', async () => {
+    const text = await sealPairings(TRANSFER, PASS, { params: CHEAP });
+    expect(text).not.toContain(KEY_A);
+    expect(text).not.toContain('Living room');
+    expect(JSON.parse(text)).toMatchObject({ format: 'hearth-pairings', version: 1, kdf: { name: 'scrypt', N: 16384, r: 8, p: 1 } });
+    await expect(openPairings(text, PASS)).resolves.toEqual(TRANSFER);
+  });
+
+  it('says "wrong passphrase or damaged file" for a wrong passphrase and for changed contents', async () => {
+    const text = await sealPairings(TRANSFER, PASS, { params: CHEAP });
+    await expect(openPairings(text, 'not the passphrase')).rejects.toMatchObject({
+      code: 'wrong_passphrase_or_damaged',
+      message: 'Wrong passphrase or damaged file.',
+    });
+    const file = JSON.parse(text) as { data: string };
+    const flipped = `${file.data.slice(0, 10)}${file.data[10] === 'A' ? 'B' : 'A'}${file.data.slice(11)}`;
+    await expect(openPairings(JSON.stringify({ ...file, data: flipped }), PASS)).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
+  });
+
+  it('binds its protection settings to the contents: a changed salt does not open', async () => {
+    const text = await withOutside((file) => ((file.kdf as Record<string, unknown>).salt = 'AAAAAAAAAAAAAAAAAAAAAA'));
+    await expect(openPairings(text, PASS)).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
+  });
+
+  it.each([
+    ['a file far too big', 'x'.repeat(MAX_PAIRINGS_FILE_BYTES + 1), 'too_big'],
+    ['a file that is not JSON', 'hello', 'not_a_pairings_file'],
+    ['JSON of something else', '{"format":"other"}', 'not_a_pairings_file'],
+    ['a file of a newer version', '{"format":"hearth-pairings","version":2}', 'newer_version'],
+  ])('refuses %s before any work', (_what, text, code) => {
+    expect(() => readPairingsHeader(text)).toThrow(expect.objectContaining({ code }) as Error);
+  });
+
+  it.each([
+    ['a cost that would take minutes (N = 2^22)', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).N = 2 ** 22)],
+    ['a cost that is not a power of two', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).N = 20000)],
+    ['a bigger block size', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).r = 64)],
+    ['more parallel work', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).p = 16)],
+    ['another KDF', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).name = 'pbkdf2')],
+    ['a short nonce', (f: Record<string, unknown>) => ((f.cipher as Record<string, unknown>).nonce = 'AAAA')],
+    ['contents that are not base64url', (f: Record<string, unknown>) => (f.data = '***')],
+  ])('refuses a file with %s as damaged, before deriving any key', async (_what, change) => {
+    const text = await withOutside(change);
+    expect(() => readPairingsHeader(text)).toThrow(expect.objectContaining({ code: 'damaged' }) as Error);
+  });
+
+  it('drops entries that do not parse, and member keys, which work only on the phone that joined', async () => {
+    const hostile = {
+      thermostats: [
+        { id: LIVING, key: KEY_A, name: 'Living room', joined: false },
+        { id: HALL, key: KEY_B, name: 'Hall', joined: true },
+        { id: 'short', key: KEY_C, name: 'Bad' },
+        { id: ATTIC, key: 'not a key', name: 'Attic' },
+        'nonsense',
+      ],
+      needInvitation: [{ id: ATTIC, name: 'A'.repeat(100) }, { id: 7 }],
+    } as unknown as PairingsTransfer;
+    const text = await sealPairings(hostile, PASS, { params: CHEAP });
+    await expect(openPairings(text, PASS)).resolves.toEqual({
+      thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false }],
+      needInvitation: [{ id: ATTIC, name: 'A'.repeat(40) }],
+    });
+  });
+});
+
+describe('transferOf', () => {
+  it('hands on an open invitation, or a key not yet joined with; never a member key', () => {
+    const held = [
+      { id: LIVING, key: KEY_A, name: 'Living room', joined: true },
+      { id: HALL, key: KEY_B, name: 'Hall', joined: false },
+      { id: ATTIC, key: KEY_C, name: 'Attic', joined: true },
+    ];
+    const transfer = transferOf(held, { [LIVING]: { key: KEY_C, expiresAt: 2000 }, [ATTIC]: { key: KEY_B, expiresAt: 999 } }, 1000);
+    expect(transfer).toEqual({
+      thermostats: [
+        { id: LIVING, key: KEY_C, name: 'Living room', joined: false },
+        { id: HALL, key: KEY_B, name: 'Hall', joined: false },
+      ],
+      // Its invitation ran out: the new phone needs a new one.
+      needInvitation: [{ id: ATTIC, name: 'Attic' }],
+    });
+    expect(JSON.stringify(transfer)).not.toContain(KEY_A);
+  });
+});
+
+describe('importPlan', () => {
+  it('adds what is new and leaves what this app holds for the person to choose', () => {
+    const mine = { id: LIVING, key: KEY_B, name: 'Lounge', joined: true };
+    const plan = importPlan(
+      {
+        thermostats: [
+          { id: LIVING, key: KEY_A, name: 'Living room', joined: false },
+          { id: ATTIC, key: KEY_C, name: 'Attic', joined: false },
+        ],
+        needInvitation: [
+          { id: HALL, name: 'Hall' },
+          { id: LIVING, name: 'Living room' },
+        ],
+      },
+      [mine],
+    );
+    expect(plan.added).toEqual([{ id: ATTIC, key: KEY_C, name: 'Attic', joined: false }]);
+    expect(plan.alreadyHere).toEqual([{ fromFile: { id: LIVING, key: KEY_A, name: 'Living room', joined: false }, held: mine }]);
+    expect(plan.needInvitation).toEqual([{ id: HALL, name: 'Hall' }]);
+  });
+});
