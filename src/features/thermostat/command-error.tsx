@@ -1,5 +1,6 @@
 import type { CommandFailure } from '@/lib/link/link-status';
-import { useAppStore } from '@/stores/app-store';
+import { appStore, useAppStore } from '@/stores/app-store';
+import { selectCommandError } from '@/stores/selectors';
 
 const TEXT: Record<CommandFailure, string> = {
   'no-answer': 'The thermostat did not answer, so the change was not made. It will be tried again when you change it again.',
@@ -11,13 +12,16 @@ const TEXT: Record<CommandFailure, string> = {
 };
 
 export function CommandError() {
-  const error = useAppStore((s) => s.commandError);
-  const dismiss = useAppStore((s) => s.setCommandError);
+  const error = useAppStore(selectCommandError);
+  const thermostatId = useAppStore((s) => s.selectedId);
+  const dismiss = () => {
+    if (thermostatId !== null) appStore.getState().setCommandErrorOf(thermostatId, null);
+  };
   if (error === null) return null;
   return (
     <div role="alert" className="banner banner-warn row-between">
       <span>{TEXT[error]}</span>
-      <button type="button" className="link-button" onClick={() => dismiss(null)}>
+      <button type="button" className="link-button" onClick={dismiss}>
         Dismiss
       </button>
     </div>

@@ -13,16 +13,13 @@ const SOURCE_WORDS: Record<SetpointSource, string> = {
   manual: 'held by hand',
 };
 
-/** Why the heater is on or off, completing "Heater on: …" or "Heater off: …". */
-const REASON_WORDS: Record<HeatReason, string> = {
-  boot: 'just started',
-  no_reading: 'sensor failed',
-  frost: 'frost protection',
-  below_band: 'below the set temperature',
-  above_band: 'above the set temperature',
-  in_band: 'within the switching band',
-  min_on_hold: 'held on for the minimum run',
-  min_off_hold: 'held off for the minimum pause',
+/** Why the heater is on or off, after "Heating: " or "Not heating: " (docs/protocol.md "Messages", STATE's `heat_reason`). */
+const REASON_WORDS: Record<Exclude<HeatReason, 'below_band' | 'above_band' | 'in_band'>, string> = {
+  boot: 'the thermostat has just started',
+  no_reading: 'no good reading from the sensor',
+  frost: 'frost protection, the room is below 5 °C',
+  min_on_hold: 'kept on for its minimum run of 1 minute',
+  min_off_hold: 'kept off for its minimum pause of 1 minute',
   heating_limit: 'resting after 4 h of heating, until a fresh reading',
 };
 
@@ -32,9 +29,70 @@ export function heldPhrase(state: Pick<StateMessage, 'setpoint' | 'setpoint_sour
   return `Holding ${formatTemperature(state.setpoint)} · ${SOURCE_WORDS[state.setpoint_source]}`;
 }
 
-/** "Heater on: frost protection", "Heater off: sensor failed". */
-export function heaterPhrase(state: Pick<StateMessage, 'heater' | 'heat_reason'>): string {
-  return `Heater ${state.heater ? 'on' : 'off'}: ${REASON_WORDS[state.heat_reason]}`;
+/** "0.4 °C below the set point", "at the set point"; null without a reading or a set point. */
+export function distancePhrase(temperature: number | null, setpoint: number | null): string | null {
+  if (temperature === null || setpoint === null) return null;
+  const tenths = Math.round((temperature - setpoint) * 10);
+  if (tenths === 0) return 'at the set point';
+  return `${(Math.abs(tenths) / 10).toFixed(1)} °C ${tenths < 0 ? 'below' : 'above'} the set point`;
+}
+
+/** "Heating: 0.4 °C below the set point", "Not heating: no good reading from the sensor". */
+export function heatingPhrase(state: Pick<StateMessage, 'heater' | 'heat_reason' | 'temperature' | 'setpoint' | 'hysteresis'>): string {
+  const lead = state.heater ? 'Heating' : 'Not heating';
+  const distance = distancePhrase(state.temperature, state.setpoint);
+  switch (state.heat_reason) {
+    case 'below_band':
+      return `${lead}: ${distance ?? 'below the set point'}`;
+    case 'above_band':
+      return `${lead}: ${distance ?? 'above the set point'}`;
+    case 'in_band':
+      // Inside the margin the heater keeps doing what it did: the distance alone would not explain it.
+      return `${lead}: ${distance === null ? '' : `${distance}, `}within the switching margin of ${formatTemperature(state.hysteresis)}`;
+    default:
+      return `${lead}: ${REASON_WORDS[state.heat_reason]}`;
+  }
+}
+
+type ReasonFields = Pick<StateMessage, 'setpoint_source' | 'mode' | 'regime' | 'members' | 'time' | 'boost' | 'manual' | 'away_until'>;
+
+/** Why the regime is what it is: by hand, an away-until, or who the thermostat believes is home. */
+function regimeWhy(state: ReasonFields, zone: ThermostatZone, nowUtc: number): string {
+  if (state.mode !== 'auto') return `mode ${state.mode === 'home' ? 'Home' : 'Away'}, set by hand`;
+  const awayUntil = state.away_until;
+  if (awayUntil !== null && state.time !== null && state.time < awayUntil.until - awayUntil.preheat_minutes * 60) {
+    return `away until ${momentText(zone, awayUntil.until, nowUtc)}`;
+  }
+  const home = state.members.filter((member) => member.home).map((member) => member.name);
+  if (state.regime === 'away') return 'everyone is away';
+  if (home.length > 0) return `${home.join(', ')} ${home.length === 1 ? 'is' : 'are'} home`;
+  return state.members.length === 0 ? 'no one has reported yet' : 'no recent report says everyone is away';
+}
+
+/**
+ * Why the thermostat holds what it holds, after "Which set point holds": "Using the away temperature: everyone is
+ * away", "Boost until 18:30", "Following the schedule".
+ */
+export function setpointReasonPhrase(state: ReasonFields, zone: ThermostatZone, nowUtc: number): string {
+  switch (state.setpoint_source) {
+    case 'boost':
+      return state.boost === null ? 'Boost' : `Boost until ${momentText(zone, state.boost.until, nowUtc)}`;
+    case 'manual':
+      return `Held by hand until ${state.manual === null || state.manual.until === null ? 'changed' : momentText(zone, state.manual.until, nowUtc)}`;
+    case 'frost':
+      return 'Frost protection: the room is below 5 °C';
+    case 'none':
+      return 'No good reading from the sensor: the heater is held off';
+    case 'away':
+      return `Using the away temperature: ${regimeWhy(state, zone, nowUtc)}`;
+    case 'comfort':
+    case 'schedule': {
+      const what = state.setpoint_source === 'comfort' ? 'Using the comfort temperature' : 'Following the schedule';
+      const why = regimeWhy(state, zone, nowUtc);
+      // Away holds the lower of the two: a home set point at or below the away temperature holds even then.
+      return state.regime === 'away' || why.startsWith('away until') ? `${what}: it is no warmer than the away temperature` : `${what}: ${why}`;
+    }
+  }
 }
 
 /**

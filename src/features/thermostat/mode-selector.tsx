@@ -1,7 +1,8 @@
 import { MODES, type Mode } from '@protocol';
 import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
-import { selectCurrentState } from '@/stores/selectors';
+import { selectCurrentState, selectPendingSettings } from '@/stores/selectors';
+import { pendingWords, type ControlReach } from './use-reach';
 
 const LABELS: Record<Mode, { name: string; hint: string }> = {
   auto: { name: 'Auto', hint: 'Geofence decides' },
@@ -9,9 +10,9 @@ const LABELS: Record<Mode, { name: string; hint: string }> = {
   away: { name: 'Away', hint: 'Away temperature' },
 };
 
-export function ModeSelector({ disabled }: { disabled: boolean }) {
+export function ModeSelector({ control }: { control: ControlReach }) {
   const confirmed = useAppStore((s) => selectCurrentState(s)?.state.mode ?? null);
-  const pending = useAppStore((s) => s.pendingSettings?.mode);
+  const pending = useAppStore((s) => selectPendingSettings(s)?.mode);
   const { sendSettings } = useCommands();
   const shown = pending ?? confirmed;
 
@@ -28,7 +29,7 @@ export function ModeSelector({ disabled }: { disabled: boolean }) {
               name="mode"
               value={mode}
               checked={shown === mode}
-              disabled={disabled || shown === null}
+              disabled={control === 'off' || shown === null}
               onChange={() => sendSettings({ mode })}
             />
             <span className="segment-name">{LABELS[mode].name}</span>
@@ -38,6 +39,9 @@ export function ModeSelector({ disabled }: { disabled: boolean }) {
           </label>
         ))}
       </div>
+      <p className="target-note" aria-live="polite">
+        {pending === undefined ? '' : pendingWords(control)}
+      </p>
     </section>
   );
 }

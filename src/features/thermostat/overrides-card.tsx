@@ -3,11 +3,12 @@ import type { SetFields } from '@protocol';
 import { useNow } from '@/hooks/use-now';
 import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
-import { selectCurrentState } from '@/stores/selectors';
+import { selectCurrentState, selectPendingSettings } from '@/stores/selectors';
 import { AwayUntilDialog } from './away-until-dialog';
 import { BoostDialog } from './boost-dialog';
 import { awayUntilPhrase, boostPhrase, manualPhrase } from './heat-words';
 import { thermostatZone } from './thermostat-time';
+import { pendingWords, type ControlReach } from './use-reach';
 
 type Opened = 'boost' | 'away-until' | null;
 
@@ -25,12 +26,15 @@ const COUNTERPART: Record<string, string> = {
  * The overrides (docs/protocol.md "Which set point holds"): a boost, a manual hold and an away-until, each with its
  * end and a way to end it, and the buttons that start a boost or an away-until.
  */
-export function OverridesCard({ disabled }: { disabled: boolean }) {
+export function OverridesCard({ control }: { control: ControlReach }) {
   const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
   // A hold the +/− sends says "Sending…" beside the +/−; what this card sends says it here.
-  const sending = useAppStore(
-    (s) => s.pendingSettings !== null && (s.pendingSettings.boost !== undefined || s.pendingSettings.away_until !== undefined || s.pendingSettings.manual === null),
-  );
+  const sending = useAppStore((s) => {
+    const pending = selectPendingSettings(s);
+    return pending !== null && (pending.boost !== undefined || pending.away_until !== undefined || pending.manual === null);
+  });
+  // A boost or an away-until runs from the moment the thermostat takes it: none is queued for a thermostat out of reach.
+  const disabled = control !== 'send';
   const { sendSettings } = useCommands();
   const now = useNow();
   const [opened, setOpened] = useState<Opened>(null);
@@ -122,7 +126,7 @@ export function OverridesCard({ disabled }: { disabled: boolean }) {
         </button>
       </div>
       <p className="target-note" aria-live="polite">
-        {sending ? 'Sending…' : ''}
+        {sending ? pendingWords(control) : disabled && control === 'queue' ? 'Boost and away-until can be started once the thermostat is back.' : ''}
       </p>
       {opened === 'boost' ? <BoostDialog held={state.setpoint} target={state.target} onStart={send} onClose={close} /> : null}
       {opened === 'away-until' ? <AwayUntilDialog zone={zone} current={state.away_until} onSet={send} onClose={close} /> : null}

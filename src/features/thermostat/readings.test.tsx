@@ -5,7 +5,7 @@ import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { Readings } from './readings';
 
 function showReadings(overrides: Partial<StateMessage>) {
-  render(<Readings state={new TestThermostat().stateMessage(overrides)} receivedAt={Date.now()} />);
+  render(<Readings state={new TestThermostat().stateMessage(overrides)} receivedAt={Date.now()} reach="live" />);
 }
 
 describe('readings: what the thermostat holds and why', () => {
@@ -24,19 +24,21 @@ describe('readings: what the thermostat holds and why', () => {
     });
     expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 16.0 °C · away');
     expect(screen.getByLabelText('Heater')).toHaveTextContent('On');
-    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Heater on: held on for the minimum run');
+    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Heating: kept on for its minimum run of 1 minute');
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the away temperature: mode Away, set by hand');
   });
 
   it('names the comfort target at home', () => {
-    showReadings({ regime: 'home', target: 21.5, setpoint: 21.5, setpoint_source: 'comfort', heater: true, heat_reason: 'below_band' });
+    showReadings({ regime: 'home', target: 21.5, temperature: 21.06, setpoint: 21.5, setpoint_source: 'comfort', heater: true, heat_reason: 'below_band' });
     expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 21.5 °C · comfort');
-    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Heater on: below the set temperature');
+    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Heating: 0.4 °C below the set point');
   });
 
   it('says frost protection runs the heater', () => {
     showReadings({ temperature: 4.8, setpoint: 5, setpoint_source: 'frost', heater: true, heat_reason: 'frost' });
     expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 5.0 °C · frost protection');
-    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Heater on: frost protection');
+    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Heating: frost protection, the room is below 5 °C');
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Frost protection: the room is below 5 °C');
   });
 
   it('says nothing is held and the heater is off because the sensor failed', () => {
@@ -52,12 +54,12 @@ describe('readings: what the thermostat holds and why', () => {
     });
     expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding nothing: heater held off');
     expect(screen.getByLabelText('Heater')).toHaveTextContent('Off');
-    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Heater off: sensor failed');
+    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Not heating: no good reading from the sensor');
   });
 
   it.each(HEAT_REASONS)('puts heat reason %s in words', (reason) => {
     showReadings({ heater: false, heat_reason: reason });
-    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription(/^Heater off: [a-z][a-z0-9 ,]+$/);
+    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription(/^Not heating: [a-z0-9][a-z0-9 ,.°C]+$/);
   });
 
   it.each(SETPOINT_SOURCES.filter((source) => source !== 'none'))('puts setpoint source %s in words', (source) => {
@@ -65,8 +67,24 @@ describe('readings: what the thermostat holds and why', () => {
     expect(screen.getByLabelText('Holding')).toHaveTextContent(/^Holding 18\.0 °C · [a-z][a-z ]+$/);
   });
 
+  it('says in plain words why the heater stays as it is inside the switching margin, and what an away regime holds', () => {
+    showReadings({ mode: 'auto', regime: 'away', members: [], away_target: 16, temperature: 16.1, setpoint: 16, setpoint_source: 'away', heater: true, heat_reason: 'in_band', hysteresis: 0.3 });
+    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription('Heating: 0.1 °C above the set point, within the switching margin of 0.3 °C');
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the away temperature: everyone is away');
+  });
+
+  it('says who is home when the comfort temperature holds', () => {
+    showReadings({
+      mode: 'auto',
+      regime: 'home',
+      setpoint_source: 'comfort',
+      members: [{ id: 'AnaAnaAnaAnaAnaAnaAnaA', name: 'Ana', home: true, distance: 10, age_s: 5, source: 'app' }],
+    });
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the comfort temperature: Ana is home');
+  });
+
   it('shows a dash before any STATE', () => {
-    render(<Readings state={null} receivedAt={null} />);
+    render(<Readings state={null} receivedAt={null} reach="live" />);
     expect(screen.getByLabelText('Holding')).toHaveTextContent('—');
     expect(screen.getByLabelText('Heater')).not.toHaveAccessibleDescription();
   });
@@ -107,6 +125,7 @@ describe('readings: the source in words and what comes next, on the thermostat�
   it('says a boost holds and what follows its end', () => {
     showReadings({ ...known, time_zone: CET, boost: { setpoint: 23, until: T0 + 5400 } });
     expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 23.0 °C · boost');
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Boost until 10:30');
     expect(screen.getByLabelText('Next change')).toHaveTextContent('Next: 21.0 °C at 10:30 · comfort');
   });
 
@@ -130,5 +149,28 @@ describe('readings: the source in words and what comes next, on the thermostat�
   it('says nothing of a next change when none is due', () => {
     showReadings({ ...known, time_zone: CET });
     expect(screen.queryByLabelText('Next change')).toBeNull();
+  });
+});
+
+describe('readings: how fresh, in a look and in words', () => {
+  it('looks current and says when it was updated while live', () => {
+    render(<Readings state={new TestThermostat().stateMessage({ temperature: 21.36 })} receivedAt={Date.now()} reach="live" />);
+    expect(screen.getByRole('region', { name: 'Readings' })).not.toHaveClass('is-stale');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated just now');
+    expect(screen.getByLabelText('Current temperature')).not.toHaveAccessibleDescription();
+  });
+
+  it.each([
+    ['thermostat-offline', 'thermostat offline'],
+    ['not-answering', 'thermostat not answering'],
+    ['broker-unreachable', 'cannot reach the broker'],
+    ['no-network', 'no network on this device'],
+    ['checking', 'checking the thermostat'],
+  ] as const)('looks old and says why when %s', (reach, words) => {
+    render(<Readings state={new TestThermostat().stateMessage({ temperature: 21.36 })} receivedAt={Date.now() - 3 * 60_000} reach={reach} />);
+    expect(screen.getByRole('region', { name: 'Readings' })).toHaveClass('is-stale');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent(`Last heard 3 min ago — ${words}`);
+    // The old number is read out with its age, not as if it were the room now.
+    expect(screen.getByLabelText('Current temperature')).toHaveAccessibleDescription(`Last heard 3 min ago — ${words}`);
   });
 });

@@ -1,29 +1,69 @@
+import { useEffect, useId, useRef, useState } from 'react';
 import type { StateMessage } from '@protocol';
 import { agoPhrase, formatTemperature, NO_VALUE } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
-import { heaterPhrase, heldPhrase, nextPhrase } from './heat-words';
+import type { Reach } from '@/stores/reach';
+import { announcementOf, type Announced } from './announcement';
+import { heatingPhrase, heldPhrase, nextPhrase, setpointReasonPhrase } from './heat-words';
 import { thermostatZone } from './thermostat-time';
 
-function regimeReason(state: StateMessage): string {
-  if (state.mode !== 'auto') return `Set by hand: mode ${state.mode === 'home' ? 'Home' : 'Away'}`;
-  const home = state.members.filter((member) => member.home).map((member) => member.name);
-  if (state.regime === 'home') {
-    if (home.length === 0) return 'Auto: no one has reported yet';
-    return `Auto: ${home.join(', ')} ${home.length === 1 ? 'is' : 'are'} home`;
-  }
-  return state.members.length === 0 ? 'Auto: no one has reported yet' : 'Auto: everyone is away';
+/** Why what is shown may no longer be true, after "Last heard 3 min ago — ". */
+const NOT_LIVE_WORDS: Record<Exclude<Reach, 'live'>, string> = {
+  'no-network': 'no network on this device',
+  'broker-unreachable': 'cannot reach the broker',
+  checking: 'checking the thermostat',
+  'thermostat-offline': 'thermostat offline',
+  'not-answering': 'thermostat not answering',
+  'wrong-key': 'the thermostat does not take this phone’s key',
+};
+
+/** "Updated just now" while live; otherwise how old it is and why: "Last heard 3 min ago — thermostat offline". */
+export function freshnessPhrase(reach: Reach, age: number | null): string {
+  if (reach === 'live') return age === null ? 'No reading yet' : `Updated ${agoPhrase(age)}`;
+  const heard = age === null ? 'No reading yet' : `Last heard ${agoPhrase(age)}`;
+  return `${heard} — ${NOT_LIVE_WORDS[reach]}`;
 }
 
-export function Readings({ state, receivedAt }: { state: StateMessage | null; receivedAt: number | null }) {
+/** The polite announcement of one thermostat's changes; a new thermostat on screen starts a new baseline. */
+function useAnnouncement(state: StateMessage | null, thermostatId: string | null): string {
+  const [text, setText] = useState('');
+  const last = useRef<{ thermostatId: string | null; announced: Announced } | null>(null);
+  useEffect(() => {
+    if (state === null) return;
+    const previous = last.current?.thermostatId === thermostatId ? last.current.announced : null;
+    const next = announcementOf(previous, state);
+    last.current = { thermostatId, announced: next.announced };
+    setText(previous === null ? '' : next.text === '' ? (current) => current : next.text);
+  }, [state, thermostatId]);
+  return text;
+}
+
+export function Readings({
+  state,
+  receivedAt,
+  reach,
+  thermostatId = null,
+}: {
+  state: StateMessage | null;
+  receivedAt: number | null;
+  reach: Reach;
+  thermostatId?: string | null;
+}) {
   const now = useNow();
+  const freshnessId = useId();
+  const heatingId = useId();
+  const announcement = useAnnouncement(state, thermostatId);
+  const stale = reach !== 'live' && state !== null;
+  const zone = state === null ? null : thermostatZone(state.time_zone);
+  const nowUtc = Math.floor(now / 1000);
+  const next = state === null || zone === null ? null : nextPhrase(state, zone, nowUtc);
   const humidity = state?.humidity;
   const pressure = state?.pressure;
-  const next = state === null ? null : nextPhrase(state, thermostatZone(state.time_zone), Math.floor(now / 1000));
   return (
-    <section className="card readings" aria-label="Readings">
+    <section className={stale ? 'card readings is-stale' : 'card readings'} aria-label="Readings">
       <dl className="reading-main">
         <dt id="current-label">Current temperature</dt>
-        <dd aria-labelledby="current-label" className="current-value">
+        <dd aria-labelledby="current-label" aria-describedby={stale ? freshnessId : undefined} className="current-value">
           {formatTemperature(state?.temperature)}
         </dd>
         <dt id="held-label" className="visually-hidden">
@@ -32,6 +72,16 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
         <dd aria-labelledby="held-label" className="held-setpoint">
           {state === null ? NO_VALUE : heldPhrase(state)}
         </dd>
+        {state === null || zone === null ? null : (
+          <>
+            <dt id="why-label" className="visually-hidden">
+              Why this set point
+            </dt>
+            <dd aria-labelledby="why-label" className="setpoint-reason">
+              {setpointReasonPhrase(state, zone, nowUtc)}
+            </dd>
+          </>
+        )}
         {next === null ? null : (
           <>
             <dt id="next-label" className="visually-hidden">
@@ -43,6 +93,11 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
           </>
         )}
       </dl>
+      {state === null ? null : (
+        <p id={heatingId} className="heating-now">
+          {heatingPhrase(state)}
+        </p>
+      )}
       <dl className="reading-grid">
         <div>
           <dt id="humidity-label">Humidity</dt>
@@ -56,7 +111,7 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
           <dt id="heater-label">Heater</dt>
           <dd
             aria-labelledby="heater-label"
-            aria-describedby={state === null ? undefined : 'heater-reason'}
+            aria-describedby={state === null ? undefined : heatingId}
             className={state?.heater === true ? 'heater-on' : undefined}
           >
             {state === null ? NO_VALUE : state.heater ? 'On' : 'Off'}
@@ -67,14 +122,11 @@ export function Readings({ state, receivedAt }: { state: StateMessage | null; re
           <dd aria-labelledby="regime-label">{state === null ? NO_VALUE : state.regime === 'home' ? 'Home' : 'Away'}</dd>
         </div>
       </dl>
-      {state === null ? null : (
-        <p id="heater-reason" className="heater-reason">
-          {heaterPhrase(state)}
-        </p>
-      )}
-      <p className="regime-reason">{state === null ? '\u00a0' : regimeReason(state)}</p>
-      <p className="last-update" aria-label="Last update">
-        {receivedAt === null ? 'No reading yet' : `Updated ${agoPhrase(now - receivedAt)}`}
+      <p id={freshnessId} className={stale ? 'last-update is-stale-words' : 'last-update'} aria-label="Last update">
+        {freshnessPhrase(reach, receivedAt === null ? null : now - receivedAt)}
+      </p>
+      <p className="visually-hidden" aria-live="polite">
+        {announcement}
       </p>
     </section>
   );

@@ -4,7 +4,9 @@ import { formatTemperature } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
+import { KEY_SETTLE_MS, PAGE_STEP, TARGET_STEP } from './target-step';
 import { momentText, thermostatZone } from './thermostat-time';
+import { pendingWords, type ControlReach } from './use-reach';
 import { useTargetControl, type TargetKind } from './use-target-control';
 
 /**
@@ -29,31 +31,34 @@ function kindNote(kind: TargetKind, state: StateMessage | null, awayTarget: numb
   return awayTarget === null ? comfort : `Away: holding ${formatTemperature(awayTarget)}. ${comfort}`;
 }
 
-export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awayTarget: number | null }) {
-  const { value, pending, kind, step, setTo, sendNow } = useTargetControl();
+export function TargetControl({ control, awayTarget }: { control: ControlReach; awayTarget: number | null }) {
+  const { value, pending, kind, step, setTo, sendNow, cancel } = useTargetControl();
   const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
   const now = useNow();
   const { min, max } = SETTING_RANGES.target;
-  const inactive = disabled || value === null || kind === 'boost';
+  const inactive = control === 'off' || value === null || kind === 'boost';
   const noteId = useId();
 
+  // Every key moves the draft alone, as a slider's thumb moves: one SET once the person stops, not one per key.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (inactive) return;
-    const actions: Record<string, () => void> = {
-      ArrowUp: () => step(1),
-      ArrowRight: () => step(1),
-      ArrowDown: () => step(-1),
-      ArrowLeft: () => step(-1),
-      PageUp: () => setTo((value ?? min) + 1),
-      PageDown: () => setTo((value ?? min) - 1),
-      Home: () => setTo(min),
-      End: () => setTo(max),
+    const actions: Record<string, () => boolean | void> = {
+      ArrowUp: () => step(1, TARGET_STEP, KEY_SETTLE_MS),
+      ArrowRight: () => step(1, TARGET_STEP, KEY_SETTLE_MS),
+      ArrowDown: () => step(-1, TARGET_STEP, KEY_SETTLE_MS),
+      ArrowLeft: () => step(-1, TARGET_STEP, KEY_SETTLE_MS),
+      PageUp: () => step(1, PAGE_STEP, KEY_SETTLE_MS),
+      PageDown: () => step(-1, PAGE_STEP, KEY_SETTLE_MS),
+      Home: () => setTo(min, KEY_SETTLE_MS),
+      End: () => setTo(max, KEY_SETTLE_MS),
       Enter: sendNow,
+      Escape: cancel,
     };
     const action = actions[event.key];
     if (action === undefined) return;
+    // Escape with nothing to drop is left to whatever else listens for it.
+    if (action() === false) return;
     event.preventDefault();
-    action();
   };
 
   return (
@@ -85,6 +90,7 @@ export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awa
           aria-describedby={noteId}
           className={pending ? 'target-value is-pending' : 'target-value'}
           onKeyDown={onKeyDown}
+          onBlur={sendNow}
         >
           {formatTemperature(value)}
         </div>
@@ -100,7 +106,7 @@ export function TargetControl({ disabled, awayTarget }: { disabled: boolean; awa
         </button>
       </div>
       <p id={noteId} className="target-note" aria-live="polite">
-        {pending ? 'Sending…' : kindNote(kind, state, awayTarget, Math.floor(now / 1000))}
+        {pending ? pendingWords(control) : kindNote(kind, state, awayTarget, Math.floor(now / 1000))}
       </p>
     </section>
   );

@@ -9,6 +9,15 @@ export const TARGET_STEP = 0.5;
  */
 export const SET_DEBOUNCE_MS = 350;
 
+/**
+ * From the keyboard the draft waits longer: a person pressing Home and then stepping up with the arrows, or reading
+ * what End gave, must not have each stop sent. Enter sends at once, leaving the control sends, Escape drops it.
+ */
+export const KEY_SETTLE_MS = 1500;
+
+/** PageUp and PageDown move to the next whole degree. */
+export const PAGE_STEP = 1;
+
 const EPSILON = 1e-9;
 
 export function stepTarget(value: number, direction: 1 | -1, step = TARGET_STEP): number {

@@ -5,7 +5,7 @@ import type { StateMessage } from '@protocol';
 import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
-import { SET_DEBOUNCE_MS } from './target-step';
+import { KEY_SETTLE_MS, SET_DEBOUNCE_MS } from './target-step';
 import { ThermostatScreen } from './thermostat-screen';
 
 const THERMOSTAT = { id: 'Q6iTIJWV4zn_64zH2sbXMa', key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Living room' };
@@ -18,7 +18,7 @@ function fakeCommands(): ThermostatCommands & { sent: unknown[] } {
     sent,
     sendSettings: (settings) => {
       sent.push(settings);
-      appStore.getState().setPendingSettings({ ...appStore.getState().pendingSettings, ...settings });
+      appStore.getState().setPendingSettingsOf(THERMOSTAT.id, { ...appStore.getState().pendingSettingsOf[THERMOSTAT.id], ...settings });
     },
     sendPresence: (presence) => sent.push(presence),
     forgetPresence: () => undefined,
@@ -36,13 +36,20 @@ function showState(overrides: Partial<StateMessage> = {}, receivedAt = Date.now(
 
 function confirm(overrides: Partial<StateMessage>) {
   act(() => {
-    appStore.getState().setPendingSettings(null);
+    appStore.getState().setPendingSettingsOf(THERMOSTAT.id, null);
     appStore.getState().receiveState(THERMOSTAT.id, new TestThermostat().stateMessage(overrides), Date.now());
   });
 }
 
+/** The broker link logged on and the thermostat's session live: what a fresh STATE needs to look current. */
+function goLive() {
+  appStore.getState().setBrokerStatus('connected');
+  appStore.getState().setSessionStatus(THERMOSTAT.id, 'live');
+}
+
 function renderScreen(commands = fakeCommands()) {
   appStore.getState().addThermostat(THERMOSTAT);
+  goLive();
   render(
     <CommandsContext value={commands}>
       <ThermostatScreen ownId={OWN_ID} />
@@ -134,7 +141,7 @@ describe('thermostat screen', () => {
     expect(within(mode).getByRole('radio', { name: /Away/ })).toBeChecked();
     confirm({ mode: 'away', regime: 'away' });
     expect(screen.getByLabelText('Regime')).toHaveTextContent('Away');
-    expect(screen.getByText('Set by hand: mode Away')).toBeVisible();
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the away temperature: mode Away, set by hand');
   });
 
   it('warns clearly when the sensor fails', () => {
@@ -172,15 +179,169 @@ describe('thermostat screen', () => {
     const items = within(screen.getByRole('list', { name: 'Members' })).getAllByRole('listitem');
     expect(items[0]).toHaveTextContent(/Ana \(you\).*Home.*120 m from home.*reported 42 s ago/);
     expect(items[1]).toHaveTextContent(/Ben.*Away.*12 km from home.*reported 10 min ago/);
-    expect(screen.getByText('Auto: Ana is home')).toBeVisible();
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the comfort temperature: Ana is home');
   });
 
   it('says how old the shown state is', () => {
     renderScreen();
     showState({}, Date.now() - 3 * 60_000);
-    expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 3 min ago');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Last heard 3 min ago — checking the thermostat');
     act(() => vi.advanceTimersByTime(60_000));
-    expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 4 min ago');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Last heard 4 min ago — checking the thermostat');
+  });
+});
+
+describe('thermostat screen: honest when the thermostat is out of reach', () => {
+  beforeEach(() => {
+    // From a whole second, as useNow rounds up to the next one: no second boundary falls between the STATE and the check.
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const readings = () => screen.getByRole('region', { name: 'Readings' });
+
+  it('looks old and says so 65 s after the last STATE, and says the thermostat is offline once the link knows', () => {
+    renderScreen();
+    showState({ temperature: 21.36 });
+    act(() => vi.advanceTimersByTime(64_000));
+    expect(readings()).not.toHaveClass('is-stale');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 1 min ago');
+    act(() => vi.advanceTimersByTime(1_000));
+    expect(readings()).toHaveClass('is-stale');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Last heard 1 min ago — checking the thermostat');
+    expect(screen.getByLabelText('Current temperature')).toHaveAccessibleDescription('Last heard 1 min ago — checking the thermostat');
+    act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'thermostat-offline'));
+    act(() => vi.advanceTimersByTime(2 * 60_000));
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Last heard 3 min ago — thermostat offline');
+    // A new STATE on a live session looks current again.
+    act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'live'));
+    showState({ temperature: 21.4 });
+    expect(readings()).not.toHaveClass('is-stale');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated just now');
+  });
+
+  it('looks old at once when the broker is out of reach, whatever the age of the STATE', () => {
+    renderScreen();
+    showState();
+    act(() => appStore.getState().setBrokerStatus('offline'));
+    expect(readings()).toHaveClass('is-stale');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Last heard just now — cannot reach the broker');
+  });
+
+  it('queues a target and a mode changed while the thermostat is offline, says so, and never says Sending… then', async () => {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const commands = renderScreen();
+    showState({ target: 21, mode: 'auto' });
+    act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'thermostat-offline'));
+    // Boost and away-until run from when the thermostat takes them: they are not queued.
+    expect(screen.getByRole('button', { name: 'Boost' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Away until…' })).toBeDisabled();
+    expect(screen.getByText('Boost and away-until can be started once the thermostat is back.')).toBeVisible();
+
+    await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
+    act(() => vi.advanceTimersByTime(SET_DEBOUNCE_MS));
+    expect(commands.sent).toEqual([{ target: 21.5 }]);
+    const targetCard = screen.getByRole('region', { name: 'Target' });
+    expect(within(targetCard).getByText('Will send when the thermostat is back')).toBeVisible();
+    await user.click(within(screen.getByRole('radiogroup', { name: 'Mode' })).getByRole('radio', { name: /Away/ }));
+    expect(within(screen.getByRole('region', { name: 'Mode' })).getByText('Will send when the thermostat is back')).toBeVisible();
+    expect(screen.queryByText('Sending…')).toBeNull();
+
+    // Back: what is still pending is on its way; a command without an answer ends in words, not in Sending… forever.
+    act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'live'));
+    expect(within(targetCard).getByText('Sending…')).toBeVisible();
+    act(() => {
+      appStore.getState().setPendingSettingsOf(THERMOSTAT.id, null);
+      appStore.getState().setCommandErrorOf(THERMOSTAT.id, 'no-answer');
+    });
+    expect(screen.getByRole('alert')).toHaveTextContent('The thermostat did not answer, so the change was not made.');
+    expect(screen.queryByText('Sending…')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(appStore.getState().commandErrorOf[THERMOSTAT.id]).toBeUndefined();
+  });
+
+  it('turns the controls off while the thermostat does not take this phone’s key: nothing sent could take effect', () => {
+    renderScreen();
+    showState({ target: 21 });
+    act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'wrong-key'));
+    expect(screen.getByRole('button', { name: 'Increase target temperature' })).toBeDisabled();
+    expect(screen.getByRole('spinbutton', { name: 'Target temperature' })).toHaveAttribute('aria-disabled', 'true');
+    for (const radio of within(screen.getByRole('radiogroup', { name: 'Mode' })).getAllByRole('radio')) expect(radio).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Boost' })).toBeDisabled();
+  });
+
+  it('announces politely the heater and a set point changing, and the temperature only once it moved 0.5 °C', () => {
+    renderScreen();
+    const live = readings().querySelector('[aria-live="polite"]');
+    expect(live).not.toBeNull();
+    // One polite region tells of the readings.
+    expect(readings().querySelectorAll('[aria-live]')).toHaveLength(1);
+    showState({ temperature: 20.0, target: 21, heater: false, heat_reason: 'in_band' });
+    expect(live).toHaveTextContent(/^$/);
+    for (const temperature of [20.1, 20.2, 20.3, 20.4]) {
+      showState({ temperature, target: 21, heater: false, heat_reason: 'in_band' });
+      expect(live).toHaveTextContent(/^$/);
+    }
+    showState({ temperature: 20.5, target: 21, heater: true, heat_reason: 'below_band' });
+    expect(live).toHaveTextContent('Temperature 20.5 °C. Heating: 0.5 °C below the set point');
+    showState({ temperature: 20.5, target: 22, heater: true, heat_reason: 'below_band' });
+    expect(live).toHaveTextContent('Now holding 22.0 °C');
+  });
+});
+
+describe('thermostat screen: the target from the keyboard, like a slider', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function focusTarget(target: number) {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const commands = renderScreen();
+    showState({ target });
+    const spin = screen.getByRole('spinbutton', { name: 'Target temperature' });
+    spin.focus();
+    return { user, commands, spin };
+  }
+
+  it('moves the draft to 5 °C on Home without sending it, and sends once where the arrows leave it', async () => {
+    const { user, commands, spin } = await focusTarget(21);
+    await user.keyboard('{Home}');
+    expect(spin).toHaveAttribute('aria-valuetext', '5.0 °C');
+    act(() => vi.advanceTimersByTime(1_000));
+    expect(commands.sent).toEqual([]);
+    await user.keyboard('{ArrowUp}{ArrowUp}');
+    act(() => vi.advanceTimersByTime(1_000));
+    expect(commands.sent).toEqual([]);
+    act(() => vi.advanceTimersByTime(KEY_SETTLE_MS));
+    expect(commands.sent).toEqual([{ target: 6 }]);
+  });
+
+  it('drops a draft on Escape: End never sends 30 °C by itself', async () => {
+    const { user, commands, spin } = await focusTarget(21);
+    await user.keyboard('{End}');
+    expect(spin).toHaveAttribute('aria-valuetext', '30.0 °C');
+    await user.keyboard('{Escape}');
+    expect(spin).toHaveAttribute('aria-valuetext', '21.0 °C');
+    act(() => vi.advanceTimersByTime(10 * KEY_SETTLE_MS));
+    expect(commands.sent).toEqual([]);
+  });
+
+  it('steps by whole degrees on PageUp and PageDown, and sends the draft once on leaving the control', async () => {
+    const { user, commands, spin } = await focusTarget(21.3);
+    await user.keyboard('{PageUp}');
+    expect(spin).toHaveAttribute('aria-valuetext', '22.0 °C');
+    await user.keyboard('{PageUp}{PageUp}{PageDown}');
+    expect(spin).toHaveAttribute('aria-valuetext', '23.0 °C');
+    expect(commands.sent).toEqual([]);
+    await user.tab();
+    expect(commands.sent).toEqual([{ target: 23 }]);
   });
 });
 
@@ -423,6 +584,8 @@ describe('thermostat screen: boost, hold and away-until', () => {
     renderScreen();
     showState(BERLIN);
     showState({ ...BERLIN, error });
+    // The link reads a refusal in the STATE as the command's error.
+    act(() => appStore.getState().setCommandErrorOf(THERMOSTAT.id, error));
     expect(screen.getByRole('alert')).toHaveTextContent(words);
   });
 });

@@ -9,12 +9,15 @@ import { Readings } from './readings';
 import { SensorFault } from './sensor-fault';
 import { StorageFault } from './storage-fault';
 import { TargetControl } from './target-control';
+import { controlReachOf, useReachOfShown } from './use-reach';
 
 /** The everyday screen; `extra` is where the app places cards from other features (geofence, history). */
 export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra?: ReactNode }) {
   const current = useAppStore(selectCurrentState);
+  const selectedId = useAppStore((s) => s.selectedId);
+  const reach = useReachOfShown();
   const state = current?.state ?? null;
-  const noState = state === null;
+  const control = controlReachOf(reach, state !== null);
   return (
     <div className="screen">
       {state !== null && !state.sensor_ok ? <SensorFault /> : null}
@@ -22,10 +25,10 @@ export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra
       <CommandError />
       <div className="columns">
         <div className="column">
-          <Readings state={state} receivedAt={current?.receivedAt ?? null} />
-          <OverridesCard disabled={noState} />
-          <TargetControl disabled={noState} awayTarget={state?.regime === 'away' ? state.away_target : null} />
-          <ModeSelector disabled={noState} />
+          <Readings state={state} receivedAt={current?.receivedAt ?? null} reach={reach} thermostatId={selectedId} />
+          <OverridesCard control={control} />
+          <TargetControl control={control} awayTarget={state?.regime === 'away' ? state.away_target : null} />
+          <ModeSelector control={control} />
         </div>
         <div className="column">
           {extra}

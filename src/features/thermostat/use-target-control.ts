@@ -2,8 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { heldSetpoint, planInputOf, scheduleRuns, type SetFields, type StateMessage } from '@protocol';
 import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
-import { selectCurrentState } from '@/stores/selectors';
-import { clampTarget, SET_DEBOUNCE_MS, stepTarget } from './target-step';
+import { selectCurrentState, selectPendingSettings } from '@/stores/selectors';
+import { clampTarget, SET_DEBOUNCE_MS, stepTarget, TARGET_STEP } from './target-step';
 
 /**
  * What a change of the shown temperature asks of the thermostat (docs/protocol.md "Which set point holds"):
@@ -30,9 +30,13 @@ export interface TargetControl {
   /** True from the first tap until a STATE confirms (or the command fails). */
   pending: boolean;
   kind: TargetKind;
-  step: (direction: 1 | -1) => void;
-  setTo: (value: number) => void;
+  /** Moves the draft by `by` on its grid; it is sent once nothing moved it for `settleMs`. */
+  step: (direction: 1 | -1, by?: number, settleMs?: number) => void;
+  setTo: (value: number, settleMs?: number) => void;
+  /** Sends the draft, if any, at once. */
   sendNow: () => void;
+  /** Drops the draft unsent; true when there was one. */
+  cancel: () => boolean;
 }
 
 /**
@@ -50,7 +54,7 @@ export function useTargetControl(): TargetControl {
   const confirmed = useAppStore((s) => confirmedValue(selectCurrentState(s)?.state, kind));
   const pendingValue = useAppStore((s) => {
     if (kind === 'boost') return undefined;
-    const sent = s.pendingSettings?.[kind];
+    const sent = selectPendingSettings(s)?.[kind];
     return typeof sent === 'number' ? sent : undefined;
   });
   const { sendSettings } = useCommands();
@@ -72,25 +76,33 @@ export function useTargetControl(): TargetControl {
   }, [sendSettings, kind]);
 
   const setTo = useCallback(
-    (value: number) => {
+    (value: number, settleMs = SET_DEBOUNCE_MS) => {
       const next = clampTarget(value);
       draftRef.current = next;
       setDraft(next);
       clearTimeout(timer.current);
-      timer.current = setTimeout(flush, SET_DEBOUNCE_MS);
+      timer.current = setTimeout(flush, settleMs);
     },
     [flush],
   );
 
   const step = useCallback(
-    (direction: 1 | -1) => {
+    (direction: 1 | -1, by = TARGET_STEP, settleMs = SET_DEBOUNCE_MS) => {
       if (shown === null || kind === 'boost') return;
-      setTo(stepTarget(shown, direction));
+      setTo(stepTarget(shown, direction, by), settleMs);
     },
     [shown, kind, setTo],
   );
 
+  const cancel = useCallback(() => {
+    clearTimeout(timer.current);
+    const had = draftRef.current !== null;
+    draftRef.current = null;
+    setDraft(null);
+    return had;
+  }, []);
+
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  return { value: shown, pending: draft !== null || pendingValue !== undefined, kind, step, setTo, sendNow: flush };
+  return { value: shown, pending: draft !== null || pendingValue !== undefined, kind, step, setTo, sendNow: flush, cancel };
 }
