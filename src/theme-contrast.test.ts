@@ -36,15 +36,19 @@ function parseColour(text: string): Rgba {
   throw new Error(`not a colour this test reads: ${text}`);
 }
 
+// Blends are rounded to whole channel values, as the browser paints them (and axe reads them): a pair at 4.50 in
+// exact arithmetic can be 4.49 on screen.
+
 /** `colour` painted over an opaque `below`. */
 function over(colour: Rgba, below: Rgba): Rgba {
-  const [r, g, b, a] = colour;
-  return [r * a + below[0] * (1 - a), g * a + below[1] * (1 - a), b * a + below[2] * (1 - a), 1];
+  const alpha = colour[3];
+  const channel = (i: 0 | 1 | 2) => Math.round(colour[i] * alpha + below[i] * (1 - alpha));
+  return [channel(0), channel(1), channel(2), 1];
 }
 
 /** CSS `color-mix(in srgb, a share%, b)`. */
 function mix(a: Rgba, share: number, b: Rgba): Rgba {
-  const channel = (i: 0 | 1 | 2) => a[i] * share + b[i] * (1 - share);
+  const channel = (i: 0 | 1 | 2) => Math.round(a[i] * share + b[i] * (1 - share));
   return [channel(0), channel(1), channel(2), 1];
 }
 
