@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { lazy, Suspense, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import { cutMemberName, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, settingValue, type ClientId, type Settings, type TemperatureSetting } from '@protocol';
 import { Dialog } from '@/components/dialog';
@@ -8,6 +8,10 @@ import { useAppStore } from '@/stores/app-store';
 import { isLatitude, isLongitude } from '@/stores/persistence';
 import { defaultBrokerUrl, validateBrokerUrl } from '@/lib/broker-url';
 import { parseDecimalInput } from '@/lib/decimal-input';
+
+const PairingsTransferDialog = lazy(() =>
+  import('@/features/pairings-transfer/pairings-transfer-dialog').then((m) => ({ default: m.PairingsTransferDialog })),
+);
 
 /** The form's fields in the order they appear: the first with a problem takes the focus on Save. */
 const FIELDS = ['target', 'awayTarget', 'margin', 'memberName', 'brokerUrl', 'latitude', 'longitude', 'radius'] as const;
@@ -71,6 +75,7 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
   const removeThermostat = useAppStore((s) => s.removeThermostat);
   const { sendSettings } = useCommands();
   const headingId = useId();
+  const [transferOpen, setTransferOpen] = useState(false);
 
   const [target, setTarget] = useState(toText(current?.state.target));
   const [awayTarget, setAwayTarget] = useState(toText(current?.state.away_target));
@@ -241,6 +246,9 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
           <FormField label="Radius (km)" problem={problems.radius} hint="Home when you are within this distance.">
             {decimalInput('radius', radius, setRadius)}
           </FormField>
+          <button type="button" className="button" onClick={() => setTransferOpen(true)}>
+            Move to a new phone
+          </button>
         </section>
         {thermostats.length === 0 ? null : (
           <section className="fieldset settings-section" aria-labelledby={`${headingId}-list`}>
@@ -277,6 +285,11 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
           </button>
         </div>
       </form>
+      {transferOpen ? (
+        <Suspense fallback={null}>
+          <PairingsTransferDialog onClose={() => setTransferOpen(false)} />
+        </Suspense>
+      ) : null}
     </Dialog>
   );
 }
