@@ -79,7 +79,7 @@ test('offline: the installed app still opens with the last state and its age, an
   await expect(screen.connection).toHaveText(/^Offline/);
   await expect(screen.currentTemperature).toHaveText(lastTemperature);
   await expect(screen.target).toHaveAttribute('aria-valuetext', lastTarget);
-  await expect(screen.lastUpdate).toHaveText(/^Updated (just now|\d+ (s|min|h|d) ago)$/);
+  await expect(screen.lastUpdate).toHaveText(/^Last heard (just now|\d+ (s|min|h|d) ago) — no network on this device$/);
 
   await context.setOffline(false);
   await expect(screen.connection).toHaveText(/^Connected/, { timeout: 40_000 });

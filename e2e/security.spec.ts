@@ -67,7 +67,7 @@ test('security: a wrong secret, a SET replayed at the broker and a replayed LOG_
 
   // The attacker's logon with the app's own key replaced the app's connection; the app says so
   // rather than fight another window of itself, and one tap on "Retry now" takes it back.
-  await expect(screen.connection).toHaveText(/^Offline.*another window/);
+  await expect(screen.connection).toHaveText(/^Open in another window/);
   await screen.page.getByRole('button', { name: 'Retry now' }).click();
   await expect(screen.connection).toHaveText(/^Connected/);
 

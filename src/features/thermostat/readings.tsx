@@ -118,7 +118,7 @@ export function Readings({
           </dd>
         </div>
         <div>
-          <dt id="regime-label">Regime</dt>
+          <dt id="regime-label">Home or away</dt>
           <dd aria-labelledby="regime-label">{state === null ? NO_VALUE : state.regime === 'home' ? 'Home' : 'Away'}</dd>
         </div>
       </dl>

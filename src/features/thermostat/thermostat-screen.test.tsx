@@ -71,7 +71,7 @@ describe('thermostat screen', () => {
     showState({ temperature: 21.36, humidity: 41.2, pressure: 1013.1, heater: true, regime: 'home', target: 21.5 });
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('21.4 °C');
     expect(screen.getByLabelText('Heater')).toHaveTextContent('On');
-    expect(screen.getByLabelText('Regime')).toHaveTextContent('Home');
+    expect(screen.getByLabelText('Home or away')).toHaveTextContent('Home');
     expect(screen.getByLabelText('Humidity')).toHaveTextContent('41 %');
     expect(screen.getByLabelText('Pressure')).toHaveTextContent('1013 hPa');
     expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated just now');
@@ -140,7 +140,7 @@ describe('thermostat screen', () => {
     expect(commands.sent).toEqual([{ mode: 'away' }]);
     expect(within(mode).getByRole('radio', { name: /Away/ })).toBeChecked();
     confirm({ mode: 'away', regime: 'away' });
-    expect(screen.getByLabelText('Regime')).toHaveTextContent('Away');
+    expect(screen.getByLabelText('Home or away')).toHaveTextContent('Away');
     expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the away temperature: mode Away, set by hand');
   });
 
