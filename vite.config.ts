@@ -1,18 +1,59 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import type { ChunkingContext } from 'rolldown';
 import { defineConfig, type Plugin, type ResolvedConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { lazyAesTables, NOBLE_AES_MODULE } from './scripts/lazy-aes-tables.ts';
 
 /** The contract lives beside src/, at the top of the repository; the build recognises its modules by their path. */
 const protocolDir = fileURLToPath(new URL('./protocol/', import.meta.url)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const contractModule = new RegExp(`^${protocolDir}`);
+/**
+ * The connection stack, loaded after the first paint: the contract's crypto (envelopes, logon, member keys, and @noble
+ * under them), the broker link and thermostat sessions (the whole of src/lib/link/, so files there may be added and
+ * renamed freely), the stored identity, the broker address and the household wiring. The app's own modules among them
+ * that the first paint imports too (the commands context, the link status names) stay out of it: see connectionChunkOf.
+ */
 const connectionChunk = new RegExp(
-  `^${protocolDir}(envelope|packets|identity)\\.ts$|[\\\\/]@noble[\\\\/]|[\\\\/]src[\\\\/](lib[\\\\/]connection[\\\\/](connection-client|session-guard|backoff)|lib[\\\\/](identity|broker-url)|app[\\\\/]connection)\\.ts$`,
+  `^${protocolDir}(envelope|packets|identity|logon|member-key)\\.ts$|[\\\\/]@noble[\\\\/]|[\\\\/]src[\\\\/](lib[\\\\/]link[\\\\/]|lib[\\\\/](identity|broker-url)\\.ts$|app[\\\\/]household-wiring\\.ts$)`,
 );
+
+const appModule = /[\\/]src[\\/]/;
+const appEntry = fileURLToPath(new URL('./src/main.tsx', import.meta.url));
+
+/**
+ * The connection group's name for a module, or null to leave it where it would go. An app module that the entry imports
+ * statically (directly or not) is needed by the first paint, and putting it in this chunk would load the whole chunk
+ * with the first paint. The contract's modules are always in it: the entry reaches them all through the `@protocol`
+ * barrel, though tree-shaking keeps only what the first paint uses (moduleSideEffects below).
+ */
+function connectionChunkOf(id: string, context: ChunkingContext): string | null {
+  if (!connectionChunk.test(id)) return null;
+  if (!appModule.test(id)) return 'connection';
+  return firstPaintModules(context).has(id) ? null : 'connection';
+}
+
+/** The modules main.tsx imports statically, directly or not: found once per chunking pass. */
+const firstPaintByPass = new WeakMap<ChunkingContext, Set<string>>();
+function firstPaintModules(context: ChunkingContext): Set<string> {
+  const known = firstPaintByPass.get(context);
+  if (known !== undefined) return known;
+  const reached = new Set<string>([appEntry]);
+  const queue = [appEntry];
+  for (let module = queue.pop(); module !== undefined; module = queue.pop()) {
+    for (const imported of context.getModuleInfo(module)?.importedIds ?? []) {
+      if (reached.has(imported)) continue;
+      reached.add(imported);
+      queue.push(imported);
+    }
+  }
+  firstPaintByPass.set(context, reached);
+  return reached;
+}
 
 /**
  * The install page (firmware.html) is a second entry that shares no code with the app. What only it loads (ESP Web
@@ -48,6 +89,18 @@ function installPageFiles(): { plugin: Plugin; files: Set<string> } {
 }
 
 const installPage = installPageFiles();
+
+/** The AES tables of @noble/ciphers are built on first use, not while the connection chunk loads (scripts/lazy-aes-tables.ts). */
+const lazyAesTablesPlugin: Plugin = {
+  name: 'hearth:lazy-aes-tables',
+  apply: 'build',
+  transform: {
+    filter: { id: NOBLE_AES_MODULE },
+    handler(code, id) {
+      return NOBLE_AES_MODULE.test(id) ? { code: lazyAesTables(code), map: null } : null;
+    },
+  },
+};
 
 /** Text formats; images and fonts are compressed already, and the firmware image is fetched by the install page as it is. */
 const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.html', '.svg', '.json', '.webmanifest', '.wasm', '.txt', '.xml']);
@@ -87,7 +140,7 @@ function precompress(): Plugin {
       sequential: true,
       async handler(error) {
         if (error) return;
-        const outDir = join(config.root, config.build.outDir);
+        const outDir = resolve(config.root, config.build.outDir);
         const files = (await filesUnder(outDir)).filter((file) => COMPRESSIBLE.has(extname(file).toLowerCase()));
         await Promise.all(
           files.map(async (file) => {
@@ -128,6 +181,9 @@ export default defineConfig({
         index: fileURLToPath(new URL('./index.html', import.meta.url)),
         firmware: fileURLToPath(new URL('./firmware.html', import.meta.url)),
       },
+      // Constants are copied where they are used: the first paint's message parsers then take the member limits
+      // (protocol/member-key.ts) without importing the module, and with it the connection chunk, for four numbers.
+      optimization: { inlineConst: { mode: 'all', pass: 1 } },
       treeshake: {
         // The contract only declares things (envelope's module-level TextEncoder included). Without this, everything
         // the `@protocol` barrel re-exports would run, and so load, with the first paint: AES-GCM and the packets too.
@@ -142,8 +198,7 @@ export default defineConfig({
               // The connection stack, which main.tsx imports dynamically at start: one chunk, kept out of the entry's
               // group (priority) without its dependencies, which the first paint shares (react, the store, the
               // contract's parsers, which check IDs through the hash-free protocol/client-id.ts).
-              name: 'connection',
-              test: connectionChunk,
+              name: connectionChunkOf,
               priority: 1,
               includeDependenciesRecursively: false,
             },
@@ -158,6 +213,7 @@ export default defineConfig({
   },
   plugins: [
     react(),
+    lazyAesTablesPlugin,
     installPage.plugin,
     VitePWA({
       registerType: 'prompt',
