@@ -1,4 +1,4 @@
-import { test, expect, celsius } from './fixtures/index.ts';
+import { test, expect, celsius, expectAccessible } from './fixtures/index.ts';
 
 // One simulated minute per two real seconds: the room heats by a degree in a few seconds.
 test.use({ simSpeed: 30 });
@@ -13,7 +13,8 @@ test('a new member pairs from the printed link, raises the target by 1 °C and t
   await thermostat.control('room 20.1');
 
   // The link it printed as it started: an invitation, as `npm start` shows it.
-  const screen = await app.pair(page, { link: thermostat.pairLink });
+  const screen = await app.pair(page, { link: thermostat.pairLink, whileAdding: () => expectAccessible(page, 'pairing dialog') });
+  await expectAccessible(page, 'paired thermostat screen');
   const before = await thermostat.state();
   expect(before.target).toBe(20);
   await expect(screen.target).toHaveAttribute('aria-valuetext', celsius(20));
@@ -41,6 +42,17 @@ test('a new member pairs from the printed link, raises the target by 1 °C and t
   expect(afterSwitchOff.temperature).toBeGreaterThanOrEqual(21.2);
   await expect(screen.heater).toHaveText('Off');
   await expect.poll(() => screen.shownTemperature()).toBeGreaterThanOrEqual(21.1);
+
+  // Settings in both themes; Escape closes it, and the keyboard is back on the button that opened it.
+  await screen.settingsButton.click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await expect(settings).toBeVisible();
+  await expectAccessible(page, 'settings dialog');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectAccessible(page, 'settings dialog, dark');
+  await page.keyboard.press('Escape');
+  await expect(settings).toBeHidden();
+  await expect(screen.settingsButton).toBeFocused();
 });
 
 test('when the sensor fails the app warns and shows the heater held off, and recovers with it', async ({

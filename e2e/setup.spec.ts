@@ -1,4 +1,4 @@
-import { test, expect, ThermostatScreen, withoutWebSerial } from './fixtures/index.ts';
+import { test, expect, expectAccessible, ThermostatScreen, withoutWebSerial } from './fixtures/index.ts';
 
 test('a new thermostat is set up from the browser over USB: a wrong password is explained, the right one pairs it and it goes live; set up again on the same cable it is added as it is, the same thermostat under its name', async ({
   page,
@@ -7,12 +7,15 @@ test('a new thermostat is set up from the browser over USB: a wrong password is 
   baseURL,
 }) => {
   await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Set up a new thermostat' })).toBeVisible();
+  await expectAccessible(page, 'welcome screen');
   await page.getByRole('button', { name: 'Set up a new thermostat' }).click();
   const setup = page.getByRole('dialog', { name: 'Set up a new thermostat' });
   // The app is open at a loopback address: a real thermostat could not reach it, the simulator on this computer does.
   await expect(setup.getByText(/^This app is open at .*: a thermostat cannot reach that address\./)).toBeVisible();
   await expect(setup.getByRole('button', { name: 'Connect' })).toBeDisabled();
   const goOnAnyway = setup.getByRole('checkbox', { name: 'Continue anyway: the thermostat runs on this computer (a simulator)' });
+  await expectAccessible(page, 'setup dialog');
   await goOnAnyway.check();
   await setup.getByRole('button', { name: 'Connect' }).click();
 
@@ -30,6 +33,7 @@ test('a new thermostat is set up from the browser over USB: a wrong password is 
   await password.fill('wrong horse');
   await setup.getByRole('button', { name: 'Connect' }).click();
   await expect(setup.getByRole('alert')).toHaveText('The thermostat could not join Hearth Lab. Check the password.');
+  await expectAccessible(page, 'setup dialog with the networks and a wrong password');
 
   await password.fill('correct horse');
   await setup.getByRole('textbox', { name: 'Thermostat name' }).fill('Hall');
@@ -49,6 +53,8 @@ test('a new thermostat is set up from the browser over USB: a wrong password is 
   // added as it is it stays the one thermostat, under the name it has (nothing typed). Its link is a new invitation
   // each time: the app, a member already with a key of its own, keeps that key and leaves the invitation unused.
   await page.getByRole('button', { name: 'Add thermostat' }).click();
+  await expect(page.getByRole('dialog', { name: 'Add thermostat' })).toBeVisible();
+  await expectAccessible(page, 'add-thermostat dialog without a link');
   await page.getByRole('dialog', { name: 'Add thermostat' }).getByRole('button', { name: 'Set up a new thermostat' }).click();
   await goOnAnyway.check();
   await setup.getByRole('button', { name: 'Connect' }).click();
