@@ -1,9 +1,11 @@
 import { test, expect } from './fixtures/index.ts';
+import type { Page } from '@playwright/test';
 import { keptHistory, PairedApp } from '../firmware/sim/paired-app.ts';
 import { HISTORY_INTERVAL_S, type StateMessage } from '../protocol/index.ts';
 
-// The household lives in Berlin; the thermostat runs in real time, and `run` gives it a week of weather at once.
-test.use({ timezoneId: 'Europe/Berlin', simSpeed: 1 });
+// The household lives in Berlin, its browser speaks British English; the thermostat runs in real time, and `run`
+// gives it a week of weather at once.
+test.use({ timezoneId: 'Europe/Berlin', locale: 'en-GB', simSpeed: 1 });
 
 /** The rules of Europe/Berlin as a thermostat stores them ("Time zones"). */
 const BERLIN = 'CET-1CEST,M3.5.0,M10.5.0/3';
@@ -15,6 +17,22 @@ const slotOf = (utc: number): number => Math.floor(utc / SLOT_S) * SLOT_S;
 const berlinDayName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', day: 'numeric', month: 'short' });
 const berlinDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
 const dayOf = (utc: number): string => berlinDate.format(utc * 1000);
+/** "Tue 22 Dec, 13:00": an hour of the history table, as en-GB says it. */
+const berlinHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+/** The chart's name: what it shows, the temperature's range and the heating. */
+const chartName = (phrase: string): RegExp =>
+  new RegExp(`^Temperature, set point and heater on-time, ${phrase}: \\d+\\.\\d to \\d+\\.\\d °C, (?:heating (?:\\d+ h )?\\d+ min|heating \\d+ h|no heating)$`);
+/** The page's width as its own script sees it (this code is checked without the DOM's types). */
+interface InPage {
+  document: { documentElement: { scrollWidth: number } };
+  innerWidth: number;
+}
+/** Nothing wider than the viewport: the page does not scroll sideways. */
+const noSidewaysScroll = (page: Page) =>
+  page.evaluate(() => {
+    const inPage = globalThis as unknown as InPage;
+    return inPage.document.documentElement.scrollWidth <= inPage.innerWidth;
+  });
 
 /** Hours as the table shows them, to a tenth. */
 const hours = (seconds: number): string => `${(seconds / 3600).toFixed(1)} h`;
@@ -91,19 +109,38 @@ test('a new member sees the week the thermostat recorded before they joined, wit
     expect(pastDays.slice(1).map((day) => day.recordedBy)).toEqual(Array(6).fill('the thermostat'));
     expect(new Set(pastDays.slice(1).map((day) => day.heating)).size, 'the cold days needed more heating').toBeGreaterThan(1);
 
-    // A new member pairs a week later; their phone shows the thermostat's time, as in any household.
+    // A new member pairs a week later, their phone held sideways; it shows the thermostat's time, as in any household.
+    await page.setViewportSize({ width: 844, height: 390 });
     await page.clock.setSystemTime(answeredAt * 1000);
     const screen = await app.pair(page, { thermostatName: 'Living room' });
 
     // The last 24 hours first, then the week: all of it from the thermostat's record.
     await screen.showHistory('24 hours');
-    await expect(screen.historyChart).toHaveAccessibleName('Temperature, set point and heater on-time, last 24 hours');
+    await expect(screen.historyChart).toHaveAccessibleName(chartName('last 24 hours'));
     await expect(screen.historyChart).toHaveAccessibleDescription(
       /^In the last 24 hours: (?:24(?:\.2)? h from the thermostat, 0 h|24 h from the thermostat, 0\.2 h) seen by this app, 0 h with no record\./,
     );
+
+    // The same 24 hours as a table, an hour a row, in the browser's words for the thermostat's hours.
+    await screen.historyCard.getByRole('button', { name: 'Show as table' }).click();
+    const hourTable = screen.historyCard.getByRole('table', { name: 'Mean temperature, set point and heating, last 24 hours, every hour' });
+    const hourRows = hourTable.getByRole('row').filter({ has: page.getByRole('rowheader') });
+    await expect(hourRows.last().getByRole('rowheader')).toHaveText(berlinHour.format(Math.floor(answeredAt / 3600) * 3600 * 1000));
+    await expect(hourRows.last().getByRole('cell')).toHaveText([/^\d+\.\d °C$/, /^\d+\.\d °C$/, /^(?:\d+ h )?\d+ min$|^\d+ h$/]);
+    expect(await hourRows.count()).toBeGreaterThanOrEqual(24);
+    expect(await hourRows.count()).toBeLessThanOrEqual(25);
+
+    // The phone turns upright: the chart shrinks with the card, and nothing makes the page scroll sideways.
+    const canvas = screen.historyChart.locator('canvas').first();
+    const canvasWidth = async () => (await canvas.boundingBox())?.width ?? 0;
+    await expect.poll(canvasWidth).toBeGreaterThan(600);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(canvasWidth).toBeLessThan(390);
+    await expect.poll(() => noSidewaysScroll(page)).toBe(true);
+
     await screen.showHistory('7 days');
     await expect(screen.historyCard).toContainText('From the thermostat’s own record; what this app saw fills the slots it has none for.');
-    await expect(screen.historyChart).toHaveAccessibleName('Temperature, set point and heater on-time, last 7 days');
+    await expect(screen.historyChart).toHaveAccessibleName(chartName('last 7 days'));
     await expect(screen.historyChart).toHaveAccessibleDescription(
       new RegExp(
         '^In the last 7 days: (?:168(?:\\.2)? h from the thermostat, 0 h|168 h from the thermostat, 0\\.2 h) seen by this app, 0 h with no record\\. ' +
