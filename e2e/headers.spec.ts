@@ -67,8 +67,18 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
 
   // The pairing link is the first document: its response carries the policy.
   const firstDocument = page.waitForResponse((response) => response.request().isNavigationRequest());
+  const firstScript = page.waitForResponse((response) => /^\/assets\/[^/]+\.js$/.test(new URL(response.url()).pathname));
   const screen = await app.pair(page);
   await expectStrictPolicy(await firstDocument, 'the document from the broker');
+
+  // The build's brotli copy goes to a browser that accepts it; a client that accepts nothing compressed gets the file.
+  const script = await firstScript;
+  expect(await script.request().headerValue('accept-encoding')).toMatch(/\bbr\b/);
+  expect(await script.headerValue('content-encoding')).toBe('br');
+  expect(await script.headerValue('vary')).toBe('Accept-Encoding');
+  const plain = await page.request.get(script.url(), { headers: { 'Accept-Encoding': 'identity' } });
+  expect(plain.headers()['content-encoding']).toBeUndefined();
+  expect(await plain.text()).toBe(await script.text());
 
   // The main screens, each with its own lazy chunk: thermostat, geofence card, history chart, settings.
   await screen.increaseTarget.click();
@@ -92,7 +102,9 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
   await expect(screen.geofence).toBeChecked();
 
   // The service worker installs under the policy, and the document it serves from its cache carries it too.
-  await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible({ timeout: 20_000 });
+  await expect
+    .poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.ready.then((registration) => registration.active?.state)), { timeout: 20_000 })
+    .toBe('activated');
   const fromCache = await page.reload();
   expect(fromCache?.fromServiceWorker()).toBe(true);
   await expectStrictPolicy(fromCache, 'the document from the service worker');
