@@ -19,6 +19,18 @@ describe('GeofenceCard', () => {
     expect(screen.queryByRole('button', { name: 'Use my current position' })).toBeNull();
   });
 
+  it('says who sees what: the household sees whether you are home and how far away, and a report counts for 12 hours', () => {
+    render(<GeofenceCard />);
+    expect(screen.getByRole('note', { name: 'Who sees what' })).toHaveTextContent(
+      'Your position stays on this phone. Your thermostats are told only whether you are home and how far from home you are, and everyone paired with a thermostat (its household) sees both, and when you last reported, in its Members card. The broker passes your reports on sealed: whoever runs it cannot read them.',
+      { normalizeWhitespace: true },
+    );
+    // docs/protocol.md "What the thermostat does, whatever it is told": a member's report counts while younger than 12 h.
+    expect(screen.getByRole('note', { name: 'How long a report counts' })).toHaveTextContent(
+      /^A thermostat counts a report for 12 hours\. On Auto it heats for home while any household member’s report from the last 12 hours says home, and for away when all of them say away; when no report is that recent, it keeps heating as it was until the next one\./,
+    );
+  });
+
   it('with geofence on, the location line says plainly when the browser refuses or cannot give a position', () => {
     appStore.getState().updateGeofence({ enabled: true, home: { latitude: 52.37, longitude: 4.89 } });
     appStore.getState().setLocationPermission('denied');

@@ -40,6 +40,9 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     expect(section()).toHaveTextContent(/What Hearth receives, and only at your thermostats: that you entered or left home, with where your phone was at that moment, and now and then your position as you move/);
     expect(section()).toHaveTextContent(/OwnTracks itself may ask your phone’s maps service to name a place/);
     expect(section()).toHaveTextContent(/Whoever runs the broker cannot read the reports, but sees your phone’s IP address and when each report is sent/);
+    expect(section()).toHaveTextContent(
+      /Your thermostats use only whether you are home: everyone paired with them sees that, and when you last reported, but not where you are\. As with this app, a thermostat counts a report for 12 hours\./,
+    );
     expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
   });
 
@@ -104,13 +107,13 @@ describe('Keep working when the app is closed (OwnTracks)', () => {
     expect(within(section()).queryByRole('img', { name: 'QR code of the OwnTracks link' })).toBeNull();
   });
 
-  it('says why there is no link: no thermostat paired, a broker URL that is not ws:// or wss://, or the home cleared', async () => {
+  it('says why there is no link: no thermostat paired, a broker address that is not ws:// or wss://, or the home cleared', async () => {
     household();
     render(<GeofenceCard />);
     await userEvent.click(within(section()).getByRole('button', { name: 'Set up OwnTracks' }));
     act(() => appStore.getState().updatePreferences({ brokerUrl: 'https://hearth.example/ws' }));
     expect(within(section()).queryByRole('link', { name: 'Open in OwnTracks' })).toBeNull();
-    expect(section()).toHaveTextContent('The broker URL https://hearth.example/ws is not a ws:// or wss:// address, so there is no address for OwnTracks');
+    expect(section()).toHaveTextContent('The broker address https://hearth.example/ws is not a ws:// or wss:// address, so there is no address for OwnTracks');
 
     act(() => appStore.getState().updatePreferences({ brokerUrl: 'wss://hearth.example/ws' }));
     act(() => appStore.getState().removeThermostat(LIVING.id));

@@ -135,7 +135,7 @@ function noLinkReason({ ownId, home, thermostats, brokerUrl }: { ownId: ClientId
   if (ownId === null) return 'Waiting for the connection…';
   if (home === null) return 'Your home was cleared: choose it again for a new OwnTracks link. Until then OwnTracks on your phone keeps watching the old home.';
   if (thermostats.length === 0) return 'Pair a thermostat first: the OwnTracks address names the thermostats that hear it, so there is no link without one.';
-  if (brokerIngressBase(brokerUrl) === null) return `The broker URL ${brokerUrl} is not a ws:// or wss:// address, so there is no address for OwnTracks: correct it in Settings.`;
+  if (brokerIngressBase(brokerUrl) === null) return `The broker address ${brokerUrl} is not a ws:// or wss:// address, so there is no address for OwnTracks: correct it in Settings.`;
   return 'No OwnTracks link can be made.';
 }
 
@@ -184,7 +184,8 @@ export function OwntracksSection() {
         tells your thermostats when you leave home and come back, even while Hearth is closed. It seals each report with a
         secret that only your thermostats hold: the broker passes it on unread, and nobody else can read it. What Hearth
         receives, and only at your thermostats: that you entered or left home, with where your phone was at that moment,
-        and now and then your position as you move (OwnTracks itself may ask your phone’s maps service to name a place). Your thermostats use only whether you are home. Whoever runs the broker
+        and now and then your position as you move (OwnTracks itself may ask your phone’s maps service to name a place). Your thermostats use only whether you are home: everyone paired with them sees that, and when you last
+        reported, but not where you are. As with this app, a thermostat counts a report for 12 hours. Whoever runs the broker
         cannot read the reports, but sees your phone’s IP address and when each report is sent.
       </p>
       {unreachableHost === null ? null : (
