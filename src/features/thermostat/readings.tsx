@@ -122,8 +122,9 @@ export function Readings({
           <dd aria-labelledby="regime-label">{state === null ? NO_VALUE : state.regime === 'home' ? 'Home' : 'Away'}</dd>
         </div>
       </dl>
-      <p id={freshnessId} className={stale ? 'last-update is-stale-words' : 'last-update'} aria-label="Last update">
-        {freshnessPhrase(reach, receivedAt === null ? null : now - receivedAt)}
+      <p className={stale ? 'last-update is-stale-words' : 'last-update'} aria-label="Last update">
+        {/* Described by the words alone: a description taken from the paragraph would be its label, "Last update". */}
+        <span id={freshnessId}>{freshnessPhrase(reach, receivedAt === null ? null : now - receivedAt)}</span>
       </p>
       <p className="visually-hidden" aria-live="polite">
         {announcement}
