@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { test, expect } from './fixtures/index.ts';
+import { test, expect, expectAccessible } from './fixtures/index.ts';
 
 /** The Household card of the thermostat on screen: who is in it, "Invite someone", "Remove <name>". */
 function household(page: Page): { card: Locator; members: Locator } {
@@ -23,6 +23,7 @@ async function remove(page: Page, name: string): Promise<void> {
   await household(page).card.getByRole('button', { name: `Remove ${name}`, exact: true }).click();
   const dialog = page.getByRole('dialog', { name: `Remove ${name}?` });
   await expect(dialog).toContainText(`${name} will no longer be able to control or read Living room`);
+  await expectAccessible(page, 'remove-member dialog');
   await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(dialog).toBeHidden();
 }
@@ -43,6 +44,7 @@ test('members: Ana invites Ben and both see the household; the used link lets no
   // She invites Ben; Ben's phone opens the link her card shows, and joins.
   const bensLink = await invite(page);
   expect(bensLink).toMatch(new RegExp(`#pair=${thermostat.id}\\.[A-Za-z0-9_-]{43}&name=Living%20room$`));
+  await expectAccessible(page, 'household card with an invitation');
   const ben = await app.pairInNewContext({ link: bensLink, memberName: 'Ben' });
   await ben.screen.expectLive();
   await expect(household(ben.page).members).toHaveText([/^Ana(?! \(this phone\))/, /^Ben \(this phone\)/]);
@@ -54,6 +56,7 @@ test('members: Ana invites Ben and both see the household; the used link lets no
   const third = await app.pairInNewContext({ link: bensLink });
   await expect(third.page.getByRole('alert').filter({ hasText: 'Living room did not take the invitation' })).toBeVisible({ timeout: 30_000 });
   await expect(household(third.page).card).toBeHidden();
+  await expectAccessible(third.page, 'a refused invitation');
 
   // Ana removes Ben: he is gone from her list at once (the thermostat's own answer, with no third phone in it).
   await remove(page, 'Ben');

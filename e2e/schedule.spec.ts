@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, type AppHelpers, type ThermostatScreen } from './fixtures/index.ts';
+import { test, expect, expectAccessible, type AppHelpers, type ThermostatScreen } from './fixtures/index.ts';
 import type { SimulatedThermostat, SimulatorState } from '../scripts/system-thermostat.ts';
 
 // The household lives in Berlin: the browser's zone is what the schedule editor gives a thermostat that has none.
@@ -79,6 +79,7 @@ async function makeWorkingWeek(screen: ThermostatScreen): Promise<void> {
     await monday.getByRole('button', { name: 'Copy Monday to weekdays' }).click();
     const friday = editor.getByRole('group', { name: 'Friday' });
     await expect(friday.getByLabel('Friday switch point 2 time')).toHaveValue('22:00');
+    await expectAccessible(screen.page, 'schedule editor');
     await expect(editor.getByRole('group', { name: 'Saturday' }).getByRole('textbox')).toHaveCount(0);
   });
 }
@@ -167,6 +168,8 @@ test('a boost warms the room for an hour until cancelled, and a holiday keeps th
   const beforeBoost = await thermostat.state();
   await screen.overridesCard.getByRole('button', { name: 'Boost', exact: true }).click();
   const boostDialog = page.getByRole('dialog', { name: 'Boost' });
+  await expect(boostDialog).toBeVisible();
+  await expectAccessible(page, 'boost dialog');
   await boostDialog.getByLabel('Boost temperature (°C)').fill('23');
   await boostDialog.getByRole('radio', { name: '1 h' }).check();
   await boostDialog.getByRole('button', { name: 'Start boost' }).click();
@@ -192,6 +195,8 @@ test('a boost warms the room for an hour until cancelled, and a holiday keeps th
   const warmUp = berlinWinter('2026-12-09T17:00');
   await screen.overridesCard.getByRole('button', { name: 'Away until…' }).click();
   const awayDialog = page.getByRole('dialog', { name: 'Away until' });
+  await expect(awayDialog).toBeVisible();
+  await expectAccessible(page, 'away-until dialog');
   await awayDialog.getByLabel('Back on').fill('2026-12-09T18:00');
   await awayDialog.getByRole('radio', { name: '1 h' }).check();
   await awayDialog.getByRole('button', { name: 'Set away-until' }).click();
