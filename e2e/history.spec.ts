@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures/index.ts';
+import { test, expect, expectAccessible } from './fixtures/index.ts';
 import type { Page } from '@playwright/test';
 import { keptHistory, PairedApp } from '../firmware/sim/paired-app.ts';
 import { HISTORY_INTERVAL_S, type StateMessage } from '../protocol/index.ts';
@@ -163,6 +163,9 @@ test('a new member sees the week the thermostat recorded before they joined, wit
     const today = rows.nth(7);
     await expect(today.getByRole('rowheader')).toHaveText('Today so far');
     await expect(today.getByRole('cell')).toHaveText([new RegExp(`^${oneOf(todayHeating)}$`), /^the thermostat(?: and this app)?$/]);
+    await expectAccessible(page, 'history with its table');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, 'history with its table, dark');
   } finally {
     await firstPhone.close();
   }
