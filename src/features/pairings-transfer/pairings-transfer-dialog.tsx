@@ -266,11 +266,6 @@ export function PairingsTransferDialog({ onClose, params, now = Date.now }: { on
     <Dialog title="Move to a new phone" onClose={onClose}>
       {hasThermostats ? <ExportSection now={now} {...(params === undefined ? {} : { params })} /> : null}
       <ImportSection />
-      <div className="actions">
-        <button type="button" className="button button-quiet" onClick={onClose}>
-          Close
-        </button>
-      </div>
     </Dialog>
   );
 }
