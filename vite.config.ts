@@ -229,18 +229,40 @@ export default defineConfig({
         display: 'standalone',
         orientation: 'any',
         theme_color: '#c2410c',
-        background_color: '#fafaf9',
+        // A manifest has one splash colour for both themes (index.html's theme-color metas follow the theme once the page
+        // runs). The dark theme's page colour: a dark splash before a light page is a mild change by day, a white one
+        // before a dark page glares at night, when a thermostat app is opened most.
+        background_color: '#0c0a09',
         categories: ['utilities', 'lifestyle'],
         icons: [
           { src: 'icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // Fragments of the one page, which the app takes out of the address bar and acts on (src/app/app.tsx), at start
+        // or in the window already open. No Home, Away or Boost here: a launcher tap would change the heating of
+        // whichever thermostat was last on screen, unseen and unconfirmed.
+        shortcuts: [
+          { name: 'All rooms', short_name: 'Rooms', description: 'Every thermostat of the household at a glance', url: '/#rooms', icons: [{ src: 'icon-192.png', sizes: '192x192', type: 'image/png' }] },
+          { name: 'Add thermostat', short_name: 'Add', description: 'Pair this device with a thermostat', url: '/#add', icons: [{ src: 'icon-192.png', sizes: '192x192', type: 'image/png' }] },
+          { name: 'Set up a new thermostat', short_name: 'Set up', description: 'Connect a new thermostat by USB', url: '/#setup', icons: [{ src: 'icon-192.png', sizes: '192x192', type: 'image/png' }] },
+        ],
+        // Pictures of the real app (npm run pwa:screenshots writes them; their sizes are the ones printed there).
+        screenshots: [
+          { src: 'screenshots/narrow.png', sizes: '585x1266', type: 'image/png', form_factor: 'narrow', label: 'A thermostat on a phone: temperature, what it holds and why, boost, away and target' },
+          { src: 'screenshots/wide.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'A thermostat on a desktop: its reading beside the weekly schedule and the geofence' },
+        ],
+        // One window: a second would log the same identity on to the broker and each would replace the other's
+        // connection. A link (a pairing link, a shortcut) opened while the app runs goes to the open window, where it
+        // changes only the fragment: the app takes it as a hashchange, without reloading. (focus-existing would leave
+        // the link unread unless the app also listened on launchQueue.)
+        launch_handler: { client_mode: ['navigate-existing', 'auto'] },
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-        // The install page and the firmware image beside it are fetched fresh, never kept for offline use.
-        globIgnores: ['firmware.html', 'firmware/**'],
+        // The install page and the firmware image beside it are fetched fresh, never kept for offline use; the manifest's
+        // screenshots are for install prompts, never needed offline.
+        globIgnores: ['firmware.html', 'firmware/**', 'screenshots/**'],
         manifestTransforms: [(entries) => ({ manifest: entries.filter((entry) => !installPage.files.has(entry.url)), warnings: [] })],
         navigateFallback: '/index.html',
         // The broker answers these itself; a cached app shell must never stand in for them (nor for the install page).

@@ -108,6 +108,19 @@ describe('the app', () => {
     expect(location.hash).toBe('');
   });
 
+  it("opens Add thermostat from the manifest's #add shortcut, at start and in the open app", async () => {
+    history.replaceState(null, '', '/#add');
+    await renderApp();
+    expect(await screen.findByRole('dialog', { name: 'Add thermostat' })).toBeVisible();
+    expect(location.hash).toBe('');
+    await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    location.hash = '#add';
+    expect(await screen.findByRole('dialog', { name: 'Add thermostat' })).toBeVisible();
+    expect(location.hash).toBe('');
+  });
+
   it('with a paired thermostat offline, shows the last state it kept and its age', async () => {
     const thermostat = new TestThermostat();
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
@@ -185,6 +198,20 @@ describe('the app with several thermostats', () => {
     await user.click(screen.getByRole('button', { name: 'Settings' }));
     dialog = await screen.findByRole('dialog', { name: 'Settings' });
     expect(within(dialog).getByRole('heading', { name: 'Living room' })).toBeVisible();
+  });
+
+  it("goes to all the rooms from the manifest's #rooms shortcut, in the open app too", async () => {
+    const user = userEvent.setup();
+    history.replaceState(null, '', '/#rooms');
+    pairTwo();
+    expect(screen.getByRole('heading', { level: 1, name: 'All rooms' })).toBeVisible();
+    expect(location.hash).toBe('');
+    await user.click(screen.getByRole('button', { name: 'Hall' }));
+    expect(screen.getByRole('heading', { level: 1, name: 'Hall' })).toBeVisible();
+
+    location.hash = '#rooms';
+    expect(await screen.findByRole('heading', { level: 1, name: 'All rooms' })).toBeVisible();
+    expect(location.hash).toBe('');
   });
 
   it('with one thermostat goes straight to it, with no way to all the rooms', () => {

@@ -50,6 +50,13 @@ function takeSetupFragment(loc: Location = location, hist: History = history): b
   return true;
 }
 
+/** The manifest's shortcuts (vite.config.ts) open the app at `#add` and `#rooms`: taken out of the address bar as `#setup` is. */
+function takeShortcutFragment(fragment: 'add' | 'rooms', loc: Location = location, hist: History = history): boolean {
+  if (loc.hash !== `#${fragment}`) return false;
+  hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}`);
+  return true;
+}
+
 type Shown = 'welcome' | 'rooms' | 'thermostat';
 
 /**
@@ -117,6 +124,16 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, [openSetup]);
+  useEffect(() => {
+    // At start, or later in the open app: the manifest's launch_handler brings a shortcut to the window already open.
+    const takeShortcuts = () => {
+      if (takeShortcutFragment('add')) setPairing({});
+      if (takeShortcutFragment('rooms')) showRooms();
+    };
+    takeShortcuts();
+    window.addEventListener('hashchange', takeShortcuts);
+    return () => window.removeEventListener('hashchange', takeShortcuts);
+  }, [setPairing, showRooms]);
 
   return (
     <CommandsContext value={commands}>
