@@ -16,8 +16,8 @@ appStore.getState().setOnline(navigator.onLine);
 // now so that it loads alongside the first render. Commands issued meanwhile wait for it.
 const commands = deferredCommands(appStore, () =>
   import('./app/household-wiring')
-    .then(({ connectWithStoredIdentity }) => connectWithStoredIdentity(appStore))
-    .then((connection) => connection.commands),
+    .then(({ startHouseholdWithStoredIdentity }) => startHouseholdWithStoredIdentity(appStore))
+    .then((household) => household.commands),
 );
 
 // History and geofence run from the start but are not needed for the first paint: their own chunks.

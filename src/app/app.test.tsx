@@ -8,7 +8,7 @@ import { STORAGE_KEYS } from '@/lib/storage';
 import { appStore } from '@/stores/app-store';
 import { persistStore } from '@/stores/persistence';
 import { App } from './app';
-import { startConnection } from './household-wiring';
+import { startHousehold } from './household-wiring';
 import { deferredCommands } from './deferred-commands';
 
 const stops: (() => void)[] = [];
@@ -20,7 +20,7 @@ afterEach(() => {
 async function renderApp(thermostat = new TestThermostat(), { reachable = true } = {}) {
   const broker = new FakeBroker(thermostat);
   broker.reachable = reachable;
-  const connection = startConnection(appStore, await makeLogonKeys(), broker.factory);
+  const connection = startHousehold(appStore, await makeLogonKeys(), broker.factory);
   stops.push(connection.stop, persistStore(appStore));
   render(<App commands={connection.commands} withUpdatePrompt={false} />);
   return { broker, thermostat };
@@ -147,7 +147,7 @@ describe('the app before the connection code has loaded', () => {
     expect(screen.getByRole('listitem')).toHaveTextContent(/^AnaHome/);
 
     const broker = new FakeBroker(thermostat);
-    const connection = startConnection(appStore, identity, broker.factory);
+    const connection = startHousehold(appStore, identity, broker.factory);
     stops.push(connection.stop);
     await waitFor(() => expect(screen.getByRole('listitem')).toHaveTextContent(/^Ana \(you\)Home/));
   });

@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ThermostatCommands } from '@/lib/link/commands-context';
+import { makeKey, toBase64url } from '@protocol';
 import { appStore } from '@/stores/app-store';
+import { selectCommandError, selectPendingSettings } from '@/stores/selectors';
 import { deferredCommands } from './deferred-commands';
 
 function recordingCommands(): ThermostatCommands & { calls: unknown[] } {
@@ -29,6 +31,11 @@ function pendingLoad() {
   return { load: vi.fn(() => promise), resolve, reject };
 }
 
+beforeEach(() => {
+  // The thermostat on screen, which the pending settings are shown for.
+  appStore.getState().addThermostat({ id: 'LivingRoomLivingRoomLi', key: toBase64url(makeKey()), name: 'Living room' });
+});
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -43,7 +50,7 @@ describe('deferred commands', () => {
     commands.sendPresence({ home: true, distance: 120 });
     commands.sendSettings({ mode: 'away' });
     // Shown as pending before anything could be sent, as the client itself would show it.
-    expect(appStore.getState().pendingSettings).toEqual({ target: 21.5, mode: 'away' });
+    expect(selectPendingSettings(appStore.getState())).toEqual({ target: 21.5, mode: 'away' });
 
     const client = recordingCommands();
     resolve(client);
@@ -66,7 +73,7 @@ describe('deferred commands', () => {
     commands.sendSettings({ target: 19 });
     expect(client.calls).toEqual([['retry'], ['settings', { target: 19 }]]);
     // The client reports pending settings itself from now on.
-    expect(appStore.getState().pendingSettings).toBeNull();
+    expect(selectPendingSettings(appStore.getState())).toBeNull();
   });
 
   it('when the connection code fails to load, says so instead of dropping commands, and "Retry now" loads again', async () => {
@@ -78,13 +85,13 @@ describe('deferred commands', () => {
 
     commands.sendSettings({ target: 22 });
     first.reject(new TypeError('Failed to fetch dynamically imported module'));
-    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('offline'));
-    expect(appStore.getState().pendingSettings).toBeNull();
-    expect(appStore.getState().commandError).toBe('no-answer');
+    await vi.waitFor(() => expect(appStore.getState().brokerStatus).toBe('offline'));
+    expect(selectPendingSettings(appStore.getState())).toBeNull();
+    expect(selectCommandError(appStore.getState())).toBe('no-answer');
 
     commands.retryNow();
     expect(load).toHaveBeenCalledTimes(2);
-    expect(appStore.getState().connectionStatus).toBe('connecting');
+    expect(appStore.getState().brokerStatus).toBe('connecting');
     const client = recordingCommands();
     second.resolve(client);
     await vi.waitFor(() => expect(client.calls).toEqual([['retry']]));

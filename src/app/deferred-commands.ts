@@ -1,5 +1,6 @@
 import type { ThermostatCommands } from '@/lib/link/commands-context';
 import type { AppStore } from '@/stores/app-store';
+import { selectPendingSettings } from '@/stores/selectors';
 
 type Call = (commands: ThermostatCommands) => void;
 
@@ -12,12 +13,15 @@ export function deferredCommands(store: AppStore, load: () => Promise<Thermostat
   let loaded: ThermostatCommands | null = null;
   let loading = false;
   let queue: Call[] = [];
+  /** The thermostats shown with settings pending before anything could be sent. */
+  const queuedFor = new Set<string>();
 
   const start = () => {
     loading = true;
     load().then(
       (commands) => {
         loaded = commands;
+        queuedFor.clear();
         const waiting = queue;
         queue = [];
         waiting.forEach((call) => call(commands));
@@ -29,12 +33,15 @@ export function deferredCommands(store: AppStore, load: () => Promise<Thermostat
         const unsent = queue.length > 0;
         queue = [];
         const state = store.getState();
-        if (unsent && state.pendingSettings !== null) {
-          state.setPendingSettings(null);
-          state.setCommandError('no-answer');
+        for (const id of queuedFor) {
+          if (unsent && state.pendingSettingsOf[id] !== undefined) {
+            state.setPendingSettingsOf(id, null);
+            state.setCommandErrorOf(id, 'no-answer');
+          }
         }
+        queuedFor.clear();
         // A loader that could say why it failed (an insecure page, say) has set a status of its own: keep it.
-        if (state.connectionStatus === 'connecting') state.setConnectionStatus('offline');
+        if (state.brokerStatus === 'connecting') state.setBrokerStatus('offline');
       },
     );
   };
@@ -48,14 +55,18 @@ export function deferredCommands(store: AppStore, load: () => Promise<Thermostat
   return {
     sendSettings: (settings) => {
       // Shown as pending at once, as the client does, so a tap before it has loaded looks like any other.
-      if (loaded === null) store.getState().setPendingSettings({ ...store.getState().pendingSettings, ...settings });
+      const state = store.getState();
+      if (loaded === null && state.selectedId !== null) {
+        queuedFor.add(state.selectedId);
+        state.setPendingSettingsOf(state.selectedId, { ...selectPendingSettings(state), ...settings });
+      }
       call((commands) => commands.sendSettings(settings));
     },
     sendPresence: (presence) => call((commands) => commands.sendPresence(presence)),
     forgetPresence: () => call((commands) => commands.forgetPresence()),
     retryNow: () => {
       if (loaded === null && !loading) {
-        store.getState().setConnectionStatus('connecting');
+        store.getState().setBrokerStatus('connecting');
         start();
       }
       call((commands) => commands.retryNow());

@@ -4,8 +4,8 @@ import { FakeBroker } from '@/lib/link/testing/fake-broker';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { parsePairingLink } from '@/lib/pairing-link';
 import { appStore } from '@/stores/app-store';
-import { selectMembers, selectMembership } from '@/stores/selectors';
-import { startConnection } from './household-wiring';
+import { selectCommandError, selectMembers, selectMembership, selectPendingSettings } from '@/stores/selectors';
+import { startHousehold } from './household-wiring';
 
 const APP_URL = 'https://hearth.example/app/';
 
@@ -23,9 +23,9 @@ async function household() {
   appStore.getState().addThermostat({ id: hall.id, key: hall.keyText, name: 'Hall' });
   appStore.getState().addThermostat({ id: living.id, key: living.invite(), name: 'Living room' });
   const identity = await makeLogonKeys();
-  const connection = startConnection(appStore, identity, broker.factory, APP_URL);
+  const connection = startHousehold(appStore, identity, broker.factory, APP_URL);
   stops.push(connection.stop);
-  await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
+  await vi.waitFor(() => expect(appStore.getState().sessionOf[living.id]).toBe('live'));
   return { living, hall, identity, connection };
 }
 
@@ -92,8 +92,8 @@ describe('members through the store', () => {
     living.removeMember(identity.id);
     connection.commands.sendSettings({ target: 23 });
     await vi.waitFor(() => expect(selectMembership(appStore.getState())).toBe('removed'));
-    expect(appStore.getState().commandError).toBe('not-member');
-    expect(appStore.getState().pendingSettings).toBeNull();
+    expect(selectCommandError(appStore.getState())).toBe('not-member');
+    expect(selectPendingSettings(appStore.getState())).toBeNull();
     expect(recordOf(living.id)?.joined).toBe(true);
 
     // Forgetting it forgets what this phone was to it too.

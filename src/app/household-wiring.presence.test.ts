@@ -3,7 +3,8 @@ import { makeKey, makeLogonKeys, toBase64url } from '@protocol';
 import { FakeBroker } from '@/lib/link/testing/fake-broker';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
-import { startConnection } from './household-wiring';
+import { selectPendingSettings } from '@/stores/selectors';
+import { startHousehold } from './household-wiring';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
@@ -23,12 +24,12 @@ function pair(thermostat: TestThermostat, name: string): void {
   appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name });
 }
 
-/** Starts the app's connection through `broker` and waits until it is connected. */
+/** Starts the app's household client through `broker` and waits until the thermostat on screen is live. */
 async function connect(broker: FakeBroker) {
   const identity = await makeLogonKeys();
-  const connection = startConnection(appStore, identity, broker.factory);
+  const connection = startHousehold(appStore, identity, broker.factory);
   stops.push(connection.stop);
-  await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('connected'));
+  await vi.waitFor(() => expect(appStore.getState().sessionOf[appStore.getState().selectedId ?? '']).toBe('live'));
   return { identity, connection };
 }
 
@@ -143,7 +144,7 @@ describe('presence from the app', () => {
     appStore.getState().addThermostat({ id: living.id, key: living.keyText, name: 'Living room' });
     connection.commands.sendSettings({ target: 22.5 });
     await vi.waitFor(() => expect([living.settings.target, presenceOf(living)]).toEqual([22.5, false]));
-    expect(appStore.getState().pendingSettings).toBeNull();
-    expect(appStore.getState().connectionStatus).toBe('connected');
+    expect(selectPendingSettings(appStore.getState())).toBeNull();
+    expect(appStore.getState().sessionOf[living.id]).toBe('live');
   });
 });

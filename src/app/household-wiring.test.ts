@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { appStore } from '@/stores/app-store';
-import { connectWithStoredIdentity } from './household-wiring';
+import { startHouseholdWithStoredIdentity } from './household-wiring';
 import { deferredCommands } from './deferred-commands';
 
 afterEach(() => {
@@ -13,11 +13,11 @@ describe('a page without a secure context', () => {
     // Plain http on a network address: browsers give such a page no WebCrypto, so no logon signature.
     vi.stubGlobal('isSecureContext', false);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    await expect(connectWithStoredIdentity(appStore)).rejects.toThrow(/secure context/);
-    expect(appStore.getState().connectionStatus).toBe('insecure-page');
+    await expect(startHouseholdWithStoredIdentity(appStore)).rejects.toThrow(/secure context/);
+    expect(appStore.getState().brokerStatus).toBe('insecure-page');
 
-    appStore.getState().setConnectionStatus('connecting');
-    deferredCommands(appStore, () => connectWithStoredIdentity(appStore).then((connection) => connection.commands));
-    await vi.waitFor(() => expect(appStore.getState().connectionStatus).toBe('insecure-page'));
+    appStore.getState().setBrokerStatus('connecting');
+    deferredCommands(appStore, () => startHouseholdWithStoredIdentity(appStore).then((household) => household.commands));
+    await vi.waitFor(() => expect(appStore.getState().brokerStatus).toBe('insecure-page'));
   });
 });

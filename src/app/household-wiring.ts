@@ -1,11 +1,12 @@
-import { ConnectionClient, type SocketFactory, type ThermostatLink } from '@/lib/link/connection-client';
+import { HouseholdClient } from '@/lib/link/household-client';
+import type { SocketFactory } from '@/lib/link/broker-link';
+import type { ThermostatLink } from '@/lib/link/thermostat-session';
 import type { OwntracksDelivery } from '@/lib/link/owntracks-delivery';
 import type { ThermostatCommands } from '@/lib/link/commands-context';
 import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
 import { keyBytes, type PairedThermostat } from '@/lib/thermostats';
 import { appUrl, buildPairingLink } from '@/lib/pairing-link';
 import type { AppState, AppStore } from '@/stores/app-store';
-import { selectSelectedThermostat } from '@/stores/selectors';
 import { wantedHistoryPages } from '@/stores/history-wanted';
 import { brokerUrlOf } from '@/lib/broker-url';
 
@@ -20,13 +21,8 @@ const linkTo = (state: AppState, thermostat: PairedThermostat): ThermostatLink =
   verified: state.lastStates[thermostat.id] !== undefined,
 });
 
-function linkOf(state: AppState): ThermostatLink | null {
-  const thermostat = selectSelectedThermostat(state);
-  return thermostat === null ? null : linkTo(state, thermostat);
-}
-
-/** Every paired thermostat hears this phone's presence, each in its own session with its own key. */
-const presencePeersOf = (state: AppState) => state.thermostats.map((thermostat) => linkTo(state, thermostat));
+/** Every paired thermostat has a session of its own, with its own key. */
+const linksOf = (state: AppState) => state.thermostats.map((thermostat) => linkTo(state, thermostat));
 
 const urlOf = (state: AppState) => brokerUrlOf(state.preferences);
 
@@ -36,33 +32,37 @@ function owntracksOf(state: AppState): OwntracksDelivery | null {
   return setup === null ? null : { setting: { secret: setup.secret, wtst: setup.wtst }, answers: setup.answers };
 }
 
-/** Starts the client and keeps it in step with the store; the client reports back only through store actions. */
-export function startConnection(store: AppStore, identity: Identity, socketFactory?: SocketFactory, appAddress: string = appUrl()) {
+/** Starts the household client and keeps it in step with the store; the client reports back only through store actions. */
+export function startHousehold(store: AppStore, identity: Identity, socketFactory?: SocketFactory, appAddress: string = appUrl()) {
   const initial = store.getState();
-  const client = new ConnectionClient({
+  const act = () => store.getState();
+  const client = new HouseholdClient({
     url: urlOf(initial),
     identity,
     memberName: initial.preferences.memberName,
-    thermostat: linkOf(initial),
-    presencePeers: presencePeersOf(initial),
+    thermostats: linksOf(initial),
+    historyFor: initial.selectedId,
     ...(socketFactory === undefined ? {} : { socketFactory }),
     events: {
-      status: (status) => store.getState().setConnectionStatus(status),
-      state: (id, state, receivedAt) => store.getState().receiveState(id, state, receivedAt),
-      pendingSettings: (settings) => store.getState().setPendingSettings(settings),
-      commandFailed: (reason) => store.getState().setCommandError(reason),
-      owntracksAnswered: (id, sent, answer) => store.getState().owntracksAnswered(id, sent, answer),
-      history: (id, history, receivedAt) => store.getState().receiveHistory(id, history, receivedAt),
-      historyWanted: (id) => wantedHistoryPages(store.getState(), id, Date.now()),
-      joined: (id, key) => store.getState().storeMemberKey(id, key),
-      membership: (id, membership) => store.getState().setMembership(id, membership),
-      membersRequested: (id) => store.getState().membersRequested(id),
+      brokerStatus: (status) => act().setBrokerStatus(status),
+      sessionStatus: (id, status) => act().setSessionStatus(id, status),
+      state: (id, state, receivedAt) => act().receiveState(id, state, receivedAt),
+      pendingSettings: (id, settings) => act().setPendingSettingsOf(id, settings),
+      commandFailed: (id, reason) => act().setCommandErrorOf(id, reason),
+      owntracksAnswered: (id, sent, answer) => act().owntracksAnswered(id, sent, answer),
+      history: (id, history, receivedAt) => act().receiveHistory(id, history, receivedAt),
+      historyWanted: (id) => wantedHistoryPages(act(), id, Date.now()),
+      joined: (id, key) => act().storeMemberKey(id, key),
+      membership: (id, membership) => act().setMembership(id, membership),
+      membersRequested: (id) => act().membersRequested(id),
       members: (id, members, receivedAt) => {
-        // An invitation is passed on as a pairing link to this app (docs/protocol.md "Keys and pairing").
-        const link = members.invitation === null ? null : buildPairingLink(appAddress, { id, key: members.invitation.secret, name: store.getState().thermostats.find((t) => t.id === id)?.name });
-        store.getState().receiveMembers(id, members, receivedAt, link);
+        // An invitation is passed on as a pairing link to this app, with the thermostat's name as this app calls it
+        // (docs/protocol.md "Keys and pairing").
+        const name = act().thermostats.find((thermostat) => thermostat.id === id)?.name;
+        const link = members.invitation === null ? null : buildPairingLink(appAddress, { id, key: members.invitation.secret, name });
+        act().receiveMembers(id, members, receivedAt, link);
       },
-      membersFailed: (id, error) => store.getState().membersFailed(id, error),
+      membersFailed: (id, error) => act().membersFailed(id, error),
     },
   });
   client.setOwntracks(owntracksOf(initial));
@@ -72,43 +72,47 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
     if (state.thermostats !== previous.thermostats) {
       for (const removed of previous.thermostats) {
         if (state.thermostats.some((thermostat) => thermostat.id === removed.id)) continue;
-        if (client.unpaired(removed.id) === 'kept') store.getState().owntracksKeptByUnpaired(removed.name);
+        if (client.unpaired(removed.id) === 'kept') act().owntracksKeptByUnpaired(removed.name);
       }
+      client.setThermostats(linksOf(state));
     }
     if (state.preferences !== previous.preferences) {
       client.setUrl(urlOf(state));
       client.setMemberName(state.preferences.memberName);
     }
-    if (state.selectedId !== previous.selectedId || state.thermostats !== previous.thermostats) {
-      client.setThermostats(linkOf(state), presencePeersOf(state));
-    }
+    if (state.selectedId !== previous.selectedId) client.setHistoryFor(state.selectedId);
     if (state.preferences.owntracks !== previous.preferences.owntracks) client.setOwntracks(owntracksOf(state));
   });
 
   const onOnline = () => {
-    store.getState().setOnline(true);
+    act().setOnline(true);
     client.resume();
   };
-  const onOffline = () => store.getState().setOnline(false);
+  const onOffline = () => act().setOnline(false);
   const onVisible = () => {
     if (document.visibilityState === 'visible') client.resume();
   };
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   document.addEventListener('visibilitychange', onVisible);
-  store.getState().setOnline(navigator.onLine);
-  store.getState().setOwnId(identity.id);
+  act().setOnline(navigator.onLine);
+  act().setOwnId(identity.id);
   client.start();
 
+  /** Commands act on the thermostat on screen when they are called, not when they were made. */
+  const onScreen = (command: (id: string) => void) => {
+    const id = act().selectedId;
+    if (id !== null) command(id);
+  };
   const commands: ThermostatCommands = {
-    sendSettings: (settings) => client.sendSettings(settings),
+    sendSettings: (settings) => onScreen((id) => client.sendSettings(id, settings)),
     sendPresence: (presence) => client.sendPresence(presence),
     forgetPresence: () => client.forgetPresence(),
-    retryNow: () => client.retryNow(),
-    requestMembers: () => client.requestMembers(),
-    inviteMember: () => client.inviteMember(),
-    removeMember: (memberId) => client.removeMember(memberId),
-    closeOldLink: () => client.closeOldLink(),
+    retryNow: () => client.retryNow(act().selectedId ?? undefined),
+    requestMembers: () => onScreen((id) => client.requestMembers(id)),
+    inviteMember: () => onScreen((id) => client.inviteMember(id)),
+    removeMember: (memberId) => onScreen((id) => client.removeMember(id, memberId)),
+    closeOldLink: () => onScreen((id) => client.closeOldLink(id)),
   };
 
   return {
@@ -129,10 +133,10 @@ export function startConnection(store: AppStore, identity: Identity, socketFacto
  * and the client are not needed to paint the last known state, so they and the crypto they use stay out of
  * the initial chunk. The client starts once the key pair is read; commands issued meanwhile wait for it.
  */
-export async function connectWithStoredIdentity(store: AppStore) {
+export async function startHouseholdWithStoredIdentity(store: AppStore) {
   if (!globalThis.isSecureContext || globalThis.crypto?.subtle === undefined) {
-    store.getState().setConnectionStatus('insecure-page');
+    store.getState().setBrokerStatus('insecure-page');
     throw new Error('no secure context: WebCrypto, and so logon v2, is unavailable');
   }
-  return startConnection(store, await loadOrCreateIdentity());
+  return startHousehold(store, await loadOrCreateIdentity());
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Presence } from '@/lib/link/connection-client';
+import type { Presence } from '@/lib/link/thermostat-session';
 import { createAppStore } from '@/stores/app-store';
 import { REPORT_INTERVAL_MS } from './geofence-decision';
 import { startGeofenceWatcher } from './geofence-watcher';

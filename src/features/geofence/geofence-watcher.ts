@@ -1,5 +1,5 @@
 import haversineDistance from 'haversine-distance';
-import type { Presence } from '@/lib/link/connection-client';
+import type { Presence } from '@/lib/link/thermostat-session';
 import type { AppStore } from '@/stores/app-store';
 import type { Fix } from '@/stores/presence-slice';
 import { PERMISSION_DENIED } from './current-position';

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { SetFields } from '@protocol';
-import type { Presence } from './connection-client';
+import type { Presence } from './thermostat-session';
 
 /** What components may ask of the connection; the client itself stays outside React. */
 export interface ThermostatCommands {

@@ -1,8 +1,8 @@
 import { waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { makeKey, makeLogonKeys, type Settings, type StateMessage } from '@protocol';
-import { ConnectionClient } from './connection-client';
-import type { ConnectionStatus } from './link-status';
+import { HouseholdClient } from './household-client';
+import type { BrokerStatus, SessionStatus } from './link-status';
 import { closeSocket, connectThermostat } from './testing/broker-thermostat';
 import { TestThermostat } from './testing/test-thermostat';
 
@@ -20,23 +20,24 @@ afterEach(async () => {
 });
 
 async function startApp(thermostat: TestThermostat, options: { key?: Uint8Array; commandTimeoutMs?: number } = {}) {
-  const seen = { statuses: [] as ConnectionStatus[], states: [] as StateMessage[], pending: [] as (Partial<Settings> | null)[] };
-  const client = new ConnectionClient({
+  const seen = { broker: [] as BrokerStatus[], statuses: [] as SessionStatus[], states: [] as StateMessage[], pending: [] as (Partial<Settings> | null)[] };
+  const client = new HouseholdClient({
     url: wsUrl,
     identity: await makeLogonKeys(),
     memberName: 'Test browser',
-    thermostat: { id: thermostat.id, key: options.key ?? thermostat.key, joined: true, verified: false },
+    thermostats: [{ id: thermostat.id, key: options.key ?? thermostat.key, joined: true, verified: false }],
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
     events: {
-      status: (status) => seen.statuses.push(status),
+      brokerStatus: (status) => seen.broker.push(status),
+      sessionStatus: (_id, status) => seen.statuses.push(status),
       state: (_id, state) => seen.states.push(state),
-      pendingSettings: (settings) => seen.pending.push(settings),
+      pendingSettings: (_id, settings) => seen.pending.push(settings),
       commandFailed: () => undefined,
     },
   });
   client.start();
   cleanups.push(() => client.stop());
-  return { client, seen, status: () => seen.statuses.at(-1) };
+  return { client, seen, status: () => seen.statuses.at(-1), id: thermostat.id };
 }
 
 async function onlineThermostat(): Promise<TestThermostat> {
@@ -46,13 +47,14 @@ async function onlineThermostat(): Promise<TestThermostat> {
   return thermostat;
 }
 
-describe('ConnectionClient against the real broker', () => {
+describe('HouseholdClient against the real broker', () => {
   it('logs on, opens a session and gets a SET confirmed', async () => {
     const thermostat = await onlineThermostat();
     const app = await startApp(thermostat);
-    await waitFor(() => expect(app.status()).toBe('connected'));
+    await waitFor(() => expect(app.status()).toBe('live'));
+    expect(app.seen.broker).toEqual(['connecting', 'connected']);
     expect(app.seen.states[0]?.target).toBe(21);
-    app.client.sendSettings({ target: 22.5 });
+    app.client.sendSettings(app.id, { target: 22.5 });
     await waitFor(() => expect(app.seen.pending.at(-1)).toBeNull());
     expect(app.seen.states.at(-1)?.target).toBe(22.5);
     expect(thermostat.received.map((m) => [m.type, m.seq])).toEqual([
@@ -68,7 +70,7 @@ describe('ConnectionClient against the real broker', () => {
     const socket = await connectThermostat(wsUrl, thermostat);
     cleanups.push(() => closeSocket(socket));
     app.client.retryNow();
-    await waitFor(() => expect(app.status()).toBe('connected'));
+    await waitFor(() => expect(app.status()).toBe('live'));
   });
 
   it('suspects the key when an online thermostat never answers it', async () => {
@@ -81,9 +83,9 @@ describe('ConnectionClient against the real broker', () => {
   it('recovers after the thermostat reboots: stale_session, new START, command repeated', async () => {
     const thermostat = await onlineThermostat();
     const app = await startApp(thermostat);
-    await waitFor(() => expect(app.status()).toBe('connected'));
+    await waitFor(() => expect(app.status()).toBe('live'));
     thermostat.reboot();
-    app.client.sendSettings({ mode: 'away' });
+    app.client.sendSettings(app.id, { mode: 'away' });
     await waitFor(() => expect(app.seen.states.at(-1)?.mode).toBe('away'));
     expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET', 'START', 'SET']);
   });

@@ -1,35 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeKey, makeLogonKeys } from '@protocol';
-import { THERMOSTAT_RETRY_MAX_MS } from './connection-client';
+import { fromBase64url, makeKey, makeLogonKeys, toBase64url, type ClientId, type RoutedPacket, type SetFields } from '@protocol';
+import type { Membership, SessionStatus } from './link-status';
+import { COMMAND_TIMEOUT_MS, THERMOSTAT_RETRY_MAX_MS } from './thermostat-session';
 import type { OwntracksAnswer, OwntracksSetting } from './owntracks-delivery';
-import { FakeBroker } from './testing/fake-broker';
+import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
 import { testClient } from './testing/test-client';
 import { TestThermostat } from './testing/test-thermostat';
 
-const brokers: FakeBroker[] = [];
-
-/** A household of two paired thermostats: the selected one, and the hall one the app does not show. */
+/** A household of two paired thermostats: the selected one (on screen), and the hall one the app does not show. */
 async function household() {
   const selected = new TestThermostat();
   const hall = new TestThermostat();
-  const broker = new FakeBroker(selected);
+  const broker = fakeBroker(selected);
   broker.others.set(hall.id, { thermostat: hall, online: true });
-  brokers.push(broker);
   const identity = await makeLogonKeys();
+  const statuses: string[] = [];
+  const answers: { thermostatId: string; sent: OwntracksSetting; answer: OwntracksAnswer | null }[] = [];
   const client = testClient(broker, {
     identity,
-    thermostat: { id: selected.id, key: selected.key, joined: true, verified: true },
-    presencePeers: [
+    thermostats: [
       { id: selected.id, key: selected.key, joined: true, verified: true },
       { id: hall.id, key: hall.key, joined: true, verified: true },
     ],
+    historyFor: selected.id,
     events: {
-      status: (status) => statuses.push(status),
+      sessionStatus: (_id, status) => statuses.push(status),
       owntracksAnswered: (thermostatId, sent, answer) => answers.push({ thermostatId, sent, answer }),
     },
   });
-  const statuses: string[] = [];
-  const answers: { thermostatId: string; sent: OwntracksSetting; answer: OwntracksAnswer | null }[] = [];
   const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
   const homeSets = (thermostat: TestThermostat) => thermostat.received.filter((m) => m.type === 'HOME_set');
   const owntracksSets = (thermostat: TestThermostat) => thermostat.received.filter((m) => m.type === 'OWNTRACKS_set').map((m) => m.body);
@@ -39,23 +37,13 @@ async function household() {
 const SECRET = 'q3FhJ0xQ8mCk3oM1v5Zr2yN7tB4wE6uA';
 const NEW_SECRET = 'Zr2yN7tB4wE6uAq3FhJ0xQ8mCk3oM1v5';
 
-async function pass(ms = 0): Promise<void> {
-  for (;;) {
-    await vi.advanceTimersByTimeAsync(0);
-    const waited = await Promise.all(brokers.map((broker) => broker.logonsSettled()));
-    if (!waited.includes(true)) break;
-  }
-  await vi.advanceTimersByTimeAsync(ms);
-  await vi.advanceTimersByTimeAsync(0);
-}
-
 describe('presence for every paired thermostat', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
   afterEach(() => {
     vi.useRealTimers();
-    brokers.splice(0);
+    forgetBrokers();
   });
 
   it('sends leaving home to both thermostats, each in its own session under its own key', async () => {
@@ -156,7 +144,7 @@ describe('presence for every paired thermostat', () => {
     // Set-up's "replace key": the hall thermostat now opens only what is sealed with the new key.
     Object.assign(hall, { key: makeKey() });
     hall.reboot();
-    client.setThermostats({ id: selected.id, key: selected.key, joined: true, verified: true }, [
+    client.setThermostats([
       { id: selected.id, key: selected.key, joined: true, verified: true },
       { id: hall.id, key: hall.key, joined: true, verified: true },
     ]);
@@ -191,7 +179,7 @@ describe('the OwnTracks secret for every paired thermostat', () => {
   });
   afterEach(() => {
     vi.useRealTimers();
-    brokers.splice(0);
+    forgetBrokers();
   });
 
   it('reaches the selected thermostat and the others, each answering in its own session, and is not sent again once held', async () => {
@@ -380,9 +368,9 @@ describe('the OwnTracks secret for every paired thermostat', () => {
     client.setOwntracks({ setting: { secret: SECRET, wtst: 7 }, answers: {} });
     await pass();
     expect(client.unpaired(hall.id)).toBe('told');
-    client.setThermostats({ id: selected.id, key: selected.key, joined: true, verified: true }, [{ id: selected.id, key: selected.key, joined: true, verified: true }]);
+    client.setThermostats([{ id: selected.id, key: selected.key, joined: true, verified: true }]);
     expect(client.unpaired(selected.id)).toBe('told');
-    client.setThermostats(null, []);
+    client.setThermostats([]);
     await pass();
     expect(hall.owntracks.has(identity.id)).toBe(false);
     expect(selected.owntracks.has(identity.id)).toBe(false);
@@ -417,6 +405,217 @@ describe('the OwnTracks secret for every paired thermostat', () => {
     await pass();
     expect(answers.filter((entry) => entry.thermostatId === hall.id).map((entry) => entry.answer)).toEqual(['holds', null, 'holds']);
     expect(hall.owntracks.get(identity.id)).toEqual({ secret: SECRET, wtst: 7 });
+    client.stop();
+  });
+});
+
+describe('every paired thermostat joins as the one on screen does', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    forgetBrokers();
+  });
+
+  it('JOINs a peer held with an invitation before its presence goes out under the member key, and stops at a refusal', async () => {
+    const selected = new TestThermostat();
+    const hall = new TestThermostat();
+    const attic = new TestThermostat();
+    const broker = fakeBroker(selected);
+    broker.others.set(hall.id, { thermostat: hall, online: true });
+    broker.others.set(attic.id, { thermostat: attic, online: true });
+    const identity = await makeLogonKeys();
+    const joined: [ClientId, string][] = [];
+    const memberships: [ClientId, Membership | null][] = [];
+    const hallSecret = fromBase64url(hall.invite()) ?? makeKey();
+    const client = testClient(broker, {
+      identity,
+      thermostats: [
+        { id: selected.id, key: selected.key, joined: true, verified: true },
+        { id: hall.id, key: hallSecret, joined: false, verified: false },
+        // An invitation the attic never made: not taken.
+        { id: attic.id, key: makeKey(), joined: false, verified: false },
+      ],
+      events: {
+        joined: (id, key) => joined.push([id, toBase64url(key)]),
+        membership: (id, membership) => memberships.push([id, membership]),
+      },
+    });
+    client.start();
+    await pass();
+    client.sendPresence({ home: false, distance: 900 });
+    await pass();
+    const hallKey = hall.memberKeys.get(identity.id)?.key;
+    expect(joined).toEqual([[hall.id, toBase64url(hallKey ?? makeKey())]]);
+    expect(hall.received.map((m) => m.type)).toEqual(['JOIN', 'START', 'HOME_set']);
+    expect(hall.members.find((member) => member.id === identity.id)?.home).toBe(false);
+
+    await pass(4 * COMMAND_TIMEOUT_MS + 10_000);
+    expect(memberships.filter(([id]) => id === attic.id).map(([, membership]) => membership)).toEqual(['joining', 'invitation_refused']);
+    const sentToAttic = () => broker.sentByApp('START').filter((packet) => (packet as RoutedPacket).receiver === attic.id).length;
+    expect(sentToAttic()).toBe(4);
+    client.sendPresence({ home: true, distance: 10 });
+    await pass(60_000);
+    expect(sentToAttic()).toBe(4);
+    expect(memberships.filter(([id]) => id === hall.id).map(([, membership]) => membership)).toEqual(['joining', 'member']);
+  });
+
+  it('sends a peer’s JOIN that the broker dropped as rate_limited again after the backoff', async () => {
+    const selected = new TestThermostat();
+    const hall = new TestThermostat();
+    const broker = fakeBroker(selected);
+    broker.others.set(hall.id, { thermostat: hall, online: true });
+    broker.startsBusyFor.set(hall.id, 2);
+    const identity = await makeLogonKeys();
+    const memberships: Membership[] = [];
+    const client = testClient(broker, {
+      identity,
+      thermostats: [
+        { id: selected.id, key: selected.key, joined: true, verified: true },{ id: hall.id, key: fromBase64url(hall.invite()) ?? makeKey(), joined: false, verified: false }],
+      events: {
+        membership: (id, membership) => {
+          if (id === hall.id && membership !== null) memberships.push(membership);
+        },
+      },
+    });
+    client.start();
+    await pass();
+    client.sendPresence({ home: false, distance: 900 });
+    await pass(3000);
+    expect(hall.received.map((m) => m.type)).toEqual(['JOIN', 'START', 'HOME_set']);
+    expect(memberships).toEqual(['joining', 'member']);
+  });
+});
+
+describe('one broker link, a full session with every paired thermostat', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    forgetBrokers();
+  });
+
+  async function twoRooms() {
+    const living = new TestThermostat();
+    const hall = new TestThermostat();
+    const broker = fakeBroker(living);
+    broker.others.set(hall.id, { thermostat: hall, online: true });
+    const identity = await makeLogonKeys();
+    const statuses: [ClientId, SessionStatus][] = [];
+    const pending: [ClientId, SetFields | null][] = [];
+    const states: ClientId[] = [];
+    const historyAsked: ClientId[] = [];
+    const client = testClient(broker, {
+      identity,
+      thermostats: [
+        { id: living.id, key: living.key, joined: true, verified: true },
+        { id: hall.id, key: hall.key, joined: true, verified: true },
+      ],
+      historyFor: living.id,
+      events: {
+        sessionStatus: (id, status) => statuses.push([id, status]),
+        pendingSettings: (id, settings) => pending.push([id, settings]),
+        state: (id) => states.push(id),
+        historyWanted: (id) => {
+          historyAsked.push(id);
+          return [];
+        },
+      },
+    });
+    const statusOf = (id: ClientId) => statuses.filter(([of]) => of === id).at(-1)?.[1];
+    return { living, hall, broker, identity, client, statusOf, pending, states, historyAsked };
+  }
+
+  it('STARTs a session with each thermostat on logon, and hands each STATE to the session of its transmitter', async () => {
+    const { client, living, hall, broker, statusOf, states, identity } = await twoRooms();
+    client.start();
+    await pass();
+    expect(broker.sockets).toHaveLength(1);
+    expect([living, hall].map((thermostat) => thermostat.received.map((m) => m.type))).toEqual([['START'], ['START']]);
+    expect([statusOf(living.id), statusOf(hall.id)]).toEqual(['live', 'live']);
+    broker.push(hall.stateTo(identity.id, { temperature: 17 }));
+    await pass();
+    expect(states.filter((id) => id === hall.id)).toHaveLength(2);
+    expect(states.filter((id) => id === living.id)).toHaveLength(1);
+    client.stop();
+  });
+
+  it('sends a change to the thermostat it names only, and a receiver_offline ends only that thermostat’s session', async () => {
+    const { client, living, hall, broker, statusOf, pending } = await twoRooms();
+    client.start();
+    await pass();
+    client.sendSettings(hall.id, { target: 18 });
+    await pass();
+    expect(hall.settings.target).toBe(18);
+    expect(living.settings.target).toBe(21);
+    expect(pending).toEqual([
+      [hall.id, { target: 18 }],
+      [hall.id, null],
+    ]);
+    broker.others.get(hall.id)!.online = false;
+    client.sendSettings(hall.id, { target: 19 });
+    await pass();
+    expect([statusOf(living.id), statusOf(hall.id)]).toEqual(['live', 'thermostat-offline']);
+    // Queued, and delivered once the hall thermostat is back.
+    expect(pending.at(-1)).toEqual([hall.id, { target: 19 }]);
+    broker.others.get(hall.id)!.online = true;
+    await pass(THERMOSTAT_RETRY_MAX_MS);
+    expect(hall.settings.target).toBe(19);
+    expect(statusOf(hall.id)).toBe('live');
+    client.stop();
+  });
+
+  it('keeps its sessions in step with the paired list: a thermostat paired later gets one, an unpaired one hears nothing more', async () => {
+    const { client, living, hall, broker, identity } = await twoRooms();
+    const attic = new TestThermostat();
+    broker.others.set(attic.id, { thermostat: attic, online: true });
+    client.start();
+    await pass();
+    client.sendPresence({ home: false, distance: 500 });
+    await pass();
+    client.setThermostats([
+      { id: hall.id, key: hall.key, joined: true, verified: true },
+      { id: attic.id, key: attic.key, joined: false, verified: false },
+    ]);
+    await pass();
+    // The attic joins, STARTs, and hears the presence decided before it was paired.
+    expect(attic.received.map((m) => m.type)).toEqual(['JOIN', 'START', 'HOME_set']);
+    expect(attic.members.find((member) => member.id === identity.id)?.home).toBe(false);
+    const heardByLiving = living.received.length;
+    client.sendPresence({ home: true, distance: 20 });
+    client.sendSettings(living.id, { target: 25 });
+    await pass(60_000);
+    expect(living.received).toHaveLength(heardByLiving);
+    expect(hall.members.find((member) => member.id === identity.id)?.home).toBe(true);
+    client.stop();
+  });
+
+  it('fetches the history of the thermostat on screen only, and follows the one put on screen', async () => {
+    const { client, living, hall, historyAsked } = await twoRooms();
+    client.start();
+    await pass();
+    expect(new Set(historyAsked)).toEqual(new Set([living.id]));
+    client.setHistoryFor(hall.id);
+    expect(historyAsked.at(-1)).toBe(hall.id);
+    const asked = historyAsked.length;
+    client.setHistoryFor(null);
+    await pass(10 * 60_000);
+    expect(historyAsked.slice(asked)).toEqual([]);
+    client.stop();
+  });
+
+  it('"Retry now" reconnects at once instead of waiting out the backoff', async () => {
+    const { client, broker } = await twoRooms();
+    broker.reachable = false;
+    client.start();
+    await pass();
+    expect(broker.sockets).toHaveLength(1);
+    broker.reachable = true;
+    client.retryNow();
+    await pass();
+    expect(broker.sockets).toHaveLength(2);
     client.stop();
   });
 });

@@ -11,7 +11,7 @@ import {
   type PacketType,
   type RoutedPacket,
 } from '@protocol';
-import type { SocketLike } from '../connection-client';
+import type { SocketLike } from '../broker-link';
 import type { TestThermostat } from './test-thermostat';
 
 /** The real clock's timer, taken before a test installs fake timers: a bound on real work must not wait for fake time. */
