@@ -1,14 +1,16 @@
-import { useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type { SetFields } from '@protocol';
 import { useNow } from '@/hooks/use-now';
 import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState, selectPendingSettings } from '@/stores/selectors';
-import { AwayUntilDialog } from './away-until-dialog';
-import { BoostDialog } from './boost-dialog';
 import { awayUntilPhrase, boostPhrase, manualPhrase } from './heat-words';
 import { thermostatZone } from './thermostat-time';
 import { pendingWords, type ControlReach } from './use-reach';
+
+// Opened by a press, never part of the first paint: their own chunk, to keep the first load within budget.
+const BoostDialog = lazy(() => import('./boost-dialog').then((m) => ({ default: m.BoostDialog })));
+const AwayUntilDialog = lazy(() => import('./away-until-dialog').then((m) => ({ default: m.AwayUntilDialog })));
 
 type Opened = 'boost' | 'away-until' | null;
 
@@ -128,8 +130,10 @@ export function OverridesCard({ control }: { control: ControlReach }) {
       <p className="target-note" aria-live="polite">
         {sending ? pendingWords(control) : disabled && control === 'queue' ? 'Boost and away-until can be started once the thermostat is back.' : ''}
       </p>
-      {opened === 'boost' ? <BoostDialog held={state.setpoint} target={state.target} onStart={send} onClose={close} /> : null}
-      {opened === 'away-until' ? <AwayUntilDialog zone={zone} current={state.away_until} onSet={send} onClose={close} /> : null}
+      <Suspense fallback={null}>
+        {opened === 'boost' ? <BoostDialog held={state.setpoint} target={state.target} onStart={send} onClose={close} /> : null}
+        {opened === 'away-until' ? <AwayUntilDialog zone={zone} current={state.away_until} onSet={send} onClose={close} /> : null}
+      </Suspense>
     </section>
   );
 }

@@ -369,7 +369,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     const commands = renderScreen();
     showState(BERLIN);
     await user.click(screen.getByRole('button', { name: 'Boost' }));
-    const field = screen.getByLabelText('Boost temperature (°C)');
+    const field = await screen.findByLabelText('Boost temperature (°C)');
     await user.clear(field);
     await user.type(field, text);
     await user.click(screen.getByRole('button', { name: 'Start boost' }));
@@ -382,7 +382,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     showState({ ...BERLIN, target: 21 });
     const boost = screen.getByRole('button', { name: 'Boost' });
     await user.click(boost);
-    const dialog = screen.getByRole('dialog', { name: 'Boost' });
+    const dialog = await screen.findByRole('dialog', { name: 'Boost' });
     expect(within(dialog).getByLabelText('Boost temperature (°C)')).toHaveValue('23.0');
     await user.click(within(dialog).getByRole('radio', { name: '2 h' }));
     await user.click(within(dialog).getByRole('button', { name: 'Start boost' }));
@@ -449,7 +449,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     const until = utc('2026-12-06T17:00:30Z');
     showState({ ...BERLIN, away_until: { until, preheat_minutes: 60 } });
     await user.click(screen.getByRole('button', { name: 'Away until…' }));
-    expect(screen.getByLabelText('Back on')).toHaveValue('2026-12-06T18:00');
+    expect(await screen.findByLabelText('Back on')).toHaveValue('2026-12-06T18:00');
     await user.click(screen.getByRole('radio', { name: '2 h' }));
     await user.click(screen.getByRole('button', { name: 'Set away-until' }));
     expect(commands.sent).toEqual([{ away_until: { until, preheat_minutes: 120 } }]);
@@ -461,7 +461,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     showState(BERLIN);
     const awayUntil = screen.getByRole('button', { name: 'Away until…' });
     await user.click(awayUntil);
-    const dialog = screen.getByRole('dialog', { name: 'Away until' });
+    const dialog = await screen.findByRole('dialog', { name: 'Away until' });
     const backOn = within(dialog).getByLabelText('Back on');
     expect(backOn).toHaveValue('2026-12-03T18:00');
     fireEvent.change(backOn, { target: { value: '2026-12-06T18:00' } });
