@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { takePairingFragment } from './pairing-fragment';
 
 const CODE = 'Q6iTIJWV4zn_64zH2sbXMa.heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
@@ -19,5 +19,17 @@ describe('takePairingFragment', () => {
     history.replaceState(null, '', '/#setup');
     expect(takePairingFragment()).toBeNull();
     expect(location.hash).toBe('#setup');
+  });
+});
+
+describe('a page opened from a pairing link', () => {
+  it('loses the key from its address as soon as the module loads, and hands it over once', async () => {
+    history.replaceState(null, '', `/#pair=${CODE}`);
+    vi.resetModules();
+    const { takePairingFragment: takeFresh } = await import('./pairing-fragment');
+    // Nothing was called yet: loading was enough.
+    expect(location.href).not.toContain(CODE);
+    expect(takeFresh()).toBe(`#pair=${CODE}`);
+    expect(takeFresh()).toBeNull();
   });
 });
