@@ -126,10 +126,10 @@ describe('the app', () => {
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
     appStore.getState().receiveState(thermostat.id, thermostat.stateMessage({ temperature: 19.2 }), Date.now() - 5 * 60_000);
     const { broker } = await renderApp(thermostat, { reachable: false });
-    await waitFor(() => expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Offline/));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent(/^Broker unreachable/));
     expect(broker.sockets.length).toBeGreaterThan(0);
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('19.2 °C');
-    expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated 5 min ago');
+    expect(screen.getByLabelText('Last update')).toHaveTextContent('Last heard 5 min ago — cannot reach the broker');
   });
 });
 

@@ -44,7 +44,7 @@ describe('link status: which layer is wrong', () => {
   });
 
   it.each([
-    ['connecting', 'Connecting… to the broker.'],
+    ['connecting', 'Connecting…$'],
     ['offline', 'Broker unreachable'],
     ['replaced', 'Open in another window'],
     ['insecure-page', 'Cannot log on from this page'],

@@ -19,7 +19,7 @@ const REACH_CHECK_MS = 1000;
 function describeBroker(status: Exclude<BrokerStatus, 'connected'>): StatusText {
   switch (status) {
     case 'connecting':
-      return { phrase: 'Connecting…', detail: 'to the broker.', tone: 'busy', canRetry: false };
+      return { phrase: 'Connecting…', detail: '', tone: 'busy', canRetry: false };
     case 'offline':
       return { phrase: 'Broker unreachable', detail: 'Cannot reach the broker; retrying. Showing the last known state.', tone: 'bad', canRetry: true };
     case 'replaced':
