@@ -79,12 +79,18 @@ function colourOf(tokens: Tokens, name: string): Rgba {
       return mix(token('--bad'), 0.08, token('--surface'));
     case 'warning banner': // .banner-warn
       return mix(token('--warn'), 0.08, token('--surface'));
+    case 'stale reading': { // .readings.is-stale .current-value: --muted at 75 % opacity on the card
+      const [r, g, b] = token('--muted');
+      return over([r, g, b, 0.75], token('--surface'));
+    }
     default:
       return token(name);
   }
 }
 
 const TEXT = 4.5;
+/** Text of 24 px and more, or 18.66 px bold (WCAG's "large scale"). */
+const LARGE_TEXT = 3;
 const CONTROL = 3;
 
 /** [foreground, background, minimum, what it is] */
@@ -106,6 +112,7 @@ const PAIRS: readonly (readonly [string, string, number, string])[] = [
   ['--bad', 'danger banner', TEXT, 'a danger banner’s text'],
   ['--warn', 'warning banner', TEXT, 'a warning banner’s text'],
   ['--bg', '--text', TEXT, 'a toast’s text'],
+  ['stale reading', '--surface', LARGE_TEXT, 'an old temperature, dimmed and struck through'],
   ['--control-line', '--surface', CONTROL, 'a control’s edge on a card or dialog'],
   ['--control-line', '--bg', CONTROL, 'a control’s edge on the page, or an input’s edge against its own fill'],
   ['--accent', '--surface', CONTROL, 'a primary button, a switch that is on, the chosen mode’s edge'],
