@@ -51,7 +51,8 @@ function showState(overrides: Partial<StateMessage>, { confirming = false } = {}
   act(() => {
     if (confirming) appStore.getState().setPendingSettingsOf(THERMOSTAT.id, null);
     // The link reads a refusal in the confirming STATE as the command's error.
-    if (confirming && isSetRefusal(overrides.error ?? null)) appStore.getState().setCommandErrorOf(THERMOSTAT.id, overrides.error);
+    const refusal = overrides.error ?? null;
+    if (confirming && isSetRefusal(refusal)) appStore.getState().setCommandErrorOf(THERMOSTAT.id, refusal);
     appStore.getState().receiveState(THERMOSTAT.id, new TestThermostat().stateMessage({ target: 20, ...overrides }), Date.now());
   });
 }
