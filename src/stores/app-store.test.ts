@@ -60,13 +60,14 @@ describe('app store', () => {
     expect(store.getState().selectedId).toBe(A.id);
   });
 
-  it('clears a shown command error when a new command is pending, and reports a refused one', () => {
+  it('clears a thermostat’s shown command error when a new command is pending for it, and reports a refused one', () => {
     const store = createAppStore();
-    store.getState().setCommandError('no-answer');
-    store.getState().setPendingSettings({ target: 22 });
-    expect(store.getState().commandError).toBeNull();
+    store.getState().setCommandErrorOf(A.id, 'no-answer');
+    store.getState().setCommandErrorOf(B.id, 'no-answer');
+    store.getState().setPendingSettingsOf(A.id, { target: 22 });
+    expect(store.getState().commandErrorOf).toEqual({ [B.id]: 'no-answer' });
     store.getState().receiveState(A.id, new TestThermostat().stateMessage({ error: 'out_of_range' }), 1);
-    expect(store.getState().commandError).toBe('out_of_range');
+    expect(store.getState().commandErrorOf).toEqual({ [A.id]: 'out_of_range', [B.id]: 'no-answer' });
   });
 
   it('merges geofence changes without losing the rest of the preferences', () => {

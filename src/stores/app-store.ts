@@ -1,5 +1,5 @@
 import { createStore, useStore } from 'zustand';
-import { createConnectionSlice, type ConnectionSlice } from './link-slice';
+import { createLinkSlice, type LinkSlice } from './link-slice';
 import { createHistorySlice, type HistorySlice } from './history-slice';
 import { createMembersSlice, type MembersSlice } from './members-slice';
 import { createOwntracksSlice, type OwntracksSlice } from './owntracks-slice';
@@ -8,11 +8,11 @@ import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { createSetupSlice, type SetupSlice } from './setup-slice';
 import { createThermostatSlice, type ThermostatSlice } from './thermostat-slice';
 
-export type AppState = ConnectionSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice & OwntracksSlice & HistorySlice & MembersSlice;
+export type AppState = LinkSlice & ThermostatSlice & SettingsSlice & PresenceSlice & SetupSlice & OwntracksSlice & HistorySlice & MembersSlice;
 
 export const createAppStore = (initial: Partial<AppState> = {}) =>
   createStore<AppState>()((...args) => ({
-    ...createConnectionSlice(...args),
+    ...createLinkSlice(...args),
     ...createThermostatSlice(...args),
     ...createSettingsSlice(...args),
     ...createPresenceSlice(...args),
@@ -28,7 +28,7 @@ export type AppStore = ReturnType<typeof createAppStore>;
 /** The one store of the app; non-React code (the connection client's wiring) uses its getState/subscribe. */
 export const appStore = createAppStore();
 
-/** Components read narrow slices: `useAppStore((s) => s.connectionStatus)`. */
+/** Components read narrow slices: `useAppStore((s) => s.brokerStatus)`. */
 export function useAppStore<T>(selector: (state: AppState) => T): T {
   return useStore(appStore, selector);
 }

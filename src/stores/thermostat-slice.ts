@@ -12,10 +12,7 @@ export interface ReceivedState {
 export interface ThermostatSlice {
   /** The latest accepted STATE per thermostat, kept so the app can show it (and its age) offline. */
   lastStates: Record<ClientId, ReceivedState>;
-  /** Settings and overrides sent (or about to be) that no STATE has confirmed yet. */
-  pendingSettings: SetFields | null;
-  commandError: CommandFailure | null;
-  /** Each paired thermostat's session (one per thermostat, all over the one broker link). */
+  /** Each paired thermostat's session (one per thermostat, all over the one broker link; no thermostat, no session). */
   sessionOf: Record<ClientId, SessionStatus>;
   /** Per thermostat: settings and overrides sent (or queued) that no STATE has confirmed yet. */
   pendingSettingsOf: Record<ClientId, SetFields>;
@@ -25,8 +22,6 @@ export interface ThermostatSlice {
   setSessionStatus: (thermostatId: ClientId, status: SessionStatus) => void;
   setPendingSettingsOf: (thermostatId: ClientId, settings: SetFields | null) => void;
   setCommandErrorOf: (thermostatId: ClientId, error: CommandFailure | null) => void;
-  setPendingSettings: (settings: SetFields | null) => void;
-  setCommandError: (error: CommandFailure | null) => void;
 }
 
 export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSlice> = (set) => ({
@@ -34,19 +29,14 @@ export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSli
   sessionOf: {},
   pendingSettingsOf: {},
   commandErrorOf: {},
-  pendingSettings: null,
-  commandError: null,
   receiveState: (thermostatId, state, receivedAt) =>
     set((current) => ({
       lastStates: { ...current.lastStates, [thermostatId]: { state, receivedAt } },
       // The history of what this app saw; the thermostat's own record is the truth where it has one ("History").
       liveSamples: { ...current.liveSamples, [thermostatId]: appendSample(current.liveSamples[thermostatId] ?? [], sampleOf(state, receivedAt)) },
       // A refused command is a command error; `storage` is the thermostat's own state, shown while STATEs carry it.
-      commandError: isSetRefusal(state.error) ? state.error : current.commandError,
+      commandErrorOf: isSetRefusal(state.error) ? withEntry(current.commandErrorOf, thermostatId, state.error) : current.commandErrorOf,
     })),
-  setPendingSettings: (pendingSettings) =>
-    set((current) => ({ pendingSettings, commandError: pendingSettings === null ? current.commandError : null })),
-  setCommandError: (commandError) => set({ commandError }),
   setSessionStatus: (thermostatId, status) => set((current) => ({ sessionOf: { ...current.sessionOf, [thermostatId]: status } })),
   setPendingSettingsOf: (thermostatId, settings) =>
     set((current) => ({

@@ -1,18 +1,5 @@
 import type { StateError } from '@protocol';
 
-/** What the connection is doing, in terms a person can act on. */
-export type ConnectionStatus =
-  | 'connecting'
-  | 'connected'
-  | 'no-thermostat'
-  | 'offline'
-  | 'replaced'
-  | 'thermostat-offline'
-  | 'not-answering'
-  | 'wrong-key'
-  /** Plain http on a network address: the browser gives no WebCrypto, so the app cannot sign its logon. */
-  | 'insecure-page';
-
 /** The broker link's own state (src/lib/link/broker-link.ts): socket, logon, backoff; nothing about thermostats. */
 export type BrokerStatus =
   | 'connecting'
