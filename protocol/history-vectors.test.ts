@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HISTORY_DAYS, HISTORY_INTERVAL_S, HISTORY_PAGE_SLOTS, parseMessageValue } from './messages.ts';
+import { parseMessageValue } from './message-readers.ts';
+import { HISTORY_DAYS, HISTORY_INTERVAL_S, HISTORY_PAGE_SLOTS } from './messages.ts';
 import { historyVectors, messageVectors, type HistoryPageVector, type HistoryScenarioVector } from './vectors/index.ts';
 import { makeHistoryVectors } from './vectors/make-history-vectors.ts';
 

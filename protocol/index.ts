@@ -2,6 +2,7 @@ export * from './base64url.ts';
 export * from './envelope.ts';
 export * from './identity.ts';
 export * from './member-key.ts';
+export * from './message-readers.ts';
 export * from './messages.ts';
 export * from './owntracks-config.ts';
 export * from './owntracks-key.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkJsonObject, JSON_FAULTS, JSON_LIMITS, parseJsonObject, readJsonObject } from './json.ts';
-import { parseMessage } from './messages.ts';
+import { parseMessage } from './message-readers.ts';
 import { parsePacket } from './packets.ts';
 import { jsonVectors } from './vectors/index.ts';
 

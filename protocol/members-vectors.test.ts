@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { fromBase64url, toBase64url } from './base64url.ts';
 import { isObject, readJsonObject, type JsonObject } from './json.ts';
 import { deriveMemberKey, MAX_MEMBERS, sharedSecretX, type JoinPrivateKey } from './member-key.ts';
-import { answersJoin, checkJoin, checkMembersSet, isToken, parseMessage, parseMessageValue, type MembersSetMessage } from './messages.ts';
+import { answersJoin, checkJoin, checkMembersSet, parseMessage, parseMessageValue } from './message-readers.ts';
+import { isToken, type MembersSetMessage } from './messages.ts';
 import { membersVectors, type FieldVector, type JoinAnswerVector, type MembersSetVector } from './vectors/index.ts';
 import { makeMembersVectors } from './vectors/make-members-vectors.ts';
 

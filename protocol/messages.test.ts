@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeVectors, messageVectors, scheduleVectors, type FieldVector, type StateAfterVector } from './vectors/index.ts';
 import { validatedCase } from './vectors/validated-case.ts';
-import {
-  answersJoin,
-  checkJoin,
-  checkMembersSet,
-  cutMemberName,
-  HISTORY_INTERVAL_S,
-  inRange,
-  joinMessage,
-  MAX_MEMBER_NAME_LENGTH,
-  membersSetMessage,
-  parseMessage,
-  parseMessageValue,
-} from './messages.ts';
+import { answersJoin, checkJoin, checkMembersSet, joinMessage, membersSetMessage, parseMessage, parseMessageValue } from './message-readers.ts';
+import { cutMemberName, HISTORY_INTERVAL_S, inRange, MAX_MEMBER_NAME_LENGTH, parseStateValue } from './messages.ts';
 import { checkJsonObject, isObject, parseJsonObject, type JsonObject } from './json.ts';
 import { nextSwitchPoint } from './schedule.ts';
 import { parseTimeZone } from './time-zone.ts';
@@ -189,6 +178,21 @@ describe('the STATE table of protocol/vectors/messages.json', () => {
     const result = verdict(without({ ...example, ...change }, remove));
     if (valid) expect(result).toBe(true);
     else expect(result).not.toBe(true);
+  });
+
+  it.each(cases)('parseStateValue, which reads only STATEs, agrees: $why', ({ change, remove }) => {
+    const value = without({ ...example, ...change }, remove);
+    const whole = verdict(value);
+    const parsed = parseStateValue(value);
+    expect(parsed.ok ? true : parsed.error).toBe(value['type'] === 'STATE' ? whole : 'bad_message');
+    const read = parseMessageValue(value);
+    if (parsed.ok && read.ok) expect(parsed.value).toEqual(read.value);
+  });
+
+  it('parseStateValue refuses every other message, however valid', () => {
+    expect(parseMessageValue({ type: 'ERROR', code: 'stale_session' })).toMatchObject({ ok: true });
+    expect(parseStateValue({ type: 'ERROR', code: 'stale_session' })).toMatchObject({ ok: false, error: 'bad_message' });
+    expect(parseStateValue(null)).toMatchObject({ ok: false, error: 'bad_message' });
   });
 
   interface Derived {

@@ -3,7 +3,8 @@
  * the thermostat's: a case's text through the app's validator, judged by the case's `result`.
  */
 import { expect } from 'vitest';
-import { parseMessage, type Message } from '../messages.ts';
+import { parseMessage } from '../message-readers.ts';
+import type { Message } from '../messages.ts';
 
 /** Checks that a refused case is refused with its result (and gives null); gives an accepted case's message, failing when it does not parse. */
 export function validatedCase(text: string, result: string): Message | null {

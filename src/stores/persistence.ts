@@ -1,4 +1,4 @@
-import { cutMemberName, isClientId, isFiniteNumber, isObject, parseMessageValue, type ClientId } from '@protocol';
+import { cutMemberName, isClientId, isFiniteNumber, isObject, parseStateValue, type ClientId } from '@protocol';
 import { parsePairedThermostats } from '@/lib/thermostats';
 import { readStored, STORAGE_KEYS, writeStored } from '@/lib/storage';
 import type { AppState, AppStore } from './app-store';
@@ -39,8 +39,8 @@ export function parseLastStates(value: unknown): Record<ClientId, ReceivedState>
   for (const [id, entry] of Object.entries(value)) {
     if (!isClientId(id) || !isObject(entry) || !isFiniteNumber(entry.receivedAt)) continue;
     // The contract's own parser decides what a STATE is, whether it came off the wire or out of storage.
-    const parsed = parseMessageValue(entry.state);
-    if (parsed.ok && parsed.value.type === 'STATE') result[id] = { state: parsed.value, receivedAt: entry.receivedAt };
+    const parsed = parseStateValue(entry.state);
+    if (parsed.ok) result[id] = { state: parsed.value, receivedAt: entry.receivedAt };
   }
   return result;
 }
