@@ -58,6 +58,59 @@ describe('historyTableRows', () => {
   });
 });
 
+describe('historyTableRows on a day the thermostat’s clock changes', () => {
+  const times = historyTimes(BERLIN, 'en-GB');
+  /** Every slot recorded, each with a minute of heating, so a row's heating counts its slots. */
+  const week = (from: number, days: number) => series(from, days * 144, (start) => known(start, { heater_s: 60 }));
+  const around = (rows: { time: string; heating: string }[], time: string) => {
+    const index = rows.findIndex((row) => row.time === time);
+    return rows.slice(index - 1, index + 2).map((row) => [row.time, row.heating]);
+  };
+
+  it('keeps the short night of March in one 6-hour step named by its own local time', () => {
+    // Thursday 26 March 00:00 in Berlin; clocks go from 02:00 to 03:00 on Sunday 29 March.
+    const { step, rows } = historyTableRows(week(utc('2026-03-25T23:00:00Z'), 7), times);
+    expect(step).toBe('every 6 hours');
+    // 7 × 24 h of slots end at 01:00 on the Thursday after a day of 23 hours.
+    expect(rows.map((row) => row.time).slice(-2)).toEqual(['Wed 1 Apr, 18:00', 'Thu 2 Apr, 00:00']);
+    expect(rows).toHaveLength(29);
+    expect(around(rows, 'Sun 29 Mar, 00:00')).toEqual([
+      ['Sat 28 Mar, 18:00', '36 min'],
+      ['Sun 29 Mar, 00:00', '30 min'],
+      ['Sun 29 Mar, 06:00', '36 min'],
+    ]);
+  });
+
+  it('keeps the long night of October in one 6-hour step named by its own local time', () => {
+    // Thursday 22 October 00:00 in Berlin; clocks go from 03:00 back to 02:00 on Sunday 25 October.
+    const { rows } = historyTableRows(week(utc('2026-10-21T22:00:00Z'), 7), times);
+    expect(rows.map((row) => row.time)).toHaveLength(new Set(rows.map((row) => row.time)).size);
+    expect(around(rows, 'Sun 25 Oct, 00:00')).toEqual([
+      ['Sat 24 Oct, 18:00', '36 min'],
+      ['Sun 25 Oct, 00:00', '42 min'],
+      ['Sun 25 Oct, 06:00', '36 min'],
+    ]);
+  });
+
+  it('gives each local day one row over two weeks, however long the day', () => {
+    const march = historyTableRows(week(utc('2026-03-22T23:00:00Z'), 14), times);
+    expect(march.step).toBe('every day');
+    expect(march.rows.map((row) => row.time).slice(-2)).toEqual(['Sun 5 Apr, 00:00', 'Mon 6 Apr, 00:00']);
+    expect(march.rows).toHaveLength(15);
+    expect(around(march.rows, 'Sun 29 Mar, 00:00')).toEqual([
+      ['Sat 28 Mar, 00:00', '2 h 24 min'],
+      ['Sun 29 Mar, 00:00', '2 h 18 min'],
+      ['Mon 30 Mar, 00:00', '2 h 24 min'],
+    ]);
+    const october = historyTableRows(week(utc('2026-10-18T22:00:00Z'), 14), times);
+    expect(around(october.rows, 'Sun 25 Oct, 00:00')).toEqual([
+      ['Sat 24 Oct, 00:00', '2 h 24 min'],
+      ['Sun 25 Oct, 00:00', '2 h 30 min'],
+      ['Mon 26 Oct, 00:00', '2 h 24 min'],
+    ]);
+  });
+});
+
 describe('HistoryTable', () => {
   it('shows the table only when asked, for screen readers as for anyone', async () => {
     const T0 = utc('2026-12-02T11:30:00Z');

@@ -5,6 +5,7 @@ import { durationText, type HistoryTimes } from './history-time';
 
 /** At most this many rows, so the table stays readable: slots are grouped into longer steps until they fit. */
 export const MAX_TABLE_ROWS = 48;
+const DAY_S = 86_400;
 const STEPS = [
   { seconds: 600, words: 'every 10 minutes' },
   { seconds: 1800, words: 'every 30 minutes' },
@@ -15,7 +16,7 @@ const STEPS = [
 ] as const;
 
 export interface HistoryTableRow {
-  /** UTC start of the row's stretch. */
+  /** UTC start of the first slot in the row's stretch. */
   start: number;
   time: string;
   temperature: string;
@@ -33,29 +34,34 @@ export function historyTableRows(
   slots: readonly { start: number; slot: Slot | null }[],
   times: HistoryTimes,
 ): { step: string; rows: HistoryTableRow[] } {
-  let grouped: { start: number; slots: Slot[] }[] = [];
+  let grouped: { wallStart: number; start: number; slots: Slot[] }[] = [];
   let step: string = STEPS[0].words;
   for (const { seconds, words } of STEPS) {
-    // Steps begin on the wall clock's hours and midnights: the UTC start of the step a slot's local time is in.
-    const stepOf = (utc: number) => utc - (((times.wall(utc) % seconds) + seconds) % seconds);
-    const groups = new Map<number, Slot[]>();
+    // Steps are the wall clock's: a slot belongs to the step its local time is in, and the step is named by that local
+    // time itself, so a day that changes its clock neither splits a step nor names it with the other offset.
+    const stepOf = (utc: number) => {
+      const wall = times.wall(utc);
+      return wall - (((wall % seconds) + seconds) % seconds);
+    };
+    const groups = new Map<number, { start: number; slots: Slot[] }>();
     for (const { start, slot } of slots) {
-      const known = groups.get(stepOf(start)) ?? [];
-      if (slot !== null) known.push(slot);
-      groups.set(stepOf(start), known);
+      const group = groups.get(stepOf(start)) ?? { start, slots: [] };
+      if (slot !== null) group.slots.push(slot);
+      groups.set(stepOf(start), group);
     }
-    grouped = [...groups].map(([start, known]) => ({ start, slots: known }));
+    grouped = [...groups].map(([wallStart, group]) => ({ wallStart, ...group }));
     step = words;
     if (grouped.length <= MAX_TABLE_ROWS) break;
   }
-  const oneDay = grouped.every(({ start }) => times.localDay(start) === times.localDay(grouped[0]?.start ?? start));
-  const rows = grouped.map(({ start, slots: known }) => {
+  const dayOf = (wall: number) => Math.floor(wall / DAY_S);
+  const oneDay = grouped.every(({ wallStart }) => dayOf(wallStart) === dayOf(grouped[0]?.wallStart ?? wallStart));
+  const rows = grouped.map(({ wallStart, start, slots: known }) => {
     const temperatures = known.flatMap((slot) => (slot.temperature === null ? [] : [slot.temperature]));
     const setpoint = known.findLast((slot) => slot.setpoint !== null)?.setpoint ?? null;
     const mean = temperatures.length === 0 ? null : temperatures.reduce((sum, t) => sum + t, 0) / temperatures.length;
     return {
       start,
-      time: oneDay ? times.time(start) : times.dayAndTime(start),
+      time: oneDay ? times.ofWall.time(wallStart) : times.ofWall.dayAndTime(wallStart),
       temperature: mean === null ? NO_RECORD : formatTemperature(mean),
       setpoint: setpoint === null ? NO_RECORD : formatTemperature(setpoint),
       heating: known.length === 0 ? NO_RECORD : durationText(known.reduce((sum, slot) => sum + slot.heater_s, 0)),

@@ -16,6 +16,20 @@ export interface HistoryTimes {
   dayAndTime(utc: number): string;
   /** The thermostat's wall clock at `utc`, in seconds since 1970 as if it were UTC. */
   wall(utc: number): number;
+  /**
+   * The same words for a time already on the thermostat's wall clock (`wall`'s seconds, or a day's start): what a step
+   * or a day of that clock is called, whatever offset was in force at its start.
+   */
+  ofWall: {
+    /** "13:05" */
+    time(wall: number): string;
+    /** "Wed 2 Dec" */
+    day(wall: number): string;
+    /** "Wed 2 Dec, 13:05" */
+    dayAndTime(wall: number): string;
+    /** "Wed" */
+    weekday(wall: number): string;
+  };
   /** The days since 1970 of the thermostat's local date at `utc`. */
   localDay(utc: number): number;
   /**
@@ -34,15 +48,23 @@ export function historyTimes(rules: TimeZoneRules, locale?: string): HistoryTime
   const timeFormat = utcFormat({ hour, minute: '2-digit' });
   const dayFormat = utcFormat({ weekday: 'short', day: 'numeric', month: 'short' });
   const dayAndTimeFormat = utcFormat({ weekday: 'short', day: 'numeric', month: 'short', hour, minute: '2-digit' });
+  const weekdayFormat = utcFormat({ weekday: 'short' });
+  const ofWall = {
+    time: (wallS: number) => timeFormat.format(wallS * 1000),
+    day: (wallS: number) => dayFormat.format(wallS * 1000),
+    dayAndTime: (wallS: number) => dayAndTimeFormat.format(wallS * 1000),
+    weekday: (wallS: number) => weekdayFormat.format(wallS * 1000),
+  };
   const wall = (utc: number) => utc + utcOffsetSeconds(rules, utc);
   const localDay = (utc: number) => Math.floor(wall(utc) / DAY_S);
-  const time = (utc: number) => timeFormat.format(wall(utc) * 1000);
-  const day = (utc: number) => dayFormat.format(wall(utc) * 1000);
+  const time = (utc: number) => ofWall.time(wall(utc));
+  const day = (utc: number) => ofWall.day(wall(utc));
   return {
     time,
     day,
-    dayAndTime: (utc) => dayAndTimeFormat.format(wall(utc) * 1000),
+    dayAndTime: (utc) => ofWall.dayAndTime(wall(utc)),
     wall,
+    ofWall,
     localDay,
     axisLabels: (ticks, increment) => {
       if (increment >= DAY_S) return ticks.map(day);
