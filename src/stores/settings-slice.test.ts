@@ -30,13 +30,13 @@ describe('renameThermostat', () => {
     expect(store.getState().thermostats).toBe(before);
   });
 
-  it('cuts a long name to MAX_NAME_LENGTH characters without splitting one', () => {
+  it("cuts a long name to the link's MAX_NAME_LENGTH UTF-16 units without splitting a character", () => {
     const store = createAppStore();
     store.getState().addThermostat(A);
-    store.getState().renameThermostat(A.id, '🔥'.repeat(MAX_NAME_LENGTH + 5));
+    store.getState().renameThermostat(A.id, `a${'🔥'.repeat(MAX_NAME_LENGTH)}`);
     const name = store.getState().thermostats[0]?.name ?? '';
-    expect(Array.from(name)).toHaveLength(MAX_NAME_LENGTH);
-    expect(name).toBe('🔥'.repeat(MAX_NAME_LENGTH));
+    expect(name).toBe(`a${'🔥'.repeat(19)}`);
+    expect(name.length).toBeLessThanOrEqual(MAX_NAME_LENGTH);
   });
 });
 
@@ -53,5 +53,50 @@ describe('screen', () => {
     store.getState().showRooms();
     store.getState().selectThermostat(B.id);
     expect(store.getState().screen).toBe('rooms');
+  });
+});
+
+describe('removeThermostat', () => {
+  it("drops the thermostat's session, pending settings and refusal, so pairing it again starts clean", () => {
+    const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().addThermostat(B);
+    store.getState().setSessionStatus(A.id, 'live');
+    store.getState().setPendingSettingsOf(A.id, { target: 22 });
+    store.getState().setSessionStatus(B.id, 'live');
+    store.getState().removeThermostat(A.id);
+    expect(store.getState().sessionOf).toEqual({ [B.id]: 'live' });
+    expect(store.getState().pendingSettingsOf).toEqual({});
+    expect(A.id in store.getState().commandErrorOf).toBe(false);
+  });
+
+  it('shows the rooms when the thermostat on screen goes and two or more remain', () => {
+    const C = { ...A, id: 'CCCCCCCCCCCCCCCCCCCCCC', name: 'Attic' };
+    const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().addThermostat(B);
+    store.getState().addThermostat(C);
+    store.getState().selectThermostat(B.id);
+    store.getState().removeThermostat(B.id);
+    expect(store.getState().screen).toBe('rooms');
+    // One left: nothing to choose, so it is shown.
+    store.getState().selectThermostat(A.id);
+    store.getState().removeThermostat(C.id);
+    expect(store.getState().screen).toBe('thermostat');
+  });
+});
+
+describe('addThermostat', () => {
+  it("drops the link's state of a thermostat paired again under another key, and keeps it under the same key", () => {
+    const OTHER_KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().setSessionStatus(A.id, 'wrong-key');
+    store.getState().setPendingSettingsOf(A.id, { target: 22 });
+    store.getState().addThermostat(A);
+    expect(store.getState().sessionOf[A.id]).toBe('wrong-key');
+    store.getState().addThermostat({ ...A, key: OTHER_KEY });
+    expect(A.id in store.getState().sessionOf).toBe(false);
+    expect(A.id in store.getState().pendingSettingsOf).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ClientId } from '@protocol';
-import { MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
+import { fitThermostatName, type PairedThermostat } from '@/lib/thermostats';
 import type { AppState } from './app-store';
 import { withHome, type OwntracksSetup } from './owntracks-setup';
 
@@ -38,7 +38,7 @@ export interface SettingsSlice {
   preferences: Preferences;
   /** A pairing link's thermostat: not joined unless said (its key is an invitation or the old shared key). */
   addThermostat: (thermostat: Omit<PairedThermostat, 'joined'> & { joined?: boolean }) => void;
-  /** Trimmed and cut to MAX_NAME_LENGTH characters; false (and nothing changed) for an empty name or an unknown ID. */
+  /** Trimmed and cut to fit (fitThermostatName); false (and nothing changed) for an empty name or an unknown ID. */
   renameThermostat: (id: ClientId, name: string) => boolean;
   removeThermostat: (id: ClientId) => void;
   /** Shows that thermostat's screen. */
@@ -55,9 +55,15 @@ export const defaultPreferences = (memberName: string): Preferences => ({
   owntracks: null,
 });
 
-/** A thermostat's name as kept: trimmed, at most MAX_NAME_LENGTH characters (never half of one); '' when nothing is left. */
-export function thermostatName(text: string): string {
-  return Array.from(text.trim()).slice(0, MAX_NAME_LENGTH).join('').trim();
+/** A thermostat's name as kept: trimmed and cut to fit (fitThermostatName); '' when nothing is left. */
+export const thermostatName = fitThermostatName;
+
+/** The link's state of one thermostat (session, pending settings, refusal) taken out of the store. */
+function withoutLinkOf(current: AppState, id: ClientId): Pick<AppState, 'sessionOf' | 'pendingSettingsOf' | 'commandErrorOf'> {
+  const { [id]: _session, ...sessionOf } = current.sessionOf;
+  const { [id]: _pending, ...pendingSettingsOf } = current.pendingSettingsOf;
+  const { [id]: _error, ...commandErrorOf } = current.commandErrorOf;
+  return { sessionOf, pendingSettingsOf, commandErrorOf };
 }
 
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set, get) => ({
@@ -73,8 +79,12 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       // STATE came under it, and a dead invitation must be told as such, not retried for ever as a silent thermostat.
       const held = current.thermostats.find((t) => t.id === thermostat.id);
       const { [thermostat.id]: _lastState, ...otherStates } = current.lastStates;
-      const lastStates = held !== undefined && held.key !== thermostat.key ? otherStates : current.lastStates;
+      const keyChanged = held !== undefined && held.key !== thermostat.key;
+      const lastStates = keyChanged ? otherStates : current.lastStates;
+      // Its session, pending settings and refusal belonged to the old key: kept, a re-paired thermostat could say "Sending…" for ever.
+      const link = keyChanged ? withoutLinkOf(current, thermostat.id) : {};
       return {
+        ...link,
         thermostats: [...current.thermostats.filter((t) => t.id !== thermostat.id), { ...thermostat, joined: thermostat.joined ?? false }],
         selectedId: thermostat.id,
         screen: 'thermostat',
@@ -96,8 +106,11 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       const { [id]: _whatWasSeen, ...liveSamples } = current.liveSamples;
       const { [id]: _members, ...membersOf } = current.membersOf;
       const { [id]: _membership, ...membershipOf } = current.membershipOf;
-      const selectedId = current.selectedId === id ? (thermostats[0]?.id ?? null) : current.selectedId;
-      return { thermostats, lastStates, historyPages, liveSamples, membersOf, membershipOf, selectedId };
+      const shownGoes = current.selectedId === id;
+      const selectedId = shownGoes ? (thermostats[0]?.id ?? null) : current.selectedId;
+      // With the room on screen gone, the rooms say where things stand rather than another room appearing unasked.
+      const screen: Screen = shownGoes && thermostats.length >= 2 ? 'rooms' : current.screen;
+      return { thermostats, lastStates, historyPages, liveSamples, membersOf, membershipOf, selectedId, screen, ...withoutLinkOf(current, id) };
     }),
   selectThermostat: (id) =>
     set((current) => (current.thermostats.some((t) => t.id === id) ? { selectedId: id, screen: 'thermostat' } : {})),
