@@ -85,7 +85,20 @@ describe("a link's name (docs/protocol.md \"Keys and pairing\")", () => {
 
   it('leaves out a name no link may carry', () => {
     expect(buildPairingLink('http://h/', { id: ID, key: KEY, name: '  ' })).toBe(`http://h/#pair=${ID}.${KEY}`);
-    expect(buildPairingLink('http://h/', { id: ID, key: KEY, name: 'x'.repeat(41) })).toBe(`http://h/#pair=${ID}.${KEY}`);
+  });
+
+  it('cuts a long name to fit, and never throws on a stored name, even one with a lone surrogate', () => {
+    expect(buildPairingLink('http://h/', { id: ID, key: KEY, name: 'x'.repeat(41) })).toBe(`http://h/#pair=${ID}.${KEY}&name=${'x'.repeat(40)}`);
+    for (const name of ['Hall\uD83D', `${'a'.repeat(39)}🔥`, '🔥'.repeat(40)]) {
+      const link = buildPairingLink('http://h/', { id: ID, key: KEY, name });
+      expect(parsePairingLink(link)).toMatchObject({ ok: true, value: { id: ID, key: KEY } });
+    }
+    expect(buildPairingLink('http://h/', { id: ID, key: KEY, name: 'Hall\uD83D' })).toBe(`http://h/#pair=${ID}.${KEY}&name=Hall%EF%BF%BD`);
+  });
+
+  it('ignores a name of more than 40 UTF-16 units, as a browser counts them, though fewer characters', () => {
+    expect(parseLinkName(encodeURIComponent('🔥'.repeat(21)))).toBeNull();
+    expect(parseLinkName(encodeURIComponent('🔥'.repeat(20)))).toBe('🔥'.repeat(20));
   });
 
   it('parseLinkName trims, and refuses what is not a name', () => {

@@ -1,6 +1,6 @@
 import { isClientId, type ClientId, type Result, fail, ok } from '@protocol';
 import type { Membership } from '@/lib/link/link-status';
-import { isThermostatKey, MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
+import { fitThermostatName, isThermostatKey, MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
 
 export type PairingLinkError = 'empty' | 'no_pairing' | 'bad_shape' | 'bad_id' | 'bad_key';
 
@@ -29,8 +29,9 @@ export function parseLinkName(encoded: string): string | null {
     return null;
   }
   const name = decoded.trim();
+  // A name that would have to be cut is too long: ignored, not cut (the contract's words).
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-  if (name === '' || name.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
+  if (name === '' || fitThermostatName(name) !== name || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
   return name;
 }
 
@@ -86,7 +87,13 @@ export function buildPairingLink(appUrl: string, code: PairingCode): string {
   const base = appUrl.split('#')[0] ?? appUrl;
   const link = `${base}#pair=${code.id}.${code.key}`;
   if (code.name === undefined) return link;
-  const encoded = encodeURIComponent(code.name.trim());
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(fitThermostatName(code.name));
+  } catch {
+    // A stored name holding a lone surrogate (kept before names were cut on whole characters) cannot be encoded: the link goes without it.
+    return link;
+  }
   return parseLinkName(encoded) === null ? link : `${link}&${NAME_PREFIX}${encoded}`;
 }
 
@@ -95,7 +102,7 @@ export function buildPairingLink(appUrl: string, code: PairingCode): string {
  * name the app already gives it (`known`), else the default.
  */
 export function pairedThermostat(code: PairingCode, name: string, known?: PairedThermostat): PairedThermostat {
-  return { id: code.id, key: code.key, name: name.trim().slice(0, MAX_NAME_LENGTH) || known?.name || DEFAULT_THERMOSTAT_NAME, joined: false };
+  return { id: code.id, key: code.key, name: fitThermostatName(name) || known?.name || DEFAULT_THERMOSTAT_NAME, joined: false };
 }
 
 /** What the app holds of the thermostat a pairing code is for. */

@@ -12,7 +12,35 @@ export interface PairedThermostat {
   joined: boolean;
 }
 
+/** UTF-16 units, as a browser's `maxLength` and JavaScript count them: the link `name`'s limit (docs/protocol.md "Keys and pairing"). */
 export const MAX_NAME_LENGTH = 40;
+
+/** Whole characters as a person sees them (an emoji with its skin tone, a letter with its accent), else code points. */
+function charactersOf(text: string): string[] {
+  if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
+    return Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (part) => part.segment);
+  }
+  return Array.from(text);
+}
+
+/** A surrogate without its other half: no character at all, and what `encodeURIComponent` throws on. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A thermostat's name as the app keeps, shows and passes on: trimmed, and cut to MAX_NAME_LENGTH UTF-16 units on a whole
+ * character (never half an emoji); a lone surrogate from older storage becomes U+FFFD. '' when nothing is left.
+ */
+export function fitThermostatName(text: string): string {
+  const trimmed = text.replace(LONE_SURROGATE, '\uFFFD').trim();
+  if (trimmed.length <= MAX_NAME_LENGTH) return trimmed;
+  // One unit past the limit is enough to see whether the character at the limit goes on.
+  let kept = '';
+  for (const character of charactersOf(trimmed.slice(0, MAX_NAME_LENGTH + 1))) {
+    if (kept.length + character.length > MAX_NAME_LENGTH) break;
+    kept += character;
+  }
+  return kept.trim();
+}
 
 export function isThermostatKey(value: unknown): value is string {
   if (typeof value !== 'string') return false;
@@ -25,7 +53,7 @@ export function parsePairedThermostat(value: unknown): PairedThermostat | null {
   const { id, key, name, joined } = value;
   if (!isClientId(id) || !isThermostatKey(key) || typeof name !== 'string') return null;
   // A record stored before member keys has no `joined`: its key is the old shared key, which the app joins with.
-  return { id, key, name: name.slice(0, MAX_NAME_LENGTH), joined: joined === true };
+  return { id, key, name: fitThermostatName(name), joined: joined === true };
 }
 
 /** Entries that do not parse are dropped rather than losing every pairing to one bad record. */

@@ -2,7 +2,7 @@ import { gcm } from '@noble/ciphers/aes.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { fromBase64url, isClientId, isObject, toBase64url, type ClientId } from '@protocol';
-import { MAX_NAME_LENGTH, parsePairedThermostat, type PairedThermostat } from '@/lib/thermostats';
+import { fitThermostatName, parsePairedThermostat, type PairedThermostat } from '@/lib/thermostats';
 
 /**
  * A file that takes this app's thermostats to a new phone. A member key is bound to the ID of the phone that joined
@@ -151,7 +151,7 @@ function parseContents(value: unknown): PairingsTransfer {
     if (!isObject(entry) || !isClientId(entry.id) || typeof entry.name !== 'string') continue;
     const id = entry.id;
     if (thermostats.some((t) => t.id === id) || needInvitation.some((t) => t.id === id)) continue;
-    needInvitation.push({ id, name: entry.name.slice(0, MAX_NAME_LENGTH) });
+    needInvitation.push({ id, name: fitThermostatName(entry.name) });
   }
   return { thermostats, needInvitation };
 }
