@@ -107,6 +107,20 @@ describe('posixTimeZoneFor', () => {
   });
 });
 
+describe('posixTimeZoneFor, cheap enough to run while a card renders', () => {
+  it.each(['Europe/Berlin', 'Australia/Sydney', 'Pacific/Chatham'])('reads Intl at most 1,500 times to derive %s', (zone) => {
+    // A day no other test derives in, so that the cache of derived texts does not answer.
+    const unseenDay = new Date('2033-03-09T12:00:00Z');
+    const formats = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      expect(posixTimeZoneFor(zone, unseenDay)).not.toBeNull();
+      expect(formats.mock.calls.length).toBeLessThanOrEqual(1_500);
+    } finally {
+      formats.mockRestore();
+    }
+  });
+});
+
 describe('posixTimeZoneFor, derived once a day', () => {
   it('asks Intl once for a zone on a UTC day, and again on another day', () => {
     const morning = new Date('2031-05-06T01:00:00Z');
