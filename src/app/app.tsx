@@ -1,8 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { PanelBoundary } from '@/components/panel-boundary';
 import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
-import { ConnectionStatusBar } from '@/features/link-status/link-status-bar';
-import { RoomsOverview } from '@/features/household/rooms-overview';
+import { LinkStatusBar } from '@/features/link-status/link-status-bar';
 import { ThermostatTitle } from '@/features/household/thermostat-title';
 import { ThermostatScreen } from '@/features/thermostat/thermostat-screen';
 import { useAppStore } from '@/stores/app-store';
@@ -18,6 +17,8 @@ const MembershipNotice = lazy(() => import('@/features/members/membership-notice
 const PairingDialog = lazy(() => import('@/features/pairing/pairing-dialog').then((m) => ({ default: m.PairingDialog })));
 const SetupDialog = lazy(() => import('@/features/setup/setup-dialog').then((m) => ({ default: m.SetupDialog })));
 const SettingsDialog = lazy(() => import('./settings-dialog').then((m) => ({ default: m.SettingsDialog })));
+// Only a household of several thermostats opens on it: its own chunk.
+const RoomsOverview = lazy(() => import('@/features/household/rooms-overview').then((m) => ({ default: m.RoomsOverview })));
 
 function CardPlaceholder({ height }: { height: number }) {
   return <div className="card" style={{ minHeight: height }} aria-hidden="true" />;
@@ -171,10 +172,12 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
             </button>
           </div>
         </header>
-        <ConnectionStatusBar />
+        <LinkStatusBar />
         <main>
           {hasThermostat && showingRooms ? (
-            <RoomsOverview focusOn={cameBack ? selectedId : null} />
+            <Suspense fallback={null}>
+              <RoomsOverview focusOn={cameBack ? selectedId : null} />
+            </Suspense>
           ) : hasThermostat && selectedId !== null ? (
             <>
               <PanelBoundary what="The membership notice">
