@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brokerIngressBase, localOnlyHost } from './broker-url';
+import { validateBrokerUrl } from './broker-url';
 
 describe('localOnlyHost', () => {
   it.each([
@@ -67,5 +68,14 @@ describe('brokerIngressBase', () => {
 
   it.each(['https://hearth.example/ws', 'not a url', '', 'wss://hearth.example//ws', 'wss://hearth.example/a//ws'])('%j gives no ingress', (url) => {
     expect(brokerIngressBase(url)).toBeNull();
+  });
+});
+
+describe('validateBrokerUrl', () => {
+  it('says "broker address", in plain words, never "URL"', () => {
+    expect(validateBrokerUrl('')).toBeNull();
+    expect(validateBrokerUrl('wss://example.org/ws')).toBeNull();
+    expect(validateBrokerUrl('not an address')).toBe('That is not a broker address; one looks like wss://example.org/ws.');
+    expect(validateBrokerUrl('https://example.org/ws')).toBe('The broker address must start with ws:// or wss://.');
   });
 });

@@ -8,16 +8,16 @@ export function brokerUrlOf(preferences: { brokerUrl: string | null }, loc?: Pic
   return preferences.brokerUrl ?? defaultBrokerUrl(loc);
 }
 
-/** A broker URL the user typed: ws:// or wss:// only, else a message saying what to fix. */
+/** A broker address the user typed: ws:// or wss:// only, else a message saying what to fix. */
 export function validateBrokerUrl(text: string): string | null {
   if (text.trim() === '') return null;
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    return 'The broker URL is not a valid address (for example wss://example.org/ws).';
+    return 'That is not a broker address; one looks like wss://example.org/ws.';
   }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return 'The broker URL must start with ws:// or wss://.';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return 'The broker address must start with ws:// or wss://.';
   return null;
 }
 

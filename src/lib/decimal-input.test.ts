@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDecimalInput } from './decimal-input';
+import { ambiguousDecimalProblem, parseDecimalInput } from './decimal-input';
 
 describe('parseDecimalInput', () => {
   it('reads a comma and a point alike as the decimal point, never as a thousands separator', () => {
@@ -36,5 +36,16 @@ describe('parseDecimalInput', () => {
   it('refuses text longer than any number a form asks for', () => {
     expect(parseDecimalInput('1'.repeat(33))).toBeNull();
     expect(parseDecimalInput(`0.${'1'.repeat(30)}`)).toBeCloseTo(0.111, 3);
+  });
+});
+
+describe('ambiguousDecimalProblem', () => {
+  it("says why a number that may mean thousands was refused, and what to type in the locale's decimal", () => {
+    expect(ambiguousDecimalProblem('2,294', 'en-GB')).toBe('A comma between digits may mean thousands here: for a decimal, use a point: 2.294.');
+    expect(ambiguousDecimalProblem('-2.294', 'de-DE')).toBe('A point between digits may mean thousands here: for a decimal, use a comma: -2,294.');
+  });
+
+  it('says nothing of text that is read, or refused for another reason', () => {
+    for (const text of ['2.294', '2,29', '2,2945', 'far', '1.000,5']) expect(ambiguousDecimalProblem(text, 'en-GB'), text).toBeNull();
   });
 });
