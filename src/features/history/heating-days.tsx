@@ -1,10 +1,11 @@
 import type { HeatingDay } from './history-series';
-import { dayLabel, hoursText, recordedBy } from './history-words';
+import type { HistoryTimes } from './history-time';
+import { dayLabel, hoursText, recordedBy, weekdayLabel } from './history-words';
 
 /** Heating hours per local day of the thermostat: bars to see at a glance, and the same numbers as a table. */
-export function HeatingDays({ days, zoneKnown }: { days: readonly HeatingDay[]; zoneKnown: boolean }) {
+export function HeatingDays({ days, zoneKnown, times }: { days: readonly HeatingDay[]; zoneKnown: boolean; times: HistoryTimes }) {
   const most = Math.max(3600, ...days.map((day) => day.heating_s));
-  const spoken = days.map((day) => `${dayLabel(day)} ${hoursText(day.heating_s)}`).join(', ');
+  const spoken = days.map((day) => `${dayLabel(day, times)} ${hoursText(day.heating_s)}`).join(', ');
   return (
     <div className="heating-days">
       <figure className="heating-bars">
@@ -14,7 +15,7 @@ export function HeatingDays({ days, zoneKnown }: { days: readonly HeatingDay[]; 
               <div className="heating-bar-track">
                 <div className={day.today ? 'heating-bar is-today' : 'heating-bar'} style={{ height: `${(day.heating_s / most) * 100}%` }} />
               </div>
-              <span className="heating-bar-label">{day.today ? 'Today' : dayLabel(day).slice(0, 3)}</span>
+              <span className="heating-bar-label">{weekdayLabel(day, times)}</span>
             </div>
           ))}
         </div>
@@ -34,7 +35,7 @@ export function HeatingDays({ days, zoneKnown }: { days: readonly HeatingDay[]; 
         <tbody>
           {days.map((day) => (
             <tr key={day.day}>
-              <th scope="row">{dayLabel(day)}</th>
+              <th scope="row">{dayLabel(day, times)}</th>
               <td>{hoursText(day.heating_s)}</td>
               <td>{recordedBy(day)}</td>
             </tr>

@@ -28,7 +28,7 @@ const NO_SAMPLES: Sample[] = [];
  * What really happened at home: the thermostat's own history, with what this app saw filling the slots the thermostat
  * has no record of, over 24 hours or 7 days, and the heating hours of each of the thermostat's days.
  */
-export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
+export function HistoryPanel({ thermostatId, locale }: { thermostatId: ClientId; /** The browser's own when not given. */ locale?: string }) {
   const samples = useAppStore((state) => state.liveSamples[thermostatId] ?? NO_SAMPLES);
   const pages = useAppStore((state) => state.historyPages[thermostatId] ?? NO_PAGES);
   const timeZone = useAppStore((state) => state.lastStates[thermostatId]?.state.time_zone ?? null);
@@ -42,13 +42,14 @@ export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
   const from = nowS - PERIODS[period].seconds;
   const slots = useMemo(() => slotsBetween(history, from, nowS), [history, from, nowS]);
   const days = useMemo(() => heatingDays(history, zone.rules, nowS), [history, zone, nowS]);
-  const summary = useMemo(() => historySummary(slots, PERIODS[period].phrase), [slots, period]);
   // The chart and its table span what is known of the period, up to now.
   const span = useMemo(() => chartSpan(slots, from, nowS), [slots, from, nowS]);
   const shown = useMemo(() => slots.filter(({ start }) => start >= span.from), [slots, span]);
   const phrase = span.to - span.from === PERIODS[period].seconds ? PERIODS[period].phrase : lastPhrase(span.to - span.from);
+  // The chart's name and its description speak of the same slots.
   const label = useMemo(() => chartLabel(shown, phrase), [shown, phrase]);
-  const times = useMemo(() => historyTimes(zone.rules), [zone]);
+  const summary = useMemo(() => historySummary(shown, phrase), [shown, phrase]);
+  const times = useMemo(() => historyTimes(zone.rules, locale), [zone, locale]);
   const ids = { period: useId(), summary: useId() };
 
   return (
@@ -87,7 +88,7 @@ export function HistoryPanel({ thermostatId }: { thermostatId: ClientId }) {
         </p>
       </figure>
       <HistoryTable slots={shown} times={times} phrase={phrase} />
-      <HeatingDays days={days} zoneKnown={zone.known} />
+      <HeatingDays days={days} zoneKnown={zone.known} times={times} />
     </section>
   );
 }

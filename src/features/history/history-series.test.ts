@@ -126,6 +126,14 @@ describe('chartSpan', () => {
     expect(chartSpan(slotsBetween(history, dayAgo, now), dayAgo, now)).toEqual({ from: now - 1800, to: now });
   });
 
+  it('starts the slots listed and the span at the same bound: the first slot that starts in the period', () => {
+    const from = dayAgo + 300;
+    const history = heated(dayAgo - 600, now + 600);
+    const slots = slotsBetween(history, from, now);
+    expect(slots[0]?.start).toBe(dayAgo + 600);
+    expect(chartSpan(slots, from, now)).toEqual({ from: dayAgo + 600, to: now });
+  });
+
   it('spans the whole period when nothing is known of it, and never reaches back before it', () => {
     expect(chartSpan(slotsBetween(new Map(), dayAgo, now), dayAgo, now)).toEqual({ from: dayAgo, to: now });
     const week = heated(now - 7 * 86_400, now + 600);

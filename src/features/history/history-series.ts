@@ -25,6 +25,12 @@ export interface Slot {
 
 export const slotOf = (utc: number): number => Math.floor(utc / SLOT_S) * SLOT_S;
 
+/**
+ * The first slot of a period from `from`: the first that starts in it, so the slots listed, the chart's span and the
+ * slots it shows all begin at the same bound (a slot begun before `from` is partly outside the period).
+ */
+export const firstSlotFrom = (from: number): number => Math.ceil(from / SLOT_S) * SLOT_S;
+
 /** The slots the thermostat recorded, each with whether it had ended when the thermostat answered. */
 function thermostatSlots(pages: HistoryPages): Map<number, { slot: Slot; ended: boolean }> {
   const slots = new Map<number, { slot: Slot; ended: boolean }>();
@@ -89,7 +95,7 @@ export function mergeHistory(pages: HistoryPages, samples: readonly Sample[], no
 /** The slots from `from` to the one `to` is in, each slot or null where nothing is known: the chart's gaps. */
 export function slotsBetween(history: ReadonlyMap<number, Slot>, from: number, to: number): { start: number; slot: Slot | null }[] {
   const result: { start: number; slot: Slot | null }[] = [];
-  for (let start = slotOf(from); start <= to; start += SLOT_S) result.push({ start, slot: history.get(start) ?? null });
+  for (let start = firstSlotFrom(from); start <= to; start += SLOT_S) result.push({ start, slot: history.get(start) ?? null });
   return result;
 }
 
@@ -105,7 +111,7 @@ export const MIN_CHART_SPAN_S = 30 * 60;
  * when nothing is known in it, which then reads as empty.
  */
 export function chartSpan(slots: readonly { start: number; slot: Slot | null }[], from: number, to: number): { from: number; to: number } {
-  const first = slots.find(({ start, slot }) => slot !== null && start >= from);
+  const first = slots.find(({ start, slot }) => slot !== null && start >= firstSlotFrom(from));
   if (first === undefined) return { from, to };
   return { from: Math.min(first.start, to - MIN_CHART_SPAN_S), to };
 }

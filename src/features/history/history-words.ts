@@ -1,10 +1,9 @@
 import { parseTimeZone, type TimeZoneRules } from '@protocol';
 import { formatTemperature } from '@/lib/format';
 import type { HeatingDay, Slot } from './history-series';
-import { durationText } from './history-time';
+import { durationText, type HistoryTimes } from './history-time';
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+const DAY_S = 86_400;
 const SLOT_HOURS = 1 / 6;
 
 /** The thermostat's days: its zone (docs/protocol.md "Time zones"), or UTC, said so, when it has none. */
@@ -20,8 +19,11 @@ export function historyZone(timeZone: string | null | undefined): HistoryZone {
   return rules === null ? { rules: UTC_RULES, known: false } : { rules, known: true };
 }
 
-/** "Mon 30 Nov", or "Today so far". */
-export const dayLabel = (day: HeatingDay): string => (day.today ? 'Today so far' : `${WEEKDAYS[day.weekday]} ${day.date} ${MONTHS[day.month - 1]}`);
+/** "Mon 30 Nov" in the browser's locale, as the chart names days, or "Today so far". */
+export const dayLabel = (day: HeatingDay, times: HistoryTimes): string => (day.today ? 'Today so far' : times.ofWall.day(day.day * DAY_S));
+
+/** "Mon" in the browser's locale, or "Today": a day's bar. */
+export const weekdayLabel = (day: HeatingDay, times: HistoryTimes): string => (day.today ? 'Today' : times.ofWall.weekday(day.day * DAY_S));
 
 /** Hours to a tenth: "3.5 h". */
 export const hoursText = (seconds: number): string => `${(seconds / 3600).toFixed(1)} h`;
