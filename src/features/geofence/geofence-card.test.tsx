@@ -22,12 +22,12 @@ describe('GeofenceCard', () => {
   it('says who sees what: the household sees whether you are home and how far away, and a report counts for 12 hours', () => {
     render(<GeofenceCard />);
     expect(screen.getByRole('note', { name: 'Who sees what' })).toHaveTextContent(
-      'Your position stays on this phone. Your thermostats are told only whether you are home and how far from home you are, and everyone paired with a thermostat (its household) sees both, and when you last reported, in its Members card. The broker passes your reports on sealed: whoever runs it cannot read them.',
+      'Your position stays on this device. Your thermostats are told only whether you are home and how far from home you are, and everyone paired with a thermostat (its household) sees both, and when you last reported, in its Members card. The broker passes your reports on sealed: whoever runs it cannot read them, but sees when each report is sent, which can reveal your comings and goings.',
       { normalizeWhitespace: true },
     );
     // docs/protocol.md "What the thermostat does, whatever it is told": a member's report counts while younger than 12 h.
     expect(screen.getByRole('note', { name: 'How long a report counts' })).toHaveTextContent(
-      /^A thermostat counts a report for 12 hours\. On Auto it heats for home while any household member’s report from the last 12 hours says home, and for away when all of them say away; when no report is that recent, it keeps heating as it was until the next one\./,
+      /^A thermostat counts a report for 12 hours\. On Auto it heats for home while any household member’s report from the last 12 hours says home, and for away when all of them say away; when no report is that recent, it keeps using the home or away temperature it used last until the next report\./,
     );
   });
 

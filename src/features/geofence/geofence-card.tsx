@@ -73,14 +73,15 @@ export function GeofenceCard() {
         only while this app is open: browsers give a closed or background web app no location.
       </p>
       <p role="note" aria-label="Who sees what" className="muted small">
-        Your position stays on this phone. Your thermostats are told only whether you are home and how far from home you
+        Your position stays on this device. Your thermostats are told only whether you are home and how far from home you
         are, and everyone paired with a thermostat (its household) sees both, and when you last reported, in its Members
-        card. The broker passes your reports on sealed: whoever runs it cannot read them.
+        card. The broker passes your reports on sealed: whoever runs it cannot read them, but sees when each report is
+        sent, which can reveal your comings and goings.
       </p>
       <p role="note" aria-label="How long a report counts" className="muted small">
         A thermostat counts a report for 12 hours. On Auto it heats for home while any household member’s report from
         the last 12 hours says home, and for away when all of them say away; when no report is that recent, it keeps
-        heating as it was until the next one. So open this app at least every 12 hours, or let OwnTracks report for you
+        using the home or away temperature it used last until the next report. So open this app at least every 12 hours, or let OwnTracks report for you
         (below).
       </p>
       {needsHome ? (
