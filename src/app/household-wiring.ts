@@ -106,9 +106,11 @@ export function startHousehold(store: AppStore, identity: Identity, socketFactor
   };
   const commands: ThermostatCommands = {
     sendSettings: (settings) => onScreen((id) => client.sendSettings(id, settings)),
+    sendSettingsTo: (id, settings) => client.sendSettings(id, settings),
     sendPresence: (presence) => client.sendPresence(presence),
     forgetPresence: () => client.forgetPresence(),
-    retryNow: () => client.retryNow(act().selectedId ?? undefined),
+    // On "All rooms" no thermostat is on screen: every room not live is asked again.
+    retryNow: () => client.retryNow(act().screen === 'rooms' ? undefined : (act().selectedId ?? undefined)),
     requestMembers: () => onScreen((id) => client.requestMembers(id)),
     inviteMember: () => onScreen((id) => client.inviteMember(id)),
     removeMember: (memberId) => onScreen((id) => client.removeMember(id, memberId)),

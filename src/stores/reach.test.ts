@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BrokerStatus, SessionStatus } from '@/lib/link/link-status';
+import type { BrokerStatus, Membership, SessionStatus } from '@/lib/link/link-status';
 import { STATE_FRESH_MS } from '@/lib/link/link-status';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { createAppStore } from './app-store';
@@ -15,14 +15,16 @@ interface Case {
   session?: SessionStatus;
   /** How old the last STATE is, in ms; undefined: none was ever received. */
   age?: number;
+  membership?: Membership;
 }
 
-function reach({ online = true, broker = 'connected', session, age }: Case): Reach {
+function reach({ online = true, broker = 'connected', session, age, membership }: Case): Reach {
   const store = createAppStore();
   store.getState().setOnline(online);
   store.getState().setBrokerStatus(broker);
   if (session !== undefined) store.getState().setSessionStatus(ID, session);
   if (age !== undefined) store.getState().receiveState(ID, new TestThermostat().stateMessage(), NOW - age);
+  if (membership !== undefined) store.getState().setMembership(ID, membership);
   return reachOf(store.getState(), ID, NOW);
 }
 
@@ -44,6 +46,12 @@ describe('reachOf: only a live session with a fresh STATE looks current', () => 
     ['another window took over the link', { broker: 'replaced', session: 'live', age: 1000 }, 'broker-unreachable'],
     ['a page that cannot log on', { broker: 'insecure-page' }, 'broker-unreachable'],
     ['no network, whatever the link said last', { online: false, session: 'live', age: 1000 }, 'no-network'],
+    ['a phone a member removed, its session still live', { membership: 'removed', session: 'live', age: 1000 }, 'not-let-in'],
+    ['a phone whose invitation was refused', { membership: 'invitation_refused', session: 'wrong-key' }, 'not-let-in'],
+    ['a phone turned away from a full household', { membership: 'full', session: 'checking', age: 1000 }, 'not-let-in'],
+    ['a removed phone with the broker unreachable', { membership: 'removed', broker: 'offline', age: 1000 }, 'not-let-in'],
+    ['a member with a live session', { membership: 'member', session: 'live', age: 1000 }, 'live'],
+    ['a phone still joining', { membership: 'joining', session: 'starting' }, 'checking'],
     ['no network and the broker unreachable', { online: false, broker: 'offline', session: 'thermostat-offline' }, 'no-network'],
   ])('%s', (_name, situation, expected) => {
     expect(reach(situation)).toBe(expected);

@@ -1,5 +1,5 @@
 import type { ClientId } from '@protocol';
-import { STATE_FRESH_MS } from '@/lib/link/link-status';
+import { STATE_FRESH_MS, type Membership } from '@/lib/link/link-status';
 import type { AppState } from './app-store';
 
 /**
@@ -16,10 +16,20 @@ export type Reach =
   | 'checking'
   | 'thermostat-offline'
   | 'not-answering'
-  | 'wrong-key';
+  | 'wrong-key'
+  /** The thermostat takes nothing from this phone: removed, its invitation refused, or the household full ("Members", "Joining"). */
+  | 'not-let-in';
 
-/** The pure rule: the link first, then the session, then the STATE's age (so a quiet session still goes stale). */
+/** Memberships that mean the thermostat refuses this phone, whatever its session says. */
+const REFUSED: ReadonlySet<Membership> = new Set<Membership>(['removed', 'full', 'invitation_refused']);
+
+/**
+ * The pure rule: a refusal first (nothing this phone sends can take effect, whatever the link does), then the link,
+ * then the session, then the STATE's age (so a quiet session still goes stale).
+ */
 export function reachOf(state: AppState, id: ClientId, now: number): Reach {
+  const membership = state.membershipOf[id];
+  if (membership !== undefined && REFUSED.has(membership)) return 'not-let-in';
   if (!state.online) return 'no-network';
   if (state.brokerStatus !== 'connected') return 'broker-unreachable';
   const session = state.sessionOf[id] ?? 'starting';

@@ -1,11 +1,6 @@
-import type { Reach } from '@/stores/reach';
+import { REACH_WORDS as WORDS, type NotLive } from '@/stores/reach-words';
 
-/** Why a room's reading is not live, in the words a person can act on. */
-export const REACH_WORDS: Record<Exclude<Reach, 'live'>, string> = {
-  'no-network': 'This device is offline',
-  'broker-unreachable': 'Cannot reach the broker',
-  checking: 'Checking…',
-  'thermostat-offline': 'Thermostat offline',
-  'not-answering': 'Not responding',
-  'wrong-key': 'Not let in',
-};
+/** Why a room's reading is not live, in the hero's words (src/stores/reach-words.ts), capitalised to start a line. */
+export const REACH_WORDS = Object.fromEntries(
+  Object.entries(WORDS).map(([reach, words]) => [reach, words.why.charAt(0).toUpperCase() + words.why.slice(1)]),
+) as Record<NotLive, string>;

@@ -51,7 +51,7 @@ describe('RoomsOverview', () => {
     expect(room('Hall')).toHaveClass('room-stale');
 
     expect(shown('Attic', 'Temperature')).toHaveTextContent('—');
-    expect(shown('Attic', 'Status')).toHaveTextContent('Checking… · no reading yet');
+    expect(shown('Attic', 'Status')).toHaveTextContent('Checking the thermostat · no reading yet');
     expect(room('Attic')).toHaveClass('room-stale');
     // Each room's button is described by its status, so a screen reader hears "Hall, Thermostat offline…".
     expect(within(room('Hall')).getByRole('button', { name: 'Hall' })).toHaveAccessibleDescription('Thermostat offline · reading from 3 min ago');
@@ -64,7 +64,7 @@ describe('RoomsOverview', () => {
     render(<RoomsOverview />);
     expect(shown('Living room', 'Status')).toHaveTextContent(/^Live$/);
     act(() => vi.advanceTimersByTime(70_000));
-    expect(shown('Living room', 'Status')).toHaveTextContent('Checking… · reading from 1 min ago');
+    expect(shown('Living room', 'Status')).toHaveTextContent('Checking the thermostat · reading from 1 min ago');
     expect(room('Living room')).toHaveClass('room-stale');
   });
 

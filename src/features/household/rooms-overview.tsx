@@ -2,18 +2,15 @@ import { useEffect, useId, useRef } from 'react';
 import type { ClientId } from '@protocol';
 import { agoPhrase, formatTemperature, NO_VALUE } from '@/lib/format';
 import type { PairedThermostat } from '@/lib/thermostats';
-import { useNow } from '@/lib/use-now';
+import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import { reachOf } from '@/stores/reach';
 import { REACH_WORDS } from './reach-words';
 
-/** Often enough that a room turns stale within seconds of its 65 s, and that its age reads right. */
-const AGE_TICK_MS = 5_000;
-
 /** Every paired thermostat at a glance; each opens its own screen. `focusOn`: the room a person came back from. */
 export function RoomsOverview({ focusOn = null }: { focusOn?: ClientId | null }) {
   const thermostats = useAppStore((s) => s.thermostats);
-  const now = useNow(AGE_TICK_MS);
+  const now = useNow();
   const list = useRef<HTMLUListElement>(null);
   useEffect(() => {
     if (focusOn === null) return;

@@ -1,13 +1,15 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CommandsContext } from '@/lib/link/commands-context';
 import type { SessionStatus } from '@/lib/link/link-status';
+import { fakeCommands } from '@/lib/link/testing/fake-commands';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
-import { ConnectionStatusBar } from './link-status-bar';
+import { LinkStatusBar } from './link-status-bar';
 
 const THERMOSTAT = { id: 'LivingLivingLivingLivi', key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Living room' };
 
-const renderBar = () => render(<ConnectionStatusBar />);
+const renderBar = () => render(<LinkStatusBar />);
 const bar = () => screen.getByRole('status', { name: 'Connection' });
 
 /** A paired thermostat with a fresh STATE, its session in `session`, over a logged-on broker link. */
@@ -23,7 +25,7 @@ function pairedWith(session: SessionStatus) {
 
 describe('link status: which layer is wrong', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.useFakeTimers();
     appStore.getState().setOnline(true);
   });
   afterEach(() => {
@@ -79,6 +81,38 @@ describe('link status: which layer is wrong', () => {
     act(() => appStore.getState().setMembership(THERMOSTAT.id, 'invitation_refused'));
     expect(bar()).toHaveTextContent(/^Not let in The thermostat did not take the invitation: see the notice for what to do\.$/);
     expect(bar()).not.toHaveTextContent('Wrong key');
+  });
+
+  it('says a removed phone is no longer let in, not Connected nor Checking, while its session still looks live', () => {
+    renderBar();
+    pairedWith('live');
+    act(() => appStore.getState().setMembership(THERMOSTAT.id, 'removed'));
+    expect(bar()).toHaveTextContent(/^Not let in A member removed this phone from the household/);
+    act(() => vi.advanceTimersByTime(120_000));
+    expect(bar()).toHaveTextContent(/^Not let in/);
+  });
+
+  it('on All rooms, counts the live rooms and retries every one that is not', () => {
+    const commands = fakeCommands();
+    render(
+      <CommandsContext.Provider value={commands}>
+        <LinkStatusBar />
+      </CommandsContext.Provider>,
+    );
+    pairedWith('live');
+    const HALL = { id: 'HallHallHallHallHallHa', key: THERMOSTAT.key, name: 'Hall' };
+    act(() => {
+      const store = appStore.getState();
+      store.addThermostat(HALL);
+      store.setSessionStatus(HALL.id, 'thermostat-offline');
+      store.selectThermostat(THERMOSTAT.id);
+    });
+    // On the living room's screen the bar speaks of it alone.
+    expect(bar()).toHaveTextContent(/^Connected$/);
+    act(() => appStore.getState().showRooms());
+    expect(bar()).toHaveTextContent(/^Connected to the broker\. 1 of 2 rooms live\.$/);
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    expect(commands.retryNow).toHaveBeenCalledOnce();
   });
 
   it('says Offline when the device has no network, whatever the link last said', () => {

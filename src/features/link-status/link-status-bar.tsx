@@ -1,8 +1,9 @@
-import type { BrokerStatus } from '@/lib/link/link-status';
+import { useNow } from '@/hooks/use-now';
+import type { BrokerStatus, Membership } from '@/lib/link/link-status';
 import { useCommands } from '@/lib/link/commands-context';
-import { useNow } from '@/lib/use-now';
-import { useAppStore } from '@/stores/app-store';
+import { useAppStore, type AppState } from '@/stores/app-store';
 import { reachOf, type Reach } from '@/stores/reach';
+import { REACH_WORDS, type NotLive } from '@/stores/reach-words';
 import { selectMembership } from '@/stores/selectors';
 
 interface StatusText {
@@ -12,16 +13,13 @@ interface StatusText {
   canRetry: boolean;
 }
 
-/** How often the bar re-checks the age of the last STATE, so it stops saying Connected within a second of it going old. */
-const REACH_CHECK_MS = 1000;
-
 /** The broker link's own trouble: the layer between this device and the thermostat's session. */
 function describeBroker(status: Exclude<BrokerStatus, 'connected'>): StatusText {
   switch (status) {
     case 'connecting':
       return { phrase: 'Connecting…', detail: '', tone: 'busy', canRetry: false };
     case 'offline':
-      return { phrase: 'Broker unreachable', detail: 'Cannot reach the broker; retrying. Showing the last known state.', tone: 'bad', canRetry: true };
+      return notLive('broker-unreachable', 'bad', true);
     case 'replaced':
       return { phrase: 'Open in another window', detail: 'This window stepped back; use the other one, or retry here.', tone: 'warn', canRetry: true };
     case 'insecure-page':
@@ -34,19 +32,26 @@ function describeBroker(status: Exclude<BrokerStatus, 'connected'>): StatusText 
   }
 }
 
+/** What the bar adds for a refusal: the membership says which one (the notice beside it says what to do). */
+const REFUSAL_DETAIL: Partial<Record<Membership, string>> = {
+  invitation_refused: 'The thermostat did not take the invitation: see the notice for what to do.',
+  removed: 'A member removed this phone from the household: see the notice for what to do.',
+  full: 'The household already has its 8 members: see the notice for what to do.',
+};
+
 /**
  * The first words name the layer that is wrong (tests and people rely on them); the rest says what to do. `reach`:
  * the thermostat on screen's (null when none is paired); "Connected" only while it is live. `membership`: its
- * membership, so a refused invitation reads as the one problem the membership notice explains, not as a bad key.
+ * membership, so a refusal reads as the one the membership notice explains.
  */
 export function describeStatus(
   broker: BrokerStatus,
   online: boolean,
   reach: Reach | null,
-  membership: ReturnType<typeof selectMembership> = null,
+  membership: Membership | null = null,
   sessionStarting = false,
 ): StatusText {
-  if (!online) return { phrase: 'Offline', detail: 'No network on this device. Showing the last known state.', tone: 'bad', canRetry: false };
+  if (!online) return notLive('no-network', 'bad', false);
   if (broker !== 'connected') return describeBroker(broker);
   switch (reach) {
     case null:
@@ -54,46 +59,61 @@ export function describeStatus(
     case 'live':
       return { phrase: 'Connected', detail: '', tone: 'ok', canRetry: false };
     case 'no-network':
-      return { phrase: 'Offline', detail: 'No network on this device. Showing the last known state.', tone: 'bad', canRetry: false };
+      return notLive('no-network', 'bad', false);
     case 'broker-unreachable':
       return describeBroker('connecting');
     case 'checking':
-      return sessionStarting
-        ? { phrase: 'Connecting…', detail: 'to the thermostat.', tone: 'busy', canRetry: false }
-        : { phrase: 'Checking the thermostat…', detail: 'No news from it for over a minute; asking it.', tone: 'busy', canRetry: false };
+      return sessionStarting ? { phrase: 'Connecting…', detail: 'to the thermostat.', tone: 'busy', canRetry: false } : notLive('checking', 'busy', false);
     case 'thermostat-offline':
-      return { phrase: 'Thermostat offline', detail: 'The broker cannot reach it: check its power and Wi-Fi.', tone: 'warn', canRetry: true };
     case 'not-answering':
-      return { phrase: 'Thermostat not answering', detail: 'It is connected but silent; trying again.', tone: 'warn', canRetry: true };
+      return notLive(reach, 'warn', true);
     case 'wrong-key':
-      // The thermostat refused the invitation this phone joined with ("Joining"): the key is not "wrong", the link is spent.
-      if (membership === 'invitation_refused') {
-        return { phrase: 'Not let in', detail: 'The thermostat did not take the invitation: see the notice for what to do.', tone: 'bad', canRetry: true };
-      }
-      return {
-        phrase: 'Wrong key — check the pairing link',
-        detail: 'The thermostat is online but does not answer this key.',
-        tone: 'bad',
-        canRetry: true,
-      };
+      return notLive(reach, 'bad', true);
+    case 'not-let-in': {
+      const words = notLive(reach, 'bad', true);
+      return { ...words, detail: (membership === null ? undefined : REFUSAL_DETAIL[membership]) ?? words.detail };
+    }
   }
 }
 
-export function ConnectionStatusBar() {
-  const now = useNow(REACH_CHECK_MS);
+function notLive(reach: NotLive, tone: StatusText['tone'], canRetry: boolean): StatusText {
+  return { phrase: REACH_WORDS[reach].title, detail: REACH_WORDS[reach].detail, tone, canRetry };
+}
+
+/** On "All rooms": the broker link, then how many rooms are live ("2 of 3 rooms live"); Retry asks every room not live. */
+export function describeRooms(broker: BrokerStatus, online: boolean, live: number, rooms: number): StatusText {
+  if (!online) return notLive('no-network', 'bad', false);
+  if (broker !== 'connected') return describeBroker(broker);
+  const all = live === rooms;
+  return {
+    phrase: 'Connected',
+    detail: `to the broker. ${live} of ${rooms} rooms live.`,
+    tone: all ? 'ok' : 'warn',
+    canRetry: !all,
+  };
+}
+
+const liveRooms = (s: AppState, now: number) => s.thermostats.filter((thermostat) => reachOf(s, thermostat.id, now) === 'live').length;
+
+export function LinkStatusBar() {
+  const now = useNow();
   const broker = useAppStore((s) => s.brokerStatus);
   const online = useAppStore((s) => s.online);
+  const onRooms = useAppStore((s) => s.screen === 'rooms' && s.thermostats.length > 1);
+  const rooms = useAppStore((s) => s.thermostats.length);
+  const live = useAppStore((s) => liveRooms(s, now));
   const reach = useAppStore((s) => (s.selectedId === null ? null : reachOf(s, s.selectedId, now)));
   const starting = useAppStore((s) => s.selectedId !== null && (s.sessionOf[s.selectedId] ?? 'starting') === 'starting');
   const membership = useAppStore(selectMembership);
   const { retryNow } = useCommands();
-  const text = describeStatus(broker, online, reach, membership, starting);
+  const text = onRooms ? describeRooms(broker, online, live, rooms) : describeStatus(broker, online, reach, membership, starting);
   return (
-    <div className={`connection tone-${text.tone}`}>
-      <span className="connection-dot" aria-hidden="true" />
-      <p role="status" aria-label="Connection" className="connection-text">
+    <div className={`link-status tone-${text.tone}`}>
+      <span className="link-status-dot" aria-hidden="true" />
+      {/* "Connection": the name e2e journeys and the app's tests find the bar by. */}
+      <p role="status" aria-label="Connection" className="link-status-text">
         {text.phrase}
-        {text.detail === '' ? null : <span className="connection-detail"> {text.detail}</span>}
+        {text.detail === '' ? null : <span className="link-status-detail"> {text.detail}</span>}
       </p>
       {text.canRetry ? (
         <button type="button" className="link-button" onClick={retryNow}>

@@ -2,6 +2,7 @@ import { MODES, type Mode } from '@protocol';
 import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState, selectPendingSettings } from '@/stores/selectors';
+import type { Reach } from '@/stores/reach';
 import { pendingWords, type ControlReach } from './use-reach';
 
 const LABELS: Record<Mode, { name: string; hint: string }> = {
@@ -10,7 +11,7 @@ const LABELS: Record<Mode, { name: string; hint: string }> = {
   away: { name: 'Away', hint: 'Away temperature' },
 };
 
-export function ModeSelector({ control }: { control: ControlReach }) {
+export function ModeSelector({ control, reach }: { control: ControlReach; reach: Reach }) {
   const confirmed = useAppStore((s) => selectCurrentState(s)?.state.mode ?? null);
   const pending = useAppStore((s) => selectPendingSettings(s)?.mode);
   const { sendSettings } = useCommands();
@@ -40,7 +41,7 @@ export function ModeSelector({ control }: { control: ControlReach }) {
         ))}
       </div>
       <p className="target-note" aria-live="polite">
-        {pending === undefined ? '' : pendingWords(control)}
+        {pending === undefined ? '' : pendingWords(reach)}
       </p>
     </section>
   );

@@ -6,6 +6,7 @@ import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState, selectPendingSettings } from '@/stores/selectors';
 import { awayUntilPhrase, boostPhrase, manualPhrase } from './heat-words';
 import { thermostatZone } from './thermostat-time';
+import type { Reach } from '@/stores/reach';
 import { pendingWords, type ControlReach } from './use-reach';
 
 // Opened by a press, never part of the first paint: their own chunk, to keep the first load within budget.
@@ -28,7 +29,7 @@ const COUNTERPART: Record<string, string> = {
  * The overrides (docs/protocol.md "Which set point holds"): a boost, a manual hold and an away-until, each with its
  * end and a way to end it, and the buttons that start a boost or an away-until.
  */
-export function OverridesCard({ control }: { control: ControlReach }) {
+export function OverridesCard({ control, reach }: { control: ControlReach; reach: Reach }) {
   const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
   // A hold the +/− sends says "Sending…" beside the +/−; what this card sends says it here.
   const sending = useAppStore((s) => {
@@ -128,7 +129,7 @@ export function OverridesCard({ control }: { control: ControlReach }) {
         </button>
       </div>
       <p className="target-note" aria-live="polite">
-        {sending ? pendingWords(control) : disabled && control === 'queue' ? 'Boost and away-until can be started once the thermostat is back.' : ''}
+        {sending ? pendingWords(reach) : disabled && control === 'queue' ? 'Boost and away-until can be started once the thermostat is back.' : ''}
       </p>
       <Suspense fallback={null}>
         {opened === 'boost' ? <BoostDialog held={state.setpoint} target={state.target} onStart={send} onClose={close} /> : null}

@@ -3,25 +3,16 @@ import type { StateMessage } from '@protocol';
 import { agoPhrase, formatTemperature, NO_VALUE } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 import type { Reach } from '@/stores/reach';
+import { REACH_WORDS } from '@/stores/reach-words';
 import { announcementOf, type Announced } from './announcement';
 import { heatingPhrase, heldPhrase, nextPhrase, setpointReasonPhrase } from './heat-words';
 import { thermostatZone } from './thermostat-time';
-
-/** Why what is shown may no longer be true, after "Last heard 3 min ago — ". */
-const NOT_LIVE_WORDS: Record<Exclude<Reach, 'live'>, string> = {
-  'no-network': 'no network on this device',
-  'broker-unreachable': 'cannot reach the broker',
-  checking: 'checking the thermostat',
-  'thermostat-offline': 'thermostat offline',
-  'not-answering': 'thermostat not answering',
-  'wrong-key': 'the thermostat does not take this phone’s key',
-};
 
 /** "Updated just now" while live; otherwise how old it is and why: "Last heard 3 min ago — thermostat offline". */
 export function freshnessPhrase(reach: Reach, age: number | null): string {
   if (reach === 'live') return age === null ? 'No reading yet' : `Updated ${agoPhrase(age)}`;
   const heard = age === null ? 'No reading yet' : `Last heard ${agoPhrase(age)}`;
-  return `${heard} — ${NOT_LIVE_WORDS[reach]}`;
+  return `${heard} — ${REACH_WORDS[reach].why}`;
 }
 
 /** The polite announcement of one thermostat's changes; a new thermostat on screen starts a new baseline. */

@@ -6,6 +6,7 @@ import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 import { KEY_SETTLE_MS, PAGE_STEP, TARGET_STEP } from './target-step';
 import { momentText, thermostatZone } from './thermostat-time';
+import type { Reach } from '@/stores/reach';
 import { pendingWords, type ControlReach } from './use-reach';
 import { useTargetControl, type TargetKind } from './use-target-control';
 
@@ -31,7 +32,7 @@ function kindNote(kind: TargetKind, state: StateMessage | null, awayTarget: numb
   return awayTarget === null ? comfort : `Away: holding ${formatTemperature(awayTarget)}. ${comfort}`;
 }
 
-export function TargetControl({ control, awayTarget }: { control: ControlReach; awayTarget: number | null }) {
+export function TargetControl({ control, reach, awayTarget }: { control: ControlReach; reach: Reach; awayTarget: number | null }) {
   const { value, pending, kind, step, setTo, sendNow, cancel } = useTargetControl();
   const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
   const now = useNow();
@@ -106,7 +107,7 @@ export function TargetControl({ control, awayTarget }: { control: ControlReach; 
         </button>
       </div>
       <p id={noteId} className="target-note" aria-live="polite">
-        {pending ? pendingWords(control) : kindNote(kind, state, awayTarget, Math.floor(now / 1000))}
+        {pending ? pendingWords(reach) : kindNote(kind, state, awayTarget, Math.floor(now / 1000))}
       </p>
     </section>
   );

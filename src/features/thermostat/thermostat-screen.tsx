@@ -26,9 +26,9 @@ export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra
       <div className="columns">
         <div className="column">
           <Readings state={state} receivedAt={current?.receivedAt ?? null} reach={reach} thermostatId={selectedId} />
-          <OverridesCard control={control} />
-          <TargetControl control={control} awayTarget={state?.regime === 'away' ? state.away_target : null} />
-          <ModeSelector control={control} />
+          <OverridesCard control={control} reach={reach} />
+          <TargetControl control={control} reach={reach} awayTarget={state?.regime === 'away' ? state.away_target : null} />
+          <ModeSelector control={control} reach={reach} />
         </div>
         <div className="column">
           {extra}
