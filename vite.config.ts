@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -156,8 +156,9 @@ function precompress(): Plugin {
               }).then((data) => ({ suffix: '.br', data })),
               gzipped(content, { level: 9 }).then((data) => ({ suffix: '.gz', data })),
             ]);
+            // Every copy is written or removed on each build, after its file: the broker sends only a copy newer than its file.
             await Promise.all(
-              copies.filter(({ data }) => data.length <= content.length * (1 - MIN_SAVING)).map(({ suffix, data }) => writeFile(file + suffix, data)),
+              copies.map(({ suffix, data }) => (data.length <= content.length * (1 - MIN_SAVING) ? writeFile(file + suffix, data) : rm(file + suffix, { force: true }))),
             );
           }),
         );

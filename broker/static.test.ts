@@ -92,14 +92,25 @@ describe('precompressed copies', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'static-precompressed-'));
     mkdirSync(join(root, 'assets'));
+    // The build writes each file, then its copies: the copies are newer.
+    const built = new Date(2026, 0, 1);
     for (const [name, text] of [['assets/app-1a2b.js', script], ['index.html', page]] as const) {
       writeFileSync(join(root, name), text);
+      utimesSync(join(root, name), built, built);
       writeFileSync(join(root, `${name}.br`), brotliCompressSync(text));
       writeFileSync(join(root, `${name}.gz`), gzipSync(text));
     }
     writeFileSync(join(root, 'icon.png'), 'not really a png');
     writeFileSync(join(root, 'only-gzip.css'), 'a{}'.repeat(100));
+    utimesSync(join(root, 'only-gzip.css'), built, built);
     writeFileSync(join(root, 'only-gzip.css.gz'), gzipSync('a{}'.repeat(100)));
+    // A copy as old as its file: copied in with it, or left by a build within the same instant; which it is, is unknown.
+    writeFileSync(join(root, 'same-time.js'), 'export const version = 2;');
+    writeFileSync(join(root, 'same-time.js.br'), brotliCompressSync('export const version = 1;'));
+    utimesSync(join(root, 'same-time.js'), built, built);
+    utimesSync(join(root, 'same-time.js.br'), built, built);
+    // A copy whose file is gone.
+    writeFileSync(join(root, 'assets/removed-9z8y.js.gz'), gzipSync('export {};'));
     // An old copy beside a file rebuilt since: it no longer says what the file says.
     writeFileSync(join(root, 'rebuilt.js'), 'export const version = 2;');
     writeFileSync(join(root, 'rebuilt.js.br'), brotliCompressSync('export const version = 1;'));
@@ -178,14 +189,16 @@ describe('precompressed copies', () => {
     expect(brotliDecompressSync(response.body).toString()).toBe(page);
   });
 
-  it('never sends a copy older than its file', async () => {
-    const response = await get('/rebuilt.js', 'br');
-    expect(response.headers['content-encoding']).toBeUndefined();
-    expect(response.body.toString()).toBe('export const version = 2;');
+  it('never sends a copy older than its file, or only as old', async () => {
+    for (const path of ['/rebuilt.js', '/same-time.js']) {
+      const response = await get(path, 'br');
+      expect(response.headers['content-encoding']).toBeUndefined();
+      expect(response.body.toString()).toBe('export const version = 2;');
+    }
   });
 
   it('does not serve a copy as a file of its own, but does serve a file whose name ends in .gz', async () => {
-    for (const path of ['/assets/app-1a2b.js.br', '/assets/app-1a2b.js.gz', '/index.html.br']) {
+    for (const path of ['/assets/app-1a2b.js.br', '/assets/app-1a2b.js.gz', '/index.html.br', '/assets/removed-9z8y.js.gz']) {
       expect((await get(path, 'br, gzip')).status).toBe(404);
       expect((await get(path)).status).toBe(404);
     }

@@ -62,7 +62,11 @@ const ENCODINGS = [
   { coding: 'gzip', suffix: '.gz' },
 ] as const;
 export type Coding = (typeof ENCODINGS)[number]['coding'];
-const PRECOMPRESSED_SUFFIX = /\.(br|gz)$/i;
+/**
+ * The name of a copy the build writes (vite.config.ts compresses these formats): never a file of its own, so one whose
+ * file is gone is not sent either, as application/octet-stream under its own name.
+ */
+const PRECOMPRESSED_COPY = /\.(?:js|mjs|css|html|svg|json|webmanifest|wasm|txt|xml)\.(?:br|gz)$/i;
 
 /** An Accept-Encoding header longer than this is not read: no browser sends one, and its parse is bounded. */
 const MAX_ACCEPT_ENCODING_LENGTH = 1024;
@@ -147,14 +151,15 @@ export function createStaticHandler(directory: string): StaticHandler {
   };
 
   /**
-   * The compressed copies of `found` the build left beside it (a `.br` or `.gz` sibling inside the root). A copy older
-   * than its file is stale, left by an earlier build: never sent in its place.
+   * The compressed copies of `found` the build left beside it (a `.br` or `.gz` sibling inside the root). The build
+   * writes each copy after its file and replaces or removes every copy on each build, so a copy not strictly newer
+   * than its file was left by an earlier build or copied in out of order: never sent in its place.
    */
   const copiesOf = async (found: Found): Promise<Map<Coding, Found>> => {
     const copies = new Map<Coding, Found>();
     for (const { coding, suffix } of ENCODINGS) {
       const copy = await lookUp(found.real + suffix);
-      if (copy.kind === 'file' && copy.modified >= found.modified) copies.set(coding, copy);
+      if (copy.kind === 'file' && copy.modified > found.modified) copies.set(coding, copy);
     }
     return copies;
   };
@@ -185,7 +190,7 @@ export function createStaticHandler(directory: string): StaticHandler {
     const target = resolveInside(root, urlPath);
     if (target === null) return notFound(response);
     // A compressed copy is only ever sent as an encoding of its file, never as a file of its own.
-    if (PRECOMPRESSED_SUFFIX.test(target.relative) && (await lookUp(target.file.replace(PRECOMPRESSED_SUFFIX, ''))).kind === 'file') return notFound(response);
+    if (PRECOMPRESSED_COPY.test(target.relative)) return notFound(response);
     const found = await lookUp(target.file);
     if (found.kind === 'file') return send(request, response, found, target.relative);
     // Client-side routes have no extension; a missing file with one is a real 404, and so is anything outside.
