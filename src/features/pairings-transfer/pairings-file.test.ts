@@ -29,23 +29,43 @@ describe('pairings file', () => {
     expect(text).not.toContain(KEY_A);
     expect(text).not.toContain('Living room');
     expect(JSON.parse(text)).toMatchObject({ format: 'hearth-pairings', version: 1, kdf: { name: 'scrypt', N: 16384, r: 8, p: 1 } });
-    await expect(openPairings(text, PASS)).resolves.toEqual(TRANSFER);
+    await expect(openPairings(text, PASS, { params: CHEAP })).resolves.toEqual(TRANSFER);
   });
 
   it('says "wrong passphrase or damaged file" for a wrong passphrase and for changed contents', async () => {
     const text = await sealPairings(TRANSFER, PASS, { params: CHEAP });
-    await expect(openPairings(text, 'not the passphrase')).rejects.toMatchObject({
+    await expect(openPairings(text, 'not the passphrase', { params: CHEAP })).rejects.toMatchObject({
       code: 'wrong_passphrase_or_damaged',
       message: 'Wrong passphrase or damaged file.',
     });
     const file = JSON.parse(text) as { data: string };
     const flipped = `${file.data.slice(0, 10)}${file.data[10] === 'A' ? 'B' : 'A'}${file.data.slice(11)}`;
-    await expect(openPairings(JSON.stringify({ ...file, data: flipped }), PASS)).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
+    await expect(openPairings(JSON.stringify({ ...file, data: flipped }), PASS, { params: CHEAP })).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
   });
 
-  it('binds its protection settings to the contents: a changed salt does not open', async () => {
+  it('does not open once its salt is changed (another salt, another key)', async () => {
     const text = await withOutside((file) => ((file.kdf as Record<string, unknown>).salt = 'AAAAAAAAAAAAAAAAAAAAAA'));
-    await expect(openPairings(text, PASS)).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
+    await expect(openPairings(text, PASS, { params: CHEAP })).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
+  });
+
+  it('takes by default exactly the cost version 1 writes, and refuses a cheaper or dearer one', async () => {
+    const written = JSON.parse(await sealPairings(TRANSFER, PASS, { params: CHEAP })) as Record<string, unknown>;
+    expect(() => readPairingsHeader(JSON.stringify(written))).toThrow(expect.objectContaining({ code: 'damaged' }) as Error);
+    (written.kdf as Record<string, unknown>).N = 2 ** 17;
+    expect(() => readPairingsHeader(JSON.stringify(written))).toThrow(expect.objectContaining({ code: 'damaged' }) as Error);
+    (written.kdf as Record<string, unknown>).N = 2 ** 16;
+    expect(readPairingsHeader(JSON.stringify(written)).params).toEqual({ N: 2 ** 16, r: 8, p: 1 });
+  });
+
+  it('counts a file in bytes: characters of several bytes each make it too big', () => {
+    const name = 'é'.repeat(MAX_PAIRINGS_FILE_BYTES / 2 + 1);
+    expect(name.length).toBeLessThan(MAX_PAIRINGS_FILE_BYTES);
+    expect(() => readPairingsHeader(`{"format":"hearth-pairings","pad":"${name}"}`)).toThrow(expect.objectContaining({ code: 'too_big' }) as Error);
+  });
+
+  it('refuses a salt or nonce that is not text as damaged', async () => {
+    const text = await withOutside((file) => ((file.kdf as Record<string, unknown>).salt = 12));
+    expect(() => readPairingsHeader(text, CHEAP)).toThrow(expect.objectContaining({ code: 'damaged' }) as Error);
   });
 
   it.each([
@@ -58,6 +78,7 @@ describe('pairings file', () => {
   });
 
   it.each([
+    ['a cost within the old range but not the one version 1 writes (N = 2^15)', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).N = 2 ** 15)],
     ['a cost that would take minutes (N = 2^22)', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).N = 2 ** 22)],
     ['a cost that is not a power of two', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).N = 20000)],
     ['a bigger block size', (f: Record<string, unknown>) => ((f.kdf as Record<string, unknown>).r = 64)],
@@ -67,7 +88,7 @@ describe('pairings file', () => {
     ['contents that are not base64url', (f: Record<string, unknown>) => (f.data = '***')],
   ])('refuses a file with %s as damaged, before deriving any key', async (_what, change) => {
     const text = await withOutside(change);
-    expect(() => readPairingsHeader(text)).toThrow(expect.objectContaining({ code: 'damaged' }) as Error);
+    expect(() => readPairingsHeader(text, CHEAP)).toThrow(expect.objectContaining({ code: 'damaged' }) as Error);
   });
 
   it('drops entries that do not parse, and member keys, which work only on the phone that joined', async () => {
@@ -82,7 +103,7 @@ describe('pairings file', () => {
       needInvitation: [{ id: ATTIC, name: 'A'.repeat(100) }, { id: 7 }],
     } as unknown as PairingsTransfer;
     const text = await sealPairings(hostile, PASS, { params: CHEAP });
-    await expect(openPairings(text, PASS)).resolves.toEqual({
+    await expect(openPairings(text, PASS, { params: CHEAP })).resolves.toEqual({
       thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false }],
       needInvitation: [{ id: ATTIC, name: 'A'.repeat(40) }],
     });
@@ -111,7 +132,7 @@ describe('transferOf', () => {
 
 describe('importPlan', () => {
   it('adds what is new and leaves what this app holds for the person to choose', () => {
-    const mine = { id: LIVING, key: KEY_B, name: 'Lounge', joined: true };
+    const mine = { id: LIVING, key: KEY_B, name: 'Lounge', joined: false };
     const plan = importPlan(
       {
         thermostats: [
@@ -128,5 +149,31 @@ describe('importPlan', () => {
     expect(plan.added).toEqual([{ id: ATTIC, key: KEY_C, name: 'Attic', joined: false }]);
     expect(plan.alreadyHere).toEqual([{ fromFile: { id: LIVING, key: KEY_A, name: 'Living room', joined: false }, held: mine }]);
     expect(plan.needInvitation).toEqual([{ id: HALL, name: 'Hall' }]);
+  });
+
+  it('never offers to replace the key of a thermostat this phone has joined: nothing to do', () => {
+    const mine = { id: LIVING, key: KEY_B, name: 'Lounge', joined: true };
+    const plan = importPlan({ thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false }], needInvitation: [] }, [mine]);
+    expect(plan.alreadyHere).toEqual([]);
+    expect(plan.alreadyMember).toEqual([mine]);
+    expect(plan.added).toEqual([]);
+  });
+
+  it('offers the replacement once this phone is known to be removed, and for a key it has not joined with', () => {
+    const removed = { id: LIVING, key: KEY_B, name: 'Lounge', joined: true };
+    const notJoined = { id: ATTIC, key: KEY_B, name: 'Attic', joined: false };
+    const plan = importPlan(
+      {
+        thermostats: [
+          { id: LIVING, key: KEY_A, name: 'Living room', joined: false },
+          { id: ATTIC, key: KEY_C, name: 'Attic', joined: false },
+        ],
+        needInvitation: [],
+      },
+      [removed, notJoined],
+      { [LIVING]: 'removed' },
+    );
+    expect(plan.alreadyMember).toEqual([]);
+    expect(plan.alreadyHere.map(({ held }) => held)).toEqual([removed, notJoined]);
   });
 });

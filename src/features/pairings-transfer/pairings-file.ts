@@ -2,6 +2,8 @@ import { gcm } from '@noble/ciphers/aes.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { fromBase64url, isClientId, isObject, toBase64url, type ClientId } from '@protocol';
+import type { Membership } from '@/lib/link/link-status';
+import { knownPairing } from '@/lib/pairing-link';
 import { fitThermostatName, parsePairedThermostat, type PairedThermostat } from '@/lib/thermostats';
 
 /**
@@ -24,8 +26,8 @@ const MAX_ENTRIES = 64;
 export const MIN_PASSPHRASE_LENGTH = 8;
 
 /**
- * scrypt's cost: 2^16 × 128 × 8 bytes = 64 MiB and about a second on a phone. A file may name 2^14 to 2^17 and no
- * other r or p, so no file can make opening it take minutes or more memory than a phone has.
+ * scrypt's cost: 2^16 × 128 × 8 bytes = 64 MiB and about a second on a phone. A file must name exactly what version 1
+ * writes, so no file can make opening it take minutes or more memory than a phone has.
  */
 export interface ScryptParams {
   N: number;
@@ -33,8 +35,6 @@ export interface ScryptParams {
   p: number;
 }
 export const EXPORT_SCRYPT: ScryptParams = { N: 2 ** 16, r: 8, p: 1 };
-const MIN_LOG_N = 14;
-const MAX_LOG_N = 17;
 const SALT_BYTES = 16;
 const NONCE_BYTES = 12;
 
@@ -102,9 +102,15 @@ interface Header {
   sealed: Uint8Array;
 }
 
-/** Reads the outside of a file, before any work is spent on the passphrase. Throws a PairingsFileProblem. */
-export function readPairingsHeader(text: string): Header {
-  if (text.length > MAX_PAIRINGS_FILE_BYTES) throw problem('too_big', 'This file is far too big to be a Hearth pairings file.');
+const TOO_BIG = 'This file is far too big to be a Hearth pairings file.';
+
+/**
+ * Reads the outside of a file, before any work is spent on the passphrase. Throws a PairingsFileProblem. `accepted`:
+ * the only scrypt cost taken (tests pass a cheaper one).
+ */
+export function readPairingsHeader(text: string, accepted: ScryptParams = EXPORT_SCRYPT): Header {
+  // UTF-8 never takes fewer bytes than UTF-16 code units: a text this long is too big without encoding it.
+  if (text.length > MAX_PAIRINGS_FILE_BYTES || utf8(text).length > MAX_PAIRINGS_FILE_BYTES) throw problem('too_big', TOO_BIG);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -121,19 +127,20 @@ export function readPairingsHeader(text: string): Header {
   if (!isObject(kdf) || kdf.name !== 'scrypt' || !isObject(cipher) || cipher.name !== 'aes-256-gcm' || typeof data !== 'string') {
     throw problem('damaged', 'This pairings file is damaged.');
   }
-  const { N, r, p } = kdf;
-  const logN = typeof N === 'number' ? Math.log2(N) : NaN;
-  if (!Number.isInteger(logN) || logN < MIN_LOG_N || logN > MAX_LOG_N || r !== 8 || p !== 1) {
+  if (kdf.N !== accepted.N || kdf.r !== accepted.r || kdf.p !== accepted.p) {
     // Parameters this app would never write: maybe made to keep this phone busy for minutes.
     throw problem('damaged', 'This pairings file is damaged: its protection settings are not ones Hearth uses.');
   }
-  const salt = typeof kdf.salt === 'string' ? fromBase64url(kdf.salt) : null;
-  const nonce = typeof cipher.nonce === 'string' ? fromBase64url(cipher.nonce) : null;
+  const saltText = kdf.salt;
+  const nonceText = cipher.nonce;
+  if (typeof saltText !== 'string' || typeof nonceText !== 'string') throw problem('damaged', 'This pairings file is damaged.');
+  const salt = fromBase64url(saltText);
+  const nonce = fromBase64url(nonceText);
   const sealed = fromBase64url(data);
   if (salt === null || salt.length < SALT_BYTES || salt.length > 64 || nonce === null || nonce.length !== NONCE_BYTES || sealed === null) {
     throw problem('damaged', 'This pairings file is damaged.');
   }
-  return { params: { N: N as number, r, p }, salt, saltText: kdf.salt as string, nonce, nonceText: cipher.nonce as string, sealed };
+  return { params: { ...accepted }, salt, saltText, nonce, nonceText, sealed };
 }
 
 function parseContents(value: unknown): PairingsTransfer {
@@ -157,9 +164,13 @@ function parseContents(value: unknown): PairingsTransfer {
 }
 
 /** Opens a file someone chose: hostile until proven otherwise. Throws a PairingsFileProblem. */
-export async function openPairings(text: string, passphrase: string, onProgress?: (fraction: number) => void): Promise<PairingsTransfer> {
-  const header = readPairingsHeader(text);
-  const key = await deriveKey(passphrase, header.salt, header.params, onProgress);
+export async function openPairings(
+  text: string,
+  passphrase: string,
+  options: { params?: ScryptParams; onProgress?: (fraction: number) => void } = {},
+): Promise<PairingsTransfer> {
+  const header = readPairingsHeader(text, options.params);
+  const key = await deriveKey(passphrase, header.salt, header.params, options.onProgress);
   let contents: Uint8Array;
   try {
     contents = gcm(key, header.nonce, headerBytes(header.params, header.saltText, header.nonceText)).decrypt(header.sealed);
@@ -202,17 +213,25 @@ export function transferOf(thermostats: readonly PairedThermostat[], invitations
 /** What importing would do, thermostat by thermostat: nothing this app holds is replaced unless the person says so. */
 export interface ImportPlan {
   added: PairedThermostat[];
-  /** In the file and in this app: this app's record stays unless the person ticks it. */
+  /** In the file and held here with another key this phone has not joined with: this app's record stays unless the person ticks it. */
   alreadyHere: { fromFile: PairedThermostat; held: PairedThermostat }[];
+  /** Thermostats this phone is a member of already: nothing to do, and never replaced (that would lock this phone out). */
+  alreadyMember: PairedThermostat[];
   needInvitation: PairingsTransfer['needInvitation'];
 }
 
-export function importPlan(transfer: PairingsTransfer, held: readonly PairedThermostat[]): ImportPlan {
-  const plan: ImportPlan = { added: [], alreadyHere: [], needInvitation: [] };
+/** `membershipOf`: where this phone stands with each thermostat, as the store last learned it. */
+export function importPlan(
+  transfer: PairingsTransfer,
+  held: readonly PairedThermostat[],
+  membershipOf: Readonly<Record<ClientId, Membership>> = {},
+): ImportPlan {
+  const plan: ImportPlan = { added: [], alreadyHere: [], alreadyMember: [], needInvitation: [] };
   for (const fromFile of transfer.thermostats) {
-    const mine = held.find((t) => t.id === fromFile.id);
-    if (mine === undefined) plan.added.push(fromFile);
-    else if (mine.key !== fromFile.key) plan.alreadyHere.push({ fromFile, held: mine });
+    const known = knownPairing(held, fromFile, membershipOf);
+    if (known.kind === 'new') plan.added.push(fromFile);
+    else if (known.kind === 'member') plan.alreadyMember.push(known.thermostat);
+    else if (known.kind === 'other-key') plan.alreadyHere.push({ fromFile, held: known.thermostat });
   }
   plan.needInvitation = transfer.needInvitation.filter((entry) => !held.some((t) => t.id === entry.id));
   return plan;

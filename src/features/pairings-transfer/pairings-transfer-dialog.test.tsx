@@ -57,7 +57,7 @@ async function exportFile(): Promise<File> {
 }
 
 async function openFile(file: File, passphrase: string) {
-  render(<PairingsTransferDialog onClose={() => undefined} />);
+  render(<PairingsTransferDialog onClose={() => undefined} params={CHEAP} />);
   await user.upload(within(dialog()).getByLabelText('Pairings file'), file);
   await user.type(within(dialog()).getByLabelText('Passphrase of the file'), passphrase);
   await user.click(within(dialog()).getByRole('button', { name: 'Open file' }));
@@ -113,13 +113,13 @@ describe('moving to a new phone', () => {
     oldPhone();
     const file = await exportFile();
     appStore.setState(appStore.getInitialState(), true);
-    appStore.getState().addThermostat({ id: LIVING, key: OTHER_KEY, name: 'Lounge', joined: true });
+    appStore.getState().addThermostat({ id: LIVING, key: OTHER_KEY, name: 'Lounge', joined: false });
 
     await openFile(file, PASS);
-    const replace = await within(dialog()).findByRole('checkbox', { name: /Lounge is in this app already/ });
+    const replace = await within(dialog()).findByRole('checkbox', { name: /Lounge is in this app already/ }, SCRYPT_WAIT);
     expect(replace).not.toBeChecked();
     await user.click(within(dialog()).getByRole('button', { name: 'Add to this app' }));
-    expect(appStore.getState().thermostats).toEqual([{ id: LIVING, key: OTHER_KEY, name: 'Lounge', joined: true }]);
+    expect(appStore.getState().thermostats).toEqual([{ id: LIVING, key: OTHER_KEY, name: 'Lounge', joined: false }]);
     expect(opening().getByRole('status')).toHaveTextContent('Nothing was added');
 
     // The passphrase is cleared once used: the person types it again, and this time ticks the box.
@@ -129,6 +129,33 @@ describe('moving to a new phone', () => {
     await user.click(await within(dialog()).findByRole('checkbox', { name: /Lounge is in this app already/ }, SCRYPT_WAIT));
     await user.click(within(dialog()).getByRole('button', { name: 'Add to this app' }));
     expect(appStore.getState().thermostats).toEqual([{ id: LIVING, key: INVITATION, name: 'Living room', joined: false }]);
+  }, SLOW);
+
+  it('never offers to replace the key of a thermostat this phone has joined: it is a member already', async () => {
+    oldPhone();
+    const file = await exportFile();
+    appStore.setState(appStore.getInitialState(), true);
+    appStore.getState().addThermostat({ id: LIVING, key: OTHER_KEY, name: 'Lounge', joined: true });
+
+    await openFile(file, PASS);
+    expect(await within(dialog()).findByText(/This phone is a member of Lounge already/, {}, SCRYPT_WAIT)).toBeInTheDocument();
+    expect(within(dialog()).queryByRole('checkbox')).toBeNull();
+    expect(appStore.getState().thermostats).toEqual([{ id: LIVING, key: OTHER_KEY, name: 'Lounge', joined: true }]);
+  }, SLOW);
+
+  it('says when the file could not be made, and lets go of each file it made', async () => {
+    oldPhone();
+    const { unmount } = render(<PairingsTransferDialog onClose={() => undefined} params={{ N: 3, r: 8, p: 1 }} now={() => NOW} />);
+    await user.type(within(dialog()).getByLabelText('Passphrase for the file'), PASS);
+    await user.type(within(dialog()).getByLabelText('Passphrase again'), PASS);
+    await user.click(within(dialog()).getByRole('button', { name: 'Make the file' }));
+    expect(await within(dialog()).findByRole('alert')).toHaveTextContent('The file could not be made');
+    expect(within(dialog()).getByRole('button', { name: 'Make the file' })).toBeEnabled();
+    unmount();
+
+    const made = await exportFile();
+    expect(made.size).toBeGreaterThan(0);
+    expect(URL.revokeObjectURL).toHaveBeenCalledWith(`blob:file-${saved.length}`);
   }, SLOW);
 
   it('refuses a file that is not one, by name', async () => {

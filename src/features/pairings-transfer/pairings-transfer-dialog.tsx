@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import type { ClientId } from '@protocol';
 import { Dialog } from '@/components/dialog';
 import { parsePairingLink } from '@/lib/pairing-link';
@@ -32,6 +32,17 @@ function useOpenInvitations(): OpenInvitations {
     }
     return open;
   }, [membersOf]);
+}
+
+/** scrypt reports progress thousands of times: one state update per whole percent. */
+function percentReporter(what: string, setProgress: (progress: Progress) => void): (fraction: number) => void {
+  let shown = -1;
+  return (fraction) => {
+    const percent = Math.floor(fraction * 100);
+    if (percent === shown) return;
+    shown = percent;
+    setProgress({ kind: 'working', what: `${what} ${percent}%` });
+  };
 }
 
 /** A chosen file's text; FileReader, which every engine (and jsdom) has, where Blob.text() is newer. */
@@ -83,14 +94,22 @@ function ExportSection({ params, now }: { params?: ScryptParams; now: () => numb
       return;
     }
     setProgress({ kind: 'working', what: 'Protecting the file with your passphrase…' });
-    const text = await sealPairings(transfer, passphrase, params === undefined ? {} : { params });
-    if (file !== null) URL.revokeObjectURL(file);
-    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-    setFile(url);
-    setPassphrase('');
-    setAgain('');
-    setProgress({ kind: 'done', what: 'The file is ready.' });
+    try {
+      const text = await sealPairings(transfer, passphrase, {
+        ...(params === undefined ? {} : { params }),
+        onProgress: percentReporter('Protecting the file with your passphrase…', setProgress),
+      });
+      setFile(URL.createObjectURL(new Blob([text], { type: 'application/json' })));
+      setPassphrase('');
+      setAgain('');
+      setProgress({ kind: 'done', what: 'The file is ready.' });
+    } catch {
+      setProgress({ kind: 'failed', message: 'The file could not be made on this phone. Nothing was saved; try again.' });
+    }
   };
+
+  // One blob URL at a time, let go when a newer file replaces it or the dialog closes.
+  useEffect(() => (file === null ? undefined : () => URL.revokeObjectURL(file)), [file]);
 
   return (
     <section className="fieldset settings-section" aria-labelledby={headingId}>
@@ -151,9 +170,10 @@ function ExportSection({ params, now }: { params?: ScryptParams; now: () => numb
   );
 }
 
-function ImportSection() {
+function ImportSection({ params }: { params?: ScryptParams }) {
   const headingId = useId();
   const held = useAppStore((s) => s.thermostats);
+  const membershipOf = useAppStore((s) => s.membershipOf);
   const addThermostat = useAppStore((s) => s.addThermostat);
   const [chosen, setChosen] = useState<File | null>(null);
   const [passphrase, setPassphrase] = useState('');
@@ -174,8 +194,11 @@ function ImportSection() {
     }
     setProgress({ kind: 'working', what: 'Opening the file…' });
     try {
-      const transfer = await openPairings(await readText(chosen), passphrase);
-      setPlan(importPlan(transfer, held));
+      const transfer = await openPairings(await readText(chosen), passphrase, {
+        ...(params === undefined ? {} : { params }),
+        onProgress: percentReporter('Opening the file…', setProgress),
+      });
+      setPlan(importPlan(transfer, held, membershipOf));
       setReplace(new Set());
       setProgress({ kind: 'idle' });
     } catch (error) {
@@ -247,6 +270,12 @@ function ImportSection() {
               </button>
             </>
           )}
+          {plan.alreadyMember.length === 0 ? null : (
+            <p className="small">
+              This phone is a member of {plan.alreadyMember.map((t) => t.name).join(', ')} already, with a key of its own: nothing
+              to do, and this app keeps its key.
+            </p>
+          )}
           {plan.needInvitation.length === 0 ? null : (
             <p className="muted small">
               The file carries no invitation for {plan.needInvitation.map((t) => t.name).join(', ')}: ask someone in the household
@@ -265,7 +294,7 @@ export function PairingsTransferDialog({ onClose, params, now = Date.now }: { on
   return (
     <Dialog title="Move to a new phone" onClose={onClose}>
       {hasThermostats ? <ExportSection now={now} {...(params === undefined ? {} : { params })} /> : null}
-      <ImportSection />
+      <ImportSection {...(params === undefined ? {} : { params })} />
     </Dialog>
   );
 }
