@@ -49,6 +49,44 @@ describe('UpdatePrompt', () => {
     expect(room()).toBe('');
   });
 
+  it('stays while the pointer is over it or focus is in it, and then goes after the time it had left', () => {
+    registration.offlineReady = true;
+    render(<UpdatePrompt />);
+    const notice = screen.getByRole('status');
+    act(() => vi.advanceTimersByTime(OFFLINE_READY_SHOWN_MS - 1000));
+    fireEvent.pointerEnter(notice);
+    act(() => vi.advanceTimersByTime(10 * OFFLINE_READY_SHOWN_MS));
+    expect(screen.getByRole('status')).toBeInTheDocument();
+    fireEvent.pointerLeave(notice);
+
+    act(() => screen.getByRole('button', { name: 'OK' }).focus());
+    act(() => vi.advanceTimersByTime(10 * OFFLINE_READY_SHOWN_MS));
+    expect(screen.getByRole('status')).toBeInTheDocument();
+    act(() => screen.getByRole('button', { name: 'OK' }).blur());
+
+    act(() => vi.advanceTimersByTime(999));
+    expect(screen.getByRole('status')).toBeInTheDocument();
+    act(() => vi.advanceTimersByTime(1));
+    expect(screen.queryByRole('status')).toBeNull();
+  });
+
+  it('put away from the keyboard, hands focus to the page’s main heading', () => {
+    registration.offlineReady = true;
+    render(
+      <>
+        <main>
+          <h1>Living room</h1>
+        </main>
+        <UpdatePrompt />
+      </>,
+    );
+    const ok = screen.getByRole('button', { name: 'OK' });
+    act(() => ok.focus());
+    fireEvent.click(ok);
+    expect(screen.queryByRole('status')).toBeNull();
+    expect(screen.getByRole('heading', { name: 'Living room' })).toHaveFocus();
+  });
+
   it('keeps an available update until it is answered, and reloads only when asked', () => {
     registration.needRefresh = true;
     const update = vi.fn(() => Promise.resolve());

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 
 /** A deployed update is usually found within the hour even if the app stays open all day. */
@@ -33,6 +33,14 @@ function useRoomFor(notice: RefObject<HTMLElement | null>, shown: boolean) {
   }, [notice, shown]);
 }
 
+/** Where focus goes when a notice holding it goes away: the page's main heading, rather than nowhere. */
+function focusMainHeading() {
+  const heading = document.querySelector<HTMLElement>('main h1') ?? document.querySelector<HTMLElement>('h1');
+  if (heading === null) return;
+  if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  heading.focus();
+}
+
 export function UpdatePrompt() {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
@@ -54,12 +62,36 @@ export function UpdatePrompt() {
   const showingOfflineReady = offlineReady && !needRefresh;
   useRoomFor(notice, needRefresh || offlineReady);
 
-  // Only news: it goes by itself. An update waits for an answer, as reloading is the person's choice.
+  // Only news: it goes by itself, but not while someone is reading it (pointer over it) or about to answer it (focus in
+  // it): its time is paused then, and runs on with what was left once they leave.
+  const [focusInside, setFocusInside] = useState(false);
+  const [hovered, setHovered] = useState(false);
+  const held = focusInside || hovered;
+  const timeLeft = useRef(OFFLINE_READY_SHOWN_MS);
   useEffect(() => {
-    if (!showingOfflineReady) return;
-    const timer = setTimeout(() => setOfflineReady(false), OFFLINE_READY_SHOWN_MS);
-    return () => clearTimeout(timer);
-  }, [showingOfflineReady, setOfflineReady]);
+    if (!showingOfflineReady) {
+      timeLeft.current = OFFLINE_READY_SHOWN_MS;
+      return;
+    }
+    if (held) return;
+    const started = Date.now();
+    const timer = setTimeout(() => setOfflineReady(false), timeLeft.current);
+    return () => {
+      clearTimeout(timer);
+      timeLeft.current = Math.max(0, timeLeft.current - (Date.now() - started));
+    };
+  }, [showingOfflineReady, held, setOfflineReady]);
+
+  const putAwayOfflineReady = () => {
+    const hadFocus = notice.current?.contains(document.activeElement) ?? false;
+    setOfflineReady(false);
+    setFocusInside(false);
+    setHovered(false);
+    if (hadFocus) focusMainHeading();
+  };
+  const leftByFocus = (event: FocusEvent<HTMLDivElement>) => {
+    if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget))) setFocusInside(false);
+  };
 
   if (needRefresh) {
     return (
@@ -76,12 +108,20 @@ export function UpdatePrompt() {
   }
   if (offlineReady) {
     return (
-      <div ref={notice} role="status" className="toast">
+      <div
+        ref={notice}
+        role="status"
+        className="toast"
+        onFocus={() => setFocusInside(true)}
+        onBlur={leftByFocus}
+        onPointerEnter={() => setHovered(true)}
+        onPointerLeave={() => setHovered(false)}
+      >
         <span>
           Ready to work offline: without a network, Hearth opens and shows the last reading it received, but it cannot
           reach your thermostat.
         </span>
-        <button type="button" className="button button-quiet" onClick={() => setOfflineReady(false)}>
+        <button type="button" className="button button-quiet" onClick={putAwayOfflineReady}>
           OK
         </button>
       </div>
