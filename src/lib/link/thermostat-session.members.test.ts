@@ -405,6 +405,27 @@ describe('MEMBERS_set and MEMBERS (docs/protocol.md "Members")', () => {
     expect(of('members-failed')).toEqual([['members-failed', 'no_answer']]);
   });
 
+  it('stopped (unpaired) with a MEMBERS_set waiting for its answer, reports nothing more: the store forgot the thermostat', async () => {
+    const { thermostat, session, of } = await joinedApp();
+    thermostat.dropNext = 1;
+    session.requestMembers();
+    await pass();
+    session.stop();
+    await pass(COMMAND_TIMEOUT_MS);
+    expect(of('members-failed')).toEqual([]);
+  });
+
+  it('paired again under a new key with a MEMBERS_set waiting, forgets it without calling it failed', async () => {
+    const { thermostat, session, of } = await joinedApp();
+    thermostat.dropNext = 1;
+    session.requestMembers();
+    await pass();
+    session.update({ id: thermostat.id, key: makeKey(), joined: true, verified: false });
+    await pass(COMMAND_TIMEOUT_MS);
+    expect(of('members-failed')).toEqual([]);
+    session.stop();
+  });
+
   it('says no_answer when no MEMBERS comes within 5 s, and takes no MEMBERS out of turn', async () => {
     const { thermostat, session, me, wire, of } = await joinedApp();
     thermostat.dropNext = 1;

@@ -186,7 +186,7 @@ describe('ThermostatSession', () => {
     expect(recorded.failures).toEqual([]);
   });
 
-  it('paired again with a new key for the same thermostat, STARTs under the new key and sends what was pending in that session', async () => {
+  it('paired again with a new key for the same thermostat, STARTs under the new key with the presence and forgets what was queued under the old one', async () => {
     const { session, wire, recorded, thermostat, me, lastStatus } = await setUp({ verified: true });
     wire.linkUp();
     await pass();
@@ -199,15 +199,32 @@ describe('ThermostatSession', () => {
     session.sendSettings({ target: 19 });
     await pass();
     expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set']);
+    const statusesBefore = recorded.statuses.length;
 
+    // The store forgot the queued change with the old key: the session must not send it in the new key's session.
     session.update({ id: thermostat.id, key: thermostat.key, joined: true, verified: true });
-    await pass();
-    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set', 'START', 'SET', 'HOME_set']);
-    expect(thermostat.settings.target).toBe(19);
+    await pass(COMMAND_TIMEOUT_MS * 2);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'HOME_set', 'START', 'HOME_set']);
+    expect(thermostat.settings.target).not.toBe(19);
     expect(thermostat.members.find((member) => member.id === me)?.home).toBe(false);
-    expect(recorded.pending.at(-1)).toBeNull();
     expect(recorded.failures).toEqual([]);
+    expect(recorded.statuses.slice(statusesBefore)).toEqual(['starting', 'live']);
     expect(lastStatus()).toBe('live');
+  });
+
+  it('paired again with a new key while the broker link is down, says starting again and sends nothing queued under the old key', async () => {
+    const { session, wire, recorded, thermostat } = await setUp({ verified: true });
+    session.sendSettings({ target: 19 });
+    expect(recorded.statuses).toEqual(['starting']);
+    Object.assign(thermostat, { key: makeKey() });
+    session.update({ id: thermostat.id, key: thermostat.key, joined: true, verified: true });
+    // The store dropped the session's status with the old key: it hears 'starting' again.
+    expect(recorded.statuses).toEqual(['starting', 'starting']);
+    expect(recorded.failures).toEqual([]);
+    wire.linkUp();
+    await pass(COMMAND_TIMEOUT_MS * 2);
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
+    expect(wire.sentByApp('MSG')).toEqual([]);
   });
 
   it('repeats an unanswered command once after a new START, 5 s later', async () => {
@@ -354,6 +371,26 @@ describe('ThermostatSession', () => {
     expect(thermostat.settings.target).toBe(22);
     expect(recorded.pending.at(-1)).toBeNull();
     expect(recorded.failures).toEqual([]);
+  });
+
+  it('a busy thermostat that then goes offline is asked again only after the offline backoff', async () => {
+    const { session, wire, thermostat, lastStatus } = await setUp();
+    wire.linkUp();
+    await pass();
+    wire.busyFor.set('MSG', 1);
+    session.sendSettings({ target: 22 });
+    await pass();
+    expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
+    // The resend waits 750 ms; meanwhile the thermostat drops off the broker.
+    wire.thermostatOnline = false;
+    session.sendSettings({ target: 22.5 });
+    await pass();
+    expect(lastStatus()).toBe('thermostat-offline');
+    // With random() at 0.5 the offline backoff is 1500 ms: the busy resend must not START before it.
+    await pass(1499);
+    expect(wire.sentByApp('START')).toHaveLength(1);
+    await pass(1);
+    expect(wire.sentByApp('START')).toHaveLength(2);
   });
 
   describe('the clock, boost, hold and away-until', () => {

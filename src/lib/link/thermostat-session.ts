@@ -213,9 +213,9 @@ export class ThermostatSession {
     if (!this.stopped) this.setStatus('starting');
   }
 
-  /** Unpaired, or the app closed: nothing more goes out. */
+  /** Unpaired, or the app closed: nothing more goes out, and nothing more is reported (the store may have forgotten it). */
   stop(): void {
-    this.failMembers();
+    this.forgetMembers();
     this.stopped = true;
     this.loggedOn = false;
     this.clearSessionTimers();
@@ -225,8 +225,9 @@ export class ThermostatSession {
 
   /**
    * The store's record again: the same key (or the member key this session joined with) goes on; a new key (paired
-   * again, the thermostat may have been reset) means a new START under it, and what was pending, and the presence,
-   * which a reset thermostat no longer holds, follow that session.
+   * again, the thermostat may have been reset) means a new START under it. The store forgot what was queued and the
+   * session's status with the old key, so the session does too and says 'starting' again; the presence, which a reset
+   * thermostat no longer holds, follows the new session.
    */
   update(thermostat: ThermostatLink): void {
     if (equalBytes(thermostat.key, this.link.key)) {
@@ -238,11 +239,12 @@ export class ThermostatSession {
     this.verified = thermostat.verified;
     this.clearSessionTimers();
     this.guard.reset();
-    this.commandRetried = false;
+    this.dropPending();
+    this.forgetMembers();
     this.pendingPresence = this.presence;
-    if (!this.loggedOn) return;
+    this.currentStatus = null;
     this.setStatus('starting');
-    this.startAfresh();
+    if (this.loggedOn) this.startAfresh();
   }
 
   /** Whether this session fetches history (the thermostat on screen does). */
@@ -386,11 +388,15 @@ export class ThermostatSession {
 
   /** What was asked of the members is not coming: the card says so instead of waiting on. */
   private failMembers(reason: MembersUnanswered = 'no_answer'): void {
+    const asked = this.pendingMembers !== null;
+    this.forgetMembers();
+    if (asked) this.events.membersFailed?.(reason);
+  }
+
+  private forgetMembers(): void {
     clearTimeout(this.membersTimer);
     this.membersSentIn = null;
-    if (this.pendingMembers === null) return;
     this.pendingMembers = null;
-    this.events.membersFailed?.(reason);
   }
 
   // --- what the thermostat sends -------------------------------------------------------------------
@@ -552,12 +558,7 @@ export class ThermostatSession {
     }
     this.armRefresh();
     clearTimeout(this.checkTimer);
-    this.checkTimer = setTimeout(() => this.checkUnanswered(), this.commandTimeoutMs);
-  }
-
-  private checkUnanswered(): void {
-    this.giveUpOnThermostat();
-    this.scheduleRestart();
+    this.checkTimer = setTimeout(() => this.giveUpOnThermostat(), this.commandTimeoutMs);
   }
 
   /** An empty SET changes nothing and is answered with a STATE: it keeps this app among those the thermostat tells. */
@@ -569,17 +570,7 @@ export class ThermostatSession {
   private handleThermostatOffline(): void {
     // A JOIN under way is begun again once the thermostat is back.
     this.link.stop();
-    this.failMembers();
-    this.historyFetcher.stop();
-    this.startInFlight = false;
-    clearTimeout(this.startTimer);
-    clearTimeout(this.commandTimer);
-    clearTimeout(this.silenceTimer);
-    clearTimeout(this.checkTimer);
-    clearTimeout(this.refreshTimer);
-    // What is pending waits for the thermostat to come back and goes out with the new session.
-    this.commandRetried = false;
-    this.guard.forget();
+    this.endSession();
     this.setStatus('thermostat-offline');
     this.scheduleRestart();
   }
@@ -634,23 +625,27 @@ export class ThermostatSession {
       return;
     }
     this.giveUpOnThermostat();
-    this.scheduleRestart();
   }
 
   /**
    * Silence from a thermostat the broker says is online: with a never-verified key, the key is the suspect. What is
-   * pending stays queued for the next session; the status tells the person it is waiting.
+   * pending stays queued for the next session; the status tells the person it is waiting, and a START follows with backoff.
    */
   private giveUpOnThermostat(): void {
-    clearTimeout(this.commandTimer);
-    clearTimeout(this.silenceTimer);
-    clearTimeout(this.checkTimer);
-    clearTimeout(this.refreshTimer);
+    this.endSession();
+    this.setStatus(this.verified ? 'not-answering' : 'wrong-key');
+    this.scheduleRestart();
+  }
+
+  /**
+   * The thermostat is gone or silent: every timer of the session stops (a busy thermostat's resend too, or it would
+   * START outside the backoff) and so does the members' wait; what is pending stays for the next session.
+   */
+  private endSession(): void {
+    this.clearSessionTimers();
     this.commandRetried = false;
-    this.historyFetcher.stop();
     this.failMembers();
     this.guard.forget();
-    this.setStatus(this.verified ? 'not-answering' : 'wrong-key');
   }
 
   private scheduleRestart(): void {
@@ -715,7 +710,6 @@ export class ThermostatSession {
       return;
     }
     this.giveUpOnThermostat();
-    this.scheduleRestart();
   }
 
   private repeatPending(): void {
