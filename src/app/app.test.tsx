@@ -171,7 +171,7 @@ describe('the app with several thermostats', () => {
     const user = userEvent.setup();
     const { hall } = pairTwo();
     expect(screen.getByRole('heading', { level: 1, name: 'All rooms' })).toBeVisible();
-    const rooms = screen.getByRole('list', { name: 'Rooms' });
+    const rooms = await screen.findByRole('list', { name: 'Rooms' });
     expect(within(rooms).getAllByRole('listitem')).toHaveLength(2);
     expect(within(rooms).getByText('17.5 °C')).toBeVisible();
 
@@ -183,7 +183,7 @@ describe('the app with several thermostats', () => {
     await user.click(screen.getByRole('button', { name: 'Rename Hall' }));
     await user.keyboard('Landing{Enter}');
     await user.click(screen.getByRole('button', { name: 'All rooms' }));
-    expect(within(screen.getByRole('list', { name: 'Rooms' })).getByRole('button', { name: 'Landing' })).toHaveFocus();
+    expect(within(await screen.findByRole('list', { name: 'Rooms' })).getByRole('button', { name: 'Landing' })).toHaveFocus();
   });
 
   it("Settings opened on a thermostat's screen names it; opened on all the rooms, only this app's", async () => {

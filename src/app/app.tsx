@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import type { ClientId } from '@protocol';
 import { PanelBoundary } from '@/components/panel-boundary';
 import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
 import { LinkStatusBar } from '@/features/link-status/link-status-bar';
@@ -27,35 +28,21 @@ function CardPlaceholder({ height }: { height: number }) {
 /** null: no dialog; `{}`: opened by the person; `{ fromLink }`: opened by a `#pair=` link. */
 type PairingRequest = { fromLink?: string } | null;
 
-function usePairingLinks(): [PairingRequest, (request: PairingRequest) => void] {
-  const [request, setRequest] = useState<PairingRequest>(() => {
-    const taken = takePairingFragment();
-    return taken === null ? null : { fromLink: taken };
-  });
-  useEffect(() => {
-    // A link opened while the app is already open (an installed app handling a link) arrives as hashchange.
-    const onHashChange = () => {
-      const taken = takePairingFragment();
-      if (taken !== null) setRequest({ fromLink: taken });
-    };
-    window.addEventListener('hashchange', onHashChange);
-    return () => window.removeEventListener('hashchange', onHashChange);
-  }, []);
-  return [request, setRequest];
-}
-
-/** `#setup`, the install page's link for a thermostat it has just flashed: taken out of the address bar, it opens set-up. */
-function takeSetupFragment(loc: Location = location, hist: History = history): boolean {
-  if (loc.hash !== '#setup') return false;
+/**
+ * `#setup` (the install page's link for a thermostat it has just flashed) and the manifest's shortcuts `#add` and
+ * `#rooms` (vite.config.ts): true, and taken out of the address bar, when the app was opened at `#<name>`.
+ */
+function takeFragment(name: 'setup' | 'add' | 'rooms', loc: Location = location, hist: History = history): boolean {
+  if (loc.hash !== `#${name}`) return false;
   hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}`);
   return true;
 }
 
-/** The manifest's shortcuts (vite.config.ts) open the app at `#add` and `#rooms`: taken out of the address bar as `#setup` is. */
-function takeShortcutFragment(fragment: 'add' | 'rooms', loc: Location = location, hist: History = history): boolean {
-  if (loc.hash !== `#${fragment}`) return false;
-  hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}`);
-  return true;
+/** The pairing dialog as the app opens: from a `#pair=` link, or from the `#add` shortcut. */
+function initialPairing(): PairingRequest {
+  const taken = takePairingFragment();
+  if (taken !== null) return { fromLink: taken };
+  return takeFragment('add') ? {} : null;
 }
 
 type Shown = 'welcome' | 'rooms' | 'thermostat';
@@ -111,30 +98,31 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
   const showingRooms = useAppStore((s) => s.screen === 'rooms') && severalThermostats;
   const showRooms = useAppStore((s) => s.showRooms);
   const cameBack = useFocusOnScreenChange(hasThermostat ? (showingRooms ? 'rooms' : 'thermostat') : 'welcome');
-  const [pairing, setPairing] = usePairingLinks();
-  const [settingsOpen, setSettingsOpen] = useState(false);
-  const [setupOpen, setSetupOpen] = useState(() => takeSetupFragment());
+  const [pairing, setPairing] = useState<PairingRequest>(initialPairing);
+  /** Settings, for the thermostat on screen when they were opened (null: opened from all the rooms); null when closed. */
+  const [settingsFor, setSettingsFor] = useState<{ thermostatId: ClientId | null } | null>(null);
+  const [setupOpen, setSetupOpen] = useState(() => takeFragment('setup'));
   const openSetup = useCallback(() => {
     setPairing(null);
     setSetupOpen(true);
-  }, [setPairing]);
+  }, []);
+  const [openedAtRooms] = useState(() => takeFragment('rooms'));
   useEffect(() => {
+    if (openedAtRooms) showRooms();
+  }, [openedAtRooms, showRooms]);
+  useEffect(() => {
+    // A link or shortcut opened while the app is already open (an installed app, whose launch_handler brings it to the
+    // window already open) arrives as hashchange.
     const onHashChange = () => {
-      if (takeSetupFragment()) openSetup();
+      const taken = takePairingFragment();
+      if (taken !== null) setPairing({ fromLink: taken });
+      else if (takeFragment('setup')) openSetup();
+      else if (takeFragment('add')) setPairing({});
+      else if (takeFragment('rooms')) showRooms();
     };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
-  }, [openSetup]);
-  useEffect(() => {
-    // At start, or later in the open app: the manifest's launch_handler brings a shortcut to the window already open.
-    const takeShortcuts = () => {
-      if (takeShortcutFragment('add')) setPairing({});
-      if (takeShortcutFragment('rooms')) showRooms();
-    };
-    takeShortcuts();
-    window.addEventListener('hashchange', takeShortcuts);
-    return () => window.removeEventListener('hashchange', takeShortcuts);
-  }, [setPairing, showRooms]);
+  }, [openSetup, showRooms]);
 
   return (
     <CommandsContext value={commands}>
@@ -167,7 +155,7 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
                 </span>
               </button>
             ) : null}
-            <button type="button" className="button button-quiet" onClick={() => setSettingsOpen(true)}>
+            <button type="button" className="button button-quiet" onClick={() => setSettingsFor({ thermostatId: showingRooms ? null : selectedId })}>
               Settings
             </button>
           </div>
@@ -221,7 +209,10 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
       <Suspense fallback={null}>
         {pairing === null ? null : <PairingDialog {...pairing} onClose={() => setPairing(null)} onSetUp={openSetup} />}
         {setupOpen ? <SetupDialog onClose={() => setSetupOpen(false)} /> : null}
-        {settingsOpen ? <SettingsDialog thermostatId={showingRooms ? null : selectedId} onClose={() => setSettingsOpen(false)} /> : null}
+        {settingsFor === null ? null : (
+          // Keyed by its thermostat: a dialog is for one thermostat from opening to closing (what it saves goes to that one).
+          <SettingsDialog key={settingsFor.thermostatId ?? 'app'} thermostatId={settingsFor.thermostatId} onClose={() => setSettingsFor(null)} />
+        )}
       </Suspense>
       {withUpdatePrompt ? (
         <Suspense fallback={null}>

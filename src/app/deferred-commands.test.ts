@@ -17,6 +17,7 @@ function recordingCommands(): ThermostatCommands & { calls: unknown[] } {
     inviteMember: () => calls.push(['invite-member']),
     removeMember: (memberId) => calls.push(['remove-member', memberId]),
     closeOldLink: () => calls.push(['close-old-link']),
+    sendSettingsTo: (id, settings) => calls.push(['send-settings-to', id, settings]),
   };
 }
 

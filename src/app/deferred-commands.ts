@@ -62,6 +62,14 @@ export function deferredCommands(store: AppStore, load: () => Promise<Thermostat
       }
       call((commands) => commands.sendSettings(settings));
     },
+    sendSettingsTo: (id, settings) => {
+      const state = store.getState();
+      if (loaded === null && state.thermostats.some((t) => t.id === id)) {
+        queuedFor.add(id);
+        state.setPendingSettingsOf(id, { ...state.pendingSettingsOf[id], ...settings });
+      }
+      call((commands) => commands.sendSettingsTo(id, settings));
+    },
     sendPresence: (presence) => call((commands) => commands.sendPresence(presence)),
     forgetPresence: () => call((commands) => commands.forgetPresence()),
     retryNow: () => {

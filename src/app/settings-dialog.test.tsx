@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { answerPosition } from '@/testing/geolocation';
@@ -82,8 +82,34 @@ describe('SettingsDialog: typed values', () => {
     await user.clear(margin);
     await user.type(margin, '0.5');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
-    expect(commands.sendSettings).toHaveBeenCalledExactlyOnceWith({ away_target: 15.5, hysteresis: 0.5 });
+    expect(commands.sendSettingsTo).toHaveBeenCalledExactlyOnceWith(appStore.getState().thermostats[0]?.id, { away_target: 15.5, hysteresis: 0.5 });
+    expect(commands.sendSettings).not.toHaveBeenCalled();
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it('neither checks nor sends a field nobody touched, even one the thermostat holds outside what the form takes', async () => {
+    const user = userEvent.setup();
+    const thermostat = new TestThermostat();
+    appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Hall' });
+    // An older firmware's margin on a finer step than the form takes.
+    appStore.getState().receiveState(thermostat.id, thermostat.stateMessage({ target: 21, away_target: 16, hysteresis: 0.25 }), Date.now());
+    const { dialog, commands, onClose } = renderDialog({ thermostatId: thermostat.id });
+    const target = within(dialog).getByRole('textbox', { name: 'Home temperature' });
+    await user.clear(target);
+    await user.type(target, '21,5');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(commands.sendSettingsTo).toHaveBeenCalledExactlyOnceWith(thermostat.id, { target: 21.5 });
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it('says why an ambiguous "2,294" was refused: a comma may mean thousands, use a point', async () => {
+    const user = userEvent.setup();
+    const { dialog } = renderDialog();
+    await user.type(within(dialog).getByRole('textbox', { name: 'Home latitude' }), '48.8584');
+    const longitude = within(dialog).getByRole('textbox', { name: 'Home longitude' });
+    await user.type(longitude, '2,294');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(longitude).toHaveAccessibleDescription(/use a point: 2\.294\.$/);
   });
 
   it('reads a comma in the radius and the home position too', async () => {
@@ -96,6 +122,64 @@ describe('SettingsDialog: typed values', () => {
     await user.type(radius, '2,5');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(appStore.getState().preferences.geofence).toMatchObject({ home: { latitude: 48.8584, longitude: 2.2945 }, radiusKm: 2.5 });
+  });
+});
+
+describe('SettingsDialog: one thermostat from opening to closing', () => {
+  it('fills the fields when the first STATE comes after the dialog opened', () => {
+    const thermostat = new TestThermostat();
+    appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Hall' });
+    const { dialog } = renderDialog({ thermostatId: thermostat.id });
+    expect(within(dialog).queryByRole('textbox', { name: 'Home temperature' })).toBeNull();
+    act(() => appStore.getState().receiveState(thermostat.id, thermostat.stateMessage({ target: 19.5 }), Date.now()));
+    expect(within(dialog).getByRole('textbox', { name: 'Home temperature' })).toHaveValue('19.5');
+  });
+
+  it('keeps the thermostat it opened for when another is chosen, and sends to that one only', async () => {
+    const user = userEvent.setup();
+    const hall = pairedHall();
+    const attic = new TestThermostat();
+    appStore.getState().addThermostat({ id: attic.id, key: attic.keyText, name: 'Attic' });
+    const commands = fakeCommands();
+    const { rerender } = render(
+      <CommandsContext value={commands}>
+        <SettingsDialog thermostatId={hall} onClose={() => undefined} />
+      </CommandsContext>,
+    );
+    rerender(
+      <CommandsContext value={commands}>
+        <SettingsDialog thermostatId={attic.id} onClose={() => undefined} />
+      </CommandsContext>,
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Settings' });
+    const away = within(within(dialog).getByRole('region', { name: 'Hall' })).getByRole('textbox', { name: 'Away temperature' });
+    await user.clear(away);
+    await user.type(away, '15');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(commands.sendSettingsTo).toHaveBeenCalledExactlyOnceWith(hall, { away_target: 15 });
+  });
+
+  it('says the thermostat is gone when it is removed from its own list, and sends it nothing', async () => {
+    const user = userEvent.setup();
+    const hall = pairedHall();
+    const attic = new TestThermostat();
+    appStore.getState().addThermostat({ id: attic.id, key: attic.keyText, name: 'Attic' });
+    appStore.getState().receiveState(attic.id, attic.stateMessage({ target: 18 }), Date.now());
+    vi.stubGlobal('confirm', () => true);
+    try {
+      const { dialog, commands } = renderDialog({ thermostatId: hall });
+      const away = within(dialog).getByRole('textbox', { name: 'Away temperature' });
+      await user.clear(away);
+      await user.type(away, '15');
+      await user.click(within(dialog).getByRole('button', { name: 'Remove Hall' }));
+      expect(within(dialog).getByRole('region', { name: 'Hall' })).toHaveTextContent('Hall was removed from this app');
+      expect(within(dialog).queryByRole('textbox', { name: 'Away temperature' })).toBeNull();
+      await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+      expect(commands.sendSettingsTo).not.toHaveBeenCalled();
+      expect(commands.sendSettings).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -1,13 +1,13 @@
 import { lazy, Suspense, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
-import { cutMemberName, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, settingValue, type ClientId, type Settings, type TemperatureSetting } from '@protocol';
+import { cutMemberName, MAX_MEMBER_NAME_LENGTH, SETTING_RANGES, settingValue, type ClientId, type Settings, type StateMessage, type TemperatureSetting } from '@protocol';
 import { Dialog } from '@/components/dialog';
 import { useCommands } from '@/lib/link/commands-context';
 import { useCurrentPosition } from '@/features/geofence/current-position';
 import { useAppStore } from '@/stores/app-store';
 import { isLatitude, isLongitude } from '@/stores/persistence';
 import { defaultBrokerUrl, validateBrokerUrl } from '@/lib/broker-url';
-import { parseDecimalInput } from '@/lib/decimal-input';
+import { ambiguousDecimalProblem, MAX_DECIMAL_INPUT_LENGTH, parseDecimalInput } from '@/lib/decimal-input';
 
 const PairingsTransferDialog = lazy(() =>
   import('@/features/pairings-transfer/pairings-transfer-dialog').then((m) => ({ default: m.PairingsTransferDialog })),
@@ -28,6 +28,19 @@ function settingOf(setting: TemperatureSetting, text: string): number | null {
   const value = parseDecimalInput(text);
   return value === null ? null : settingValue(setting, value);
 }
+
+/** The thermostat's settings as text in its fields, as its last STATE has them. */
+interface ThermostatTexts {
+  target: string;
+  awayTarget: string;
+  margin: string;
+}
+
+const textsOf = (state: StateMessage): ThermostatTexts => ({
+  target: toText(state.target),
+  awayTarget: toText(state.away_target),
+  margin: toText(state.hysteresis),
+});
 
 const rangeProblem = (setting: TemperatureSetting) =>
   `Type a temperature from ${SETTING_RANGES[setting].min} to ${SETTING_RANGES[setting].max} °C, in steps of 0.1, such as ${setting === 'hysteresis' ? '0.5' : '15.5'}.`;
@@ -61,11 +74,17 @@ function FormField({ label, hint, problem, children }: FieldProps) {
   );
 }
 
+/** A decimal field's problem: why an ambiguous number was refused, else what it takes. */
+const decimalProblem = (text: string, takes: string) => ambiguousDecimalProblem(text) ?? takes;
+
 /**
  * "This app" (what this device is to the household, and where it finds the broker and home) and, when a thermostat is
- * on screen, that thermostat's own settings under its name: what it keeps for everyone in the household.
+ * on screen, that thermostat's own settings under its name: what it keeps for everyone in the household. The
+ * thermostat is the one on screen when the dialog opened, for as long as it is open: its fields are sent to it alone,
+ * whatever is shown by then. Only fields whose text the person changed are checked and sent.
  */
-export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?: ClientId | null; onClose: () => void }) {
+export function SettingsDialog({ thermostatId: openedFor = null, onClose }: { thermostatId?: ClientId | null; onClose: () => void }) {
+  const [thermostatId] = useState(openedFor);
   const preferences = useAppStore((s) => s.preferences);
   const thermostat = useAppStore((s) => s.thermostats.find((t) => t.id === thermostatId) ?? null);
   const current = useAppStore((s) => (thermostatId === null ? null : (s.lastStates[thermostatId] ?? null)));
@@ -73,18 +92,37 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
   const updatePreferences = useAppStore((s) => s.updatePreferences);
   const updateGeofence = useAppStore((s) => s.updateGeofence);
   const removeThermostat = useAppStore((s) => s.removeThermostat);
-  const { sendSettings } = useCommands();
+  const { sendSettingsTo } = useCommands();
   const headingId = useId();
   const [transferOpen, setTransferOpen] = useState(false);
+  // Named as it was when the dialog opened, to say so if it is removed while the dialog is open.
+  const [openedName] = useState(thermostat?.name ?? null);
 
-  const [target, setTarget] = useState(toText(current?.state.target));
-  const [awayTarget, setAwayTarget] = useState(toText(current?.state.away_target));
-  const [margin, setMargin] = useState(toText(current?.state.hysteresis));
-  const [latitude, setLatitude] = useState(toText(preferences.geofence.home?.latitude));
-  const [longitude, setLongitude] = useState(toText(preferences.geofence.home?.longitude));
-  const [radius, setRadius] = useState(toText(preferences.geofence.radiusKm));
-  const [memberName, setMemberName] = useState(preferences.memberName);
-  const [brokerUrl, setBrokerUrl] = useState(preferences.brokerUrl ?? '');
+  // The thermostat fields' text as first filled: from the STATE there was at opening, or from the first one to come.
+  const [startedTexts, setStartedTexts] = useState<ThermostatTexts | null>(current === null ? null : textsOf(current.state));
+  const [target, setTarget] = useState(startedTexts?.target ?? '');
+  const [awayTarget, setAwayTarget] = useState(startedTexts?.awayTarget ?? '');
+  const [margin, setMargin] = useState(startedTexts?.margin ?? '');
+  if (startedTexts === null && current !== null && thermostat !== null) {
+    // Opened before the thermostat's first STATE: its fields fill when it comes (they were not shown, so none was touched).
+    const texts = textsOf(current.state);
+    setStartedTexts(texts);
+    setTarget((text) => (text === '' ? texts.target : text));
+    setAwayTarget((text) => (text === '' ? texts.awayTarget : text));
+    setMargin((text) => (text === '' ? texts.margin : text));
+  }
+  const [startedPreferences] = useState(() => ({
+    latitude: toText(preferences.geofence.home?.latitude),
+    longitude: toText(preferences.geofence.home?.longitude),
+    radius: toText(preferences.geofence.radiusKm),
+    memberName: preferences.memberName,
+    brokerUrl: preferences.brokerUrl ?? '',
+  }));
+  const [latitude, setLatitude] = useState(startedPreferences.latitude);
+  const [longitude, setLongitude] = useState(startedPreferences.longitude);
+  const [radius, setRadius] = useState(startedPreferences.radius);
+  const [memberName, setMemberName] = useState(startedPreferences.memberName);
+  const [brokerUrl, setBrokerUrl] = useState(startedPreferences.brokerUrl);
   const [problems, setProblems] = useState<Problems>({});
   const refs = {
     target: useRef<HTMLInputElement>(null),
@@ -99,7 +137,7 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
   const position = useCurrentPosition();
   const [positionFound, setPositionFound] = useState<string | null>(null);
   const positionNote = position.problem ?? positionFound;
-  const editsThermostat = thermostat !== null && current !== null;
+  const editsThermostat = thermostat !== null && startedTexts !== null;
 
   const takeCurrentPosition = async () => {
     setPositionFound(null);
@@ -116,26 +154,35 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
     const changes: Partial<Settings> = {};
     if (editsThermostat) {
       const fields = [
-        ['target', 'target', target],
-        ['awayTarget', 'away_target', awayTarget],
-        ['margin', 'hysteresis', margin],
+        ['target', 'target', target, startedTexts.target],
+        ['awayTarget', 'away_target', awayTarget, startedTexts.awayTarget],
+        ['margin', 'hysteresis', margin, startedTexts.margin],
       ] as const;
-      for (const [field, setting, text] of fields) {
+      for (const [field, setting, text, startedText] of fields) {
+        // Untouched, a field says what the thermostat had: nothing to send, and nothing of the person's to refuse.
+        if (text === startedText) continue;
         const value = settingOf(setting, text);
-        if (value === null) found[field] = rangeProblem(setting);
-        else if (value !== current.state[setting]) changes[setting] = value;
+        if (value === null) found[field] = decimalProblem(text, rangeProblem(setting));
+        else changes[setting] = value;
       }
     }
+    const homeChanged = latitude !== startedPreferences.latitude || longitude !== startedPreferences.longitude;
     const bothEmpty = latitude.trim() === '' && longitude.trim() === '';
     const lat = parseDecimalInput(latitude);
     const lon = parseDecimalInput(longitude);
-    if (!bothEmpty && !isLatitude(lat)) found.latitude = 'Type a latitude from -90 to 90, in decimal degrees, such as 48.8584.';
-    if (!bothEmpty && !isLongitude(lon)) found.longitude = 'Type a longitude from -180 to 180, in decimal degrees, such as 2.2945.';
-    const radiusKm = parseDecimalInput(radius);
-    if (radiusKm === null || radiusKm < MIN_RADIUS_KM || radiusKm > MAX_RADIUS_KM) {
-      found.radius = `Type a distance from ${MIN_RADIUS_KM} to ${MAX_RADIUS_KM} km, such as 2.5.`;
+    if (homeChanged && !bothEmpty && !isLatitude(lat)) {
+      found.latitude = decimalProblem(latitude, 'Type a latitude from -90 to 90, in decimal degrees, such as 48.8584.');
     }
-    if (validateBrokerUrl(brokerUrl) !== null) found.brokerUrl = 'Type an address that starts with wss:// or ws://, such as wss://example.org/ws.';
+    if (homeChanged && !bothEmpty && !isLongitude(lon)) {
+      found.longitude = decimalProblem(longitude, 'Type a longitude from -180 to 180, in decimal degrees, such as 2.2945.');
+    }
+    const radiusChanged = radius !== startedPreferences.radius;
+    const radiusKm = parseDecimalInput(radius);
+    if (radiusChanged && (radiusKm === null || radiusKm < MIN_RADIUS_KM || radiusKm > MAX_RADIUS_KM)) {
+      found.radius = decimalProblem(radius, `Type a distance from ${MIN_RADIUS_KM} to ${MAX_RADIUS_KM} km, such as 2.5.`);
+    }
+    const brokerChanged = brokerUrl !== startedPreferences.brokerUrl;
+    if (brokerChanged && validateBrokerUrl(brokerUrl) !== null) found.brokerUrl = 'Type an address that starts with wss:// or ws://, such as wss://example.org/ws.';
 
     const first = FIELDS.find((field) => found[field] !== undefined);
     if (first !== undefined) {
@@ -144,17 +191,14 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
       refs[first].current?.focus();
       return;
     }
-    if (Object.keys(changes).length > 0) sendSettings(changes);
-    const home = bothEmpty || lat === null || lon === null ? null : { latitude: lat, longitude: lon };
-    updateGeofence({
-      home,
-      radiusKm: radiusKm ?? preferences.geofence.radiusKm,
-      ...(home === null ? { enabled: false } : {}),
-    });
-    updatePreferences({
-      memberName: memberName.trim() === '' ? preferences.memberName : cutMemberName(memberName.trim()),
-      brokerUrl: brokerUrl.trim() === '' ? null : brokerUrl.trim(),
-    });
+    if (thermostatId !== null && Object.keys(changes).length > 0) sendSettingsTo(thermostatId, changes);
+    if (homeChanged) {
+      const home = bothEmpty || lat === null || lon === null ? null : { latitude: lat, longitude: lon };
+      updateGeofence({ home, ...(home === null ? { enabled: false } : {}) });
+    }
+    if (radiusChanged && radiusKm !== null) updateGeofence({ radiusKm });
+    if (memberName !== startedPreferences.memberName && memberName.trim() !== '') updatePreferences({ memberName: cutMemberName(memberName.trim()) });
+    if (brokerChanged) updatePreferences({ brokerUrl: brokerUrl.trim() === '' ? null : brokerUrl.trim() });
     onClose();
   };
 
@@ -167,7 +211,7 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
           inputMode="decimal"
           autoComplete="off"
           spellCheck={false}
-          maxLength={32}
+          maxLength={MAX_DECIMAL_INPUT_LENGTH}
           value={value}
           onChange={(e) => set(e.target.value)}
           {...aria}
@@ -178,10 +222,17 @@ export function SettingsDialog({ thermostatId = null, onClose }: { thermostatId?
   return (
     <Dialog title="Settings" onClose={onClose}>
       <form className="form settings-form" onSubmit={save} noValidate>
-        {thermostat === null ? null : (
+        {thermostat === null ? (
+          openedName === null ? null : (
+            <section className="fieldset settings-section" aria-labelledby={headingId}>
+              <h3 id={headingId}>{openedName}</h3>
+              <p role="status">{openedName} was removed from this app: there is nothing of it left to change here.</p>
+            </section>
+          )
+        ) : (
           <section className="fieldset settings-section" aria-labelledby={headingId}>
             <h3 id={headingId}>{thermostat.name}</h3>
-            {current === null ? (
+            {startedTexts === null ? (
               <p className="muted">{thermostat.name} has not sent its settings yet. They can be changed here once it answers.</p>
             ) : (
               <>

@@ -44,6 +44,7 @@ function fakeCommands(): ThermostatCommands & { sent: SetFields[] } {
     inviteMember: () => undefined,
     removeMember: () => undefined,
     closeOldLink: () => undefined,
+    sendSettingsTo: () => undefined,
   };
 }
 

@@ -1,11 +1,13 @@
 import { createContext, useContext } from 'react';
-import type { SetFields } from '@protocol';
+import type { ClientId, SetFields } from '@protocol';
 import type { Presence } from './thermostat-session';
 
 /** What components may ask of the connection; the client itself stays outside React. */
 export interface ThermostatCommands {
   /** Settings and overrides in one SET (the client adds its clock); shown pending until a STATE shows them. */
   sendSettings(settings: SetFields): void;
+  /** The same for one thermostat named when the form was opened, whichever is on screen when it is sent (Settings). */
+  sendSettingsTo(id: ClientId, settings: SetFields): void;
   sendPresence(presence: Presence): void;
   /** Geofence is off: the last presence is not sent to anyone any more. */
   forgetPresence(): void;
@@ -21,6 +23,7 @@ export interface ThermostatCommands {
 
 const noCommands: ThermostatCommands = {
   sendSettings: () => undefined,
+  sendSettingsTo: () => undefined,
   sendPresence: () => undefined,
   forgetPresence: () => undefined,
   retryNow: () => undefined,

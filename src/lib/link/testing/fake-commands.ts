@@ -5,6 +5,7 @@ import type { ThermostatCommands } from '../commands-context';
 export function fakeCommands() {
   return {
     sendSettings: vi.fn<ThermostatCommands['sendSettings']>(),
+    sendSettingsTo: vi.fn<ThermostatCommands['sendSettingsTo']>(),
     sendPresence: vi.fn<ThermostatCommands['sendPresence']>(),
     forgetPresence: vi.fn(),
     retryNow: vi.fn(),
