@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encode } from 'uqr';
-import { decodeQrPhoto, decodeQrPixels, MAX_PHOTO_BYTES, QrScanSection, type PhotoOutcome } from './pairing-dialog-scanner';
+import { decodeQrPhoto, decodeQrPixels, MAX_PHOTO_BYTES, pictureSize, QrScanSection, type PhotoOutcome } from './pairing-dialog-scanner';
 
 const LINK = 'https://hearth.example/#pair=Q6iTIJWV4zn_64zH2sbXMa.heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs&name=Living%20room';
 
@@ -46,6 +46,37 @@ describe('decodeQrPhoto refuses before reading', () => {
   });
 });
 
+/** The first bytes of a PNG that says it is `width` × `height`. */
+function pngHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(33);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(bytes.buffer).setUint32(16, width);
+  new DataView(bytes.buffer).setUint32(20, height);
+  return bytes;
+}
+
+describe('a picture’s size, read before it is decoded', () => {
+  it('reads PNG, JPEG and GIF headers', () => {
+    expect(pictureSize(pngHeader(640, 480))).toEqual({ width: 640, height: 480 });
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0x01, 0xe0, 0x02, 0x80, 3, 0, 0]);
+    expect(pictureSize(jpeg)).toEqual({ width: 640, height: 480 });
+    expect(pictureSize(new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x80, 0x02, 0xe0, 0x01]))).toEqual({ width: 640, height: 480 });
+    expect(pictureSize(new TextEncoder().encode('not a picture at all'))).toBeNull();
+  });
+
+  it('refuses a small file that claims a huge picture, without decoding it', async () => {
+    const decode = vi.fn();
+    vi.stubGlobal('createImageBitmap', decode);
+    try {
+      const bomb = new File([pngHeader(30_000, 30_000)], 'bomb.png', { type: 'image/png' });
+      await expect(decodeQrPhoto(bomb)).resolves.toEqual({ ok: false, message: expect.stringContaining('far too many pixels') as unknown });
+      expect(decode).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
 describe('QrScanSection', () => {
   const photo = () => new File(['png'], 'code.png', { type: 'image/png' });
 
@@ -70,6 +101,7 @@ describe('QrScanSection', () => {
   describe('the camera', () => {
     const realMediaDevices = Object.getOwnPropertyDescriptor(navigator, 'mediaDevices');
     afterEach(() => {
+      vi.restoreAllMocks();
       if (realMediaDevices === undefined) Reflect.deleteProperty(navigator, 'mediaDevices');
       else Object.defineProperty(navigator, 'mediaDevices', realMediaDevices);
     });
@@ -99,6 +131,55 @@ describe('QrScanSection', () => {
       await userEvent.click(screen.getByRole('button', { name: 'Stop scanning' }));
       expect(stop).toHaveBeenCalledTimes(1);
       expect(screen.queryByLabelText('Camera view for the QR code')).toBeNull();
+    });
+
+    const openedCamera = () => {
+      const stop = vi.fn();
+      const stream = { getTracks: () => [{ stop }] } as unknown as MediaStream;
+      withCamera(() => Promise.resolve(stream));
+      return stop;
+    };
+
+    it('releases the camera at once when the video will not play', async () => {
+      const stop = openedCamera();
+      vi.spyOn(HTMLMediaElement.prototype, 'play').mockRejectedValue(new DOMException('no', 'NotAllowedError'));
+      render(<QrScanSection onText={() => undefined} withCamera />);
+      await userEvent.click(screen.getByRole('button', { name: 'Scan a QR code' }));
+      expect(await screen.findByRole('alert')).toBeInTheDocument();
+      expect(stop).toHaveBeenCalledTimes(1);
+    });
+
+    it('releases the camera when the dialog closes', async () => {
+      const stop = openedCamera();
+      vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+      const { unmount } = render(<QrScanSection onText={() => undefined} withCamera />);
+      await userEvent.click(screen.getByRole('button', { name: 'Scan a QR code' }));
+      expect(await screen.findByText('Point the camera at the invitation’s QR code.')).toBeInTheDocument();
+      unmount();
+      expect(stop).toHaveBeenCalledTimes(1);
+    });
+
+    it('releases the camera once it has found a code', async () => {
+      const stop = openedCamera();
+      vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+      vi.spyOn(HTMLMediaElement.prototype, 'readyState', 'get').mockReturnValue(HTMLMediaElement.HAVE_ENOUGH_DATA);
+      vi.spyOn(HTMLVideoElement.prototype, 'videoWidth', 'get').mockReturnValue(640);
+      vi.spyOn(HTMLVideoElement.prototype, 'videoHeight', 'get').mockReturnValue(480);
+      class FakeDetector {
+        static getSupportedFormats = () => Promise.resolve(['qr_code']);
+        detect = () => Promise.resolve([{ rawValue: LINK }]);
+      }
+      vi.stubGlobal('BarcodeDetector', FakeDetector);
+      const onText = vi.fn();
+      try {
+        render(<QrScanSection onText={onText} withCamera />);
+        await userEvent.click(screen.getByRole('button', { name: 'Scan a QR code' }));
+        expect(await screen.findByRole('button', { name: 'Scan a QR code' })).toBeInTheDocument();
+        expect(onText).toHaveBeenCalledWith(LINK);
+        expect(stop).toHaveBeenCalledTimes(1);
+      } finally {
+        vi.unstubAllGlobals();
+      }
     });
   });
 });

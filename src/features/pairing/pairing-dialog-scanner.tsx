@@ -10,6 +10,10 @@ import { useEffect, useRef, useState } from 'react';
 export const MAX_PHOTO_BYTES = 25 * 1024 * 1024;
 /** Pixels on the longer side that jsQR is given: a code filling a tenth of a 12 MP photo is still 100 pixels wide. */
 const MAX_DECODE_SIDE = 1600;
+/** A camera frame held up to a code: a fraction of the pixels, decoded on the main thread four times a second. */
+const MAX_CAMERA_DECODE_SIDE = 640;
+/** Decoding a picture takes 4 bytes a pixel and more: a small file claiming more than this is refused before it is decoded. */
+export const MAX_PHOTO_PIXELS = 50_000_000;
 /** A pairing link is about 140 characters; a code holding much more is not one (and is never shown or parsed). */
 export const MAX_SCANNED_LENGTH = 1024;
 const CAMERA_FRAME_MS = 250;
@@ -39,28 +43,42 @@ function browserDetector(): Promise<BarcodeDetectorLike | null> {
   return nativeDetector;
 }
 
+type Inversion = 'attemptBoth' | 'dontInvert';
+
 /** The text of the first QR code in these RGBA pixels, or null: jsQR, loaded on first use. */
-export async function decodeQrPixels(pixels: Uint8ClampedArray, width: number, height: number): Promise<string | null> {
+export async function decodeQrPixels(pixels: Uint8ClampedArray, width: number, height: number, inversion: Inversion = 'attemptBoth'): Promise<string | null> {
   const { default: jsQR } = await import('jsqr');
   // 'attemptBoth' also reads light-on-dark codes, as a phone in dark mode may show one.
-  return jsQR(pixels, width, height, { inversionAttempts: 'attemptBoth' })?.data ?? null;
+  return jsQR(pixels, width, height, { inversionAttempts: inversion })?.data ?? null;
 }
 
-/** Draws `source` scaled down to fit MAX_DECODE_SIDE and decodes it with jsQR. */
-async function decodeWithJsQr(source: CanvasImageSource, width: number, height: number): Promise<string | null> {
-  const scale = Math.min(1, MAX_DECODE_SIDE / Math.max(width, height));
+/** How jsQR is run: the longest side it is given, the canvas it draws on (the camera keeps one), whether it also tries light-on-dark. */
+interface JsQrOptions {
+  maxSide: number;
+  canvas?: HTMLCanvasElement;
+  inversion?: Inversion;
+}
+
+/** Draws `source` scaled down to fit `maxSide` and decodes it with jsQR. */
+async function decodeWithJsQr(source: CanvasImageSource, width: number, height: number, options: JsQrOptions): Promise<string | null> {
+  const scale = Math.min(1, options.maxSide / Math.max(width, height));
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
+  const canvas = options.canvas ?? document.createElement('canvas');
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (context === null) return null;
   context.drawImage(source, 0, 0, w, h);
-  return decodeQrPixels(context.getImageData(0, 0, w, h).data, w, h);
+  return decodeQrPixels(context.getImageData(0, 0, w, h).data, w, h, options.inversion);
 }
 
-async function decodeSource(source: CanvasImageSource & ImageBitmapSource, width: number, height: number): Promise<string | null> {
+async function decodeSource(
+  source: CanvasImageSource & ImageBitmapSource,
+  width: number,
+  height: number,
+  options: JsQrOptions = { maxSide: MAX_DECODE_SIDE },
+): Promise<string | null> {
   const detector = await browserDetector();
   if (detector !== null) {
     try {
@@ -70,7 +88,56 @@ async function decodeSource(source: CanvasImageSource & ImageBitmapSource, width
       // Some engines refuse some sources; jsQR below reads the same pixels.
     }
   }
-  return decodeWithJsQr(source, width, height);
+  return decodeWithJsQr(source, width, height, options);
+}
+
+const u16 = (bytes: Uint8Array, at: number, little = false) => (little ? (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) : ((bytes[at] ?? 0) << 8) | (bytes[at + 1] ?? 0));
+const u24le = (bytes: Uint8Array, at: number) => u16(bytes, at, true) | ((bytes[at + 2] ?? 0) << 16);
+const u32 = (bytes: Uint8Array, at: number) => u16(bytes, at) * 65_536 + u16(bytes, at + 2);
+const ascii = (bytes: Uint8Array, at: number, length: number) => String.fromCharCode(...bytes.subarray(at, at + length));
+
+/**
+ * The width and height a PNG, JPEG, GIF or WebP file says it has, read from its header without decoding it; null for
+ * anything else or a header that does not read.
+ */
+export function pictureSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length >= 24 && bytes[0] === 0x89 && ascii(bytes, 1, 3) === 'PNG' && ascii(bytes, 12, 4) === 'IHDR') {
+    return { width: u32(bytes, 16), height: u32(bytes, 20) };
+  }
+  if (bytes.length >= 10 && ascii(bytes, 0, 3) === 'GIF') return { width: u16(bytes, 6, true), height: u16(bytes, 8, true) };
+  if (bytes.length >= 30 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') {
+    const chunk = ascii(bytes, 12, 4);
+    if (chunk === 'VP8X') return { width: u24le(bytes, 24) + 1, height: u24le(bytes, 27) + 1 };
+    if (chunk === 'VP8 ') return { width: u16(bytes, 26, true) & 0x3fff, height: u16(bytes, 28, true) & 0x3fff };
+    if (chunk === 'VP8L') {
+      const bits = u16(bytes, 21, true) | (u16(bytes, 23, true) * 65_536);
+      return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+    }
+    return null;
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    let at = 2;
+    while (at + 9 < bytes.length) {
+      if (bytes[at] !== 0xff) return null;
+      const marker = bytes[at + 1] ?? 0;
+      // SOF0 to SOF15, but DHT (C4), JPG (C8) and DAC (CC), carry the frame's size.
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { width: u16(bytes, at + 7), height: u16(bytes, at + 5) };
+      }
+      at += 2 + u16(bytes, at + 2);
+    }
+  }
+  return null;
+}
+
+/** A file's bytes; FileReader, which every engine (and jsdom) has. */
+function readBytes(file: Blob): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => (reader.result instanceof ArrayBuffer ? resolve(new Uint8Array(reader.result)) : reject(new Error('unreadable')));
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable'));
+    reader.readAsArrayBuffer(file);
+  });
 }
 
 export type PhotoOutcome = { ok: true; text: string } | { ok: false; message: string };
@@ -79,6 +146,11 @@ export type PhotoOutcome = { ok: true; text: string } | { ok: false; message: st
 export async function decodeQrPhoto(file: File): Promise<PhotoOutcome> {
   if (file.size > MAX_PHOTO_BYTES) return { ok: false, message: 'This file is too big for a photo; choose a smaller one.' };
   if (!file.type.startsWith('image/')) return { ok: false, message: 'This file is not a picture; choose a photo or screenshot of the QR code.' };
+  const size = pictureSize(await readBytes(file).catch(() => new Uint8Array()));
+  if (size === null) return { ok: false, message: 'This picture could not be opened; choose a PNG, JPEG, GIF or WebP photo or screenshot.' };
+  if (size.width * size.height > MAX_PHOTO_PIXELS) {
+    return { ok: false, message: 'This picture has far too many pixels for a photo; choose a smaller one or a screenshot.' };
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
@@ -118,11 +190,20 @@ function CameraScanner({ onFound, onStop }: { onFound: (text: string) => void; o
     let stream: MediaStream | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    const release = () => {
+      stream?.getTracks().forEach((track) => track.stop());
+      stream = null;
+    };
+    // One canvas for every frame, and light-on-dark codes tried on every other frame only: jsQR runs on the main thread.
+    const canvas = document.createElement('canvas');
+    let frame = 0;
     const look = async () => {
       const element = video.current;
       if (stopped || element === null) return;
       if (element.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && element.videoWidth > 0) {
-        const text = await decodeSource(element, element.videoWidth, element.videoHeight).catch(() => null);
+        frame += 1;
+        const options: JsQrOptions = { maxSide: MAX_CAMERA_DECODE_SIDE, canvas, inversion: frame % 2 === 0 ? 'attemptBoth' : 'dontInvert' };
+        const text = await decodeSource(element, element.videoWidth, element.videoHeight, options).catch(() => null);
         if (stopped) return;
         if (text !== null && text.length <= MAX_SCANNED_LENGTH) {
           found.current(text);
@@ -147,6 +228,9 @@ function CameraScanner({ onFound, onStop }: { onFound: (text: string) => void; o
         void look();
       })
       .catch((error: unknown) => {
+        // play() may fail after the camera was opened: it is let go at once, not when the dialog closes.
+        release();
+        if (video.current !== null) video.current.srcObject = null;
         if (stopped) return;
         const denied = error instanceof DOMException && (error.name === 'NotAllowedError' || error.name === 'SecurityError');
         setState({
@@ -159,7 +243,7 @@ function CameraScanner({ onFound, onStop }: { onFound: (text: string) => void; o
     return () => {
       stopped = true;
       clearTimeout(timer);
-      stream?.getTracks().forEach((track) => track.stop());
+      release();
     };
   }, []);
 
