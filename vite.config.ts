@@ -255,10 +255,10 @@ export default defineConfig({
           { src: 'screenshots/wide.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'A thermostat on a desktop: its reading beside the weekly schedule and the geofence' },
         ],
         // One window: a second would log the same identity on to the broker and each would replace the other's
-        // connection. A link (a pairing link, a shortcut) opened while the app runs goes to the open window, where it
-        // changes only the fragment: the app takes it as a hashchange, without reloading. (focus-existing would leave
-        // the link unread unless the app also listened on launchQueue.)
-        launch_handler: { client_mode: ['navigate-existing', 'auto'] },
+        // connection. A link (a pairing link, a shortcut) opened while the app runs goes to the open window, which
+        // is only focused, not reloaded; its fragment comes through launchQueue (src/features/pwa/launch-queue.ts),
+        // which the app takes as a hashchange. A browser without launchQueue navigates the window: a hashchange too.
+        launch_handler: { client_mode: ['focus-existing', 'auto'] },
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],

@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { followLaunches, launchQueueOf } from '@/features/pwa/launch-queue';
 import { defaultDeviceName } from '@/lib/device-name';
 import { appStore } from '@/stores/app-store';
 import { loadPersistedState, persistStore } from '@/stores/persistence';
@@ -32,6 +33,9 @@ void import('@/features/history/history-cache').then(({ historyPageCache }) => {
 void import('@/features/geofence/geofence-watcher').then(({ startGeofenceWatcher }) => {
   startGeofenceWatcher({ store: appStore, geolocation: navigator.geolocation, sendPresence: commands.sendPresence, forgetPresence: commands.forgetPresence });
 });
+
+// A shortcut or link launched while the installed app is open reaches this window through the launch queue.
+followLaunches(launchQueueOf(window), performance.getEntriesByType('navigation')[0]?.name ?? location.href);
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
