@@ -103,7 +103,7 @@ describe('BrokerLink', () => {
     expect(reports.filter((report) => report[0] === 'logged-on')).toHaveLength(2);
   });
 
-  it('does not fight another window that took over its ID, until asked to resume', async () => {
+  it('does not fight another window that took over its ID, not even when visible or online again, until the person asks', async () => {
     const { link, broker, statuses } = await setUp();
     link.start();
     await pass();
@@ -112,6 +112,10 @@ describe('BrokerLink', () => {
     await pass(60_000);
     expect(broker.sockets).toHaveLength(1);
     link.resume();
+    await pass();
+    expect(broker.sockets).toHaveLength(1);
+    expect(statuses().at(-1)).toBe('replaced');
+    link.reconnectNow();
     await pass();
     expect(broker.sockets).toHaveLength(2);
     expect(statuses().at(-1)).toBe('connected');

@@ -107,8 +107,17 @@ export class BrokerLink {
     socket?.close(1000, 'app closed');
   }
 
-  /** Network back, window visible again or the user asked: try now instead of waiting out the backoff. */
+  /**
+   * Network back or window visible again: try now instead of waiting out the backoff. Not once another window of this
+   * app took over the ID: that one keeps it until the person asks here (reconnectNow).
+   */
   resume(): void {
+    if (this.currentStatus === 'replaced') return;
+    this.reconnectNow();
+  }
+
+  /** The person asked: connect now, even if another window took over the ID. */
+  reconnectNow(): void {
     if (this.stopped || this.socket !== null) return;
     clearTimeout(this.reconnectTimer);
     this.reconnectAttempt = 0;

@@ -618,4 +618,18 @@ describe('one broker link, a full session with every paired thermostat', () => {
     expect(broker.sockets).toHaveLength(2);
     client.stop();
   });
+
+  it('leaves another window that took over its ID alone when visible or online again, and reconnects on "Retry now"', async () => {
+    const { client, broker } = await twoRooms();
+    client.start();
+    await pass();
+    broker.latest.serverClose(4002);
+    client.resume();
+    await pass();
+    expect(broker.sockets).toHaveLength(1);
+    client.retryNow();
+    await pass();
+    expect(broker.sockets).toHaveLength(2);
+    client.stop();
+  });
 });

@@ -148,7 +148,7 @@ export class HouseholdClient {
     this.link.stop();
   }
 
-  /** Network back or window visible again: reconnect now instead of waiting out the backoff. */
+  /** Network back or window visible again: reconnect now instead of waiting out the backoff (not once another window took over). */
   resume(): void {
     this.link.resume();
   }
@@ -160,7 +160,7 @@ export class HouseholdClient {
   retryNow(id?: ClientId): void {
     if (!this.link.isLoggedOn) {
       if (id !== undefined) this.sessions.get(id)?.retry();
-      this.link.resume();
+      this.link.reconnectNow();
       return;
     }
     for (const session of this.sessions.values()) {
