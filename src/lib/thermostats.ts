@@ -42,6 +42,19 @@ export function fitThermostatName(text: string): string {
   return kept.trim();
 }
 
+/**
+ * The other thermostat already called `name` (as it would be kept, whatever its case), or null: two rooms of one name
+ * cannot be told apart in the overview, so a form warns, but does not refuse (the person may mean it).
+ */
+export function thermostatNamed(thermostats: readonly PairedThermostat[], name: string, exceptId: string | null): PairedThermostat | null {
+  const wanted = fitThermostatName(name).toLocaleLowerCase();
+  if (wanted === '') return null;
+  return thermostats.find((t) => t.id !== exceptId && t.name.toLocaleLowerCase() === wanted) ?? null;
+}
+
+/** What a name field says when another thermostat has that name. */
+export const nameTakenWords = (name: string) => `Another thermostat here is called ${name} already: a different name tells them apart.`;
+
 export function isThermostatKey(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const bytes = fromBase64url(value);

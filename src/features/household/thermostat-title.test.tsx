@@ -51,3 +51,19 @@ describe('ThermostatTitle', () => {
     expect(nameOf()).toBe('Living room');
   });
 });
+
+describe('ThermostatTitle: a name another thermostat has', () => {
+  it('warns, without refusing, when the name is taken by another thermostat', async () => {
+    const attic = new TestThermostat();
+    appStore.getState().addThermostat({ id: attic.id, key: attic.keyText, name: 'Attic' });
+    const user = renderTitle();
+    await user.click(screen.getByRole('button', { name: 'Rename Living room' }));
+    const input = screen.getByRole('textbox', { name: 'Thermostat name' });
+    expect(input).not.toHaveAccessibleDescription(/called/);
+    await user.clear(input);
+    await user.type(input, 'attic ');
+    expect(input).toHaveAccessibleDescription(/Another thermostat here is called Attic already/);
+    await user.keyboard('{Enter}');
+    expect(appStore.getState().thermostats.map((t) => t.name)).toEqual(['Attic', 'attic']);
+  });
+});

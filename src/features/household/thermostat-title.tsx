@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { MAX_NAME_LENGTH } from '@/lib/thermostats';
+import { MAX_NAME_LENGTH, nameTakenWords, thermostatNamed } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
 import { thermostatName } from '@/stores/settings-slice';
@@ -8,6 +8,7 @@ import { thermostatName } from '@/stores/settings-slice';
 export function ThermostatTitle() {
   const thermostat = useAppStore(selectSelectedThermostat);
   const renameThermostat = useAppStore((s) => s.renameThermostat);
+  const thermostats = useAppStore((s) => s.thermostats);
   const [draft, setDraft] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const renameButton = useRef<HTMLButtonElement>(null);
@@ -27,6 +28,7 @@ export function ThermostatTitle() {
   }, [editing]);
 
   if (thermostat === null) return null;
+  const namesake = draft === null ? null : thermostatNamed(thermostats, draft, thermostat.id);
 
   const close = () => {
     returnFocus.current = true;
@@ -77,7 +79,7 @@ export function ThermostatTitle() {
         autoComplete="off"
         value={draft}
         aria-invalid={problem === null ? undefined : true}
-        aria-describedby={problem === null ? `${ids}-hint` : `${ids}-problem`}
+        aria-describedby={[problem === null ? `${ids}-hint` : `${ids}-problem`, namesake === null ? null : `${ids}-namesake`].filter((id) => id !== null).join(' ')}
         onChange={(event) => {
           setDraft(event.target.value);
           setProblem(null);
@@ -92,6 +94,11 @@ export function ThermostatTitle() {
       <button type="button" className="button button-quiet" onClick={close}>
         Cancel
       </button>
+      {namesake === null ? null : (
+        <p id={`${ids}-namesake`} className="muted small">
+          {nameTakenWords(namesake.name)}
+        </p>
+      )}
       {problem === null ? null : (
         <p id={`${ids}-problem`} className="field-error" role="alert">
           {problem}

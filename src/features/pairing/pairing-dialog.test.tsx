@@ -131,6 +131,22 @@ describe('pairing dialog', () => {
   });
 });
 
+describe('a name another thermostat has', () => {
+  it('warns, without refusing, when the name is taken by another thermostat; its own name is no clash', async () => {
+    appStore.getState().addThermostat({ id: 'AtticAtticAtticAtticAt', key: MEMBER_KEY, name: 'Attic' });
+    appStore.getState().addThermostat({ ...LIVING, key: MEMBER_KEY });
+    render(<PairingDialog fromLink={`#pair=${LIVING.id}.${INVITATION}`} onClose={() => undefined} />);
+    const name = within(dialog()).getByRole('textbox', { name: 'Thermostat name' });
+    expect(name).toHaveValue('Living room');
+    expect(name).not.toHaveAccessibleDescription(/called/);
+    await userEvent.clear(name);
+    await userEvent.type(name, 'Attic');
+    expect(name).toHaveAccessibleDescription('Another thermostat here is called Attic already: a different name tells them apart.');
+    await userEvent.click(within(dialog()).getByRole('button', { name: 'Add' }));
+    expect(appStore.getState().thermostats.find((t) => t.id === LIVING.id)?.name).toBe('Attic');
+  });
+});
+
 describe('keeping the keys', () => {
   const realStorage = Object.getOwnPropertyDescriptor(navigator, 'storage');
   afterEach(() => {

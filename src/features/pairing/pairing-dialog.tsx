@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from 'react';
-import { MAX_NAME_LENGTH } from '@/lib/thermostats';
+import { useId, useState, type FormEvent } from 'react';
+import { MAX_NAME_LENGTH, nameTakenWords, thermostatNamed } from '@/lib/thermostats';
 import { Dialog } from '@/components/dialog';
 import {
   ALREADY_IN_APP,
   DEFAULT_THERMOSTAT_NAME,
   knownPairing,
   MAX_DEVICE_LINK_LENGTH,
+  MAX_PAIRING_LINK_LENGTH,
   memberAlreadyWords,
   pairedThermostat,
   parsePairingLink,
@@ -68,6 +69,10 @@ export function PairingDialog({ fromLink, onClose, onSetUp, iosTab = isIosBrowse
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(fromLinkResult?.ok === false ? fromLinkResult.message : null);
   const canPaste = typeof navigator.clipboard?.readText === 'function';
+  const namesakeId = useId();
+  const typedCode = parsePairingLink(link.trim() !== '' ? link : `${id.trim()}.${key.trim()}`);
+  // The thermostat being added may hold this name itself (pairing again): only another one's counts.
+  const namesake = thermostatNamed(known, name, linked?.id ?? (typedCode.ok ? typedCode.value.id : id.trim()));
 
   /** A link pasted, typed or scanned: the name it carries is offered for a thermostat the app does not hold yet. */
   const takeLink = (text: string) => {
@@ -159,6 +164,7 @@ export function PairingDialog({ fromLink, onClose, onSetUp, iosTab = isIosBrowse
                 inputMode="url"
                 autoComplete="off"
                 spellCheck={false}
+                maxLength={MAX_PAIRING_LINK_LENGTH}
                 value={link}
                 placeholder="https://…#pair=…"
                 onChange={(event) => takeLink(event.target.value)}
@@ -173,11 +179,11 @@ export function PairingDialog({ fromLink, onClose, onSetUp, iosTab = isIosBrowse
               <legend>Or enter ID and key by hand</legend>
               <label className="field">
                 <span>Thermostat ID</span>
-                <input type="text" autoComplete="off" spellCheck={false} value={id} onChange={(event) => setId(event.target.value)} />
+                <input type="text" autoComplete="off" spellCheck={false} maxLength={64} value={id} onChange={(event) => setId(event.target.value)} />
               </label>
               <label className="field">
                 <span>Key</span>
-                <input type="text" autoComplete="off" spellCheck={false} value={key} onChange={(event) => setKey(event.target.value)} />
+                <input type="text" autoComplete="off" spellCheck={false} maxLength={128} value={key} onChange={(event) => setKey(event.target.value)} />
               </label>
             </fieldset>
           </>
@@ -188,12 +194,18 @@ export function PairingDialog({ fromLink, onClose, onSetUp, iosTab = isIosBrowse
             type="text"
             maxLength={MAX_NAME_LENGTH}
             value={name}
+            aria-describedby={namesake === null ? undefined : namesakeId}
             onChange={(event) => {
               setNameTyped(true);
               setName(event.target.value);
             }}
           />
         </label>
+        {namesake === null ? null : (
+          <p id={namesakeId} className="muted small">
+            {nameTakenWords(namesake.name)}
+          </p>
+        )}
         {memberOf === null ? null : (
           <p role="note" className="banner banner-warn">
             {memberAlreadyWords(memberOf.name)}
