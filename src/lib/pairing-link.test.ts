@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { appUrl, buildPairingLink, knownPairing, MAX_DEVICE_LINK_LENGTH, pairedThermostat, parseDeviceLink, parseLinkName, parsePairingLink } from './pairing-link';
+import {
+  appUrl,
+  buildPairingLink,
+  DEFAULT_THERMOSTAT_NAME,
+  isCleanName,
+  knownPairing,
+  MAX_DEVICE_LINK_LENGTH,
+  MAX_PAIRING_LINK_LENGTH,
+  pairedThermostat,
+  parseDeviceLink,
+  parseLinkName,
+  parsePairingLink,
+  vettedThermostatName,
+} from './pairing-link';
 
 const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
 const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
@@ -61,7 +74,7 @@ describe("a link's name (docs/protocol.md \"Keys and pairing\")", () => {
     ['an empty name', ''],
     ['only spaces', '%20%20'],
     ['a control character', 'Hall%0AClick%20here'],
-    ['a very long encoded text', '%41'.repeat(5000)],
+    ['a very long encoded text', '%41'.repeat(600)],
   ])('ignores %s and keeps the link good', (_what, encoded) => {
     expect(parsePairingLink(`http://h/#pair=${ID}.${KEY}&name=${encoded}`)).toEqual({ ok: true, value: { id: ID, key: KEY } });
   });
@@ -176,4 +189,28 @@ describe('knownPairing', () => {
 
 it('appUrl is the page address without query or fragment', () => {
   expect(appUrl({ origin: 'https://h.example', pathname: '/app/' })).toBe('https://h.example/app/');
+});
+
+describe('bounds and names from others', () => {
+  it('refuses text far too long to be a pairing link, before reading it', () => {
+    const long = `https://h.example/#pair=${'A'.repeat(22)}.${'B'.repeat(43)}&pad=${'x'.repeat(MAX_PAIRING_LINK_LENGTH)}`;
+    expect(parsePairingLink(long)).toMatchObject({ ok: false, error: 'too_long' });
+  });
+
+  it.each([
+    ['a right-to-left override', 'Hall\u202Egnivil'],
+    ['a zero-width space', 'Living\u200Broom'],
+    ['a control character', 'Hall\u0007'],
+  ])('ignores a link name holding %s, and the link stays good', (_what, name) => {
+    expect(isCleanName(name)).toBe(false);
+    const parsed = parsePairingLink(`https://h.example/#pair=${'A'.repeat(22)}.${'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs'}&name=${encodeURIComponent(name)}`);
+    expect(parsed).toMatchObject({ ok: true });
+    expect(parsed.ok && parsed.value.name).toBeUndefined();
+  });
+
+  it('gives a name that is empty or not clean the default name', () => {
+    expect(vettedThermostatName('Living room')).toBe('Living room');
+    expect(vettedThermostatName('  ')).toBe(DEFAULT_THERMOSTAT_NAME);
+    expect(vettedThermostatName('Hall\u202E')).toBe(DEFAULT_THERMOSTAT_NAME);
+  });
 });

@@ -2,7 +2,28 @@ import { isClientId, type ClientId, type Result, fail, ok } from '@protocol';
 import type { Membership } from '@/lib/link/link-status';
 import { fitThermostatName, isThermostatKey, MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
 
-export type PairingLinkError = 'empty' | 'no_pairing' | 'bad_shape' | 'bad_id' | 'bad_key';
+export type PairingLinkError = 'empty' | 'too_long' | 'no_pairing' | 'bad_shape' | 'bad_id' | 'bad_key';
+
+/**
+ * The longest text read as a pairing link: an app address, 6 + 22 + 1 + 43 characters of code and a name of at most
+ * 480 percent-encoded characters fit many times over. Longer text is refused before any of it is looked at.
+ */
+export const MAX_PAIRING_LINK_LENGTH = 2048;
+
+/**
+ * Whether a name someone else chose may be shown as it is: no control characters (\p{Cc}) and no invisible formatting
+ * ones (\p{Cf}: bidirectional overrides that make a name read backwards, zero-width characters that make two names
+ * look the same).
+ */
+export function isCleanName(name: string): boolean {
+  return !/[\p{Cc}\p{Cf}]/u.test(name);
+}
+
+/** A name from a file, a link or a person, as the app keeps it: cut to fit, and the default when empty or not clean. */
+export function vettedThermostatName(name: string): string {
+  const fitted = fitThermostatName(name);
+  return fitted === '' || !isCleanName(fitted) ? DEFAULT_THERMOSTAT_NAME : fitted;
+}
 
 export interface PairingCode {
   id: string;
@@ -30,8 +51,7 @@ export function parseLinkName(encoded: string): string | null {
   }
   const name = decoded.trim();
   // A name that would have to be cut is too long: ignored, not cut (the contract's words).
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-  if (name === '' || fitThermostatName(name) !== name || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
+  if (name === '' || fitThermostatName(name) !== name || !isCleanName(name)) return null;
   return name;
 }
 
@@ -48,6 +68,7 @@ export function appUrl(loc: Pick<Location, 'origin' | 'pathname'> = location): s
  * is likely to paste. Every failure names what is wrong in words a person can act on.
  */
 export function parsePairingLink(input: string): Result<PairingCode, PairingLinkError> {
+  if (input.length > MAX_PAIRING_LINK_LENGTH) return fail('too_long', 'This is far too long to be a pairing link; copy just the link.');
   const text = input.trim();
   if (text === '') return fail('empty', 'Paste the pairing link from the thermostat.');
   const hashAt = text.indexOf('#');
@@ -138,7 +159,7 @@ export const ALREADY_IN_APP = 'This thermostat is already in the app; adding it 
 export const memberAlreadyWords = (name: string) =>
   `This phone is a member of ${name} already, with a key of its own: it needs no invitation. This one is not used, so it still works for the person it was meant for.`;
 
-export type DeviceLinkError = PairingLinkError | 'too_long' | 'not_a_link' | 'other_site';
+export type DeviceLinkError = PairingLinkError | 'not_a_link' | 'other_site';
 
 /** A pairing link is an app address plus 6 + 22 + 1 + 43 characters; anything much longer is not one. */
 export const MAX_DEVICE_LINK_LENGTH = 1024;

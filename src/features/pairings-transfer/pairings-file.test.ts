@@ -110,6 +110,26 @@ describe('pairings file', () => {
   });
 });
 
+describe('names in a file', () => {
+  it('gives a name holding invisible or control characters, or none, the default name', async () => {
+    const hostile = {
+      thermostats: [{ id: LIVING, key: KEY_A, name: 'Living\u202Emoor', joined: false }],
+      needInvitation: [
+        { id: HALL, name: 'Hall\u200B' },
+        { id: ATTIC, name: '' },
+      ],
+    };
+    const text = await sealPairings(hostile, PASS, { params: CHEAP });
+    await expect(openPairings(text, PASS, { params: CHEAP })).resolves.toEqual({
+      thermostats: [{ id: LIVING, key: KEY_A, name: 'Thermostat', joined: false }],
+      needInvitation: [
+        { id: HALL, name: 'Thermostat' },
+        { id: ATTIC, name: 'Thermostat' },
+      ],
+    });
+  });
+});
+
 describe('transferOf', () => {
   it('hands on an open invitation, or a key not yet joined with; never a member key', () => {
     const held = [

@@ -3,8 +3,8 @@ import { randomBytes } from '@noble/ciphers/utils.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { fromBase64url, isClientId, isObject, toBase64url, type ClientId } from '@protocol';
 import type { Membership } from '@/lib/link/link-status';
-import { knownPairing } from '@/lib/pairing-link';
-import { fitThermostatName, parsePairedThermostat, type PairedThermostat } from '@/lib/thermostats';
+import { knownPairing, vettedThermostatName } from '@/lib/pairing-link';
+import { parsePairedThermostat, type PairedThermostat } from '@/lib/thermostats';
 
 /**
  * A file that takes this app's thermostats to a new phone. A member key is bound to the ID of the phone that joined
@@ -151,14 +151,14 @@ function parseContents(value: unknown): PairingsTransfer {
     const parsed = parsePairedThermostat(entry);
     // A member key (joined) works only on the phone that joined: one in a file is not ours to use.
     if (parsed === null || parsed.joined || thermostats.some((t) => t.id === parsed.id)) continue;
-    thermostats.push(parsed);
+    thermostats.push({ ...parsed, name: vettedThermostatName(parsed.name) });
   }
   const needInvitation: PairingsTransfer['needInvitation'] = [];
   for (const entry of value.need_invitation) {
     if (!isObject(entry) || !isClientId(entry.id) || typeof entry.name !== 'string') continue;
     const id = entry.id;
     if (thermostats.some((t) => t.id === id) || needInvitation.some((t) => t.id === id)) continue;
-    needInvitation.push({ id, name: fitThermostatName(entry.name) });
+    needInvitation.push({ id, name: vettedThermostatName(entry.name) });
   }
   return { thermostats, needInvitation };
 }
