@@ -7,7 +7,7 @@ import type { ChunkingContext } from 'rolldown';
 import { defineConfig, type Plugin, type ResolvedConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { lazyAesTables, NOBLE_AES_MODULE } from './scripts/lazy-aes-tables.ts';
+import { lazyAesTablesPlugin } from './scripts/lazy-aes-tables.ts';
 
 /** The contract lives beside src/, at the top of the repository; the build recognises its modules by their path. */
 const protocolDir = fileURLToPath(new URL('./protocol/', import.meta.url)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -91,17 +91,6 @@ function installPageFiles(): { plugin: Plugin; files: Set<string> } {
 
 const installPage = installPageFiles();
 
-/** The AES tables of @noble/ciphers are built on first use, not while the connection chunk loads (scripts/lazy-aes-tables.ts). */
-const lazyAesTablesPlugin: Plugin = {
-  name: 'hearth:lazy-aes-tables',
-  apply: 'build',
-  transform: {
-    filter: { id: NOBLE_AES_MODULE },
-    handler(code, id) {
-      return NOBLE_AES_MODULE.test(id) ? { code: lazyAesTables(code), map: null } : null;
-    },
-  },
-};
 
 /** Text formats; images and fonts are compressed already, and the firmware image is fetched by the install page as it is. */
 const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.html', '.svg', '.json', '.webmanifest', '.wasm', '.txt', '.xml']);
@@ -215,7 +204,8 @@ export default defineConfig({
   },
   plugins: [
     react(),
-    lazyAesTablesPlugin,
+    // The AES tables of @noble/ciphers are built on first use, not while the connection chunk loads.
+    lazyAesTablesPlugin(),
     installPage.plugin,
     VitePWA({
       registerType: 'prompt',

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cbc, gcm } from '@noble/ciphers/aes.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lazyAesTables, NOBLE_AES_MODULE } from './lazy-aes-tables.ts';
+import { lazyAesTables, NOBLE_AES_MODULE, unrewrittenAesModules } from './lazy-aes-tables.ts';
 
 const aesFile = createRequire(import.meta.url).resolve('@noble/ciphers/aes.js');
 const original = readFileSync(aesFile, 'utf8');
@@ -53,5 +53,17 @@ describe('lazyAesTables', () => {
   it('fails the build when the library no longer reads as expected', () => {
     expect(() => lazyAesTables(original.replace('const tableEncoding = /* @__PURE__ */', 'const tableEncoding ='))).toThrow(/no eager tableEncoding/);
     expect(() => lazyAesTables(`${original}\nexport const leak = [tableDecoding];`)).toThrow(/not deferred/);
+  });
+});
+
+describe('unrewrittenAesModules', () => {
+  const aes = '/app/node_modules/@noble/ciphers/aes.js';
+  it('fails a build with the library’s AES module in it but nothing rewritten', () => {
+    expect(unrewrittenAesModules(['/app/src/main.tsx', aes], new Set([aes]))).toEqual([]);
+    expect(unrewrittenAesModules(['/app/src/main.tsx', '/app/node_modules/@noble/ciphers/chacha.js'], new Set())).toEqual([]);
+    // The library moved its module where NOBLE_AES_MODULE does not look.
+    const moved = '/app/node_modules/@noble/ciphers/esm/ciphers/aes.mjs';
+    expect(NOBLE_AES_MODULE.test(moved)).toBe(false);
+    expect(unrewrittenAesModules(['/app/src/main.tsx', moved], new Set())).toEqual([moved]);
   });
 });
