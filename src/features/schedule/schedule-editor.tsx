@@ -86,12 +86,12 @@ function PointRow({
         </button>
       </div>
       {timeProblem === null ? null : (
-        <p id={`${fieldId(base, point.key, 'time')}-problem`} className="field-problem">
+        <p id={`${fieldId(base, point.key, 'time')}-problem`} className="field-error">
           {timeProblem.message}
         </p>
       )}
       {temperatureProblem === null ? null : (
-        <p id={`${fieldId(base, point.key, 'temperature')}-problem`} className="field-problem">
+        <p id={`${fieldId(base, point.key, 'temperature')}-problem`} className="field-error">
           {temperatureProblem.message}
         </p>
       )}
@@ -217,7 +217,7 @@ export function ScheduleEditor({ schedule, timeZone, device, onSave, onClose }: 
             ))}
           </select>
           {zoneProblem === null ? null : (
-            <p id={`${zoneId}-problem`} className="field-problem">
+            <p id={`${zoneId}-problem`} className="field-error">
               {zoneProblem}
             </p>
           )}
