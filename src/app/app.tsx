@@ -174,6 +174,8 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
                 </Suspense>
               </PanelBoundary>
               <ThermostatScreen
+                // A new thermostat on screen mounts a new screen: nothing of the last one's draft or words carries over.
+                key={selectedId}
                 ownId={ownId}
                 extra={
                   <>

@@ -57,10 +57,22 @@ describe('deferred commands', () => {
     resolve(client);
     await vi.waitFor(() => expect(client.calls).toHaveLength(3));
     expect(client.calls).toEqual([
-      ['settings', { target: 21.5 }],
+      ['send-settings-to', 'LivingRoomLivingRoomLi', { target: 21.5 }],
       ['presence', { home: true, distance: 120 }],
-      ['settings', { mode: 'away' }],
+      ['send-settings-to', 'LivingRoomLivingRoomLi', { mode: 'away' }],
     ]);
+  });
+
+  it('sends a change queued before the code loaded to the thermostat on screen then, not the one selected at load', async () => {
+    const { load, resolve } = pendingLoad();
+    const commands = deferredCommands(appStore, load);
+    commands.sendSettings({ target: 21.5 });
+    appStore.getState().addThermostat({ id: 'HallHallHallHallHallHa', key: toBase64url(makeKey()), name: 'Hall' });
+    appStore.getState().selectThermostat('HallHallHallHallHallHa');
+    const client = recordingCommands();
+    resolve(client);
+    await vi.waitFor(() => expect(client.calls).toHaveLength(1));
+    expect(client.calls).toEqual([['send-settings-to', 'LivingRoomLivingRoomLi', { target: 21.5 }]]);
   });
 
   it('once loaded, passes commands straight through', async () => {

@@ -56,11 +56,14 @@ export function deferredCommands(store: AppStore, load: () => Promise<Thermostat
     sendSettings: (settings) => {
       // Shown as pending at once, as the client does, so a tap before it has loaded looks like any other.
       const state = store.getState();
-      if (loaded === null && state.selectedId !== null) {
-        queuedFor.add(state.selectedId);
-        state.setPendingSettingsOf(state.selectedId, { ...selectPendingSettings(state), ...settings });
+      const id = state.selectedId;
+      if (loaded === null && id !== null) {
+        queuedFor.add(id);
+        state.setPendingSettingsOf(id, { ...selectPendingSettings(state), ...settings });
       }
-      call((commands) => commands.sendSettings(settings));
+      // Queued, it goes to the thermostat on screen now, not to whichever is selected once the client has loaded.
+      if (loaded === null && id !== null) call((commands) => commands.sendSettingsTo(id, settings));
+      else call((commands) => commands.sendSettings(settings));
     },
     sendSettingsTo: (id, settings) => {
       const state = store.getState();

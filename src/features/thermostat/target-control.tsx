@@ -1,10 +1,10 @@
-import { useId, type KeyboardEvent } from 'react';
+import { useEffect, useId, type KeyboardEvent } from 'react';
 import { nextSwitchPoint, SETTING_RANGES, type StateMessage } from '@protocol';
 import { formatTemperature } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
-import { KEY_SETTLE_MS, PAGE_STEP, TARGET_STEP } from './target-step';
+import { PAGE_STEP, TARGET_STEP } from './target-step';
 import { momentText, thermostatZone } from './thermostat-time';
 import type { Reach } from '@/stores/reach';
 import { pendingWords, type ControlReach } from './use-reach';
@@ -32,26 +32,34 @@ function kindNote(kind: TargetKind, state: StateMessage | null, awayTarget: numb
   return awayTarget === null ? comfort : `Away: holding ${formatTemperature(awayTarget)}. ${comfort}`;
 }
 
+/** What a keyboard draft says while nothing is sent: never "Sending…". */
+export const HELD_WORDS = 'Enter to send, Escape to cancel';
+
 export function TargetControl({ control, reach, awayTarget }: { control: ControlReach; reach: Reach; awayTarget: number | null }) {
-  const { value, pending, kind, step, setTo, sendNow, cancel } = useTargetControl();
+  const { value, pending, held, kind, step, setTo, sendNow, cancel } = useTargetControl();
   const state = useAppStore((s) => selectCurrentState(s)?.state ?? null);
   const now = useNow();
   const { min, max } = SETTING_RANGES.target;
   const inactive = control === 'off' || value === null || kind === 'boost';
   const noteId = useId();
 
-  // Every key moves the draft alone, as a slider's thumb moves: one SET once the person stops, not one per key.
+  // Controls going off (no STATE, a refusal) or a boost starting leave nothing a draft could do: it is dropped.
+  useEffect(() => {
+    if (inactive) cancel();
+  }, [inactive, cancel]);
+
+  // Every key moves a held draft alone, as a slider's thumb moves: nothing is sent until Enter or leaving the control.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (inactive) return;
     const actions: Record<string, () => boolean | void> = {
-      ArrowUp: () => step(1, TARGET_STEP, KEY_SETTLE_MS),
-      ArrowRight: () => step(1, TARGET_STEP, KEY_SETTLE_MS),
-      ArrowDown: () => step(-1, TARGET_STEP, KEY_SETTLE_MS),
-      ArrowLeft: () => step(-1, TARGET_STEP, KEY_SETTLE_MS),
-      PageUp: () => step(1, PAGE_STEP, KEY_SETTLE_MS),
-      PageDown: () => step(-1, PAGE_STEP, KEY_SETTLE_MS),
-      Home: () => setTo(min, KEY_SETTLE_MS),
-      End: () => setTo(max, KEY_SETTLE_MS),
+      ArrowUp: () => step(1, TARGET_STEP, null),
+      ArrowRight: () => step(1, TARGET_STEP, null),
+      ArrowDown: () => step(-1, TARGET_STEP, null),
+      ArrowLeft: () => step(-1, TARGET_STEP, null),
+      PageUp: () => step(1, PAGE_STEP, null),
+      PageDown: () => step(-1, PAGE_STEP, null),
+      Home: () => setTo(min, null),
+      End: () => setTo(max, null),
       Enter: sendNow,
       Escape: cancel,
     };
@@ -106,8 +114,9 @@ export function TargetControl({ control, reach, awayTarget }: { control: Control
           <span className="visually-hidden">Increase target temperature</span>
         </button>
       </div>
-      <p id={noteId} className="target-note" aria-live="polite">
-        {pending ? pendingWords(reach) : kindNote(kind, state, awayTarget, Math.floor(now / 1000))}
+      {/* Not a live region: what the thermostat then holds is announced once, by the readings. */}
+      <p id={noteId} className="target-note">
+        {held ? HELD_WORDS : pending ? pendingWords(reach) : kindNote(kind, state, awayTarget, Math.floor(now / 1000))}
       </p>
     </section>
   );

@@ -5,15 +5,9 @@ export const TARGET_STEP = 0.5;
 
 /**
  * A run of taps within this pause becomes one SET. Short, because the confirmed value is what the person
- * waits to see; Enter on the target sends at once.
+ * waits to see. Keys send nothing by themselves: Enter sends, leaving the control sends, Escape drops it.
  */
 export const SET_DEBOUNCE_MS = 350;
-
-/**
- * From the keyboard the draft waits longer: a person pressing Home and then stepping up with the arrows, or reading
- * what End gave, must not have each stop sent. Enter sends at once, leaving the control sends, Escape drops it.
- */
-export const KEY_SETTLE_MS = 1500;
 
 /** PageUp and PageDown move to the next whole degree. */
 export const PAGE_STEP = 1;

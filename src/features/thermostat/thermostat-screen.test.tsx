@@ -1,25 +1,35 @@
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StateMessage } from '@protocol';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SetFields, StateMessage } from '@protocol';
 import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
-import { KEY_SETTLE_MS, SET_DEBOUNCE_MS } from './target-step';
+import { SET_DEBOUNCE_MS } from './target-step';
 import { ThermostatScreen } from './thermostat-screen';
+
+// Testing Library's async wrapper (which userEvent awaits) moves fake timers on only where it finds `jest`: with
+// vitest's plain fake timers it would wait forever for its own setTimeout(0). It finds vitest's clock instead.
+vi.stubGlobal('jest', { advanceTimersByTime: (ms: number) => vi.advanceTimersByTime(ms) });
 
 const THERMOSTAT = { id: 'Q6iTIJWV4zn_64zH2sbXMa', key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Living room' };
 const OWN_ID = 'AppAppAppAppAppAppAppA';
 
 /** Commands that behave like the client towards the store: what was sent is pending until a STATE confirms. */
-function fakeCommands(): ThermostatCommands & { sent: unknown[] } {
+function fakeCommands(): ThermostatCommands & { sent: unknown[]; sentTo: string[] } {
   const sent: unknown[] = [];
+  /** The thermostat each settings change went to, in order. */
+  const sentTo: string[] = [];
+  const sendSettingsTo = (id: string, settings: SetFields) => {
+    sent.push(settings);
+    sentTo.push(id);
+    appStore.getState().setPendingSettingsOf(id, { ...appStore.getState().pendingSettingsOf[id], ...settings });
+  };
   return {
     sent,
-    sendSettings: (settings) => {
-      sent.push(settings);
-      appStore.getState().setPendingSettingsOf(THERMOSTAT.id, { ...appStore.getState().pendingSettingsOf[THERMOSTAT.id], ...settings });
-    },
+    sentTo,
+    sendSettings: (settings) => sendSettingsTo(appStore.getState().selectedId ?? '', settings),
+    sendSettingsTo,
     sendPresence: (presence) => sent.push(presence),
     forgetPresence: () => undefined,
     retryNow: () => undefined,
@@ -60,7 +70,7 @@ function renderScreen(commands = fakeCommands()) {
 
 describe('thermostat screen', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.useFakeTimers();
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -106,6 +116,29 @@ describe('thermostat screen', () => {
     expect(target).toHaveAttribute('aria-busy', 'false');
     expect(target).toHaveAttribute('aria-valuetext', '22.5 °C');
     expect(screen.queryByText('Sending…')).toBeNull();
+  });
+
+  it('sends a change tapped just before leaving the screen, to the thermostat it was tapped on', async () => {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const commands = renderScreen();
+    showState({ target: 21 });
+    await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
+    cleanup();
+    expect(commands.sent).toEqual([{ target: 21.5 }]);
+    expect(commands.sentTo).toEqual([THERMOSTAT.id]);
+  });
+
+  it('sends a change to the thermostat it was tapped on, though another is shown before it settles', async () => {
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const commands = renderScreen();
+    showState({ target: 21 });
+    await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
+    act(() => {
+      appStore.getState().addThermostat({ ...THERMOSTAT, id: 'HallHallHallHallHallHa', name: 'Hall' });
+      appStore.getState().selectThermostat('HallHallHallHallHallHa');
+    });
+    act(() => vi.advanceTimersByTime(SET_DEBOUNCE_MS));
+    expect(commands.sentTo).toEqual([THERMOSTAT.id]);
   });
 
   it('shows the thermostat’s value once it answers, even if it differs', async () => {
@@ -194,7 +227,7 @@ describe('thermostat screen', () => {
 describe('thermostat screen: honest when the thermostat is out of reach', () => {
   beforeEach(() => {
     // From a whole second, as useNow rounds up to the next one: no second boundary falls between the STATE and the check.
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.useFakeTimers();
     vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
   });
   afterEach(() => {
@@ -295,7 +328,7 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
 
 describe('thermostat screen: the target from the keyboard, like a slider', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.useFakeTimers();
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -310,17 +343,31 @@ describe('thermostat screen: the target from the keyboard, like a slider', () =>
     return { user, commands, spin };
   }
 
-  it('moves the draft to 5 °C on Home without sending it, and sends once where the arrows leave it', async () => {
+  it('moves the draft to 5 °C on Home without sending it, says Enter sends it, and sends where the arrows leave it on Enter', async () => {
     const { user, commands, spin } = await focusTarget(21);
     await user.keyboard('{Home}');
     expect(spin).toHaveAttribute('aria-valuetext', '5.0 °C');
-    act(() => vi.advanceTimersByTime(1_000));
+    expect(spin).toHaveAccessibleDescription('Enter to send, Escape to cancel');
+    expect(spin).toHaveAttribute('aria-busy', 'false');
+    act(() => vi.advanceTimersByTime(20_000));
     expect(commands.sent).toEqual([]);
+    expect(screen.queryByText('Sending…')).toBeNull();
     await user.keyboard('{ArrowUp}{ArrowUp}');
-    act(() => vi.advanceTimersByTime(1_000));
+    act(() => vi.advanceTimersByTime(20_000));
     expect(commands.sent).toEqual([]);
-    act(() => vi.advanceTimersByTime(KEY_SETTLE_MS));
+    await user.keyboard('{Enter}');
     expect(commands.sent).toEqual([{ target: 6 }]);
+    expect(screen.getByText('Sending…')).toBeVisible();
+  });
+
+  it('drops a held keyboard draft when a boost starts, so it never sends as something else', async () => {
+    const { user, commands, spin } = await focusTarget(21);
+    await user.keyboard('{PageUp}');
+    expect(spin).toHaveAttribute('aria-valuetext', '22.0 °C');
+    showState({ target: 21, time: Math.floor(Date.now() / 1000), boost: { setpoint: 23, until: Math.floor(Date.now() / 1000) + 3600 } });
+    await user.keyboard('{Enter}');
+    fireEvent.blur(spin);
+    expect(commands.sent).toEqual([]);
   });
 
   it('drops a draft on Escape: End never sends 30 °C by itself', async () => {
@@ -329,7 +376,7 @@ describe('thermostat screen: the target from the keyboard, like a slider', () =>
     expect(spin).toHaveAttribute('aria-valuetext', '30.0 °C');
     await user.keyboard('{Escape}');
     expect(spin).toHaveAttribute('aria-valuetext', '21.0 °C');
-    act(() => vi.advanceTimersByTime(10 * KEY_SETTLE_MS));
+    act(() => vi.advanceTimersByTime(60_000));
     expect(commands.sent).toEqual([]);
   });
 
@@ -346,6 +393,11 @@ describe('thermostat screen: the target from the keyboard, like a slider', () =>
 });
 
 describe('thermostat screen: boost, hold and away-until', () => {
+  // The dialogs load when opened: loaded once here, so that opening one waits on no real time under fake timers.
+  beforeAll(async () => {
+    await Promise.all([import('./boost-dialog'), import('./away-until-dialog')]);
+  });
+
   // Wednesday 2 December 2026, 09:00 on the thermostat's wall in Berlin: a whole second, as useNow rounds up.
   const T0 = Date.UTC(2026, 11, 2, 8) / 1000;
   const CET = 'CET-1CEST,M3.5.0,M10.5.0/3';
@@ -354,7 +406,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
   const utc = (text: string) => Date.parse(text) / 1000;
 
   beforeEach(() => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.useFakeTimers();
     vi.setSystemTime(T0 * 1000);
   });
   afterEach(() => {

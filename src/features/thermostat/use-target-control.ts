@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { heldSetpoint, planInputOf, scheduleRuns, type SetFields, type StateMessage } from '@protocol';
+import { heldSetpoint, planInputOf, scheduleRuns, type ClientId, type SetFields, type StateMessage } from '@protocol';
 import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState, selectPendingSettings } from '@/stores/selectors';
@@ -29,10 +29,12 @@ export interface TargetControl {
   value: number | null;
   /** True from the first tap until a STATE confirms (or the command fails). */
   pending: boolean;
+  /** True while a keyboard draft waits for Enter (or leaving the control) and nothing has been sent. */
+  held: boolean;
   kind: TargetKind;
-  /** Moves the draft by `by` on its grid; it is sent once nothing moved it for `settleMs`. */
-  step: (direction: 1 | -1, by?: number, settleMs?: number) => void;
-  setTo: (value: number, settleMs?: number) => void;
+  /** Moves the draft by `by` on its grid; sent once nothing moved it for `settleMs`, or held for sendNow when null. */
+  step: (direction: 1 | -1, by?: number, settleMs?: number | null) => void;
+  setTo: (value: number, settleMs?: number | null) => void;
   /** Sends the draft, if any, at once. */
   sendNow: () => void;
   /** Drops the draft unsent; true when there was one. */
@@ -49,7 +51,18 @@ function confirmedValue(state: StateMessage | undefined, kind: TargetKind): numb
   return heldSetpoint(planInputOf(state)).setpoint;
 }
 
+/**
+ * A change not sent yet, with the thermostat and the kind it was made for: it goes to that thermostat, as that
+ * kind, even if the screen has moved to another one or unmounts before it is sent.
+ */
+interface Draft {
+  value: number;
+  thermostatId: ClientId;
+  kind: Exclude<TargetKind, 'boost'>;
+}
+
 export function useTargetControl(): TargetControl {
+  const thermostatId = useAppStore((s) => s.selectedId);
   const kind = useAppStore((s) => targetKindOf(selectCurrentState(s)?.state));
   const confirmed = useAppStore((s) => confirmedValue(selectCurrentState(s)?.state, kind));
   const pendingValue = useAppStore((s) => {
@@ -57,37 +70,46 @@ export function useTargetControl(): TargetControl {
     const sent = selectPendingSettings(s)?.[kind];
     return typeof sent === 'number' ? sent : undefined;
   });
-  const { sendSettings } = useCommands();
-  const [draft, setDraft] = useState<number | null>(null);
-  const draftRef = useRef<number | null>(null);
+  const { sendSettingsTo } = useCommands();
+  const [draft, setDraft] = useState<{ value: number; held: boolean } | null>(null);
+  const draftRef = useRef<Draft | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  const shown = draft ?? pendingValue ?? confirmed;
+  const shown = draft?.value ?? pendingValue ?? confirmed;
+
+  /** Sends what the draft holds, to the thermostat it was made on; no state is touched, so unmounting may call it. */
+  const sendDraft = useCallback(() => {
+    clearTimeout(timer.current);
+    const sending = draftRef.current;
+    draftRef.current = null;
+    if (sending === null) return false;
+    // The kind at the last tap: what the note beside the control said the change would do.
+    const fields: SetFields = sending.kind === 'manual' ? { manual: sending.value } : { target: sending.value };
+    sendSettingsTo(sending.thermostatId, fields);
+    return true;
+  }, [sendSettingsTo]);
 
   const flush = useCallback(() => {
-    clearTimeout(timer.current);
-    const value = draftRef.current;
-    draftRef.current = null;
+    sendDraft();
     setDraft(null);
-    if (value === null || kind === 'boost') return;
-    // The kind at the last tap: what the note beside the control said the change would do.
-    const fields: SetFields = kind === 'manual' ? { manual: value } : { target: value };
-    sendSettings(fields);
-  }, [sendSettings, kind]);
+  }, [sendDraft]);
 
   const setTo = useCallback(
-    (value: number, settleMs = SET_DEBOUNCE_MS) => {
+    (value: number, settleMs: number | null = SET_DEBOUNCE_MS) => {
+      if (thermostatId === null || kind === 'boost') return;
       const next = clampTarget(value);
-      draftRef.current = next;
-      setDraft(next);
+      // A draft begun on one thermostat is sent there before one for another starts.
+      if (draftRef.current !== null && draftRef.current.thermostatId !== thermostatId) sendDraft();
+      draftRef.current = { value: next, thermostatId: draftRef.current?.thermostatId ?? thermostatId, kind };
+      setDraft({ value: next, held: settleMs === null });
       clearTimeout(timer.current);
-      timer.current = setTimeout(flush, settleMs);
+      if (settleMs !== null) timer.current = setTimeout(flush, settleMs);
     },
-    [flush],
+    [flush, sendDraft, thermostatId, kind],
   );
 
   const step = useCallback(
-    (direction: 1 | -1, by = TARGET_STEP, settleMs = SET_DEBOUNCE_MS) => {
+    (direction: 1 | -1, by = TARGET_STEP, settleMs: number | null = SET_DEBOUNCE_MS) => {
       if (shown === null || kind === 'boost') return;
       setTo(stepTarget(shown, direction, by), settleMs);
     },
@@ -102,7 +124,33 @@ export function useTargetControl(): TargetControl {
     return had;
   }, []);
 
-  useEffect(() => () => clearTimeout(timer.current), []);
+  // A draft made for one kind of change would do something else under another (a boost started meanwhile): dropped.
+  const draftKind = useRef(kind);
+  useEffect(() => {
+    if (draftKind.current !== kind && draftRef.current !== null && draftRef.current.kind !== kind) cancel();
+    draftKind.current = kind;
+  }, [kind, cancel]);
 
-  return { value: shown, pending: draft !== null || pendingValue !== undefined, kind, step, setTo, sendNow: flush, cancel };
+  // Another thermostat on screen: what was tapped on the last one goes to it now, before anything could drop it.
+  useEffect(() => {
+    if (draftRef.current !== null && draftRef.current.thermostatId !== thermostatId) flush();
+  }, [thermostatId, flush]);
+
+  // Leaving the screen sends what was tapped: "← All rooms" right after a tap must not lose it.
+  const sendOnUnmount = useRef(sendDraft);
+  useEffect(() => {
+    sendOnUnmount.current = sendDraft;
+  }, [sendDraft]);
+  useEffect(() => () => void sendOnUnmount.current(), []);
+
+  return {
+    value: shown,
+    pending: (draft !== null && !draft.held) || pendingValue !== undefined,
+    held: draft?.held === true,
+    kind,
+    step,
+    setTo,
+    sendNow: flush,
+    cancel,
+  };
 }
