@@ -39,6 +39,16 @@ describe('ThermostatTitle', () => {
     expect(nameOf()).toBe('Living room');
   });
 
+  it('refuses a name holding a right-to-left override at the field', async () => {
+    const user = renderTitle();
+    await user.click(screen.getByRole('button', { name: 'Rename Living room' }));
+    await user.clear(screen.getByRole('textbox', { name: 'Thermostat name' }));
+    await user.paste('Hall\u202Eetad');
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('textbox', { name: 'Thermostat name' })).toHaveAccessibleDescription(/invisible or control characters/);
+    expect(nameOf()).toBe('Living room');
+  });
+
   it('refuses an empty name at the field and keeps it open', async () => {
     const user = renderTitle();
     await user.click(screen.getByRole('button', { name: 'Rename Living room' }));

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { isCleanName } from '@/lib/pairing-link';
 import { MAX_NAME_LENGTH, nameTakenWords, thermostatNamed } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
@@ -39,6 +40,11 @@ export function ThermostatTitle() {
     event.preventDefault();
     if (thermostatName(draft ?? '') === '') {
       setProblem('A thermostat needs a name.');
+      input.current?.focus();
+      return;
+    }
+    if (!isCleanName(draft ?? '')) {
+      setProblem('A name cannot hold invisible or control characters: type it again.');
       input.current?.focus();
       return;
     }
