@@ -200,6 +200,18 @@ describe('the app with several thermostats', () => {
     expect(within(dialog).getByRole('heading', { name: 'Living room' })).toBeVisible();
   });
 
+  it('Settings keep the thermostat they opened for when a #rooms shortcut arrives while they are open', async () => {
+    const user = userEvent.setup();
+    pairTwo();
+    await user.click(await screen.findByRole('button', { name: 'Living room' }));
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    location.hash = '#rooms';
+    expect(await screen.findByRole('heading', { level: 1, name: 'All rooms' })).toBeInTheDocument();
+    expect(within(dialog).getByRole('region', { name: 'Living room' })).toBeVisible();
+    expect(within(dialog).getByRole('textbox', { name: 'Home temperature' })).toBeVisible();
+  });
+
   it("goes to all the rooms from the manifest's #rooms shortcut, in the open app too", async () => {
     const user = userEvent.setup();
     history.replaceState(null, '', '/#rooms');
