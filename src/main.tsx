@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { followLaunches, launchQueueOf } from '@/features/pwa/launch-queue';
 import { defaultDeviceName } from '@/lib/device-name';
 import { appStore } from '@/stores/app-store';
+import { askToPersistStorage, isInstalledApp } from '@/lib/persistent-storage';
 import { loadPersistedState, persistStore } from '@/stores/persistence';
 import { App } from './app/app';
 import { deferredCommands } from './app/deferred-commands';
@@ -10,6 +11,8 @@ import './styles.css';
 
 appStore.setState(loadPersistedState(defaultDeviceName()));
 persistStore(appStore);
+// An installed app is where browsers grant lasting storage: ask on its first start there (and weekly until granted).
+if (isInstalledApp()) void askToPersistStorage();
 // The connection code sets this too, with its listeners; until it has loaded the first paint must not claim a network.
 appStore.getState().setOnline(navigator.onLine);
 

@@ -1,35 +1,49 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PERSIST_ASKED_KEY, persistOutcome, persistStorageOnce } from './persistent-storage';
+import { askToPersistStorage, PERSIST_ASK_AGAIN_MS, PERSIST_ASKED_KEY, persistOutcome } from './persistent-storage';
 
 afterEach(() => localStorage.clear());
 
-describe('persistStorageOnce', () => {
-  it('asks the browser once and remembers the answer', async () => {
+const NOW = 1_800_000_000_000;
+
+describe('askToPersistStorage', () => {
+  it('asks the browser and keeps a grant: never asked again', async () => {
     const persist = vi.fn().mockResolvedValue(true);
     expect(persistOutcome()).toBeNull();
-    await expect(persistStorageOnce({ persist })).resolves.toBe('granted');
-    await expect(persistStorageOnce({ persist })).resolves.toBe('granted');
+    await expect(askToPersistStorage({ persist }, NOW)).resolves.toBe('granted');
+    await expect(askToPersistStorage({ persist }, NOW + 10 * PERSIST_ASK_AGAIN_MS)).resolves.toBe('granted');
     expect(persist).toHaveBeenCalledTimes(1);
     expect(persistOutcome()).toBe('granted');
   });
 
-  it('remembers a refusal too, and does not ask again', async () => {
-    const persist = vi.fn().mockResolvedValue(false);
-    await expect(persistStorageOnce({ persist })).resolves.toBe('denied');
-    await persistStorageOnce({ persist });
+  it('asks again after a refusal, at most once a week', async () => {
+    const persist = vi.fn().mockResolvedValueOnce(false).mockResolvedValueOnce(true);
+    await expect(askToPersistStorage({ persist }, NOW)).resolves.toBe('denied');
+    await expect(askToPersistStorage({ persist }, NOW + PERSIST_ASK_AGAIN_MS - 1)).resolves.toBe('denied');
     expect(persist).toHaveBeenCalledTimes(1);
+    await expect(askToPersistStorage({ persist }, NOW + PERSIST_ASK_AGAIN_MS)).resolves.toBe('granted');
+    expect(persist).toHaveBeenCalledTimes(2);
+  });
+
+  it('takes a grant the browser already gave without asking, even within the week', async () => {
+    await askToPersistStorage({ persist: () => Promise.resolve(false) }, NOW);
+    const persist = vi.fn();
+    await expect(askToPersistStorage({ persist, persisted: () => Promise.resolve(true) }, NOW + 1)).resolves.toBe('granted');
+    expect(persist).not.toHaveBeenCalled();
+    expect(persistOutcome()).toBe('granted');
   });
 
   it('settles without the API, or when it throws', async () => {
-    await expect(persistStorageOnce(undefined)).resolves.toBe('unavailable');
+    await expect(askToPersistStorage(undefined, NOW)).resolves.toBe('unavailable');
     localStorage.clear();
-    await expect(persistStorageOnce({ persist: () => Promise.reject(new Error('no')) })).resolves.toBe('unavailable');
+    await expect(askToPersistStorage({ persist: () => Promise.reject(new Error('no')), persisted: () => Promise.reject(new Error('no')) }, NOW)).resolves.toBe(
+      'unavailable',
+    );
   });
 
-  it('treats a stored value it does not know as never asked', async () => {
-    localStorage.setItem(PERSIST_ASKED_KEY, '"maybe"');
+  it('treats a stored value it does not know, such as the old "denied" for ever, as never asked', async () => {
+    localStorage.setItem(PERSIST_ASKED_KEY, '"denied"');
     const persist = vi.fn().mockResolvedValue(true);
-    await expect(persistStorageOnce({ persist })).resolves.toBe('granted');
+    await expect(askToPersistStorage({ persist }, NOW)).resolves.toBe('granted');
     expect(persist).toHaveBeenCalledTimes(1);
   });
 });

@@ -14,7 +14,7 @@ import {
 import type { PairedThermostat } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
 import { isIosBrowserTab } from '@/lib/pairing-link-browser';
-import { persistStorageOnce } from '@/lib/persistent-storage';
+import { askToPersistStorage } from '@/lib/persistent-storage';
 import { QrScanSection } from './pairing-dialog-scanner';
 
 interface PairingDialogProps {
@@ -124,7 +124,7 @@ export function PairingDialog({ fromLink, onClose, onSetUp, iosTab = isIosBrowse
     }
     addThermostat(pairedThermostat(code, name, pairing.kind === 'new' ? undefined : pairing.thermostat));
     // Once paired, the app holds keys the browser must not evict; asked once, never waited for.
-    void persistStorageOnce();
+    void askToPersistStorage();
     onClose();
   };
 

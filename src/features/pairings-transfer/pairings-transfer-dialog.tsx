@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import type { ClientId } from '@protocol';
 import { Dialog } from '@/components/dialog';
 import { parsePairingLink } from '@/lib/pairing-link';
-import { persistStorageOnce } from '@/lib/persistent-storage';
+import { askToPersistStorage } from '@/lib/persistent-storage';
 import { useAppStore } from '@/stores/app-store';
 import {
   importPlan,
@@ -210,7 +210,7 @@ function ImportSection({ params }: { params?: ScryptParams }) {
     if (plan === null) return;
     const taken = [...plan.added, ...plan.alreadyHere.filter(({ fromFile }) => replace.has(fromFile.id)).map(({ fromFile }) => fromFile)];
     for (const thermostat of taken) addThermostat(thermostat);
-    if (taken.length > 0) void persistStorageOnce();
+    if (taken.length > 0) void askToPersistStorage();
     setPlan(null);
     setPassphrase('');
     setProgress({
