@@ -1,22 +1,20 @@
 /**
  * `npm run perf:start`: how the built app starts on Lighthouse's mobile profile (4× slower CPU, "Slow 4G", a 412×823
- * screen), in Debian's Chromium. Prints, for the welcome screen and for a screen paired with a simulated thermostat:
+ * screen), throttled in the browser as Lighthouse's `--throttling-method=devtools` does (its default, `simulate`,
+ * estimates from an unthrottled load instead, so its figures differ), in Debian's Chromium. Prints, for the welcome screen and for a screen paired with a simulated thermostat:
  * every long task over 50 ms (with the scripts the browser blames for it), the longest, an estimate of Total Blocking
  * Time, and the bytes transferred, compressed and not. Figures, not a test: it passes or fails nothing.
  *
  * Builds nothing: run `npm run build` first (and build the simulator once, `npx tsx scripts/system-build.ts`).
  */
-import { chromium, expect, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
 import { addFromPairingLink, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
-import { BrokerProcess } from './system-broker.ts';
 import { appBuildIsStale } from './system-build.ts';
 import { repoRoot } from './system-paths.ts';
-import { SimulatedThermostat } from './system-thermostat.ts';
+import { SystemUnderTest } from './system-under-test.ts';
 import { isObject } from '../protocol/json.ts';
 
 const USAGE = `Usage: npm run perf:start -- [--runs <n>] [--no-throttle] [--welcome-only] [--profile <folder>] [--dist <folder>]
@@ -295,20 +293,17 @@ async function main(): Promise<void> {
   if (profileDir !== null) mkdirSync(profileDir, { recursive: true });
   const profileFile = (name: string) => (profileDir === null ? null : join(profileDir, `${name}.cpuprofile`));
 
-  const workDir = mkdtempSync(join(tmpdir(), 'hearth-perf-'));
-  const broker = new BrokerProcess({ port: 0, staticDir: dist, logFile: join(workDir, 'broker.log'), name: 'broker (perf)' });
-  let thermostat: SimulatedThermostat | null = null;
-  let browser: Browser | null = null;
+  const system = await SystemUnderTest.start({ label: 'perf', staticDir: dist });
+  const { broker } = system;
   try {
-    await broker.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    const browser = await system.browser();
     const contextOptions = {
       viewport: VIEWPORT,
       deviceScaleFactor: DEVICE_SCALE_FACTOR,
       isMobile: true,
       hasTouch: true,
       userAgent: MOBILE_USER_AGENT,
-      // A cold start, as Lighthouse measures it: nothing from a service worker's cache.
+      // A cold start, as Lighthouse measures one: nothing from a service worker's cache.
       serviceWorkers: 'block' as const,
     };
     console.log(`App: ${broker.httpUrl}  profile: ${throttled ? `CPU ${CPU_SLOWDOWN}× slower, Slow 4G (${SLOW_4G.latency} ms, ${kib(SLOW_4G.downloadThroughput)}/s)` : 'unthrottled'}, ${VIEWPORT.width}×${VIEWPORT.height}`);
@@ -324,16 +319,7 @@ async function main(): Promise<void> {
     }
 
     if (!options['welcome-only']) {
-      const stateDir = join(workDir, 'thermostat');
-      thermostat = await SimulatedThermostat.start({
-        brokerWsUrl: broker.wsUrl,
-        appUrl: broker.httpUrl,
-        stateDir,
-        speed: 1,
-        name: 'thermostat (perf)',
-        logFile: join(workDir, 'thermostat.log'),
-      });
-      await thermostat.waitForOnline();
+      const thermostat = await system.thermostat();
       const context = await browser.newContext(contextOptions);
       const pairingPage = await context.newPage();
       const dialog = await addFromPairingLink(pairingPage, await thermostat.invitation(), 'Living room');
@@ -350,10 +336,7 @@ async function main(): Promise<void> {
       await context.close();
     }
   } finally {
-    await browser?.close();
-    await thermostat?.stop();
-    await broker.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    await system.stop();
   }
 }
 

@@ -5,15 +5,12 @@
  *
  * Builds nothing: run `npm run build` first (and build the simulator once, `npx tsx scripts/system-build.ts`).
  */
-import { chromium, expect, type Browser } from '@playwright/test';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect } from '@playwright/test';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
 import { addFromPairingLink, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
-import { BrokerProcess } from './system-broker.ts';
 import { repoRoot } from './system-paths.ts';
-import { SimulatedThermostat } from './system-thermostat.ts';
+import { SystemUnderTest } from './system-under-test.ts';
 
 /** Viewport and pixel ratio of each; the PNG is their product, which the manifest's `sizes` must say. */
 export const PWA_SCREENSHOTS = [
@@ -31,24 +28,12 @@ function pngSize(file: string): { width: number; height: number } {
 
 async function main(): Promise<void> {
   if (!existsSync(join(repoRoot, 'dist/index.html'))) throw new Error('dist/ has no build: run `npm run build` first');
-  const workDir = mkdtempSync(join(tmpdir(), 'hearth-shots-'));
-  const broker = new BrokerProcess({ port: 0, staticDir: 'dist', logFile: join(workDir, 'broker.log'), name: 'broker (screenshots)' });
-  let thermostat: SimulatedThermostat | null = null;
-  let browser: Browser | null = null;
+  const system = await SystemUnderTest.start({ label: 'screenshots', staticDir: 'dist' });
   try {
-    await broker.start();
-    thermostat = await SimulatedThermostat.start({
-      brokerWsUrl: broker.wsUrl,
-      appUrl: broker.httpUrl,
-      stateDir: join(workDir, 'thermostat'),
-      speed: 1,
-      name: 'thermostat (screenshots)',
-      logFile: join(workDir, 'thermostat.log'),
-    });
-    await thermostat.waitForOnline();
+    const thermostat = await system.thermostat();
     await thermostat.control('outside 8');
     await thermostat.control('room 20.4');
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    const browser = await system.browser();
     mkdirSync(OUT_DIR, { recursive: true });
     for (const shot of PWA_SCREENSHOTS) {
       // No service worker: its first-install notice is not what the pictures are for. Each size pairs on its own
@@ -68,10 +53,7 @@ async function main(): Promise<void> {
       await context.close();
     }
   } finally {
-    await browser?.close();
-    await thermostat?.stop();
-    await broker.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    await system.stop();
   }
 }
 
