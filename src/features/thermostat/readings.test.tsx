@@ -173,4 +173,16 @@ describe('readings: how fresh, in a look and in words', () => {
     // The old number is read out with its age, not as if it were the room now.
     expect(screen.getByLabelText('Current temperature')).toHaveAccessibleDescription(`Last heard 3 min ago — ${words}`);
   });
+
+  it('puts what was held and heating in the past tense when not live, each described by its age and why', () => {
+    const state = new TestThermostat().stateMessage({ temperature: 19, heater: true, setpoint: 21, setpoint_source: 'comfort', heat_reason: 'below_band' });
+    render(<Readings state={state} receivedAt={Date.now() - 3 * 60_000} reach="thermostat-offline" />);
+    const why = 'Last heard 3 min ago — thermostat offline';
+    expect(screen.getByLabelText('Holding')).toHaveTextContent(/^Was holding 21\.0 °C · comfort$/);
+    expect(screen.getByLabelText('Holding')).toHaveAccessibleDescription(why);
+    expect(screen.getByText('Was heating when last heard 3 min ago')).toHaveAccessibleDescription(why);
+    expect(screen.getByLabelText('Heater')).toHaveTextContent(/^Was on$/);
+    expect(screen.getByLabelText('Heater')).toHaveAccessibleDescription(why);
+    expect(screen.queryByText(/^Heating:/)).toBeNull();
+  });
 });

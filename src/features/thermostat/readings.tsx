@@ -15,18 +15,33 @@ export function freshnessPhrase(reach: Reach, age: number | null): string {
   return `${heard} — ${REACH_WORDS[reach].why}`;
 }
 
-/** The polite announcement of one thermostat's changes; a new thermostat on screen starts a new baseline. */
-function useAnnouncement(state: StateMessage | null, thermostatId: string | null): string {
-  const [text, setText] = useState('');
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** What the heater did when the thermostat was last heard from: no present tense for what may have changed since. */
+function lastHeardHeating(heater: boolean, age: number | null): string {
+  const when = age === null ? 'when last heard' : `when last heard ${agoPhrase(age)}`;
+  return `${heater ? 'Was heating' : 'Was not heating'} ${when}`;
+}
+
+/**
+ * The polite announcement of one thermostat's changes. The baseline is the first STATE received live after mount,
+ * not one restored from storage (opening the app announces nothing); a new thermostat on screen starts a new one.
+ * Each announcement gets its own node (`count`), so that the same words said twice are read twice.
+ */
+function useAnnouncement(state: StateMessage | null, thermostatId: string | null, live: boolean): { text: string; count: number } {
+  const [said, setSaid] = useState({ text: '', count: 0 });
+  const restored = useRef(state);
   const last = useRef<{ thermostatId: string | null; announced: Announced } | null>(null);
   useEffect(() => {
-    if (state === null) return;
+    if (state === null || state === restored.current || !live) return;
     const previous = last.current?.thermostatId === thermostatId ? last.current.announced : null;
     const next = announcementOf(previous, state);
     last.current = { thermostatId, announced: next.announced };
-    setText(previous === null ? '' : next.text === '' ? (current) => current : next.text);
+    if (previous !== null && next.text !== '') setSaid((current) => ({ text: next.text, count: current.count + 1 }));
+    // `live` is left out on purpose: the link coming back is no news of the room, only a new STATE is.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state, thermostatId]);
-  return text;
+  return said;
 }
 
 export function Readings({
@@ -43,8 +58,9 @@ export function Readings({
   const now = useNow();
   const freshnessId = useId();
   const heatingId = useId();
-  const announcement = useAnnouncement(state, thermostatId);
+  const announcement = useAnnouncement(state, thermostatId, reach === 'live');
   const stale = reach !== 'live' && state !== null;
+  const age = receivedAt === null ? null : now - receivedAt;
   const zone = state === null ? null : thermostatZone(state.time_zone);
   const nowUtc = Math.floor(now / 1000);
   const next = state === null || zone === null ? null : nextPhrase(state, zone, nowUtc);
@@ -60,8 +76,8 @@ export function Readings({
         <dt id="held-label" className="visually-hidden">
           Holding
         </dt>
-        <dd aria-labelledby="held-label" className="held-setpoint">
-          {state === null ? NO_VALUE : heldPhrase(state)}
+        <dd aria-labelledby="held-label" aria-describedby={stale ? freshnessId : undefined} className="held-setpoint">
+          {state === null ? NO_VALUE : stale ? `Was ${lowerFirst(heldPhrase(state))}` : heldPhrase(state)}
         </dd>
         {state === null || zone === null ? null : (
           <>
@@ -85,8 +101,8 @@ export function Readings({
         )}
       </dl>
       {state === null ? null : (
-        <p id={heatingId} className="heating-now">
-          {heatingPhrase(state)}
+        <p id={heatingId} className="heating-now" aria-describedby={stale ? freshnessId : undefined}>
+          {stale ? lastHeardHeating(state.heater, age) : heatingPhrase(state)}
         </p>
       )}
       <dl className="reading-grid">
@@ -102,10 +118,10 @@ export function Readings({
           <dt id="heater-label">Heater</dt>
           <dd
             aria-labelledby="heater-label"
-            aria-describedby={state === null ? undefined : heatingId}
+            aria-describedby={state === null ? undefined : stale ? freshnessId : heatingId}
             className={state?.heater === true ? 'heater-on' : undefined}
           >
-            {state === null ? NO_VALUE : state.heater ? 'On' : 'Off'}
+            {state === null ? NO_VALUE : stale ? (state.heater ? 'Was on' : 'Was off') : state.heater ? 'On' : 'Off'}
           </dd>
         </div>
         <div>
@@ -115,10 +131,10 @@ export function Readings({
       </dl>
       <p className={stale ? 'last-update is-stale-words' : 'last-update'} aria-label="Last update">
         {/* Described by the words alone: a description taken from the paragraph would be its label, "Last update". */}
-        <span id={freshnessId}>{freshnessPhrase(reach, receivedAt === null ? null : now - receivedAt)}</span>
+        <span id={freshnessId}>{freshnessPhrase(reach, age)}</span>
       </p>
       <p className="visually-hidden" aria-live="polite">
-        {announcement}
+        <span key={announcement.count}>{announcement.text}</span>
       </p>
     </section>
   );

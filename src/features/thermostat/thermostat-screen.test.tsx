@@ -324,6 +324,28 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
     showState({ temperature: 20.5, target: 22, heater: true, heat_reason: 'below_band' });
     expect(live).toHaveTextContent('Now holding 22.0 °C');
   });
+
+  it('announces nothing on opening with a restored STATE, nor for the first live one, and reads the same words twice', () => {
+    // As the app opens: the last STATE restored from storage, then the first one received.
+    act(() => appStore.getState().receiveState(THERMOSTAT.id, new TestThermostat().stateMessage({ temperature: 18, heater: false }), Date.now() - 600_000));
+    renderScreen();
+    const live = readings().querySelector('[aria-live="polite"]');
+    showState({ temperature: 20, heater: true, heat_reason: 'below_band', target: 21 });
+    expect(live).toHaveTextContent(/^$/);
+    showState({ temperature: 20, heater: false, heat_reason: 'in_band', target: 21 });
+    const first = live?.firstElementChild;
+    expect(live).toHaveTextContent(/^Not heating/);
+    showState({ temperature: 20, heater: true, heat_reason: 'below_band', target: 21 });
+    showState({ temperature: 20, heater: false, heat_reason: 'in_band', target: 21 });
+    // The same sentence again, in a node of its own, which a screen reader reads as new.
+    expect(live).toHaveTextContent(first?.textContent ?? '');
+    expect(live?.firstElementChild).not.toBe(first);
+  });
+
+  it('leaves the target note out of the live region: the set point it leads to is announced once, by the readings', () => {
+    renderScreen();
+    expect(screen.getByRole('region', { name: 'Target' }).querySelector('[aria-live]')).toBeNull();
+  });
 });
 
 describe('thermostat screen: the target from the keyboard, like a slider', () => {
