@@ -8,6 +8,7 @@ import { defineConfig, type Plugin, type ResolvedConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { lazyAesTablesPlugin } from './scripts/lazy-aes-tables.ts';
+import { manifestScreenshots } from './scripts/pwa-screenshot-sizes.ts';
 
 /** The contract lives beside src/, at the top of the repository; the build recognises its modules by their path. */
 const protocolDir = fileURLToPath(new URL('./protocol/', import.meta.url)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -239,11 +240,8 @@ export default defineConfig({
           { name: 'Add thermostat', short_name: 'Add', description: 'Pair this device with a thermostat', url: '/#add', icons: [{ src: 'icon-192.png', sizes: '192x192', type: 'image/png' }] },
           { name: 'Set up a new thermostat', short_name: 'Set up', description: 'Connect a new thermostat by USB', url: '/#setup', icons: [{ src: 'icon-192.png', sizes: '192x192', type: 'image/png' }] },
         ],
-        // Pictures of the real app (npm run pwa:screenshots writes them; their sizes are the ones printed there).
-        screenshots: [
-          { src: 'screenshots/narrow.png', sizes: '585x1266', type: 'image/png', form_factor: 'narrow', label: 'A thermostat on a phone: temperature, what it holds and why, boost, away and target' },
-          { src: 'screenshots/wide.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'A thermostat on a desktop: its reading beside the weekly schedule and the geofence' },
-        ],
+        // Pictures of the real app: npm run pwa:screenshots takes them at the sizes this gives (scripts/pwa-screenshot-sizes.ts).
+        screenshots: manifestScreenshots(),
         // One window: a second would log the same identity on to the broker and each would replace the other's
         // connection. A link (a pairing link, a shortcut) opened while the app runs goes to the open window, which
         // is only focused, not reloaded; its fragment comes through launchQueue (src/features/pwa/launch-queue.ts),

@@ -1,7 +1,7 @@
 /**
  * `npm run pwa:screenshots`: the web app manifest's `screenshots` (vite.config.ts), taken from the real app: the built
  * app on the broker, paired with a simulated thermostat, in Debian's Chromium, at a phone's size ("narrow") and a
- * desktop's ("wide"). Writes public/screenshots/*.png; the manifest names their sizes, so this prints them to check.
+ * desktop's ("wide"). Writes public/screenshots/*.png at the sizes scripts/pwa-screenshot-sizes.ts gives the manifest, and fails if one is not.
  *
  * Builds nothing: run `npm run build` first (and build the simulator once, `npx tsx scripts/system-build.ts`).
  */
@@ -9,14 +9,9 @@ import { expect } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addFromPairingLink, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
+import { PWA_SCREENSHOTS, screenshotSizes } from './pwa-screenshot-sizes.ts';
 import { repoRoot } from './system-paths.ts';
 import { SystemUnderTest } from './system-under-test.ts';
-
-/** Viewport and pixel ratio of each; the PNG is their product, which the manifest's `sizes` must say. */
-export const PWA_SCREENSHOTS = [
-  { file: 'narrow.png', formFactor: 'narrow', viewport: { width: 390, height: 844 }, scale: 1.5 },
-  { file: 'wide.png', formFactor: 'wide', viewport: { width: 1280, height: 800 }, scale: 1 },
-] as const;
 
 const OUT_DIR = join(repoRoot, 'public/screenshots');
 
@@ -49,7 +44,9 @@ async function main(): Promise<void> {
       const path = join(OUT_DIR, shot.file);
       await shownPage.screenshot({ path, animations: 'disabled' });
       const size = pngSize(path);
-      console.log(`${shot.file}: ${size.width}x${size.height} (${shot.formFactor})`);
+      const taken = `${size.width}x${size.height}`;
+      if (taken !== screenshotSizes(shot)) throw new Error(`${shot.file} is ${taken}, but the manifest says ${screenshotSizes(shot)}`);
+      console.log(`${shot.file}: ${taken} (${shot.formFactor})`);
       await context.close();
     }
   } finally {
