@@ -11,8 +11,12 @@ const KEY_A = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';
 const KEY_B = 'iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiA';
 const KEY_C = 'jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjA';
 
+/** The clock the tests open files at; the invitations in them end a day later. */
+const NOW = 1_800_000_000_000;
+const LATER = NOW + 86_400_000;
+
 const TRANSFER: PairingsTransfer = {
-  thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false }],
+  thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER }],
   needInvitation: [{ id: HALL, name: 'Hall' }],
 };
 
@@ -29,23 +33,23 @@ describe('pairings file', () => {
     expect(text).not.toContain(KEY_A);
     expect(text).not.toContain('Living room');
     expect(JSON.parse(text)).toMatchObject({ format: 'hearth-pairings', version: 1, kdf: { name: 'scrypt', N: 16384, r: 8, p: 1 } });
-    await expect(openPairings(text, PASS, { params: CHEAP })).resolves.toEqual(TRANSFER);
+    await expect(openPairings(text, PASS, { params: CHEAP, now: NOW })).resolves.toEqual(TRANSFER);
   });
 
   it('says "wrong passphrase or damaged file" for a wrong passphrase and for changed contents', async () => {
     const text = await sealPairings(TRANSFER, PASS, { params: CHEAP });
-    await expect(openPairings(text, 'not the passphrase', { params: CHEAP })).rejects.toMatchObject({
+    await expect(openPairings(text, 'not the passphrase', { params: CHEAP, now: NOW })).rejects.toMatchObject({
       code: 'wrong_passphrase_or_damaged',
       message: 'Wrong passphrase or damaged file.',
     });
     const file = JSON.parse(text) as { data: string };
     const flipped = `${file.data.slice(0, 10)}${file.data[10] === 'A' ? 'B' : 'A'}${file.data.slice(11)}`;
-    await expect(openPairings(JSON.stringify({ ...file, data: flipped }), PASS, { params: CHEAP })).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
+    await expect(openPairings(JSON.stringify({ ...file, data: flipped }), PASS, { params: CHEAP, now: NOW })).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
   });
 
   it('does not open once its salt is changed (another salt, another key)', async () => {
     const text = await withOutside((file) => ((file.kdf as Record<string, unknown>).salt = 'AAAAAAAAAAAAAAAAAAAAAA'));
-    await expect(openPairings(text, PASS, { params: CHEAP })).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
+    await expect(openPairings(text, PASS, { params: CHEAP, now: NOW })).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
   });
 
   it('takes by default exactly the cost version 1 writes, and refuses a cheaper or dearer one', async () => {
@@ -94,8 +98,8 @@ describe('pairings file', () => {
   it('drops entries that do not parse, and member keys, which work only on the phone that joined', async () => {
     const hostile = {
       thermostats: [
-        { id: LIVING, key: KEY_A, name: 'Living room', joined: false },
-        { id: HALL, key: KEY_B, name: 'Hall', joined: true },
+        { id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER },
+        { id: HALL, key: KEY_B, name: 'Hall', joined: true, expiresAt: LATER },
         { id: 'short', key: KEY_C, name: 'Bad' },
         { id: ATTIC, key: 'not a key', name: 'Attic' },
         'nonsense',
@@ -103,8 +107,8 @@ describe('pairings file', () => {
       needInvitation: [{ id: ATTIC, name: 'A'.repeat(100) }, { id: 7 }],
     } as unknown as PairingsTransfer;
     const text = await sealPairings(hostile, PASS, { params: CHEAP });
-    await expect(openPairings(text, PASS, { params: CHEAP })).resolves.toEqual({
-      thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false }],
+    await expect(openPairings(text, PASS, { params: CHEAP, now: NOW })).resolves.toEqual({
+      thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER }],
       needInvitation: [{ id: ATTIC, name: 'A'.repeat(40) }],
     });
   });
@@ -113,15 +117,15 @@ describe('pairings file', () => {
 describe('names in a file', () => {
   it('gives a name holding invisible or control characters, or none, the default name', async () => {
     const hostile = {
-      thermostats: [{ id: LIVING, key: KEY_A, name: 'Living\u202Emoor', joined: false }],
+      thermostats: [{ id: LIVING, key: KEY_A, name: 'Living\u202Emoor', joined: false, expiresAt: LATER }],
       needInvitation: [
         { id: HALL, name: 'Hall\u200B' },
         { id: ATTIC, name: '' },
       ],
     };
     const text = await sealPairings(hostile, PASS, { params: CHEAP });
-    await expect(openPairings(text, PASS, { params: CHEAP })).resolves.toEqual({
-      thermostats: [{ id: LIVING, key: KEY_A, name: 'Thermostat', joined: false }],
+    await expect(openPairings(text, PASS, { params: CHEAP, now: NOW })).resolves.toEqual({
+      thermostats: [{ id: LIVING, key: KEY_A, name: 'Thermostat', joined: false, expiresAt: LATER }],
       needInvitation: [
         { id: HALL, name: 'Thermostat' },
         { id: ATTIC, name: 'Thermostat' },
@@ -130,8 +134,33 @@ describe('names in a file', () => {
   });
 });
 
+describe('invitations that end', () => {
+  it('carries each invitation’s end under the seal, and offers none that has ended, or whose end is unknown', async () => {
+    const sealed = await sealPairings(
+      {
+        thermostats: [
+          { id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER },
+          { id: HALL, key: KEY_B, name: 'Hall', joined: false, expiresAt: NOW },
+          { id: ATTIC, key: KEY_C, name: 'Attic', joined: false } as never,
+        ],
+        needInvitation: [],
+      },
+      PASS,
+      { params: CHEAP },
+    );
+    await expect(openPairings(sealed, PASS, { params: CHEAP, now: NOW })).resolves.toEqual({
+      thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER }],
+      needInvitation: [
+        { id: HALL, name: 'Hall' },
+        { id: ATTIC, name: 'Attic' },
+      ],
+    });
+    await expect(openPairings(sealed, PASS, { params: CHEAP, now: LATER })).resolves.toMatchObject({ thermostats: [] });
+  });
+});
+
 describe('transferOf', () => {
-  it('hands on an open invitation, or a key not yet joined with; never a member key', () => {
+  it('hands on only an open invitation this phone made: never a member key, never a key not joined with (maybe the old shared key)', () => {
     const held = [
       { id: LIVING, key: KEY_A, name: 'Living room', joined: true },
       { id: HALL, key: KEY_B, name: 'Hall', joined: false },
@@ -139,14 +168,15 @@ describe('transferOf', () => {
     ];
     const transfer = transferOf(held, { [LIVING]: { key: KEY_C, expiresAt: 2000 }, [ATTIC]: { key: KEY_B, expiresAt: 999 } }, 1000);
     expect(transfer).toEqual({
-      thermostats: [
-        { id: LIVING, key: KEY_C, name: 'Living room', joined: false },
-        { id: HALL, key: KEY_B, name: 'Hall', joined: false },
+      thermostats: [{ id: LIVING, key: KEY_C, name: 'Living room', joined: false, expiresAt: 2000 }],
+      // Hall: a key this phone has not joined with; Attic: its invitation ran out. The new phone needs new ones.
+      needInvitation: [
+        { id: HALL, name: 'Hall' },
+        { id: ATTIC, name: 'Attic' },
       ],
-      // Its invitation ran out: the new phone needs a new one.
-      needInvitation: [{ id: ATTIC, name: 'Attic' }],
     });
     expect(JSON.stringify(transfer)).not.toContain(KEY_A);
+    expect(JSON.stringify(transfer)).not.toContain(KEY_B);
   });
 });
 
@@ -156,8 +186,8 @@ describe('importPlan', () => {
     const plan = importPlan(
       {
         thermostats: [
-          { id: LIVING, key: KEY_A, name: 'Living room', joined: false },
-          { id: ATTIC, key: KEY_C, name: 'Attic', joined: false },
+          { id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER },
+          { id: ATTIC, key: KEY_C, name: 'Attic', joined: false, expiresAt: LATER },
         ],
         needInvitation: [
           { id: HALL, name: 'Hall' },
@@ -166,14 +196,14 @@ describe('importPlan', () => {
       },
       [mine],
     );
-    expect(plan.added).toEqual([{ id: ATTIC, key: KEY_C, name: 'Attic', joined: false }]);
-    expect(plan.alreadyHere).toEqual([{ fromFile: { id: LIVING, key: KEY_A, name: 'Living room', joined: false }, held: mine }]);
+    expect(plan.added).toEqual([{ id: ATTIC, key: KEY_C, name: 'Attic', joined: false, expiresAt: LATER }]);
+    expect(plan.alreadyHere).toEqual([{ fromFile: { id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER }, held: mine }]);
     expect(plan.needInvitation).toEqual([{ id: HALL, name: 'Hall' }]);
   });
 
   it('never offers to replace the key of a thermostat this phone has joined: nothing to do', () => {
     const mine = { id: LIVING, key: KEY_B, name: 'Lounge', joined: true };
-    const plan = importPlan({ thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false }], needInvitation: [] }, [mine]);
+    const plan = importPlan({ thermostats: [{ id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER }], needInvitation: [] }, [mine]);
     expect(plan.alreadyHere).toEqual([]);
     expect(plan.alreadyMember).toEqual([mine]);
     expect(plan.added).toEqual([]);
@@ -185,8 +215,8 @@ describe('importPlan', () => {
     const plan = importPlan(
       {
         thermostats: [
-          { id: LIVING, key: KEY_A, name: 'Living room', joined: false },
-          { id: ATTIC, key: KEY_C, name: 'Attic', joined: false },
+          { id: LIVING, key: KEY_A, name: 'Living room', joined: false, expiresAt: LATER },
+          { id: ATTIC, key: KEY_C, name: 'Attic', joined: false, expiresAt: LATER },
         ],
         needInvitation: [],
       },

@@ -9,10 +9,10 @@ import { parsePairedThermostat, type PairedThermostat } from '@/lib/thermostats'
 /**
  * A file that takes this app's thermostats to a new phone. A member key is bound to the ID of the phone that joined
  * (docs/protocol.md "Keys and pairing", "Joining"), and that phone's private key never leaves it, so a member key is
- * useless anywhere else and is never written here. What travels is what another phone can join with: an open
- * invitation this phone made, or a key this phone has not joined with yet (an invitation or the old shared key); every
- * other thermostat travels as its ID and name, to ask the household for an invitation. The new phone joins as a member
- * of its own.
+ * useless anywhere else and is never written here. What travels is only an open invitation this phone made, with when
+ * it ends: good for one join within 24 hours. A key this phone holds but has not joined with does not travel: it may
+ * be the old shared key, which never ends and which the household closes only by closing it for everyone (docs/protocol.md
+ * "The old shared key"). Every other thermostat travels as its ID and name, to ask the household for an invitation.
  *
  * The file is JSON: `format`, `version`, the scrypt parameters and salt, the AES-256-GCM nonce and the sealed contents,
  * with everything before the contents bound to them as associated data.
@@ -38,10 +38,13 @@ export const EXPORT_SCRYPT: ScryptParams = { N: 2 ** 16, r: 8, p: 1 };
 const SALT_BYTES = 16;
 const NONCE_BYTES = 12;
 
+/** A thermostat with an invitation in the file, good until `expiresAt` (ms since the epoch). */
+export type CarriedThermostat = PairedThermostat & { expiresAt: number };
+
 /** What a pairings file carries. */
 export interface PairingsTransfer {
-  /** Keys another phone can join with: never this phone's member keys, so `joined` is false for all. */
-  thermostats: PairedThermostat[];
+  /** Invitations another phone can join with, and when each ends: never this phone's member keys, so `joined` is false for all. */
+  thermostats: CarriedThermostat[];
   /** The thermostats this phone is a member of with no open invitation: the new phone needs one from the household. */
   needInvitation: { id: ClientId; name: string }[];
 }
@@ -79,7 +82,8 @@ export async function sealPairings(
   const salt = randomBytes(SALT_BYTES);
   const nonce = randomBytes(NONCE_BYTES);
   const key = await deriveKey(passphrase, salt, params, options.onProgress);
-  const contents = utf8(JSON.stringify({ thermostats: transfer.thermostats, need_invitation: transfer.needInvitation }));
+  const thermostats = transfer.thermostats.map(({ expiresAt, ...thermostat }) => ({ ...thermostat, expires_at: expiresAt }));
+  const contents = utf8(JSON.stringify({ thermostats, need_invitation: transfer.needInvitation }));
   const saltText = toBase64url(salt);
   const nonceText = toBase64url(nonce);
   const sealed = gcm(key, nonce, headerBytes(params, saltText, nonceText)).encrypt(contents);
@@ -143,17 +147,22 @@ export function readPairingsHeader(text: string, accepted: ScryptParams = EXPORT
   return { params: { ...accepted }, salt, saltText, nonce, nonceText, sealed };
 }
 
-function parseContents(value: unknown): PairingsTransfer {
+/** `now`: an invitation that has ended by then is not offered; its thermostat needs a new one. */
+function parseContents(value: unknown, now: number): PairingsTransfer {
   if (!isObject(value) || !Array.isArray(value.thermostats) || !Array.isArray(value.need_invitation)) throw problem('damaged', WRONG_OR_DAMAGED);
   if (value.thermostats.length + value.need_invitation.length > MAX_ENTRIES) throw problem('damaged', 'This pairings file is damaged.');
-  const thermostats: PairedThermostat[] = [];
+  const thermostats: CarriedThermostat[] = [];
+  const needInvitation: PairingsTransfer['needInvitation'] = [];
   for (const entry of value.thermostats) {
     const parsed = parsePairedThermostat(entry);
     // A member key (joined) works only on the phone that joined: one in a file is not ours to use.
-    if (parsed === null || parsed.joined || thermostats.some((t) => t.id === parsed.id)) continue;
-    thermostats.push({ ...parsed, name: vettedThermostatName(parsed.name) });
+    if (parsed === null || parsed.joined || thermostats.some((t) => t.id === parsed.id) || needInvitation.some((t) => t.id === parsed.id)) continue;
+    const name = vettedThermostatName(parsed.name);
+    const expiresAt = isObject(entry) ? entry.expires_at : undefined;
+    // An invitation that has ended (or whose end is not known) would only fail: the new phone asks for another.
+    if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt) || expiresAt <= now) needInvitation.push({ id: parsed.id, name });
+    else thermostats.push({ ...parsed, name, expiresAt });
   }
-  const needInvitation: PairingsTransfer['needInvitation'] = [];
   for (const entry of value.need_invitation) {
     if (!isObject(entry) || !isClientId(entry.id) || typeof entry.name !== 'string') continue;
     const id = entry.id;
@@ -167,7 +176,7 @@ function parseContents(value: unknown): PairingsTransfer {
 export async function openPairings(
   text: string,
   passphrase: string,
-  options: { params?: ScryptParams; onProgress?: (fraction: number) => void } = {},
+  options: { params?: ScryptParams; onProgress?: (fraction: number) => void; now?: number } = {},
 ): Promise<PairingsTransfer> {
   const header = readPairingsHeader(text, options.params);
   const key = await deriveKey(passphrase, header.salt, header.params, options.onProgress);
@@ -185,24 +194,23 @@ export async function openPairings(
   } catch {
     throw problem('damaged', WRONG_OR_DAMAGED);
   }
-  return parseContents(value);
+  return parseContents(value, options.now ?? Date.now());
 }
 
 /** An invitation this phone made and still holds open, by thermostat: its key and until when it is good. */
 export type OpenInvitations = Readonly<Record<ClientId, { key: string; expiresAt: number }>>;
 
 /**
- * What this phone can hand on: an open invitation for a thermostat, else a key it has not joined with yet; a
- * member key never (it is bound to this phone's ID). `now` drops invitations that have run out.
+ * What this phone can hand on: an open invitation it made for a thermostat, with its end. Never a member key (it is
+ * bound to this phone's ID) and never a key this phone has not joined with (it may be the old shared key, good for
+ * ever). `now` drops invitations that have run out.
  */
 export function transferOf(thermostats: readonly PairedThermostat[], invitations: OpenInvitations, now: number): PairingsTransfer {
   const transfer: PairingsTransfer = { thermostats: [], needInvitation: [] };
   for (const thermostat of thermostats) {
     const invitation = invitations[thermostat.id];
     if (invitation !== undefined && invitation.expiresAt > now) {
-      transfer.thermostats.push({ id: thermostat.id, key: invitation.key, name: thermostat.name, joined: false });
-    } else if (!thermostat.joined) {
-      transfer.thermostats.push({ ...thermostat, joined: false });
+      transfer.thermostats.push({ id: thermostat.id, key: invitation.key, name: thermostat.name, joined: false, expiresAt: invitation.expiresAt });
     } else {
       transfer.needInvitation.push({ id: thermostat.id, name: thermostat.name });
     }
@@ -212,9 +220,9 @@ export function transferOf(thermostats: readonly PairedThermostat[], invitations
 
 /** What importing would do, thermostat by thermostat: nothing this app holds is replaced unless the person says so. */
 export interface ImportPlan {
-  added: PairedThermostat[];
+  added: CarriedThermostat[];
   /** In the file and held here with another key this phone has not joined with: this app's record stays unless the person ticks it. */
-  alreadyHere: { fromFile: PairedThermostat; held: PairedThermostat }[];
+  alreadyHere: { fromFile: CarriedThermostat; held: PairedThermostat }[];
   /** Thermostats this phone is a member of already: nothing to do, and never replaced (that would lock this phone out). */
   alreadyMember: PairedThermostat[];
   needInvitation: PairingsTransfer['needInvitation'];

@@ -57,7 +57,7 @@ async function exportFile(): Promise<File> {
 }
 
 async function openFile(file: File, passphrase: string) {
-  render(<PairingsTransferDialog onClose={() => undefined} params={CHEAP} />);
+  render(<PairingsTransferDialog onClose={() => undefined} params={CHEAP} now={() => NOW} />);
   await user.upload(within(dialog()).getByLabelText('Pairings file'), file);
   await user.type(within(dialog()).getByLabelText('Passphrase of the file'), passphrase);
   await user.click(within(dialog()).getByRole('button', { name: 'Open file' }));
@@ -68,7 +68,7 @@ describe('moving to a new phone', () => {
     oldPhone();
     render(<PairingsTransferDialog onClose={() => undefined} params={CHEAP} now={() => NOW} />);
     const list = within(dialog()).getByRole('list', { name: 'In the file' });
-    expect(list).toHaveTextContent('Living room: its invitation, good until');
+    expect(list).toHaveTextContent('Living room: the invitation this phone made: the new phone can join it once, until');
     expect(list).toHaveTextContent('Hall: needs an invitation: the file carries only its name');
     expect(dialog()).toHaveTextContent('Keys of this phone work only on this phone');
   });
@@ -103,7 +103,7 @@ describe('moving to a new phone', () => {
     await user.type(within(dialog()).getByLabelText('Passphrase of the file'), PASS);
     await user.click(within(dialog()).getByRole('button', { name: 'Open file' }));
     expect(await within(dialog()).findByText('To add: Living room.', {}, SCRYPT_WAIT)).toBeInTheDocument();
-    expect(dialog()).toHaveTextContent('The file carries no invitation for Hall: ask someone in the household for one.');
+    expect(dialog()).toHaveTextContent('The file carries no invitation that still works for Hall: ask someone in the household for one.');
     await user.click(within(dialog()).getByRole('button', { name: 'Add to this app' }));
     expect(appStore.getState().thermostats).toEqual([{ id: LIVING, key: INVITATION, name: 'Living room', joined: false }]);
     expect(opening().getByRole('status')).toHaveTextContent('Added Living room.');

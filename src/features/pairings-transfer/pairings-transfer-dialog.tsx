@@ -116,7 +116,7 @@ function ExportSection({ params, now }: { params?: ScryptParams; now: () => numb
       <h3 id={headingId}>Take them to a new phone</h3>
       <p className="small">
         Keys of this phone work only on this phone: each is bound to its identity, which never leaves it. So the file does
-        not copy this phone. It carries, for each thermostat, an invitation this phone made and still holds, and the new phone
+        not copy this phone. It carries, for each thermostat, only an open invitation this phone made, and the new phone
         joins with it as a member of its own. For a thermostat without one, use Invite someone in its Household card first
         (and pass that invitation to no one else), or ask someone in the household for one later.
       </p>
@@ -126,11 +126,9 @@ function ExportSection({ params, now }: { params?: ScryptParams; now: () => numb
           return (
             <li key={t.id}>
               <strong>{t.name}</strong>:{' '}
-              {!carried.has(t.id)
-                ? 'needs an invitation: the file carries only its name'
-                : invitation !== undefined && invitation.expiresAt > now()
-                  ? `its invitation, good until ${untilWords.format(new Date(invitation.expiresAt))}`
-                  : 'its pairing link, which this phone has not used yet'}
+              {carried.has(t.id) && invitation !== undefined
+                ? `the invitation this phone made: the new phone can join it once, until ${untilWords.format(new Date(invitation.expiresAt))}`
+                : 'needs an invitation: the file carries only its name'}
             </li>
           );
         })}
@@ -145,8 +143,8 @@ function ExportSection({ params, now }: { params?: ScryptParams; now: () => numb
           <input type="password" autoComplete="new-password" maxLength={256} value={again} onChange={(e) => setAgain(e.target.value)} />
         </label>
         <p className="muted small">
-          Whoever has the file and the passphrase can join these thermostats, within 24 hours and once each. Tell the passphrase
-          only to yourself.
+          Whoever has the file and the passphrase can join the thermostats carrying an invitation, once each and until the time
+          shown. Tell the passphrase only to yourself.
         </p>
         <div className="actions">
           <button type="submit" className="button" disabled={progress.kind === 'working'}>
@@ -170,7 +168,7 @@ function ExportSection({ params, now }: { params?: ScryptParams; now: () => numb
   );
 }
 
-function ImportSection({ params }: { params?: ScryptParams }) {
+function ImportSection({ params, now }: { params?: ScryptParams; now: () => number }) {
   const headingId = useId();
   const held = useAppStore((s) => s.thermostats);
   const membershipOf = useAppStore((s) => s.membershipOf);
@@ -196,6 +194,7 @@ function ImportSection({ params }: { params?: ScryptParams }) {
     try {
       const transfer = await openPairings(await readText(chosen), passphrase, {
         ...(params === undefined ? {} : { params }),
+        now: now(),
         onProgress: percentReporter('Opening the file…', setProgress),
       });
       setPlan(importPlan(transfer, held, membershipOf));
@@ -209,7 +208,7 @@ function ImportSection({ params }: { params?: ScryptParams }) {
   const apply = () => {
     if (plan === null) return;
     const taken = [...plan.added, ...plan.alreadyHere.filter(({ fromFile }) => replace.has(fromFile.id)).map(({ fromFile }) => fromFile)];
-    for (const thermostat of taken) addThermostat(thermostat);
+    for (const { id, key, name } of taken) addThermostat({ id, key, name, joined: false });
     if (taken.length > 0) void askToPersistStorage();
     setPlan(null);
     setPassphrase('');
@@ -278,8 +277,8 @@ function ImportSection({ params }: { params?: ScryptParams }) {
           )}
           {plan.needInvitation.length === 0 ? null : (
             <p className="muted small">
-              The file carries no invitation for {plan.needInvitation.map((t) => t.name).join(', ')}: ask someone in the household
-              for one.
+              The file carries no invitation that still works for {plan.needInvitation.map((t) => t.name).join(', ')}: ask someone
+              in the household for one.
             </p>
           )}
         </div>
@@ -294,7 +293,7 @@ export function PairingsTransferDialog({ onClose, params, now = Date.now }: { on
   return (
     <Dialog title="Move to a new phone" onClose={onClose}>
       {hasThermostats ? <ExportSection now={now} {...(params === undefined ? {} : { params })} /> : null}
-      <ImportSection {...(params === undefined ? {} : { params })} />
+      <ImportSection now={now} {...(params === undefined ? {} : { params })} />
     </Dialog>
   );
 }
