@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokerIngressBase, localOnlyHost } from './broker-url';
-import { validateBrokerUrl } from './broker-url';
+import { brokerIngressBase, localOnlyHost, validateBrokerUrl } from './broker-url';
 
 describe('localOnlyHost', () => {
   it.each([
