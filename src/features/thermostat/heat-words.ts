@@ -56,22 +56,56 @@ export function heatingPhrase(state: Pick<StateMessage, 'heater' | 'heat_reason'
 
 type ReasonFields = Pick<StateMessage, 'setpoint_source' | 'mode' | 'regime' | 'members' | 'time' | 'boost' | 'manual' | 'away_until'>;
 
-/** Why the regime is what it is: by hand, an away-until, or who the thermostat believes is home. */
-function regimeWhy(state: ReasonFields, zone: ThermostatZone, nowUtc: number): string {
-  if (state.mode !== 'auto') return `mode ${state.mode === 'home' ? 'Home' : 'Away'}, set by hand`;
+/** How long the thermostat trusts a member's report (docs/protocol.md "Members"): older ones say nothing of who is home. */
+const REPORT_TRUSTED_S = 12 * 3600;
+
+/** Why the regime is what it is, in the order of "Which set point holds": row 3 (away-until) before row 4 (the mode). */
+type RegimeReason =
+  | { kind: 'away-until'; until: number }
+  | { kind: 'warming-up'; until: number }
+  | { kind: 'mode'; mode: 'home' | 'away' }
+  | { kind: 'everyone-away' }
+  | { kind: 'home'; names: string[] }
+  | { kind: 'no-report'; anyMember: boolean };
+
+function regimeReasonOf(state: ReasonFields): RegimeReason {
   const awayUntil = state.away_until;
-  if (awayUntil !== null && state.time !== null && state.time < awayUntil.until - awayUntil.preheat_minutes * 60) {
-    return `away until ${momentText(zone, awayUntil.until, nowUtc)}`;
+  // Rows 1 to 3 need the clock: without it an away-until does not run.
+  if (awayUntil !== null && state.time !== null && state.time < awayUntil.until) {
+    const warmingFrom = awayUntil.until - awayUntil.preheat_minutes * 60;
+    if (state.time < warmingFrom) return { kind: 'away-until', until: awayUntil.until };
+    // From the warm-up on, reports from before it no longer count: in auto the house is home until someone reports.
+    if (state.mode === 'auto' && state.regime === 'home') return { kind: 'warming-up', until: awayUntil.until };
   }
-  const home = state.members.filter((member) => member.home).map((member) => member.name);
-  if (state.regime === 'away') return 'everyone is away';
-  if (home.length > 0) return `${home.join(', ')} ${home.length === 1 ? 'is' : 'are'} home`;
-  return state.members.length === 0 ? 'no one has reported yet' : 'no recent report says everyone is away';
+  if (state.mode !== 'auto') return { kind: 'mode', mode: state.mode };
+  if (state.regime === 'away') return { kind: 'everyone-away' };
+  const names = state.members.filter((member) => member.home && member.age_s < REPORT_TRUSTED_S).map((member) => member.name);
+  return names.length > 0 ? { kind: 'home', names } : { kind: 'no-report', anyMember: state.members.length > 0 };
 }
+
+function regimeWords(reason: RegimeReason, zone: ThermostatZone, nowUtc: number): string {
+  switch (reason.kind) {
+    case 'away-until':
+      return `away until ${momentText(zone, reason.until, nowUtc)}`;
+    case 'warming-up':
+      return `warming up for your return at ${momentText(zone, reason.until, nowUtc)}`;
+    case 'mode':
+      return `mode ${reason.mode === 'home' ? 'Home' : 'Away'}, set by hand`;
+    case 'everyone-away':
+      return 'everyone is away';
+    case 'home':
+      return `${reason.names.join(', ')} ${reason.names.length === 1 ? 'is' : 'are'} home`;
+    case 'no-report':
+      return reason.anyMember ? 'no report from the last 12 h says everyone is away' : 'no one has reported yet';
+  }
+}
+
+/** Whether the away rows (3 and 4) apply: the lower of the home set point and the away temperature holds. */
+const awayApplies = (state: ReasonFields, reason: RegimeReason) => reason.kind === 'away-until' || state.regime === 'away';
 
 /**
  * Why the thermostat holds what it holds, after "Which set point holds": "Using the away temperature: everyone is
- * away", "Boost until 18:30", "Following the schedule".
+ * away", "Boost until 18:30", "Following the schedule", "Warming up for your return at 18:00".
  */
 export function setpointReasonPhrase(state: ReasonFields, zone: ThermostatZone, nowUtc: number): string {
   switch (state.setpoint_source) {
@@ -84,13 +118,14 @@ export function setpointReasonPhrase(state: ReasonFields, zone: ThermostatZone, 
     case 'none':
       return 'No good reading from the sensor: the heater is held off';
     case 'away':
-      return `Using the away temperature: ${regimeWhy(state, zone, nowUtc)}`;
+      return `Using the away temperature: ${regimeWords(regimeReasonOf(state), zone, nowUtc)}`;
     case 'comfort':
     case 'schedule': {
       const what = state.setpoint_source === 'comfort' ? 'Using the comfort temperature' : 'Following the schedule';
-      const why = regimeWhy(state, zone, nowUtc);
+      const reason = regimeReasonOf(state);
+      if (reason.kind === 'warming-up') return `Warming up for your return at ${momentText(zone, reason.until, nowUtc)}`;
       // Away holds the lower of the two: a home set point at or below the away temperature holds even then.
-      return state.regime === 'away' || why.startsWith('away until') ? `${what}: it is no warmer than the away temperature` : `${what}: ${why}`;
+      return awayApplies(state, reason) ? `${what}: it is no warmer than the away temperature` : `${what}: ${regimeWords(reason, zone, nowUtc)}`;
     }
   }
 }

@@ -105,6 +105,23 @@ describe('readings: the source in words and what comes next, on the thermostat�
     vi.useRealTimers();
   });
 
+  it('names the away-until before the mode, as the table orders them', () => {
+    showReadings({ ...known, time_zone: CET, mode: 'away', regime: 'away', setpoint: 16, setpoint_source: 'away', away_until: { until: T0 + 9 * 3600, preheat_minutes: 60 } });
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the away temperature: away until 18:00');
+  });
+
+  it('says the house warms up for the return once the away-until’s warm-up starts', () => {
+    showReadings({ ...known, time_zone: CET, mode: 'auto', regime: 'home', setpoint: 21, setpoint_source: 'comfort', members: [], away_until: { until: T0 + 3600, preheat_minutes: 90 } });
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Warming up for your return at 10:00');
+  });
+
+  it('counts as home only reports younger than the 12 h the thermostat trusts', () => {
+    const member = { id: 'AnaAnaAnaAnaAnaAnaAnaA', name: 'Ana', home: true, distance: 10, source: 'app' } as const;
+    showReadings({ ...known, time_zone: CET, mode: 'auto', regime: 'home', setpoint_source: 'comfort', members: [{ ...member, age_s: 43_200 }] });
+    expect(screen.getByLabelText('Why this set point')).not.toHaveTextContent('Ana is home');
+    expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the comfort temperature: no report from the last 12 h says everyone is away');
+  });
+
   it('says the schedule holds and when it next switches, in the thermostat’s zone', () => {
     showReadings({ ...known, time_zone: CET, schedule: WEDNESDAY([[390, 21], [1320, 17]]) });
     expect(screen.getByLabelText('Holding')).toHaveTextContent('Holding 21.0 °C · schedule');

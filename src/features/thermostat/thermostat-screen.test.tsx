@@ -342,6 +342,12 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
     expect(live?.firstElementChild).not.toBe(first);
   });
 
+  it('says in the target note what away holds: the home set point when it is the lower', () => {
+    renderScreen();
+    showState({ mode: 'away', regime: 'away', target: 15, away_target: 16, setpoint: 15, setpoint_source: 'comfort' });
+    expect(screen.getByRole('spinbutton', { name: 'Target temperature' })).toHaveAccessibleDescription('Away: holding 15.0 °C. A change sets the comfort target.');
+  });
+
   it('leaves the target note out of the live region: the set point it leads to is announced once, by the readings', () => {
     renderScreen();
     expect(screen.getByRole('region', { name: 'Target' }).querySelector('[aria-live]')).toBeNull();

@@ -27,7 +27,7 @@ export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra
         <div className="column">
           <Readings state={state} receivedAt={current?.receivedAt ?? null} reach={reach} thermostatId={selectedId} />
           <OverridesCard control={control} reach={reach} />
-          <TargetControl control={control} reach={reach} awayTarget={state?.regime === 'away' ? state.away_target : null} />
+          <TargetControl control={control} reach={reach} awayTarget={state?.regime === 'away' ? state.setpoint : null} />
           <ModeSelector control={control} reach={reach} />
         </div>
         <div className="column">
