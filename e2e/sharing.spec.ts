@@ -57,6 +57,16 @@ test('sharing: a second phone joins by scanning the invitation’s QR code, offe
   await bensScreen.expectLive();
   // Scanned inside the app: the link was never in his address bar, so never in his browser's history.
   expect(ben.url()).not.toContain('pair=');
+  // A link opened in the address bar is taken out of it at once, and Back does not bring it back.
+  const otherThermostat = 'Q6iTIJWV4zn_64zH2sbXMa';
+  await ben.goto(`/#pair=${otherThermostat}.${'k'.repeat(42)}A`);
+  const fromAddressBar = ben.getByRole('dialog', { name: 'Add thermostat' });
+  await expect(fromAddressBar.getByText(`ID ${otherThermostat}`)).toBeVisible();
+  expect(ben.url()).not.toContain('pair=');
+  await fromAddressBar.getByRole('button', { name: 'Cancel' }).click();
+  await ben.goBack();
+  expect(ben.url()).not.toContain('pair=');
+  await expect(ben.getByRole('dialog', { name: 'Add thermostat' })).toBeHidden();
 
   // Ana's card asks the thermostat again while its invitation waits, and closes it once Ben's phone joined.
   await expect(invitation).toBeHidden({ timeout: 30_000 });
@@ -67,7 +77,7 @@ test('sharing: a second phone joins by scanning the invitation’s QR code, offe
   const settings = page.getByRole('dialog', { name: 'Settings' });
   await settings.getByRole('button', { name: 'Move to a new phone' }).click();
   const moving = page.getByRole('dialog', { name: 'Move to a new phone' });
-  await expect(moving.getByRole('list', { name: 'In the file' })).toContainText('Living room: its invitation, good until');
+  await expect(moving.getByRole('list', { name: 'In the file' })).toContainText('Living room: the invitation this phone made: the new phone can join it once, until');
   await moving.getByLabel('Passphrase for the file').fill('our long passphrase');
   await moving.getByLabel('Passphrase again').fill('our long passphrase');
   await moving.getByRole('button', { name: 'Make the file' }).click();
