@@ -15,13 +15,14 @@ const protocolDir = fileURLToPath(new URL('./protocol/', import.meta.url)).repla
 const contractModule = new RegExp(`^${protocolDir}`);
 /**
  * The connection stack, loaded after the first paint: the contract's crypto (envelopes, logon, member keys, and @noble
- * under them), the readers of every message but the STATE the first paint shows (message-readers.ts), the broker link
+ * under them), the readers of every message but the STATE the first paint shows (message-readers.ts), the scanner that
+ * checks a JSON text before it is parsed (json-reader.ts: the first paint reads only values already parsed), the broker link
  * and thermostat sessions (the whole of src/lib/link/, so files there may be added and renamed freely), the stored
  * identity, the broker address and the household wiring. The app's own modules among them that the first paint imports
  * too (the commands context, the link status names) stay out of it: see connectionChunkOf.
  */
 const connectionChunk = new RegExp(
-  `^${protocolDir}(envelope|packets|identity|logon|member-key|message-readers)\\.ts$|[\\\\/]@noble[\\\\/]|[\\\\/]src[\\\\/](lib[\\\\/]link[\\\\/]|lib[\\\\/](identity|broker-url)\\.ts$|app[\\\\/]household-wiring\\.ts$)`,
+  `^${protocolDir}(envelope|packets|identity|logon|member-key|message-readers|json-reader)\\.ts$|[\\\\/]@noble[\\\\/]|[\\\\/]src[\\\\/](lib[\\\\/]link[\\\\/]|lib[\\\\/](identity|broker-url)\\.ts$|app[\\\\/]household-wiring\\.ts$)`,
 );
 
 const appModule = /[\\/]src[\\/]/;

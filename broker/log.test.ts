@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonObject, type JsonObject } from '../protocol/json.ts';
+import type { JsonObject } from '../protocol/json.ts';
+import { parseJsonObject } from '../protocol/json-reader.ts';
 import { createLogger, occasionally, throttleLog } from './log.ts';
 
 /** A log line as the object it must be; a line that is not one fails the test here. */

@@ -1,3 +1,4 @@
+export * from './base64.ts';
 export * from './base64url.ts';
 export * from './envelope.ts';
 export * from './identity.ts';
@@ -11,14 +12,13 @@ export * from './relay.ts';
 export * from './result.ts';
 export * from './schedule.ts';
 export * from './time-zone.ts';
+export { isFiniteNumber, isObject } from './json.ts';
 export {
   checkJsonObject,
-  isFiniteNumber,
-  isObject,
   JSON_FAULTS,
   JSON_LIMITS,
   parseJsonObject,
   readJsonObject,
   type JsonFault,
   type JsonViolation,
-} from './json.ts';
+} from './json-reader.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJsonObject, JSON_FAULTS, JSON_LIMITS, parseJsonObject, readJsonObject } from './json.ts';
+import { checkJsonObject, JSON_FAULTS, JSON_LIMITS, parseJsonObject, readJsonObject } from './json-reader.ts';
 import { parseMessage } from './message-readers.ts';
 import { parsePacket } from './packets.ts';
 import { jsonVectors } from './vectors/index.ts';

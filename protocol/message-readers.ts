@@ -5,7 +5,8 @@
  */
 import { fromBase64url, toBase64url } from './base64url.ts';
 import { isClientId } from './client-id.ts';
-import { field, isFiniteNumber, isObject, readJsonObject, type JsonObject } from './json.ts';
+import { field, isFiniteNumber, isObject, type JsonObject } from './json.ts';
+import { readJsonObject } from './json-reader.ts';
 import { INVITATION_BYTES, INVITATION_LIFETIME_S, JOIN_PUBLIC_KEY_BYTES, MAX_MEMBERS } from './member-key.ts';
 import { fail, type Result } from './result.ts';
 import { MAX_TIME_S, MIN_TIME_S, parseTimeZone } from './time-zone.ts';

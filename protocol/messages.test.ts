@@ -3,7 +3,8 @@ import { envelopeVectors, messageVectors, scheduleVectors, type FieldVector, typ
 import { validatedCase } from './vectors/validated-case.ts';
 import { answersJoin, checkJoin, checkMembersSet, joinMessage, membersSetMessage, parseMessage, parseMessageValue } from './message-readers.ts';
 import { cutMemberName, HISTORY_INTERVAL_S, inRange, MAX_MEMBER_NAME_LENGTH, parseStateValue } from './messages.ts';
-import { checkJsonObject, isObject, parseJsonObject, type JsonObject } from './json.ts';
+import { isObject, type JsonObject } from './json.ts';
+import { checkJsonObject, parseJsonObject } from './json-reader.ts';
 import { nextSwitchPoint } from './schedule.ts';
 import { parseTimeZone } from './time-zone.ts';
 import type { SetMessage } from './messages.ts';

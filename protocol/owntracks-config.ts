@@ -4,8 +4,9 @@
  * commands or configuration, since both OwnTracks apps accept unencrypted HTTP answers from whoever runs the broker.
  */
 import { base64 } from '@scure/base';
-import { fromBase64 } from './base64url.ts';
-import { field, isFiniteNumber, isObject, readJsonObject, utf8TextOf, type JsonObject } from './json.ts';
+import { fromBase64 } from './base64.ts';
+import { field, isFiniteNumber, isObject, type JsonObject } from './json.ts';
+import { readJsonObject, utf8TextOf } from './json-reader.ts';
 import { isOwntracksSecret, isWtst } from './messages.ts';
 import { fail, ok, type Result } from './result.ts';
 import { OWNTRACKS_INGRESS_PREFIX, parseOwntracksIngressPath } from './relay.ts';

@@ -1,6 +1,7 @@
 /** Layer 6: the packets the broker reads. It routes by ID and never looks inside `data`. */
 import { isClientId, type ClientId } from './client-id.ts';
-import { field, readJsonObject, type JsonObject } from './json.ts';
+import { field, type JsonObject } from './json.ts';
+import { readJsonObject } from './json-reader.ts';
 import { relayFieldsOf, type RelayPacket } from './relay.ts';
 
 export const BROADCAST = 'BROADCAST';

@@ -2,9 +2,10 @@
  * docs/protocol.md, "Presence from OwnTracks": the ingress URL a phone POSTs to, the outer shape of the body the
  * broker checks (it never opens it), and the RELAY packet that hands the body's `data` to each thermostat.
  */
-import { fromBase64 } from './base64url.ts';
+import { fromBase64 } from './base64.ts';
 import { ID_LENGTH, isClientId, type ClientId } from './client-id.ts';
-import { field, readJsonObject, utf8TextOf, type JsonObject } from './json.ts';
+import { field, type JsonObject } from './json.ts';
+import { readJsonObject, utf8TextOf } from './json-reader.ts';
 import { fail, ok, type Result } from './result.ts';
 
 /** RELAY's transmitter: no client can log on under it, since it is not an ID. */

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { TestProject } from 'vitest/node';
-import { parseJsonObject } from '../protocol/json.ts';
+import { parseJsonObject } from '../protocol/json-reader.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
 /**
- * `npx tsx broker/bench/json-check.ts`: what the JSON rules (protocol/json.ts) cost per frame, against the
+ * `npx tsx broker/bench/json-check.ts`: what the JSON rules (protocol/json-reader.ts) cost per frame, against the
  * bare native parse the broker did before. It is a measurement, not a test: it prints, it does not assert.
  * Times are this process's CPU time (garbage collection included), so that other work on the machine does
  * not count; best of 5 interleaved runs.

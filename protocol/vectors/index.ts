@@ -1,7 +1,8 @@
 /** The contract's test vectors, read by the TypeScript tests; the C++ tests read the same files (firmware/test/vectors.h). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isObject, JSON_FAULTS, type JsonFault, type JsonObject } from '../json.ts';
+import { isObject, type JsonObject } from '../json.ts';
+import { JSON_FAULTS, type JsonFault } from '../json-reader.ts';
 import { MODES, type Mode } from '../messages.ts';
 import type { PlanInput, SwitchPoint, WeekSchedule } from '../schedule.ts';
 import type { LocalParts } from '../time-zone.ts';

@@ -12,7 +12,7 @@
 // who does not know the seed can force the O(n * 64) worst case of a text of
 // n bytes, where every key is compared in full with 63 others.
 //
-// It names the first fault met, exactly as protocol/json.ts does for the same
+// It names the first fault met, exactly as protocol/json-reader.ts does for the same
 // text (protocol/vectors/json.json). Text must be UTF-8 (as WebSocket text
 // frames are); anything else is a syntax fault.
 #pragma once
