@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { StatusAndAlert } from '@/components/status-and-alert';
 
 /**
  * QR codes for the pairing dialog: from the camera or from a photo. `BarcodeDetector` where the browser has one
@@ -250,14 +251,10 @@ function CameraScanner({ onFound, onStop }: { onFound: (text: string) => void; o
   return (
     <div className="qr-scanner">
       <video ref={video} className="qr-scanner-video" muted playsInline aria-label="Camera view for the QR code" hidden={state.kind === 'failed'} />
-      <p role="status" className="muted small">
-        {state.kind === 'starting' ? 'Opening the camera…' : state.kind === 'scanning' ? 'Point the camera at the invitation’s QR code.' : ''}
-      </p>
-      {state.kind === 'failed' ? (
-        <p role="alert" className="banner banner-danger">
-          {state.message}
-        </p>
-      ) : null}
+      <StatusAndAlert
+        status={state.kind === 'starting' ? 'Opening the camera…' : state.kind === 'scanning' ? 'Point the camera at the invitation’s QR code.' : ''}
+        alert={state.kind === 'failed' ? state.message : null}
+      />
       <button type="button" className="button" onClick={onStop}>
         Stop scanning
       </button>
@@ -321,14 +318,7 @@ export function QrScanSection({
           }}
         />
       </label>
-      <p role="status" className="muted small">
-        {reading ? 'Reading the picture…' : ''}
-      </p>
-      {photoError === null ? null : (
-        <p role="alert" className="banner banner-danger">
-          {photoError}
-        </p>
-      )}
+      <StatusAndAlert status={reading ? 'Reading the picture…' : ''} alert={photoError} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import type { ClientId } from '@protocol';
 import { Dialog } from '@/components/dialog';
+import { StatusAndAlert } from '@/components/status-and-alert';
 import { parsePairingLink } from '@/lib/pairing-link';
 import { askToPersistStorage } from '@/lib/persistent-storage';
 import { useAppStore } from '@/stores/app-store';
@@ -59,16 +60,10 @@ type Progress = { kind: 'idle' } | { kind: 'working'; what: string } | { kind: '
 
 function ProgressLine({ progress }: { progress: Progress }) {
   return (
-    <>
-      <p role="status" className="muted small">
-        {progress.kind === 'working' || progress.kind === 'done' ? progress.what : ''}
-      </p>
-      {progress.kind === 'failed' ? (
-        <p role="alert" className="banner banner-danger">
-          {progress.message}
-        </p>
-      ) : null}
-    </>
+    <StatusAndAlert
+      status={progress.kind === 'working' || progress.kind === 'done' ? progress.what : ''}
+      alert={progress.kind === 'failed' ? progress.message : null}
+    />
   );
 }
 
