@@ -1,4 +1,7 @@
+import { gcm } from '@noble/ciphers/aes.js';
+import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { describe, expect, it } from 'vitest';
+import { fromBase64url, toBase64url } from '@protocol';
 import { importPlan, MAX_PAIRINGS_FILE_BYTES, openPairings, readPairingsHeader, sealPairings, transferOf, type PairingsTransfer } from './pairings-file';
 
 /** The cheapest cost a file may name, so the tests run scrypt for real in a fraction of a second. */
@@ -70,6 +73,19 @@ describe('pairings file', () => {
   it('refuses a salt or nonce that is not text as damaged', async () => {
     const text = await withOutside((file) => ((file.kdf as Record<string, unknown>).salt = 12));
     expect(() => readPairingsHeader(text, CHEAP)).toThrow(expect.objectContaining({ code: 'damaged' }) as Error);
+  });
+
+  it('binds its outside to the contents: the same key and nonce under another header do not open', async () => {
+    const file = JSON.parse(await sealPairings(TRANSFER, PASS, { params: CHEAP })) as { kdf: { salt: string }; cipher: { nonce: string }; data: string };
+    const key = await scryptAsync(PASS, fromBase64url(file.kdf.salt) as Uint8Array, { ...CHEAP, dkLen: 32 });
+    const nonce = fromBase64url(file.cipher.nonce) as Uint8Array;
+    const header = (n: number) => new TextEncoder().encode(`hearth-pairings|1|scrypt|${n}|8|1|${file.kdf.salt}|aes-256-gcm|${file.cipher.nonce}`);
+    const contents = gcm(key, nonce, header(CHEAP.N)).decrypt(fromBase64url(file.data) as Uint8Array);
+    const resealed = (aad: Uint8Array) => JSON.stringify({ ...file, data: toBase64url(gcm(key, nonce, aad).encrypt(contents)) });
+    // The seam: re-sealed under the header the file shows, it opens; under another header (or none), it does not.
+    await expect(openPairings(resealed(header(CHEAP.N)), PASS, { params: CHEAP, now: NOW })).resolves.toEqual(TRANSFER);
+    await expect(openPairings(resealed(header(2 ** 16)), PASS, { params: CHEAP, now: NOW })).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
+    await expect(openPairings(resealed(new Uint8Array()), PASS, { params: CHEAP, now: NOW })).rejects.toMatchObject({ code: 'wrong_passphrase_or_damaged' });
   });
 
   it.each([
