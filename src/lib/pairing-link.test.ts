@@ -3,7 +3,6 @@ import {
   appUrl,
   buildPairingLink,
   DEFAULT_THERMOSTAT_NAME,
-  isCleanName,
   knownPairing,
   MAX_DEVICE_LINK_LENGTH,
   MAX_PAIRING_LINK_LENGTH,
@@ -13,6 +12,7 @@ import {
   parsePairingLink,
   vettedThermostatName,
 } from './pairing-link';
+import { isCleanName } from './thermostats';
 
 const ID = 'Q6iTIJWV4zn_64zH2sbXMa';
 const KEY = 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs';

@@ -1,6 +1,6 @@
 import { isClientId, type ClientId, type Result, fail, ok } from '@protocol';
 import type { Membership } from '@/lib/link/link-status';
-import { fitThermostatName, isThermostatKey, MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
+import { fitThermostatName, isCleanName, isThermostatKey, MAX_NAME_LENGTH, type PairedThermostat } from '@/lib/thermostats';
 
 export type PairingLinkError = 'empty' | 'too_long' | 'no_pairing' | 'bad_shape' | 'bad_id' | 'bad_key';
 
@@ -9,15 +9,6 @@ export type PairingLinkError = 'empty' | 'too_long' | 'no_pairing' | 'bad_shape'
  * 480 percent-encoded characters fit many times over. Longer text is refused before any of it is looked at.
  */
 export const MAX_PAIRING_LINK_LENGTH = 2048;
-
-/**
- * Whether a name someone else chose may be shown as it is: no control characters (\p{Cc}) and no invisible formatting
- * ones (\p{Cf}: bidirectional overrides that make a name read backwards, zero-width characters that make two names
- * look the same).
- */
-export function isCleanName(name: string): boolean {
-  return !/[\p{Cc}\p{Cf}]/u.test(name);
-}
 
 /** A name from a file, a link or a person, as the app keeps it: cut to fit, and the default when empty or not clean. */
 export function vettedThermostatName(name: string): string {

@@ -43,6 +43,15 @@ export function fitThermostatName(text: string): string {
 }
 
 /**
+ * Whether a name someone else chose may be shown as it is: no control characters (\p{Cc}) and no invisible formatting
+ * ones (\p{Cf}: bidirectional overrides that make a name read backwards, zero-width characters that make two names
+ * look the same).
+ */
+export function isCleanName(name: string): boolean {
+  return !/[\p{Cc}\p{Cf}]/u.test(name);
+}
+
+/**
  * The other thermostat already called `name` (as it would be kept, whatever its case), or null: two rooms of one name
  * cannot be told apart in the overview, so a form warns, but does not refuse (the person may mean it).
  */

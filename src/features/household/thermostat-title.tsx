@@ -1,6 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { isCleanName } from '@/lib/pairing-link';
-import { MAX_NAME_LENGTH, nameTakenWords, thermostatNamed } from '@/lib/thermostats';
+import { isCleanName, MAX_NAME_LENGTH, nameTakenWords, thermostatNamed } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
 import { thermostatName } from '@/stores/settings-slice';
