@@ -21,6 +21,21 @@ function pngSize(file: string): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
+/** Weekdays warm from 06:30 to 22:00, entered as a person does. */
+async function setWorkingWeek(screen: ThermostatScreen): Promise<void> {
+  await screen.editSchedule(async (editor) => {
+    const monday = editor.getByRole('group', { name: 'Monday' });
+    await monday.getByRole('button', { name: 'Add switch point' }).click();
+    await monday.getByLabel('Monday switch point 1 time').fill('06:30');
+    await monday.getByLabel('Monday switch point 1 temperature').fill('21');
+    await monday.getByRole('button', { name: 'Add switch point' }).click();
+    await monday.getByLabel('Monday switch point 2 time').fill('22:00');
+    await monday.getByLabel('Monday switch point 2 temperature').fill('17');
+    await monday.getByRole('button', { name: 'Copy Monday to weekdays' }).click();
+  });
+  await expect(screen.scheduleCard).not.toContainText('No switch points yet', { timeout: 30_000 });
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(repoRoot, 'dist/index.html'))) throw new Error('dist/ has no build: run `npm run build` first');
   const system = await SystemUnderTest.start({ label: 'screenshots', staticDir: 'dist' });
@@ -33,12 +48,15 @@ async function main(): Promise<void> {
     for (const shot of PWA_SCREENSHOTS) {
       // No service worker: its first-install notice is not what the pictures are for. Each size pairs on its own
       // invitation: the app's private key cannot leave the browser context it was made in.
-      const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.scale, serviceWorkers: 'block', colorScheme: 'light' });
+      const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.scale, serviceWorkers: 'block', colorScheme: 'light', timezoneId: 'Europe/Berlin' });
       const shownPage = await context.newPage();
       const dialog = await addFromPairingLink(shownPage, await thermostat.invitation(), 'Living room');
       await expect(dialog).toBeHidden({ timeout: 30_000 });
       const screen = new ThermostatScreen(shownPage);
       await expect(screen.currentTemperature).toHaveText(/\d\s?°C/, { timeout: 30_000 });
+      // A household's week, as the pictures should show one: the schedule editor also gives the thermostat this
+      // browser's zone (Berlin), so the card shows both. Set once; the thermostat keeps it for the next picture.
+      if (await screen.scheduleCard.getByText('No switch points yet').isVisible()) await setWorkingWeek(screen);
       await expect(shownPage.getByRole('heading', { name: 'History', exact: true })).toBeVisible({ timeout: 30_000 });
       await expect(screen.target).not.toHaveAttribute('aria-busy', 'true');
       const path = join(OUT_DIR, shot.file);
