@@ -62,12 +62,36 @@ describe('app store', () => {
 
   it('clears a thermostat’s shown command error when a new command is pending for it, and reports a refused one', () => {
     const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().addThermostat(B);
     store.getState().setCommandErrorOf(A.id, 'no-answer');
     store.getState().setCommandErrorOf(B.id, 'no-answer');
     store.getState().setPendingSettingsOf(A.id, { target: 22 });
     expect(store.getState().commandErrorOf).toEqual({ [B.id]: 'no-answer' });
     store.getState().receiveState(A.id, new TestThermostat().stateMessage({ error: 'out_of_range' }), 1);
     expect(store.getState().commandErrorOf).toEqual({ [A.id]: 'out_of_range', [B.id]: 'no-answer' });
+  });
+
+  it('takes no state, status, pending change, error or history for a thermostat removed, which the client may still report', () => {
+    const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().removeThermostat(A.id);
+    const thermostat = new TestThermostat();
+    thermostat.setClock(1_796_169_600);
+    store.getState().receiveState(A.id, thermostat.stateMessage({ error: 'out_of_range' }), 1);
+    store.getState().setSessionStatus(A.id, 'starting');
+    store.getState().setPendingSettingsOf(A.id, { target: 22 });
+    store.getState().setCommandErrorOf(A.id, 'no-answer');
+    store.getState().receiveHistory(A.id, thermostat.historyMessage(1_796_169_600), 1);
+    const { lastStates, liveSamples, sessionOf, pendingSettingsOf, commandErrorOf, historyPages } = store.getState();
+    expect({ lastStates, liveSamples, sessionOf, pendingSettingsOf, commandErrorOf, historyPages }).toEqual({
+      lastStates: {},
+      liveSamples: {},
+      sessionOf: {},
+      pendingSettingsOf: {},
+      commandErrorOf: {},
+      historyPages: {},
+    });
   });
 
   it('merges geofence changes without losing the rest of the preferences', () => {

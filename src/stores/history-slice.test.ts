@@ -17,6 +17,8 @@ function recording(): TestThermostat {
 describe('history slice', () => {
   it('keeps a page per from, the newer answer winning where it recorded a slot', () => {
     const store = createAppStore();
+    // The client's events count only for a paired thermostat.
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const thermostat = recording();
     thermostat.history.set(TODAY, { temperature: 20, setpoint: 21, heater_s: 600 });
     thermostat.history.set(TODAY + 600, { temperature: 20, setpoint: 21, heater_s: 100 });
@@ -31,6 +33,8 @@ describe('history slice', () => {
 
   it('keeps nothing of an answer given without a clock, and drops pages of days the thermostat no longer holds', () => {
     const store = createAppStore();
+    // The client's events count only for a paired thermostat.
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const clockless = new TestThermostat();
     store.getState().receiveHistory(ID, clockless.historyMessage(TODAY), 1);
     expect(store.getState().historyPages).toEqual({});
@@ -42,6 +46,8 @@ describe('history slice', () => {
 
   it('restoring from storage keeps a page answered since', () => {
     const store = createAppStore();
+    // The client's events count only for a paired thermostat.
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const thermostat = recording();
     thermostat.history.set(TODAY, { temperature: 20, setpoint: 21, heater_s: 600 });
     store.getState().receiveHistory(ID, thermostat.historyMessage(TODAY), 5);
@@ -51,6 +57,8 @@ describe('history slice', () => {
 
   it('wants pages by the thermostat’s clock from its last STATE, and none while it does not know the time', () => {
     const store = createAppStore();
+    // The client's events count only for a paired thermostat.
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const thermostat = recording();
     store.getState().receiveState(ID, thermostat.stateMessage(), 1_000_000);
     expect(wantedHistoryPages(store.getState(), ID, 1_000_000)).toHaveLength(16);

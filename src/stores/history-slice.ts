@@ -3,6 +3,7 @@ import type { ClientId, HistoryMessage } from '@protocol';
 import { historyStart, mergePages, pageOf, type HistoryPage, type HistoryPages } from '@/lib/link/history-pages';
 import type { AppState } from './app-store';
 import { appendSample, type Sample } from './live-samples';
+import { isPaired } from './paired';
 
 export interface HistorySlice {
   /** The pages of each thermostat's own history it has answered (docs/protocol.md "History"), by `from`. */
@@ -37,7 +38,7 @@ export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = 
   receiveHistory: (thermostatId, history, receivedAt) =>
     set((current) => {
       const page = pageOf(history, receivedAt);
-      if (page === null) return {};
+      if (page === null || !isPaired(current, thermostatId)) return {};
       return { historyPages: { ...current.historyPages, [thermostatId]: withPage(current.historyPages[thermostatId], page) } };
     }),
   restoreHistoryPages: (thermostatId, restored) =>

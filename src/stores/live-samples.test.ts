@@ -37,6 +37,8 @@ describe('parseSamples', () => {
 describe('live samples in the store', () => {
   it('records every accepted STATE, with the set point it says is held (none while nothing is)', () => {
     const store = createAppStore();
+    // The client's events count only for a paired thermostat.
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const thermostat = new TestThermostat();
     store.getState().receiveState(ID, thermostat.stateMessage({ temperature: 20, heater: true, target: 21.5 }), 1_000_000);
     const frost = { setpoint: 5, setpoint_source: 'frost', heat_reason: 'frost' } as const;
@@ -52,6 +54,8 @@ describe('live samples in the store', () => {
 
   it('samples read back from storage come before those seen since', () => {
     const store = createAppStore();
+    // The client's events count only for a paired thermostat.
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     store.getState().receiveState(ID, new TestThermostat().stateMessage({ temperature: 21 }), 5_000_000);
     store.getState().restoreLiveSamples(ID, [sample(4000), sample(4900, { heater: true })]);
     expect(store.getState().liveSamples[ID]?.map((s) => s.t)).toEqual([4000, 4900, 5000]);

@@ -36,6 +36,20 @@ describe('members slice', () => {
     });
   });
 
+  it('takes nothing more for a thermostat removed: a late answer or failure does not bring its entry back', () => {
+    const store = createAppStore();
+    store.getState().addThermostat(A);
+    store.getState().membersRequested(A.id);
+    store.getState().setMembership(A.id, 'member');
+    store.getState().removeThermostat(A.id);
+    store.getState().membersFailed(A.id, 'no_answer');
+    store.getState().membersRequested(A.id);
+    store.getState().receiveMembers(A.id, members(), 5_000, null);
+    store.getState().setMembership(A.id, 'member');
+    expect(store.getState().membersOf).toEqual({});
+    expect(store.getState().membershipOf).toEqual({});
+  });
+
   it('keeps an invitation until another replaces it, its expiry counted from the arrival', () => {
     const store = createAppStore();
     store.getState().addThermostat(A);

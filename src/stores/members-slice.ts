@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import { toBase64url, type ClientId, type MemberEntry, type MembersError, type MembersMessage } from '@protocol';
 import type { Membership, MembersUnanswered } from '@/lib/link/link-status';
 import type { AppState } from './app-store';
+import { isPaired } from './paired';
 
 export type { Membership };
 
@@ -45,6 +46,7 @@ export interface MembersSlice {
 export const createMembersSlice: StateCreator<AppState, [], [], MembersSlice> = (set) => {
   const updateView = (thermostatId: ClientId, change: (view: MembersView) => Partial<MembersView>) =>
     set((current) => {
+      if (!isPaired(current, thermostatId)) return {};
       const view = current.membersOf[thermostatId] ?? NOTHING_HEARD;
       return { membersOf: { ...current.membersOf, [thermostatId]: { ...view, ...change(view) } } };
     });
@@ -53,7 +55,7 @@ export const createMembersSlice: StateCreator<AppState, [], [], MembersSlice> = 
     membershipOf: {},
     setMembership: (thermostatId, membership) =>
       set((current) => {
-        if ((current.membershipOf[thermostatId] ?? null) === membership) return {};
+        if (!isPaired(current, thermostatId) || (current.membershipOf[thermostatId] ?? null) === membership) return {};
         const { [thermostatId]: _previous, ...others } = current.membershipOf;
         return { membershipOf: membership === null ? others : { ...others, [thermostatId]: membership } };
       }),

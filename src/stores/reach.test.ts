@@ -20,6 +20,8 @@ interface Case {
 
 function reach({ online = true, broker = 'connected', session, age, membership }: Case): Reach {
   const store = createAppStore();
+  // The client's events count only for a paired thermostat.
+  store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Living room' });
   store.getState().setOnline(online);
   store.getState().setBrokerStatus(broker);
   if (session !== undefined) store.getState().setSessionStatus(ID, session);

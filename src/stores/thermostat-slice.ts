@@ -3,6 +3,7 @@ import type { ClientId, SetFields, StateMessage } from '@protocol';
 import { isSetRefusal, type CommandFailure, type SessionStatus } from '@/lib/link/link-status';
 import type { AppState } from './app-store';
 import { appendSample, sampleOf } from './live-samples';
+import { isPaired } from './paired';
 
 export interface ReceivedState {
   state: StateMessage;
@@ -30,20 +31,29 @@ export const createThermostatSlice: StateCreator<AppState, [], [], ThermostatSli
   pendingSettingsOf: {},
   commandErrorOf: {},
   receiveState: (thermostatId, state, receivedAt) =>
-    set((current) => ({
-      lastStates: { ...current.lastStates, [thermostatId]: { state, receivedAt } },
-      // The history of what this app saw; the thermostat's own record is the truth where it has one ("History").
-      liveSamples: { ...current.liveSamples, [thermostatId]: appendSample(current.liveSamples[thermostatId] ?? [], sampleOf(state, receivedAt)) },
-      // A refused command is a command error; `storage` is the thermostat's own state, shown while STATEs carry it.
-      commandErrorOf: isSetRefusal(state.error) ? withEntry(current.commandErrorOf, thermostatId, state.error) : current.commandErrorOf,
-    })),
-  setSessionStatus: (thermostatId, status) => set((current) => ({ sessionOf: { ...current.sessionOf, [thermostatId]: status } })),
+    set((current) => {
+      if (!isPaired(current, thermostatId)) return {};
+      return {
+        lastStates: { ...current.lastStates, [thermostatId]: { state, receivedAt } },
+        // The history of what this app saw; the thermostat's own record is the truth where it has one ("History").
+        liveSamples: { ...current.liveSamples, [thermostatId]: appendSample(current.liveSamples[thermostatId] ?? [], sampleOf(state, receivedAt)) },
+        // A refused command is a command error; `storage` is the thermostat's own state, shown while STATEs carry it.
+        commandErrorOf: isSetRefusal(state.error) ? withEntry(current.commandErrorOf, thermostatId, state.error) : current.commandErrorOf,
+      };
+    }),
+  // Fed by the household client, whose events can come after a thermostat was removed (isPaired).
+  setSessionStatus: (thermostatId, status) =>
+    set((current) => (isPaired(current, thermostatId) ? { sessionOf: { ...current.sessionOf, [thermostatId]: status } } : {})),
   setPendingSettingsOf: (thermostatId, settings) =>
-    set((current) => ({
-      pendingSettingsOf: withEntry(current.pendingSettingsOf, thermostatId, settings),
-      commandErrorOf: settings === null ? current.commandErrorOf : withEntry(current.commandErrorOf, thermostatId, null),
-    })),
-  setCommandErrorOf: (thermostatId, error) => set((current) => ({ commandErrorOf: withEntry(current.commandErrorOf, thermostatId, error) })),
+    set((current) => {
+      if (!isPaired(current, thermostatId)) return {};
+      return {
+        pendingSettingsOf: withEntry(current.pendingSettingsOf, thermostatId, settings),
+        commandErrorOf: settings === null ? current.commandErrorOf : withEntry(current.commandErrorOf, thermostatId, null),
+      };
+    }),
+  setCommandErrorOf: (thermostatId, error) =>
+    set((current) => (isPaired(current, thermostatId) ? { commandErrorOf: withEntry(current.commandErrorOf, thermostatId, error) } : {})),
 });
 
 /** A copy of the record with `id` set to `value`, or without `id` when `value` is null. */

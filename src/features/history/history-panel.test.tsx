@@ -44,6 +44,8 @@ describe('HistoryPanel', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOW * 1000);
+    // The store takes a thermostat's STATE and HISTORY only while it is paired.
+    appStore.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
   });
   afterEach(() => vi.useRealTimers());
 

@@ -12,6 +12,7 @@ describe('HistoryRecorder', () => {
   it('keeps what the app saw in IndexedDB and puts it back into the store after a restart', async () => {
     const idb = freshIdb();
     const store = createAppStore();
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const recorder = new HistoryRecorder(idb);
     recorder.follow(store);
     const thermostat = new TestThermostat();
@@ -20,6 +21,7 @@ describe('HistoryRecorder', () => {
     await recorder.flush();
 
     const restarted = createAppStore();
+    restarted.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     new HistoryRecorder(idb).follow(restarted);
     const reread = new HistoryRecorder(idb);
     reread.follow(restarted);
@@ -33,6 +35,7 @@ describe('HistoryRecorder', () => {
   it('a restart that brings no new STATE writes nothing back to IndexedDB', async () => {
     const idb = freshIdb();
     const store = createAppStore();
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const first = new HistoryRecorder(idb);
     first.follow(store);
     store.getState().receiveState(ID, new TestThermostat().stateMessage({ temperature: 20 }), 1_000_000);
@@ -44,6 +47,7 @@ describe('HistoryRecorder', () => {
       return idb(mode, callback);
     };
     const restarted = createAppStore();
+    restarted.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const recorder = new HistoryRecorder(counting);
     recorder.follow(restarted);
     await recorder.load(ID);
@@ -56,6 +60,7 @@ describe('HistoryRecorder', () => {
     const idb = freshIdb();
     const store = createAppStore();
     store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
+    store.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const recorder = new HistoryRecorder(idb);
     recorder.follow(store);
     store.getState().receiveState(ID, new TestThermostat().stateMessage({ temperature: 20 }), 1_000_000);
@@ -63,6 +68,7 @@ describe('HistoryRecorder', () => {
     store.getState().removeThermostat(ID);
     await recorder.flush();
     const restarted = createAppStore();
+    restarted.getState().addThermostat({ id: ID, key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Home' });
     const reread = new HistoryRecorder(idb);
     reread.follow(restarted);
     await reread.load(ID);
