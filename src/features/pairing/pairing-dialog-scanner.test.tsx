@@ -68,7 +68,7 @@ describe('a picture’s size, read before it is decoded', () => {
     const decode = vi.fn();
     vi.stubGlobal('createImageBitmap', decode);
     try {
-      const bomb = new File([pngHeader(30_000, 30_000)], 'bomb.png', { type: 'image/png' });
+      const bomb = new File([pngHeader(30_000, 30_000).slice().buffer], 'bomb.png', { type: 'image/png' });
       await expect(decodeQrPhoto(bomb)).resolves.toEqual({ ok: false, message: expect.stringContaining('far too many pixels') as unknown });
       expect(decode).not.toHaveBeenCalled();
     } finally {
