@@ -1,9 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { followLaunches, launchQueueOf } from '@/features/pwa/launch-queue';
 import { defaultDeviceName } from '@/lib/device-name';
 import { appStore } from '@/stores/app-store';
-import { askToPersistStorage, isInstalledApp } from '@/lib/persistent-storage';
 import { loadPersistedState, persistStore } from '@/stores/persistence';
 import { App } from './app/app';
 import { deferredCommands } from './app/deferred-commands';
@@ -12,7 +10,10 @@ import './styles.css';
 appStore.setState(loadPersistedState(defaultDeviceName()));
 persistStore(appStore);
 // An installed app is where browsers grant lasting storage: ask on its first start there (and weekly until granted).
-if (isInstalledApp()) void askToPersistStorage();
+// Nothing on the first paint waits for the answer: its own chunk.
+void import('@/lib/persistent-storage').then(({ askToPersistStorage, isInstalledApp }) => {
+  if (isInstalledApp()) void askToPersistStorage();
+});
 // The connection code sets this too, with its listeners; until it has loaded the first paint must not claim a network.
 appStore.getState().setOnline(navigator.onLine);
 
@@ -37,8 +38,10 @@ void import('@/features/geofence/geofence-watcher').then(({ startGeofenceWatcher
   startGeofenceWatcher({ store: appStore, geolocation: navigator.geolocation, sendPresence: commands.sendPresence, forgetPresence: commands.forgetPresence });
 });
 
-// A shortcut or link launched while the installed app is open reaches this window through the launch queue.
-followLaunches(launchQueueOf(window), performance.getEntriesByType('navigation')[0]?.name ?? location.href);
+// A shortcut or link launched while the installed app is open reaches this window through the launch queue. The
+// browser holds launches until a consumer is set, so this waits for its own chunk without losing one.
+const launchedAt = performance.getEntriesByType('navigation')[0]?.name ?? location.href;
+void import('@/features/pwa/launch-queue').then(({ followLaunches, launchQueueOf }) => followLaunches(launchQueueOf(window), launchedAt));
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');

@@ -270,7 +270,7 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
     showState({ target: 21, mode: 'auto' });
     act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'thermostat-offline'));
     // Boost and away-until run from when the thermostat takes them: they are not queued.
-    expect(screen.getByRole('button', { name: 'Boost' })).toBeDisabled();
+    expect(await screen.findByRole('button', { name: 'Boost' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Away until…' })).toBeDisabled();
     expect(screen.getByText('Boost and away-until can be started once the thermostat is back.')).toBeVisible();
 
@@ -297,14 +297,14 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
     expect(appStore.getState().commandErrorOf[THERMOSTAT.id]).toBeUndefined();
   });
 
-  it('turns the controls off while the thermostat does not take this phone’s key: nothing sent could take effect', () => {
+  it('turns the controls off while the thermostat does not take this phone’s key: nothing sent could take effect', async () => {
     renderScreen();
     showState({ target: 21 });
     act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'wrong-key'));
     expect(screen.getByRole('button', { name: 'Increase target temperature' })).toBeDisabled();
     expect(screen.getByRole('spinbutton', { name: 'Target temperature' })).toHaveAttribute('aria-disabled', 'true');
     for (const radio of within(screen.getByRole('radiogroup', { name: 'Mode' })).getAllByRole('radio')) expect(radio).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Boost' })).toBeDisabled();
+    expect(await screen.findByRole('button', { name: 'Boost' })).toBeDisabled();
   });
 
   it('announces politely the heater and a set point changing, and the temperature only once it moved 0.5 °C', () => {
@@ -448,7 +448,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     const user = setup();
     const commands = renderScreen();
     showState(BERLIN);
-    await user.click(screen.getByRole('button', { name: 'Boost' }));
+    await user.click(await screen.findByRole('button', { name: 'Boost' }));
     const field = await screen.findByLabelText('Boost temperature (°C)');
     await user.clear(field);
     await user.type(field, text);
@@ -460,7 +460,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     const user = setup();
     const commands = renderScreen();
     showState({ ...BERLIN, target: 21 });
-    const boost = screen.getByRole('button', { name: 'Boost' });
+    const boost = await screen.findByRole('button', { name: 'Boost' });
     await user.click(boost);
     const dialog = await screen.findByRole('dialog', { name: 'Boost' });
     expect(within(dialog).getByLabelText('Boost temperature (°C)')).toHaveValue('23.0');
@@ -485,7 +485,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     const user = setup();
     renderScreen();
     showState({ ...BERLIN, boost: { setpoint: 23, until: T0 + 3600 } });
-    await user.click(screen.getByRole('button', { name: 'Cancel boost' }));
+    await user.click(await screen.findByRole('button', { name: 'Cancel boost' }));
     confirm(BERLIN);
     // Boost and Cancel boost swap places: focus goes to the one that is there now.
     expect(screen.getByRole('button', { name: 'Boost' })).toHaveFocus();
@@ -528,7 +528,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     // Set elsewhere to the second: the field shows 18:00, which read back would be 30 s earlier.
     const until = utc('2026-12-06T17:00:30Z');
     showState({ ...BERLIN, away_until: { until, preheat_minutes: 60 } });
-    await user.click(screen.getByRole('button', { name: 'Away until…' }));
+    await user.click(await screen.findByRole('button', { name: 'Away until…' }));
     expect(await screen.findByLabelText('Back on')).toHaveValue('2026-12-06T18:00');
     await user.click(screen.getByRole('radio', { name: '2 h' }));
     await user.click(screen.getByRole('button', { name: 'Set away-until' }));
@@ -539,7 +539,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
     const user = setup();
     const commands = renderScreen();
     showState(BERLIN);
-    const awayUntil = screen.getByRole('button', { name: 'Away until…' });
+    const awayUntil = await screen.findByRole('button', { name: 'Away until…' });
     await user.click(awayUntil);
     const dialog = await screen.findByRole('dialog', { name: 'Away until' });
     const backOn = within(dialog).getByLabelText('Back on');
