@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, expectAccessible, type AppHelpers, type ThermostatScreen } from './fixtures/index.ts';
+import { test, expect, expectAccessible, fillWorkingWeek, type AppHelpers, type ThermostatScreen } from './fixtures/index.ts';
 import type { SimulatedThermostat, SimulatorState } from '../scripts/system-thermostat.ts';
 
 // The household lives in Berlin: the browser's zone is what the schedule editor gives a thermostat that has none.
@@ -69,14 +69,7 @@ async function crossChange(
 /** Makes the working week in the editor, as a person does: Monday's two switch points, copied to the weekdays. */
 async function makeWorkingWeek(screen: ThermostatScreen): Promise<void> {
   await screen.editSchedule(async (editor) => {
-    const monday = editor.getByRole('group', { name: 'Monday' });
-    await monday.getByRole('button', { name: 'Add switch point' }).click();
-    await monday.getByLabel('Monday switch point 1 time').fill('06:30');
-    await monday.getByLabel('Monday switch point 1 temperature').fill('21');
-    await monday.getByRole('button', { name: 'Add switch point' }).click();
-    await monday.getByLabel('Monday switch point 2 time').fill('22:00');
-    await monday.getByLabel('Monday switch point 2 temperature').fill('17');
-    await monday.getByRole('button', { name: 'Copy Monday to weekdays' }).click();
+    await fillWorkingWeek(editor);
     const friday = editor.getByRole('group', { name: 'Friday' });
     await expect(friday.getByLabel('Friday switch point 2 time')).toHaveValue('22:00');
     await expectAccessible(screen.page, 'schedule editor');

@@ -8,7 +8,7 @@
 import { expect } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addFromPairingLink, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
+import { addFromPairingLink, fillWorkingWeek, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
 import { PWA_SCREENSHOTS, screenshotSizes } from './pwa-screenshot-sizes.ts';
 import { repoRoot } from './system-paths.ts';
 import { SystemUnderTest } from './system-under-test.ts';
@@ -23,16 +23,7 @@ function pngSize(file: string): { width: number; height: number } {
 
 /** Weekdays warm from 06:30 to 22:00, entered as a person does. */
 async function setWorkingWeek(screen: ThermostatScreen): Promise<void> {
-  await screen.editSchedule(async (editor) => {
-    const monday = editor.getByRole('group', { name: 'Monday' });
-    await monday.getByRole('button', { name: 'Add switch point' }).click();
-    await monday.getByLabel('Monday switch point 1 time').fill('06:30');
-    await monday.getByLabel('Monday switch point 1 temperature').fill('21');
-    await monday.getByRole('button', { name: 'Add switch point' }).click();
-    await monday.getByLabel('Monday switch point 2 time').fill('22:00');
-    await monday.getByLabel('Monday switch point 2 temperature').fill('17');
-    await monday.getByRole('button', { name: 'Copy Monday to weekdays' }).click();
-  });
+  await screen.editSchedule(fillWorkingWeek);
   await expect(screen.scheduleCard).not.toContainText('No switch points yet', { timeout: 30_000 });
 }
 

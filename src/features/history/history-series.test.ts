@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeZone, type TimeZoneRules } from '@protocol';
+import { utc, zone } from './testing/zones';
 import type { HistoryPage } from '@/lib/link/history-pages';
 import type { Sample } from '@/stores/live-samples';
 import { chartSpan, heatingDays, liveSlots, mergeHistory, MIN_CHART_SPAN_S, slotsBetween, type Slot } from './history-series';
 
-const utc = (iso: string) => Date.parse(iso) / 1000;
-const zone = (text: string): TimeZoneRules => {
-  const rules = parseTimeZone(text);
-  if (rules === null) throw new Error(`not a zone: ${text}`);
-  return rules;
-};
 const UTC = zone('UTC0');
 /** 2026-12-02 00:00 UTC, a page start. */
 const DAY = utc('2026-12-02T00:00:00Z');

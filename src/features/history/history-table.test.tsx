@@ -1,17 +1,11 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { parseTimeZone, type TimeZoneRules } from '@protocol';
+import { utc, zone } from './testing/zones';
 import type { Slot } from './history-series';
 import { HistoryTable, historyTableRows, MAX_TABLE_ROWS } from './history-table';
 import { historyTimes } from './history-time';
 
-const utc = (iso: string) => Date.parse(iso) / 1000;
-const zone = (text: string): TimeZoneRules => {
-  const rules = parseTimeZone(text);
-  if (rules === null) throw new Error(`not a zone: ${text}`);
-  return rules;
-};
 const BERLIN = zone('CET-1CEST,M3.5.0,M10.5.0/3');
 const known = (start: number, changes: Partial<Slot> = {}) => ({
   start,

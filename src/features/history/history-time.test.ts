@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeZone, type TimeZoneRules } from '@protocol';
+import { utc, zone } from './testing/zones';
 import { durationText, historyTimes, lastPhrase } from './history-time';
 
-const utc = (iso: string) => Date.parse(iso) / 1000;
-const zone = (text: string): TimeZoneRules => {
-  const rules = parseTimeZone(text);
-  if (rules === null) throw new Error(`not a zone: ${text}`);
-  return rules;
-};
 const BERLIN = zone('CET-1CEST,M3.5.0,M10.5.0/3');
 /** Wednesday 2 December 2026, 12:05 UTC: 13:05 in Berlin. */
 const NOON = utc('2026-12-02T12:05:00Z');
