@@ -1,12 +1,13 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SetFields, StateMessage, WeekSchedule } from '@protocol';
-import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
+import type { StateMessage, WeekSchedule } from '@protocol';
+import { CommandsContext } from '@/lib/link/commands-context';
 import { isSetRefusal } from '@/lib/link/link-status';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import * as posixTimeZone from '@/lib/time-zone/posix-time-zone';
 import { appStore } from '@/stores/app-store';
+import { storeCommands } from '@/stores/testing/store-commands';
 import { ScheduleCard } from './schedule-card';
 
 // Every derivation the card and its editor ask for, passed through to the real one.
@@ -28,25 +29,7 @@ const NOW = new Date('2026-12-02T05:32:00Z');
 const CLOCK = Math.floor(NOW.getTime() / 1000);
 const WEEK: WeekSchedule = [[[390, 21], [510, 17], [1020, 21], [1350, 17]], [], [], [], [], [[480, 21.5], [1380, 17]], []];
 
-/** Commands that behave like the client towards the store: what was sent is pending until a STATE confirms it. */
-function fakeCommands(): ThermostatCommands & { sent: SetFields[] } {
-  const sent: SetFields[] = [];
-  return {
-    sent,
-    sendSettings: (settings) => {
-      sent.push(settings);
-      appStore.getState().setPendingSettingsOf(THERMOSTAT.id, { ...appStore.getState().pendingSettingsOf[THERMOSTAT.id], ...settings });
-    },
-    sendPresence: () => undefined,
-    forgetPresence: () => undefined,
-    retryNow: () => undefined,
-    requestMembers: () => undefined,
-    inviteMember: () => undefined,
-    removeMember: () => undefined,
-    closeOldLink: () => undefined,
-    sendSettingsTo: () => undefined,
-  };
-}
+const fakeCommands = () => storeCommands(appStore);
 
 function showState(overrides: Partial<StateMessage>, { confirming = false } = {}) {
   act(() => {

@@ -1,10 +1,11 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SetFields, StateMessage } from '@protocol';
-import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
+import type { StateMessage } from '@protocol';
+import { CommandsContext } from '@/lib/link/commands-context';
 import { TestThermostat } from '@/lib/link/testing/test-thermostat';
 import { appStore } from '@/stores/app-store';
+import { storeCommands } from '@/stores/testing/store-commands';
 import { SET_DEBOUNCE_MS } from './target-step';
 import { ThermostatScreen } from './thermostat-screen';
 
@@ -15,30 +16,7 @@ vi.stubGlobal('jest', { advanceTimersByTime: (ms: number) => vi.advanceTimersByT
 const THERMOSTAT = { id: 'Q6iTIJWV4zn_64zH2sbXMa', key: 'heDmCLojfFJ7Yc_5_3iKaddIuPY_IUa1UQn136DerAs', name: 'Living room' };
 const OWN_ID = 'AppAppAppAppAppAppAppA';
 
-/** Commands that behave like the client towards the store: what was sent is pending until a STATE confirms. */
-function fakeCommands(): ThermostatCommands & { sent: unknown[]; sentTo: string[] } {
-  const sent: unknown[] = [];
-  /** The thermostat each settings change went to, in order. */
-  const sentTo: string[] = [];
-  const sendSettingsTo = (id: string, settings: SetFields) => {
-    sent.push(settings);
-    sentTo.push(id);
-    appStore.getState().setPendingSettingsOf(id, { ...appStore.getState().pendingSettingsOf[id], ...settings });
-  };
-  return {
-    sent,
-    sentTo,
-    sendSettings: (settings) => sendSettingsTo(appStore.getState().selectedId ?? '', settings),
-    sendSettingsTo,
-    sendPresence: (presence) => sent.push(presence),
-    forgetPresence: () => undefined,
-    retryNow: () => undefined,
-    requestMembers: () => undefined,
-    inviteMember: () => undefined,
-    removeMember: () => undefined,
-    closeOldLink: () => undefined,
-  };
-}
+const fakeCommands = () => storeCommands(appStore);
 
 function showState(overrides: Partial<StateMessage> = {}, receivedAt = Date.now()) {
   act(() => appStore.getState().receiveState(THERMOSTAT.id, new TestThermostat().stateMessage(overrides), receivedAt));
