@@ -55,9 +55,6 @@ export const defaultPreferences = (memberName: string): Preferences => ({
   owntracks: null,
 });
 
-/** A thermostat's name as kept: trimmed and cut to fit (fitThermostatName); '' when nothing is left. */
-export const thermostatName = fitThermostatName;
-
 /** The link's state of one thermostat (session, pending settings, refusal) taken out of the store. */
 function withoutLinkOf(current: AppState, id: ClientId): Pick<AppState, 'sessionOf' | 'pendingSettingsOf' | 'commandErrorOf'> {
   const { [id]: _session, ...sessionOf } = current.sessionOf;
@@ -93,7 +90,7 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       };
     }),
   renameThermostat: (id, name) => {
-    const kept = thermostatName(name);
+    const kept = fitThermostatName(name);
     if (kept === '' || !get().thermostats.some((t) => t.id === id)) return false;
     set((current) => ({ thermostats: current.thermostats.map((t) => (t.id === id ? { ...t, name: kept } : t)) }));
     return true;

@@ -1,8 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { isCleanName, MAX_NAME_LENGTH, nameTakenWords, thermostatNamed } from '@/lib/thermostats';
+import { fitThermostatName, isCleanName, MAX_NAME_LENGTH, nameTakenWords, thermostatNamed } from '@/lib/thermostats';
 import { useAppStore } from '@/stores/app-store';
 import { selectSelectedThermostat } from '@/stores/selectors';
-import { thermostatName } from '@/stores/settings-slice';
 
 /** The thermostat on screen's name as the page's heading, and a way to rename it (Enter keeps, Escape leaves it). */
 export function ThermostatTitle() {
@@ -37,7 +36,7 @@ export function ThermostatTitle() {
   };
   const save = (event: FormEvent) => {
     event.preventDefault();
-    if (thermostatName(draft ?? '') === '') {
+    if (fitThermostatName(draft ?? '') === '') {
       setProblem('A thermostat needs a name.');
       input.current?.focus();
       return;
