@@ -30,7 +30,19 @@ async function connect(broker: FakeBroker) {
   const connection = startHousehold(appStore, identity, broker.factory);
   stops.push(connection.stop);
   await vi.waitFor(() => expect(appStore.getState().sessionOf[appStore.getState().selectedId ?? '']).toBe('live'));
-  return { identity, connection };
+  /** Whether `thermostat` last heard this app as home (its member list), undefined before it heard any presence. */
+  const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
+  return { identity, connection, presenceOf };
+}
+
+/** The living room and the hall, online and paired, the living room last and so on screen. */
+function livingRoomAndHall() {
+  const living = new TestThermostat();
+  const hall = new TestThermostat();
+  const broker = brokerReaching(living, hall);
+  pair(hall, 'Hall');
+  pair(living, 'Living room');
+  return { living, hall, broker };
 }
 
 describe('presence from the app', () => {
@@ -41,10 +53,9 @@ describe('presence from the app', () => {
     const broker = brokerReaching(living, hall, attic);
     pair(hall, 'Hall');
     pair(living, 'Living room');
-    const { identity, connection } = await connect(broker);
+    const { connection, presenceOf } = await connect(broker);
 
     connection.commands.sendPresence({ home: false, distance: 1800 });
-    const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
     await vi.waitFor(() => expect([presenceOf(living), presenceOf(hall)]).toEqual([false, false]));
 
     // Paired after the phone left: it hears where the phone is without waiting for the next report.
@@ -56,11 +67,7 @@ describe('presence from the app', () => {
   });
 
   it('gives the OwnTracks secret made in the store to every paired thermostat, and keeps their answers in the store', async () => {
-    const living = new TestThermostat();
-    const hall = new TestThermostat();
-    const broker = brokerReaching(living, hall);
-    pair(hall, 'Hall');
-    pair(living, 'Living room');
+    const { living, hall, broker } = livingRoomAndHall();
     appStore.getState().updateGeofence({ home: { latitude: 52.37, longitude: 4.89 } });
     const { identity } = await connect(broker);
 
@@ -106,14 +113,9 @@ describe('presence from the app', () => {
   });
 
   it('unpairing the selected thermostat sends it nothing afterwards, not even a START from the session the others get', async () => {
-    const living = new TestThermostat();
-    const hall = new TestThermostat();
-    const broker = brokerReaching(living, hall);
-    pair(hall, 'Hall');
-    pair(living, 'Living room');
-    const { identity, connection } = await connect(broker);
+    const { living, hall, broker } = livingRoomAndHall();
+    const { connection, presenceOf } = await connect(broker);
     connection.commands.sendPresence({ home: false, distance: 1800 });
-    const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
     await vi.waitFor(() => expect([presenceOf(living), presenceOf(hall)]).toEqual([false, false]));
     const heardBeforeUnpairing = living.received.length;
 
@@ -126,14 +128,9 @@ describe('presence from the app', () => {
   });
 
   it('pairing the selected thermostat again with a new key takes effect at once: its settings and presence go out under the new key', async () => {
-    const living = new TestThermostat();
-    const hall = new TestThermostat();
-    const broker = brokerReaching(living, hall);
-    pair(hall, 'Hall');
-    pair(living, 'Living room');
-    const { identity, connection } = await connect(broker);
+    const { living, broker } = livingRoomAndHall();
+    const { connection, presenceOf } = await connect(broker);
     connection.commands.sendPresence({ home: false, distance: 1800 });
-    const presenceOf = (thermostat: TestThermostat) => thermostat.members.find((member) => member.id === identity.id)?.home;
     await vi.waitFor(() => expect(presenceOf(living)).toBe(false));
 
     // Reset and set up again: the living room thermostat has a new key, and the person opens its new pairing link.
