@@ -1,4 +1,4 @@
-import { buildAll } from '../scripts/system-build.ts';
+import { buildAll } from '../scripts/system/build.ts';
 
 /** Builds happen once here, never inside a test's time. */
 export default function globalSetup(): void {

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, expectAccessible } from './fixtures/index.ts';
 import type { InPage } from './fixtures/in-page.ts';
-import { repoRoot } from '../scripts/system-paths.ts';
+import { repoRoot } from '../scripts/system/paths.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
 
 interface InstallabilityError {

@@ -7,7 +7,7 @@ import type { BrowserContext, Locator } from '@playwright/test';
 import { test, expect, type ThermostatScreen } from './fixtures/index.ts';
 import { HOME, placeBrowser } from './fixtures/geo.ts';
 import { OwntracksPhone } from '../scripts/owntracks-phone.ts';
-import { SimulatedThermostat } from '../scripts/system-thermostat.ts';
+import { SimulatedThermostat } from '../scripts/system/thermostat.ts';
 import { owntracksIngressPath, parseOwntracksConfigLink } from '../protocol/index.ts';
 
 // The 180 s a leave must stand pass in 6 s.

@@ -2,7 +2,7 @@ import type { BrowserContext } from '@playwright/test';
 import { test, expect, type ThermostatScreen } from './fixtures/index.ts';
 import { AppTraffic } from './fixtures/app-traffic.ts';
 import { HOME, placeBrowser, type Fix } from './fixtures/geo.ts';
-import { SimulatedThermostat } from '../scripts/system-thermostat.ts';
+import { SimulatedThermostat } from '../scripts/system/thermostat.ts';
 import { formatDistance } from '../src/lib/format.ts';
 
 const RADIUS_KM = 1;

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { test, expect, expectAccessible, fillWorkingWeek, type AppHelpers, type ThermostatScreen } from './fixtures/index.ts';
-import type { SimulatedThermostat, SimulatorState } from '../scripts/system-thermostat.ts';
+import type { SimulatedThermostat, SimulatorState } from '../scripts/system/thermostat.ts';
 
 // The household lives in Berlin: the browser's zone is what the schedule editor gives a thermostat that has none.
 // The thermostat runs in real time: a minute before a switch point is a real minute, however busy the machine, to

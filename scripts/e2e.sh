@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Builds up front (only when stale), so no journey's time includes a compile.
-node_modules/.bin/tsx scripts/system-build.ts
+node_modules/.bin/tsx scripts/system/build.ts
 exec node_modules/.bin/playwright test "$@"

@@ -5,16 +5,16 @@
  * every long task over 50 ms (with the scripts the browser blames for it), the longest, an estimate of Total Blocking
  * Time, and the bytes transferred, compressed and not. Figures, not a test: it passes or fails nothing.
  *
- * Builds nothing: run `npm run build` first (and build the simulator once, `npx tsx scripts/system-build.ts`).
+ * Builds nothing: run `npm run build` first (and build the simulator once, `npx tsx scripts/system/build.ts`).
  */
 import { expect, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addFromPairingLink, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
-import { appBuildIsStale } from './system-build.ts';
-import { repoRoot } from './system-paths.ts';
-import { SystemUnderTest } from './system-under-test.ts';
+import { appBuildIsStale } from './system/build.ts';
+import { repoRoot } from './system/paths.ts';
+import { SystemUnderTest } from './system/under-test.ts';
 import { isObject } from '../protocol/json.ts';
 
 const USAGE = `Usage: npm run perf:start -- [--runs <n>] [--no-throttle] [--welcome-only] [--profile <folder>] [--dist <folder>]

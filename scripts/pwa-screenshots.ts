@@ -3,15 +3,15 @@
  * app on the broker, paired with a simulated thermostat, in Debian's Chromium, at a phone's size ("narrow") and a
  * desktop's ("wide"). Writes public/screenshots/*.png at the sizes scripts/pwa-screenshot-sizes.ts gives the manifest, and fails if one is not.
  *
- * Builds nothing: run `npm run build` first (and build the simulator once, `npx tsx scripts/system-build.ts`).
+ * Builds nothing: run `npm run build` first (and build the simulator once, `npx tsx scripts/system/build.ts`).
  */
 import { expect } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addFromPairingLink, fillWorkingWeek, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
 import { PWA_SCREENSHOTS, screenshotSizes } from './pwa-screenshot-sizes.ts';
-import { repoRoot } from './system-paths.ts';
-import { SystemUnderTest } from './system-under-test.ts';
+import { repoRoot } from './system/paths.ts';
+import { SystemUnderTest } from './system/under-test.ts';
 
 const OUT_DIR = join(repoRoot, 'public/screenshots');
 

@@ -7,11 +7,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BrokerProcess, PortInUseError } from './system-broker.ts';
-import { buildAppIfStale, buildSimulator } from './system-build.ts';
-import { repoRoot } from './system-paths.ts';
-import { describeExit } from './system-process.ts';
-import { SimulatedThermostat } from './system-thermostat.ts';
+import { BrokerProcess, PortInUseError } from './system/broker.ts';
+import { buildAppIfStale, buildSimulator } from './system/build.ts';
+import { repoRoot } from './system/paths.ts';
+import { describeExit } from './system/process.ts';
+import { SimulatedThermostat } from './system/thermostat.ts';
 
 const USAGE = `Usage: npm start -- [--port <n>] [--thermostats <n>] [--speed <factor>] [--host <address>] [--data <dir>]
 

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.protocol-dom.json
 npx tsc -p tsconfig.protocol-node.json
-npx tsc -p tsconfig.app.json
-npx tsc -p tsconfig.node.json
+# The app and the Node code through tsconfig.json's references, the configurations editors read too.
+npx tsc -b tsconfig.json

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../broker/integration/helpers.ts';
 import type { RunningBroker } from '../../broker/server.ts';
-import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
+import { SimulatedThermostat } from '../../scripts/system/thermostat.ts';
 import { HISTORY_INTERVAL_S } from '../../protocol/index.ts';
 import { keptHistory, PairedApp } from './paired-app.ts';
 

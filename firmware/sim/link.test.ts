@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestBroker } from '../../broker/integration/helpers.ts';
 import type { RunningBroker } from '../../broker/server.ts';
-import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
+import { SimulatedThermostat } from '../../scripts/system/thermostat.ts';
 
 const SILENT_LINK_MS = 1500;
 

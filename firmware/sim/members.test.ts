@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../broker/integration/helpers.ts';
 import { TestClient } from '../../broker/integration/client.ts';
 import type { RunningBroker } from '../../broker/server.ts';
-import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
+import { SimulatedThermostat } from '../../scripts/system/thermostat.ts';
 import type { ErrorMessage, Message, MembersMessage, StateMessage } from '../../protocol/index.ts';
 import { Join, PairedApp } from './paired-app.ts';
 

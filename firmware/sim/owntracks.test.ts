@@ -12,7 +12,7 @@ import { startTestBroker } from '../../broker/integration/helpers.ts';
 import { TestClient } from '../../broker/integration/client.ts';
 import type { RunningBroker } from '../../broker/server.ts';
 import { OwntracksPhone, type PhoneAnswer, type Platform } from '../../scripts/owntracks-phone.ts';
-import { SimulatedThermostat } from '../../scripts/system-thermostat.ts';
+import { SimulatedThermostat } from '../../scripts/system/thermostat.ts';
 import { joinOver } from './paired-app.ts';
 import {
   makeLogonKeys,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { TestClient } from '../../broker/integration/client.ts';
 import type { RunningBroker } from '../../broker/server.ts';
-import { pairingLinkParts, type PairingLinkParts, type SimulatedThermostat } from '../../scripts/system-thermostat.ts';
+import { pairingLinkParts, type PairingLinkParts, type SimulatedThermostat } from '../../scripts/system/thermostat.ts';
 import {
   answersJoin,
   joinMessage,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../broker/integration/helpers.ts';
 import type { RunningBroker } from '../../broker/server.ts';
-import { SimulatedThermostat, type SimulatorState } from '../../scripts/system-thermostat.ts';
+import { SimulatedThermostat, type SimulatorState } from '../../scripts/system/thermostat.ts';
 import {
   heldSetpoint,
   localParts,

@@ -9,8 +9,8 @@ import { ImprovSerial } from 'improv-wifi-serial-sdk/dist/serial.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../broker/integration/helpers.ts';
 import type { RunningBroker } from '../../broker/server.ts';
-import type { ManagedProcess } from '../../scripts/system-process.ts';
-import { startSimulator } from '../../scripts/system-thermostat.ts';
+import type { ManagedProcess } from '../../scripts/system/process.ts';
+import { startSimulator } from '../../scripts/system/thermostat.ts';
 
 const APP_URL = 'http://localhost:5173/';
 const PAIR_LINK = /^http:\/\/localhost:5173\/#pair=([A-Za-z0-9_-]{22})\.[A-Za-z0-9_-]{43}$/;

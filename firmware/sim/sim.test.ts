@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { pairingLinkParts, SimulatedThermostat, type ThermostatOptions } from '../../scripts/system-thermostat.ts';
+import { pairingLinkParts, SimulatedThermostat, type ThermostatOptions } from '../../scripts/system/thermostat.ts';
 import { joinOver } from './paired-app.ts';
 import {
   CLOSE_CODES,

@@ -1,12 +1,12 @@
 /**
  * Builds the app and the simulated thermostat only when their sources changed, so `npm start` and
- * the end-to-end run pay for a build once. Run directly (`tsx scripts/system-build.ts`) to build both.
+ * the end-to-end run pay for a build once. Run directly (`tsx scripts/system/build.ts`) to build both.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from './system-paths.ts';
+import { repoRoot } from './paths.ts';
 
 const APP_SOURCES = ['src', 'protocol', 'public', 'index.html', 'vite.config.ts', 'package-lock.json', 'tsconfig.app.json'];
 const APP_OUTPUT = 'dist/index.html';

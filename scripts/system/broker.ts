@@ -1,8 +1,8 @@
 /** The broker as a child process: started, restarted on the same port, stopped. */
 import { join, resolve } from 'node:path';
-import { parseJsonObject } from '../protocol/index.ts';
-import { ManagedProcess } from './system-process.ts';
-import { repoRoot } from './system-paths.ts';
+import { parseJsonObject } from '../../protocol/index.ts';
+import { ManagedProcess } from './process.ts';
+import { repoRoot } from './paths.ts';
 
 export interface BrokerOptions {
   /** 0 picks a free port. */

@@ -7,9 +7,9 @@ import { chromium, type Browser } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
-import { BrokerProcess } from './system-broker.ts';
-import { SimulatedThermostat } from './system-thermostat.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.ts';
+import { BrokerProcess } from './broker.ts';
+import { SimulatedThermostat } from './thermostat.ts';
 
 export class SystemUnderTest {
   private thermostatStarted: SimulatedThermostat | null = null;

@@ -24,9 +24,9 @@ import {
   isClientId,
   INVITATION_BYTES,
   type ClientId,
-} from '../protocol/index.ts';
-import { ManagedProcess } from './system-process.ts';
-import { repoRoot } from './system-paths.ts';
+} from '../../protocol/index.ts';
+import { ManagedProcess } from './process.ts';
+import { repoRoot } from './paths.ts';
 
 export interface SimulatedMember {
   id: string;
