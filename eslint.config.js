@@ -11,7 +11,7 @@ const features = readdirSync(new URL('./src/features', import.meta.url), { withF
   .map((entry) => entry.name);
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'firmware/build/', 'firmware/.pio/', '.data/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'dist-broker/', 'node_modules/', 'firmware/build/', 'firmware/.pio/', '.data/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

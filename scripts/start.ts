@@ -1,5 +1,6 @@
 /**
- * `npm start`: the whole system on this machine. Builds what is stale, starts the broker serving the
+ * `npm start`: the whole system on this machine. Builds what is stale, starts the broker (the compiled bundle
+ * under node, as in production; `npm run broker` is the development way, through tsx) serving the
  * app and N simulated thermostats (state kept in .data/), then prints the URL and a one-time pairing link
  * (an invitation) for each thermostat.
  * Ctrl-C or SIGTERM stops every child process group and exits 0.
@@ -8,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BrokerProcess, PortInUseError } from './system/broker.ts';
-import { buildAppIfStale, buildSimulator } from './system/build.ts';
+import { buildAppIfStale, buildBrokerIfStale, buildSimulator } from './system/build.ts';
 import { repoRoot } from './system/paths.ts';
 import { describeExit } from './system/process.ts';
 import { SimulatedThermostat } from './system/thermostat.ts';
@@ -68,6 +69,7 @@ const log = (line: string): void => console.log(`npm start: ${line}`);
 
 try {
   buildAppIfStale(log);
+  buildBrokerIfStale(log);
   buildSimulator(log);
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,10 @@
-/** The broker as a child process: started, restarted on the same port, stopped. */
+/**
+ * The broker as a child process: started, restarted on the same port, stopped. It runs what production runs,
+ * the bundle under plain node (scripts/system/build.ts), rebuilt first when broker/ or protocol/ changed.
+ */
 import { join, resolve } from 'node:path';
 import { parseJsonObject } from '../../protocol/index.ts';
+import { BROKER_BUNDLE, buildBrokerIfStale } from './build.ts';
 import { ManagedProcess } from './process.ts';
 import { repoRoot } from './paths.ts';
 
@@ -66,8 +70,9 @@ export class BrokerProcess {
   /** Starts the broker and resolves once it listens; rejects with PortInUseError when the port is taken. */
   async start(): Promise<void> {
     if (this.running) throw new Error('broker is already running');
+    buildBrokerIfStale(() => {});
     const args = [
-      join(repoRoot, 'broker/main.ts'),
+      join(repoRoot, BROKER_BUNDLE),
       '--port',
       String(this.boundPort),
       '--host',
@@ -78,7 +83,7 @@ export class BrokerProcess {
       '--log-level',
       'info',
     ];
-    const broker = ManagedProcess.spawn(this.options.name ?? 'broker', join(repoRoot, 'node_modules/.bin/tsx'), args, {
+    const broker = ManagedProcess.spawn(this.options.name ?? 'broker', process.execPath, args, {
       cwd: repoRoot,
       ...(this.options.logFile ? { stderrLog: this.options.logFile } : {}),
       logStdout: true,
