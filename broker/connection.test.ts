@@ -8,6 +8,7 @@ import { createLogger } from './log.ts';
 import { PartnerBook } from './partners.ts';
 import { MemoryRegistry } from './registry.ts';
 import { routeFrame } from './router.ts';
+import { WriteBatch } from './write-batch.ts';
 
 class FakeSocket implements Socket {
   readyState: WebSocket['readyState'] = WebSocket.OPEN;
@@ -44,6 +45,7 @@ function setup(config: Partial<BrokerConfig> = {}): { context: BrokerContext; co
     connections: new Set(),
     log: createLogger('silent'),
     stats: emptyStats(),
+    writes: new WriteBatch(),
     now: () => 0,
   };
   return {

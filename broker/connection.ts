@@ -9,6 +9,7 @@ import { challenge as challengePacket, errorPacket, type ClientId, type ErrorPac
 import type { BrokerContext } from './context.ts';
 import { CLOSES, FAULTS, type CloseKind, type Fault, type FaultResponse } from './errors.ts';
 import { FloodGuard, InboundBudget, type UnfinishedMessage } from './limits.ts';
+import { underlyingStream } from './ws-internals.ts';
 
 export type ConnectionState = 'awaiting_logon' | 'verifying' | 'logged_on' | 'closed';
 
@@ -112,6 +113,8 @@ export class Connection {
       }
       return false;
     }
+    // Held until the end of this turn of the event loop, with whatever else this turn writes to it (write-batch.ts).
+    this.context.writes.hold(underlyingStream(this.socket));
     this.socket.send(frame, TEXT_FRAME);
     return true;
   }

@@ -5,6 +5,7 @@ import type { AddressLimits, IngressLimits, LogonLimiter } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { PartnerBook } from './partners.ts';
 import type { Registry } from './registry.ts';
+import type { WriteBatch } from './write-batch.ts';
 
 export interface BrokerStats {
   /** Frames written to receivers (a broadcast to n peers counts n). */
@@ -37,6 +38,8 @@ export interface BrokerContext {
   readonly connections: Set<Connection>;
   readonly log: Logger;
   readonly stats: BrokerStats;
+  /** Frames written in one turn of the event loop leave together, per receiver (write-batch.ts). */
+  readonly writes: WriteBatch;
   readonly now: () => number;
 }
 

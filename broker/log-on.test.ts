@@ -11,6 +11,7 @@ import { PartnerBook } from './partners.ts';
 import { MemoryRegistry } from './registry.ts';
 import { handleLogOn } from './handlers/log-on.ts';
 import { routeFrame } from './router.ts';
+import { WriteBatch } from './write-batch.ts';
 
 class FakeSocket implements Socket {
   readyState: WebSocket['readyState'] = WebSocket.OPEN;
@@ -53,6 +54,7 @@ function connect(log: Logger = createLogger('silent')): { context: BrokerContext
     connections: new Set(),
     log,
     stats: emptyStats(),
+    writes: new WriteBatch(),
     now: () => 0,
   };
   const socket = new FakeSocket();

@@ -32,6 +32,7 @@ import { defaultPublicHosts, normalizeHost, PublicHosts } from './public-hosts.t
 import { MemoryRegistry } from './registry.ts';
 import { UPGRADE_REFUSALS } from './errors.ts';
 import { routeFrame } from './router.ts';
+import { WriteBatch } from './write-batch.ts';
 import { createStaticHandler, notFound } from './static.ts';
 
 export type { BrokerConfig } from './config.ts';
@@ -132,6 +133,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     connections: new Set(),
     log,
     stats: emptyStats(),
+    writes: new WriteBatch(),
     now: Date.now,
   };
   let shuttingDown = false;

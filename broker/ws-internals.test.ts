@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { receiverFieldsPresent, unfinishedMessageBytes } from './ws-internals.ts';
+import { receiverFieldsPresent, underlyingStream, unfinishedMessageBytes } from './ws-internals.ts';
 
 const servers: WebSocketServer[] = [];
 const clients: WebSocket[] = [];
@@ -56,5 +56,15 @@ describe('unfinishedMessageBytes', () => {
     await vi.waitFor(() => expect(unfinishedMessageBytes(server)).toBe(0));
     raw.write(Buffer.alloc(40, 0x61));
     await vi.waitFor(() => expect(unfinishedMessageBytes(server)).toBe(40));
+  });
+});
+
+describe('underlyingStream', () => {
+  it('finds the socket under a ws WebSocket, which write-batch.ts corks', async () => {
+    const { server } = await pair();
+    const stream = underlyingStream(server);
+    expect(stream).not.toBeNull();
+    expect(stream?.writableCorked).toBe(0);
+    expect(underlyingStream({ send() {} })).toBeNull();
   });
 });

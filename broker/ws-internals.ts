@@ -1,9 +1,12 @@
 /**
  * The one place the broker reads `ws` internals. ws bounds a message's size (maxPayload) but not its time, and
  * has no public way to tell that a message has begun: a client could keep one unfinished, and its bytes held,
- * for ever. ws-internals.test.ts fails if an upgrade of ws changes what is read here.
+ * for ever. And ws writes each frame as it is sent, with no way to batch a turn's frames to one receiver: the
+ * broker corks the socket underneath (write-batch.ts). ws-internals.test.ts fails if an upgrade of ws changes
+ * what is read here.
  */
 import type { WebSocket } from 'ws';
+import type { Corkable } from './write-batch.ts';
 
 /** The fields of ws 8's Receiver (lib/receiver.js) read below. */
 interface ReceiverState {
@@ -37,4 +40,14 @@ export function receiverFieldsPresent(socket: WebSocket): boolean {
   const receiver = (socket as unknown as { _receiver?: Record<string, unknown> | null })._receiver;
   if (receiver === null || receiver === undefined) return false;
   return ['_bufferedBytes', '_messageLength', '_totalPayloadLength', '_fragmented'].every((field) => typeof receiver[field] === 'number');
+}
+
+/**
+ * The net or TLS socket under a ws WebSocket (ws 8 keeps it as `_socket`), or null when there is none that can be
+ * corked: a unit test's stand-in, or a socket ws has let go of.
+ */
+export function underlyingStream(socket: object): Corkable | null {
+  const stream = (socket as { _socket?: Partial<Corkable> | null })._socket;
+  if (stream === null || stream === undefined || typeof stream.writableCorked !== 'number' || typeof stream.cork !== 'function') return null;
+  return stream as Corkable;
 }
