@@ -1,13 +1,14 @@
-import { BROADCAST, MULTICAST, type ClientId, type RoutedPacket } from '../../protocol/index.ts';
+import { BROADCAST, MULTICAST, type ClientId } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
+import type { RoutingHeader } from '../routing-header.ts';
 
 /**
  * MSG and START: the original frame goes out byte for byte; the broker never reads `data`.
  * docs/protocol.md, "Limits": the sender pays one token per receiver, and each receiver takes from senders it
  * has not addressed itself only what its inbound budget allows.
  */
-export function handleRouted(context: BrokerContext, connection: Connection, packet: RoutedPacket, frame: Buffer): void {
+export function handleRouted(context: BrokerContext, connection: Connection, packet: RoutingHeader, frame: Buffer): void {
   const ref = packet.packet_type;
   const sender = connection.id;
   if (sender === null || packet.transmitter !== sender) {
