@@ -241,7 +241,7 @@ export default defineConfig({
           { name: 'Add thermostat', short_name: 'Add', description: 'Pair this device with a thermostat', url: '/#add', icons: [{ src: 'icon-192.png', sizes: '192x192', type: 'image/png' }] },
           { name: 'Set up a new thermostat', short_name: 'Set up', description: 'Connect a new thermostat by USB', url: '/#setup', icons: [{ src: 'icon-192.png', sizes: '192x192', type: 'image/png' }] },
         ],
-        // Pictures of the real app: npm run pwa:screenshots takes them at the sizes this gives (scripts/pwa-screenshot-sizes.ts).
+        // Pictures of the real app: npm run screenshots takes them at the sizes this gives (scripts/pwa-screenshot-sizes.ts).
         screenshots: manifestScreenshots(),
         // One window: a second would log the same identity on to the broker and each would replace the other's
         // connection. A link (a pairing link, a shortcut) opened while the app runs goes to the open window, which

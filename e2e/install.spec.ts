@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, expectAccessible } from './fixtures/index.ts';
 import type { InPage } from './fixtures/in-page.ts';
@@ -85,9 +85,5 @@ test('screenshots of the thermostat screen on a phone and a desktop, light and d
     const light = readFileSync(join(SCREENSHOT_DIR, `${device}-light.png`));
     const dark = readFileSync(join(SCREENSHOT_DIR, `${device}-dark.png`));
     expect(dark.equals(light), `${device}: dark and light screenshots differ`).toBe(false);
-  }
-  // The README's copy is refreshed on request only, so a test run leaves the work tree as it was.
-  if (process.env['UPDATE_DOCS_SCREENSHOT'] === '1') {
-    copyFileSync(join(SCREENSHOT_DIR, 'phone-light.png'), join(repoRoot, 'docs/screenshot-phone.png'));
   }
 });

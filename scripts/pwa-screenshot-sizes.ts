@@ -1,5 +1,5 @@
 /**
- * The web app manifest's `screenshots`, in one place: scripts/pwa-screenshots.ts takes each picture at this viewport
+ * The web app manifest's `screenshots`, in one place: scripts/screenshots.ts takes each picture at this viewport
  * and pixel ratio, and vite.config.ts writes the manifest entry from the same numbers, so `sizes` always says what the
  * PNG is.
  */

@@ -1,6 +1,6 @@
 /**
  * The whole system as the scripts that drive it from outside need it (scripts/measure-start.ts,
- * scripts/pwa-screenshots.ts): a built app on a broker of its own, a simulated thermostat on that broker, and Debian's
+ * scripts/screenshots.ts): a built app on a broker of its own, simulated thermostats on that broker, and Debian's
  * Chromium, in a scratch folder removed again when stopped, whatever was started.
  */
 import { chromium, type Browser } from '@playwright/test';
@@ -12,7 +12,8 @@ import { BrokerProcess } from './broker.ts';
 import { SimulatedThermostat } from './thermostat.ts';
 
 export class SystemUnderTest {
-  private thermostatStarted: SimulatedThermostat | null = null;
+  /** Keyed by the name each was asked for: a household of several rooms has one each. */
+  private readonly thermostatsStarted = new Map<string, SimulatedThermostat>();
   private browserStarted: Browser | null = null;
 
   private constructor(
@@ -42,25 +43,27 @@ export class SystemUnderTest {
     return this.browserStarted;
   }
 
-  /** A simulated thermostat at real speed on this broker, once it is online. */
-  async thermostat(): Promise<SimulatedThermostat> {
-    if (this.thermostatStarted !== null) return this.thermostatStarted;
-    this.thermostatStarted = await SimulatedThermostat.start({
+  /** A simulated thermostat at real speed on this broker, once it is online; another for each other `name`. */
+  async thermostat(name = 'thermostat'): Promise<SimulatedThermostat> {
+    const running = this.thermostatsStarted.get(name);
+    if (running !== undefined) return running;
+    const started = await SimulatedThermostat.start({
       brokerWsUrl: this.broker.wsUrl,
       appUrl: this.broker.httpUrl,
-      stateDir: join(this.workDir, 'thermostat'),
+      stateDir: join(this.workDir, name),
       speed: 1,
-      name: `thermostat (${this.label})`,
-      logFile: join(this.workDir, 'thermostat.log'),
+      name: `${name} (${this.label})`,
+      logFile: join(this.workDir, `${name}.log`),
     });
-    await this.thermostatStarted.waitForOnline();
-    return this.thermostatStarted;
+    this.thermostatsStarted.set(name, started);
+    await started.waitForOnline();
+    return started;
   }
 
   async stop(): Promise<void> {
     try {
       await this.browserStarted?.close();
-      await this.thermostatStarted?.stop();
+      for (const thermostat of this.thermostatsStarted.values()) await thermostat.stop();
       await this.broker.stop();
     } finally {
       rmSync(this.workDir, { recursive: true, force: true });
