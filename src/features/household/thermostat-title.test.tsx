@@ -18,7 +18,7 @@ describe('ThermostatTitle', () => {
   it('renames the thermostat with Enter, and gives the focus back to Rename', async () => {
     const user = renderTitle();
     await user.click(screen.getByRole('button', { name: 'Rename Living room' }));
-    const input = screen.getByRole('textbox', { name: 'Thermostat name' });
+    const input = await screen.findByRole('textbox', { name: 'Thermostat name' });
     expect(input).toHaveFocus();
     expect(input).toHaveValue('Living room');
     await user.keyboard('  Lounge {Enter}');
@@ -30,10 +30,12 @@ describe('ThermostatTitle', () => {
   it('leaves the name as it was on Escape or Cancel', async () => {
     const user = renderTitle();
     await user.click(screen.getByRole('button', { name: 'Rename Living room' }));
+    await screen.findByRole('textbox', { name: 'Thermostat name' });
     await user.keyboard('Lounge{Escape}');
     expect(nameOf()).toBe('Living room');
     expect(screen.getByRole('button', { name: 'Rename Living room' })).toHaveFocus();
     await user.click(screen.getByRole('button', { name: 'Rename Living room' }));
+    await screen.findByRole('textbox', { name: 'Thermostat name' });
     await user.keyboard('Lounge');
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(nameOf()).toBe('Living room');
@@ -42,7 +44,7 @@ describe('ThermostatTitle', () => {
   it('refuses a name holding a right-to-left override at the field', async () => {
     const user = renderTitle();
     await user.click(screen.getByRole('button', { name: 'Rename Living room' }));
-    await user.clear(screen.getByRole('textbox', { name: 'Thermostat name' }));
+    await user.clear(await screen.findByRole('textbox', { name: 'Thermostat name' }));
     await user.paste('Hall\u202Eetad');
     await user.keyboard('{Enter}');
     expect(screen.getByRole('textbox', { name: 'Thermostat name' })).toHaveAccessibleDescription(/invisible or control characters/);
@@ -52,7 +54,7 @@ describe('ThermostatTitle', () => {
   it('refuses an empty name at the field and keeps it open', async () => {
     const user = renderTitle();
     await user.click(screen.getByRole('button', { name: 'Rename Living room' }));
-    await user.clear(screen.getByRole('textbox', { name: 'Thermostat name' }));
+    await user.clear(await screen.findByRole('textbox', { name: 'Thermostat name' }));
     await user.keyboard('   {Enter}');
     const input = screen.getByRole('textbox', { name: 'Thermostat name' });
     expect(input).toHaveAttribute('aria-invalid', 'true');
@@ -68,7 +70,7 @@ describe('ThermostatTitle: a name another thermostat has', () => {
     appStore.getState().addThermostat({ id: attic.id, key: attic.keyText, name: 'Attic' });
     const user = renderTitle();
     await user.click(screen.getByRole('button', { name: 'Rename Living room' }));
-    const input = screen.getByRole('textbox', { name: 'Thermostat name' });
+    const input = await screen.findByRole('textbox', { name: 'Thermostat name' });
     expect(input).not.toHaveAccessibleDescription(/called/);
     await user.clear(input);
     await user.type(input, 'attic ');

@@ -2,7 +2,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { localParts, type AwayUntil, type SetFields } from '@protocol';
 import { awayUntilFields, PREHEAT_CHOICES } from './override-fields';
 import { MinutesChoice, OverrideDialog } from './override-dialog';
-import { inputValueOf, type ThermostatZone } from './thermostat-time';
+import type { ThermostatZone } from './thermostat-time';
+import { inputValueOf } from './typed-time';
 
 const DAY_S = 86_400;
 

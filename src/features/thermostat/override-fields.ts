@@ -1,7 +1,8 @@
 import { BOOST_MINUTES, isTime, MAX_AWAY_AHEAD_S, MAX_PREHEAT_MINUTES, SETTING_RANGES, type SetFields } from '@protocol';
 import { parseTemperatureText } from '@/lib/temperature-text';
 import { clampTarget } from './target-step';
-import { parseInputValue, utcOfLocal, type ThermostatZone } from './thermostat-time';
+import type { ThermostatZone } from './thermostat-time';
+import { parseInputValue, utcOfLocal } from './typed-time';
 
 /** The boost lengths offered, in minutes. */
 export const BOOST_CHOICES = [30, 60, 120, 180] as const;

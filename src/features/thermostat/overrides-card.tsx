@@ -4,7 +4,7 @@ import { useNow } from '@/hooks/use-now';
 import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState, selectPendingSettings } from '@/stores/selectors';
-import { awayUntilPhrase, boostPhrase, manualPhrase } from './heat-words';
+import { awayUntilPhrase, boostPhrase, manualPhrase } from './override-words';
 import { thermostatZone } from './thermostat-time';
 import type { Reach } from '@/stores/reach';
 import { pendingWords, type ControlReach } from './use-reach';
