@@ -1,7 +1,8 @@
 /** The LOG_ON handler while its signature is being checked: what arrives meanwhile, and a socket that goes meanwhile. */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { makeLogonKeys, message, parseJsonObject, parsePacket, signedLogOn, type Packet } from '../protocol/index.ts';
+import { idFromPublicKey, makeLogonKeys, message, parseJsonObject, parsePacket, signedLogOn, verifyLogon, type Packet } from '../protocol/index.ts';
 import { resolveConfig } from './config.ts';
 import { Connection, type Socket } from './connection.ts';
 import { emptyStats, type BrokerContext } from './context.ts';
@@ -9,7 +10,7 @@ import { AddressLimits, ingressLimitsOf, LogonLimiter } from './limits.ts';
 import { createLogger, type Logger } from './log.ts';
 import { PartnerBook } from './partners.ts';
 import { MemoryRegistry } from './registry.ts';
-import { handleLogOn } from './handlers/log-on.ts';
+import { handleLogOn, nodeSha256 } from './handlers/log-on.ts';
 import { routeFrame } from './router.ts';
 import { WriteBatch } from './write-batch.ts';
 
@@ -136,6 +137,34 @@ describe('a LOG_ON handler that throws before its first await', () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
+describe('the logon path', () => {
+  const vectors = JSON.parse(readFileSync(new URL('../protocol/vectors/logon.json', import.meta.url), 'utf8')) as {
+    ids: Array<{ public_key: string; id: string }>;
+    verify: Array<{ transmitter: string; public_key: string; signature: string; nonce: string; host: string; valid: boolean }>;
+  };
+
+  it("checks IDs with node:crypto's SHA-256, which derives every vector's ID as the contract does", async () => {
+    for (const { public_key, id } of vectors.ids) {
+      const publicKey = Buffer.from(public_key, 'base64url');
+      expect(idFromPublicKey(publicKey, nodeSha256)).toBe(id);
+      expect(idFromPublicKey(publicKey)).toBe(id);
+    }
+    for (const vector of vectors.verify) expect((await verifyLogon(vector, vector.nonce, vector.host, nodeSha256)).ok, vector.transmitter).toBe(vector.valid);
+  });
+
+  it('says logged_on at debug level only', async () => {
+    for (const level of ['info', 'debug'] as const) {
+      const lines: string[] = [];
+      const { context, connection } = connect(createLogger(level, (line) => lines.push(line)));
+      const keys = await makeLogonKeys();
+      routeFrame(context, connection, frame(await signedLogOn(keys, NONCE, HOST)), false);
+      await vi.waitFor(() => expect(connection.state).toBe('logged_on'));
+      const events = lines.map((line) => parseJsonObject(line)?.['event']);
+      expect(events.includes('logged_on'), level).toBe(level === 'debug');
     }
   });
 });

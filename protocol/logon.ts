@@ -31,9 +31,12 @@ export interface LogonKeys {
   privateKey: LogonKey;
 }
 
+/** SHA-256 of some bytes. The contract's own is @noble/hashes' (browser and Node alike); a broker may pass a native one. */
+export type Sha256 = (bytes: Uint8Array) => Uint8Array;
+
 /** ID = the first 22 characters of base64url(SHA-256(65-byte public key)). */
-export function idFromPublicKey(publicKey: Uint8Array): ClientId {
-  return toBase64url(sha256(publicKey)).slice(0, ID_LENGTH);
+export function idFromPublicKey(publicKey: Uint8Array, hash: Sha256 = sha256): ClientId {
+  return toBase64url(hash(publicKey)).slice(0, ID_LENGTH);
 }
 
 /** The text LOG_ON signs, as UTF-8: `hearth-logon-v2|<nonce>|<host>`. */
@@ -99,9 +102,9 @@ async function importPublicKey(raw: Uint8Array<ArrayBuffer>): Promise<LogonKey |
 
 /**
  * Checks a LOG_ON against the nonce the broker sent on this connection and the host it was reached at.
- * Cheapest checks first: lengths and the ID (one SHA-256) before any curve arithmetic.
+ * Cheapest checks first: lengths and the ID (one SHA-256, by `hash`) before any curve arithmetic.
  */
-export async function verifyLogon(claim: LogonClaim, nonce: string, host: string): Promise<LogonCheck> {
+export async function verifyLogon(claim: LogonClaim, nonce: string, host: string, hash: Sha256 = sha256): Promise<LogonCheck> {
   const publicKey = fromBase64url(claim.public_key);
   if (publicKey === null || publicKey.length !== PUBLIC_KEY_BYTES || publicKey[0] !== UNCOMPRESSED_POINT) {
     return fail('bad_proof', `public_key must be the base64url of a ${PUBLIC_KEY_BYTES}-byte uncompressed P-256 point`);
@@ -110,7 +113,7 @@ export async function verifyLogon(claim: LogonClaim, nonce: string, host: string
   if (signature === null || signature.length !== SIGNATURE_BYTES) {
     return fail('bad_proof', `signature must be the base64url of ${SIGNATURE_BYTES} bytes (r||s)`);
   }
-  if (!isClientId(claim.transmitter) || idFromPublicKey(publicKey) !== claim.transmitter) {
+  if (!isClientId(claim.transmitter) || idFromPublicKey(publicKey, hash) !== claim.transmitter) {
     return fail('bad_proof', 'transmitter is not the ID of public_key');
   }
   const key = await importPublicKey(Uint8Array.from(publicKey));

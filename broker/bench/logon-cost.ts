@@ -9,7 +9,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fromBase64url, logonText, makeLogonKeys, signedLogOn, verifyLogon, type LogOnPacket } from '../../protocol/index.ts';
+import { fromBase64url, idFromPublicKey, logonText, makeLogonKeys, signedLogOn, verifyLogon, type LogOnPacket } from '../../protocol/index.ts';
+import { nodeSha256 } from '../handlers/log-on.ts';
 
 const COUNT = Number(process.env.LOGON_COUNT ?? 2000);
 const IN_FLIGHT = 64;
@@ -17,7 +18,7 @@ const NONCE = 'bm9uY2Vub25jZW5vbmNlbm9uY2Vub25jZW5vbmNlbm8';
 const HOST = 'hearth.example';
 
 async function check(packet: LogOnPacket): Promise<void> {
-  const result = await verifyLogon(packet, NONCE, HOST);
+  const result = await verifyLogon(packet, NONCE, HOST, nodeSha256);
   if (!result.ok) throw new Error(result.message);
 }
 
@@ -36,7 +37,7 @@ const serialUs = ((performance.now() - start) * 1000) / COUNT;
 let untilFirstAwaitMs = 0;
 for (const packet of packets) {
   const called = performance.now();
-  const pending = verifyLogon(packet, NONCE, HOST);
+  const pending = verifyLogon(packet, NONCE, HOST, nodeSha256);
   untilFirstAwaitMs += performance.now() - called;
   await pending;
 }
@@ -72,6 +73,19 @@ await new Promise<void>((resolve, reject) => {
 const loop = performance.eventLoopUtilization(loopBefore);
 const loopUsPerCheck = (loop.active * 1000) / COUNT;
 
+// The ID check's one SHA-256: the contract's own (@noble/hashes, JavaScript) against node:crypto's, which the broker passes.
+const publicKeyBytes = fromBase64url(packets[0]!.public_key)!;
+const hashCost = (hash?: typeof nodeSha256): number => {
+  const rounds = 50_000;
+  for (let index = 0; index < 5_000; index += 1) idFromPublicKey(publicKeyBytes, hash);
+  const before = process.cpuUsage();
+  for (let index = 0; index < rounds; index += 1) idFromPublicKey(publicKeyBytes, hash);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / rounds;
+};
+const nobleIdUs = hashCost();
+const nodeIdUs = hashCost(nodeSha256);
+
 const cpuBefore = process.cpuUsage();
 start = performance.now();
 let next = 0;
@@ -88,6 +102,8 @@ const rows: Array<[string, string]> = [
   ['CPU per check, all threads', `${(((cpu.user + cpu.system) / COUNT)).toFixed(0)} µs`],
   ['of which on the event loop, timed directly (decode, ID hash, key import, dispatch)', `${onLoopUs.toFixed(0)} µs`],
   ['event-loop busy per check, paced at 1,000/s (wall; includes preemption on a busy machine)', `${loopUsPerCheck.toFixed(0)} µs`],
+  ['ID from public key, @noble/hashes SHA-256 (the contract default; CPU)', `${nobleIdUs.toFixed(2)} µs`],
+  ["ID from public key, node:crypto SHA-256 (the broker's; CPU)", `${nodeIdUs.toFixed(2)} µs`],
   [`checks per second, ${IN_FLIGHT} in flight`, Math.round((COUNT / parallelMs) * 1000).toLocaleString('en-US')],
   ['client side: one signature (WebCrypto sign, for comparison)', `${((signMs * 1000) / COUNT).toFixed(0)} µs`],
 ];

@@ -1,8 +1,15 @@
-import { ackLogOn, verifyLogon, type LogOnPacket, type LogonCheck } from '../../protocol/index.ts';
+import { hash } from 'node:crypto';
+import { ackLogOn, verifyLogon, type LogOnPacket, type LogonCheck, type Sha256 } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 
 const REF = { ref: 'LOG_ON' } as const;
+
+/**
+ * Node's native one-shot SHA-256 for the contract's ID check (protocol/logon.ts keeps the rule; this is only the
+ * hash): about a third of @noble/hashes' time in JavaScript (broker/bench/logon-cost.ts).
+ */
+export const nodeSha256: Sha256 = (bytes) => hash('sha256', bytes, 'buffer');
 
 /**
  * docs/protocol.md, "Logging on". Checks run cheapest and least disturbing first; nothing touches an existing
@@ -24,7 +31,7 @@ export async function handleLogOn(context: BrokerContext, connection: Connection
   if (challenge === null) return connection.fail('bad_proof', 'no CHALLENGE was sent on this connection', REF);
   connection.markVerifying();
   try {
-    finishLogOn(context, connection, packet, themes, await verifyLogon(packet, challenge.nonce, challenge.host));
+    finishLogOn(context, connection, packet, themes, await verifyLogon(packet, challenge.nonce, challenge.host, nodeSha256));
   } catch (error) {
     connection.failInternally(error);
   }
@@ -47,5 +54,8 @@ function finishLogOn(context: BrokerContext, connection: Connection, packet: Log
   }
   connection.sendPacket(ackLogOn(packet.transmitter));
   previous?.closeWith('replaced');
-  context.log.info('logged_on', { id: packet.transmitter, themes: themes.size, replaced: previous !== undefined });
+  // Debug, not info: one line per logon was 6 % of a logon storm (issue 13), and a fleet logs on all the time.
+  if (context.log.enabled('debug')) {
+    context.log.debug('logged_on', { id: packet.transmitter, themes: themes.size, replaced: previous !== undefined });
+  }
 }
