@@ -156,18 +156,33 @@ interface Scrolling {
   scrollTo(options: { top: number; behavior: 'instant' }): void;
 }
 interface Scrollable {
-  scrollIntoView(options: { block: 'center'; behavior: 'instant' }): void;
+  scrollIntoView(options: { block: 'end'; behavior: 'instant' }): void;
 }
 
-/** Scrolls to the page's top, or so that `shown` is in the middle of the viewport (as near as the page lets it). */
-async function scrollTo(page: Page, shown?: ThermostatScreen['historyChart']): Promise<void> {
-  if (shown === undefined) await page.evaluate(() => (globalThis as unknown as Scrolling).scrollTo({ top: 0, behavior: 'instant' }));
-  else await shown.evaluate((element: Scrollable) => element.scrollIntoView({ block: 'center', behavior: 'instant' }));
+/** Scrolls to the page's top, or so that `last` ends at the bottom of the viewport (as near as the page lets it). */
+async function scrollTo(page: Page, last?: ThermostatScreen['heatingBars']): Promise<void> {
+  if (last === undefined) await page.evaluate(() => (globalThis as unknown as Scrolling).scrollTo({ top: 0, behavior: 'instant' }));
+  else await last.evaluate((element: Scrollable) => element.scrollIntoView({ block: 'end', behavior: 'instant' }));
 }
 
 async function takeScreenshot(page: Page, file: string): Promise<void> {
   await page.screenshot({ path: file, animations: 'disabled' });
   console.log(`${relative(repoRoot, file)}: ${pngSize(file)}, ${Math.round(statSync(file).size / 1024)} KiB`);
+}
+
+/**
+ * The week, at once, after the first browser gave the rooms their schedules and zone; ends now, as the browsers'
+ * clocks say.
+ */
+async function recordWeek(thermostats: readonly SimulatedThermostat[]): Promise<void> {
+  for (const { outside, days } of WEEK_OF_WEATHER) {
+    for (const thermostat of thermostats) {
+      await thermostat.control(`outside ${outside}`);
+      await thermostat.run(`${days}d`);
+    }
+  }
+  // The clocks lost the few seconds of real time the runs took.
+  for (const thermostat of thermostats) await thermostat.setTime(simulatorUtc(Date.now()));
 }
 
 async function main(): Promise<void> {
@@ -177,26 +192,16 @@ async function main(): Promise<void> {
     const household: Household = [];
     for (const room of ROOMS) household.push({ ...room, thermostat: await system.thermostat(room.key) });
     const thermostats = household.map(({ thermostat }) => thermostat);
-    // Put up a week ago: the week runs at once once the first browser gave the rooms their schedule and zone, and
-    // ends now, as the browsers' clocks say.
+    // Put up a week ago (recordWeek runs the week).
     const putUp = Date.now() - 7 * DAY_MS;
     for (const thermostat of thermostats) await thermostat.setTime(simulatorUtc(putUp));
     const browser = await system.browser();
     mkdirSync(README_DIR, { recursive: true });
     mkdirSync(MANIFEST_DIR, { recursive: true });
-    let weekRecorded = false;
-    for (const { device, shot } of DEVICES) {
+    for (const [index, { device, shot }] of DEVICES.entries()) {
       const screen = await pairHousehold(browser, shot, household);
-      if (!weekRecorded) {
-        for (const { outside, days } of WEEK_OF_WEATHER) {
-          for (const thermostat of thermostats) {
-            await thermostat.control(`outside ${outside}`);
-            await thermostat.run(`${days}d`);
-          }
-        }
-        // The clocks lost the few seconds the runs took: back to the browsers' time.
-        for (const thermostat of thermostats) await thermostat.setTime(simulatorUtc(Date.now()));
-        weekRecorded = true;
+      if (index === 0) {
+        await recordWeek(thermostats);
         // The app asked for the record when it paired, before the week: opened again, it asks for what came since.
         await screen.page.reload();
       }
@@ -210,8 +215,8 @@ async function main(): Promise<void> {
         await showRoom(screen);
         await scrollTo(page);
         await takeScreenshot(page, name('hero'));
-        // The chart in the middle: the card's heading above it, the heating hours per day below.
-        await scrollTo(page, screen.historyChart);
+        // Down to the heating hours per day: the chart above them, and on a phone the card's heading too.
+        await scrollTo(page, screen.heatingBars);
         await takeScreenshot(page, name('history'));
         if (colorScheme === 'light') {
           const manifestFile = join(MANIFEST_DIR, shot.file);
