@@ -1,8 +1,9 @@
 // Presence from OwnTracks end to end (docs/protocol.md, "Presence from OwnTracks"): a test OwnTracks phone
 // (scripts/owntracks-phone.ts) POSTs to the real broker, which hands the sealed bodies to the real simulated
 // thermostat; a Node app that joined with an invitation gives the thermostat the member's secret with OWNTRACKS_set
-// and reads what it makes of the phone's reports from its STATEs. The simulator runs 60 times real time, so
-// the 180 s a leave must stand take 3 s; every wait is for a STATE that says what the test waits for.
+// and reads what it makes of the phone's reports from its STATEs. The simulator runs 60 times real time, and
+// the 180 s a leave must stand pass at once with its `run` command (which ticks the thermostat through each
+// simulated second, pushing what it pushes); every wait is for a STATE that says what the test waits for.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,17 @@ class AppOnThermostat {
 
   received(state: StateMessage): void {
     for (const waiter of [...this.waiters]) waiter(state);
+  }
+
+  /**
+   * The first STATE that `matches` while the thermostat's world moves on by `duration` at once (`run`). Frames wait
+   * during a run, so the thermostat first takes everything handed to it so far (barrier): a report it read only
+   * after the run would come too late. The wait starts before the run, so a STATE pushed during it counts.
+   */
+  async after(duration: `${number}${'s' | 'm'}`, matches: (state: StateMessage) => boolean, what: string): Promise<StateMessage> {
+    await this.barrier();
+    const [state] = await Promise.all([this.nextState(matches, what), this.thermostat.run(duration)]);
+    return state;
   }
 
   /** The first STATE from now on that `matches`. */
@@ -239,7 +251,7 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
       expect(living.member(leavePending)).toMatchObject({ home: true, source: 'owntracks' });
       expect(leavePending.regime).toBe('home');
 
-      const away = await living.nextState((state) => living.member(state)?.home === false, 'with the member away');
+      const away = await living.after('4m', (state) => living.member(state)?.home === false, 'with the member away');
       const waitedS = away.uptime_s - beforeLeave.uptime_s;
       expect(waitedS).toBeGreaterThanOrEqual(LEAVE_DELAY_S);
       expect(waitedS).toBeLessThan(LEAVE_DELAY_S + 300);
@@ -266,7 +278,7 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
       const enterLocation = phone.location(true);
       expectDelivered(await phone.post(enterTransition));
       expectDelivered(await phone.post(enterLocation));
-      const entered = await living.nextState((state) => (living.member(state)?.age_s ?? 0) >= 120, 'two minutes after the enter');
+      const entered = await living.after('3m', (state) => (living.member(state)?.age_s ?? 0) >= 120, 'two minutes after the enter');
       expect(living.member(entered)).toMatchObject({ home: true, source: 'owntracks' });
 
       // The phone retries the location (iOS: the same bytes; Android: sealed anew). Applied again, it would
@@ -282,7 +294,7 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
       expectDelivered(await phone.resend());
       expectDelivered(await phone.post(enterTransition.body));
       expectDelivered(await phone.post(enterLocation.body));
-      const away = await living.nextState((state) => living.member(state)?.home === false, 'with the member away despite the replayed enter');
+      const away = await living.after('4m', (state) => living.member(state)?.home === false, 'with the member away despite the replayed enter');
       expect(away.uptime_s - beforeLeave.uptime_s).toBeGreaterThanOrEqual(LEAVE_DELAY_S);
       expect(away.regime).toBe('away');
 
@@ -314,7 +326,7 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
       const leaveSent = await living.barrier();
       phone.now += 60;
       expectDelivered(await revert());
-      const after = await living.nextState((state) => state.uptime_s >= leaveSent.uptime_s + LEAVE_DELAY_S + 60, past);
+      const after = await living.after('5m', (state) => state.uptime_s >= leaveSent.uptime_s + LEAVE_DELAY_S + 60, past);
       expect(living.member(after)).toMatchObject({ home: true, source: 'owntracks' });
       expect(after.regime).toBe('home');
     };
@@ -340,7 +352,7 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
     expect(leave.plaintext).not.toContain('created_at');
     const beforeLeave = await living.barrier();
     expectDelivered(await phone.post(leave));
-    const away = await living.nextState((state) => living.member(state)?.home === false, 'with the member away after the late leave');
+    const away = await living.after('4m', (state) => living.member(state)?.home === false, 'with the member away after the late leave');
     expect(away.uptime_s - beforeLeave.uptime_s).toBeGreaterThanOrEqual(LEAVE_DELAY_S);
     expect(living.member(away)).toMatchObject({ home: false, source: 'owntracks', distance: null });
     expect(away.regime).toBe('away');
@@ -358,10 +370,10 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
     phone.now += 600;
     const firstLeaveSent = await living.barrier();
     expectDelivered(await phone.post(phone.transition('leave')));
-    const later = await living.nextState((state) => state.uptime_s >= firstLeaveSent.uptime_s + 100, '100 s after the first leave');
+    const later = await living.after('100s', (state) => state.uptime_s >= firstLeaveSent.uptime_s + 100, '100 s after the first leave');
     phone.now += 100;
     expectDelivered(await phone.post(phone.transition('leave')));
-    const away = await living.nextState((state) => living.member(state)?.home === false, 'with the member away');
+    const away = await living.after('4m', (state) => living.member(state)?.home === false, 'with the member away');
     expect(away.uptime_s - firstLeaveSent.uptime_s).toBeGreaterThanOrEqual(LEAVE_DELAY_S);
     expect(away.uptime_s).toBeLessThan(later.uptime_s + LEAVE_DELAY_S);
 
@@ -381,7 +393,7 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
     for (const body of oldEnter) expectDelivered(await phone.post(body.body));
     const replayed = await living.barrier();
     expect(living.member(replayed)).toBeUndefined();
-    const pastDelay = await living.nextState((state) => state.uptime_s >= replayed.uptime_s + LEAVE_DELAY_S + 60, 'past the delay');
+    const pastDelay = await living.after('5m', (state) => state.uptime_s >= replayed.uptime_s + LEAVE_DELAY_S + 60, 'past the delay');
     expect(living.member(pastDelay)).toBeUndefined();
 
     phone.now += 600;
@@ -460,7 +472,7 @@ describe('presence from OwnTracks: a phone, the real broker and the simulated th
     await hall.stop();
     phone.now += 600;
     expectDelivered(await phone.leave());
-    const away = await onLiving.nextState((state) => onLiving.member(state)?.home === false, 'with the member away');
+    const away = await onLiving.after('4m', (state) => onLiving.member(state)?.home === false, 'with the member away');
     expect(away.regime).toBe('away');
 
     // No thermostat named is online: OwnTracks keeps the message and retries later.
