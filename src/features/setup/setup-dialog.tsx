@@ -6,7 +6,7 @@ import type { DeviceInfo, SetupState, WifiNetwork } from '@/lib/setup/setup-mach
 import { MAX_NAME_LENGTH } from '@/lib/thermostats';
 import { appStore, useAppStore } from '@/stores/app-store';
 import { displayText, signalWords, wifiSettingsProblem, type WifiSettingsProblem } from './improv-answers';
-import { SetupSession, type SerialPortChooser, type SetupTimeouts } from './setup-session';
+import { applySetupEvent, SetupSession, type SerialPortChooser, type SetupTimeouts } from './setup-session';
 import { unreachableBrokerWarning } from './unreachable-broker';
 import { webSerial } from './web-serial';
 
@@ -30,7 +30,6 @@ export function SetupDialog({ onClose, serial = webSerial(), timeouts, secureCon
   const brokerWarning = unreachableBrokerWarning(brokerUrl, chosenBrokerUrl !== null);
   // Kept while the dialog is open, so that a retry after a failed attempt does not ask again.
   const [goOnAnyway, setGoOnAnyway] = useState(false);
-  const setupEvent = useAppStore((s) => s.setupEvent);
   const session = useRef<SetupSession | null>(null);
   const body = useRef<HTMLDivElement>(null);
   const shownStep = useRef(setup.step);
@@ -47,9 +46,9 @@ export function SetupDialog({ onClose, serial = webSerial(), timeouts, secureCon
     () => () => {
       void session.current?.close();
       session.current = null;
-      setupEvent({ type: 'reset' });
+      applySetupEvent(appStore, { type: 'reset' });
     },
-    [setupEvent],
+    [],
   );
 
   const connect = () => {

@@ -11,11 +11,17 @@
 import { ImprovSerialCurrentState } from 'improv-wifi-serial-sdk/dist/const';
 import { ImprovSerial } from 'improv-wifi-serial-sdk/dist/serial';
 import { knownPairing, pairedThermostat, parseDeviceLink, type PairingCode } from '@/lib/pairing-link';
-import type { SetupEvent } from '@/lib/setup/setup-machine';
+import { nextSetupState, type SetupEvent } from '@/lib/setup/setup-machine';
 import type { AppStore } from '@/stores/app-store';
 import { consoleAnswerTo, consoleCommand, LINE_BREAK, type ConsoleAnswer, type ConsoleVerb } from './console-lines';
 import { deviceInfoFrom, displayText, joinProblem, linkNotHandedOver, networksFrom } from './improv-answers';
 import { SerialLink, type LinkEnd } from './serial-link';
+
+/** Moves the store's setup step with the machine: what the serial session and the dialog report goes through here. */
+export function applySetupEvent(store: AppStore, event: SetupEvent): void {
+  const { setup, setSetup } = store.getState();
+  setSetup(nextSetupState(setup, event));
+}
 
 /** The thermostat's USB serial speed (firmware: Serial.begin). */
 export const BAUD_RATE = 115200;
@@ -115,7 +121,7 @@ export class SetupSession {
   }
 
   private emit(event: SetupEvent): void {
-    if (!this.over) this.options.store.getState().setupEvent(event);
+    if (!this.over) applySetupEvent(this.options.store, event);
   }
 
   /** Ends the session with `event`, reported once the port is released (a retry can open it at once). */
@@ -123,7 +129,7 @@ export class SetupSession {
     if (this.over) return;
     this.over = true;
     await this.release();
-    if (!this.closedByOwner) this.options.store.getState().setupEvent(event);
+    if (!this.closedByOwner) applySetupEvent(this.options.store, event);
   }
 
   /** Ends the session with `problem` shown at the start step. */

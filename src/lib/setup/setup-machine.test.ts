@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialSetupState, nextSetupState, type DeviceInfo, type SetupEvent, type SetupState, type WifiNetwork } from './setup-machine';
+import { initialSetupState } from './initial-setup-state';
+import { nextSetupState, type DeviceInfo, type SetupEvent, type SetupState, type WifiNetwork } from './setup-machine';
 
 const device: DeviceInfo = { firmware: 'Hearth', version: '1.0.0', chip: 'ESP8266', name: 'hearth-1a2b' };
 const networks: WifiNetwork[] = [{ ssid: 'Hearth Lab', rssi: -48, secured: true }];

@@ -3,6 +3,7 @@
  * addresses and a Wi-Fi network (console lines, then Improv Wi-Fi serial), and pairs with the link it answers.
  * Pure: the serial session reports what happened as events, the store keeps the state this returns.
  */
+import { initialSetupState } from './initial-setup-state';
 
 /** What the thermostat says about itself (Improv "request device info"), cleaned for display. */
 export interface DeviceInfo {
@@ -57,7 +58,6 @@ export type SetupEvent =
   | { type: 'failed'; problem: string }
   | { type: 'reset' };
 
-export const initialSetupState: SetupState = { step: 'start', problem: null };
 
 /** Events that make no sense in a step (a late scan result after Connect, say) leave the state as it is. */
 export function nextSetupState(state: SetupState, event: SetupEvent): SetupState {
