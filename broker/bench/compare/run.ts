@@ -50,6 +50,10 @@ const PRECHECK_MS = 2000;
 const STARTUP_TIMEOUT_MS = 15_000;
 const IDLE_WARM_CONNECTIONS = 20;
 
+if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const parsed = parseCompareArguments(process.argv.slice(2));
 if (!parsed.ok) {
   process.stderr.write(`bench:compare: ${parsed.message}\n\n${USAGE}\n`);
