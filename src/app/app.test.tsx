@@ -181,6 +181,7 @@ describe('the app with several thermostats', () => {
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('17.5 °C');
 
     await user.click(screen.getByRole('button', { name: 'Rename Hall' }));
+    await screen.findByRole('textbox', { name: 'Thermostat name' });
     await user.keyboard('Landing{Enter}');
     await user.click(screen.getByRole('button', { name: 'All rooms' }));
     expect(within(await screen.findByRole('list', { name: 'Rooms' })).getByRole('button', { name: 'Landing' })).toHaveFocus();

@@ -35,7 +35,8 @@ function goLive() {
   appStore.getState().setSessionStatus(THERMOSTAT.id, 'live');
 }
 
-function renderScreen(commands = fakeCommands()) {
+/** The screen, once its controls (each in a chunk of its own) are in. */
+async function renderScreen(commands = fakeCommands()) {
   appStore.getState().addThermostat(THERMOSTAT);
   goLive();
   render(
@@ -43,6 +44,8 @@ function renderScreen(commands = fakeCommands()) {
       <ThermostatScreen ownId={OWN_ID} />
     </CommandsContext>,
   );
+  await screen.findByRole('spinbutton', { name: 'Target temperature' });
+  await screen.findByRole('radiogroup', { name: 'Mode' });
   return commands;
 }
 
@@ -54,8 +57,8 @@ describe('thermostat screen', () => {
     vi.useRealTimers();
   });
 
-  it('shows the readings by their accessible names', () => {
-    renderScreen();
+  it('shows the readings by their accessible names', async () => {
+    await renderScreen();
     showState({ temperature: 21.36, humidity: 41.2, pressure: 1013.1, heater: true, regime: 'home', target: 21.5 });
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('21.4 °C');
     expect(screen.getByLabelText('Heater')).toHaveTextContent('On');
@@ -68,15 +71,15 @@ describe('thermostat screen', () => {
     expect(target).toHaveAttribute('aria-valuenow', '21.5');
   });
 
-  it('shows a dash, not a number, before any reading', () => {
-    renderScreen();
+  it('shows a dash, not a number, before any reading', async () => {
+    await renderScreen();
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('—');
     expect(screen.getByRole('button', { name: 'Increase target temperature' })).toBeDisabled();
   });
 
   it('turns a run of taps into one SET and shows it pending until a STATE confirms it', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ target: 21 });
     const increase = screen.getByRole('button', { name: 'Increase target temperature' });
     await user.click(increase);
@@ -98,7 +101,7 @@ describe('thermostat screen', () => {
 
   it('sends a change tapped just before leaving the screen, to the thermostat it was tapped on', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ target: 21 });
     await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
     cleanup();
@@ -108,7 +111,7 @@ describe('thermostat screen', () => {
 
   it('sends a change to the thermostat it was tapped on, though another is shown before it settles', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ target: 21 });
     await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
     act(() => {
@@ -121,7 +124,7 @@ describe('thermostat screen', () => {
 
   it('shows the thermostat’s value once it answers, even if it differs', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    renderScreen();
+    await renderScreen();
     showState({ target: 21 });
     await user.click(screen.getByRole('button', { name: 'Decrease target temperature' }));
     act(() => vi.advanceTimersByTime(SET_DEBOUNCE_MS));
@@ -131,7 +134,7 @@ describe('thermostat screen', () => {
 
   it('works from the keyboard: arrows step by 0.5 °C and Enter sends at once', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ target: 21.3 });
     const target = screen.getByRole('spinbutton', { name: 'Target temperature' });
     target.focus();
@@ -143,7 +146,7 @@ describe('thermostat screen', () => {
 
   it('sends the mode at once and reads it back from the thermostat', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ mode: 'auto' });
     const mode = screen.getByRole('radiogroup', { name: 'Mode' });
     expect(within(mode).getByRole('radio', { name: /Auto/ })).toBeChecked();
@@ -155,8 +158,8 @@ describe('thermostat screen', () => {
     expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the away temperature: mode Away, set by hand');
   });
 
-  it('warns clearly when the sensor fails', () => {
-    renderScreen();
+  it('warns clearly when the sensor fails', async () => {
+    await renderScreen();
     showState({ sensor_ok: false, temperature: null, humidity: null, pressure: null, heater: false });
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('Sensor fault');
@@ -164,8 +167,8 @@ describe('thermostat screen', () => {
     expect(screen.getByLabelText('Current temperature')).toHaveTextContent('—');
   });
 
-  it('says while the thermostat could not save its settings that it keeps trying, and stops saying it once saved', () => {
-    renderScreen();
+  it('says while the thermostat could not save its settings that it keeps trying, and stops saying it once saved', async () => {
+    await renderScreen();
     showState({ target: 21 });
     confirm({ target: 22, error: 'storage' });
     const alert = screen.getByRole('alert');
@@ -177,10 +180,10 @@ describe('thermostat screen', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('lists members with presence, distance and the age of their report', () => {
+  it('lists members with presence, distance and the age of their report', async () => {
     // From a whole second, as useNow rounds up to the next one: no second boundary falls between the STATE and the check.
     vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
-    renderScreen();
+    await renderScreen();
     showState({
       members: [
         { id: OWN_ID, name: 'Ana', home: true, distance: 120, age_s: 42, source: 'app' },
@@ -193,8 +196,8 @@ describe('thermostat screen', () => {
     expect(screen.getByLabelText('Why this set point')).toHaveTextContent('Using the comfort temperature: Ana is home');
   });
 
-  it('says how old the shown state is', () => {
-    renderScreen();
+  it('says how old the shown state is', async () => {
+    await renderScreen();
     showState({}, Date.now() - 3 * 60_000);
     expect(screen.getByLabelText('Last update')).toHaveTextContent('Last heard 3 min ago — checking the thermostat');
     act(() => vi.advanceTimersByTime(60_000));
@@ -214,8 +217,8 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
 
   const readings = () => screen.getByRole('region', { name: 'Readings' });
 
-  it('looks old and says so 65 s after the last STATE, and says the thermostat is offline once the link knows', () => {
-    renderScreen();
+  it('looks old and says so 65 s after the last STATE, and says the thermostat is offline once the link knows', async () => {
+    await renderScreen();
     showState({ temperature: 21.36 });
     act(() => vi.advanceTimersByTime(64_000));
     expect(readings()).not.toHaveClass('is-stale');
@@ -234,8 +237,8 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
     expect(screen.getByLabelText('Last update')).toHaveTextContent('Updated just now');
   });
 
-  it('looks old at once when the broker is out of reach, whatever the age of the STATE', () => {
-    renderScreen();
+  it('looks old at once when the broker is out of reach, whatever the age of the STATE', async () => {
+    await renderScreen();
     showState();
     act(() => appStore.getState().setBrokerStatus('offline'));
     expect(readings()).toHaveClass('is-stale');
@@ -244,7 +247,7 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
 
   it('queues a target and a mode changed while the thermostat is offline, says so, and never says Sending… then', async () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ target: 21, mode: 'auto' });
     act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'thermostat-offline'));
     // Boost and away-until run from when the thermostat takes them: they are not queued.
@@ -276,7 +279,7 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
   });
 
   it('turns the controls off while the thermostat does not take this phone’s key: nothing sent could take effect', async () => {
-    renderScreen();
+    await renderScreen();
     showState({ target: 21 });
     act(() => appStore.getState().setSessionStatus(THERMOSTAT.id, 'wrong-key'));
     expect(screen.getByRole('button', { name: 'Increase target temperature' })).toBeDisabled();
@@ -285,8 +288,8 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
     expect(await screen.findByRole('button', { name: 'Boost' })).toBeDisabled();
   });
 
-  it('announces politely the heater and a set point changing, and the temperature only once it moved 0.5 °C', () => {
-    renderScreen();
+  it('announces politely the heater and a set point changing, and the temperature only once it moved 0.5 °C', async () => {
+    await renderScreen();
     const live = readings().querySelector('[aria-live="polite"]');
     expect(live).not.toBeNull();
     // One polite region tells of the readings.
@@ -303,10 +306,10 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
     expect(live).toHaveTextContent('Now holding 22.0 °C');
   });
 
-  it('announces nothing on opening with a restored STATE, nor for the first live one, and reads the same words twice', () => {
+  it('announces nothing on opening with a restored STATE, nor for the first live one, and reads the same words twice', async () => {
     // As the app opens: the last STATE restored from storage, then the first one received.
     act(() => appStore.getState().receiveState(THERMOSTAT.id, new TestThermostat().stateMessage({ temperature: 18, heater: false }), Date.now() - 600_000));
-    renderScreen();
+    await renderScreen();
     const live = readings().querySelector('[aria-live="polite"]');
     showState({ temperature: 20, heater: true, heat_reason: 'below_band', target: 21 });
     expect(live).toHaveTextContent(/^$/);
@@ -320,14 +323,14 @@ describe('thermostat screen: honest when the thermostat is out of reach', () => 
     expect(live?.firstElementChild).not.toBe(first);
   });
 
-  it('says in the target note what away holds: the home set point when it is the lower', () => {
-    renderScreen();
+  it('says in the target note what away holds: the home set point when it is the lower', async () => {
+    await renderScreen();
     showState({ mode: 'away', regime: 'away', target: 15, away_target: 16, setpoint: 15, setpoint_source: 'comfort' });
     expect(screen.getByRole('spinbutton', { name: 'Target temperature' })).toHaveAccessibleDescription('Away: holding 15.0 °C. A change sets the comfort target.');
   });
 
-  it('leaves the target note out of the live region: the set point it leads to is announced once, by the readings', () => {
-    renderScreen();
+  it('leaves the target note out of the live region: the set point it leads to is announced once, by the readings', async () => {
+    await renderScreen();
     expect(screen.getByRole('region', { name: 'Target' }).querySelector('[aria-live]')).toBeNull();
   });
 });
@@ -342,7 +345,7 @@ describe('thermostat screen: the target from the keyboard, like a slider', () =>
 
   async function focusTarget(target: number) {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ target });
     const spin = screen.getByRole('spinbutton', { name: 'Target temperature' });
     spin.focus();
@@ -424,7 +427,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
   /** Opens Boost on the Berlin thermostat, types `text` as its temperature and presses Start boost. */
   async function startBoostWith(text: string) {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState(BERLIN);
     await user.click(await screen.findByRole('button', { name: 'Boost' }));
     const field = await screen.findByLabelText('Boost temperature (°C)');
@@ -436,7 +439,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('starts a boost two degrees above what is held, for the length chosen, and gives focus back to the Boost button', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ ...BERLIN, target: 21 });
     const boost = await screen.findByRole('button', { name: 'Boost' });
     await user.click(boost);
@@ -461,7 +464,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('keeps focus in the card when the STATE takes the focused button away', async () => {
     const user = setup();
-    renderScreen();
+    await renderScreen();
     showState({ ...BERLIN, boost: { setpoint: 23, until: T0 + 3600 } });
     await user.click(await screen.findByRole('button', { name: 'Cancel boost' }));
     confirm(BERLIN);
@@ -502,7 +505,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('re-saves an away-until with only a new warm-up at exactly the until the thermostat has', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     // Set elsewhere to the second: the field shows 18:00, which read back would be 30 s earlier.
     const until = utc('2026-12-06T17:00:30Z');
     showState({ ...BERLIN, away_until: { until, preheat_minutes: 60 } });
@@ -515,7 +518,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('sets away-until at a time on the thermostat’s wall, with a warm-up, and cancels it', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState(BERLIN);
     const awayUntil = await screen.findByRole('button', { name: 'Away until…' });
     await user.click(awayUntil);
@@ -536,7 +539,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('refuses an away-until already past, and one the clocks skip, before sending anything', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState(BERLIN);
     await user.click(screen.getByRole('button', { name: 'Away until…' }));
     const backOn = screen.getByLabelText('Back on');
@@ -554,7 +557,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('while the schedule runs, the +/− holds until the next switch point, and Resume schedule ends the hold', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ ...BERLIN, target: 20, schedule: WEDNESDAY_SCHEDULE });
     const target = screen.getByRole('spinbutton', { name: 'Target temperature' });
     expect(target).toHaveAttribute('aria-valuetext', '21.0 °C');
@@ -575,7 +578,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('offers to end a hold that has no end, as when the schedule is not running', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ ...BERLIN, manual: { setpoint: 22, until: null } });
     expect(screen.getByText('Held at 22.0 °C until changed')).toBeVisible();
     expect(screen.getByText('Held until changed')).toBeVisible();
@@ -585,8 +588,8 @@ describe('thermostat screen: boost, hold and away-until', () => {
     expect(within(screen.getByRole('region', { name: 'Boost and away' })).getByText('Sending…')).toBeVisible();
   });
 
-  it('shows a stored boost while the clock is unknown, and says it waits for the clock', () => {
-    renderScreen();
+  it('shows a stored boost while the clock is unknown, and says it waits for the clock', async () => {
+    await renderScreen();
     showState({ time: null, clock: null, time_zone: CET, boost: { setpoint: 23, until: T0 + 3600 } });
     expect(screen.getByText('Boost to 23.0 °C until 10:00')).toBeVisible();
     expect(screen.getByText('These start once the thermostat knows the time.')).toBeVisible();
@@ -595,7 +598,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('while the schedule runs and the house is away, the +/− holds, since a new target would change nothing held', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     // Away holds the lower of the schedule's 21.0 and the away temperature: a hold beats both (rows 2 and 4).
     showState({ ...BERLIN, target: 20, away_target: 16, regime: 'away', setpoint: 16, setpoint_source: 'away', schedule: WEDNESDAY_SCHEDULE });
     const target = screen.getByRole('spinbutton', { name: 'Target temperature' });
@@ -608,7 +611,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('while a boost runs, the +/− is off and says to cancel the boost, which beats any hold', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ ...BERLIN, target: 20, schedule: WEDNESDAY_SCHEDULE, setpoint: 23, setpoint_source: 'boost', boost: { setpoint: 23, until: T0 + 3600 } });
     const increase = screen.getByRole('button', { name: 'Increase target temperature' });
     expect(increase).toBeDisabled();
@@ -626,7 +629,7 @@ describe('thermostat screen: boost, hold and away-until', () => {
 
   it('without a schedule running, the +/− changes the comfort target as before', async () => {
     const user = setup();
-    const commands = renderScreen();
+    const commands = await renderScreen();
     showState({ ...BERLIN, target: 20 });
     const increase = screen.getByRole('button', { name: 'Increase target temperature' });
     expect(increase).toHaveAccessibleDescription('A change sets the comfort target.');
@@ -638,8 +641,8 @@ describe('thermostat screen: boost, hold and away-until', () => {
   it.each([
     ['no_clock', 'it does not know the time yet'],
     ['out_of_range', 'a value was out of its range, or a time it was given had already passed'],
-  ] as const)('says in words that the thermostat refused a change with %s', (error, words) => {
-    renderScreen();
+  ] as const)('says in words that the thermostat refused a change with %s', async (error, words) => {
+    await renderScreen();
     showState(BERLIN);
     showState({ ...BERLIN, error });
     // The link reads a refusal in the STATE as the command's error.
