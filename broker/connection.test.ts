@@ -33,7 +33,10 @@ afterEach(() => {
   for (const connection of connections.splice(0)) connection.dispose();
 });
 
-function setup(config: Partial<BrokerConfig> = {}): { context: BrokerContext; connect: () => [Connection, FakeSocket] } {
+function setup(
+  config: Partial<BrokerConfig> = {},
+  clock = { now: 0 },
+): { context: BrokerContext; connect: () => [Connection, FakeSocket] } {
   const resolved = resolveConfig({ staticDir: null, ...config });
   const context: BrokerContext = {
     config: resolved,
@@ -46,7 +49,7 @@ function setup(config: Partial<BrokerConfig> = {}): { context: BrokerContext; co
     log: createLogger('silent'),
     stats: emptyStats(),
     writes: new WriteBatch(),
-    now: () => 0,
+    now: () => clock.now,
   };
   return {
     context,
@@ -100,5 +103,31 @@ describe('routeFrame', () => {
     expect(JSON.parse(socket.sent[0]!)).toMatchObject({ code: 'not_logged_on', ref: 'SUBSCRIBE' });
     expect(connection.state).toBe('awaiting_logon');
     expect(socket.closedWith).toBeNull();
+  });
+});
+
+describe('rate state of an idle connection', () => {
+  const policy = { rateLimitPerSecond: 10, rateLimitBurst: 2, floodMaxDrops: 3, floodWindowMs: 10_000, rateLimitNoticeMs: 1_000 };
+  const subscribe = Buffer.from('{"packet_type":"SUBSCRIBE","theme":"a"}');
+
+  it('is made at the first frame and forgotten once quiet, and a connection that floods is still closed across it', () => {
+    const clock = { now: 0 };
+    const { context, connect } = setup(policy, clock);
+    const [connection, socket] = connect();
+    expect(connection.holdsRateState).toBe(false);
+    routeFrame(context, connection, subscribe, false);
+    expect(connection.holdsRateState).toBe(true);
+    // Refilled (2 tokens at 10/s) after 100 ms; the notice interval has not passed since no notice was sent.
+    connection.forgetIdleState((clock.now = 100));
+    expect(connection.holdsRateState).toBe(false);
+
+    // A burst of 2, then drops: the first drop is told (rate_limited), the window holds the rest.
+    for (let frame = 0; frame < 4; frame += 1) routeFrame(context, connection, subscribe, false);
+    expect(socket.sent.filter((sent) => sent.includes('"rate_limited"'))).toHaveLength(1);
+    // Refilled after 200 ms, but the window's drops and the notice are recent: kept.
+    connection.forgetIdleState((clock.now += 200));
+    expect(connection.holdsRateState).toBe(true);
+    for (let frame = 0; frame < 4; frame += 1) routeFrame(context, connection, subscribe, false);
+    expect(socket.closedWith).toBe(4029);
   });
 });

@@ -35,7 +35,7 @@ export class Connection {
   private subscribedThemes: Set<string> | null = null;
   /** Pings sent since the last pong; the heartbeat terminates at two. */
   unansweredPings = 0;
-  readonly floodGuard: FloodGuard;
+  private guard: FloodGuard | null = null;
   private inboundBudget: InboundBudget | null = null;
   /** Messages received in full: with `unfinished`, tells one message kept unfinished from a stream of finished ones. */
   messagesReceived = 0;
@@ -49,8 +49,29 @@ export class Connection {
     /** The key the per-address caps count this connection under (limits.ts, clientAddress). */
     readonly address: string,
   ) {
-    this.floodGuard = new FloodGuard(context.config, context.now());
     this.logonTimer = setTimeout(() => this.closeWith('logonTimeout'), context.config.logonTimeoutMs);
+  }
+
+  /**
+   * This connection's sending rate (limits.ts); made at its first frame and forgotten once idle again
+   * (forgetIdleState), so that an idle connection holds none.
+   */
+  get floodGuard(): FloodGuard {
+    return (this.guard ??= new FloodGuard(this.context.config, this.context.now()));
+  }
+
+  /**
+   * Called by the heartbeat: forgets the rate state of a connection that has been quiet long enough for it to be
+   * what a new one starts as (full buckets, no drops in a window, no notice pending), so nothing is lost.
+   */
+  forgetIdleState(now: number): void {
+    if (this.guard?.isIdle(now)) this.guard = null;
+    if (this.inboundBudget?.isFull(now)) this.inboundBudget = null;
+  }
+
+  /** Whether rate state is held: for the tests and the memory measurement (bench/connection-memory.ts). */
+  get holdsRateState(): boolean {
+    return this.guard !== null || this.inboundBudget !== null;
   }
 
   /** What this connection takes in from strangers (senders its ID has not addressed, partners.ts); made on its first delivery. */

@@ -94,6 +94,15 @@ export class FloodGuard extends TokenBucket {
     return this.noticeDue(now) ? 'drop_and_notify' : 'drop';
   }
 
+  /** Full, no drops in a window still open, no notice that would be held back: a new FloodGuard would act the same. */
+  isIdle(now: number): boolean {
+    return (
+      this.isFull(now) &&
+      (this.dropsInWindow === 0 || now - this.windowStart >= this.policy.floodWindowMs) &&
+      now - this.lastNotice >= this.policy.rateLimitNoticeMs
+    );
+  }
+
   /** True at most once per rateLimitNoticeMs: whether a drop of this sender's packet is worth an ERROR. */
   noticeDue(now: number): boolean {
     if (now - this.lastNotice < this.policy.rateLimitNoticeMs) return false;
@@ -129,6 +138,11 @@ export class InboundBudget {
   /** How long until a frame from a stranger would be admitted: 0 when it would now. */
   msUntilAdmitted(now: number): number {
     return this.strangers?.msUntilAdmitted(now) ?? 0;
+  }
+
+  /** As a new budget starts: one that is may be forgotten. */
+  isFull(now: number): boolean {
+    return this.strangers?.isFull(now) ?? true;
   }
 }
 
@@ -220,8 +234,8 @@ export class PerMinuteLimiter<Key extends string> {
       this.recent.set(key, times);
       return false;
     }
-    times.push(now);
-    this.recent.set(key, times);
+    // concat, not push: push grows the array's store to 17 slots, and an idle fleet keeps one per ID for a minute.
+    this.recent.set(key, times.concat(now));
     return true;
   }
 

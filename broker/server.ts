@@ -43,7 +43,14 @@ export interface RunningBroker {
   url: string;
   /** ws(s)://…/ws */
   wsUrl: string;
-  stats(): BrokerStats & { connections: number; loggedOn: number; heldMessageBytes: number; ingressRequestsInProgress: number };
+  stats(): BrokerStats & {
+    connections: number;
+    loggedOn: number;
+    heldMessageBytes: number;
+    ingressRequestsInProgress: number;
+    /** Address keys and prefixes with a socket open (any kind): 0 once every socket has closed. */
+    socketAddresses: number;
+  };
   /** Closes every socket with 1001, then the server; the port is free when this resolves. */
   close(): Promise<void>;
 }
@@ -281,8 +288,13 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       return;
     }
     sockets.add(key);
-    socket.once('close', () => sockets.remove(key));
+    socket.on('close', onSocketClose);
   };
+  // One listener for every socket rather than a closure (and once's wrapper) each: the key is derived again from the
+  // peer address, which Node keeps once it has been read (above).
+  function onSocketClose(this: Socket): void {
+    sockets.remove(keyOfCanonical(canonicalAddress(this.remoteAddress ?? 'unknown')));
+  }
 
   // A socket must finish its TLS handshake, and each request its headers, within requestTimeoutMs; Node then
   // answers 408 or cuts it. Its default of a minute (two for a handshake) lets idle sockets pile up.
@@ -318,7 +330,9 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   server.on('error', (error) => log.error('server_error', { message: error.message }));
 
   const heartbeat = setInterval(() => {
+    const now = context.now();
     for (const connection of context.connections) {
+      connection.forgetIdleState(now);
       if (connection.unansweredPings >= UNANSWERED_PINGS_ALLOWED) {
         log.info('unresponsive', { id: connection.id });
         connection.terminate();
@@ -381,6 +395,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       loggedOn: context.registry.loggedOnCount,
       heldMessageBytes: heldMessageBytes(context),
       ingressRequestsInProgress: context.ingress.inProgress.size,
+      socketAddresses: sockets.size,
     }),
     close,
   };

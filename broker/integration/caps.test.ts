@@ -252,6 +252,18 @@ describe('sockets per address', () => {
     await vi.waitFor(() => expect(started.stats().socketsRefused).toBe(12 - 1 - 8));
   });
 
+  it('gives the place of a closed socket back to its address', async () => {
+    const started = await broker({ maxConnectionsPerAddress: 1 });
+    // The cap of one address: 1 WebSocket and 8 more sockets.
+    const first = await Promise.all(Array.from({ length: 9 }, () => idleSocket(started.port, '127.0.0.6')));
+    expect(started.stats().socketAddresses).toBe(1);
+    for (const { socket } of first) socket.destroy();
+    await vi.waitFor(() => expect(started.stats().socketAddresses).toBe(0));
+    const again = await Promise.all(Array.from({ length: 9 }, () => idleSocket(started.port, '127.0.0.6')));
+    expect(started.stats().socketsRefused).toBe(0);
+    expect(again.filter(({ socket }) => socket.closed)).toHaveLength(0);
+  });
+
   it('exempts a trusted proxy, which carries everyone', async () => {
     const started = await broker({ maxConnectionsPerAddress: 1, trustedProxies: ['127.0.0.3'] });
     const viaProxy = (index: number): ClientOptions => ({ localAddress: '127.0.0.3', headers: { 'X-Forwarded-For': `198.51.100.${index}` } });
