@@ -26,10 +26,11 @@ import { appBuildIsStale } from './system/build.ts';
 import { repoRoot } from './system/paths.ts';
 import { SystemUnderTest } from './system/under-test.ts';
 
-const USAGE = `Usage: npm run lighthouse -- [--runs <n>] [--report <file.html>] [--dist <folder>]
+const USAGE = `Usage: npm run lighthouse -- [--runs <n>] [--report <file.html>] [--trace <file.json>] [--dist <folder>]
 
   --runs     Lighthouse runs on the paired screen, each printed, then the medians (default 3)
   --report   also writes the last run's HTML report there
+  --trace    also writes the last run's trace there (open it in Chromium's DevTools, Performance panel)
   --dist     the build to serve (default dist)`;
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
@@ -124,6 +125,7 @@ function parseCommandLine() {
       options: {
         runs: { type: 'string', default: '3' },
         report: { type: 'string' },
+        trace: { type: 'string' },
         dist: { type: 'string', default: 'dist' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -187,7 +189,8 @@ async function main(): Promise<void> {
         console.log(`    ${`${Math.round(task.duration)} ms`.padStart(8)}${task.duration > START_TASK_LIMIT_MS ? ' (over 200 ms)' : ''}  ${task.url.replace(appUrl, '/')}`);
       }
       if (figures.failedAccessibility.length > 0) console.log(`  Accessibility audits failed: ${figures.failedAccessibility.join(', ')}`);
-      if (options.report !== undefined && run === runs && typeof result.report === 'string') writeFileSync(options.report, result.report);
+      if (run === runs && options.report !== undefined && typeof result.report === 'string') writeFileSync(options.report, result.report);
+      if (run === runs && options.trace !== undefined) writeFileSync(options.trace, JSON.stringify(result.artifacts.Trace));
     }
     console.log(`\n== Medians of ${runs} run${runs === 1 ? '' : 's'}`);
     console.log(CATEGORIES.map((id) => `${id} ${median(all.flatMap((run) => run.scores[id] ?? [])) ?? '?'}`).join('   '));
