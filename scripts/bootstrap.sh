@@ -13,8 +13,12 @@ cd "$(dirname "$0")/.."
 #   doctest-dev              firmware unit tests
 #   clang libclang-rt-14-dev libFuzzer harness with ASan and UBSan (the runtime is only a recommendation of clang)
 #   gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev   cross-compiling the core to measure its size
+#   mosquitto                `npm run bench:compare` measures the broker beside Mosquitto 2 (the bench starts its
+#                            own instance on a free port; the package's service is not used)
+#   libssl-dev               the bench's C load generator signs logon v2 with OpenSSL's P-256 (several times faster
+#                            than BearSSL's portable code, so a logon storm is not bounded by the generator)
 PACKAGES=(chromium fonts-liberation g++ cmake pkg-config libbearssl-dev libcjson-dev doctest-dev clang
-  gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev libclang-rt-14-dev)
+  gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev libclang-rt-14-dev mosquitto libssl-dev)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,0 +1,495 @@
+/**
+ * `npm run bench:compare`: Hearth's compiled broker, Mosquitto 2 over WebSocket and a bare Node `ws` relay, side by
+ * side in one run, driven by one C load generator (loadgen.c) in its own process. The server runs pinned to core 0,
+ * the generator to core 1 (when the machine has two); every server gets the open-file limit's hard value.
+ * Phases, each round running the targets in a rotated order (interleaved rounds; medians over them):
+ *   saturation  forwarded msgs/s of 100-byte unicast between N pairs, for each --pairs
+ *   latency     p50/p99/p99.9 at half of Hearth's saturation in the same round, for each --pairs
+ *   idle        a storm of --idle connects + logons (its rate), then RSS per idle logged-on connection
+ * Before each round it prints the load average and samples the machine for 2 s; during each measurement it counts
+ * the CPU that processes other than ours used (/proc/stat minus the server, the generator and itself). A round or a
+ * measurement above --max-foreign cores is refused, i.e. left out of the medians, unless --allow-load, and then
+ * the table says that its figures are not evidence. A measurement, not a test: it reports, it does not assert.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { buildSync } from 'esbuild';
+import { parseJsonObject } from '../../../protocol/index.ts';
+
+type JsonObject = NonNullable<ReturnType<typeof parseJsonObject>>;
+import { BROKER_BUNDLE, buildBrokerIfStale } from '../../../scripts/system/build.ts';
+import { repoRoot } from '../../../scripts/system/paths.ts';
+import {
+  cell,
+  foreignCores,
+  groupedInteger,
+  interleaved,
+  markdownTable,
+  parseCompareArguments,
+  ratio,
+  TARGET_TITLES,
+  USAGE,
+  type Cell,
+  type CompareOptions,
+  type Measurement,
+  type Target,
+} from './report.ts';
+
+const HERE = join(repoRoot, 'broker/bench/compare');
+/** Inside the repository, so that the relay's bundle finds `ws` in node_modules. */
+const BUILD_DIR = join(repoRoot, 'node_modules/.cache/bench-compare');
+const LOADGEN = join(BUILD_DIR, 'loadgen');
+const RELAY = join(BUILD_DIR, 'relay.js');
+/** USER_HZ: /proc reports CPU time in these ticks on every Linux architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+const PRECHECK_MS = 2000;
+const STARTUP_TIMEOUT_MS = 15_000;
+const IDLE_WARM_CONNECTIONS = 20;
+
+if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const parsed = parseCompareArguments(process.argv.slice(2));
+if (!parsed.ok) {
+  process.stderr.write(`bench:compare: ${parsed.message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+const options: CompareOptions = parsed.value;
+const cores = availableParallelism();
+const pinned = cores >= 2 && spawnSync('taskset', ['--version']).status === 0;
+const SERVER_CPU = 0;
+const GENERATOR_CPU = 1;
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+// --- preparation ---------------------------------------------------------------------------------------------
+
+function requireCommand(command: string, hint: string): void {
+  if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) {
+    process.stderr.write(`bench:compare: ${command} is missing; ${hint}\n`);
+    process.exit(1);
+  }
+}
+
+function prepare(): void {
+  requireCommand('cc', 'run `npm run bootstrap` (it installs the C compiler)');
+  requireCommand('mosquitto', 'run `npm run bootstrap` (it installs Debian\'s mosquitto)');
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const source = join(HERE, 'loadgen.c');
+  if (!existsSync(LOADGEN) || statSync(source).mtimeMs > statSync(LOADGEN).mtimeMs) {
+    const compiled = spawnSync('cc', ['-O2', '-Wall', '-Wextra', '-o', LOADGEN, source, '-lcrypto'], { encoding: 'utf8' });
+    if (compiled.status !== 0) {
+      process.stderr.write(`bench:compare: compiling the load generator failed (libssl-dev: npm run bootstrap):\n${compiled.stderr}`);
+      process.exit(1);
+    }
+  }
+  buildSync({ entryPoints: [join(HERE, 'relay.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: RELAY, logLevel: 'warning' });
+  buildBrokerIfStale((line) => say(`bench:compare: ${line}`));
+}
+
+// --- processes -----------------------------------------------------------------------------------------------
+
+/** Spawns with the open-file limit raised to its hard value and, where possible, pinned to one core. */
+function spawnPinned(cpu: number, command: string, args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  const taskset = pinned ? ['taskset', '-c', String(cpu)] : [];
+  // exec keeps the pid: the child's pid is the server's or the generator's own, which /proc is read for.
+  return spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$@"', 'bash', ...taskset, command, ...args], {
+    stdio: [stdin, 'pipe', 'pipe'],
+  });
+}
+
+/** Keeps the last few KB of a stream for error messages and keeps the pipe drained (servers log per connection). */
+function tail(stream: NodeJS.ReadableStream | null): () => string {
+  let text = '';
+  stream?.on('data', (chunk: Buffer) => {
+    text = (text + chunk.toString()).slice(-4000);
+  });
+  return () => text;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  const done = exited(child);
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await done;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+interface Server {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/** Resolves with the port of the first `{"event":"listening","port":N}` line on stdout. */
+function listeningPort(child: ChildProcess, lines: Interface, stderr: () => string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line within ${STARTUP_TIMEOUT_MS} ms: ${stderr()}`)), STARTUP_TIMEOUT_MS);
+    lines.on('line', (line) => {
+      const record = parseJsonObject(line);
+      if (record?.['event'] === 'listening' && typeof record['port'] === 'number') {
+        clearTimeout(timer);
+        resolve(record['port']);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code}) before listening: ${stderr()}`));
+    });
+  });
+}
+
+/** Hearth as production runs it (the bundle under node), with the per-client limits lifted for the load. */
+const HEARTH_FLAGS = ['--port', '0', '--host', '127.0.0.1', '--static', '', '--rate-limit', '1000000000', '--rate-burst', '1000000000',
+  '--logon-limit', '1000000', '--ping-interval-ms', '600000', '--inbound-limit', '1000000000', '--inbound-burst', '1000000000',
+  '--max-connections', '1000000', '--max-connections-per-ip', '1000000', '--logon-limit-per-ip', '1000000000'];
+
+async function startServer(target: Target, workDir: string): Promise<Server> {
+  let child: ChildProcess;
+  let port: number;
+  if (target === 'mosquitto') {
+    port = await freePort();
+    const plainPort = await freePort();
+    const config = join(workDir, 'mosquitto.conf');
+    // Mosquitto 2.0.11 exits with "Unable to start any listening sockets" when its only listener is a WebSocket
+    // one, so a plain MQTT listener on localhost comes along; nothing connects to it.
+    writeFileSync(config, [`listener ${plainPort} 127.0.0.1`, `listener ${port} 127.0.0.1`, 'protocol websockets', 'allow_anonymous true',
+      'persistence false', ''].join('\n'));
+    child = spawnPinned(SERVER_CPU, 'mosquitto', ['-c', config]);
+    const stderr = tail(child.stderr);
+    tail(child.stdout);
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    while (!(await accepts(port))) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start: ${stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } else {
+    const args = target === 'hearth' ? [join(repoRoot, BROKER_BUNDLE), ...HEARTH_FLAGS] : [RELAY, '0'];
+    child = spawnPinned(SERVER_CPU, process.execPath, args);
+    const stderr = tail(child.stderr);
+    port = await listeningPort(child, createInterface({ input: child.stdout! }), stderr);
+  }
+  return { child, pid: child.pid!, port, stop: () => stopProcess(child) };
+}
+
+// --- CPU and memory from /proc -------------------------------------------------------------------------------
+
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+function processTicks(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+const selfTicks = (): number => {
+  const usage = process.cpuUsage();
+  return ((usage.user + usage.system) / 1e6) * TICKS_PER_SECOND;
+};
+
+function rssKb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** Starts counting; the returned function gives the foreign cores since, given the generator's CPU seconds. */
+function cpuWindow(serverPid: number): (generatorSeconds: number) => number {
+  const machine = machineTicks();
+  const server = processTicks(serverPid);
+  const self = selfTicks();
+  return (generatorSeconds) => {
+    const now = machineTicks();
+    return foreignCores({
+      machineBusyTicks: now.busy - machine.busy,
+      machineTotalTicks: now.total - machine.total,
+      ourTicks: processTicks(serverPid) - server + (selfTicks() - self) + generatorSeconds * TICKS_PER_SECOND,
+      cores,
+    });
+  };
+}
+
+async function foreignLoadNow(): Promise<number> {
+  const machine = machineTicks();
+  const self = selfTicks();
+  await new Promise((resolve) => setTimeout(resolve, PRECHECK_MS));
+  const now = machineTicks();
+  return foreignCores({ machineBusyTicks: now.busy - machine.busy, machineTotalTicks: now.total - machine.total, ourTicks: selfTicks() - self, cores });
+}
+
+// --- the generator -------------------------------------------------------------------------------------------
+
+const PROTOCOL: Record<Target, string> = { hearth: 'hearth', mosquitto: 'mqtt', relay: 'relay' };
+
+class Generator {
+  private readonly records: JsonObject[] = [];
+  private waiting: ((record: JsonObject) => void) | null = null;
+  private readonly child: ChildProcess;
+  private readonly stderr: () => string;
+  readonly done: Promise<void>;
+
+  constructor(target: Target, mode: string, port: number, args: string[]) {
+    this.child = spawnPinned(GENERATOR_CPU, LOADGEN, [PROTOCOL[target], mode, String(port), ...args], 'pipe');
+    this.stderr = tail(this.child.stderr);
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      const record = parseJsonObject(line);
+      if (record === null) return;
+      if (this.waiting) {
+        const waiting = this.waiting;
+        this.waiting = null;
+        waiting(record);
+      } else this.records.push(record);
+    });
+    this.done = exited(this.child);
+  }
+
+  /** The next JSON line, or an error when the generator exits first. */
+  next(): Promise<JsonObject> {
+    const record = this.records.shift();
+    if (record) return Promise.resolve(record);
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      void this.done.then(() => {
+        if (this.waiting === resolve) reject(new Error(`load generator exited (${this.child.exitCode}): ${this.stderr()}`));
+      });
+    });
+  }
+
+  tell(line: string): void {
+    this.child.stdin?.write(`${line}\n`);
+  }
+
+  async finish(): Promise<void> {
+    this.child.stdin?.end();
+    await this.done;
+  }
+}
+
+const numberIn = (record: JsonObject, name: string): number => {
+  const value = record[name];
+  return typeof value === 'number' ? value : Number.NaN;
+};
+
+// --- phases --------------------------------------------------------------------------------------------------
+
+const measurements: Measurement[] = [];
+const refusedRounds: number[] = [];
+
+function record(round: number, target: Target, metric: string, value: number, foreign: number, generatorCores: number): void {
+  measurements.push({ round, target, metric, value, foreignCores: foreign, generatorCores });
+}
+
+const phaseArgs = (): string[] => ['--warmup-ms', String(options.warmupMs), '--duration-ms', String(options.durationMs)];
+const loadNote = (foreign: number): string => (foreign > options.maxForeignCores ? `  FOREIGN LOAD ${foreign.toFixed(2)} cores` : '');
+
+async function saturation(round: number, target: Target, pairs: number, workDir: string): Promise<number> {
+  const server = await startServer(target, workDir);
+  try {
+    const window = cpuWindow(server.pid);
+    const generator = new Generator(target, 'saturate', server.port, ['--pairs', String(pairs), ...phaseArgs()]);
+    const result = await generator.next();
+    await generator.finish();
+    const foreign = window(numberIn(result, 'cpu_total'));
+    const perSecond = numberIn(result, 'per_second');
+    record(round, target, `saturation@${pairs}`, perSecond, foreign, numberIn(result, 'cpu'));
+    say(`  ${TARGET_TITLES[target]}: ${groupedInteger(perSecond)} msgs/s (generator ${numberIn(result, 'cpu').toFixed(2)} cores, errors ${numberIn(result, 'errors')})${loadNote(foreign)}`);
+    return perSecond;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function latency(round: number, target: Target, pairs: number, rate: number, workDir: string): Promise<void> {
+  const server = await startServer(target, workDir);
+  try {
+    const window = cpuWindow(server.pid);
+    const generator = new Generator(target, 'latency', server.port, ['--pairs', String(pairs), '--rate', String(Math.round(rate)), ...phaseArgs()]);
+    const result = await generator.next();
+    await generator.finish();
+    const foreign = window(numberIn(result, 'cpu_total'));
+    const generatorCores = numberIn(result, 'cpu');
+    for (const name of ['p50', 'p99', 'p999']) record(round, target, `${name}@${pairs}`, numberIn(result, name), foreign, generatorCores);
+    record(round, target, `rate@${pairs}`, rate, foreign, generatorCores);
+    say(`  ${TARGET_TITLES[target]}: p50 ${numberIn(result, 'p50').toFixed(3)} / p99 ${numberIn(result, 'p99').toFixed(3)} / p99.9 ${numberIn(result, 'p999').toFixed(3)} ms, sent ${numberIn(result, 'sent')} received ${numberIn(result, 'received')}${loadNote(foreign)}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function idleAndStorm(round: number, target: Target, workDir: string): Promise<void> {
+  const server = await startServer(target, workDir);
+  try {
+    const generator = new Generator(target, 'idle', server.port, ['--warm', String(IDLE_WARM_CONNECTIONS), '--conns', String(options.idleConnections)]);
+    const warm = await generator.next();
+    if (numberIn(warm, 'ready') !== IDLE_WARM_CONNECTIONS) throw new Error(`only ${numberIn(warm, 'ready')} warm-up connections logged on`);
+    // The baseline includes what the first connections load once; settling lets a runtime give back start-up garbage.
+    await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+    const before = rssKb(server.pid);
+    const window = cpuWindow(server.pid);
+    generator.tell('go');
+    const storm = await generator.next();
+    const stormForeign = window(numberIn(storm, 'cpu') * numberIn(storm, 'seconds'));
+    const ready = numberIn(storm, 'ready');
+    record(round, target, 'stormPerSecond', numberIn(storm, 'per_second'), stormForeign, numberIn(storm, 'cpu'));
+    // After a storm V8 keeps the young generation it grew; its memory reducer returns it after some seconds of quiet.
+    const settle = cpuWindow(server.pid);
+    await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+    const after = rssKb(server.pid);
+    const settleForeign = settle(0);
+    const perConnection = (after - before) / ready;
+    record(round, target, 'rssKb', perConnection, Math.max(stormForeign, settleForeign), 0);
+    generator.tell('stop');
+    await generator.finish();
+    say(`  ${TARGET_TITLES[target]}: storm ${groupedInteger(numberIn(storm, 'per_second'))} connects+logons/s (${ready} logged on, ${numberIn(storm, 'failed')} failed, generator ${numberIn(storm, 'cpu').toFixed(2)} cores); RSS ${(before / 1024).toFixed(1)} -> ${(after / 1024).toFixed(1)} MB, ${perConnection.toFixed(2)} KB per connection${loadNote(Math.max(stormForeign, settleForeign))}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+// --- the report ----------------------------------------------------------------------------------------------
+
+function show(entry: Cell, format: (value: number) => string): string {
+  if (entry.median === null) return entry.taken === 0 ? 'not run' : 'refused (load)';
+  const marks = `${entry.underLoad ? ' *' : ''}${entry.generatorBound ? ' †' : ''}`;
+  return `${format(entry.median)}${marks}`;
+}
+
+function report(commandLine: string): void {
+  const targets = options.targets;
+  const get = (target: Target, metric: string): Cell => cell(measurements, target, metric, options);
+  const hasBoth = targets.includes('hearth') && targets.includes('mosquitto');
+  const header = ['', ...targets.map((target) => TARGET_TITLES[target]), ...(hasBoth ? ['Hearth/Mosquitto'] : [])];
+  const rows: string[][] = [];
+  const row = (title: string, metric: string, format: (value: number) => string): void => {
+    rows.push([title, ...targets.map((target) => show(get(target, metric), format)),
+      ...(hasBoth ? [ratio(get('hearth', metric).median, get('mosquitto', metric).median)] : [])]);
+  };
+  for (const pairs of options.pairs) row(`forwarded msgs/s, ${pairs} pairs`, `saturation@${pairs}`, groupedInteger);
+  for (const pairs of options.pairs) {
+    const rate = get('hearth', `rate@${pairs}`).median;
+    const at = rate === null ? 'half of Hearth\'s saturation' : `${groupedInteger(rate)} msgs/s`;
+    rows.push([`p50 / p99 / p99.9 at ${at}, ${pairs} pairs`,
+      ...targets.map((target) => {
+        const [p50, p99, p999] = ['p50', 'p99', 'p999'].map((name) => get(target, `${name}@${pairs}`));
+        if (p50!.median === null) return show(p50!, String);
+        return `${show(p50!, (value) => value.toFixed(3))} / ${show(p99!, (value) => value.toFixed(2))} / ${show(p999!, (value) => value.toFixed(2))} ms`;
+      }),
+      ...(hasBoth ? [`p99 ${ratio(get('hearth', `p99@${pairs}`).median, get('mosquitto', `p99@${pairs}`).median)}`] : [])]);
+  }
+  row(`RSS per idle logged-on connection, ${groupedInteger(options.idleConnections)}`, 'rssKb', (value) => `${value.toFixed(2)} KB`);
+  row(`connects + logons per second, storm of ${groupedInteger(options.idleConnections)}`, 'stormPerSecond', groupedInteger);
+
+  const anyUnderLoad = measurements.some((measurement) => measurement.foreignCores > options.maxForeignCores);
+  say('');
+  say(`bench:compare, ${new Date().toISOString()}: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Linux ${release()}, Node ${process.version}, ${mosquittoVersion()}`);
+  say(`command: ${commandLine}`);
+  say(`server on core ${SERVER_CPU} and generator on core ${GENERATOR_CPU}: ${pinned ? 'yes (taskset)' : 'no (fewer than 2 cores or no taskset)'}; open-file limit ${hardFileLimit()}; ` +
+    `${options.rounds} round(s), medians of accepted rounds; 100-byte unicast; refused above ${options.maxForeignCores} foreign cores`);
+  if (refusedRounds.length > 0) say(`rounds refused for foreign load before they started: ${refusedRounds.join(', ')}`);
+  if (options.allowLoad && anyUnderLoad) say('NOT EVIDENCE: figures marked * were taken under foreign load (--allow-load).');
+  if (options.quick) say('QUICK MODE: a smoke check with small counts and short phases, not the figures of the issue.');
+  say('');
+  say(markdownTable(header, rows));
+  say('');
+  say('† the generator used 0.9 cores or more: it may have been the limit. Generator CPU per phase is printed above.');
+  const takenRounds = new Set(measurements.map((measurement) => measurement.round)).size;
+  say(`rounds measured: ${takenRounds} of ${options.rounds}; measurements refused for foreign load: ${measurements.filter((measurement) => measurement.foreignCores > options.maxForeignCores).length} of ${measurements.length}`);
+}
+
+function mosquittoVersion(): string {
+  const help = spawnSync('mosquitto', ['-h'], { encoding: 'utf8' });
+  return /mosquitto version [\d.]+/.exec(`${help.stdout}${help.stderr}`)?.[0] ?? 'mosquitto (version unknown)';
+}
+
+function hardFileLimit(): string {
+  return spawnSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim();
+}
+
+// --- main ----------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  prepare();
+  const limit = Number(hardFileLimit());
+  if (Number.isFinite(limit) && options.idleConnections + 100 > limit) {
+    process.stderr.write(`bench:compare: --idle ${options.idleConnections} needs more open files than the hard limit (${limit}); raise it (ulimit -Hn, /etc/security/limits.conf) or lower --idle\n`);
+    process.exit(1);
+  }
+  const commandLine = `npm run bench:compare${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+  try {
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const [one, five, fifteen] = loadavg();
+      const foreign = await foreignLoadNow();
+      say(`round ${round}/${options.rounds}: load average ${one!.toFixed(2)} / ${five!.toFixed(2)} / ${fifteen!.toFixed(2)}; other processes used ${foreign.toFixed(2)} cores over the last ${PRECHECK_MS / 1000} s`);
+      if (foreign > options.maxForeignCores && !options.allowLoad) {
+        say(`round ${round} refused: foreign load above ${options.maxForeignCores} cores (run on a quiet machine, or --allow-load for figures that are not evidence)`);
+        refusedRounds.push(round);
+        continue;
+      }
+      const order = interleaved(options.targets, round - 1);
+      const hearthSaturation = new Map<number, number>();
+      for (const pairs of options.pairs) {
+        say(` saturation, ${pairs} pairs:`);
+        for (const target of order) {
+          const perSecond = await saturation(round, target, pairs, workDir);
+          if (target === 'hearth') hearthSaturation.set(pairs, perSecond);
+        }
+      }
+      for (const pairs of options.pairs) {
+        // Half of Hearth's saturation in this round; without Hearth among the targets, half of the first target's.
+        const reference = hearthSaturation.get(pairs) ?? measurements.find((measurement) => measurement.round === round && measurement.metric === `saturation@${pairs}`)?.value ?? 10_000;
+        say(` latency at ${groupedInteger(reference / 2)} msgs/s, ${pairs} pairs:`);
+        for (const target of order) await latency(round, target, pairs, reference / 2, workDir);
+      }
+      say(` logon storm of ${groupedInteger(options.idleConnections)}, then idle memory (settling ${options.settleMs / 1000} s before and after):`);
+      for (const target of order) await idleAndStorm(round, target, workDir);
+    }
+    report(commandLine);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+await main();
