@@ -1,8 +1,9 @@
-/** `tsx broker/main.ts` as the app's start script and the e2e tests run it. */
+/** The broker's command line as production, `npm start` and the e2e tests run it: the bundle under plain node. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BROKER_BUNDLE, buildBrokerIfStale } from '../../scripts/system/build.ts';
 import { readOpenFileLimit, RESERVED_FILES } from '../open-files.ts';
 import { TestClient } from './client.ts';
 
@@ -14,7 +15,7 @@ interface LogLine {
 }
 
 function spawnBroker(args: string[]): { child: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'broker/main.ts', ...args], { stdio: 'pipe' });
+  const child = spawn(process.execPath, [BROKER_BUNDLE, ...args], { stdio: 'pipe' });
   return { child, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
 }
 
@@ -37,8 +38,11 @@ function mayRaiseHardLimits(): boolean {
 const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
   new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
-// Each test starts Node with tsx, which on a loaded machine alone can take more than vitest's default 5 s.
+// Each test starts Node, which on a loaded machine alone can take more than vitest's default 5 s.
 describe('broker/main.ts', { timeout: 30_000 }, () => {
+  // What the tests run is rebuilt when broker/ or protocol/ is newer than it, as for npm start and the e2e tests.
+  beforeAll(() => buildBrokerIfStale(() => {}));
+
   it('logs listening with the port, serves /healthz and /ws, and exits 0 on SIGTERM after closing sockets with 1001', async () => {
     const { child, lines } = spawnBroker(['--port', '0', '--host', '127.0.0.1', '--static', '']);
     const exit = exited(child);
@@ -57,7 +61,7 @@ describe('broker/main.ts', { timeout: 30_000 }, () => {
   });
 
   it('reads options from the environment', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'broker/main.ts'], {
+    const child = spawn(process.execPath, [BROKER_BUNDLE], {
       stdio: 'pipe',
       env: { ...process.env, BROKER_PORT: '0', BROKER_HOST: '127.0.0.1', BROKER_MAX_FRAME_BYTES: '1000' },
     });
@@ -99,7 +103,7 @@ describe('broker/main.ts', { timeout: 30_000 }, () => {
     // Started with a limit of 200 open files, soft and hard; only a privileged process may go past the hard one.
     const child = spawn(
       'prlimit',
-      ['--nofile=200:200', process.execPath, '--import', 'tsx', 'broker/main.ts', '--port', '0', '--host', '127.0.0.1', '--static', '', '--max-connections', '1000'],
+      ['--nofile=200:200', process.execPath, BROKER_BUNDLE, '--port', '0', '--host', '127.0.0.1', '--static', '', '--max-connections', '1000'],
       { stdio: 'pipe' },
     );
     const exit = exited(child);
