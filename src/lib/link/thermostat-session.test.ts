@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeKey, type RoutedPacket, type SetFields, type StateMessage } from '@protocol';
 import { STATE_FRESH_MS } from './link-status';
-import { COMMAND_TIMEOUT_MS, SESSION_REFRESH_MS, THERMOSTAT_RETRY_MAX_MS } from './thermostat-session';
+import { COMMAND_TIMEOUT_MS, SESSION_REFRESH_MS, SILENCE_WATCH_MS, THERMOSTAT_RETRY_MAX_MS } from './thermostat-session';
 import type { CommandFailure, SessionStatus } from './link-status';
 import { pass } from './testing/fake-time';
 import { testSession } from './testing/test-session';
@@ -156,6 +156,25 @@ describe('ThermostatSession', () => {
       thermostat.answering = true;
       await pass(THERMOSTAT_RETRY_MAX_MS * 2);
       expect(lastStatus()).toBe('live');
+    });
+
+    it('a phone whose clock jumped past 65 s since the last STATE (woken from sleep) asks at once, not when its timer ends', async () => {
+      const { wire, lastStatus, recorded, thermostat } = await setUp();
+      wire.linkUp();
+      await pass();
+      expect(lastStatus()).toBe('live');
+      // Asleep, its timers stood still and its clock did not: by that clock (which the reach reads) the STATE is 2 h old.
+      vi.setSystemTime(Date.now() + 2 * 60 * 60_000);
+      await pass(SILENCE_WATCH_MS - 1);
+      expect(thermostat.received.map((m) => m.type)).toEqual(['START']);
+      await pass(1);
+      expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET']);
+      expect(thermostat.received[1]?.body).toEqual({ type: 'SET', session: expect.any(String), seq: 2, time: expect.any(Number) });
+      // Its answer makes the session live again a second after waking, instead of up to 65 s later.
+      expect(recorded.statuses).toEqual(['starting', 'live', 'checking', 'live']);
+      // And the watch starts again from that STATE: no more questions while STATEs come.
+      await pass(STATE_FRESH_MS - 1);
+      expect(thermostat.received.map((m) => m.type)).toEqual(['START', 'SET']);
     });
 
     it('each STATE within 65 s of the last keeps the session live without asking', async () => {

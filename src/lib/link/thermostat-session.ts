@@ -39,6 +39,11 @@ export const COMMAND_TIMEOUT_MS = 5000;
 export const THERMOSTAT_RETRY_MAX_MS = 10_000;
 /** The thermostat pushes only to apps heard from in the last 10 minutes: an app left open speaks up well before. */
 export const SESSION_REFRESH_MS = 4 * 60_000;
+/**
+ * How often the session reads the wall clock for the age of its last STATE. Timers stand still while a phone sleeps
+ * but its clock does not: woken, it has had no STATE for hours (and shows so), and asks within this, not 65 s later.
+ */
+export const SILENCE_WATCH_MS = 1000;
 
 /** A paired thermostat as a session gets it: its record's key and whether that is this app's member key. */
 export interface ThermostatLink extends KeyedThermostat {
@@ -139,6 +144,9 @@ export class ThermostatSession {
   private refreshTimer: Timer | undefined;
   /** Runs from each accepted STATE: STATE_FRESH_MS without another and the session is checked. */
   private silenceTimer: Timer | undefined;
+  /** Runs beside it: the wall clock's STATE_FRESH_MS since the last STATE (lastStateAt) checks the session too. */
+  private silenceWatch: ReturnType<typeof setInterval> | undefined;
+  private lastStateAt = 0;
   /** The empty SET of a check is out: no STATE before it ends means the thermostat is silent. */
   private checkTimer: Timer | undefined;
   /** Sends a START or command again that the broker dropped because the thermostat took no more from us. */
@@ -426,8 +434,7 @@ export class ThermostatSession {
     this.verified = true;
     if (verdict === 'new-session') this.link.sessionStarted();
     clearTimeout(this.checkTimer);
-    clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => this.checkSilence(), STATE_FRESH_MS);
+    this.watchSilence();
     this.setStatus('live');
     this.events.state(state, this.now());
     const clockBecameKnown = verdict === 'current-session' && !this.clockKnown && state.time !== null;
@@ -545,10 +552,31 @@ export class ThermostatSession {
   }
 
   /**
+   * From an accepted STATE: 65 s until the next, by the timers or by the wall clock, whichever says so first. The
+   * wall clock is what the app's reach (src/stores/reach.ts) reads the STATE's age by: a clock that jumped on (a
+   * phone woken from sleep) shows the thermostat as being checked, so the session checks it then, not when its
+   * timer ends.
+   */
+  private watchSilence(): void {
+    this.stopSilenceWatch();
+    this.lastStateAt = this.now();
+    this.silenceTimer = setTimeout(() => this.checkSilence(), STATE_FRESH_MS);
+    this.silenceWatch = setInterval(() => {
+      if (this.now() - this.lastStateAt >= STATE_FRESH_MS) this.checkSilence();
+    }, SILENCE_WATCH_MS);
+  }
+
+  private stopSilenceWatch(): void {
+    clearTimeout(this.silenceTimer);
+    clearInterval(this.silenceWatch);
+  }
+
+  /**
    * "Sessions and replay": 65 s without a STATE, so what the app shows is old: it asks at once with an empty SET. A
    * STATE ends the check; `receiver_offline` says the thermostat is gone; no STATE within 5 s says it is silent.
    */
   private checkSilence(): void {
+    this.stopSilenceWatch();
     if (!this.loggedOn) return;
     this.setStatus('checking');
     const position = this.guard.next();
@@ -732,7 +760,7 @@ export class ThermostatSession {
     clearTimeout(this.restartTimer);
     clearTimeout(this.commandTimer);
     clearTimeout(this.refreshTimer);
-    clearTimeout(this.silenceTimer);
+    this.stopSilenceWatch();
     clearTimeout(this.checkTimer);
     clearTimeout(this.busyTimer);
     this.busyRetries = 0;
