@@ -15,15 +15,13 @@
 import { chromium, expect, type BrowserContext } from '@playwright/test';
 import { launch as launchChrome } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { addFromPairingLink, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
 import { isObject } from '../protocol/json.ts';
-import { appBuildIsStale } from './system/build.ts';
-import { repoRoot } from './system/paths.ts';
+import { parseBuiltAppCommandLine } from './system/built-app-script.ts';
 import { SystemUnderTest } from './system/under-test.ts';
 
 const USAGE = `Usage: npm run lighthouse -- [--runs <n>] [--report <file.html>] [--trace <file.json>] [--dist <folder>]
@@ -119,35 +117,16 @@ const median = (values: number[]): number | null => {
   return sorted[Math.floor(sorted.length / 2)] ?? null;
 };
 
-function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        runs: { type: 'string', default: '3' },
-        report: { type: 'string' },
-        trace: { type: 'string' },
-        dist: { type: 'string', default: 'dist' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    process.exit(64);
-  }
-}
-
 async function main(): Promise<void> {
-  const options = parseCommandLine();
-  if (options.help) {
-    console.log(USAGE);
-    return;
-  }
-  const runs = Number(options.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new Error('--runs must be a whole number from 1 to 10');
-  const dist = resolve(repoRoot, options.dist);
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${options.dist} has no build: run \`npm run build\` first`);
-  if (options.dist === 'dist' && appBuildIsStale()) console.warn('Warning: dist/ is older than the app sources; these figures are for the last build.');
+  const options = parseBuiltAppCommandLine(
+  {
+    runs: { type: 'string', default: '3' },
+    report: { type: 'string' },
+    trace: { type: 'string' },
+  } as const,
+  USAGE,
+);
+  const { runs, dist } = options;
 
   const system = await SystemUnderTest.start({ label: 'lighthouse', staticDir: dist });
   const profileDir = mkdtempSync(join(tmpdir(), 'hearth-lighthouse-profile-'));

@@ -8,12 +8,10 @@
  * Builds nothing: run `npm run build` first (and build the simulator once, `npx tsx scripts/system/build.ts`).
  */
 import { expect, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { addFromPairingLink, ThermostatScreen } from '../e2e/fixtures/thermostat-screen.ts';
-import { appBuildIsStale } from './system/build.ts';
-import { repoRoot } from './system/paths.ts';
+import { parseBuiltAppCommandLine } from './system/built-app-script.ts';
 import { SystemUnderTest } from './system/under-test.ts';
 import { isObject } from '../protocol/json.ts';
 
@@ -258,36 +256,17 @@ function print(title: string, figures: StartFigures): void {
   }
 }
 
-function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        runs: { type: 'string', default: '2' },
-        'no-throttle': { type: 'boolean', default: false },
-        'welcome-only': { type: 'boolean', default: false },
-        profile: { type: 'string' },
-        dist: { type: 'string', default: 'dist' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    process.exit(64);
-  }
-}
-
 async function main(): Promise<void> {
-  const options = parseCommandLine();
-  if (options.help) {
-    console.log(USAGE);
-    return;
-  }
-  const runs = Number(options.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new Error('--runs must be a whole number from 1 to 10');
-  const dist = resolve(repoRoot, options.dist);
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${options.dist} has no build: run \`npm run build\` first`);
-  if (options.dist === 'dist' && appBuildIsStale()) console.warn('Warning: dist/ is older than the app sources; these figures are for the last build.');
+  const options = parseBuiltAppCommandLine(
+  {
+    runs: { type: 'string', default: '2' },
+    'no-throttle': { type: 'boolean', default: false },
+    'welcome-only': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+  } as const,
+  USAGE,
+);
+  const { runs, dist } = options;
   const throttled = !options['no-throttle'];
   const profileDir = options.profile ?? null;
   if (profileDir !== null) mkdirSync(profileDir, { recursive: true });
