@@ -2,11 +2,14 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { HISTORY_INTERVAL_S, type TimeZoneRules } from '@protocol';
+import { AXIS_FONT, timeAxisSpace, valueAxisSize, type Measure } from './history-axis';
 import { legendIndex, legendTexts } from './history-legend';
 import type { Slot } from './history-series';
 import { historyTimes } from './history-time';
 
 const HEIGHT = 220;
+/** Between the temperatures and the plot, in CSS pixels. */
+const VALUE_GAP_PX = 6;
 
 function columns(slots: readonly { start: number; slot: Slot | null }[]): uPlot.AlignedData {
   return [
@@ -22,6 +25,17 @@ function cssColour(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return value === '' ? fallback : value;
 }
+
+/** Text's width in the axes' font, measured on the chart's own canvas (in CSS pixels: the font is not scaled). */
+const measureOn =
+  (u: uPlot): Measure =>
+  (text) => {
+    const saved = u.ctx.font;
+    u.ctx.font = AXIS_FONT;
+    const { width } = u.ctx.measureText(text);
+    u.ctx.font = saved;
+    return width;
+  };
 
 /**
  * uPlot reads a Date's local fields to place its time ticks; these carry the thermostat's wall clock whatever zone this
@@ -59,7 +73,7 @@ export default function HistoryChart({ slots, from, to, rules }: HistoryChartPro
         return text(index === null ? null : u.data[seriesIndex]?.[index]);
       };
     const text = cssColour('--muted', '#666');
-    const axis = { stroke: text, grid: { stroke: cssColour('--line', '#ddd'), width: 1 }, ticks: { show: false } };
+    const axis = { stroke: text, font: AXIS_FONT, grid: { stroke: cssColour('--line', '#ddd'), width: 1 }, ticks: { show: false } };
     const chart = new uPlot(
       {
         width: element.clientWidth || 320,
@@ -71,8 +85,19 @@ export default function HistoryChart({ slots, from, to, rules }: HistoryChartPro
         scales: { x: { time: true, range: () => range.current }, heater: { range: [0, 1] } },
         axes: [
           // Times in this browser's locale on the thermostat's wall clock; "13:00" is wider in some locales ("1:00 PM").
-          { ...axis, space: 64, values: (_u, ticks, _axis, _space, increment) => times.axisLabels(ticks, increment) },
-          { ...axis, values: (_u, ticks) => ticks.map((v) => `${v}°`) },
+          // Ticks are as far apart as the widest label needs: on a phone a week's days never run into each other.
+          {
+            ...axis,
+            space: (u, _axis, min, max) => timeAxisSpace(times, measureOn(u), min, max),
+            values: (_u, ticks, _axis, _space, increment) => times.axisLabels(ticks, increment),
+          },
+          // As wide as its labels: the plot gets the rest of the card.
+          {
+            ...axis,
+            gap: VALUE_GAP_PX,
+            size: (u, values) => valueAxisSize(values, measureOn(u), 2 * VALUE_GAP_PX),
+            values: (_u, ticks) => ticks.map((v) => `${v}°`),
+          },
           { show: false, scale: 'heater' },
         ],
         series: [
