@@ -133,16 +133,11 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
               <h1 className="thermostat-name">Hearth</h1>
             ) : showingRooms ? (
               <h1 className="thermostat-name">All rooms</h1>
-            ) : (
-              <>
-                {severalThermostats ? (
-                  <button type="button" className="button button-quiet back-button" onClick={showRooms}>
-                    <span aria-hidden="true">← </span>All rooms
-                  </button>
-                ) : null}
-                <ThermostatTitle />
-              </>
-            )}
+            ) : severalThermostats ? (
+              <button type="button" className="button button-quiet back-button" onClick={showRooms}>
+                <span aria-hidden="true">← </span>All rooms
+              </button>
+            ) : null}
           </div>
           <div className="header-actions">
             {hasThermostat ? (
@@ -159,6 +154,8 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
               Settings
             </button>
           </div>
+          {/* A room's name has a row of its own under the actions: a long name is never cut on a phone. */}
+          {hasThermostat && !showingRooms ? <ThermostatTitle /> : null}
         </header>
         <LinkStatusBar />
         <main>

@@ -11,7 +11,7 @@ import { controlReachOf, useReachOfShown } from './use-reach';
 // Not on the first paint's path (it needs a STATE): its own chunk, behind a placeholder of its usual height so the
 // controls below it do not jump when it arrives.
 const OverridesCard = lazy(() => import('./overrides-card').then((m) => ({ default: m.OverridesCard })));
-const OVERRIDES_CARD_HEIGHT = 130;
+const OVERRIDES_CARD_HEIGHT = 106;
 // Nothing the controls send can leave before the connection's chunk has loaded (deferred-commands.ts), so they wait
 // for a chunk of their own without costing a moment: the first paint shows the readings sooner, on placeholders of
 // the cards' height on a 412 px phone (measured).
