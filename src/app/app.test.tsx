@@ -68,7 +68,7 @@ describe('the app', () => {
     await user.type(within(dialog).getByRole('textbox', { name: 'Thermostat ID' }), thermostat.id);
     await user.type(within(dialog).getByRole('textbox', { name: 'Key' }), thermostat.keyText);
     await user.click(within(dialog).getByRole('button', { name: 'Add' }));
-    const target = screen.getByRole('spinbutton', { name: 'Target temperature' });
+    const target = await screen.findByRole('spinbutton', { name: 'Target temperature' });
     await waitFor(() => expect(target).toHaveAttribute('aria-valuetext', '21.0 °C'));
     await user.click(screen.getByRole('button', { name: 'Increase target temperature' }));
     expect(target).toHaveAttribute('aria-busy', 'true');
