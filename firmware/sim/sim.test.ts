@@ -347,7 +347,8 @@ describe('simulated thermostat', () => {
     since = watcher.packetsReceived;
     expect(await sim.command('sensor ok')).toBe('ok sensor ok');
     expect(await sim.command('room 15')).toBe('ok room 15');
-    await pushedState((s) => s.heater, since);  // after the minimum off time
+    // After the minimum off time, which `run` passes at once (the thermostat ticks through each simulated second).
+    await Promise.all([pushedState((s) => s.heater, since), sim.run('10m')]);
     expect(await sim.state()).toMatchObject({ heater: true, sensor_ok: true });
 
     expect(await sim.command('outside 2.5')).toBe('ok outside 2.5');
@@ -355,7 +356,8 @@ describe('simulated thermostat', () => {
 
     since = watcher.packetsReceived;
     expect(await sim.command('sensor stuck')).toBe('ok sensor stuck');
-    await pushedState((s) => !s.sensor_ok && !s.heater, since, 20_000);  // 10 simulated minutes
+    // Stuck is told after 10 simulated minutes of the same reading: passed at once too.
+    await Promise.all([pushedState((s) => !s.sensor_ok && !s.heater, since), sim.run('11m')]);
     expect(await sim.state()).toMatchObject({ sensor_ok: false, heater: false });
 
     since = watcher.packetsReceived;
