@@ -117,10 +117,8 @@ export function UpdatePrompt() {
         onPointerEnter={() => setHovered(true)}
         onPointerLeave={() => setHovered(false)}
       >
-        <span>
-          Ready to work offline: without a network, Hearth opens and shows the last reading it received, but it cannot
-          reach your thermostat.
-        </span>
+        {/* Short, in the toast's small type: on a phone a longer one outsized the temperature as the page's largest paint. */}
+        <span>Ready to work offline: with no network, Hearth shows the last reading but cannot reach the thermostat.</span>
         <button type="button" className="button button-quiet" onClick={putAwayOfflineReady}>
           OK
         </button>
