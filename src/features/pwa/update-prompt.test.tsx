@@ -31,7 +31,7 @@ describe('UpdatePrompt', () => {
     render(<UpdatePrompt />);
     const notice = screen.getByRole('status');
     expect(notice).toHaveTextContent(/Ready to work offline/);
-    expect(notice).toHaveTextContent(/shows the last reading it received, but it cannot reach your thermostat/);
+    expect(notice).toHaveTextContent(/shows the last reading but cannot reach the thermostat/);
     expect(room()).toMatch(/^\d+px$/);
 
     act(() => vi.advanceTimersByTime(OFFLINE_READY_SHOWN_MS - 1));
