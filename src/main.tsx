@@ -1,4 +1,4 @@
-import { startTransition, StrictMode } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { defaultDeviceName } from '@/lib/device-name';
 import { appStore } from '@/stores/app-store';
@@ -45,12 +45,8 @@ void import('@/features/pwa/launch-queue').then(({ followLaunches, launchQueueOf
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
-// A transition renders in slices that yield to the browser between them (a default update renders in one task),
-// so a slow phone is not blocked for the whole first render.
-startTransition(() =>
-  createRoot(root).render(
-    <StrictMode>
-      <App commands={commands} />
-    </StrictMode>,
-  ),
+createRoot(root).render(
+  <StrictMode>
+    <App commands={commands} />
+  </StrictMode>,
 );
