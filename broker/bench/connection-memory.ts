@@ -12,8 +12,7 @@
  */
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { parseJsonObject } from '../../protocol/index.ts';
+import { listeningPort } from './listening-port.ts';
 import { resolveConfig } from '../config.ts';
 import { Connection, type Socket } from '../connection.ts';
 import { emptyStats, type BrokerContext } from '../context.ts';
@@ -152,15 +151,7 @@ async function startBroker(): Promise<Broker> {
       '--max-connections-per-ip', '100000', '--logon-limit-per-ip', '1000000'],
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const record = parseJsonObject(line);
-      if (record?.['event'] === 'listening' && typeof record['port'] === 'number') resolve(record['port']);
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited ${code}`)));
-  });
-  return { child, port };
+  return { child, port: await listeningPort(child) };
 }
 
 function memoryOf(broker: Broker): Promise<MemoryReport> {

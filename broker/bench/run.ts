@@ -4,10 +4,9 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
 import type { MemoryReport } from './broker-probe.ts';
 import type { WorkerCommand, WorkerReport } from './worker.ts';
-import { parseJsonObject } from '../../protocol/index.ts';
+import { listeningPort } from './listening-port.ts';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const WORKERS = env('BENCH_WORKERS', 2);
@@ -49,15 +48,7 @@ async function startBrokerProcess(probed = false): Promise<Broker> {
       '--max-connections-per-ip', '100000', '--logon-limit-per-ip', '1000000'],
     { stdio: ['ignore', 'pipe', 'inherit', probed ? 'ipc' : 'ignore'] },
   );
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const record = parseJsonObject(line);
-      if (record?.['event'] === 'listening' && typeof record['port'] === 'number') resolve(record['port']);
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited ${code}`)));
-  });
-  return { child, port };
+  return { child, port: await listeningPort(child) };
 }
 
 async function stopBroker(broker: Broker): Promise<void> {
