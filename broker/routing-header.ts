@@ -14,7 +14,7 @@
  * router hands the frame to parsePacket (protocol/packets.ts), which applies the rules in full and names the same
  * fault as ever. So a frame read here is one parsePacket reads the same way, and no frame is refused here.
  */
-import { BROADCAST, MULTICAST, type ClientId, type Receiver, type RoutedPacket } from '../protocol/index.ts';
+import { BROADCAST, ID_LENGTH, MULTICAST, type ClientId, type Receiver, type RoutedPacket } from '../protocol/index.ts';
 
 /** What handlers/routed.ts needs of a MSG or START: everything but `data`, which the broker never reads. */
 export type RoutingHeader = Pick<RoutedPacket, 'packet_type' | 'transmitter' | 'receiver' | 'theme'>;
@@ -26,7 +26,6 @@ const COLON = 0x3a;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
-const ID_LENGTH = 22;
 const MAX_THEME_LENGTH = 64;
 
 const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (character) => character.charCodeAt(0));
