@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { ClientId } from '@protocol';
+import { CardPlaceholder } from '@/components/card-placeholder';
 import { PanelBoundary } from '@/components/panel-boundary';
 import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
 import { LinkStatusBar } from '@/features/link-status/link-status-bar';
@@ -20,10 +21,6 @@ const SetupDialog = lazy(() => import('@/features/setup/setup-dialog').then((m) 
 const SettingsDialog = lazy(() => import('./settings-dialog').then((m) => ({ default: m.SettingsDialog })));
 // Only a household of several thermostats opens on it: its own chunk.
 const RoomsOverview = lazy(() => import('@/features/household/rooms-overview').then((m) => ({ default: m.RoomsOverview })));
-
-function CardPlaceholder({ height }: { height: number }) {
-  return <div className="card" style={{ minHeight: height }} aria-hidden="true" />;
-}
 
 /** null: no dialog; `{}`: opened by the person; `{ fromLink }`: opened by a `#pair=` link. */
 type PairingRequest = { fromLink?: string } | null;

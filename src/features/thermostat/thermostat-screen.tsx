@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
+import { CardPlaceholder } from '@/components/card-placeholder';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 import { CommandError } from './command-error';
@@ -20,10 +21,6 @@ const TARGET_CARD_HEIGHT = 154;
 const ModeSelector = lazy(() => import('./mode-selector').then((m) => ({ default: m.ModeSelector })));
 const MODE_CARD_HEIGHT = 164;
 
-function Placeholder({ height }: { height: number }) {
-  return <div className="card" style={{ minHeight: height }} aria-hidden="true" />;
-}
-
 /** The everyday screen; `extra` is where the app places cards from other features (geofence, history). */
 export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra?: ReactNode }) {
   const current = useAppStore(selectCurrentState);
@@ -40,14 +37,14 @@ export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra
         <div className="column">
           <Readings state={state} receivedAt={current?.receivedAt ?? null} reach={reach} thermostatId={selectedId} />
           {state === null ? null : (
-            <Suspense fallback={<Placeholder height={OVERRIDES_CARD_HEIGHT} />}>
+            <Suspense fallback={<CardPlaceholder height={OVERRIDES_CARD_HEIGHT} />}>
               <OverridesCard control={control} reach={reach} />
             </Suspense>
           )}
-          <Suspense fallback={<Placeholder height={TARGET_CARD_HEIGHT} />}>
+          <Suspense fallback={<CardPlaceholder height={TARGET_CARD_HEIGHT} />}>
             <TargetControl control={control} reach={reach} awayTarget={state?.regime === 'away' ? state.setpoint : null} />
           </Suspense>
-          <Suspense fallback={<Placeholder height={MODE_CARD_HEIGHT} />}>
+          <Suspense fallback={<CardPlaceholder height={MODE_CARD_HEIGHT} />}>
             <ModeSelector control={control} reach={reach} />
           </Suspense>
         </div>
