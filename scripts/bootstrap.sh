@@ -17,8 +17,11 @@ cd "$(dirname "$0")/.."
 #                            own instance on a free port; the package's service is not used)
 #   libssl-dev               the bench's C load generator signs logon v2 with OpenSSL's P-256 (several times faster
 #                            than BearSSL's portable code, so a logon storm is not bounded by the generator)
+#   redis-server             broker nodes of a cluster route through Redis (--redis); the tests start their own
+#                            redis-server on a free port, never the package's service (stopped below if it started)
+#   haproxy                  the load balancer in front of several broker nodes, as the cluster tests and docs run it
 PACKAGES=(chromium fonts-liberation g++ cmake pkg-config libbearssl-dev libcjson-dev doctest-dev clang
-  gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev libclang-rt-14-dev mosquitto libssl-dev)
+  gcc-xtensa-lx106 binutils-xtensa-lx106 libnewlib-dev libclang-rt-14-dev mosquitto libssl-dev redis-server haproxy)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -33,6 +36,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Where the init system starts packaged services, the ones just installed are stopped and kept from starting
+    # at boot: the tests start their own instances on free ports, and a Redis on 6379 would only hide a test that forgot.
+    for service in redis-server haproxy; do
+      if [[ " ${missing[*]} " == *" ${service} "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet "$service"; then
+        systemctl disable --now "$service" >/dev/null 2>&1 || true
+      fi
+    done
   else
     echo "bootstrap: these Debian packages are missing: ${missing[*]}" >&2
     echo "bootstrap: install them with:" >&2
