@@ -28,6 +28,9 @@ describe('parseCommandLine', () => {
     [['--public-hosts', ',']],
     [['--trusted-proxies', 'proxy.example']],
     [['--trusted-proxies', '10.0.0.0/8']],
+    [['--redis', 'http://127.0.0.1:6379']],
+    [['--redis', 'redis://']],
+    [['--redis', '127.0.0.1:6379']],
     [['--unknown']],
     [['positional']],
   ])('refuses %j', (args) => {
@@ -73,6 +76,15 @@ describe('parseCommandLine', () => {
         requestTimeoutMs: 3000,
       },
     });
+  });
+
+  it('reads --redis or BROKER_REDIS_URL, a redis:// or rediss:// URL; without either the broker is a single process', () => {
+    expect(parseCommandLine(['--redis', 'redis://10.0.0.5:6379/0'], {})).toMatchObject({ ok: true, config: { redis: 'redis://10.0.0.5:6379/0' } });
+    expect(parseCommandLine([], { BROKER_REDIS_URL: 'rediss://:secret@redis.example:6380' })).toMatchObject({
+      ok: true,
+      config: { redis: 'rediss://:secret@redis.example:6380' },
+    });
+    expect(resolveConfig({ staticDir: null }).redis).toBeNull();
   });
 
   it('an empty --static serves no files', () => {

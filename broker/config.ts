@@ -56,6 +56,8 @@ export interface BrokerConfig {
   tlsCert: string | null;
   tlsKey: string | null;
   logLevel: LogLevel;
+  /** redis:// or rediss:// URL: the broker is one node of a cluster routing through it (cluster/); null is a single process. */
+  redis: string | null;
 }
 
 /** Unless set, the IPv6 /56 and /48 caps are these many times --max-connections-per-ip. */
@@ -99,6 +101,7 @@ export const DEFAULTS: Readonly<BrokerConfig> = {
   tlsCert: null,
   tlsKey: null,
   logLevel: 'info',
+  redis: null,
 };
 
 /** `dist/` when it exists, so a built app is served without a flag. */
@@ -121,13 +124,15 @@ export function resolveConfig(overrides: Partial<BrokerConfig>): BrokerConfig {
 /** Unless set, --max-message-bytes is this many times --max-frame-bytes: room to say too_large before closing. */
 const MESSAGE_BYTES_PER_FRAME_BYTE = 2;
 
-type Kind = 'port' | 'count' | 'text' | 'list' | 'hosts' | 'addresses' | 'slow' | 'level' | 'path';
+type Kind = 'port' | 'count' | 'text' | 'list' | 'hosts' | 'addresses' | 'slow' | 'level' | 'path' | 'redis';
 
 interface OptionSpec {
   key: keyof BrokerConfig;
   flag: string;
   kind: Kind;
   help: string;
+  /** The environment variable, when not envName(flag). */
+  env?: string;
 }
 
 const OPTIONS: readonly OptionSpec[] = [
@@ -163,12 +168,14 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'tlsCert', flag: 'tls-cert', kind: 'path', help: 'PEM certificate: serve https and wss' },
   { key: 'tlsKey', flag: 'tls-key', kind: 'path', help: 'PEM private key for --tls-cert' },
   { key: 'logLevel', flag: 'log-level', kind: 'level', help: 'debug | info | warn | error' },
+  { key: 'redis', flag: 'redis', kind: 'redis', help: 'redis:// or rediss:// URL: run as one node of several sharing this Redis (or Valkey)', env: 'BROKER_REDIS_URL' },
 ];
 
 export const envName = (flag: string): string => `BROKER_${flag.toUpperCase().replaceAll('-', '_')}`;
+const envOf = (spec: OptionSpec): string => spec.env ?? envName(spec.flag);
 
 function parseValue(spec: OptionSpec, text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  const bad = (what: string) => ({ ok: false as const, message: `--${spec.flag} (${envName(spec.flag)}) must be ${what}, not ${JSON.stringify(text)}` });
+  const bad = (what: string) => ({ ok: false as const, message: `--${spec.flag} (${envOf(spec)}) must be ${what}, not ${JSON.stringify(text)}` });
   switch (spec.kind) {
     case 'port': {
       const port = Number(text);
@@ -198,6 +205,17 @@ function parseValue(spec: OptionSpec, text: string): { ok: true; value: unknown 
       return { ok: true, value: text === '' ? null : text };
     case 'text':
       return text === '' ? bad('non-empty') : { ok: true, value: text };
+    case 'redis':
+      return isRedisUrl(text) ? { ok: true, value: text } : bad('a redis:// or rediss:// URL');
+  }
+}
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
   }
 }
 
@@ -229,7 +247,7 @@ export function parseCommandLine(args: readonly string[], env: Readonly<Record<s
   const config: Partial<BrokerConfig> = {};
   for (const spec of OPTIONS) {
     const flagValue = flags.get(spec.flag);
-    const text = typeof flagValue === 'string' ? flagValue : env[envName(spec.flag)];
+    const text = typeof flagValue === 'string' ? flagValue : env[envOf(spec)];
     if (text === undefined) continue;
     const value = parseValue(spec, text);
     if (!value.ok) return value;
@@ -252,7 +270,7 @@ function optionRows(): Array<{ flag: string; env: string; fallback: string; help
   return OPTIONS.map((spec) => {
     const value = DEFAULTS[spec.key];
     const fallback = DERIVED_DEFAULTS.get(spec.key) ?? (value === null || (Array.isArray(value) && value.length === 0) ? 'none' : String(value));
-    return { flag: `--${spec.flag}`, env: envName(spec.flag), fallback, help: spec.help };
+    return { flag: `--${spec.flag}`, env: envOf(spec), fallback, help: spec.help };
   });
 }
 

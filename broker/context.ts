@@ -1,4 +1,5 @@
 /** What every handler may use: one object per running broker, passed down rather than kept in module state. */
+import type { Cluster } from './cluster/cluster.ts';
 import type { BrokerConfig } from './config.ts';
 import type { Connection } from './connection.ts';
 import type { AddressLimits, IngressLimits, LogonLimiter } from './limits.ts';
@@ -29,6 +30,8 @@ export interface BrokerStats {
 export interface BrokerContext {
   readonly config: BrokerConfig;
   readonly registry: Registry<Connection>;
+  /** The other nodes, through Redis (--redis); absent for a single broker. */
+  readonly cluster?: Cluster;
   readonly logonLimiter: LogonLimiter;
   readonly addressLimits: AddressLimits;
   /** Whom each ID has addressed, kept across its reconnects (partners.ts). */

@@ -1,6 +1,6 @@
 /**
- * Who is logged on under which ID and who listens to which theme. Kept behind this small interface
- * because a later issue moves it to Redis so that several broker nodes share it.
+ * Who is logged on under which ID and who listens to which theme, on this process. Several broker nodes keep
+ * their own and route between them through Redis (cluster/cluster.ts, ClusterRegistry).
  */
 import type { ClientId } from '../protocol/index.ts';
 
@@ -65,6 +65,10 @@ export class MemoryRegistry<C> implements Registry<C> {
 
   subscribers(theme: string): Iterable<C> {
     return this.byTheme.get(theme) ?? NOBODY;
+  }
+
+  hasSubscribers(theme: string): boolean {
+    return this.byTheme.has(theme);
   }
 
   get themeCount(): number {

@@ -1,4 +1,4 @@
-/** One port: the WebSocket endpoint /ws, GET /healthz, the OwnTracks ingress (POST /presence/owntracks/…) and the built app. */
+/** One port: the WebSocket endpoint /ws, GET /healthz and /readyz, the OwnTracks ingress (POST /presence/owntracks/…) and the built app. */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { NONCE_BYTES } from '../protocol/index.ts';
+import { Cluster } from './cluster/cluster.ts';
 import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { emptyStats, type BrokerContext, type BrokerStats } from './context.ts';
@@ -51,6 +52,8 @@ export interface RunningBroker {
     /** Address keys and prefixes with a socket open (any kind): 0 once every socket has closed. */
     socketAddresses: number;
   };
+  /** Resolves once a node of a cluster is connected to Redis and routes to the others (at once for a single broker). */
+  redisConnected(): Promise<void>;
   /** Closes every socket with 1001, then the server; the port is free when this resolves. */
   close(): Promise<void>;
 }
@@ -130,9 +133,12 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   const openFiles = raiseOpenFileLimit(config.maxConnections + RESERVED_FILES);
   const capacity = connectionCapacity(config.maxConnections, openFiles);
 
+  // Not waited for: a node serves its own clients whether or not Redis is there yet (cluster/redis-link.ts).
+  const cluster = config.redis === null ? undefined : new Cluster(config.redis, log);
   const context: BrokerContext = {
     config,
-    registry: new MemoryRegistry<Connection>(),
+    registry: cluster?.registry ?? new MemoryRegistry<Connection>(),
+    ...(cluster === undefined ? {} : { cluster }),
     logonLimiter: new LogonLimiter(config.logonLimitPerMinute),
     addressLimits: new AddressLimits(config, capacity.connections),
     partners: new PartnerBook(capacity.connections * PARTNERS_PER_CONNECTION),
@@ -143,6 +149,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     writes: new WriteBatch(),
     now: Date.now,
   };
+  cluster?.attach(context);
   let shuttingDown = false;
   const warnUnforwarded = occasionally(UNFORWARDED_WARNING_MS, (count) =>
     log.warn('forwarded_for_missing', {
@@ -159,9 +166,21 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     return client.key;
   };
 
-  const healthz = (response: ServerResponse): void => {
-    const body = JSON.stringify({ status: 'ok', connections: context.connections.size, logged_on: context.registry.loggedOnCount });
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  /**
+   * Whether a load balancer should send new clients here: not while draining, nor, for a node of a cluster,
+   * while Redis is away (its clients could reach no one on the other nodes). Clients already here stay served.
+   */
+  const ready = (): boolean => !shuttingDown && (cluster === undefined || cluster.status().redis === 'connected');
+
+  /** Liveness (/healthz, always 200 while the process answers) and readiness (/readyz, 503 when not ready). */
+  const health = (response: ServerResponse, readiness: boolean): void => {
+    const body = JSON.stringify({
+      status: 'ok',
+      connections: context.connections.size,
+      logged_on: context.registry.loggedOnCount,
+      ...(cluster === undefined ? {} : { ...cluster.status(), ready: ready() }),
+    });
+    response.writeHead(readiness && !ready() ? 503 : 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     response.end(body);
   };
 
@@ -178,7 +197,8 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       return;
     }
     if (expectsContinue) response.writeContinue();
-    if (path === '/healthz') return healthz(response);
+    if (path === '/healthz') return health(response, false);
+    if (path === '/readyz') return health(response, true);
     if (path === WS_PATH) {
       response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain' });
       response.end('WebSocket only\n');
@@ -380,6 +400,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       server.closeAllConnections();
       await Promise.all([...context.connections].map((connection) => closeGracefully(connection, config.closeGraceMs)));
       await serverClosed;
+      await cluster?.close();
       log.info('closed', { port });
     })();
     return closed;
@@ -397,6 +418,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       ingressRequestsInProgress: context.ingress.inProgress.size,
       socketAddresses: sockets.size,
     }),
+    redisConnected: () => cluster?.connected() ?? Promise.resolve(),
     close,
   };
 }

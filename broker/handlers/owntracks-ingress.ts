@@ -7,6 +7,7 @@ import {
   relayPacket,
   type ClientId,
 } from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 import { INGRESS_REFUSALS, type IngressAnswer, type IngressRefusal } from '../errors.ts';
 import { memberThermostatKey } from '../limits.ts';
@@ -91,18 +92,24 @@ function readBody(context: BrokerContext, request: IncomingMessage, response: Se
     chargeAddress(0);
     refuse(context, response, 'too_large', tooLarge, target);
   });
+  const failed = (error: unknown): void => {
+    context.log.error('owntracks_failed', { member: target.member, message: error instanceof Error ? error.message : String(error) });
+    if (!response.headersSent) response.writeHead(500, { Connection: 'close' });
+    response.end();
+  };
   request.on('end', () => {
     if (!settle()) return;
-    let thermostatsReached = 0;
+    let thermostatsReached: number | Promise<number> = 0;
     try {
       thermostatsReached = deliver(context, response, target, address, Buffer.concat(chunks, size));
     } catch (error) {
-      context.log.error('owntracks_failed', { member: target.member, message: error instanceof Error ? error.message : String(error) });
-      if (!response.headersSent) response.writeHead(500, { Connection: 'close' });
-      response.end();
-    } finally {
-      chargeAddress(thermostatsReached);
+      failed(error);
     }
+    if (typeof thermostatsReached === 'number') return chargeAddress(thermostatsReached);
+    thermostatsReached.then(chargeAddress, (error: unknown) => {
+      failed(error);
+      chargeAddress(0);
+    });
   });
   // A client that goes away mid-body is no error of the broker's: 'close' below lets it go.
   request.on('error', () => undefined);
@@ -113,8 +120,11 @@ function readBody(context: BrokerContext, request: IncomingMessage, response: Se
   });
 }
 
-/** Answers a body read to its end; returns how many thermostats it reached (the caller charges the address). */
-function deliver(context: BrokerContext, response: ServerResponse, target: Target, address: string, bytes: Buffer): number {
+/**
+ * Answers a body read to its end; returns how many thermostats it reached (the caller charges the address), later
+ * when some are on other nodes of a cluster.
+ */
+function deliver(context: BrokerContext, response: ServerResponse, target: Target, address: string, bytes: Buffer): number | Promise<number> {
   const body = decodeOwntracksBody(bytes);
   if (!body.ok) {
     // The reason may quote the body (its _type): it goes to the sender, the log gets only its name.
@@ -124,32 +134,54 @@ function deliver(context: BrokerContext, response: ServerResponse, target: Targe
   // Asked again: the body took its time, and other requests may have spent the rates meanwhile.
   if (refusedOverRate(context, response, target, address)) return 0;
   const now = context.now();
-  const online = target.thermostats.flatMap((id) => {
+  const relayOf = (id: ClientId): string => JSON.stringify(relayPacket(id, target.member, body.value.data));
+  const online: Array<{ id: ClientId; connection: Connection }> = [];
+  const elsewhere: ClientId[] = [];
+  for (const id of target.thermostats) {
     const connection = context.registry.lookup(id);
-    return connection === undefined ? [] : [{ id, connection }];
+    if (connection !== undefined) online.push({ id, connection });
+    else elsewhere.push(id);
+  }
+  const cluster = context.cluster;
+  const outcome: Outcome = { reached: [], refusedWaitMs: null };
+  for (const { id, connection: thermostat } of online) relayHere(context, thermostat, id, relayOf(id), now, outcome);
+  if (cluster === undefined || elsewhere.length === 0) return answer(context, response, target, now, outcome);
+  // On another node, that node's budget for strangers applies to the RELAY; a node that has the thermostat counts as reaching it.
+  return Promise.all(elsewhere.map((id) => cluster.relay(id, relayOf(id)).catch(() => false))).then((reachedThere) => {
+    elsewhere.forEach((id, index) => {
+      if (reachedThere[index] === true) outcome.reached.push(id);
+    });
+    return answer(context, response, target, context.now(), outcome);
   });
-  if (online.length === 0) {
+}
+
+interface Outcome {
+  readonly reached: ClientId[];
+  /** Set when a thermostat online refused the RELAY: how long until it takes one. */
+  refusedWaitMs: number | null;
+}
+
+function relayHere(context: BrokerContext, thermostat: Connection, id: ClientId, frame: string, now: number, outcome: Outcome): void {
+  // docs/protocol.md, "The ingress": the member ID in a URL proves nothing, so a RELAY always draws on the
+  // thermostat's budget for strangers, never on a partner's free pass.
+  if (!thermostat.inbound.admit(Buffer.byteLength(frame), now)) {
+    context.stats.droppedOverInboundBudget += 1;
+    outcome.refusedWaitMs = Math.max(outcome.refusedWaitMs ?? 0, thermostat.inbound.msUntilAdmitted(now));
+    return;
+  }
+  // A receiver too slow to take its frames refuses it as well; it may have caught up by the retry.
+  if (!thermostat.sendFrame(frame)) {
+    outcome.refusedWaitMs ??= 0;
+    return;
+  }
+  context.stats.forwarded += 1;
+  outcome.reached.push(id);
+}
+
+function answer(context: BrokerContext, response: ServerResponse, target: Target, now: number, { reached, refusedWaitMs }: Outcome): number {
+  if (reached.length === 0 && refusedWaitMs === null) {
     refuse(context, response, 'thermostats_offline', 'no thermostat named is online', target);
     return 0;
-  }
-  const reached: ClientId[] = [];
-  let refusedWaitMs: number | null = null;
-  for (const { id, connection: thermostat } of online) {
-    const frame = JSON.stringify(relayPacket(id, target.member, body.value.data));
-    // docs/protocol.md, "The ingress": the member ID in a URL proves nothing, so a RELAY always draws on the
-    // thermostat's budget for strangers, never on a partner's free pass.
-    if (!thermostat.inbound.admit(Buffer.byteLength(frame), now)) {
-      context.stats.droppedOverInboundBudget += 1;
-      refusedWaitMs = Math.max(refusedWaitMs ?? 0, thermostat.inbound.msUntilAdmitted(now));
-      continue;
-    }
-    // A receiver too slow to take its frames refuses it as well; it may have caught up by the retry.
-    if (!thermostat.sendFrame(frame)) {
-      refusedWaitMs ??= 0;
-      continue;
-    }
-    context.stats.forwarded += 1;
-    reached.push(id);
   }
   for (const id of reached) context.ingress.byMemberAndThermostat.charge(memberThermostatKey(target.member, id), now, 1);
   if (refusedWaitMs !== null) {

@@ -14,15 +14,21 @@ export function handleRouted(context: BrokerContext, connection: Connection, pac
   if (sender === null || packet.transmitter !== sender) {
     return connection.fail('spoofed_transmitter', 'transmitter is not the ID this connection logged on with', { ref });
   }
-  if (packet.receiver === BROADCAST) return sendToMany(context, context.registry.loggedOn(), connection, sender, frame);
+  // With other nodes (cluster/), each delivers to its own clients what this node publishes once.
+  if (packet.receiver === BROADCAST) {
+    sendToMany(context, context.registry.loggedOn(), connection, sender, frame);
+    return context.cluster?.broadcast(sender, frame);
+  }
   if (packet.receiver === MULTICAST) {
     if (packet.theme === undefined) return connection.fail('bad_packet', 'theme must be a theme with MULTICAST', { ref });
-    return sendToMany(context, context.registry.subscribers(packet.theme), connection, sender, frame);
+    sendToMany(context, context.registry.subscribers(packet.theme), connection, sender, frame);
+    return context.cluster?.multicast(packet.theme, sender, frame);
   }
   const now = context.now();
   context.partners.addressed(sender, packet.receiver, now);
   const receiver = context.registry.lookup(packet.receiver);
   if (receiver === undefined) {
+    if (context.cluster !== undefined) return context.cluster.unicast(connection, sender, packet.receiver, ref, frame);
     return connection.fail('receiver_offline', 'receiver is not logged on', { ref, receiver: packet.receiver });
   }
   if (!admits(context, receiver, sender, frame.length, now)) {
@@ -47,8 +53,21 @@ function sendToMany(context: BrokerContext, peers: Iterable<Connection>, connect
   if (addressed > 1) connection.floodGuard.charge(addressed - 1);
 }
 
+/**
+ * A BROADCAST or MULTICAST from a sender on another node, to this node's `peers`: each within its inbound budget,
+ * as above; the sender's node charged it for the peers it had.
+ */
+export function deliverToMany(context: BrokerContext, peers: Iterable<Connection>, sender: ClientId, frame: Buffer): void {
+  const now = context.now();
+  for (const peer of peers) {
+    if (peer.id === sender) continue;
+    if (!admits(context, peer, sender, frame.length, now)) context.stats.droppedOverInboundBudget += 1;
+    else if (peer.sendFrame(frame)) context.stats.forwarded += 1;
+  }
+}
+
 /** A partner of the receiver (an ID it has addressed) gets through; anyone else takes from its budget for strangers. */
-function admits(context: BrokerContext, receiver: Connection, sender: ClientId, bytes: number, now: number): boolean {
+export function admits(context: BrokerContext, receiver: Connection, sender: ClientId, bytes: number, now: number): boolean {
   if (receiver.id !== null && context.partners.isPartner(receiver.id, sender, now)) return true;
   return receiver.inbound.admit(bytes, now);
 }

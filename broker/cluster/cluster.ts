@@ -1,0 +1,319 @@
+/**
+ * One broker node of several that route through Redis pub/sub (issue 14). Redis holds no routing state: a node
+ * subscribes to a sharded channel per ID logged on here and per theme in use here, and to the BROADCAST channel;
+ * a unicast to an ID not on this node is an SPUBLISH, and no node receiving it means receiver_offline. A node
+ * that dies loses its subscriptions with its Redis connections, so nothing is left to clean up. Receivers on
+ * this node are served as by a single broker, with no Redis round trip (handlers/routed.ts).
+ *
+ * Logons: the logon (handlers/log-on.ts) binds locally at once, as a single broker does; then this node
+ * subscribes to the ID's channel and, only once Redis confirmed it, asks Redis for the ID's logon count and the
+ * next logon generation (one atomic script) and tells the ID's channel that generation. Any connection of the
+ * ID with a smaller generation, on any node, is replaced (4002). Since each claimant listens before it counts,
+ * of two racing logons the one Redis numbered last hears the other's generation or is heard by it: the last
+ * proven logon wins everywhere, decided by Redis's order, never by clocks.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ClientId } from '../../protocol/index.ts';
+import type { Connection } from '../connection.ts';
+import type { BrokerContext } from '../context.ts';
+import { admits, deliverToMany } from '../handlers/routed.ts';
+import type { Logger } from '../log.ts';
+import { MemoryRegistry, type Registry } from '../registry.ts';
+import {
+  BROADCAST_CHANNEL,
+  channelTarget,
+  decodeNodePacket,
+  encodeBusy,
+  encodeDelivery,
+  encodeGeneration,
+  encodeStranger,
+  idChannel,
+  NODE_ID_LENGTH,
+  nodeChannel,
+  themeChannel,
+  type NodePacket,
+  type UnicastType,
+} from './node-packets.ts';
+import { RedisLink } from './redis-link.ts';
+
+const LOGON_WINDOW_MS = 60_000;
+const UNREACHABLE = 'the receiver is not on this node and the cluster cannot be reached; send again later';
+
+/** A logon's place in Redis's order, and the connection that holds it on this node. */
+interface Claim {
+  readonly connection: Connection;
+  readonly generation: number;
+}
+
+export interface ClusterStatus {
+  readonly redis: 'connected' | 'unavailable';
+}
+
+export class Cluster {
+  readonly registry: Registry<Connection>;
+  private readonly node = randomBytes(NODE_ID_LENGTH / 2).toString('hex');
+  private readonly ownChannel = nodeChannel(this.node);
+  private readonly link: RedisLink;
+  private readonly local = new MemoryRegistry<Connection>();
+  /** The generation Redis gave the connection of each ID bound here; absent while its claim is under way or failed. */
+  private readonly claims = new Map<ClientId, Claim>();
+  /** The largest generation heard on each ID's channel while this node listens to it. */
+  private readonly newestHeard = new Map<ClientId, number>();
+  /** Claims of each ID under way: its channel is held for them even if the connection has gone meanwhile. */
+  private readonly claiming = new Map<ClientId, number>();
+  private context: BrokerContext | null = null;
+
+  constructor(
+    url: string,
+    private readonly log: Logger,
+  ) {
+    this.link = new RedisLink(url, log, (channel, payload) => this.received(channel, payload), () => this.restored());
+    this.registry = new ClusterRegistry(this.local, this);
+    this.link.want(BROADCAST_CHANNEL, 'plain').catch(() => undefined);
+    this.link.want(this.ownChannel, 'plain').catch(() => undefined);
+  }
+
+  /** The context this node's deliveries use; set once, right after both exist (server.ts). */
+  attach(context: BrokerContext): void {
+    this.context = context;
+  }
+
+  status(): ClusterStatus {
+    return { redis: this.link.isAvailable ? 'connected' : 'unavailable' };
+  }
+
+  /** Resolves once this node is connected to Redis with every channel it wants subscribed. */
+  connected(): Promise<void> {
+    return this.link.whenAvailable();
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+
+  /** handlers/routed.ts: a unicast whose receiver is not on this node. */
+  unicast(connection: Connection, sender: ClientId, receiver: ClientId, ref: UnicastType, frame: Buffer): void {
+    if (!this.link.isAvailable) return connection.fail('receiver_offline', UNREACHABLE, { ref, receiver });
+    this.link.publish(idChannel(receiver), encodeDelivery(ref, this.node, sender, frame), 'sharded').then(
+      (nodes) => {
+        if (nodes === 0 && connection.state !== 'closed') connection.fail('receiver_offline', 'receiver is not logged on', { ref, receiver });
+      },
+      () => {
+        if (connection.state !== 'closed') connection.fail('receiver_offline', UNREACHABLE, { ref, receiver });
+      },
+    );
+  }
+
+  /** handlers/routed.ts: a BROADCAST, already delivered on this node, for the other nodes. */
+  broadcast(sender: ClientId, frame: Buffer): void {
+    if (!this.link.isAvailable) return;
+    this.link.publish(BROADCAST_CHANNEL, encodeDelivery('MSG', this.node, sender, frame), 'plain').catch(() => undefined);
+  }
+
+  /** handlers/routed.ts: a MULTICAST, already delivered on this node, for the other nodes. */
+  multicast(theme: string, sender: ClientId, frame: Buffer): void {
+    if (!this.link.isAvailable) return;
+    this.link.publish(themeChannel(theme), encodeDelivery('MSG', this.node, sender, frame), 'sharded').catch(() => undefined);
+  }
+
+  /**
+   * The OwnTracks ingress: a RELAY for a thermostat not on this node. Resolves whether a node has the thermostat
+   * (that node applies its budget for strangers); rejects while Redis is away.
+   */
+  async relay(thermostat: ClientId, frame: string): Promise<boolean> {
+    if (!this.link.isAvailable) throw new Error('redis unavailable');
+    return (await this.link.publish(idChannel(thermostat), encodeStranger(this.node, frame), 'sharded')) > 0;
+  }
+
+  /** ClusterRegistry: `connection` was bound to `id` here, after its proof and the local logon rate passed. */
+  bound(id: ClientId, connection: Connection): void {
+    this.claiming.set(id, (this.claiming.get(id) ?? 0) + 1);
+    this.claim(id, connection, 'counted')
+      .catch((error: unknown) => {
+        // Redis is away: the logon holds on this node, and is claimed when Redis is back (restored()).
+        if (this.log.enabled('debug')) this.log.debug('logon_unclaimed', { id, message: error instanceof Error ? error.message : String(error) });
+      })
+      .finally(() => {
+        const left = (this.claiming.get(id) ?? 1) - 1;
+        if (left === 0) this.claiming.delete(id);
+        else this.claiming.set(id, left);
+        this.release(id);
+      });
+  }
+
+  /** ClusterRegistry: nothing of `id` is bound here any more (unless a claim is still under way). */
+  release(id: ClientId): void {
+    if (this.local.lookup(id) !== undefined || this.claiming.has(id)) return;
+    this.claims.delete(id);
+    this.newestHeard.delete(id);
+    this.link.drop(idChannel(id), 'sharded');
+  }
+
+  themeInUse(theme: string): void {
+    this.link.want(themeChannel(theme), 'sharded').catch(() => undefined);
+  }
+
+  themeUnused(theme: string): void {
+    this.link.drop(themeChannel(theme), 'sharded');
+  }
+
+  private async claim(id: ClientId, connection: Connection, counting: 'counted' | 'uncounted'): Promise<void> {
+    // Listening first: a claim Redis numbers after ours is then heard here (see the head of this file).
+    await this.link.want(idChannel(id), 'sharded');
+    const context = this.attached();
+    const generation =
+      counting === 'counted' ? await this.link.claimLogon(id, context.config.logonLimitPerMinute, LOGON_WINDOW_MS) : await this.link.nextGeneration();
+    if (generation === null) {
+      // Over the ID's logons across the cluster: nothing was announced, so no other connection was disturbed.
+      context.log.warn('logon_rate_limited', { id, cluster: true });
+      if (this.local.lookup(id) === connection) connection.fail('logon_rate_limited', 'too many logons for this ID; try again later', { ref: 'LOG_ON' });
+      return;
+    }
+    if (this.local.lookup(id) === connection) this.claims.set(id, { connection, generation });
+    // Announced even if this connection has gone meanwhile: it was proven, and older ones elsewhere are replaced by it.
+    await this.link.publish(idChannel(id), encodeGeneration(generation), 'sharded');
+    if ((this.newestHeard.get(id) ?? 0) > generation && this.local.lookup(id) === connection) this.replace(id, connection);
+  }
+
+  /**
+   * A newer logon of the ID holds elsewhere: unbound here at once, so that what is sent to the ID from now on goes
+   * to the newer connection instead of into this closing one, then closed as handlers/log-on.ts closes a local one.
+   */
+  private replace(id: ClientId, connection: Connection): void {
+    this.registry.unbind(id, connection);
+    connection.closeWith('replaced');
+  }
+
+  /** Redis is back and every wanted channel subscribed: logons taken meanwhile are claimed now. */
+  private restored(): void {
+    for (const connection of this.local.loggedOn()) {
+      const id = connection.id;
+      if (id === null || this.claims.get(id)?.connection === connection || this.claiming.has(id)) continue;
+      this.bound(id, connection);
+    }
+  }
+
+  private attached(): BrokerContext {
+    if (this.context === null) throw new Error('cluster used before attach()');
+    return this.context;
+  }
+
+  /** The handler for what other nodes publish: one place, as router.ts is for what clients send. */
+  private received(channel: string, payload: Buffer): void {
+    const context = this.context;
+    if (context === null) return;
+    const target = channelTarget(channel, this.ownChannel);
+    const packet = decodeNodePacket(payload);
+    if (target === null || packet === null) {
+      context.log.warn('node_packet_refused', { channel: channel.slice(0, 100) });
+      return;
+    }
+    try {
+      switch (target.kind) {
+        case 'id':
+          return this.toId(context, target.id, packet);
+        case 'theme':
+          if (packet.kind === 'delivery' && packet.origin !== this.node) deliverToMany(context, this.local.subscribers(target.theme), packet.sender, packet.frame);
+          return;
+        case 'broadcast':
+          if (packet.kind === 'delivery' && packet.origin !== this.node) deliverToMany(context, this.local.loggedOn(), packet.sender, packet.frame);
+          return;
+        case 'node':
+          if (packet.kind === 'busy') return this.receiverBusy(context, packet);
+          return;
+      }
+    } catch (error) {
+      context.log.error('node_packet_failed', { message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private toId(context: BrokerContext, id: ClientId, packet: NodePacket): void {
+    const receiver = this.local.lookup(id);
+    switch (packet.kind) {
+      case 'generation': {
+        if (packet.generation > (this.newestHeard.get(id) ?? 0)) this.newestHeard.set(id, packet.generation);
+        const claim = this.claims.get(id);
+        if (receiver !== undefined && claim?.connection === receiver && claim.generation < packet.generation) this.replace(id, receiver);
+        return;
+      }
+      case 'delivery': {
+        if (receiver === undefined) return;
+        const now = context.now();
+        if (!admits(context, receiver, packet.sender, packet.frame.length, now)) {
+          context.stats.droppedOverInboundBudget += 1;
+          this.link.publish(nodeChannel(packet.origin), encodeBusy(packet.ref, packet.sender, id), 'plain').catch(() => undefined);
+          return;
+        }
+        if (receiver.sendFrame(packet.frame)) context.stats.forwarded += 1;
+        return;
+      }
+      case 'stranger': {
+        if (receiver === undefined) return;
+        // docs/protocol.md, "The ingress": a RELAY always draws on the thermostat's budget for strangers.
+        if (!receiver.inbound.admit(packet.frame.length, context.now())) {
+          context.stats.droppedOverInboundBudget += 1;
+          return;
+        }
+        if (receiver.sendFrame(packet.frame)) context.stats.forwarded += 1;
+        return;
+      }
+      case 'busy':
+        return;
+    }
+  }
+
+  /** The receiver on another node took no more from a sender here: told as a local receiver's refusal is. */
+  private receiverBusy(context: BrokerContext, packet: Extract<NodePacket, { kind: 'busy' }>): void {
+    const sender = this.local.lookup(packet.sender);
+    if (sender === undefined || !sender.floodGuard.noticeDue(context.now())) return;
+    sender.fail('receiver_busy', 'the receiver takes no more from you for now; packet dropped', { ref: packet.ref, receiver: packet.receiver });
+  }
+}
+
+/** The node's registry: the local one, telling the cluster which IDs and themes this node now holds. */
+class ClusterRegistry implements Registry<Connection> {
+  constructor(
+    private readonly local: MemoryRegistry<Connection>,
+    private readonly cluster: Cluster,
+  ) {}
+
+  bind(id: ClientId, connection: Connection): Connection | undefined {
+    const previous = this.local.bind(id, connection);
+    this.cluster.bound(id, connection);
+    return previous;
+  }
+
+  unbind(id: ClientId, connection: Connection): boolean {
+    if (!this.local.unbind(id, connection)) return false;
+    this.cluster.release(id);
+    return true;
+  }
+
+  lookup(id: ClientId): Connection | undefined {
+    return this.local.lookup(id);
+  }
+
+  loggedOn(): Iterable<Connection> {
+    return this.local.loggedOn();
+  }
+
+  get loggedOnCount(): number {
+    return this.local.loggedOnCount;
+  }
+
+  subscribe(theme: string, connection: Connection): void {
+    const first = !this.local.hasSubscribers(theme);
+    this.local.subscribe(theme, connection);
+    if (first) this.cluster.themeInUse(theme);
+  }
+
+  unsubscribe(theme: string, connection: Connection): void {
+    if (!this.local.hasSubscribers(theme)) return;
+    this.local.unsubscribe(theme, connection);
+    if (!this.local.hasSubscribers(theme)) this.cluster.themeUnused(theme);
+  }
+
+  subscribers(theme: string): Iterable<Connection> {
+    return this.local.subscribers(theme);
+  }
+}

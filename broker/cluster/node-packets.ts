@@ -1,0 +1,104 @@
+/**
+ * What broker nodes say to each other through Redis pub/sub, and on which channels. Frames from clients travel as
+ * the bytes they arrived as, behind a short binary head, so a node never parses a forwarded frame again.
+ *
+ *   D <ref> <origin node> <sender ID> <frame>   a client's MSG or START (ref M or S), for the receivers the channel names
+ *   S <origin node> <frame>                a frame from no client (the OwnTracks ingress's RELAY): the receiver's budget for strangers pays
+ *   G <generation>                         the channel's ID logged on with this generation: older connections of the ID are replaced
+ *   B <ref> <sender ID> <receiver ID>      to the origin node: the receiver took no more from the sender (receiver_busy)
+ *
+ * Redis is ours, but what comes off a socket is parsed into typed values or dropped all the same.
+ */
+import { ID_LENGTH, isClientId, type ClientId } from '../../protocol/index.ts';
+
+/** A node's name on the wire: random per start, so a restarted node is a new one. */
+export const NODE_ID_LENGTH = 16;
+
+/** Hash tags ({…}) keep a channel on one shard of a Redis Cluster, where SSUBSCRIBE spreads the channels. */
+export const idChannel = (id: ClientId): string => `hearth:id:{${id}}`;
+export const themeChannel = (theme: string): string => `hearth:theme:{${theme}}`;
+export const BROADCAST_CHANNEL = 'hearth:broadcast';
+export const nodeChannel = (node: string): string => `hearth:node:${node}`;
+
+const ID_CHANNEL_PREFIX = 'hearth:id:{';
+const THEME_CHANNEL_PREFIX = 'hearth:theme:{';
+
+export type ChannelTarget =
+  | { readonly kind: 'id'; readonly id: ClientId }
+  | { readonly kind: 'theme'; readonly theme: string }
+  | { readonly kind: 'broadcast' }
+  | { readonly kind: 'node' };
+
+export function channelTarget(channel: string, ownNodeChannel: string): ChannelTarget | null {
+  if (channel === BROADCAST_CHANNEL) return { kind: 'broadcast' };
+  if (channel === ownNodeChannel) return { kind: 'node' };
+  if (!channel.endsWith('}')) return null;
+  if (channel.startsWith(ID_CHANNEL_PREFIX)) {
+    const id = channel.slice(ID_CHANNEL_PREFIX.length, -1);
+    return isClientId(id) ? { kind: 'id', id } : null;
+  }
+  if (channel.startsWith(THEME_CHANNEL_PREFIX)) return { kind: 'theme', theme: channel.slice(THEME_CHANNEL_PREFIX.length, -1) };
+  return null;
+}
+
+/** The packet types a unicast can be; B carries which one the receiver refused, for the ERROR's `ref`. */
+export type UnicastType = 'MSG' | 'START';
+
+export type NodePacket =
+  | { readonly kind: 'delivery'; readonly ref: UnicastType; readonly origin: string; readonly sender: ClientId; readonly frame: Buffer }
+  | { readonly kind: 'stranger'; readonly origin: string; readonly frame: Buffer }
+  | { readonly kind: 'generation'; readonly generation: number }
+  | { readonly kind: 'busy'; readonly ref: UnicastType; readonly sender: ClientId; readonly receiver: ClientId };
+
+const DELIVERY = 0x44; // D
+const STRANGER = 0x53; // S
+const GENERATION = 0x47; // G
+const BUSY = 0x42; // B
+const REF_START = 0x53; // S, else MSG
+
+const refByte = (ref: UnicastType): string => (ref === 'START' ? 'S' : 'M');
+
+export const encodeDelivery = (ref: UnicastType, origin: string, sender: ClientId, frame: Buffer): Buffer =>
+  Buffer.concat([Buffer.from(`D${refByte(ref)}${origin}${sender}`, 'latin1'), frame]);
+
+export const encodeStranger = (origin: string, frame: string): Buffer => Buffer.from(`S${origin}${frame}`, 'utf8');
+
+export const encodeGeneration = (generation: number): Buffer => Buffer.from(`G${generation}`, 'latin1');
+
+export const encodeBusy = (ref: UnicastType, sender: ClientId, receiver: ClientId): Buffer =>
+  Buffer.from(`B${refByte(ref)}${sender}${receiver}`, 'latin1');
+
+const refOf = (byte: number | undefined): UnicastType => (byte === REF_START ? 'START' : 'MSG');
+
+const GENERATION_PATTERN = /^[1-9]\d{0,15}$/;
+
+export function decodeNodePacket(bytes: Buffer): NodePacket | null {
+  const originEnd = 1 + NODE_ID_LENGTH;
+  switch (bytes[0]) {
+    case DELIVERY: {
+      const senderStart = originEnd + 1;
+      const senderEnd = senderStart + ID_LENGTH;
+      if (bytes.length <= senderEnd) return null;
+      const sender = bytes.toString('latin1', senderStart, senderEnd);
+      if (!isClientId(sender)) return null;
+      const ref = refOf(bytes[1]);
+      return { kind: 'delivery', ref, origin: bytes.toString('latin1', 2, senderStart), sender, frame: bytes.subarray(senderEnd) };
+    }
+    case STRANGER:
+      if (bytes.length <= originEnd) return null;
+      return { kind: 'stranger', origin: bytes.toString('latin1', 1, originEnd), frame: bytes.subarray(originEnd) };
+    case GENERATION: {
+      const text = bytes.toString('latin1', 1);
+      return GENERATION_PATTERN.test(text) ? { kind: 'generation', generation: Number(text) } : null;
+    }
+    case BUSY: {
+      if (bytes.length !== 2 + 2 * ID_LENGTH) return null;
+      const sender = bytes.toString('latin1', 2, 2 + ID_LENGTH);
+      const receiver = bytes.toString('latin1', 2 + ID_LENGTH);
+      if (!isClientId(sender) || !isClientId(receiver)) return null;
+      return { kind: 'busy', ref: refOf(bytes[1]), sender, receiver };
+    }
+    default:
+      return null;
+  }
+}

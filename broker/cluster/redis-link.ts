@@ -1,0 +1,174 @@
+/**
+ * A node's two connections to Redis: one for commands (PUBLISH, the logon counters), one held in subscriber mode.
+ * ioredis reconnects both with backoff. Nothing is queued while Redis is away: a command then fails at once, so
+ * cross-node traffic is answered (receiver_offline) instead of delivered late, and nothing sent twice after a
+ * reconnect. The channels this node wants are kept here, and all of them are subscribed again once Redis is back.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../log.ts';
+
+const BACKOFF_FIRST_MS = 100;
+const BACKOFF_MOST_MS = 2_000;
+const CONNECT_TIMEOUT_MS = 2_000;
+/** Channels per SSUBSCRIBE when subscribing again after a reconnect: one reply per channel, in bounded commands. */
+const RESUBSCRIBE_BATCH = 1_000;
+
+/**
+ * Counts a logon of the ID within a fixed window that starts at its first logon, and, unless that is over the
+ * limit, hands out the next logon generation: one counter for every ID, so that a later logon anywhere has a
+ * larger one and no per-ID key outlives its window. KEYS: the ID's logon counter, the generation. ARGV: window ms, limit.
+ */
+const CLAIM_SCRIPT = `
+local logons = redis.call('INCR', KEYS[1])
+if logons == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+if logons > tonumber(ARGV[2]) then return 0 end
+return redis.call('INCR', KEYS[2])`;
+
+const GENERATION_KEY = 'hearth:logon-generation';
+const logonsKey = (id: string): string => `hearth:{${id}}:logons`;
+
+export const backoffMs = (attempt: number): number => Math.min(BACKOFF_MOST_MS, BACKOFF_FIRST_MS * 2 ** Math.max(0, attempt - 1));
+
+type Kind = 'sharded' | 'plain';
+
+export class RedisLink {
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private readonly wanted: Record<Kind, Set<string>> = { sharded: new Set(), plain: new Set() };
+  /** Subscriptions asked for on the current connection, settled once Redis confirmed them; forgotten when it drops. */
+  private readonly subscribed = new Map<string, Promise<void>>();
+  private available = false;
+  private everConnected = false;
+  /** The outage is logged once, however many attempts and connections fail in it. */
+  private outageSaid = false;
+  private closing = false;
+  private readonly availableWaiters: Array<() => void> = [];
+
+  constructor(
+    url: string,
+    private readonly log: Logger,
+    private readonly onMessage: (channel: string, payload: Buffer) => void,
+    /** Once Redis is reachable again and every wanted channel is subscribed. */
+    private readonly onRestored: () => void,
+  ) {
+    const options: RedisOptions = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResubscribe: false,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      retryStrategy: backoffMs,
+    };
+    this.commands = new Redis(url, { ...options, connectionName: 'hearth-broker' });
+    this.subscriber = new Redis(url, { ...options, connectionName: 'hearth-broker-subscriber' });
+    // Redis forgets a connection's subscriptions with it.
+    this.subscriber.on('close', () => this.subscribed.clear());
+    for (const connection of [this.commands, this.subscriber]) {
+      connection.on('ready', () => void this.whenReady());
+      connection.on('close', () => this.lost());
+      // ioredis reports every failed attempt; lost() says it once per outage.
+      connection.on('error', () => undefined);
+    }
+    this.subscriber.on('smessageBuffer', (channel: Buffer, payload: Buffer) => this.onMessage(channel.toString('latin1'), payload));
+    this.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.onMessage(channel.toString('latin1'), payload));
+  }
+
+  /** Connected, with every wanted channel subscribed: cross-node traffic can flow. */
+  get isAvailable(): boolean {
+    return this.available;
+  }
+
+  /** Resolves once cross-node traffic can flow (at once if it can now). */
+  whenAvailable(): Promise<void> {
+    if (this.available) return Promise.resolve();
+    return new Promise((resolve) => this.availableWaiters.push(resolve));
+  }
+
+  /**
+   * Subscribes (SSUBSCRIBE when `sharded`) and keeps the channel across reconnects until dropped; resolves once
+   * Redis confirmed it, rejects while Redis is away (it is subscribed when Redis is back all the same).
+   */
+  want(channel: string, kind: Kind): Promise<void> {
+    this.wanted[kind].add(channel);
+    const pending = this.subscribed.get(channel);
+    if (pending !== undefined) return pending;
+    if (this.subscriber.status !== 'ready') return Promise.reject(new Error('redis unavailable'));
+    const subscription = (kind === 'sharded' ? this.subscriber.ssubscribe(channel) : this.subscriber.subscribe(channel)).then(() => undefined);
+    this.remember(channel, subscription);
+    return subscription;
+  }
+
+  drop(channel: string, kind: Kind): void {
+    if (!this.wanted[kind].delete(channel)) return;
+    this.subscribed.delete(channel);
+    if (this.subscriber.status !== 'ready') return;
+    (kind === 'sharded' ? this.subscriber.sunsubscribe(channel) : this.subscriber.unsubscribe(channel)).catch(() => undefined);
+  }
+
+  /** SPUBLISH (or PUBLISH): how many nodes got it. Rejects at once while Redis is away. */
+  async publish(channel: string, payload: Buffer, kind: Kind): Promise<number> {
+    const receivers = kind === 'sharded' ? await this.commands.spublish(channel, payload) : await this.commands.publish(channel, payload);
+    return Number(receivers);
+  }
+
+  /** The next logon generation for `id`, or null when the ID is over `limit` logons in `windowMs` across the cluster. */
+  async claimLogon(id: string, limit: number, windowMs: number): Promise<number | null> {
+    const generation = Number(await this.commands.eval(CLAIM_SCRIPT, 2, logonsKey(id), GENERATION_KEY, windowMs, limit));
+    return generation > 0 ? generation : null;
+  }
+
+  /** A generation without counting a logon: for logons a node took while Redis was away. */
+  async nextGeneration(): Promise<number> {
+    return Number(await this.commands.incr(GENERATION_KEY));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.available = false;
+    this.commands.disconnect();
+    this.subscriber.disconnect();
+  }
+
+  private remember(channel: string, subscription: Promise<void>): void {
+    this.subscribed.set(channel, subscription);
+    // A subscription that failed (Redis went away meanwhile) is asked for again when Redis is back.
+    subscription.catch(() => {
+      if (this.subscribed.get(channel) === subscription) this.subscribed.delete(channel);
+    });
+  }
+
+  private async whenReady(): Promise<void> {
+    if (this.commands.status !== 'ready' || this.subscriber.status !== 'ready' || this.available) return;
+    try {
+      await Promise.all([this.resubscribe('sharded'), this.resubscribe('plain')]);
+    } catch {
+      return; // Gone again; the next 'ready' tries anew.
+    }
+    if (this.available || this.commands.status !== 'ready' || this.subscriber.status !== 'ready') return;
+    this.available = true;
+    this.log.info('redis_connected', { channels: this.wanted.sharded.size + this.wanted.plain.size, again: this.everConnected });
+    this.everConnected = true;
+    this.outageSaid = false;
+    this.onRestored();
+    for (const resolve of this.availableWaiters.splice(0)) resolve();
+  }
+
+  private async resubscribe(kind: Kind): Promise<void> {
+    const channels = [...this.wanted[kind]].filter((channel) => !this.subscribed.has(channel));
+    const batches: Array<Promise<void>> = [];
+    for (let start = 0; start < channels.length; start += RESUBSCRIBE_BATCH) {
+      const batch = channels.slice(start, start + RESUBSCRIBE_BATCH);
+      const subscription = (kind === 'sharded' ? this.subscriber.ssubscribe(...batch) : this.subscriber.subscribe(...batch)).then(() => undefined);
+      for (const channel of batch) this.remember(channel, subscription);
+      batches.push(subscription);
+    }
+    await Promise.all(batches);
+  }
+
+  /** Either connection dropped or could not connect. */
+  private lost(): void {
+    this.available = false;
+    if (this.closing || this.outageSaid) return;
+    this.outageSaid = true;
+    this.log.warn('redis_unavailable', { message: 'cross-node traffic is refused until Redis is back; same-node clients are served' });
+  }
+}
