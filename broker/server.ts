@@ -1,12 +1,10 @@
 /** One port: the WebSocket endpoint /ws, GET /healthz and /readyz, the OwnTracks ingress (POST /presence/owntracks/…) and the built app. */
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { NONCE_BYTES } from '../protocol/index.ts';
 import { Cluster } from './cluster/cluster.ts';
 import { resolveConfig, type BrokerConfig } from './config.ts';
 import { Connection } from './connection.ts';
@@ -26,6 +24,7 @@ import {
 } from './limits.ts';
 import { createLogger, occasionally, throttleLog } from './log.ts';
 import { closeOverdueMessages, deadlineCheckInterval, heldMessageBytes } from './message-deadline.ts';
+import { nonceSource } from './nonces.ts';
 import { connectionCapacity, raiseOpenFileLimit, RESERVED_FILES } from './open-files.ts';
 import { isOriginAllowed, normalizeOrigin } from './origin.ts';
 import { PartnerBook } from './partners.ts';
@@ -132,6 +131,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
   });
   const openFiles = raiseOpenFileLimit(config.maxConnections + RESERVED_FILES);
   const capacity = connectionCapacity(config.maxConnections, openFiles);
+  const nextNonce = nonceSource();
 
   // Not waited for: a node serves its own clients whether or not Redis is there yet (cluster/redis-link.ts).
   const cluster = config.redis === null ? undefined : new Cluster(config.redis, log);
@@ -257,7 +257,7 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
     socket.on('close', onClose);
     // docs/protocol.md, "Logging on": a fresh nonce per connection, bound to the host the client reached.
     const host = (request.headers.host ?? '').toLowerCase();
-    connection.sendChallenge({ nonce: randomBytes(NONCE_BYTES).toString('base64url'), host });
+    connection.sendChallenge({ nonce: nextNonce(), host });
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {

@@ -34,6 +34,16 @@ export interface LogonKeys {
 /** SHA-256 of some bytes. The contract's own is @noble/hashes' (browser and Node alike); a broker may pass a native one. */
 export type Sha256 = (bytes: Uint8Array) => Uint8Array;
 
+/**
+ * The arithmetic verifyLogon needs, as a port: the contract's own runs everywhere (@noble/hashes and WebCrypto);
+ * a broker may pass native ones that are cheaper on its event loop. `verifyP256` checks an IEEE P1363 (r||s)
+ * ECDSA P-256 / SHA-256 signature and answers 'off_curve' when the 65 bytes are not a point on P-256.
+ */
+export interface LogonCrypto {
+  sha256: Sha256;
+  verifyP256(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean | 'off_curve' | Promise<boolean | 'off_curve'>;
+}
+
 /** ID = the first 22 characters of base64url(SHA-256(65-byte public key)). */
 export function idFromPublicKey(publicKey: Uint8Array, hash: Sha256 = sha256): ClientId {
   return toBase64url(hash(publicKey)).slice(0, ID_LENGTH);
@@ -91,20 +101,25 @@ export interface LogonClaim {
 /** The one reason a broker gives for every way a LOG_ON's proof can fail; the message says which. */
 export type LogonCheck = Result<ClientId, 'bad_proof'>;
 
-async function importPublicKey(raw: Uint8Array<ArrayBuffer>): Promise<LogonKey | null> {
+async function webVerifyP256(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean | 'off_curve'> {
+  let key: LogonKey;
   try {
     // Import checks that the point lies on P-256; an off-curve key is refused here.
-    return await crypto.subtle.importKey('raw', raw, ECDSA_P256, false, ['verify']);
+    key = await crypto.subtle.importKey('raw', Uint8Array.from(publicKey), ECDSA_P256, false, ['verify']);
   } catch {
-    return null;
+    return 'off_curve';
   }
+  return crypto.subtle.verify(ECDSA_SHA256, key, Uint8Array.from(signature), Uint8Array.from(message));
 }
+
+/** WebCrypto and @noble/hashes: the same in the browser and in Node. */
+export const webLogonCrypto: LogonCrypto = { sha256, verifyP256: webVerifyP256 };
 
 /**
  * Checks a LOG_ON against the nonce the broker sent on this connection and the host it was reached at.
- * Cheapest checks first: lengths and the ID (one SHA-256, by `hash`) before any curve arithmetic.
+ * Cheapest checks first: lengths and the ID (one SHA-256) before any curve arithmetic.
  */
-export async function verifyLogon(claim: LogonClaim, nonce: string, host: string, hash: Sha256 = sha256): Promise<LogonCheck> {
+export async function verifyLogon(claim: LogonClaim, nonce: string, host: string, arithmetic: LogonCrypto = webLogonCrypto): Promise<LogonCheck> {
   const publicKey = fromBase64url(claim.public_key);
   if (publicKey === null || publicKey.length !== PUBLIC_KEY_BYTES || publicKey[0] !== UNCOMPRESSED_POINT) {
     return fail('bad_proof', `public_key must be the base64url of a ${PUBLIC_KEY_BYTES}-byte uncompressed P-256 point`);
@@ -113,13 +128,12 @@ export async function verifyLogon(claim: LogonClaim, nonce: string, host: string
   if (signature === null || signature.length !== SIGNATURE_BYTES) {
     return fail('bad_proof', `signature must be the base64url of ${SIGNATURE_BYTES} bytes (r||s)`);
   }
-  if (!isClientId(claim.transmitter) || idFromPublicKey(publicKey, hash) !== claim.transmitter) {
+  if (!isClientId(claim.transmitter) || idFromPublicKey(publicKey, arithmetic.sha256) !== claim.transmitter) {
     return fail('bad_proof', 'transmitter is not the ID of public_key');
   }
-  const key = await importPublicKey(Uint8Array.from(publicKey));
-  if (key === null) return fail('bad_proof', 'public_key is not a point on P-256');
-  const valid = await crypto.subtle.verify(ECDSA_SHA256, key, Uint8Array.from(signature), utf8(logonText(nonce, host)));
-  if (!valid) return fail('bad_proof', 'signature does not verify for this connection (nonce and host)');
+  const verdict = await arithmetic.verifyP256(publicKey, signature, utf8(logonText(nonce, host)));
+  if (verdict === 'off_curve') return fail('bad_proof', 'public_key is not a point on P-256');
+  if (!verdict) return fail('bad_proof', 'signature does not verify for this connection (nonce and host)');
   return ok(claim.transmitter);
 }
 

@@ -1,22 +1,16 @@
-import { hash } from 'node:crypto';
-import { ackLogOn, verifyLogon, type LogOnPacket, type LogonCheck, type Sha256 } from '../../protocol/index.ts';
+import { ackLogOn, verifyLogon, type LogOnPacket, type LogonCheck } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
+import { nodeLogonCrypto } from '../logon-crypto.ts';
 
 const REF = { ref: 'LOG_ON' } as const;
 
 /**
- * Node's native one-shot SHA-256 for the contract's ID check (protocol/logon.ts keeps the rule; this is only the
- * hash): about a third of @noble/hashes' time in JavaScript (broker/bench/logon-cost.ts).
- */
-export const nodeSha256: Sha256 = (bytes) => hash('sha256', bytes, 'buffer');
-
-/**
  * docs/protocol.md, "Logging on". Checks run cheapest and least disturbing first; nothing touches an existing
- * binding of the ID until the signature has verified and the ID is within its logon rate. The signature is
- * checked by WebCrypto off the event loop (Node's crypto thread pool), so forwarding does not wait for it.
- * The promise settles once the logon is decided; the router does not wait for it, and routes a rejection to the
- * connection's error path.
+ * binding of the ID until the signature has verified and the ID is within its logon rate. The rule is the
+ * contract's (protocol/logon.ts); the arithmetic is Node's OpenSSL (logon-crypto.ts), cheaper for the event loop
+ * than WebCrypto's hand-off to the thread pool. The promise settles once the logon is decided; the router does
+ * not wait for it, and routes a rejection to the connection's error path.
  */
 export async function handleLogOn(context: BrokerContext, connection: Connection, packet: LogOnPacket): Promise<void> {
   if (connection.state === 'logged_on') return connection.fail('bad_packet', 'already logged on', REF);
@@ -31,7 +25,7 @@ export async function handleLogOn(context: BrokerContext, connection: Connection
   if (challenge === null) return connection.fail('bad_proof', 'no CHALLENGE was sent on this connection', REF);
   connection.markVerifying();
   try {
-    finishLogOn(context, connection, packet, themes, await verifyLogon(packet, challenge.nonce, challenge.host, nodeSha256));
+    finishLogOn(context, connection, packet, themes, await verifyLogon(packet, challenge.nonce, challenge.host, nodeLogonCrypto));
   } catch (error) {
     connection.failInternally(error);
   }
