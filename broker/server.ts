@@ -282,6 +282,8 @@ export async function startBroker(overrides: Partial<BrokerConfig> = {}): Promis
       const { status, text } = UPGRADE_REFUSALS[refusal];
       return refuseUpgrade(socket, status, text, `Retry-After: ${Math.ceil(config.logonTimeoutMs / 1000)}\r\n`);
     }
+    // The 101 that ws writes and the CHALLENGE that accept() sends leave in one system call (write-batch.ts).
+    context.writes.hold(socket as Socket);
     // ws completes the upgrade synchronously here, so the count checked above is still the count accept() raises.
     wss.handleUpgrade(request, socket, head, (webSocket) => {
       socket.off('error', destroyOnError);
