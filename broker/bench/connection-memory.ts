@@ -4,7 +4,7 @@
  *   1. The broker's own objects, built in this process exactly as a logon leaves them (Connection with its
  *      FloodGuard, registry binding, the set of connections, the address key, the ID): V8 heap after full
  *      collections, per connection. What the logon limiter keeps for a minute after each logon is said apart.
- *   2. The real broker in its own process (tsx, as `npm run broker`), N idle logged-on connections made by load
+ *   2. The real broker in its own process (compiled, as `npm start` runs it), N idle logged-on connections made by load
  *      processes (worker.ts): RSS and V8 heap per connection, after the broker has settled. The difference
  *      between 2 and 1 is ws's and Node's: net.Socket and its libuv handle, ws's WebSocket, Receiver and Sender.
  * N = MEMORY_CONNECTIONS (default 5,000). Memory does not depend on the machine's load, but RSS includes whatever
@@ -12,6 +12,7 @@
  */
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { BROKER_BUNDLE, buildBrokerIfStale } from '../../scripts/system/build.ts';
 import { listeningPort } from './listening-port.ts';
 import { resolveConfig } from '../config.ts';
 import { Connection, type Socket } from '../connection.ts';
@@ -144,9 +145,10 @@ interface Broker {
 }
 
 async function startBroker(): Promise<Broker> {
+  buildBrokerIfStale();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--expose-gc', '--import', './broker/bench/broker-probe.ts', 'broker/main.ts', '--port', '0', '--host', '127.0.0.1',
+    ['--import', 'tsx', '--expose-gc', '--import', './broker/bench/broker-probe.ts', BROKER_BUNDLE, '--port', '0', '--host', '127.0.0.1',
       '--static', '', '--logon-limit', '1000000', '--ping-interval-ms', String(PING_INTERVAL_MS), '--max-connections', '100000',
       '--max-connections-per-ip', '100000', '--logon-limit-per-ip', '1000000'],
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
@@ -204,6 +206,6 @@ process.stdout.write(row('total, logged on', ownTotal));
 process.stdout.write(row("+ for one minute after the logon: the logon limiter's record of it", own.logonLimiterForAMinute));
 process.stdout.write(row('(the stand-in socket itself, not counted above)', own.socketAlone));
 const real = process.env.MEMORY_OWN_ONLY === "1" ? { rss: 0, heap: 0, connected: 0 } : await realBroker();
-process.stdout.write(`2. the broker process (tsx), ${real.connected} idle logged-on connections, settled ${SETTLE_MS / 1000} s\n`);
+process.stdout.write(`2. the broker process (compiled, as npm start runs it), ${real.connected} idle logged-on connections, settled ${SETTLE_MS / 1000} s\n`);
 process.stdout.write(`   RSS per connection:     ${(real.rss / 1024).toFixed(2)} KB\n`);
 process.stdout.write(`   V8 heap per connection: ${(real.heap / 1024).toFixed(2)} KB (the broker's own, from 1: ${(ownTotal / 1024).toFixed(2)} KB)\n`);

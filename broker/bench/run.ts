@@ -6,6 +6,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import type { MemoryReport } from './broker-probe.ts';
 import type { WorkerCommand, WorkerReport } from './worker.ts';
+import { BROKER_BUNDLE, buildBrokerIfStale } from '../../scripts/system/build.ts';
 import { listeningPort } from './listening-port.ts';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -35,13 +36,15 @@ interface Broker {
 
 /**
  * Limits are lifted for the load; the frames are those of real clients, forwarded one by one.
- * `probed` preloads broker-probe.ts (and exposes gc) so that run.ts can read the heap after a full collection.
+ * The compiled broker, as production runs it (`npm start`). `probed` preloads broker-probe.ts through tsx (and
+ * exposes gc) so that run.ts can read the heap after a full collection.
  */
 async function startBrokerProcess(probed = false): Promise<Broker> {
-  const probe = probed ? ['--expose-gc', '--import', './broker/bench/broker-probe.ts'] : [];
+  buildBrokerIfStale();
+  const probe = probed ? ['--expose-gc', '--import', 'tsx', '--import', './broker/bench/broker-probe.ts'] : [];
   const child = spawn(
     process.execPath,
-    [...BROKER_FLAGS, '--import', 'tsx', ...probe, 'broker/main.ts', '--port', '0', '--host', '127.0.0.1', '--static', '',
+    [...BROKER_FLAGS, ...probe, BROKER_BUNDLE, '--port', '0', '--host', '127.0.0.1', '--static', '',
       '--rate-limit', '1000000000', '--rate-burst', '1000000000', '--logon-limit', '1000000', '--ping-interval-ms', '600000',
       // Every load connection comes from 127.0.0.1, and no receiver answers its sender.
       '--inbound-limit', '1000000000', '--inbound-burst', '1000000000', '--max-connections', '100000',
