@@ -5,10 +5,10 @@
  * that dies loses its subscriptions with its Redis connections, so nothing is left to clean up. Receivers on
  * this node are served as by a single broker, with no Redis round trip (handlers/routed.ts).
  *
- * Logons: the logon (handlers/log-on.ts) binds locally at once, as a single broker does; then this node
- * subscribes to the ID's channel and, only once Redis confirmed it, asks Redis for the ID's logon count and the
- * next logon generation (one atomic script) and tells the ID's channel that generation. Any connection of the
- * ID with a smaller generation, on any node, is replaced (4002). Since each claimant listens before it counts,
+ * Logons: once the proof and this node's rate passed (handlers/log-on.ts), this node subscribes to the ID's
+ * channel and, only once Redis confirmed it, asks Redis for the ID's logon count and the next logon generation
+ * (one atomic script); the logon binds and is acknowledged, and the generation is told to the ID's channel. Any
+ * connection of the ID with a smaller generation, on any node, is replaced (4002). Since each claimant listens before it counts,
  * of two racing logons the one Redis numbered last hears the other's generation or is heard by it: the last
  * proven logon wins everywhere, decided by Redis's order, never by clocks.
  */
@@ -39,10 +39,22 @@ import { RedisLink } from './redis-link.ts';
 const LOGON_WINDOW_MS = 60_000;
 const UNREACHABLE = 'the receiver is not on this node and the cluster cannot be reached; send again later';
 
-/** A logon's place in Redis's order, and the connection that holds it on this node. */
+/**
+ * A logon's place in the order: its generation, then its node, which only a Redis that lost its data and counts
+ * again can make count (two logons given one generation, one before and one after).
+ */
+interface Place {
+  readonly generation: number;
+  readonly node: string;
+}
+
+const isLater = (place: Place, than: Place | undefined): boolean =>
+  than === undefined || place.generation > than.generation || (place.generation === than.generation && place.node > than.node);
+
+/** The logon bound here for an ID, with its place. */
 interface Claim {
   readonly connection: Connection;
-  readonly generation: number;
+  readonly place: Place;
 }
 
 export interface ClusterStatus {
@@ -57,10 +69,14 @@ export class Cluster {
   private readonly local = new MemoryRegistry<Connection>();
   /** The generation Redis gave the connection of each ID bound here; absent while its claim is under way or failed. */
   private readonly claims = new Map<ClientId, Claim>();
-  /** The largest generation heard on each ID's channel while this node listens to it. */
-  private readonly newestHeard = new Map<ClientId, number>();
-  /** Claims of each ID under way: its channel is held for them even if the connection has gone meanwhile. */
-  private readonly claiming = new Map<ClientId, number>();
+  /** The largest generation this node has been given or heard, for any ID: Redis is raised to it when it comes back. */
+  private highestGeneration = 0;
+  /** The latest place heard on each ID's channel while this node listens to it. */
+  private readonly newestHeard = new Map<ClientId, Place>();
+  /** Logons of each ID being numbered or announced: its channel is held for them even if the connection has gone meanwhile. */
+  private readonly holding = new Map<ClientId, number>();
+  /** Numbers Redis gave logons that log-on.ts has not bound yet. */
+  private readonly numbered = new WeakMap<Connection, number>();
   private context: BrokerContext | null = null;
 
   constructor(
@@ -125,25 +141,80 @@ export class Cluster {
     return (await this.link.publish(idChannel(thermostat), encodeStranger(this.node, frame), 'sharded')) > 0;
   }
 
-  /** ClusterRegistry: `connection` was bound to `id` here, after its proof and the local logon rate passed. */
-  bound(id: ClientId, connection: Connection): void {
-    this.claiming.set(id, (this.claiming.get(id) ?? 0) + 1);
-    this.claim(id, connection, 'counted')
-      .catch((error: unknown) => {
-        // Redis is away: the logon holds on this node, and is claimed when Redis is back (restored()).
-        if (this.log.enabled('debug')) this.log.debug('logon_unclaimed', { id, message: error instanceof Error ? error.message : String(error) });
-      })
-      .finally(() => {
-        const left = (this.claiming.get(id) ?? 1) - 1;
-        if (left === 0) this.claiming.delete(id);
-        else this.claiming.set(id, left);
-        this.release(id);
-      });
+  /**
+   * handlers/log-on.ts, once the proof and this node's logon rate passed: Redis counts the ID's logons on every
+   * node and numbers this one. False when the ID is over its logons in a minute across the cluster (nothing was
+   * announced, so no connection anywhere was disturbed); true when it may bind, also when Redis is away (the logon
+   * then holds on this node and is numbered once Redis is back, restored()).
+   */
+  async claim(id: ClientId, connection: Connection): Promise<boolean> {
+    this.hold(id);
+    try {
+      // Listening first: a logon Redis numbers after this one is then heard here (see the head of this file).
+      await this.link.want(idChannel(id), 'sharded');
+      const generation = await this.link.claimLogon(id, this.attached().config.logonLimitPerMinute, LOGON_WINDOW_MS);
+      if (generation === null) return false;
+      this.numbered.set(connection, generation);
+      return true;
+    } catch (error) {
+      if (this.log.enabled('debug')) this.log.debug('logon_unclaimed', { id, message: error instanceof Error ? error.message : String(error) });
+      return true;
+    } finally {
+      // After the caller's continuation has bound the connection, or given up on it.
+      setImmediate(() => this.unhold(id));
+    }
   }
 
-  /** ClusterRegistry: nothing of `id` is bound here any more (unless a claim is still under way). */
+  /** ClusterRegistry: `connection` was bound to `id` here; its number, if Redis gave it one, is announced to the ID's channel. */
+  bound(id: ClientId, connection: Connection): void {
+    const generation = this.numbered.get(connection);
+    if (generation === undefined) return;
+    this.numbered.delete(connection);
+    this.settle(id, connection, generation);
+  }
+
+  /** Takes the logon's place in Redis's order: announced to the other nodes, and replaced at once if a newer one was heard. */
+  private settle(id: ClientId, connection: Connection, generation: number): void {
+    this.highestGeneration = Math.max(this.highestGeneration, generation);
+    const place = { generation, node: this.node };
+    this.claims.set(id, { connection, place });
+    this.announce(id, generation);
+    const newest = this.newestHeard.get(id);
+    if (newest === undefined || !isLater(newest, place)) return;
+    // After the logon handler has finished: it acknowledges the logon first, then the newer one replaces it.
+    queueMicrotask(() => {
+      if (this.local.lookup(id) === connection) this.replace(id, connection);
+    });
+  }
+
+  /** A logon this node took while Redis was away, numbered now without counting it again (this node's rate held then). */
+  private async renumber(id: ClientId, connection: Connection): Promise<void> {
+    this.hold(id);
+    try {
+      await this.link.want(idChannel(id), 'sharded');
+      const generation = await this.link.nextGeneration();
+      if (this.local.lookup(id) === connection) this.settle(id, connection, generation);
+    } catch {
+      // Away again: the next restored() tries anew.
+    } finally {
+      this.unhold(id);
+    }
+  }
+
+  private hold(id: ClientId): void {
+    this.holding.set(id, (this.holding.get(id) ?? 0) + 1);
+  }
+
+  private unhold(id: ClientId): void {
+    const left = (this.holding.get(id) ?? 1) - 1;
+    if (left === 0) this.holding.delete(id);
+    else this.holding.set(id, left);
+    this.release(id);
+  }
+
+  /** ClusterRegistry: nothing of `id` is bound here any more (unless a logon of it is being numbered). */
   release(id: ClientId): void {
-    if (this.local.lookup(id) !== undefined || this.claiming.has(id)) return;
+    if (this.local.lookup(id) !== undefined || this.holding.has(id)) return;
     this.claims.delete(id);
     this.newestHeard.delete(id);
     this.link.drop(idChannel(id), 'sharded');
@@ -157,24 +228,6 @@ export class Cluster {
     this.link.drop(themeChannel(theme), 'sharded');
   }
 
-  private async claim(id: ClientId, connection: Connection, counting: 'counted' | 'uncounted'): Promise<void> {
-    // Listening first: a claim Redis numbers after ours is then heard here (see the head of this file).
-    await this.link.want(idChannel(id), 'sharded');
-    const context = this.attached();
-    const generation =
-      counting === 'counted' ? await this.link.claimLogon(id, context.config.logonLimitPerMinute, LOGON_WINDOW_MS) : await this.link.nextGeneration();
-    if (generation === null) {
-      // Over the ID's logons across the cluster: nothing was announced, so no other connection was disturbed.
-      context.log.warn('logon_rate_limited', { id, cluster: true });
-      if (this.local.lookup(id) === connection) connection.fail('logon_rate_limited', 'too many logons for this ID; try again later', { ref: 'LOG_ON' });
-      return;
-    }
-    if (this.local.lookup(id) === connection) this.claims.set(id, { connection, generation });
-    // Announced even if this connection has gone meanwhile: it was proven, and older ones elsewhere are replaced by it.
-    await this.link.publish(idChannel(id), encodeGeneration(generation), 'sharded');
-    if ((this.newestHeard.get(id) ?? 0) > generation && this.local.lookup(id) === connection) this.replace(id, connection);
-  }
-
   /**
    * A newer logon of the ID holds elsewhere: unbound here at once, so that what is sent to the ID from now on goes
    * to the newer connection instead of into this closing one, then closed as handlers/log-on.ts closes a local one.
@@ -184,13 +237,26 @@ export class Cluster {
     connection.closeWith('replaced');
   }
 
-  /** Redis is back and every wanted channel subscribed: logons taken meanwhile are claimed now. */
+  /**
+   * Redis is back and every wanted channel subscribed: logons taken meanwhile are claimed now, and those claimed
+   * before are announced again, for a node that missed a newer one while it was cut off (toId answers an older).
+   */
   private restored(): void {
+    // A Redis that restarted without its data counts from 0 again; sent first, this runs before any numbering below.
+    // Logons taken while it was away may still be ordered wrongly among themselves (nodes come back one by one),
+    // but each ID ends with one holder, and every logon after is numbered above all held ones.
+    if (this.highestGeneration > 0) this.link.raiseGeneration(this.highestGeneration).catch(() => undefined);
     for (const connection of this.local.loggedOn()) {
       const id = connection.id;
-      if (id === null || this.claims.get(id)?.connection === connection || this.claiming.has(id)) continue;
-      this.bound(id, connection);
+      if (id === null || this.holding.has(id)) continue;
+      const claim = this.claims.get(id);
+      if (claim?.connection === connection) this.announce(id, claim.place.generation);
+      else void this.renumber(id, connection);
     }
+  }
+
+  private announce(id: ClientId, generation: number): void {
+    this.link.publish(idChannel(id), encodeGeneration(this.node, generation), 'sharded').catch(() => undefined);
   }
 
   private attached(): BrokerContext {
@@ -231,9 +297,14 @@ export class Cluster {
     const receiver = this.local.lookup(id);
     switch (packet.kind) {
       case 'generation': {
-        if (packet.generation > (this.newestHeard.get(id) ?? 0)) this.newestHeard.set(id, packet.generation);
+        const place = { generation: packet.generation, node: packet.origin };
+        if (isLater(place, this.newestHeard.get(id))) this.newestHeard.set(id, place);
+        this.highestGeneration = Math.max(this.highestGeneration, packet.generation);
         const claim = this.claims.get(id);
-        if (receiver !== undefined && claim?.connection === receiver && claim.generation < packet.generation) this.replace(id, receiver);
+        if (receiver === undefined || claim?.connection !== receiver) return;
+        if (isLater(place, claim.place)) this.replace(id, receiver);
+        // An older logon announced (a race, or a node back from an outage): ours is newer, and it is told so.
+        else if (isLater(claim.place, place)) this.announce(id, claim.place.generation);
         return;
       }
       case 'delivery': {

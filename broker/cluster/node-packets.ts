@@ -4,7 +4,7 @@
  *
  *   D <ref> <origin node> <sender ID> <frame>   a client's MSG or START (ref M or S), for the receivers the channel names
  *   S <origin node> <frame>                a frame from no client (the OwnTracks ingress's RELAY): the receiver's budget for strangers pays
- *   G <generation>                         the channel's ID logged on with this generation: older connections of the ID are replaced
+ *   G <origin node> <generation>           the channel's ID logged on with this generation: older connections of the ID are replaced
  *   B <ref> <sender ID> <receiver ID>      to the origin node: the receiver took no more from the sender (receiver_busy)
  *
  * Redis is ours, but what comes off a socket is parsed into typed values or dropped all the same.
@@ -47,7 +47,7 @@ export type UnicastType = 'MSG' | 'START';
 export type NodePacket =
   | { readonly kind: 'delivery'; readonly ref: UnicastType; readonly origin: string; readonly sender: ClientId; readonly frame: Buffer }
   | { readonly kind: 'stranger'; readonly origin: string; readonly frame: Buffer }
-  | { readonly kind: 'generation'; readonly generation: number }
+  | { readonly kind: 'generation'; readonly origin: string; readonly generation: number }
   | { readonly kind: 'busy'; readonly ref: UnicastType; readonly sender: ClientId; readonly receiver: ClientId };
 
 const DELIVERY = 0x44; // D
@@ -63,7 +63,7 @@ export const encodeDelivery = (ref: UnicastType, origin: string, sender: ClientI
 
 export const encodeStranger = (origin: string, frame: string): Buffer => Buffer.from(`S${origin}${frame}`, 'utf8');
 
-export const encodeGeneration = (generation: number): Buffer => Buffer.from(`G${generation}`, 'latin1');
+export const encodeGeneration = (origin: string, generation: number): Buffer => Buffer.from(`G${origin}${generation}`, 'latin1');
 
 export const encodeBusy = (ref: UnicastType, sender: ClientId, receiver: ClientId): Buffer =>
   Buffer.from(`B${refByte(ref)}${sender}${receiver}`, 'latin1');
@@ -88,8 +88,9 @@ export function decodeNodePacket(bytes: Buffer): NodePacket | null {
       if (bytes.length <= originEnd) return null;
       return { kind: 'stranger', origin: bytes.toString('latin1', 1, originEnd), frame: bytes.subarray(originEnd) };
     case GENERATION: {
-      const text = bytes.toString('latin1', 1);
-      return GENERATION_PATTERN.test(text) ? { kind: 'generation', generation: Number(text) } : null;
+      const text = bytes.toString('latin1', originEnd);
+      if (!GENERATION_PATTERN.test(text)) return null;
+      return { kind: 'generation', origin: bytes.toString('latin1', 1, originEnd), generation: Number(text) };
     }
     case BUSY: {
       if (bytes.length !== 2 + 2 * ID_LENGTH) return null;

@@ -10,6 +10,8 @@ import type { Logger } from '../log.ts';
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MOST_MS = 2_000;
 const CONNECT_TIMEOUT_MS = 2_000;
+/** A Redis that holds a command this long is treated as away for it: a logon is then not held up to its timeout. */
+const COMMAND_TIMEOUT_MS = 2_000;
 /** Channels per SSUBSCRIBE when subscribing again after a reconnect: one reply per channel, in bounded commands. */
 const RESUBSCRIBE_BATCH = 1_000;
 
@@ -23,6 +25,12 @@ local logons = redis.call('INCR', KEYS[1])
 if logons == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 if logons > tonumber(ARGV[2]) then return 0 end
 return redis.call('INCR', KEYS[2])`;
+
+/** Raises the generation to at least ARGV[1]: after a Redis that lost its data, no new logon is numbered below a held one. */
+const RAISE_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 0`;
 
 const GENERATION_KEY = 'hearth:logon-generation';
 const logonsKey = (id: string): string => `hearth:{${id}}:logons`;
@@ -58,7 +66,7 @@ export class RedisLink {
       connectTimeout: CONNECT_TIMEOUT_MS,
       retryStrategy: backoffMs,
     };
-    this.commands = new Redis(url, { ...options, connectionName: 'hearth-broker' });
+    this.commands = new Redis(url, { ...options, commandTimeout: COMMAND_TIMEOUT_MS, connectionName: 'hearth-broker' });
     this.subscriber = new Redis(url, { ...options, connectionName: 'hearth-broker-subscriber' });
     // Redis forgets a connection's subscriptions with it.
     this.subscriber.on('close', () => this.subscribed.clear());
@@ -114,6 +122,11 @@ export class RedisLink {
   async claimLogon(id: string, limit: number, windowMs: number): Promise<number | null> {
     const generation = Number(await this.commands.eval(CLAIM_SCRIPT, 2, logonsKey(id), GENERATION_KEY, windowMs, limit));
     return generation > 0 ? generation : null;
+  }
+
+  /** Commands on this connection run in order: a claim sent after this is numbered above `generation`. */
+  async raiseGeneration(generation: number): Promise<void> {
+    await this.commands.eval(RAISE_SCRIPT, 1, GENERATION_KEY, generation);
   }
 
   /** A generation without counting a logon: for logons a node took while Redis was away. */

@@ -1,4 +1,4 @@
-import { ackLogOn, verifyLogon, type LogOnPacket, type LogonCheck } from '../../protocol/index.ts';
+import { ackLogOn, verifyLogon, type ClientId, type LogOnPacket, type LogonCheck } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 import { nodeLogonCrypto } from '../logon-crypto.ts';
@@ -39,17 +39,30 @@ function finishLogOn(context: BrokerContext, connection: Connection, packet: Log
     context.log.warn('logon_rate_limited', { id: packet.transmitter });
     return connection.fail('logon_rate_limited', 'too many logons for this ID; try again later', REF);
   }
+  if (context.cluster === undefined) return bind(context, connection, packet.transmitter, themes);
+  // A node of a cluster first has Redis count the ID's logons on every node and order this one (cluster/cluster.ts).
+  context.cluster.claim(packet.transmitter, connection).then(
+    (admitted) => {
+      if (connection.state !== 'verifying') return;
+      if (admitted) return bind(context, connection, packet.transmitter, themes);
+      context.log.warn('logon_rate_limited', { id: packet.transmitter, cluster: true });
+      connection.fail('logon_rate_limited', 'too many logons for this ID; try again later', REF);
+    },
+    (error: unknown) => connection.failInternally(error),
+  );
+}
 
-  const previous = context.registry.bind(packet.transmitter, connection);
-  connection.markLoggedOn(packet.transmitter);
+function bind(context: BrokerContext, connection: Connection, id: ClientId, themes: Set<string>): void {
+  const previous = context.registry.bind(id, connection);
+  connection.markLoggedOn(id);
   for (const theme of themes) {
     connection.addTheme(theme);
     context.registry.subscribe(theme, connection);
   }
-  connection.sendPacket(ackLogOn(packet.transmitter));
+  connection.sendPacket(ackLogOn(id));
   previous?.closeWith('replaced');
   // Debug, not info: one line per logon was 6 % of a logon storm (issue 13), and a fleet logs on all the time.
   if (context.log.enabled('debug')) {
-    context.log.debug('logged_on', { id: packet.transmitter, themes: themes.size, replaced: previous !== undefined });
+    context.log.debug('logged_on', { id, themes: themes.size, replaced: previous !== undefined });
   }
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { ClientId } from '../../protocol/index.ts';
+import {
+  BROADCAST_CHANNEL,
+  channelTarget,
+  decodeNodePacket,
+  encodeBusy,
+  encodeDelivery,
+  encodeGeneration,
+  encodeStranger,
+  idChannel,
+  nodeChannel,
+  themeChannel,
+} from './node-packets.ts';
+
+const NODE = '0123456789abcdef';
+const ALICE = 'Yw3NKWbEM2aRElRIu7JbT_' as ClientId;
+const BOB = 'GGXACDHnP37iP8E8stD1iL' as ClientId;
+
+describe('node packets', () => {
+  it('carry a frame byte for byte, with its sender, origin and packet type', () => {
+    const frame = Buffer.from('{"packet_type":"START","transmitter":"x","data":"é"}');
+    expect(decodeNodePacket(encodeDelivery('START', NODE, ALICE, frame))).toEqual({ kind: 'delivery', ref: 'START', origin: NODE, sender: ALICE, frame });
+    expect(decodeNodePacket(encodeStranger(NODE, '{"a":1}'))).toEqual({ kind: 'stranger', origin: NODE, frame: Buffer.from('{"a":1}') });
+    expect(decodeNodePacket(encodeGeneration(NODE, 42))).toEqual({ kind: 'generation', origin: NODE, generation: 42 });
+    expect(decodeNodePacket(encodeBusy('MSG', ALICE, BOB))).toEqual({ kind: 'busy', ref: 'MSG', sender: ALICE, receiver: BOB });
+  });
+
+  it.each([
+    ['nothing', ''],
+    ['an unknown kind', 'X0123456789abcdef'],
+    ['a delivery without a frame', `DM${NODE}${ALICE}`],
+    ['a delivery whose sender is no ID', `DM${NODE}${'!'.repeat(22)}{}`],
+    ['a generation that is no number', `G${NODE}12a`],
+    ['a generation of 0', `G${NODE}0`],
+    ['a busy notice of the wrong length', `BM${ALICE}${BOB}x`],
+  ])('are dropped when they hold %s', (_why, text) => {
+    expect(decodeNodePacket(Buffer.from(text, 'latin1'))).toBeNull();
+  });
+
+  it('name their channels so that a node can tell what each is for', () => {
+    const own = nodeChannel(NODE);
+    expect(channelTarget(idChannel(ALICE), own)).toEqual({ kind: 'id', id: ALICE });
+    expect(channelTarget(themeChannel('house.1/floor-2_a'), own)).toEqual({ kind: 'theme', theme: 'house.1/floor-2_a' });
+    expect(channelTarget(BROADCAST_CHANNEL, own)).toEqual({ kind: 'broadcast' });
+    expect(channelTarget(own, own)).toEqual({ kind: 'node' });
+    expect(channelTarget(nodeChannel('fedcba9876543210'), own)).toBeNull();
+    expect(channelTarget('hearth:id:{__proto__}', own)).toBeNull();
+  });
+});
