@@ -95,6 +95,22 @@ describe('three nodes on one Redis', () => {
     await Promise.all(clients.map((client) => client.close()));
   });
 
+  it('a BROADCAST costs its sender one delivery per client reached on every node', async () => {
+    const sender = await TestClient.logOn(ws(0));
+    const peers = await Promise.all(Array.from({ length: 12 }, (_, index) => TestClient.logOn(ws(1 + (index % 2)))));
+    // 5 × 12 deliveries, past the burst of 40 that a sender on one node could spend alone.
+    for (let broadcast = 0; broadcast < 5; broadcast += 1) sender.send(message(sender.id, 'BROADCAST', broadcast));
+    for (const peer of peers) {
+      for (let broadcast = 0; broadcast < 5; broadcast += 1) expect(await peer.next()).toMatchObject({ data: broadcast });
+    }
+    // One from each node, sent after that node charged the sender (one connection to Redis, in order): it arrives after the charges.
+    for (const peer of peers.slice(0, 2)) peer.send(message(peer.id, sender.id, 'seen'));
+    for (const _ of [1, 2]) expect(await sender.next()).toMatchObject({ data: 'seen' });
+    sender.send(message(sender.id, peers[0]!.id, 'one more'));
+    expectError(await sender.next(), 'rate_limited');
+    await Promise.all([sender, ...peers].map((client) => client.close()));
+  });
+
   it('a receiver on another node takes from strangers within its budget; the sender is told rate_limited with receiver', async () => {
     const [stranger, receiver] = await Promise.all([TestClient.logOn(ws(0)), TestClient.logOn(ws(1))]);
     for (let frame = 0; frame < 20; frame += 1) stranger.send(message(stranger.id, receiver.id, frame));

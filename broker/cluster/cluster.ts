@@ -24,6 +24,7 @@ import {
   channelTarget,
   decodeNodePacket,
   encodeBusy,
+  encodeCharge,
   encodeDelivery,
   encodeGeneration,
   encodeStranger,
@@ -279,13 +280,17 @@ export class Cluster {
         case 'id':
           return this.toId(context, target.id, packet);
         case 'theme':
-          if (packet.kind === 'delivery' && packet.origin !== this.node) deliverToMany(context, this.local.subscribers(target.theme), packet.sender, packet.frame);
+        case 'broadcast': {
+          if (packet.kind !== 'delivery' || packet.origin === this.node) return;
+          const peers = target.kind === 'theme' ? this.local.subscribers(target.theme) : this.local.loggedOn();
+          const addressed = deliverToMany(context, peers, packet.sender, packet.frame);
+          // docs/protocol.md, "Limits": senders pay per delivery, on every node.
+          if (addressed > 0) this.link.publish(nodeChannel(packet.origin), encodeCharge(packet.sender, addressed), 'plain').catch(() => undefined);
           return;
-        case 'broadcast':
-          if (packet.kind === 'delivery' && packet.origin !== this.node) deliverToMany(context, this.local.loggedOn(), packet.sender, packet.frame);
-          return;
+        }
         case 'node':
           if (packet.kind === 'busy') return this.receiverBusy(context, packet);
+          if (packet.kind === 'charge') this.local.lookup(packet.sender)?.floodGuard.charge(packet.count);
           return;
       }
     } catch (error) {
@@ -329,6 +334,7 @@ export class Cluster {
         return;
       }
       case 'busy':
+      case 'charge':
         return;
     }
   }

@@ -5,6 +5,7 @@ import {
   channelTarget,
   decodeNodePacket,
   encodeBusy,
+  encodeCharge,
   encodeDelivery,
   encodeGeneration,
   encodeStranger,
@@ -24,6 +25,7 @@ describe('node packets', () => {
     expect(decodeNodePacket(encodeStranger(NODE, '{"a":1}'))).toEqual({ kind: 'stranger', origin: NODE, frame: Buffer.from('{"a":1}') });
     expect(decodeNodePacket(encodeGeneration(NODE, 42))).toEqual({ kind: 'generation', origin: NODE, generation: 42 });
     expect(decodeNodePacket(encodeBusy('MSG', ALICE, BOB))).toEqual({ kind: 'busy', ref: 'MSG', sender: ALICE, receiver: BOB });
+    expect(decodeNodePacket(encodeCharge(ALICE, 300))).toEqual({ kind: 'charge', sender: ALICE, count: 300 });
   });
 
   it.each([
@@ -34,6 +36,8 @@ describe('node packets', () => {
     ['a generation that is no number', `G${NODE}12a`],
     ['a generation of 0', `G${NODE}0`],
     ['a busy notice of the wrong length', `BM${ALICE}${BOB}x`],
+    ['a charge of nothing', `C${ALICE}0`],
+    ['a charge past a safe integer', `C${ALICE}${'9'.repeat(16)}`],
   ])('are dropped when they hold %s', (_why, text) => {
     expect(decodeNodePacket(Buffer.from(text, 'latin1'))).toBeNull();
   });

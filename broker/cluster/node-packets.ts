@@ -6,6 +6,7 @@
  *   S <origin node> <frame>                a frame from no client (the OwnTracks ingress's RELAY): the receiver's budget for strangers pays
  *   G <origin node> <generation>           the channel's ID logged on with this generation: older connections of the ID are replaced
  *   B <ref> <sender ID> <receiver ID>      to the origin node: the receiver took no more from the sender (receiver_busy)
+ *   C <sender ID> <count>                  to the origin node: a BROADCAST or MULTICAST of the sender's went to this many here
  *
  * Redis is ours, but what comes off a socket is parsed into typed values or dropped all the same.
  */
@@ -48,12 +49,14 @@ export type NodePacket =
   | { readonly kind: 'delivery'; readonly ref: UnicastType; readonly origin: string; readonly sender: ClientId; readonly frame: Buffer }
   | { readonly kind: 'stranger'; readonly origin: string; readonly frame: Buffer }
   | { readonly kind: 'generation'; readonly origin: string; readonly generation: number }
-  | { readonly kind: 'busy'; readonly ref: UnicastType; readonly sender: ClientId; readonly receiver: ClientId };
+  | { readonly kind: 'busy'; readonly ref: UnicastType; readonly sender: ClientId; readonly receiver: ClientId }
+  | { readonly kind: 'charge'; readonly sender: ClientId; readonly count: number };
 
 const DELIVERY = 0x44; // D
 const STRANGER = 0x53; // S
 const GENERATION = 0x47; // G
 const BUSY = 0x42; // B
+const CHARGE = 0x43; // C
 const REF_START = 0x53; // S, else MSG
 
 const refByte = (ref: UnicastType): string => (ref === 'START' ? 'S' : 'M');
@@ -68,9 +71,12 @@ export const encodeGeneration = (origin: string, generation: number): Buffer => 
 export const encodeBusy = (ref: UnicastType, sender: ClientId, receiver: ClientId): Buffer =>
   Buffer.from(`B${refByte(ref)}${sender}${receiver}`, 'latin1');
 
+export const encodeCharge = (sender: ClientId, count: number): Buffer => Buffer.from(`C${sender}${count}`, 'latin1');
+
 const refOf = (byte: number | undefined): UnicastType => (byte === REF_START ? 'START' : 'MSG');
 
-const GENERATION_PATTERN = /^[1-9]\d{0,15}$/;
+/** A positive decimal within a safe integer. */
+const COUNT_PATTERN = /^[1-9]\d{0,14}$/;
 
 export function decodeNodePacket(bytes: Buffer): NodePacket | null {
   const originEnd = 1 + NODE_ID_LENGTH;
@@ -89,7 +95,7 @@ export function decodeNodePacket(bytes: Buffer): NodePacket | null {
       return { kind: 'stranger', origin: bytes.toString('latin1', 1, originEnd), frame: bytes.subarray(originEnd) };
     case GENERATION: {
       const text = bytes.toString('latin1', originEnd);
-      if (!GENERATION_PATTERN.test(text)) return null;
+      if (!COUNT_PATTERN.test(text)) return null;
       return { kind: 'generation', origin: bytes.toString('latin1', 1, originEnd), generation: Number(text) };
     }
     case BUSY: {
@@ -98,6 +104,12 @@ export function decodeNodePacket(bytes: Buffer): NodePacket | null {
       const receiver = bytes.toString('latin1', 2 + ID_LENGTH);
       if (!isClientId(sender) || !isClientId(receiver)) return null;
       return { kind: 'busy', ref: refOf(bytes[1]), sender, receiver };
+    }
+    case CHARGE: {
+      const sender = bytes.toString('latin1', 1, 1 + ID_LENGTH);
+      const count = bytes.toString('latin1', 1 + ID_LENGTH);
+      if (!isClientId(sender) || !COUNT_PATTERN.test(count)) return null;
+      return { kind: 'charge', sender, count: Number(count) };
     }
     default:
       return null;

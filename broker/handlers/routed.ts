@@ -55,15 +55,18 @@ function sendToMany(context: BrokerContext, peers: Iterable<Connection>, connect
 
 /**
  * A BROADCAST or MULTICAST from a sender on another node, to this node's `peers`: each within its inbound budget,
- * as above; the sender's node charged it for the peers it had.
+ * as above. Returns how many it addressed, for the sender's node to charge the sender (cluster/cluster.ts).
  */
-export function deliverToMany(context: BrokerContext, peers: Iterable<Connection>, sender: ClientId, frame: Buffer): void {
+export function deliverToMany(context: BrokerContext, peers: Iterable<Connection>, sender: ClientId, frame: Buffer): number {
   const now = context.now();
+  let addressed = 0;
   for (const peer of peers) {
     if (peer.id === sender) continue;
+    addressed += 1;
     if (!admits(context, peer, sender, frame.length, now)) context.stats.droppedOverInboundBudget += 1;
     else if (peer.sendFrame(frame)) context.stats.forwarded += 1;
   }
+  return addressed;
 }
 
 /** A partner of the receiver (an ID it has addressed) gets through; anyone else takes from its budget for strangers. */
