@@ -27,17 +27,24 @@ import {
   encodeCharge,
   encodeDelivery,
   encodeGeneration,
+  encodeAnswer,
   encodeStranger,
   idChannel,
   NODE_ID_LENGTH,
   nodeChannel,
   themeChannel,
+  REQUEST_LENGTH,
   type NodePacket,
+  type RelayOutcome,
   type UnicastType,
 } from './node-packets.ts';
 import { RedisLink } from './redis-link.ts';
 
 const LOGON_WINDOW_MS = 60_000;
+/** How long the ingress waits for the thermostat's node to say what it did with a RELAY: a loopback or LAN hop takes well under 1 ms. */
+const RELAY_ANSWER_TIMEOUT_MS = 1_000;
+const DELIVERED: RelayOutcome = { kind: 'delivered' };
+const OFFLINE: RelayOutcome = { kind: 'offline' };
 const UNREACHABLE = 'the receiver is not on this node and the cluster cannot be reached; send again later';
 
 /**
@@ -79,6 +86,9 @@ export class Cluster {
   /** Numbers Redis gave logons that log-on.ts has not bound yet. */
   private readonly numbered = new WeakMap<Connection, number>();
   private context: BrokerContext | null = null;
+  /** RELAYs sent to other nodes, by request, until their node answers. */
+  private readonly awaitingAnswer = new Map<string, (outcome: RelayOutcome) => void>();
+  private nextRequest = 0;
 
   constructor(
     url: string,
@@ -86,8 +96,8 @@ export class Cluster {
   ) {
     this.link = new RedisLink(url, log, (channel, payload) => this.received(channel, payload), () => this.restored());
     this.registry = new ClusterRegistry(this.local, this);
-    this.link.want(BROADCAST_CHANNEL, 'plain').catch(() => undefined);
-    this.link.want(this.ownChannel, 'plain').catch(() => undefined);
+    this.link.want(BROADCAST_CHANNEL).catch(() => undefined);
+    this.link.want(this.ownChannel).catch(() => undefined);
   }
 
   /** The context this node's deliveries use; set once, right after both exist (server.ts). */
@@ -111,7 +121,7 @@ export class Cluster {
   /** handlers/routed.ts: a unicast whose receiver is not on this node. */
   unicast(connection: Connection, sender: ClientId, receiver: ClientId, ref: UnicastType, frame: Buffer): void {
     if (!this.link.isAvailable) return connection.fail('receiver_offline', UNREACHABLE, { ref, receiver });
-    this.link.publish(idChannel(receiver), encodeDelivery(ref, this.node, sender, frame), 'sharded').then(
+    this.link.publish(idChannel(receiver), encodeDelivery(ref, this.node, sender, frame)).then(
       (nodes) => {
         if (nodes === 0 && connection.state !== 'closed') connection.fail('receiver_offline', 'receiver is not logged on', { ref, receiver });
       },
@@ -121,25 +131,46 @@ export class Cluster {
     );
   }
 
-  /** handlers/routed.ts: a BROADCAST, already delivered on this node, for the other nodes. */
+  /** handlers/routed.ts: a BROADCAST, already delivered on this node, for the other nodes (all on one channel). */
   broadcast(sender: ClientId, frame: Buffer): void {
     if (!this.link.isAvailable) return;
-    this.link.publish(BROADCAST_CHANNEL, encodeDelivery('MSG', this.node, sender, frame), 'plain').catch(() => undefined);
+    this.link.publish(BROADCAST_CHANNEL, encodeDelivery('MSG', this.node, sender, frame)).catch(() => undefined);
   }
 
   /** handlers/routed.ts: a MULTICAST, already delivered on this node, for the other nodes. */
   multicast(theme: string, sender: ClientId, frame: Buffer): void {
     if (!this.link.isAvailable) return;
-    this.link.publish(themeChannel(theme), encodeDelivery('MSG', this.node, sender, frame), 'sharded').catch(() => undefined);
+    this.link.publish(themeChannel(theme), encodeDelivery('MSG', this.node, sender, frame)).catch(() => undefined);
   }
 
   /**
-   * The OwnTracks ingress: a RELAY for a thermostat not on this node. Resolves whether a node has the thermostat
-   * (that node applies its budget for strangers); rejects while Redis is away.
+   * The OwnTracks ingress: a RELAY for a thermostat not on this node. Resolves with what the thermostat's node did
+   * with it (its budget for strangers applies there); as delivered when a node has the thermostat but does not
+   * answer in time. Rejects while Redis is away.
    */
-  async relay(thermostat: ClientId, frame: string): Promise<boolean> {
+  async relay(thermostat: ClientId, frame: string): Promise<RelayOutcome> {
     if (!this.link.isAvailable) throw new Error('redis unavailable');
-    return (await this.link.publish(idChannel(thermostat), encodeStranger(this.node, frame), 'sharded')) > 0;
+    const request = (this.nextRequest = (this.nextRequest + 1) >>> 0).toString(16).padStart(REQUEST_LENGTH, '0');
+    const answered = new Promise<RelayOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        this.awaitingAnswer.delete(request);
+        resolve(DELIVERED);
+      }, RELAY_ANSWER_TIMEOUT_MS);
+      this.awaitingAnswer.set(request, (outcome) => {
+        clearTimeout(timer);
+        this.awaitingAnswer.delete(request);
+        resolve(outcome);
+      });
+    });
+    let nodes: number;
+    try {
+      nodes = await this.link.publish(idChannel(thermostat), encodeStranger(this.node, request, frame));
+    } catch (error) {
+      this.awaitingAnswer.get(request)?.(OFFLINE);
+      throw error;
+    }
+    if (nodes === 0) this.awaitingAnswer.get(request)?.(OFFLINE);
+    return answered;
   }
 
   /**
@@ -152,7 +183,7 @@ export class Cluster {
     this.hold(id);
     try {
       // Listening first: a logon Redis numbers after this one is then heard here (see the head of this file).
-      await this.link.want(idChannel(id), 'sharded');
+      await this.link.want(idChannel(id));
       const generation = await this.link.claimLogon(id, this.attached().config.logonLimitPerMinute, LOGON_WINDOW_MS);
       if (generation === null) return false;
       this.numbered.set(connection, generation);
@@ -192,7 +223,7 @@ export class Cluster {
   private async renumber(id: ClientId, connection: Connection): Promise<void> {
     this.hold(id);
     try {
-      await this.link.want(idChannel(id), 'sharded');
+      await this.link.want(idChannel(id));
       const generation = await this.link.nextGeneration();
       if (this.local.lookup(id) === connection) this.settle(id, connection, generation);
     } catch {
@@ -218,15 +249,15 @@ export class Cluster {
     if (this.local.lookup(id) !== undefined || this.holding.has(id)) return;
     this.claims.delete(id);
     this.newestHeard.delete(id);
-    this.link.drop(idChannel(id), 'sharded');
+    this.link.drop(idChannel(id));
   }
 
   themeInUse(theme: string): void {
-    this.link.want(themeChannel(theme), 'sharded').catch(() => undefined);
+    this.link.want(themeChannel(theme)).catch(() => undefined);
   }
 
   themeUnused(theme: string): void {
-    this.link.drop(themeChannel(theme), 'sharded');
+    this.link.drop(themeChannel(theme));
   }
 
   /**
@@ -257,7 +288,7 @@ export class Cluster {
   }
 
   private announce(id: ClientId, generation: number): void {
-    this.link.publish(idChannel(id), encodeGeneration(this.node, generation), 'sharded').catch(() => undefined);
+    this.link.publish(idChannel(id), encodeGeneration(this.node, generation)).catch(() => undefined);
   }
 
   private attached(): BrokerContext {
@@ -285,12 +316,13 @@ export class Cluster {
           const peers = target.kind === 'theme' ? this.local.subscribers(target.theme) : this.local.loggedOn();
           const addressed = deliverToMany(context, peers, packet.sender, packet.frame);
           // docs/protocol.md, "Limits": senders pay per delivery, on every node.
-          if (addressed > 0) this.link.publish(nodeChannel(packet.origin), encodeCharge(packet.sender, addressed), 'plain').catch(() => undefined);
+          if (addressed > 0) this.link.publish(nodeChannel(packet.origin), encodeCharge(packet.sender, addressed)).catch(() => undefined);
           return;
         }
         case 'node':
           if (packet.kind === 'busy') return this.receiverBusy(context, packet);
           if (packet.kind === 'charge') this.local.lookup(packet.sender)?.floodGuard.charge(packet.count);
+          if (packet.kind === 'answer') this.awaitingAnswer.get(packet.request)?.(packet.outcome);
           return;
       }
     } catch (error) {
@@ -317,26 +349,36 @@ export class Cluster {
         const now = context.now();
         if (!admits(context, receiver, packet.sender, packet.frame.length, now)) {
           context.stats.droppedOverInboundBudget += 1;
-          this.link.publish(nodeChannel(packet.origin), encodeBusy(packet.ref, packet.sender, id), 'plain').catch(() => undefined);
+          this.link.publish(nodeChannel(packet.origin), encodeBusy(packet.ref, packet.sender, id)).catch(() => undefined);
           return;
         }
         if (receiver.sendFrame(packet.frame)) context.stats.forwarded += 1;
         return;
       }
       case 'stranger': {
-        if (receiver === undefined) return;
-        // docs/protocol.md, "The ingress": a RELAY always draws on the thermostat's budget for strangers.
-        if (!receiver.inbound.admit(packet.frame.length, context.now())) {
-          context.stats.droppedOverInboundBudget += 1;
-          return;
-        }
-        if (receiver.sendFrame(packet.frame)) context.stats.forwarded += 1;
+        const outcome = this.relayHere(context, receiver, packet.frame);
+        this.link.publish(nodeChannel(packet.origin), encodeAnswer(packet.request, outcome)).catch(() => undefined);
         return;
       }
       case 'busy':
       case 'charge':
+      case 'answer':
         return;
     }
+  }
+
+  /** As handlers/owntracks-ingress.ts hands a RELAY to a thermostat of its own. */
+  private relayHere(context: BrokerContext, thermostat: Connection | undefined, frame: Buffer): RelayOutcome {
+    if (thermostat === undefined) return OFFLINE;
+    const now = context.now();
+    // docs/protocol.md, "The ingress": a RELAY always draws on the thermostat's budget for strangers.
+    if (!thermostat.inbound.admit(frame.length, now)) {
+      context.stats.droppedOverInboundBudget += 1;
+      return { kind: 'refused', waitMs: thermostat.inbound.msUntilAdmitted(now) };
+    }
+    if (!thermostat.sendFrame(frame)) return { kind: 'refused', waitMs: 0 };
+    context.stats.forwarded += 1;
+    return DELIVERED;
   }
 
   /** The receiver on another node took no more from a sender here: told as a local receiver's refusal is. */

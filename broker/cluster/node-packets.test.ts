@@ -4,6 +4,7 @@ import {
   BROADCAST_CHANNEL,
   channelTarget,
   decodeNodePacket,
+  encodeAnswer,
   encodeBusy,
   encodeCharge,
   encodeDelivery,
@@ -22,7 +23,15 @@ describe('node packets', () => {
   it('carry a frame byte for byte, with its sender, origin and packet type', () => {
     const frame = Buffer.from('{"packet_type":"START","transmitter":"x","data":"é"}');
     expect(decodeNodePacket(encodeDelivery('START', NODE, ALICE, frame))).toEqual({ kind: 'delivery', ref: 'START', origin: NODE, sender: ALICE, frame });
-    expect(decodeNodePacket(encodeStranger(NODE, '{"a":1}'))).toEqual({ kind: 'stranger', origin: NODE, frame: Buffer.from('{"a":1}') });
+    expect(decodeNodePacket(encodeStranger(NODE, '0000002a', '{"a":1}'))).toEqual({
+      kind: 'stranger',
+      origin: NODE,
+      request: '0000002a',
+      frame: Buffer.from('{"a":1}'),
+    });
+    for (const outcome of [{ kind: 'delivered' }, { kind: 'offline' }, { kind: 'refused', waitMs: 180 }] as const) {
+      expect(decodeNodePacket(encodeAnswer('0000002a', outcome))).toEqual({ kind: 'answer', request: '0000002a', outcome });
+    }
     expect(decodeNodePacket(encodeGeneration(NODE, 42))).toEqual({ kind: 'generation', origin: NODE, generation: 42 });
     expect(decodeNodePacket(encodeBusy('MSG', ALICE, BOB))).toEqual({ kind: 'busy', ref: 'MSG', sender: ALICE, receiver: BOB });
     expect(decodeNodePacket(encodeCharge(ALICE, 300))).toEqual({ kind: 'charge', sender: ALICE, count: 300 });
@@ -37,6 +46,9 @@ describe('node packets', () => {
     ['a generation of 0', `G${NODE}0`],
     ['a busy notice of the wrong length', `BM${ALICE}${BOB}x`],
     ['a charge of nothing', `C${ALICE}0`],
+    ['a RELAY whose request is not hex', `S${NODE}0000002g{}`],
+    ['an answer that is neither', 'A0000002aX'],
+    ['a refusal without its wait', 'A0000002aF'],
     ['a charge past a safe integer', `C${ALICE}${'9'.repeat(16)}`],
   ])('are dropped when they hold %s', (_why, text) => {
     expect(decodeNodePacket(Buffer.from(text, 'latin1'))).toBeNull();

@@ -3,7 +3,8 @@
  * the bytes they arrived as, behind a short binary head, so a node never parses a forwarded frame again.
  *
  *   D <ref> <origin node> <sender ID> <frame>   a client's MSG or START (ref M or S), for the receivers the channel names
- *   S <origin node> <frame>                a frame from no client (the OwnTracks ingress's RELAY): the receiver's budget for strangers pays
+ *   S <origin node> <request> <frame>      a frame from no client (the OwnTracks ingress's RELAY): the receiver's budget for strangers pays
+ *   A <request> D | F<ms> | O              to the origin node: that RELAY was delivered, refused for ms, or found no receiver
  *   G <origin node> <generation>           the channel's ID logged on with this generation: older connections of the ID are replaced
  *   B <ref> <sender ID> <receiver ID>      to the origin node: the receiver took no more from the sender (receiver_busy)
  *   C <sender ID> <count>                  to the origin node: a BROADCAST or MULTICAST of the sender's went to this many here
@@ -45,9 +46,16 @@ export function channelTarget(channel: string, ownNodeChannel: string): ChannelT
 /** The packet types a unicast can be; B carries which one the receiver refused, for the ERROR's `ref`. */
 export type UnicastType = 'MSG' | 'START';
 
+/** What became of a RELAY sent to another node. */
+export type RelayOutcome = { readonly kind: 'delivered' } | { readonly kind: 'refused'; readonly waitMs: number } | { readonly kind: 'offline' };
+
+/** A request's name on the wire: eight hex digits, unique among those a node has waiting. */
+export const REQUEST_LENGTH = 8;
+
 export type NodePacket =
   | { readonly kind: 'delivery'; readonly ref: UnicastType; readonly origin: string; readonly sender: ClientId; readonly frame: Buffer }
-  | { readonly kind: 'stranger'; readonly origin: string; readonly frame: Buffer }
+  | { readonly kind: 'stranger'; readonly origin: string; readonly request: string; readonly frame: Buffer }
+  | { readonly kind: 'answer'; readonly request: string; readonly outcome: RelayOutcome }
   | { readonly kind: 'generation'; readonly origin: string; readonly generation: number }
   | { readonly kind: 'busy'; readonly ref: UnicastType; readonly sender: ClientId; readonly receiver: ClientId }
   | { readonly kind: 'charge'; readonly sender: ClientId; readonly count: number };
@@ -57,6 +65,9 @@ const STRANGER = 0x53; // S
 const GENERATION = 0x47; // G
 const BUSY = 0x42; // B
 const CHARGE = 0x43; // C
+const ANSWER = 0x41; // A
+const REQUEST_PATTERN = /^[0-9a-f]{8}$/;
+const WAIT_PATTERN = /^(0|[1-9]\d{0,9})$/;
 const REF_START = 0x53; // S, else MSG
 
 const refByte = (ref: UnicastType): string => (ref === 'START' ? 'S' : 'M');
@@ -64,7 +75,12 @@ const refByte = (ref: UnicastType): string => (ref === 'START' ? 'S' : 'M');
 export const encodeDelivery = (ref: UnicastType, origin: string, sender: ClientId, frame: Buffer): Buffer =>
   Buffer.concat([Buffer.from(`D${refByte(ref)}${origin}${sender}`, 'latin1'), frame]);
 
-export const encodeStranger = (origin: string, frame: string): Buffer => Buffer.from(`S${origin}${frame}`, 'utf8');
+export const encodeStranger = (origin: string, request: string, frame: string): Buffer => Buffer.from(`S${origin}${request}${frame}`, 'utf8');
+
+export function encodeAnswer(request: string, outcome: RelayOutcome): Buffer {
+  const said = outcome.kind === 'delivered' ? 'D' : outcome.kind === 'offline' ? 'O' : `F${Math.max(0, Math.ceil(outcome.waitMs))}`;
+  return Buffer.from(`A${request}${said}`, 'latin1');
+}
 
 export const encodeGeneration = (origin: string, generation: number): Buffer => Buffer.from(`G${origin}${generation}`, 'latin1');
 
@@ -90,9 +106,23 @@ export function decodeNodePacket(bytes: Buffer): NodePacket | null {
       const ref = refOf(bytes[1]);
       return { kind: 'delivery', ref, origin: bytes.toString('latin1', 2, senderStart), sender, frame: bytes.subarray(senderEnd) };
     }
-    case STRANGER:
-      if (bytes.length <= originEnd) return null;
-      return { kind: 'stranger', origin: bytes.toString('latin1', 1, originEnd), frame: bytes.subarray(originEnd) };
+    case STRANGER: {
+      const requestEnd = originEnd + REQUEST_LENGTH;
+      if (bytes.length <= requestEnd) return null;
+      const request = bytes.toString('latin1', originEnd, requestEnd);
+      if (!REQUEST_PATTERN.test(request)) return null;
+      return { kind: 'stranger', origin: bytes.toString('latin1', 1, originEnd), request, frame: bytes.subarray(requestEnd) };
+    }
+    case ANSWER: {
+      const request = bytes.toString('latin1', 1, 1 + REQUEST_LENGTH);
+      const said = bytes.toString('latin1', 1 + REQUEST_LENGTH);
+      if (!REQUEST_PATTERN.test(request)) return null;
+      if (said === 'D') return { kind: 'answer', request, outcome: { kind: 'delivered' } };
+      if (said === 'O') return { kind: 'answer', request, outcome: { kind: 'offline' } };
+      const wait = said.slice(1);
+      if (!said.startsWith('F') || !WAIT_PATTERN.test(wait)) return null;
+      return { kind: 'answer', request, outcome: { kind: 'refused', waitMs: Number(wait) } };
+    }
     case GENERATION: {
       const text = bytes.toString('latin1', originEnd);
       if (!COUNT_PATTERN.test(text)) return null;

@@ -1,5 +1,5 @@
 /**
- * A node's two connections to Redis: one for commands (PUBLISH, the logon counters), one held in subscriber mode.
+ * A node's two connections to Redis: one for commands (SPUBLISH, the logon counters), one held in subscriber mode.
  * ioredis reconnects both with backoff. Nothing is queued while Redis is away: a command then fails at once, so
  * cross-node traffic is answered (receiver_offline) instead of delivered late, and nothing sent twice after a
  * reconnect. The channels this node wants are kept here, and all of them are subscribed again once Redis is back.
@@ -37,12 +37,14 @@ const logonsKey = (id: string): string => `hearth:{${id}}:logons`;
 
 export const backoffMs = (attempt: number): number => Math.min(BACKOFF_MOST_MS, BACKOFF_FIRST_MS * 2 ** Math.max(0, attempt - 1));
 
-type Kind = 'sharded' | 'plain';
-
 export class RedisLink {
   private readonly commands: Redis;
   private readonly subscriber: Redis;
-  private readonly wanted: Record<Kind, Set<string>> = { sharded: new Set(), plain: new Set() };
+  /**
+   * Every channel is sharded (SSUBSCRIBE), BROADCAST's and the nodes' own too: ioredis leaves subscriber mode when
+   * an SUNSUBSCRIBE reply counts no sharded channel left, even while plain ones are held, and then misreads their messages.
+   */
+  private readonly wanted = new Set<string>();
   /** Subscriptions asked for on the current connection, settled once Redis confirmed them; forgotten when it drops. */
   private readonly subscribed = new Map<string, Promise<void>>();
   private available = false;
@@ -77,7 +79,6 @@ export class RedisLink {
       connection.on('error', () => undefined);
     }
     this.subscriber.on('smessageBuffer', (channel: Buffer, payload: Buffer) => this.onMessage(channel.toString('latin1'), payload));
-    this.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.onMessage(channel.toString('latin1'), payload));
   }
 
   /** Connected, with every wanted channel subscribed: cross-node traffic can flow. */
@@ -92,30 +93,29 @@ export class RedisLink {
   }
 
   /**
-   * Subscribes (SSUBSCRIBE when `sharded`) and keeps the channel across reconnects until dropped; resolves once
-   * Redis confirmed it, rejects while Redis is away (it is subscribed when Redis is back all the same).
+   * Subscribes (SSUBSCRIBE) and keeps the channel across reconnects until dropped; resolves once Redis confirmed
+   * it, rejects while Redis is away (it is subscribed when Redis is back all the same).
    */
-  want(channel: string, kind: Kind): Promise<void> {
-    this.wanted[kind].add(channel);
+  want(channel: string): Promise<void> {
+    this.wanted.add(channel);
     const pending = this.subscribed.get(channel);
     if (pending !== undefined) return pending;
     if (this.subscriber.status !== 'ready') return Promise.reject(new Error('redis unavailable'));
-    const subscription = (kind === 'sharded' ? this.subscriber.ssubscribe(channel) : this.subscriber.subscribe(channel)).then(() => undefined);
+    const subscription = this.subscriber.ssubscribe(channel).then(() => undefined);
     this.remember(channel, subscription);
     return subscription;
   }
 
-  drop(channel: string, kind: Kind): void {
-    if (!this.wanted[kind].delete(channel)) return;
+  drop(channel: string): void {
+    if (!this.wanted.delete(channel)) return;
     this.subscribed.delete(channel);
     if (this.subscriber.status !== 'ready') return;
-    (kind === 'sharded' ? this.subscriber.sunsubscribe(channel) : this.subscriber.unsubscribe(channel)).catch(() => undefined);
+    this.subscriber.sunsubscribe(channel).catch(() => undefined);
   }
 
-  /** SPUBLISH (or PUBLISH): how many nodes got it. Rejects at once while Redis is away. */
-  async publish(channel: string, payload: Buffer, kind: Kind): Promise<number> {
-    const receivers = kind === 'sharded' ? await this.commands.spublish(channel, payload) : await this.commands.publish(channel, payload);
-    return Number(receivers);
+  /** SPUBLISH: how many nodes got it. Rejects at once while Redis is away. */
+  async publish(channel: string, payload: Buffer): Promise<number> {
+    return Number(await this.commands.spublish(channel, payload));
   }
 
   /** The next logon generation for `id`, or null when the ID is over `limit` logons in `windowMs` across the cluster. */
@@ -152,25 +152,25 @@ export class RedisLink {
   private async whenReady(): Promise<void> {
     if (this.commands.status !== 'ready' || this.subscriber.status !== 'ready' || this.available) return;
     try {
-      await Promise.all([this.resubscribe('sharded'), this.resubscribe('plain')]);
+      await this.resubscribe();
     } catch {
       return; // Gone again; the next 'ready' tries anew.
     }
     if (this.available || this.commands.status !== 'ready' || this.subscriber.status !== 'ready') return;
     this.available = true;
-    this.log.info('redis_connected', { channels: this.wanted.sharded.size + this.wanted.plain.size, again: this.everConnected });
+    this.log.info('redis_connected', { channels: this.wanted.size, again: this.everConnected });
     this.everConnected = true;
     this.outageSaid = false;
     this.onRestored();
     for (const resolve of this.availableWaiters.splice(0)) resolve();
   }
 
-  private async resubscribe(kind: Kind): Promise<void> {
-    const channels = [...this.wanted[kind]].filter((channel) => !this.subscribed.has(channel));
+  private async resubscribe(): Promise<void> {
+    const channels = [...this.wanted].filter((channel) => !this.subscribed.has(channel));
     const batches: Array<Promise<void>> = [];
     for (let start = 0; start < channels.length; start += RESUBSCRIBE_BATCH) {
       const batch = channels.slice(start, start + RESUBSCRIBE_BATCH);
-      const subscription = (kind === 'sharded' ? this.subscriber.ssubscribe(...batch) : this.subscriber.subscribe(...batch)).then(() => undefined);
+      const subscription = this.subscriber.ssubscribe(...batch).then(() => undefined);
       for (const channel of batch) this.remember(channel, subscription);
       batches.push(subscription);
     }

@@ -146,10 +146,12 @@ function deliver(context: BrokerContext, response: ServerResponse, target: Targe
   const outcome: Outcome = { reached: [], refusedWaitMs: null };
   for (const { id, connection: thermostat } of online) relayHere(context, thermostat, id, relayOf(id), now, outcome);
   if (cluster === undefined || elsewhere.length === 0) return answer(context, response, target, now, outcome);
-  // On another node, that node's budget for strangers applies to the RELAY; a node that has the thermostat counts as reaching it.
-  return Promise.all(elsewhere.map((id) => cluster.relay(id, relayOf(id)).catch(() => false))).then((reachedThere) => {
-    elsewhere.forEach((id, index) => {
-      if (reachedThere[index] === true) outcome.reached.push(id);
+  // A thermostat on another node is handed the RELAY there, by the same rule (cluster/cluster.ts).
+  const offline = { kind: 'offline' } as const;
+  return Promise.all(elsewhere.map((id) => cluster.relay(id, relayOf(id)).catch(() => offline))).then((outcomes) => {
+    outcomes.forEach((there, index) => {
+      if (there.kind === 'delivered') outcome.reached.push(elsewhere[index]!);
+      if (there.kind === 'refused') outcome.refusedWaitMs = Math.max(outcome.refusedWaitMs ?? 0, there.waitMs);
     });
     return answer(context, response, target, context.now(), outcome);
   });
