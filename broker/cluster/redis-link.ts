@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MOST_MS = 2_000;
 const CONNECT_TIMEOUT_MS = 2_000;
-/** A Redis that holds a command this long is treated as away for it: a logon is then not held up to its timeout. */
+/** A Redis that holds a command this long is treated as away for it: a logon is then not held up to its timeout, and a subscription is asked for again. */
 const COMMAND_TIMEOUT_MS = 2_000;
 /** Channels per SSUBSCRIBE when subscribing again after a reconnect: one reply per channel, in bounded commands. */
 const RESUBSCRIBE_BATCH = 1_000;
@@ -66,9 +66,10 @@ export class RedisLink {
       maxRetriesPerRequest: 0,
       autoResubscribe: false,
       connectTimeout: CONNECT_TIMEOUT_MS,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       retryStrategy: backoffMs,
     };
-    this.commands = new Redis(url, { ...options, commandTimeout: COMMAND_TIMEOUT_MS, connectionName: 'hearth-broker' });
+    this.commands = new Redis(url, { ...options, connectionName: 'hearth-broker' });
     this.subscriber = new Redis(url, { ...options, connectionName: 'hearth-broker-subscriber' });
     // Redis forgets a connection's subscriptions with it.
     this.subscriber.on('close', () => this.subscribed.clear());
