@@ -177,13 +177,14 @@ export class Cluster {
    * handlers/log-on.ts, once the proof and this node's logon rate passed: Redis counts the ID's logons on every
    * node and numbers this one. False when the ID is over its logons in a minute across the cluster (nothing was
    * announced, so no connection anywhere was disturbed); true when it may bind, also when Redis is away (the logon
-   * then holds on this node and is numbered once Redis is back, restored()).
+   * then holds on this node and is numbered once Redis is back, restored()). The ID's channel and those of its
+   * `themes` are subscribed first, so that once acknowledged the client is reachable from every node.
    */
-  async claim(id: ClientId, connection: Connection): Promise<boolean> {
+  async claim(id: ClientId, connection: Connection, themes: ReadonlySet<string>): Promise<boolean> {
     this.hold(id);
     try {
       // Listening first: a logon Redis numbers after this one is then heard here (see the head of this file).
-      await this.link.want(idChannel(id));
+      await Promise.all([this.link.want(idChannel(id)), ...[...themes].map((theme) => this.link.want(themeChannel(theme)))]);
       const generation = await this.link.claimLogon(id, this.attached().config.logonLimitPerMinute, LOGON_WINDOW_MS);
       if (generation === null) return false;
       this.numbered.set(connection, generation);
@@ -193,7 +194,10 @@ export class Cluster {
       return true;
     } finally {
       // After the caller's continuation has bound the connection, or given up on it.
-      setImmediate(() => this.unhold(id));
+      setImmediate(() => {
+        this.unhold(id);
+        for (const theme of themes) if (!this.local.hasSubscribers(theme)) this.link.drop(themeChannel(theme));
+      });
     }
   }
 

@@ -41,7 +41,7 @@ function finishLogOn(context: BrokerContext, connection: Connection, packet: Log
   }
   if (context.cluster === undefined) return bind(context, connection, packet.transmitter, themes);
   // A node of a cluster first has Redis count the ID's logons on every node and order this one (cluster/cluster.ts).
-  context.cluster.claim(packet.transmitter, connection).then(
+  context.cluster.claim(packet.transmitter, connection, themes).then(
     (admitted) => {
       if (connection.state !== 'verifying') return;
       if (admitted) return bind(context, connection, packet.transmitter, themes);
