@@ -33,15 +33,18 @@ export class PartnerBook {
     if (maxEntries < perId) throw new Error('a partner book must have room for one full ID');
   }
 
-  /** `from` sent a unicast to `to`: from now on `from` hears from `to` freely. */
-  addressed(from: ClientId, to: ClientId, now: number): void {
+  /**
+   * `from` sent a unicast to `to` (at `now`): from now on `from` hears from `to` freely. Returns whether the pair
+   * was recorded, false when it already was within the last minute; a node of a cluster shares what it records.
+   */
+  addressed(from: ClientId, to: ClientId, now: number): boolean {
     let book = this.books.get(from);
     // Every unicast passes here: a pair already recorded within the last minute is left as it stands, so the
     // forwarding path pays two lookups, and the order (and ages) are kept to the minute, which the day-long
     // time to live does not notice.
     if (book !== undefined && now - book.touched < REFRESH_MS) {
       const addressedAt = book.partners.get(to);
-      if (addressedAt !== undefined && now - addressedAt < REFRESH_MS) return;
+      if (addressedAt !== undefined && now - addressedAt < REFRESH_MS) return false;
     }
     if (book === undefined) book = { partners: new Map(), touched: now };
     else this.books.delete(from);
@@ -52,6 +55,7 @@ export class PartnerBook {
     book.partners.set(to, now);
     this.entries += 1;
     while (this.entries > this.maxEntries) this.forgetOldestBook();
+    return true;
   }
 
   /** Whether `receiver` addressed `sender` within the time to live. */

@@ -120,6 +120,21 @@ describe('three nodes on one Redis', () => {
     await Promise.all([stranger.close(), receiver.close()]);
   });
 
+  it('a client that logs on at another node keeps its partners: its apps get through while strangers have spent its budget', async () => {
+    const [app, thermostat, stranger] = await Promise.all([TestClient.logOn(ws(0)), TestClient.logOn(ws(1)), TestClient.logOn(ws(0))]);
+    // Recorded by the thermostat's node before this reaches the app (one connection to Redis, in order).
+    thermostat.send(message(thermostat.id, app.id, 'hello app'));
+    expect(await app.next()).toMatchObject({ data: 'hello app' });
+    const moved = await TestClient.open(ws(2));
+    await moved.logOnAs(thermostat.keys);
+    expect((await thermostat.closed).code).toBe(4002);
+    for (let frame = 0; frame < 12; frame += 1) stranger.send(message(stranger.id, thermostat.id, frame));
+    expectError(await stranger.next(), 'rate_limited', { receiver: thermostat.id });
+    app.send(message(app.id, thermostat.id, 'from a partner'));
+    for (;;) if ((await moved.next()).packet_type === 'MSG' && moved.rawFrames.at(-1)!.includes('from a partner')) break;
+    await Promise.all([app, moved, stranger].map((client) => client.close()));
+  });
+
   it('the OwnTracks ingress on one node reaches the thermostat on another, and says 503 when none is online anywhere', async () => {
     const thermostat = await TestClient.logOn(ws(1));
     const body = relayVectors.bodies.find((vector) => vector.status === 200)!;

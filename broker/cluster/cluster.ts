@@ -13,11 +13,12 @@
  * proven logon wins everywhere, decided by Redis's order, never by clocks.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClientId } from '../../protocol/index.ts';
+import { isClientId, type ClientId } from '../../protocol/index.ts';
 import type { Connection } from '../connection.ts';
 import type { BrokerContext } from '../context.ts';
 import { admits, deliverToMany } from '../handlers/routed.ts';
 import type { Logger } from '../log.ts';
+import { PARTNER_TTL_MS, PARTNERS_PER_ID } from '../partners.ts';
 import { MemoryRegistry, type Registry } from '../registry.ts';
 import {
   BROADCAST_CHANNEL,
@@ -131,6 +132,15 @@ export class Cluster {
     );
   }
 
+  /**
+   * handlers/routed.ts: this node recorded that `from` addressed `to`; shared through Redis, so that the book
+   * follows `from` to whichever node it logs on to next (docs/protocol.md, "Limits": it outlives a reconnect).
+   */
+  addressed(from: ClientId, to: ClientId, now: number): void {
+    if (!this.link.isAvailable) return;
+    this.link.recordPartner(from, to, now, PARTNER_TTL_MS, PARTNERS_PER_ID).catch(() => undefined);
+  }
+
   /** handlers/routed.ts: a BROADCAST, already delivered on this node, for the other nodes (all on one channel). */
   broadcast(sender: ClientId, frame: Buffer): void {
     if (!this.link.isAvailable) return;
@@ -185,9 +195,14 @@ export class Cluster {
     try {
       // Listening first: a logon Redis numbers after this one is then heard here (see the head of this file).
       await Promise.all([this.link.want(idChannel(id)), ...[...themes].map((theme) => this.link.want(themeChannel(theme)))]);
-      const generation = await this.link.claimLogon(id, this.attached().config.logonLimitPerMinute, LOGON_WINDOW_MS);
+      const context = this.attached();
+      const [generation, partners] = await Promise.all([
+        this.link.claimLogon(id, context.config.logonLimitPerMinute, LOGON_WINDOW_MS),
+        this.link.partnersOf(id).catch(() => ({})),
+      ]);
       if (generation === null) return false;
       this.numbered.set(connection, generation);
+      learnPartners(context, id, partners);
       return true;
     } catch (error) {
       if (this.log.enabled('debug')) this.log.debug('logon_unclaimed', { id, message: error instanceof Error ? error.message : String(error) });
@@ -391,6 +406,21 @@ export class Cluster {
     if (sender === undefined || !sender.floodGuard.noticeDue(context.now())) return;
     sender.fail('receiver_busy', 'the receiver takes no more from you for now; packet dropped', { ref: packet.ref, receiver: packet.receiver });
   }
+}
+
+const TIME_PATTERN = /^\d{1,15}$/;
+
+/** Adds to this node's book the partners Redis holds for `id` (unchecked text), oldest first, unless known already. */
+function learnPartners(context: BrokerContext, id: ClientId, recorded: Record<string, string>): void {
+  const now = context.now();
+  const partners: Array<[ClientId, number]> = [];
+  for (const [partner, at] of Object.entries(recorded).slice(0, PARTNERS_PER_ID)) {
+    if (!isClientId(partner) || !TIME_PATTERN.test(at)) continue;
+    const addressedAt = Number(at);
+    if (now - addressedAt < PARTNER_TTL_MS && addressedAt <= now && !context.partners.isPartner(id, partner, now)) partners.push([partner, addressedAt]);
+  }
+  partners.sort((a, b) => a[1] - b[1]);
+  for (const [partner, addressedAt] of partners) context.partners.addressed(id, partner, addressedAt);
 }
 
 /** The node's registry: the local one, telling the cluster which IDs and themes this node now holds. */

@@ -32,7 +32,26 @@ local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 0`;
 
+/**
+ * Records that KEYS[1]'s ID addressed ARGV[1] at ARGV[2] (ms), for ARGV[3] ms; past ARGV[4] partners the one
+ * addressed longest ago goes. Per ID, not per node: the book follows a client to whichever node it logs on to.
+ */
+const PARTNER_SCRIPT = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[4]) then
+  local entries = redis.call('HGETALL', KEYS[1])
+  local oldest, oldestAt = nil, nil
+  for i = 1, #entries, 2 do
+    local at = tonumber(entries[i + 1])
+    if oldestAt == nil or at == nil or at < oldestAt then oldest, oldestAt = entries[i], at end
+  end
+  redis.call('HDEL', KEYS[1], oldest)
+end
+return 0`;
+
 const GENERATION_KEY = 'hearth:logon-generation';
+const partnersKey = (id: string): string => `hearth:{${id}}:partners`;
 const logonsKey = (id: string): string => `hearth:{${id}}:logons`;
 
 export const backoffMs = (attempt: number): number => Math.min(BACKOFF_MOST_MS, BACKOFF_FIRST_MS * 2 ** Math.max(0, attempt - 1));
@@ -123,6 +142,15 @@ export class RedisLink {
   async claimLogon(id: string, limit: number, windowMs: number): Promise<number | null> {
     const generation = Number(await this.commands.eval(CLAIM_SCRIPT, 2, logonsKey(id), GENERATION_KEY, windowMs, limit));
     return generation > 0 ? generation : null;
+  }
+
+  async recordPartner(from: string, to: string, at: number, ttlMs: number, most: number): Promise<void> {
+    await this.commands.eval(PARTNER_SCRIPT, 1, partnersKey(from), to, at, ttlMs, most);
+  }
+
+  /** The partners recorded for `id`, as Redis holds them: field (an ID) → when addressed (ms), both unchecked. */
+  async partnersOf(id: string): Promise<Record<string, string>> {
+    return this.commands.hgetall(partnersKey(id));
   }
 
   /** Commands on this connection run in order: a claim sent after this is numbered above `generation`. */

@@ -25,7 +25,7 @@ export function handleRouted(context: BrokerContext, connection: Connection, pac
     return context.cluster?.multicast(packet.theme, sender, frame);
   }
   const now = context.now();
-  context.partners.addressed(sender, packet.receiver, now);
+  if (context.partners.addressed(sender, packet.receiver, now)) context.cluster?.addressed(sender, packet.receiver, now);
   const receiver = context.registry.lookup(packet.receiver);
   if (receiver === undefined) {
     if (context.cluster !== undefined) return context.cluster.unicast(connection, sender, packet.receiver, ref, frame);
