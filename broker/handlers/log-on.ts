@@ -9,8 +9,9 @@ const REF = { ref: 'LOG_ON' } as const;
  * docs/protocol.md, "Logging on". Checks run cheapest and least disturbing first; nothing touches an existing
  * binding of the ID until the signature has verified and the ID is within its logon rate. The rule is the
  * contract's (protocol/logon.ts); the arithmetic is Node's OpenSSL (logon-crypto.ts), cheaper for the event loop
- * than WebCrypto's hand-off to the thread pool. The promise settles once the logon is decided; the router does
- * not wait for it, and routes a rejection to the connection's error path.
+ * than WebCrypto's hand-off to the thread pool. The promise settles once the proof is checked (a single broker
+ * has then decided the logon; a node of a cluster goes on to ask Redis, and fails the connection itself if that
+ * goes wrong). The router does not wait for it, and routes a rejection to the connection's error path.
  */
 export async function handleLogOn(context: BrokerContext, connection: Connection, packet: LogOnPacket): Promise<void> {
   if (connection.state === 'logged_on') return connection.fail('bad_packet', 'already logged on', REF);
