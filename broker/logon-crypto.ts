@@ -1,8 +1,8 @@
 /**
  * The logon check's arithmetic done by Node's own OpenSSL, synchronously: SHA-256 for the ID and the P-256
- * signature. WebCrypto's version of the same work costs the event loop several times more per logon (promise
- * plumbing, algorithm normalising, the raw key import, the hand-off of a 60 µs check to the thread pool), so
- * this one takes less from forwarding during a logon storm, not more (`npx tsx broker/bench/logon-cost.ts`).
+ * signature. WebCrypto does the same arithmetic with more around it (promise plumbing, algorithm normalising, the
+ * hand-off to the thread pool): in a logon storm with the broker on one core, 700 µs of broker CPU per connect +
+ * logon with WebCrypto against 640 µs with this (docs/performance.md, "Broker hot path").
  */
 import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import type { LogonCrypto, Sha256 } from '../protocol/index.ts';
