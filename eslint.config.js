@@ -61,6 +61,21 @@ export default tseslint.config(
     },
   },
   {
+    // Test files share one module graph per worker (vitest.config.ts, isolate: false): a module mock would leak into
+    // or miss other files. Mocking files are named *.isolated.test.* and run in a project of their own.
+    files: ['**/*.test.{ts,tsx}'],
+    ignores: ['**/*.isolated.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='vi'][callee.property.name=/^(mock|doMock|unmock|doUnmock)$/]",
+          message: 'Module mocks leak between files that share a module graph: name this file *.isolated.test.ts(x).',
+        },
+      ],
+    },
+  },
+  {
     // The broker and the app share only the protocol; never each other.
     files: ['broker/**/*.ts'],
     rules: {
