@@ -12,6 +12,8 @@
  * Modes (every loop is bounded by time or count):
  *   saturate  N pairs, each sender keeps WINDOW messages in flight; prints forwarded msgs/s
  *   latency   N pairs at a fixed total rate, each message stamped; prints p50/p99/p99.9 of send-to-receive
+ * With --receiver-port the receivers of the pairs connect to that port and the senders to <port>: two broker
+ * nodes of a cluster, every pair split across them (bench:cluster).
  *   idle      W warm connections, then (after a line on stdin) a storm of C connects+logons with a bounded number
  *             in flight; prints the storm's rate, holds the connections until the next line or EOF
  * Every result is one JSON line on stdout; the generator's own CPU time is part of it, so the caller can show
@@ -59,6 +61,7 @@ typedef struct {
   buffer in, out, mqtt;
   size_t out_off;
   char id[ID_LEN + 1];
+  int port; /* the broker port it connects to; its Host and logon text name it */
   EVP_PKEY *key;
   unsigned char pub[65];
   int pair;        /* -1 when not in a pair */
@@ -67,10 +70,9 @@ typedef struct {
 } conn;
 
 static enum target target;
-static int port, epfd, source_count = 250;
+static int port, receiver_port, epfd, source_count = 250;
 static conn *conns;
 static int conn_count;
-static char host[64];
 static long long received_total, errors_total, closed_total, failed_total, ready_total;
 /* Connections that logged on or closed: what connect_all waits for. */
 static long long settled_total;
@@ -225,7 +227,7 @@ static void open_conn(conn *c, int index) {
   setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
   struct sockaddr_in source = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001 + index % source_count)};
   if (bind(c->fd, (struct sockaddr *)&source, sizeof source) < 0) die("bind");
-  struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(0x7f000001)};
+  struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(c->port), .sin_addr.s_addr = htonl(0x7f000001)};
   if (connect(c->fd, (struct sockaddr *)&to, sizeof to) < 0 && errno != EINPROGRESS) {
     failed_total++;
     settled_total++;
@@ -243,9 +245,9 @@ static void open_conn(conn *c, int index) {
 static void send_upgrade(conn *c) {
   char request[512];
   int n = snprintf(request, sizeof request,
-                   "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n%s\r\n",
-                   target == HEARTH ? "/ws" : "/", host, target == MQTT ? "Sec-WebSocket-Protocol: mqtt\r\n" : "");
+                   target == HEARTH ? "/ws" : "/", c->port, target == MQTT ? "Sec-WebSocket-Protocol: mqtt\r\n" : "");
   c->state = HANDSHAKE;
   set_events(c, EPOLLIN);
   send_bytes(c, request, n);
@@ -302,7 +304,7 @@ static void hearth_log_on(conn *c, const unsigned char *payload, size_t len) {
     return;
   }
   char text[256];
-  int text_len = snprintf(text, sizeof text, "hearth-logon-v2|%.*s|%s", (int)(end - at), (const char *)at, host);
+  int text_len = snprintf(text, sizeof text, "hearth-logon-v2|%.*s|127.0.0.1:%d", (int)(end - at), (const char *)at, c->port);
   unsigned char der[80], signature[64];
   size_t der_length = sizeof der;
   EVP_MD_CTX_reset(sign_context);
@@ -636,13 +638,12 @@ static void wait_for_line(void) {
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: loadgen hearth|mqtt|relay saturate|latency|idle <port> [--pairs N] [--rate R] [--conns N] [--warm N]\n"
-                    "       [--in-flight N] [--warmup-ms N] [--duration-ms N] [--sources N]\n");
+                    "       [--in-flight N] [--warmup-ms N] [--duration-ms N] [--sources N] [--receiver-port P]\n");
     return 64;
   }
   target = strcmp(argv[1], "hearth") == 0 ? HEARTH : strcmp(argv[1], "mqtt") == 0 ? MQTT : RELAY;
   const char *mode = argv[2];
   port = atoi(argv[3]);
-  snprintf(host, sizeof host, "127.0.0.1:%d", port);
   int pairs = arg_int(argc, argv, "--pairs", 50);
   int rate = arg_int(argc, argv, "--rate", 10000);
   int count = arg_int(argc, argv, "--conns", 10000);
@@ -651,6 +652,7 @@ int main(int argc, char **argv) {
   int warmup_ms = arg_int(argc, argv, "--warmup-ms", 1000);
   int duration_ms = arg_int(argc, argv, "--duration-ms", 5000);
   source_count = arg_int(argc, argv, "--sources", 250);
+  receiver_port = arg_int(argc, argv, "--receiver-port", port);
 
   sign_context = EVP_MD_CTX_new();
   if (!sign_context) die("EVP_MD_CTX_new");
@@ -665,6 +667,7 @@ int main(int argc, char **argv) {
     conns[i].fd = -1;
     conns[i].pair = is_idle ? -1 : i / 2;
     conns[i].is_receiver = i % 2;
+    conns[i].port = !is_idle && conns[i].is_receiver ? receiver_port : port;
     make_identity(&conns[i]);
   }
 

@@ -135,10 +135,10 @@ export function ratio(a: number | null, b: number | null): string {
   return (a / b).toFixed(2);
 }
 
-/** One figure of one target in one round. */
-export interface Measurement {
+/** One figure of one target in one round (bench:cluster's targets are its configurations). */
+export interface Measurement<T extends string = Target> {
   round: number;
-  target: Target;
+  target: T;
   /** e.g. "saturation@50", "p99@500", "rssKb", "stormPerSecond" */
   metric: string;
   value: number;
@@ -147,7 +147,7 @@ export interface Measurement {
   generatorCores: number;
 }
 
-export const isAccepted = (measurement: Measurement, options: Pick<CompareOptions, 'maxForeignCores'>): boolean =>
+export const isAccepted = (measurement: Measurement<string>, options: Pick<CompareOptions, 'maxForeignCores'>): boolean =>
   measurement.foreignCores <= options.maxForeignCores;
 
 export interface Cell {
@@ -160,7 +160,7 @@ export interface Cell {
 }
 
 /** The median of a metric for a target: over accepted rounds, or over every round with --allow-load. */
-export function cell(measurements: readonly Measurement[], target: Target, metric: string, options: Pick<CompareOptions, 'maxForeignCores' | 'allowLoad'>): Cell {
+export function cell<T extends string>(measurements: readonly Measurement<T>[], target: T, metric: string, options: Pick<CompareOptions, 'maxForeignCores' | 'allowLoad'>): Cell {
   const taken = measurements.filter((measurement) => measurement.target === target && measurement.metric === metric);
   const accepted = taken.filter((measurement) => isAccepted(measurement, options));
   const used = options.allowLoad ? taken : accepted;

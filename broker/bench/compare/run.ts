@@ -11,21 +11,34 @@
  * measurement above --max-foreign cores is refused, i.e. left out of the medians, unless --allow-load, and then
  * the table says that its figures are not evidence. A measurement, not a test: it reports, it does not assert.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
 import { buildSync } from 'esbuild';
-import { parseJsonObject } from '../../../protocol/index.ts';
-
-type JsonObject = NonNullable<ReturnType<typeof parseJsonObject>>;
 import { BROKER_BUNDLE, buildBrokerIfStale } from '../../../scripts/system/build.ts';
 import { repoRoot } from '../../../scripts/system/paths.ts';
 import {
+  BUILD_DIR,
+  buildLoadgen,
+  cores,
+  cpuWindow,
+  foreignLoadNow,
+  Generator,
+  hardFileLimit,
+  HEARTH_FLAGS,
+  listeningPort,
+  numberIn,
+  pinned,
+  requireCommand,
+  rssKb,
+  spawnPinned,
+  stopProcess,
+  tail,
+} from './harness.ts';
+import {
   cell,
-  foreignCores,
   groupedInteger,
   interleaved,
   markdownTable,
@@ -40,12 +53,7 @@ import {
 } from './report.ts';
 
 const HERE = join(repoRoot, 'broker/bench/compare');
-/** Inside the repository, so that the relay's bundle finds `ws` in node_modules. */
-const BUILD_DIR = join(repoRoot, 'node_modules/.cache/bench-compare');
-const LOADGEN = join(BUILD_DIR, 'loadgen');
 const RELAY = join(BUILD_DIR, 'relay.js');
-/** USER_HZ: /proc reports CPU time in these ticks on every Linux architecture Node runs on. */
-const TICKS_PER_SECOND = 100;
 const PRECHECK_MS = 2000;
 const STARTUP_TIMEOUT_MS = 15_000;
 const IDLE_WARM_CONNECTIONS = 20;
@@ -60,71 +68,20 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const options: CompareOptions = parsed.value;
-const cores = availableParallelism();
-const pinned = cores >= 2 && spawnSync('taskset', ['--version']).status === 0;
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 // --- preparation ---------------------------------------------------------------------------------------------
 
-function requireCommand(command: string, hint: string): void {
-  if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) {
-    process.stderr.write(`bench:compare: ${command} is missing; ${hint}\n`);
-    process.exit(1);
-  }
-}
-
 function prepare(): void {
-  requireCommand('cc', 'run `npm run bootstrap` (it installs the C compiler)');
-  requireCommand('mosquitto', 'run `npm run bootstrap` (it installs Debian\'s mosquitto)');
-  mkdirSync(BUILD_DIR, { recursive: true });
-  const source = join(HERE, 'loadgen.c');
-  if (!existsSync(LOADGEN) || statSync(source).mtimeMs > statSync(LOADGEN).mtimeMs) {
-    const compiled = spawnSync('cc', ['-O2', '-Wall', '-Wextra', '-o', LOADGEN, source, '-lcrypto'], { encoding: 'utf8' });
-    if (compiled.status !== 0) {
-      process.stderr.write(`bench:compare: compiling the load generator failed (libssl-dev: npm run bootstrap):\n${compiled.stderr}`);
-      process.exit(1);
-    }
-  }
+  requireCommand('bench:compare', 'mosquitto', 'run `npm run bootstrap` (it installs Debian\'s mosquitto)');
+  buildLoadgen('bench:compare');
   buildSync({ entryPoints: [join(HERE, 'relay.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: RELAY, logLevel: 'warning' });
   buildBrokerIfStale((line) => say(`bench:compare: ${line}`));
 }
 
 // --- processes -----------------------------------------------------------------------------------------------
-
-/** Spawns with the open-file limit raised to its hard value and, where possible, pinned to one core. */
-function spawnPinned(cpu: number, command: string, args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-  const taskset = pinned ? ['taskset', '-c', String(cpu)] : [];
-  // exec keeps the pid: the child's pid is the server's or the generator's own, which /proc is read for.
-  return spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$@"', 'bash', ...taskset, command, ...args], {
-    stdio: [stdin, 'pipe', 'pipe'],
-  });
-}
-
-/** Keeps the last few KB of a stream for error messages and keeps the pipe drained (servers log per connection). */
-function tail(stream: NodeJS.ReadableStream | null): () => string {
-  let text = '';
-  stream?.on('data', (chunk: Buffer) => {
-    text = (text + chunk.toString()).slice(-4000);
-  });
-  return () => text;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  const done = exited(child);
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await done;
-  clearTimeout(timer);
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -156,29 +113,6 @@ interface Server {
   stop: () => Promise<void>;
 }
 
-/** Resolves with the port of the first `{"event":"listening","port":N}` line on stdout. */
-function listeningPort(child: ChildProcess, lines: Interface, stderr: () => string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within ${STARTUP_TIMEOUT_MS} ms: ${stderr()}`)), STARTUP_TIMEOUT_MS);
-    lines.on('line', (line) => {
-      const record = parseJsonObject(line);
-      if (record?.['event'] === 'listening' && typeof record['port'] === 'number') {
-        clearTimeout(timer);
-        resolve(record['port']);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${code}) before listening: ${stderr()}`));
-    });
-  });
-}
-
-/** Hearth as production runs it (the bundle under node), with the per-client limits lifted for the load. */
-const HEARTH_FLAGS = ['--port', '0', '--host', '127.0.0.1', '--static', '', '--rate-limit', '1000000000', '--rate-burst', '1000000000',
-  '--logon-limit', '1000000', '--ping-interval-ms', '600000', '--inbound-limit', '1000000000', '--inbound-burst', '1000000000',
-  '--max-connections', '1000000', '--max-connections-per-ip', '1000000', '--logon-limit-per-ip', '1000000000'];
-
 async function startServer(target: Target, workDir: string): Promise<Server> {
   let child: ChildProcess;
   let port: number;
@@ -202,115 +136,12 @@ async function startServer(target: Target, workDir: string): Promise<Server> {
     const args = target === 'hearth' ? [join(repoRoot, BROKER_BUNDLE), ...HEARTH_FLAGS] : [RELAY, '0'];
     child = spawnPinned(SERVER_CPU, process.execPath, args);
     const stderr = tail(child.stderr);
-    port = await listeningPort(child, createInterface({ input: child.stdout! }), stderr);
+    port = await listeningPort(child, TARGET_TITLES[target], stderr);
   }
   return { child, pid: child.pid!, port, stop: () => stopProcess(child) };
 }
 
-// --- CPU and memory from /proc -------------------------------------------------------------------------------
-
-function machineTicks(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = fields.reduce((sum, value) => sum + value, 0);
-  return { busy: total - fields[3]! - fields[4]!, total };
-}
-
-function processTicks(pid: number): number {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-const selfTicks = (): number => {
-  const usage = process.cpuUsage();
-  return ((usage.user + usage.system) / 1e6) * TICKS_PER_SECOND;
-};
-
-function rssKb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) : Number.NaN;
-}
-
-/** Starts counting; the returned function gives the foreign cores since, given the generator's CPU seconds. */
-function cpuWindow(serverPid: number): (generatorSeconds: number) => number {
-  const machine = machineTicks();
-  const server = processTicks(serverPid);
-  const self = selfTicks();
-  return (generatorSeconds) => {
-    const now = machineTicks();
-    return foreignCores({
-      machineBusyTicks: now.busy - machine.busy,
-      machineTotalTicks: now.total - machine.total,
-      ourTicks: processTicks(serverPid) - server + (selfTicks() - self) + generatorSeconds * TICKS_PER_SECOND,
-      cores,
-    });
-  };
-}
-
-async function foreignLoadNow(): Promise<number> {
-  const machine = machineTicks();
-  const self = selfTicks();
-  await new Promise((resolve) => setTimeout(resolve, PRECHECK_MS));
-  const now = machineTicks();
-  return foreignCores({ machineBusyTicks: now.busy - machine.busy, machineTotalTicks: now.total - machine.total, ourTicks: selfTicks() - self, cores });
-}
-
-// --- the generator -------------------------------------------------------------------------------------------
-
 const PROTOCOL: Record<Target, string> = { hearth: 'hearth', mosquitto: 'mqtt', relay: 'relay' };
-
-class Generator {
-  private readonly records: JsonObject[] = [];
-  private waiting: ((record: JsonObject) => void) | null = null;
-  private readonly child: ChildProcess;
-  private readonly stderr: () => string;
-  readonly done: Promise<void>;
-
-  constructor(target: Target, mode: string, port: number, args: string[]) {
-    this.child = spawnPinned(GENERATOR_CPU, LOADGEN, [PROTOCOL[target], mode, String(port), ...args], 'pipe');
-    this.stderr = tail(this.child.stderr);
-    createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      const record = parseJsonObject(line);
-      if (record === null) return;
-      if (this.waiting) {
-        const waiting = this.waiting;
-        this.waiting = null;
-        waiting(record);
-      } else this.records.push(record);
-    });
-    this.done = exited(this.child);
-  }
-
-  /** The next JSON line, or an error when the generator exits first. */
-  next(): Promise<JsonObject> {
-    const record = this.records.shift();
-    if (record) return Promise.resolve(record);
-    return new Promise((resolve, reject) => {
-      this.waiting = resolve;
-      void this.done.then(() => {
-        if (this.waiting === resolve) reject(new Error(`load generator exited (${this.child.exitCode}): ${this.stderr()}`));
-      });
-    });
-  }
-
-  tell(line: string): void {
-    this.child.stdin?.write(`${line}\n`);
-  }
-
-  async finish(): Promise<void> {
-    this.child.stdin?.end();
-    await this.done;
-  }
-}
-
-const numberIn = (record: JsonObject, name: string): number => {
-  const value = record[name];
-  return typeof value === 'number' ? value : Number.NaN;
-};
 
 // --- phases --------------------------------------------------------------------------------------------------
 
@@ -327,8 +158,8 @@ const loadNote = (foreign: number): string => (foreign > options.maxForeignCores
 async function saturation(round: number, target: Target, pairs: number, workDir: string): Promise<number> {
   const server = await startServer(target, workDir);
   try {
-    const window = cpuWindow(server.pid);
-    const generator = new Generator(target, 'saturate', server.port, ['--pairs', String(pairs), ...phaseArgs()]);
+    const window = cpuWindow([server.pid]);
+    const generator = new Generator(GENERATOR_CPU, PROTOCOL[target], 'saturate', server.port, ['--pairs', String(pairs), ...phaseArgs()]);
     const result = await generator.next();
     await generator.finish();
     const foreign = window(numberIn(result, 'cpu_total'));
@@ -344,8 +175,8 @@ async function saturation(round: number, target: Target, pairs: number, workDir:
 async function latency(round: number, target: Target, pairs: number, rate: number, workDir: string): Promise<void> {
   const server = await startServer(target, workDir);
   try {
-    const window = cpuWindow(server.pid);
-    const generator = new Generator(target, 'latency', server.port, ['--pairs', String(pairs), '--rate', String(Math.round(rate)), ...phaseArgs()]);
+    const window = cpuWindow([server.pid]);
+    const generator = new Generator(GENERATOR_CPU, PROTOCOL[target], 'latency', server.port, ['--pairs', String(pairs), '--rate', String(Math.round(rate)), ...phaseArgs()]);
     const result = await generator.next();
     await generator.finish();
     const foreign = window(numberIn(result, 'cpu_total'));
@@ -364,20 +195,20 @@ async function latency(round: number, target: Target, pairs: number, rate: numbe
 async function idleAndStorm(round: number, target: Target, workDir: string): Promise<void> {
   const server = await startServer(target, workDir);
   try {
-    const generator = new Generator(target, 'idle', server.port, ['--warm', String(IDLE_WARM_CONNECTIONS), '--conns', String(options.idleConnections)]);
+    const generator = new Generator(GENERATOR_CPU, PROTOCOL[target], 'idle', server.port, ['--warm', String(IDLE_WARM_CONNECTIONS), '--conns', String(options.idleConnections)]);
     const warm = await generator.next();
     if (numberIn(warm, 'ready') !== IDLE_WARM_CONNECTIONS) throw new Error(`only ${numberIn(warm, 'ready')} warm-up connections logged on`);
     // The baseline includes what the first connections load once; settling lets a runtime give back start-up garbage.
     await new Promise((resolve) => setTimeout(resolve, options.settleMs));
     const before = rssKb(server.pid);
-    const window = cpuWindow(server.pid);
+    const window = cpuWindow([server.pid]);
     generator.tell('go');
     const storm = await generator.next();
     const stormForeign = window(numberIn(storm, 'cpu') * numberIn(storm, 'seconds'));
     const ready = numberIn(storm, 'ready');
     record(round, target, 'stormPerSecond', numberIn(storm, 'per_second'), stormForeign, numberIn(storm, 'cpu'));
     // After a storm V8 keeps the young generation it grew; its memory reducer returns it after some seconds of quiet.
-    const settle = cpuWindow(server.pid);
+    const settle = cpuWindow([server.pid]);
     await new Promise((resolve) => setTimeout(resolve, options.settleMs));
     const after = rssKb(server.pid);
     const settleForeign = settle(0);
@@ -448,9 +279,6 @@ function mosquittoVersion(): string {
   return /mosquitto version [\d.]+/.exec(`${help.stdout}${help.stderr}`)?.[0] ?? 'mosquitto (version unknown)';
 }
 
-function hardFileLimit(): string {
-  return spawnSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim();
-}
 
 // --- main ----------------------------------------------------------------------------------------------------
 
@@ -466,7 +294,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 1; round <= options.rounds; round += 1) {
       const [one, five, fifteen] = loadavg();
-      const foreign = await foreignLoadNow();
+      const foreign = await foreignLoadNow(PRECHECK_MS);
       say(`round ${round}/${options.rounds}: load average ${one!.toFixed(2)} / ${five!.toFixed(2)} / ${fifteen!.toFixed(2)}; other processes used ${foreign.toFixed(2)} cores over the last ${PRECHECK_MS / 1000} s`);
       if (foreign > options.maxForeignCores && !options.allowLoad) {
         say(`round ${round} refused: foreign load above ${options.maxForeignCores} cores (run on a quiet machine, or --allow-load for figures that are not evidence)`);
