@@ -44,24 +44,32 @@ function lineOf<T>(child: ChildProcess, what: string, match: (line: string) => T
 export class TestRedis {
   private child: ChildProcess | null = null;
 
-  private constructor(readonly port: number) {}
+  /** `launcher` goes before redis-server, e.g. `taskset -c 0` (a bench pins it to a core). */
+  private constructor(
+    readonly port: number,
+    private readonly launcher: readonly string[],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   /** A redis-server that keeps nothing on disk, on a free loopback port. */
-  static async start(): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort());
+  static async start(launcher: readonly string[] = []): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), launcher);
     await redis.restart();
     return redis;
   }
 
+  /** The running server's process ID (the launcher execs it), for a bench that reads its CPU in /proc. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts it again on the same port (after stop() or kill()). */
   async restart(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const [command, ...args] = [...this.launcher, 'redis-server', '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     await lineOf(child, 'redis-server', (line) => (line.includes('Ready to accept connections') ? true : null));
   }

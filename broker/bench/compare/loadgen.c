@@ -13,7 +13,8 @@
  *   saturate  N pairs, each sender keeps WINDOW messages in flight; prints forwarded msgs/s
  *   latency   N pairs at a fixed total rate, each message stamped; prints p50/p99/p99.9 of send-to-receive
  * With --receiver-port the receivers of the pairs connect to that port and the senders to <port>: two broker
- * nodes of a cluster, every pair split across them (bench:cluster).
+ * nodes of a cluster, every pair split across them (bench:cluster). With --announce, saturate prints
+ * {"event":"measuring"} when its measured window opens, so the caller can read the servers' CPU over just that window.
  *   idle      W warm connections, then (after a line on stdin) a storm of C connects+logons with a bounded number
  *             in flight; prints the storm's rate, holds the connections until the next line or EOF
  * Every result is one JSON line on stdout; the generator's own CPU time is part of it, so the caller can show
@@ -638,7 +639,7 @@ static void wait_for_line(void) {
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: loadgen hearth|mqtt|relay saturate|latency|idle <port> [--pairs N] [--rate R] [--conns N] [--warm N]\n"
-                    "       [--in-flight N] [--warmup-ms N] [--duration-ms N] [--sources N] [--receiver-port P]\n");
+                    "       [--in-flight N] [--warmup-ms N] [--duration-ms N] [--sources N] [--receiver-port P] [--announce 1]\n");
     return 64;
   }
   target = strcmp(argv[1], "hearth") == 0 ? HEARTH : strcmp(argv[1], "mqtt") == 0 ? MQTT : RELAY;
@@ -653,6 +654,7 @@ int main(int argc, char **argv) {
   int duration_ms = arg_int(argc, argv, "--duration-ms", 5000);
   source_count = arg_int(argc, argv, "--sources", 250);
   receiver_port = arg_int(argc, argv, "--receiver-port", port);
+  int announce = arg_int(argc, argv, "--announce", 0);
 
   sign_context = EVP_MD_CTX_new();
   if (!sign_context) die("EVP_MD_CTX_new");
@@ -712,6 +714,10 @@ int main(int argc, char **argv) {
     frame_template = pair_frames;
     for (int p = 0; p < pairs; p++) pump(&conns[p * 2]);
     run_for(started + warmup_ms * 1000000ull);
+    if (announce) {
+      printf("{\"event\":\"measuring\"}\n");
+      fflush(stdout);
+    }
     double cpu = cpu_seconds();
     uint64_t from = now_ns();
     measuring = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cell, foreignCores, interleaved, markdownTable, median, parseCompareArguments, ratio, type Measurement } from './report.ts';
+import { cell, foreignCores, interleaved, markdownTable, median, parseCompareArguments, ratio, showCell, type Measurement } from './report.ts';
 
 const measurement = (round: number, value: number, foreign = 0, generatorCores = 0.3): Measurement => ({
   round,
@@ -78,6 +78,13 @@ describe('bench:compare figures', () => {
   it('a cell with every round refused has no median, and one whose generator was saturated is marked', () => {
     expect(cell([measurement(1, 100, 1)], 'hearth', 'saturation@50', { maxForeignCores: 0.1, allowLoad: false }).median).toBeNull();
     expect(cell([measurement(1, 100, 0, 0.95)], 'hearth', 'saturation@50', { maxForeignCores: 0.1, allowLoad: false }).generatorBound).toBe(true);
+  });
+
+  it('a shown cell marks foreign load and a saturated generator, and says why it has no figure', () => {
+    const options = { maxForeignCores: 0.1, allowLoad: true };
+    expect(showCell(cell([measurement(1, 100, 0.5, 0.95)], 'hearth', 'saturation@50', options), String)).toBe('100 * †');
+    expect(showCell(cell([measurement(1, 100, 0.5)], 'hearth', 'saturation@50', { ...options, allowLoad: false }), String)).toBe('refused (load)');
+    expect(showCell(cell([], 'hearth', 'saturation@50', options), String)).toBe('not run');
   });
 
   it('markdown table pads columns to the widest cell', () => {

@@ -173,6 +173,13 @@ export function cell<T extends string>(measurements: readonly Measurement<T>[], 
   };
 }
 
+/** A cell as the table shows it: the median formatted, * if taken under foreign load, † if the generator may have been the limit. */
+export function showCell(entry: Cell, format: (value: number) => string): string {
+  if (entry.median === null) return entry.taken === 0 ? 'not run' : 'refused (load)';
+  const marks = `${entry.underLoad ? ' *' : ''}${entry.generatorBound ? ' †' : ''}`;
+  return `${format(entry.median)}${marks}`;
+}
+
 /** A generator this busy may itself have been the limit. */
 export const GENERATOR_BOUND_CORES = 0.9;
 

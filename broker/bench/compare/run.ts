@@ -44,6 +44,7 @@ import {
   markdownTable,
   parseCompareArguments,
   ratio,
+  showCell,
   TARGET_TITLES,
   USAGE,
   type Cell,
@@ -224,12 +225,6 @@ async function idleAndStorm(round: number, target: Target, workDir: string): Pro
 
 // --- the report ----------------------------------------------------------------------------------------------
 
-function show(entry: Cell, format: (value: number) => string): string {
-  if (entry.median === null) return entry.taken === 0 ? 'not run' : 'refused (load)';
-  const marks = `${entry.underLoad ? ' *' : ''}${entry.generatorBound ? ' †' : ''}`;
-  return `${format(entry.median)}${marks}`;
-}
-
 function report(commandLine: string): void {
   const targets = options.targets;
   const get = (target: Target, metric: string): Cell => cell(measurements, target, metric, options);
@@ -237,7 +232,7 @@ function report(commandLine: string): void {
   const header = ['', ...targets.map((target) => TARGET_TITLES[target]), ...(hasBoth ? ['Hearth/Mosquitto'] : [])];
   const rows: string[][] = [];
   const row = (title: string, metric: string, format: (value: number) => string): void => {
-    rows.push([title, ...targets.map((target) => show(get(target, metric), format)),
+    rows.push([title, ...targets.map((target) => showCell(get(target, metric), format)),
       ...(hasBoth ? [ratio(get('hearth', metric).median, get('mosquitto', metric).median)] : [])]);
   };
   for (const pairs of options.pairs) row(`forwarded msgs/s, ${pairs} pairs`, `saturation@${pairs}`, groupedInteger);
@@ -247,10 +242,10 @@ function report(commandLine: string): void {
     rows.push([`p50 / p99 / p99.9 at ${at}, ${pairs} pairs`,
       ...targets.map((target) => {
         const [p50, p99, p999] = ['p50', 'p99', 'p999'].map((name) => get(target, `${name}@${pairs}`));
-        if (p50!.median === null) return show(p50!, String);
+        if (p50!.median === null) return showCell(p50!, String);
         const delivered = get(target, `delivered@${pairs}`).median ?? 1;
         const lost = delivered < 0.999 ? ` (${(delivered * 100).toFixed(1)} % delivered)` : '';
-        return `${show(p50!, (value) => value.toFixed(3))} / ${show(p99!, (value) => value.toFixed(2))} / ${show(p999!, (value) => value.toFixed(2))} ms${lost}`;
+        return `${showCell(p50!, (value) => value.toFixed(3))} / ${showCell(p99!, (value) => value.toFixed(2))} / ${showCell(p999!, (value) => value.toFixed(2))} ms${lost}`;
       }),
       ...(hasBoth ? [`p99 ${ratio(get('hearth', `p99@${pairs}`).median, get('mosquitto', `p99@${pairs}`).median)}`] : [])]);
   }
