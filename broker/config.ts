@@ -104,6 +104,12 @@ export const DEFAULTS: Readonly<BrokerConfig> = {
   redis: null,
 };
 
+/**
+ * From SIGTERM or SIGINT to exit (main.ts), whether or not every client has finished its close handshake: the
+ * README promises 2 s, less a margin for the runtime. deploy/systemd's TimeoutStopSec is held above it.
+ */
+export const EXIT_DEADLINE_MS = 1800;
+
 /** `dist/` when it exists, so a built app is served without a flag. */
 export const defaultStaticDir = (): string | null => (existsSync('dist') ? 'dist' : null);
 

@@ -1,10 +1,7 @@
 /** The broker's command line: `npm run broker -- --help`. */
-import { DEFAULTS, helpText, parseCommandLine } from './config.ts';
+import { DEFAULTS, EXIT_DEADLINE_MS, helpText, parseCommandLine } from './config.ts';
 import { createLogger } from './log.ts';
 import { startBroker, type RunningBroker } from './server.ts';
-
-/** The contract allows 2 s from signal to exit; leave a margin for the runtime. */
-const EXIT_DEADLINE_MS = 1800;
 
 const commandLine = parseCommandLine(process.argv.slice(2), process.env);
 if (!commandLine.ok) {
