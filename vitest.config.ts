@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['protocol/**/*.test.ts', 'broker/**/*.test.ts', 'firmware/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['protocol/**/*.test.ts', 'broker/**/*.test.ts', 'firmware/**/*.test.ts', 'scripts/**/*.test.ts', 'deploy/**/*.test.ts'],
           // One module graph per worker instead of one per file: these tests mock no module, fake no timer and set no
           // global (each starts its own brokers and thermostats), and importing the graph afresh for each of ~50 files
           // cost half of this project's time (protocol, broker and scripts on a quiet 2-core machine: 64 s isolated, 32-40 s not).
