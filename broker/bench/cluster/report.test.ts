@@ -99,12 +99,14 @@ describe('bench:cluster table', () => {
       taken(1, 'cross', metricName.cpu('b', 50), 8),
       taken(1, 'cross', metricName.cpu('redis', 50), 2.5),
       taken(1, 'single', 'rssKb', 7.62),
+      taken(1, 'single', metricName.logonCpu('a'), 535.4),
     ];
     const rows = clusterRows(measurements, options);
     expect(rows[0]).toEqual(['forwarded msgs/s, 50 pairs', '320,000', '40,000']);
     expect(rows[1]).toEqual(['server CPU per message at saturation, 50 pairs', '3.2 µs', "22.5 µs (sender's node 12.0 + receiver's node 8.0 + Redis 2.5)"]);
     expect(rows.find((row) => row[0]!.startsWith('node RSS'))).toEqual(['node RSS per idle logged-on connection, 10,000', '7.62 KB', 'not run']);
     expect(rows.find((row) => row[0]!.startsWith('Redis used_memory'))?.[1]).toBe('no Redis');
+    expect(rows.find((row) => row[0]!.startsWith('server CPU per connect'))).toEqual(['server CPU per connect + logon in the storm', '535 µs', 'not run']);
   });
 
   it('latency cells carry their rate and the share delivered when messages were lost; refused rounds say so', () => {

@@ -175,6 +175,7 @@ export const metricName = {
   rate: (pairs: number): string => `rate@${pairs}`,
   delivered: (pairs: number): string => `delivered@${pairs}`,
   lone: (name: 'p50' | 'p99' | 'p999'): string => `lone-${name}`,
+  logonCpu: (role: string): string => `logon-cpu-${role}`,
 } as const;
 
 type Options = Pick<ClusterOptions, 'maxForeignCores' | 'allowLoad' | 'pairs' | 'idleConnections' | 'loneRate' | 'configurations'>;
@@ -191,15 +192,16 @@ export function clusterRows(measurements: readonly ClusterMeasurement[], options
   for (const pairs of options.pairs) {
     row(`forwarded msgs/s, ${pairs} pairs`, (configuration) => showCell(get(configuration, metricName.saturation(pairs)), groupedInteger));
   }
+  /** CPU in µs by server, and their sum (of medians: each server's share is its own median over the rounds). */
+  const cpuSplit = (configuration: Configuration, metric: (role: string) => string, digits: number): string => {
+    const parts = SERVER_ROLES[configuration].map(({ role, name }) => ({ name, cell: get(configuration, metric(role)) }));
+    if (parts.some((part) => part.cell.median === null)) return showCell(parts[0]!.cell, String);
+    const total = parts.reduce((sum, part) => sum + part.cell.median!, 0);
+    const split = parts.length > 1 ? ` (${parts.map((part) => `${part.name} ${part.cell.median!.toFixed(digits)}`).join(' + ')})` : '';
+    return `${total.toFixed(digits)} µs${parts.some((part) => part.cell.underLoad) ? ' *' : ''}${split}`;
+  };
   for (const pairs of options.pairs) {
-    row(`server CPU per message at saturation, ${pairs} pairs`, (configuration) => {
-      const parts = SERVER_ROLES[configuration].map(({ role, name }) => ({ name, cell: get(configuration, metricName.cpu(role, pairs)) }));
-      if (parts.some((part) => part.cell.median === null)) return showCell(parts[0]!.cell, String);
-      // The sum of medians: each server's share is its own median over the rounds.
-      const total = parts.reduce((sum, part) => sum + part.cell.median!, 0);
-      const split = parts.length > 1 ? ` (${parts.map((part) => `${part.name} ${part.cell.median!.toFixed(1)}`).join(' + ')})` : '';
-      return `${total.toFixed(1)} µs${parts.some((part) => part.cell.underLoad) ? ' *' : ''}${split}`;
-    });
+    row(`server CPU per message at saturation, ${pairs} pairs`, (configuration) => cpuSplit(configuration, (role) => metricName.cpu(role, pairs), 1));
   }
   for (const pairs of options.pairs) {
     row(`p50 / p99 / p99.9 at half its saturation, ${pairs} pairs`, (configuration) => {
@@ -225,6 +227,7 @@ export function clusterRows(measurements: readonly ClusterMeasurement[], options
     return `${showCell(held, micros)} B (${firstMinute.median.toFixed(0)} B in its first minute)`;
   });
   row(`connects + logons per second, storm of ${idle}`, (configuration) => showCell(get(configuration, 'stormPerSecond'), groupedInteger));
+  row('server CPU per connect + logon in the storm', (configuration) => cpuSplit(configuration, metricName.logonCpu, 0));
   return rows;
 }
 

@@ -251,11 +251,19 @@ async function idle(round: number, configuration: Configuration): Promise<void> 
     const rssBefore = rssKb(nodePid);
     const redisBefore = redis === null ? 0 : redisUsedMemory(redis);
     const window = cpuWindow(Object.values(deployment.pids));
+    const before = ticksByRole(deployment.pids);
     generator.tell('go');
     const storm = await generator.next();
+    const after = ticksByRole(deployment.pids);
     const stormForeign = window(numberIn(storm, 'cpu') * numberIn(storm, 'seconds'));
     const ready = numberIn(storm, 'ready');
     record(round, configuration, 'stormPerSecond', numberIn(storm, 'per_second'), stormForeign, numberIn(storm, 'cpu'));
+    const logonCpu: string[] = [];
+    for (const { role, name } of SERVER_ROLES[configuration]) {
+      const micros = cpuMicrosPerMessage((after[role] ?? 0) - (before[role] ?? 0), TICKS_PER_SECOND, ready);
+      record(round, configuration, metricName.logonCpu(role), micros, stormForeign, numberIn(storm, 'cpu'));
+      logonCpu.push(`${name} ${micros.toFixed(0)} µs`);
+    }
     const settle = cpuWindow(Object.values(deployment.pids));
     await new Promise((resolve) => setTimeout(resolve, options.settleMs));
     const rssAfter = rssKb(nodePid);
@@ -276,7 +284,7 @@ async function idle(round: number, configuration: Configuration): Promise<void> 
     }
     generator.tell('stop');
     await generator.finish();
-    say(`  ${title(configuration)}: storm ${groupedInteger(numberIn(storm, 'per_second'))} connects+logons/s (${ready} logged on, ${numberIn(storm, 'failed')} failed, generator ${numberIn(storm, 'cpu').toFixed(2)} cores); node RSS ${(rssBefore / 1024).toFixed(1)} -> ${(rssAfter / 1024).toFixed(1)} MB, ${perConnection.toFixed(2)} KB per connection${redisNote}${loadNote(foreign)}`);
+    say(`  ${title(configuration)}: storm ${groupedInteger(numberIn(storm, 'per_second'))} connects+logons/s (${ready} logged on, ${numberIn(storm, 'failed')} failed, generator ${numberIn(storm, 'cpu').toFixed(2)} cores; CPU per logon ${logonCpu.join(', ')}); node RSS ${(rssBefore / 1024).toFixed(1)} -> ${(rssAfter / 1024).toFixed(1)} MB, ${perConnection.toFixed(2)} KB per connection${redisNote}${loadNote(foreign)}`);
   } finally {
     await deployment.stop();
   }
