@@ -304,6 +304,10 @@ describe('two nodes behind HAProxy with deploy/haproxy.cfg', () => {
     since = haproxy.lineCount;
     nodes[firstNode] = await startNode(`node${firstNode + 1}`, ports[firstNode]!, setting, nodeLog);
     await serverWent(`node${firstNode + 1}`, 'UP', since);
+    // leastconn, not turns: the node back with none takes the next two, until it holds as many as the other.
+    const third = await logOnThroughLb();
+    const fourth = await logOnThroughLb();
+    expect(await Promise.all(ports.map(loggedOn))).toEqual([2, 2]);
 
     // SIGTERM (a rolling restart): 1001 to both clients, which come straight back through HAProxy to the node left.
     since = haproxy.lineCount;
@@ -312,7 +316,7 @@ describe('two nodes behind HAProxy with deploy/haproxy.cfg', () => {
     const [firstClosed, secondClosed] = await Promise.all([firstAgain.closed, second.closed]);
     expect([firstClosed.code, secondClosed.code]).toEqual([1001, 1001]);
     const [firstBack, secondBack] = await Promise.all([logOnThroughLb(first.keys), logOnThroughLb(second.keys)]);
-    expect(await loggedOn(ports[firstNode]!)).toBe(2);
+    expect(await loggedOn(ports[firstNode]!)).toBe(4);
     await expectRoutes(firstBack, secondBack);
     await expectRoutes(secondBack, firstBack);
     expect((await node(otherNode).exited).code).toBe(0);
@@ -325,13 +329,14 @@ describe('two nodes behind HAProxy with deploy/haproxy.cfg', () => {
     const notReady = serverWent(`node${firstNode + 1}`, 'DOWN', since);
     await redis.kill();
     expect(await notReady).toMatch(/code: 503.*Running on backup/);
-    const third = await logOnThroughLb();
-    await expectRoutes(third, firstBack);
-    await expectRoutes(secondBack, third);
+    const latecomer = await logOnThroughLb();
+    await expectRoutes(latecomer, firstBack);
+    await expectRoutes(secondBack, latecomer);
+    await expectRoutes(third, fourth);
 
     // Every upgrade through HAProxy, which the nodes trust, carried the client's address in X-Forwarded-For.
     expect(nodeLog.filter((line) => line.includes('forwarded_for_missing'))).toEqual([]);
 
-    await Promise.all([firstBack.close(), secondBack.close(), third.close()]);
+    await Promise.all([firstBack, secondBack, third, fourth, latecomer].map((client) => client.close()));
   }, 30_000);
 });
