@@ -16,6 +16,11 @@ export interface BrokerOptions {
   /** stderr (and stdout log lines) go here besides memory. */
   logFile?: string;
   name?: string;
+  /**
+   * redis:// URL: the broker is one node of a cluster routing through this Redis (--redis), and start() resolves
+   * only once the node is connected to it, so that its first client's logon is counted cluster-wide.
+   */
+  redisUrl?: string;
 }
 
 export class PortInUseError extends Error {
@@ -63,6 +68,11 @@ export class BrokerProcess {
     return this.process?.running ?? false;
   }
 
+  /** Where its log goes, if anywhere but memory. */
+  get logFile(): string | undefined {
+    return this.options.logFile;
+  }
+
   get current(): ManagedProcess | null {
     return this.process;
   }
@@ -82,6 +92,7 @@ export class BrokerProcess {
       // The "listening" line that carries the port is logged at info.
       '--log-level',
       'info',
+      ...(this.options.redisUrl === undefined ? [] : ['--redis', this.options.redisUrl]),
     ];
     const broker = ManagedProcess.spawn(this.options.name ?? 'broker', process.execPath, args, {
       cwd: repoRoot,
@@ -106,6 +117,12 @@ export class BrokerProcess {
       throw new Error(`broker's listening line has no port: ${line}`);
     }
     this.boundPort = port;
+    if (this.options.redisUrl !== undefined) {
+      await broker.waitForLine(/"event"\s*:\s*"redis_connected"/, { timeoutMs: STARTUP_TIMEOUT_MS }).catch(async (error: unknown) => {
+        await broker.stop();
+        throw error;
+      });
+    }
   }
 
   /** Stops the broker the way an operator does (SIGTERM: it closes sockets with 1001). */
