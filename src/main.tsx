@@ -1,10 +1,11 @@
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { defaultDeviceName } from '@/lib/device-name';
 import { appStore } from '@/stores/app-store';
 import { loadPersistedState, persistStore } from '@/stores/persistence';
 import { App } from './app/app';
 import { deferredCommands } from './app/deferred-commands';
+import { takeLaunchFragment } from './app/launch-fragment';
 import './styles.css';
 
 appStore.setState(loadPersistedState(defaultDeviceName()));
@@ -43,10 +44,18 @@ void import('@/features/geofence/geofence-watcher').then(({ startGeofenceWatcher
 const launchedAt = performance.getEntriesByType('navigation')[0]?.name ?? location.href;
 void import('@/features/pwa/launch-queue').then(({ followLaunches, launchQueueOf }) => followLaunches(launchQueueOf(window), launchedAt));
 
+// Taken here, once, and not in a render: a render may run more than once.
+const launch = takeLaunchFragment();
+
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
-createRoot(root).render(
-  <StrictMode>
-    <App commands={commands} />
-  </StrictMode>,
+const reactRoot = createRoot(root);
+// A transition's render yields to the browser every few milliseconds instead of holding the main thread for the whole
+// first screen at once.
+startTransition(() =>
+  reactRoot.render(
+    <StrictMode>
+      <App commands={commands} launch={launch} />
+    </StrictMode>,
+  ),
 );

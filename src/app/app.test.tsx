@@ -10,6 +10,7 @@ import { persistStore } from '@/stores/persistence';
 import { App } from './app';
 import { startHousehold } from './household-wiring';
 import { deferredCommands } from './deferred-commands';
+import { takeLaunchFragment } from './launch-fragment';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
@@ -22,7 +23,8 @@ async function renderApp(thermostat = new TestThermostat(), { reachable = true }
   broker.reachable = reachable;
   const connection = startHousehold(appStore, await makeLogonKeys(), broker.factory);
   stops.push(connection.stop, persistStore(appStore));
-  render(<App commands={connection.commands} withUpdatePrompt={false} />);
+  // As main.tsx does: the address's request is taken once, before the first render.
+  render(<App commands={connection.commands} launch={takeLaunchFragment()} withUpdatePrompt={false} />);
   return { broker, thermostat };
 }
 
@@ -121,6 +123,14 @@ describe('the app', () => {
     expect(location.hash).toBe('');
   });
 
+  it('opens what it was launched with, and its render leaves the address alone (a render may run twice)', async () => {
+    history.replaceState(null, '', '/#add');
+    render(<App commands={deferredCommands(appStore, () => new Promise(() => undefined))} launch={{ kind: 'setup' }} withUpdatePrompt={false} />);
+    expect(await screen.findByRole('dialog', { name: 'Set up a new thermostat' })).toBeVisible();
+    expect(screen.queryByRole('dialog', { name: 'Add thermostat' })).toBeNull();
+    expect(location.hash).toBe('#add');
+  });
+
   it('with a paired thermostat offline, shows the last state it kept and its age', async () => {
     const thermostat = new TestThermostat();
     appStore.getState().addThermostat({ id: thermostat.id, key: thermostat.keyText, name: 'Living room' });
@@ -163,7 +173,7 @@ describe('the app with several thermostats', () => {
     appStore.getState().receiveState(hall.id, hall.stateMessage({ temperature: 17.5 }), Date.now());
     // As a restart finds them: the screen is not kept.
     appStore.setState({ screen: appStore.getInitialState().screen });
-    render(<App commands={deferredCommands(appStore, () => new Promise(() => undefined))} withUpdatePrompt={false} />);
+    render(<App commands={deferredCommands(appStore, () => new Promise(() => undefined))} launch={takeLaunchFragment()} withUpdatePrompt={false} />);
     return { living, hall };
   }
 

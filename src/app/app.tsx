@@ -7,7 +7,7 @@ import { LinkStatusBar } from '@/features/link-status/link-status-bar';
 import { ThermostatTitle } from '@/features/household/thermostat-title';
 import { ThermostatScreen } from '@/features/thermostat/thermostat-screen';
 import { useAppStore } from '@/stores/app-store';
-import { takePairingFragment } from './pairing-fragment';
+import { takeLaunchFragment, type LaunchRequest } from './launch-fragment';
 
 // What the first screen does not need waits for its own chunk, to keep the first load within budget.
 const UpdatePrompt = lazy(() => import('@/features/pwa/update-prompt').then((m) => ({ default: m.UpdatePrompt })));
@@ -25,21 +25,10 @@ const RoomsOverview = lazy(() => import('@/features/household/rooms-overview').t
 /** null: no dialog; `{}`: opened by the person; `{ fromLink }`: opened by a `#pair=` link. */
 type PairingRequest = { fromLink?: string } | null;
 
-/**
- * `#setup` (the install page's link for a thermostat it has just flashed) and the manifest's shortcuts `#add` and
- * `#rooms` (vite.config.ts): true, and taken out of the address bar, when the app was opened at `#<name>`.
- */
-function takeFragment(name: 'setup' | 'add' | 'rooms', loc: Location = location, hist: History = history): boolean {
-  if (loc.hash !== `#${name}`) return false;
-  hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}`);
-  return true;
-}
-
 /** The pairing dialog as the app opens: from a `#pair=` link, or from the `#add` shortcut. */
-function initialPairing(): PairingRequest {
-  const taken = takePairingFragment();
-  if (taken !== null) return { fromLink: taken };
-  return takeFragment('add') ? {} : null;
+function initialPairing(launch: LaunchRequest | null): PairingRequest {
+  if (launch?.kind === 'pair') return { fromLink: launch.link };
+  return launch?.kind === 'add' ? {} : null;
 }
 
 type Shown = 'welcome' | 'rooms' | 'thermostat';
@@ -86,7 +75,19 @@ function Welcome({ onAdd, onSetUp }: { onAdd: () => void; onSetUp: () => void })
   );
 }
 
-export function App({ commands, withUpdatePrompt = true }: { commands: ThermostatCommands; withUpdatePrompt?: boolean }) {
+/**
+ * `launch`: what the address asked for when the app was opened (main.tsx takes it out of the address bar before the
+ * first render); requests that arrive in the open app come as hashchange.
+ */
+export function App({
+  commands,
+  launch = null,
+  withUpdatePrompt = true,
+}: {
+  commands: ThermostatCommands;
+  launch?: LaunchRequest | null;
+  withUpdatePrompt?: boolean;
+}) {
   const ownId = useAppStore((s) => s.ownId);
   const hasThermostat = useAppStore((s) => s.thermostats.length > 0);
   const severalThermostats = useAppStore((s) => s.thermostats.length > 1);
@@ -95,15 +96,15 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
   const showingRooms = useAppStore((s) => s.screen === 'rooms') && severalThermostats;
   const showRooms = useAppStore((s) => s.showRooms);
   const cameBack = useFocusOnScreenChange(hasThermostat ? (showingRooms ? 'rooms' : 'thermostat') : 'welcome');
-  const [pairing, setPairing] = useState<PairingRequest>(initialPairing);
+  const [pairing, setPairing] = useState<PairingRequest>(() => initialPairing(launch));
   /** Settings, for the thermostat on screen when they were opened (null: opened from all the rooms); null when closed. */
   const [settingsFor, setSettingsFor] = useState<{ thermostatId: ClientId | null } | null>(null);
-  const [setupOpen, setSetupOpen] = useState(() => takeFragment('setup'));
+  const [setupOpen, setSetupOpen] = useState(launch?.kind === 'setup');
   const openSetup = useCallback(() => {
     setPairing(null);
     setSetupOpen(true);
   }, []);
-  const [openedAtRooms] = useState(() => takeFragment('rooms'));
+  const openedAtRooms = launch?.kind === 'rooms';
   useEffect(() => {
     if (openedAtRooms) showRooms();
   }, [openedAtRooms, showRooms]);
@@ -111,11 +112,11 @@ export function App({ commands, withUpdatePrompt = true }: { commands: Thermosta
     // A link or shortcut opened while the app is already open (an installed app, whose launch_handler brings it to the
     // window already open) arrives as hashchange.
     const onHashChange = () => {
-      const taken = takePairingFragment();
-      if (taken !== null) setPairing({ fromLink: taken });
-      else if (takeFragment('setup')) openSetup();
-      else if (takeFragment('add')) setPairing({});
-      else if (takeFragment('rooms')) showRooms();
+      const request = takeLaunchFragment();
+      if (request?.kind === 'pair') setPairing({ fromLink: request.link });
+      else if (request?.kind === 'setup') openSetup();
+      else if (request?.kind === 'add') setPairing({});
+      else if (request?.kind === 'rooms') showRooms();
     };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
