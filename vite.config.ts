@@ -170,7 +170,14 @@ export default defineConfig({
     manifest: true,
     // Every browser the app supports but Safari before 17 preloads modules itself; there, without the polyfill,
     // a lazy chunk's imports load when it runs instead of alongside it: slower, never wrong. Not worth a first-load byte.
-    modulePreload: { polyfill: false },
+    modulePreload: {
+      polyfill: false,
+      // Preloading a lazy chunk's imports alongside it saves a round trip, but costs the first load a list of their
+      // hashed names (0.6 KB gzipped for all of them) and the first screen a <link> each. Kept for the connection stack,
+      // which connects; the cards and dialogs, which load after the first paint or on demand (and from the service
+      // worker's cache after the first visit), fetch their imports once they run. Their CSS is loaded with them still.
+      resolveDependencies: (file, deps) => (/household-wiring/.test(file) ? deps : []),
+    },
     sourcemap: false,
     rolldownOptions: {
       input: {
