@@ -1,5 +1,6 @@
 import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
+import { afterFirstPaint } from '@/lib/after-first-paint';
 import { defaultDeviceName } from '@/lib/device-name';
 import { appStore } from '@/stores/app-store';
 import { loadPersistedState, persistStore } from '@/stores/persistence';
@@ -10,39 +11,43 @@ import './styles.css';
 
 appStore.setState(loadPersistedState(defaultDeviceName()));
 persistStore(appStore);
-// An installed app is where browsers grant lasting storage: ask on its first start there (and weekly until granted).
-// Nothing on the first paint waits for the answer: its own chunk.
-void import('@/lib/persistent-storage').then(({ askToPersistStorage, isInstalledApp }) => {
-  if (isInstalledApp()) void askToPersistStorage();
-});
 // The connection code sets this too, with its listeners; until it has loaded the first paint must not claim a network.
 appStore.getState().setOnline(navigator.onLine);
 
-// The connection stack is not needed to paint the last known state ("Connecting…"): its own chunk, requested
-// now so that it loads alongside the first render. Commands issued meanwhile wait for it.
+// The connection stack is not needed to paint the last known state ("Connecting…"): its own chunk, requested as soon
+// as that has painted, before any other deferred chunk. Requested earlier, it shares the network with the first
+// screen's script and its parsing with the first render on a slow phone, and puts off the paint that says what is known.
+// Commands issued meanwhile wait for it.
 const commands = deferredCommands(appStore, () =>
-  import('./app/household-wiring')
+  afterFirstPaint().then(() => import('./app/household-wiring'))
     .then(({ startHouseholdWithStoredIdentity }) => startHouseholdWithStoredIdentity(appStore))
     .then((household) => household.commands),
 );
 
-// History and geofence run from the start but are not needed for the first paint: their own chunks.
-void import('@/features/history/history-recorder').then(({ historyRecorder }) => {
+// An installed app is where browsers grant lasting storage: ask on its first start there (and weekly until granted).
+// Nothing on the first paint waits for the answer: its own chunk, after it.
+void afterFirstPaint().then(() => import('@/lib/persistent-storage')).then(({ askToPersistStorage, isInstalledApp }) => {
+  if (isInstalledApp()) void askToPersistStorage();
+});
+
+// History and geofence run from the start but are not needed for the first paint: their own chunks, after it (what the
+// history recorder finds in the store by then it merges with what it kept).
+void afterFirstPaint().then(() => import('@/features/history/history-recorder')).then(({ historyRecorder }) => {
   historyRecorder.follow(appStore);
   addEventListener('pagehide', () => void historyRecorder.flush());
 });
-void import('@/features/history/history-cache').then(({ historyPageCache }) => {
+void afterFirstPaint().then(() => import('@/features/history/history-cache')).then(({ historyPageCache }) => {
   historyPageCache.follow(appStore);
   addEventListener('pagehide', () => void historyPageCache.flush());
 });
-void import('@/features/geofence/geofence-watcher').then(({ startGeofenceWatcher }) => {
+void afterFirstPaint().then(() => import('@/features/geofence/geofence-watcher')).then(({ startGeofenceWatcher }) => {
   startGeofenceWatcher({ store: appStore, geolocation: navigator.geolocation, sendPresence: commands.sendPresence, forgetPresence: commands.forgetPresence });
 });
 
 // A shortcut or link launched while the installed app is open reaches this window through the launch queue. The
-// browser holds launches until a consumer is set, so this waits for its own chunk without losing one.
+// browser holds launches until a consumer is set, so this waits for its own chunk (after the first paint) without losing one.
 const launchedAt = performance.getEntriesByType('navigation')[0]?.name ?? location.href;
-void import('@/features/pwa/launch-queue').then(({ followLaunches, launchQueueOf }) => followLaunches(launchQueueOf(window), launchedAt));
+void afterFirstPaint().then(() => import('@/features/pwa/launch-queue')).then(({ followLaunches, launchQueueOf }) => followLaunches(launchQueueOf(window), launchedAt));
 
 // Taken here, once, and not in a render: a render may run more than once.
 const launch = takeLaunchFragment();

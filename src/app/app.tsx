@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import type { ClientId } from '@protocol';
 import { CardPlaceholder } from '@/components/card-placeholder';
 import { PanelBoundary } from '@/components/panel-boundary';
+import { afterFirstPaint } from '@/lib/after-first-paint';
 import { CommandsContext, type ThermostatCommands } from '@/lib/link/commands-context';
 import { LinkStatusBar } from '@/features/link-status/link-status-bar';
 import { ThermostatTitle } from '@/features/household/thermostat-title';
@@ -9,13 +10,16 @@ import { ThermostatScreen } from '@/features/thermostat/thermostat-screen';
 import { useAppStore } from '@/stores/app-store';
 import { takeLaunchFragment, type LaunchRequest } from './launch-fragment';
 
-// What the first screen does not need waits for its own chunk, to keep the first load within budget.
-const UpdatePrompt = lazy(() => import('@/features/pwa/update-prompt').then((m) => ({ default: m.UpdatePrompt })));
-const ScheduleCard = lazy(() => import('@/features/schedule/schedule-card').then((m) => ({ default: m.ScheduleCard })));
-const GeofenceCard = lazy(() => import('@/features/geofence/geofence-card').then((m) => ({ default: m.GeofenceCard })));
-const HistoryPanel = lazy(() => import('@/features/history/history-panel').then((m) => ({ default: m.HistoryPanel })));
-const MembersCard = lazy(() => import('@/features/members/members-card').then((m) => ({ default: m.MembersCard })));
-const MembershipNotice = lazy(() => import('@/features/members/membership-notice').then((m) => ({ default: m.MembershipNotice })));
+// What the first screen does not need waits for its own chunk, to keep the first load within budget. The cards and the
+// update prompt are requested once the first screen has painted, so that loading and running them does not delay it.
+const UpdatePrompt = lazy(() => afterFirstPaint().then(() => import('@/features/pwa/update-prompt')).then((m) => ({ default: m.UpdatePrompt })));
+const ScheduleCard = lazy(() => afterFirstPaint().then(() => import('@/features/schedule/schedule-card')).then((m) => ({ default: m.ScheduleCard })));
+const GeofenceCard = lazy(() => afterFirstPaint().then(() => import('@/features/geofence/geofence-card')).then((m) => ({ default: m.GeofenceCard })));
+const HistoryPanel = lazy(() => afterFirstPaint().then(() => import('@/features/history/history-panel')).then((m) => ({ default: m.HistoryPanel })));
+const MembersCard = lazy(() => afterFirstPaint().then(() => import('@/features/members/members-card')).then((m) => ({ default: m.MembersCard })));
+const MembershipNotice = lazy(() =>
+  afterFirstPaint().then(() => import('@/features/members/membership-notice')).then((m) => ({ default: m.MembershipNotice })),
+);
 const PairingDialog = lazy(() => import('@/features/pairing/pairing-dialog').then((m) => ({ default: m.PairingDialog })));
 const SetupDialog = lazy(() => import('@/features/setup/setup-dialog').then((m) => ({ default: m.SetupDialog })));
 const SettingsDialog = lazy(() => import('./settings-dialog').then((m) => ({ default: m.SettingsDialog })));

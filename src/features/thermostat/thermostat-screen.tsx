@@ -1,5 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { CardPlaceholder } from '@/components/card-placeholder';
+import { afterFirstPaint } from '@/lib/after-first-paint';
 import { useAppStore } from '@/stores/app-store';
 import { selectCurrentState } from '@/stores/selectors';
 import { CommandError } from './command-error';
@@ -11,14 +12,14 @@ import { controlReachOf, useReachOfShown } from './use-reach';
 
 // Not on the first paint's path (it needs a STATE): its own chunk, behind a placeholder of its usual height so the
 // controls below it do not jump when it arrives.
-const OverridesCard = lazy(() => import('./overrides-card').then((m) => ({ default: m.OverridesCard })));
+const OverridesCard = lazy(() => afterFirstPaint().then(() => import('./overrides-card')).then((m) => ({ default: m.OverridesCard })));
 const OVERRIDES_CARD_HEIGHT = 106;
 // Nothing the controls send can leave before the connection's chunk has loaded (deferred-commands.ts), so they wait
-// for a chunk of their own without costing a moment: the first paint shows the readings sooner, on placeholders of
-// the cards' height on a 412 px phone (measured).
-const TargetControl = lazy(() => import('./target-control').then((m) => ({ default: m.TargetControl })));
+// for a chunk of their own, requested once the first screen has painted, without costing a moment: the first paint
+// shows the readings sooner, on placeholders of the cards' height on a 412 px phone (measured).
+const TargetControl = lazy(() => afterFirstPaint().then(() => import('./target-control')).then((m) => ({ default: m.TargetControl })));
 const TARGET_CARD_HEIGHT = 154;
-const ModeSelector = lazy(() => import('./mode-selector').then((m) => ({ default: m.ModeSelector })));
+const ModeSelector = lazy(() => afterFirstPaint().then(() => import('./mode-selector')).then((m) => ({ default: m.ModeSelector })));
 const MODE_CARD_HEIGHT = 164;
 
 /** The everyday screen; `extra` is where the app places cards from other features (geofence, history). */
