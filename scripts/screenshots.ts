@@ -145,10 +145,13 @@ async function showRoom(screen: ThermostatScreen): Promise<void> {
   await expect(screen.currentTemperature).toHaveText(/\d\s?°C/, WAIT);
   await expect(screen.target).not.toHaveAttribute('aria-busy', 'true', WAIT);
   await expect(screen.geofence).toBeVisible(WAIT);
+  // The chart and the days are drawn once the card comes near the screen (history-panel.tsx): far down on a phone.
+  await screen.historyCard.scrollIntoViewIfNeeded();
   await expect(screen.historyCard.getByText('From the thermostat’s own record')).toBeVisible(WAIT);
   await expect(screen.historyChart).toHaveAccessibleName(/ \d+\.\d to \d+\.\d °C, /, WAIT);
   await expect(screen.historyCard.getByText('Loading chart…')).toHaveCount(0, WAIT);
   await expect(screen.heatingBars).toBeVisible(WAIT);
+  await expect(screen.historyChart.locator('canvas').first()).toBeVisible(WAIT);
 }
 
 /** The page's scrolling as its own script sees it (this code is checked without the DOM's types). */

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useId, useMemo, useState } from 'react';
 import type { ClientId } from '@protocol';
 import type { HistoryPages } from '@/lib/link/history-pages';
+import { useNearViewport } from '@/hooks/use-near-viewport';
 import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import type { Sample } from '@/stores/live-samples';
@@ -41,7 +42,10 @@ export function HistoryPanel({ thermostatId, locale }: { thermostatId: ClientId;
   const history = useMemo(() => mergeHistory(pages, samples, nowS), [pages, samples, nowS]);
   const from = nowS - PERIODS[period].seconds;
   const slots = useMemo(() => slotsBetween(history, from, nowS), [history, from, nowS]);
-  const days = useMemo(() => heatingDays(history, zone.rules, nowS), [history, zone, nowS]);
+  // The chart (uPlot, its own chunk) and the days (dates in this browser's words) are drawn once the card comes near the
+  // screen: on a phone it is far below the first screen, and drawing them at start held the main thread for long.
+  const [near, card] = useNearViewport();
+  const days = useMemo(() => (near ? heatingDays(history, zone.rules, nowS) : []), [near, history, zone, nowS]);
   // The chart and its table span what is known of the period, up to now.
   const span = useMemo(() => chartSpan(slots, from, nowS), [slots, from, nowS]);
   const shown = useMemo(() => slots.filter(({ start }) => start >= span.from), [slots, span]);
@@ -53,7 +57,7 @@ export function HistoryPanel({ thermostatId, locale }: { thermostatId: ClientId;
   const ids = { period: useId(), summary: useId() };
 
   return (
-    <section className="card history-card" aria-labelledby="history-heading">
+    <section ref={card} className="card history-card" aria-labelledby="history-heading">
       <h2 id="history-heading" className="card-title">
         History
       </h2>
@@ -77,10 +81,12 @@ export function HistoryPanel({ thermostatId, locale }: { thermostatId: ClientId;
       <figure className="chart-frame">
         <figcaption>{chartTitle(phrase)}</figcaption>
         <div role="img" aria-label={label} aria-describedby={ids.summary} className="chart-image">
-          {history.size === 0 ? null : (
+          {history.size === 0 ? null : near ? (
             <Suspense fallback={<p className="muted">Loading chart…</p>}>
               <HistoryChart slots={shown} from={span.from} to={span.to} rules={zone.rules} />
             </Suspense>
+          ) : (
+            <div className="chart" />
           )}
         </div>
         <p id={ids.summary} className="muted">
@@ -88,7 +94,7 @@ export function HistoryPanel({ thermostatId, locale }: { thermostatId: ClientId;
         </p>
       </figure>
       <HistoryTable slots={shown} times={times} phrase={phrase} />
-      <HeatingDays days={days} zoneKnown={zone.known} times={times} />
+      {near ? <HeatingDays days={days} zoneKnown={zone.known} times={times} /> : <div className="heating-days heating-days-placeholder" />}
     </section>
   );
 }

@@ -41,19 +41,33 @@ export interface HistoryTimes {
 
 export function historyTimes(rules: TimeZoneRules, locale?: string): HistoryTimes {
   // Formatting a shifted instant in UTC gives the thermostat's wall clock with no help from this browser's zone.
-  const utcFormat = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
+  // Each format is made when first used: a page's first Intl object costs tens of milliseconds (the browser loads its
+  // locale data), which a card that shows no date yet need not spend.
+  const utcFormat = (options: Intl.DateTimeFormatOptions) => {
+    let format: Intl.DateTimeFormat | null = null;
+    return () => (format ??= new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }));
+  };
   // The locale's own clock: "00:05" where the day has 24 hours, "12:05 AM" where it has twice 12.
-  const { hourCycle } = utcFormat({ timeStyle: 'short' }).resolvedOptions();
-  const hour = hourCycle === 'h11' || hourCycle === 'h12' ? 'numeric' : '2-digit';
-  const timeFormat = utcFormat({ hour, minute: '2-digit' });
+  let hour: '2-digit' | 'numeric' | null = null;
+  const hourStyle = () => {
+    if (hour !== null) return hour;
+    const { hourCycle } = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: 'UTC' }).resolvedOptions();
+    hour = hourCycle === 'h11' || hourCycle === 'h12' ? 'numeric' : '2-digit';
+    return hour;
+  };
+  const withHours = (options: Intl.DateTimeFormatOptions) => {
+    let format: Intl.DateTimeFormat | null = null;
+    return () => (format ??= new Intl.DateTimeFormat(locale, { ...options, hour: hourStyle(), minute: '2-digit', timeZone: 'UTC' }));
+  };
+  const timeFormat = withHours({});
   const dayFormat = utcFormat({ weekday: 'short', day: 'numeric', month: 'short' });
-  const dayAndTimeFormat = utcFormat({ weekday: 'short', day: 'numeric', month: 'short', hour, minute: '2-digit' });
+  const dayAndTimeFormat = withHours({ weekday: 'short', day: 'numeric', month: 'short' });
   const weekdayFormat = utcFormat({ weekday: 'short' });
   const ofWall = {
-    time: (wallS: number) => timeFormat.format(wallS * 1000),
-    day: (wallS: number) => dayFormat.format(wallS * 1000),
-    dayAndTime: (wallS: number) => dayAndTimeFormat.format(wallS * 1000),
-    weekday: (wallS: number) => weekdayFormat.format(wallS * 1000),
+    time: (wallS: number) => timeFormat().format(wallS * 1000),
+    day: (wallS: number) => dayFormat().format(wallS * 1000),
+    dayAndTime: (wallS: number) => dayAndTimeFormat().format(wallS * 1000),
+    weekday: (wallS: number) => weekdayFormat().format(wallS * 1000),
   };
   const wall = (utc: number) => utc + utcOffsetSeconds(rules, utc);
   const localDay = (utc: number) => Math.floor(wall(utc) / DAY_S);

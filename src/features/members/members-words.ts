@@ -44,9 +44,14 @@ export function problemWords(problem: MembersProblem): string {
   }
 }
 
-const expiryFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', hour: '2-digit', minute: '2-digit' });
+/**
+ * Made on first use, not as the card's chunk loads: a page's first Intl object costs tens of milliseconds (the browser
+ * loads its locale data), and the card loads at start while an invitation is rarely shown.
+ */
+let expiryFormat: Intl.DateTimeFormat | null = null;
 
 /** "Thursday 09:12": an invitation's end, within the next 24 hours, in this device's time. */
 export function expiryWords(expiresAt: number): string {
+  expiryFormat ??= new Intl.DateTimeFormat(undefined, { weekday: 'long', hour: '2-digit', minute: '2-digit' });
   return expiryFormat.format(new Date(expiresAt));
 }

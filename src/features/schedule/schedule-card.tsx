@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useNearViewport } from '@/hooks/use-near-viewport';
 import type { SetFields, WeekSchedule } from '@protocol';
 import { useCommands } from '@/lib/link/commands-context';
 import { formatTemperature } from '@/lib/format';
@@ -41,11 +42,19 @@ function WeekTable({ schedule }: { schedule: WeekSchedule }) {
   );
 }
 
+/** How far below the screen the card starts reading this device's zone: little, as it starts close below a phone's. */
+const NEAR_PX = 100;
+
 /**
  * The thermostat's weekly schedule ("The weekly schedule"): the week as the thermostat's STATE has it, whether it
  * runs, the zone its times are in, and an editor that sends it back in one SET.
  */
-export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: string | null }) {
+export function ScheduleCard({
+  deviceZone,
+}: {
+  /** This device's IANA zone, null for none; the browser's when not given. */
+  deviceZone?: string | null;
+}) {
   const headingId = useId();
   const failureId = useId();
   const schedule = useAppStore((s) => selectCurrentState(s)?.state.schedule ?? null);
@@ -68,11 +77,15 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
   const [sent, setSent] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
 
-  // Deriving the rules probes Intl a few thousand times: once per zone the card is shown with.
-  const device = useMemo<DeviceZone | null>(
-    () => (deviceZone === null ? null : { name: deviceZone, text: posixTimeZoneFor(deviceZone, new Date()) }),
-    [deviceZone],
-  );
+  // Deriving the rules probes Intl a few thousand times: once per zone the card is shown with, and only once the card
+  // is about to come into sight (on a phone it starts just below the first screen): a page's first Intl object alone
+  // costs tens of milliseconds. Until then the card speaks of the thermostat's zone alone, out of sight.
+  const [near, card] = useNearViewport(NEAR_PX);
+  const device = useMemo<DeviceZone | null>(() => {
+    if (!near) return null;
+    const zone = deviceZone === undefined ? deviceTimeZone() : deviceZone;
+    return zone === null ? null : { name: zone, text: posixTimeZoneFor(zone, new Date()) };
+  }, [near, deviceZone]);
 
   const pending = pendingSchedule !== undefined || pendingZone !== undefined;
   const failure = sent && !pending ? commandError : null;
@@ -92,7 +105,7 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
 
   if (schedule === null || target === null || awayTarget === null || regime === null) {
     return (
-      <section className="card schedule" aria-labelledby={headingId}>
+      <section ref={card} className="card schedule" aria-labelledby={headingId}>
         <h2 id={headingId} className="card-title">
           Schedule
         </h2>
@@ -117,7 +130,7 @@ export function ScheduleCard({ deviceZone = deviceTimeZone() }: { deviceZone?: s
   const offerDevice = device !== null && device.text !== null && !isDeviceZone(shownZone, device, nowUtc);
 
   return (
-    <section className="card schedule" aria-labelledby={headingId}>
+    <section ref={card} className="card schedule" aria-labelledby={headingId}>
       <h2 id={headingId} className="card-title">
         Schedule
       </h2>
