@@ -3,9 +3,8 @@
  * redis-benchmark, and its table. run.ts does the processes; the medians, the foreign-load verdict and the table's
  * shape are bench:compare's (../compare/report.ts).
  */
-import { parseArgs } from 'node:util';
-import { fail, ok, type Result } from '../../../protocol/index.ts';
-import { cell, groupedInteger, showCell, type Cell, type Measurement } from '../compare/report.ts';
+import { ok, type Result } from '../../../protocol/index.ts';
+import { cell, groupedInteger, namesOption, parseBenchArguments, showCell, wholeNumberOption, type BenchOptions, type Cell, type Measurement } from '../compare/report.ts';
 
 /** (a) one node alone, (b) one node with --redis and every pair on it, (c) two nodes and Redis, every pair split. */
 export const CONFIGURATIONS = ['single', 'redis', 'cross'] as const;
@@ -18,16 +17,7 @@ export const CONFIGURATION_TITLES: Record<Configuration, string> = {
 
 export type ClusterMeasurement = Measurement<Configuration>;
 
-export interface ClusterOptions {
-  quick: boolean;
-  allowLoad: boolean;
-  rounds: number;
-  pairs: number[];
-  idleConnections: number;
-  warmupMs: number;
-  durationMs: number;
-  settleMs: number;
-  maxForeignCores: number;
+export interface ClusterOptions extends BenchOptions {
   /** Lone messages: one pair at this rate, each alone in flight. */
   loneRate: number;
   loneMs: number;
@@ -50,81 +40,19 @@ export const USAGE = `Usage: npm run bench:cluster -- [--quick] [--allow-load] [
   --redis-requests  SPUBLISH commands of redis-benchmark against Redis alone (default 1000000)
   --max-foreign     CPU other processes may use during a measurement, in cores (default 0.1)`;
 
-const positiveInteger = (text: string): number | null => {
-  const value = Number(text);
-  return Number.isInteger(value) && value > 0 ? value : null;
-};
-
 export function parseClusterArguments(argv: string[]): Result<ClusterOptions, 'usage'> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: 'boolean', default: false },
-        'allow-load': { type: 'boolean', default: false },
-        rounds: { type: 'string' },
-        pairs: { type: 'string' },
-        idle: { type: 'string' },
-        'duration-ms': { type: 'string' },
-        'warmup-ms': { type: 'string' },
-        'settle-ms': { type: 'string' },
-        'max-foreign': { type: 'string' },
-        'lone-rate': { type: 'string' },
-        'lone-ms': { type: 'string' },
-        'redis-requests': { type: 'string' },
-        configurations: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    return fail('usage', error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
-  const quick = values.quick;
-  const integers: Array<[string, string | undefined, number]> = [
-    ['rounds', values.rounds, quick ? 1 : 3],
-    ['idle', values.idle, quick ? 500 : 10_000],
-    ['duration-ms', values['duration-ms'], quick ? 1500 : 5000],
-    ['warmup-ms', values['warmup-ms'], quick ? 300 : 1000],
-    ['settle-ms', values['settle-ms'], quick ? 2000 : 15_000],
-    ['lone-rate', values['lone-rate'], 500],
-    ['lone-ms', values['lone-ms'], quick ? 2000 : 10_000],
-    ['redis-requests', values['redis-requests'], quick ? 200_000 : 1_000_000],
-  ];
-  const numbers: number[] = [];
-  for (const [name, text, fallback] of integers) {
-    const value = text === undefined ? fallback : positiveInteger(text);
-    if (value === null) return fail('usage', `--${name} must be a positive whole number, not ${JSON.stringify(text)}`);
-    numbers.push(value);
-  }
-  const [rounds, idleConnections, durationMs, warmupMs, settleMs, loneRate, loneMs, redisRequests] = numbers as [number, number, number, number, number, number, number, number];
-  const pairs = (values.pairs ?? (quick ? '10' : '50,500')).split(',').map(positiveInteger);
-  if (pairs.some((count) => count === null)) return fail('usage', `--pairs must be positive whole numbers separated by commas, not ${JSON.stringify(values.pairs)}`);
-  const maxForeignCores = Number(values['max-foreign'] ?? 0.1);
-  if (!Number.isFinite(maxForeignCores) || maxForeignCores < 0) return fail('usage', `--max-foreign must be a number of cores, not ${JSON.stringify(values['max-foreign'])}`);
-  const configurations: Configuration[] = [];
-  for (const name of (values.configurations ?? CONFIGURATIONS.join(',')).split(',')) {
-    const configuration = CONFIGURATIONS.find((known) => known === name);
-    if (configuration === undefined) return fail('usage', `--configurations: unknown ${JSON.stringify(name)} (known: ${CONFIGURATIONS.join(', ')})`);
-    if (!configurations.includes(configuration)) configurations.push(configuration);
-  }
-  return ok({
-    quick,
-    allowLoad: values['allow-load'],
-    rounds,
-    pairs: pairs as number[],
-    idleConnections,
-    warmupMs,
-    durationMs,
-    settleMs,
-    maxForeignCores,
-    loneRate,
-    loneMs,
-    redisRequests,
-    configurations,
-  });
+  const parsed = parseBenchArguments(argv, ['lone-rate', 'lone-ms', 'redis-requests', 'configurations']);
+  if (!parsed.ok) return parsed;
+  const { options, own } = parsed.value;
+  const loneRate = wholeNumberOption('lone-rate', own['lone-rate'], 500);
+  if (!loneRate.ok) return loneRate;
+  const loneMs = wholeNumberOption('lone-ms', own['lone-ms'], options.quick ? 2000 : 10_000);
+  if (!loneMs.ok) return loneMs;
+  const redisRequests = wholeNumberOption('redis-requests', own['redis-requests'], options.quick ? 200_000 : 1_000_000);
+  if (!redisRequests.ok) return redisRequests;
+  const configurations = namesOption('configurations', own.configurations, CONFIGURATIONS);
+  if (!configurations.ok) return configurations;
+  return ok({ ...options, loneRate: loneRate.value, loneMs: loneMs.value, redisRequests: redisRequests.value, configurations: configurations.value });
 }
 
 /** Microseconds of CPU per message, from /proc ticks over a window in which `messages` were forwarded. */

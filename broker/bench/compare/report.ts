@@ -2,14 +2,15 @@
  * The pure parts of `npm run bench:compare`: its command line, the foreign-load verdict, medians, ratios and the
  * table. run.ts does the processes and the measuring.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fail, ok, type Result } from '../../../protocol/index.ts';
 
 export const TARGETS = ['hearth', 'mosquitto', 'relay'] as const;
 export type Target = (typeof TARGETS)[number];
 export const TARGET_TITLES: Record<Target, string> = { hearth: 'Hearth', mosquitto: 'Mosquitto 2', relay: 'bare ws relay' };
 
-export interface CompareOptions {
+/** What every side-by-side bench reads from its command line (bench:compare, bench:cluster). */
+export interface BenchOptions {
   quick: boolean;
   allowLoad: boolean;
   rounds: number;
@@ -20,6 +21,9 @@ export interface CompareOptions {
   settleMs: number;
   /** Most CPU (in cores) other processes may use during a measurement before it is refused. */
   maxForeignCores: number;
+}
+
+export interface CompareOptions extends BenchOptions {
   targets: Target[];
 }
 
@@ -40,64 +44,95 @@ const positiveInteger = (text: string): number | null => {
   return Number.isInteger(value) && value > 0 ? value : null;
 };
 
-export function parseCompareArguments(argv: string[]): Result<CompareOptions, 'usage'> {
+/**
+ * Reads the options every bench shares, and `own` (string options of the bench itself, returned as given), strictly.
+ */
+export function parseBenchArguments<Own extends string>(
+  argv: string[],
+  own: readonly Own[],
+): Result<{ options: BenchOptions; own: Partial<Record<Own, string>> }, 'usage'> {
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    quick: { type: 'boolean', default: false },
+    'allow-load': { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    pairs: { type: 'string' },
+    idle: { type: 'string' },
+    'duration-ms': { type: 'string' },
+    'warmup-ms': { type: 'string' },
+    'settle-ms': { type: 'string' },
+    'max-foreign': { type: 'string' },
+  };
+  for (const name of own) options[name] = { type: 'string' };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: 'boolean', default: false },
-        'allow-load': { type: 'boolean', default: false },
-        rounds: { type: 'string' },
-        pairs: { type: 'string' },
-        idle: { type: 'string' },
-        'duration-ms': { type: 'string' },
-        'warmup-ms': { type: 'string' },
-        'settle-ms': { type: 'string' },
-        'max-foreign': { type: 'string' },
-        targets: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   } catch (error) {
     return fail('usage', error instanceof Error ? error.message : String(error));
   }
-  const { values } = parsed;
-  const quick = values.quick;
-  const integer = (name: string, text: string | undefined, fallback: number): number | string => {
-    if (text === undefined) return fallback;
-    return positiveInteger(text) ?? `--${name} must be a positive whole number, not ${JSON.stringify(text)}`;
-  };
-  const rounds = integer('rounds', values.rounds, quick ? 1 : 3);
-  const idleConnections = integer('idle', values.idle, quick ? 500 : 10_000);
-  const durationMs = integer('duration-ms', values['duration-ms'], quick ? 1500 : 5000);
-  const warmupMs = integer('warmup-ms', values['warmup-ms'], quick ? 300 : 1000);
-  const settleMs = integer('settle-ms', values['settle-ms'], quick ? 2000 : 15_000);
-  for (const value of [rounds, idleConnections, durationMs, warmupMs, settleMs]) if (typeof value === 'string') return fail('usage', value);
-  const pairTexts = (values.pairs ?? (quick ? '10' : '50,500')).split(',');
-  const pairs = pairTexts.map(positiveInteger);
-  if (pairs.some((count) => count === null)) return fail('usage', `--pairs must be positive whole numbers separated by commas, not ${JSON.stringify(values.pairs)}`);
-  const maxForeignCores = Number(values['max-foreign'] ?? 0.1);
-  if (!Number.isFinite(maxForeignCores) || maxForeignCores < 0) return fail('usage', `--max-foreign must be a number of cores, not ${JSON.stringify(values['max-foreign'])}`);
-  const targets: Target[] = [];
-  for (const name of (values.targets ?? TARGETS.join(',')).split(',')) {
-    const target = TARGETS.find((known) => known === name);
-    if (target === undefined) return fail('usage', `--targets: unknown target ${JSON.stringify(name)} (known: ${TARGETS.join(', ')})`);
-    if (!targets.includes(target)) targets.push(target);
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+  const quick = values['quick'] === true;
+  const numbers = (
+    [
+      ['rounds', quick ? 1 : 3],
+      ['idle', quick ? 500 : 10_000],
+      ['duration-ms', quick ? 1500 : 5000],
+      ['warmup-ms', quick ? 300 : 1000],
+      ['settle-ms', quick ? 2000 : 15_000],
+    ] as const
+  ).map(([name, fallback]) => wholeNumberOption(name, text(name), fallback));
+  const refused = numbers.find((number) => !number.ok);
+  if (refused !== undefined && !refused.ok) return refused;
+  const [rounds, idleConnections, durationMs, warmupMs, settleMs] = numbers.map((number) => (number.ok ? number.value : 0)) as [number, number, number, number, number];
+  const pairs = (text('pairs') ?? (quick ? '10' : '50,500')).split(',').map(positiveInteger);
+  if (pairs.some((count) => count === null)) return fail('usage', `--pairs must be positive whole numbers separated by commas, not ${JSON.stringify(text('pairs'))}`);
+  const maxForeignCores = Number(text('max-foreign') ?? 0.1);
+  if (!Number.isFinite(maxForeignCores) || maxForeignCores < 0) return fail('usage', `--max-foreign must be a number of cores, not ${JSON.stringify(text('max-foreign'))}`);
+  const ownValues: Partial<Record<Own, string>> = {};
+  for (const name of own) {
+    const value = text(name);
+    if (value !== undefined) ownValues[name] = value;
   }
   return ok({
-    quick,
-    allowLoad: values['allow-load'],
-    rounds: rounds as number,
-    pairs: pairs as number[],
-    idleConnections: idleConnections as number,
-    durationMs: durationMs as number,
-    warmupMs: warmupMs as number,
-    settleMs: settleMs as number,
-    maxForeignCores,
-    targets,
+    options: {
+      quick,
+      allowLoad: values['allow-load'] === true,
+      rounds,
+      pairs: pairs as number[],
+      idleConnections,
+      durationMs,
+      warmupMs,
+      settleMs,
+      maxForeignCores,
+    },
+    own: ownValues,
   });
+}
+
+/** `--<name> <text>` as a positive whole number, `fallback` when absent. */
+export function wholeNumberOption(name: string, text: string | undefined, fallback: number): Result<number, 'usage'> {
+  if (text === undefined) return ok(fallback);
+  const value = positiveInteger(text);
+  return value === null ? fail('usage', `--${name} must be a positive whole number, not ${JSON.stringify(text)}`) : ok(value);
+}
+
+/** A comma list of names out of `known` (all of them when absent), each once, in the order given. */
+export function namesOption<Name extends string>(flag: string, text: string | undefined, known: readonly Name[]): Result<Name[], 'usage'> {
+  const names: Name[] = [];
+  for (const name of (text ?? known.join(',')).split(',')) {
+    const found = known.find((candidate) => candidate === name);
+    if (found === undefined) return fail('usage', `--${flag}: unknown ${JSON.stringify(name)} (known: ${known.join(', ')})`);
+    if (!names.includes(found)) names.push(found);
+  }
+  return ok(names);
+}
+
+export function parseCompareArguments(argv: string[]): Result<CompareOptions, 'usage'> {
+  const parsed = parseBenchArguments(argv, ['targets']);
+  if (!parsed.ok) return parsed;
+  const targets = namesOption('targets', parsed.value.own.targets, TARGETS);
+  if (!targets.ok) return targets;
+  return ok({ ...parsed.value.options, targets: targets.value });
 }
 
 /** Round r runs the targets starting at the r-th, so no target always runs first (on a cold machine) or last. */
