@@ -19,7 +19,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { cpus, loadavg, release } from 'node:os';
+import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { BROKER_BUNDLE, buildBrokerIfStale } from '../../../scripts/system/build.ts';
 import { repoRoot } from '../../../scripts/system/paths.ts';
@@ -29,7 +29,8 @@ import {
   buildLoadgen,
   cores,
   cpuWindow,
-  foreignLoadNow,
+  roundMayRun,
+  requireOpenFiles,
   Generator,
   hardFileLimit,
   HEARTH_FLAGS,
@@ -68,7 +69,6 @@ import {
 const BENCH = 'bench:cluster';
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
-const PRECHECK_MS = 2000;
 const IDLE_WARM_CONNECTIONS = 20;
 /** Redis alone: channels the one subscriber holds, redis-benchmark's connections and pipeline depth. */
 const ALONE_CHANNELS = 1000;
@@ -406,19 +406,11 @@ async function main(): Promise<void> {
   requireCommand(BENCH, 'redis-benchmark', 'run `npm run bootstrap` (redis-tools comes with redis-server)');
   buildLoadgen(BENCH);
   buildBrokerIfStale((line) => say(`${BENCH}: ${line}`));
-  const limit = Number(hardFileLimit());
-  if (Number.isFinite(limit) && options.idleConnections + 100 > limit) {
-    process.stderr.write(`${BENCH}: --idle ${options.idleConnections} needs more open files than the hard limit (${limit}); raise it or lower --idle\n`);
-    process.exit(1);
-  }
+  requireOpenFiles(BENCH, options.idleConnections);
   const commandLine = `npm run ${BENCH}${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   say(`placement: ${placement()}`);
   for (let round = 1; round <= options.rounds; round += 1) {
-    const [one, five, fifteen] = loadavg();
-    const foreign = await foreignLoadNow(PRECHECK_MS);
-    say(`round ${round}/${options.rounds}: load average ${one!.toFixed(2)} / ${five!.toFixed(2)} / ${fifteen!.toFixed(2)}; other processes used ${foreign.toFixed(2)} cores over the last ${PRECHECK_MS / 1000} s`);
-    if (foreign > options.maxForeignCores && !options.allowLoad) {
-      say(`round ${round} refused: foreign load above ${options.maxForeignCores} cores (run on a quiet machine, or --allow-load for figures that are not evidence)`);
+    if (!(await roundMayRun(round, options, say))) {
       refusedRounds.push(round);
       continue;
     }

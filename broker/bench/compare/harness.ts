@@ -5,12 +5,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseJsonObject } from '../../../protocol/index.ts';
 import { repoRoot } from '../../../scripts/system/paths.ts';
-import { foreignCores } from './report.ts';
+import { foreignCores, type BenchOptions } from './report.ts';
 
 export type JsonObject = NonNullable<ReturnType<typeof parseJsonObject>>;
 
@@ -228,3 +228,25 @@ export const numberIn = (record: JsonObject, name: string): number => {
   const value = record[name];
   return typeof value === 'number' ? value : Number.NaN;
 };
+
+/** How long the load is watched before a round. */
+const PRECHECK_MS = 2000;
+
+/** Stops the bench when `idle` connections would need more open files than the hard limit allows. */
+export function requireOpenFiles(bench: string, idle: number): void {
+  const limit = Number(hardFileLimit());
+  if (Number.isFinite(limit) && idle + 100 > limit) {
+    process.stderr.write(`${bench}: --idle ${idle} needs more open files than the hard limit (${limit}); raise it (ulimit -Hn, /etc/security/limits.conf) or lower --idle\n`);
+    process.exit(1);
+  }
+}
+
+/** Prints the machine's load before a round; false (and says so) when other processes use more than the bench allows. */
+export async function roundMayRun(round: number, options: BenchOptions, say: (line: string) => void): Promise<boolean> {
+  const [one, five, fifteen] = loadavg();
+  const foreign = await foreignLoadNow(PRECHECK_MS);
+  say(`round ${round}/${options.rounds}: load average ${one!.toFixed(2)} / ${five!.toFixed(2)} / ${fifteen!.toFixed(2)}; other processes used ${foreign.toFixed(2)} cores over the last ${PRECHECK_MS / 1000} s`);
+  if (foreign <= options.maxForeignCores || options.allowLoad) return true;
+  say(`round ${round} refused: foreign load above ${options.maxForeignCores} cores (run on a quiet machine, or --allow-load for figures that are not evidence)`);
+  return false;
+}

@@ -14,7 +14,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { cpus, loadavg, release, tmpdir } from 'node:os';
+import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { BROKER_BUNDLE, buildBrokerIfStale } from '../../../scripts/system/build.ts';
@@ -24,7 +24,8 @@ import {
   buildLoadgen,
   cores,
   cpuWindow,
-  foreignLoadNow,
+  roundMayRun,
+  requireOpenFiles,
   Generator,
   hardFileLimit,
   HEARTH_FLAGS,
@@ -55,7 +56,6 @@ import {
 
 const HERE = join(repoRoot, 'broker/bench/compare');
 const RELAY = join(BUILD_DIR, 'relay.js');
-const PRECHECK_MS = 2000;
 const STARTUP_TIMEOUT_MS = 15_000;
 const IDLE_WARM_CONNECTIONS = 20;
 
@@ -279,20 +279,12 @@ function mosquittoVersion(): string {
 
 async function main(): Promise<void> {
   prepare();
-  const limit = Number(hardFileLimit());
-  if (Number.isFinite(limit) && options.idleConnections + 100 > limit) {
-    process.stderr.write(`bench:compare: --idle ${options.idleConnections} needs more open files than the hard limit (${limit}); raise it (ulimit -Hn, /etc/security/limits.conf) or lower --idle\n`);
-    process.exit(1);
-  }
+  requireOpenFiles('bench:compare', options.idleConnections);
   const commandLine = `npm run bench:compare${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const workDir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
   try {
     for (let round = 1; round <= options.rounds; round += 1) {
-      const [one, five, fifteen] = loadavg();
-      const foreign = await foreignLoadNow(PRECHECK_MS);
-      say(`round ${round}/${options.rounds}: load average ${one!.toFixed(2)} / ${five!.toFixed(2)} / ${fifteen!.toFixed(2)}; other processes used ${foreign.toFixed(2)} cores over the last ${PRECHECK_MS / 1000} s`);
-      if (foreign > options.maxForeignCores && !options.allowLoad) {
-        say(`round ${round} refused: foreign load above ${options.maxForeignCores} cores (run on a quiet machine, or --allow-load for figures that are not evidence)`);
+      if (!(await roundMayRun(round, options, say))) {
         refusedRounds.push(round);
         continue;
       }
