@@ -29,6 +29,7 @@ import {
   buildLoadgen,
   cores,
   cpuWindow,
+  optionsOrExit,
   roundMayRun,
   requireOpenFiles,
   Generator,
@@ -75,16 +76,7 @@ const ALONE_CHANNELS = 1000;
 const ALONE_CONNECTIONS = 50;
 const ALONE_PIPELINE = 16;
 
-if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const parsed = parseClusterArguments(process.argv.slice(2));
-if (!parsed.ok) {
-  process.stderr.write(`${BENCH}: ${parsed.message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-const options: ClusterOptions = parsed.value;
+const options: ClusterOptions = optionsOrExit(BENCH, USAGE, parseClusterArguments);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const measurements: ClusterMeasurement[] = [];
 const refusedRounds: number[] = [];

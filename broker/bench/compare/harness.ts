@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseJsonObject } from '../../../protocol/index.ts';
+import { parseJsonObject, type Result } from '../../../protocol/index.ts';
 import { repoRoot } from '../../../scripts/system/paths.ts';
 import { foreignCores, type BenchOptions } from './report.ts';
 
@@ -249,4 +249,19 @@ export async function roundMayRun(round: number, options: BenchOptions, say: (li
   if (foreign <= options.maxForeignCores || options.allowLoad) return true;
   say(`round ${round} refused: foreign load above ${options.maxForeignCores} cores (run on a quiet machine, or --allow-load for figures that are not evidence)`);
   return false;
+}
+
+/** The bench's options from its command line; prints the usage and exits on --help (0) or on a bad option (2). */
+export function optionsOrExit<Options>(bench: string, usage: string, parse: (argv: string[]) => Result<Options, 'usage'>): Options {
+  const argv = process.argv.slice(2);
+  if (argv.some((argument) => argument === '--help' || argument === '-h')) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  const parsed = parse(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`${bench}: ${parsed.message}\n\n${usage}\n`);
+    process.exit(2);
+  }
+  return parsed.value;
 }

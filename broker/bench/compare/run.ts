@@ -24,6 +24,7 @@ import {
   buildLoadgen,
   cores,
   cpuWindow,
+  optionsOrExit,
   roundMayRun,
   requireOpenFiles,
   Generator,
@@ -59,16 +60,7 @@ const RELAY = join(BUILD_DIR, 'relay.js');
 const STARTUP_TIMEOUT_MS = 15_000;
 const IDLE_WARM_CONNECTIONS = 20;
 
-if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const parsed = parseCompareArguments(process.argv.slice(2));
-if (!parsed.ok) {
-  process.stderr.write(`bench:compare: ${parsed.message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-const options: CompareOptions = parsed.value;
+const options: CompareOptions = optionsOrExit('bench:compare', USAGE, parseCompareArguments);
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
