@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cbc, gcm } from '@noble/ciphers/aes.js';
-import { afterAll, describe, expect, it } from 'vitest';
-import { lazyAesTables, NOBLE_AES_MODULE, unrewrittenAesModules } from './lazy-aes-tables.ts';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { lazyAesTables, NOBLE_AES_MODULE, ROWS_PER_TASK, unrewrittenAesModules } from './lazy-aes-tables.ts';
 
 const aesFile = createRequire(import.meta.url).resolve('@noble/ciphers/aes.js');
 const original = readFileSync(aesFile, 'utf8');
@@ -13,9 +13,16 @@ const original = readFileSync(aesFile, 'utf8');
 /** The patched module, loaded from a file of its own that imports its siblings from the installed package. */
 const folder = mkdtempSync(join(tmpdir(), 'lazy-aes-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
-async function patchedModule(): Promise<{ gcm: typeof gcm; cbc: typeof cbc }> {
-  const file = join(folder, 'aes.js');
-  writeFileSync(file, lazyAesTables(original).replace(/from "\.\//g, `from "${pathToFileURL(dirname(aesFile)).href}/`));
+/**
+ * The library's `cmac` export builds a CMAC from a probe key while the module loads, and with it the encryption
+ * tables. The app never imports it, so the bundle leaves it out; the background tests leave it out the same way.
+ */
+const EAGER_CMAC = 'export const cmac = /* @__PURE__ */ wrapMacConstructor(16, (key) => new _CMAC(key));';
+async function patchedModule(name = 'aes.js', { withoutCmac = false } = {}): Promise<{ gcm: typeof gcm; cbc: typeof cbc }> {
+  const file = join(folder, name);
+  if (withoutCmac && !original.includes(EAGER_CMAC)) throw new Error('@noble/ciphers aes.js: its cmac export changed');
+  const text = withoutCmac ? original.replace(EAGER_CMAC, 'export const cmac = undefined;') : original;
+  writeFileSync(file, lazyAesTables(text).replace(/from "\.\//g, `from "${pathToFileURL(dirname(aesFile)).href}/`));
   return (await import(pathToFileURL(file).href)) as { gcm: typeof gcm; cbc: typeof cbc };
 }
 
@@ -29,7 +36,8 @@ describe('lazyAesTables', () => {
   it('builds no table while the module loads', () => {
     const patched = lazyAesTables(original);
     expect(patched).not.toMatch(/const table(En|De)coding = \/\* @__PURE__ \*\/ genTtable/);
-    expect(patched).toMatch(/tableEncodingBuilt \?\?= genTtable\(sbox,/);
+    expect(patched).toMatch(/tableEncodingRows = genTtableRows\(sbox,/);
+    expect(patched).toMatch(/tableEncodingBuilt \?\?= tableEncodingRows\(256\)/);
     expect(patched).toMatch(/tableDecodingBuilt \?\?= genTtable\(invSbox,/);
   });
 
@@ -50,7 +58,44 @@ describe('lazyAesTables', () => {
     }
   });
 
+  describe('the encryption tables, built in the background', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const sealsAsTheLibrary = (lazy: { gcm: typeof gcm }) => {
+      const key = bytes(32, 5);
+      const iv = bytes(12, 6);
+      const message = bytes(333, 7);
+      expect(lazy.gcm(key, iv).encrypt(message)).toEqual(gcm(key, iv).encrypt(message));
+    };
+
+    it('takes 256 / ROWS_PER_TASK tasks, then schedules nothing more', async () => {
+      vi.useFakeTimers();
+      const lazy = await patchedModule('aes-background.js', { withoutCmac: true });
+      let tasks = 0;
+      while (vi.getTimerCount() > 0) {
+        vi.advanceTimersToNextTimer();
+        tasks += 1;
+      }
+      expect(tasks).toBe(256 / ROWS_PER_TASK);
+      sealsAsTheLibrary(lazy);
+    });
+
+    it('are finished at once by a first use half-way through, and the background then stops', async () => {
+      vi.useFakeTimers();
+      const lazy = await patchedModule('aes-half-way.js', { withoutCmac: true });
+      vi.advanceTimersToNextTimer();
+      vi.advanceTimersToNextTimer();
+      vi.advanceTimersToNextTimer();
+      sealsAsTheLibrary(lazy);
+      vi.advanceTimersToNextTimer();
+      expect(vi.getTimerCount()).toBe(0);
+      sealsAsTheLibrary(lazy);
+    });
+  });
+
   it('fails the build when the library no longer reads as expected', () => {
+    expect(() => lazyAesTables(original.replace('function genTtable(', 'function makeTables('))).toThrow(/no genTtable/);
     expect(() => lazyAesTables(original.replace('const tableEncoding = /* @__PURE__ */', 'const tableEncoding ='))).toThrow(/no eager tableEncoding/);
     expect(() => lazyAesTables(`${original}\nexport const leak = [tableDecoding];`)).toThrow(/not deferred/);
   });
