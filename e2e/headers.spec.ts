@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { INSTALL_PAGE_CONTENT_SECURITY_POLICY } from '../broker/http-headers.ts';
 import { BrokerProcess } from '../scripts/system/broker.ts';
 import { repoRoot } from '../scripts/system/paths.ts';
-import { test, expect } from './fixtures/index.ts';
+import { test, expect, SERVICE_WORKER_WAIT_MS } from './fixtures/index.ts';
 import { HOME, placeBrowser } from './fixtures/geo.ts';
 import type { InPage } from './fixtures/in-page.ts';
 
@@ -103,7 +103,7 @@ test('headers: the paired app runs under its strict CSP with nothing blocked, wo
 
   // The service worker installs under the policy, and the document it serves from its cache carries it too.
   await expect
-    .poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.ready.then((registration) => registration.active?.state)), { timeout: 20_000 })
+    .poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.ready.then((registration) => registration.active?.state)), { timeout: SERVICE_WORKER_WAIT_MS })
     .toBe('activated');
   const fromCache = await page.reload();
   expect(fromCache?.fromServiceWorker()).toBe(true);

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, expectAccessible } from './fixtures/index.ts';
+import { test, expect, expectAccessible, SERVICE_WORKER_WAIT_MS } from './fixtures/index.ts';
 import type { InPage } from './fixtures/in-page.ts';
 import { repoRoot } from '../scripts/system/paths.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
@@ -21,7 +21,7 @@ test('installable: Chromium finds nothing in the way of installing, and the serv
     const page = context.pages()[0] ?? (await context.newPage());
     const screen = await app.pair(page);
     const devtools = await context.newCDPSession(page);
-    // The service worker registers after the first render; Chromium reports it missing until then.
+    // The service worker registers once the start has settled; Chromium reports it missing until then.
     let errors: InstallabilityError[] = [];
     await expect
       .poll(async () => {
@@ -29,7 +29,7 @@ test('installable: Chromium finds nothing in the way of installing, and the serv
           installabilityErrors: InstallabilityError[];
         });
         return errors.map((error) => error.errorId);
-      }, { timeout: 20_000 })
+      }, { timeout: SERVICE_WORKER_WAIT_MS })
       .toEqual([]);
     const manifest = (await devtools.send('Page.getAppManifest')) as { url: string; errors: unknown[] };
     expect(manifest.errors).toEqual([]);
@@ -40,7 +40,7 @@ test('installable: Chromium finds nothing in the way of installing, and the serv
 
     // Installed and active before the reload, or the reloaded page would not be its client yet.
     await expect
-      .poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.ready.then((registration) => registration.active?.state)), { timeout: 20_000 })
+      .poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.ready.then((registration) => registration.active?.state)), { timeout: SERVICE_WORKER_WAIT_MS })
       .toBe('activated');
     await page.reload();
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.controller !== null)).toBe(true);
@@ -62,7 +62,7 @@ test('screenshots of the thermostat screen on a phone and a desktop, light and d
   // The first-install notice is right, but it is not what the screenshots are for: a page the active service worker
   // already controls when it loads has nothing to announce.
   await expect
-    .poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.ready.then((registration) => registration.active?.state)), { timeout: 20_000 })
+    .poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.ready.then((registration) => registration.active?.state)), { timeout: SERVICE_WORKER_WAIT_MS })
     .toBe('activated');
   await page.reload();
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.controller !== null)).toBe(true);

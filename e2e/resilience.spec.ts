@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures/index.ts';
+import { test, expect, SERVICE_WORKER_WAIT_MS } from './fixtures/index.ts';
 import type { InPage } from './fixtures/in-page.ts';
 import { AppTraffic } from './fixtures/app-traffic.ts';
 
@@ -73,7 +73,7 @@ test('offline: the installed app still opens with the last state and its age, an
 }) => {
   await thermostat.control('outside 20');
   await thermostat.control('room 20');
-  await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible({ timeout: SERVICE_WORKER_WAIT_MS });
 
   await context.setOffline(true);
   const lastTemperature = (await screen.currentTemperature.textContent()) ?? '';
