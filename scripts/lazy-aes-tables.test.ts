@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cbc, gcm } from '@noble/ciphers/aes.js';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { lazyAesTables, NOBLE_AES_MODULE, ROWS_PER_TASK, unrewrittenAesModules } from './lazy-aes-tables.ts';
+import { BACKGROUND_SLICE_MS, lazyAesTables, NOBLE_AES_MODULE, unrewrittenAesModules } from './lazy-aes-tables.ts';
 
 const aesFile = createRequire(import.meta.url).resolve('@noble/ciphers/aes.js');
 const original = readFileSync(aesFile, 'utf8');
@@ -61,6 +61,7 @@ describe('lazyAesTables', () => {
   describe('the encryption tables, built in the background', () => {
     afterEach(() => {
       vi.useRealTimers();
+      vi.restoreAllMocks();
     });
     const sealsAsTheLibrary = (lazy: { gcm: typeof gcm }) => {
       const key = bytes(32, 5);
@@ -69,15 +70,30 @@ describe('lazyAesTables', () => {
       expect(lazy.gcm(key, iv).encrypt(message)).toEqual(gcm(key, iv).encrypt(message));
     };
 
-    it('takes 256 / ROWS_PER_TASK tasks, then schedules nothing more', async () => {
-      vi.useFakeTimers();
-      const lazy = await patchedModule('aes-background.js', { withoutCmac: true });
+    /** Background tasks run until none is scheduled, on a clock that advances `step` ms each time it is read. */
+    const backgroundTasks = (step: number) => {
+      let now = 0;
+      vi.spyOn(performance, 'now').mockImplementation(() => (now += step));
       let tasks = 0;
       while (vi.getTimerCount() > 0) {
         vi.advanceTimersToNextTimer();
         tasks += 1;
       }
-      expect(tasks).toBe(256 / ROWS_PER_TASK);
+      return tasks;
+    };
+
+    it('builds rows for BACKGROUND_SLICE_MS per task, then schedules nothing more', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const lazy = await patchedModule('aes-background.js', { withoutCmac: true });
+      // One clock reading as a task starts and one after each row: a millisecond a row is BACKGROUND_SLICE_MS rows a task.
+      expect(backgroundTasks(1)).toBe(256 / BACKGROUND_SLICE_MS);
+      sealsAsTheLibrary(lazy);
+    });
+
+    it('builds at least a row per task, however slow the rows', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const lazy = await patchedModule('aes-slow-rows.js', { withoutCmac: true });
+      expect(backgroundTasks(10 * BACKGROUND_SLICE_MS)).toBe(256);
       sealsAsTheLibrary(lazy);
     });
 

@@ -6,9 +6,10 @@ import type { Plugin } from 'vite';
  * milliseconds (Lighthouse's mobile profile measured 502 ms for the chunk) as the connection chunk loads.
  * This build step makes each set of tables build on its first use instead: AES-GCM only ever runs the cipher forwards,
  * so the decryption tables are never built at all. The encryption tables are built in the background once the module
- * has loaded, 32 of their 256 rows per task (a few milliseconds each on a phone, never a long task), and whatever is
- * left is finished at once when the first envelope is sealed or opened before that. The algorithm and the tables are
- * untouched (TABLE_ROWS builds exactly genTtable's entries, row by row); only when they are built changes. Any change in the library's text makes the build fail here rather than
+ * has loaded, row by row for BACKGROUND_SLICE_MS per task (never a long task, on a fast desktop or a slow phone, even
+ * while the code still runs cold: a fixed 32 rows took 18 ms in the first task on this machine, 72 ms on Lighthouse's
+ * phone), and whatever is left is finished at once when the first envelope is sealed or opened before that. The
+ * algorithm and the tables are untouched (TABLE_ROWS builds exactly genTtable's entries, row by row); only when they are built changes. Any change in the library's text makes the build fail here rather than
  * ship half a rewrite, and a build in which the library's AES module no longer matches NOBLE_AES_MODULE fails too
  * (lazyAesTablesPlugin's buildEnd), rather than ship the eager tables unnoticed.
  */
@@ -55,8 +56,11 @@ export function lazyAesTablesPlugin(): Plugin {
 
 const TABLES = ['tableEncoding', 'tableDecoding'] as const;
 
-/** Rows of the encryption tables built per background task: 8,192 entries of each of the three 64K tables. */
-export const ROWS_PER_TASK = 32;
+/**
+ * How long one background task builds rows of the encryption tables (a row is 256 entries of each of the three 64K
+ * tables); at least one row per task, so the build always ends.
+ */
+export const BACKGROUND_SLICE_MS = 4;
 
 /**
  * genTtable's tables, built a number of rows at a time: the same entries (T01, T23 and sbox2 from T0..T3 and the
@@ -87,11 +91,14 @@ function genTtableRows(sbox, fn) {
 }
 `;
 
-/** Builds the encryption tables in the background, ROWS_PER_TASK rows per task, unless first use got there first. */
+/** Builds the encryption tables in the background, BACKGROUND_SLICE_MS per task, unless first use got there first. */
 const ENCODING_IN_BACKGROUND = `
 const tableEncodingInBackground = () => {
   if (tableEncodingBuilt !== undefined) return;
-  tableEncodingBuilt = tableEncodingRows(${ROWS_PER_TASK});
+  const clock = typeof performance === 'object' ? performance : Date;
+  const started = clock.now();
+  do tableEncodingBuilt = tableEncodingRows(1);
+  while (tableEncodingBuilt === undefined && clock.now() - started < ${BACKGROUND_SLICE_MS});
   if (tableEncodingBuilt === undefined) setTimeout(tableEncodingInBackground, 0);
 };
 if (typeof setTimeout === 'function') setTimeout(tableEncodingInBackground, 0);
