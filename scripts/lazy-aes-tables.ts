@@ -9,9 +9,10 @@ import type { Plugin } from 'vite';
  * has loaded, row by row for BACKGROUND_SLICE_MS per task (never a long task, on a fast desktop or a slow phone, even
  * while the code still runs cold: a fixed 32 rows took 18 ms in the first task on this machine, 72 ms on Lighthouse's
  * phone), and whatever is left is finished at once when the first envelope is sealed or opened before that. The
- * algorithm and the tables are untouched (TABLE_ROWS builds exactly genTtable's entries, row by row); only when they are built changes. Any change in the library's text makes the build fail here rather than
- * ship half a rewrite, and a build in which the library's AES module no longer matches NOBLE_AES_MODULE fails too
- * (lazyAesTablesPlugin's buildEnd), rather than ship the eager tables unnoticed.
+ * algorithm and the tables are untouched (TABLE_ROWS builds exactly genTtable's entries, row by row); only when they
+ * are built changes. Any change in the library's text makes the build fail here rather than ship half a rewrite, and a
+ * build in which the library's AES module no longer matches NOBLE_AES_MODULE fails too (lazyAesTablesPlugin's
+ * buildEnd), rather than ship the eager tables unnoticed.
  */
 export const NOBLE_AES_MODULE = /[\\/]node_modules[\\/]@noble[\\/]ciphers[\\/](esm[\\/])?aes\.js$/;
 
