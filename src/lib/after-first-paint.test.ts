@@ -1,28 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakePerformanceObserver, settled } from '@/testing/performance-observer';
 import { FIRST_PAINT_WAIT_MS, waitForFirstPaint } from './after-first-paint';
 
 type Entries = { getEntriesByName(name: string): unknown[] };
 const entriesNamed = (...names: string[]): Entries => ({ getEntriesByName: (wanted) => (names.includes(wanted) ? [{}] : []) });
 
 /** The browser's paint reports, driven by the test. */
-class FakeObserver {
-  static supportedEntryTypes = ['paint'];
-  static made: FakeObserver[] = [];
-  observed: unknown[] = [];
-  disconnected = false;
-  constructor(private readonly callback: (list: Entries) => void) {
-    FakeObserver.made.push(this);
-  }
-  observe(options: unknown) {
-    this.observed.push(options);
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-  report(...names: string[]) {
-    if (!this.disconnected) this.callback(entriesNamed(...names));
-  }
-}
+const FakeObserver = fakePerformanceObserver<Entries>(['paint']);
 
 let visibility: DocumentVisibilityState = 'visible';
 let paintedAlready = false;
@@ -43,23 +27,15 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-/** Whether the promise has settled once everything already queued has run. */
-async function settled(promise: Promise<void>): Promise<boolean> {
-  let done = false;
-  void promise.then(() => (done = true));
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-  return done;
-}
-
 describe('waitForFirstPaint', () => {
   it('waits for the first contentful paint, not the first paint, then stops listening', async () => {
     const removed = vi.spyOn(document, 'removeEventListener');
     const waiting = waitForFirstPaint();
     const [observer] = FakeObserver.made;
     expect(observer?.observed).toEqual([{ type: 'paint', buffered: true }]);
-    observer?.report('first-paint');
+    observer?.deliver(entriesNamed('first-paint'));
     expect(await settled(waiting)).toBe(false);
-    observer?.report('first-contentful-paint');
+    observer?.deliver(entriesNamed('first-contentful-paint'));
     expect(await settled(waiting)).toBe(true);
     expect(observer?.disconnected).toBe(true);
     expect(removed).toHaveBeenCalledWith('visibilitychange', expect.any(Function));

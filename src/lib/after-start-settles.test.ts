@@ -1,25 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakePerformanceObserver, settled } from '@/testing/performance-observer';
 import { afterStartSettles, SETTLE_WAIT_MS, SETTLED_QUIET_MS } from './after-start-settles';
 
 /** The browser's long-task reports, driven by the test. */
-class FakeObserver {
-  static supportedEntryTypes = ['longtask'];
-  static made: FakeObserver[] = [];
-  observed: unknown[] = [];
-  disconnected = false;
-  constructor(private readonly callback: () => void) {
-    FakeObserver.made.push(this);
-  }
-  observe(options: unknown) {
-    this.observed.push(options);
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-  longTask() {
-    if (!this.disconnected) this.callback();
-  }
-}
+const FakeObserver = fakePerformanceObserver<unknown>(['longtask']);
 
 let readyState: DocumentReadyState = 'complete';
 
@@ -36,14 +20,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
 });
-
-/** Whether the promise has settled once everything already queued has run. */
-async function settled(promise: Promise<void>): Promise<boolean> {
-  let done = false;
-  void promise.then(() => (done = true));
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-  return done;
-}
 
 /** Moves the fake clock on by `ms`, letting promises run between. */
 async function pass(ms: number): Promise<void> {
@@ -75,7 +51,7 @@ describe('afterStartSettles', () => {
     expect(2 * (SETTLED_QUIET_MS - 100) + SETTLED_QUIET_MS).toBeLessThan(SETTLE_WAIT_MS);
     for (let i = 0; i < 2; i++) {
       await pass(SETTLED_QUIET_MS - 100);
-      observer?.longTask();
+      observer?.deliver({});
     }
     await pass(SETTLED_QUIET_MS - 1);
     expect(await settled(waiting)).toBe(false);
@@ -89,11 +65,11 @@ describe('afterStartSettles', () => {
     await pass(0);
     const [observer] = FakeObserver.made;
     for (let passed = 0; passed < SETTLE_WAIT_MS - 500; passed += 500) {
-      observer?.longTask();
+      observer?.deliver({});
       await pass(500);
     }
     expect(await settled(waiting)).toBe(false);
-    observer?.longTask();
+    observer?.deliver({});
     await pass(500);
     expect(await settled(waiting)).toBe(true);
     expect(observer?.disconnected).toBe(true);
