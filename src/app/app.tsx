@@ -95,7 +95,6 @@ export function App({
   launch?: LaunchRequest | null;
   withUpdatePrompt?: boolean;
 }) {
-  const ownId = useAppStore((s) => s.ownId);
   const hasThermostat = useAppStore((s) => s.thermostats.length > 0);
   const severalThermostats = useAppStore((s) => s.thermostats.length > 1);
   const selectedId = useAppStore((s) => s.selectedId);
@@ -178,7 +177,6 @@ export function App({
               <ThermostatScreen
                 // A new thermostat on screen mounts a new screen: nothing of the last one's draft or words carries over.
                 key={selectedId}
-                ownId={ownId}
                 extra={
                   <>
                     <PanelBoundary what="The schedule card">

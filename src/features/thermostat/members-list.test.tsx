@@ -1,5 +1,6 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { appStore } from '@/stores/app-store';
 import { MembersList } from './members-list';
 
 describe('MembersList', () => {
@@ -15,7 +16,6 @@ describe('MembersList', () => {
   it('says a report came through OwnTracks, with no distance, and one from the app with its distance', () => {
     render(
       <MembersList
-        ownId={null}
         receivedAt={Date.now()}
         members={[
           { id: 'AnaAnaAnaAnaAnaAnaAnaA', name: 'Ana', home: false, distance: null, age_s: 600, source: 'owntracks' },
@@ -28,5 +28,14 @@ describe('MembersList', () => {
     expect(ana).not.toHaveTextContent('from home');
     expect(ben).toHaveTextContent(/^Ben\s*Home\s*120 m from home · reported 42 s ago$/);
     expect(ben).not.toHaveTextContent('OwnTracks');
+  });
+
+  it('marks this phone once its ID is known, which comes as the connection starts, after the list has shown', () => {
+    const ana = { id: 'AnaAnaAnaAnaAnaAnaAnaA', name: 'Ana', home: true, distance: 120, age_s: 42, source: 'app' } as const;
+    render(<MembersList receivedAt={Date.now()} members={[ana]} />);
+    const item = within(screen.getByRole('list', { name: 'Members' })).getByRole('listitem');
+    expect(item).not.toHaveTextContent('(you)');
+    act(() => appStore.getState().setOwnId(ana.id));
+    expect(item).toHaveTextContent(/^Ana \(you\)\s*Home/);
   });
 });

@@ -1,8 +1,11 @@
 import type { Member } from '@protocol';
 import { agoPhrase, formatDistance } from '@/lib/format';
 import { useNow } from '@/hooks/use-now';
+import { useAppStore } from '@/stores/app-store';
 
-export function MembersList({ members, receivedAt, ownId }: { members: Member[]; receivedAt: number; ownId: string | null }) {
+export function MembersList({ members, receivedAt }: { members: Member[]; receivedAt: number }) {
+  // Read here, not passed down: this phone's ID arrives as the connection starts, and only this list shows it.
+  const ownId = useAppStore((s) => s.ownId);
   // age_s was measured when the STATE left the thermostat; the list keeps ageing after that.
   const now = useNow();
   const sinceState = Math.max(0, now - receivedAt);

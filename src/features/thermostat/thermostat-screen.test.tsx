@@ -38,10 +38,11 @@ function goLive() {
 /** The screen, once its controls (each in a chunk of its own) are in. */
 async function renderScreen(commands = fakeCommands()) {
   appStore.getState().addThermostat(THERMOSTAT);
+  appStore.getState().setOwnId(OWN_ID);
   goLive();
   render(
     <CommandsContext value={commands}>
-      <ThermostatScreen ownId={OWN_ID} />
+      <ThermostatScreen />
     </CommandsContext>,
   );
   await screen.findByRole('spinbutton', { name: 'Target temperature' });

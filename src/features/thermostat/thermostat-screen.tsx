@@ -23,7 +23,7 @@ const ModeSelector = lazy(() => afterFirstPaint().then(() => import('./mode-sele
 const MODE_CARD_HEIGHT = 164;
 
 /** The everyday screen; `extra` is where the app places cards from other features (geofence, history). */
-export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra?: ReactNode }) {
+export function ThermostatScreen({ extra }: { extra?: ReactNode }) {
   const current = useAppStore(selectCurrentState);
   const selectedId = useAppStore((s) => s.selectedId);
   const reach = useReachOfShown();
@@ -51,7 +51,7 @@ export function ThermostatScreen({ ownId, extra }: { ownId: string | null; extra
         </div>
         <div className="column">
           {extra}
-          {current === null ? null : <MembersList members={current.state.members} receivedAt={current.receivedAt} ownId={ownId} />}
+          {current === null ? null : <MembersList members={current.state.members} receivedAt={current.receivedAt} />}
         </div>
       </div>
     </div>
