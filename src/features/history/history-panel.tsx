@@ -6,7 +6,6 @@ import { useNow } from '@/hooks/use-now';
 import { useAppStore } from '@/stores/app-store';
 import type { Sample } from '@/stores/live-samples';
 import { HeatingDays } from './heating-days';
-import './history.css';
 import { chartSpan, heatingDays, mergeHistory, slotsBetween } from './history-series';
 import { HistoryTable } from './history-table';
 import { historyTimes, lastPhrase } from './history-time';

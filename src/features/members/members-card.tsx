@@ -6,7 +6,6 @@ import { selectMembers, selectMembership, selectSelectedThermostat } from '@/sto
 import { CloseOldLinkDialog, RemoveMemberDialog } from './confirm-dialogs';
 import { InvitationOffer } from './invitation-offer';
 import { heardWords, memberName, problemWords, type MembersView } from './members-words';
-import './members.css';
 
 /** The card's heading, and so the name of its region and of its list. */
 export const MEMBERS_CARD_TITLE = 'Household';

@@ -1,7 +1,6 @@
 import { useCommands } from '@/lib/link/commands-context';
 import { useAppStore } from '@/stores/app-store';
 import { selectMembership, selectSelectedThermostat } from '@/stores/selectors';
-import './members.css';
 
 /**
  * Why this phone cannot use the thermostat on screen, or is about to (docs/protocol.md "Joining", "Members"): it is

@@ -9,7 +9,6 @@ import { selectCommandError, selectCurrentState, selectPendingSettings } from '@
 import { DAY_NAMES, minuteText } from './schedule-draft';
 import { ScheduleEditor } from './schedule-editor';
 import { failureWords, isDeviceZone, scheduleStatus, zoneWords, type DeviceZone } from './schedule-words';
-import './schedule.css';
 
 function WeekTable({ schedule }: { schedule: WeekSchedule }) {
   return (
