@@ -6,7 +6,7 @@ import type { ThermostatCommands } from '@/lib/link/commands-context';
 import { loadOrCreateIdentity, type Identity } from '@/lib/identity';
 import { keyBytes, type PairedThermostat } from '@/lib/thermostats';
 import { appUrl, buildPairingLink } from '@/lib/pairing-link';
-import type { AppState, AppStore } from '@/stores/app-store';
+import { renderAfterwards, type AppState, type AppStore } from '@/stores/app-store';
 import { wantedHistoryPages } from '@/stores/history-wanted';
 import { brokerUrlOf } from '@/lib/broker-url';
 
@@ -42,6 +42,8 @@ export function startHousehold(store: AppStore, identity: Identity, socketFactor
     memberName: initial.preferences.memberName,
     thermostats: linksOf(initial),
     historyFor: initial.selectedId,
+    // A frame's handling and the render of what it changed are two tasks, not one long one on a phone.
+    handlingFrame: renderAfterwards,
     ...(socketFactory === undefined ? {} : { socketFactory }),
     events: {
       brokerStatus: (status) => act().setBrokerStatus(status),
@@ -95,9 +97,12 @@ export function startHousehold(store: AppStore, identity: Identity, socketFactor
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   document.addEventListener('visibilitychange', onVisible);
-  act().setOnline(navigator.onLine);
-  act().setOwnId(identity.id);
-  client.start();
+  // As a frame's: the screen that painted long before renders the start's changes in a task of its own.
+  renderAfterwards(() => {
+    act().setOnline(navigator.onLine);
+    act().setOwnId(identity.id);
+    client.start();
+  });
 
   /** Commands act on the thermostat on screen when they are called, not when they were made. */
   const onScreen = (command: (id: string) => void) => {

@@ -1,4 +1,5 @@
 import { createStore, useStore } from 'zustand';
+import { deferredRenders } from './deferred-renders';
 import { createLinkSlice, type LinkSlice } from './link-slice';
 import { createHistorySlice, type HistorySlice } from './history-slice';
 import { createMembersSlice, type MembersSlice } from './members-slice';
@@ -28,7 +29,13 @@ export type AppStore = ReturnType<typeof createAppStore>;
 /** The one store of the app; non-React code (the connection client's wiring) uses its getState/subscribe. */
 export const appStore = createAppStore();
 
+const renders = deferredRenders(appStore);
+const renderedStore = { getState: appStore.getState, getInitialState: appStore.getInitialState, subscribe: renders.subscribe };
+
+/** Runs `work` (the handling of a frame from the network) with its changes rendered in the next task (deferred-renders.ts). */
+export const renderAfterwards = renders.deferWhile;
+
 /** Components read narrow slices: `useAppStore((s) => s.brokerStatus)`. */
 export function useAppStore<T>(selector: (state: AppState) => T): T {
-  return useStore(appStore, selector);
+  return useStore(renderedStore, selector);
 }

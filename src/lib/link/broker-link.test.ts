@@ -1,21 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { challenge, errorPacket, makeLogonKeys, makeNonce, message, verifyLogon, type LogOnPacket, type LogonKeys } from '@protocol';
-import { BrokerLink, type BrokerError, type RoutedFrame } from './broker-link';
+import { BrokerLink, type BrokerError, type FrameScope, type RoutedFrame } from './broker-link';
 import type { BrokerStatus } from './link-status';
 import { fakeBroker, forgetBrokers, pass } from './testing/fake-time';
 import { TestThermostat } from './testing/test-thermostat';
 
 /** A BrokerLink on a fake broker, with no thermostat session: what it reports, in order. */
-async function setUp() {
+async function setUp(handlingFrame?: FrameScope) {
   // The fake broker routes to a thermostat; these tests never address it.
   const broker = fakeBroker(new TestThermostat());
   const identity: LogonKeys = await makeLogonKeys();
-  const reports: (['status', BrokerStatus] | ['logged-on'] | ['closed'] | ['routed', RoutedFrame] | ['error', BrokerError])[] = [];
+  const reports: (['status', BrokerStatus] | ['logged-on'] | ['closed'] | ['routed', RoutedFrame] | ['error', BrokerError] | ['frame', 'in' | 'out'])[] = [];
   const link = new BrokerLink({
     url: 'ws://broker.test/ws',
     identity,
     socketFactory: broker.factory,
     random: () => 0.5,
+    ...(handlingFrame === undefined ? {} : { handlingFrame }),
     events: {
       status: (status) => reports.push(['status', status]),
       loggedOn: () => reports.push(['logged-on']),
@@ -50,6 +51,37 @@ describe('BrokerLink', () => {
     expect(reports).toEqual([['status', 'connecting'], ['status', 'connected'], ['logged-on']]);
     expect(link.send(packet)).toBe(true);
     expect(broker.sentByApp('MSG')).toEqual([packet]);
+  });
+
+  it('handles each frame from the broker, and whatever it reports of it, inside the scope it was given', async () => {
+    const scoped: string[] = [];
+    const { link, broker, identity, reports } = await setUp((handle) => {
+      reports.push(['frame', 'in']);
+      handle();
+      reports.push(['frame', 'out']);
+    });
+    link.start();
+    await pass();
+    broker.push(message('SomeThermostatSomeTher', identity.id, 'v1.sealed'));
+    broker.latest.deliver(errorPacket('receiver_offline', 'receiver is not logged on', { ref: 'MSG', receiver: 'SomeThermostatSomeTher' }));
+    await pass();
+    scoped.push(...reports.map((report) => report.join(' ')));
+    // The CHALLENGE's LOG_ON is signed after its frame's scope (WebCrypto is asynchronous); the ACK's reports are inside.
+    expect(scoped).toEqual([
+      'status connecting',
+      'frame in',
+      'frame out',
+      'frame in',
+      'status connected',
+      'logged-on',
+      'frame out',
+      'frame in',
+      expect.stringMatching(/^routed /),
+      'frame out',
+      'frame in',
+      expect.stringMatching(/^error /),
+      'frame out',
+    ]);
   });
 
   it('signs for the host of the URL each socket was opened with, and answers one CHALLENGE per socket', async () => {

@@ -48,7 +48,12 @@ export interface BrokerLinkOptions {
   events: BrokerLinkEvents;
   socketFactory?: SocketFactory;
   random?: () => number;
+  /** Runs the handling of each frame from the broker, and with it every event the frame causes (default: as it is). */
+  handlingFrame?: FrameScope;
 }
+
+/** Wraps the handling of one frame from the broker: the app renders what a frame changed in a task of its own (app-store.ts). */
+export type FrameScope = (handle: () => void) => void;
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -66,6 +71,7 @@ export class BrokerLink {
   private readonly events: BrokerLinkEvents;
   private readonly socketFactory: SocketFactory;
   private readonly random: () => number;
+  private readonly handlingFrame: FrameScope;
 
   private socket: SocketLike | null = null;
   /** The current socket's CHALLENGE has been answered: a broker sends one, and a second would not be honoured. */
@@ -82,6 +88,7 @@ export class BrokerLink {
     this.events = options.events;
     this.socketFactory = options.socketFactory ?? ((url) => new WebSocket(url));
     this.random = options.random ?? Math.random;
+    this.handlingFrame = options.handlingFrame ?? ((handle) => handle());
   }
 
   get status(): BrokerStatus | null {
@@ -159,7 +166,8 @@ export class BrokerLink {
     const url = this.url;
     this.challengeAnswered = false;
     socket.onmessage = (event) => {
-      if (typeof event.data === 'string') this.handleFrame(event.data, socket, url);
+      const text = event.data;
+      if (typeof text === 'string') this.handlingFrame(() => this.handleFrame(text, socket, url));
     };
     socket.onclose = (event) => {
       if (this.socket === socket) this.handleClose(event.code);

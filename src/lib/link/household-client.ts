@@ -1,5 +1,5 @@
 import type { ClientId, HistoryMessage, LogonKeys, MembersMessage, SetFields, StateMessage } from '@protocol';
-import { BrokerLink, type SocketFactory } from './broker-link';
+import { BrokerLink, type FrameScope, type SocketFactory } from './broker-link';
 import type { BrokerStatus, CommandFailure, Membership, MembersUnanswered, SessionStatus } from './link-status';
 import type { OwntracksAnswer, OwntracksDelivery, OwntracksSetting } from './owntracks-delivery';
 import { OwntracksLedger } from './owntracks-ledger';
@@ -37,6 +37,7 @@ export interface HouseholdClientOptions {
   historyFor?: ClientId | null;
   events: HouseholdEvents;
   socketFactory?: SocketFactory;
+  handlingFrame?: FrameScope;
   commandTimeoutMs?: number;
   random?: () => number;
   now?: () => number;
@@ -65,6 +66,7 @@ export class HouseholdClient {
       identity: options.identity,
       ...(options.socketFactory === undefined ? {} : { socketFactory: options.socketFactory }),
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.handlingFrame === undefined ? {} : { handlingFrame: options.handlingFrame }),
       events: {
         status: (status) => options.events.brokerStatus(status),
         loggedOn: () => this.sessions.forEach((session) => session.linkUp()),
