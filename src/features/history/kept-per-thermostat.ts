@@ -1,6 +1,6 @@
 import { del, get, type UseStore } from 'idb-keyval';
 import type { ClientId } from '@protocol';
-import type { AppState, AppStore } from '@/stores/app-store';
+import { renderAfterwards, type AppState, type AppStore } from '@/stores/app-store';
 
 const SAVE_DELAY_MS = 5000;
 
@@ -37,7 +37,8 @@ export abstract class KeptPerThermostat<Kept> {
     const existing = this.loading.get(id);
     if (existing !== undefined || store === null) return existing ?? Promise.resolve();
     const promise = get<unknown>(id, this.idb)
-      .then((stored) => this.restore(store, id, stored))
+      // What storage gives back is rendered in a task after the one that puts it in the store, as a frame's is.
+      .then((stored) => renderAfterwards(() => this.restore(store, id, stored)))
       .catch(() => undefined);
     this.loading.set(id, promise);
     return promise;
