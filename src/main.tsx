@@ -8,6 +8,12 @@ import { App } from './app/app';
 import { deferredCommands } from './app/deferred-commands';
 import { takeLaunchFragment } from './app/launch-fragment';
 import './styles.css';
+// The cards that fill the first screen right after its first paint load their code in chunks of their own, but their
+// styles come with the first stylesheet: each sheet added while the app starts makes the browser restyle and lay out
+// the whole page again. After styles.css, as when each came with its card, so that they still win over its rules.
+import '@/features/schedule/schedule.css';
+import '@/features/history/history.css';
+import '@/features/members/members.css';
 
 appStore.setState(loadPersistedState(defaultDeviceName()));
 persistStore(appStore);
