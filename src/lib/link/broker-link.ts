@@ -52,7 +52,7 @@ export interface BrokerLinkOptions {
   handlingFrame?: FrameScope;
 }
 
-/** Wraps the handling of one frame from the broker: the app renders what a frame changed in a task of its own (app-store.ts). */
+/** Wraps the handling of one frame from the broker: the app renders what a frame changed in a task of its own (src/stores/deferred-renders.ts). */
 export type FrameScope = (handle: () => void) => void;
 
 type Timer = ReturnType<typeof setTimeout>;
